@@ -1,0 +1,21 @@
+using System;
+
+namespace StaticNet;
+
+/// <summary>
+/// A fully connected layer, <c>y = x W^T + b</c>, like PyTorch's <c>nn.Linear</c>: weight of shape
+/// [units, inputs], bias of shape [units]. Its input must be flat (add <see cref="FlattenAttribute"/> after
+/// spatial layers).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+public sealed class DenseAttribute : LayerAttribute
+{
+    /// <param name="units">The number of outputs.</param>
+    public DenseAttribute(int units) => Units = units;
+
+    /// <summary>The number of outputs.</summary>
+    public int Units { get; }
+
+    /// <summary>Whether the layer adds a learned bias. Default <see langword="true"/>.</summary>
+    public bool Bias { get; set; } = true;
+}

@@ -1,0 +1,40 @@
+using System;
+
+namespace StaticNet;
+
+/// <summary>
+/// Marks a <c>partial class</c> as a network for StaticNet to compile. The class also needs one
+/// <see cref="InputAttribute"/> and at least one layer attribute; layers run in source order,
+/// top to bottom and left to right within one attribute list.
+/// </summary>
+/// <example>
+/// <code>
+/// [Network]
+/// [Input(1, 28, 28)]
+/// [Conv2D(6, Kernel = 5, Padding = 2), ReLU, MaxPool2D(2)]
+/// [Flatten]
+/// [Dense(10)]
+/// public partial class TinyNet;
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = false)]
+public sealed class NetworkAttribute : Attribute
+{
+}
+
+/// <summary>
+/// The shape of one input sample: <c>[Input(features)]</c> for a flat vector, or
+/// <c>[Input(channels, height, width)]</c> for an image in NCHW order (as in PyTorch and ONNX).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = false)]
+public sealed class InputAttribute : Attribute
+{
+    /// <summary>A flat input of <paramref name="features"/> values.</summary>
+    public InputAttribute(int features) => Shape = new[] { features };
+
+    /// <summary>An image input of <paramref name="channels"/> x <paramref name="height"/> x <paramref name="width"/> values.</summary>
+    public InputAttribute(int channels, int height, int width) => Shape = new[] { channels, height, width };
+
+    /// <summary>The declared shape, outermost dimension first.</summary>
+    public int[] Shape { get; }
+}

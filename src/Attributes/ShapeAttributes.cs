@@ -1,0 +1,9 @@
+using System;
+
+namespace StaticNet;
+
+/// <summary>Flattens a [channels, height, width] input into a vector, in channel-major (NCHW) order like PyTorch.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+public sealed class FlattenAttribute : LayerAttribute
+{
+}

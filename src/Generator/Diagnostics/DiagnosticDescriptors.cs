@@ -1,0 +1,107 @@
+using Microsoft.CodeAnalysis;
+
+namespace StaticNet.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic StaticNet reports, in one list. Each is an error located on the attribute that
+/// causes it; docs/diagnostics.md explains each id with an example and the fix.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "StaticNet";
+    private const string HelpLinkBase = "https://github.com/staticnet/staticnet/blob/main/docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor NetworkMustBePartial = Error(
+        "SN0001",
+        "Network class must be partial",
+        "Network class '{0}' must be declared 'partial' so that StaticNet can generate its Forward and Backward code");
+
+    public static readonly DiagnosticDescriptor UnsupportedNetworkClass = Error(
+        "SN0002",
+        "Network class shape is not supported",
+        "Network class '{0}' must be a non-generic, non-static class declared directly in a namespace, but it is {1}");
+
+    public static readonly DiagnosticDescriptor MissingInput = Error(
+        "SN0003",
+        "Network has no [Input]",
+        "Network '{0}' has no [Input] attribute; declare the shape of one sample, e.g. [Input(1, 28, 28)] for an image or [Input(784)] for a vector");
+
+    public static readonly DiagnosticDescriptor InvalidInputShape = Error(
+        "SN0004",
+        "Input shape is not valid",
+        "[Input] sizes must be at least 1, but network '{0}' declares {1}");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error(
+        "SN0005",
+        "Network has no layers",
+        "Network '{0}' declares no layers; add at least one, e.g. [Dense(10)]");
+
+    public static readonly DiagnosticDescriptor InvalidLayerArgument = Error(
+        "SN0006",
+        "Layer argument out of range",
+        "{0} '{1}': {2} must be {3}, but is {4}");
+
+    public static readonly DiagnosticDescriptor WindowLargerThanInput = Error(
+        "SN0007",
+        "Window larger than the padded input",
+        "{0} '{1}' has a {2}x{2} window, larger than its padded input: '{3}' produces {4}, which is {5}x{6} with padding {7}");
+
+    public static readonly DiagnosticDescriptor SpatialLayerOnFlatInput = Error(
+        "SN0008",
+        "Spatial layer on a flat input",
+        "{0} '{1}' needs a [channels, height, width] input, but '{2}' produces a flat vector of {3}");
+
+    public static readonly DiagnosticDescriptor DenseNeedsFlatInput = Error(
+        "SN0009",
+        "Dense layer on a spatial input",
+        "Dense '{0}' expects a flat input, but '{1}' produces {2} = {3}; add [Flatten] before it");
+
+    public static readonly DiagnosticDescriptor SoftmaxNotLast = Error(
+        "SN0010",
+        "Softmax must be the last layer",
+        "Softmax '{0}' must be the last layer, but {1} '{2}' follows it");
+
+    public static readonly DiagnosticDescriptor DuplicateLayerName = Error(
+        "SN0011",
+        "Duplicate layer name",
+        "Layer name '{0}' is already used by {1} layer #{2}; layer names must be unique");
+
+    public static readonly DiagnosticDescriptor InvalidLayerName = Error(
+        "SN0012",
+        "Layer name is not valid",
+        "Layer name '{0}' is not valid: a name starts with a letter and continues with letters, digits or '_'");
+
+    public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
+        "SN0013",
+        "Network too large",
+        "{0} '{1}' makes the network too large: {2} would hold {3} values, more than the {4} a buffer can index");
+
+    public static readonly DiagnosticDescriptor PoolPaddingTooLarge = Error(
+        "SN0014",
+        "Pooling padding larger than half the window",
+        "{0} '{1}': Padding must be at most half the kernel ({2}), but is {3}");
+
+    public static readonly DiagnosticDescriptor RuntimeNotReferenced = Error(
+        "SN0015",
+        "StaticNet.Runtime is not referenced",
+        "Network '{0}' needs the StaticNet.Runtime assembly, which this project does not reference; add the StaticNet package or a reference to StaticNet.Runtime");
+
+    public static readonly DiagnosticDescriptor LayersOnSeveralDeclarations = Error(
+        "SN0016",
+        "Layers split across partial declarations",
+        "Network '{0}' declares layers on more than one partial declaration; keep [Network], [Input] and every layer on one declaration so that their order is defined");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "SN0099",
+        "StaticNet could not compile the network",
+        "StaticNet could not compile network '{0}': {1}. This is a bug in StaticNet; please report it together with the declaration.");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) => new(
+        id,
+        title,
+        message,
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
+}

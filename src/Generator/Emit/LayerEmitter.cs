@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using StaticNet.Generator.Model;
+
+namespace StaticNet.Generator.Emit;
+
+/// <summary>
+/// Writes one layer's code: its static forward and backward methods (outputs, then inputs, then
+/// weights, then sizes, as in llm.c), and the calls that the network's <c>RunForward</c> and
+/// <c>RunBackward</c> make to them. Subclasses exist per layer kind.
+/// </summary>
+/// <remarks>
+/// Calls are written inside methods that have <c>parameters</c>, <c>gradients</c>, <c>workspace</c>,
+/// <c>capacity</c> and <c>batchSize</c> in scope. Every size inside a layer method is a literal constant.
+/// </remarks>
+internal abstract class LayerEmitter
+{
+    protected LayerEmitter(LayerModel layer) => Layer = layer;
+
+    public LayerModel Layer { get; }
+
+    /// <summary>Whether the layer owns parameters and so has a <c>BackwardParameters</c> method.</summary>
+    public bool HasParameters => Layer.Parameters.Count > 0;
+
+    /// <summary>Whether Forward reads the <c>training</c> flag (dropout, batch statistics).</summary>
+    public virtual bool UsesTrainingFlag => false;
+
+    /// <summary>Whether the layer has code at all (a <c>Flatten</c> only renames its input).</summary>
+    public virtual bool EmitsCode => true;
+
+    protected string MethodName => Layer.MethodName;
+
+    protected LayerSpec Spec => Layer.Spec;
+
+    public static LayerEmitter Create(LayerModel layer) => layer.Spec switch
+    {
+        DenseSpec => new DenseEmitter(layer),
+        Conv2DSpec => new Conv2DEmitter(layer),
+        Pool2DSpec { Pooling: PoolKind.Max } => new MaxPool2DEmitter(layer),
+        Pool2DSpec => new AvgPool2DEmitter(layer),
+        FlattenSpec => new FlattenEmitter(layer),
+        ActivationSpec => new ActivationEmitter(layer),
+        SoftmaxSpec => new SoftmaxEmitter(layer),
+        _ => throw new NotSupportedException("No emitter for layer kind " + layer.Spec.Kind),
+    };
+
+    /// <summary>Writes the layer's forward and backward methods.</summary>
+    public abstract void EmitMethods(SourceWriter writer);
+
+    /// <summary>Writes the statement in RunForward that runs this layer on the batch.</summary>
+    public abstract void EmitForwardCall(SourceWriter writer);
+
+    /// <summary>Writes the statement in RunBackward that accumulates this layer's parameter gradients.</summary>
+    public virtual void EmitBackwardParametersCall(SourceWriter writer)
+    {
+    }
+
+    /// <summary>Writes the statement in RunBackward that computes the gradient of this layer's input.</summary>
+    public abstract void EmitBackwardInputCall(SourceWriter writer);
+
+    /// <summary>One line describing the layer, used in comments: <c>conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)</c>.</summary>
+    public string Description
+    {
+        get
+        {
+            string settings = Spec.Settings.Length == 0 ? string.Empty : " " + Spec.Settings;
+            return $"{Spec.Name}: {Spec.Kind}{settings}, {Layer.Input.ToBatchedString()} -> {Layer.Output.ToBatchedString()}";
+        }
+    }
+
+    /// <summary>The separator comment that opens a layer's methods, so a reader can find each layer at a glance.</summary>
+    protected void EmitHeader(SourceWriter writer)
+    {
+        writer.Line("// " + new string('-', 96));
+        writer.Line("// " + Description);
+        writer.Line("// " + new string('-', 96));
+        writer.Line();
+    }
+
+    // ---- Expressions for call sites ----
+
+    /// <summary>The batch's slice of a workspace buffer: <c>workspace.Slice(784 * capacity, batchSize * 4704)</c>.</summary>
+    protected static string WorkspaceSlice(int offset, int length) => offset == 0
+        ? $"workspace.Slice(0, batchSize * {length})"
+        : $"workspace.Slice({offset} * capacity, batchSize * {length})";
+
+    protected string InputSlice => WorkspaceSlice(Layer.InputOffset, Layer.Input.Length);
+
+    protected string OutputSlice => WorkspaceSlice(Layer.OutputOffset, Layer.Output.Length);
+
+    protected string InputGradientSlice => WorkspaceSlice(Layer.InputGradientOffset, Layer.Input.Length);
+
+    protected string OutputGradientSlice => WorkspaceSlice(Layer.OutputGradientOffset, Layer.Output.Length);
+
+    protected static string ParameterSlice(ParameterTensor tensor) => $"parameters.Slice({tensor.Offset}, {tensor.Length})";
+
+    protected static string GradientSlice(ParameterTensor tensor) => $"gradients.Slice({tensor.Offset}, {tensor.Length})";
+
+    /// <summary>Writes a call with one argument per line, each followed by its shape comment.</summary>
+    protected static void EmitCall(SourceWriter writer, string method, IReadOnlyList<(string Argument, string Comment)> arguments)
+    {
+        writer.Line(method + "(");
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            string separator = i == arguments.Count - 1 ? ");" : ",";
+            string comment = arguments[i].Comment.Length == 0 ? string.Empty : " // " + arguments[i].Comment;
+            writer.Line("    " + arguments[i].Argument + separator + comment);
+        }
+    }
+
+    /// <summary>Writes a method signature with one parameter per line, each followed by its shape comment.</summary>
+    protected static SourceWriter.Scope MethodBlock(SourceWriter writer, string summary, string name, IReadOnlyList<(string Parameter, string Comment)> parameters)
+    {
+        writer.Line("/// <summary>" + summary + "</summary>");
+        writer.Line("private static void " + name + "(");
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            string separator = i == parameters.Count - 1 ? ")" : ",";
+            string comment = parameters[i].Comment.Length == 0 ? string.Empty : " // " + parameters[i].Comment;
+            writer.Line("    " + parameters[i].Parameter + separator + comment);
+        }
+
+        writer.Line("{");
+        return new SourceWriter.Scope(writer, "}", indent: true);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="body"/> preceded by the size constants it uses, as <c>const int</c>
+    /// locals: the JIT sees literals, the reader sees names, and no constant goes unused.
+    /// </summary>
+    protected static void EmitWithConstants(SourceWriter writer, IReadOnlyList<(string Name, int Value)> constants, Action<SourceWriter> body)
+    {
+        SourceWriter bodyWriter = writer.Nested();
+        body(bodyWriter);
+        string text = bodyWriter.ToString();
+        var used = new List<string>();
+        foreach ((string name, int value) in constants)
+        {
+            if (System.Text.RegularExpressions.Regex.IsMatch(text, @"\b" + name + @"\b"))
+            {
+                used.Add($"{name} = {value}");
+            }
+        }
+
+        if (used.Count > 0)
+        {
+            writer.Line("const int " + string.Join(", ", used) + ";");
+        }
+
+        writer.Append(bodyWriter);
+    }
+
+    protected const string Span = "global::System.Span<float>";
+    protected const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+}

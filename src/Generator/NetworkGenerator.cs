@@ -1,0 +1,77 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StaticNet.Generator.Diagnostics;
+using StaticNet.Generator.Emit;
+using StaticNet.Generator.Model;
+using StaticNet.Generator.Parsing;
+
+namespace StaticNet.Generator;
+
+/// <summary>
+/// Compiles each <c>[Network]</c> class into straight-line Forward and Backward code. The pipeline:
+/// find the classes, parse each into an equatable model with its diagnostics, report the diagnostics,
+/// and emit the source of each valid model. Every step is named so tests can check what is cached.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class NetworkGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // 1. Every class marked [Network], parsed and shape-checked into a model plus diagnostics.
+        IncrementalValuesProvider<ParseResult> networks = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                "StaticNet.NetworkAttribute",
+                static (node, _) => node is ClassDeclarationSyntax,
+                NetworkParser.Parse)
+            .WithTrackingName(TrackingNames.Parse);
+
+        // 2. Whether the compilation references the runtime the generated code calls into.
+        IncrementalValueProvider<bool> runtimeReferenced = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName("StaticNet.INetwork") is not null)
+            .WithTrackingName(TrackingNames.RuntimeReferenced);
+
+        // 3. Diagnostics, reported apart from the source so that moving a declaration re-reports them without re-emitting code.
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = networks
+            .Combine(runtimeReferenced)
+            .Select(static (pair, _) => Diagnose(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (output, found) =>
+        {
+            foreach (DiagnosticInfo diagnostic in found)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+
+        // 4. The models of valid declarations: equal across edits that do not change the network, so their source stays cached.
+        IncrementalValuesProvider<NetworkModel> models = networks
+            .Combine(runtimeReferenced)
+            .Where(static pair => pair.Right && pair.Left.Model is not null)
+            .Select(static (pair, _) => pair.Left.Model!)
+            .WithTrackingName(TrackingNames.Model);
+
+        // 5. One file per network.
+        context.RegisterSourceOutput(models, static (output, model) =>
+            output.AddSource(HintName(model), NetworkEmitter.Emit(model)));
+    }
+
+    private static EquatableArray<DiagnosticInfo> Diagnose(ParseResult result, bool runtimeReferenced) =>
+        runtimeReferenced
+            ? result.Diagnostics
+            : result.Diagnostics
+                .Append(DiagnosticInfo.Create(DiagnosticDescriptors.RuntimeNotReferenced, result.NetworkAttributeLocation, result.ClassName))
+                .ToEquatableArray();
+
+    private static string HintName(NetworkModel model) =>
+        (model.Namespace is null ? model.ClassName : model.Namespace + "." + model.ClassName) + ".g.cs";
+}
+
+/// <summary>The names of the pipeline's steps, for incremental-caching tests.</summary>
+public static class TrackingNames
+{
+    public const string Parse = nameof(Parse);
+    public const string RuntimeReferenced = nameof(RuntimeReferenced);
+    public const string Diagnostics = nameof(Diagnostics);
+    public const string Model = nameof(Model);
+}

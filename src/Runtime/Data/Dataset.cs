@@ -1,0 +1,237 @@
+using System;
+using System.Collections.Generic;
+
+namespace StaticNet;
+
+/// <summary>
+/// Samples in memory: one flat array of features (sample after sample) and, per sample, either a
+/// class index (<see cref="Labels"/>) or a row of target values (<see cref="Targets"/>).
+/// <see cref="Source"/> names where the data came from, for error messages.
+/// </summary>
+public sealed class Dataset
+{
+    /// <summary>A classification dataset: features and one class index per sample.</summary>
+    /// <param name="features">The samples, one after another.</param>
+    /// <param name="sampleShape">The shape of one sample ([784] or [1, 28, 28]).</param>
+    /// <param name="labels">One class index per sample, each from 0 to <paramref name="classCount"/> - 1.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <param name="source">Where the data came from, for messages (a file name).</param>
+    public Dataset(float[] features, int[] sampleShape, int[] labels, int classCount, string source = "dataset")
+    {
+        Source = source;
+        SampleShape = CheckShape(sampleShape, source);
+        SampleLength = Product(sampleShape);
+        Count = CheckFeatures(features, SampleLength, source);
+        if (labels.Length != Count)
+        {
+            throw new ArgumentException($"{source}: {Count} samples but {labels.Length} labels.", nameof(labels));
+        }
+
+        if (classCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(classCount), classCount, $"{source}: the class count must be at least 1.");
+        }
+
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if ((uint)labels[i] >= (uint)classCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"{source}: sample {i} has label {labels[i]}, outside the {classCount} classes 0 to {classCount - 1}.");
+            }
+        }
+
+        Features = features;
+        Labels = labels;
+        ClassCount = classCount;
+    }
+
+    /// <summary>A regression dataset: features and a row of <paramref name="targetLength"/> target values per sample.</summary>
+    public Dataset(float[] features, int[] sampleShape, float[] targets, int targetLength, string source = "dataset")
+    {
+        Source = source;
+        SampleShape = CheckShape(sampleShape, source);
+        SampleLength = Product(sampleShape);
+        Count = CheckFeatures(features, SampleLength, source);
+        if (targetLength < 1 || targets.Length != (long)Count * targetLength)
+        {
+            throw new ArgumentException($"{source}: {Count} samples need {(long)Count * Math.Max(targetLength, 1)} target values ({targetLength} each), but {targets.Length} were given.", nameof(targets));
+        }
+
+        for (int i = 0; i < targets.Length; i++)
+        {
+            if (!float.IsFinite(targets[i]))
+            {
+                throw new ArgumentException($"{source}: target {i % targetLength} of sample {i / targetLength} is {targets[i]}.", nameof(targets));
+            }
+        }
+
+        Features = features;
+        Targets = targets;
+        TargetLength = targetLength;
+    }
+
+    /// <summary>Where the data came from, for messages.</summary>
+    public string Source { get; }
+
+    /// <summary>The number of samples.</summary>
+    public int Count { get; }
+
+    /// <summary>The shape of one sample.</summary>
+    public IReadOnlyList<int> SampleShape { get; }
+
+    /// <summary>Values in one sample.</summary>
+    public int SampleLength { get; }
+
+    /// <summary>All samples, one after another.</summary>
+    public float[] Features { get; }
+
+    /// <summary>One class index per sample, for classification; otherwise <see langword="null"/>.</summary>
+    public int[]? Labels { get; }
+
+    /// <summary>The number of classes, for classification; otherwise 0.</summary>
+    public int ClassCount { get; }
+
+    /// <summary><see cref="TargetLength"/> values per sample, for regression; otherwise <see langword="null"/>.</summary>
+    public float[]? Targets { get; }
+
+    /// <summary>Target values per sample, for regression; otherwise 0.</summary>
+    public int TargetLength { get; }
+
+    /// <summary>The features of sample <paramref name="index"/>.</summary>
+    public ReadOnlySpan<float> Sample(int index) => Features.AsSpan(index * SampleLength, SampleLength);
+
+    /// <summary>A new dataset of the samples at <paramref name="indices"/>, in that order (copies the data).</summary>
+    public Dataset Subset(ReadOnlySpan<int> indices, string? source = null)
+    {
+        var features = new float[(long)indices.Length * SampleLength];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            if ((uint)indices[i] >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(indices), indices[i], $"{Source}: index {i} of the subset is {indices[i]}, but the dataset has {Count} samples.");
+            }
+
+            Sample(indices[i]).CopyTo(features.AsSpan(i * SampleLength, SampleLength));
+        }
+
+        int[] shape = CopyShape();
+        source ??= Source;
+        if (Labels is not null)
+        {
+            var labels = new int[indices.Length];
+            for (int i = 0; i < indices.Length; i++)
+            {
+                labels[i] = Labels[indices[i]];
+            }
+
+            return new Dataset(features, shape, labels, ClassCount, source);
+        }
+
+        var targets = new float[(long)indices.Length * TargetLength];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            Targets.AsSpan(indices[i] * TargetLength, TargetLength).CopyTo(targets.AsSpan(i * TargetLength, TargetLength));
+        }
+
+        return new Dataset(features, shape, targets, TargetLength, source);
+    }
+
+    /// <summary>
+    /// Splits off a random <paramref name="fraction"/> of the samples (seeded, so the split is the
+    /// same every run) as a validation set; the rest keep their original order.
+    /// </summary>
+    public (Dataset Train, Dataset Validation) Split(double fraction, int seed)
+    {
+        if (!(fraction > 0 && fraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The validation fraction must be between 0 and 1, exclusive.");
+        }
+
+        int validationCount = (int)Math.Round(Count * fraction);
+        if (validationCount < 1 || validationCount >= Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, $"{Source}: a fraction of {fraction} of {Count} samples leaves one side empty.");
+        }
+
+        var order = new int[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            order[i] = i;
+        }
+
+        new RandomStream(seed, 0x5EED_5B11).Shuffle(order.AsSpan());
+        int[] validation = order.AsSpan(0, validationCount).ToArray();
+        int[] train = order.AsSpan(validationCount).ToArray();
+        Array.Sort(validation);
+        Array.Sort(train);
+        return (Subset(train, Source + " (train split)"), Subset(validation, Source + " (validation split)"));
+    }
+
+    /// <summary>The first <paramref name="count"/> samples, as a new dataset.</summary>
+    public Dataset Take(int count)
+    {
+        count = Math.Clamp(count, 0, Count);
+        var indices = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            indices[i] = i;
+        }
+
+        return Subset(indices);
+    }
+
+    private int[] CopyShape()
+    {
+        var shape = new int[SampleShape.Count];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            shape[i] = SampleShape[i];
+        }
+
+        return shape;
+    }
+
+    private static int[] CheckShape(int[] shape, string source)
+    {
+        if (shape.Length == 0 || Array.Exists(shape, size => size < 1))
+        {
+            throw new ArgumentException($"{source}: a sample shape needs one or more sizes of at least 1, but is [{string.Join(", ", shape)}].", "sampleShape");
+        }
+
+        return (int[])shape.Clone();
+    }
+
+    private static int CheckFeatures(float[] features, int sampleLength, string source)
+    {
+        if (features.Length == 0)
+        {
+            throw new ArgumentException($"{source}: the dataset is empty.", nameof(features));
+        }
+
+        if (features.Length % sampleLength != 0)
+        {
+            throw new ArgumentException($"{source}: {features.Length} feature values are not a whole number of samples of {sampleLength}.", nameof(features));
+        }
+
+        for (int i = 0; i < features.Length; i++)
+        {
+            if (!float.IsFinite(features[i]))
+            {
+                throw new ArgumentException($"{source}: value {i % sampleLength} of sample {i / sampleLength} is {features[i]}.", nameof(features));
+            }
+        }
+
+        return features.Length / sampleLength;
+    }
+
+    private static int Product(int[] shape)
+    {
+        long product = 1;
+        foreach (int size in shape)
+        {
+            product *= size;
+        }
+
+        return product > int.MaxValue ? throw new ArgumentException($"A sample of shape [{string.Join(", ", shape)}] has more values than an int counts.", "sampleShape") : (int)product;
+    }
+}

@@ -1,0 +1,48 @@
+using System;
+using System.ComponentModel;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// Copies planes into and out of bordered buffers. Convolution and pooling read a bordered copy of
+/// their input so that no window ever needs a bounds check; their input gradient is the interior of
+/// a bordered gradient.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class PaddedPlanes
+{
+    /// <summary>
+    /// Copies <paramref name="planes"/> planes of <paramref name="height"/> x <paramref name="width"/>
+    /// into the middle of planes bordered by <paramref name="padding"/> values of <paramref name="border"/>.
+    /// </summary>
+    public static void Pad(ReadOnlySpan<float> source, Span<float> destination, int planes, int height, int width, int padding, float border)
+    {
+        int paddedWidth = width + (2 * padding);
+        int paddedPlane = (height + (2 * padding)) * paddedWidth;
+        destination = destination.Slice(0, planes * paddedPlane);
+        destination.Fill(border);
+        for (int p = 0; p < planes; p++)
+        {
+            for (int y = 0; y < height; y++)
+            {
+                source.Slice(((p * height) + y) * width, width)
+                    .CopyTo(destination.Slice((p * paddedPlane) + ((y + padding) * paddedWidth) + padding, width));
+            }
+        }
+    }
+
+    /// <summary>Copies the interior of bordered planes back to planes without the border: the inverse of <see cref="Pad"/>.</summary>
+    public static void Crop(ReadOnlySpan<float> source, Span<float> destination, int planes, int height, int width, int padding)
+    {
+        int paddedWidth = width + (2 * padding);
+        int paddedPlane = (height + (2 * padding)) * paddedWidth;
+        for (int p = 0; p < planes; p++)
+        {
+            for (int y = 0; y < height; y++)
+            {
+                source.Slice((p * paddedPlane) + ((y + padding) * paddedWidth) + padding, width)
+                    .CopyTo(destination.Slice(((p * height) + y) * width, width));
+            }
+        }
+    }
+}

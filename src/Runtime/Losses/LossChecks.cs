@@ -1,0 +1,57 @@
+using System;
+
+namespace StaticNet;
+
+/// <summary>The argument checks every loss makes, with messages that name the loss, the argument and the sizes.</summary>
+internal static class LossChecks
+{
+    /// <summary>The per-sample output length, after checking that outputs (and the gradient, if given) hold whole samples.</summary>
+    public static int OutputLength(ReadOnlySpan<float> outputs, Span<float> outputGradient, int batchSize)
+    {
+        if (batchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
+        }
+
+        if (outputs.Length == 0 || outputs.Length % batchSize != 0)
+        {
+            throw new ArgumentException($"outputs holds {outputs.Length} values, which is not a whole number of samples for a batch of {batchSize}.", nameof(outputs));
+        }
+
+        if (!outputGradient.IsEmpty && outputGradient.Length < outputs.Length)
+        {
+            throw new ArgumentException($"outputGradient holds {outputGradient.Length} values, but the outputs have {outputs.Length}.", nameof(outputGradient));
+        }
+
+        return outputs.Length / batchSize;
+    }
+
+    public static ReadOnlySpan<int> Labels(BatchTargets targets, int batchSize, int classes, string loss)
+    {
+        ReadOnlySpan<int> labels = targets.Labels;
+        if (labels.Length < batchSize)
+        {
+            throw new ArgumentException($"The {loss} loss takes one class index per sample: {batchSize} needed, {labels.Length} given{(targets.Values.IsEmpty ? string.Empty : " (values were given instead)")}.", nameof(targets));
+        }
+
+        for (int b = 0; b < batchSize; b++)
+        {
+            if ((uint)labels[b] >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(targets), labels[b], $"Sample {b} of the batch has class index {labels[b]}, but the network outputs {classes} classes (0 to {classes - 1}).");
+            }
+        }
+
+        return labels.Slice(0, batchSize);
+    }
+
+    public static ReadOnlySpan<float> Values(BatchTargets targets, int count, string loss)
+    {
+        if (targets.Values.Length < count)
+        {
+            throw new ArgumentException($"The {loss} loss takes one target value per output: {count} needed, {targets.Values.Length} given{(targets.Labels.IsEmpty ? string.Empty : " (class indices were given instead)")}.", nameof(targets));
+        }
+
+        return targets.Values.Slice(0, count);
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+
+namespace StaticNet;
+
+/// <summary>
+/// What every generated network offers, so that code which trains, evaluates or saves any network
+/// (the <see cref="Trainer{TNetwork}"/>, checkpoints) can work with all of them. The generated class
+/// also has these sizes as <c>const</c> fields (<c>LeNet5.InputLength</c>) for code that knows the type.
+/// </summary>
+public interface INetwork
+{
+    /// <summary>The name of the network class, for messages.</summary>
+    string Name { get; }
+
+    /// <summary>Values in one input sample.</summary>
+    int InputLength { get; }
+
+    /// <summary>Values in one output sample.</summary>
+    int OutputLength { get; }
+
+    /// <summary>Learned parameters in all layers.</summary>
+    int ParameterCount { get; }
+
+    /// <summary>The largest batch <see cref="Forward"/> takes.</summary>
+    int BatchCapacity { get; }
+
+    /// <summary>All parameters in one flat buffer.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>The parameters' gradients, in the layout of <see cref="Parameters"/>.</summary>
+    Span<float> Gradients { get; }
+
+    /// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name, shape and place.</summary>
+    IReadOnlyList<TensorInfo> Tensors { get; }
+
+    /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
+    string Summary { get; }
+
+    /// <summary>Sets every parameter as PyTorch initialises it by default, from <paramref name="seed"/>.</summary>
+    void Initialize(int seed);
+
+    /// <summary>Sets every gradient to zero.</summary>
+    void ZeroGradients();
+
+    /// <summary>Runs a training batch forward, keeping what <see cref="Backward"/> needs.</summary>
+    void Forward(ReadOnlySpan<float> input, Span<float> output, int batchSize);
+
+    /// <summary>Adds the last batch's parameter gradients to <see cref="Gradients"/>; writes the input gradient unless it is empty.</summary>
+    void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int batchSize);
+
+    /// <summary>Runs one sample forward in inference mode.</summary>
+    void Predict(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>Runs <paramref name="count"/> samples forward in inference mode.</summary>
+    void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count);
+
+    /// <summary>Copies a tensor, by <c>state_dict</c> name, in PyTorch's layout.</summary>
+    void ReadTensor(string name, Span<float> destination);
+
+    /// <summary>Overwrites a tensor, by <c>state_dict</c> name, from PyTorch's layout.</summary>
+    void WriteTensor(string name, ReadOnlySpan<float> source);
+}

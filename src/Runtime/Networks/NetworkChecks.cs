@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Linq;
+
+namespace StaticNet;
+
+/// <summary>
+/// Argument checks that generated networks call at their public entry points, so that a wrong
+/// length or batch size fails with a message naming the argument and both sizes, before any work.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class NetworkChecks
+{
+    /// <summary>Throws unless <paramref name="actual"/> is at least <paramref name="required"/>.</summary>
+    public static void Length(int actual, long required, string argument)
+    {
+        if (actual < required)
+        {
+            throw new ArgumentException($"{argument} holds {actual} values, but {required} are needed.", argument);
+        }
+    }
+
+    /// <summary>Throws unless the batch size is between 1 and the capacity.</summary>
+    public static void Batch(int batchSize, int capacity, string argument)
+    {
+        if (batchSize < 1 || batchSize > capacity)
+        {
+            throw new ArgumentOutOfRangeException(argument, batchSize, $"The batch size must be from 1 to the network's batch capacity, {capacity}; create the network with a larger batchCapacity for larger batches.");
+        }
+    }
+
+    /// <summary>Throws unless a count of samples is at least 1.</summary>
+    public static void Count(int count, string argument)
+    {
+        if (count < 1)
+        {
+            throw new ArgumentOutOfRangeException(argument, count, "The number of samples must be at least 1.");
+        }
+    }
+
+    /// <summary>Throws unless the batch capacity is at least 1 and the workspace it needs fits in one array.</summary>
+    public static void BatchCapacity(int capacity, int workspacePerSample, string argument)
+    {
+        if (capacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(argument, capacity, "The batch capacity must be at least 1.");
+        }
+
+        if ((long)capacity * workspacePerSample > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(argument, capacity, $"A batch capacity of {capacity} needs a workspace of {(long)capacity * workspacePerSample} floats, more than one array holds ({Array.MaxLength}).");
+        }
+    }
+
+    /// <summary>Throws unless a Forward on a batch of the same size is waiting for its Backward.</summary>
+    public static void PendingForward(int batchSize, int forwardBatchSize)
+    {
+        if (forwardBatchSize == 0)
+        {
+            throw new InvalidOperationException("Backward needs the activations of a training Forward, but none is pending: call Forward first (Predict does not keep activations, and overwrites those of a Forward).");
+        }
+
+        if (batchSize != forwardBatchSize)
+        {
+            throw new ArgumentException($"Backward was called for a batch of {batchSize}, but the last Forward ran on {forwardBatchSize} samples.", nameof(batchSize));
+        }
+    }
+
+    /// <summary>Throws unless a tensor buffer has exactly the tensor's length.</summary>
+    public static void TensorLength(TensorInfo tensor, int actual, string argument)
+    {
+        if (actual != tensor.Length)
+        {
+            throw new ArgumentException($"Tensor '{tensor.Name}' {tensor.ShapeText} holds {tensor.Length} values, but {argument} holds {actual}.", argument);
+        }
+    }
+
+    /// <summary>The exception for a tensor name the network does not have, listing those it has.</summary>
+    public static Exception UnknownTensor(string name, string network, IReadOnlyList<TensorInfo> tensors) =>
+        new KeyNotFoundException($"Network '{network}' has no tensor named '{name}'; its tensors are: {string.Join(", ", tensors.Select(t => t.Name))}.");
+}
