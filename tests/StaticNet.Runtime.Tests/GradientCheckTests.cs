@@ -1,0 +1,151 @@
+using System;
+using StaticNet.Tests.Networks;
+using Xunit;
+
+namespace StaticNet.Tests;
+
+/// <summary>
+/// For every layer kind, the gradients Backward computes (of the input and of every parameter) match
+/// central finite differences of Forward. Batches of 3 check that samples do not mix.
+/// </summary>
+public class GradientCheckTests
+{
+    private const int Batch = 3;
+
+    public static TheoryData<string> Networks => new()
+    {
+        nameof(DenseSmoothNet),
+        nameof(DenseReluNet),
+        nameof(SoftmaxNet),
+        nameof(ConvStridePadNet),
+        nameof(ConvUntiledNet),
+        nameof(ConvLargeKernelNet),
+        nameof(MaxPoolPadNet),
+        nameof(AvgPoolIncludePadNet),
+        nameof(AvgPoolExcludePadNet),
+        nameof(SmallLeNet),
+        nameof(PoolFirstNet),
+    };
+
+    /// <summary>The networks built only from piecewise-linear layers (ReLU, max pooling, and linear ones).</summary>
+    private static bool IsPiecewiseLinear(string name) =>
+        name is nameof(DenseReluNet) or nameof(MaxPoolPadNet) or nameof(SmallLeNet) or nameof(PoolFirstNet);
+
+    internal static INetwork Create(string name) => name switch
+    {
+        nameof(DenseSmoothNet) => new DenseSmoothNet(seed: 1, batchCapacity: Batch),
+        nameof(DenseReluNet) => new DenseReluNet(seed: 1, batchCapacity: Batch),
+        nameof(SoftmaxNet) => new SoftmaxNet(seed: 1, batchCapacity: Batch),
+        nameof(ConvStridePadNet) => new ConvStridePadNet(seed: 1, batchCapacity: Batch),
+        nameof(ConvUntiledNet) => new ConvUntiledNet(seed: 1, batchCapacity: Batch),
+        nameof(ConvLargeKernelNet) => new ConvLargeKernelNet(seed: 1, batchCapacity: Batch),
+        nameof(MaxPoolPadNet) => new MaxPoolPadNet(seed: 1, batchCapacity: Batch),
+        nameof(AvgPoolIncludePadNet) => new AvgPoolIncludePadNet(seed: 1, batchCapacity: Batch),
+        nameof(AvgPoolExcludePadNet) => new AvgPoolExcludePadNet(seed: 1, batchCapacity: Batch),
+        nameof(SmallLeNet) => new SmallLeNet(seed: 1, batchCapacity: Batch),
+        nameof(PoolFirstNet) => new PoolFirstNet(seed: 1, batchCapacity: Batch),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void LayerGradientsMatchFiniteDifferences(string name)
+    {
+        INetwork network = Create(name);
+        GradientCheck.Check(network, Batch, GradientCheck.WeightedSum(Batch * network.OutputLength, seed: 3), IsPiecewiseLinear(name)).AssertPassed(name);
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void GradientsThroughSoftmaxCrossEntropyMatchFiniteDifferences(string name)
+    {
+        INetwork network = Create(name);
+        int[] labels = { 0, network.OutputLength - 1, 1 % network.OutputLength };
+        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.SoftmaxCrossEntropy, labels, null), IsPiecewiseLinear(name)).AssertPassed(name);
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void GradientsThroughMeanSquaredErrorMatchFiniteDifferences(string name)
+    {
+        INetwork network = Create(name);
+        float[] targets = GradientCheck.Random(Batch * network.OutputLength, seed: 5, -1f, 1f);
+        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.MeanSquaredError, null, targets), IsPiecewiseLinear(name)).AssertPassed(name);
+    }
+
+    [Fact]
+    public void CheckerCatchesAOnePercentError()
+    {
+        // The check is only worth something if it fails on a wrong gradient: scale one weight's
+        // gradient by 1.01 and one input's by 1.01 (the largest of each, so the error is well above
+        // the absolute tolerance), and expect both to be reported.
+        var network = new DenseSmoothNet(seed: 1, batchCapacity: Batch);
+        GradientCheck.Result result = GradientCheck.Check(
+            network,
+            Batch,
+            GradientCheck.WeightedSum(Batch * DenseSmoothNet.OutputLength, seed: 3),
+            piecewiseLinear: false,
+            corrupt: (input, parameters) =>
+            {
+                int largestInput = IndexOfLargest(input), largestParameter = IndexOfLargest(parameters);
+                input[largestInput] *= 1.01f;
+                parameters[largestParameter] *= 1.01f;
+            });
+        Assert.Equal(2, result.Mismatches.Count);
+    }
+
+    [Fact]
+    public void InputGradientIsOptional()
+    {
+        // Skipping the input gradient must not change the parameter gradients.
+        var network = new PoolFirstNet(seed: 2, batchCapacity: Batch);
+        float[] input = GradientCheck.Random(Batch * PoolFirstNet.InputLength, 4, -1f, 1f);
+        var output = new float[Batch * PoolFirstNet.OutputLength];
+        float[] outputGradient = GradientCheck.Random(output.Length, 6, -1f, 1f);
+
+        network.Forward(input, output, Batch);
+        network.ZeroGradients();
+        network.Backward(outputGradient, new float[input.Length], Batch);
+        float[] withInputGradient = network.Gradients.ToArray();
+
+        network.Forward(input, output, Batch);
+        network.ZeroGradients();
+        network.Backward(outputGradient, Span<float>.Empty, Batch);
+        Assert.Equal(withInputGradient, network.Gradients.ToArray());
+    }
+
+    [Fact]
+    public void BackwardAccumulatesUntilZeroed()
+    {
+        var network = new SmallLeNet(seed: 2, batchCapacity: Batch);
+        float[] input = GradientCheck.Random(Batch * SmallLeNet.InputLength, 4, -1f, 1f);
+        var output = new float[Batch * SmallLeNet.OutputLength];
+        float[] outputGradient = GradientCheck.Random(output.Length, 6, -1f, 1f);
+
+        network.Forward(input, output, Batch);
+        network.ZeroGradients();
+        network.Backward(outputGradient, Span<float>.Empty, Batch);
+        float[] once = network.Gradients.ToArray();
+        network.Backward(outputGradient, Span<float>.Empty, Batch);
+        float[] twice = network.Gradients.ToArray();
+        Assert.Contains(once, g => g != 0f);
+        for (int i = 0; i < once.Length; i++)
+        {
+            Assert.Equal(2 * once[i], twice[i], 1e-5f);
+        }
+    }
+
+    private static int IndexOfLargest(float[] values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (Math.Abs(values[i]) > Math.Abs(values[best]))
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}
