@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
 
 namespace StaticNet.Generator.Tests;
 
@@ -75,6 +77,22 @@ internal static class GeneratorHarness
     }
 
     public static GeneratorRun Run(string source, bool referenceRuntime = true) => Run(Compilation(source, referenceRuntime));
+
+    /// <summary>Builds the output of <paramref name="run"/>, loads it, and creates the network class <paramref name="typeName"/> with batch capacity 1.</summary>
+    public static INetwork CreateNetwork(GeneratorRun run, string typeName)
+    {
+        using var image = new MemoryStream();
+        EmitResult emitted = run.Output.Emit(image);
+        if (!emitted.Success)
+        {
+            throw new InvalidOperationException("The generated code does not build:\n" + GeneratorRun.Describe(emitted.Diagnostics));
+        }
+
+        // Each Load(byte[]) gets a context of its own, so test assemblies of the same name do not clash;
+        // StaticNet.Runtime still resolves to the test's copy, so the network is an INetwork the test can call.
+        Type type = Assembly.Load(image.ToArray()).GetType(typeName, throwOnError: true)!;
+        return (INetwork)Activator.CreateInstance(type, 0, 1)!;
+    }
 }
 
 /// <summary>What one run of the generator gave: its result, and the compilations before and after.</summary>
