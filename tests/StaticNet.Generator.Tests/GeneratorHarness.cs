@@ -126,6 +126,11 @@ internal sealed record GeneratorRun(Compilation Input, Compilation Output, Gener
         return tree.GetText().ToString(diagnostic.Location.SourceSpan);
     }
 
-    public static string Describe(IEnumerable<Diagnostic> diagnostics) =>
-        string.Join(Environment.NewLine, diagnostics.Select(d => d.ToString()).DefaultIfEmpty("(none)"));
+    /// <summary>Diagnostics one per line for a failure message; the first ten, since one broken file can give hundreds.</summary>
+    public static string Describe(IEnumerable<Diagnostic> diagnostics)
+    {
+        string[] lines = diagnostics.Select(d => d.ToString()).DefaultIfEmpty("(none)").ToArray();
+        string more = lines.Length > 10 ? $"{Environment.NewLine}... and {lines.Length - 10} more" : string.Empty;
+        return string.Join(Environment.NewLine, lines.Take(10)) + more;
+    }
 }
