@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Xunit;
 
@@ -64,7 +65,7 @@ public sealed class GeneratedCodeTests
             """);
         INetwork network = GeneratorHarness.CreateNetwork(run, "Pool");
         var input = new float[kernel * kernel];
-        System.Array.Fill(input, 1f);
+        Array.Fill(input, 1f);
         var output = new float[1];
 
         network.Predict(input, output);

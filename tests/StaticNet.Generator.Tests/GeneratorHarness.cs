@@ -43,8 +43,11 @@ internal static class GeneratorHarness
 
     private static readonly MetadataReference RuntimeReference = MetadataReference.CreateFromFile(typeof(INetwork).Assembly.Location);
 
-    /// <summary>A compilation of <paramref name="sources"/> (files <c>Network0.cs</c>, <c>Network1.cs</c>, ...) that sees the attributes and, unless told not to, the runtime.</summary>
-    public static CSharpCompilation Compilation(IEnumerable<string> sources, bool referenceRuntime = true)
+    /// <summary>The path of the file <see cref="Compilation"/> puts the declaration in.</summary>
+    public const string NetworkFile = "Network.cs";
+
+    /// <summary>A compilation of <paramref name="source"/> that sees the attributes and, unless told not to, the runtime.</summary>
+    public static CSharpCompilation Compilation(string source, bool referenceRuntime = true)
     {
         IEnumerable<MetadataReference> references = FrameworkReferences.Append(AttributesReference);
         if (referenceRuntime)
@@ -52,14 +55,8 @@ internal static class GeneratorHarness
             references = references.Append(RuntimeReference);
         }
 
-        return CSharpCompilation.Create(
-            "Networks",
-            sources.Select((source, i) => Parse(source, $"Network{i}.cs")),
-            references,
-            StrictOptions);
+        return CSharpCompilation.Create("Networks", new[] { Parse(source, NetworkFile) }, references, StrictOptions);
     }
-
-    public static CSharpCompilation Compilation(string source, bool referenceRuntime = true) => Compilation(new[] { source }, referenceRuntime);
 
     public static SyntaxTree Parse(string source, string path) => CSharpSyntaxTree.ParseText(source, ParseOptions, path);
 

@@ -86,7 +86,9 @@ public sealed class HostileDeclarationTests
         else
         {
             // Compiler diagnostics the generated code brought, over those of the declaration itself.
-            Diagnostic[] added = run.OutputDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Where(d => !run.InputDiagnostics.Any(i => i.ToString() == d.ToString())).ToArray();
+            Diagnostic[] added = run.OutputDiagnostics
+                .Where(d => d.Severity == DiagnosticSeverity.Error && !run.InputDiagnostics.Any(i => i.ToString() == d.ToString()))
+                .ToArray();
             Assert.True(added.Length == 0, $"'{description}': the generated code does not compile:\n" + GeneratorRun.Describe(added));
         }
     }

@@ -13,9 +13,6 @@ namespace StaticNet.Generator.Tests;
 /// </summary>
 public sealed class IncrementalTests
 {
-    // The file GeneratorHarness.Compilation puts the first source in.
-    private const string NetworkFile = "Network0.cs";
-
     private static readonly IncrementalStepRunReason[] Kept = { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged };
 
     [Fact]
@@ -70,8 +67,8 @@ public sealed class IncrementalTests
 
     private static Compilation Replace(Compilation compilation, string newSource)
     {
-        SyntaxTree old = compilation.SyntaxTrees.Single(t => t.FilePath == NetworkFile);
-        return compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(newSource, NetworkFile));
+        SyntaxTree old = compilation.SyntaxTrees.Single(t => t.FilePath == GeneratorHarness.NetworkFile);
+        return compilation.ReplaceSyntaxTree(old, GeneratorHarness.Parse(newSource, GeneratorHarness.NetworkFile));
     }
 
     /// <summary>Runs one driver on <paramref name="source"/>, then on the compilation <paramref name="edit"/> makes of it.</summary>
