@@ -1,0 +1,352 @@
+using System.Globalization;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using StaticNet.Generator.Diagnostics;
+using Xunit;
+
+namespace StaticNet.Generator.Tests;
+
+/// <summary>
+/// One test per diagnostic id, named after it: a declaration that is valid C# but an invalid
+/// network, the one error it gets, the exact attribute it points at, and the full message a user
+/// reads. An invalid declaration must generate no source.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    [Fact]
+    public void Every_diagnostic_id_has_a_test_here()
+    {
+        string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name).Where(n => n.StartsWith("SN")).Select(n => n.Substring(0, 6)).ToArray();
+        string[] ids = typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
+            .Where(id => id != "SN0099") // The internal-error diagnostic has no honest trigger: reaching it is a bug.
+            .ToArray();
+
+        Assert.Empty(ids.Except(tested));
+    }
+
+    [Fact]
+    public void A_valid_declaration_reports_nothing()
+    {
+        GeneratorRun run = GeneratorHarness.Run(Networks.LeNet5);
+
+        Assert.Empty(run.Diagnostics);
+        Assert.NotNull(run.Source);
+    }
+
+    [Fact]
+    public void SN0001_class_not_partial()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(4)]
+            [Dense(2)]
+            class Plain;
+            """,
+            "SN0001",
+            "Network",
+            "Network class 'Plain' must be declared 'partial' so that StaticNet can generate its Forward and Backward code");
+    }
+
+    [Theory]
+    [InlineData("partial class Net<T>;", "generic")]
+    [InlineData("static partial class Net;", "static")]
+    public void SN0002_unsupported_class(string declaration, string reason)
+    {
+        AssertSingleError(
+            "[Network]\n[Input(4)]\n[Dense(2)]\n" + declaration,
+            "SN0002",
+            "Network",
+            $"Network class 'Net' must be a non-generic, non-static class declared directly in a namespace, but it is {reason}");
+    }
+
+    [Fact]
+    public void SN0002_nested_class()
+    {
+        AssertSingleError(
+            """
+            partial class Outer
+            {
+                [Network]
+                [Input(4)]
+                [Dense(2)]
+                partial class Net;
+            }
+            """,
+            "SN0002",
+            "Network",
+            "Network class 'Net' must be a non-generic, non-static class declared directly in a namespace, but it is nested in Outer");
+    }
+
+    [Fact]
+    public void SN0003_no_input()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Dense(2)]
+            partial class Net;
+            """,
+            "SN0003",
+            "Network",
+            "Network 'Net' has no [Input] attribute; declare the shape of one sample, e.g. [Input(1, 28, 28)] for an image or [Input(784)] for a vector");
+    }
+
+    [Fact]
+    public void SN0004_input_size_zero()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(1, 0, 28)]
+            [Dense(2)]
+            partial class Net;
+            """,
+            "SN0004",
+            "Input(1, 0, 28)",
+            "[Input] sizes must be at least 1, but network 'Net' declares (1, 0, 28)");
+    }
+
+    [Fact]
+    public void SN0005_no_layers()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(4)]
+            partial class Net;
+            """,
+            "SN0005",
+            "Network",
+            "Network 'Net' declares no layers; add at least one, e.g. [Dense(10)]");
+    }
+
+    [Theory]
+    [InlineData("[Input(4)]\n[Dense(0)]", "Dense(0)", "Dense 'fc1': units must be at least 1, but is 0")]
+    [InlineData("[Input(1, 8, 8)]\n[Conv2D(4)]", "Conv2D(4)", "Conv2D 'conv1': Kernel must be at least 1 (set it with Conv2D(filters, kernel) or Kernel = k), but is 0")]
+    [InlineData("[Input(1, 8, 8)]\n[AvgPool2D(2, Stride = -1, Name = \"down\")]", "AvgPool2D(2, Stride = -1, Name = \"down\")", "AvgPool2D 'down': Stride must be at least 1 (or 0 for the kernel size), but is -1")]
+    public void SN0006_layer_argument_out_of_range(string attributes, string span, string message)
+    {
+        AssertSingleError("[Network]\n" + attributes + "\npartial class Net;", "SN0006", span, message);
+    }
+
+    [Fact]
+    public void SN0007_window_larger_than_padded_input()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(1, 8, 8)]
+            [MaxPool2D(2)]
+            [Conv2D(2, Kernel = 7, Padding = 1, Name = "big")]
+            partial class Net;
+            """,
+            "SN0007",
+            "Conv2D(2, Kernel = 7, Padding = 1, Name = \"big\")",
+            "Conv2D 'big' has a 7x7 window, larger than its padded input: 'pool1' produces 1x4x4, which is 6x6 with padding 1");
+    }
+
+    [Fact]
+    public void SN0008_spatial_layer_on_flat_input()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(16)]
+            [ReLU, MaxPool2D(2)]
+            partial class Net;
+            """,
+            "SN0008",
+            "MaxPool2D(2)",
+            "MaxPool2D 'pool1' needs a [channels, height, width] input, but 'relu1' produces a flat vector of 16");
+    }
+
+    [Fact]
+    public void SN0009_dense_on_spatial_input()
+    {
+        // LeNet-5 without its [Flatten], the example of the design guide.
+        AssertSingleError(
+            """
+            [Network]
+            [Input(1, 28, 28)]
+            [Conv2D(6, Kernel = 5, Padding = 2), ReLU, MaxPool2D(2)]
+            [Conv2D(16, Kernel = 5), ReLU, MaxPool2D(2)]
+            [Dense(120), ReLU]
+            [Dense(84), ReLU]
+            [Dense(10)]
+            partial class Net;
+            """,
+            "SN0009",
+            "Dense(120)",
+            "Dense 'fc1' expects a flat input, but 'pool2' produces 16x5x5 = 400; add [Flatten] before it");
+    }
+
+    [Fact]
+    public void SN0010_softmax_not_last()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(4)]
+            [Softmax]
+            [Dense(2)]
+            partial class Net;
+            """,
+            "SN0010",
+            "Softmax",
+            "Softmax 'softmax1' must be the last layer, but Dense 'fc1' follows it");
+    }
+
+    [Fact]
+    public void SN0011_duplicate_layer_name()
+    {
+        // An explicit name that repeats a default one: the second use is the error.
+        AssertSingleError(
+            """
+            [Network]
+            [Input(4)]
+            [Dense(8), ReLU]
+            [Dense(2, Name = "fc1")]
+            partial class Net;
+            """,
+            "SN0011",
+            "Dense(2, Name = \"fc1\")",
+            "Layer name 'fc1' is already used by Dense layer #1; layer names must be unique");
+    }
+
+    [Fact]
+    public void SN0012_invalid_layer_name()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(4)]
+            [Dense(2, Name = "2nd-layer")]
+            partial class Net;
+            """,
+            "SN0012",
+            "Dense(2, Name = \"2nd-layer\")",
+            "Layer name '2nd-layer' is not valid: a name starts with a letter and continues with letters, digits or '_'");
+    }
+
+    [Fact]
+    public void SN0013_layer_too_large()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(784)]
+            [Dense(int.MaxValue)]
+            partial class Net;
+            """,
+            "SN0013",
+            "Dense(int.MaxValue)",
+            "Dense 'fc1' makes the network too large: its weight would hold 1683627179248 values, more than the 2147483647 a buffer can index");
+    }
+
+    [Fact]
+    public void SN0013_input_too_large()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(65536, 65536, 1)]
+            [Dense(2)]
+            partial class Net;
+            """,
+            "SN0013",
+            "Input(65536, 65536, 1)",
+            "Input 'Net' makes the network too large: the input would hold 4294967296 values, more than the 2147483647 a buffer can index");
+    }
+
+    [Fact]
+    public void SN0014_pool_padding_over_half_the_kernel()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(1, 8, 8)]
+            [MaxPool2D(2, Padding = 2)]
+            partial class Net;
+            """,
+            "SN0014",
+            "MaxPool2D(2, Padding = 2)",
+            "MaxPool2D 'pool1': Padding must be at most half the kernel (1), but is 2");
+    }
+
+    [Fact]
+    public void SN0015_runtime_not_referenced()
+    {
+        // A valid network in a project that has the attributes but not the runtime the generated code calls.
+        GeneratorRun run = GeneratorHarness.Run(Networks.Mlp, referenceRuntime: false);
+
+        AssertSingleError(
+            run,
+            "SN0015",
+            "Network",
+            "Network 'Mlp' needs the StaticNet.Runtime assembly, which this project does not reference; add the StaticNet package or a reference to StaticNet.Runtime");
+    }
+
+    [Fact]
+    public void SN0016_layers_on_two_partial_declarations()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(4)]
+            [Dense(8)]
+            partial class Net;
+
+            [ReLU, Dense(2)]
+            partial class Net;
+            """,
+            "SN0016",
+            "Network",
+            "Network 'Net' declares layers on more than one partial declaration; keep [Network], [Input] and every layer on one declaration so that their order is defined");
+    }
+
+    [Fact]
+    public void Every_invalid_layer_is_reported_on_its_own_attribute()
+    {
+        GeneratorRun run = GeneratorHarness.Run(
+            """
+            using StaticNet;
+
+            [Network]
+            [Input(4)]
+            [Dense(0), ReLU]
+            [Dense(-3, Name = "out")]
+            partial class Net;
+            """);
+
+        Assert.Equal(
+            new[] { ("SN0006", "Dense(0)"), ("SN0006", "Dense(-3, Name = \"out\")") },
+            run.Diagnostics.Select(d => (d.Id, run.SpanText(d))).ToArray());
+        Assert.Null(run.Source);
+    }
+
+    private static void AssertSingleError(string declaration, string id, string span, string message) =>
+        AssertSingleError(GeneratorHarness.Run("using StaticNet;\n\n" + declaration), id, span, message);
+
+    private static void AssertSingleError(GeneratorRun run, string id, string span, string message)
+    {
+        // The declaration must be valid C#, so that the error is the generator's alone.
+        Assert.True(run.InputDiagnostics.IsEmpty, "The compiler rejects the declaration itself:\n" + GeneratorRun.Describe(run.InputDiagnostics));
+        Assert.Null(run.Result.Exception);
+
+        Diagnostic diagnostic = Assert.Single(run.Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(span, run.SpanText(diagnostic));
+        Assert.Equal(message, diagnostic.GetMessage(CultureInfo.InvariantCulture));
+
+        // The line and column an IDE shows must agree with the span.
+        FileLinePositionSpan lines = diagnostic.Location.GetLineSpan();
+        SyntaxTree tree = run.Input.SyntaxTrees.Single(t => t.FilePath == lines.Path);
+        Assert.Equal(tree.GetLineSpan(diagnostic.Location.SourceSpan).Span, lines.Span);
+
+        Assert.Null(run.Source);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Collections.Generic;
+using Xunit;
+
+namespace StaticNet.Generator.Tests;
+
+/// <summary>The declarations whose generated code is snapshotted and compiled; between them they reach every emitter path.</summary>
+internal static class Networks
+{
+    /// <summary>Dense layers and ReLU only: the flat path.</summary>
+    public const string Mlp = """
+        using StaticNet;
+
+        namespace Tests.Networks;
+
+        /// <summary>A multilayer perceptron for 28x28 images.</summary>
+        [Network]
+        [Input(784)]
+        [Dense(256), ReLU]
+        [Dense(128), ReLU]
+        [Dense(10)]
+        public partial class Mlp;
+        """;
+
+    /// <summary>As in samples/Shared/LeNet5.cs: padded and unpadded 5x5 convolutions, max pooling, flatten.</summary>
+    public const string LeNet5 = """
+        using StaticNet;
+
+        namespace Tests.Networks;
+
+        /// <summary>LeNet-5 for 28x28 images.</summary>
+        [Network]
+        [Input(1, 28, 28)]
+        [Conv2D(6, Kernel = 5, Padding = 2), ReLU, MaxPool2D(2)]
+        [Conv2D(16, Kernel = 5), ReLU, MaxPool2D(2)]
+        [Flatten]
+        [Dense(120), ReLU]
+        [Dense(84), ReLU]
+        [Dense(10)]
+        public partial class LeNet5;
+        """;
+
+    /// <summary>A strided, padded convolution, overlapping padded average pooling, a convolution without bias, sigmoid, tanh and softmax; in the global namespace.</summary>
+    public const string StridedConvNet = """
+        using StaticNet;
+
+        /// <summary>A small network over 3x32x32 images.</summary>
+        [Network]
+        [Input(3, 32, 32)]
+        [Conv2D(8, Kernel = 3, Stride = 2, Padding = 1), Tanh]
+        [AvgPool2D(3, Stride = 2, Padding = 1)]
+        [Conv2D(4, 3, Bias = false), Sigmoid]
+        [Flatten]
+        [Dense(5), Softmax]
+        public partial class StridedConvNet;
+        """;
+
+    /// <summary>
+    /// Windows larger than <c>WindowEmitter.MaxUnrolledKernel</c> (loops, not unrolled taps), average
+    /// pooling whose divisor excludes the padding, padded max pooling, and a named dense layer without bias.
+    /// </summary>
+    public const string LargeWindowNet = """
+        using StaticNet;
+
+        namespace Tests.Networks;
+
+        /// <summary>Large windows over 2x20x20 images.</summary>
+        [Network]
+        [Input(2, 20, 20)]
+        [Conv2D(3, Kernel = 9, Padding = 4), ReLU]
+        [AvgPool2D(9, Stride = 3, Padding = 4, CountIncludePad = false)]
+        [MaxPool2D(3, Stride = 1, Padding = 1)]
+        [Flatten]
+        [Dense(4, Bias = false, Name = "head")]
+        public partial class LargeWindowNet;
+        """;
+
+    public static TheoryData<string> Names => new() { nameof(Mlp), nameof(LeNet5), nameof(StridedConvNet), nameof(LargeWindowNet) };
+
+    public static string Source(string name) => name switch
+    {
+        nameof(Mlp) => Mlp,
+        nameof(LeNet5) => LeNet5,
+        nameof(StridedConvNet) => StridedConvNet,
+        nameof(LargeWindowNet) => LargeWindowNet,
+        _ => throw new KeyNotFoundException(name),
+    };
+}
