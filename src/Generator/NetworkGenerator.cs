@@ -22,7 +22,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         IncrementalValuesProvider<ParseResult> networks = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 "StaticNet.NetworkAttribute",
-                static (node, _) => node is ClassDeclarationSyntax,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 NetworkParser.Parse)
             .WithTrackingName(TrackingNames.Parse);
 

@@ -44,11 +44,9 @@ public sealed class GeneratedCodeTests
     }
 
     /// <summary>
-    /// KNOWN GENERATOR BUG (fails for kernel 9, reported, not fixed here): windows larger than
-    /// WindowEmitter.MaxUnrolledKernel (8) are emitted as loops, and the loop ignores EmitTaps'
-    /// skipFirst, so AvgPool2D's forward starts from <c>sum = x[i]</c> and then adds x[i] again:
-    /// every output is the window's mean plus its first value / window size. Kernel 8 (unrolled) shows
-    /// the test itself is sound. On all-ones input every window's mean is exactly 1.
+    /// Windows up to WindowEmitter.MaxUnrolledKernel (8) are written out tap by tap, larger ones as
+    /// loops; both must visit each value of the window exactly once (the loop once counted the first
+    /// tap twice). On all-ones input every window's mean is exactly 1.
     /// </summary>
     [Theory]
     [InlineData(8)]

@@ -51,7 +51,7 @@ public sealed class HostileDeclarationTests
         // Class shapes the generator cannot extend.
         { "layers on two partial declarations", "[Network, Input(4)] partial class Net; [Dense(2)] partial class Net;" },
         { "Network on both partial declarations", "[Network, Input(4), Dense(2)] partial class Net; [Network] partial class Net;" },
-        // KNOWN GENERATOR BUG: the pipeline only looks at ClassDeclarationSyntax, so a record class gets no code and no error.
+        // A record is a class too: it must get SN0002, not silence.
         { "record class", "[Network, Input(4), Dense(2)] partial record class Net;" },
         { "generic class", "[Network, Input(4), Dense(2)] partial class Net<T>;" },
         { "nested class", "partial class Outer { [Network, Input(4), Dense(2)] partial class Net; }" },
@@ -61,11 +61,10 @@ public sealed class HostileDeclarationTests
 
         // Names that are valid layer names but may collide with what the generator writes.
         { "layer named like a generated member", "[Network, Input(4), Dense(2, Name = \"run\"), ReLU(Name = \"initialize\")] partial class Net;" },
-        // KNOWN GENERATOR BUG: the nested class Layers.Layers is CS0542 (a member named like its enclosing type).
+        // Names the generated class already uses: a nested type may not share its enclosing type's name (CS0542).
         { "layer named 'layers'", "[Network, Input(4), Dense(2, Name = \"layers\")] partial class Net;" },
-        // KNOWN GENERATOR BUG: the nested class Layers inside a class Layers is CS0542.
         { "network class named Layers", "[Network, Input(4), Dense(2)] partial class Layers;" },
-        // KNOWN GENERATOR BUG: the class name is written without '@', so the generated file does not parse.
+        // A keyword used as a name must keep its '@' in the generated file.
         { "network class named with a keyword", "[Network, Input(4), Dense(2)] partial class @class;" },
     };
 
@@ -94,11 +93,10 @@ public sealed class HostileDeclarationTests
     }
 
     /// <summary>
-    /// KNOWN GENERATOR BUG (both cases fail): LayerShapes multiplies sizes in <see cref="long"/>
-    /// without checking for overflow and narrows output sizes with unchecked <c>(int)</c> casts. With
-    /// a padding near int.MaxValue the products wrap to negative numbers, pass the "more than
-    /// int.MaxValue" test, and the network is accepted: the first case gets an output of 1x-1x-1,
-    /// the second a 4-float scratch buffer for a padded copy of about 2^64 values.
+    /// With a padding near int.MaxValue, products of sizes overflow even a <see cref="long"/>; unless the
+    /// arithmetic saturates, they wrap to negative numbers, pass the "more than int.MaxValue" test, and
+    /// the network is accepted with an output of 1x-1x-1 or a 4-float buffer for a padded copy of
+    /// about 2^64 values.
     /// </summary>
     [Theory]
     [InlineData("[Network, Input(1, 1, 1), Conv2D(1, Kernel = 1, Padding = int.MaxValue)] partial class Net;")]

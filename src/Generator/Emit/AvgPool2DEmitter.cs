@@ -48,8 +48,8 @@ internal sealed class AvgPool2DEmitter : PoolEmitter
         EmitWindowLoops(writer, () =>
         {
             EmitScale(writer);
-            writer.Line("float sum = x[i];");
-            EmitTaps(writer, (_, o) => $"sum += x[i{o}];", skipFirst: true);
+            writer.Line("float sum = 0f;");
+            EmitTaps(writer, (_, o) => $"sum += x[i{o}];");
             writer.Line($"output[{OutputIndex}] = sum * scale;");
         });
     }

@@ -17,6 +17,10 @@ internal static class Literals
         return text + "f";
     }
 
+    /// <summary>A name as a C# identifier: a reserved keyword used as a name (<c>class</c>) needs its <c>@</c>.</summary>
+    public static string Identifier(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? name : "@" + name;
+
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>An integer with thousands separators for summaries: <c>61,706</c>.</summary>

@@ -45,8 +45,8 @@ internal sealed class MaxPool2DEmitter : PoolEmitter
         writer.Line(ReadOnlySpan + " x = " + (IsPadded ? "padded;" : "input;"));
         EmitWindowLoops(writer, () =>
         {
-            writer.Line("float max = x[i];");
-            EmitTaps(writer, (_, o) => $"max = x[i{o}] > max ? x[i{o}] : max;", skipFirst: true);
+            writer.Line("float max = float.NegativeInfinity;");
+            EmitTaps(writer, (_, o) => $"max = x[i{o}] > max ? x[i{o}] : max;");
             writer.Line($"output[{OutputIndex}] = max;");
         });
     }
@@ -58,8 +58,8 @@ internal sealed class MaxPool2DEmitter : PoolEmitter
         EmitWindowLoops(writer, () =>
         {
             writer.Line("int best = i;");
-            writer.Line("float max = x[i];");
-            EmitTaps(writer, (_, o) => $"if (x[i{o}] > max) {{ max = x[i{o}]; best = i{o}; }}", skipFirst: true);
+            writer.Line("float max = float.NegativeInfinity;");
+            EmitTaps(writer, (_, o) => $"if (x[i{o}] > max) {{ max = x[i{o}]; best = i{o}; }}");
             writer.Line($"dx[best] += outputGradient[{OutputIndex}];");
         });
         EmitCrop(writer);

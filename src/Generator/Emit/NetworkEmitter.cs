@@ -71,7 +71,7 @@ internal sealed class NetworkEmitter
         w.Line("/// </code>");
         w.Line("/// </summary>");
         w.Line(GeneratedCode);
-        using (w.Block($"partial class {_model.ClassName} : global::StaticNet.INetwork"))
+        using (w.Block($"partial class {Literals.Identifier(_model.ClassName)} : global::StaticNet.INetwork"))
         {
             EmitConstants(summary);
             EmitLayerConstants();
@@ -125,6 +125,12 @@ internal sealed class NetworkEmitter
         w.Line();
     }
 
+    /// <summary>
+    /// The class holding the per-layer constants: <c>Layers</c>, unless the network itself is called
+    /// that (a nested type cannot share its enclosing type's name).
+    /// </summary>
+    private string LayersClassName => _model.ClassName == "Layers" ? "LayerConstants" : "Layers";
+
     private static string Dimensions(Shape shape) => shape.IsFlat ? Literals.Int(shape.Length) : $"{shape.Channels}, {shape.Height}, {shape.Width}";
 
     /// <summary>One nested class per layer holding its output shape and parameter offsets as constants.</summary>
@@ -132,7 +138,7 @@ internal sealed class NetworkEmitter
     {
         SourceWriter w = _writer;
         w.Line("/// <summary>Each layer's output shape and parameter offsets, as compile-time constants.</summary>");
-        using (w.Block("public static class Layers"))
+        using (w.Block("public static class " + LayersClassName))
         {
             for (int i = 0; i < _layers.Count; i++)
             {
@@ -203,7 +209,7 @@ internal sealed class NetworkEmitter
         w.Line("/// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name=\"seed\"/>.</summary>");
         w.Line("/// <param name=\"seed\">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>");
         w.Line("/// <param name=\"batchCapacity\">The largest batch <see cref=\"Forward\"/> takes; the workspace is allocated for it once, here.</param>");
-        using (w.Block($"public {_model.ClassName}(int seed = 0, int batchCapacity = 64)"))
+        using (w.Block($"public {Literals.Identifier(_model.ClassName)}(int seed = 0, int batchCapacity = 64)"))
         {
             w.Line($"{Checks}.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));");
             w.Line("BatchCapacity = batchCapacity;");

@@ -101,7 +101,7 @@ internal abstract class WindowEmitter : LayerEmitter
     /// Writes one statement per window tap. <paramref name="statement"/> receives the suffix to add to
     /// a weight index (<c> + 3</c>) and to a source index (<c> + 65</c>), empty for the first tap.
     /// </summary>
-    protected void EmitTaps(SourceWriter writer, Func<string, string, string> statement, bool skipFirst = false)
+    protected void EmitTaps(SourceWriter writer, Func<string, string, string> statement)
     {
         if (Kernel <= MaxUnrolledKernel)
         {
@@ -110,11 +110,6 @@ internal abstract class WindowEmitter : LayerEmitter
             {
                 for (int kx = 0; kx < Kernel; kx++)
                 {
-                    if (skipFirst && ky == 0 && kx == 0)
-                    {
-                        continue;
-                    }
-
                     writer.Line(statement(Suffix((ky * Kernel) + kx), Suffix((ky * SourceWidth) + kx)));
                 }
             }

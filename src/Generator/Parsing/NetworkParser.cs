@@ -42,13 +42,14 @@ internal static class NetworkParser
         var diagnostics = new List<DiagnosticInfo>();
         ParseResult Result(NetworkModel? model) => new(model, diagnostics.ToEquatableArray(), type.Name, networkLocation);
 
-        var declaration = (ClassDeclarationSyntax)context.TargetNode;
+        var declaration = (TypeDeclarationSyntax)context.TargetNode;
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkMustBePartial, networkLocation, type.Name));
         }
 
         string? unsupported = type.IsGenericType ? "generic"
+            : type.IsRecord ? "a record"
             : type.ContainingType is not null ? "nested in " + type.ContainingType.Name
             : type.IsStatic ? "static"
             : null;
@@ -124,8 +125,9 @@ internal static class NetworkParser
             return Result(null);
         }
 
+        // Namespaces and names as C# must spell them: a keyword used as a name keeps its '@'.
         var spec = new NetworkSpec(
-            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers)),
             type.Name,
             input.Value,
             layers.ToEquatableArray());

@@ -5,27 +5,19 @@ using StaticNet.Generator.Model;
 namespace StaticNet.Generator.Shapes;
 
 /// <summary>A parameter tensor before it has an offset: its role (<c>weight</c>, <c>bias</c>), PyTorch shape and fan-in.</summary>
-internal sealed record ParameterShape(string Role, int[] Dimensions, int FanIn)
+internal sealed record ParameterShape(string Role, long[] Dimensions, long FanIn)
 {
-    public long Length
-    {
-        get
-        {
-            long length = 1;
-            foreach (int dimension in Dimensions)
-            {
-                length *= dimension;
-            }
-
-            return length;
-        }
-    }
+    public long Length => Sizes.Product(Dimensions);
 }
 
 /// <summary>What a layer does to shapes: its output shape, its parameters, and the per-sample scratch space it needs.</summary>
 internal sealed record LayerShape(Shape Output, IReadOnlyList<ParameterShape> Parameters, int ScratchLength);
 
-/// <summary>The shape rules of each layer kind, with the diagnostics for inputs a layer cannot take.</summary>
+/// <summary>
+/// The shape rules of each layer kind, with the diagnostics for inputs a layer cannot take. Sizes are
+/// computed in saturating <see cref="long"/> arithmetic, so that any declaration, however large, ends
+/// in a diagnostic rather than an overflow.
+/// </summary>
 internal static class LayerShapes
 {
     private static readonly ParameterShape[] None = new ParameterShape[0];
@@ -43,6 +35,7 @@ internal static class LayerShapes
             return null;
         }
 
+        var result = new Resolution(layer, location, diagnostics);
         switch (layer)
         {
             case DenseSpec dense:
@@ -52,53 +45,33 @@ internal static class LayerShapes
                     return null;
                 }
 
-                return Checked(
-                    layer,
-                    location,
-                    diagnostics,
-                    Shape.Flat(dense.Units),
-                    dense.Units,
-                    WeightAndBias(new[] { dense.Units, input.Length }, dense.Units, fanIn: input.Length, dense.HasBias),
-                    scratch: 0);
+                return result.Flat(dense.Units, WeightAndBias(new long[] { dense.Units, input.Length }, dense.Units, fanIn: input.Length, dense.HasBias), scratch: 0);
 
             case Conv2DSpec conv:
-            {
                 if (!FitsWindow(layer, conv.Kernel, conv.Padding, input, producer, location, diagnostics))
                 {
                     return null;
                 }
 
-                long height = OutputSize(input.Height, conv.Kernel, conv.Stride, conv.Padding);
-                long width = OutputSize(input.Width, conv.Kernel, conv.Stride, conv.Padding);
-                int fanIn = input.Channels * conv.Kernel * conv.Kernel;
-                return Checked(
-                    layer,
-                    location,
-                    diagnostics,
-                    Shape.Image(conv.Filters, (int)height, (int)width),
-                    conv.Filters * height * width,
-                    WeightAndBias(new[] { conv.Filters, input.Channels, conv.Kernel, conv.Kernel }, conv.Filters, fanIn, conv.HasBias),
+                return result.Image(
+                    conv.Filters,
+                    OutputSize(input.Height, conv.Kernel, conv.Stride, conv.Padding),
+                    OutputSize(input.Width, conv.Kernel, conv.Stride, conv.Padding),
+                    WeightAndBias(new long[] { conv.Filters, input.Channels, conv.Kernel, conv.Kernel }, conv.Filters, Sizes.Product(input.Channels, conv.Kernel, conv.Kernel), conv.HasBias),
                     PaddedScratch(input, conv.Padding));
-            }
 
             case Pool2DSpec pool:
-            {
                 if (!FitsWindow(layer, pool.Kernel, pool.Padding, input, producer, location, diagnostics))
                 {
                     return null;
                 }
 
-                long height = OutputSize(input.Height, pool.Kernel, pool.Stride, pool.Padding);
-                long width = OutputSize(input.Width, pool.Kernel, pool.Stride, pool.Padding);
-                return Checked(
-                    layer,
-                    location,
-                    diagnostics,
-                    Shape.Image(input.Channels, (int)height, (int)width),
-                    input.Channels * height * width,
+                return result.Image(
+                    input.Channels,
+                    OutputSize(input.Height, pool.Kernel, pool.Stride, pool.Padding),
+                    OutputSize(input.Width, pool.Kernel, pool.Stride, pool.Padding),
                     None,
                     PaddedScratch(input, pool.Padding));
-            }
 
             case FlattenSpec:
                 return new LayerShape(Shape.Flat(input.Length), None, 0);
@@ -126,36 +99,83 @@ internal static class LayerShapes
     }
 
     /// <summary>
-    /// Layers with padding keep a zero-padded copy of their input (forward) and the gradient of that
-    /// copy (backward), so that every window reads whole rows with no bounds checks.
+    /// Layers with padding keep a bordered copy of their input (forward) and the gradient of that copy
+    /// (backward), so that every window reads whole rows with no bounds checks.
     /// </summary>
     private static long PaddedScratch(Shape input, int padding) =>
-        padding == 0 ? 0 : 2L * input.Channels * (input.Height + (2L * padding)) * (input.Width + (2L * padding));
+        padding == 0 ? 0 : Sizes.Product(2, input.Channels, input.Height + (2L * padding), input.Width + (2L * padding));
 
-    private static ParameterShape[] WeightAndBias(int[] weightDimensions, int outputs, int fanIn, bool hasBias) => hasBias
+    private static ParameterShape[] WeightAndBias(long[] weightDimensions, long outputs, long fanIn, bool hasBias) => hasBias
         ? new[] { new ParameterShape("weight", weightDimensions, fanIn), new ParameterShape("bias", new[] { outputs }, fanIn) }
         : new[] { new ParameterShape("weight", weightDimensions, fanIn) };
 
-    private static LayerShape? Checked(LayerSpec layer, LocationInfo? location, List<DiagnosticInfo> diagnostics, Shape output, long outputLength, ParameterShape[] parameters, long scratch)
+    /// <summary>Builds a layer's shape once every size it involves is known to fit an <see cref="int"/>, or reports the one that does not.</summary>
+    private readonly struct Resolution
     {
-        foreach ((string what, long length) in new[] { ("its output", outputLength), ("its scratch space", scratch) })
+        private readonly LayerSpec _layer;
+        private readonly LocationInfo? _location;
+        private readonly List<DiagnosticInfo> _diagnostics;
+
+        public Resolution(LayerSpec layer, LocationInfo? location, List<DiagnosticInfo> diagnostics)
         {
-            if (length > int.MaxValue)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, location, layer.Kind, layer.Name, what, length, int.MaxValue));
-                return null;
-            }
+            _layer = layer;
+            _location = location;
+            _diagnostics = diagnostics;
         }
 
-        foreach (ParameterShape parameter in parameters)
+        public LayerShape? Flat(long length, ParameterShape[] parameters, long scratch) =>
+            Fits("its output", length) && FitParameters(parameters) && Fits("its scratch space", scratch)
+                ? new LayerShape(Shape.Flat((int)length), parameters, (int)scratch)
+                : null;
+
+        public LayerShape? Image(long channels, long height, long width, ParameterShape[] parameters, long scratch) =>
+            Fits("its output", Sizes.Product(channels, height, width)) && FitParameters(parameters) && Fits("its scratch space", scratch)
+                ? new LayerShape(Shape.Image((int)channels, (int)height, (int)width), parameters, (int)scratch)
+                : null;
+
+        private bool FitParameters(ParameterShape[] parameters)
         {
-            if (parameter.Length > int.MaxValue)
+            foreach (ParameterShape parameter in parameters)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, location, layer.Kind, layer.Name, "its " + parameter.Role, parameter.Length, int.MaxValue));
-                return null;
+                if (!Fits("its " + parameter.Role, parameter.Length))
+                {
+                    return false;
+                }
             }
+
+            return true;
         }
 
-        return new LayerShape(output, parameters, (int)scratch);
+        private bool Fits(string what, long length)
+        {
+            if (length <= int.MaxValue)
+            {
+                return true;
+            }
+
+            string size = length == long.MaxValue ? "more than " + long.MaxValue : length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, _location, _layer.Kind, _layer.Name, what, size, int.MaxValue));
+            return false;
+        }
+    }
+}
+
+/// <summary>Size arithmetic that saturates at <see cref="long.MaxValue"/> instead of overflowing.</summary>
+internal static class Sizes
+{
+    public static long Product(params long[] factors)
+    {
+        long product = 1;
+        foreach (long factor in factors)
+        {
+            if (factor != 0 && product > long.MaxValue / factor)
+            {
+                return long.MaxValue;
+            }
+
+            product *= factor;
+        }
+
+        return product;
     }
 }

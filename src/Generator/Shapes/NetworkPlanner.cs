@@ -17,7 +17,8 @@ internal static class NetworkPlanner
     {
         var workspace = new WorkspaceAllocator();
         var layers = new List<LayerModel>();
-        var methodNames = new HashSet<string>();
+        // Stems the generated class already uses: a layer named "run" must not give RunForward, nor "layers" a second Layers.
+        var methodNames = new HashSet<string> { "Run", "Layers", "LayerConstants" };
 
         // The network input is the first buffer in the workspace; its gradient is where Backward
         // writes the gradient of the input, when the caller asks for it.
@@ -55,7 +56,12 @@ internal static class NetworkPlanner
                     return null;
                 }
 
-                parameters.Add(new ParameterTensor(layer.Name + "." + parameter.Role, parameter.Dimensions.ToEquatableArray(), (int)parameterCount, (int)length, parameter.FanIn));
+                parameters.Add(new ParameterTensor(
+                    layer.Name + "." + parameter.Role,
+                    System.Linq.Enumerable.Select(parameter.Dimensions, size => (int)size).ToEquatableArray(),
+                    (int)parameterCount,
+                    (int)length,
+                    (int)parameter.FanIn));
                 parameterCount += length;
             }
 

@@ -603,7 +603,7 @@ namespace Tests.Networks
                         int rows = global::System.Math.Min(oy * Stride + 9, 4 + Height) - global::System.Math.Max(oy * Stride, 4);
                         int columns = global::System.Math.Min(ox * Stride + 9, 4 + Width) - global::System.Math.Max(ox * Stride, 4);
                         float scale = 1f / (rows * columns);
-                        float sum = x[i];
+                        float sum = 0f;
                         for (int ky = 0; ky < 9; ky++)
                         {
                             for (int kx = 0; kx < 9; kx++)
@@ -675,8 +675,9 @@ namespace Tests.Networks
                     for (int ox = 0; ox < OutWidth; ox++)
                     {
                         int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        float max = x[i];
+                        float max = float.NegativeInfinity;
                         // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
+                        max = x[i] > max ? x[i] : max;
                         max = x[i + 1] > max ? x[i + 1] : max;
                         max = x[i + 2] > max ? x[i + 2] : max;
                         max = x[i + 9] > max ? x[i + 9] : max;
@@ -711,8 +712,9 @@ namespace Tests.Networks
                     {
                         int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
                         int best = i;
-                        float max = x[i];
+                        float max = float.NegativeInfinity;
                         // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
+                        if (x[i] > max) { max = x[i]; best = i; }
                         if (x[i + 1] > max) { max = x[i + 1]; best = i + 1; }
                         if (x[i + 2] > max) { max = x[i + 2]; best = i + 2; }
                         if (x[i + 9] > max) { max = x[i + 9]; best = i + 9; }

@@ -888,8 +888,9 @@ namespace Tests.Networks
                     for (int ox = 0; ox < OutWidth; ox++)
                     {
                         int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        float max = x[i];
+                        float max = float.NegativeInfinity;
                         // The 2x2 window, unrolled: tap (ky, kx) reads source row ky, column kx.
+                        max = x[i] > max ? x[i] : max;
                         max = x[i + 1] > max ? x[i + 1] : max;
                         max = x[i + 28] > max ? x[i + 28] : max;
                         max = x[i + 29] > max ? x[i + 29] : max;
@@ -918,8 +919,9 @@ namespace Tests.Networks
                     {
                         int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
                         int best = i;
-                        float max = x[i];
+                        float max = float.NegativeInfinity;
                         // The 2x2 window, unrolled: tap (ky, kx) reads source row ky, column kx.
+                        if (x[i] > max) { max = x[i]; best = i; }
                         if (x[i + 1] > max) { max = x[i + 1]; best = i + 1; }
                         if (x[i + 28] > max) { max = x[i + 28]; best = i + 28; }
                         if (x[i + 29] > max) { max = x[i + 29]; best = i + 29; }
@@ -1153,8 +1155,9 @@ namespace Tests.Networks
                     for (int ox = 0; ox < OutWidth; ox++)
                     {
                         int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        float max = x[i];
+                        float max = float.NegativeInfinity;
                         // The 2x2 window, unrolled: tap (ky, kx) reads source row ky, column kx.
+                        max = x[i] > max ? x[i] : max;
                         max = x[i + 1] > max ? x[i + 1] : max;
                         max = x[i + 10] > max ? x[i + 10] : max;
                         max = x[i + 11] > max ? x[i + 11] : max;
@@ -1183,8 +1186,9 @@ namespace Tests.Networks
                     {
                         int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
                         int best = i;
-                        float max = x[i];
+                        float max = float.NegativeInfinity;
                         // The 2x2 window, unrolled: tap (ky, kx) reads source row ky, column kx.
+                        if (x[i] > max) { max = x[i]; best = i; }
                         if (x[i + 1] > max) { max = x[i + 1]; best = i + 1; }
                         if (x[i + 10] > max) { max = x[i + 10]; best = i + 10; }
                         if (x[i + 11] > max) { max = x[i + 11]; best = i + 11; }

@@ -683,8 +683,9 @@ partial class StridedConvNet : global::StaticNet.INetwork
                 {
                     int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
                     const float scale = 1f / 9;
-                    float sum = x[i];
+                    float sum = 0f;
                     // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
+                    sum += x[i];
                     sum += x[i + 1];
                     sum += x[i + 2];
                     sum += x[i + 18];
