@@ -6,13 +6,15 @@ namespace StaticNet.Tests;
 
 /// <summary>
 /// For every layer kind, the gradients Backward computes (of the input and of every parameter) match
-/// central finite differences of Forward. Batches of 3 check that samples do not mix.
+/// central finite differences of Forward, at every SIMD level: the generated scalar code and the
+/// vectorised kernels at 256 and 512 bits. Batches of 3 check that samples do not mix (and, split into
+/// chunks of one sample, that chunk gradients add up).
 /// </summary>
 public class GradientCheckTests
 {
     private const int Batch = 3;
 
-    public static TheoryData<string> Networks => new()
+    private static readonly string[] NetworkNames =
     {
         nameof(DenseSmoothNet),
         nameof(DenseReluNet),
@@ -27,9 +29,30 @@ public class GradientCheckTests
         nameof(PoolFirstNet),
     };
 
+    public static TheoryData<string, SimdLevel> Networks()
+    {
+        var data = new TheoryData<string, SimdLevel>();
+        foreach (string name in NetworkNames)
+        {
+            foreach (SimdLevel level in new[] { SimdLevel.Scalar, SimdLevel.Vector256, SimdLevel.Vector512 })
+            {
+                data.Add(name, level);
+            }
+        }
+
+        return data;
+    }
+
     /// <summary>The networks built only from piecewise-linear layers (ReLU, max pooling, and linear ones).</summary>
     private static bool IsPiecewiseLinear(string name) =>
         name is nameof(DenseReluNet) or nameof(MaxPoolPadNet) or nameof(SmallLeNet) or nameof(PoolFirstNet);
+
+    internal static INetwork Create(string name, SimdLevel level)
+    {
+        INetwork network = Create(name);
+        network.Simd = level;
+        return network;
+    }
 
     internal static INetwork Create(string name) => name switch
     {
@@ -49,28 +72,28 @@ public class GradientCheckTests
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void LayerGradientsMatchFiniteDifferences(string name)
+    public void LayerGradientsMatchFiniteDifferences(string name, SimdLevel level)
     {
-        INetwork network = Create(name);
-        GradientCheck.Check(network, Batch, GradientCheck.WeightedSum(Batch * network.OutputLength, seed: 3), IsPiecewiseLinear(name)).AssertPassed(name);
+        INetwork network = Create(name, level);
+        GradientCheck.Check(network, Batch, GradientCheck.WeightedSum(Batch * network.OutputLength, seed: 3), IsPiecewiseLinear(name)).AssertPassed($"{name} at {level}");
     }
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void GradientsThroughSoftmaxCrossEntropyMatchFiniteDifferences(string name)
+    public void GradientsThroughSoftmaxCrossEntropyMatchFiniteDifferences(string name, SimdLevel level)
     {
-        INetwork network = Create(name);
+        INetwork network = Create(name, level);
         int[] labels = { 0, network.OutputLength - 1, 1 % network.OutputLength };
-        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.SoftmaxCrossEntropy, labels, null), IsPiecewiseLinear(name)).AssertPassed(name);
+        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.SoftmaxCrossEntropy, labels, null), IsPiecewiseLinear(name)).AssertPassed($"{name} at {level}");
     }
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void GradientsThroughMeanSquaredErrorMatchFiniteDifferences(string name)
+    public void GradientsThroughMeanSquaredErrorMatchFiniteDifferences(string name, SimdLevel level)
     {
-        INetwork network = Create(name);
+        INetwork network = Create(name, level);
         float[] targets = GradientCheck.Random(Batch * network.OutputLength, seed: 5, -1f, 1f);
-        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.MeanSquaredError, null, targets), IsPiecewiseLinear(name)).AssertPassed(name);
+        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.MeanSquaredError, null, targets), IsPiecewiseLinear(name)).AssertPassed($"{name} at {level}");
     }
 
     [Fact]

@@ -17,6 +17,14 @@ internal sealed class ActivationEmitter : LayerEmitter
 
     private string Shape => Layer.Output.ToBatchedString();
 
+    /// <summary>The runtime calls of the vectorised path: forward from x to y, backward from dy and y to dx.</summary>
+    private (string Forward, string Backward) VectorCalls => Function switch
+    {
+        ActivationKind.ReLU => ("global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);", "global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);"),
+        ActivationKind.Sigmoid => ("global::StaticNet.Kernels.VectorMath.Sigmoid(x, y);", "global::StaticNet.Kernels.VectorMath.SigmoidBackward(dy, y, dx, simd);"),
+        _ => ("global::StaticNet.Kernels.VectorMath.Tanh(x, y);", "global::StaticNet.Kernels.VectorMath.TanhBackward(dy, y, dx, simd);"),
+    };
+
     private (string Summary, string Forward, string Backward) Formulas => Function switch
     {
         ActivationKind.ReLU => ("<c>max(0, x)</c>", "global::System.MathF.Max(x[i], 0f)", "y[i] > 0f ? dy[i] : 0f"),
@@ -33,6 +41,7 @@ internal sealed class ActivationEmitter : LayerEmitter
             MethodName + "Forward",
             new[] { (Span + " y", Shape), (ReadOnlySpan + " x", Shape), ("int batchSize", string.Empty) }))
         {
+            EmitVectorPath(writer, "whole vectors at a time.", w => w.Line(VectorCalls.Forward));
             writer.Line($"int length = batchSize * {Layer.Output.Length};");
             using (writer.Block("for (int i = 0; i < length; i++)"))
             {
@@ -47,6 +56,7 @@ internal sealed class ActivationEmitter : LayerEmitter
             MethodName + "BackwardInput",
             new[] { (Span + " dx", Shape), (ReadOnlySpan + " dy", Shape), (ReadOnlySpan + " y", Shape), ("int batchSize", string.Empty) }))
         {
+            EmitVectorPath(writer, "whole vectors at a time.", w => w.Line(VectorCalls.Backward));
             writer.Line($"int length = batchSize * {Layer.Output.Length};");
             using (writer.Block("for (int i = 0; i < length; i++)"))
             {

@@ -18,7 +18,7 @@ internal sealed class AvgPool2DEmitter : PoolEmitter
     protected override string BorderValue => "0f";
 
     /// <summary>Whether the divisor varies by position: only when padding is excluded from the count.</summary>
-    private bool VariableDivisor => IsPadded && !((Pool2DSpec)Spec).CountIncludePad;
+    private bool VariableDivisor => IsPadded && !CountIncludePad;
 
     public override void EmitMethods(SourceWriter writer)
     {
@@ -41,8 +41,12 @@ internal sealed class AvgPool2DEmitter : PoolEmitter
         writer.Line();
     }
 
+    private bool CountIncludePad => ((Pool2DSpec)Spec).CountIncludePad;
+
     private void EmitForwardBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "windows clamped to each plane, so no bordered copy is needed.", w =>
+            w.Line($"{Kernels}.Pooling.AverageForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, countIncludePad: {(CountIncludePad ? "true" : "false")}, OutHeight, OutWidth);"));
         EmitPad(writer, BorderValue);
         writer.Line(ReadOnlySpan + " x = " + (IsPadded ? "padded;" : "input;"));
         EmitWindowLoops(writer, () =>
@@ -56,6 +60,8 @@ internal sealed class AvgPool2DEmitter : PoolEmitter
 
     private void EmitBackwardBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "windows clamped to each plane, each output's gradient spread evenly over its window.", w =>
+            w.Line($"{Kernels}.Pooling.AverageBackward(outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, countIncludePad: {(CountIncludePad ? "true" : "false")}, OutHeight, OutWidth);"));
         EmitClearGradientTarget(writer);
         EmitWindowLoops(writer, () =>
         {

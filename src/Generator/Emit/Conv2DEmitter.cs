@@ -27,6 +27,14 @@ internal sealed class Conv2DEmitter : WindowEmitter
 
     private string OutputShape => Layer.Output.ToBatchedString();
 
+    /// <summary>The im2col columns of one sample: a row per (channel, kernel row, kernel column), a column per output position.</summary>
+    public override int KernelScratchLength => Layer.Input.Channels * Kernel * Kernel * Layer.Output.Height * Layer.Output.Width;
+
+    private const string ScratchComment = "im2col columns of one sample, per thread";
+
+    /// <summary>The call that writes one sample's im2col columns into the thread's scratch.</summary>
+    private static string Unfold => Kernels + ".Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);";
+
     public override void EmitMethods(SourceWriter writer)
     {
         EmitHeader(writer);
@@ -39,6 +47,7 @@ internal sealed class Conv2DEmitter : WindowEmitter
             forward.Add((ReadOnlySpan + " bias", Bias.ShapeText));
         }
 
+        forward.Add((Span + " scratch", ScratchComment));
         forward.Add(("int batchSize", string.Empty));
         string biasPhrase = Bias is null ? string.Empty : "its channel's bias plus ";
         using (MethodBlock(writer, $"{Spec.Name} forward: each output is {biasPhrase}the weighted sum of one {Kernel}x{Kernel} window in every input channel.", MethodName + "Forward", forward))
@@ -51,6 +60,7 @@ internal sealed class Conv2DEmitter : WindowEmitter
         AddPaddedParameter(backwardInput, "paddedGradient");
         backwardInput.Add((ReadOnlySpan + " outputGradient", OutputShape));
         backwardInput.Add((ReadOnlySpan + " weight", Weight.ShapeText));
+        backwardInput.Add((Span + " scratch", ScratchComment));
         backwardInput.Add(("int batchSize", string.Empty));
         using (MethodBlock(writer, $"{Spec.Name} backward to the input: each output's gradient flows back, through the weights, to every value of its window.", MethodName + "BackwardInput", backwardInput))
         {
@@ -65,7 +75,13 @@ internal sealed class Conv2DEmitter : WindowEmitter
         }
 
         backwardParameters.Add((ReadOnlySpan + " outputGradient", OutputShape));
-        backwardParameters.Add((ReadOnlySpan + " input", IsPadded ? PaddedShape + " bordered" : InputShape));
+        backwardParameters.Add((ReadOnlySpan + " input", InputShape));
+        if (IsPadded)
+        {
+            backwardParameters.Add((ReadOnlySpan + " padded", PaddedShape + ", written by the scalar forward"));
+        }
+
+        backwardParameters.Add((Span + " scratch", ScratchComment));
         backwardParameters.Add(("int batchSize", string.Empty));
         string biasGradientPhrase = Bias is null ? string.Empty : "; each bias, the sum of its channel's output gradient";
         using (MethodBlock(writer, $"{Spec.Name} backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied{biasGradientPhrase}.", MethodName + "BackwardParameters", backwardParameters))
@@ -78,6 +94,14 @@ internal sealed class Conv2DEmitter : WindowEmitter
 
     private void EmitForwardBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "for each sample, im2col, then output (OutChannels x Positions) = weight (OutChannels x ColumnRows) times the columns, plus the bias.", w =>
+        {
+            using (w.Block("for (int b = 0; b < batchSize; b++)"))
+            {
+                w.Line(Unfold);
+                w.Line($"{Kernels}.Gemm.Multiply(weight, ColumnRows, 1, scratch, output.Slice(b * OutputLength, OutputLength), OutChannels, Positions, ColumnRows, {(Bias is null ? EmptySpan : "bias")}, accumulate: false, simd);");
+            }
+        });
         EmitPad(writer, "0f");
         writer.Line(ReadOnlySpan + " x = " + (IsPadded ? "padded;" : "input;"));
         EmitOutputLoops(writer, () =>
@@ -90,6 +114,15 @@ internal sealed class Conv2DEmitter : WindowEmitter
 
     private void EmitBackwardInputBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "for each sample, columns gradient (ColumnRows x Positions) = weight transposed times outputGradient, summed back into the input by col2im.", w =>
+        {
+            w.Line("inputGradient.Slice(0, batchSize * InputLength).Clear();");
+            using (w.Block("for (int b = 0; b < batchSize; b++)"))
+            {
+                w.Line($"{Kernels}.Gemm.Multiply(weight, 1, ColumnRows, outputGradient.Slice(b * OutputLength, OutputLength), scratch, ColumnRows, Positions, OutChannels, {EmptySpan}, accumulate: false, simd);");
+                w.Line($"{Kernels}.Im2Col.FoldAdd(scratch, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth, simd);");
+            }
+        });
         EmitClearGradientTarget(writer);
         EmitOutputLoops(writer, () =>
         {
@@ -101,7 +134,19 @@ internal sealed class Conv2DEmitter : WindowEmitter
 
     private void EmitBackwardParametersBody(SourceWriter writer)
     {
-        writer.Line(ReadOnlySpan + " x = input;");
+        EmitVectorPath(writer, "for each sample, im2col, then weightGradient (OutChannels x ColumnRows) += outputGradient times the columns transposed.", w =>
+        {
+            using (w.Block("for (int b = 0; b < batchSize; b++)"))
+            {
+                w.Line(Unfold);
+                w.Line($"{Kernels}.Gemm.MultiplyTransposed(outputGradient.Slice(b * OutputLength, OutputLength), scratch, weightGradient, OutChannels, ColumnRows, Positions, {EmptySpan}, accumulate: true, simd);");
+                if (Bias is not null)
+                {
+                    w.Line($"{Kernels}.VectorMath.AddRowSums(outputGradient.Slice(b * OutputLength, OutputLength), biasGradient, OutChannels, Positions, simd);");
+                }
+            }
+        });
+        writer.Line(ReadOnlySpan + " x = " + (IsPadded ? "padded;" : "input;"));
         EmitOutputLoops(writer, () =>
         {
             writer.Line($"float g = outputGradient[{OutputIndex}];");
@@ -151,6 +196,7 @@ internal sealed class Conv2DEmitter : WindowEmitter
             arguments.Add((ParameterSlice(Bias), Bias.Name + " " + Bias.ShapeText));
         }
 
+        arguments.Add(("scratch", string.Empty));
         arguments.Add(("batchSize", string.Empty));
         EmitCall(writer, MethodName + "Forward", arguments);
     }
@@ -164,7 +210,13 @@ internal sealed class Conv2DEmitter : WindowEmitter
         }
 
         arguments.Add((OutputGradientSlice, "d output " + OutputShape));
-        arguments.Add((WindowSourceSlice, IsPadded ? "padded input " + PaddedShape : "input " + InputShape));
+        arguments.Add((InputSlice, "input " + InputShape));
+        if (IsPadded)
+        {
+            arguments.Add((PaddedInputSlice, "padded input " + PaddedShape));
+        }
+
+        arguments.Add(("scratch", string.Empty));
         arguments.Add(("batchSize", string.Empty));
         EmitCall(writer, MethodName + "BackwardParameters", arguments);
     }
@@ -179,6 +231,7 @@ internal sealed class Conv2DEmitter : WindowEmitter
 
         arguments.Add((OutputGradientSlice, "d output " + OutputShape));
         arguments.Add((ParameterSlice(Weight), Weight.Name + " " + Weight.ShapeText));
+        arguments.Add(("scratch", string.Empty));
         arguments.Add(("batchSize", string.Empty));
         EmitCall(writer, MethodName + "BackwardInput", arguments);
     }

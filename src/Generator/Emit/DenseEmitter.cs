@@ -72,6 +72,8 @@ internal sealed class DenseEmitter : LayerEmitter
 
     private void EmitForwardBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "the batch's inputs times the weight rows, dot product by dot product, plus the bias.", w =>
+            w.Line($"{Kernels}.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, {(Bias is null ? EmptySpan : "bias")}, accumulate: false, simd);"));
         using (writer.Block("for (int b = 0; b < batchSize; b++)"))
         {
             writer.Line(ReadOnlySpan + " x = input.Slice(b * Inputs, Inputs);");
@@ -92,6 +94,8 @@ internal sealed class DenseEmitter : LayerEmitter
 
     private static void EmitBackwardInputBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).", w =>
+            w.Line($"{Kernels}.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, {EmptySpan}, accumulate: false, simd);"));
         using (writer.Block("for (int b = 0; b < batchSize; b++)"))
         {
             writer.Line(Span + " dx = inputGradient.Slice(b * Inputs, Inputs);");
@@ -111,6 +115,14 @@ internal sealed class DenseEmitter : LayerEmitter
 
     private void EmitBackwardParametersBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.", w =>
+        {
+            w.Line($"{Kernels}.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, {EmptySpan}, accumulate: true, simd);");
+            if (Bias is not null)
+            {
+                w.Line($"{Kernels}.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);");
+            }
+        });
         using (writer.Block("for (int b = 0; b < batchSize; b++)"))
         {
             writer.Line(ReadOnlySpan + " x = input.Slice(b * Inputs, Inputs);");

@@ -11,7 +11,10 @@ namespace StaticNet.Generator.Emit;
 /// </summary>
 /// <remarks>
 /// Calls are written inside methods that have <c>parameters</c>, <c>gradients</c>, <c>workspace</c>,
-/// <c>capacity</c> and <c>batchSize</c> in scope. Every size inside a layer method is a literal constant.
+/// <c>capacity</c>, <c>first</c> (the chunk's first sample), <c>batchSize</c> (the chunk's samples),
+/// <c>scratch</c> and <c>simd</c> in scope. Every layer method takes the SIMD level last: the generated
+/// scalar code is the reference, and the vectorised path calls the runtime's kernels with the layer's
+/// compile-time shapes. Every size inside a layer method is a literal constant.
 /// </remarks>
 internal abstract class LayerEmitter
 {
@@ -27,6 +30,9 @@ internal abstract class LayerEmitter
 
     /// <summary>Whether the layer has code at all (a <c>Flatten</c> only renames its input).</summary>
     public virtual bool EmitsCode => true;
+
+    /// <summary>Floats of per-thread scratch the layer's vectorised path needs (a convolution's im2col columns).</summary>
+    public virtual int KernelScratchLength => 0;
 
     protected string MethodName => Layer.MethodName;
 
@@ -79,10 +85,13 @@ internal abstract class LayerEmitter
 
     // ---- Expressions for call sites ----
 
-    /// <summary>The batch's slice of a workspace buffer: <c>workspace.Slice(784 * capacity, batchSize * 4704)</c>.</summary>
+    /// <summary>
+    /// The chunk's slice of a workspace buffer: the buffer holds the whole batch contiguously from
+    /// <c>offset * capacity</c>, and the chunk's samples start at sample <c>first</c>.
+    /// </summary>
     protected static string WorkspaceSlice(int offset, int length) => offset == 0
-        ? $"workspace.Slice(0, batchSize * {length})"
-        : $"workspace.Slice({offset} * capacity, batchSize * {length})";
+        ? $"workspace.Slice(first * {length}, batchSize * {length})"
+        : $"workspace.Slice({offset} * capacity + first * {length}, batchSize * {length})";
 
     protected string InputSlice => WorkspaceSlice(Layer.InputOffset, Layer.Input.Length);
 
@@ -96,33 +105,57 @@ internal abstract class LayerEmitter
 
     protected static string GradientSlice(ParameterTensor tensor) => $"gradients.Slice({tensor.Offset}, {tensor.Length})";
 
-    /// <summary>Writes a call with one argument per line, each followed by its shape comment.</summary>
+    /// <summary>Writes a call with one argument per line, each followed by its shape comment; the SIMD level goes last.</summary>
     protected static void EmitCall(SourceWriter writer, string method, IReadOnlyList<(string Argument, string Comment)> arguments)
     {
         writer.Line(method + "(");
-        for (int i = 0; i < arguments.Count; i++)
+        foreach ((string argument, string comment) in arguments)
         {
-            string separator = i == arguments.Count - 1 ? ");" : ",";
-            string comment = arguments[i].Comment.Length == 0 ? string.Empty : " // " + arguments[i].Comment;
-            writer.Line("    " + arguments[i].Argument + separator + comment);
+            writer.Line("    " + argument + "," + (comment.Length == 0 ? string.Empty : " // " + comment));
         }
+
+        writer.Line("    simd);");
     }
 
-    /// <summary>Writes a method signature with one parameter per line, each followed by its shape comment.</summary>
+    /// <summary>
+    /// Writes a method signature with one parameter per line, each followed by its shape comment, and
+    /// the SIMD level last. Layer methods are internal so that benchmarks in the same assembly can time
+    /// one layer alone.
+    /// </summary>
     protected static SourceWriter.Scope MethodBlock(SourceWriter writer, string summary, string name, IReadOnlyList<(string Parameter, string Comment)> parameters)
     {
         writer.Line("/// <summary>" + summary + "</summary>");
-        writer.Line("private static void " + name + "(");
-        for (int i = 0; i < parameters.Count; i++)
+        writer.Line("internal static void " + name + "(");
+        foreach ((string parameter, string comment) in parameters)
         {
-            string separator = i == parameters.Count - 1 ? ")" : ",";
-            string comment = parameters[i].Comment.Length == 0 ? string.Empty : " // " + parameters[i].Comment;
-            writer.Line("    " + parameters[i].Parameter + separator + comment);
+            writer.Line("    " + parameter + "," + (comment.Length == 0 ? string.Empty : " // " + comment));
         }
 
+        writer.Line("    global::StaticNet.SimdLevel simd)");
         writer.Line("{");
         return new SourceWriter.Scope(writer, "}", indent: true);
     }
+
+    /// <summary>
+    /// Writes the vectorised path at the top of a layer method: the runtime's kernels, called with this
+    /// layer's literal shapes, then <c>return</c>. The scalar code after it runs only at <c>SimdLevel.Scalar</c>.
+    /// </summary>
+    protected static void EmitVectorPath(SourceWriter writer, string what, Action<SourceWriter> body)
+    {
+        using (writer.Block("if (simd != global::StaticNet.SimdLevel.Scalar)"))
+        {
+            writer.Line("// Vectorised: " + what);
+            body(writer);
+            writer.Line("return;");
+        }
+
+        writer.Line();
+        writer.Line("// Scalar reference.");
+    }
+
+    protected const string Kernels = "global::StaticNet.Kernels";
+
+    protected const string EmptySpan = "global::System.ReadOnlySpan<float>.Empty";
 
     /// <summary>
     /// Writes <paramref name="body"/> preceded by the size constants it uses, as <c>const int</c>
@@ -132,7 +165,8 @@ internal abstract class LayerEmitter
     {
         SourceWriter bodyWriter = writer.Nested();
         body(bodyWriter);
-        string text = bodyWriter.ToString();
+        // Only code counts as a use: a name in a comment would declare a constant nothing reads.
+        string text = System.Text.RegularExpressions.Regex.Replace(bodyWriter.ToString(), "//[^\n]*", string.Empty);
         var used = new List<string>();
         foreach ((string name, int value) in constants)
         {

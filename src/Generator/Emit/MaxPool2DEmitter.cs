@@ -29,7 +29,12 @@ internal sealed class MaxPool2DEmitter : PoolEmitter
         var parameters = new List<(string, string)> { (Span + " inputGradient", InputShape) };
         AddPaddedParameter(parameters, "paddedGradient");
         parameters.Add((ReadOnlySpan + " outputGradient", OutputShape));
-        parameters.Add((ReadOnlySpan + " input", IsPadded ? PaddedShape + " bordered" : InputShape));
+        parameters.Add((ReadOnlySpan + " input", InputShape));
+        if (IsPadded)
+        {
+            parameters.Add((ReadOnlySpan + " padded", PaddedShape + ", written by the scalar forward"));
+        }
+
         parameters.Add(("int batchSize", string.Empty));
         using (MethodBlock(writer, $"{Spec.Name} backward: each output's gradient goes to the first largest value of its window, as in PyTorch.", MethodName + "BackwardInput", parameters))
         {
@@ -41,6 +46,8 @@ internal sealed class MaxPool2DEmitter : PoolEmitter
 
     private void EmitForwardBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "windows clamped to each plane, so no bordered copy is needed.", w =>
+            w.Line($"{Kernels}.Pooling.MaxForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);"));
         EmitPad(writer, BorderValue);
         writer.Line(ReadOnlySpan + " x = " + (IsPadded ? "padded;" : "input;"));
         EmitWindowLoops(writer, () =>
@@ -53,8 +60,10 @@ internal sealed class MaxPool2DEmitter : PoolEmitter
 
     private void EmitBackwardBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "windows clamped to each plane, the first largest value of each recomputed from the input.", w =>
+            w.Line($"{Kernels}.Pooling.MaxBackward(input, outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);"));
         EmitClearGradientTarget(writer);
-        writer.Line(ReadOnlySpan + " x = input;");
+        writer.Line(ReadOnlySpan + " x = " + (IsPadded ? "padded;" : "input;"));
         EmitWindowLoops(writer, () =>
         {
             writer.Line("int best = i;");
@@ -74,7 +83,12 @@ internal sealed class MaxPool2DEmitter : PoolEmitter
         }
 
         arguments.Add((OutputGradientSlice, "d output " + OutputShape));
-        arguments.Add((WindowSourceSlice, IsPadded ? "padded input " + PaddedShape : "input " + InputShape));
+        arguments.Add((InputSlice, "input " + InputShape));
+        if (IsPadded)
+        {
+            arguments.Add((PaddedInputSlice, "padded input " + PaddedShape));
+        }
+
         arguments.Add(("batchSize", string.Empty));
         EmitCall(writer, MethodName + "BackwardInput", arguments);
     }

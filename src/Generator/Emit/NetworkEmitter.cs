@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using StaticNet.Generator.Model;
+using StaticNet.Generator.Shapes;
 
 namespace StaticNet.Generator.Emit;
 
@@ -15,6 +16,9 @@ internal sealed class NetworkEmitter
     private const string Span = "global::System.Span<float>";
     private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     private const string Checks = "global::StaticNet.NetworkChecks";
+
+    /// <summary>The most chunks a batch splits into: enough for the usual 2 to 4 cores, few enough that per-chunk gradient buffers stay cheap to add.</summary>
+    private const int BatchChunks = 4;
 
     private readonly NetworkModel _model;
     private readonly List<LayerEmitter> _layers;
@@ -107,6 +111,22 @@ internal sealed class NetworkEmitter
         w.Line("/// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>");
         w.Line($"public const int WorkspaceLengthPerSample = {_model.WorkspaceLength};");
         w.Line();
+        w.Line("/// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>");
+        w.Line($"public const long ForwardFlopsPerSample = {Flops.ForwardTotal(_model)};");
+        w.Line();
+        w.Line("/// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>");
+        w.Line($"public const long TrainingFlopsPerSample = {Flops.TrainingTotal(_model)};");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split");
+        w.Line("/// depends on the batch size alone, and chunk gradients are added in chunk order, so results are");
+        w.Line("/// the same whatever <see cref=\"Threads\"/> is.");
+        w.Line("/// </summary>");
+        w.Line($"public const int BatchChunks = {BatchChunks};");
+        w.Line();
+        w.Line("/// <summary>Floats of scratch each thread's vectorised kernels need (the largest layer's im2col columns).</summary>");
+        w.Line($"public const int KernelScratchLength = {_layers.Select(l => l.KernelScratchLength).DefaultIfEmpty(0).Max()};");
+        w.Line();
         w.Line("/// <summary>The model summary: each layer with its output shape and parameter count.</summary>");
         w.Line("public const string Summary =");
         string[] lines = summary.Split('\n');
@@ -197,14 +217,33 @@ internal sealed class NetworkEmitter
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
         w.Line();
+        w.Line("// Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.");
+        w.Line("private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];");
+        w.Line();
         w.Line("// Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.");
         w.Line("private readonly float[] _workspace;");
         w.Line();
-        w.Line("// The workspace of single-sample Predict, apart so that Predict never disturbs a training step.");
+        w.Line("// The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.");
         w.Line("private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];");
+        w.Line("private readonly float[] _sampleScratch = new float[KernelScratchLength];");
         w.Line();
-        w.Line("// The batch size of the last Forward, which Backward must match; 0 when no Forward is pending.");
+        w.Line("// The vectorised kernels' scratch, one block per thread.");
+        w.Line("private readonly float[] _kernelScratch;");
+        w.Line();
+        w.Line("// The work of one chunk, as delegates made once so that running a batch allocates nothing.");
+        w.Line("private readonly global::System.Action<int, int> _forwardChunk;");
+        w.Line("private readonly global::System.Action<int, int> _backwardChunk;");
+        w.Line();
+        w.Line("// The batch the chunks are working on.");
+        w.Line("private int _runBatchSize;");
+        w.Line("private int _runChunks;");
+        w.Line("private bool _runInputGradient;");
+        w.Line("private global::StaticNet.SimdLevel _runSimd;");
+        w.Line();
+        w.Line("// The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.");
         w.Line("private int _forwardBatchSize;");
+        w.Line("private global::StaticNet.SimdLevel _forwardSimd;");
+        w.Line("private int _threads;");
         w.Line();
         w.Line("/// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name=\"seed\"/>.</summary>");
         w.Line("/// <param name=\"seed\">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>");
@@ -214,9 +253,27 @@ internal sealed class NetworkEmitter
             w.Line($"{Checks}.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));");
             w.Line("BatchCapacity = batchCapacity;");
             w.Line("_workspace = new float[WorkspaceLengthPerSample * batchCapacity];");
+            w.Line("MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);");
+            w.Line("_threads = MaxThreads;");
+            w.Line("_kernelScratch = new float[MaxThreads * KernelScratchLength];");
+            w.Line("_forwardChunk = ForwardChunk;");
+            w.Line("_backwardChunk = BackwardChunk;");
             w.Line("Initialize(seed);");
         }
 
+        w.Line();
+        w.Line("/// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>");
+        w.Line("public int MaxThreads { get; }");
+        w.Line();
+        w.Line("/// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref=\"MaxThreads\"/> (the default). Results do not depend on it.</summary>");
+        w.Line("public int Threads");
+        w.Line("{");
+        w.Line("    get => _threads;");
+        w.Line($"    set => _threads = {Checks}.Threads(value, MaxThreads, nameof(value));");
+        w.Line("}");
+        w.Line();
+        w.Line("/// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>");
+        w.Line("public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;");
         w.Line();
         w.Line("/// <summary>The largest batch <see cref=\"Forward\"/> and <see cref=\"Backward\"/> take.</summary>");
         w.Line("public int BatchCapacity { get; }");
@@ -232,6 +289,37 @@ internal sealed class NetworkEmitter
         w.Line();
         w.Line("/// <summary>Sets every gradient to zero; call it before each batch's <see cref=\"Backward\"/>, as in PyTorch's <c>zero_grad</c>.</summary>");
         w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
+        w.Line();
+        w.Line("/// <summary>The vectorised kernels' scratch of one thread.</summary>");
+        w.Line("private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);");
+        w.Line();
+        w.Line("/// <summary>Runs <paramref name=\"work\"/> on every chunk of a batch of <paramref name=\"batchSize\"/>, on up to <see cref=\"Threads\"/> threads.</summary>");
+        using (w.Block("private void RunChunks(global::System.Action<int, int> work, int batchSize, global::StaticNet.SimdLevel simd)"))
+        {
+            w.Line("_runBatchSize = batchSize;");
+            w.Line("_runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);");
+            w.Line("_runSimd = simd;");
+            w.Line("global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>One chunk of a Forward or batched Predict: its samples through every layer.</summary>");
+        using (w.Block("private void ForwardChunk(int chunk, int thread)"))
+        {
+            w.Line("(int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);");
+            w.Line("RunForward(_parameters, _workspace, BatchCapacity, first, count, KernelScratch(thread), _runSimd);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>One chunk of a Backward: its samples through every layer backward, its parameter gradients into its own buffer.</summary>");
+        using (w.Block("private void BackwardChunk(int chunk, int thread)"))
+        {
+            w.Line("(int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);");
+            w.Line($"{Span} gradients = new {Span}(_chunkGradients, chunk * ParameterCount, ParameterCount);");
+            w.Line("gradients.Clear();");
+            w.Line("RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, KernelScratch(thread), _runSimd);");
+        }
+
         w.Line();
     }
 
@@ -274,9 +362,10 @@ internal sealed class NetworkEmitter
             w.Line($"{Span} workspace = _workspace;");
             w.Line("int capacity = BatchCapacity;");
             w.Line($"input.Slice(0, batchSize * InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
-            w.Line("RunForward(_parameters, workspace, capacity, batchSize);");
+            w.Line("RunChunks(_forwardChunk, batchSize, Simd);");
             w.Line($"{Slice(Last.OutputOffset, "OutputLength")}.CopyTo(output);");
             w.Line("_forwardBatchSize = batchSize;");
+            w.Line("_forwardSimd = Simd;");
         }
 
         w.Line();
@@ -306,7 +395,17 @@ internal sealed class NetworkEmitter
             w.Line($"{Span} workspace = _workspace;");
             w.Line("int capacity = BatchCapacity;");
             w.Line($"outputGradient.Slice(0, batchSize * OutputLength).CopyTo({Slice(Last.OutputGradientOffset, "OutputLength")});");
-            w.Line("RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient);");
+            w.Line("_runInputGradient = computeInputGradient;");
+            w.Line("// Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.");
+            w.Line("RunChunks(_backwardChunk, batchSize, _forwardSimd);");
+            w.Line();
+            w.Line("// Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.");
+            using (w.Block("for (int chunk = 0; chunk < _runChunks; chunk++)"))
+            {
+                w.Line($"global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);");
+            }
+
+            w.Line();
             using (w.Block("if (computeInputGradient)"))
             {
                 w.Line($"{Slice(InputGradientOffset, "InputLength")}.CopyTo(inputGradient);");
@@ -329,7 +428,7 @@ internal sealed class NetworkEmitter
             w.Line($"{Span} workspace = _sampleWorkspace;");
             w.Line("const int capacity = 1, batchSize = 1;");
             w.Line($"input.Slice(0, InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
-            w.Line("RunForward(_parameters, workspace, capacity, batchSize);");
+            w.Line("RunForward(_parameters, workspace, capacity, first: 0, batchSize, _sampleScratch, Simd);");
             w.Line($"{Slice(Last.OutputOffset, "OutputLength")}.CopyTo(output);");
         }
 
@@ -353,7 +452,7 @@ internal sealed class NetworkEmitter
             {
                 w.Line("int batchSize = global::System.Math.Min(capacity, count - start);");
                 w.Line($"inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
-                w.Line("RunForward(_parameters, workspace, capacity, batchSize);");
+                w.Line("RunChunks(_forwardChunk, batchSize, Simd);");
                 w.Line($"{Slice(Last.OutputOffset, "OutputLength")}.CopyTo(outputs.Slice(start * OutputLength));");
             }
         }
@@ -404,8 +503,8 @@ internal sealed class NetworkEmitter
     private void EmitRunForward()
     {
         SourceWriter w = _writer;
-        w.Line("/// <summary>Runs every layer forward, first to last, on a batch whose input is already in the workspace.</summary>");
-        using (w.Block($"private static void RunForward({ReadOnlySpan} parameters, {Span} workspace, int capacity, int batchSize)"))
+        w.Line("/// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>");
+        using (w.Block($"private static void RunForward({ReadOnlySpan} parameters, {Span} workspace, int capacity, int first, int batchSize, {Span} scratch, global::StaticNet.SimdLevel simd)"))
         {
             for (int i = 0; i < _layers.Count; i++)
             {
@@ -431,11 +530,11 @@ internal sealed class NetworkEmitter
         SourceWriter w = _writer;
         int firstWithParameters = _layers.FindIndex(l => l.HasParameters);
         w.Line("/// <summary>");
-        w.Line("/// Runs every layer backward, last to first. Parameter gradients are added to <paramref name=\"gradients\"/>;");
+        w.Line("/// Runs samples [first, first + batchSize) backward through every layer, last to first. Parameter gradients are added to <paramref name=\"gradients\"/>;");
         w.Line("/// each layer's input gradient is written to the workspace for the layer before it. Layers before the");
         w.Line("/// first one with parameters compute their input gradient only when the caller asks for it.");
         w.Line("/// </summary>");
-        using (w.Block($"private static void RunBackward({ReadOnlySpan} parameters, {Span} gradients, {Span} workspace, int capacity, int batchSize, bool computeInputGradient)"))
+        using (w.Block($"private static void RunBackward({ReadOnlySpan} parameters, {Span} gradients, {Span} workspace, int capacity, int first, int batchSize, bool computeInputGradient, {Span} scratch, global::StaticNet.SimdLevel simd)"))
         {
             for (int i = _layers.Count - 1; i >= 0; i--)
             {

@@ -47,7 +47,7 @@ internal abstract class WindowEmitter : LayerEmitter
     /// <summary>The gradient of the padded copy, cropped into the input gradient at the end of backward.</summary>
     protected string PaddedGradientSlice => WorkspaceSlice(Layer.ScratchOffset + (Layer.Input.Channels * SourcePlane), Layer.Input.Channels * SourcePlane);
 
-    /// <summary>The input as the windows see it: the padded copy when there is padding.</summary>
+    /// <summary>The input as the scalar windows see it: the padded copy when there is padding.</summary>
     protected string WindowSourceSlice => IsPadded ? PaddedInputSlice : InputSlice;
 
     /// <summary>Writes a window method's body after the sizes it uses, declared as local constants.</summary>
@@ -61,10 +61,16 @@ internal abstract class WindowEmitter : LayerEmitter
             ("OutChannels", Layer.Output.Channels),
             ("OutHeight", Layer.Output.Height),
             ("OutWidth", Layer.Output.Width),
+            ("Kernel", Kernel),
             ("Stride", Stride),
+            ("Padding", Padding),
             ("RowLength", SourceWidth),
             ("PlaneLength", SourcePlane),
             ("Window", Kernel * Kernel),
+            ("InputLength", Layer.Input.Length),
+            ("OutputLength", Layer.Output.Length),
+            ("ColumnRows", Layer.Input.Channels * Kernel * Kernel),
+            ("Positions", Layer.Output.Height * Layer.Output.Width),
         },
         body);
 

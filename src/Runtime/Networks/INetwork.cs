@@ -25,6 +25,15 @@ public interface INetwork
     /// <summary>The largest batch <see cref="Forward"/> takes.</summary>
     int BatchCapacity { get; }
 
+    /// <summary>The code the layers run: the generated scalar code or the vectorised kernels. Every level computes the same function.</summary>
+    SimdLevel Simd { get; set; }
+
+    /// <summary>Threads that batches run on, from 1 to <see cref="MaxThreads"/>. Results do not depend on it.</summary>
+    int Threads { get; set; }
+
+    /// <summary>The most threads a batch can run on.</summary>
+    int MaxThreads { get; }
+
     /// <summary>All parameters in one flat buffer.</summary>
     Span<float> Parameters { get; }
 

@@ -30,6 +30,12 @@ public static class NetworkChecks
         }
     }
 
+    /// <summary>Returns <paramref name="threads"/>, or throws unless it is from 1 to <paramref name="maxThreads"/>.</summary>
+    public static int Threads(int threads, int maxThreads, string argument) =>
+        threads >= 1 && threads <= maxThreads
+            ? threads
+            : throw new ArgumentOutOfRangeException(argument, threads, $"Threads must be from 1 to {maxThreads} (one per batch chunk, at most one per processor).");
+
     /// <summary>Throws unless a count of samples is at least 1.</summary>
     public static void Count(int count, string argument)
     {

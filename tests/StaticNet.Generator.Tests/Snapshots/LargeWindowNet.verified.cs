@@ -33,6 +33,22 @@ namespace Tests.Networks
         /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>
         public const int WorkspaceLengthPerSample = 15322;
 
+        /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>
+        public const long ForwardFlopsPerSample = 405606;
+
+        /// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>
+        public const long TrainingFlopsPerSample = 800946;
+
+        /// <summary>
+        /// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split
+        /// depends on the batch size alone, and chunk gradients are added in chunk order, so results are
+        /// the same whatever <see cref="Threads"/> is.
+        /// </summary>
+        public const int BatchChunks = 4;
+
+        /// <summary>Floats of scratch each thread's vectorised kernels need (the largest layer's im2col columns).</summary>
+        public const int KernelScratchLength = 64800;
+
         /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
         public const string Summary =
             "LargeWindowNet: 1,077 parameters (4.2 KiB as float32)\n" +
@@ -156,14 +172,33 @@ namespace Tests.Networks
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
+        // Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.
+        private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
+
         // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
         private readonly float[] _workspace;
 
-        // The workspace of single-sample Predict, apart so that Predict never disturbs a training step.
+        // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
         private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
+        private readonly float[] _sampleScratch = new float[KernelScratchLength];
 
-        // The batch size of the last Forward, which Backward must match; 0 when no Forward is pending.
+        // The vectorised kernels' scratch, one block per thread.
+        private readonly float[] _kernelScratch;
+
+        // The work of one chunk, as delegates made once so that running a batch allocates nothing.
+        private readonly global::System.Action<int, int> _forwardChunk;
+        private readonly global::System.Action<int, int> _backwardChunk;
+
+        // The batch the chunks are working on.
+        private int _runBatchSize;
+        private int _runChunks;
+        private bool _runInputGradient;
+        private global::StaticNet.SimdLevel _runSimd;
+
+        // The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.
         private int _forwardBatchSize;
+        private global::StaticNet.SimdLevel _forwardSimd;
+        private int _threads;
 
         /// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name="seed"/>.</summary>
         /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
@@ -173,8 +208,26 @@ namespace Tests.Networks
             global::StaticNet.NetworkChecks.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));
             BatchCapacity = batchCapacity;
             _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
+            MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
+            _threads = MaxThreads;
+            _kernelScratch = new float[MaxThreads * KernelScratchLength];
+            _forwardChunk = ForwardChunk;
+            _backwardChunk = BackwardChunk;
             Initialize(seed);
         }
+
+        /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
+        public int MaxThreads { get; }
+
+        /// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
+        public int Threads
+        {
+            get => _threads;
+            set => _threads = global::StaticNet.NetworkChecks.Threads(value, MaxThreads, nameof(value));
+        }
+
+        /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
+        public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
 
         /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
         public int BatchCapacity { get; }
@@ -190,6 +243,34 @@ namespace Tests.Networks
 
         /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
+
+        /// <summary>The vectorised kernels' scratch of one thread.</summary>
+        private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
+
+        /// <summary>Runs <paramref name="work"/> on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
+        private void RunChunks(global::System.Action<int, int> work, int batchSize, global::StaticNet.SimdLevel simd)
+        {
+            _runBatchSize = batchSize;
+            _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
+            _runSimd = simd;
+            global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
+        }
+
+        /// <summary>One chunk of a Forward or batched Predict: its samples through every layer.</summary>
+        private void ForwardChunk(int chunk, int thread)
+        {
+            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
+            RunForward(_parameters, _workspace, BatchCapacity, first, count, KernelScratch(thread), _runSimd);
+        }
+
+        /// <summary>One chunk of a Backward: its samples through every layer backward, its parameter gradients into its own buffer.</summary>
+        private void BackwardChunk(int chunk, int thread)
+        {
+            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
+            global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
+            gradients.Clear();
+            RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, KernelScratch(thread), _runSimd);
+        }
 
         /// <summary>
         /// Sets every parameter as PyTorch's default initialisation does: weights Kaiming-uniform with
@@ -221,9 +302,10 @@ namespace Tests.Networks
             global::System.Span<float> workspace = _workspace;
             int capacity = BatchCapacity;
             input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunForward(_parameters, workspace, capacity, batchSize);
+            RunChunks(_forwardChunk, batchSize, Simd);
             workspace.Slice(15314 * capacity, batchSize * OutputLength).CopyTo(output);
             _forwardBatchSize = batchSize;
+            _forwardSimd = Simd;
         }
 
         /// <summary>
@@ -246,7 +328,16 @@ namespace Tests.Networks
             global::System.Span<float> workspace = _workspace;
             int capacity = BatchCapacity;
             outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(15318 * capacity, batchSize * OutputLength));
-            RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient);
+            _runInputGradient = computeInputGradient;
+            // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
+            RunChunks(_backwardChunk, batchSize, _forwardSimd);
+
+            // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
+            for (int chunk = 0; chunk < _runChunks; chunk++)
+            {
+                global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);
+            }
+
             if (computeInputGradient)
             {
                 workspace.Slice(800 * capacity, batchSize * InputLength).CopyTo(inputGradient);
@@ -263,7 +354,7 @@ namespace Tests.Networks
             global::System.Span<float> workspace = _sampleWorkspace;
             const int capacity = 1, batchSize = 1;
             input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunForward(_parameters, workspace, capacity, batchSize);
+            RunForward(_parameters, workspace, capacity, first: 0, batchSize, _sampleScratch, Simd);
             workspace.Slice(15314 * capacity, batchSize * OutputLength).CopyTo(output);
         }
 
@@ -286,7 +377,7 @@ namespace Tests.Networks
             {
                 int batchSize = global::System.Math.Min(capacity, count - start);
                 inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-                RunForward(_parameters, workspace, capacity, batchSize);
+                RunChunks(_forwardChunk, batchSize, Simd);
                 workspace.Slice(15314 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
             }
         }
@@ -320,106 +411,123 @@ namespace Tests.Networks
             return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "LargeWindowNet", s_tensors);
         }
 
-        /// <summary>Runs every layer forward, first to last, on a batch whose input is already in the workspace.</summary>
-        private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int batchSize)
+        /// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>
+        private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
         {
             // conv1: Conv2D 9x9, stride 1, pad 4, (B, 2, 20, 20) -> (B, 3, 20, 20)
             Conv1Forward(
-                workspace.Slice(1600 * capacity, batchSize * 1200), // output (B, 3, 20, 20)
-                workspace.Slice(0, batchSize * 800), // input (B, 2, 20, 20)
-                workspace.Slice(4000 * capacity, batchSize * 1568), // padded input (B, 2, 28, 28)
+                workspace.Slice(1600 * capacity + first * 1200, batchSize * 1200), // output (B, 3, 20, 20)
+                workspace.Slice(first * 800, batchSize * 800), // input (B, 2, 20, 20)
+                workspace.Slice(4000 * capacity + first * 1568, batchSize * 1568), // padded input (B, 2, 28, 28)
                 parameters.Slice(0, 486), // conv1.weight (3, 2, 9, 9)
                 parameters.Slice(486, 3), // conv1.bias (3)
-                batchSize);
+                scratch,
+                batchSize,
+                simd);
 
             // relu1: ReLU, (B, 3, 20, 20) -> (B, 3, 20, 20)
             Relu1Forward(
-                workspace.Slice(7136 * capacity, batchSize * 1200), // output (B, 3, 20, 20)
-                workspace.Slice(1600 * capacity, batchSize * 1200), // input (B, 3, 20, 20)
-                batchSize);
+                workspace.Slice(7136 * capacity + first * 1200, batchSize * 1200), // output (B, 3, 20, 20)
+                workspace.Slice(1600 * capacity + first * 1200, batchSize * 1200), // input (B, 3, 20, 20)
+                batchSize,
+                simd);
 
             // pool1: AvgPool2D 9x9, stride 3, pad 4, (B, 3, 20, 20) -> (B, 3, 7, 7)
             Pool1Forward(
-                workspace.Slice(9536 * capacity, batchSize * 147), // output (B, 3, 7, 7)
-                workspace.Slice(7136 * capacity, batchSize * 1200), // input (B, 3, 20, 20)
-                workspace.Slice(9830 * capacity, batchSize * 2352), // padded input (B, 3, 28, 28)
-                batchSize);
+                workspace.Slice(9536 * capacity + first * 147, batchSize * 147), // output (B, 3, 7, 7)
+                workspace.Slice(7136 * capacity + first * 1200, batchSize * 1200), // input (B, 3, 20, 20)
+                workspace.Slice(9830 * capacity + first * 2352, batchSize * 2352), // padded input (B, 3, 28, 28)
+                batchSize,
+                simd);
 
             // pool2: MaxPool2D 3x3, stride 1, pad 1, (B, 3, 7, 7) -> (B, 3, 7, 7)
             Pool2Forward(
-                workspace.Slice(14534 * capacity, batchSize * 147), // output (B, 3, 7, 7)
-                workspace.Slice(9536 * capacity, batchSize * 147), // input (B, 3, 7, 7)
-                workspace.Slice(14828 * capacity, batchSize * 243), // padded input (B, 3, 9, 9)
-                batchSize);
+                workspace.Slice(14534 * capacity + first * 147, batchSize * 147), // output (B, 3, 7, 7)
+                workspace.Slice(9536 * capacity + first * 147, batchSize * 147), // input (B, 3, 7, 7)
+                workspace.Slice(14828 * capacity + first * 243, batchSize * 243), // padded input (B, 3, 9, 9)
+                batchSize,
+                simd);
 
             // flatten1: Flatten, (B, 3, 7, 7) -> (B, 147): the same buffer, read as a vector; nothing to compute.
 
             // head: Dense no bias, (B, 147) -> (B, 4)
             HeadForward(
-                workspace.Slice(15314 * capacity, batchSize * 4), // output (B, 4)
-                workspace.Slice(14534 * capacity, batchSize * 147), // input (B, 147)
+                workspace.Slice(15314 * capacity + first * 4, batchSize * 4), // output (B, 4)
+                workspace.Slice(14534 * capacity + first * 147, batchSize * 147), // input (B, 147)
                 parameters.Slice(489, 588), // head.weight (4, 147)
-                batchSize);
+                batchSize,
+                simd);
         }
 
         /// <summary>
-        /// Runs every layer backward, last to first. Parameter gradients are added to <paramref name="gradients"/>;
+        /// Runs samples [first, first + batchSize) backward through every layer, last to first. Parameter gradients are added to <paramref name="gradients"/>;
         /// each layer's input gradient is written to the workspace for the layer before it. Layers before the
         /// first one with parameters compute their input gradient only when the caller asks for it.
         /// </summary>
-        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int batchSize, bool computeInputGradient)
+        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
         {
             // head: Dense no bias, (B, 147) -> (B, 4)
             HeadBackwardParameters(
                 gradients.Slice(489, 588), // d head.weight
-                workspace.Slice(15318 * capacity, batchSize * 4), // d output (B, 4)
-                workspace.Slice(14534 * capacity, batchSize * 147), // input (B, 147)
-                batchSize);
+                workspace.Slice(15318 * capacity + first * 4, batchSize * 4), // d output (B, 4)
+                workspace.Slice(14534 * capacity + first * 147, batchSize * 147), // input (B, 147)
+                batchSize,
+                simd);
             HeadBackwardInput(
-                workspace.Slice(14681 * capacity, batchSize * 147), // d input (B, 147)
-                workspace.Slice(15318 * capacity, batchSize * 4), // d output (B, 4)
+                workspace.Slice(14681 * capacity + first * 147, batchSize * 147), // d input (B, 147)
+                workspace.Slice(15318 * capacity + first * 4, batchSize * 4), // d output (B, 4)
                 parameters.Slice(489, 588), // head.weight (4, 147)
-                batchSize);
+                batchSize,
+                simd);
 
             // flatten1: the gradient shares the buffer too; nothing to compute.
 
             // pool2: MaxPool2D 3x3, stride 1, pad 1, (B, 3, 7, 7) -> (B, 3, 7, 7)
             Pool2BackwardInput(
-                workspace.Slice(9683 * capacity, batchSize * 147), // d input (B, 3, 7, 7)
-                workspace.Slice(15071 * capacity, batchSize * 243), // d padded input (B, 3, 9, 9)
-                workspace.Slice(14681 * capacity, batchSize * 147), // d output (B, 3, 7, 7)
-                workspace.Slice(14828 * capacity, batchSize * 243), // padded input (B, 3, 9, 9)
-                batchSize);
+                workspace.Slice(9683 * capacity + first * 147, batchSize * 147), // d input (B, 3, 7, 7)
+                workspace.Slice(15071 * capacity + first * 243, batchSize * 243), // d padded input (B, 3, 9, 9)
+                workspace.Slice(14681 * capacity + first * 147, batchSize * 147), // d output (B, 3, 7, 7)
+                workspace.Slice(9536 * capacity + first * 147, batchSize * 147), // input (B, 3, 7, 7)
+                workspace.Slice(14828 * capacity + first * 243, batchSize * 243), // padded input (B, 3, 9, 9)
+                batchSize,
+                simd);
 
             // pool1: AvgPool2D 9x9, stride 3, pad 4, (B, 3, 20, 20) -> (B, 3, 7, 7)
             Pool1BackwardInput(
-                workspace.Slice(8336 * capacity, batchSize * 1200), // d input (B, 3, 20, 20)
-                workspace.Slice(12182 * capacity, batchSize * 2352), // d padded input (B, 3, 28, 28)
-                workspace.Slice(9683 * capacity, batchSize * 147), // d output (B, 3, 7, 7)
-                batchSize);
+                workspace.Slice(8336 * capacity + first * 1200, batchSize * 1200), // d input (B, 3, 20, 20)
+                workspace.Slice(12182 * capacity + first * 2352, batchSize * 2352), // d padded input (B, 3, 28, 28)
+                workspace.Slice(9683 * capacity + first * 147, batchSize * 147), // d output (B, 3, 7, 7)
+                batchSize,
+                simd);
 
             // relu1: ReLU, (B, 3, 20, 20) -> (B, 3, 20, 20)
             Relu1BackwardInput(
-                workspace.Slice(2800 * capacity, batchSize * 1200), // d input (B, 3, 20, 20)
-                workspace.Slice(8336 * capacity, batchSize * 1200), // d output (B, 3, 20, 20)
-                workspace.Slice(7136 * capacity, batchSize * 1200), // output (B, 3, 20, 20)
-                batchSize);
+                workspace.Slice(2800 * capacity + first * 1200, batchSize * 1200), // d input (B, 3, 20, 20)
+                workspace.Slice(8336 * capacity + first * 1200, batchSize * 1200), // d output (B, 3, 20, 20)
+                workspace.Slice(7136 * capacity + first * 1200, batchSize * 1200), // output (B, 3, 20, 20)
+                batchSize,
+                simd);
 
             // conv1: Conv2D 9x9, stride 1, pad 4, (B, 2, 20, 20) -> (B, 3, 20, 20)
             Conv1BackwardParameters(
                 gradients.Slice(0, 486), // d conv1.weight
                 gradients.Slice(486, 3), // d conv1.bias
-                workspace.Slice(2800 * capacity, batchSize * 1200), // d output (B, 3, 20, 20)
-                workspace.Slice(4000 * capacity, batchSize * 1568), // padded input (B, 2, 28, 28)
-                batchSize);
+                workspace.Slice(2800 * capacity + first * 1200, batchSize * 1200), // d output (B, 3, 20, 20)
+                workspace.Slice(first * 800, batchSize * 800), // input (B, 2, 20, 20)
+                workspace.Slice(4000 * capacity + first * 1568, batchSize * 1568), // padded input (B, 2, 28, 28)
+                scratch,
+                batchSize,
+                simd);
             if (computeInputGradient)
             {
                 Conv1BackwardInput(
-                    workspace.Slice(800 * capacity, batchSize * 800), // d input (B, 2, 20, 20)
-                    workspace.Slice(5568 * capacity, batchSize * 1568), // d padded input (B, 2, 28, 28)
-                    workspace.Slice(2800 * capacity, batchSize * 1200), // d output (B, 3, 20, 20)
+                    workspace.Slice(800 * capacity + first * 800, batchSize * 800), // d input (B, 2, 20, 20)
+                    workspace.Slice(5568 * capacity + first * 1568, batchSize * 1568), // d padded input (B, 2, 28, 28)
+                    workspace.Slice(2800 * capacity + first * 1200, batchSize * 1200), // d output (B, 3, 20, 20)
                     parameters.Slice(0, 486), // conv1.weight (3, 2, 9, 9)
-                    batchSize);
+                    scratch,
+                    batchSize,
+                    simd);
             }
         }
 
@@ -428,15 +536,29 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>conv1 forward: each output is its channel's bias plus the weighted sum of one 9x9 window in every input channel.</summary>
-        private static void Conv1Forward(
+        internal static void Conv1Forward(
             global::System.Span<float> output, // (B, 3, 20, 20)
             global::System.ReadOnlySpan<float> input, // (B, 2, 20, 20)
             global::System.Span<float> padded, // (B, 2, 28, 28)
             global::System.ReadOnlySpan<float> weight, // (3, 2, 9, 9)
             global::System.ReadOnlySpan<float> bias, // (3)
-            int batchSize)
+            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Stride = 1, RowLength = 28, PlaneLength = 784, Window = 81;
+            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Kernel = 9, Stride = 1, Padding = 4, RowLength = 28, PlaneLength = 784, Window = 81, InputLength = 800, OutputLength = 1200, ColumnRows = 162, Positions = 400;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: for each sample, im2col, then output (OutChannels x Positions) = weight (OutChannels x ColumnRows) times the columns, plus the bias.
+                for (int b = 0; b < batchSize; b++)
+                {
+                    global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
+                    global::StaticNet.Kernels.Gemm.Multiply(weight, ColumnRows, 1, scratch, output.Slice(b * OutputLength, OutputLength), OutChannels, Positions, ColumnRows, bias, accumulate: false, simd);
+                }
+                return;
+            }
+
+            // Scalar reference.
             // Copy each input plane into the middle of a plane bordered by 4 x 0f, so every window below reads in bounds.
             global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 4, 0f);
             global::System.ReadOnlySpan<float> x = padded;
@@ -469,14 +591,29 @@ namespace Tests.Networks
         }
 
         /// <summary>conv1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        private static void Conv1BackwardInput(
+        internal static void Conv1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 2, 20, 20)
             global::System.Span<float> paddedGradient, // (B, 2, 28, 28)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 20, 20)
             global::System.ReadOnlySpan<float> weight, // (3, 2, 9, 9)
-            int batchSize)
+            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Stride = 1, RowLength = 28, PlaneLength = 784, Window = 81;
+            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Kernel = 9, Stride = 1, Padding = 4, RowLength = 28, PlaneLength = 784, Window = 81, InputLength = 800, OutputLength = 1200, ColumnRows = 162, Positions = 400;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: for each sample, columns gradient (ColumnRows x Positions) = weight transposed times outputGradient, summed back into the input by col2im.
+                inputGradient.Slice(0, batchSize * InputLength).Clear();
+                for (int b = 0; b < batchSize; b++)
+                {
+                    global::StaticNet.Kernels.Gemm.Multiply(weight, 1, ColumnRows, outputGradient.Slice(b * OutputLength, OutputLength), scratch, ColumnRows, Positions, OutChannels, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                    global::StaticNet.Kernels.Im2Col.FoldAdd(scratch, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth, simd);
+                }
+                return;
+            }
+
+            // Scalar reference.
             paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
             global::System.Span<float> dx = paddedGradient;
             for (int b = 0; b < batchSize; b++)
@@ -509,15 +646,31 @@ namespace Tests.Networks
         }
 
         /// <summary>conv1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-        private static void Conv1BackwardParameters(
+        internal static void Conv1BackwardParameters(
             global::System.Span<float> weightGradient, // (3, 2, 9, 9)
             global::System.Span<float> biasGradient, // (3)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 20, 20)
-            global::System.ReadOnlySpan<float> input, // (B, 2, 28, 28) bordered
-            int batchSize)
+            global::System.ReadOnlySpan<float> input, // (B, 2, 20, 20)
+            global::System.ReadOnlySpan<float> padded, // (B, 2, 28, 28), written by the scalar forward
+            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 2, OutChannels = 3, OutHeight = 20, OutWidth = 20, Stride = 1, RowLength = 28, PlaneLength = 784, Window = 81;
-            global::System.ReadOnlySpan<float> x = input;
+            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Kernel = 9, Stride = 1, Padding = 4, RowLength = 28, PlaneLength = 784, Window = 81, InputLength = 800, OutputLength = 1200, ColumnRows = 162, Positions = 400;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: for each sample, im2col, then weightGradient (OutChannels x ColumnRows) += outputGradient times the columns transposed.
+                for (int b = 0; b < batchSize; b++)
+                {
+                    global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
+                    global::StaticNet.Kernels.Gemm.MultiplyTransposed(outputGradient.Slice(b * OutputLength, OutputLength), scratch, weightGradient, OutChannels, ColumnRows, Positions, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                    global::StaticNet.Kernels.VectorMath.AddRowSums(outputGradient.Slice(b * OutputLength, OutputLength), biasGradient, OutChannels, Positions, simd);
+                }
+                return;
+            }
+
+            // Scalar reference.
+            global::System.ReadOnlySpan<float> x = padded;
             for (int b = 0; b < batchSize; b++)
             {
                 for (int co = 0; co < OutChannels; co++)
@@ -551,11 +704,20 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu1 forward: <c>max(0, x)</c> for every value.</summary>
-        private static void Relu1Forward(
+        internal static void Relu1Forward(
             global::System.Span<float> y, // (B, 3, 20, 20)
             global::System.ReadOnlySpan<float> x, // (B, 3, 20, 20)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 1200;
             for (int i = 0; i < length; i++)
             {
@@ -564,12 +726,21 @@ namespace Tests.Networks
         }
 
         /// <summary>relu1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        private static void Relu1BackwardInput(
+        internal static void Relu1BackwardInput(
             global::System.Span<float> dx, // (B, 3, 20, 20)
             global::System.ReadOnlySpan<float> dy, // (B, 3, 20, 20)
             global::System.ReadOnlySpan<float> y, // (B, 3, 20, 20)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 1200;
             for (int i = 0; i < length; i++)
             {
@@ -582,13 +753,22 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>pool1 forward: the mean of each 9x9 window.</summary>
-        private static void Pool1Forward(
+        internal static void Pool1Forward(
             global::System.Span<float> output, // (B, 3, 7, 7)
             global::System.ReadOnlySpan<float> input, // (B, 3, 20, 20)
             global::System.Span<float> padded, // (B, 3, 28, 28)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 3, Height = 20, Width = 20, OutHeight = 7, OutWidth = 7, Stride = 3, RowLength = 28, PlaneLength = 784;
+            const int Channels = 3, Height = 20, Width = 20, OutHeight = 7, OutWidth = 7, Kernel = 9, Stride = 3, Padding = 4, RowLength = 28, PlaneLength = 784;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: windows clamped to each plane, so no bordered copy is needed.
+                global::StaticNet.Kernels.Pooling.AverageForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, countIncludePad: false, OutHeight, OutWidth);
+                return;
+            }
+
+            // Scalar reference.
             // Copy each input plane into the middle of a plane bordered by 4 x 0f, so every window below reads in bounds.
             global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 4, 0f);
             global::System.ReadOnlySpan<float> x = padded;
@@ -618,13 +798,22 @@ namespace Tests.Networks
         }
 
         /// <summary>pool1 backward: each output's gradient, divided as in the forward mean, goes to every value of its window.</summary>
-        private static void Pool1BackwardInput(
+        internal static void Pool1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 3, 20, 20)
             global::System.Span<float> paddedGradient, // (B, 3, 28, 28)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 7, 7)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 3, Height = 20, Width = 20, OutHeight = 7, OutWidth = 7, Stride = 3, RowLength = 28, PlaneLength = 784;
+            const int Channels = 3, Height = 20, Width = 20, OutHeight = 7, OutWidth = 7, Kernel = 9, Stride = 3, Padding = 4, RowLength = 28, PlaneLength = 784;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: windows clamped to each plane, each output's gradient spread evenly over its window.
+                global::StaticNet.Kernels.Pooling.AverageBackward(outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, countIncludePad: false, OutHeight, OutWidth);
+                return;
+            }
+
+            // Scalar reference.
             paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
             global::System.Span<float> dx = paddedGradient;
             for (int p = 0; p < batchSize * Channels; p++)
@@ -658,13 +847,22 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>pool2 forward: the largest value of each 3x3 window.</summary>
-        private static void Pool2Forward(
+        internal static void Pool2Forward(
             global::System.Span<float> output, // (B, 3, 7, 7)
             global::System.ReadOnlySpan<float> input, // (B, 3, 7, 7)
             global::System.Span<float> padded, // (B, 3, 9, 9)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 3, Height = 7, Width = 7, OutHeight = 7, OutWidth = 7, Stride = 1, RowLength = 9, PlaneLength = 81;
+            const int Channels = 3, Height = 7, Width = 7, OutHeight = 7, OutWidth = 7, Kernel = 3, Stride = 1, Padding = 1, RowLength = 9, PlaneLength = 81;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: windows clamped to each plane, so no bordered copy is needed.
+                global::StaticNet.Kernels.Pooling.MaxForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
+                return;
+            }
+
+            // Scalar reference.
             // Copy each input plane into the middle of a plane bordered by 1 x float.NegativeInfinity, so every window below reads in bounds.
             global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 1, float.NegativeInfinity);
             global::System.ReadOnlySpan<float> x = padded;
@@ -693,17 +891,27 @@ namespace Tests.Networks
         }
 
         /// <summary>pool2 backward: each output's gradient goes to the first largest value of its window, as in PyTorch.</summary>
-        private static void Pool2BackwardInput(
+        internal static void Pool2BackwardInput(
             global::System.Span<float> inputGradient, // (B, 3, 7, 7)
             global::System.Span<float> paddedGradient, // (B, 3, 9, 9)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 7, 7)
-            global::System.ReadOnlySpan<float> input, // (B, 3, 9, 9) bordered
-            int batchSize)
+            global::System.ReadOnlySpan<float> input, // (B, 3, 7, 7)
+            global::System.ReadOnlySpan<float> padded, // (B, 3, 9, 9), written by the scalar forward
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 3, Height = 7, Width = 7, OutHeight = 7, OutWidth = 7, Stride = 1, RowLength = 9, PlaneLength = 81;
+            const int Channels = 3, Height = 7, Width = 7, OutHeight = 7, OutWidth = 7, Kernel = 3, Stride = 1, Padding = 1, RowLength = 9, PlaneLength = 81;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: windows clamped to each plane, the first largest value of each recomputed from the input.
+                global::StaticNet.Kernels.Pooling.MaxBackward(input, outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
+                return;
+            }
+
+            // Scalar reference.
             paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
             global::System.Span<float> dx = paddedGradient;
-            global::System.ReadOnlySpan<float> x = input;
+            global::System.ReadOnlySpan<float> x = padded;
             for (int p = 0; p < batchSize * Channels; p++)
             {
                 for (int oy = 0; oy < OutHeight; oy++)
@@ -736,13 +944,22 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>head forward: <c>output = input W^T</c>.</summary>
-        private static void HeadForward(
+        internal static void HeadForward(
             global::System.Span<float> output, // (B, 4)
             global::System.ReadOnlySpan<float> input, // (B, 147)
             global::System.ReadOnlySpan<float> weight, // (4, 147)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 147, Outputs = 4;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
+                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -761,13 +978,22 @@ namespace Tests.Networks
         }
 
         /// <summary>head backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        private static void HeadBackwardInput(
+        internal static void HeadBackwardInput(
             global::System.Span<float> inputGradient, // (B, 147)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 4)
             global::System.ReadOnlySpan<float> weight, // (4, 147)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 147, Outputs = 4;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
@@ -786,13 +1012,22 @@ namespace Tests.Networks
         }
 
         /// <summary>head backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>.</summary>
-        private static void HeadBackwardParameters(
+        internal static void HeadBackwardParameters(
             global::System.Span<float> weightGradient, // (4, 147)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 4)
             global::System.ReadOnlySpan<float> input, // (B, 147)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 147, Outputs = 4;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);

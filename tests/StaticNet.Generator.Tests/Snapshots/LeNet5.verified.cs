@@ -39,6 +39,22 @@ namespace Tests.Networks
         /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>
         public const int WorkspaceLengthPerSample = 32820;
 
+        /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>
+        public const long ForwardFlopsPerSample = 852370;
+
+        /// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>
+        public const long TrainingFlopsPerSample = 2305936;
+
+        /// <summary>
+        /// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split
+        /// depends on the batch size alone, and chunk gradients are added in chunk order, so results are
+        /// the same whatever <see cref="Threads"/> is.
+        /// </summary>
+        public const int BatchChunks = 4;
+
+        /// <summary>Floats of scratch each thread's vectorised kernels need (the largest layer's im2col columns).</summary>
+        public const int KernelScratchLength = 19600;
+
         /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
         public const string Summary =
             "LeNet5: 61,706 parameters (241.0 KiB as float32)\n" +
@@ -269,14 +285,33 @@ namespace Tests.Networks
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
+        // Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.
+        private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
+
         // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
         private readonly float[] _workspace;
 
-        // The workspace of single-sample Predict, apart so that Predict never disturbs a training step.
+        // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
         private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
+        private readonly float[] _sampleScratch = new float[KernelScratchLength];
 
-        // The batch size of the last Forward, which Backward must match; 0 when no Forward is pending.
+        // The vectorised kernels' scratch, one block per thread.
+        private readonly float[] _kernelScratch;
+
+        // The work of one chunk, as delegates made once so that running a batch allocates nothing.
+        private readonly global::System.Action<int, int> _forwardChunk;
+        private readonly global::System.Action<int, int> _backwardChunk;
+
+        // The batch the chunks are working on.
+        private int _runBatchSize;
+        private int _runChunks;
+        private bool _runInputGradient;
+        private global::StaticNet.SimdLevel _runSimd;
+
+        // The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.
         private int _forwardBatchSize;
+        private global::StaticNet.SimdLevel _forwardSimd;
+        private int _threads;
 
         /// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name="seed"/>.</summary>
         /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
@@ -286,8 +321,26 @@ namespace Tests.Networks
             global::StaticNet.NetworkChecks.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));
             BatchCapacity = batchCapacity;
             _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
+            MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
+            _threads = MaxThreads;
+            _kernelScratch = new float[MaxThreads * KernelScratchLength];
+            _forwardChunk = ForwardChunk;
+            _backwardChunk = BackwardChunk;
             Initialize(seed);
         }
+
+        /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
+        public int MaxThreads { get; }
+
+        /// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
+        public int Threads
+        {
+            get => _threads;
+            set => _threads = global::StaticNet.NetworkChecks.Threads(value, MaxThreads, nameof(value));
+        }
+
+        /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
+        public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
 
         /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
         public int BatchCapacity { get; }
@@ -303,6 +356,34 @@ namespace Tests.Networks
 
         /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
+
+        /// <summary>The vectorised kernels' scratch of one thread.</summary>
+        private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
+
+        /// <summary>Runs <paramref name="work"/> on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
+        private void RunChunks(global::System.Action<int, int> work, int batchSize, global::StaticNet.SimdLevel simd)
+        {
+            _runBatchSize = batchSize;
+            _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
+            _runSimd = simd;
+            global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
+        }
+
+        /// <summary>One chunk of a Forward or batched Predict: its samples through every layer.</summary>
+        private void ForwardChunk(int chunk, int thread)
+        {
+            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
+            RunForward(_parameters, _workspace, BatchCapacity, first, count, KernelScratch(thread), _runSimd);
+        }
+
+        /// <summary>One chunk of a Backward: its samples through every layer backward, its parameter gradients into its own buffer.</summary>
+        private void BackwardChunk(int chunk, int thread)
+        {
+            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
+            global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
+            gradients.Clear();
+            RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, KernelScratch(thread), _runSimd);
+        }
 
         /// <summary>
         /// Sets every parameter as PyTorch's default initialisation does: weights Kaiming-uniform with
@@ -348,9 +429,10 @@ namespace Tests.Networks
             global::System.Span<float> workspace = _workspace;
             int capacity = BatchCapacity;
             input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunForward(_parameters, workspace, capacity, batchSize);
+            RunChunks(_forwardChunk, batchSize, Simd);
             workspace.Slice(32800 * capacity, batchSize * OutputLength).CopyTo(output);
             _forwardBatchSize = batchSize;
+            _forwardSimd = Simd;
         }
 
         /// <summary>
@@ -373,7 +455,16 @@ namespace Tests.Networks
             global::System.Span<float> workspace = _workspace;
             int capacity = BatchCapacity;
             outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(32810 * capacity, batchSize * OutputLength));
-            RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient);
+            _runInputGradient = computeInputGradient;
+            // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
+            RunChunks(_backwardChunk, batchSize, _forwardSimd);
+
+            // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
+            for (int chunk = 0; chunk < _runChunks; chunk++)
+            {
+                global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);
+            }
+
             if (computeInputGradient)
             {
                 workspace.Slice(784 * capacity, batchSize * InputLength).CopyTo(inputGradient);
@@ -390,7 +481,7 @@ namespace Tests.Networks
             global::System.Span<float> workspace = _sampleWorkspace;
             const int capacity = 1, batchSize = 1;
             input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunForward(_parameters, workspace, capacity, batchSize);
+            RunForward(_parameters, workspace, capacity, first: 0, batchSize, _sampleScratch, Simd);
             workspace.Slice(32800 * capacity, batchSize * OutputLength).CopyTo(output);
         }
 
@@ -413,7 +504,7 @@ namespace Tests.Networks
             {
                 int batchSize = global::System.Math.Min(capacity, count - start);
                 inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-                RunForward(_parameters, workspace, capacity, batchSize);
+                RunChunks(_forwardChunk, batchSize, Simd);
                 workspace.Slice(32800 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
             }
         }
@@ -454,207 +545,241 @@ namespace Tests.Networks
             return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "LeNet5", s_tensors);
         }
 
-        /// <summary>Runs every layer forward, first to last, on a batch whose input is already in the workspace.</summary>
-        private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int batchSize)
+        /// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>
+        private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
         {
             // conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)
             Conv1Forward(
-                workspace.Slice(1568 * capacity, batchSize * 4704), // output (B, 6, 28, 28)
-                workspace.Slice(0, batchSize * 784), // input (B, 1, 28, 28)
-                workspace.Slice(10976 * capacity, batchSize * 1024), // padded input (B, 1, 32, 32)
+                workspace.Slice(1568 * capacity + first * 4704, batchSize * 4704), // output (B, 6, 28, 28)
+                workspace.Slice(first * 784, batchSize * 784), // input (B, 1, 28, 28)
+                workspace.Slice(10976 * capacity + first * 1024, batchSize * 1024), // padded input (B, 1, 32, 32)
                 parameters.Slice(0, 150), // conv1.weight (6, 1, 5, 5)
                 parameters.Slice(150, 6), // conv1.bias (6)
-                batchSize);
+                scratch,
+                batchSize,
+                simd);
 
             // relu1: ReLU, (B, 6, 28, 28) -> (B, 6, 28, 28)
             Relu1Forward(
-                workspace.Slice(13024 * capacity, batchSize * 4704), // output (B, 6, 28, 28)
-                workspace.Slice(1568 * capacity, batchSize * 4704), // input (B, 6, 28, 28)
-                batchSize);
+                workspace.Slice(13024 * capacity + first * 4704, batchSize * 4704), // output (B, 6, 28, 28)
+                workspace.Slice(1568 * capacity + first * 4704, batchSize * 4704), // input (B, 6, 28, 28)
+                batchSize,
+                simd);
 
             // pool1: MaxPool2D 2x2, stride 2, pad 0, (B, 6, 28, 28) -> (B, 6, 14, 14)
             Pool1Forward(
-                workspace.Slice(22432 * capacity, batchSize * 1176), // output (B, 6, 14, 14)
-                workspace.Slice(13024 * capacity, batchSize * 4704), // input (B, 6, 28, 28)
-                batchSize);
+                workspace.Slice(22432 * capacity + first * 1176, batchSize * 1176), // output (B, 6, 14, 14)
+                workspace.Slice(13024 * capacity + first * 4704, batchSize * 4704), // input (B, 6, 28, 28)
+                batchSize,
+                simd);
 
             // conv2: Conv2D 5x5, stride 1, pad 0, (B, 6, 14, 14) -> (B, 16, 10, 10)
             Conv2Forward(
-                workspace.Slice(24784 * capacity, batchSize * 1600), // output (B, 16, 10, 10)
-                workspace.Slice(22432 * capacity, batchSize * 1176), // input (B, 6, 14, 14)
+                workspace.Slice(24784 * capacity + first * 1600, batchSize * 1600), // output (B, 16, 10, 10)
+                workspace.Slice(22432 * capacity + first * 1176, batchSize * 1176), // input (B, 6, 14, 14)
                 parameters.Slice(156, 2400), // conv2.weight (16, 6, 5, 5)
                 parameters.Slice(2556, 16), // conv2.bias (16)
-                batchSize);
+                scratch,
+                batchSize,
+                simd);
 
             // relu2: ReLU, (B, 16, 10, 10) -> (B, 16, 10, 10)
             Relu2Forward(
-                workspace.Slice(27984 * capacity, batchSize * 1600), // output (B, 16, 10, 10)
-                workspace.Slice(24784 * capacity, batchSize * 1600), // input (B, 16, 10, 10)
-                batchSize);
+                workspace.Slice(27984 * capacity + first * 1600, batchSize * 1600), // output (B, 16, 10, 10)
+                workspace.Slice(24784 * capacity + first * 1600, batchSize * 1600), // input (B, 16, 10, 10)
+                batchSize,
+                simd);
 
             // pool2: MaxPool2D 2x2, stride 2, pad 0, (B, 16, 10, 10) -> (B, 16, 5, 5)
             Pool2Forward(
-                workspace.Slice(31184 * capacity, batchSize * 400), // output (B, 16, 5, 5)
-                workspace.Slice(27984 * capacity, batchSize * 1600), // input (B, 16, 10, 10)
-                batchSize);
+                workspace.Slice(31184 * capacity + first * 400, batchSize * 400), // output (B, 16, 5, 5)
+                workspace.Slice(27984 * capacity + first * 1600, batchSize * 1600), // input (B, 16, 10, 10)
+                batchSize,
+                simd);
 
             // flatten1: Flatten, (B, 16, 5, 5) -> (B, 400): the same buffer, read as a vector; nothing to compute.
 
             // fc1: Dense, (B, 400) -> (B, 120)
             Fc1Forward(
-                workspace.Slice(31984 * capacity, batchSize * 120), // output (B, 120)
-                workspace.Slice(31184 * capacity, batchSize * 400), // input (B, 400)
+                workspace.Slice(31984 * capacity + first * 120, batchSize * 120), // output (B, 120)
+                workspace.Slice(31184 * capacity + first * 400, batchSize * 400), // input (B, 400)
                 parameters.Slice(2572, 48000), // fc1.weight (120, 400)
                 parameters.Slice(50572, 120), // fc1.bias (120)
-                batchSize);
+                batchSize,
+                simd);
 
             // relu3: ReLU, (B, 120) -> (B, 120)
             Relu3Forward(
-                workspace.Slice(32224 * capacity, batchSize * 120), // output (B, 120)
-                workspace.Slice(31984 * capacity, batchSize * 120), // input (B, 120)
-                batchSize);
+                workspace.Slice(32224 * capacity + first * 120, batchSize * 120), // output (B, 120)
+                workspace.Slice(31984 * capacity + first * 120, batchSize * 120), // input (B, 120)
+                batchSize,
+                simd);
 
             // fc2: Dense, (B, 120) -> (B, 84)
             Fc2Forward(
-                workspace.Slice(32464 * capacity, batchSize * 84), // output (B, 84)
-                workspace.Slice(32224 * capacity, batchSize * 120), // input (B, 120)
+                workspace.Slice(32464 * capacity + first * 84, batchSize * 84), // output (B, 84)
+                workspace.Slice(32224 * capacity + first * 120, batchSize * 120), // input (B, 120)
                 parameters.Slice(50692, 10080), // fc2.weight (84, 120)
                 parameters.Slice(60772, 84), // fc2.bias (84)
-                batchSize);
+                batchSize,
+                simd);
 
             // relu4: ReLU, (B, 84) -> (B, 84)
             Relu4Forward(
-                workspace.Slice(32632 * capacity, batchSize * 84), // output (B, 84)
-                workspace.Slice(32464 * capacity, batchSize * 84), // input (B, 84)
-                batchSize);
+                workspace.Slice(32632 * capacity + first * 84, batchSize * 84), // output (B, 84)
+                workspace.Slice(32464 * capacity + first * 84, batchSize * 84), // input (B, 84)
+                batchSize,
+                simd);
 
             // fc3: Dense, (B, 84) -> (B, 10)
             Fc3Forward(
-                workspace.Slice(32800 * capacity, batchSize * 10), // output (B, 10)
-                workspace.Slice(32632 * capacity, batchSize * 84), // input (B, 84)
+                workspace.Slice(32800 * capacity + first * 10, batchSize * 10), // output (B, 10)
+                workspace.Slice(32632 * capacity + first * 84, batchSize * 84), // input (B, 84)
                 parameters.Slice(60856, 840), // fc3.weight (10, 84)
                 parameters.Slice(61696, 10), // fc3.bias (10)
-                batchSize);
+                batchSize,
+                simd);
         }
 
         /// <summary>
-        /// Runs every layer backward, last to first. Parameter gradients are added to <paramref name="gradients"/>;
+        /// Runs samples [first, first + batchSize) backward through every layer, last to first. Parameter gradients are added to <paramref name="gradients"/>;
         /// each layer's input gradient is written to the workspace for the layer before it. Layers before the
         /// first one with parameters compute their input gradient only when the caller asks for it.
         /// </summary>
-        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int batchSize, bool computeInputGradient)
+        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
         {
             // fc3: Dense, (B, 84) -> (B, 10)
             Fc3BackwardParameters(
                 gradients.Slice(60856, 840), // d fc3.weight
                 gradients.Slice(61696, 10), // d fc3.bias
-                workspace.Slice(32810 * capacity, batchSize * 10), // d output (B, 10)
-                workspace.Slice(32632 * capacity, batchSize * 84), // input (B, 84)
-                batchSize);
+                workspace.Slice(32810 * capacity + first * 10, batchSize * 10), // d output (B, 10)
+                workspace.Slice(32632 * capacity + first * 84, batchSize * 84), // input (B, 84)
+                batchSize,
+                simd);
             Fc3BackwardInput(
-                workspace.Slice(32716 * capacity, batchSize * 84), // d input (B, 84)
-                workspace.Slice(32810 * capacity, batchSize * 10), // d output (B, 10)
+                workspace.Slice(32716 * capacity + first * 84, batchSize * 84), // d input (B, 84)
+                workspace.Slice(32810 * capacity + first * 10, batchSize * 10), // d output (B, 10)
                 parameters.Slice(60856, 840), // fc3.weight (10, 84)
-                batchSize);
+                batchSize,
+                simd);
 
             // relu4: ReLU, (B, 84) -> (B, 84)
             Relu4BackwardInput(
-                workspace.Slice(32548 * capacity, batchSize * 84), // d input (B, 84)
-                workspace.Slice(32716 * capacity, batchSize * 84), // d output (B, 84)
-                workspace.Slice(32632 * capacity, batchSize * 84), // output (B, 84)
-                batchSize);
+                workspace.Slice(32548 * capacity + first * 84, batchSize * 84), // d input (B, 84)
+                workspace.Slice(32716 * capacity + first * 84, batchSize * 84), // d output (B, 84)
+                workspace.Slice(32632 * capacity + first * 84, batchSize * 84), // output (B, 84)
+                batchSize,
+                simd);
 
             // fc2: Dense, (B, 120) -> (B, 84)
             Fc2BackwardParameters(
                 gradients.Slice(50692, 10080), // d fc2.weight
                 gradients.Slice(60772, 84), // d fc2.bias
-                workspace.Slice(32548 * capacity, batchSize * 84), // d output (B, 84)
-                workspace.Slice(32224 * capacity, batchSize * 120), // input (B, 120)
-                batchSize);
+                workspace.Slice(32548 * capacity + first * 84, batchSize * 84), // d output (B, 84)
+                workspace.Slice(32224 * capacity + first * 120, batchSize * 120), // input (B, 120)
+                batchSize,
+                simd);
             Fc2BackwardInput(
-                workspace.Slice(32344 * capacity, batchSize * 120), // d input (B, 120)
-                workspace.Slice(32548 * capacity, batchSize * 84), // d output (B, 84)
+                workspace.Slice(32344 * capacity + first * 120, batchSize * 120), // d input (B, 120)
+                workspace.Slice(32548 * capacity + first * 84, batchSize * 84), // d output (B, 84)
                 parameters.Slice(50692, 10080), // fc2.weight (84, 120)
-                batchSize);
+                batchSize,
+                simd);
 
             // relu3: ReLU, (B, 120) -> (B, 120)
             Relu3BackwardInput(
-                workspace.Slice(32104 * capacity, batchSize * 120), // d input (B, 120)
-                workspace.Slice(32344 * capacity, batchSize * 120), // d output (B, 120)
-                workspace.Slice(32224 * capacity, batchSize * 120), // output (B, 120)
-                batchSize);
+                workspace.Slice(32104 * capacity + first * 120, batchSize * 120), // d input (B, 120)
+                workspace.Slice(32344 * capacity + first * 120, batchSize * 120), // d output (B, 120)
+                workspace.Slice(32224 * capacity + first * 120, batchSize * 120), // output (B, 120)
+                batchSize,
+                simd);
 
             // fc1: Dense, (B, 400) -> (B, 120)
             Fc1BackwardParameters(
                 gradients.Slice(2572, 48000), // d fc1.weight
                 gradients.Slice(50572, 120), // d fc1.bias
-                workspace.Slice(32104 * capacity, batchSize * 120), // d output (B, 120)
-                workspace.Slice(31184 * capacity, batchSize * 400), // input (B, 400)
-                batchSize);
+                workspace.Slice(32104 * capacity + first * 120, batchSize * 120), // d output (B, 120)
+                workspace.Slice(31184 * capacity + first * 400, batchSize * 400), // input (B, 400)
+                batchSize,
+                simd);
             Fc1BackwardInput(
-                workspace.Slice(31584 * capacity, batchSize * 400), // d input (B, 400)
-                workspace.Slice(32104 * capacity, batchSize * 120), // d output (B, 120)
+                workspace.Slice(31584 * capacity + first * 400, batchSize * 400), // d input (B, 400)
+                workspace.Slice(32104 * capacity + first * 120, batchSize * 120), // d output (B, 120)
                 parameters.Slice(2572, 48000), // fc1.weight (120, 400)
-                batchSize);
+                batchSize,
+                simd);
 
             // flatten1: the gradient shares the buffer too; nothing to compute.
 
             // pool2: MaxPool2D 2x2, stride 2, pad 0, (B, 16, 10, 10) -> (B, 16, 5, 5)
             Pool2BackwardInput(
-                workspace.Slice(29584 * capacity, batchSize * 1600), // d input (B, 16, 10, 10)
-                workspace.Slice(31584 * capacity, batchSize * 400), // d output (B, 16, 5, 5)
-                workspace.Slice(27984 * capacity, batchSize * 1600), // input (B, 16, 10, 10)
-                batchSize);
+                workspace.Slice(29584 * capacity + first * 1600, batchSize * 1600), // d input (B, 16, 10, 10)
+                workspace.Slice(31584 * capacity + first * 400, batchSize * 400), // d output (B, 16, 5, 5)
+                workspace.Slice(27984 * capacity + first * 1600, batchSize * 1600), // input (B, 16, 10, 10)
+                batchSize,
+                simd);
 
             // relu2: ReLU, (B, 16, 10, 10) -> (B, 16, 10, 10)
             Relu2BackwardInput(
-                workspace.Slice(26384 * capacity, batchSize * 1600), // d input (B, 16, 10, 10)
-                workspace.Slice(29584 * capacity, batchSize * 1600), // d output (B, 16, 10, 10)
-                workspace.Slice(27984 * capacity, batchSize * 1600), // output (B, 16, 10, 10)
-                batchSize);
+                workspace.Slice(26384 * capacity + first * 1600, batchSize * 1600), // d input (B, 16, 10, 10)
+                workspace.Slice(29584 * capacity + first * 1600, batchSize * 1600), // d output (B, 16, 10, 10)
+                workspace.Slice(27984 * capacity + first * 1600, batchSize * 1600), // output (B, 16, 10, 10)
+                batchSize,
+                simd);
 
             // conv2: Conv2D 5x5, stride 1, pad 0, (B, 6, 14, 14) -> (B, 16, 10, 10)
             Conv2BackwardParameters(
                 gradients.Slice(156, 2400), // d conv2.weight
                 gradients.Slice(2556, 16), // d conv2.bias
-                workspace.Slice(26384 * capacity, batchSize * 1600), // d output (B, 16, 10, 10)
-                workspace.Slice(22432 * capacity, batchSize * 1176), // input (B, 6, 14, 14)
-                batchSize);
+                workspace.Slice(26384 * capacity + first * 1600, batchSize * 1600), // d output (B, 16, 10, 10)
+                workspace.Slice(22432 * capacity + first * 1176, batchSize * 1176), // input (B, 6, 14, 14)
+                scratch,
+                batchSize,
+                simd);
             Conv2BackwardInput(
-                workspace.Slice(23608 * capacity, batchSize * 1176), // d input (B, 6, 14, 14)
-                workspace.Slice(26384 * capacity, batchSize * 1600), // d output (B, 16, 10, 10)
+                workspace.Slice(23608 * capacity + first * 1176, batchSize * 1176), // d input (B, 6, 14, 14)
+                workspace.Slice(26384 * capacity + first * 1600, batchSize * 1600), // d output (B, 16, 10, 10)
                 parameters.Slice(156, 2400), // conv2.weight (16, 6, 5, 5)
-                batchSize);
+                scratch,
+                batchSize,
+                simd);
 
             // pool1: MaxPool2D 2x2, stride 2, pad 0, (B, 6, 28, 28) -> (B, 6, 14, 14)
             Pool1BackwardInput(
-                workspace.Slice(17728 * capacity, batchSize * 4704), // d input (B, 6, 28, 28)
-                workspace.Slice(23608 * capacity, batchSize * 1176), // d output (B, 6, 14, 14)
-                workspace.Slice(13024 * capacity, batchSize * 4704), // input (B, 6, 28, 28)
-                batchSize);
+                workspace.Slice(17728 * capacity + first * 4704, batchSize * 4704), // d input (B, 6, 28, 28)
+                workspace.Slice(23608 * capacity + first * 1176, batchSize * 1176), // d output (B, 6, 14, 14)
+                workspace.Slice(13024 * capacity + first * 4704, batchSize * 4704), // input (B, 6, 28, 28)
+                batchSize,
+                simd);
 
             // relu1: ReLU, (B, 6, 28, 28) -> (B, 6, 28, 28)
             Relu1BackwardInput(
-                workspace.Slice(6272 * capacity, batchSize * 4704), // d input (B, 6, 28, 28)
-                workspace.Slice(17728 * capacity, batchSize * 4704), // d output (B, 6, 28, 28)
-                workspace.Slice(13024 * capacity, batchSize * 4704), // output (B, 6, 28, 28)
-                batchSize);
+                workspace.Slice(6272 * capacity + first * 4704, batchSize * 4704), // d input (B, 6, 28, 28)
+                workspace.Slice(17728 * capacity + first * 4704, batchSize * 4704), // d output (B, 6, 28, 28)
+                workspace.Slice(13024 * capacity + first * 4704, batchSize * 4704), // output (B, 6, 28, 28)
+                batchSize,
+                simd);
 
             // conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)
             Conv1BackwardParameters(
                 gradients.Slice(0, 150), // d conv1.weight
                 gradients.Slice(150, 6), // d conv1.bias
-                workspace.Slice(6272 * capacity, batchSize * 4704), // d output (B, 6, 28, 28)
-                workspace.Slice(10976 * capacity, batchSize * 1024), // padded input (B, 1, 32, 32)
-                batchSize);
+                workspace.Slice(6272 * capacity + first * 4704, batchSize * 4704), // d output (B, 6, 28, 28)
+                workspace.Slice(first * 784, batchSize * 784), // input (B, 1, 28, 28)
+                workspace.Slice(10976 * capacity + first * 1024, batchSize * 1024), // padded input (B, 1, 32, 32)
+                scratch,
+                batchSize,
+                simd);
             if (computeInputGradient)
             {
                 Conv1BackwardInput(
-                    workspace.Slice(784 * capacity, batchSize * 784), // d input (B, 1, 28, 28)
-                    workspace.Slice(12000 * capacity, batchSize * 1024), // d padded input (B, 1, 32, 32)
-                    workspace.Slice(6272 * capacity, batchSize * 4704), // d output (B, 6, 28, 28)
+                    workspace.Slice(784 * capacity + first * 784, batchSize * 784), // d input (B, 1, 28, 28)
+                    workspace.Slice(12000 * capacity + first * 1024, batchSize * 1024), // d padded input (B, 1, 32, 32)
+                    workspace.Slice(6272 * capacity + first * 4704, batchSize * 4704), // d output (B, 6, 28, 28)
                     parameters.Slice(0, 150), // conv1.weight (6, 1, 5, 5)
-                    batchSize);
+                    scratch,
+                    batchSize,
+                    simd);
             }
         }
 
@@ -663,15 +788,29 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>conv1 forward: each output is its channel's bias plus the weighted sum of one 5x5 window in every input channel.</summary>
-        private static void Conv1Forward(
+        internal static void Conv1Forward(
             global::System.Span<float> output, // (B, 6, 28, 28)
             global::System.ReadOnlySpan<float> input, // (B, 1, 28, 28)
             global::System.Span<float> padded, // (B, 1, 32, 32)
             global::System.ReadOnlySpan<float> weight, // (6, 1, 5, 5)
             global::System.ReadOnlySpan<float> bias, // (6)
-            int batchSize)
+            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Stride = 1, RowLength = 32, PlaneLength = 1024, Window = 25;
+            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Kernel = 5, Stride = 1, Padding = 2, RowLength = 32, PlaneLength = 1024, Window = 25, InputLength = 784, OutputLength = 4704, ColumnRows = 25, Positions = 784;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: for each sample, im2col, then output (OutChannels x Positions) = weight (OutChannels x ColumnRows) times the columns, plus the bias.
+                for (int b = 0; b < batchSize; b++)
+                {
+                    global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
+                    global::StaticNet.Kernels.Gemm.Multiply(weight, ColumnRows, 1, scratch, output.Slice(b * OutputLength, OutputLength), OutChannels, Positions, ColumnRows, bias, accumulate: false, simd);
+                }
+                return;
+            }
+
+            // Scalar reference.
             // Copy each input plane into the middle of a plane bordered by 2 x 0f, so every window below reads in bounds.
             global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 2, 0f);
             global::System.ReadOnlySpan<float> x = padded;
@@ -723,14 +862,29 @@ namespace Tests.Networks
         }
 
         /// <summary>conv1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        private static void Conv1BackwardInput(
+        internal static void Conv1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 1, 28, 28)
             global::System.Span<float> paddedGradient, // (B, 1, 32, 32)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 6, 28, 28)
             global::System.ReadOnlySpan<float> weight, // (6, 1, 5, 5)
-            int batchSize)
+            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Stride = 1, RowLength = 32, PlaneLength = 1024, Window = 25;
+            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Kernel = 5, Stride = 1, Padding = 2, RowLength = 32, PlaneLength = 1024, Window = 25, InputLength = 784, OutputLength = 4704, ColumnRows = 25, Positions = 784;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: for each sample, columns gradient (ColumnRows x Positions) = weight transposed times outputGradient, summed back into the input by col2im.
+                inputGradient.Slice(0, batchSize * InputLength).Clear();
+                for (int b = 0; b < batchSize; b++)
+                {
+                    global::StaticNet.Kernels.Gemm.Multiply(weight, 1, ColumnRows, outputGradient.Slice(b * OutputLength, OutputLength), scratch, ColumnRows, Positions, OutChannels, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                    global::StaticNet.Kernels.Im2Col.FoldAdd(scratch, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth, simd);
+                }
+                return;
+            }
+
+            // Scalar reference.
             paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
             global::System.Span<float> dx = paddedGradient;
             for (int b = 0; b < batchSize; b++)
@@ -782,15 +936,31 @@ namespace Tests.Networks
         }
 
         /// <summary>conv1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-        private static void Conv1BackwardParameters(
+        internal static void Conv1BackwardParameters(
             global::System.Span<float> weightGradient, // (6, 1, 5, 5)
             global::System.Span<float> biasGradient, // (6)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 6, 28, 28)
-            global::System.ReadOnlySpan<float> input, // (B, 1, 32, 32) bordered
-            int batchSize)
+            global::System.ReadOnlySpan<float> input, // (B, 1, 28, 28)
+            global::System.ReadOnlySpan<float> padded, // (B, 1, 32, 32), written by the scalar forward
+            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 1, OutChannels = 6, OutHeight = 28, OutWidth = 28, Stride = 1, RowLength = 32, PlaneLength = 1024, Window = 25;
-            global::System.ReadOnlySpan<float> x = input;
+            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Kernel = 5, Stride = 1, Padding = 2, RowLength = 32, PlaneLength = 1024, Window = 25, InputLength = 784, OutputLength = 4704, ColumnRows = 25, Positions = 784;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: for each sample, im2col, then weightGradient (OutChannels x ColumnRows) += outputGradient times the columns transposed.
+                for (int b = 0; b < batchSize; b++)
+                {
+                    global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
+                    global::StaticNet.Kernels.Gemm.MultiplyTransposed(outputGradient.Slice(b * OutputLength, OutputLength), scratch, weightGradient, OutChannels, ColumnRows, Positions, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                    global::StaticNet.Kernels.VectorMath.AddRowSums(outputGradient.Slice(b * OutputLength, OutputLength), biasGradient, OutChannels, Positions, simd);
+                }
+                return;
+            }
+
+            // Scalar reference.
+            global::System.ReadOnlySpan<float> x = padded;
             for (int b = 0; b < batchSize; b++)
             {
                 for (int co = 0; co < OutChannels; co++)
@@ -843,11 +1013,20 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu1 forward: <c>max(0, x)</c> for every value.</summary>
-        private static void Relu1Forward(
+        internal static void Relu1Forward(
             global::System.Span<float> y, // (B, 6, 28, 28)
             global::System.ReadOnlySpan<float> x, // (B, 6, 28, 28)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 4704;
             for (int i = 0; i < length; i++)
             {
@@ -856,12 +1035,21 @@ namespace Tests.Networks
         }
 
         /// <summary>relu1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        private static void Relu1BackwardInput(
+        internal static void Relu1BackwardInput(
             global::System.Span<float> dx, // (B, 6, 28, 28)
             global::System.ReadOnlySpan<float> dy, // (B, 6, 28, 28)
             global::System.ReadOnlySpan<float> y, // (B, 6, 28, 28)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 4704;
             for (int i = 0; i < length; i++)
             {
@@ -874,12 +1062,21 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>pool1 forward: the largest value of each 2x2 window.</summary>
-        private static void Pool1Forward(
+        internal static void Pool1Forward(
             global::System.Span<float> output, // (B, 6, 14, 14)
             global::System.ReadOnlySpan<float> input, // (B, 6, 28, 28)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 6, OutHeight = 14, OutWidth = 14, Stride = 2, RowLength = 28, PlaneLength = 784;
+            const int Channels = 6, Height = 28, Width = 28, OutHeight = 14, OutWidth = 14, Kernel = 2, Stride = 2, Padding = 0, RowLength = 28, PlaneLength = 784;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: windows clamped to each plane, so no bordered copy is needed.
+                global::StaticNet.Kernels.Pooling.MaxForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
+                return;
+            }
+
+            // Scalar reference.
             global::System.ReadOnlySpan<float> x = input;
             for (int p = 0; p < batchSize * Channels; p++)
             {
@@ -901,13 +1098,22 @@ namespace Tests.Networks
         }
 
         /// <summary>pool1 backward: each output's gradient goes to the first largest value of its window, as in PyTorch.</summary>
-        private static void Pool1BackwardInput(
+        internal static void Pool1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 6, 28, 28)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 6, 14, 14)
             global::System.ReadOnlySpan<float> input, // (B, 6, 28, 28)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 6, Height = 28, Width = 28, OutHeight = 14, OutWidth = 14, Stride = 2, RowLength = 28, PlaneLength = 784;
+            const int Channels = 6, Height = 28, Width = 28, OutHeight = 14, OutWidth = 14, Kernel = 2, Stride = 2, Padding = 0, RowLength = 28, PlaneLength = 784;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: windows clamped to each plane, the first largest value of each recomputed from the input.
+                global::StaticNet.Kernels.Pooling.MaxBackward(input, outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
+                return;
+            }
+
+            // Scalar reference.
             inputGradient.Slice(0, batchSize * Channels * Height * Width).Clear();
             global::System.Span<float> dx = inputGradient;
             global::System.ReadOnlySpan<float> x = input;
@@ -936,14 +1142,28 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>conv2 forward: each output is its channel's bias plus the weighted sum of one 5x5 window in every input channel.</summary>
-        private static void Conv2Forward(
+        internal static void Conv2Forward(
             global::System.Span<float> output, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> input, // (B, 6, 14, 14)
             global::System.ReadOnlySpan<float> weight, // (16, 6, 5, 5)
             global::System.ReadOnlySpan<float> bias, // (16)
-            int batchSize)
+            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 6, OutChannels = 16, OutHeight = 10, OutWidth = 10, Stride = 1, RowLength = 14, PlaneLength = 196, Window = 25;
+            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Kernel = 5, Stride = 1, Padding = 0, RowLength = 14, PlaneLength = 196, Window = 25, InputLength = 1176, OutputLength = 1600, ColumnRows = 150, Positions = 100;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: for each sample, im2col, then output (OutChannels x Positions) = weight (OutChannels x ColumnRows) times the columns, plus the bias.
+                for (int b = 0; b < batchSize; b++)
+                {
+                    global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
+                    global::StaticNet.Kernels.Gemm.Multiply(weight, ColumnRows, 1, scratch, output.Slice(b * OutputLength, OutputLength), OutChannels, Positions, ColumnRows, bias, accumulate: false, simd);
+                }
+                return;
+            }
+
+            // Scalar reference.
             global::System.ReadOnlySpan<float> x = input;
             for (int b = 0; b < batchSize; b++)
             {
@@ -993,13 +1213,28 @@ namespace Tests.Networks
         }
 
         /// <summary>conv2 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        private static void Conv2BackwardInput(
+        internal static void Conv2BackwardInput(
             global::System.Span<float> inputGradient, // (B, 6, 14, 14)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> weight, // (16, 6, 5, 5)
-            int batchSize)
+            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Stride = 1, RowLength = 14, PlaneLength = 196, Window = 25;
+            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Kernel = 5, Stride = 1, Padding = 0, RowLength = 14, PlaneLength = 196, Window = 25, InputLength = 1176, OutputLength = 1600, ColumnRows = 150, Positions = 100;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: for each sample, columns gradient (ColumnRows x Positions) = weight transposed times outputGradient, summed back into the input by col2im.
+                inputGradient.Slice(0, batchSize * InputLength).Clear();
+                for (int b = 0; b < batchSize; b++)
+                {
+                    global::StaticNet.Kernels.Gemm.Multiply(weight, 1, ColumnRows, outputGradient.Slice(b * OutputLength, OutputLength), scratch, ColumnRows, Positions, OutChannels, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                    global::StaticNet.Kernels.Im2Col.FoldAdd(scratch, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth, simd);
+                }
+                return;
+            }
+
+            // Scalar reference.
             inputGradient.Slice(0, batchSize * Channels * Height * Width).Clear();
             global::System.Span<float> dx = inputGradient;
             for (int b = 0; b < batchSize; b++)
@@ -1049,14 +1284,29 @@ namespace Tests.Networks
         }
 
         /// <summary>conv2 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-        private static void Conv2BackwardParameters(
+        internal static void Conv2BackwardParameters(
             global::System.Span<float> weightGradient, // (16, 6, 5, 5)
             global::System.Span<float> biasGradient, // (16)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> input, // (B, 6, 14, 14)
-            int batchSize)
+            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 6, OutChannels = 16, OutHeight = 10, OutWidth = 10, Stride = 1, RowLength = 14, PlaneLength = 196, Window = 25;
+            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Kernel = 5, Stride = 1, Padding = 0, RowLength = 14, PlaneLength = 196, Window = 25, InputLength = 1176, OutputLength = 1600, ColumnRows = 150, Positions = 100;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: for each sample, im2col, then weightGradient (OutChannels x ColumnRows) += outputGradient times the columns transposed.
+                for (int b = 0; b < batchSize; b++)
+                {
+                    global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
+                    global::StaticNet.Kernels.Gemm.MultiplyTransposed(outputGradient.Slice(b * OutputLength, OutputLength), scratch, weightGradient, OutChannels, ColumnRows, Positions, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                    global::StaticNet.Kernels.VectorMath.AddRowSums(outputGradient.Slice(b * OutputLength, OutputLength), biasGradient, OutChannels, Positions, simd);
+                }
+                return;
+            }
+
+            // Scalar reference.
             global::System.ReadOnlySpan<float> x = input;
             for (int b = 0; b < batchSize; b++)
             {
@@ -1110,11 +1360,20 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu2 forward: <c>max(0, x)</c> for every value.</summary>
-        private static void Relu2Forward(
+        internal static void Relu2Forward(
             global::System.Span<float> y, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> x, // (B, 16, 10, 10)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 1600;
             for (int i = 0; i < length; i++)
             {
@@ -1123,12 +1382,21 @@ namespace Tests.Networks
         }
 
         /// <summary>relu2 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        private static void Relu2BackwardInput(
+        internal static void Relu2BackwardInput(
             global::System.Span<float> dx, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> dy, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> y, // (B, 16, 10, 10)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 1600;
             for (int i = 0; i < length; i++)
             {
@@ -1141,12 +1409,21 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>pool2 forward: the largest value of each 2x2 window.</summary>
-        private static void Pool2Forward(
+        internal static void Pool2Forward(
             global::System.Span<float> output, // (B, 16, 5, 5)
             global::System.ReadOnlySpan<float> input, // (B, 16, 10, 10)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 16, OutHeight = 5, OutWidth = 5, Stride = 2, RowLength = 10, PlaneLength = 100;
+            const int Channels = 16, Height = 10, Width = 10, OutHeight = 5, OutWidth = 5, Kernel = 2, Stride = 2, Padding = 0, RowLength = 10, PlaneLength = 100;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: windows clamped to each plane, so no bordered copy is needed.
+                global::StaticNet.Kernels.Pooling.MaxForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
+                return;
+            }
+
+            // Scalar reference.
             global::System.ReadOnlySpan<float> x = input;
             for (int p = 0; p < batchSize * Channels; p++)
             {
@@ -1168,13 +1445,22 @@ namespace Tests.Networks
         }
 
         /// <summary>pool2 backward: each output's gradient goes to the first largest value of its window, as in PyTorch.</summary>
-        private static void Pool2BackwardInput(
+        internal static void Pool2BackwardInput(
             global::System.Span<float> inputGradient, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 16, 5, 5)
             global::System.ReadOnlySpan<float> input, // (B, 16, 10, 10)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 16, Height = 10, Width = 10, OutHeight = 5, OutWidth = 5, Stride = 2, RowLength = 10, PlaneLength = 100;
+            const int Channels = 16, Height = 10, Width = 10, OutHeight = 5, OutWidth = 5, Kernel = 2, Stride = 2, Padding = 0, RowLength = 10, PlaneLength = 100;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: windows clamped to each plane, the first largest value of each recomputed from the input.
+                global::StaticNet.Kernels.Pooling.MaxBackward(input, outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
+                return;
+            }
+
+            // Scalar reference.
             inputGradient.Slice(0, batchSize * Channels * Height * Width).Clear();
             global::System.Span<float> dx = inputGradient;
             global::System.ReadOnlySpan<float> x = input;
@@ -1203,14 +1489,23 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
-        private static void Fc1Forward(
+        internal static void Fc1Forward(
             global::System.Span<float> output, // (B, 120)
             global::System.ReadOnlySpan<float> input, // (B, 400)
             global::System.ReadOnlySpan<float> weight, // (120, 400)
             global::System.ReadOnlySpan<float> bias, // (120)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 400, Outputs = 120;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
+                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -1229,13 +1524,22 @@ namespace Tests.Networks
         }
 
         /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        private static void Fc1BackwardInput(
+        internal static void Fc1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 400)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 120)
             global::System.ReadOnlySpan<float> weight, // (120, 400)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 400, Outputs = 120;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
@@ -1254,14 +1558,24 @@ namespace Tests.Networks
         }
 
         /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        private static void Fc1BackwardParameters(
+        internal static void Fc1BackwardParameters(
             global::System.Span<float> weightGradient, // (120, 400)
             global::System.Span<float> biasGradient, // (120)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 120)
             global::System.ReadOnlySpan<float> input, // (B, 400)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 400, Outputs = 120;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -1284,11 +1598,20 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu3 forward: <c>max(0, x)</c> for every value.</summary>
-        private static void Relu3Forward(
+        internal static void Relu3Forward(
             global::System.Span<float> y, // (B, 120)
             global::System.ReadOnlySpan<float> x, // (B, 120)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 120;
             for (int i = 0; i < length; i++)
             {
@@ -1297,12 +1620,21 @@ namespace Tests.Networks
         }
 
         /// <summary>relu3 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        private static void Relu3BackwardInput(
+        internal static void Relu3BackwardInput(
             global::System.Span<float> dx, // (B, 120)
             global::System.ReadOnlySpan<float> dy, // (B, 120)
             global::System.ReadOnlySpan<float> y, // (B, 120)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 120;
             for (int i = 0; i < length; i++)
             {
@@ -1315,14 +1647,23 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc2 forward: <c>output = input W^T + b</c>.</summary>
-        private static void Fc2Forward(
+        internal static void Fc2Forward(
             global::System.Span<float> output, // (B, 84)
             global::System.ReadOnlySpan<float> input, // (B, 120)
             global::System.ReadOnlySpan<float> weight, // (84, 120)
             global::System.ReadOnlySpan<float> bias, // (84)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 120, Outputs = 84;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
+                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -1341,13 +1682,22 @@ namespace Tests.Networks
         }
 
         /// <summary>fc2 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        private static void Fc2BackwardInput(
+        internal static void Fc2BackwardInput(
             global::System.Span<float> inputGradient, // (B, 120)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 84)
             global::System.ReadOnlySpan<float> weight, // (84, 120)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 120, Outputs = 84;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
@@ -1366,14 +1716,24 @@ namespace Tests.Networks
         }
 
         /// <summary>fc2 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        private static void Fc2BackwardParameters(
+        internal static void Fc2BackwardParameters(
             global::System.Span<float> weightGradient, // (84, 120)
             global::System.Span<float> biasGradient, // (84)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 84)
             global::System.ReadOnlySpan<float> input, // (B, 120)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 120, Outputs = 84;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -1396,11 +1756,20 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu4 forward: <c>max(0, x)</c> for every value.</summary>
-        private static void Relu4Forward(
+        internal static void Relu4Forward(
             global::System.Span<float> y, // (B, 84)
             global::System.ReadOnlySpan<float> x, // (B, 84)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 84;
             for (int i = 0; i < length; i++)
             {
@@ -1409,12 +1778,21 @@ namespace Tests.Networks
         }
 
         /// <summary>relu4 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        private static void Relu4BackwardInput(
+        internal static void Relu4BackwardInput(
             global::System.Span<float> dx, // (B, 84)
             global::System.ReadOnlySpan<float> dy, // (B, 84)
             global::System.ReadOnlySpan<float> y, // (B, 84)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 84;
             for (int i = 0; i < length; i++)
             {
@@ -1427,14 +1805,23 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc3 forward: <c>output = input W^T + b</c>.</summary>
-        private static void Fc3Forward(
+        internal static void Fc3Forward(
             global::System.Span<float> output, // (B, 10)
             global::System.ReadOnlySpan<float> input, // (B, 84)
             global::System.ReadOnlySpan<float> weight, // (10, 84)
             global::System.ReadOnlySpan<float> bias, // (10)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 84, Outputs = 10;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
+                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -1453,13 +1840,22 @@ namespace Tests.Networks
         }
 
         /// <summary>fc3 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        private static void Fc3BackwardInput(
+        internal static void Fc3BackwardInput(
             global::System.Span<float> inputGradient, // (B, 84)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
             global::System.ReadOnlySpan<float> weight, // (10, 84)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 84, Outputs = 10;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
@@ -1478,14 +1874,24 @@ namespace Tests.Networks
         }
 
         /// <summary>fc3 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        private static void Fc3BackwardParameters(
+        internal static void Fc3BackwardParameters(
             global::System.Span<float> weightGradient, // (10, 84)
             global::System.Span<float> biasGradient, // (10)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
             global::System.ReadOnlySpan<float> input, // (B, 84)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 84, Outputs = 10;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);

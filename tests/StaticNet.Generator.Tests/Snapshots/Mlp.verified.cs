@@ -32,6 +32,22 @@ namespace Tests.Networks
         /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>
         public const int WorkspaceLengthPerSample = 3124;
 
+        /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>
+        public const long ForwardFlopsPerSample = 470282;
+
+        /// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>
+        public const long TrainingFlopsPerSample = 1009044;
+
+        /// <summary>
+        /// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split
+        /// depends on the batch size alone, and chunk gradients are added in chunk order, so results are
+        /// the same whatever <see cref="Threads"/> is.
+        /// </summary>
+        public const int BatchChunks = 4;
+
+        /// <summary>Floats of scratch each thread's vectorised kernels need (the largest layer's im2col columns).</summary>
+        public const int KernelScratchLength = 0;
+
         /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
         public const string Summary =
             "Mlp: 235,146 parameters (918.5 KiB as float32)\n" +
@@ -136,14 +152,33 @@ namespace Tests.Networks
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
+        // Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.
+        private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
+
         // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
         private readonly float[] _workspace;
 
-        // The workspace of single-sample Predict, apart so that Predict never disturbs a training step.
+        // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
         private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
+        private readonly float[] _sampleScratch = new float[KernelScratchLength];
 
-        // The batch size of the last Forward, which Backward must match; 0 when no Forward is pending.
+        // The vectorised kernels' scratch, one block per thread.
+        private readonly float[] _kernelScratch;
+
+        // The work of one chunk, as delegates made once so that running a batch allocates nothing.
+        private readonly global::System.Action<int, int> _forwardChunk;
+        private readonly global::System.Action<int, int> _backwardChunk;
+
+        // The batch the chunks are working on.
+        private int _runBatchSize;
+        private int _runChunks;
+        private bool _runInputGradient;
+        private global::StaticNet.SimdLevel _runSimd;
+
+        // The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.
         private int _forwardBatchSize;
+        private global::StaticNet.SimdLevel _forwardSimd;
+        private int _threads;
 
         /// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name="seed"/>.</summary>
         /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
@@ -153,8 +188,26 @@ namespace Tests.Networks
             global::StaticNet.NetworkChecks.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));
             BatchCapacity = batchCapacity;
             _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
+            MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
+            _threads = MaxThreads;
+            _kernelScratch = new float[MaxThreads * KernelScratchLength];
+            _forwardChunk = ForwardChunk;
+            _backwardChunk = BackwardChunk;
             Initialize(seed);
         }
+
+        /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
+        public int MaxThreads { get; }
+
+        /// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
+        public int Threads
+        {
+            get => _threads;
+            set => _threads = global::StaticNet.NetworkChecks.Threads(value, MaxThreads, nameof(value));
+        }
+
+        /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
+        public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
 
         /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
         public int BatchCapacity { get; }
@@ -170,6 +223,34 @@ namespace Tests.Networks
 
         /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
+
+        /// <summary>The vectorised kernels' scratch of one thread.</summary>
+        private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
+
+        /// <summary>Runs <paramref name="work"/> on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
+        private void RunChunks(global::System.Action<int, int> work, int batchSize, global::StaticNet.SimdLevel simd)
+        {
+            _runBatchSize = batchSize;
+            _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
+            _runSimd = simd;
+            global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
+        }
+
+        /// <summary>One chunk of a Forward or batched Predict: its samples through every layer.</summary>
+        private void ForwardChunk(int chunk, int thread)
+        {
+            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
+            RunForward(_parameters, _workspace, BatchCapacity, first, count, KernelScratch(thread), _runSimd);
+        }
+
+        /// <summary>One chunk of a Backward: its samples through every layer backward, its parameter gradients into its own buffer.</summary>
+        private void BackwardChunk(int chunk, int thread)
+        {
+            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
+            global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
+            gradients.Clear();
+            RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, KernelScratch(thread), _runSimd);
+        }
 
         /// <summary>
         /// Sets every parameter as PyTorch's default initialisation does: weights Kaiming-uniform with
@@ -207,9 +288,10 @@ namespace Tests.Networks
             global::System.Span<float> workspace = _workspace;
             int capacity = BatchCapacity;
             input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunForward(_parameters, workspace, capacity, batchSize);
+            RunChunks(_forwardChunk, batchSize, Simd);
             workspace.Slice(3104 * capacity, batchSize * OutputLength).CopyTo(output);
             _forwardBatchSize = batchSize;
+            _forwardSimd = Simd;
         }
 
         /// <summary>
@@ -232,7 +314,16 @@ namespace Tests.Networks
             global::System.Span<float> workspace = _workspace;
             int capacity = BatchCapacity;
             outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(3114 * capacity, batchSize * OutputLength));
-            RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient);
+            _runInputGradient = computeInputGradient;
+            // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
+            RunChunks(_backwardChunk, batchSize, _forwardSimd);
+
+            // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
+            for (int chunk = 0; chunk < _runChunks; chunk++)
+            {
+                global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);
+            }
+
             if (computeInputGradient)
             {
                 workspace.Slice(784 * capacity, batchSize * InputLength).CopyTo(inputGradient);
@@ -249,7 +340,7 @@ namespace Tests.Networks
             global::System.Span<float> workspace = _sampleWorkspace;
             const int capacity = 1, batchSize = 1;
             input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunForward(_parameters, workspace, capacity, batchSize);
+            RunForward(_parameters, workspace, capacity, first: 0, batchSize, _sampleScratch, Simd);
             workspace.Slice(3104 * capacity, batchSize * OutputLength).CopyTo(output);
         }
 
@@ -272,7 +363,7 @@ namespace Tests.Networks
             {
                 int batchSize = global::System.Math.Min(capacity, count - start);
                 inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-                RunForward(_parameters, workspace, capacity, batchSize);
+                RunChunks(_forwardChunk, batchSize, Simd);
                 workspace.Slice(3104 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
             }
         }
@@ -309,107 +400,120 @@ namespace Tests.Networks
             return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "Mlp", s_tensors);
         }
 
-        /// <summary>Runs every layer forward, first to last, on a batch whose input is already in the workspace.</summary>
-        private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int batchSize)
+        /// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>
+        private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
         {
             // fc1: Dense, (B, 784) -> (B, 256)
             Fc1Forward(
-                workspace.Slice(1568 * capacity, batchSize * 256), // output (B, 256)
-                workspace.Slice(0, batchSize * 784), // input (B, 784)
+                workspace.Slice(1568 * capacity + first * 256, batchSize * 256), // output (B, 256)
+                workspace.Slice(first * 784, batchSize * 784), // input (B, 784)
                 parameters.Slice(0, 200704), // fc1.weight (256, 784)
                 parameters.Slice(200704, 256), // fc1.bias (256)
-                batchSize);
+                batchSize,
+                simd);
 
             // relu1: ReLU, (B, 256) -> (B, 256)
             Relu1Forward(
-                workspace.Slice(2080 * capacity, batchSize * 256), // output (B, 256)
-                workspace.Slice(1568 * capacity, batchSize * 256), // input (B, 256)
-                batchSize);
+                workspace.Slice(2080 * capacity + first * 256, batchSize * 256), // output (B, 256)
+                workspace.Slice(1568 * capacity + first * 256, batchSize * 256), // input (B, 256)
+                batchSize,
+                simd);
 
             // fc2: Dense, (B, 256) -> (B, 128)
             Fc2Forward(
-                workspace.Slice(2592 * capacity, batchSize * 128), // output (B, 128)
-                workspace.Slice(2080 * capacity, batchSize * 256), // input (B, 256)
+                workspace.Slice(2592 * capacity + first * 128, batchSize * 128), // output (B, 128)
+                workspace.Slice(2080 * capacity + first * 256, batchSize * 256), // input (B, 256)
                 parameters.Slice(200960, 32768), // fc2.weight (128, 256)
                 parameters.Slice(233728, 128), // fc2.bias (128)
-                batchSize);
+                batchSize,
+                simd);
 
             // relu2: ReLU, (B, 128) -> (B, 128)
             Relu2Forward(
-                workspace.Slice(2848 * capacity, batchSize * 128), // output (B, 128)
-                workspace.Slice(2592 * capacity, batchSize * 128), // input (B, 128)
-                batchSize);
+                workspace.Slice(2848 * capacity + first * 128, batchSize * 128), // output (B, 128)
+                workspace.Slice(2592 * capacity + first * 128, batchSize * 128), // input (B, 128)
+                batchSize,
+                simd);
 
             // fc3: Dense, (B, 128) -> (B, 10)
             Fc3Forward(
-                workspace.Slice(3104 * capacity, batchSize * 10), // output (B, 10)
-                workspace.Slice(2848 * capacity, batchSize * 128), // input (B, 128)
+                workspace.Slice(3104 * capacity + first * 10, batchSize * 10), // output (B, 10)
+                workspace.Slice(2848 * capacity + first * 128, batchSize * 128), // input (B, 128)
                 parameters.Slice(233856, 1280), // fc3.weight (10, 128)
                 parameters.Slice(235136, 10), // fc3.bias (10)
-                batchSize);
+                batchSize,
+                simd);
         }
 
         /// <summary>
-        /// Runs every layer backward, last to first. Parameter gradients are added to <paramref name="gradients"/>;
+        /// Runs samples [first, first + batchSize) backward through every layer, last to first. Parameter gradients are added to <paramref name="gradients"/>;
         /// each layer's input gradient is written to the workspace for the layer before it. Layers before the
         /// first one with parameters compute their input gradient only when the caller asks for it.
         /// </summary>
-        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int batchSize, bool computeInputGradient)
+        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
         {
             // fc3: Dense, (B, 128) -> (B, 10)
             Fc3BackwardParameters(
                 gradients.Slice(233856, 1280), // d fc3.weight
                 gradients.Slice(235136, 10), // d fc3.bias
-                workspace.Slice(3114 * capacity, batchSize * 10), // d output (B, 10)
-                workspace.Slice(2848 * capacity, batchSize * 128), // input (B, 128)
-                batchSize);
+                workspace.Slice(3114 * capacity + first * 10, batchSize * 10), // d output (B, 10)
+                workspace.Slice(2848 * capacity + first * 128, batchSize * 128), // input (B, 128)
+                batchSize,
+                simd);
             Fc3BackwardInput(
-                workspace.Slice(2976 * capacity, batchSize * 128), // d input (B, 128)
-                workspace.Slice(3114 * capacity, batchSize * 10), // d output (B, 10)
+                workspace.Slice(2976 * capacity + first * 128, batchSize * 128), // d input (B, 128)
+                workspace.Slice(3114 * capacity + first * 10, batchSize * 10), // d output (B, 10)
                 parameters.Slice(233856, 1280), // fc3.weight (10, 128)
-                batchSize);
+                batchSize,
+                simd);
 
             // relu2: ReLU, (B, 128) -> (B, 128)
             Relu2BackwardInput(
-                workspace.Slice(2720 * capacity, batchSize * 128), // d input (B, 128)
-                workspace.Slice(2976 * capacity, batchSize * 128), // d output (B, 128)
-                workspace.Slice(2848 * capacity, batchSize * 128), // output (B, 128)
-                batchSize);
+                workspace.Slice(2720 * capacity + first * 128, batchSize * 128), // d input (B, 128)
+                workspace.Slice(2976 * capacity + first * 128, batchSize * 128), // d output (B, 128)
+                workspace.Slice(2848 * capacity + first * 128, batchSize * 128), // output (B, 128)
+                batchSize,
+                simd);
 
             // fc2: Dense, (B, 256) -> (B, 128)
             Fc2BackwardParameters(
                 gradients.Slice(200960, 32768), // d fc2.weight
                 gradients.Slice(233728, 128), // d fc2.bias
-                workspace.Slice(2720 * capacity, batchSize * 128), // d output (B, 128)
-                workspace.Slice(2080 * capacity, batchSize * 256), // input (B, 256)
-                batchSize);
+                workspace.Slice(2720 * capacity + first * 128, batchSize * 128), // d output (B, 128)
+                workspace.Slice(2080 * capacity + first * 256, batchSize * 256), // input (B, 256)
+                batchSize,
+                simd);
             Fc2BackwardInput(
-                workspace.Slice(2336 * capacity, batchSize * 256), // d input (B, 256)
-                workspace.Slice(2720 * capacity, batchSize * 128), // d output (B, 128)
+                workspace.Slice(2336 * capacity + first * 256, batchSize * 256), // d input (B, 256)
+                workspace.Slice(2720 * capacity + first * 128, batchSize * 128), // d output (B, 128)
                 parameters.Slice(200960, 32768), // fc2.weight (128, 256)
-                batchSize);
+                batchSize,
+                simd);
 
             // relu1: ReLU, (B, 256) -> (B, 256)
             Relu1BackwardInput(
-                workspace.Slice(1824 * capacity, batchSize * 256), // d input (B, 256)
-                workspace.Slice(2336 * capacity, batchSize * 256), // d output (B, 256)
-                workspace.Slice(2080 * capacity, batchSize * 256), // output (B, 256)
-                batchSize);
+                workspace.Slice(1824 * capacity + first * 256, batchSize * 256), // d input (B, 256)
+                workspace.Slice(2336 * capacity + first * 256, batchSize * 256), // d output (B, 256)
+                workspace.Slice(2080 * capacity + first * 256, batchSize * 256), // output (B, 256)
+                batchSize,
+                simd);
 
             // fc1: Dense, (B, 784) -> (B, 256)
             Fc1BackwardParameters(
                 gradients.Slice(0, 200704), // d fc1.weight
                 gradients.Slice(200704, 256), // d fc1.bias
-                workspace.Slice(1824 * capacity, batchSize * 256), // d output (B, 256)
-                workspace.Slice(0, batchSize * 784), // input (B, 784)
-                batchSize);
+                workspace.Slice(1824 * capacity + first * 256, batchSize * 256), // d output (B, 256)
+                workspace.Slice(first * 784, batchSize * 784), // input (B, 784)
+                batchSize,
+                simd);
             if (computeInputGradient)
             {
                 Fc1BackwardInput(
-                    workspace.Slice(784 * capacity, batchSize * 784), // d input (B, 784)
-                    workspace.Slice(1824 * capacity, batchSize * 256), // d output (B, 256)
+                    workspace.Slice(784 * capacity + first * 784, batchSize * 784), // d input (B, 784)
+                    workspace.Slice(1824 * capacity + first * 256, batchSize * 256), // d output (B, 256)
                     parameters.Slice(0, 200704), // fc1.weight (256, 784)
-                    batchSize);
+                    batchSize,
+                    simd);
             }
         }
 
@@ -418,14 +522,23 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
-        private static void Fc1Forward(
+        internal static void Fc1Forward(
             global::System.Span<float> output, // (B, 256)
             global::System.ReadOnlySpan<float> input, // (B, 784)
             global::System.ReadOnlySpan<float> weight, // (256, 784)
             global::System.ReadOnlySpan<float> bias, // (256)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 784, Outputs = 256;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
+                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -444,13 +557,22 @@ namespace Tests.Networks
         }
 
         /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        private static void Fc1BackwardInput(
+        internal static void Fc1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 784)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 256)
             global::System.ReadOnlySpan<float> weight, // (256, 784)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 784, Outputs = 256;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
@@ -469,14 +591,24 @@ namespace Tests.Networks
         }
 
         /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        private static void Fc1BackwardParameters(
+        internal static void Fc1BackwardParameters(
             global::System.Span<float> weightGradient, // (256, 784)
             global::System.Span<float> biasGradient, // (256)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 256)
             global::System.ReadOnlySpan<float> input, // (B, 784)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 784, Outputs = 256;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -499,11 +631,20 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu1 forward: <c>max(0, x)</c> for every value.</summary>
-        private static void Relu1Forward(
+        internal static void Relu1Forward(
             global::System.Span<float> y, // (B, 256)
             global::System.ReadOnlySpan<float> x, // (B, 256)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 256;
             for (int i = 0; i < length; i++)
             {
@@ -512,12 +653,21 @@ namespace Tests.Networks
         }
 
         /// <summary>relu1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        private static void Relu1BackwardInput(
+        internal static void Relu1BackwardInput(
             global::System.Span<float> dx, // (B, 256)
             global::System.ReadOnlySpan<float> dy, // (B, 256)
             global::System.ReadOnlySpan<float> y, // (B, 256)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 256;
             for (int i = 0; i < length; i++)
             {
@@ -530,14 +680,23 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc2 forward: <c>output = input W^T + b</c>.</summary>
-        private static void Fc2Forward(
+        internal static void Fc2Forward(
             global::System.Span<float> output, // (B, 128)
             global::System.ReadOnlySpan<float> input, // (B, 256)
             global::System.ReadOnlySpan<float> weight, // (128, 256)
             global::System.ReadOnlySpan<float> bias, // (128)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 256, Outputs = 128;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
+                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -556,13 +715,22 @@ namespace Tests.Networks
         }
 
         /// <summary>fc2 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        private static void Fc2BackwardInput(
+        internal static void Fc2BackwardInput(
             global::System.Span<float> inputGradient, // (B, 256)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 128)
             global::System.ReadOnlySpan<float> weight, // (128, 256)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 256, Outputs = 128;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
@@ -581,14 +749,24 @@ namespace Tests.Networks
         }
 
         /// <summary>fc2 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        private static void Fc2BackwardParameters(
+        internal static void Fc2BackwardParameters(
             global::System.Span<float> weightGradient, // (128, 256)
             global::System.Span<float> biasGradient, // (128)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 128)
             global::System.ReadOnlySpan<float> input, // (B, 256)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 256, Outputs = 128;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -611,11 +789,20 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu2 forward: <c>max(0, x)</c> for every value.</summary>
-        private static void Relu2Forward(
+        internal static void Relu2Forward(
             global::System.Span<float> y, // (B, 128)
             global::System.ReadOnlySpan<float> x, // (B, 128)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 128;
             for (int i = 0; i < length; i++)
             {
@@ -624,12 +811,21 @@ namespace Tests.Networks
         }
 
         /// <summary>relu2 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        private static void Relu2BackwardInput(
+        internal static void Relu2BackwardInput(
             global::System.Span<float> dx, // (B, 128)
             global::System.ReadOnlySpan<float> dy, // (B, 128)
             global::System.ReadOnlySpan<float> y, // (B, 128)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: whole vectors at a time.
+                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
+                return;
+            }
+
+            // Scalar reference.
             int length = batchSize * 128;
             for (int i = 0; i < length; i++)
             {
@@ -642,14 +838,23 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc3 forward: <c>output = input W^T + b</c>.</summary>
-        private static void Fc3Forward(
+        internal static void Fc3Forward(
             global::System.Span<float> output, // (B, 10)
             global::System.ReadOnlySpan<float> input, // (B, 128)
             global::System.ReadOnlySpan<float> weight, // (10, 128)
             global::System.ReadOnlySpan<float> bias, // (10)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 128, Outputs = 10;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
+                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -668,13 +873,22 @@ namespace Tests.Networks
         }
 
         /// <summary>fc3 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        private static void Fc3BackwardInput(
+        internal static void Fc3BackwardInput(
             global::System.Span<float> inputGradient, // (B, 128)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
             global::System.ReadOnlySpan<float> weight, // (10, 128)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 128, Outputs = 10;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
@@ -693,14 +907,24 @@ namespace Tests.Networks
         }
 
         /// <summary>fc3 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        private static void Fc3BackwardParameters(
+        internal static void Fc3BackwardParameters(
             global::System.Span<float> weightGradient, // (10, 128)
             global::System.Span<float> biasGradient, // (10)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
             global::System.ReadOnlySpan<float> input, // (B, 128)
-            int batchSize)
+            int batchSize,
+            global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 128, Outputs = 10;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);

@@ -33,6 +33,22 @@ partial class StridedConvNet : global::StaticNet.INetwork
     /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>
     public const int WorkspaceLengthPerSample = 28076;
 
+    /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>
+    public const long ForwardFlopsPerSample = 141636;
+
+    /// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>
+    public const long TrainingFlopsPerSample = 304061;
+
+    /// <summary>
+    /// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split
+    /// depends on the batch size alone, and chunk gradients are added in chunk order, so results are
+    /// the same whatever <see cref="Threads"/> is.
+    /// </summary>
+    public const int BatchChunks = 4;
+
+    /// <summary>Floats of scratch each thread's vectorised kernels need (the largest layer's im2col columns).</summary>
+    public const int KernelScratchLength = 6912;
+
     /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
     public const string Summary =
         "StridedConvNet: 1,237 parameters (4.8 KiB as float32)\n" +
@@ -192,14 +208,33 @@ partial class StridedConvNet : global::StaticNet.INetwork
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
 
+    // Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.
+    private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
+
     // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
     private readonly float[] _workspace;
 
-    // The workspace of single-sample Predict, apart so that Predict never disturbs a training step.
+    // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
     private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
+    private readonly float[] _sampleScratch = new float[KernelScratchLength];
 
-    // The batch size of the last Forward, which Backward must match; 0 when no Forward is pending.
+    // The vectorised kernels' scratch, one block per thread.
+    private readonly float[] _kernelScratch;
+
+    // The work of one chunk, as delegates made once so that running a batch allocates nothing.
+    private readonly global::System.Action<int, int> _forwardChunk;
+    private readonly global::System.Action<int, int> _backwardChunk;
+
+    // The batch the chunks are working on.
+    private int _runBatchSize;
+    private int _runChunks;
+    private bool _runInputGradient;
+    private global::StaticNet.SimdLevel _runSimd;
+
+    // The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.
     private int _forwardBatchSize;
+    private global::StaticNet.SimdLevel _forwardSimd;
+    private int _threads;
 
     /// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name="seed"/>.</summary>
     /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
@@ -209,8 +244,26 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::StaticNet.NetworkChecks.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));
         BatchCapacity = batchCapacity;
         _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
+        MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
+        _threads = MaxThreads;
+        _kernelScratch = new float[MaxThreads * KernelScratchLength];
+        _forwardChunk = ForwardChunk;
+        _backwardChunk = BackwardChunk;
         Initialize(seed);
     }
+
+    /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
+    public int MaxThreads { get; }
+
+    /// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
+    public int Threads
+    {
+        get => _threads;
+        set => _threads = global::StaticNet.NetworkChecks.Threads(value, MaxThreads, nameof(value));
+    }
+
+    /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
+    public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
 
     /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
     public int BatchCapacity { get; }
@@ -226,6 +279,34 @@ partial class StridedConvNet : global::StaticNet.INetwork
 
     /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
     public void ZeroGradients() => global::System.Array.Clear(_gradients);
+
+    /// <summary>The vectorised kernels' scratch of one thread.</summary>
+    private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
+
+    /// <summary>Runs <paramref name="work"/> on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
+    private void RunChunks(global::System.Action<int, int> work, int batchSize, global::StaticNet.SimdLevel simd)
+    {
+        _runBatchSize = batchSize;
+        _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
+        _runSimd = simd;
+        global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
+    }
+
+    /// <summary>One chunk of a Forward or batched Predict: its samples through every layer.</summary>
+    private void ForwardChunk(int chunk, int thread)
+    {
+        (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
+        RunForward(_parameters, _workspace, BatchCapacity, first, count, KernelScratch(thread), _runSimd);
+    }
+
+    /// <summary>One chunk of a Backward: its samples through every layer backward, its parameter gradients into its own buffer.</summary>
+    private void BackwardChunk(int chunk, int thread)
+    {
+        (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
+        global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
+        gradients.Clear();
+        RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, KernelScratch(thread), _runSimd);
+    }
 
     /// <summary>
     /// Sets every parameter as PyTorch's default initialisation does: weights Kaiming-uniform with
@@ -261,9 +342,10 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.Span<float> workspace = _workspace;
         int capacity = BatchCapacity;
         input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-        RunForward(_parameters, workspace, capacity, batchSize);
+        RunChunks(_forwardChunk, batchSize, Simd);
         workspace.Slice(28066 * capacity, batchSize * OutputLength).CopyTo(output);
         _forwardBatchSize = batchSize;
+        _forwardSimd = Simd;
     }
 
     /// <summary>
@@ -286,7 +368,16 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.Span<float> workspace = _workspace;
         int capacity = BatchCapacity;
         outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(28071 * capacity, batchSize * OutputLength));
-        RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient);
+        _runInputGradient = computeInputGradient;
+        // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
+        RunChunks(_backwardChunk, batchSize, _forwardSimd);
+
+        // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
+        for (int chunk = 0; chunk < _runChunks; chunk++)
+        {
+            global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);
+        }
+
         if (computeInputGradient)
         {
             workspace.Slice(3072 * capacity, batchSize * InputLength).CopyTo(inputGradient);
@@ -303,7 +394,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.Span<float> workspace = _sampleWorkspace;
         const int capacity = 1, batchSize = 1;
         input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-        RunForward(_parameters, workspace, capacity, batchSize);
+        RunForward(_parameters, workspace, capacity, first: 0, batchSize, _sampleScratch, Simd);
         workspace.Slice(28066 * capacity, batchSize * OutputLength).CopyTo(output);
     }
 
@@ -326,7 +417,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
         {
             int batchSize = global::System.Math.Min(capacity, count - start);
             inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunForward(_parameters, workspace, capacity, batchSize);
+            RunChunks(_forwardChunk, batchSize, Simd);
             workspace.Slice(28066 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
         }
     }
@@ -362,138 +453,162 @@ partial class StridedConvNet : global::StaticNet.INetwork
         return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "StridedConvNet", s_tensors);
     }
 
-    /// <summary>Runs every layer forward, first to last, on a batch whose input is already in the workspace.</summary>
-    private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int batchSize)
+    /// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>
+    private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
     {
         // conv1: Conv2D 3x3, stride 2, pad 1, (B, 3, 32, 32) -> (B, 8, 16, 16)
         Conv1Forward(
-            workspace.Slice(6144 * capacity, batchSize * 2048), // output (B, 8, 16, 16)
-            workspace.Slice(0, batchSize * 3072), // input (B, 3, 32, 32)
-            workspace.Slice(10240 * capacity, batchSize * 3468), // padded input (B, 3, 34, 34)
+            workspace.Slice(6144 * capacity + first * 2048, batchSize * 2048), // output (B, 8, 16, 16)
+            workspace.Slice(first * 3072, batchSize * 3072), // input (B, 3, 32, 32)
+            workspace.Slice(10240 * capacity + first * 3468, batchSize * 3468), // padded input (B, 3, 34, 34)
             parameters.Slice(0, 216), // conv1.weight (8, 3, 3, 3)
             parameters.Slice(216, 8), // conv1.bias (8)
-            batchSize);
+            scratch,
+            batchSize,
+            simd);
 
         // tanh1: Tanh, (B, 8, 16, 16) -> (B, 8, 16, 16)
         Tanh1Forward(
-            workspace.Slice(17176 * capacity, batchSize * 2048), // output (B, 8, 16, 16)
-            workspace.Slice(6144 * capacity, batchSize * 2048), // input (B, 8, 16, 16)
-            batchSize);
+            workspace.Slice(17176 * capacity + first * 2048, batchSize * 2048), // output (B, 8, 16, 16)
+            workspace.Slice(6144 * capacity + first * 2048, batchSize * 2048), // input (B, 8, 16, 16)
+            batchSize,
+            simd);
 
         // pool1: AvgPool2D 3x3, stride 2, pad 1, (B, 8, 16, 16) -> (B, 8, 8, 8)
         Pool1Forward(
-            workspace.Slice(21272 * capacity, batchSize * 512), // output (B, 8, 8, 8)
-            workspace.Slice(17176 * capacity, batchSize * 2048), // input (B, 8, 16, 16)
-            workspace.Slice(22296 * capacity, batchSize * 2592), // padded input (B, 8, 18, 18)
-            batchSize);
+            workspace.Slice(21272 * capacity + first * 512, batchSize * 512), // output (B, 8, 8, 8)
+            workspace.Slice(17176 * capacity + first * 2048, batchSize * 2048), // input (B, 8, 16, 16)
+            workspace.Slice(22296 * capacity + first * 2592, batchSize * 2592), // padded input (B, 8, 18, 18)
+            batchSize,
+            simd);
 
         // conv2: Conv2D 3x3, stride 1, pad 0, no bias, (B, 8, 8, 8) -> (B, 4, 6, 6)
         Conv2Forward(
-            workspace.Slice(27480 * capacity, batchSize * 144), // output (B, 4, 6, 6)
-            workspace.Slice(21272 * capacity, batchSize * 512), // input (B, 8, 8, 8)
+            workspace.Slice(27480 * capacity + first * 144, batchSize * 144), // output (B, 4, 6, 6)
+            workspace.Slice(21272 * capacity + first * 512, batchSize * 512), // input (B, 8, 8, 8)
             parameters.Slice(224, 288), // conv2.weight (4, 8, 3, 3)
-            batchSize);
+            scratch,
+            batchSize,
+            simd);
 
         // sigmoid1: Sigmoid, (B, 4, 6, 6) -> (B, 4, 6, 6)
         Sigmoid1Forward(
-            workspace.Slice(27768 * capacity, batchSize * 144), // output (B, 4, 6, 6)
-            workspace.Slice(27480 * capacity, batchSize * 144), // input (B, 4, 6, 6)
-            batchSize);
+            workspace.Slice(27768 * capacity + first * 144, batchSize * 144), // output (B, 4, 6, 6)
+            workspace.Slice(27480 * capacity + first * 144, batchSize * 144), // input (B, 4, 6, 6)
+            batchSize,
+            simd);
 
         // flatten1: Flatten, (B, 4, 6, 6) -> (B, 144): the same buffer, read as a vector; nothing to compute.
 
         // fc1: Dense, (B, 144) -> (B, 5)
         Fc1Forward(
-            workspace.Slice(28056 * capacity, batchSize * 5), // output (B, 5)
-            workspace.Slice(27768 * capacity, batchSize * 144), // input (B, 144)
+            workspace.Slice(28056 * capacity + first * 5, batchSize * 5), // output (B, 5)
+            workspace.Slice(27768 * capacity + first * 144, batchSize * 144), // input (B, 144)
             parameters.Slice(512, 720), // fc1.weight (5, 144)
             parameters.Slice(1232, 5), // fc1.bias (5)
-            batchSize);
+            batchSize,
+            simd);
 
         // softmax1: Softmax, (B, 5) -> (B, 5)
         Softmax1Forward(
-            workspace.Slice(28066 * capacity, batchSize * 5), // output (B, 5)
-            workspace.Slice(28056 * capacity, batchSize * 5), // input (B, 5)
-            batchSize);
+            workspace.Slice(28066 * capacity + first * 5, batchSize * 5), // output (B, 5)
+            workspace.Slice(28056 * capacity + first * 5, batchSize * 5), // input (B, 5)
+            batchSize,
+            simd);
     }
 
     /// <summary>
-    /// Runs every layer backward, last to first. Parameter gradients are added to <paramref name="gradients"/>;
+    /// Runs samples [first, first + batchSize) backward through every layer, last to first. Parameter gradients are added to <paramref name="gradients"/>;
     /// each layer's input gradient is written to the workspace for the layer before it. Layers before the
     /// first one with parameters compute their input gradient only when the caller asks for it.
     /// </summary>
-    private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int batchSize, bool computeInputGradient)
+    private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
     {
         // softmax1: Softmax, (B, 5) -> (B, 5)
         Softmax1BackwardInput(
-            workspace.Slice(28061 * capacity, batchSize * 5), // d input (B, 5)
-            workspace.Slice(28071 * capacity, batchSize * 5), // d output (B, 5)
-            workspace.Slice(28066 * capacity, batchSize * 5), // output (B, 5)
-            batchSize);
+            workspace.Slice(28061 * capacity + first * 5, batchSize * 5), // d input (B, 5)
+            workspace.Slice(28071 * capacity + first * 5, batchSize * 5), // d output (B, 5)
+            workspace.Slice(28066 * capacity + first * 5, batchSize * 5), // output (B, 5)
+            batchSize,
+            simd);
 
         // fc1: Dense, (B, 144) -> (B, 5)
         Fc1BackwardParameters(
             gradients.Slice(512, 720), // d fc1.weight
             gradients.Slice(1232, 5), // d fc1.bias
-            workspace.Slice(28061 * capacity, batchSize * 5), // d output (B, 5)
-            workspace.Slice(27768 * capacity, batchSize * 144), // input (B, 144)
-            batchSize);
+            workspace.Slice(28061 * capacity + first * 5, batchSize * 5), // d output (B, 5)
+            workspace.Slice(27768 * capacity + first * 144, batchSize * 144), // input (B, 144)
+            batchSize,
+            simd);
         Fc1BackwardInput(
-            workspace.Slice(27912 * capacity, batchSize * 144), // d input (B, 144)
-            workspace.Slice(28061 * capacity, batchSize * 5), // d output (B, 5)
+            workspace.Slice(27912 * capacity + first * 144, batchSize * 144), // d input (B, 144)
+            workspace.Slice(28061 * capacity + first * 5, batchSize * 5), // d output (B, 5)
             parameters.Slice(512, 720), // fc1.weight (5, 144)
-            batchSize);
+            batchSize,
+            simd);
 
         // flatten1: the gradient shares the buffer too; nothing to compute.
 
         // sigmoid1: Sigmoid, (B, 4, 6, 6) -> (B, 4, 6, 6)
         Sigmoid1BackwardInput(
-            workspace.Slice(27624 * capacity, batchSize * 144), // d input (B, 4, 6, 6)
-            workspace.Slice(27912 * capacity, batchSize * 144), // d output (B, 4, 6, 6)
-            workspace.Slice(27768 * capacity, batchSize * 144), // output (B, 4, 6, 6)
-            batchSize);
+            workspace.Slice(27624 * capacity + first * 144, batchSize * 144), // d input (B, 4, 6, 6)
+            workspace.Slice(27912 * capacity + first * 144, batchSize * 144), // d output (B, 4, 6, 6)
+            workspace.Slice(27768 * capacity + first * 144, batchSize * 144), // output (B, 4, 6, 6)
+            batchSize,
+            simd);
 
         // conv2: Conv2D 3x3, stride 1, pad 0, no bias, (B, 8, 8, 8) -> (B, 4, 6, 6)
         Conv2BackwardParameters(
             gradients.Slice(224, 288), // d conv2.weight
-            workspace.Slice(27624 * capacity, batchSize * 144), // d output (B, 4, 6, 6)
-            workspace.Slice(21272 * capacity, batchSize * 512), // input (B, 8, 8, 8)
-            batchSize);
+            workspace.Slice(27624 * capacity + first * 144, batchSize * 144), // d output (B, 4, 6, 6)
+            workspace.Slice(21272 * capacity + first * 512, batchSize * 512), // input (B, 8, 8, 8)
+            scratch,
+            batchSize,
+            simd);
         Conv2BackwardInput(
-            workspace.Slice(21784 * capacity, batchSize * 512), // d input (B, 8, 8, 8)
-            workspace.Slice(27624 * capacity, batchSize * 144), // d output (B, 4, 6, 6)
+            workspace.Slice(21784 * capacity + first * 512, batchSize * 512), // d input (B, 8, 8, 8)
+            workspace.Slice(27624 * capacity + first * 144, batchSize * 144), // d output (B, 4, 6, 6)
             parameters.Slice(224, 288), // conv2.weight (4, 8, 3, 3)
-            batchSize);
+            scratch,
+            batchSize,
+            simd);
 
         // pool1: AvgPool2D 3x3, stride 2, pad 1, (B, 8, 16, 16) -> (B, 8, 8, 8)
         Pool1BackwardInput(
-            workspace.Slice(19224 * capacity, batchSize * 2048), // d input (B, 8, 16, 16)
-            workspace.Slice(24888 * capacity, batchSize * 2592), // d padded input (B, 8, 18, 18)
-            workspace.Slice(21784 * capacity, batchSize * 512), // d output (B, 8, 8, 8)
-            batchSize);
+            workspace.Slice(19224 * capacity + first * 2048, batchSize * 2048), // d input (B, 8, 16, 16)
+            workspace.Slice(24888 * capacity + first * 2592, batchSize * 2592), // d padded input (B, 8, 18, 18)
+            workspace.Slice(21784 * capacity + first * 512, batchSize * 512), // d output (B, 8, 8, 8)
+            batchSize,
+            simd);
 
         // tanh1: Tanh, (B, 8, 16, 16) -> (B, 8, 16, 16)
         Tanh1BackwardInput(
-            workspace.Slice(8192 * capacity, batchSize * 2048), // d input (B, 8, 16, 16)
-            workspace.Slice(19224 * capacity, batchSize * 2048), // d output (B, 8, 16, 16)
-            workspace.Slice(17176 * capacity, batchSize * 2048), // output (B, 8, 16, 16)
-            batchSize);
+            workspace.Slice(8192 * capacity + first * 2048, batchSize * 2048), // d input (B, 8, 16, 16)
+            workspace.Slice(19224 * capacity + first * 2048, batchSize * 2048), // d output (B, 8, 16, 16)
+            workspace.Slice(17176 * capacity + first * 2048, batchSize * 2048), // output (B, 8, 16, 16)
+            batchSize,
+            simd);
 
         // conv1: Conv2D 3x3, stride 2, pad 1, (B, 3, 32, 32) -> (B, 8, 16, 16)
         Conv1BackwardParameters(
             gradients.Slice(0, 216), // d conv1.weight
             gradients.Slice(216, 8), // d conv1.bias
-            workspace.Slice(8192 * capacity, batchSize * 2048), // d output (B, 8, 16, 16)
-            workspace.Slice(10240 * capacity, batchSize * 3468), // padded input (B, 3, 34, 34)
-            batchSize);
+            workspace.Slice(8192 * capacity + first * 2048, batchSize * 2048), // d output (B, 8, 16, 16)
+            workspace.Slice(first * 3072, batchSize * 3072), // input (B, 3, 32, 32)
+            workspace.Slice(10240 * capacity + first * 3468, batchSize * 3468), // padded input (B, 3, 34, 34)
+            scratch,
+            batchSize,
+            simd);
         if (computeInputGradient)
         {
             Conv1BackwardInput(
-                workspace.Slice(3072 * capacity, batchSize * 3072), // d input (B, 3, 32, 32)
-                workspace.Slice(13708 * capacity, batchSize * 3468), // d padded input (B, 3, 34, 34)
-                workspace.Slice(8192 * capacity, batchSize * 2048), // d output (B, 8, 16, 16)
+                workspace.Slice(3072 * capacity + first * 3072, batchSize * 3072), // d input (B, 3, 32, 32)
+                workspace.Slice(13708 * capacity + first * 3468, batchSize * 3468), // d padded input (B, 3, 34, 34)
+                workspace.Slice(8192 * capacity + first * 2048, batchSize * 2048), // d output (B, 8, 16, 16)
                 parameters.Slice(0, 216), // conv1.weight (8, 3, 3, 3)
-                batchSize);
+                scratch,
+                batchSize,
+                simd);
         }
     }
 
@@ -502,15 +617,29 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>conv1 forward: each output is its channel's bias plus the weighted sum of one 3x3 window in every input channel.</summary>
-    private static void Conv1Forward(
+    internal static void Conv1Forward(
         global::System.Span<float> output, // (B, 8, 16, 16)
         global::System.ReadOnlySpan<float> input, // (B, 3, 32, 32)
         global::System.Span<float> padded, // (B, 3, 34, 34)
         global::System.ReadOnlySpan<float> weight, // (8, 3, 3, 3)
         global::System.ReadOnlySpan<float> bias, // (8)
-        int batchSize)
+        global::System.Span<float> scratch, // im2col columns of one sample, per thread
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Stride = 2, RowLength = 34, PlaneLength = 1156, Window = 9;
+        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Kernel = 3, Stride = 2, Padding = 1, RowLength = 34, PlaneLength = 1156, Window = 9, InputLength = 3072, OutputLength = 2048, ColumnRows = 27, Positions = 256;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: for each sample, im2col, then output (OutChannels x Positions) = weight (OutChannels x ColumnRows) times the columns, plus the bias.
+            for (int b = 0; b < batchSize; b++)
+            {
+                global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
+                global::StaticNet.Kernels.Gemm.Multiply(weight, ColumnRows, 1, scratch, output.Slice(b * OutputLength, OutputLength), OutChannels, Positions, ColumnRows, bias, accumulate: false, simd);
+            }
+            return;
+        }
+
+        // Scalar reference.
         // Copy each input plane into the middle of a plane bordered by 1 x 0f, so every window below reads in bounds.
         global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 1, 0f);
         global::System.ReadOnlySpan<float> x = padded;
@@ -546,14 +675,29 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>conv1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-    private static void Conv1BackwardInput(
+    internal static void Conv1BackwardInput(
         global::System.Span<float> inputGradient, // (B, 3, 32, 32)
         global::System.Span<float> paddedGradient, // (B, 3, 34, 34)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 16, 16)
         global::System.ReadOnlySpan<float> weight, // (8, 3, 3, 3)
-        int batchSize)
+        global::System.Span<float> scratch, // im2col columns of one sample, per thread
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Stride = 2, RowLength = 34, PlaneLength = 1156, Window = 9;
+        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Kernel = 3, Stride = 2, Padding = 1, RowLength = 34, PlaneLength = 1156, Window = 9, InputLength = 3072, OutputLength = 2048, ColumnRows = 27, Positions = 256;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: for each sample, columns gradient (ColumnRows x Positions) = weight transposed times outputGradient, summed back into the input by col2im.
+            inputGradient.Slice(0, batchSize * InputLength).Clear();
+            for (int b = 0; b < batchSize; b++)
+            {
+                global::StaticNet.Kernels.Gemm.Multiply(weight, 1, ColumnRows, outputGradient.Slice(b * OutputLength, OutputLength), scratch, ColumnRows, Positions, OutChannels, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                global::StaticNet.Kernels.Im2Col.FoldAdd(scratch, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth, simd);
+            }
+            return;
+        }
+
+        // Scalar reference.
         paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
         global::System.Span<float> dx = paddedGradient;
         for (int b = 0; b < batchSize; b++)
@@ -589,15 +733,31 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>conv1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-    private static void Conv1BackwardParameters(
+    internal static void Conv1BackwardParameters(
         global::System.Span<float> weightGradient, // (8, 3, 3, 3)
         global::System.Span<float> biasGradient, // (8)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 16, 16)
-        global::System.ReadOnlySpan<float> input, // (B, 3, 34, 34) bordered
-        int batchSize)
+        global::System.ReadOnlySpan<float> input, // (B, 3, 32, 32)
+        global::System.ReadOnlySpan<float> padded, // (B, 3, 34, 34), written by the scalar forward
+        global::System.Span<float> scratch, // im2col columns of one sample, per thread
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 3, OutChannels = 8, OutHeight = 16, OutWidth = 16, Stride = 2, RowLength = 34, PlaneLength = 1156, Window = 9;
-        global::System.ReadOnlySpan<float> x = input;
+        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Kernel = 3, Stride = 2, Padding = 1, RowLength = 34, PlaneLength = 1156, Window = 9, InputLength = 3072, OutputLength = 2048, ColumnRows = 27, Positions = 256;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: for each sample, im2col, then weightGradient (OutChannels x ColumnRows) += outputGradient times the columns transposed.
+            for (int b = 0; b < batchSize; b++)
+            {
+                global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
+                global::StaticNet.Kernels.Gemm.MultiplyTransposed(outputGradient.Slice(b * OutputLength, OutputLength), scratch, weightGradient, OutChannels, ColumnRows, Positions, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddRowSums(outputGradient.Slice(b * OutputLength, OutputLength), biasGradient, OutChannels, Positions, simd);
+            }
+            return;
+        }
+
+        // Scalar reference.
+        global::System.ReadOnlySpan<float> x = padded;
         for (int b = 0; b < batchSize; b++)
         {
             for (int co = 0; co < OutChannels; co++)
@@ -634,11 +794,20 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>tanh1 forward: <c>tanh(x)</c> for every value.</summary>
-    private static void Tanh1Forward(
+    internal static void Tanh1Forward(
         global::System.Span<float> y, // (B, 8, 16, 16)
         global::System.ReadOnlySpan<float> x, // (B, 8, 16, 16)
-        int batchSize)
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: whole vectors at a time.
+            global::StaticNet.Kernels.VectorMath.Tanh(x, y);
+            return;
+        }
+
+        // Scalar reference.
         int length = batchSize * 2048;
         for (int i = 0; i < length; i++)
         {
@@ -647,12 +816,21 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>tanh1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-    private static void Tanh1BackwardInput(
+    internal static void Tanh1BackwardInput(
         global::System.Span<float> dx, // (B, 8, 16, 16)
         global::System.ReadOnlySpan<float> dy, // (B, 8, 16, 16)
         global::System.ReadOnlySpan<float> y, // (B, 8, 16, 16)
-        int batchSize)
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: whole vectors at a time.
+            global::StaticNet.Kernels.VectorMath.TanhBackward(dy, y, dx, simd);
+            return;
+        }
+
+        // Scalar reference.
         int length = batchSize * 2048;
         for (int i = 0; i < length; i++)
         {
@@ -665,13 +843,22 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>pool1 forward: the mean of each 3x3 window.</summary>
-    private static void Pool1Forward(
+    internal static void Pool1Forward(
         global::System.Span<float> output, // (B, 8, 8, 8)
         global::System.ReadOnlySpan<float> input, // (B, 8, 16, 16)
         global::System.Span<float> padded, // (B, 8, 18, 18)
-        int batchSize)
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 8, Height = 16, Width = 16, OutHeight = 8, OutWidth = 8, Stride = 2, RowLength = 18, PlaneLength = 324;
+        const int Channels = 8, Height = 16, Width = 16, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 2, Padding = 1, RowLength = 18, PlaneLength = 324;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: windows clamped to each plane, so no bordered copy is needed.
+            global::StaticNet.Kernels.Pooling.AverageForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, countIncludePad: true, OutHeight, OutWidth);
+            return;
+        }
+
+        // Scalar reference.
         // Copy each input plane into the middle of a plane bordered by 1 x 0f, so every window below reads in bounds.
         global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 1, 0f);
         global::System.ReadOnlySpan<float> x = padded;
@@ -701,13 +888,22 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>pool1 backward: each output's gradient, divided as in the forward mean, goes to every value of its window.</summary>
-    private static void Pool1BackwardInput(
+    internal static void Pool1BackwardInput(
         global::System.Span<float> inputGradient, // (B, 8, 16, 16)
         global::System.Span<float> paddedGradient, // (B, 8, 18, 18)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 8, 8)
-        int batchSize)
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 8, Height = 16, Width = 16, OutHeight = 8, OutWidth = 8, Stride = 2, RowLength = 18, PlaneLength = 324;
+        const int Channels = 8, Height = 16, Width = 16, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 2, Padding = 1, RowLength = 18, PlaneLength = 324;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: windows clamped to each plane, each output's gradient spread evenly over its window.
+            global::StaticNet.Kernels.Pooling.AverageBackward(outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, countIncludePad: true, OutHeight, OutWidth);
+            return;
+        }
+
+        // Scalar reference.
         paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
         global::System.Span<float> dx = paddedGradient;
         for (int p = 0; p < batchSize * Channels; p++)
@@ -741,13 +937,27 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>conv2 forward: each output is the weighted sum of one 3x3 window in every input channel.</summary>
-    private static void Conv2Forward(
+    internal static void Conv2Forward(
         global::System.Span<float> output, // (B, 4, 6, 6)
         global::System.ReadOnlySpan<float> input, // (B, 8, 8, 8)
         global::System.ReadOnlySpan<float> weight, // (4, 8, 3, 3)
-        int batchSize)
+        global::System.Span<float> scratch, // im2col columns of one sample, per thread
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Stride = 1, RowLength = 8, PlaneLength = 64, Window = 9;
+        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Kernel = 3, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 9, InputLength = 512, OutputLength = 144, ColumnRows = 72, Positions = 36;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: for each sample, im2col, then output (OutChannels x Positions) = weight (OutChannels x ColumnRows) times the columns, plus the bias.
+            for (int b = 0; b < batchSize; b++)
+            {
+                global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
+                global::StaticNet.Kernels.Gemm.Multiply(weight, ColumnRows, 1, scratch, output.Slice(b * OutputLength, OutputLength), OutChannels, Positions, ColumnRows, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+            }
+            return;
+        }
+
+        // Scalar reference.
         global::System.ReadOnlySpan<float> x = input;
         for (int b = 0; b < batchSize; b++)
         {
@@ -781,13 +991,28 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>conv2 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-    private static void Conv2BackwardInput(
+    internal static void Conv2BackwardInput(
         global::System.Span<float> inputGradient, // (B, 8, 8, 8)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 6, 6)
         global::System.ReadOnlySpan<float> weight, // (4, 8, 3, 3)
-        int batchSize)
+        global::System.Span<float> scratch, // im2col columns of one sample, per thread
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Stride = 1, RowLength = 8, PlaneLength = 64, Window = 9;
+        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Kernel = 3, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 9, InputLength = 512, OutputLength = 144, ColumnRows = 72, Positions = 36;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: for each sample, columns gradient (ColumnRows x Positions) = weight transposed times outputGradient, summed back into the input by col2im.
+            inputGradient.Slice(0, batchSize * InputLength).Clear();
+            for (int b = 0; b < batchSize; b++)
+            {
+                global::StaticNet.Kernels.Gemm.Multiply(weight, 1, ColumnRows, outputGradient.Slice(b * OutputLength, OutputLength), scratch, ColumnRows, Positions, OutChannels, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                global::StaticNet.Kernels.Im2Col.FoldAdd(scratch, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth, simd);
+            }
+            return;
+        }
+
+        // Scalar reference.
         inputGradient.Slice(0, batchSize * Channels * Height * Width).Clear();
         global::System.Span<float> dx = inputGradient;
         for (int b = 0; b < batchSize; b++)
@@ -821,13 +1046,27 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>conv2 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied.</summary>
-    private static void Conv2BackwardParameters(
+    internal static void Conv2BackwardParameters(
         global::System.Span<float> weightGradient, // (4, 8, 3, 3)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 6, 6)
         global::System.ReadOnlySpan<float> input, // (B, 8, 8, 8)
-        int batchSize)
+        global::System.Span<float> scratch, // im2col columns of one sample, per thread
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Stride = 1, RowLength = 8, PlaneLength = 64, Window = 9;
+        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Kernel = 3, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 9, InputLength = 512, OutputLength = 144, ColumnRows = 72, Positions = 36;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: for each sample, im2col, then weightGradient (OutChannels x ColumnRows) += outputGradient times the columns transposed.
+            for (int b = 0; b < batchSize; b++)
+            {
+                global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
+                global::StaticNet.Kernels.Gemm.MultiplyTransposed(outputGradient.Slice(b * OutputLength, OutputLength), scratch, weightGradient, OutChannels, ColumnRows, Positions, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+            }
+            return;
+        }
+
+        // Scalar reference.
         global::System.ReadOnlySpan<float> x = input;
         for (int b = 0; b < batchSize; b++)
         {
@@ -864,11 +1103,20 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>sigmoid1 forward: <c>1 / (1 + exp(-x))</c> for every value.</summary>
-    private static void Sigmoid1Forward(
+    internal static void Sigmoid1Forward(
         global::System.Span<float> y, // (B, 4, 6, 6)
         global::System.ReadOnlySpan<float> x, // (B, 4, 6, 6)
-        int batchSize)
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: whole vectors at a time.
+            global::StaticNet.Kernels.VectorMath.Sigmoid(x, y);
+            return;
+        }
+
+        // Scalar reference.
         int length = batchSize * 144;
         for (int i = 0; i < length; i++)
         {
@@ -877,12 +1125,21 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>sigmoid1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-    private static void Sigmoid1BackwardInput(
+    internal static void Sigmoid1BackwardInput(
         global::System.Span<float> dx, // (B, 4, 6, 6)
         global::System.ReadOnlySpan<float> dy, // (B, 4, 6, 6)
         global::System.ReadOnlySpan<float> y, // (B, 4, 6, 6)
-        int batchSize)
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: whole vectors at a time.
+            global::StaticNet.Kernels.VectorMath.SigmoidBackward(dy, y, dx, simd);
+            return;
+        }
+
+        // Scalar reference.
         int length = batchSize * 144;
         for (int i = 0; i < length; i++)
         {
@@ -895,14 +1152,23 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
-    private static void Fc1Forward(
+    internal static void Fc1Forward(
         global::System.Span<float> output, // (B, 5)
         global::System.ReadOnlySpan<float> input, // (B, 144)
         global::System.ReadOnlySpan<float> weight, // (5, 144)
         global::System.ReadOnlySpan<float> bias, // (5)
-        int batchSize)
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
         const int Inputs = 144, Outputs = 5;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
+            global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
+            return;
+        }
+
+        // Scalar reference.
         for (int b = 0; b < batchSize; b++)
         {
             global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -921,13 +1187,22 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-    private static void Fc1BackwardInput(
+    internal static void Fc1BackwardInput(
         global::System.Span<float> inputGradient, // (B, 144)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 5)
         global::System.ReadOnlySpan<float> weight, // (5, 144)
-        int batchSize)
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
         const int Inputs = 144, Outputs = 5;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
+            global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
+            return;
+        }
+
+        // Scalar reference.
         for (int b = 0; b < batchSize; b++)
         {
             global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
@@ -946,14 +1221,24 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-    private static void Fc1BackwardParameters(
+    internal static void Fc1BackwardParameters(
         global::System.Span<float> weightGradient, // (5, 144)
         global::System.Span<float> biasGradient, // (5)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 5)
         global::System.ReadOnlySpan<float> input, // (B, 144)
-        int batchSize)
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
         const int Inputs = 144, Outputs = 5;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
+            global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+            return;
+        }
+
+        // Scalar reference.
         for (int b = 0; b < batchSize; b++)
         {
             global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
@@ -976,10 +1261,11 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>softmax1 forward: <c>y = exp(x - max(x)) / sum(exp(x - max(x)))</c> for each sample.</summary>
-    private static void Softmax1Forward(
+    internal static void Softmax1Forward(
         global::System.Span<float> y, // (B, 5)
         global::System.ReadOnlySpan<float> x, // (B, 5)
-        int batchSize)
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
         const int Features = 5;
         for (int b = 0; b < batchSize; b++)
@@ -1006,11 +1292,12 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>softmax1 backward: <c>dx = y * (dy - sum(dy * y))</c> for each sample.</summary>
-    private static void Softmax1BackwardInput(
+    internal static void Softmax1BackwardInput(
         global::System.Span<float> dx, // (B, 5)
         global::System.ReadOnlySpan<float> dy, // (B, 5)
         global::System.ReadOnlySpan<float> y, // (B, 5)
-        int batchSize)
+        int batchSize,
+        global::StaticNet.SimdLevel simd)
     {
         const int Features = 5;
         for (int b = 0; b < batchSize; b++)

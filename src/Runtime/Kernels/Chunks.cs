@@ -1,0 +1,22 @@
+using System.ComponentModel;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// How a batch splits into chunks: as evenly as possible, the first chunks one sample larger. The
+/// split depends on the batch size alone, never on the number of threads, so that per-chunk gradient
+/// sums, added in chunk order, give the same result on one thread or many.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Chunks
+{
+    /// <summary>The number of chunks of a batch: at most <paramref name="maxChunks"/>, at most one per sample.</summary>
+    public static int Count(int batchSize, int maxChunks) => batchSize < maxChunks ? batchSize : maxChunks;
+
+    /// <summary>The first sample and the sample count of chunk <paramref name="chunk"/> of <paramref name="chunks"/>.</summary>
+    public static (int First, int Count) Range(int chunk, int chunks, int batchSize)
+    {
+        int size = batchSize / chunks, larger = batchSize % chunks;
+        return ((chunk * size) + (chunk < larger ? chunk : larger), size + (chunk < larger ? 1 : 0));
+    }
+}

@@ -1,0 +1,609 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// Matrix products on row-major float matrices, register-blocked and vectorised at 512 or 256 bits,
+/// that the vectorised paths of generated layers call with their compile-time shapes. Two forms cover
+/// every layer:
+/// <list type="bullet">
+/// <item><see cref="Multiply"/>: <c>C = A B</c>, one element of A broadcast against vectors of a row of
+/// B. A is read through strides, so a transposed A costs nothing.</item>
+/// <item><c>MultiplyTransposed</c>: <c>C = A B^T</c>, dot products of rows of A with rows of B,
+/// both read along their contiguous length.</item>
+/// </list>
+/// Both can add a bias and accumulate into C. A column count that is not a multiple of the vector
+/// width is handled by packing the last columns into a zero-padded block, so no load ever reads past
+/// a buffer.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Gemm
+{
+    /// <summary>Scratch for packed tails, one per thread, grown once to the largest size needed.</summary>
+    [ThreadStatic]
+    private static float[]? t_pack;
+
+    /// <summary>
+    /// <c>C[i, j] = (accumulate ? C[i, j] : 0) + rowBias[i] + sum over p of A[i, p] * B[p, j]</c> for an
+    /// <paramref name="m"/> x <paramref name="n"/> C, where <c>A[i, p] = a[i * aRowStride + p * aColumnStride]</c>
+    /// and B is a row-major <paramref name="k"/> x <paramref name="n"/> matrix. <paramref name="rowBias"/>
+    /// is empty or holds one value per row of C.
+    /// </summary>
+    public static void Multiply(
+        ReadOnlySpan<float> a,
+        int aRowStride,
+        int aColumnStride,
+        ReadOnlySpan<float> b,
+        Span<float> c,
+        int m,
+        int n,
+        int k,
+        ReadOnlySpan<float> rowBias,
+        bool accumulate,
+        SimdLevel simd)
+    {
+        CheckLength(a.Length, ((long)(m - 1) * aRowStride) + ((long)(k - 1) * aColumnStride) + 1, nameof(a));
+        CheckLength(b.Length, (long)k * n, nameof(b));
+        CheckLength(c.Length, (long)m * n, nameof(c));
+        if (!rowBias.IsEmpty)
+        {
+            CheckLength(rowBias.Length, m, nameof(rowBias));
+        }
+
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
+        ref float rc = ref MemoryMarshal.GetReference(c);
+        ref float bias = ref MemoryMarshal.GetReference(rowBias);
+        var shape = new Shape(aRowStride, aColumnStride, m, n, k, !rowBias.IsEmpty, accumulate);
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                Multiply<Vector512<float>, Ops512>(ref ra, ref rb, ref rc, ref bias, shape);
+                break;
+            case SimdLevel.Vector256:
+                Multiply<Vector256<float>, Ops256>(ref ra, ref rb, ref rc, ref bias, shape);
+                break;
+            default:
+                MultiplyScalar(ref ra, ref rb, ref rc, ref bias, shape);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// <c>C[i, j] = (accumulate ? C[i, j] : 0) + columnBias[j] + sum over p of A[i, p] * B[j, p]</c>
+    /// for a row-major <paramref name="m"/> x <paramref name="k"/> A and <paramref name="n"/> x <paramref name="k"/> B.
+    /// <paramref name="columnBias"/> is empty or holds one value per column of C.
+    /// </summary>
+    public static void MultiplyTransposed(
+        ReadOnlySpan<float> a,
+        ReadOnlySpan<float> b,
+        Span<float> c,
+        int m,
+        int n,
+        int k,
+        ReadOnlySpan<float> columnBias,
+        bool accumulate,
+        SimdLevel simd) =>
+        MultiplyTransposed(a, k, 0, b, k, 0, segments: 1, c, m, n, k, columnBias, accumulate, simd);
+
+    /// <summary>
+    /// <c>C[i, j] = (accumulate ? C[i, j] : 0) + columnBias[j] + sum over segments s and p of A_s[i, p] * B_s[j, p]</c>:
+    /// a product of A and B transposed whose depth is split into <paramref name="segments"/> pieces of
+    /// <paramref name="k"/> values, where <c>A_s[i, p] = a[s * aSegmentStride + i * aRowStride + p]</c>
+    /// (and likewise for B). A convolution's weight gradient is such a product, with one segment per
+    /// sample of the batch: summing in registers across samples saves a reduction per sample.
+    /// </summary>
+    public static void MultiplyTransposed(
+        ReadOnlySpan<float> a,
+        int aRowStride,
+        int aSegmentStride,
+        ReadOnlySpan<float> b,
+        int bRowStride,
+        int bSegmentStride,
+        int segments,
+        Span<float> c,
+        int m,
+        int n,
+        int k,
+        ReadOnlySpan<float> columnBias,
+        bool accumulate,
+        SimdLevel simd)
+    {
+        CheckLength(a.Length, ((long)(segments - 1) * aSegmentStride) + ((long)(m - 1) * aRowStride) + k, nameof(a));
+        CheckLength(b.Length, ((long)(segments - 1) * bSegmentStride) + ((long)(n - 1) * bRowStride) + k, nameof(b));
+        CheckLength(c.Length, (long)m * n, nameof(c));
+        if (!columnBias.IsEmpty)
+        {
+            CheckLength(columnBias.Length, n, nameof(columnBias));
+        }
+
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
+        ref float rc = ref MemoryMarshal.GetReference(c);
+        ref float bias = ref MemoryMarshal.GetReference(columnBias);
+        var shape = new DotShape(aRowStride, aSegmentStride, bRowStride, bSegmentStride, segments, m, n, k, !columnBias.IsEmpty, accumulate);
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                MultiplyTransposed<Vector512<float>, Ops512>(ref ra, ref rb, ref rc, ref bias, shape);
+                break;
+            case SimdLevel.Vector256:
+                MultiplyTransposed<Vector256<float>, Ops256>(ref ra, ref rb, ref rc, ref bias, shape);
+                break;
+            default:
+                MultiplyTransposedScalar(ref ra, ref rb, ref rc, ref bias, shape);
+                break;
+        }
+    }
+
+    /// <summary>The sizes and options of one segmented product of A and B transposed.</summary>
+    private readonly record struct DotShape(int ARowStride, int ASegmentStride, int BRowStride, int BSegmentStride, int Segments, int M, int N, int K, bool HasBias, bool Accumulate);
+
+    /// <summary>The sizes and options of one product, passed as one value.</summary>
+    private readonly record struct Shape(int ARowStride, int AColumnStride, int M, int N, int K, bool HasBias, bool Accumulate);
+
+    private static void CheckLength(int actual, long required, string argument)
+    {
+        if (actual < required)
+        {
+            throw new ArgumentException($"{argument} holds {actual} values, but the product needs {required}.", argument);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // C = A B: blocks of 4 rows x 3 vectors (12 accumulators), then narrower blocks at the edges.
+    // ---------------------------------------------------------------------------------------------
+
+    private static void Multiply<TVector, TOps>(ref float a, ref float b, ref float c, ref float bias, Shape s)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        int width = TOps.Count;
+        int j = 0;
+        for (; j + (3 * width) <= s.N; j += 3 * width)
+        {
+            int i = 0;
+            for (; i + 4 <= s.M; i += 4)
+            {
+                Block4x3<TVector, TOps>(ref a, ref Unsafe.Add(ref b, j), s.N, ref c, ref bias, i, j, s);
+            }
+
+            for (; i < s.M; i++)
+            {
+                Block1x3<TVector, TOps>(ref a, ref Unsafe.Add(ref b, j), s.N, ref c, ref bias, i, j, s);
+            }
+        }
+
+        for (; j + width <= s.N; j += width)
+        {
+            MultiplyColumnVector<TVector, TOps>(ref a, ref Unsafe.Add(ref b, j), s.N, ref c, ref bias, j, s, store: width);
+        }
+
+        if (j < s.N)
+        {
+            // The last columns, fewer than a vector: pack them into a zero-padded k x width block.
+            int tail = s.N - j;
+            float[] pack = Pack(s.K * width);
+            for (int p = 0; p < s.K; p++)
+            {
+                for (int t = 0; t < width; t++)
+                {
+                    pack[(p * width) + t] = t < tail ? Unsafe.Add(ref b, ((nint)p * s.N) + j + t) : 0f;
+                }
+            }
+
+            MultiplyColumnVector<TVector, TOps>(ref a, ref pack[0], width, ref c, ref bias, j, s, store: tail);
+        }
+    }
+
+    /// <summary>One vector of columns for every row: blocks of 4 rows, then single rows; stores <paramref name="store"/> lanes.</summary>
+    private static void MultiplyColumnVector<TVector, TOps>(ref float a, ref float b, int bRowStride, ref float c, ref float bias, int j, Shape s, int store)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        int i = 0;
+        for (; i + 4 <= s.M; i += 4)
+        {
+            TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, store);
+            TVector c1 = Start<TVector, TOps>(ref c, ref bias, i + 1, j, s, store);
+            TVector c2 = Start<TVector, TOps>(ref c, ref bias, i + 2, j, s, store);
+            TVector c3 = Start<TVector, TOps>(ref c, ref bias, i + 3, j, s, store);
+            ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
+            ref float bp = ref b;
+            for (int p = 0; p < s.K; p++)
+            {
+                TVector bv = TOps.Load(ref bp, 0);
+                nint ap = (nint)p * s.AColumnStride;
+                c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, ap)), bv, c0);
+                c1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, ap + s.ARowStride)), bv, c1);
+                c2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, ap + (2 * (nint)s.ARowStride))), bv, c2);
+                c3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, ap + (3 * (nint)s.ARowStride))), bv, c3);
+                bp = ref Unsafe.Add(ref bp, bRowStride);
+            }
+
+            Finish<TVector, TOps>(c0, ref c, i, j, s, store);
+            Finish<TVector, TOps>(c1, ref c, i + 1, j, s, store);
+            Finish<TVector, TOps>(c2, ref c, i + 2, j, s, store);
+            Finish<TVector, TOps>(c3, ref c, i + 3, j, s, store);
+        }
+
+        for (; i < s.M; i++)
+        {
+            TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, store);
+            ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
+            ref float bp = ref b;
+            for (int p = 0; p < s.K; p++)
+            {
+                c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (nint)p * s.AColumnStride)), TOps.Load(ref bp, 0), c0);
+                bp = ref Unsafe.Add(ref bp, bRowStride);
+            }
+
+            Finish<TVector, TOps>(c0, ref c, i, j, s, store);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block4x3<TVector, TOps>(ref float a, ref float b, int bRowStride, ref float c, ref float bias, int i, int j, Shape s)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        int w = TOps.Count;
+        TVector c00 = Start<TVector, TOps>(ref c, ref bias, i, j, s, w), c01 = Start<TVector, TOps>(ref c, ref bias, i, j + w, s, w), c02 = Start<TVector, TOps>(ref c, ref bias, i, j + (2 * w), s, w);
+        TVector c10 = Start<TVector, TOps>(ref c, ref bias, i + 1, j, s, w), c11 = Start<TVector, TOps>(ref c, ref bias, i + 1, j + w, s, w), c12 = Start<TVector, TOps>(ref c, ref bias, i + 1, j + (2 * w), s, w);
+        TVector c20 = Start<TVector, TOps>(ref c, ref bias, i + 2, j, s, w), c21 = Start<TVector, TOps>(ref c, ref bias, i + 2, j + w, s, w), c22 = Start<TVector, TOps>(ref c, ref bias, i + 2, j + (2 * w), s, w);
+        TVector c30 = Start<TVector, TOps>(ref c, ref bias, i + 3, j, s, w), c31 = Start<TVector, TOps>(ref c, ref bias, i + 3, j + w, s, w), c32 = Start<TVector, TOps>(ref c, ref bias, i + 3, j + (2 * w), s, w);
+        ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
+        nint rowStride = s.ARowStride;
+        ref float bp = ref b;
+        for (int p = 0; p < s.K; p++)
+        {
+            TVector b0 = TOps.Load(ref bp, 0), b1 = TOps.Load(ref bp, w), b2 = TOps.Load(ref bp, 2 * w);
+            nint ap = (nint)p * s.AColumnStride;
+            TVector x = TOps.Broadcast(Unsafe.Add(ref a0, ap));
+            c00 = TOps.MultiplyAdd(x, b0, c00);
+            c01 = TOps.MultiplyAdd(x, b1, c01);
+            c02 = TOps.MultiplyAdd(x, b2, c02);
+            x = TOps.Broadcast(Unsafe.Add(ref a0, ap + rowStride));
+            c10 = TOps.MultiplyAdd(x, b0, c10);
+            c11 = TOps.MultiplyAdd(x, b1, c11);
+            c12 = TOps.MultiplyAdd(x, b2, c12);
+            x = TOps.Broadcast(Unsafe.Add(ref a0, ap + (2 * rowStride)));
+            c20 = TOps.MultiplyAdd(x, b0, c20);
+            c21 = TOps.MultiplyAdd(x, b1, c21);
+            c22 = TOps.MultiplyAdd(x, b2, c22);
+            x = TOps.Broadcast(Unsafe.Add(ref a0, ap + (3 * rowStride)));
+            c30 = TOps.MultiplyAdd(x, b0, c30);
+            c31 = TOps.MultiplyAdd(x, b1, c31);
+            c32 = TOps.MultiplyAdd(x, b2, c32);
+            bp = ref Unsafe.Add(ref bp, bRowStride);
+        }
+
+        Finish<TVector, TOps>(c00, ref c, i, j, s, w);
+        Finish<TVector, TOps>(c01, ref c, i, j + w, s, w);
+        Finish<TVector, TOps>(c02, ref c, i, j + (2 * w), s, w);
+        Finish<TVector, TOps>(c10, ref c, i + 1, j, s, w);
+        Finish<TVector, TOps>(c11, ref c, i + 1, j + w, s, w);
+        Finish<TVector, TOps>(c12, ref c, i + 1, j + (2 * w), s, w);
+        Finish<TVector, TOps>(c20, ref c, i + 2, j, s, w);
+        Finish<TVector, TOps>(c21, ref c, i + 2, j + w, s, w);
+        Finish<TVector, TOps>(c22, ref c, i + 2, j + (2 * w), s, w);
+        Finish<TVector, TOps>(c30, ref c, i + 3, j, s, w);
+        Finish<TVector, TOps>(c31, ref c, i + 3, j + w, s, w);
+        Finish<TVector, TOps>(c32, ref c, i + 3, j + (2 * w), s, w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block1x3<TVector, TOps>(ref float a, ref float b, int bRowStride, ref float c, ref float bias, int i, int j, Shape s)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        int w = TOps.Count;
+        TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, w), c1 = Start<TVector, TOps>(ref c, ref bias, i, j + w, s, w), c2 = Start<TVector, TOps>(ref c, ref bias, i, j + (2 * w), s, w);
+        ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
+        ref float bp = ref b;
+        for (int p = 0; p < s.K; p++)
+        {
+            TVector x = TOps.Broadcast(Unsafe.Add(ref a0, (nint)p * s.AColumnStride));
+            c0 = TOps.MultiplyAdd(x, TOps.Load(ref bp, 0), c0);
+            c1 = TOps.MultiplyAdd(x, TOps.Load(ref bp, w), c1);
+            c2 = TOps.MultiplyAdd(x, TOps.Load(ref bp, 2 * w), c2);
+            bp = ref Unsafe.Add(ref bp, bRowStride);
+        }
+
+        Finish<TVector, TOps>(c0, ref c, i, j, s, w);
+        Finish<TVector, TOps>(c1, ref c, i, j + w, s, w);
+        Finish<TVector, TOps>(c2, ref c, i, j + (2 * w), s, w);
+    }
+
+    /// <summary>The starting value of one accumulator: C's current lanes when accumulating, plus the row's bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Start<TVector, TOps>(ref float c, ref float bias, int i, int j, Shape s, int lanes)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        TVector start = s.HasBias ? TOps.Broadcast(Unsafe.Add(ref bias, i)) : TOps.Zero;
+        if (s.Accumulate)
+        {
+            start = TOps.Add(start, lanes == TOps.Count ? TOps.Load(ref c, ((nint)i * s.N) + j) : LoadPartial<TVector, TOps>(ref Unsafe.Add(ref c, ((nint)i * s.N) + j), lanes));
+        }
+
+        return start;
+    }
+
+    /// <summary>Stores <paramref name="lanes"/> lanes of one accumulator into row <paramref name="i"/> of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish<TVector, TOps>(TVector value, ref float c, int i, int j, Shape s, int lanes)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        if (lanes == TOps.Count)
+        {
+            TOps.Store(value, ref c, ((nint)i * s.N) + j);
+        }
+        else
+        {
+            StorePartial<TVector, TOps>(value, ref Unsafe.Add(ref c, ((nint)i * s.N) + j), lanes);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // C = A B^T: dot products, blocks of 4 rows of A x 4 rows of B (16 accumulators), reduced four at
+    // a time. The last values of each row, fewer than a vector, are read as one vector that ends at
+    // the row's end and overlaps the previous one; a mask zeroes the lanes already counted.
+    // ---------------------------------------------------------------------------------------------
+
+    /// <summary>Lanes 0..15 are 0 and lanes 16..31 are 1: loading 16 lanes from index t gives a mask whose last t lanes are 1.</summary>
+    private static readonly float[] TailMaskSource =
+    {
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    };
+
+    private static void MultiplyTransposed<TVector, TOps>(ref float a, ref float b, ref float c, ref float bias, DotShape s)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        if (s.K < TOps.Count)
+        {
+            // Rows shorter than one vector: the overlapping tail would read before the row. Rare (tiny layers); the scalar loop is fine.
+            MultiplyTransposedScalar(ref a, ref b, ref c, ref bias, s);
+            return;
+        }
+
+        int tail = s.K % TOps.Count;
+        TVector mask = TOps.Load(ref TailMaskSource[0], 16 - TOps.Count + tail);
+        int i = 0;
+        for (; i + 4 <= s.M; i += 4)
+        {
+            int j = 0;
+            for (; j + 4 <= s.N; j += 4)
+            {
+                Dot4x4<TVector, TOps>(ref a, ref b, ref c, ref bias, i, j, s, mask);
+            }
+
+            for (; j < s.N; j++)
+            {
+                for (int r = 0; r < 4; r++)
+                {
+                    Dot1x1<TVector, TOps>(ref a, ref b, ref c, ref bias, i + r, j, s, mask);
+                }
+            }
+        }
+
+        for (; i < s.M; i++)
+        {
+            for (int j = 0; j < s.N; j++)
+            {
+                Dot1x1<TVector, TOps>(ref a, ref b, ref c, ref bias, i, j, s, mask);
+            }
+        }
+    }
+
+    private static void Dot4x4<TVector, TOps>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TVector mask)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        int w = TOps.Count, k = s.K, full = k - (k % w);
+        nint ar = s.ARowStride, br = s.BRowStride;
+        TVector s00 = TOps.Zero, s01 = TOps.Zero, s02 = TOps.Zero, s03 = TOps.Zero;
+        TVector s10 = TOps.Zero, s11 = TOps.Zero, s12 = TOps.Zero, s13 = TOps.Zero;
+        TVector s20 = TOps.Zero, s21 = TOps.Zero, s22 = TOps.Zero, s23 = TOps.Zero;
+        TVector s30 = TOps.Zero, s31 = TOps.Zero, s32 = TOps.Zero, s33 = TOps.Zero;
+        for (int segment = 0; segment < s.Segments; segment++)
+        {
+            ref float a0 = ref Unsafe.Add(ref a, ((nint)segment * s.ASegmentStride) + ((nint)i * ar));
+            ref float b0 = ref Unsafe.Add(ref b, ((nint)segment * s.BSegmentStride) + ((nint)j * br));
+            for (int p = 0; p < full; p += w)
+            {
+                TVector x0 = TOps.Load(ref a0, p), x1 = TOps.Load(ref a0, ar + p), x2 = TOps.Load(ref a0, (2 * ar) + p), x3 = TOps.Load(ref a0, (3 * ar) + p);
+                TVector y = TOps.Load(ref b0, p);
+                s00 = TOps.MultiplyAdd(x0, y, s00);
+                s10 = TOps.MultiplyAdd(x1, y, s10);
+                s20 = TOps.MultiplyAdd(x2, y, s20);
+                s30 = TOps.MultiplyAdd(x3, y, s30);
+                y = TOps.Load(ref b0, br + p);
+                s01 = TOps.MultiplyAdd(x0, y, s01);
+                s11 = TOps.MultiplyAdd(x1, y, s11);
+                s21 = TOps.MultiplyAdd(x2, y, s21);
+                s31 = TOps.MultiplyAdd(x3, y, s31);
+                y = TOps.Load(ref b0, (2 * br) + p);
+                s02 = TOps.MultiplyAdd(x0, y, s02);
+                s12 = TOps.MultiplyAdd(x1, y, s12);
+                s22 = TOps.MultiplyAdd(x2, y, s22);
+                s32 = TOps.MultiplyAdd(x3, y, s32);
+                y = TOps.Load(ref b0, (3 * br) + p);
+                s03 = TOps.MultiplyAdd(x0, y, s03);
+                s13 = TOps.MultiplyAdd(x1, y, s13);
+                s23 = TOps.MultiplyAdd(x2, y, s23);
+                s33 = TOps.MultiplyAdd(x3, y, s33);
+            }
+
+            if (full < k)
+            {
+                // The last values: one vector ending at the row's end, masked to the lanes not yet counted.
+                int p = k - w;
+                TVector x0 = TOps.Multiply(TOps.Load(ref a0, p), mask), x1 = TOps.Multiply(TOps.Load(ref a0, ar + p), mask);
+                TVector x2 = TOps.Multiply(TOps.Load(ref a0, (2 * ar) + p), mask), x3 = TOps.Multiply(TOps.Load(ref a0, (3 * ar) + p), mask);
+                TVector y = TOps.Load(ref b0, p);
+                s00 = TOps.MultiplyAdd(x0, y, s00);
+                s10 = TOps.MultiplyAdd(x1, y, s10);
+                s20 = TOps.MultiplyAdd(x2, y, s20);
+                s30 = TOps.MultiplyAdd(x3, y, s30);
+                y = TOps.Load(ref b0, br + p);
+                s01 = TOps.MultiplyAdd(x0, y, s01);
+                s11 = TOps.MultiplyAdd(x1, y, s11);
+                s21 = TOps.MultiplyAdd(x2, y, s21);
+                s31 = TOps.MultiplyAdd(x3, y, s31);
+                y = TOps.Load(ref b0, (2 * br) + p);
+                s02 = TOps.MultiplyAdd(x0, y, s02);
+                s12 = TOps.MultiplyAdd(x1, y, s12);
+                s22 = TOps.MultiplyAdd(x2, y, s22);
+                s32 = TOps.MultiplyAdd(x3, y, s32);
+                y = TOps.Load(ref b0, (3 * br) + p);
+                s03 = TOps.MultiplyAdd(x0, y, s03);
+                s13 = TOps.MultiplyAdd(x1, y, s13);
+                s23 = TOps.MultiplyAdd(x2, y, s23);
+                s33 = TOps.MultiplyAdd(x3, y, s33);
+            }
+        }
+
+        Put4(ref c, ref bias, i, j, s, TOps.Sum4(s00, s01, s02, s03));
+        Put4(ref c, ref bias, i + 1, j, s, TOps.Sum4(s10, s11, s12, s13));
+        Put4(ref c, ref bias, i + 2, j, s, TOps.Sum4(s20, s21, s22, s23));
+        Put4(ref c, ref bias, i + 3, j, s, TOps.Sum4(s30, s31, s32, s33));
+    }
+
+    private static void Dot1x1<TVector, TOps>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TVector mask)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        int w = TOps.Count, k = s.K, full = k - (k % w);
+        TVector sum = TOps.Zero;
+        for (int segment = 0; segment < s.Segments; segment++)
+        {
+            ref float a0 = ref Unsafe.Add(ref a, ((nint)segment * s.ASegmentStride) + ((nint)i * s.ARowStride));
+            ref float b0 = ref Unsafe.Add(ref b, ((nint)segment * s.BSegmentStride) + ((nint)j * s.BRowStride));
+            for (int p = 0; p < full; p += w)
+            {
+                sum = TOps.MultiplyAdd(TOps.Load(ref a0, p), TOps.Load(ref b0, p), sum);
+            }
+
+            if (full < k)
+            {
+                sum = TOps.MultiplyAdd(TOps.Multiply(TOps.Load(ref a0, k - w), mask), TOps.Load(ref b0, k - w), sum);
+            }
+        }
+
+        Put(ref c, ref bias, i, j, s.N, s.HasBias, s.Accumulate, TOps.Sum(sum));
+    }
+
+    /// <summary>Writes four dot products, C[i, j..j+3], with the bias and accumulation applied to all four at once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put4(ref float c, ref float bias, int i, int j, DotShape s, Vector128<float> dots)
+    {
+        ref float target = ref Unsafe.Add(ref c, ((nint)i * s.N) + j);
+        if (s.HasBias)
+        {
+            dots += Vector128.LoadUnsafe(ref Unsafe.Add(ref bias, j));
+        }
+
+        if (s.Accumulate)
+        {
+            dots += Vector128.LoadUnsafe(ref target);
+        }
+
+        dots.StoreUnsafe(ref target);
+    }
+
+    /// <summary>Writes one dot product into C: added to C when accumulating, plus the column's bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(ref float c, ref float bias, int i, int j, int n, bool hasBias, bool accumulate, float dot)
+    {
+        ref float target = ref Unsafe.Add(ref c, ((nint)i * n) + j);
+        float value = hasBias ? dot + Unsafe.Add(ref bias, j) : dot;
+        target = accumulate ? target + value : value;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Partial vectors and the scalar reference.
+    // ---------------------------------------------------------------------------------------------
+
+    /// <summary>Loads <paramref name="count"/> values (fewer than a vector) with the other lanes zero, reading nothing beyond them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector LoadPartial<TVector, TOps>(ref float source, int count)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        Span<float> lanes = stackalloc float[TOps.Count];
+        lanes.Clear();
+        MemoryMarshal.CreateReadOnlySpan(ref source, count).CopyTo(lanes);
+        return TOps.Load(ref MemoryMarshal.GetReference(lanes), 0);
+    }
+
+    /// <summary>Stores the first <paramref name="count"/> lanes of <paramref name="value"/>, writing nothing beyond them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePartial<TVector, TOps>(TVector value, ref float destination, int count)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        Span<float> lanes = stackalloc float[TOps.Count];
+        TOps.Store(value, ref MemoryMarshal.GetReference(lanes), 0);
+        lanes.Slice(0, count).CopyTo(MemoryMarshal.CreateSpan(ref destination, count));
+    }
+
+    private static float[] Pack(int length)
+    {
+        float[]? pack = t_pack;
+        if (pack is null || pack.Length < length)
+        {
+            pack = new float[Math.Max(length, 4096)];
+            t_pack = pack;
+        }
+
+        return pack;
+    }
+
+    private static void MultiplyScalar(ref float a, ref float b, ref float c, ref float bias, Shape s)
+    {
+        for (int i = 0; i < s.M; i++)
+        {
+            for (int j = 0; j < s.N; j++)
+            {
+                float sum = s.HasBias ? Unsafe.Add(ref bias, i) : 0f;
+                for (int p = 0; p < s.K; p++)
+                {
+                    sum += Unsafe.Add(ref a, ((nint)i * s.ARowStride) + ((nint)p * s.AColumnStride)) * Unsafe.Add(ref b, ((nint)p * s.N) + j);
+                }
+
+                ref float target = ref Unsafe.Add(ref c, ((nint)i * s.N) + j);
+                target = s.Accumulate ? target + sum : sum;
+            }
+        }
+    }
+
+    private static void MultiplyTransposedScalar(ref float a, ref float b, ref float c, ref float bias, DotShape s)
+    {
+        for (int i = 0; i < s.M; i++)
+        {
+            for (int j = 0; j < s.N; j++)
+            {
+                float sum = 0f;
+                for (int segment = 0; segment < s.Segments; segment++)
+                {
+                    nint aRow = ((nint)segment * s.ASegmentStride) + ((nint)i * s.ARowStride);
+                    nint bRow = ((nint)segment * s.BSegmentStride) + ((nint)j * s.BRowStride);
+                    for (int p = 0; p < s.K; p++)
+                    {
+                        sum += Unsafe.Add(ref a, aRow + p) * Unsafe.Add(ref b, bRow + p);
+                    }
+                }
+
+                Put(ref c, ref bias, i, j, s.N, s.HasBias, s.Accumulate, sum);
+            }
+        }
+    }
+}

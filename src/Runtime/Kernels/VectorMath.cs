@@ -1,0 +1,188 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticNet.Kernels;
+
+/// <summary>Element-wise kernels and reductions the vectorised paths of generated layers call: activations, sums, bias gradients.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class VectorMath
+{
+    /// <summary><c>target[i] += source[i]</c>.</summary>
+    public static void Add(ReadOnlySpan<float> source, Span<float> target, SimdLevel simd) =>
+        Apply<AddOp>(source, source, target, simd);
+
+    /// <summary><c>y = max(x, 0)</c>.</summary>
+    public static void Relu(ReadOnlySpan<float> x, Span<float> y, SimdLevel simd) =>
+        Apply<ReluOp>(x, x, y, simd);
+
+    /// <summary><c>y = 1 / (1 + exp(-x))</c>.</summary>
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => System.Numerics.Tensors.TensorPrimitives.Sigmoid(x, y);
+
+    /// <summary><c>y = tanh(x)</c>.</summary>
+    public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => System.Numerics.Tensors.TensorPrimitives.Tanh(x, y);
+
+    /// <summary><c>dx = y &gt; 0 ? dy : 0</c>, from the saved output.</summary>
+    public static void ReluBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> y, Span<float> dx, SimdLevel simd) =>
+        Apply<ReluBackwardOp>(dy, y, dx, simd);
+
+    /// <summary><c>dx = dy * y * (1 - y)</c>, the sigmoid's derivative from its saved output.</summary>
+    public static void SigmoidBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> y, Span<float> dx, SimdLevel simd) =>
+        Apply<SigmoidBackwardOp>(dy, y, dx, simd);
+
+    /// <summary><c>dx = dy * (1 - y^2)</c>, the hyperbolic tangent's derivative from its saved output.</summary>
+    public static void TanhBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> y, Span<float> dx, SimdLevel simd) =>
+        Apply<TanhBackwardOp>(dy, y, dx, simd);
+
+    /// <summary><c>sums[r] += sum over j of matrix[r, j]</c> for a row-major <paramref name="rows"/> x <paramref name="columns"/> matrix: a convolution's bias gradient, per sample.</summary>
+    public static void AddRowSums(ReadOnlySpan<float> matrix, Span<float> sums, int rows, int columns, SimdLevel simd)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            sums[r] += Sum(matrix.Slice(r * columns, columns), simd);
+        }
+    }
+
+    /// <summary><c>sums[j] += sum over r of matrix[r, j]</c>: a dense layer's bias gradient over a batch.</summary>
+    public static void AddColumnSums(ReadOnlySpan<float> matrix, Span<float> sums, int rows, int columns, SimdLevel simd)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            Add(matrix.Slice(r * columns, columns), sums.Slice(0, columns), simd);
+        }
+    }
+
+    /// <summary>The sum of <paramref name="values"/>.</summary>
+    public static float Sum(ReadOnlySpan<float> values, SimdLevel simd) => simd switch
+    {
+        SimdLevel.Vector512 => Sum<Vector512<float>, Ops512>(values),
+        SimdLevel.Vector256 => Sum<Vector256<float>, Ops256>(values),
+        _ => SumScalar(values),
+    };
+
+    private static float Sum<TVector, TOps>(ReadOnlySpan<float> values)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float source = ref MemoryMarshal.GetReference(values);
+        TVector sum = TOps.Zero;
+        int i = 0;
+        for (; i + TOps.Count <= values.Length; i += TOps.Count)
+        {
+            sum = TOps.Add(sum, TOps.Load(ref source, i));
+        }
+
+        return TOps.Sum(sum) + SumScalar(values.Slice(i));
+    }
+
+    private static float SumScalar(ReadOnlySpan<float> values)
+    {
+        float sum = 0f;
+        foreach (float value in values)
+        {
+            sum += value;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Runs an element-wise operation over three equally long buffers, vector by vector, then the scalar tail.</summary>
+    private static void Apply<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> target, SimdLevel simd)
+        where TOp : struct, IElementwise
+    {
+        if (a.Length > target.Length || b.Length < a.Length)
+        {
+            throw new ArgumentException($"Element-wise operands hold {a.Length}, {b.Length} and {target.Length} values; the second and the target need at least as many as the first.");
+        }
+
+        int i = simd switch
+        {
+            SimdLevel.Vector512 => Apply<TOp, Vector512<float>, Ops512>(a, b, target),
+            SimdLevel.Vector256 => Apply<TOp, Vector256<float>, Ops256>(a, b, target),
+            _ => 0,
+        };
+        for (; i < a.Length; i++)
+        {
+            target[i] = TOp.Scalar(a[i], b[i], target[i]);
+        }
+    }
+
+    private static int Apply<TOp, TVector, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> target)
+        where TOp : struct, IElementwise
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
+        ref float rt = ref MemoryMarshal.GetReference(target);
+        int i = 0;
+        for (; i + TOps.Count <= a.Length; i += TOps.Count)
+        {
+            TOps.Store(TOp.Vector<TVector, TOps>(TOps.Load(ref ra, i), TOps.Load(ref rb, i), ref Unsafe.Add(ref rt, i)), ref rt, i);
+        }
+
+        return i;
+    }
+
+    /// <summary>One element-wise operation, on vectors and on single values: <c>f(a, b, current target)</c>.</summary>
+    private interface IElementwise
+    {
+        static abstract TVector Vector<TVector, TOps>(TVector a, TVector b, ref float target)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector>;
+
+        static abstract float Scalar(float a, float b, float target);
+    }
+
+    private readonly struct AddOp : IElementwise
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Vector<TVector, TOps>(TVector a, TVector b, ref float target)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector> => TOps.Add(TOps.Load(ref target, 0), a);
+
+        public static float Scalar(float a, float b, float target) => target + a;
+    }
+
+    private readonly struct ReluOp : IElementwise
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Vector<TVector, TOps>(TVector a, TVector b, ref float target)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector> => TOps.Max(a, TOps.Zero);
+
+        public static float Scalar(float a, float b, float target) => MathF.Max(a, 0f);
+    }
+
+    private readonly struct ReluBackwardOp : IElementwise
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Vector<TVector, TOps>(TVector a, TVector b, ref float target)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector> => TOps.WherePositive(b, a);
+
+        public static float Scalar(float a, float b, float target) => b > 0f ? a : 0f;
+    }
+
+    private readonly struct SigmoidBackwardOp : IElementwise
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Vector<TVector, TOps>(TVector a, TVector b, ref float target)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector> => TOps.Multiply(TOps.Multiply(a, b), TOps.Add(TOps.Broadcast(1f), TOps.Multiply(b, TOps.Broadcast(-1f))));
+
+        public static float Scalar(float a, float b, float target) => a * b * (1f - b);
+    }
+
+    private readonly struct TanhBackwardOp : IElementwise
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Vector<TVector, TOps>(TVector a, TVector b, ref float target)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector> => TOps.Multiply(a, TOps.Add(TOps.Broadcast(1f), TOps.Multiply(TOps.Multiply(b, b), TOps.Broadcast(-1f))));
+
+        public static float Scalar(float a, float b, float target) => a * (1f - (b * b));
+    }
+}
