@@ -396,7 +396,13 @@ public static class Gemm
 
         for (; i < s.M; i++)
         {
-            for (int j = 0; j < s.N; j++)
+            int j = 0;
+            for (; j + 4 <= s.N; j += 4)
+            {
+                Dot1x4<TVector, TOps>(ref a, ref b, ref c, ref bias, i, j, s, mask);
+            }
+
+            for (; j < s.N; j++)
             {
                 Dot1x1<TVector, TOps>(ref a, ref b, ref c, ref bias, i, j, s, mask);
             }
@@ -475,6 +481,40 @@ public static class Gemm
         Put4(ref c, ref bias, i + 1, j, s, TOps.Sum4(s10, s11, s12, s13));
         Put4(ref c, ref bias, i + 2, j, s, TOps.Sum4(s20, s21, s22, s23));
         Put4(ref c, ref bias, i + 3, j, s, TOps.Sum4(s30, s31, s32, s33));
+    }
+
+    private static void Dot1x4<TVector, TOps>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TVector mask)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        int w = TOps.Count, k = s.K, full = k - (k % w);
+        nint br = s.BRowStride;
+        TVector s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
+        for (int segment = 0; segment < s.Segments; segment++)
+        {
+            ref float a0 = ref Unsafe.Add(ref a, ((nint)segment * s.ASegmentStride) + ((nint)i * s.ARowStride));
+            ref float b0 = ref Unsafe.Add(ref b, ((nint)segment * s.BSegmentStride) + ((nint)j * br));
+            for (int p = 0; p < full; p += w)
+            {
+                TVector x = TOps.Load(ref a0, p);
+                s0 = TOps.MultiplyAdd(x, TOps.Load(ref b0, p), s0);
+                s1 = TOps.MultiplyAdd(x, TOps.Load(ref b0, br + p), s1);
+                s2 = TOps.MultiplyAdd(x, TOps.Load(ref b0, (2 * br) + p), s2);
+                s3 = TOps.MultiplyAdd(x, TOps.Load(ref b0, (3 * br) + p), s3);
+            }
+
+            if (full < k)
+            {
+                int p = k - w;
+                TVector x = TOps.Multiply(TOps.Load(ref a0, p), mask);
+                s0 = TOps.MultiplyAdd(x, TOps.Load(ref b0, p), s0);
+                s1 = TOps.MultiplyAdd(x, TOps.Load(ref b0, br + p), s1);
+                s2 = TOps.MultiplyAdd(x, TOps.Load(ref b0, (2 * br) + p), s2);
+                s3 = TOps.MultiplyAdd(x, TOps.Load(ref b0, (3 * br) + p), s3);
+            }
+        }
+
+        Put4(ref c, ref bias, i, j, s, TOps.Sum4(s0, s1, s2, s3));
     }
 
     private static void Dot1x1<TVector, TOps>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TVector mask)

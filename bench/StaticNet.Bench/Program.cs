@@ -1,0 +1,139 @@
+// Compares StaticNet with PyTorch on this machine, in one run: training throughput, single-sample
+// latency, batched inference, allocations per step, achieved GFLOP/s, and scaling from one thread to
+// all of them, for an MLP and LeNet-5 on Fashion-MNIST. Prints one table with both figures and the
+// ratio, and can write it as Markdown (--markdown FILE).
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using StaticNet;
+using StaticNet.Bench;
+using StaticNet.Samples;
+
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+int threads = Math.Min(2, Environment.ProcessorCount), steps = 600, warmup = 50, latencyCalls = 2000;
+string dataDirectory = FashionMnistData.DefaultDirectory;
+string? markdown = null;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--steps": steps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--data": dataDirectory = args[++i]; break;
+        case "--markdown": markdown = args[++i]; break;
+        case "--quick": steps = 100; latencyCalls = 500; break;
+        default:
+            Console.Error.WriteLine($"Unknown option '{args[i]}'. Options: --threads N (default 2), --steps N (default 600), --data DIR, --markdown FILE, --quick");
+            return 2;
+    }
+}
+
+const int Batch = 64;
+(Dataset train, Dataset test) = FashionMnistData.Load(dataDirectory);
+Normalization normalization = Normalization.Fit(train);
+normalization.Apply(train);
+normalization.Apply(test);
+
+Console.WriteLine("Measuring the machine's peak...");
+Machine machine = Machine.Describe(threads);
+
+var rows = new List<string[]>();
+void Row(string network, string metric, string staticNet, string pyTorch, string ratio, string target) =>
+    rows.Add(new[] { network, metric, staticNet, pyTorch, ratio, target });
+
+Console.WriteLine("Running PyTorch...");
+(string torchVersion, PyTorchFigures torchMlp, PyTorchFigures torchLeNet) = PyTorchReference.Run(dataDirectory, threads, Batch, steps, warmup, latencyCalls);
+
+foreach ((string name, Func<int, INetwork> create, long trainingFlops, PyTorchFigures torch) in new (string, Func<int, INetwork>, long, PyTorchFigures)[]
+{
+    ("MLP", capacity => new Mlp(seed: 1, batchCapacity: capacity), Mlp.TrainingFlopsPerSample, torchMlp),
+    ("LeNet-5", capacity => new LeNet5(seed: 1, batchCapacity: capacity), LeNet5.TrainingFlopsPerSample, torchLeNet),
+})
+{
+    Console.WriteLine($"Running StaticNet {name}...");
+    INetwork network = create(Batch);
+    network.Threads = Math.Min(threads, network.MaxThreads);
+    (double samplesPerSecond, double bytesPerStep) = Measurements.Training(network, train, Batch, steps, warmup);
+    INetwork single = create(Batch);
+    single.Threads = 1;
+    (double oneThread, _) = Measurements.Training(single, train, Batch, steps, warmup);
+    double latency = Measurements.LatencyMicroseconds(create(1), test, latencyCalls, 200);
+    INetwork inference = create(256);
+    inference.Threads = Math.Min(threads, inference.MaxThreads);
+    double inferenceRate = Measurements.InferenceThroughput(inference, test);
+
+    double gflops = trainingFlops * samplesPerSecond / 1e9;
+    Row(name, "training, samples/s", F0(samplesPerSecond), F0(torch.TrainingSamplesPerSecond), Ratio(samplesPerSecond / torch.TrainingSamplesPerSecond), ">= 5x");
+    Row(name, "single-sample latency, median us", F1(latency), F1(torch.LatencyMicroseconds), Ratio(torch.LatencyMicroseconds / latency) + " lower", ">= 10x lower");
+    Row(name, "batched inference, samples/s", F0(inferenceRate), F0(torch.InferenceSamplesPerSecond), Ratio(inferenceRate / torch.InferenceSamplesPerSecond), string.Empty);
+    Row(name, "bytes allocated per training step", F0(bytesPerStep), "-", string.Empty, "0");
+    Row(name, $"training GFLOP/s ({threads} threads)", $"{gflops:F1} ({100 * gflops / machine.MeasuredPeakAllCores:F0}% of peak)", "-", string.Empty, string.Empty);
+    Row(name, $"training, 1 -> {network.Threads} threads", Ratio(samplesPerSecond / oneThread), "-", string.Empty, ">= 1.7x");
+}
+
+(double convFlops, double convSeconds) = ConvolutionWork.Measure(Batch, SimdLevels.Best);
+double convGflops = convFlops / convSeconds / 1e9;
+Row("LeNet-5", "convolution layers GFLOP/s (1 thread)", $"{convGflops:F1} ({100 * convGflops / machine.MeasuredPeakPerCore:F0}% of peak)", "-", string.Empty, string.Empty);
+
+string header = $"StaticNet vs PyTorch {torchVersion}, {DateTime.UtcNow:yyyy-MM-dd}, {machine.Cpu} ({machine.Cores} cores, {machine.Simd}), {threads} threads, batch {Batch}, Adam, {steps} steps after {warmup} of warm-up";
+string peak = $"fp32 peak: measured {machine.MeasuredPeakPerCore:F0} GFLOP/s per core, {machine.MeasuredPeakAllCores:F0} on {threads} threads (independent FMA loop); " +
+    $"theoretical {machine.TheoreticalPeak:F0} on {machine.Cores} cores at {machine.ClockGhz:F2} GHz (2 FMA x {machine.LanesPerVector} lanes x 2 FLOP per cycle)";
+string[] columns = { "network", "metric", "StaticNet", "PyTorch", "ratio", "target" };
+Console.WriteLine();
+Console.WriteLine(header);
+Console.WriteLine(peak);
+Console.WriteLine(Table.Text(columns, rows));
+if (markdown is not null)
+{
+    File.WriteAllText(markdown, header + "\n\n" + peak + "\n\n" + Table.Markdown(columns, rows));
+    Console.WriteLine($"Wrote {markdown}");
+}
+
+return 0;
+
+static string F0(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+static string F1(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+static string Ratio(double value) => value.ToString("F1", CultureInfo.InvariantCulture) + "x";
+
+/// <summary>Plain-text and Markdown tables.</summary>
+internal static class Table
+{
+    public static string Text(string[] columns, List<string[]> rows)
+    {
+        var widths = new int[columns.Length];
+        foreach (string[] row in new List<string[]>(rows) { columns })
+        {
+            for (int c = 0; c < columns.Length; c++)
+            {
+                widths[c] = Math.Max(widths[c], row[c].Length);
+            }
+        }
+
+        var text = new StringBuilder();
+        foreach (string[] row in new List<string[]> { columns }.Concat(rows))
+        {
+            for (int c = 0; c < columns.Length; c++)
+            {
+                text.Append(c is 2 or 3 or 4 ? row[c].PadLeft(widths[c]) : row[c].PadRight(widths[c])).Append("  ");
+            }
+
+            text.AppendLine();
+        }
+
+        return text.ToString();
+    }
+
+    public static string Markdown(string[] columns, List<string[]> rows)
+    {
+        var text = new StringBuilder("| " + string.Join(" | ", columns) + " |\n|" + string.Concat(Enumerable.Repeat("---|", columns.Length)) + "\n");
+        foreach (string[] row in rows)
+        {
+            text.Append("| ").Append(string.Join(" | ", row)).Append(" |\n");
+        }
+
+        return text.ToString();
+    }
+}

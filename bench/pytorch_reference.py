@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""The PyTorch side of StaticNet's comparison benchmark.
+
+Runs the same networks, batch size, optimizer, loss, data and thread count as bench/StaticNet.Bench
+and prints one JSON object of measurements on stdout. Run with Debian's /usr/bin/python3 (python3-torch).
+"""
+import argparse
+import gzip
+import json
+import os
+import statistics
+import struct
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def read_idx(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    rank = data[3]
+    dims = struct.unpack(">" + "I" * rank, data[4:4 + 4 * rank])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+def find(directory, name):
+    for candidate in (name + ".gz", name):
+        path = os.path.join(directory, candidate)
+        if os.path.exists(path):
+            return path
+    raise FileNotFoundError(f"{name} not found in {directory}")
+
+
+def load(directory):
+    train = read_idx(find(directory, "train-images-idx3-ubyte")).astype(np.float32) / 255.0
+    labels = read_idx(find(directory, "train-labels-idx1-ubyte")).astype(np.int64)
+    test = read_idx(find(directory, "t10k-images-idx3-ubyte")).astype(np.float32) / 255.0
+    mean, std = train.mean(), train.std()
+    train = (train - mean) / std
+    test = (test - mean) / std
+    return torch.from_numpy(train).unsqueeze(1), torch.from_numpy(labels), torch.from_numpy(test).unsqueeze(1)
+
+
+def mlp():
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def lenet5():
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def training_throughput(model, images, labels, batch, steps, warmup, seed):
+    """Samples per second of Adam steps on shuffled batches, the batch gathered inside the timed loop."""
+    torch.manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    order = torch.randperm(images.shape[0])
+    model.train()
+
+    def step(i):
+        index = order[(i * batch) % (images.shape[0] - batch):][:batch]
+        x, y = images[index], labels[index]
+        optimizer.zero_grad(set_to_none=False)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+
+    for i in range(warmup):
+        step(i)
+    start = time.perf_counter()
+    for i in range(steps):
+        step(warmup + i)
+    return steps * batch / (time.perf_counter() - start)
+
+
+def latency_us(model, sample, calls, warmup):
+    """Median microseconds of one single-sample forward pass in inference mode."""
+    model.eval()
+    times = []
+    with torch.inference_mode():
+        for i in range(warmup + calls):
+            start = time.perf_counter()
+            model(sample)
+            if i >= warmup:
+                times.append((time.perf_counter() - start) * 1e6)
+    return statistics.median(times)
+
+
+def inference_throughput(model, test, batch):
+    model.eval()
+    with torch.inference_mode():
+        for start in range(0, min(test.shape[0], 4 * batch), batch):
+            model(test[start:start + batch])
+        begin = time.perf_counter()
+        for start in range(0, test.shape[0], batch):
+            model(test[start:start + batch])
+    return test.shape[0] / (time.perf_counter() - begin)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--latency-calls", type=int, default=2000)
+    parser.add_argument("--inference-batch", type=int, default=256)
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(1)
+    images, labels, test = load(args.data)
+    results = {"torch": torch.__version__, "threads": args.threads, "networks": {}}
+    for name, make in (("mlp", mlp), ("lenet5", lenet5)):
+        torch.manual_seed(0)
+        model = make()
+        results["networks"][name] = {
+            "training_samples_per_second": training_throughput(model, images, labels, args.batch, args.steps, args.warmup, 0),
+            "latency_us": latency_us(model, test[:1], args.latency_calls, 200),
+            "inference_samples_per_second": inference_throughput(model, test, args.inference_batch),
+        }
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
