@@ -1,0 +1,236 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace StaticNet.Parity;
+
+/// <summary>
+/// Runs a table of parity cases: on creation, writes one case file per case (initial parameters,
+/// batches, and a JSON description of loss, optimizer and steps) and runs PyTorch once over all of
+/// them; <see cref="Run"/> then runs one case in StaticNet from the same file and compares.
+/// </summary>
+/// <remarks>
+/// Files live in the test output directory under <c>parity/&lt;suite&gt;/cases</c> and
+/// <c>parity/&lt;suite&gt;/results</c>, and stay there after the run, so that a case can be rerun by
+/// hand: <c>/usr/bin/python3 python/reference.py parity/layers/cases /tmp/results</c>.
+/// A failure to prepare (PyTorch missing, data missing) is kept and rethrown by every test, so each
+/// test fails with the message that says what to install.
+/// </remarks>
+public abstract class ParityFixture
+{
+    private readonly Dictionary<string, ParityCase> _cases = new(StringComparer.Ordinal);
+    private readonly Exception? _failure;
+
+    protected ParityFixture(string suite, Func<IEnumerable<ParityCase>> cases)
+    {
+        Suite = suite;
+        string root = Path.Combine(AppContext.BaseDirectory, "parity", suite);
+        CaseDirectory = Path.Combine(root, "cases");
+        ResultDirectory = Path.Combine(root, "results");
+        try
+        {
+            foreach (string directory in new[] { CaseDirectory, ResultDirectory })
+            {
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+
+                Directory.CreateDirectory(directory);
+            }
+
+            foreach (ParityCase parityCase in cases())
+            {
+                if (!Regex.IsMatch(parityCase.Name, "^[a-z0-9][a-z0-9-]*$") || !_cases.TryAdd(parityCase.Name, parityCase))
+                {
+                    throw new ArgumentException($"Parity case name '{parityCase.Name}' is not lower case, digits and dashes, or is used twice.");
+                }
+
+                WriteCase(parityCase);
+            }
+
+            PythonOutput = PythonReference.Run(CaseDirectory, ResultDirectory);
+        }
+        catch (Exception exception)
+        {
+            _failure = exception;
+        }
+    }
+
+    /// <summary>The suite's name: the directory of its files and the first column of the report.</summary>
+    public string Suite { get; }
+
+    /// <summary>Where the case files are.</summary>
+    public string CaseDirectory { get; }
+
+    /// <summary>Where PyTorch's results are.</summary>
+    public string ResultDirectory { get; }
+
+    /// <summary>What the Python script printed (each case and its time).</summary>
+    public string PythonOutput { get; } = string.Empty;
+
+    /// <summary>Runs case <paramref name="name"/> in StaticNet and compares it with PyTorch's results; records it in the report.</summary>
+    public Comparison Run(string name)
+    {
+        if (_failure is not null)
+        {
+            // Our own messages (PyTorch missing) are complete; anything else keeps its stack trace.
+            string message = $"The parity suite '{Suite}' could not be prepared: {_failure.Message}";
+            throw _failure is InvalidOperationException ? new InvalidOperationException(message) : new InvalidOperationException(message, _failure);
+        }
+
+        ParityCase parityCase = _cases[name];
+        var comparison = new Comparison(name);
+        string errorPath = Path.Combine(ResultDirectory, name + ".error.txt");
+        if (File.Exists(errorPath))
+        {
+            comparison.Fail($"case '{name}': PyTorch could not run it:\n{File.ReadAllText(errorPath)}");
+        }
+        else
+        {
+            Compare(parityCase, comparison);
+        }
+
+        ParityReport.Record(Suite, comparison);
+        return comparison;
+    }
+
+    private string CasePath(string name) => Path.Combine(CaseDirectory, name + ".safetensors");
+
+    private void WriteCase(ParityCase parityCase)
+    {
+        INetwork network = parityCase.Network();
+        parityCase.Prepare?.Invoke(network);
+        IReadOnlyList<Batch> batches = parityCase.Batches(network);
+        var tensors = new List<SafeTensor>();
+        foreach (TensorInfo tensor in network.Tensors)
+        {
+            var values = new float[tensor.Length];
+            network.ReadTensor(tensor.Name, values);
+            tensors.Add(new SafeTensor("param/" + tensor.Name, tensor.Shape.ToArray(), values));
+        }
+
+        for (int k = 0; k < batches.Count; k++)
+        {
+            Batch batch = batches[k];
+            tensors.Add(new SafeTensor($"input/{k}", new[] { batch.Size, network.InputLength }, batch.Input));
+            if (parityCase.Loss.Loss.UsesLabels)
+            {
+                float[] labels = (batch.Labels ?? throw new ArgumentException($"Case '{parityCase.Name}': {parityCase.Loss.TorchName} needs labels.")).Select(label => (float)label).ToArray();
+                tensors.Add(new SafeTensor($"labels/{k}", new[] { batch.Size }, labels));
+            }
+            else
+            {
+                float[] targets = batch.Targets ?? throw new ArgumentException($"Case '{parityCase.Name}': {parityCase.Loss.TorchName} needs target values.");
+                tensors.Add(new SafeTensor($"targets/{k}", new[] { batch.Size, network.OutputLength }, targets));
+            }
+        }
+
+        var description = new Dictionary<string, object?>
+        {
+            ["network"] = network.Name,
+            ["loss"] = new Dictionary<string, object> { ["name"] = parityCase.Loss.TorchName, ["args"] = parityCase.Loss.TorchArguments },
+            ["optimizer"] = parityCase.Optimizer is null ? null : new Dictionary<string, object> { ["name"] = parityCase.Optimizer.TorchName, ["args"] = parityCase.Optimizer.TorchArguments },
+            ["steps"] = parityCase.Steps,
+            ["batches"] = batches.Count,
+        };
+        SafeTensors.Write(CasePath(parityCase.Name), tensors, new Dictionary<string, string> { ["case"] = JsonSerializer.Serialize(description) });
+    }
+
+    /// <summary>Runs the case in StaticNet from its case file (the very bytes PyTorch read) and compares every result.</summary>
+    private void Compare(ParityCase parityCase, Comparison comparison)
+    {
+        SafeTensorsFile input = SafeTensors.Read(CasePath(parityCase.Name));
+        SafeTensorsFile reference = SafeTensors.Read(Path.Combine(ResultDirectory, parityCase.Name + ".safetensors"));
+        INetwork network = parityCase.Network();
+        foreach (TensorInfo tensor in network.Tensors)
+        {
+            network.WriteTensor(tensor.Name, Get(input, "param/" + tensor.Name).Values);
+        }
+
+        IOptimizer? optimizer = parityCase.Optimizer?.Create();
+        int batchCount = int.Parse(JsonDocument.Parse(input.Metadata["case"]).RootElement.GetProperty("batches").ToString(), CultureInfo.InvariantCulture);
+        var losses = new float[parityCase.Steps];
+        for (int step = 0; step < parityCase.Steps; step++)
+        {
+            int k = step % batchCount;
+            SafeTensor x = Get(input, $"input/{k}");
+            int batchSize = x.Shape[0];
+            var output = new float[batchSize * network.OutputLength];
+            var outputGradient = new float[output.Length];
+            var inputGradient = new float[x.Values.Length];
+            network.Forward(x.Values, output, batchSize);
+            BatchTargets targets = input.TryGet($"labels/{k}", out SafeTensor labels)
+                ? new BatchTargets(labels.Values.Select(label => (int)label).ToArray())
+                : new BatchTargets(Get(input, $"targets/{k}").Values);
+            losses[step] = parityCase.Loss.Loss.Compute(output, targets, outputGradient, batchSize);
+            network.ZeroGradients();
+            network.Backward(outputGradient, inputGradient, batchSize);
+            if (step == 0)
+            {
+                comparison.Tensor("output", output, Get(reference, "output"));
+                comparison.Tensor("input gradient", inputGradient, Get(reference, "input_grad"));
+                foreach ((string name, float[] gradient) in GradientsByName(network))
+                {
+                    comparison.Tensor("gradient of " + name, gradient, Get(reference, "grad/" + name));
+                }
+            }
+
+            optimizer?.Step(network.Parameters, network.Gradients);
+        }
+
+        comparison.Tensor("loss per step", losses, Get(reference, "loss"));
+        string after = optimizer is null ? "without an optimizer" : $"after {parityCase.Steps} {parityCase.Optimizer!.TorchName} steps";
+        foreach (TensorInfo tensor in network.Tensors)
+        {
+            var values = new float[tensor.Length];
+            network.ReadTensor(tensor.Name, values);
+            comparison.Tensor($"{tensor.Name} {after}", values, Get(reference, "param/" + tensor.Name));
+        }
+
+        // Every tensor PyTorch has must exist in StaticNet under the same state_dict name.
+        var names = new HashSet<string>(network.Tensors.Select(tensor => tensor.Name), StringComparer.Ordinal);
+        foreach (SafeTensor tensor in reference.Tensors)
+        {
+            int slash = tensor.Name.IndexOf('/', StringComparison.Ordinal);
+            if (slash > 0 && !names.Contains(tensor.Name[(slash + 1)..]))
+            {
+                comparison.Fail($"case '{parityCase.Name}': PyTorch has '{tensor.Name}' {tensor.ShapeText}, which StaticNet's {network.Name} lacks.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each parameter's gradient in PyTorch's layout, by state_dict name. Gradients share the layout of
+    /// the parameters, so they are read through <see cref="INetwork.ReadTensor"/> by swapping them into
+    /// the parameter buffer for a moment: right whatever the internal layout.
+    /// </summary>
+    private static List<(string Name, float[] Values)> GradientsByName(INetwork network)
+    {
+        float[] parameters = network.Parameters.ToArray();
+        var gradients = new List<(string, float[])>();
+        try
+        {
+            network.Gradients.CopyTo(network.Parameters);
+            foreach (TensorInfo tensor in network.Tensors)
+            {
+                var values = new float[tensor.Length];
+                network.ReadTensor(tensor.Name, values);
+                gradients.Add((tensor.Name, values));
+            }
+        }
+        finally
+        {
+            parameters.CopyTo(network.Parameters);
+        }
+
+        return gradients;
+    }
+
+    private static SafeTensor Get(SafeTensorsFile file, string name) =>
+        file.TryGet(name, out SafeTensor tensor) ? tensor : throw new InvalidDataException($"{file.Path} has no tensor '{name}'.");
+}
