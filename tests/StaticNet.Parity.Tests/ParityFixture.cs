@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -31,9 +30,10 @@ public abstract class ParityFixture
         string root = Path.Combine(AppContext.BaseDirectory, "parity", suite);
         CaseDirectory = Path.Combine(root, "cases");
         ResultDirectory = Path.Combine(root, "results");
+        StaticNetDirectory = Path.Combine(root, "staticnet");
         try
         {
-            foreach (string directory in new[] { CaseDirectory, ResultDirectory })
+            foreach (string directory in new[] { CaseDirectory, ResultDirectory, StaticNetDirectory })
             {
                 if (Directory.Exists(directory))
                 {
@@ -69,6 +69,9 @@ public abstract class ParityFixture
 
     /// <summary>Where PyTorch's results are.</summary>
     public string ResultDirectory { get; }
+
+    /// <summary>Where StaticNet's results are, named and shaped as PyTorch's.</summary>
+    public string StaticNetDirectory { get; }
 
     /// <summary>What the Python script printed (each case and its time).</summary>
     public string PythonOutput { get; } = string.Empty;
@@ -141,19 +144,60 @@ public abstract class ParityFixture
         SafeTensors.Write(CasePath(parityCase.Name), tensors, new Dictionary<string, string> { ["case"] = JsonSerializer.Serialize(description) });
     }
 
-    /// <summary>Runs the case in StaticNet from its case file (the very bytes PyTorch read) and compares every result.</summary>
+    /// <summary>
+    /// Runs the case in StaticNet from its case file (the very bytes PyTorch read), writes the results
+    /// in the layout of PyTorch's (<c>parity/&lt;suite&gt;/staticnet</c>, for looking into a failure)
+    /// and compares them tensor by tensor.
+    /// </summary>
     private void Compare(ParityCase parityCase, Comparison comparison)
     {
-        SafeTensorsFile input = SafeTensors.Read(CasePath(parityCase.Name));
+        List<SafeTensor> results = RunStaticNet(parityCase, SafeTensors.Read(CasePath(parityCase.Name)), out INetwork network);
+        Directory.CreateDirectory(StaticNetDirectory);
+        SafeTensors.Write(Path.Combine(StaticNetDirectory, parityCase.Name + ".safetensors"), results);
+
         SafeTensorsFile reference = SafeTensors.Read(Path.Combine(ResultDirectory, parityCase.Name + ".safetensors"));
-        INetwork network = parityCase.Network();
+        string after = parityCase.Optimizer is null ? "without an optimizer" : $"after {parityCase.Steps} {parityCase.Optimizer.TorchName} steps";
+        foreach (SafeTensor result in results)
+        {
+            string label = result.Name switch
+            {
+                "output" => "output",
+                "input_grad" => "input gradient",
+                "loss" => "loss per step",
+                _ when result.Name.StartsWith("grad/", StringComparison.Ordinal) => "gradient of " + result.Name["grad/".Length..],
+                _ => $"{result.Name["param/".Length..]} {after}",
+            };
+            comparison.Tensor(label, result.Values, Get(reference, result.Name));
+        }
+
+        // Every tensor PyTorch has must exist in StaticNet under the same state_dict name.
+        var names = new HashSet<string>(network.Tensors.Select(tensor => tensor.Name), StringComparer.Ordinal);
+        foreach (SafeTensor tensor in reference.Tensors)
+        {
+            int slash = tensor.Name.IndexOf('/', StringComparison.Ordinal);
+            if (slash > 0 && !names.Contains(tensor.Name[(slash + 1)..]))
+            {
+                comparison.Fail($"case '{parityCase.Name}': PyTorch has '{tensor.Name}' {tensor.ShapeText}, which StaticNet's {network.Name} lacks.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The StaticNet side of a case, with the names python/reference.py gives its results: from the
+    /// first step <c>output</c>, <c>input_grad</c>, <c>grad/&lt;name&gt;</c>; <c>loss</c> of every
+    /// step; <c>param/&lt;name&gt;</c> after the last.
+    /// </summary>
+    private static List<SafeTensor> RunStaticNet(ParityCase parityCase, SafeTensorsFile input, out INetwork network)
+    {
+        network = parityCase.Network();
         foreach (TensorInfo tensor in network.Tensors)
         {
             network.WriteTensor(tensor.Name, Get(input, "param/" + tensor.Name).Values);
         }
 
         IOptimizer? optimizer = parityCase.Optimizer?.Create();
-        int batchCount = int.Parse(JsonDocument.Parse(input.Metadata["case"]).RootElement.GetProperty("batches").ToString(), CultureInfo.InvariantCulture);
+        int batchCount = JsonDocument.Parse(input.Metadata["case"]).RootElement.GetProperty("batches").GetInt32();
+        var results = new List<SafeTensor>();
         var losses = new float[parityCase.Steps];
         for (int step = 0; step < parityCase.Steps; step++)
         {
@@ -172,36 +216,26 @@ public abstract class ParityFixture
             network.Backward(outputGradient, inputGradient, batchSize);
             if (step == 0)
             {
-                comparison.Tensor("output", output, Get(reference, "output"));
-                comparison.Tensor("input gradient", inputGradient, Get(reference, "input_grad"));
-                foreach ((string name, float[] gradient) in GradientsByName(network))
+                results.Add(new SafeTensor("output", new[] { batchSize, network.OutputLength }, output));
+                results.Add(new SafeTensor("input_grad", x.Shape, inputGradient));
+                foreach ((TensorInfo tensor, float[] gradient) in GradientsByName(network))
                 {
-                    comparison.Tensor("gradient of " + name, gradient, Get(reference, "grad/" + name));
+                    results.Add(new SafeTensor("grad/" + tensor.Name, tensor.Shape.ToArray(), gradient));
                 }
             }
 
             optimizer?.Step(network.Parameters, network.Gradients);
         }
 
-        comparison.Tensor("loss per step", losses, Get(reference, "loss"));
-        string after = optimizer is null ? "without an optimizer" : $"after {parityCase.Steps} {parityCase.Optimizer!.TorchName} steps";
+        results.Add(new SafeTensor("loss", new[] { parityCase.Steps }, losses));
         foreach (TensorInfo tensor in network.Tensors)
         {
             var values = new float[tensor.Length];
             network.ReadTensor(tensor.Name, values);
-            comparison.Tensor($"{tensor.Name} {after}", values, Get(reference, "param/" + tensor.Name));
+            results.Add(new SafeTensor("param/" + tensor.Name, tensor.Shape.ToArray(), values));
         }
 
-        // Every tensor PyTorch has must exist in StaticNet under the same state_dict name.
-        var names = new HashSet<string>(network.Tensors.Select(tensor => tensor.Name), StringComparer.Ordinal);
-        foreach (SafeTensor tensor in reference.Tensors)
-        {
-            int slash = tensor.Name.IndexOf('/', StringComparison.Ordinal);
-            if (slash > 0 && !names.Contains(tensor.Name[(slash + 1)..]))
-            {
-                comparison.Fail($"case '{parityCase.Name}': PyTorch has '{tensor.Name}' {tensor.ShapeText}, which StaticNet's {network.Name} lacks.");
-            }
-        }
+        return results;
     }
 
     /// <summary>
@@ -209,10 +243,10 @@ public abstract class ParityFixture
     /// the parameters, so they are read through <see cref="INetwork.ReadTensor"/> by swapping them into
     /// the parameter buffer for a moment: right whatever the internal layout.
     /// </summary>
-    private static List<(string Name, float[] Values)> GradientsByName(INetwork network)
+    private static List<(TensorInfo Tensor, float[] Values)> GradientsByName(INetwork network)
     {
         float[] parameters = network.Parameters.ToArray();
-        var gradients = new List<(string, float[])>();
+        var gradients = new List<(TensorInfo, float[])>();
         try
         {
             network.Gradients.CopyTo(network.Parameters);
@@ -220,7 +254,7 @@ public abstract class ParityFixture
             {
                 var values = new float[tensor.Length];
                 network.ReadTensor(tensor.Name, values);
-                gradients.Add((tensor.Name, values));
+                gradients.Add((tensor, values));
             }
         }
         finally
