@@ -7,8 +7,9 @@ using Xunit;
 namespace StaticNet.Parity;
 
 /// <summary>
-/// Compares StaticNet's tensors of one case with PyTorch's under <see cref="Tolerance"/>, collecting
-/// every mismatch (case, tensor, index, both values) and the largest errors seen.
+/// Compares StaticNet's tensors of one case with PyTorch's under a <see cref="Parity.Tolerance"/>
+/// (<see cref="Tolerance.Strict"/> unless stated), collecting every mismatch (case, tensor, index, both
+/// values) and the largest errors seen.
 /// </summary>
 public sealed class Comparison
 {
@@ -24,10 +25,20 @@ public sealed class Comparison
     private readonly List<string> _mismatches = new();
     private int _mismatchCount;
 
-    public Comparison(string caseName) => Case = caseName;
+    public Comparison(string caseName, Tolerance? tolerance = null)
+    {
+        Case = caseName;
+        Tolerance = tolerance ?? Tolerance.Strict;
+    }
 
     /// <summary>The case compared.</summary>
     public string Case { get; }
+
+    /// <summary>Whether this is a negative control, which must not match (for the report).</summary>
+    public bool ExpectMismatch { get; init; }
+
+    /// <summary>The tolerance the values are held to.</summary>
+    public Tolerance Tolerance { get; }
 
     /// <summary>Values compared so far.</summary>
     public int Compared { get; private set; }
@@ -125,7 +136,7 @@ public sealed class Comparison
         }
 
         var message = new StringBuilder();
-        message.Append(CultureInfo.InvariantCulture, $"case '{Case}': {_mismatchCount} of {Compared} values differ from PyTorch beyond {Tolerance.Absolute:G} + {Tolerance.Relative:G} * |PyTorch|:");
+        message.Append(CultureInfo.InvariantCulture, $"case '{Case}': {_mismatchCount} of {Compared} values differ from PyTorch beyond {Tolerance}:");
         foreach (string mismatch in _mismatches)
         {
             message.Append('\n').Append("  ").Append(mismatch);

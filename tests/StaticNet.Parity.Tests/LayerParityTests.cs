@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -7,7 +8,7 @@ namespace StaticNet.Parity;
 public sealed class LayerParityFixture : ParityFixture
 {
     public LayerParityFixture()
-        : base("layers", () => LayerCases.All)
+        : base("layers", () => LayerCases.WithControl)
     {
     }
 }
@@ -29,9 +30,36 @@ public sealed class LayerParityTests : IClassFixture<LayerParityFixture>
     [MemberData(nameof(LayerCases.Names), MemberType = typeof(LayerCases))]
     public void MatchesPyTorch(string name)
     {
-        Comparison comparison = _fixture.Run(name);
+        ParityAssert.Matched(_fixture.Run(name), _output);
+    }
+
+    [Fact]
+    public void ReportsAMismatchWhenThePyTorchTwinDiffers()
+    {
+        Comparison comparison = Assert.Single(_fixture.Run(LayerCases.Control.Name));
         _output.WriteLine(comparison.Summary());
-        comparison.AssertMatched();
+        Assert.False(comparison.Passed, "The negative control matched: the suite is not comparing StaticNet with PyTorch.");
+        var failure = Assert.ThrowsAny<Xunit.Sdk.XunitException>(comparison.AssertMatched);
+        Assert.Contains("case 'control-sigmoid-vs-tanh': tensor 'output' [3, 4] at index [0, 0]: StaticNet ", failure.Message);
+        Assert.Contains(", PyTorch ", failure.Message);
+        Assert.Contains("tensor 'gradient of fc1.weight'", failure.Message);
+    }
+}
+
+/// <summary>Prints each comparison's largest errors, then fails on the first that has a mismatch.</summary>
+public static class ParityAssert
+{
+    public static void Matched(IReadOnlyList<Comparison> comparisons, ITestOutputHelper output)
+    {
+        foreach (Comparison comparison in comparisons)
+        {
+            output.WriteLine(comparison.Summary());
+        }
+
+        foreach (Comparison comparison in comparisons)
+        {
+            comparison.AssertMatched();
+        }
     }
 }
 

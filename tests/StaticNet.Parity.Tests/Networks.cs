@@ -219,6 +219,13 @@ public partial class IdentityNet;
 [Dense(5)]
 public partial class SmallConvNet;
 
+/// <summary>The negative control: its PyTorch twin uses tanh instead of sigmoid on purpose.</summary>
+[Network]
+[Input(6)]
+[Dense(9), Sigmoid]
+[Dense(4)]
+public partial class ControlNet;
+
 // ---- Whole networks (LeNet5 comes from samples/Shared) --------------------------------------
 
 /// <summary>The multilayer perceptron 784-256-128-10.</summary>

@@ -27,6 +27,23 @@ public sealed record ParityCase(
     /// <summary>Changes the network's initial parameters before they are sent to PyTorch (for example, to scale them).</summary>
     public Action<INetwork>? Prepare { get; init; }
 
+    /// <summary>
+    /// Also run every step from PyTorch's parameters before that step (teacher forcing), comparing the
+    /// step's loss, gradients and updated parameters under <see cref="Tolerance.Strict"/>: for long
+    /// training runs, whose free-running trajectories drift apart (see <see cref="Tolerance.FreeRunning"/>).
+    /// </summary>
+    public bool StepByStep { get; init; }
+
+    /// <summary>
+    /// The tolerance of the free-running comparison: the loss of every step and the parameters after
+    /// the last. Anything but <see cref="Tolerance.Strict"/> needs <see cref="StepByStep"/>, and a
+    /// measured justification where it is defined.
+    /// </summary>
+    public Tolerance FreeRunning { get; init; } = Tolerance.Strict;
+
+    /// <summary>A negative control: the PyTorch twin differs on purpose and the comparison must fail.</summary>
+    public bool ExpectMismatch { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -76,8 +76,12 @@ public abstract class ParityFixture
     /// <summary>What the Python script printed (each case and its time).</summary>
     public string PythonOutput { get; } = string.Empty;
 
-    /// <summary>Runs case <paramref name="name"/> in StaticNet and compares it with PyTorch's results; records it in the report.</summary>
-    public Comparison Run(string name)
+    /// <summary>
+    /// Runs case <paramref name="name"/> in StaticNet and compares it with PyTorch's results, recording
+    /// each comparison in the report: one under the strict tolerance, and for a case with its own
+    /// <see cref="ParityCase.FreeRunning"/> tolerance a second one, "(free-running)", under that.
+    /// </summary>
+    public IReadOnlyList<Comparison> Run(string name)
     {
         if (_failure is not null)
         {
@@ -87,19 +91,25 @@ public abstract class ParityFixture
         }
 
         ParityCase parityCase = _cases[name];
-        var comparison = new Comparison(name);
+        var strict = new Comparison(name) { ExpectMismatch = parityCase.ExpectMismatch };
+        Comparison freeRunning = parityCase.FreeRunning == Tolerance.Strict ? strict : new Comparison(name + " (free-running)", parityCase.FreeRunning);
         string errorPath = Path.Combine(ResultDirectory, name + ".error.txt");
         if (File.Exists(errorPath))
         {
-            comparison.Fail($"case '{name}': PyTorch could not run it:\n{File.ReadAllText(errorPath)}");
+            strict.Fail($"case '{name}': PyTorch could not run it:\n{File.ReadAllText(errorPath)}");
         }
         else
         {
-            Compare(parityCase, comparison);
+            Compare(parityCase, strict, freeRunning);
         }
 
-        ParityReport.Record(Suite, comparison);
-        return comparison;
+        var comparisons = freeRunning == strict ? new[] { strict } : new[] { strict, freeRunning };
+        foreach (Comparison comparison in comparisons)
+        {
+            ParityReport.Record(Suite, comparison);
+        }
+
+        return comparisons;
     }
 
     private string CasePath(string name) => Path.Combine(CaseDirectory, name + ".safetensors");
@@ -140,6 +150,7 @@ public abstract class ParityFixture
             ["optimizer"] = parityCase.Optimizer is null ? null : new Dictionary<string, object> { ["name"] = parityCase.Optimizer.TorchName, ["args"] = parityCase.Optimizer.TorchArguments },
             ["steps"] = parityCase.Steps,
             ["batches"] = batches.Count,
+            ["step_by_step"] = parityCase.StepByStep,
         };
         SafeTensors.Write(CasePath(parityCase.Name), tensors, new Dictionary<string, string> { ["case"] = JsonSerializer.Serialize(description) });
     }
@@ -147,11 +158,14 @@ public abstract class ParityFixture
     /// <summary>
     /// Runs the case in StaticNet from its case file (the very bytes PyTorch read), writes the results
     /// in the layout of PyTorch's (<c>parity/&lt;suite&gt;/staticnet</c>, for looking into a failure)
-    /// and compares them tensor by tensor.
+    /// and compares them tensor by tensor: what precedes the first update strictly, the loss of every
+    /// step and the final parameters under the case's free-running tolerance, and with
+    /// <see cref="ParityCase.StepByStep"/> every step from PyTorch's parameters, strictly.
     /// </summary>
-    private void Compare(ParityCase parityCase, Comparison comparison)
+    private void Compare(ParityCase parityCase, Comparison strict, Comparison freeRunning)
     {
-        List<SafeTensor> results = RunStaticNet(parityCase, SafeTensors.Read(CasePath(parityCase.Name)), out INetwork network);
+        SafeTensorsFile input = SafeTensors.Read(CasePath(parityCase.Name));
+        List<SafeTensor> results = RunStaticNet(parityCase, input, out INetwork network);
         Directory.CreateDirectory(StaticNetDirectory);
         SafeTensors.Write(Path.Combine(StaticNetDirectory, parityCase.Name + ".safetensors"), results);
 
@@ -159,27 +173,68 @@ public abstract class ParityFixture
         string after = parityCase.Optimizer is null ? "without an optimizer" : $"after {parityCase.Steps} {parityCase.Optimizer.TorchName} steps";
         foreach (SafeTensor result in results)
         {
-            string label = result.Name switch
+            (string label, Comparison comparison) = result.Name switch
             {
-                "output" => "output",
-                "input_grad" => "input gradient",
-                "loss" => "loss per step",
-                _ when result.Name.StartsWith("grad/", StringComparison.Ordinal) => "gradient of " + result.Name["grad/".Length..],
-                _ => $"{result.Name["param/".Length..]} {after}",
+                "output" => ("output", strict),
+                "input_grad" => ("input gradient", strict),
+                "loss" => ("loss per step", freeRunning),
+                _ when result.Name.StartsWith("grad/", StringComparison.Ordinal) => ("gradient of " + result.Name["grad/".Length..], strict),
+                _ => ($"{result.Name["param/".Length..]} {after}", freeRunning),
             };
             comparison.Tensor(label, result.Values, Get(reference, result.Name));
         }
 
-        // Every tensor PyTorch has must exist in StaticNet under the same state_dict name.
+        if (parityCase.StepByStep)
+        {
+            CompareStepByStep(parityCase, input, reference, strict);
+        }
+
+        // Every parameter PyTorch has must exist in StaticNet under the same state_dict name.
         var names = new HashSet<string>(network.Tensors.Select(tensor => tensor.Name), StringComparer.Ordinal);
         foreach (SafeTensor tensor in reference.Tensors)
         {
-            int slash = tensor.Name.IndexOf('/', StringComparison.Ordinal);
-            if (slash > 0 && !names.Contains(tensor.Name[(slash + 1)..]))
+            if (tensor.Name.StartsWith("param/", StringComparison.Ordinal) && !names.Contains(tensor.Name["param/".Length..]))
             {
-                comparison.Fail($"case '{parityCase.Name}': PyTorch has '{tensor.Name}' {tensor.ShapeText}, which StaticNet's {network.Name} lacks.");
+                strict.Fail($"case '{parityCase.Name}': PyTorch has '{tensor.Name["param/".Length..]}' {tensor.ShapeText}, which StaticNet's {network.Name} lacks.");
             }
         }
+    }
+
+    /// <summary>
+    /// Teacher forcing: each step starts from PyTorch's parameters before that step
+    /// (<c>step/k/param/&lt;name&gt;</c>) and must give PyTorch's loss, gradients (<c>step/k/grad/&lt;name&gt;</c>)
+    /// and, after one update of an optimizer that has seen every earlier step, PyTorch's next parameters.
+    /// </summary>
+    private static void CompareStepByStep(ParityCase parityCase, SafeTensorsFile input, SafeTensorsFile reference, Comparison strict)
+    {
+        INetwork network = parityCase.Network();
+        IOptimizer? optimizer = parityCase.Optimizer?.Create();
+        int batchCount = BatchCount(input);
+        var losses = new float[parityCase.Steps];
+        for (int step = 0; step < parityCase.Steps; step++)
+        {
+            foreach (TensorInfo tensor in network.Tensors)
+            {
+                network.WriteTensor(tensor.Name, Get(reference, $"step/{step}/param/{tensor.Name}").Values);
+            }
+
+            losses[step] = ForwardBackward(parityCase, input, network, step % batchCount, out _, out _);
+            foreach ((TensorInfo tensor, float[] gradient) in GradientsByName(network))
+            {
+                strict.Tensor($"gradient of {tensor.Name} at step {step + 1} from PyTorch's parameters", gradient, Get(reference, $"step/{step}/grad/{tensor.Name}"));
+            }
+
+            optimizer?.Step(network.Parameters, network.Gradients);
+            string next = step + 1 < parityCase.Steps ? $"step/{step + 1}/param/" : "param/";
+            foreach (TensorInfo tensor in network.Tensors)
+            {
+                var values = new float[tensor.Length];
+                network.ReadTensor(tensor.Name, values);
+                strict.Tensor($"{tensor.Name} after step {step + 1} from PyTorch's parameters", values, Get(reference, next + tensor.Name));
+            }
+        }
+
+        strict.Tensor("loss of each step from PyTorch's parameters", losses, Get(reference, "loss"));
     }
 
     /// <summary>
@@ -196,28 +251,17 @@ public abstract class ParityFixture
         }
 
         IOptimizer? optimizer = parityCase.Optimizer?.Create();
-        int batchCount = JsonDocument.Parse(input.Metadata["case"]).RootElement.GetProperty("batches").GetInt32();
+        int batchCount = BatchCount(input);
         var results = new List<SafeTensor>();
         var losses = new float[parityCase.Steps];
         for (int step = 0; step < parityCase.Steps; step++)
         {
-            int k = step % batchCount;
-            SafeTensor x = Get(input, $"input/{k}");
-            int batchSize = x.Shape[0];
-            var output = new float[batchSize * network.OutputLength];
-            var outputGradient = new float[output.Length];
-            var inputGradient = new float[x.Values.Length];
-            network.Forward(x.Values, output, batchSize);
-            BatchTargets targets = input.TryGet($"labels/{k}", out SafeTensor labels)
-                ? new BatchTargets(labels.Values.Select(label => (int)label).ToArray())
-                : new BatchTargets(Get(input, $"targets/{k}").Values);
-            losses[step] = parityCase.Loss.Loss.Compute(output, targets, outputGradient, batchSize);
-            network.ZeroGradients();
-            network.Backward(outputGradient, inputGradient, batchSize);
+            losses[step] = ForwardBackward(parityCase, input, network, step % batchCount, out float[] output, out float[] inputGradient);
             if (step == 0)
             {
+                int batchSize = output.Length / network.OutputLength;
                 results.Add(new SafeTensor("output", new[] { batchSize, network.OutputLength }, output));
-                results.Add(new SafeTensor("input_grad", x.Shape, inputGradient));
+                results.Add(new SafeTensor("input_grad", new[] { batchSize, network.InputLength }, inputGradient));
                 foreach ((TensorInfo tensor, float[] gradient) in GradientsByName(network))
                 {
                     results.Add(new SafeTensor("grad/" + tensor.Name, tensor.Shape.ToArray(), gradient));
@@ -237,6 +281,26 @@ public abstract class ParityFixture
 
         return results;
     }
+
+    /// <summary>One step without the update: zero the gradients, forward batch <paramref name="batch"/>, the loss, backward; returns the loss.</summary>
+    private static float ForwardBackward(ParityCase parityCase, SafeTensorsFile input, INetwork network, int batch, out float[] output, out float[] inputGradient)
+    {
+        SafeTensor x = Get(input, $"input/{batch}");
+        int batchSize = x.Shape[0];
+        output = new float[batchSize * network.OutputLength];
+        var outputGradient = new float[output.Length];
+        inputGradient = new float[x.Values.Length];
+        network.Forward(x.Values, output, batchSize);
+        BatchTargets targets = input.TryGet($"labels/{batch}", out SafeTensor labels)
+            ? new BatchTargets(labels.Values.Select(label => (int)label).ToArray())
+            : new BatchTargets(Get(input, $"targets/{batch}").Values);
+        float loss = parityCase.Loss.Loss.Compute(output, targets, outputGradient, batchSize);
+        network.ZeroGradients();
+        network.Backward(outputGradient, inputGradient, batchSize);
+        return loss;
+    }
+
+    private static int BatchCount(SafeTensorsFile input) => JsonDocument.Parse(input.Metadata["case"]).RootElement.GetProperty("batches").GetInt32();
 
     /// <summary>
     /// Each parameter's gradient in PyTorch's layout, by state_dict name. Gradients share the layout of

@@ -11,11 +11,12 @@ here). A case file holds:
     labels/<k>                batch k's class indices (as float32), for classification losses
     targets/<k>               batch k's target values, for regression losses
     __metadata__["case"]      JSON: {"network", "loss": {"name", "args"}, "optimizer": {"name", "args"} or null,
-                              "steps", "batches"}
+                              "steps", "batches", "step_by_step"}
 
 Each step k uses batch k % batches: zero the gradients, forward, loss, backward, optimizer step.
 The result file holds, from the first step (before any update): output, input_grad, grad/<name>;
-from every step: loss [steps]; after the last step: param/<name>.
+from every step: loss [steps]; after the last step: param/<name>. With step_by_step, also the
+parameters before each step k and its gradients: step/<k>/param/<name>, step/<k>/grad/<name>.
 
 The networks are written here by hand, independently of StaticNet's generated code: each entry of
 NETWORKS is the network's input shape and its torch.nn modules, named so that state_dict names
@@ -125,6 +126,8 @@ NETWORKS = {
                                 ("conv2", nn.Conv2d(3, 4, 3, bias=False)), ("tanh1", nn.Tanh()), ("pool2", nn.AvgPool2d(3)),
                                 ("flatten1", nn.Flatten()), ("fc1", nn.Linear(4, 6)), ("sigmoid1", nn.Sigmoid()),
                                 ("fc2", nn.Linear(6, 5))),
+    # The negative control: StaticNet's ControlNet has a sigmoid here; the tests expect this case to differ.
+    "ControlNet": lambda: net((6,), ("fc1", nn.Linear(6, 9)), ("tanh1", nn.Tanh()), ("fc2", nn.Linear(9, 4))),
     # Whole networks
     "LeNet5": lambda: net((1, 28, 28),
                           ("conv1", nn.Conv2d(1, 6, 5, padding=2)), ("relu1", nn.ReLU()), ("pool1", nn.MaxPool2d(2)),
@@ -203,6 +206,9 @@ def run_case(tensors, spec):
         else:
             target = tensors[f"targets/{k}"].reshape(flat.shape[0], -1)
 
+        if spec.get("step_by_step"):
+            for name, value in model.state_dict().items():
+                results[f"step/{step}/param/{name}"] = value.clone()
         model.zero_grad(set_to_none=False)
         output = model(x)
         loss = loss_function(output, target)
@@ -212,6 +218,9 @@ def run_case(tensors, spec):
             results["input_grad"] = x.grad
             for name, parameter in model.named_parameters():
                 results["grad/" + name] = parameter.grad.clone()
+        if spec.get("step_by_step"):
+            for name, parameter in model.named_parameters():
+                results[f"step/{step}/grad/{name}"] = parameter.grad.clone()
         losses.append(loss.item())
         if optimizer is not None:
             optimizer.step()
