@@ -40,6 +40,7 @@ public static class LayerCases
         Case("conv", () => new ConvNet(seed: 9), Mse, SgdMomentum, batch: 3),
         Case("conv-stride2-pad1", () => new ConvStridePadNet(seed: 10), CrossEntropy, AdamCustom, batch: 5),
         Case("conv-5x5-stride2-pad2", () => new ConvStride2Pad2Net(seed: 11), Mse, SgdNesterov, batch: 3),
+        Case("conv-random-parameters", () => new ConvStride2Pad2Net(seed: 41), CrossEntropy, SgdMomentum, batch: 3) with { Prepare = RandomParameters(-1, 1, seed: 41) },
         Case("conv-untiled-no-bias", () => new ConvUntiledNoBiasNet(seed: 12), CrossEntropy, SgdMomentum, batch: 1),
         Case("conv-9x9-pad1", () => new ConvLargeKernelNet(seed: 13), Mse, AdamCustom, batch: 3),
         Case("conv-9x9-stride2-pad3-no-bias", () => new ConvLargeKernelStrideNet(seed: 14), CrossEntropy, SgdDecay, batch: 5),
@@ -95,6 +96,10 @@ public static class LayerCases
         Case("adam", () => new SmallConvNet(seed: 37), CrossEntropy, OptimizerCase.Adam(), batch: 5, batches: 3),
         Case("adam-betas-eps-decay", () => new SmallConvNet(seed: 38), CrossEntropy, OptimizerCase.Adam(lr: 0.01, beta1: 0.7, beta2: 0.95, eps: 1e-6, weightDecay: 0.05), batch: 5, batches: 3),
         Case("adam-large-eps", () => new SmallConvNet(seed: 39), Mse, OptimizerCase.Adam(lr: 0.02, beta1: 0.5, beta2: 0.9, eps: 1e-2), batch: 5, batches: 3),
+
+        // The learning rate changed between steps, as a schedule does (StepLR halving it every step)
+        Case("sgd-momentum-halving-lr", () => new SmallConvNet(seed: 42), CrossEntropy, OptimizerCase.Sgd(lr: 0.2, momentum: 0.9, weightDecay: 0.01) with { Scheduler = Halving(0.2) }, batch: 5, batches: 3),
+        Case("adam-halving-lr", () => new SmallConvNet(seed: 43), CrossEntropy, OptimizerCase.Adam(lr: 0.02, beta1: 0.8, beta2: 0.99, weightDecay: 0.01) with { Scheduler = Halving(0.02) }, batch: 5, batches: 3),
     };
 
     /// <summary>
@@ -109,6 +114,10 @@ public static class LayerCases
 
     /// <summary>The case names, for <c>[MemberData]</c>.</summary>
     public static IEnumerable<object[]> Names => All.Select(c => new object[] { c.Name });
+
+    /// <summary><c>StepLR(step_size=1, gamma=0.5)</c>: the learning rate halves after every step.</summary>
+    private static SchedulerCase Halving(double lr) =>
+        new("StepLR", new Dictionary<string, object> { ["step_size"] = 1, ["gamma"] = 0.5 }, step => lr * Math.Pow(0.5, step));
 
     /// <summary>
     /// A case of <paramref name="batch"/> samples per batch, inputs uniform in [-1, 1) unless

@@ -24,7 +24,11 @@ public sealed record ParityCase(
     Func<INetwork, IReadOnlyList<Batch>> Batches,
     int Steps = 3)
 {
-    /// <summary>Changes the network's initial parameters before they are sent to PyTorch (for example, to scale them).</summary>
+    /// <summary>
+    /// Changes the network's initial parameters before they are sent to both sides: for example
+    /// <see cref="RandomBatches.RandomParameters"/>, so that parameters initialised to constants (a
+    /// normalisation's scale of 1 and shift of 0) cannot hide a mix-up.
+    /// </summary>
     public Action<INetwork>? Prepare { get; init; }
 
     /// <summary>
@@ -91,6 +95,9 @@ public sealed record OptimizerCase(string TorchName, IReadOnlyDictionary<string,
             new Dictionary<string, object> { ["lr"] = lr, ["betas"] = new[] { beta1, beta2 }, ["eps"] = eps, ["weight_decay"] = weightDecay },
             () => new StaticNet.Adam(lr, beta1, beta2, eps, weightDecay));
 
+    /// <summary>A learning-rate schedule, applied after each step on both sides; none by default.</summary>
+    public SchedulerCase? Scheduler { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => TorchName + "(" + string.Join(", ", FormatArguments()) + ")";
 
@@ -102,3 +109,13 @@ public sealed record OptimizerCase(string TorchName, IReadOnlyDictionary<string,
         }
     }
 }
+
+/// <summary>
+/// A learning-rate schedule on both sides: the <c>torch.optim.lr_scheduler</c> class with its
+/// arguments (stepped after every optimizer step, as PyTorch recommends), and the learning rate
+/// StaticNet's optimizer gets for each step (set through <see cref="IOptimizer.LearningRate"/> before it).
+/// </summary>
+/// <param name="TorchName">The class in <c>torch.optim.lr_scheduler</c>, e.g. <c>StepLR</c>.</param>
+/// <param name="TorchArguments">Keyword arguments of its constructor, after the optimizer.</param>
+/// <param name="LearningRateAtStep">The learning rate of step k, from 0 (the first step uses the optimizer's own).</param>
+public sealed record SchedulerCase(string TorchName, IReadOnlyDictionary<string, object> TorchArguments, Func<int, double> LearningRateAtStep);

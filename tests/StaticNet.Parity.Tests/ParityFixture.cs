@@ -147,7 +147,12 @@ public abstract class ParityFixture
         {
             ["network"] = network.Name,
             ["loss"] = new Dictionary<string, object> { ["name"] = parityCase.Loss.TorchName, ["args"] = parityCase.Loss.TorchArguments },
-            ["optimizer"] = parityCase.Optimizer is null ? null : new Dictionary<string, object> { ["name"] = parityCase.Optimizer.TorchName, ["args"] = parityCase.Optimizer.TorchArguments },
+            ["optimizer"] = parityCase.Optimizer is not { } optimizer ? null : new Dictionary<string, object?>
+            {
+                ["name"] = optimizer.TorchName,
+                ["args"] = optimizer.TorchArguments,
+                ["scheduler"] = optimizer.Scheduler is not { } scheduler ? null : new Dictionary<string, object> { ["name"] = scheduler.TorchName, ["args"] = scheduler.TorchArguments },
+            },
             ["steps"] = parityCase.Steps,
             ["batches"] = batches.Count,
             ["step_by_step"] = parityCase.StepByStep,
@@ -189,6 +194,8 @@ public abstract class ParityFixture
             CompareStepByStep(parityCase, input, reference, strict);
         }
 
+        ComparePredict(parityCase, input, reference, strict);
+
         // Every parameter PyTorch has must exist in StaticNet under the same state_dict name.
         var names = new HashSet<string>(network.Tensors.Select(tensor => tensor.Name), StringComparer.Ordinal);
         foreach (SafeTensor tensor in reference.Tensors)
@@ -198,6 +205,24 @@ public abstract class ParityFixture
                 strict.Fail($"case '{parityCase.Name}': PyTorch has '{tensor.Name["param/".Length..]}' {tensor.ShapeText}, which StaticNet's {network.Name} lacks.");
             }
         }
+    }
+
+    /// <summary>
+    /// Inference mode (<see cref="INetwork.Predict(ReadOnlySpan{float}, Span{float}, int)"/>, PyTorch's
+    /// <c>model.eval()</c>) on the first batch, from PyTorch's final parameters and state, strictly.
+    /// </summary>
+    private static void ComparePredict(ParityCase parityCase, SafeTensorsFile input, SafeTensorsFile reference, Comparison strict)
+    {
+        INetwork network = parityCase.Network();
+        foreach (TensorInfo tensor in network.Tensors)
+        {
+            network.WriteTensor(tensor.Name, Get(reference, "param/" + tensor.Name).Values);
+        }
+
+        SafeTensor first = Get(input, "input/0");
+        var predictions = new float[first.Shape[0] * network.OutputLength];
+        network.Predict(first.Values, predictions, first.Shape[0]);
+        strict.Tensor("inference-mode output of batch 1 from PyTorch's final parameters", predictions, Get(reference, "predict"));
     }
 
     /// <summary>
@@ -224,7 +249,7 @@ public abstract class ParityFixture
                 strict.Tensor($"gradient of {tensor.Name} at step {step + 1} from PyTorch's parameters", gradient, Get(reference, $"step/{step}/grad/{tensor.Name}"));
             }
 
-            optimizer?.Step(network.Parameters, network.Gradients);
+            Step(parityCase, optimizer, network, step);
             string next = step + 1 < parityCase.Steps ? $"step/{step + 1}/param/" : "param/";
             foreach (TensorInfo tensor in network.Tensors)
             {
@@ -268,7 +293,7 @@ public abstract class ParityFixture
                 }
             }
 
-            optimizer?.Step(network.Parameters, network.Gradients);
+            Step(parityCase, optimizer, network, step);
         }
 
         results.Add(new SafeTensor("loss", new[] { parityCase.Steps }, losses));
@@ -280,6 +305,22 @@ public abstract class ParityFixture
         }
 
         return results;
+    }
+
+    /// <summary>The update of step <paramref name="step"/> (from 0), at the learning rate the case's schedule gives it.</summary>
+    private static void Step(ParityCase parityCase, IOptimizer? optimizer, INetwork network, int step)
+    {
+        if (optimizer is null)
+        {
+            return;
+        }
+
+        if (parityCase.Optimizer!.Scheduler is { } scheduler)
+        {
+            optimizer.LearningRate = scheduler.LearningRateAtStep(step);
+        }
+
+        optimizer.Step(network.Parameters, network.Gradients);
     }
 
     /// <summary>One step without the update: zero the gradients, forward batch <paramref name="batch"/>, the loss, backward; returns the loss.</summary>

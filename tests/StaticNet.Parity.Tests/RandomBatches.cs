@@ -47,6 +47,17 @@ public static class RandomBatches
         return batches;
     }
 
+    /// <summary>A <see cref="ParityCase.Prepare"/> that sets every parameter uniform in [<paramref name="low"/>, <paramref name="high"/>), from <paramref name="seed"/>.</summary>
+    public static Action<INetwork> RandomParameters(double low, double high, int seed) => network =>
+    {
+        var random = new Random(seed);
+        Span<float> parameters = network.Parameters;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            parameters[i] = (float)(low + (random.NextDouble() * (high - low)));
+        }
+    };
+
     /// <summary>FNV-1a of the name: the same on every machine and run (string.GetHashCode is randomised per process).</summary>
     private static int StableHash(string name)
     {

@@ -10,17 +10,21 @@ here). A case file holds:
     input/<k>                 batch k's inputs, [batch, input length] (reshaped here to the network's input shape)
     labels/<k>                batch k's class indices (as float32), for classification losses
     targets/<k>               batch k's target values, for regression losses
-    __metadata__["case"]      JSON: {"network", "loss": {"name", "args"}, "optimizer": {"name", "args"} or null,
+    __metadata__["case"]      JSON: {"network", "loss": {"name", "args"},
+                              "optimizer": {"name", "args", "scheduler": {"name", "args"} or null} or null,
                               "steps", "batches", "step_by_step"}
 
-Each step k uses batch k % batches: zero the gradients, forward, loss, backward, optimizer step.
+Each step k uses batch k % batches: zero the gradients, forward, loss, backward, optimizer step,
+then the learning-rate scheduler's step if there is one.
 The result file holds, from the first step (before any update): output, input_grad, grad/<name>;
-from every step: loss [steps]; after the last step: param/<name>. With step_by_step, also the
+from every step: loss [steps]; after the last step: param/<name>, and predict (batch 0's output in
+inference mode, model.eval()). With step_by_step, also the
 parameters before each step k and its gradients: step/<k>/param/<name>, step/<k>/grad/<name>.
 
 The networks are written here by hand, independently of StaticNet's generated code: each entry of
 NETWORKS is the network's input shape and its torch.nn modules, named so that state_dict names
-match StaticNet's. Losses and optimizers are looked up by name in torch.nn and torch.optim.
+match StaticNet's. Losses, optimizers and schedulers are looked up by name in torch.nn,
+torch.optim and torch.optim.lr_scheduler.
 
 Safetensors is read and written with struct and json (no safetensors package): an 8-byte
 little-endian header length, a JSON header mapping names to dtype, shape and data_offsets, the
@@ -191,10 +195,13 @@ def run_case(tensors, spec):
 
     loss_spec = spec["loss"]
     loss_function = getattr(nn, loss_spec["name"])(**loss_spec.get("args", {}))
-    optimizer = None
+    optimizer, scheduler = None, None
     if spec.get("optimizer"):
         optimizer_spec = spec["optimizer"]
         optimizer = getattr(torch.optim, optimizer_spec["name"])(model.parameters(), **optimizer_spec.get("args", {}))
+        if optimizer_spec.get("scheduler"):
+            scheduler_spec = optimizer_spec["scheduler"]
+            scheduler = getattr(torch.optim.lr_scheduler, scheduler_spec["name"])(optimizer, **scheduler_spec.get("args", {}))
 
     results, losses = {}, []
     for step in range(spec["steps"]):
@@ -224,8 +231,14 @@ def run_case(tensors, spec):
         losses.append(loss.item())
         if optimizer is not None:
             optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
 
     results["loss"] = torch.tensor(losses, dtype=torch.float32)
+    model.eval()  # inference mode: what StaticNet's Predict computes
+    with torch.no_grad():
+        flat = tensors["input/0"]
+        results["predict"] = model(flat.reshape(flat.shape[0], *input_shape))
     for name, value in model.state_dict().items():
         results["param/" + name] = value
     return results
