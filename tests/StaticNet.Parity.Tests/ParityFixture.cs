@@ -13,9 +13,10 @@ namespace StaticNet.Parity;
 /// them; <see cref="Run"/> then runs one case in StaticNet from the same file and compares.
 /// </summary>
 /// <remarks>
-/// Files live in the test output directory under <c>parity/&lt;suite&gt;/cases</c> and
-/// <c>parity/&lt;suite&gt;/results</c>, and stay there after the run, so that a case can be rerun by
-/// hand: <c>/usr/bin/python3 python/reference.py parity/layers/cases /tmp/results</c>.
+/// Files live in the test output directory under <c>parity/&lt;suite&gt;/</c>: <c>cases</c>,
+/// <c>results</c> (PyTorch's), <c>staticnet</c> (StaticNet's, named as PyTorch's) and
+/// <c>python-output.txt</c> (each case's time in PyTorch). They stay there after the run, so that a
+/// case can be inspected or rerun by hand: <c>/usr/bin/python3 python/reference.py parity/layers/cases /tmp/results</c>.
 /// A failure to prepare (PyTorch missing, data missing) is kept and rethrown by every test, so each
 /// test fails with the message that says what to install.
 /// </remarks>
@@ -53,7 +54,7 @@ public abstract class ParityFixture
                 WriteCase(parityCase);
             }
 
-            PythonOutput = PythonReference.Run(CaseDirectory, ResultDirectory);
+            File.WriteAllText(Path.Combine(root, "python-output.txt"), PythonReference.Run(CaseDirectory, ResultDirectory));
         }
         catch (Exception exception)
         {
@@ -72,9 +73,6 @@ public abstract class ParityFixture
 
     /// <summary>Where StaticNet's results are, named and shaped as PyTorch's.</summary>
     public string StaticNetDirectory { get; }
-
-    /// <summary>What the Python script printed (each case and its time).</summary>
-    public string PythonOutput { get; } = string.Empty;
 
     /// <summary>
     /// Runs case <paramref name="name"/> in StaticNet and compares it with PyTorch's results, recording
