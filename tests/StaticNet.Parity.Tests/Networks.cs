@@ -1,0 +1,237 @@
+using StaticNet;
+
+// The networks the parity cases run, compiled by the generator like any user's. Each has a
+// hand-written PyTorch twin of the same name in python/reference.py (NETWORKS); the two must agree
+// on layer names (the state_dict names) and shapes, which PyTorch's load_state_dict(strict=True)
+// checks. Sizes are small and odd so that every index and border matters.
+namespace StaticNet.Parity.Networks;
+
+// ---- Dense ----------------------------------------------------------------------------------
+
+/// <summary>Dense layers with bias.</summary>
+[Network]
+[Input(7)]
+[Dense(5), ReLU]
+[Dense(4)]
+public partial class DenseNet;
+
+/// <summary>Dense layers without bias.</summary>
+[Network]
+[Input(6)]
+[Dense(8, Bias = false), ReLU]
+[Dense(3, Bias = false)]
+public partial class DenseNoBiasNet;
+
+// ---- Activations, each between two dense layers ----------------------------------------------
+
+/// <summary>ReLU.</summary>
+[Network]
+[Input(6)]
+[Dense(9), ReLU]
+[Dense(4)]
+public partial class ReluNet;
+
+/// <summary>Sigmoid.</summary>
+[Network]
+[Input(6)]
+[Dense(9), Sigmoid]
+[Dense(4)]
+public partial class SigmoidNet;
+
+/// <summary>Tanh.</summary>
+[Network]
+[Input(6)]
+[Dense(9), Tanh]
+[Dense(4)]
+public partial class TanhNet;
+
+/// <summary>Softmax as the last layer (nn.Softmax(dim=1)).</summary>
+[Network]
+[Input(6)]
+[Dense(5), Softmax]
+public partial class SoftmaxNet;
+
+// ---- Conv2D ---------------------------------------------------------------------------------
+
+/// <summary>A plain 3x3 convolution, stride 1, no padding.</summary>
+[Network]
+[Input(2, 6, 6)]
+[Conv2D(3, Kernel = 3), ReLU]
+[Flatten]
+[Dense(4)]
+public partial class ConvNet;
+
+/// <summary>Stride 2 with padding 1 on a non-square input whose width does not tile.</summary>
+[Network]
+[Input(2, 7, 8)]
+[Conv2D(3, Kernel = 3, Stride = 2, Padding = 1), Tanh]
+[Flatten]
+[Dense(3)]
+public partial class ConvStridePadNet;
+
+/// <summary>A 5x5 kernel, stride 2, padding 2, three input channels.</summary>
+[Network]
+[Input(3, 11, 10)]
+[Conv2D(4, Kernel = 5, Stride = 2, Padding = 2), Sigmoid]
+[Flatten]
+[Dense(3)]
+public partial class ConvStride2Pad2Net;
+
+/// <summary>A 4x4 kernel with stride 3 that does not tile its 9x9 input, and no bias.</summary>
+[Network]
+[Input(2, 9, 9)]
+[Conv2D(2, Kernel = 4, Stride = 3, Bias = false), Sigmoid]
+[Flatten]
+[Dense(2)]
+public partial class ConvUntiledNoBiasNet;
+
+/// <summary>A 9x9 kernel (above the unrolling limit, so its window is a loop) with padding 1.</summary>
+[Network]
+[Input(2, 12, 11)]
+[Conv2D(3, Kernel = 9, Padding = 1)]
+[Flatten]
+[Dense(3)]
+public partial class ConvLargeKernelNet;
+
+/// <summary>A 9x9 kernel with stride 2, padding 3 and no bias.</summary>
+[Network]
+[Input(1, 20, 20)]
+[Conv2D(2, Kernel = 9, Stride = 2, Padding = 3, Bias = false), ReLU]
+[Flatten]
+[Dense(3)]
+public partial class ConvLargeKernelStrideNet;
+
+// ---- MaxPool2D ------------------------------------------------------------------------------
+
+/// <summary>2x2 max pooling, stride 2.</summary>
+[Network]
+[Input(2, 6, 6)]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(3)]
+public partial class MaxPoolNet;
+
+/// <summary>Overlapping 3x3 windows, stride 2, padding 1, on a non-square input.</summary>
+[Network]
+[Input(2, 6, 7)]
+[MaxPool2D(3, Stride = 2, Padding = 1)]
+[Flatten]
+[Dense(3)]
+public partial class MaxPoolPadNet;
+
+/// <summary>3x3 windows that do not tile a 7x8 input: the last rows and columns are dropped.</summary>
+[Network]
+[Input(2, 7, 8)]
+[MaxPool2D(3)]
+[Flatten]
+[Dense(3)]
+public partial class MaxPoolUntiledNet;
+
+/// <summary>3x3 windows with stride 1: every input is in up to nine windows.</summary>
+[Network]
+[Input(1, 7, 7)]
+[MaxPool2D(3, Stride = 1)]
+[Flatten]
+[Dense(3)]
+public partial class MaxPoolOverlapNet;
+
+/// <summary>A 9x9 window (above the unrolling limit), stride 2, padding 4.</summary>
+[Network]
+[Input(2, 11, 11)]
+[MaxPool2D(9, Stride = 2, Padding = 4)]
+[Flatten]
+[Dense(3)]
+public partial class MaxPoolLargeNet;
+
+// ---- AvgPool2D ------------------------------------------------------------------------------
+
+/// <summary>2x2 average pooling, stride 2.</summary>
+[Network]
+[Input(2, 6, 6)]
+[AvgPool2D(2)]
+[Flatten]
+[Dense(3)]
+public partial class AvgPoolNet;
+
+/// <summary>Overlapping 3x3 windows, stride 2, padding 1, padding counted in the divisor (PyTorch's default).</summary>
+[Network]
+[Input(2, 7, 6)]
+[AvgPool2D(3, Stride = 2, Padding = 1)]
+[Flatten]
+[Dense(3)]
+public partial class AvgPoolPadNet;
+
+/// <summary>As <see cref="AvgPoolPadNet"/>, with padding left out of the divisor.</summary>
+[Network]
+[Input(2, 7, 6)]
+[AvgPool2D(3, Stride = 2, Padding = 1, CountIncludePad = false)]
+[Flatten]
+[Dense(3)]
+public partial class AvgPoolExcludePadNet;
+
+/// <summary>3x3 windows that do not tile a 7x8 input.</summary>
+[Network]
+[Input(2, 7, 8)]
+[AvgPool2D(3)]
+[Flatten]
+[Dense(3)]
+public partial class AvgPoolUntiledNet;
+
+/// <summary>3x3 windows with stride 1.</summary>
+[Network]
+[Input(1, 7, 7)]
+[AvgPool2D(3, Stride = 1)]
+[Flatten]
+[Dense(3)]
+public partial class AvgPoolOverlapNet;
+
+/// <summary>A 9x9 window (above the unrolling limit), stride 2, padding 4, padding counted.</summary>
+[Network]
+[Input(2, 11, 11)]
+[AvgPool2D(9, Stride = 2, Padding = 4)]
+[Flatten]
+[Dense(3)]
+public partial class AvgPoolLargeNet;
+
+/// <summary>A 9x9 window, stride 2, padding 4, padding left out of the divisor.</summary>
+[Network]
+[Input(2, 11, 11)]
+[AvgPool2D(9, Stride = 2, Padding = 4, CountIncludePad = false)]
+[Flatten]
+[Dense(3)]
+public partial class AvgPoolLargeExcludePadNet;
+
+// ---- Losses and optimizers ------------------------------------------------------------------
+
+/// <summary>Flatten alone: the output is the input, so a loss sees exactly the logits a case chooses.</summary>
+[Network]
+[Input(1, 1, 10)]
+[Flatten]
+public partial class IdentityNet;
+
+/// <summary>Every trainable layer kind in one small chain, for the optimizer cases.</summary>
+[Network]
+[Input(1, 10, 10)]
+[Conv2D(3, Kernel = 3, Padding = 1), ReLU, MaxPool2D(2)]
+[Conv2D(4, Kernel = 3, Bias = false), Tanh, AvgPool2D(3)]
+[Flatten]
+[Dense(6), Sigmoid]
+[Dense(5)]
+public partial class SmallConvNet;
+
+/// <summary>The negative control: its PyTorch twin uses tanh instead of sigmoid on purpose.</summary>
+[Network]
+[Input(6)]
+[Dense(9), Sigmoid]
+[Dense(4)]
+public partial class ControlNet;
+
+// ---- Whole networks (LeNet5 comes from samples/Shared) --------------------------------------
+
+/// <summary>The multilayer perceptron 784-256-128-10.</summary>
+[Network]
+[Input(784)]
+[Dense(256), ReLU]
+[Dense(128), ReLU]
+[Dense(10)]
+public partial class Mlp;

@@ -1,0 +1,270 @@
+"""PyTorch reference for StaticNet's parity tests.
+
+    /usr/bin/python3 reference.py CASE_DIR RESULT_DIR
+
+Runs every case file CASE_DIR/NAME.safetensors that the C# tests wrote and writes
+RESULT_DIR/NAME.safetensors (or RESULT_DIR/NAME.error.txt with the traceback when the case fails
+here). A case file holds:
+
+    param/<state_dict name>   initial parameters, in PyTorch's layout
+    input/<k>                 batch k's inputs, [batch, input length] (reshaped here to the network's input shape)
+    labels/<k>                batch k's class indices (as float32), for classification losses
+    targets/<k>               batch k's target values, for regression losses
+    __metadata__["case"]      JSON: {"network", "loss": {"name", "args"},
+                              "optimizer": {"name", "args", "scheduler": {"name", "args"} or null} or null,
+                              "steps", "batches", "step_by_step"}
+
+Each step k uses batch k % batches: zero the gradients, forward, loss, backward, optimizer step,
+then the learning-rate scheduler's step if there is one.
+The result file holds, from the first step (before any update): output, input_grad, grad/<name>;
+from every step: loss [steps]; after the last step: param/<name>, and predict (batch 0's output in
+inference mode, model.eval()). With step_by_step, also the
+parameters before each step k and its gradients: step/<k>/param/<name>, step/<k>/grad/<name>.
+
+The networks are written here by hand, independently of StaticNet's generated code: each entry of
+NETWORKS is the network's input shape and its torch.nn modules, named so that state_dict names
+match StaticNet's. Losses, optimizers and schedulers are looked up by name in torch.nn,
+torch.optim and torch.optim.lr_scheduler.
+
+Safetensors is read and written with struct and json (no safetensors package): an 8-byte
+little-endian header length, a JSON header mapping names to dtype, shape and data_offsets, the
+raw data.
+"""
+
+import json
+import os
+import struct
+import sys
+import time
+import traceback
+from collections import OrderedDict
+
+try:
+    import torch
+    from torch import nn
+except ImportError:
+    # The C# side recognises exit code 3 and explains how to install PyTorch.
+    print(f"PyTorch is not installed for {sys.executable}: apt-get install python3-torch", file=sys.stderr)
+    sys.exit(3)
+
+
+# ----------------------------------------------------------------------------------------------
+# The networks, by the C# class name. Add one line per new test network.
+
+def net(input_shape, *layers):
+    """A network: its input shape without the batch, and its (name, module) layers in order."""
+    return input_shape, nn.Sequential(OrderedDict(layers))
+
+
+NETWORKS = {
+    # Dense
+    "DenseNet": lambda: net((7,), ("fc1", nn.Linear(7, 5)), ("relu1", nn.ReLU()), ("fc2", nn.Linear(5, 4))),
+    "DenseNoBiasNet": lambda: net((6,), ("fc1", nn.Linear(6, 8, bias=False)), ("relu1", nn.ReLU()), ("fc2", nn.Linear(8, 3, bias=False))),
+    # Activations, each between two dense layers
+    "ReluNet": lambda: net((6,), ("fc1", nn.Linear(6, 9)), ("relu1", nn.ReLU()), ("fc2", nn.Linear(9, 4))),
+    "SigmoidNet": lambda: net((6,), ("fc1", nn.Linear(6, 9)), ("sigmoid1", nn.Sigmoid()), ("fc2", nn.Linear(9, 4))),
+    "TanhNet": lambda: net((6,), ("fc1", nn.Linear(6, 9)), ("tanh1", nn.Tanh()), ("fc2", nn.Linear(9, 4))),
+    "SoftmaxNet": lambda: net((6,), ("fc1", nn.Linear(6, 5)), ("softmax1", nn.Softmax(dim=1))),
+    # Conv2D
+    "ConvNet": lambda: net((2, 6, 6),
+                           ("conv1", nn.Conv2d(2, 3, 3)), ("relu1", nn.ReLU()),
+                           ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 4 * 4, 4))),
+    "ConvStridePadNet": lambda: net((2, 7, 8),
+                                    ("conv1", nn.Conv2d(2, 3, 3, stride=2, padding=1)), ("tanh1", nn.Tanh()),
+                                    ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 4 * 4, 3))),
+    "ConvStride2Pad2Net": lambda: net((3, 11, 10),
+                                      ("conv1", nn.Conv2d(3, 4, 5, stride=2, padding=2)), ("sigmoid1", nn.Sigmoid()),
+                                      ("flatten1", nn.Flatten()), ("fc1", nn.Linear(4 * 6 * 5, 3))),
+    "ConvUntiledNoBiasNet": lambda: net((2, 9, 9),
+                                        ("conv1", nn.Conv2d(2, 2, 4, stride=3, bias=False)), ("sigmoid1", nn.Sigmoid()),
+                                        ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 2 * 2, 2))),
+    "ConvLargeKernelNet": lambda: net((2, 12, 11),
+                                      ("conv1", nn.Conv2d(2, 3, 9, padding=1)),
+                                      ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 6 * 5, 3))),
+    "ConvLargeKernelStrideNet": lambda: net((1, 20, 20),
+                                            ("conv1", nn.Conv2d(1, 2, 9, stride=2, padding=3, bias=False)), ("relu1", nn.ReLU()),
+                                            ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 9 * 9, 3))),
+    # MaxPool2D
+    "MaxPoolNet": lambda: net((2, 6, 6),
+                              ("pool1", nn.MaxPool2d(2)),
+                              ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 3 * 3, 3))),
+    "MaxPoolPadNet": lambda: net((2, 6, 7),
+                                 ("pool1", nn.MaxPool2d(3, stride=2, padding=1)),
+                                 ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 3 * 4, 3))),
+    "MaxPoolUntiledNet": lambda: net((2, 7, 8),
+                                     ("pool1", nn.MaxPool2d(3)),
+                                     ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 2 * 2, 3))),
+    "MaxPoolOverlapNet": lambda: net((1, 7, 7),
+                                     ("pool1", nn.MaxPool2d(3, stride=1)),
+                                     ("flatten1", nn.Flatten()), ("fc1", nn.Linear(1 * 5 * 5, 3))),
+    "MaxPoolLargeNet": lambda: net((2, 11, 11),
+                                   ("pool1", nn.MaxPool2d(9, stride=2, padding=4)),
+                                   ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 6 * 6, 3))),
+    # AvgPool2D
+    "AvgPoolNet": lambda: net((2, 6, 6),
+                              ("pool1", nn.AvgPool2d(2)),
+                              ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 3 * 3, 3))),
+    "AvgPoolPadNet": lambda: net((2, 7, 6),
+                                 ("pool1", nn.AvgPool2d(3, stride=2, padding=1)),
+                                 ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 4 * 3, 3))),
+    "AvgPoolExcludePadNet": lambda: net((2, 7, 6),
+                                        ("pool1", nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False)),
+                                        ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 4 * 3, 3))),
+    "AvgPoolUntiledNet": lambda: net((2, 7, 8),
+                                     ("pool1", nn.AvgPool2d(3)),
+                                     ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 2 * 2, 3))),
+    "AvgPoolOverlapNet": lambda: net((1, 7, 7),
+                                     ("pool1", nn.AvgPool2d(3, stride=1)),
+                                     ("flatten1", nn.Flatten()), ("fc1", nn.Linear(1 * 5 * 5, 3))),
+    "AvgPoolLargeNet": lambda: net((2, 11, 11),
+                                   ("pool1", nn.AvgPool2d(9, stride=2, padding=4)),
+                                   ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 6 * 6, 3))),
+    "AvgPoolLargeExcludePadNet": lambda: net((2, 11, 11),
+                                             ("pool1", nn.AvgPool2d(9, stride=2, padding=4, count_include_pad=False)),
+                                             ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 6 * 6, 3))),
+    # Flatten alone: the network's output is its input, so a loss sees exactly the logits a test chooses.
+    "IdentityNet": lambda: net((1, 1, 10), ("flatten1", nn.Flatten())),
+    # Losses and optimizers on a small network with every trainable layer kind
+    "SmallConvNet": lambda: net((1, 10, 10),
+                                ("conv1", nn.Conv2d(1, 3, 3, padding=1)), ("relu1", nn.ReLU()), ("pool1", nn.MaxPool2d(2)),
+                                ("conv2", nn.Conv2d(3, 4, 3, bias=False)), ("tanh1", nn.Tanh()), ("pool2", nn.AvgPool2d(3)),
+                                ("flatten1", nn.Flatten()), ("fc1", nn.Linear(4, 6)), ("sigmoid1", nn.Sigmoid()),
+                                ("fc2", nn.Linear(6, 5))),
+    # The negative control: StaticNet's ControlNet has a sigmoid here; the tests expect this case to differ.
+    "ControlNet": lambda: net((6,), ("fc1", nn.Linear(6, 9)), ("tanh1", nn.Tanh()), ("fc2", nn.Linear(9, 4))),
+    # Whole networks
+    "LeNet5": lambda: net((1, 28, 28),
+                          ("conv1", nn.Conv2d(1, 6, 5, padding=2)), ("relu1", nn.ReLU()), ("pool1", nn.MaxPool2d(2)),
+                          ("conv2", nn.Conv2d(6, 16, 5)), ("relu2", nn.ReLU()), ("pool2", nn.MaxPool2d(2)),
+                          ("flatten1", nn.Flatten()),
+                          ("fc1", nn.Linear(16 * 5 * 5, 120)), ("relu3", nn.ReLU()),
+                          ("fc2", nn.Linear(120, 84)), ("relu4", nn.ReLU()),
+                          ("fc3", nn.Linear(84, 10))),
+    "Mlp": lambda: net((784,),
+                       ("fc1", nn.Linear(784, 256)), ("relu1", nn.ReLU()),
+                       ("fc2", nn.Linear(256, 128)), ("relu2", nn.ReLU()),
+                       ("fc3", nn.Linear(128, 10))),
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Safetensors, float32 only.
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (header_length,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + header_length])
+    metadata = header.pop("__metadata__", {})
+    start = 8 + header_length
+    tensors = {}
+    for name, entry in header.items():
+        if entry["dtype"] != "F32":
+            raise ValueError(f"{path}: tensor {name} has dtype {entry['dtype']}; expected F32")
+        begin, end = entry["data_offsets"]
+        values = torch.frombuffer(bytearray(data[start + begin:start + end]), dtype=torch.float32)
+        tensors[name] = values.reshape(entry["shape"])
+    return tensors, metadata
+
+
+def write_safetensors(path, tensors):
+    header, blobs, offset = {}, [], 0
+    for name, tensor in tensors.items():
+        raw = tensor.detach().to(torch.float32).contiguous().numpy().tobytes()
+        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(raw)]}
+        blobs.append(raw)
+        offset += len(raw)
+    encoded = json.dumps(header).encode("utf-8")
+    encoded += b" " * (-len(encoded) % 8)
+    temporary = path + ".tmp"
+    with open(temporary, "wb") as f:
+        f.write(struct.pack("<Q", len(encoded)))
+        f.write(encoded)
+        for blob in blobs:
+            f.write(blob)
+    os.replace(temporary, path)
+
+
+# ----------------------------------------------------------------------------------------------
+# One case.
+
+def run_case(tensors, spec):
+    input_shape, model = NETWORKS[spec["network"]]()
+    parameters = {name[len("param/"):]: value for name, value in tensors.items() if name.startswith("param/")}
+    model.load_state_dict(parameters, strict=True)
+
+    loss_spec = spec["loss"]
+    loss_function = getattr(nn, loss_spec["name"])(**loss_spec.get("args", {}))
+    optimizer, scheduler = None, None
+    if spec.get("optimizer"):
+        optimizer_spec = spec["optimizer"]
+        optimizer = getattr(torch.optim, optimizer_spec["name"])(model.parameters(), **optimizer_spec.get("args", {}))
+        if optimizer_spec.get("scheduler"):
+            scheduler_spec = optimizer_spec["scheduler"]
+            scheduler = getattr(torch.optim.lr_scheduler, scheduler_spec["name"])(optimizer, **scheduler_spec.get("args", {}))
+
+    results, losses = {}, []
+    for step in range(spec["steps"]):
+        k = step % spec["batches"]
+        flat = tensors[f"input/{k}"]
+        x = flat.reshape(flat.shape[0], *input_shape).clone().requires_grad_(True)
+        if f"labels/{k}" in tensors:
+            target = tensors[f"labels/{k}"].to(torch.int64)
+        else:
+            target = tensors[f"targets/{k}"].reshape(flat.shape[0], -1)
+
+        if spec.get("step_by_step"):
+            for name, value in model.state_dict().items():
+                results[f"step/{step}/param/{name}"] = value.clone()
+        model.zero_grad(set_to_none=False)
+        output = model(x)
+        loss = loss_function(output, target)
+        loss.backward()
+        if step == 0:
+            results["output"] = output
+            results["input_grad"] = x.grad
+            for name, parameter in model.named_parameters():
+                results["grad/" + name] = parameter.grad.clone()
+        if spec.get("step_by_step"):
+            for name, parameter in model.named_parameters():
+                results[f"step/{step}/grad/{name}"] = parameter.grad.clone()
+        losses.append(loss.item())
+        if optimizer is not None:
+            optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+
+    results["loss"] = torch.tensor(losses, dtype=torch.float32)
+    model.eval()  # inference mode: what StaticNet's Predict computes
+    with torch.no_grad():
+        flat = tensors["input/0"]
+        results["predict"] = model(flat.reshape(flat.shape[0], *input_shape))
+    for name, value in model.state_dict().items():
+        results["param/" + name] = value
+    return results
+
+
+def main(case_dir, result_dir):
+    torch.set_num_threads(1)  # deterministic, and polite on a shared machine; the cases are small
+    os.makedirs(result_dir, exist_ok=True)
+    names = sorted(f[:-len(".safetensors")] for f in os.listdir(case_dir) if f.endswith(".safetensors"))
+    for name in names:
+        started = time.perf_counter()
+        try:
+            tensors, metadata = read_safetensors(os.path.join(case_dir, name + ".safetensors"))
+            results = run_case(tensors, json.loads(metadata["case"]))
+            write_safetensors(os.path.join(result_dir, name + ".safetensors"), results)
+            print(f"{name}: {time.perf_counter() - started:.3f} s")
+        except Exception:  # one failing case must not hide the others' results
+            with open(os.path.join(result_dir, name + ".error.txt"), "w") as f:
+                f.write(traceback.format_exc())
+            print(f"{name}: FAILED", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    if sys.byteorder != "little":
+        sys.exit("safetensors data is little-endian; this reader assumes a little-endian machine")
+    main(sys.argv[1], sys.argv[2])
