@@ -75,12 +75,9 @@ public static class LayerCases
         Case("cross-entropy-logits-near-1e4", () => new IdentityNet(), CrossEntropy, null, batch: 9, input: Uniform(1e4 - 5, 1e4 + 5)),
         Case("cross-entropy-logits-near-minus-1e4", () => new IdentityNet(), CrossEntropy, null, batch: 9, input: Uniform(-1e4 - 5, -1e4 + 5)),
 
-        // KNOWN BUG, fails until fixed in src/Runtime/Losses/SoftmaxCrossEntropyLoss.cs: Compute rounds
-        // max + log(sum) to float before subtracting the label's logit, so for logits near 1e5 the loss
-        // loses everything below float's spacing there (0.0078): StaticNet 6.69791651, PyTorch 6.69947958,
-        // exact (float64, same logits) 6.69947944. The gradient is right. Near 1e4 the same error reaches
-        // 4.9e-4 per sample (29% of the tolerance in the case above). The fix is to subtract the large
-        // terms first: total += (max - logits[label]) + MathF.Log(sum).
+        // Logits near 1e5: a loss computed as (max + log(sum)) - logits[label] in float loses everything
+        // below float's spacing there (0.0078); it once gave 6.69791651 where PyTorch gives 6.69947958
+        // (exact, float64: 6.69947944). The loss now subtracts the large terms first.
         Case("cross-entropy-logits-near-1e5", () => new IdentityNet(), CrossEntropy, null, batch: 3, input: Uniform(1e5 - 5, 1e5 + 5)),
         Case("cross-entropy-logits-tiny", () => new IdentityNet(), CrossEntropy, null, batch: 5, input: Uniform(-1e-30, 1e-30)),
         Case("cross-entropy-large-logits-dense", () => new DenseNet(seed: 31), CrossEntropy, SgdMomentum, batch: 5, input: Uniform(-1e3, 1e3)),

@@ -25,6 +25,11 @@ public static class BatchRunner
     private static int s_activeHelpers;
     private static Exception? s_error;
 
+    // Set by the last helper to leave a job. It spins a while before sleeping, like the workers'
+    // signals: on an idle machine the wait is short, on a busy one the caller must not burn the
+    // time slice a descheduled helper needs.
+    private static readonly ManualResetEventSlim HelpersDone = new(false, spinCount: 2000);
+
     /// <summary>The most threads a batch can run on: one per processor.</summary>
     public static int MaxThreads { get; } = Math.Max(1, Environment.ProcessorCount);
 
@@ -53,6 +58,7 @@ public static class BatchRunner
             s_chunks = chunks;
             s_nextChunk = 0;
             s_error = null;
+            HelpersDone.Reset();
             Volatile.Write(ref s_activeHelpers, helpers);
             for (int i = 0; i < helpers; i++)
             {
@@ -62,11 +68,7 @@ public static class BatchRunner
             Execute(0);
 
             // Every chunk is taken; wait for the helpers to finish theirs and leave the job.
-            var spin = default(SpinWait);
-            while (Volatile.Read(ref s_activeHelpers) > 0)
-            {
-                spin.SpinOnce(sleep1Threshold: -1);
-            }
+            HelpersDone.Wait();
 
             if (s_error is not null)
             {
@@ -139,7 +141,10 @@ public static class BatchRunner
                 Signal.Wait();
                 Signal.Reset();
                 Execute(index);
-                Interlocked.Decrement(ref s_activeHelpers);
+                if (Interlocked.Decrement(ref s_activeHelpers) == 0)
+                {
+                    HelpersDone.Set();
+                }
             }
         }
     }

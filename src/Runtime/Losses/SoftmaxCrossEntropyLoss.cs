@@ -38,9 +38,10 @@ public sealed class SoftmaxCrossEntropyLoss : ILoss
                 sum += MathF.Exp(logits[c] - max);
             }
 
-            float logSumExp = max + MathF.Log(sum);
+            // -log softmax(x)[label] = (max - x[label]) + log(sum): subtracting first keeps the bits
+            // that rounding max + log(sum) to float would drop when the logits are large.
             int label = labels[b];
-            total += logSumExp - logits[label];
+            total += (double)(max - logits[label]) + Math.Log(sum);
             if (!outputGradient.IsEmpty)
             {
                 Span<float> gradient = outputGradient.Slice(b * classes, classes);
