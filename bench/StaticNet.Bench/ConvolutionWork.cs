@@ -17,7 +17,7 @@ internal static class ConvolutionWork
         ReadOnlySpan<float> Parameter(int offset, int length) => parameters.AsSpan(offset, length);
 
         float[] x1 = Random(batch * LeNet5.InputLength), y1 = new float[batch * LeNet5.Layers.Conv1.OutputLength];
-        float[] padded1 = new float[batch * 1 * 32 * 32], scratch = new float[LeNet5.KernelScratchLength];
+        float[] padded1 = new float[batch * 1 * 32 * 32], scratch = new float[4 * network.KernelScratchLength]; // one call runs the whole batch: four chunks of scratch
         float[] dy1 = Random(y1.Length), dw1 = new float[LeNet5.Layers.Conv1.WeightLength], db1 = new float[LeNet5.Layers.Conv1.BiasLength];
         float[] x2 = Random(batch * LeNet5.Layers.Pool1.OutputLength), y2 = new float[batch * LeNet5.Layers.Conv2.OutputLength];
         float[] dy2 = Random(y2.Length), dx2 = new float[x2.Length];

@@ -27,13 +27,22 @@ internal sealed class Conv2DEmitter : WindowEmitter
 
     private string OutputShape => Layer.Output.ToBatchedString();
 
-    /// <summary>The im2col columns of one sample: a row per (channel, kernel row, kernel column), a column per output position.</summary>
-    public override int KernelScratchLength => Layer.Input.Channels * Kernel * Kernel * Layer.Output.Height * Layer.Output.Width;
+    private const string ScratchComment = "the thread's scratch";
 
-    private const string ScratchComment = "im2col columns of one sample, per thread";
+    /// <summary>The convolution's shape as the runtime's kernels take it, after the samples and before the SIMD level.</summary>
+    private string KernelShape => "batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1";
 
-    /// <summary>The call that writes one sample's im2col columns into the thread's scratch.</summary>
-    private static string Unfold => Kernels + ".Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);";
+    /// <summary>
+    /// Stride-1 convolutions read shifted views of the padded input, with no copy; strided ones copy
+    /// each window into columns (im2col). Both end in one matrix product.
+    /// </summary>
+    private string Algorithm => Stride == 1 && Padding <= Kernel - 1
+        ? "shifted views of the padded input (an implicit im2col: no copy), one matrix product"
+        : "im2col of each sample (stride " + Stride + "), then one matrix product";
+
+    public override string? KernelScratchExpression(string samples) =>
+        $"{Kernels}.Convolution.ScratchLength({Layer.Input.Channels}, {Layer.Input.Height}, {Layer.Input.Width}, {Layer.Output.Channels}, {Kernel}, {Stride}, {Padding}, 1, {samples})";
+
 
     public override void EmitMethods(SourceWriter writer)
     {
@@ -94,14 +103,8 @@ internal sealed class Conv2DEmitter : WindowEmitter
 
     private void EmitForwardBody(SourceWriter writer)
     {
-        EmitVectorPath(writer, "for each sample, im2col, then output (OutChannels x Positions) = weight (OutChannels x ColumnRows) times the columns, plus the bias.", w =>
-        {
-            using (w.Block("for (int b = 0; b < batchSize; b++)"))
-            {
-                w.Line(Unfold);
-                w.Line($"{Kernels}.Gemm.Multiply(weight, ColumnRows, 1, scratch, output.Slice(b * OutputLength, OutputLength), OutChannels, Positions, ColumnRows, {(Bias is null ? EmptySpan : "bias")}, accumulate: false, simd);");
-            }
-        });
+        EmitVectorPath(writer, Algorithm + ".", w =>
+            w.Line($"{Kernels}.Convolution.Forward(input, output, weight, {(Bias is null ? EmptySpan : "bias")}, scratch, {KernelShape}, simd);"));
         EmitPad(writer, "0f");
         writer.Line(ReadOnlySpan + " x = " + (IsPadded ? "padded;" : "input;"));
         EmitOutputLoops(writer, () =>
@@ -114,15 +117,8 @@ internal sealed class Conv2DEmitter : WindowEmitter
 
     private void EmitBackwardInputBody(SourceWriter writer)
     {
-        EmitVectorPath(writer, "for each sample, columns gradient (ColumnRows x Positions) = weight transposed times outputGradient, summed back into the input by col2im.", w =>
-        {
-            w.Line("inputGradient.Slice(0, batchSize * InputLength).Clear();");
-            using (w.Block("for (int b = 0; b < batchSize; b++)"))
-            {
-                w.Line($"{Kernels}.Gemm.Multiply(weight, 1, ColumnRows, outputGradient.Slice(b * OutputLength, OutputLength), scratch, ColumnRows, Positions, OutChannels, {EmptySpan}, accumulate: false, simd);");
-                w.Line($"{Kernels}.Im2Col.FoldAdd(scratch, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth, simd);");
-            }
-        });
+        EmitVectorPath(writer, Algorithm + ", with the kernel flipped.", w =>
+            w.Line($"{Kernels}.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, {KernelShape}, simd);"));
         EmitClearGradientTarget(writer);
         EmitOutputLoops(writer, () =>
         {
@@ -134,18 +130,8 @@ internal sealed class Conv2DEmitter : WindowEmitter
 
     private void EmitBackwardParametersBody(SourceWriter writer)
     {
-        EmitVectorPath(writer, "for each sample, im2col, then weightGradient (OutChannels x ColumnRows) += outputGradient times the columns transposed.", w =>
-        {
-            using (w.Block("for (int b = 0; b < batchSize; b++)"))
-            {
-                w.Line(Unfold);
-                w.Line($"{Kernels}.Gemm.MultiplyTransposed(outputGradient.Slice(b * OutputLength, OutputLength), scratch, weightGradient, OutChannels, ColumnRows, Positions, {EmptySpan}, accumulate: true, simd);");
-                if (Bias is not null)
-                {
-                    w.Line($"{Kernels}.VectorMath.AddRowSums(outputGradient.Slice(b * OutputLength, OutputLength), biasGradient, OutChannels, Positions, simd);");
-                }
-            }
-        });
+        EmitVectorPath(writer, Algorithm + " over the chunk's samples at once.", w =>
+            w.Line($"{Kernels}.Convolution.BackwardParameters(input, outputGradient, weightGradient, {(Bias is null ? "global::System.Span<float>.Empty" : "biasGradient")}, scratch, {KernelShape}, simd);"));
         writer.Line(ReadOnlySpan + " x = " + (IsPadded ? "padded;" : "input;"));
         EmitOutputLoops(writer, () =>
         {

@@ -31,8 +31,12 @@ internal abstract class LayerEmitter
     /// <summary>Whether the layer has code at all (a <c>Flatten</c> only renames its input).</summary>
     public virtual bool EmitsCode => true;
 
-    /// <summary>Floats of per-thread scratch the layer's vectorised path needs (a convolution's im2col columns).</summary>
-    public virtual int KernelScratchLength => 0;
+    /// <summary>
+    /// An expression for the floats of per-thread scratch the layer's vectorised path needs when a
+    /// thread runs <paramref name="samples"/> samples at a time, or <see langword="null"/> for none. The
+    /// runtime owns the formula, so the generated constructor calls it.
+    /// </summary>
+    public virtual string? KernelScratchExpression(string samples) => null;
 
     protected string MethodName => Layer.MethodName;
 

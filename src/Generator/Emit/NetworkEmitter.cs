@@ -124,9 +124,7 @@ internal sealed class NetworkEmitter
         w.Line("/// </summary>");
         w.Line($"public const int BatchChunks = {BatchChunks};");
         w.Line();
-        w.Line("/// <summary>Floats of scratch each thread's vectorised kernels need (the largest layer's im2col columns).</summary>");
-        w.Line($"public const int KernelScratchLength = {_layers.Select(l => l.KernelScratchLength).DefaultIfEmpty(0).Max()};");
-        w.Line();
+
         w.Line("/// <summary>The model summary: each layer with its output shape and parameter count.</summary>");
         w.Line("public const string Summary =");
         string[] lines = summary.Split('\n');
@@ -225,7 +223,7 @@ internal sealed class NetworkEmitter
         w.Line();
         w.Line("// The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.");
         w.Line("private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];");
-        w.Line("private readonly float[] _sampleScratch = new float[KernelScratchLength];");
+        w.Line("private readonly float[] _sampleScratch;");
         w.Line();
         w.Line("// The vectorised kernels' scratch, one block per thread.");
         w.Line("private readonly float[] _kernelScratch;");
@@ -255,10 +253,36 @@ internal sealed class NetworkEmitter
             w.Line("_workspace = new float[WorkspaceLengthPerSample * batchCapacity];");
             w.Line("MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);");
             w.Line("_threads = MaxThreads;");
+            w.Line("KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));");
             w.Line("_kernelScratch = new float[MaxThreads * KernelScratchLength];");
+            w.Line("_sampleScratch = new float[KernelScratchFor(1)];");
             w.Line("_forwardChunk = ForwardChunk;");
             w.Line("_backwardChunk = BackwardChunk;");
             w.Line("Initialize(seed);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>");
+        w.Line("public int KernelScratchLength { get; }");
+        w.Line();
+        w.Line("/// <summary>The largest scratch any layer's vectorised kernels need for <paramref name=\"samples\"/> samples at a time.</summary>");
+        using (w.Block("private static int KernelScratchFor(int samples)"))
+        {
+            string[] lengths = _layers.Select(l => l.KernelScratchExpression("samples")).Where(e => e is not null).Select(e => e!).ToArray();
+            if (lengths.Length == 0)
+            {
+                w.Line("return 0;");
+            }
+            else
+            {
+                w.Line("int length = 0;");
+                foreach (string length in lengths)
+                {
+                    w.Line($"length = global::System.Math.Max(length, {length});");
+                }
+
+                w.Line("return length;");
+            }
         }
 
         w.Line();

@@ -1,3 +1,4 @@
+using System;
 using System.ComponentModel;
 
 namespace StaticNet.Kernels;
@@ -12,6 +13,9 @@ public static class Chunks
 {
     /// <summary>The number of chunks of a batch: at most <paramref name="maxChunks"/>, at most one per sample.</summary>
     public static int Count(int batchSize, int maxChunks) => batchSize < maxChunks ? batchSize : maxChunks;
+
+    /// <summary>The most samples any chunk of a batch of up to <paramref name="capacity"/> holds.</summary>
+    public static int MaxChunkSize(int capacity, int maxChunks) => Math.Max(1, (capacity + maxChunks - 1) / maxChunks);
 
     /// <summary>The first sample and the sample count of chunk <paramref name="chunk"/> of <paramref name="chunks"/>.</summary>
     public static (int First, int Count) Range(int chunk, int chunks, int batchSize)

@@ -62,13 +62,13 @@ public static class Gemm
         switch (simd)
         {
             case SimdLevel.Vector512:
-                Multiply<Vector512<float>, Ops512>(ref ra, ref rb, ref rc, ref bias, shape);
+                Multiply<Vector512<float>, Ops512, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
                 break;
             case SimdLevel.Vector256:
-                Multiply<Vector256<float>, Ops256>(ref ra, ref rb, ref rc, ref bias, shape);
+                Multiply<Vector256<float>, Ops256, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
                 break;
             default:
-                MultiplyScalar(ref ra, ref rb, ref rc, ref bias, shape);
+                MultiplyScalar(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
                 break;
         }
     }
@@ -129,13 +129,53 @@ public static class Gemm
         switch (simd)
         {
             case SimdLevel.Vector512:
-                MultiplyTransposed<Vector512<float>, Ops512>(ref ra, ref rb, ref rc, ref bias, shape);
+                MultiplyTransposed<Vector512<float>, Ops512, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(bRowStride));
                 break;
             case SimdLevel.Vector256:
-                MultiplyTransposed<Vector256<float>, Ops256>(ref ra, ref rb, ref rc, ref bias, shape);
+                MultiplyTransposed<Vector256<float>, Ops256, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(bRowStride));
                 break;
             default:
-                MultiplyTransposedScalar(ref ra, ref rb, ref rc, ref bias, shape);
+                MultiplyTransposedScalar(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(bRowStride));
+                break;
+        }
+    }
+
+    /// <summary>The segmented product of A and B transposed, with B's rows (within each segment) at the offsets of <paramref name="bRowOffsets"/>.</summary>
+    internal static void MultiplyTransposed(
+        ReadOnlySpan<float> a,
+        int aRowStride,
+        int aSegmentStride,
+        ReadOnlySpan<float> b,
+        int bSegmentStride,
+        int segments,
+        Span<float> c,
+        int m,
+        int n,
+        int k,
+        ReadOnlySpan<float> columnBias,
+        bool accumulate,
+        SimdLevel simd,
+        int[] bRowOffsets)
+    {
+        CheckLength(a.Length, ((long)(segments - 1) * aSegmentStride) + ((long)(m - 1) * aRowStride) + k, nameof(a));
+        CheckRows(b.Length - ((segments - 1) * bSegmentStride), bRowOffsets, n, k);
+        CheckLength(c.Length, (long)m * n, nameof(c));
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
+        ref float rc = ref MemoryMarshal.GetReference(c);
+        ref float bias = ref MemoryMarshal.GetReference(columnBias);
+        var shape = new DotShape(aRowStride, aSegmentStride, 0, bSegmentStride, segments, m, n, k, !columnBias.IsEmpty, accumulate);
+        var rows = new OffsetRows(bRowOffsets);
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                MultiplyTransposed<Vector512<float>, Ops512, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                break;
+            case SimdLevel.Vector256:
+                MultiplyTransposed<Vector256<float>, Ops256, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                break;
+            default:
+                MultiplyTransposedScalar(ref ra, ref rb, ref rc, ref bias, shape, rows);
                 break;
         }
     }
@@ -145,6 +185,109 @@ public static class Gemm
 
     /// <summary>The sizes and options of one product, passed as one value.</summary>
     private readonly record struct Shape(int ARowStride, int AColumnStride, int M, int N, int K, bool HasBias, bool Accumulate);
+
+    /// <summary>
+    /// <c>C = A B</c> where row p of B starts at <c>b[bRowOffsets[p]]</c> and its columns are contiguous:
+    /// a convolution's shifted views of one padded input, read without copying (an implicit im2col).
+    /// Rows may overlap; every row must have <paramref name="n"/> readable values.
+    /// </summary>
+    internal static void MultiplyShifted(ReadOnlySpan<float> a, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, int[] bRowOffsets, Span<float> c, int m, int n, int k, ReadOnlySpan<float> rowBias, bool accumulate, SimdLevel simd)
+    {
+        CheckLength(a.Length, ((long)(m - 1) * aRowStride) + ((long)(k - 1) * aColumnStride) + 1, nameof(a));
+        CheckRows(b.Length, bRowOffsets, k, n);
+        CheckLength(c.Length, (long)m * n, nameof(c));
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
+        ref float rc = ref MemoryMarshal.GetReference(c);
+        ref float bias = ref MemoryMarshal.GetReference(rowBias);
+        var shape = new Shape(aRowStride, aColumnStride, m, n, k, !rowBias.IsEmpty, accumulate);
+        var rows = new OffsetRows(bRowOffsets);
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                Multiply<Vector512<float>, Ops512, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                break;
+            case SimdLevel.Vector256:
+                Multiply<Vector256<float>, Ops256, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                break;
+            default:
+                MultiplyScalar(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// <c>C = A B^T</c> where row j of B starts at <c>b[bRowOffsets[j]]</c>: a convolution's weight
+    /// gradient, dotting each output channel's gradient with every shifted view of the padded input.
+    /// </summary>
+    internal static void MultiplyTransposedShifted(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int[] bRowOffsets, Span<float> c, int m, int n, int k, bool accumulate, SimdLevel simd)
+    {
+        CheckLength(a.Length, (long)m * k, nameof(a));
+        CheckRows(b.Length, bRowOffsets, n, k);
+        CheckLength(c.Length, (long)m * n, nameof(c));
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
+        ref float rc = ref MemoryMarshal.GetReference(c);
+        ref float bias = ref Unsafe.NullRef<float>();
+        var shape = new DotShape(k, 0, 0, 0, 1, m, n, k, false, accumulate);
+        var rows = new OffsetRows(bRowOffsets);
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                MultiplyTransposed<Vector512<float>, Ops512, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                break;
+            case SimdLevel.Vector256:
+                MultiplyTransposed<Vector256<float>, Ops256, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                break;
+            default:
+                MultiplyTransposedScalar(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                break;
+        }
+    }
+
+    private static void CheckRows(int length, int[] offsets, int rows, int rowLength)
+    {
+        if (offsets.Length < rows)
+        {
+            throw new ArgumentException($"{rows} row offsets are needed, but {offsets.Length} were given.", nameof(offsets));
+        }
+
+        for (int row = 0; row < rows; row++)
+        {
+            if (offsets[row] < 0 || (long)offsets[row] + rowLength > length)
+            {
+                throw new ArgumentException($"Row {row} at offset {offsets[row]} with {rowLength} values does not fit in b's {length}.", nameof(offsets));
+            }
+        }
+    }
+
+    /// <summary>Where each row of B starts, in floats from its first value.</summary>
+    private interface IRows
+    {
+        nint Row(int index);
+    }
+
+    /// <summary>Rows a fixed stride apart: an ordinary row-major matrix.</summary>
+    private readonly struct StridedRows : IRows
+    {
+        private readonly nint _stride;
+
+        public StridedRows(nint stride) => _stride = stride;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Row(int index) => index * _stride;
+    }
+
+    /// <summary>Rows at arbitrary offsets, from a table.</summary>
+    private readonly struct OffsetRows : IRows
+    {
+        private readonly int[] _offsets;
+
+        public OffsetRows(int[] offsets) => _offsets = offsets;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Row(int index) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_offsets), index);
+    }
 
     private static void CheckLength(int actual, long required, string argument)
     {
@@ -158,9 +301,10 @@ public static class Gemm
     // C = A B: blocks of 4 rows x 3 vectors (12 accumulators), then narrower blocks at the edges.
     // ---------------------------------------------------------------------------------------------
 
-    private static void Multiply<TVector, TOps>(ref float a, ref float b, ref float c, ref float bias, Shape s)
+    private static void Multiply<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, Shape s, TRows rows)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
     {
         int width = TOps.Count;
         int j = 0;
@@ -169,18 +313,18 @@ public static class Gemm
             int i = 0;
             for (; i + 4 <= s.M; i += 4)
             {
-                Block4x3<TVector, TOps>(ref a, ref Unsafe.Add(ref b, j), s.N, ref c, ref bias, i, j, s);
+                Block4x3<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, i, j, s);
             }
 
             for (; i < s.M; i++)
             {
-                Block1x3<TVector, TOps>(ref a, ref Unsafe.Add(ref b, j), s.N, ref c, ref bias, i, j, s);
+                Block1x3<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, i, j, s);
             }
         }
 
         for (; j + width <= s.N; j += width)
         {
-            MultiplyColumnVector<TVector, TOps>(ref a, ref Unsafe.Add(ref b, j), s.N, ref c, ref bias, j, s, store: width);
+            MultiplyColumnVector<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, j, s, store: width);
         }
 
         if (j < s.N)
@@ -190,20 +334,22 @@ public static class Gemm
             float[] pack = Pack(s.K * width);
             for (int p = 0; p < s.K; p++)
             {
+                ref float row = ref Unsafe.Add(ref b, rows.Row(p) + j);
                 for (int t = 0; t < width; t++)
                 {
-                    pack[(p * width) + t] = t < tail ? Unsafe.Add(ref b, ((nint)p * s.N) + j + t) : 0f;
+                    pack[(p * width) + t] = t < tail ? Unsafe.Add(ref row, t) : 0f;
                 }
             }
 
-            MultiplyColumnVector<TVector, TOps>(ref a, ref pack[0], width, ref c, ref bias, j, s, store: tail);
+            MultiplyColumnVector<TVector, TOps, StridedRows>(ref a, ref pack[0], new StridedRows(width), ref c, ref bias, j, s, store: tail);
         }
     }
 
     /// <summary>One vector of columns for every row: blocks of 4 rows, then single rows; stores <paramref name="store"/> lanes.</summary>
-    private static void MultiplyColumnVector<TVector, TOps>(ref float a, ref float b, int bRowStride, ref float c, ref float bias, int j, Shape s, int store)
+    private static void MultiplyColumnVector<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int j, Shape s, int store)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
     {
         int i = 0;
         for (; i + 4 <= s.M; i += 4)
@@ -213,16 +359,14 @@ public static class Gemm
             TVector c2 = Start<TVector, TOps>(ref c, ref bias, i + 2, j, s, store);
             TVector c3 = Start<TVector, TOps>(ref c, ref bias, i + 3, j, s, store);
             ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
-            ref float bp = ref b;
             for (int p = 0; p < s.K; p++)
             {
-                TVector bv = TOps.Load(ref bp, 0);
+                TVector bv = TOps.Load(ref b, rows.Row(p));
                 nint ap = (nint)p * s.AColumnStride;
                 c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, ap)), bv, c0);
                 c1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, ap + s.ARowStride)), bv, c1);
                 c2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, ap + (2 * (nint)s.ARowStride))), bv, c2);
                 c3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, ap + (3 * (nint)s.ARowStride))), bv, c3);
-                bp = ref Unsafe.Add(ref bp, bRowStride);
             }
 
             Finish<TVector, TOps>(c0, ref c, i, j, s, store);
@@ -235,11 +379,9 @@ public static class Gemm
         {
             TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, store);
             ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
-            ref float bp = ref b;
             for (int p = 0; p < s.K; p++)
             {
-                c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (nint)p * s.AColumnStride)), TOps.Load(ref bp, 0), c0);
-                bp = ref Unsafe.Add(ref bp, bRowStride);
+                c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (nint)p * s.AColumnStride)), TOps.Load(ref b, rows.Row(p)), c0);
             }
 
             Finish<TVector, TOps>(c0, ref c, i, j, s, store);
@@ -247,9 +389,10 @@ public static class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block4x3<TVector, TOps>(ref float a, ref float b, int bRowStride, ref float c, ref float bias, int i, int j, Shape s)
+    private static void Block4x3<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int i, int j, Shape s)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
     {
         int w = TOps.Count;
         TVector c00 = Start<TVector, TOps>(ref c, ref bias, i, j, s, w), c01 = Start<TVector, TOps>(ref c, ref bias, i, j + w, s, w), c02 = Start<TVector, TOps>(ref c, ref bias, i, j + (2 * w), s, w);
@@ -258,9 +401,9 @@ public static class Gemm
         TVector c30 = Start<TVector, TOps>(ref c, ref bias, i + 3, j, s, w), c31 = Start<TVector, TOps>(ref c, ref bias, i + 3, j + w, s, w), c32 = Start<TVector, TOps>(ref c, ref bias, i + 3, j + (2 * w), s, w);
         ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
         nint rowStride = s.ARowStride;
-        ref float bp = ref b;
         for (int p = 0; p < s.K; p++)
         {
+            ref float bp = ref Unsafe.Add(ref b, rows.Row(p));
             TVector b0 = TOps.Load(ref bp, 0), b1 = TOps.Load(ref bp, w), b2 = TOps.Load(ref bp, 2 * w);
             nint ap = (nint)p * s.AColumnStride;
             TVector x = TOps.Broadcast(Unsafe.Add(ref a0, ap));
@@ -279,7 +422,6 @@ public static class Gemm
             c30 = TOps.MultiplyAdd(x, b0, c30);
             c31 = TOps.MultiplyAdd(x, b1, c31);
             c32 = TOps.MultiplyAdd(x, b2, c32);
-            bp = ref Unsafe.Add(ref bp, bRowStride);
         }
 
         Finish<TVector, TOps>(c00, ref c, i, j, s, w);
@@ -297,21 +439,21 @@ public static class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block1x3<TVector, TOps>(ref float a, ref float b, int bRowStride, ref float c, ref float bias, int i, int j, Shape s)
+    private static void Block1x3<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int i, int j, Shape s)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
     {
         int w = TOps.Count;
         TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, w), c1 = Start<TVector, TOps>(ref c, ref bias, i, j + w, s, w), c2 = Start<TVector, TOps>(ref c, ref bias, i, j + (2 * w), s, w);
         ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
-        ref float bp = ref b;
         for (int p = 0; p < s.K; p++)
         {
+            ref float bp = ref Unsafe.Add(ref b, rows.Row(p));
             TVector x = TOps.Broadcast(Unsafe.Add(ref a0, (nint)p * s.AColumnStride));
             c0 = TOps.MultiplyAdd(x, TOps.Load(ref bp, 0), c0);
             c1 = TOps.MultiplyAdd(x, TOps.Load(ref bp, w), c1);
             c2 = TOps.MultiplyAdd(x, TOps.Load(ref bp, 2 * w), c2);
-            bp = ref Unsafe.Add(ref bp, bRowStride);
         }
 
         Finish<TVector, TOps>(c0, ref c, i, j, s, w);
@@ -363,14 +505,15 @@ public static class Gemm
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     };
 
-    private static void MultiplyTransposed<TVector, TOps>(ref float a, ref float b, ref float c, ref float bias, DotShape s)
+    private static void MultiplyTransposed<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, DotShape s, TRows rows)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
     {
         if (s.K < TOps.Count)
         {
             // Rows shorter than one vector: the overlapping tail would read before the row. Rare (tiny layers); the scalar loop is fine.
-            MultiplyTransposedScalar(ref a, ref b, ref c, ref bias, s);
+            MultiplyTransposedScalar(ref a, ref b, ref c, ref bias, s, rows);
             return;
         }
 
@@ -382,14 +525,14 @@ public static class Gemm
             int j = 0;
             for (; j + 4 <= s.N; j += 4)
             {
-                Dot4x4<TVector, TOps>(ref a, ref b, ref c, ref bias, i, j, s, mask);
+                Dot4x4<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
             }
 
             for (; j < s.N; j++)
             {
                 for (int r = 0; r < 4; r++)
                 {
-                    Dot1x1<TVector, TOps>(ref a, ref b, ref c, ref bias, i + r, j, s, mask);
+                    Dot1x1<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i + r, j, s, rows, mask);
                 }
             }
         }
@@ -399,22 +542,24 @@ public static class Gemm
             int j = 0;
             for (; j + 4 <= s.N; j += 4)
             {
-                Dot1x4<TVector, TOps>(ref a, ref b, ref c, ref bias, i, j, s, mask);
+                Dot1x4<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
             }
 
             for (; j < s.N; j++)
             {
-                Dot1x1<TVector, TOps>(ref a, ref b, ref c, ref bias, i, j, s, mask);
+                Dot1x1<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
             }
         }
     }
 
-    private static void Dot4x4<TVector, TOps>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TVector mask)
+    private static void Dot4x4<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TRows rows, TVector mask)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
     {
         int w = TOps.Count, k = s.K, full = k - (k % w);
-        nint ar = s.ARowStride, br = s.BRowStride;
+        nint ar = s.ARowStride;
+        nint row0 = rows.Row(j), row1 = rows.Row(j + 1), row2 = rows.Row(j + 2), row3 = rows.Row(j + 3);
         TVector s00 = TOps.Zero, s01 = TOps.Zero, s02 = TOps.Zero, s03 = TOps.Zero;
         TVector s10 = TOps.Zero, s11 = TOps.Zero, s12 = TOps.Zero, s13 = TOps.Zero;
         TVector s20 = TOps.Zero, s21 = TOps.Zero, s22 = TOps.Zero, s23 = TOps.Zero;
@@ -422,7 +567,8 @@ public static class Gemm
         for (int segment = 0; segment < s.Segments; segment++)
         {
             ref float a0 = ref Unsafe.Add(ref a, ((nint)segment * s.ASegmentStride) + ((nint)i * ar));
-            ref float b0 = ref Unsafe.Add(ref b, ((nint)segment * s.BSegmentStride) + ((nint)j * br));
+            ref float bs = ref Unsafe.Add(ref b, (nint)segment * s.BSegmentStride);
+            ref float b0 = ref Unsafe.Add(ref bs, row0), b1 = ref Unsafe.Add(ref bs, row1), b2 = ref Unsafe.Add(ref bs, row2), b3 = ref Unsafe.Add(ref bs, row3);
             for (int p = 0; p < full; p += w)
             {
                 TVector x0 = TOps.Load(ref a0, p), x1 = TOps.Load(ref a0, ar + p), x2 = TOps.Load(ref a0, (2 * ar) + p), x3 = TOps.Load(ref a0, (3 * ar) + p);
@@ -431,17 +577,17 @@ public static class Gemm
                 s10 = TOps.MultiplyAdd(x1, y, s10);
                 s20 = TOps.MultiplyAdd(x2, y, s20);
                 s30 = TOps.MultiplyAdd(x3, y, s30);
-                y = TOps.Load(ref b0, br + p);
+                y = TOps.Load(ref b1, p);
                 s01 = TOps.MultiplyAdd(x0, y, s01);
                 s11 = TOps.MultiplyAdd(x1, y, s11);
                 s21 = TOps.MultiplyAdd(x2, y, s21);
                 s31 = TOps.MultiplyAdd(x3, y, s31);
-                y = TOps.Load(ref b0, (2 * br) + p);
+                y = TOps.Load(ref b2, p);
                 s02 = TOps.MultiplyAdd(x0, y, s02);
                 s12 = TOps.MultiplyAdd(x1, y, s12);
                 s22 = TOps.MultiplyAdd(x2, y, s22);
                 s32 = TOps.MultiplyAdd(x3, y, s32);
-                y = TOps.Load(ref b0, (3 * br) + p);
+                y = TOps.Load(ref b3, p);
                 s03 = TOps.MultiplyAdd(x0, y, s03);
                 s13 = TOps.MultiplyAdd(x1, y, s13);
                 s23 = TOps.MultiplyAdd(x2, y, s23);
@@ -459,17 +605,17 @@ public static class Gemm
                 s10 = TOps.MultiplyAdd(x1, y, s10);
                 s20 = TOps.MultiplyAdd(x2, y, s20);
                 s30 = TOps.MultiplyAdd(x3, y, s30);
-                y = TOps.Load(ref b0, br + p);
+                y = TOps.Load(ref b1, p);
                 s01 = TOps.MultiplyAdd(x0, y, s01);
                 s11 = TOps.MultiplyAdd(x1, y, s11);
                 s21 = TOps.MultiplyAdd(x2, y, s21);
                 s31 = TOps.MultiplyAdd(x3, y, s31);
-                y = TOps.Load(ref b0, (2 * br) + p);
+                y = TOps.Load(ref b2, p);
                 s02 = TOps.MultiplyAdd(x0, y, s02);
                 s12 = TOps.MultiplyAdd(x1, y, s12);
                 s22 = TOps.MultiplyAdd(x2, y, s22);
                 s32 = TOps.MultiplyAdd(x3, y, s32);
-                y = TOps.Load(ref b0, (3 * br) + p);
+                y = TOps.Load(ref b3, p);
                 s03 = TOps.MultiplyAdd(x0, y, s03);
                 s13 = TOps.MultiplyAdd(x1, y, s13);
                 s23 = TOps.MultiplyAdd(x2, y, s23);
@@ -483,24 +629,26 @@ public static class Gemm
         Put4(ref c, ref bias, i + 3, j, s, TOps.Sum4(s30, s31, s32, s33));
     }
 
-    private static void Dot1x4<TVector, TOps>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TVector mask)
+    private static void Dot1x4<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TRows rows, TVector mask)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
     {
         int w = TOps.Count, k = s.K, full = k - (k % w);
-        nint br = s.BRowStride;
+        nint row0 = rows.Row(j), row1 = rows.Row(j + 1), row2 = rows.Row(j + 2), row3 = rows.Row(j + 3);
         TVector s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
         for (int segment = 0; segment < s.Segments; segment++)
         {
             ref float a0 = ref Unsafe.Add(ref a, ((nint)segment * s.ASegmentStride) + ((nint)i * s.ARowStride));
-            ref float b0 = ref Unsafe.Add(ref b, ((nint)segment * s.BSegmentStride) + ((nint)j * br));
+            ref float bs = ref Unsafe.Add(ref b, (nint)segment * s.BSegmentStride);
+            ref float b0 = ref Unsafe.Add(ref bs, row0), b1 = ref Unsafe.Add(ref bs, row1), b2 = ref Unsafe.Add(ref bs, row2), b3 = ref Unsafe.Add(ref bs, row3);
             for (int p = 0; p < full; p += w)
             {
                 TVector x = TOps.Load(ref a0, p);
                 s0 = TOps.MultiplyAdd(x, TOps.Load(ref b0, p), s0);
-                s1 = TOps.MultiplyAdd(x, TOps.Load(ref b0, br + p), s1);
-                s2 = TOps.MultiplyAdd(x, TOps.Load(ref b0, (2 * br) + p), s2);
-                s3 = TOps.MultiplyAdd(x, TOps.Load(ref b0, (3 * br) + p), s3);
+                s1 = TOps.MultiplyAdd(x, TOps.Load(ref b1, p), s1);
+                s2 = TOps.MultiplyAdd(x, TOps.Load(ref b2, p), s2);
+                s3 = TOps.MultiplyAdd(x, TOps.Load(ref b3, p), s3);
             }
 
             if (full < k)
@@ -508,25 +656,27 @@ public static class Gemm
                 int p = k - w;
                 TVector x = TOps.Multiply(TOps.Load(ref a0, p), mask);
                 s0 = TOps.MultiplyAdd(x, TOps.Load(ref b0, p), s0);
-                s1 = TOps.MultiplyAdd(x, TOps.Load(ref b0, br + p), s1);
-                s2 = TOps.MultiplyAdd(x, TOps.Load(ref b0, (2 * br) + p), s2);
-                s3 = TOps.MultiplyAdd(x, TOps.Load(ref b0, (3 * br) + p), s3);
+                s1 = TOps.MultiplyAdd(x, TOps.Load(ref b1, p), s1);
+                s2 = TOps.MultiplyAdd(x, TOps.Load(ref b2, p), s2);
+                s3 = TOps.MultiplyAdd(x, TOps.Load(ref b3, p), s3);
             }
         }
 
         Put4(ref c, ref bias, i, j, s, TOps.Sum4(s0, s1, s2, s3));
     }
 
-    private static void Dot1x1<TVector, TOps>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TVector mask)
+    private static void Dot1x1<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TRows rows, TVector mask)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
     {
         int w = TOps.Count, k = s.K, full = k - (k % w);
+        nint row = rows.Row(j);
         TVector sum = TOps.Zero;
         for (int segment = 0; segment < s.Segments; segment++)
         {
             ref float a0 = ref Unsafe.Add(ref a, ((nint)segment * s.ASegmentStride) + ((nint)i * s.ARowStride));
-            ref float b0 = ref Unsafe.Add(ref b, ((nint)segment * s.BSegmentStride) + ((nint)j * s.BRowStride));
+            ref float b0 = ref Unsafe.Add(ref b, ((nint)segment * s.BSegmentStride) + row);
             for (int p = 0; p < full; p += w)
             {
                 sum = TOps.MultiplyAdd(TOps.Load(ref a0, p), TOps.Load(ref b0, p), sum);
@@ -607,7 +757,8 @@ public static class Gemm
         return pack;
     }
 
-    private static void MultiplyScalar(ref float a, ref float b, ref float c, ref float bias, Shape s)
+    private static void MultiplyScalar<TRows>(ref float a, ref float b, ref float c, ref float bias, Shape s, TRows rows)
+        where TRows : struct, IRows
     {
         for (int i = 0; i < s.M; i++)
         {
@@ -616,7 +767,7 @@ public static class Gemm
                 float sum = s.HasBias ? Unsafe.Add(ref bias, i) : 0f;
                 for (int p = 0; p < s.K; p++)
                 {
-                    sum += Unsafe.Add(ref a, ((nint)i * s.ARowStride) + ((nint)p * s.AColumnStride)) * Unsafe.Add(ref b, ((nint)p * s.N) + j);
+                    sum += Unsafe.Add(ref a, ((nint)i * s.ARowStride) + ((nint)p * s.AColumnStride)) * Unsafe.Add(ref b, rows.Row(p) + j);
                 }
 
                 ref float target = ref Unsafe.Add(ref c, ((nint)i * s.N) + j);
@@ -625,7 +776,8 @@ public static class Gemm
         }
     }
 
-    private static void MultiplyTransposedScalar(ref float a, ref float b, ref float c, ref float bias, DotShape s)
+    private static void MultiplyTransposedScalar<TRows>(ref float a, ref float b, ref float c, ref float bias, DotShape s, TRows rows)
+        where TRows : struct, IRows
     {
         for (int i = 0; i < s.M; i++)
         {
@@ -635,7 +787,7 @@ public static class Gemm
                 for (int segment = 0; segment < s.Segments; segment++)
                 {
                     nint aRow = ((nint)segment * s.ASegmentStride) + ((nint)i * s.ARowStride);
-                    nint bRow = ((nint)segment * s.BSegmentStride) + ((nint)j * s.BRowStride);
+                    nint bRow = ((nint)segment * s.BSegmentStride) + rows.Row(j);
                     for (int p = 0; p < s.K; p++)
                     {
                         sum += Unsafe.Add(ref a, aRow + p) * Unsafe.Add(ref b, bRow + p);

@@ -36,12 +36,16 @@ public static class VectorMath
     public static void TanhBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> y, Span<float> dx, SimdLevel simd) =>
         Apply<TanhBackwardOp>(dy, y, dx, simd);
 
-    /// <summary><c>sums[r] += sum over j of matrix[r, j]</c> for a row-major <paramref name="rows"/> x <paramref name="columns"/> matrix: a convolution's bias gradient, per sample.</summary>
-    public static void AddRowSums(ReadOnlySpan<float> matrix, Span<float> sums, int rows, int columns, SimdLevel simd)
+    /// <summary>
+    /// <c>sums[r % period] += sum over j of matrix[r, j]</c> for a row-major <paramref name="rows"/> x
+    /// <paramref name="columns"/> matrix: a convolution's bias gradient, the rows being every sample's
+    /// channels and <paramref name="period"/> the number of channels.
+    /// </summary>
+    public static void AddRowSums(ReadOnlySpan<float> matrix, Span<float> sums, int rows, int columns, int period, SimdLevel simd)
     {
         for (int r = 0; r < rows; r++)
         {
-            sums[r] += Sum(matrix.Slice(r * columns, columns), simd);
+            sums[r % period] += Sum(matrix.Slice(r * columns, columns), simd);
         }
     }
 

@@ -46,9 +46,6 @@ namespace Tests.Networks
         /// </summary>
         public const int BatchChunks = 4;
 
-        /// <summary>Floats of scratch each thread's vectorised kernels need (the largest layer's im2col columns).</summary>
-        public const int KernelScratchLength = 64800;
-
         /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
         public const string Summary =
             "LargeWindowNet: 1,077 parameters (4.2 KiB as float32)\n" +
@@ -180,7 +177,7 @@ namespace Tests.Networks
 
         // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
         private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
-        private readonly float[] _sampleScratch = new float[KernelScratchLength];
+        private readonly float[] _sampleScratch;
 
         // The vectorised kernels' scratch, one block per thread.
         private readonly float[] _kernelScratch;
@@ -210,10 +207,23 @@ namespace Tests.Networks
             _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
             MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
             _threads = MaxThreads;
+            KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));
             _kernelScratch = new float[MaxThreads * KernelScratchLength];
+            _sampleScratch = new float[KernelScratchFor(1)];
             _forwardChunk = ForwardChunk;
             _backwardChunk = BackwardChunk;
             Initialize(seed);
+        }
+
+        /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
+        public int KernelScratchLength { get; }
+
+        /// <summary>The largest scratch any layer's vectorised kernels need for <paramref name="samples"/> samples at a time.</summary>
+        private static int KernelScratchFor(int samples)
+        {
+            int length = 0;
+            length = global::System.Math.Max(length, global::StaticNet.Kernels.Convolution.ScratchLength(2, 20, 20, 3, 9, 1, 4, 1, samples));
+            return length;
         }
 
         /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
@@ -542,19 +552,15 @@ namespace Tests.Networks
             global::System.Span<float> padded, // (B, 2, 28, 28)
             global::System.ReadOnlySpan<float> weight, // (3, 2, 9, 9)
             global::System.ReadOnlySpan<float> bias, // (3)
-            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            global::System.Span<float> scratch, // the thread's scratch
             int batchSize,
             global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Kernel = 9, Stride = 1, Padding = 4, RowLength = 28, PlaneLength = 784, Window = 81, InputLength = 800, OutputLength = 1200, ColumnRows = 162, Positions = 400;
+            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Kernel = 9, Stride = 1, Padding = 4, RowLength = 28, PlaneLength = 784, Window = 81;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: for each sample, im2col, then output (OutChannels x Positions) = weight (OutChannels x ColumnRows) times the columns, plus the bias.
-                for (int b = 0; b < batchSize; b++)
-                {
-                    global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
-                    global::StaticNet.Kernels.Gemm.Multiply(weight, ColumnRows, 1, scratch, output.Slice(b * OutputLength, OutputLength), OutChannels, Positions, ColumnRows, bias, accumulate: false, simd);
-                }
+                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
+                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
                 return;
             }
 
@@ -596,20 +602,15 @@ namespace Tests.Networks
             global::System.Span<float> paddedGradient, // (B, 2, 28, 28)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 20, 20)
             global::System.ReadOnlySpan<float> weight, // (3, 2, 9, 9)
-            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            global::System.Span<float> scratch, // the thread's scratch
             int batchSize,
             global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Kernel = 9, Stride = 1, Padding = 4, RowLength = 28, PlaneLength = 784, Window = 81, InputLength = 800, OutputLength = 1200, ColumnRows = 162, Positions = 400;
+            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Kernel = 9, Stride = 1, Padding = 4, RowLength = 28, PlaneLength = 784, Window = 81;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: for each sample, columns gradient (ColumnRows x Positions) = weight transposed times outputGradient, summed back into the input by col2im.
-                inputGradient.Slice(0, batchSize * InputLength).Clear();
-                for (int b = 0; b < batchSize; b++)
-                {
-                    global::StaticNet.Kernels.Gemm.Multiply(weight, 1, ColumnRows, outputGradient.Slice(b * OutputLength, OutputLength), scratch, ColumnRows, Positions, OutChannels, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                    global::StaticNet.Kernels.Im2Col.FoldAdd(scratch, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth, simd);
-                }
+                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
+                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
                 return;
             }
 
@@ -652,20 +653,15 @@ namespace Tests.Networks
             global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 20, 20)
             global::System.ReadOnlySpan<float> input, // (B, 2, 20, 20)
             global::System.ReadOnlySpan<float> padded, // (B, 2, 28, 28), written by the scalar forward
-            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            global::System.Span<float> scratch, // the thread's scratch
             int batchSize,
             global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Kernel = 9, Stride = 1, Padding = 4, RowLength = 28, PlaneLength = 784, Window = 81, InputLength = 800, OutputLength = 1200, ColumnRows = 162, Positions = 400;
+            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Kernel = 9, Stride = 1, Padding = 4, RowLength = 28, PlaneLength = 784, Window = 81;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: for each sample, im2col, then weightGradient (OutChannels x ColumnRows) += outputGradient times the columns transposed.
-                for (int b = 0; b < batchSize; b++)
-                {
-                    global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
-                    global::StaticNet.Kernels.Gemm.MultiplyTransposed(outputGradient.Slice(b * OutputLength, OutputLength), scratch, weightGradient, OutChannels, ColumnRows, Positions, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                    global::StaticNet.Kernels.VectorMath.AddRowSums(outputGradient.Slice(b * OutputLength, OutputLength), biasGradient, OutChannels, Positions, simd);
-                }
+                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
+                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
                 return;
             }
 

@@ -52,9 +52,6 @@ namespace Tests.Networks
         /// </summary>
         public const int BatchChunks = 4;
 
-        /// <summary>Floats of scratch each thread's vectorised kernels need (the largest layer's im2col columns).</summary>
-        public const int KernelScratchLength = 19600;
-
         /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
         public const string Summary =
             "LeNet5: 61,706 parameters (241.0 KiB as float32)\n" +
@@ -293,7 +290,7 @@ namespace Tests.Networks
 
         // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
         private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
-        private readonly float[] _sampleScratch = new float[KernelScratchLength];
+        private readonly float[] _sampleScratch;
 
         // The vectorised kernels' scratch, one block per thread.
         private readonly float[] _kernelScratch;
@@ -323,10 +320,24 @@ namespace Tests.Networks
             _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
             MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
             _threads = MaxThreads;
+            KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));
             _kernelScratch = new float[MaxThreads * KernelScratchLength];
+            _sampleScratch = new float[KernelScratchFor(1)];
             _forwardChunk = ForwardChunk;
             _backwardChunk = BackwardChunk;
             Initialize(seed);
+        }
+
+        /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
+        public int KernelScratchLength { get; }
+
+        /// <summary>The largest scratch any layer's vectorised kernels need for <paramref name="samples"/> samples at a time.</summary>
+        private static int KernelScratchFor(int samples)
+        {
+            int length = 0;
+            length = global::System.Math.Max(length, global::StaticNet.Kernels.Convolution.ScratchLength(1, 28, 28, 6, 5, 1, 2, 1, samples));
+            length = global::System.Math.Max(length, global::StaticNet.Kernels.Convolution.ScratchLength(6, 14, 14, 16, 5, 1, 0, 1, samples));
+            return length;
         }
 
         /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
@@ -794,19 +805,15 @@ namespace Tests.Networks
             global::System.Span<float> padded, // (B, 1, 32, 32)
             global::System.ReadOnlySpan<float> weight, // (6, 1, 5, 5)
             global::System.ReadOnlySpan<float> bias, // (6)
-            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            global::System.Span<float> scratch, // the thread's scratch
             int batchSize,
             global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Kernel = 5, Stride = 1, Padding = 2, RowLength = 32, PlaneLength = 1024, Window = 25, InputLength = 784, OutputLength = 4704, ColumnRows = 25, Positions = 784;
+            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Kernel = 5, Stride = 1, Padding = 2, RowLength = 32, PlaneLength = 1024, Window = 25;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: for each sample, im2col, then output (OutChannels x Positions) = weight (OutChannels x ColumnRows) times the columns, plus the bias.
-                for (int b = 0; b < batchSize; b++)
-                {
-                    global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
-                    global::StaticNet.Kernels.Gemm.Multiply(weight, ColumnRows, 1, scratch, output.Slice(b * OutputLength, OutputLength), OutChannels, Positions, ColumnRows, bias, accumulate: false, simd);
-                }
+                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
+                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
                 return;
             }
 
@@ -867,20 +874,15 @@ namespace Tests.Networks
             global::System.Span<float> paddedGradient, // (B, 1, 32, 32)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 6, 28, 28)
             global::System.ReadOnlySpan<float> weight, // (6, 1, 5, 5)
-            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            global::System.Span<float> scratch, // the thread's scratch
             int batchSize,
             global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Kernel = 5, Stride = 1, Padding = 2, RowLength = 32, PlaneLength = 1024, Window = 25, InputLength = 784, OutputLength = 4704, ColumnRows = 25, Positions = 784;
+            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Kernel = 5, Stride = 1, Padding = 2, RowLength = 32, PlaneLength = 1024, Window = 25;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: for each sample, columns gradient (ColumnRows x Positions) = weight transposed times outputGradient, summed back into the input by col2im.
-                inputGradient.Slice(0, batchSize * InputLength).Clear();
-                for (int b = 0; b < batchSize; b++)
-                {
-                    global::StaticNet.Kernels.Gemm.Multiply(weight, 1, ColumnRows, outputGradient.Slice(b * OutputLength, OutputLength), scratch, ColumnRows, Positions, OutChannels, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                    global::StaticNet.Kernels.Im2Col.FoldAdd(scratch, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth, simd);
-                }
+                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
+                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
                 return;
             }
 
@@ -942,20 +944,15 @@ namespace Tests.Networks
             global::System.ReadOnlySpan<float> outputGradient, // (B, 6, 28, 28)
             global::System.ReadOnlySpan<float> input, // (B, 1, 28, 28)
             global::System.ReadOnlySpan<float> padded, // (B, 1, 32, 32), written by the scalar forward
-            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            global::System.Span<float> scratch, // the thread's scratch
             int batchSize,
             global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Kernel = 5, Stride = 1, Padding = 2, RowLength = 32, PlaneLength = 1024, Window = 25, InputLength = 784, OutputLength = 4704, ColumnRows = 25, Positions = 784;
+            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Kernel = 5, Stride = 1, Padding = 2, RowLength = 32, PlaneLength = 1024, Window = 25;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: for each sample, im2col, then weightGradient (OutChannels x ColumnRows) += outputGradient times the columns transposed.
-                for (int b = 0; b < batchSize; b++)
-                {
-                    global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
-                    global::StaticNet.Kernels.Gemm.MultiplyTransposed(outputGradient.Slice(b * OutputLength, OutputLength), scratch, weightGradient, OutChannels, ColumnRows, Positions, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                    global::StaticNet.Kernels.VectorMath.AddRowSums(outputGradient.Slice(b * OutputLength, OutputLength), biasGradient, OutChannels, Positions, simd);
-                }
+                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
+                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
                 return;
             }
 
@@ -1147,19 +1144,15 @@ namespace Tests.Networks
             global::System.ReadOnlySpan<float> input, // (B, 6, 14, 14)
             global::System.ReadOnlySpan<float> weight, // (16, 6, 5, 5)
             global::System.ReadOnlySpan<float> bias, // (16)
-            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            global::System.Span<float> scratch, // the thread's scratch
             int batchSize,
             global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Kernel = 5, Stride = 1, Padding = 0, RowLength = 14, PlaneLength = 196, Window = 25, InputLength = 1176, OutputLength = 1600, ColumnRows = 150, Positions = 100;
+            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Kernel = 5, Stride = 1, Padding = 0, RowLength = 14, PlaneLength = 196, Window = 25;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: for each sample, im2col, then output (OutChannels x Positions) = weight (OutChannels x ColumnRows) times the columns, plus the bias.
-                for (int b = 0; b < batchSize; b++)
-                {
-                    global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
-                    global::StaticNet.Kernels.Gemm.Multiply(weight, ColumnRows, 1, scratch, output.Slice(b * OutputLength, OutputLength), OutChannels, Positions, ColumnRows, bias, accumulate: false, simd);
-                }
+                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
+                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
                 return;
             }
 
@@ -1217,20 +1210,15 @@ namespace Tests.Networks
             global::System.Span<float> inputGradient, // (B, 6, 14, 14)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> weight, // (16, 6, 5, 5)
-            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            global::System.Span<float> scratch, // the thread's scratch
             int batchSize,
             global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Kernel = 5, Stride = 1, Padding = 0, RowLength = 14, PlaneLength = 196, Window = 25, InputLength = 1176, OutputLength = 1600, ColumnRows = 150, Positions = 100;
+            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Kernel = 5, Stride = 1, Padding = 0, RowLength = 14, PlaneLength = 196, Window = 25;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: for each sample, columns gradient (ColumnRows x Positions) = weight transposed times outputGradient, summed back into the input by col2im.
-                inputGradient.Slice(0, batchSize * InputLength).Clear();
-                for (int b = 0; b < batchSize; b++)
-                {
-                    global::StaticNet.Kernels.Gemm.Multiply(weight, 1, ColumnRows, outputGradient.Slice(b * OutputLength, OutputLength), scratch, ColumnRows, Positions, OutChannels, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                    global::StaticNet.Kernels.Im2Col.FoldAdd(scratch, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth, simd);
-                }
+                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
+                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
                 return;
             }
 
@@ -1289,20 +1277,15 @@ namespace Tests.Networks
             global::System.Span<float> biasGradient, // (16)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> input, // (B, 6, 14, 14)
-            global::System.Span<float> scratch, // im2col columns of one sample, per thread
+            global::System.Span<float> scratch, // the thread's scratch
             int batchSize,
             global::StaticNet.SimdLevel simd)
         {
-            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Kernel = 5, Stride = 1, Padding = 0, RowLength = 14, PlaneLength = 196, Window = 25, InputLength = 1176, OutputLength = 1600, ColumnRows = 150, Positions = 100;
+            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Kernel = 5, Stride = 1, Padding = 0, RowLength = 14, PlaneLength = 196, Window = 25;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: for each sample, im2col, then weightGradient (OutChannels x ColumnRows) += outputGradient times the columns transposed.
-                for (int b = 0; b < batchSize; b++)
-                {
-                    global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
-                    global::StaticNet.Kernels.Gemm.MultiplyTransposed(outputGradient.Slice(b * OutputLength, OutputLength), scratch, weightGradient, OutChannels, ColumnRows, Positions, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                    global::StaticNet.Kernels.VectorMath.AddRowSums(outputGradient.Slice(b * OutputLength, OutputLength), biasGradient, OutChannels, Positions, simd);
-                }
+                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
+                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
                 return;
             }
 

@@ -45,9 +45,6 @@ namespace Tests.Networks
         /// </summary>
         public const int BatchChunks = 4;
 
-        /// <summary>Floats of scratch each thread's vectorised kernels need (the largest layer's im2col columns).</summary>
-        public const int KernelScratchLength = 0;
-
         /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
         public const string Summary =
             "Mlp: 235,146 parameters (918.5 KiB as float32)\n" +
@@ -160,7 +157,7 @@ namespace Tests.Networks
 
         // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
         private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
-        private readonly float[] _sampleScratch = new float[KernelScratchLength];
+        private readonly float[] _sampleScratch;
 
         // The vectorised kernels' scratch, one block per thread.
         private readonly float[] _kernelScratch;
@@ -190,10 +187,21 @@ namespace Tests.Networks
             _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
             MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
             _threads = MaxThreads;
+            KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));
             _kernelScratch = new float[MaxThreads * KernelScratchLength];
+            _sampleScratch = new float[KernelScratchFor(1)];
             _forwardChunk = ForwardChunk;
             _backwardChunk = BackwardChunk;
             Initialize(seed);
+        }
+
+        /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
+        public int KernelScratchLength { get; }
+
+        /// <summary>The largest scratch any layer's vectorised kernels need for <paramref name="samples"/> samples at a time.</summary>
+        private static int KernelScratchFor(int samples)
+        {
+            return 0;
         }
 
         /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>

@@ -46,9 +46,6 @@ partial class StridedConvNet : global::StaticNet.INetwork
     /// </summary>
     public const int BatchChunks = 4;
 
-    /// <summary>Floats of scratch each thread's vectorised kernels need (the largest layer's im2col columns).</summary>
-    public const int KernelScratchLength = 6912;
-
     /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
     public const string Summary =
         "StridedConvNet: 1,237 parameters (4.8 KiB as float32)\n" +
@@ -216,7 +213,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
 
     // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
     private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
-    private readonly float[] _sampleScratch = new float[KernelScratchLength];
+    private readonly float[] _sampleScratch;
 
     // The vectorised kernels' scratch, one block per thread.
     private readonly float[] _kernelScratch;
@@ -246,10 +243,24 @@ partial class StridedConvNet : global::StaticNet.INetwork
         _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
         MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
         _threads = MaxThreads;
+        KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));
         _kernelScratch = new float[MaxThreads * KernelScratchLength];
+        _sampleScratch = new float[KernelScratchFor(1)];
         _forwardChunk = ForwardChunk;
         _backwardChunk = BackwardChunk;
         Initialize(seed);
+    }
+
+    /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
+    public int KernelScratchLength { get; }
+
+    /// <summary>The largest scratch any layer's vectorised kernels need for <paramref name="samples"/> samples at a time.</summary>
+    private static int KernelScratchFor(int samples)
+    {
+        int length = 0;
+        length = global::System.Math.Max(length, global::StaticNet.Kernels.Convolution.ScratchLength(3, 32, 32, 8, 3, 2, 1, 1, samples));
+        length = global::System.Math.Max(length, global::StaticNet.Kernels.Convolution.ScratchLength(8, 8, 8, 4, 3, 1, 0, 1, samples));
+        return length;
     }
 
     /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
@@ -623,19 +634,15 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.Span<float> padded, // (B, 3, 34, 34)
         global::System.ReadOnlySpan<float> weight, // (8, 3, 3, 3)
         global::System.ReadOnlySpan<float> bias, // (8)
-        global::System.Span<float> scratch, // im2col columns of one sample, per thread
+        global::System.Span<float> scratch, // the thread's scratch
         int batchSize,
         global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Kernel = 3, Stride = 2, Padding = 1, RowLength = 34, PlaneLength = 1156, Window = 9, InputLength = 3072, OutputLength = 2048, ColumnRows = 27, Positions = 256;
+        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Kernel = 3, Stride = 2, Padding = 1, RowLength = 34, PlaneLength = 1156, Window = 9;
         if (simd != global::StaticNet.SimdLevel.Scalar)
         {
-            // Vectorised: for each sample, im2col, then output (OutChannels x Positions) = weight (OutChannels x ColumnRows) times the columns, plus the bias.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
-                global::StaticNet.Kernels.Gemm.Multiply(weight, ColumnRows, 1, scratch, output.Slice(b * OutputLength, OutputLength), OutChannels, Positions, ColumnRows, bias, accumulate: false, simd);
-            }
+            // Vectorised: im2col of each sample (stride 2), then one matrix product.
+            global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
             return;
         }
 
@@ -680,20 +687,15 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.Span<float> paddedGradient, // (B, 3, 34, 34)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 16, 16)
         global::System.ReadOnlySpan<float> weight, // (8, 3, 3, 3)
-        global::System.Span<float> scratch, // im2col columns of one sample, per thread
+        global::System.Span<float> scratch, // the thread's scratch
         int batchSize,
         global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Kernel = 3, Stride = 2, Padding = 1, RowLength = 34, PlaneLength = 1156, Window = 9, InputLength = 3072, OutputLength = 2048, ColumnRows = 27, Positions = 256;
+        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Kernel = 3, Stride = 2, Padding = 1, RowLength = 34, PlaneLength = 1156, Window = 9;
         if (simd != global::StaticNet.SimdLevel.Scalar)
         {
-            // Vectorised: for each sample, columns gradient (ColumnRows x Positions) = weight transposed times outputGradient, summed back into the input by col2im.
-            inputGradient.Slice(0, batchSize * InputLength).Clear();
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::StaticNet.Kernels.Gemm.Multiply(weight, 1, ColumnRows, outputGradient.Slice(b * OutputLength, OutputLength), scratch, ColumnRows, Positions, OutChannels, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                global::StaticNet.Kernels.Im2Col.FoldAdd(scratch, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth, simd);
-            }
+            // Vectorised: im2col of each sample (stride 2), then one matrix product, with the kernel flipped.
+            global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
             return;
         }
 
@@ -739,20 +741,15 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 16, 16)
         global::System.ReadOnlySpan<float> input, // (B, 3, 32, 32)
         global::System.ReadOnlySpan<float> padded, // (B, 3, 34, 34), written by the scalar forward
-        global::System.Span<float> scratch, // im2col columns of one sample, per thread
+        global::System.Span<float> scratch, // the thread's scratch
         int batchSize,
         global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Kernel = 3, Stride = 2, Padding = 1, RowLength = 34, PlaneLength = 1156, Window = 9, InputLength = 3072, OutputLength = 2048, ColumnRows = 27, Positions = 256;
+        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Kernel = 3, Stride = 2, Padding = 1, RowLength = 34, PlaneLength = 1156, Window = 9;
         if (simd != global::StaticNet.SimdLevel.Scalar)
         {
-            // Vectorised: for each sample, im2col, then weightGradient (OutChannels x ColumnRows) += outputGradient times the columns transposed.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
-                global::StaticNet.Kernels.Gemm.MultiplyTransposed(outputGradient.Slice(b * OutputLength, OutputLength), scratch, weightGradient, OutChannels, ColumnRows, Positions, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddRowSums(outputGradient.Slice(b * OutputLength, OutputLength), biasGradient, OutChannels, Positions, simd);
-            }
+            // Vectorised: im2col of each sample (stride 2), then one matrix product over the chunk's samples at once.
+            global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
             return;
         }
 
@@ -941,19 +938,15 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.Span<float> output, // (B, 4, 6, 6)
         global::System.ReadOnlySpan<float> input, // (B, 8, 8, 8)
         global::System.ReadOnlySpan<float> weight, // (4, 8, 3, 3)
-        global::System.Span<float> scratch, // im2col columns of one sample, per thread
+        global::System.Span<float> scratch, // the thread's scratch
         int batchSize,
         global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Kernel = 3, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 9, InputLength = 512, OutputLength = 144, ColumnRows = 72, Positions = 36;
+        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Kernel = 3, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 9;
         if (simd != global::StaticNet.SimdLevel.Scalar)
         {
-            // Vectorised: for each sample, im2col, then output (OutChannels x Positions) = weight (OutChannels x ColumnRows) times the columns, plus the bias.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
-                global::StaticNet.Kernels.Gemm.Multiply(weight, ColumnRows, 1, scratch, output.Slice(b * OutputLength, OutputLength), OutChannels, Positions, ColumnRows, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-            }
+            // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
+            global::StaticNet.Kernels.Convolution.Forward(input, output, weight, global::System.ReadOnlySpan<float>.Empty, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
             return;
         }
 
@@ -995,20 +988,15 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.Span<float> inputGradient, // (B, 8, 8, 8)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 6, 6)
         global::System.ReadOnlySpan<float> weight, // (4, 8, 3, 3)
-        global::System.Span<float> scratch, // im2col columns of one sample, per thread
+        global::System.Span<float> scratch, // the thread's scratch
         int batchSize,
         global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Kernel = 3, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 9, InputLength = 512, OutputLength = 144, ColumnRows = 72, Positions = 36;
+        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Kernel = 3, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 9;
         if (simd != global::StaticNet.SimdLevel.Scalar)
         {
-            // Vectorised: for each sample, columns gradient (ColumnRows x Positions) = weight transposed times outputGradient, summed back into the input by col2im.
-            inputGradient.Slice(0, batchSize * InputLength).Clear();
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::StaticNet.Kernels.Gemm.Multiply(weight, 1, ColumnRows, outputGradient.Slice(b * OutputLength, OutputLength), scratch, ColumnRows, Positions, OutChannels, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                global::StaticNet.Kernels.Im2Col.FoldAdd(scratch, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth, simd);
-            }
+            // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
+            global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
             return;
         }
 
@@ -1050,19 +1038,15 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.Span<float> weightGradient, // (4, 8, 3, 3)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 6, 6)
         global::System.ReadOnlySpan<float> input, // (B, 8, 8, 8)
-        global::System.Span<float> scratch, // im2col columns of one sample, per thread
+        global::System.Span<float> scratch, // the thread's scratch
         int batchSize,
         global::StaticNet.SimdLevel simd)
     {
-        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Kernel = 3, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 9, InputLength = 512, OutputLength = 144, ColumnRows = 72, Positions = 36;
+        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Kernel = 3, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 9;
         if (simd != global::StaticNet.SimdLevel.Scalar)
         {
-            // Vectorised: for each sample, im2col, then weightGradient (OutChannels x ColumnRows) += outputGradient times the columns transposed.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::StaticNet.Kernels.Im2Col.Unfold(input.Slice(b * InputLength, InputLength), scratch, Channels, Height, Width, Kernel, Stride, Padding, 1, OutHeight, OutWidth);
-                global::StaticNet.Kernels.Gemm.MultiplyTransposed(outputGradient.Slice(b * OutputLength, OutputLength), scratch, weightGradient, OutChannels, ColumnRows, Positions, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-            }
+            // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
+            global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, global::System.Span<float>.Empty, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
             return;
         }
 

@@ -1,0 +1,284 @@
+using System;
+using System.ComponentModel;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// The vectorised convolutions generated layers call, in two algorithms the generator chooses between
+/// at compile time:
+/// <list type="bullet">
+/// <item><b>Shifted</b> (stride 1): in a zero-bordered plane read flat, kernel tap (ky, kx) sees the
+/// plane shifted by <c>ky * paddedWidth + kx</c>, so the matrix product reads its rows straight from the
+/// padded input, with no im2col copy. Outputs come out on a grid as wide as the padded row; the few
+/// columns past the output's width are dropped. For the input gradient, one product gives each tap's
+/// share on that wide grid (zero in the extra columns), and each share is one contiguous add into the
+/// padded gradient, shifted by its tap.</item>
+/// <item><b>Im2Col</b> (any stride and dilation): each sample's windows are copied into columns first.</item>
+/// </list>
+/// Both take the chunk's samples and one thread's scratch, whose length
+/// <see cref="ScratchLength(int, int, int, int, int, int, int, int, int)"/> gives.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Convolution
+{
+    /// <summary>The rows of the shifted views, one table per thread, rebuilt when the shape changes.</summary>
+    [ThreadStatic]
+    private static int[]? t_rows;
+
+    /// <summary>Whether the shifted algorithm applies: stride 1, and padding within the dilated kernel's reach.</summary>
+    public static bool CanShift(int kernel, int stride, int padding, int dilation) => stride == 1 && padding <= dilation * (kernel - 1);
+
+    /// <summary>
+    /// Floats of scratch one thread needs to run the layer on up to <paramref name="samples"/> samples at
+    /// a time: for the shifted algorithm, the padded input and wide output of each sample (and for the input
+    /// gradient, one sample's bordered output gradient, wide input gradient and rearranged weights); for
+    /// im2col, one sample's columns.
+    /// </summary>
+    public static int ScratchLength(int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, int samples)
+    {
+        Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
+        long length = CanShift(kernel, stride, padding, dilation)
+            ? Math.Max((long)samples * (g.PaddedLength + g.WideOutputLength), g.WideOutputLength + ((long)g.Taps * g.WidePositions) + g.PaddedLength)
+            : (long)channels * kernel * kernel * g.OutHeight * g.OutWidth;
+        return length > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The convolution's scratch would not fit in one array.") : (int)length;
+    }
+
+    /// <summary>output = weight (*) input + bias for every sample.</summary>
+    public static void Forward(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd)
+    {
+        Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
+        g.CheckScratch(scratch, 1);
+        if (!g.Shifts)
+        {
+            for (int b = 0; b < batchSize; b++)
+            {
+                Im2Col.Unfold(input.Slice(b * g.InputLength, g.InputLength), scratch, channels, height, width, kernel, stride, padding, dilation, g.OutHeight, g.OutWidth);
+                Gemm.Multiply(weight, g.Taps, 1, scratch, output.Slice(b * g.OutputLength, g.OutputLength), filters, g.Positions, g.Taps, bias, accumulate: false, simd);
+            }
+
+            return;
+        }
+
+        int[] rows = g.InputRows();
+        Span<float> padded = scratch.Slice(0, g.PaddedLength);
+        Span<float> wide = scratch.Slice(g.PaddedLength, g.WideOutputLength);
+        for (int b = 0; b < batchSize; b++)
+        {
+            g.Pad(input.Slice(b * g.InputLength, g.InputLength), padded);
+            Gemm.MultiplyShifted(weight, g.Taps, 1, padded, rows, wide, filters, g.WidePositions, g.Taps, bias, accumulate: false, simd);
+            Compact(wide, output.Slice(b * g.OutputLength, g.OutputLength), filters, g.OutHeight, g.PaddedWidth, g.OutWidth);
+        }
+    }
+
+    /// <summary>weightGradient += outputGradient (*) input over every sample; biasGradient += its sums, when not empty.</summary>
+    public static void BackwardParameters(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd)
+    {
+        Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
+        if (!biasGradient.IsEmpty)
+        {
+            VectorMath.AddRowSums(outputGradient, biasGradient, batchSize * filters, g.Positions, filters, simd);
+        }
+
+        if (!g.Shifts)
+        {
+            g.CheckScratch(scratch, 1);
+            for (int b = 0; b < batchSize; b++)
+            {
+                Im2Col.Unfold(input.Slice(b * g.InputLength, g.InputLength), scratch, channels, height, width, kernel, stride, padding, dilation, g.OutHeight, g.OutWidth);
+                Gemm.MultiplyTransposed(outputGradient.Slice(b * g.OutputLength, g.OutputLength), scratch, weightGradient, filters, g.Taps, g.Positions, ReadOnlySpan<float>.Empty, accumulate: true, simd);
+            }
+
+            return;
+        }
+
+        // Every sample's padded input and wide output gradient side by side, so that one product sums over
+        // all of them in registers: a dot product per weight for the whole chunk, not one per sample.
+        g.CheckScratch(scratch, batchSize);
+        int sampleStride = g.PaddedLength + g.WideOutputLength;
+        for (int b = 0; b < batchSize; b++)
+        {
+            Span<float> sample = scratch.Slice(b * sampleStride, sampleStride);
+            g.Pad(input.Slice(b * g.InputLength, g.InputLength), sample.Slice(0, g.PaddedLength));
+            Widen(outputGradient.Slice(b * g.OutputLength, g.OutputLength), sample.Slice(g.PaddedLength, g.WideOutputLength), filters, g.OutHeight, g.OutWidth, g.PaddedWidth);
+        }
+
+        Gemm.MultiplyTransposed(
+            scratch.Slice(g.PaddedLength),
+            g.WidePositions,
+            sampleStride,
+            scratch,
+            sampleStride,
+            batchSize,
+            weightGradient,
+            filters,
+            g.Taps,
+            g.WidePositions,
+            ReadOnlySpan<float>.Empty,
+            accumulate: true,
+            simd,
+            g.InputRows());
+    }
+
+    /// <summary>inputGradient = the gradient of the loss with respect to every sample's input.</summary>
+    public static void BackwardInput(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd)
+    {
+        Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
+        g.CheckScratch(scratch, 1);
+        if (!g.Shifts)
+        {
+            inputGradient.Slice(0, batchSize * g.InputLength).Clear();
+            for (int b = 0; b < batchSize; b++)
+            {
+                Gemm.Multiply(weight, 1, g.Taps, outputGradient.Slice(b * g.OutputLength, g.OutputLength), scratch, g.Taps, g.Positions, filters, ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                Im2Col.FoldAdd(scratch, inputGradient.Slice(b * g.InputLength, g.InputLength), channels, height, width, kernel, stride, padding, dilation, g.OutHeight, g.OutWidth, simd);
+            }
+
+            return;
+        }
+
+        // Each tap's share of the input gradient, on the wide output grid: columns = weight transposed x
+        // the output gradient, widened with zeros so the extra columns carry nothing. Each share is then
+        // added, shifted by its tap, into the padded gradient, whose interior is the input gradient.
+        Span<float> wideGradient = scratch.Slice(0, g.WideOutputLength);
+        Span<float> columns = scratch.Slice(g.WideOutputLength, g.Taps * g.WidePositions);
+        Span<float> padded = scratch.Slice(g.WideOutputLength + (g.Taps * g.WidePositions), g.PaddedLength);
+        int[] rows = g.InputRows();
+        for (int b = 0; b < batchSize; b++)
+        {
+            Widen(outputGradient.Slice(b * g.OutputLength, g.OutputLength), wideGradient, filters, g.OutHeight, g.OutWidth, g.PaddedWidth);
+            Gemm.Multiply(weight, 1, g.Taps, wideGradient, columns, g.Taps, g.WidePositions, filters, ReadOnlySpan<float>.Empty, accumulate: false, simd);
+            padded.Clear();
+            for (int tap = 0; tap < g.Taps; tap++)
+            {
+                VectorMath.Add(columns.Slice(tap * g.WidePositions, g.WidePositions), padded.Slice(rows[tap], g.WidePositions), simd);
+            }
+
+            PaddedPlanes.Crop(padded, inputGradient.Slice(b * g.InputLength, g.InputLength), channels, height, width, padding);
+        }
+    }
+
+    /// <summary>Copies the first <paramref name="width"/> values of each row of width <paramref name="wideWidth"/>.</summary>
+    private static void Compact(ReadOnlySpan<float> wide, Span<float> compact, int planes, int height, int wideWidth, int width)
+    {
+        for (int row = 0; row < planes * height; row++)
+        {
+            wide.Slice(row * wideWidth, width).CopyTo(compact.Slice(row * width, width));
+        }
+    }
+
+    /// <summary>Spreads rows of <paramref name="width"/> to rows of <paramref name="wideWidth"/>, zero past the width, so the extra columns add nothing to a dot product.</summary>
+    private static void Widen(ReadOnlySpan<float> compact, Span<float> wide, int planes, int height, int width, int wideWidth)
+    {
+        for (int row = 0; row < planes * height; row++)
+        {
+            Span<float> target = wide.Slice(row * wideWidth, wideWidth);
+            compact.Slice(row * width, width).CopyTo(target);
+            target.Slice(width).Clear();
+        }
+    }
+
+    /// <summary>Every size of one convolution, derived once.</summary>
+    private readonly struct Geometry
+    {
+        public Geometry(int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation)
+        {
+            Channels = channels;
+            Height = height;
+            Width = width;
+            Filters = filters;
+            Kernel = kernel;
+            Stride = stride;
+            Padding = padding;
+            Dilation = dilation;
+            Reach = dilation * (kernel - 1);
+            OutHeight = ((height + (2 * padding) - Reach - 1) / stride) + 1;
+            OutWidth = ((width + (2 * padding) - Reach - 1) / stride) + 1;
+            Shifts = CanShift(kernel, stride, padding, dilation);
+            PaddedHeight = height + (2 * padding);
+            PaddedWidth = width + (2 * padding);
+        }
+
+        public int Channels { get; }
+
+        public int Height { get; }
+
+        public int Width { get; }
+
+        public int Filters { get; }
+
+        public int Kernel { get; }
+
+        public int Stride { get; }
+
+        public int Padding { get; }
+
+        public int Dilation { get; }
+
+        /// <summary>How far the dilated kernel reaches past its first tap: <c>dilation * (kernel - 1)</c>.</summary>
+        public int Reach { get; }
+
+        public int OutHeight { get; }
+
+        public int OutWidth { get; }
+
+        public bool Shifts { get; }
+
+        public int PaddedHeight { get; }
+
+        public int PaddedWidth { get; }
+
+        public int InputLength => Channels * Height * Width;
+
+        public int OutputLength => Filters * OutHeight * OutWidth;
+
+        public int Positions => OutHeight * OutWidth;
+
+        public int Taps => Channels * Kernel * Kernel;
+
+        /// <summary>Output positions on the padded-width grid.</summary>
+        public int WidePositions => OutHeight * PaddedWidth;
+
+        public int WideOutputLength => Filters * WidePositions;
+
+        /// <summary>The padded planes, plus the reach: the last shifted row reads that far past the last plane.</summary>
+        public int PaddedLength => (Channels * PaddedHeight * PaddedWidth) + Reach;
+
+        public void CheckScratch(Span<float> scratch, int samples)
+        {
+            int needed = ScratchLength(Channels, Height, Width, Filters, Kernel, Stride, Padding, Dilation, samples);
+            if (scratch.Length < needed)
+            {
+                throw new ArgumentException($"A convolution of {Channels}x{Height}x{Width} by {Filters} {Kernel}x{Kernel} kernels on {samples} samples needs {needed} floats of scratch, but has {scratch.Length}.", nameof(scratch));
+            }
+        }
+
+        /// <summary>Copies one sample into the middle of its zero-bordered planes, and zeroes what the last row reads past them.</summary>
+        public void Pad(ReadOnlySpan<float> sample, Span<float> padded)
+        {
+            PaddedPlanes.Pad(sample, padded, Channels, Height, Width, Padding, 0f);
+            padded.Slice(PaddedLength - Reach, Reach).Clear();
+        }
+
+        /// <summary>Where tap (ci, ky, kx) of the input's shifted views starts in the padded sample.</summary>
+        public int[] InputRows() => Rows(Channels, PaddedHeight * PaddedWidth, PaddedWidth);
+
+        private int[] Rows(int planes, int planeLength, int rowLength)
+        {
+            int count = planes * Kernel * Kernel;
+            int[] rows = t_rows is { } cached && cached.Length >= count ? cached : (t_rows = new int[Math.Max(count, 256)]);
+            int index = 0;
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int ky = 0; ky < Kernel; ky++)
+                {
+                    for (int kx = 0; kx < Kernel; kx++)
+                    {
+                        rows[index++] = (plane * planeLength) + (Dilation * ((ky * rowLength) + kx));
+                    }
+                }
+            }
+
+            return rows;
+        }
+    }
+}
