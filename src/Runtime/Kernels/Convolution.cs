@@ -66,7 +66,7 @@ public static class Convolution
         {
             g.Pad(input.Slice(b * g.InputLength, g.InputLength), padded);
             Gemm.MultiplyShifted(weight, g.Taps, 1, padded, rows, wide, filters, g.WidePositions, g.Taps, bias, accumulate: false, simd);
-            Compact(wide, output.Slice(b * g.OutputLength, g.OutputLength), filters, g.OutHeight, g.PaddedWidth, g.OutWidth);
+            Compact(wide, output.Slice(b * g.OutputLength, g.OutputLength), filters, g.OutHeight, g.PaddedWidth, g.OutWidth, g.WidePositions);
         }
     }
 
@@ -99,7 +99,7 @@ public static class Convolution
         {
             Span<float> sample = scratch.Slice(b * sampleStride, sampleStride);
             g.Pad(input.Slice(b * g.InputLength, g.InputLength), sample.Slice(0, g.PaddedLength));
-            Widen(outputGradient.Slice(b * g.OutputLength, g.OutputLength), sample.Slice(g.PaddedLength, g.WideOutputLength), filters, g.OutHeight, g.OutWidth, g.PaddedWidth);
+            Widen(outputGradient.Slice(b * g.OutputLength, g.OutputLength), sample.Slice(g.PaddedLength, g.WideOutputLength), filters, g.OutHeight, g.OutWidth, g.PaddedWidth, g.WidePositions);
         }
 
         Gemm.MultiplyTransposed(
@@ -145,7 +145,7 @@ public static class Convolution
         int[] rows = g.InputRows();
         for (int b = 0; b < batchSize; b++)
         {
-            Widen(outputGradient.Slice(b * g.OutputLength, g.OutputLength), wideGradient, filters, g.OutHeight, g.OutWidth, g.PaddedWidth);
+            Widen(outputGradient.Slice(b * g.OutputLength, g.OutputLength), wideGradient, filters, g.OutHeight, g.OutWidth, g.PaddedWidth, g.WidePositions);
             Gemm.Multiply(weight, 1, g.Taps, wideGradient, columns, g.Taps, g.WidePositions, filters, ReadOnlySpan<float>.Empty, accumulate: false, simd);
             padded.Clear();
             for (int tap = 0; tap < g.Taps; tap++)
@@ -157,23 +157,31 @@ public static class Convolution
         }
     }
 
-    /// <summary>Copies the first <paramref name="width"/> values of each row of width <paramref name="wideWidth"/>.</summary>
-    private static void Compact(ReadOnlySpan<float> wide, Span<float> compact, int planes, int height, int wideWidth, int width)
+    /// <summary>
+    /// Spreads each plane's rows of <paramref name="width"/> to rows of <paramref name="wideWidth"/> in planes
+    /// of <paramref name="planeLength"/>, zero everywhere else, so the extra columns add nothing.
+    /// </summary>
+    private static void Widen(ReadOnlySpan<float> compact, Span<float> wide, int planes, int height, int width, int wideWidth, int planeLength)
     {
-        for (int row = 0; row < planes * height; row++)
+        wide.Slice(0, planes * planeLength).Clear();
+        for (int plane = 0; plane < planes; plane++)
         {
-            wide.Slice(row * wideWidth, width).CopyTo(compact.Slice(row * width, width));
+            for (int row = 0; row < height; row++)
+            {
+                compact.Slice(((plane * height) + row) * width, width).CopyTo(wide.Slice((plane * planeLength) + (row * wideWidth), width));
+            }
         }
     }
 
-    /// <summary>Spreads rows of <paramref name="width"/> to rows of <paramref name="wideWidth"/>, zero past the width, so the extra columns add nothing to a dot product.</summary>
-    private static void Widen(ReadOnlySpan<float> compact, Span<float> wide, int planes, int height, int width, int wideWidth)
+    /// <summary>Copies the first <paramref name="width"/> values of each row of each plane of <paramref name="planeLength"/>.</summary>
+    private static void Compact(ReadOnlySpan<float> wide, Span<float> compact, int planes, int height, int wideWidth, int width, int planeLength)
     {
-        for (int row = 0; row < planes * height; row++)
+        for (int plane = 0; plane < planes; plane++)
         {
-            Span<float> target = wide.Slice(row * wideWidth, wideWidth);
-            compact.Slice(row * width, width).CopyTo(target);
-            target.Slice(width).Clear();
+            for (int row = 0; row < height; row++)
+            {
+                wide.Slice((plane * planeLength) + (row * wideWidth), width).CopyTo(compact.Slice(((plane * height) + row) * width, width));
+            }
         }
     }
 
@@ -235,13 +243,19 @@ public static class Convolution
 
         public int Taps => Channels * Kernel * Kernel;
 
-        /// <summary>Output positions on the padded-width grid.</summary>
-        public int WidePositions => OutHeight * PaddedWidth;
+        /// <summary>
+        /// Output positions on the padded-width grid, rounded up to whole 512-bit vectors so that every
+        /// block of the products is full: the extra positions are junk, like the grid's extra columns.
+        /// </summary>
+        public int WidePositions => ((OutHeight * PaddedWidth) + 15) / 16 * 16;
 
         public int WideOutputLength => Filters * WidePositions;
 
-        /// <summary>The padded planes, plus the reach: the last shifted row reads that far past the last plane.</summary>
-        public int PaddedLength => (Channels * PaddedHeight * PaddedWidth) + Reach;
+        /// <summary>
+        /// The padded planes, then zeros the last shifted rows read past them: the kernel's reach, and the
+        /// wide grid's rounding to whole vectors.
+        /// </summary>
+        public int PaddedLength => (Channels * PaddedHeight * PaddedWidth) + Reach + (WidePositions - (OutHeight * PaddedWidth));
 
         public void CheckScratch(Span<float> scratch, int samples)
         {
@@ -252,11 +266,12 @@ public static class Convolution
             }
         }
 
-        /// <summary>Copies one sample into the middle of its zero-bordered planes, and zeroes what the last row reads past them.</summary>
+        /// <summary>Copies one sample into the middle of its zero-bordered planes, and zeroes what the last rows read past them.</summary>
         public void Pad(ReadOnlySpan<float> sample, Span<float> padded)
         {
+            int planes = Channels * PaddedHeight * PaddedWidth;
             PaddedPlanes.Pad(sample, padded, Channels, Height, Width, Padding, 0f);
-            padded.Slice(PaddedLength - Reach, Reach).Clear();
+            padded.Slice(planes, PaddedLength - planes).Clear();
         }
 
         /// <summary>Where tap (ci, ky, kx) of the input's shifted views starts in the padded sample.</summary>
