@@ -25,7 +25,7 @@ public class LeNet5Layers
     private readonly float[] _flat = Buffers.Random(Batch * L.Flatten1.OutputLength), _flatGradient = new float[Batch * L.Flatten1.OutputLength];
     private readonly float[] _fc1 = new float[Batch * L.Fc1.OutputLength], _fc1Gradient = Buffers.Random(Batch * L.Fc1.OutputLength, 5);
 
-    [Params(SimdLevel.Scalar, SimdLevel.Vector256, SimdLevel.Vector512)]
+    [Params(SimdLevel.Scalar, SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512)]
     public SimdLevel Simd { get; set; }
 
     private ReadOnlySpan<float> Parameter(int offset, int length) => _parameters.AsSpan(offset, length);

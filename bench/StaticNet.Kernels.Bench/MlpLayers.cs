@@ -17,7 +17,7 @@ public class MlpLayers
     private readonly float[] _hidden = Buffers.Random(Batch * L.Relu1.OutputLength, 3), _hiddenGradient = new float[Batch * L.Relu1.OutputLength];
     private readonly float[] _fc2 = new float[Batch * L.Fc2.OutputLength], _fc2Gradient = Buffers.Random(Batch * L.Fc2.OutputLength, 4);
 
-    [Params(SimdLevel.Scalar, SimdLevel.Vector256, SimdLevel.Vector512)]
+    [Params(SimdLevel.Scalar, SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512)]
     public SimdLevel Simd { get; set; }
 
     private ReadOnlySpan<float> Parameter(int offset, int length) => _parameters.AsSpan(offset, length);

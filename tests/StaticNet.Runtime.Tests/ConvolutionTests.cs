@@ -14,7 +14,7 @@ public class ConvolutionTests
     public static TheoryData<int, int, int, int, int, int, int, int, SimdLevel> Shapes()
     {
         var data = new TheoryData<int, int, int, int, int, int, int, int, SimdLevel>();
-        foreach (SimdLevel level in new[] { SimdLevel.Vector256, SimdLevel.Vector512 })
+        foreach (SimdLevel level in new[] { SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512 })
         {
             // channels, height, width, filters, kernel, stride, padding, dilation
             data.Add(1, 28, 28, 6, 5, 1, 2, 1, level);

@@ -14,7 +14,7 @@ public class GemmTests
     public static TheoryData<SimdLevel, int, int, int> Cases()
     {
         var data = new TheoryData<SimdLevel, int, int, int>();
-        foreach (SimdLevel level in new[] { SimdLevel.Scalar, SimdLevel.Vector256, SimdLevel.Vector512 })
+        foreach (SimdLevel level in new[] { SimdLevel.Scalar, SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512 })
         {
             foreach ((int m, int n, int k) in new[] { (1, 1, 1), (4, 48, 16), (5, 50, 17), (7, 3, 33), (6, 784, 25), (16, 100, 150), (13, 120, 400), (3, 10, 84) })
             {
@@ -79,7 +79,7 @@ public class GemmTests
     public void KernelsNeverWriteOutsideTheirMatrix()
     {
         // A C embedded in a larger buffer: the values around it must survive every path, tails included.
-        foreach (SimdLevel level in new[] { SimdLevel.Vector256, SimdLevel.Vector512 })
+        foreach (SimdLevel level in new[] { SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512 })
         {
             const int M = 5, N = 21, K = 19;
             var buffer = new float[(M * N) + 64];

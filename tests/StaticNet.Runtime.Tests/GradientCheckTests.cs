@@ -7,7 +7,7 @@ namespace StaticNet.Tests;
 /// <summary>
 /// For every layer kind, the gradients Backward computes (of the input and of every parameter) match
 /// central finite differences of Forward, at every SIMD level: the generated scalar code and the
-/// vectorised kernels at 256 and 512 bits. Batches of 3 check that samples do not mix (and, split into
+/// vectorised kernels at 128, 256 and 512 bits. Batches of 3 check that samples do not mix (and, split into
 /// chunks of one sample, that chunk gradients add up).
 /// </summary>
 public class GradientCheckTests
@@ -34,7 +34,7 @@ public class GradientCheckTests
         var data = new TheoryData<string, SimdLevel>();
         foreach (string name in NetworkNames)
         {
-            foreach (SimdLevel level in new[] { SimdLevel.Scalar, SimdLevel.Vector256, SimdLevel.Vector512 })
+            foreach (SimdLevel level in new[] { SimdLevel.Scalar, SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512 })
             {
                 data.Add(name, level);
             }

@@ -58,7 +58,7 @@ public class ParallelAndSimdTests
         }
 
         var reference = Run(SimdLevel.Scalar);
-        foreach (SimdLevel level in new[] { SimdLevel.Vector256, SimdLevel.Vector512 })
+        foreach (SimdLevel level in new[] { SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512 })
         {
             var result = Run(level);
             AssertClose(reference.Output, result.Output, $"{level} output");

@@ -67,6 +67,9 @@ public static class Gemm
             case SimdLevel.Vector256:
                 Multiply<Vector256<float>, Ops256, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
                 break;
+            case SimdLevel.Vector128:
+                Multiply<Vector128<float>, Ops128, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
+                break;
             default:
                 MultiplyScalar(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
                 break;
@@ -134,6 +137,9 @@ public static class Gemm
             case SimdLevel.Vector256:
                 MultiplyTransposed<Vector256<float>, Ops256, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(bRowStride));
                 break;
+            case SimdLevel.Vector128:
+                MultiplyTransposed<Vector128<float>, Ops128, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(bRowStride));
+                break;
             default:
                 MultiplyTransposedScalar(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(bRowStride));
                 break;
@@ -174,6 +180,9 @@ public static class Gemm
             case SimdLevel.Vector256:
                 MultiplyTransposed<Vector256<float>, Ops256, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
                 break;
+            case SimdLevel.Vector128:
+                MultiplyTransposed<Vector128<float>, Ops128, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                break;
             default:
                 MultiplyTransposedScalar(ref ra, ref rb, ref rc, ref bias, shape, rows);
                 break;
@@ -210,6 +219,9 @@ public static class Gemm
             case SimdLevel.Vector256:
                 Multiply<Vector256<float>, Ops256, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
                 break;
+            case SimdLevel.Vector128:
+                Multiply<Vector128<float>, Ops128, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                break;
             default:
                 MultiplyScalar(ref ra, ref rb, ref rc, ref bias, shape, rows);
                 break;
@@ -238,6 +250,9 @@ public static class Gemm
                 break;
             case SimdLevel.Vector256:
                 MultiplyTransposed<Vector256<float>, Ops256, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                break;
+            case SimdLevel.Vector128:
+                MultiplyTransposed<Vector128<float>, Ops128, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
                 break;
             default:
                 MultiplyTransposedScalar(ref ra, ref rb, ref rc, ref bias, shape, rows);

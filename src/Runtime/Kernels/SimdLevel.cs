@@ -12,6 +12,9 @@ public enum SimdLevel
     /// <summary>The generated straight-line scalar code: the reference, and the fallback for any machine.</summary>
     Scalar = 0,
 
+    /// <summary>Vectorised kernels on 128-bit vectors (4 floats): NEON on Arm64, SSE on x64.</summary>
+    Vector128 = 128,
+
     /// <summary>Vectorised kernels on 256-bit vectors (8 floats): AVX2 on x64.</summary>
     Vector256 = 256,
 
@@ -26,5 +29,6 @@ public static class SimdLevels
     public static SimdLevel Best { get; } =
         Vector512.IsHardwareAccelerated ? SimdLevel.Vector512
         : Vector256.IsHardwareAccelerated ? SimdLevel.Vector256
+        : Vector128.IsHardwareAccelerated ? SimdLevel.Vector128
         : SimdLevel.Scalar;
 }

@@ -63,6 +63,7 @@ public static class VectorMath
     {
         SimdLevel.Vector512 => Sum<Vector512<float>, Ops512>(values),
         SimdLevel.Vector256 => Sum<Vector256<float>, Ops256>(values),
+        SimdLevel.Vector128 => Sum<Vector128<float>, Ops128>(values),
         _ => SumScalar(values),
     };
 
@@ -105,6 +106,7 @@ public static class VectorMath
         {
             SimdLevel.Vector512 => Apply<TOp, Vector512<float>, Ops512>(a, b, target),
             SimdLevel.Vector256 => Apply<TOp, Vector256<float>, Ops256>(a, b, target),
+            SimdLevel.Vector128 => Apply<TOp, Vector128<float>, Ops128>(a, b, target),
             _ => 0,
         };
         for (; i < a.Length; i++)
