@@ -19,6 +19,16 @@ internal sealed record Machine(string Cpu, int Cores, double ClockGhz, string Si
 
     public int LanesPerVector => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 1;
 
+    /// <summary>
+    /// The one-minute load average (Linux), or -1 where the system does not say. Above about half a
+    /// process per core, other work competes for the cores and every figure here, both frameworks', is low.
+    /// </summary>
+    public static double LoadAverage()
+    {
+        const string Path = "/proc/loadavg";
+        return File.Exists(Path) && double.TryParse(File.ReadAllText(Path).Split(' ')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double load) ? load : -1;
+    }
+
     public static Machine Describe(int threads)
     {
         string[] cpuinfo = File.Exists("/proc/cpuinfo") ? File.ReadAllLines("/proc/cpuinfo") : Array.Empty<string>();

@@ -37,6 +37,7 @@ Normalization normalization = Normalization.Fit(train);
 normalization.Apply(train);
 normalization.Apply(test);
 
+double loadBefore = Machine.LoadAverage();
 Console.WriteLine("Measuring the machine's peak...");
 Machine machine = Machine.Describe(threads);
 
@@ -82,13 +83,21 @@ string header = $"StaticNet vs PyTorch {torchVersion}, {DateTime.UtcNow:yyyy-MM-
 string peak = $"fp32 peak: measured {machine.MeasuredPeakPerCore:F0} GFLOP/s per core, {machine.MeasuredPeakAllCores:F0} on {threads} threads (independent FMA loop); " +
     $"theoretical {machine.TheoreticalPeak:F0} on {machine.Cores} cores at {machine.ClockGhz:F2} GHz (2 FMA x {machine.LanesPerVector} lanes x 2 FLOP per cycle)";
 string[] columns = { "network", "metric", "StaticNet", "PyTorch", "ratio", "target" };
+double loadAfter = Machine.LoadAverage();
+string load = $"load average {loadBefore:F2} before, {loadAfter:F2} after";
+if (Math.Max(loadBefore, loadAfter) > 0.5 * machine.Cores)
+{
+    load += $": WARNING, other processes were using the CPU; the figures are unreliable, rerun on an idle machine";
+}
+
 Console.WriteLine();
 Console.WriteLine(header);
 Console.WriteLine(peak);
+Console.WriteLine(load);
 Console.WriteLine(Table.Text(columns, rows));
 if (markdown is not null)
 {
-    File.WriteAllText(markdown, header + "\n\n" + peak + "\n\n" + Table.Markdown(columns, rows));
+    File.WriteAllText(markdown, header + "\n\n" + peak + "; " + load + "\n\n" + Table.Markdown(columns, rows));
     Console.WriteLine($"Wrote {markdown}");
 }
 
