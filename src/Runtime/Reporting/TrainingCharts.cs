@@ -53,7 +53,7 @@ public static class TrainingCharts
 
     private static void Panel(SvgWriter svg, double left, double top, string title, double?[] train, double?[] validation, int? restored, bool fraction)
     {
-        const double plotLeft = 56, plotRight = 14, plotTop = 28, plotBottom = 40;
+        const double plotLeft = 56, plotRight = 14, plotTop = 48, plotBottom = 40;
         double x0 = left + plotLeft, x1 = left + PanelWidth - plotRight, y0 = top + PanelHeight - plotBottom, y1 = top + plotTop;
         svg.Rectangle(left, top, PanelWidth, PanelHeight, "#fafafa", "#dddddd");
         svg.Text(left + (PanelWidth / 2), top + 18, title, anchor: "middle", size: 13, bold: true);
@@ -123,14 +123,14 @@ public static class TrainingCharts
         Series(svg, train, X, Y, TrainColor, dashed: false);
         Series(svg, validation, X, Y, ValidationColor, dashed: true);
 
-        double legendX = x1 - 120, legendY = y1 + 4;
-        svg.Rectangle(legendX - 6, legendY - 2, 124, Array.Exists(validation, v => v is not null) ? 40 : 22, "#ffffff", "#dddddd");
-        svg.Line(legendX, legendY + 9, legendX + 22, legendY + 9, TrainColor, 2);
-        svg.Text(legendX + 28, legendY + 13, "training", size: 11);
+        // The legend sits between the title and the plot, where no line can run under it.
+        double legendX = x0, legendY = top + 30;
+        svg.Line(legendX, legendY, legendX + 22, legendY, TrainColor, 2);
+        svg.Text(legendX + 28, legendY + 4, "training", size: 11);
         if (Array.Exists(validation, v => v is not null))
         {
-            svg.Line(legendX, legendY + 27, legendX + 22, legendY + 27, ValidationColor, 2, dashed: true);
-            svg.Text(legendX + 28, legendY + 31, "validation", size: 11);
+            svg.Line(legendX + 100, legendY, legendX + 122, legendY, ValidationColor, 2, dashed: true);
+            svg.Text(legendX + 128, legendY + 4, "validation", size: 11);
         }
     }
 

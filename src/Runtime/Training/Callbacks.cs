@@ -34,6 +34,11 @@ public interface ITrainingCallback
     void TrainingCompleted(TrainingContext context, History history)
     {
     }
+
+    /// <summary>When training ends with an exception (a diverged loss, a failed save, an exception from a callback), before it propagates.</summary>
+    void TrainingFailed(TrainingContext context, Exception exception)
+    {
+    }
 }
 
 /// <summary>What a callback sees of the training run, and how it stops it.</summary>
@@ -66,6 +71,12 @@ public sealed class TrainingContext
 
     /// <summary>Training samples per epoch.</summary>
     public int SamplesPerEpoch { get; internal set; }
+
+    /// <summary>Samples in the validation set; 0 without one.</summary>
+    public int ValidationSamples { get; internal set; }
+
+    /// <summary>The first epoch this run trains: 1, or the one after the checkpoint it resumed from.</summary>
+    public int FirstEpoch { get; internal set; }
 
     /// <summary>Optimizer steps taken since the run began (including those before a resume).</summary>
     public long Step { get; internal set; }

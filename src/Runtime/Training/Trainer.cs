@@ -35,6 +35,7 @@ public sealed partial class Trainer<TNetwork>
     private readonly RandomStream _random = new(0);
     private ParameterRange[] _ranges = Array.Empty<ParameterRange>();
     private ParameterRange[] _penaltyRanges = Array.Empty<ParameterRange>();
+    private (ParameterRange[]? Ranges, WeightPenalty? Penalty) _preparedFor;
 
     /// <summary>Creates a trainer for <paramref name="network"/>.</summary>
     public Trainer(TNetwork network, IOptimizer optimizer, ILoss loss)
@@ -184,6 +185,7 @@ public sealed partial class Trainer<TNetwork>
         }
 
         ILoss loss = ClassWeights is null ? Loss : new ClassWeightedLoss(Loss, ClassWeights);
+        _ranges = Array.Empty<ParameterRange>();
         PrepareRanges();
         int batchSize = BatchSize;
         int batchesPerEpoch = DropLast ? trainSet.Count / batchSize : (trainSet.Count + batchSize - 1) / batchSize;
@@ -198,26 +200,56 @@ public sealed partial class Trainer<TNetwork>
         EarlyStopping?.Monitor.ReadRequired(Probe(validation is not null), nameof(EarlyStopping));
         Augmentation?.Prepare(trainSet.SampleShape, trainSet.Source);
 
+        EnsureOutputBuffers(batchSize * Network.OutputLength);
+        ITrainingCallback[] callbacks = new ITrainingCallback[Callbacks.Count];
+        Callbacks.CopyTo(callbacks, 0);
+
+        var history = new History { LossName = Loss.Name, TopK = TopK };
+        var context = new TrainingContext(Network, Optimizer, history)
+        {
+            Epochs = Epochs, BatchesPerEpoch = batchesPerEpoch, SamplesPerEpoch = samplesPerEpoch, ValidationSamples = validation?.Count ?? 0,
+        };
+        RunState state = resumePath is null
+            ? StartFresh()
+            : RestoreCheckpoint(resumePath, trainSet, validation, history);
+        context.Step = state.Step;
+        context.FirstEpoch = state.Epoch + 1;
+        foreach (ITrainingCallback callback in callbacks)
+        {
+            callback.TrainingStarted(context);
+        }
+
+        try
+        {
+            RunEpochs(trainSet, validation, loss, state, callbacks, context, history, bestMonitor, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            foreach (ITrainingCallback callback in callbacks)
+            {
+                callback.TrainingFailed(context, exception);
+            }
+
+            throw;
+        }
+
+        foreach (ITrainingCallback callback in callbacks)
+        {
+            callback.TrainingCompleted(context, history);
+        }
+
+        return history;
+    }
+
+    private void RunEpochs(Dataset trainSet, Dataset? validation, ILoss loss, RunState state, ITrainingCallback[] callbacks, TrainingContext context, History history, MonitoredMetric? bestMonitor, CancellationToken cancellationToken)
+    {
+        int batchSize = BatchSize, batchesPerEpoch = context.BatchesPerEpoch;
         int inputLength = Network.InputLength, outputLength = Network.OutputLength;
         var order = new int[trainSet.Count];
         var batchInput = new float[batchSize * inputLength];
         var batchLabels = new int[batchSize];
         var batchTargets = new float[batchSize * Math.Max(trainSet.TargetLength, 1)];
-        EnsureOutputBuffers(batchSize * outputLength);
-        ITrainingCallback[] callbacks = new ITrainingCallback[Callbacks.Count];
-        Callbacks.CopyTo(callbacks, 0);
-
-        var history = new History { LossName = Loss.Name, TopK = TopK };
-        var context = new TrainingContext(Network, Optimizer, history) { Epochs = Epochs, BatchesPerEpoch = batchesPerEpoch, SamplesPerEpoch = samplesPerEpoch };
-        RunState state = resumePath is null
-            ? StartFresh()
-            : RestoreCheckpoint(resumePath, trainSet, validation, history);
-        context.Step = state.Step;
         bool finished = state.Finished;
-        foreach (ITrainingCallback callback in callbacks)
-        {
-            callback.TrainingStarted(context);
-        }
 
         bool labels = trainSet.Labels is not null;
         for (int epoch = state.Epoch + 1; epoch <= Epochs && !finished; epoch++)
@@ -365,13 +397,6 @@ public sealed partial class Trainer<TNetwork>
         {
             history.Test = Evaluate(Test);
         }
-
-        foreach (ITrainingCallback callback in callbacks)
-        {
-            callback.TrainingCompleted(context, history);
-        }
-
-        return history;
     }
 
     private StepOutcome RunStep(ReadOnlySpan<float> input, BatchTargets targets, int count, ILoss loss, out float lossValue, out double norm)
@@ -443,14 +468,17 @@ public sealed partial class Trainer<TNetwork>
         return new RunState(0, 0, Optimizer.LearningRate, double.NaN, false);
     }
 
+    // Recomputed only when TrainableRanges or Penalty changed, so that TrainStep allocates nothing.
     private void PrepareRanges()
     {
+        if (_ranges.Length > 0 && ReferenceEquals(_preparedFor.Ranges, TrainableRanges) && ReferenceEquals(_preparedFor.Penalty, Penalty))
+        {
+            return;
+        }
+
         if (TrainableRanges is null)
         {
-            if (_ranges.Length != 1 || _ranges[0] != ParameterRange.All(Network.ParameterCount))
-            {
-                _ranges = new[] { ParameterRange.All(Network.ParameterCount) };
-            }
+            _ranges = new[] { ParameterRange.All(Network.ParameterCount) };
         }
         else
         {
@@ -459,6 +487,7 @@ public sealed partial class Trainer<TNetwork>
         }
 
         _penaltyRanges = Penalty is null ? Array.Empty<ParameterRange>() : Penalty.Ranges(Network, _ranges);
+        _preparedFor = (TrainableRanges, Penalty);
     }
 
     private void CheckSettings()
