@@ -17,12 +17,13 @@ public static class HistoryFiles
     /// <summary>
     /// Writes one row per epoch: <c>epoch, loss, accuracy, top_k_accuracy, val_loss, val_accuracy,
     /// val_top_k_accuracy, lr, grad_norm, steps, seconds, samples_per_second</c>, with k the history's
-    /// top-k; a missing value is an empty cell. Atomic, like every file the runtime writes.
+    /// top-k (<c>top_3_accuracy</c>; the columns stay, empty, without top-k); a missing value is an empty
+    /// cell. Atomic, like every file the runtime writes.
     /// </summary>
     public static void SaveCsv(this History history, string path)
     {
         ArgumentNullException.ThrowIfNull(history);
-        string topK = $"top_{history.TopK}_accuracy";
+        string topK = history.TopK > 0 ? $"top_{history.TopK}_accuracy" : "top_k_accuracy";
         var text = new StringBuilder();
         text.Append("epoch,loss,accuracy,").Append(topK).Append(",val_loss,val_accuracy,val_").Append(topK).Append(",lr,grad_norm,steps,seconds,samples_per_second\n");
         foreach (EpochMetrics epoch in history.Epochs)
