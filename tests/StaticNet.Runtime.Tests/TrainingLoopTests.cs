@@ -289,6 +289,26 @@ public class TrainingLoopTests
         }
     }
 
+    [Fact]
+    public void TrainStepWithPenaltiesAndClippingAllocatesNothing()
+    {
+        var trainer = new Trainer<SmallLeNet>(new SmallLeNet(batchCapacity: 8), new Nadam(), Losses.SoftmaxCrossEntropy)
+        {
+            Penalty = new WeightPenalty(1e-4, 1e-3), ClipGradientNorm = 0.5, ClipGradientValue = 0.1,
+            TrainableRanges = new[] { new ParameterRange(0, 30), new ParameterRange(40, SmallLeNet.ParameterCount - 40) },
+        };
+        float[] input = GradientCheck.Random(8 * SmallLeNet.InputLength, 1, -1f, 1f);
+        int[] labels = { 0, 1, 2, 0, 1, 2, 0, 1 };
+        trainer.TrainStep(input, new BatchTargets(labels), 8);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            trainer.TrainStep(input, new BatchTargets(labels), 8);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     private sealed class Log : ITrainingCallback
     {
         public List<string> Events { get; } = new();
