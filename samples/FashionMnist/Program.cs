@@ -1,9 +1,13 @@
-// Trains LeNet-5 on Fashion-MNIST: prints the model summary, one line per epoch, the test accuracy,
-// and saves the trained parameters (with the input normalisation) for the AotInference sample.
+// Trains a classifier on Fashion-MNIST with the whole training toolkit: augmentation, a warm-up and
+// cosine learning-rate schedule, AdamW, early stopping that restores the best weights, checkpoints to
+// resume from, and a live progress bar. Next to the saved model it writes the history (CSV, JSON and an
+// SVG chart) and the test set's confusion matrix (text and SVG). A LeNet-5 it saves (--model lenet5) is
+// what the AotInference sample classifies with.
 using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Threading;
 using StaticNet;
 using StaticNet.Samples;
 
@@ -39,70 +43,165 @@ catch (Exception exception) when (exception is FileNotFoundException or InvalidD
     return 2;
 }
 
+if (options.Limit > 0)
+{
+    train = train.Take(options.Limit);
+}
+
 // Standardise with the training set's statistics only; the same numbers go with the saved model.
 Normalization normalization = Normalization.Fit(train);
 normalization.Apply(train);
 normalization.Apply(test);
+train = WithClassNames(train);
+test = WithClassNames(test);
 
-Dataset? validation = null;
-if (options.ValidationFraction > 0)
+return options.Model == "lenet5"
+    ? FashionMnistRun.Train(new LeNet5(seed: options.Seed, batchCapacity: options.BatchSize), LeNet5.Summary, train, test, normalization, options)
+    : FashionMnistRun.Train(new FashionCnn(seed: options.Seed, batchCapacity: options.BatchSize), FashionCnn.Summary, train, test, normalization, options);
+
+static Dataset WithClassNames(Dataset data) =>
+    new(data.Features, new[] { 1, 28, 28 }, data.Labels!, 10, data.Source) { ClassNames = FashionMnistData.ClassNames };
+
+/// <summary>The training run, for either network.</summary>
+internal static class FashionMnistRun
 {
-    (train, validation) = train.Split(options.ValidationFraction, options.Seed);
+    public static int Train<TNetwork>(TNetwork network, string summary, Dataset train, Dataset test, Normalization normalization, Options options)
+        where TNetwork : INetwork
+    {
+        string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.OutputPath))!, Path.GetFileNameWithoutExtension(options.OutputPath));
+        var metadata = new Dictionary<string, string>
+        {
+            [FashionMnistData.MeanKey] = normalization.Mean[0].ToString("R", CultureInfo.InvariantCulture),
+            [FashionMnistData.StdKey] = normalization.StandardDeviation[0].ToString("R", CultureInfo.InvariantCulture),
+            ["model"] = network.Name,
+        };
+
+        // Pixels outside the image after a shift are background: black, 0 before normalisation.
+        float background = (0f - normalization.Mean[0]) / normalization.StandardDeviation[0];
+        int heldOut = (int)Math.Round(train.Count * options.ValidationFraction);
+        int batchesPerEpoch = (train.Count - heldOut + options.BatchSize - 1) / options.BatchSize;
+        var trainer = new Trainer<TNetwork>(network, new AdamW(options.LearningRate, weightDecay: options.WeightDecay), Losses.SoftmaxCrossEntropy)
+        {
+            BatchSize = options.BatchSize,
+            Epochs = options.Epochs,
+            Seed = options.Seed,
+            ValidationSplit = options.ValidationFraction,
+            Test = test,
+            TopK = 3,
+
+            // One epoch of linear warm-up from a tenth of the rate, then cosine annealing to a hundredth, per step.
+            Schedule = new LinearWarmup(
+                batchesPerEpoch,
+                new CosineAnnealingLR(Math.Max(1, (long)(options.Epochs - 1) * batchesPerEpoch), options.LearningRate / 100, ScheduleInterval.Step),
+                startFactor: 0.1),
+            Augmentation = Augmentation(options.Augment, background),
+            EarlyStopping = options.ValidationFraction > 0 ? new EarlyStopping(MonitoredMetric.ValidationAccuracy, patience: options.Patience, restoreBestWeights: true) : null,
+            Checkpoints = new CheckpointSettings(stem + ".checkpoints") { Metadata = metadata },
+            Callbacks = { options.Plain ? new ConsoleProgress(ProgressStyle.Plain) : ConsoleProgress.Create() },
+        };
+
+        Console.WriteLine($"Fashion-MNIST from {options.DataDirectory}: {train.Count:N0} training images ({options.ValidationFraction * 100:F0}% held out for validation), {test.Count:N0} test images");
+        Console.WriteLine();
+        Console.WriteLine(summary);
+        Console.WriteLine();
+        Console.WriteLine($"AdamW lr {options.LearningRate} (warm-up, then cosine), weight decay {options.WeightDecay}, batch {options.BatchSize}, up to {options.Epochs} epochs, " +
+            $"augmentation {options.Augment}, early stopping on validation accuracy (patience {options.Patience}), seed {options.Seed}");
+
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+
+        History history;
+        try
+        {
+            history = options.Resume
+                ? trainer.Resume(trainer.Checkpoints.ResumePath, train, cancellation.Token)
+                : trainer.Fit(train, cancellation.Token);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException or InvalidOperationException)
+        {
+            Console.Error.WriteLine(exception.Message);
+            return 2;
+        }
+
+        if (history.StopReason == StopReason.Cancelled)
+        {
+            Console.WriteLine($"Interrupted. The last finished epoch is saved in {trainer.Checkpoints.Directory}; run again with --resume (and the same options) to continue exactly where it stopped.");
+            return 130;
+        }
+
+        Evaluation result = history.Test!.Value;
+        metadata["test.accuracy"] = result.Accuracy!.Value.ToString("R", CultureInfo.InvariantCulture);
+        network.Save(options.OutputPath, metadata);
+        history.SaveCsv(stem + ".history.csv");
+        history.SaveJson(stem + ".history.json");
+        history.SaveChart(stem + ".history.svg", $"{network.Name} on Fashion-MNIST: test accuracy {result.Accuracy * 100:F2}%");
+        ConfusionMatrix confusion = trainer.ConfusionMatrix(test);
+        string table = confusion.ToTable();
+        File.WriteAllText(stem + ".confusion.txt", table);
+        confusion.SaveSvg(stem + ".confusion.svg", $"{network.Name}: Fashion-MNIST test set, accuracy {confusion.Accuracy * 100:F2}%");
+
+        Console.WriteLine();
+        Console.WriteLine(table);
+        Console.WriteLine($"Saved the model to {Path.GetFullPath(options.OutputPath)}");
+        Console.WriteLine($"  and next to it {Path.GetFileName(stem)}.history.csv, .history.json, .history.svg (chart), .confusion.txt, .confusion.svg and the checkpoints in {Path.GetFileName(stem)}.checkpoints/");
+        return 0;
+    }
+
+    private static ImageAugmentation? Augmentation(string level, float background) => level switch
+    {
+        "none" => null,
+        "basic" => new ImageAugmentation(new RandomHorizontalFlip(), new RandomCrop(2, fill: background)),
+        _ => new ImageAugmentation(new RandomHorizontalFlip(), new RandomCrop(2, fill: background), new RandomRotation(10, fill: background), new RandomErasing(0.3)),
+    };
 }
 
-var network = new LeNet5(seed: options.Seed, batchCapacity: options.BatchSize);
-Console.WriteLine($"Fashion-MNIST from {options.DataDirectory}: {train.Count:N0} training, {validation?.Count ?? 0:N0} validation, {test.Count:N0} test images");
-Console.WriteLine();
-Console.WriteLine(LeNet5.Summary);
-Console.WriteLine();
-Console.WriteLine($"Adam lr {options.LearningRate}, batch {options.BatchSize}, {options.Epochs} epochs, seed {options.Seed}");
-Console.WriteLine($"{"epoch",5}  {"train loss",10}  {"train acc",9}  {"val loss",8}  {"val acc",7}  {"time",7}  {"samples/s",9}");
-
-var trainer = new Trainer<LeNet5>(network, new Adam(options.LearningRate), Losses.SoftmaxCrossEntropy)
-{
-    BatchSize = options.BatchSize,
-    Epochs = options.Epochs,
-    Validation = validation,
-    Seed = options.Seed,
-    EpochCompleted = epoch => Console.WriteLine(
-        $"{epoch.Epoch,5}  {epoch.TrainLoss,10:F4}  {Format(epoch.TrainAccuracy * 100, "F2") + "%",9}  {Format(epoch.ValidationLoss, "F4"),8}  {Format(epoch.ValidationAccuracy * 100, "F2") + (epoch.ValidationAccuracy is null ? "" : "%"),7}  " +
-        $"{epoch.Duration.TotalSeconds,6:F1}s  {epoch.SamplesPerSecond,9:N0}"),
-};
-trainer.Fit(train);
-
-Evaluation result = trainer.Evaluate(test);
-Console.WriteLine();
-Console.WriteLine($"Test accuracy: {result.Accuracy * 100:F2}% ({result.Count:N0} images), test loss {result.Loss:F4}");
-
-network.Save(options.OutputPath, new Dictionary<string, string>
-{
-    [FashionMnistData.MeanKey] = normalization.Mean[0].ToString("R", CultureInfo.InvariantCulture),
-    [FashionMnistData.StdKey] = normalization.StandardDeviation[0].ToString("R", CultureInfo.InvariantCulture),
-    ["test.accuracy"] = result.Accuracy!.Value.ToString("R", CultureInfo.InvariantCulture),
-});
-Console.WriteLine($"Saved the parameters to {Path.GetFullPath(options.OutputPath)}");
-return 0;
-
-static string Format(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
-
 /// <summary>The sample's command line.</summary>
-internal sealed record Options(string DataDirectory, int Epochs, int BatchSize, double LearningRate, int Seed, double ValidationFraction, string OutputPath, bool Help)
+internal sealed record Options(
+    string Model,
+    string DataDirectory,
+    int Epochs,
+    int BatchSize,
+    double LearningRate,
+    double WeightDecay,
+    int Seed,
+    double ValidationFraction,
+    int Patience,
+    string Augment,
+    int Limit,
+    string OutputPath,
+    bool Resume,
+    bool Plain,
+    bool Help)
 {
     public const string Usage = """
         Usage: FashionMnist [options]
+          --model cnn|lenet5     the network: a small CNN (default) or LeNet-5 (the AotInference sample's)
           --data DIR             Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist,
                                  from Debian's dataset-fashion-mnist package)
-          --epochs N             epochs to train (default 10)
+          --epochs N             most epochs to train; early stopping may end sooner (default 30)
           --batch-size N         samples per batch (default 64)
-          --learning-rate X      Adam learning rate (default 0.001)
-          --seed N               seed of initialisation, shuffling and the validation split (default 1)
-          --validation X         fraction of the training set held out for validation (default 0.1; 0 for none)
-          --output FILE          where to save the parameters (default lenet5.safetensors)
+          --learning-rate X      AdamW's peak learning rate (default 0.002)
+          --weight-decay X       AdamW's decoupled weight decay (default 0.01)
+          --seed N               seed of initialisation, validation split, shuffling and augmentation (default 1)
+          --validation X         fraction of the training set held out for validation (default 0.1; 0 for none,
+                                 which also turns early stopping off)
+          --patience N           epochs without a better validation accuracy before stopping (default 5)
+          --augment LEVEL        none, basic (flip, shift by up to 2 pixels; default) or strong (also rotation
+                                 up to 10 degrees and random erasing)
+          --limit N              train on the first N training images only, for a quick run
+          --output FILE          where to save the model (default cnn.safetensors or lenet5.safetensors); the
+                                 history, chart, confusion matrix and checkpoints go next to it
+          --resume               continue the interrupted run saved next to --output (same options)
+          --plain                one line per epoch instead of a live progress bar
         """;
 
     public static Options Parse(string[] args)
     {
-        var options = new Options(FashionMnistData.DefaultDirectory, 10, 64, 1e-3, 1, 0.1, "lenet5.safetensors", false);
+        var options = new Options("cnn", FashionMnistData.DefaultDirectory, 30, 64, 2e-3, 0.01, 1, 0.1, 5, "basic", 0, "", false, false, false);
         for (int i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -122,20 +221,33 @@ internal sealed record Options(string DataDirectory, int Epochs, int BatchSize, 
                     : throw new ArgumentException($"{name} takes a number from {min} to below {max}, not '{text}'.");
             }
 
+            string Choice(string name, params string[] choices)
+            {
+                string text = Value();
+                return Array.IndexOf(choices, text) >= 0 ? text : throw new ArgumentException($"{name} takes one of {string.Join(", ", choices)}, not '{text}'.");
+            }
+
             options = args[i] switch
             {
+                "--model" => options with { Model = Choice("--model", "cnn", "lenet5") },
                 "--data" => options with { DataDirectory = Value() },
                 "--epochs" => options with { Epochs = Int("--epochs", 1) },
                 "--batch-size" => options with { BatchSize = Int("--batch-size", 1) },
                 "--learning-rate" => options with { LearningRate = Double("--learning-rate", 0, double.MaxValue) },
+                "--weight-decay" => options with { WeightDecay = Double("--weight-decay", 0, double.MaxValue) },
                 "--seed" => options with { Seed = Int("--seed", 0) },
                 "--validation" => options with { ValidationFraction = Double("--validation", 0, 1) },
+                "--patience" => options with { Patience = Int("--patience", 0) },
+                "--augment" => options with { Augment = Choice("--augment", "none", "basic", "strong") },
+                "--limit" => options with { Limit = Int("--limit", 1) },
                 "--output" => options with { OutputPath = Value() },
+                "--resume" => options with { Resume = true },
+                "--plain" => options with { Plain = true },
                 "--help" or "-h" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }
 
-        return options;
+        return options.OutputPath.Length > 0 ? options : options with { OutputPath = options.Model + ".safetensors" };
     }
 }

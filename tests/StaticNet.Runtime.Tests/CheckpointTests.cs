@@ -102,6 +102,66 @@ public class CheckpointTests
         Assert.Single(Directory.GetFiles(directory.Path));
     }
 
+    [Fact]
+    public void PartialLoadingTakesTheSelectedTensorsAndReportsTheRest()
+    {
+        // DenseReluNet and DenseReluOtherHeadNet share fc1 [8, 6] and differ in their head: fc2 [3, 8] without
+        // bias against fc2 [5, 8] with one. Transfer everything but the head.
+        using var directory = new TempDirectory();
+        string path = directory.File("pretrained.safetensors");
+        var pretrained = new Networks.DenseReluNet(seed: 1);
+        pretrained.Save(path);
+        var target = new Networks.DenseReluOtherHeadNet(seed: 2);
+        float[] before = target.Parameters.ToArray();
+
+        LoadReport report = target.LoadMatching(path, name => !name.StartsWith("fc2.", StringComparison.Ordinal));
+
+        Assert.Equal(new[] { "fc1.weight", "fc1.bias" }, report.Loaded);
+        Assert.Equal(new[] { new SkippedTensor("fc2.weight", "excluded by the filter") }, report.Skipped);
+        Assert.Equal(new[] { "fc2.weight", "fc2.bias" }, report.NotLoaded);
+        float[] weights = new float[48];
+        pretrained.ReadTensor("fc1.weight", weights);
+        float[] loaded = new float[48];
+        target.ReadTensor("fc1.weight", loaded);
+        Assert.Equal(weights, loaded);
+        Assert.Equal(before.AsSpan(Networks.DenseReluOtherHeadNet.Layers.Fc2.WeightOffset).ToArray(), target.Parameters.Slice(Networks.DenseReluOtherHeadNet.Layers.Fc2.WeightOffset).ToArray());
+        Assert.Contains("skipped 'fc2.weight': excluded by the filter", report.ToString());
+        Assert.Contains("kept the network's own values for: fc2.weight, fc2.bias", report.ToString());
+    }
+
+    [Fact]
+    public void PartialLoadingRefusesMismatchedShapesUnlessAskedToSkipThem()
+    {
+        using var directory = new TempDirectory();
+        string path = directory.File("pretrained.safetensors");
+        new Networks.DenseReluNet(seed: 1).Save(path);
+        var target = new Networks.DenseReluOtherHeadNet(seed: 2);
+        float[] before = target.Parameters.ToArray();
+
+        var exception = Assert.Throws<InvalidDataException>(() => target.LoadMatching(path));
+        Assert.Contains("pretrained.safetensors: selected tensors do not fit network DenseReluOtherHeadNet; nothing was loaded", exception.Message);
+        Assert.Contains("tensor 'fc2.weight' has shape [3, 8] in the file, [5, 8] in the network", exception.Message);
+        Assert.Equal(before, target.Parameters.ToArray());
+
+        LoadReport report = target.LoadMatching(path, skipMismatchedShapes: true);
+        Assert.Equal(new[] { "fc1.weight", "fc1.bias" }, report.Loaded);
+        Assert.Equal("shape [3, 8] in the file, [5, 8] in the network", Assert.Single(report.Skipped).Reason);
+    }
+
+    [Fact]
+    public void WeightsOfAnotherNetworkNameLoadByName()
+    {
+        // A file with an extra tensor the network lacks: reported, not an error.
+        using var directory = new TempDirectory();
+        string path = directory.File("extra.safetensors");
+        var source = new Networks.DenseReluOtherHeadNet(seed: 1);
+        source.Save(path);
+        var target = new Networks.DenseReluNet(seed: 3);
+        LoadReport report = target.LoadMatching(path, name => name.StartsWith("fc1.", StringComparison.Ordinal) || name == "fc2.bias");
+        Assert.Equal(new[] { "fc1.weight", "fc1.bias" }, report.Loaded);
+        Assert.Contains(new SkippedTensor("fc2.bias", "network DenseReluNet has no tensor of that name"), report.Skipped);
+    }
+
     private static int[] IntArray(JsonElement array)
     {
         var values = new int[array.GetArrayLength()];

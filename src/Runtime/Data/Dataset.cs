@@ -91,6 +91,26 @@ public sealed class Dataset
     /// <summary>The number of classes, for classification; otherwise 0.</summary>
     public int ClassCount { get; }
 
+    /// <summary>
+    /// The name of each class, by label, for tables and charts (a CSV loader fills them from text labels);
+    /// <see langword="null"/> when the classes have no names. Subsets and splits keep them.
+    /// </summary>
+    public IReadOnlyList<string>? ClassNames
+    {
+        get => _classNames;
+        init
+        {
+            if (value is not null && value.Count != ClassCount)
+            {
+                throw new ArgumentException($"{Source}: {value.Count} class names for {ClassCount} classes.", nameof(ClassNames));
+            }
+
+            _classNames = value;
+        }
+    }
+
+    private readonly IReadOnlyList<string>? _classNames;
+
     /// <summary><see cref="TargetLength"/> values per sample, for regression; otherwise <see langword="null"/>.</summary>
     public float[]? Targets { get; }
 
@@ -124,7 +144,7 @@ public sealed class Dataset
                 labels[i] = Labels[indices[i]];
             }
 
-            return new Dataset(features, shape, labels, ClassCount, source);
+            return new Dataset(features, shape, labels, ClassCount, source) { ClassNames = ClassNames };
         }
 
         var targets = new float[(long)indices.Length * TargetLength];
@@ -138,21 +158,70 @@ public sealed class Dataset
 
     /// <summary>
     /// Splits off a random <paramref name="fraction"/> of the samples (seeded, so the split is the
-    /// same every run) as a validation set; the rest keep their original order.
+    /// same every run) as a validation set; both sides keep the original order of their samples.
     /// </summary>
-    public (Dataset Train, Dataset Validation) Split(double fraction, int seed)
+    /// <param name="fraction">The fraction held out, between 0 and 1 exclusive; the held-out count is <c>round(Count * fraction)</c>.</param>
+    /// <param name="seed">Seeds the choice of samples.</param>
+    /// <param name="stratified">
+    /// Whether each class is split in the same proportion (as scikit-learn's <c>stratify=</c>): every class
+    /// gets <c>floor(classCount * fraction)</c> held-out samples and the remainder goes to the classes with
+    /// the largest fractional parts. Needs class labels.
+    /// </param>
+    public (Dataset Train, Dataset Validation) Split(double fraction, int seed, bool stratified = false)
     {
         if (!(fraction > 0 && fraction < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The validation fraction must be between 0 and 1, exclusive.");
         }
 
-        int validationCount = (int)Math.Round(Count * fraction);
-        if (validationCount < 1 || validationCount >= Count)
+        int heldOutCount = (int)Math.Round(Count * fraction);
+        if (heldOutCount < 1 || heldOutCount >= Count)
         {
             throw new ArgumentOutOfRangeException(nameof(fraction), fraction, $"{Source}: a fraction of {fraction} of {Count} samples leaves one side empty.");
         }
 
+        if (stratified && Labels is null)
+        {
+            throw new ArgumentException($"{Source}: a stratified split needs class labels, but the dataset has target values.", nameof(stratified));
+        }
+
+        bool[] heldOut = stratified ? StratifiedChoice(heldOutCount, seed) : RandomChoice(heldOutCount, seed);
+        var validation = new int[heldOutCount];
+        var train = new int[Count - heldOutCount];
+        int v = 0, t = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            if (heldOut[i])
+            {
+                validation[v++] = i;
+            }
+            else
+            {
+                train[t++] = i;
+            }
+        }
+
+        return (Subset(train, Source + " (train split)"), Subset(validation, Source + " (validation split)"));
+    }
+
+    /// <summary>
+    /// Splits the samples three ways, seeded: <paramref name="testFraction"/> of them for testing, then
+    /// <paramref name="validationFraction"/> of all of them for validation, the rest for training.
+    /// </summary>
+    public (Dataset Train, Dataset Validation, Dataset Test) Split(double validationFraction, double testFraction, int seed, bool stratified = false)
+    {
+        if (!(validationFraction > 0 && testFraction > 0 && validationFraction + testFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), $"The validation ({validationFraction}) and test ({testFraction}) fractions must be above 0 and add up to less than 1.");
+        }
+
+        (Dataset rest, Dataset test) = Split(testFraction, seed, stratified);
+        (Dataset train, Dataset validation) = rest.Split(validationFraction / (1 - testFraction), seed + 1, stratified);
+        return (train, validation, test);
+    }
+
+    private bool[] RandomChoice(int heldOutCount, int seed)
+    {
         var order = new int[Count];
         for (int i = 0; i < Count; i++)
         {
@@ -160,11 +229,73 @@ public sealed class Dataset
         }
 
         new RandomStream(seed, 0x5EED_5B11).Shuffle(order.AsSpan());
-        int[] validation = order.AsSpan(0, validationCount).ToArray();
-        int[] train = order.AsSpan(validationCount).ToArray();
-        Array.Sort(validation);
-        Array.Sort(train);
-        return (Subset(train, Source + " (train split)"), Subset(validation, Source + " (validation split)"));
+        var heldOut = new bool[Count];
+        for (int i = 0; i < heldOutCount; i++)
+        {
+            heldOut[order[i]] = true;
+        }
+
+        return heldOut;
+    }
+
+    private bool[] StratifiedChoice(int heldOutCount, int seed)
+    {
+        int[] labels = Labels!;
+        var byClass = new List<int>[ClassCount];
+        for (int c = 0; c < ClassCount; c++)
+        {
+            byClass[c] = new List<int>();
+        }
+
+        for (int i = 0; i < Count; i++)
+        {
+            byClass[labels[i]].Add(i);
+        }
+
+        // Each class's share, floored, then the remaining samples to the largest remainders (ties to the lower class).
+        double fraction = (double)heldOutCount / Count;
+        var take = new int[ClassCount];
+        int assigned = 0;
+        for (int c = 0; c < ClassCount; c++)
+        {
+            take[c] = (int)Math.Floor(byClass[c].Count * fraction);
+            assigned += take[c];
+        }
+
+        var byRemainder = new int[ClassCount];
+        for (int c = 0; c < ClassCount; c++)
+        {
+            byRemainder[c] = c;
+        }
+
+        Array.Sort(byRemainder, (a, b) =>
+        {
+            int order = ((byClass[b].Count * fraction) - take[b]).CompareTo((byClass[a].Count * fraction) - take[a]);
+            return order != 0 ? order : a.CompareTo(b);
+        });
+        for (int k = 0; assigned < heldOutCount && k < ClassCount; k++)
+        {
+            int c = byRemainder[k];
+            if (take[c] < byClass[c].Count)
+            {
+                take[c]++;
+                assigned++;
+            }
+        }
+
+        var random = new RandomStream(seed, 0x5EED_5B12);
+        var heldOut = new bool[Count];
+        for (int c = 0; c < ClassCount; c++)
+        {
+            int[] members = byClass[c].ToArray();
+            random.Shuffle(members.AsSpan());
+            for (int i = 0; i < take[c]; i++)
+            {
+                heldOut[members[i]] = true;
+            }
+        }
+
+        return heldOut;
     }
 
     /// <summary>The first <paramref name="count"/> samples, as a new dataset.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -10,54 +11,79 @@ namespace StaticNet;
 /// g = grad + weightDecay * p                       (L2 penalty, as PyTorch's Adam)
 /// m = beta1 * m + (1 - beta1) * g
 /// v = beta2 * v + (1 - beta2) * g^2
+/// vmax = max(vmax, v), and vmax replaces v below  (amsgrad only)
 /// p = p - (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)   (multiplied, then divided, as PyTorch's addcdiv)
 /// </code>
+/// For decoupled weight decay use <see cref="AdamW"/>.
 /// </summary>
-public sealed class Adam : IOptimizer
+public sealed class Adam : AdamBase
 {
-    private float[]? _m;
-    private float[]? _v;
-
     /// <summary>Creates the optimizer; the arguments are PyTorch's, with PyTorch's defaults.</summary>
-    public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
+    public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool amsgrad = false)
+        : base(learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, decoupled: false)
     {
-        if (!(learningRate >= 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be at least 0.");
-        }
-
-        if (!(beta1 >= 0 && beta1 < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "beta1 must be in [0, 1).");
-        }
-
-        if (!(beta2 >= 0 && beta2 < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "beta2 must be in [0, 1).");
-        }
-
-        if (!(epsilon >= 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be at least 0.");
-        }
-
-        if (!(weightDecay >= 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "Weight decay must be at least 0.");
-        }
-
-        LearningRate = learningRate;
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Epsilon = epsilon;
-        WeightDecay = weightDecay;
     }
 
     /// <inheritdoc/>
-    public double LearningRate { get; set; }
+    public override string Name => "Adam";
+}
 
-    /// <summary>Decay of the first-moment estimate.</summary>
-    public double Beta1 { get; }
+/// <summary>
+/// AdamW with PyTorch's <c>torch.optim.AdamW</c> rule and defaults (betas 0.9 and 0.999, eps 1e-8,
+/// weight decay 0.01): the weight decay is decoupled from the gradient, applied to the parameters
+/// before the Adam step (Loshchilov and Hutter, 2019):
+/// <code>
+/// p = p * (1 - lr * weightDecay)
+/// m = beta1 * m + (1 - beta1) * grad
+/// v = beta2 * v + (1 - beta2) * grad^2
+/// vmax = max(vmax, v), and vmax replaces v below  (amsgrad only)
+/// p = p - (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+/// </code>
+/// </summary>
+public sealed class AdamW : AdamBase
+{
+    /// <summary>Creates the optimizer; the arguments are PyTorch's, with PyTorch's defaults.</summary>
+    public AdamW(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2, bool amsgrad = false)
+        : base(learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, decoupled: true)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override string Name => "AdamW";
+}
+
+/// <summary>The update shared by <see cref="Adam"/> and <see cref="AdamW"/>, which differ only in how weight decay applies.</summary>
+public abstract class AdamBase : Optimizer, IMomentumOptimizer
+{
+    private readonly bool _decoupled;
+    private double _beta1;
+    private float _b1, _b2, _c1, _c2, _eps, _l2, _keep;
+
+    private protected AdamBase(double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool amsgrad, bool decoupled)
+        : base(learningRate, amsgrad ? new[] { "exp_avg", "exp_avg_sq", "max_exp_avg_sq" } : new[] { "exp_avg", "exp_avg_sq" })
+    {
+        Check(beta1, 0, 1, nameof(beta1));
+        Check(beta2, 0, 1, nameof(beta2));
+        Check(epsilon, 0, double.PositiveInfinity, nameof(epsilon));
+        Check(weightDecay, 0, double.PositiveInfinity, nameof(weightDecay));
+        _beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        WeightDecay = weightDecay;
+        AmsGrad = amsgrad;
+        _decoupled = decoupled;
+    }
+
+    /// <summary>Decay of the first-moment estimate. Schedules such as <see cref="OneCycleLR"/> may change it.</summary>
+    public double Beta1
+    {
+        get => _beta1;
+        set
+        {
+            Check(value, 0, 1, nameof(Beta1));
+            _beta1 = value;
+        }
+    }
 
     /// <summary>Decay of the second-moment estimate.</summary>
     public double Beta2 { get; }
@@ -65,39 +91,68 @@ public sealed class Adam : IOptimizer
     /// <summary>Added to the denominator for stability.</summary>
     public double Epsilon { get; }
 
-    /// <summary>L2 penalty added to the gradient.</summary>
+    /// <summary>The weight decay: an L2 penalty added to the gradient (Adam) or decoupled, applied to the parameters (AdamW).</summary>
     public double WeightDecay { get; }
 
-    /// <summary>Steps taken so far.</summary>
-    public long StepCount { get; private set; }
+    /// <summary>Whether the AMSGrad variant divides by the largest second moment seen so far.</summary>
+    public bool AmsGrad { get; }
 
     /// <inheritdoc/>
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
+    double IMomentumOptimizer.Momentum
     {
-        float[] m = OptimizerState.Ensure(ref _m, parameters.Length, gradients.Length, nameof(Adam));
-        float[] v = OptimizerState.Ensure(ref _v, parameters.Length, gradients.Length, nameof(Adam));
-        StepCount++;
+        get => Beta1;
+        set => Beta1 = value;
+    }
 
+    /// <inheritdoc/>
+    protected override void BeginStep()
+    {
         // Coefficients in double, then rounded once, as PyTorch computes them in Python floats.
-        float stepSize = (float)(LearningRate / (1 - Math.Pow(Beta1, StepCount)));
-        float correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(Beta2, StepCount));
-        float b1 = (float)Beta1, b2 = (float)Beta2, c1 = (float)(1 - Beta1), c2 = (float)(1 - Beta2), eps = (float)Epsilon, decay = (float)WeightDecay;
+        _b1 = (float)Beta1;
+        _b2 = (float)Beta2;
+        _c1 = (float)(1 - Beta1);
+        _c2 = (float)(1 - Beta2);
+        _eps = (float)Epsilon;
+        _l2 = _decoupled ? 0f : (float)WeightDecay;
+        _keep = _decoupled ? (float)(1 - (LearningRate * WeightDecay)) : 1f;
+    }
 
-        // The vector loop and the scalar tail compute the same operations in the same order, so results do not depend on vector width.
+    /// <inheritdoc/>
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, ref StepSegment segment)
+    {
+        long t = segment.Step;
+        float stepSize = (float)(LearningRate / (1 - Math.Pow(Beta1, t)));
+        float correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(Beta2, t));
+        float b1 = _b1, b2 = _b2, c1 = _c1, c2 = _c2, eps = _eps, l2 = _l2, keep = _keep;
+        Span<float> m = State(0, offset, parameters.Length);
+        Span<float> v = State(1, offset, parameters.Length);
+        Span<float> vmax = AmsGrad ? State(2, offset, parameters.Length) : Span<float>.Empty;
+        bool amsgrad = AmsGrad;
+
+        // The vector loop and the scalar tail compute the same operations in the same order, so results
+        // do not depend on vector width. Multiplying by keep = 1 (Adam) leaves a parameter exactly as it is.
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
             Span<Vector<float>> p = MemoryMarshal.Cast<float, Vector<float>>(parameters);
             ReadOnlySpan<Vector<float>> g = MemoryMarshal.Cast<float, Vector<float>>(gradients);
-            Span<Vector<float>> mv = MemoryMarshal.Cast<float, Vector<float>>(m.AsSpan());
-            Span<Vector<float>> vv = MemoryMarshal.Cast<float, Vector<float>>(v.AsSpan());
+            Span<Vector<float>> mv = MemoryMarshal.Cast<float, Vector<float>>(m);
+            Span<Vector<float>> vv = MemoryMarshal.Cast<float, Vector<float>>(v);
+            Span<Vector<float>> vmaxv = MemoryMarshal.Cast<float, Vector<float>>(vmax);
             for (int k = 0; k < p.Length; k++)
             {
-                Vector<float> d = g[k] + (decay * p[k]);
+                Vector<float> pk = p[k] * keep;
+                Vector<float> d = g[k] + (l2 * pk);
                 mv[k] = (b1 * mv[k]) + (c1 * d);
                 vv[k] = (b2 * vv[k]) + (c2 * d * d);
-                Vector<float> denominator = (Vector.SquareRoot(vv[k]) / correction2Sqrt) + new Vector<float>(eps);
-                p[k] -= stepSize * mv[k] / denominator;
+                Vector<float> second = vv[k];
+                if (amsgrad)
+                {
+                    second = vmaxv[k] = Vector.Max(vmaxv[k], second);
+                }
+
+                Vector<float> denominator = (Vector.SquareRoot(second) / correction2Sqrt) + new Vector<float>(eps);
+                p[k] = pk - (stepSize * mv[k] / denominator);
             }
 
             i = p.Length * Vector<float>.Count;
@@ -105,11 +160,32 @@ public sealed class Adam : IOptimizer
 
         for (; i < parameters.Length; i++)
         {
-            float d = gradients[i] + (decay * parameters[i]);
+            float pk = parameters[i] * keep;
+            float d = gradients[i] + (l2 * pk);
             m[i] = (b1 * m[i]) + (c1 * d);
             v[i] = (b2 * v[i]) + (c2 * d * d);
-            float denominator = (MathF.Sqrt(v[i]) / correction2Sqrt) + eps;
-            parameters[i] -= stepSize * m[i] / denominator;
+            float second = v[i];
+            if (amsgrad)
+            {
+                second = vmax[i] = Math.Max(vmax[i], second);
+            }
+
+            float denominator = (MathF.Sqrt(second) / correction2Sqrt) + eps;
+            parameters[i] = pk - (stepSize * m[i] / denominator);
         }
     }
+
+    /// <inheritdoc/>
+    protected override void AddHyperparameters(List<KeyValuePair<string, double>> hyperparameters)
+    {
+        hyperparameters.Add(new("beta1", Beta1));
+        hyperparameters.Add(new("beta2", Beta2));
+        hyperparameters.Add(new("eps", Epsilon));
+        hyperparameters.Add(new("weight_decay", WeightDecay));
+        hyperparameters.Add(new("amsgrad", AmsGrad ? 1 : 0));
+    }
+
+    /// <inheritdoc/>
+    protected override void ImportHyperparameters(IReadOnlyList<KeyValuePair<string, double>> hyperparameters) =>
+        Beta1 = Hyperparameter(hyperparameters, "beta1", Beta1);
 }

@@ -13,13 +13,34 @@ public sealed class RandomStream
     private ulong _s0, _s1, _s2, _s3;
 
     /// <summary>Creates the stream <paramref name="stream"/> of <paramref name="seed"/>.</summary>
-    public RandomStream(long seed, ulong stream = 0)
+    public RandomStream(long seed, ulong stream = 0) => Reseed(seed, stream);
+
+    /// <summary>
+    /// Restarts this generator as the stream <paramref name="stream"/> of <paramref name="seed"/>, exactly
+    /// as a new <see cref="RandomStream"/> would start, without allocating: the trainer reseeds one
+    /// generator per batch, so a resumed run draws the same numbers as the run it continues.
+    /// </summary>
+    public void Reseed(long seed, ulong stream = 0)
     {
         ulong state = unchecked((ulong)seed ^ (stream * 0xD1B54A32D192ED03UL));
         _s0 = SplitMix64(ref state);
         _s1 = SplitMix64(ref state);
         _s2 = SplitMix64(ref state);
         _s3 = SplitMix64(ref state);
+    }
+
+    /// <summary>
+    /// A stream number for a (purpose, a, b) triple, such as (augmentation, epoch, batch): each part is
+    /// mixed through SplitMix64, so neighbouring epochs or batches get unrelated streams.
+    /// </summary>
+    public static ulong StreamKey(ulong purpose, ulong a, ulong b = 0)
+    {
+        ulong state = purpose;
+        ulong key = SplitMix64(ref state);
+        state = key ^ a;
+        key = SplitMix64(ref state);
+        state = key ^ b;
+        return SplitMix64(ref state);
     }
 
     /// <summary>A stream keyed by a string (a tensor name), through its stable 64-bit FNV-1a hash.</summary>

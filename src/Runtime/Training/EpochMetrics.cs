@@ -3,32 +3,78 @@ using System.Collections.Generic;
 
 namespace StaticNet;
 
-/// <summary>What one epoch of training measured. Accuracies are <see langword="null"/> for losses that do not take class labels; validation figures are <see langword="null"/> without a validation set.</summary>
-/// <param name="Epoch">The epoch, from 1.</param>
-/// <param name="TrainLoss">The mean loss over the epoch's training batches, in training mode.</param>
-/// <param name="TrainAccuracy">The fraction of training samples classified right during the epoch, in training mode.</param>
-/// <param name="ValidationLoss">The mean loss on the validation set after the epoch, in inference mode.</param>
-/// <param name="ValidationAccuracy">The fraction of validation samples classified right after the epoch.</param>
-/// <param name="LearningRate">The learning rate of the epoch's last step.</param>
-/// <param name="Duration">Wall time of the epoch's training steps (validation excluded).</param>
-/// <param name="SamplesPerSecond">Training samples per second of <paramref name="Duration"/>.</param>
-public sealed record EpochMetrics(
-    int Epoch,
-    double TrainLoss,
-    double? TrainAccuracy,
-    double? ValidationLoss,
-    double? ValidationAccuracy,
-    double LearningRate,
-    TimeSpan Duration,
-    double SamplesPerSecond);
+/// <summary>
+/// What one epoch of training measured. Accuracies are <see langword="null"/> for losses that do not
+/// take class labels, top-k accuracies when <see cref="Trainer{TNetwork}.TopK"/> is 0, validation
+/// figures without a validation set. Losses are the data loss the loss function computes, without
+/// L1/L2 penalties, so training and validation losses compare.
+/// </summary>
+public sealed record EpochMetrics
+{
+    /// <summary>The epoch, from 1.</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>The mean loss over the epoch's training samples, in training mode, as each batch was when it was stepped on.</summary>
+    public double TrainLoss { get; init; }
+
+    /// <summary>The fraction of training samples classified right during the epoch, in training mode.</summary>
+    public double? TrainAccuracy { get; init; }
+
+    /// <summary>The fraction of training samples whose label is among the <see cref="Trainer{TNetwork}.TopK"/> largest outputs.</summary>
+    public double? TrainTopKAccuracy { get; init; }
+
+    /// <summary>The mean loss on the validation set after the epoch, in inference mode.</summary>
+    public double? ValidationLoss { get; init; }
+
+    /// <summary>The fraction of validation samples classified right after the epoch.</summary>
+    public double? ValidationAccuracy { get; init; }
+
+    /// <summary>The validation top-k accuracy after the epoch.</summary>
+    public double? ValidationTopKAccuracy { get; init; }
+
+    /// <summary>The learning rate of the epoch's last step.</summary>
+    public double LearningRate { get; init; }
+
+    /// <summary>The mean over the epoch's steps of the global L2 norm of the gradients, before clipping (as <c>clip_grad_norm_</c> returns it).</summary>
+    public double GradientNorm { get; init; }
+
+    /// <summary>Optimizer steps taken in the epoch.</summary>
+    public int Steps { get; init; }
+
+    /// <summary>Wall time of the epoch's training steps (validation excluded).</summary>
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>Training samples per second of <see cref="Duration"/>.</summary>
+    public double SamplesPerSecond { get; init; }
+}
 
 /// <summary>The result of evaluating a network on a dataset in inference mode.</summary>
 /// <param name="Loss">The mean loss over every sample.</param>
 /// <param name="Accuracy">The fraction of samples whose largest output is their label; <see langword="null"/> for losses without labels.</param>
 /// <param name="Count">The number of samples evaluated.</param>
-public readonly record struct Evaluation(double Loss, double? Accuracy, int Count);
+/// <param name="TopKAccuracy">The fraction of samples whose label is among the k largest outputs, when k was asked for.</param>
+public readonly record struct Evaluation(double Loss, double? Accuracy, int Count, double? TopKAccuracy = null);
 
-/// <summary>The per-epoch metrics of a training run, in order.</summary>
+/// <summary>Why training ended.</summary>
+public enum StopReason
+{
+    /// <summary>Every epoch ran.</summary>
+    Completed,
+
+    /// <summary>Early stopping ended training: the monitored metric stopped improving.</summary>
+    EarlyStopping,
+
+    /// <summary>A callback asked training to stop.</summary>
+    Callback,
+
+    /// <summary>The loss or the gradient stopped being finite, and the trainer was set to stop rather than throw.</summary>
+    NotFinite,
+
+    /// <summary>The cancellation token was cancelled; the current epoch was not finished.</summary>
+    Cancelled,
+}
+
+/// <summary>The per-epoch metrics of a training run, in order, and how it ended.</summary>
 public sealed class History
 {
     private readonly List<EpochMetrics> _epochs = new();
@@ -39,5 +85,25 @@ public sealed class History
     /// <summary>The last completed epoch's metrics.</summary>
     public EpochMetrics Last => _epochs.Count > 0 ? _epochs[^1] : throw new InvalidOperationException("No epoch has completed yet.");
 
+    /// <summary>Why training ended.</summary>
+    public StopReason StopReason { get; internal set; }
+
+    /// <summary>What ended training, in words: which metric stopped improving, which step diverged.</summary>
+    public string StopMessage { get; internal set; } = "";
+
+    /// <summary>The epoch whose weights the network ended with, when early stopping restored the best ones; otherwise <see langword="null"/>.</summary>
+    public int? RestoredEpoch { get; internal set; }
+
+    /// <summary>The evaluation of the trainer's <see cref="Trainer{TNetwork}.Test"/> set after training, if it has one.</summary>
+    public Evaluation? Test { get; internal set; }
+
+    /// <summary>The name of the loss, for files and charts.</summary>
+    public string LossName { get; internal set; } = "loss";
+
+    /// <summary>The k of the top-k accuracies; 0 when not measured.</summary>
+    public int TopK { get; internal set; }
+
     internal void Add(EpochMetrics metrics) => _epochs.Add(metrics);
+
+    internal void Clear() => _epochs.Clear();
 }

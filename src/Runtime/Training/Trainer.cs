@@ -1,27 +1,41 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Threading;
 
 namespace StaticNet;
 
 /// <summary>
-/// Trains a generated network: epochs of mini-batches drawn in a new random order each epoch (from
-/// <see cref="Seed"/>, so a seed reproduces the run), one optimizer step per batch, and an evaluation
-/// of the validation set after each epoch. A training step allocates nothing: every buffer is
-/// allocated once, before the first epoch.
+/// Trains a generated network: epochs of mini-batches drawn in a new random order each epoch, one
+/// optimizer step per batch, validation after each epoch, and everything a Keras or PyTorch user expects
+/// around it: learning-rate schedules, gradient clipping, weight penalties, class weights, image
+/// augmentation, early stopping, checkpoints that resume the exact run, callbacks and a
+/// <see cref="History"/> of per-epoch metrics. Every random choice (validation split, shuffling,
+/// augmentation) is drawn from <see cref="Seed"/> and the epoch and batch it is for, so a seed
+/// reproduces a run bit for bit. A training step allocates nothing: every buffer is allocated before
+/// the first epoch.
 /// </summary>
 /// <typeparam name="TNetwork">The generated network class.</typeparam>
 /// <example>
 /// <code>
 /// var history = new Trainer&lt;LeNet5&gt;(net, new Adam(1e-3), Losses.SoftmaxCrossEntropy)
-///     { BatchSize = 64, Epochs = 10, Validation = test }
+///     { BatchSize = 64, Epochs = 10, ValidationSplit = 0.1, EarlyStopping = new EarlyStopping(patience: 3) }
 ///     .Fit(train);
 /// </code>
 /// </example>
-public sealed class Trainer<TNetwork>
+public sealed partial class Trainer<TNetwork>
     where TNetwork : INetwork
 {
+    // Stream purposes, mixed with the seed, epoch and batch into each random stream.
+    private const ulong ShuffleStream = 0x5348_5546_464C_4531, AugmentationStream = 0x4155_474D_454E_5431;
+
     private float[] _outputs = Array.Empty<float>();
     private float[] _outputGradient = Array.Empty<float>();
+    private float[] _evaluationOutputs = Array.Empty<float>();
+    private readonly RandomStream _random = new(0);
+    private ParameterRange[] _ranges = Array.Empty<ParameterRange>();
+    private ParameterRange[] _penaltyRanges = Array.Empty<ParameterRange>();
+    private (ParameterRange[]? Ranges, WeightPenalty? Penalty) _preparedFor;
 
     /// <summary>Creates a trainer for <paramref name="network"/>.</summary>
     public Trainer(TNetwork network, IOptimizer optimizer, ILoss loss)
@@ -43,25 +57,441 @@ public sealed class Trainer<TNetwork>
     /// <summary>Samples per training batch, at most the network's <see cref="INetwork.BatchCapacity"/>. Default 64.</summary>
     public int BatchSize { get; set; } = 64;
 
-    /// <summary>Passes over the training set. Default 10.</summary>
+    /// <summary>The last epoch to run (counting from the start of the run, also when resuming). Default 10.</summary>
     public int Epochs { get; set; } = 10;
 
-    /// <summary>Evaluated after every epoch when set.</summary>
-    public Dataset? Validation { get; set; }
-
-    /// <summary>Seeds the order of samples in every epoch.</summary>
-    public int Seed { get; set; }
+    /// <summary>Whether to drop the last batch of an epoch when it is smaller than <see cref="BatchSize"/> (PyTorch's <c>drop_last</c>). Default <see langword="false"/>.</summary>
+    public bool DropLast { get; set; }
 
     /// <summary>Whether each epoch visits the samples in a new random order. Default <see langword="true"/>.</summary>
     public bool Shuffle { get; set; } = true;
 
-    /// <summary>Called after each epoch with its metrics, for progress output.</summary>
+    /// <summary>Seeds the validation split, the order of samples in every epoch and augmentation.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>A validation set, evaluated after every epoch. Set this or <see cref="ValidationSplit"/>, not both.</summary>
+    public Dataset? Validation { get; set; }
+
+    /// <summary>
+    /// A fraction of the training set held out for validation (Keras's <c>validation_split</c>, but drawn at
+    /// random from <see cref="Seed"/> rather than taken from the end). 0, the default, holds out nothing.
+    /// </summary>
+    public double ValidationSplit { get; set; }
+
+    /// <summary>Whether <see cref="ValidationSplit"/> keeps every class's proportion (stratified). Default <see langword="true"/>.</summary>
+    public bool StratifiedSplit { get; set; } = true;
+
+    /// <summary>A test set, evaluated once after training (after early stopping restored the best weights) into <see cref="History.Test"/>.</summary>
+    public Dataset? Test { get; set; }
+
+    /// <summary>The k of the top-k accuracies in the history; 0, the default, measures none.</summary>
+    public int TopK { get; set; }
+
+    /// <summary>One weight per class for imbalanced data (see <see cref="ClassWeightedLoss"/>), or <see langword="null"/>.</summary>
+    public float[]? ClassWeights { get; set; }
+
+    /// <summary>The learning-rate schedule, or <see langword="null"/> to keep the optimizer's rate.</summary>
+    public LearningRateSchedule? Schedule { get; set; }
+
+    /// <summary>Clip the gradients' global L2 norm to this before each step (<c>clip_grad_norm_</c>), or <see langword="null"/>.</summary>
+    public double? ClipGradientNorm { get; set; }
+
+    /// <summary>Clamp every gradient to ± this before each step (<c>clip_grad_value_</c>), or <see langword="null"/>.</summary>
+    public double? ClipGradientValue { get; set; }
+
+    /// <summary>L1/L2 penalties on the weights, or <see langword="null"/>.</summary>
+    public WeightPenalty? Penalty { get; set; }
+
+    /// <summary>Random transformations of each training batch, or <see langword="null"/>.</summary>
+    public ImageAugmentation? Augmentation { get; set; }
+
+    /// <summary>Early stopping, or <see langword="null"/> to run every epoch.</summary>
+    public EarlyStopping? EarlyStopping { get; set; }
+
+    /// <summary>Where to save checkpoints after every epoch, or <see langword="null"/> for none.</summary>
+    public CheckpointSettings? Checkpoints { get; set; }
+
+    /// <summary>What to do when the loss or the gradient stops being finite. Default: throw.</summary>
+    public NonFiniteAction OnNonFinite { get; set; } = NonFiniteAction.Throw;
+
+    /// <summary>
+    /// The ranges of the parameter buffer the optimizer updates, or <see langword="null"/> for all of them.
+    /// Parameters outside keep their values and optimizer state (see <see cref="ParameterRange.ForTensors"/>).
+    /// </summary>
+    public ParameterRange[]? TrainableRanges { get; set; }
+
+    /// <summary>Callbacks at the start and end of training, of each epoch, and after each batch, in order.</summary>
+    public IList<ITrainingCallback> Callbacks { get; } = new List<ITrainingCallback>();
+
+    /// <summary>Called after each epoch with its metrics, after the <see cref="Callbacks"/>.</summary>
     public Action<EpochMetrics>? EpochCompleted { get; set; }
 
-    /// <summary>Trains for <see cref="Epochs"/> epochs on <paramref name="train"/> and returns the per-epoch metrics.</summary>
-    public History Fit(Dataset train)
+    /// <summary>The outputs of the last training step, sample after sample.</summary>
+    public ReadOnlySpan<float> LastOutputs => _outputs;
+
+    /// <summary>
+    /// Trains from the network's current parameters for <see cref="Epochs"/> epochs on <paramref name="train"/>
+    /// and returns the per-epoch metrics. Cancelling <paramref name="cancellationToken"/> stops after the
+    /// current step (<see cref="StopReason.Cancelled"/>); resume from the last checkpoint to continue.
+    /// </summary>
+    public History Fit(Dataset train, CancellationToken cancellationToken = default) => Run(train, null, cancellationToken);
+
+    /// <summary>
+    /// Continues the run that wrote <paramref name="checkpointPath"/> (a <c>resume.safetensors</c> saved by
+    /// <see cref="Checkpoints"/>): restores the weights, the optimizer, schedule and early-stopping state,
+    /// the history and the epoch, then trains up to <see cref="Epochs"/>. With the same data and settings
+    /// the result is bit-identical to the run that was not interrupted. A checkpoint from another network,
+    /// optimizer or batch size, or a truncated or corrupt file, throws naming the file and what differs,
+    /// before anything is changed.
+    /// </summary>
+    public History Resume(string checkpointPath, Dataset train, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpointPath);
+        return Run(train, checkpointPath, cancellationToken);
+    }
+
+    /// <summary>
+    /// One optimizer step on one batch, over all <see cref="TrainableRanges"/>: forward, loss, zeroed
+    /// gradients, backward, penalties, clipping, update. Returns the batch's mean loss. A loss or gradient
+    /// that is not finite throws <see cref="ArithmeticException"/> before the update, so the parameters stay
+    /// as they were. The outputs stay readable in <see cref="LastOutputs"/>.
+    /// </summary>
+    public float TrainStep(ReadOnlySpan<float> input, BatchTargets targets, int batchSize)
+    {
+        EnsureOutputBuffers(batchSize * Network.OutputLength);
+        PrepareRanges();
+        StepOutcome outcome = RunStep(input, targets, batchSize, Loss, out float loss, out double norm);
+        return outcome == StepOutcome.Stepped
+            ? loss
+            : throw new ArithmeticException(outcome == StepOutcome.NonFiniteLoss
+                ? $"The loss is {loss}; the step was not applied."
+                : $"The gradient norm is {norm}; the step was not applied.");
+    }
+
+    private History Run(Dataset train, string? resumePath, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(train);
+        CheckSettings();
+        (Dataset trainSet, Dataset? validation) = ResolveValidation(train);
+        CheckCompatible(trainSet, nameof(train));
+        if (validation is not null)
+        {
+            CheckCompatible(validation, nameof(Validation));
+        }
+
+        if (Test is not null)
+        {
+            CheckCompatible(Test, nameof(Test));
+        }
+
+        ILoss loss = ClassWeights is null ? Loss : new ClassWeightedLoss(Loss, ClassWeights);
+        _ranges = Array.Empty<ParameterRange>();
+        PrepareRanges();
+        int batchSize = BatchSize;
+        int batchesPerEpoch = DropLast ? trainSet.Count / batchSize : (trainSet.Count + batchSize - 1) / batchSize;
+        if (batchesPerEpoch == 0)
+        {
+            throw new ArgumentException($"{trainSet.Source}: {trainSet.Count} samples make no batch of {batchSize} with DropLast; lower BatchSize or turn DropLast off.", nameof(train));
+        }
+
+        int samplesPerEpoch = DropLast ? batchesPerEpoch * batchSize : trainSet.Count;
+        CheckSchedule(validation is not null, batchesPerEpoch);
+        MonitoredMetric? bestMonitor = BestMonitor(validation is not null);
+        EarlyStopping?.Monitor.ReadRequired(Probe(validation is not null), nameof(EarlyStopping));
+        Augmentation?.Prepare(trainSet.SampleShape, trainSet.Source);
+
+        EnsureOutputBuffers(batchSize * Network.OutputLength);
+        ITrainingCallback[] callbacks = new ITrainingCallback[Callbacks.Count];
+        Callbacks.CopyTo(callbacks, 0);
+
+        var history = new History { LossName = Loss.Name, TopK = TopK };
+        var context = new TrainingContext(Network, Optimizer, history)
+        {
+            Epochs = Epochs, BatchesPerEpoch = batchesPerEpoch, SamplesPerEpoch = samplesPerEpoch, ValidationSamples = validation?.Count ?? 0,
+        };
+        RunState state = resumePath is null
+            ? StartFresh()
+            : RestoreCheckpoint(resumePath, trainSet, validation, history);
+        context.Step = state.Step;
+        context.FirstEpoch = state.Epoch + 1;
+        foreach (ITrainingCallback callback in callbacks)
+        {
+            callback.TrainingStarted(context);
+        }
+
+        try
+        {
+            RunEpochs(trainSet, validation, loss, state, callbacks, context, history, bestMonitor, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            foreach (ITrainingCallback callback in callbacks)
+            {
+                callback.TrainingFailed(context, exception);
+            }
+
+            throw;
+        }
+
+        foreach (ITrainingCallback callback in callbacks)
+        {
+            callback.TrainingCompleted(context, history);
+        }
+
+        return history;
+    }
+
+    private void RunEpochs(Dataset trainSet, Dataset? validation, ILoss loss, RunState state, ITrainingCallback[] callbacks, TrainingContext context, History history, MonitoredMetric? bestMonitor, CancellationToken cancellationToken)
+    {
+        int batchSize = BatchSize, batchesPerEpoch = context.BatchesPerEpoch;
+        int inputLength = Network.InputLength, outputLength = Network.OutputLength;
+        var order = new int[trainSet.Count];
+        var batchInput = new float[batchSize * inputLength];
+        var batchLabels = new int[batchSize];
+        var batchTargets = new float[batchSize * Math.Max(trainSet.TargetLength, 1)];
+        bool finished = state.Finished;
+
+        bool labels = trainSet.Labels is not null;
+        for (int epoch = state.Epoch + 1; epoch <= Epochs && !finished; epoch++)
+        {
+            context.Epoch = epoch;
+            if (Schedule?.Interval == ScheduleInterval.Epoch)
+            {
+                ApplySchedule(epoch - 1, state.InitialLearningRate);
+            }
+
+            FillOrder(order, epoch);
+            foreach (ITrainingCallback callback in callbacks)
+            {
+                callback.EpochStarted(context);
+            }
+
+            long started = Stopwatch.GetTimestamp();
+            double lossSum = 0, normSum = 0;
+            long correct = 0, topKCorrect = 0;
+            int samples = 0, steps = 0;
+            for (int batch = 0; batch < batchesPerEpoch; batch++)
+            {
+                int start = batch * batchSize, count = Math.Min(batchSize, trainSet.Count - start);
+                if (Schedule?.Interval == ScheduleInterval.Step)
+                {
+                    ApplySchedule(context.Step, state.InitialLearningRate);
+                }
+
+                Gather(trainSet, order.AsSpan(start, count), batchInput, batchLabels, batchTargets);
+                if (Augmentation is not null)
+                {
+                    _random.Reseed(Seed, RandomStream.StreamKey(AugmentationStream, (ulong)epoch, (ulong)batch));
+                    Augmentation.Apply(batchInput, count, _random);
+                }
+
+                BatchTargets targets = labels
+                    ? new BatchTargets(batchLabels.AsSpan(0, count))
+                    : new BatchTargets(batchTargets.AsSpan(0, count * trainSet.TargetLength));
+                StepOutcome outcome = RunStep(batchInput.AsSpan(0, count * inputLength), targets, count, loss, out float batchLoss, out double norm);
+                if (outcome != StepOutcome.Stepped)
+                {
+                    string message = NonFiniteMessage(outcome, batchLoss, norm, epoch, batch + 1, context.Step + 1);
+                    if (OnNonFinite == NonFiniteAction.Throw)
+                    {
+                        throw new TrainingDivergedException(message, epoch, batch + 1, context.Step + 1, history);
+                    }
+
+                    history.StopReason = StopReason.NotFinite;
+                    history.StopMessage = message;
+                    finished = true;
+                    break;
+                }
+
+                context.Step++;
+                steps++;
+                samples += count;
+                lossSum += (double)batchLoss * count;
+                normSum += norm;
+                if (labels)
+                {
+                    ReadOnlySpan<float> outputs = _outputs.AsSpan(0, count * outputLength);
+                    correct += CountCorrect(outputs, batchLabels.AsSpan(0, count), outputLength);
+                    topKCorrect += TopK > 0 ? CountTopK(outputs, batchLabels.AsSpan(0, count), outputLength, TopK) : 0;
+                }
+
+                if (callbacks.Length > 0)
+                {
+                    var metrics = new BatchMetrics(epoch, batch + 1, batchesPerEpoch, context.Step, count, batchLoss, norm, Optimizer.LearningRate, lossSum / samples, labels ? (double)correct / samples : double.NaN, samples, Stopwatch.GetElapsedTime(started));
+                    foreach (ITrainingCallback callback in callbacks)
+                    {
+                        callback.BatchCompleted(context, in metrics);
+                    }
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    context.RequestStop(StopReason.Cancelled, $"Cancelled at epoch {epoch}, batch {batch + 1}; the epoch was not finished.");
+                }
+
+                if (context.StopRequested)
+                {
+                    break;
+                }
+            }
+
+            if (finished || (context.StopRequested && steps < batchesPerEpoch))
+            {
+                // The epoch did not finish: it gets no metrics and no checkpoint, so a resume replays it whole.
+                break;
+            }
+
+            TimeSpan duration = Stopwatch.GetElapsedTime(started);
+            Evaluation? evaluation = validation is null ? null : Evaluate(validation);
+            var epochMetrics = new EpochMetrics
+            {
+                Epoch = epoch,
+                TrainLoss = lossSum / samples,
+                TrainAccuracy = labels ? (double)correct / samples : null,
+                TrainTopKAccuracy = labels && TopK > 0 ? (double)topKCorrect / samples : null,
+                ValidationLoss = evaluation?.Loss,
+                ValidationAccuracy = evaluation?.Accuracy,
+                ValidationTopKAccuracy = evaluation?.TopKAccuracy,
+                LearningRate = Optimizer.LearningRate,
+                GradientNorm = normSum / steps,
+                Steps = steps,
+                Duration = duration,
+                SamplesPerSecond = samples / Math.Max(duration.TotalSeconds, 1e-9),
+            };
+            history.Add(epochMetrics);
+            Schedule?.EpochCompleted(epochMetrics, Schedule.Interval == ScheduleInterval.Epoch ? epoch : context.Step);
+            if (EarlyStopping is not null && EarlyStopping.Update(epochMetrics, Network))
+            {
+                history.StopReason = StopReason.EarlyStopping;
+                history.StopMessage = $"Early stopping after epoch {epoch}: {EarlyStopping.Describe()}.";
+                finished = true;
+            }
+
+            SaveBest(epochMetrics, bestMonitor, ref state);
+            foreach (ITrainingCallback callback in callbacks)
+            {
+                callback.EpochCompleted(context, epochMetrics);
+            }
+
+            EpochCompleted?.Invoke(epochMetrics);
+            state = state with { Epoch = epoch, Step = context.Step, Finished = finished };
+            SaveLast(state, trainSet, validation, history);
+            if (context.StopRequested)
+            {
+                break;
+            }
+        }
+
+        if (context.StopRequested && history.StopReason == StopReason.Completed)
+        {
+            history.StopReason = context.RequestedReason;
+            history.StopMessage = context.StopMessage;
+        }
+
+        if (EarlyStopping?.Restore(Network, history.Epochs.Count > 0 ? history.Last.Epoch : 0) is int restored)
+        {
+            history.RestoredEpoch = restored;
+        }
+
+        if (Test is not null && history.StopReason is not (StopReason.Cancelled or StopReason.NotFinite))
+        {
+            history.Test = Evaluate(Test);
+        }
+    }
+
+    private StepOutcome RunStep(ReadOnlySpan<float> input, BatchTargets targets, int count, ILoss loss, out float lossValue, out double norm)
+    {
+        int length = count * Network.OutputLength;
+        Span<float> outputs = _outputs.AsSpan(0, length);
+        Span<float> outputGradient = _outputGradient.AsSpan(0, length);
+        Network.Forward(input, outputs, count);
+        lossValue = loss.Compute(outputs, targets, outputGradient, count);
+
+        // Checked before the update: a step computed from a non-finite loss is never applied.
+        if (!float.IsFinite(lossValue))
+        {
+            norm = double.NaN;
+            return StepOutcome.NonFiniteLoss;
+        }
+
+        Network.ZeroGradients();
+        Network.Backward(outputGradient, Span<float>.Empty, count);
+        Span<float> gradients = Network.Gradients;
+        Penalty?.AddGradient(Network.Parameters, gradients, _penaltyRanges);
+        norm = GradientClipping.GlobalNorm(gradients, _ranges);
+        if (!double.IsFinite(norm))
+        {
+            return StepOutcome.NonFiniteGradient;
+        }
+
+        if (ClipGradientNorm is double maxNorm)
+        {
+            GradientClipping.ScaleToNorm(gradients, _ranges, norm, maxNorm);
+        }
+
+        if (ClipGradientValue is double clip)
+        {
+            GradientClipping.ClipByValue(gradients, _ranges, clip);
+        }
+
+        Optimizer.Step(Network.Parameters, gradients, _ranges);
+        return StepOutcome.Stepped;
+    }
+
+    private void ApplySchedule(long position, double initialLearningRate)
+    {
+        Optimizer.LearningRate = Schedule!.LearningRate(position, initialLearningRate);
+        if (Schedule.Momentum(position) is double momentum && Optimizer is IMomentumOptimizer withMomentum)
+        {
+            withMomentum.Momentum = momentum;
+        }
+    }
+
+    private void FillOrder(int[] order, int epoch)
+    {
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        if (Shuffle)
+        {
+            _random.Reseed(Seed, RandomStream.StreamKey(ShuffleStream, (ulong)epoch));
+            _random.Shuffle(order.AsSpan());
+        }
+    }
+
+    private RunState StartFresh()
+    {
+        Schedule?.Reset();
+        EarlyStopping?.Reset();
+        return new RunState(0, 0, Optimizer.LearningRate, double.NaN, false);
+    }
+
+    // Recomputed only when TrainableRanges or Penalty changed, so that TrainStep allocates nothing.
+    private void PrepareRanges()
+    {
+        if (_ranges.Length > 0 && ReferenceEquals(_preparedFor.Ranges, TrainableRanges) && ReferenceEquals(_preparedFor.Penalty, Penalty))
+        {
+            return;
+        }
+
+        if (TrainableRanges is null)
+        {
+            _ranges = new[] { ParameterRange.All(Network.ParameterCount) };
+        }
+        else
+        {
+            ParameterRange.Validate(TrainableRanges, Network.ParameterCount, nameof(TrainableRanges));
+            _ranges = (ParameterRange[])TrainableRanges.Clone();
+        }
+
+        _penaltyRanges = Penalty is null ? Array.Empty<ParameterRange>() : Penalty.Ranges(Network, _ranges);
+        _preparedFor = (TrainableRanges, Penalty);
+    }
+
+    private void CheckSettings()
+    {
         if (BatchSize < 1 || BatchSize > Network.BatchCapacity)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"The batch size must be from 1 to the network's batch capacity, {Network.BatchCapacity}; create the network with batchCapacity: {BatchSize} for larger batches.");
@@ -72,148 +502,96 @@ public sealed class Trainer<TNetwork>
             throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "The number of epochs must be at least 0.");
         }
 
-        CheckCompatible(train, nameof(train));
-        if (Validation is not null)
+        if (!(ValidationSplit >= 0 && ValidationSplit < 1))
         {
-            CheckCompatible(Validation, nameof(Validation));
+            throw new ArgumentOutOfRangeException(nameof(ValidationSplit), ValidationSplit, "ValidationSplit must be at least 0 and below 1.");
         }
 
-        int inputLength = Network.InputLength, outputLength = Network.OutputLength, batchSize = BatchSize;
-        var order = new int[train.Count];
-        var batchInput = new float[batchSize * inputLength];
-        var batchLabels = new int[batchSize];
-        var batchTargets = new float[batchSize * Math.Max(train.TargetLength, 1)];
-        EnsureOutputBuffers(batchSize * outputLength);
-
-        var history = new History();
-        for (int epoch = 1; epoch <= Epochs; epoch++)
+        if (ValidationSplit > 0 && Validation is not null)
         {
-            for (int i = 0; i < order.Length; i++)
-            {
-                order[i] = i;
-            }
-
-            if (Shuffle)
-            {
-                new RandomStream(Seed, (ulong)epoch).Shuffle(order.AsSpan());
-            }
-
-            long started = Stopwatch.GetTimestamp();
-            double lossSum = 0;
-            long correct = 0;
-            for (int start = 0; start < train.Count; start += batchSize)
-            {
-                int count = Math.Min(batchSize, train.Count - start);
-                Gather(train, order.AsSpan(start, count), batchInput, batchLabels, batchTargets);
-                BatchTargets targets = train.Labels is not null
-                    ? new BatchTargets(batchLabels.AsSpan(0, count))
-                    : new BatchTargets(batchTargets.AsSpan(0, count * train.TargetLength));
-                float loss = TrainStep(batchInput.AsSpan(0, count * inputLength), targets, count);
-                if (!float.IsFinite(loss))
-                {
-                    throw new ArithmeticException($"The loss became {loss} at epoch {epoch}, batch {(start / batchSize) + 1}; lower the learning rate or check the data.");
-                }
-
-                lossSum += (double)loss * count;
-                if (train.Labels is not null)
-                {
-                    correct += CountCorrect(_outputs.AsSpan(0, count * outputLength), batchLabels.AsSpan(0, count), outputLength);
-                }
-            }
-
-            TimeSpan duration = Stopwatch.GetElapsedTime(started);
-            Evaluation? validation = Validation is null ? null : Evaluate(Validation);
-            var metrics = new EpochMetrics(
-                epoch,
-                lossSum / train.Count,
-                train.Labels is null ? null : (double)correct / train.Count,
-                validation?.Loss,
-                validation?.Accuracy,
-                Optimizer.LearningRate,
-                duration,
-                train.Count / Math.Max(duration.TotalSeconds, 1e-9));
-            history.Add(metrics);
-            EpochCompleted?.Invoke(metrics);
+            throw new ArgumentException("Both Validation and ValidationSplit are set; use one validation set.", nameof(ValidationSplit));
         }
 
-        return history;
+        if (TopK < 0 || TopK > Network.OutputLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TopK), TopK, $"TopK must be from 0 (off) to the network's {Network.OutputLength} outputs.");
+        }
+
+        if (ClipGradientNorm is double norm && !(norm > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ClipGradientNorm), norm, "ClipGradientNorm must be above 0.");
+        }
+
+        if (ClipGradientValue is double value && !(value > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ClipGradientValue), value, "ClipGradientValue must be above 0.");
+        }
+
+        if (ClassWeights is not null && ClassWeights.Length != Network.OutputLength)
+        {
+            throw new ArgumentException($"ClassWeights has {ClassWeights.Length} weights, but network {Network.Name} has {Network.OutputLength} classes (outputs).", nameof(ClassWeights));
+        }
     }
 
-    /// <summary>
-    /// One optimizer step on one batch: forward, loss, zeroed gradients, backward, update. Returns the
-    /// batch's mean loss. The outputs of the forward pass stay readable in <see cref="LastOutputs"/>.
-    /// </summary>
-    public float TrainStep(ReadOnlySpan<float> input, BatchTargets targets, int batchSize)
+    private void CheckSchedule(bool hasValidation, int batchesPerEpoch)
     {
-        EnsureOutputBuffers(batchSize * Network.OutputLength);
-        Span<float> outputs = _outputs.AsSpan(0, batchSize * Network.OutputLength);
-        Span<float> outputGradient = _outputGradient.AsSpan(0, outputs.Length);
-        Network.Forward(input, outputs, batchSize);
-        float loss = Loss.Compute(outputs, targets, outputGradient, batchSize);
-        Network.ZeroGradients();
-        Network.Backward(outputGradient, Span<float>.Empty, batchSize);
-        Optimizer.Step(Network.Parameters, Network.Gradients);
-        return loss;
-    }
-
-    /// <summary>The outputs of the last <see cref="TrainStep"/>, sample after sample.</summary>
-    public ReadOnlySpan<float> LastOutputs => _outputs;
-
-    /// <summary>The mean loss and (for class labels) the accuracy of the network on <paramref name="data"/>, in inference mode.</summary>
-    public Evaluation Evaluate(Dataset data)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        CheckCompatible(data, nameof(data));
-        int capacity = Network.BatchCapacity, inputLength = Network.InputLength, outputLength = Network.OutputLength;
-        var outputs = new float[capacity * outputLength];
-        double lossSum = 0;
-        long correct = 0;
-        for (int start = 0; start < data.Count; start += capacity)
+        if (Schedule is null)
         {
-            int count = Math.Min(capacity, data.Count - start);
-            Span<float> batchOutputs = outputs.AsSpan(0, count * outputLength);
-            Network.Predict(data.Features.AsSpan(start * inputLength, count * inputLength), batchOutputs, count);
-            BatchTargets targets = data.Labels is not null
-                ? new BatchTargets(data.Labels.AsSpan(start, count))
-                : new BatchTargets(data.Targets.AsSpan(start * data.TargetLength, count * data.TargetLength));
-            lossSum += (double)Loss.Compute(batchOutputs, targets, Span<float>.Empty, count) * count;
-            if (data.Labels is not null)
-            {
-                correct += CountCorrect(batchOutputs, data.Labels.AsSpan(start, count), outputLength);
-            }
+            return;
         }
 
-        return new Evaluation(lossSum / data.Count, data.Labels is null ? null : (double)correct / data.Count, data.Count);
+        Schedule.Validate(hasValidation, Optimizer);
+        long needed = Schedule.Interval == ScheduleInterval.Step ? (long)Epochs * batchesPerEpoch : Epochs;
+        if (Schedule.Length is long length && needed > length)
+        {
+            string unit = Schedule.Interval == ScheduleInterval.Step ? "steps" : "epochs";
+            throw new ArgumentException($"The {Schedule.GetType().Name} schedule is defined for {length} {unit}, but {Epochs} epochs{(Schedule.Interval == ScheduleInterval.Step ? $" of {batchesPerEpoch} batches" : "")} need {needed}; create it for {needed} {unit}.", nameof(Schedule));
+        }
     }
 
-    /// <summary>The number of samples whose largest output (the first, on ties) is their label.</summary>
-    internal static long CountCorrect(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int outputLength)
+    private (Dataset Train, Dataset? Validation) ResolveValidation(Dataset train)
     {
-        long correct = 0;
-        for (int b = 0; b < labels.Length; b++)
+        if (ValidationSplit > 0)
         {
-            if (ArgMax(outputs.Slice(b * outputLength, outputLength)) == labels[b])
-            {
-                correct++;
-            }
+            (Dataset rest, Dataset held) = train.Split(ValidationSplit, Seed, StratifiedSplit && train.Labels is not null);
+            return (rest, held);
         }
 
-        return correct;
+        return (train, Validation);
     }
 
-    /// <summary>The index of the largest value, the first one on ties.</summary>
-    public static int ArgMax(ReadOnlySpan<float> values)
+    private MonitoredMetric? BestMonitor(bool hasValidation)
     {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
+        if (Checkpoints is not { KeepBest: true })
         {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
+            return null;
         }
 
-        return best;
+        MonitoredMetric monitor = Checkpoints.Monitor ?? (hasValidation ? MonitoredMetric.ValidationLoss : MonitoredMetric.TrainLoss);
+        monitor.ReadRequired(Probe(hasValidation), "Keeping the best checkpoint");
+        return monitor;
+    }
+
+    // Metrics with every figure an epoch of this run will have, to check before training that monitors can read theirs.
+    private EpochMetrics Probe(bool hasValidation)
+    {
+        double? label = Loss.UsesLabels ? 0 : null, topK = Loss.UsesLabels && TopK > 0 ? 0 : null;
+        return new EpochMetrics
+        {
+            Epoch = 1,
+            TrainAccuracy = label,
+            TrainTopKAccuracy = topK,
+            ValidationLoss = hasValidation ? 0 : null,
+            ValidationAccuracy = hasValidation ? label : null,
+            ValidationTopKAccuracy = hasValidation ? topK : null,
+        };
+    }
+
+    private static string NonFiniteMessage(StepOutcome outcome, float loss, double norm, int epoch, int batch, long step)
+    {
+        string what = outcome == StepOutcome.NonFiniteLoss ? $"The loss became {loss}" : $"The gradient norm became {norm} (the loss was {loss})";
+        return $"{what} at epoch {epoch}, batch {batch} (step {step}); that step was not applied, so the network keeps the parameters after step {step - 1}. " +
+            "Lower the learning rate, clip gradients (ClipGradientNorm) or check the data.";
     }
 
     private void EnsureOutputBuffers(int length)
@@ -267,4 +645,14 @@ public sealed class Trainer<TNetwork>
             throw new ArgumentException($"{argument} ({data.Source}): the {Loss.Name} loss needs {Network.OutputLength} target values per sample (one per output), but the dataset has {(data.Labels is not null ? "class labels" : data.TargetLength + " values")}.", argument);
         }
     }
+
+    private enum StepOutcome
+    {
+        Stepped,
+        NonFiniteLoss,
+        NonFiniteGradient,
+    }
+
+    /// <summary>Where a run stands: the last completed epoch, the step count, the rate schedules start from, the best value kept as <c>best.safetensors</c>, and whether early stopping ended it.</summary>
+    private readonly record struct RunState(int Epoch, long Step, double InitialLearningRate, double BestCheckpointValue, bool Finished);
 }

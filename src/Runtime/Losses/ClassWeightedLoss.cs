@@ -1,0 +1,127 @@
+using System;
+
+namespace StaticNet;
+
+/// <summary>
+/// A class-label loss with a weight per class, for imbalanced data, as PyTorch's
+/// <c>CrossEntropyLoss(weight=w)</c> with <c>reduction='mean'</c>: the weighted mean
+/// <c>sum(w[y_i] * loss_i) / sum(w[y_i])</c>, and each sample's gradient scaled by <c>w[y_i] / sum(w[y_i])</c>.
+/// It wraps any label loss, computing it one sample at a time.
+/// </summary>
+public sealed class ClassWeightedLoss : ILoss
+{
+    private readonly float[] _weights;
+
+    /// <summary>Wraps <paramref name="inner"/> with one weight per class.</summary>
+    public ClassWeightedLoss(ILoss inner, ReadOnlySpan<float> classWeights)
+    {
+        Inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        if (!inner.UsesLabels)
+        {
+            throw new ArgumentException($"Class weights need a loss that takes class labels; {inner.Name} takes target values.", nameof(inner));
+        }
+
+        if (classWeights.IsEmpty)
+        {
+            throw new ArgumentException("Class weights need one weight per class; none were given.", nameof(classWeights));
+        }
+
+        for (int c = 0; c < classWeights.Length; c++)
+        {
+            if (!(classWeights[c] >= 0) || !float.IsFinite(classWeights[c]))
+            {
+                throw new ArgumentOutOfRangeException(nameof(classWeights), classWeights[c], $"The weight of class {c} must be finite and at least 0.");
+            }
+        }
+
+        _weights = classWeights.ToArray();
+        Name = inner.Name + " (class-weighted)";
+    }
+
+    /// <summary>The loss being weighted.</summary>
+    public ILoss Inner { get; }
+
+    /// <summary>The weight of each class.</summary>
+    public ReadOnlySpan<float> ClassWeights => _weights;
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public bool UsesLabels => true;
+
+    /// <summary>
+    /// Balanced weights for <paramref name="data"/>, as scikit-learn's <c>compute_class_weight('balanced')</c>:
+    /// <c>count / (classes * count of the class)</c>, 0 for a class with no samples.
+    /// </summary>
+    public static float[] Balanced(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Labels is null)
+        {
+            throw new ArgumentException($"{data.Source}: balanced class weights need class labels.", nameof(data));
+        }
+
+        var counts = new int[data.ClassCount];
+        foreach (int label in data.Labels)
+        {
+            counts[label]++;
+        }
+
+        var weights = new float[data.ClassCount];
+        for (int c = 0; c < weights.Length; c++)
+        {
+            weights[c] = counts[c] == 0 ? 0f : (float)((double)data.Count / (data.ClassCount * counts[c]));
+        }
+
+        return weights;
+    }
+
+    /// <inheritdoc/>
+    public float Compute(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> outputGradient, int batchSize)
+    {
+        int classes = LossChecks.OutputLength(outputs, outputGradient, batchSize);
+        ReadOnlySpan<int> labels = LossChecks.Labels(targets, batchSize, classes, Name);
+        double weightSum = 0;
+        for (int b = 0; b < batchSize; b++)
+        {
+            weightSum += Weight(labels[b]);
+        }
+
+        if (weightSum == 0)
+        {
+            // Every sample of the batch has weight 0. PyTorch returns 0/0 = NaN here; a zero loss and gradient
+            // skip the batch instead of stopping training.
+            if (!outputGradient.IsEmpty)
+            {
+                outputGradient.Slice(0, outputs.Length).Clear();
+            }
+
+            return 0f;
+        }
+
+        double total = 0;
+        for (int b = 0; b < batchSize; b++)
+        {
+            float weight = Weight(labels[b]);
+            ReadOnlySpan<float> sampleOutputs = outputs.Slice(b * classes, classes);
+            Span<float> sampleGradient = outputGradient.IsEmpty ? Span<float>.Empty : outputGradient.Slice(b * classes, classes);
+            float loss = Inner.Compute(sampleOutputs, new BatchTargets(labels.Slice(b, 1)), sampleGradient, 1);
+            total += weight * (double)loss;
+            if (!sampleGradient.IsEmpty)
+            {
+                float scale = (float)(weight / weightSum);
+                foreach (ref float g in sampleGradient)
+                {
+                    g *= scale;
+                }
+            }
+        }
+
+        return (float)(total / weightSum);
+    }
+
+    private float Weight(int label) => label < _weights.Length
+        ? _weights[label]
+        : throw new ArgumentOutOfRangeException("targets", label, $"Class {label} has no weight: {_weights.Length} class weights were given.");
+}

@@ -1,0 +1,288 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace StaticNet;
+
+/// <summary>
+/// Saves a <see cref="History"/> as CSV (one row per epoch, Keras's <c>CSVLogger</c> column names) and as
+/// JSON (the epochs plus how training ended and the test evaluation). Written with
+/// <see cref="Utf8JsonWriter"/> and invariant-culture numbers: no reflection, the same file on every machine.
+/// </summary>
+public static class HistoryFiles
+{
+    /// <summary>
+    /// Writes one row per epoch: <c>epoch, loss, accuracy, top_k_accuracy, val_loss, val_accuracy,
+    /// val_top_k_accuracy, lr, grad_norm, steps, seconds, samples_per_second</c>, with k the history's
+    /// top-k (<c>top_3_accuracy</c>; the columns stay, empty, without top-k); a missing value is an empty
+    /// cell. Atomic, like every file the runtime writes.
+    /// </summary>
+    public static void SaveCsv(this History history, string path)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        string topK = history.TopK > 0 ? $"top_{history.TopK}_accuracy" : "top_k_accuracy";
+        var text = new StringBuilder();
+        text.Append("epoch,loss,accuracy,").Append(topK).Append(",val_loss,val_accuracy,val_").Append(topK).Append(",lr,grad_norm,steps,seconds,samples_per_second\n");
+        foreach (EpochMetrics epoch in history.Epochs)
+        {
+            text.Append(epoch.Epoch.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(Number(epoch.TrainLoss)).Append(',')
+                .Append(Number(epoch.TrainAccuracy)).Append(',')
+                .Append(Number(epoch.TrainTopKAccuracy)).Append(',')
+                .Append(Number(epoch.ValidationLoss)).Append(',')
+                .Append(Number(epoch.ValidationAccuracy)).Append(',')
+                .Append(Number(epoch.ValidationTopKAccuracy)).Append(',')
+                .Append(Number(epoch.LearningRate)).Append(',')
+                .Append(Number(epoch.GradientNorm)).Append(',')
+                .Append(epoch.Steps.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(Number(epoch.Duration.TotalSeconds)).Append(',')
+                .Append(Number(epoch.SamplesPerSecond)).Append('\n');
+        }
+
+        byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>Writes the history as indented JSON; the layout is in docs/training.md.</summary>
+    public static void SaveJson(this History history, string path)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        byte[] bytes = ToJson(history, indented: true);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>Reads a history written by <see cref="SaveJson"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not such a history; the message names the file and the entry.</exception>
+    public static History LoadJson(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"History file not found: {path}", path);
+        }
+
+        return FromJson(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>The history as JSON bytes.</summary>
+    internal static byte[] ToJson(History history, bool indented)
+    {
+        var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+        {
+            json.WriteStartObject();
+            json.WriteString("loss_function", history.LossName);
+            json.WriteNumber("top_k", history.TopK);
+            json.WriteString("stop_reason", history.StopReason.ToString());
+            json.WriteString("stop_message", history.StopMessage);
+            WriteNullable(json, "restored_epoch", history.RestoredEpoch);
+            if (history.Test is Evaluation test)
+            {
+                json.WriteStartObject("test");
+                WriteNullable(json, "loss", test.Loss);
+                WriteNullable(json, "accuracy", test.Accuracy);
+                WriteNullable(json, "top_k_accuracy", test.TopKAccuracy);
+                json.WriteNumber("count", test.Count);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("test");
+            }
+
+            json.WriteStartArray("epochs");
+            foreach (EpochMetrics epoch in history.Epochs)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("epoch", epoch.Epoch);
+                WriteNullable(json, "loss", epoch.TrainLoss);
+                WriteNullable(json, "accuracy", epoch.TrainAccuracy);
+                WriteNullable(json, "top_k_accuracy", epoch.TrainTopKAccuracy);
+                WriteNullable(json, "val_loss", epoch.ValidationLoss);
+                WriteNullable(json, "val_accuracy", epoch.ValidationAccuracy);
+                WriteNullable(json, "val_top_k_accuracy", epoch.ValidationTopKAccuracy);
+                WriteNullable(json, "lr", epoch.LearningRate);
+                WriteNullable(json, "grad_norm", epoch.GradientNorm);
+                json.WriteNumber("steps", epoch.Steps);
+                WriteNullable(json, "seconds", epoch.Duration.TotalSeconds);
+                WriteNullable(json, "samples_per_second", epoch.SamplesPerSecond);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads JSON bytes written by <see cref="ToJson"/>; <paramref name="source"/> names them in errors.</summary>
+    internal static History FromJson(ReadOnlySpan<byte> bytes, string source)
+    {
+        var history = new History();
+        try
+        {
+            var reader = new Utf8JsonReader(bytes);
+            Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject, source, "the history is not a JSON object");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                string name = reader.GetString()!;
+                reader.Read();
+                switch (name)
+                {
+                    case "loss_function":
+                        history.LossName = reader.GetString() ?? "loss";
+                        break;
+                    case "top_k":
+                        history.TopK = reader.GetInt32();
+                        break;
+                    case "stop_reason":
+                        Expect(Enum.TryParse(reader.GetString(), out StopReason reason), source, $"stop_reason '{reader.GetString()}' is not one of {string.Join(", ", Enum.GetNames<StopReason>())}");
+                        history.StopReason = reason;
+                        break;
+                    case "stop_message":
+                        history.StopMessage = reader.GetString() ?? "";
+                        break;
+                    case "restored_epoch":
+                        history.RestoredEpoch = reader.TokenType == JsonTokenType.Null ? null : reader.GetInt32();
+                        break;
+                    case "test":
+                        history.Test = reader.TokenType == JsonTokenType.Null ? null : ReadEvaluation(ref reader, source);
+                        break;
+                    case "epochs":
+                        Expect(reader.TokenType == JsonTokenType.StartArray, source, "epochs is not an array");
+                        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                        {
+                            history.Add(ReadEpoch(ref reader, source));
+                        }
+
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{source}: the history is not valid ({exception.Message}).", exception);
+        }
+
+        return history;
+    }
+
+    private static EpochMetrics ReadEpoch(ref Utf8JsonReader reader, string source)
+    {
+        var epoch = new EpochMetrics();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = reader.GetString()!;
+            reader.Read();
+            epoch = name switch
+            {
+                "epoch" => epoch with { Epoch = reader.GetInt32() },
+                "loss" => epoch with { TrainLoss = Double(ref reader) },
+                "accuracy" => epoch with { TrainAccuracy = Nullable(ref reader) },
+                "top_k_accuracy" => epoch with { TrainTopKAccuracy = Nullable(ref reader) },
+                "val_loss" => epoch with { ValidationLoss = Nullable(ref reader) },
+                "val_accuracy" => epoch with { ValidationAccuracy = Nullable(ref reader) },
+                "val_top_k_accuracy" => epoch with { ValidationTopKAccuracy = Nullable(ref reader) },
+                "lr" => epoch with { LearningRate = Double(ref reader) },
+                "grad_norm" => epoch with { GradientNorm = Double(ref reader) },
+                "steps" => epoch with { Steps = reader.GetInt32() },
+                "seconds" => epoch with { Duration = Seconds(ref reader) },
+                "samples_per_second" => epoch with { SamplesPerSecond = Double(ref reader) },
+                _ => Skip(ref reader, epoch),
+            };
+        }
+
+        Expect(epoch.Epoch >= 1, source, "an epoch entry has no epoch number");
+        return epoch;
+    }
+
+    private static Evaluation ReadEvaluation(ref Utf8JsonReader reader, string source)
+    {
+        Expect(reader.TokenType == JsonTokenType.StartObject, source, "test is not an object");
+        double loss = 0;
+        double? accuracy = null, topK = null;
+        int count = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = reader.GetString()!;
+            reader.Read();
+            switch (name)
+            {
+                case "loss":
+                    loss = Double(ref reader);
+                    break;
+                case "accuracy":
+                    accuracy = Nullable(ref reader);
+                    break;
+                case "top_k_accuracy":
+                    topK = Nullable(ref reader);
+                    break;
+                case "count":
+                    count = reader.GetInt32();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        return new Evaluation(loss, accuracy, count, topK);
+    }
+
+    private static EpochMetrics Skip(ref Utf8JsonReader reader, EpochMetrics epoch)
+    {
+        reader.Skip();
+        return epoch;
+    }
+
+    private static double? Nullable(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.Null ? null : reader.GetDouble();
+
+    private static double Double(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+
+    private static TimeSpan Seconds(ref Utf8JsonReader reader)
+    {
+        double seconds = Double(ref reader);
+        return double.IsFinite(seconds) ? TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)) : TimeSpan.Zero;
+    }
+
+    // JSON has no NaN or infinity: a non-finite value is written as null and read back as NaN.
+    private static void WriteNullable(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is double number && double.IsFinite(number))
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, int? value)
+    {
+        if (value is int number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static string Number(double? value) => value is double number ? number.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    private static void Expect(bool condition, string source, string problem)
+    {
+        if (!condition)
+        {
+            throw new InvalidDataException($"{source}: {problem}.");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+
+namespace StaticNet;
+
+// Evaluation in inference mode, and the counting of right answers.
+public sealed partial class Trainer<TNetwork>
+{
+    /// <summary>The mean loss, the accuracy and (with <see cref="TopK"/>) the top-k accuracy of the network on <paramref name="data"/>, in inference mode.</summary>
+    public Evaluation Evaluate(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckCompatible(data, nameof(data));
+        int capacity = Network.BatchCapacity, inputLength = Network.InputLength, outputLength = Network.OutputLength;
+        if (_evaluationOutputs.Length < capacity * outputLength)
+        {
+            _evaluationOutputs = new float[capacity * outputLength];
+        }
+
+        double lossSum = 0;
+        long correct = 0, topKCorrect = 0;
+        for (int start = 0; start < data.Count; start += capacity)
+        {
+            int count = Math.Min(capacity, data.Count - start);
+            Span<float> batchOutputs = _evaluationOutputs.AsSpan(0, count * outputLength);
+            Network.Predict(data.Features.AsSpan(start * inputLength, count * inputLength), batchOutputs, count);
+            BatchTargets targets = data.Labels is not null
+                ? new BatchTargets(data.Labels.AsSpan(start, count))
+                : new BatchTargets(data.Targets.AsSpan(start * data.TargetLength, count * data.TargetLength));
+            lossSum += (double)Loss.Compute(batchOutputs, targets, Span<float>.Empty, count) * count;
+            if (data.Labels is not null)
+            {
+                correct += CountCorrect(batchOutputs, data.Labels.AsSpan(start, count), outputLength);
+                topKCorrect += TopK > 0 ? CountTopK(batchOutputs, data.Labels.AsSpan(start, count), outputLength, TopK) : 0;
+            }
+        }
+
+        bool labels = data.Labels is not null;
+        return new Evaluation(
+            lossSum / data.Count,
+            labels ? (double)correct / data.Count : null,
+            data.Count,
+            labels && TopK > 0 ? (double)topKCorrect / data.Count : null);
+    }
+
+    /// <summary>The confusion matrix of the network on <paramref name="data"/>, in inference mode.</summary>
+    public ConfusionMatrix ConfusionMatrix(Dataset data) => StaticNet.ConfusionMatrix.Compute(Network, data);
+
+    /// <summary>The number of samples whose largest output (the first, on ties) is their label.</summary>
+    internal static long CountCorrect(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int outputLength)
+    {
+        long correct = 0;
+        for (int b = 0; b < labels.Length; b++)
+        {
+            if (ArgMax(outputs.Slice(b * outputLength, outputLength)) == labels[b])
+            {
+                correct++;
+            }
+        }
+
+        return correct;
+    }
+
+    /// <summary>
+    /// The number of samples whose label is among their <paramref name="k"/> largest outputs: fewer than
+    /// <paramref name="k"/> outputs beat the label's (ties go to the lower index, as for the top-1 accuracy).
+    /// </summary>
+    internal static long CountTopK(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int outputLength, int k)
+    {
+        long correct = 0;
+        for (int b = 0; b < labels.Length; b++)
+        {
+            ReadOnlySpan<float> row = outputs.Slice(b * outputLength, outputLength);
+            int label = labels[b];
+            float value = row[label];
+            int ahead = 0;
+            for (int c = 0; c < row.Length; c++)
+            {
+                if (row[c] > value || (row[c] == value && c < label))
+                {
+                    ahead++;
+                }
+            }
+
+            if (ahead < k)
+            {
+                correct++;
+            }
+        }
+
+        return correct;
+    }
+
+    /// <summary>The index of the largest value, the first one on ties.</summary>
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}
