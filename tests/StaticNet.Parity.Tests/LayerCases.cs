@@ -95,8 +95,8 @@ public static class LayerCases
         Case("adam-large-eps", () => new SmallConvNet(seed: 39), Mse, OptimizerCase.Adam(lr: 0.02, beta1: 0.5, beta2: 0.9, eps: 1e-2), batch: 5, batches: 3),
 
         // The learning rate changed between steps, as a schedule does (StepLR halving it every step)
-        Case("sgd-momentum-halving-lr", () => new SmallConvNet(seed: 42), CrossEntropy, OptimizerCase.Sgd(lr: 0.2, momentum: 0.9, weightDecay: 0.01) with { Scheduler = Halving(0.2) }, batch: 5, batches: 3),
-        Case("adam-halving-lr", () => new SmallConvNet(seed: 43), CrossEntropy, OptimizerCase.Adam(lr: 0.02, beta1: 0.8, beta2: 0.99, weightDecay: 0.01) with { Scheduler = Halving(0.02) }, batch: 5, batches: 3),
+        Case("sgd-momentum-halving-lr", () => new SmallConvNet(seed: 42), CrossEntropy, OptimizerCase.Sgd(lr: 0.2, momentum: 0.9, weightDecay: 0.01) with { Scheduler = Halving }, batch: 5, batches: 3),
+        Case("adam-halving-lr", () => new SmallConvNet(seed: 43), CrossEntropy, OptimizerCase.Adam(lr: 0.02, beta1: 0.8, beta2: 0.99, weightDecay: 0.01) with { Scheduler = Halving }, batch: 5, batches: 3),
     };
 
     /// <summary>
@@ -113,8 +113,8 @@ public static class LayerCases
     public static IEnumerable<object[]> Names => All.Select(c => new object[] { c.Name });
 
     /// <summary><c>StepLR(step_size=1, gamma=0.5)</c>: the learning rate halves after every step.</summary>
-    private static SchedulerCase Halving(double lr) =>
-        new("StepLR", new Dictionary<string, object> { ["step_size"] = 1, ["gamma"] = 0.5 }, step => lr * Math.Pow(0.5, step));
+    private static SchedulerCase Halving => SchedulerCase.StepLR(stepSize: 1, gamma: 0.5);
+
 
     /// <summary>
     /// A case of <paramref name="batch"/> samples per batch, inputs uniform in [-1, 1) unless

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace StaticNet.Parity;
 
@@ -71,6 +72,16 @@ public sealed record LossCase(string TorchName, ILoss Loss)
 
     /// <summary>Mean squared error, against target values.</summary>
     public static LossCase MeanSquaredError { get; } = new("MSELoss", Losses.MeanSquaredError);
+
+    /// <summary>
+    /// <see cref="ClassWeightedLoss"/> around softmax cross-entropy, against <c>CrossEntropyLoss(weight=w)</c>
+    /// with the same weights (python/reference.py turns the list into a float32 tensor).
+    /// </summary>
+    public static LossCase ClassWeightedCrossEntropy(float[] weights) =>
+        new("CrossEntropyLoss", new ClassWeightedLoss(Losses.SoftmaxCrossEntropy, weights))
+        {
+            TorchArguments = new Dictionary<string, object> { ["weight"] = weights.Select(w => (double)w).ToArray() },
+        };
 }
 
 /// <summary>
@@ -78,7 +89,10 @@ public sealed record LossCase(string TorchName, ILoss Loss)
 /// same hyperparameters under PyTorch's names. Each factory method below states the hyperparameters
 /// once and passes them to both.
 /// </summary>
-/// <param name="TorchName">The class in <c>torch.optim</c>, e.g. <c>Adam</c>.</param>
+/// <param name="TorchName">
+/// The class in <c>torch.optim</c>, e.g. <c>Adam</c>, or one that python/reference.py writes out itself
+/// because PyTorch 1.13 lacks it (its <c>OPTIMIZERS</c>: <c>Lion</c>, <c>NAdamDocumented</c>).
+/// </param>
 /// <param name="TorchArguments">Keyword arguments of its constructor, after the parameters.</param>
 /// <param name="Create">Creates StaticNet's optimizer (a fresh one per run: optimizers keep state).</param>
 public sealed record OptimizerCase(string TorchName, IReadOnlyDictionary<string, object> TorchArguments, Func<IOptimizer> Create)
@@ -90,13 +104,68 @@ public sealed record OptimizerCase(string TorchName, IReadOnlyDictionary<string,
             () => new StaticNet.Sgd(lr, momentum, dampening, weightDecay, nesterov));
 
     /// <summary><c>torch.optim.Adam</c>.</summary>
-    public static OptimizerCase Adam(double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0) =>
+    public static OptimizerCase Adam(double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, bool amsgrad = false) =>
         new("Adam",
-            new Dictionary<string, object> { ["lr"] = lr, ["betas"] = new[] { beta1, beta2 }, ["eps"] = eps, ["weight_decay"] = weightDecay },
-            () => new StaticNet.Adam(lr, beta1, beta2, eps, weightDecay));
+            new Dictionary<string, object> { ["lr"] = lr, ["betas"] = new[] { beta1, beta2 }, ["eps"] = eps, ["weight_decay"] = weightDecay, ["amsgrad"] = amsgrad },
+            () => new StaticNet.Adam(lr, beta1, beta2, eps, weightDecay, amsgrad));
 
-    /// <summary>A learning-rate schedule, applied after each step on both sides; none by default.</summary>
+    /// <summary><c>torch.optim.AdamW</c> (decoupled weight decay).</summary>
+    public static OptimizerCase AdamW(double lr, double beta1, double beta2, double eps, double weightDecay, bool amsgrad = false) =>
+        new("AdamW",
+            new Dictionary<string, object> { ["lr"] = lr, ["betas"] = new[] { beta1, beta2 }, ["eps"] = eps, ["weight_decay"] = weightDecay, ["amsgrad"] = amsgrad },
+            () => new StaticNet.AdamW(lr, beta1, beta2, eps, weightDecay, amsgrad));
+
+    /// <summary><c>torch.optim.RMSprop</c>.</summary>
+    public static OptimizerCase RmsProp(double lr, double alpha, double eps, double weightDecay = 0, double momentum = 0, bool centered = false) =>
+        new("RMSprop",
+            new Dictionary<string, object> { ["lr"] = lr, ["alpha"] = alpha, ["eps"] = eps, ["weight_decay"] = weightDecay, ["momentum"] = momentum, ["centered"] = centered },
+            () => new StaticNet.RmsProp(lr, alpha, eps, weightDecay, momentum, centered));
+
+    /// <summary><c>torch.optim.Adagrad</c>.</summary>
+    public static OptimizerCase AdaGrad(double lr, double lrDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0, double eps = 1e-10) =>
+        new("Adagrad",
+            new Dictionary<string, object> { ["lr"] = lr, ["lr_decay"] = lrDecay, ["weight_decay"] = weightDecay, ["initial_accumulator_value"] = initialAccumulatorValue, ["eps"] = eps },
+            () => new StaticNet.AdaGrad(lr, lrDecay, weightDecay, initialAccumulatorValue, eps));
+
+    /// <summary>
+    /// NAdam against the documented rule (PyTorch 2.x's <c>torch.optim.NAdam</c>, with its
+    /// <c>decoupled_weight_decay</c>), which python/reference.py writes out as <c>NAdamDocumented</c>:
+    /// Debian's PyTorch 1.13 implements it differently (see <see cref="NadamTorch113"/>).
+    /// </summary>
+    public static OptimizerCase Nadam(double lr, double beta1, double beta2, double eps, double weightDecay, double momentumDecay, bool decoupledWeightDecay = false) =>
+        new("NAdamDocumented",
+            new Dictionary<string, object> { ["lr"] = lr, ["betas"] = new[] { beta1, beta2 }, ["eps"] = eps, ["weight_decay"] = weightDecay, ["momentum_decay"] = momentumDecay, ["decoupled_weight_decay"] = decoupledWeightDecay },
+            () => new StaticNet.Nadam(lr, beta1, beta2, eps, weightDecay, momentumDecay, decoupledWeightDecay));
+
+    /// <summary>
+    /// StaticNet's Nadam against Debian's <c>torch.optim.NAdam</c> (PyTorch 1.13), whose next momentum
+    /// product multiplies <c>mu_t</c> in twice: a known difference, not a StaticNet bug (1.13 has no
+    /// <c>decoupled_weight_decay</c>, so there is none here).
+    /// </summary>
+    public static OptimizerCase NadamTorch113(double lr, double beta1, double beta2, double eps, double weightDecay, double momentumDecay) =>
+        new("NAdam",
+            new Dictionary<string, object> { ["lr"] = lr, ["betas"] = new[] { beta1, beta2 }, ["eps"] = eps, ["weight_decay"] = weightDecay, ["momentum_decay"] = momentumDecay },
+            () => new StaticNet.Nadam(lr, beta1, beta2, eps, weightDecay, momentumDecay));
+
+    /// <summary>Lion (Chen et al. 2023), which is not in <c>torch.optim</c>: python/reference.py writes the paper's rule out as <c>Lion</c>.</summary>
+    public static OptimizerCase Lion(double lr, double beta1, double beta2, double weightDecay) =>
+        new("Lion",
+            new Dictionary<string, object> { ["lr"] = lr, ["betas"] = new[] { beta1, beta2 }, ["weight_decay"] = weightDecay },
+            () => new StaticNet.Lion(lr, beta1, beta2, weightDecay));
+
+    /// <summary>A learning-rate schedule, applied before each step on StaticNet's side and after it on PyTorch's; none by default.</summary>
     public SchedulerCase? Scheduler { get; init; }
+
+    /// <summary>
+    /// Which tensors the optimizer updates at each step (from 0), by <c>state_dict</c> name; all of them
+    /// when <see langword="null"/>. StaticNet steps only their ranges
+    /// (<see cref="IOptimizer.Step(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{ParameterRange})"/> with
+    /// <see cref="ParameterRange.ForTensors"/>); PyTorch's optimizer is given only the first step's
+    /// parameters, takes a later one in with <c>add_param_group</c>, and skips a refrozen one by its
+    /// <c>.grad</c> being <c>None</c>. Not for cases with a <see cref="Scheduler"/> (a group added later
+    /// would miss the scheduler's initial rate).
+    /// </summary>
+    public Func<int, string, bool>? Trainable { get; init; }
 
     /// <inheritdoc/>
     public override string ToString() => TorchName + "(" + string.Join(", ", FormatArguments()) + ")";
@@ -111,11 +180,97 @@ public sealed record OptimizerCase(string TorchName, IReadOnlyDictionary<string,
 }
 
 /// <summary>
-/// A learning-rate schedule on both sides: the <c>torch.optim.lr_scheduler</c> class with its
-/// arguments (stepped after every optimizer step, as PyTorch recommends), and the learning rate
-/// StaticNet's optimizer gets for each step (set through <see cref="IOptimizer.LearningRate"/> before it).
+/// A learning-rate schedule on both sides: StaticNet's <see cref="LearningRateSchedule"/>, and the
+/// <c>torch.optim.lr_scheduler</c> class with the same arguments under PyTorch's names. The fixture
+/// runs one position per step, as the trainer does with one batch per epoch: before step k it sets the
+/// optimizer's learning rate (and momentum, for a schedule that cycles it) to the schedule's value at
+/// k, from the optimizer's initial rate, and after it reports the epoch to the schedule, with
+/// <see cref="Metrics"/>[k] as the monitored value; PyTorch steps its scheduler after every optimizer
+/// step (<c>scheduler.step(metrics[k])</c> with metrics). Each factory states the arguments once.
 /// </summary>
-/// <param name="TorchName">The class in <c>torch.optim.lr_scheduler</c>, e.g. <c>StepLR</c>.</param>
+/// <param name="TorchName">
+/// The class in <c>torch.optim.lr_scheduler</c>, e.g. <c>StepLR</c>, or one python/reference.py composes
+/// from torch's schedulers (its <c>SCHEDULERS</c>).
+/// </param>
 /// <param name="TorchArguments">Keyword arguments of its constructor, after the optimizer.</param>
-/// <param name="LearningRateAtStep">The learning rate of step k, from 0 (the first step uses the optimizer's own).</param>
-public sealed record SchedulerCase(string TorchName, IReadOnlyDictionary<string, object> TorchArguments, Func<int, double> LearningRateAtStep);
+/// <param name="Create">Creates StaticNet's schedule (a fresh one per run: some keep state).</param>
+public sealed record SchedulerCase(string TorchName, IReadOnlyDictionary<string, object> TorchArguments, Func<LearningRateSchedule> Create)
+{
+    /// <summary>
+    /// The monitored value of each epoch (one per step), for schedules that react to a metric
+    /// (<see cref="ReduceLROnPlateau"/>): StaticNet's reads it as the epoch's validation loss (mode min)
+    /// or validation accuracy (mode max), PyTorch's gets it in <c>scheduler.step(metric)</c>.
+    /// </summary>
+    public IReadOnlyList<double>? Metrics { get; init; }
+
+    /// <summary><c>StepLR</c>.</summary>
+    public static SchedulerCase StepLR(int stepSize, double gamma) =>
+        new("StepLR", new Dictionary<string, object> { ["step_size"] = stepSize, ["gamma"] = gamma }, () => new StaticNet.StepLR(stepSize, gamma));
+
+    /// <summary><c>MultiStepLR</c>.</summary>
+    public static SchedulerCase MultiStepLR(int[] milestones, double gamma) =>
+        new("MultiStepLR", new Dictionary<string, object> { ["milestones"] = milestones, ["gamma"] = gamma }, () => new StaticNet.MultiStepLR(milestones, gamma));
+
+    /// <summary><c>ExponentialLR</c>.</summary>
+    public static SchedulerCase ExponentialLR(double gamma) =>
+        new("ExponentialLR", new Dictionary<string, object> { ["gamma"] = gamma }, () => new StaticNet.ExponentialLR(gamma));
+
+    /// <summary><c>CosineAnnealingLR</c>.</summary>
+    public static SchedulerCase CosineAnnealingLR(int tMax, double etaMin) =>
+        new("CosineAnnealingLR", new Dictionary<string, object> { ["T_max"] = tMax, ["eta_min"] = etaMin }, () => new StaticNet.CosineAnnealingLR(tMax, etaMin));
+
+    /// <summary><c>CosineAnnealingWarmRestarts</c>.</summary>
+    public static SchedulerCase CosineAnnealingWarmRestarts(int t0, int tMult, double etaMin) =>
+        new("CosineAnnealingWarmRestarts", new Dictionary<string, object> { ["T_0"] = t0, ["T_mult"] = tMult, ["eta_min"] = etaMin }, () => new StaticNet.CosineAnnealingWarmRestarts(t0, tMult, etaMin));
+
+    /// <summary><c>OneCycleLR</c>, per step; with <paramref name="cycleMomentum"/> it also cycles SGD's momentum or Adam's beta1.</summary>
+    public static SchedulerCase OneCycleLR(
+        double maxLr, int totalSteps, double pctStart, AnnealStrategy anneal, bool cycleMomentum, double baseMomentum, double maxMomentum,
+        double divFactor, double finalDivFactor, bool threePhase) =>
+        new("OneCycleLR",
+            new Dictionary<string, object>
+            {
+                ["max_lr"] = maxLr, ["total_steps"] = totalSteps, ["pct_start"] = pctStart, ["anneal_strategy"] = anneal == AnnealStrategy.Cos ? "cos" : "linear",
+                ["cycle_momentum"] = cycleMomentum, ["base_momentum"] = baseMomentum, ["max_momentum"] = maxMomentum,
+                ["div_factor"] = divFactor, ["final_div_factor"] = finalDivFactor, ["three_phase"] = threePhase,
+            },
+            () => new StaticNet.OneCycleLR(maxLr, totalSteps, pctStart, anneal, cycleMomentum, baseMomentum, maxMomentum, divFactor, finalDivFactor, threePhase));
+
+    /// <summary>
+    /// <c>ReduceLROnPlateau</c> fed <paramref name="metrics"/>, one per epoch: mode min watches StaticNet's
+    /// validation loss, mode max its validation accuracy.
+    /// </summary>
+    public static SchedulerCase ReduceLROnPlateau(
+        MetricMode mode, double factor, int patience, double threshold, ThresholdMode thresholdMode, int cooldown, double minLr, double eps, double[] metrics) =>
+        new("ReduceLROnPlateau", PlateauArguments(mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps),
+            () => new StaticNet.ReduceLROnPlateau(mode == MetricMode.Min ? MonitoredMetric.ValidationLoss : MonitoredMetric.ValidationAccuracy, factor, patience, threshold, thresholdMode, cooldown, minLr, eps))
+        {
+            Metrics = metrics,
+        };
+
+    /// <summary>
+    /// StaticNet's <see cref="LinearWarmup"/> before <paramref name="then"/>: PyTorch's
+    /// <c>SequentialLR([LinearLR(start_factor, total_iters=length), then], milestones=[length])</c>, or,
+    /// before <c>ReduceLROnPlateau</c> (which SequentialLR cannot hold), python/reference.py's
+    /// <c>LinearWarmupThenReduceLROnPlateau</c> of the same two torch schedulers.
+    /// </summary>
+    public static SchedulerCase LinearWarmup(int length, SchedulerCase then, double startFactor)
+    {
+        Func<LearningRateSchedule> create = () => new StaticNet.LinearWarmup(length, then.Create(), startFactor);
+        if (then.TorchName == "ReduceLROnPlateau")
+        {
+            var arguments = new Dictionary<string, object>(then.TorchArguments) { ["warmup"] = length, ["start_factor"] = startFactor };
+            return new("LinearWarmupThenReduceLROnPlateau", arguments, create) { Metrics = then.Metrics };
+        }
+
+        var warmup = new Dictionary<string, object> { ["name"] = "LinearLR", ["args"] = new Dictionary<string, object> { ["start_factor"] = startFactor, ["total_iters"] = length } };
+        var next = new Dictionary<string, object> { ["name"] = then.TorchName, ["args"] = then.TorchArguments };
+        return new("SequentialLR", new Dictionary<string, object> { ["schedulers"] = new[] { warmup, next }, ["milestones"] = new[] { length } }, create) { Metrics = then.Metrics };
+    }
+
+    private static Dictionary<string, object> PlateauArguments(MetricMode mode, double factor, int patience, double threshold, ThresholdMode thresholdMode, int cooldown, double minLr, double eps) => new()
+    {
+        ["mode"] = mode == MetricMode.Min ? "min" : "max", ["factor"] = factor, ["patience"] = patience, ["threshold"] = threshold,
+        ["threshold_mode"] = thresholdMode == ThresholdMode.Relative ? "rel" : "abs", ["cooldown"] = cooldown, ["min_lr"] = minLr, ["eps"] = eps,
+    };
+}

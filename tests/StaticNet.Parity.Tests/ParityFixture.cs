@@ -149,7 +149,10 @@ public abstract class ParityFixture
             {
                 ["name"] = optimizer.TorchName,
                 ["args"] = optimizer.TorchArguments,
-                ["scheduler"] = optimizer.Scheduler is not { } scheduler ? null : new Dictionary<string, object> { ["name"] = scheduler.TorchName, ["args"] = scheduler.TorchArguments },
+                ["trainable"] = optimizer.Trainable is not { } trainable ? null : Enumerable.Range(0, parityCase.Steps)
+                    .Select(step => network.Tensors.Select(tensor => tensor.Name).Where(name => trainable(step, name)).ToArray()).ToArray(),
+                ["record_momentum"] = optimizer.Create() is IMomentumOptimizer,
+                ["scheduler"] = optimizer.Scheduler is not { } scheduler ? null : new Dictionary<string, object?> { ["name"] = scheduler.TorchName, ["args"] = scheduler.TorchArguments, ["metrics"] = scheduler.Metrics },
             },
             ["steps"] = parityCase.Steps,
             ["batches"] = batches.Count,
@@ -181,6 +184,8 @@ public abstract class ParityFixture
                 "output" => ("output", strict),
                 "input_grad" => ("input gradient", strict),
                 "loss" => ("loss per step", freeRunning),
+                "lr" => ("learning rate of each step", strict),
+                "momentum" => ("momentum (or beta1) of each step", strict),
                 _ when result.Name.StartsWith("grad/", StringComparison.Ordinal) => ("gradient of " + result.Name["grad/".Length..], strict),
                 _ => ($"{result.Name["param/".Length..]} {after}", freeRunning),
             };
@@ -231,7 +236,7 @@ public abstract class ParityFixture
     private static void CompareStepByStep(ParityCase parityCase, SafeTensorsFile input, SafeTensorsFile reference, Comparison strict)
     {
         INetwork network = parityCase.Network();
-        IOptimizer? optimizer = parityCase.Optimizer?.Create();
+        var training = new Training(parityCase);
         int batchCount = BatchCount(input);
         var losses = new float[parityCase.Steps];
         for (int step = 0; step < parityCase.Steps; step++)
@@ -247,7 +252,7 @@ public abstract class ParityFixture
                 strict.Tensor($"gradient of {tensor.Name} at step {step + 1} from PyTorch's parameters", gradient, Get(reference, $"step/{step}/grad/{tensor.Name}"));
             }
 
-            Step(parityCase, optimizer, network, step);
+            training.Step(network, step);
             string next = step + 1 < parityCase.Steps ? $"step/{step + 1}/param/" : "param/";
             foreach (TensorInfo tensor in network.Tensors)
             {
@@ -273,7 +278,7 @@ public abstract class ParityFixture
             network.WriteTensor(tensor.Name, Get(input, "param/" + tensor.Name).Values);
         }
 
-        IOptimizer? optimizer = parityCase.Optimizer?.Create();
+        var training = new Training(parityCase);
         int batchCount = BatchCount(input);
         var results = new List<SafeTensor>();
         var losses = new float[parityCase.Steps];
@@ -291,10 +296,19 @@ public abstract class ParityFixture
                 }
             }
 
-            Step(parityCase, optimizer, network, step);
+            training.Step(network, step);
         }
 
         results.Add(new SafeTensor("loss", new[] { parityCase.Steps }, losses));
+        if (training.Optimizer is not null)
+        {
+            results.Add(new SafeTensor("lr", new[] { parityCase.Steps }, training.LearningRates));
+        }
+
+        if (training.Optimizer is IMomentumOptimizer)
+        {
+            results.Add(new SafeTensor("momentum", new[] { parityCase.Steps }, training.Momenta));
+        }
         foreach (TensorInfo tensor in network.Tensors)
         {
             var values = new float[tensor.Length];
@@ -305,20 +319,87 @@ public abstract class ParityFixture
         return results;
     }
 
-    /// <summary>The update of step <paramref name="step"/> (from 0), at the learning rate the case's schedule gives it.</summary>
-    private static void Step(ParityCase parityCase, IOptimizer? optimizer, INetwork network, int step)
+    /// <summary>
+    /// The updates of one run of a case: its optimizer, its schedule and the trainable ranges, applied as
+    /// <see cref="Trainer{TNetwork}"/> applies them with one batch per epoch, recording the learning rate
+    /// and momentum each step used.
+    /// </summary>
+    private sealed class Training
     {
-        if (optimizer is null)
+        private readonly ParityCase _case;
+        private readonly LearningRateSchedule? _schedule;
+        private readonly double _initialLearningRate;
+
+        public Training(ParityCase parityCase)
         {
-            return;
+            _case = parityCase;
+            Optimizer = parityCase.Optimizer?.Create();
+            _schedule = parityCase.Optimizer?.Scheduler?.Create();
+            _schedule?.Reset();
+            _initialLearningRate = Optimizer?.LearningRate ?? 0;
+            LearningRates = new float[parityCase.Steps];
+            Momenta = new float[parityCase.Steps];
         }
 
-        if (parityCase.Optimizer!.Scheduler is { } scheduler)
-        {
-            optimizer.LearningRate = scheduler.LearningRateAtStep(step);
-        }
+        public IOptimizer? Optimizer { get; }
 
-        optimizer.Step(network.Parameters, network.Gradients);
+        /// <summary>The learning rate of each step.</summary>
+        public float[] LearningRates { get; }
+
+        /// <summary>The momentum (or beta1) of each step, for optimizers that have one.</summary>
+        public float[] Momenta { get; }
+
+        /// <summary>
+        /// The update of step <paramref name="step"/> (from 0): the schedule's learning rate and momentum
+        /// at position <paramref name="step"/>, the optimizer step over the trainable ranges, then the
+        /// end of the epoch for the schedule, with the case's metric.
+        /// </summary>
+        public void Step(INetwork network, int step)
+        {
+            if (Optimizer is null)
+            {
+                return;
+            }
+
+            OptimizerCase optimizerCase = _case.Optimizer!;
+            if (_schedule is not null)
+            {
+                Optimizer.LearningRate = _schedule.LearningRate(step, _initialLearningRate);
+                if (_schedule.Momentum(step) is double momentum && Optimizer is IMomentumOptimizer withMomentum)
+                {
+                    withMomentum.Momentum = momentum;
+                }
+            }
+
+            LearningRates[step] = (float)Optimizer.LearningRate;
+            if (Optimizer is IMomentumOptimizer current)
+            {
+                Momenta[step] = (float)current.Momentum;
+            }
+
+            if (optimizerCase.Trainable is { } trainable)
+            {
+                Optimizer.Step(network.Parameters, network.Gradients, ParameterRange.ForTensors(network, tensor => trainable(step, tensor.Name)));
+            }
+            else
+            {
+                Optimizer.Step(network.Parameters, network.Gradients);
+            }
+
+            if (_schedule is not null)
+            {
+                double metric = optimizerCase.Scheduler!.Metrics is { } metrics ? metrics[step] : double.NaN;
+                var epoch = new EpochMetrics
+                {
+                    Epoch = step + 1,
+                    LearningRate = Optimizer.LearningRate,
+                    ValidationLoss = metric,
+                    ValidationAccuracy = metric,
+                    Steps = 1,
+                };
+                _schedule.EpochCompleted(epoch, step + 1);
+            }
+        }
     }
 
     /// <summary>One step without the update: zero the gradients, forward batch <paramref name="batch"/>, the loss, backward; returns the loss.</summary>

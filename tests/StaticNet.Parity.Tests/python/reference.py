@@ -11,20 +11,30 @@ here). A case file holds:
     labels/<k>                batch k's class indices (as float32), for classification losses
     targets/<k>               batch k's target values, for regression losses
     __metadata__["case"]      JSON: {"network", "loss": {"name", "args"},
-                              "optimizer": {"name", "args", "scheduler": {"name", "args"} or null} or null,
+                              "optimizer": {"name", "args", "trainable", "record_momentum",
+                                            "scheduler": {"name", "args", "metrics"} or null} or null,
                               "steps", "batches", "step_by_step"}
 
 Each step k uses batch k % batches: zero the gradients, forward, loss, backward, optimizer step,
-then the learning-rate scheduler's step if there is one.
+then the learning-rate scheduler's step if there is one (scheduler.step(metrics[k]) when the
+scheduler has a metric sequence, as ReduceLROnPlateau does).
+"trainable", when present, lists for each step the state_dict names the optimizer updates: the
+optimizer is given only the first step's parameters (the others are not in its param groups), a
+parameter that becomes trainable later joins through add_param_group, and one that stops being
+trainable has its .grad set to None for that step, so the optimizer skips it and keeps its state.
 The result file holds, from the first step (before any update): output, input_grad, grad/<name>;
-from every step: loss [steps]; after the last step: param/<name>, and predict (batch 0's output in
-inference mode, model.eval()). With step_by_step, also the
-parameters before each step k and its gradients: step/<k>/param/<name>, step/<k>/grad/<name>.
+from every step: loss [steps], lr [steps] (the learning rate each optimizer step used) and, with
+record_momentum, momentum [steps] (SGD's and RMSprop's momentum, or beta1); after the last step:
+param/<name>, and predict (batch 0's output in inference mode, model.eval()). With step_by_step,
+also the parameters before each step k and its gradients: step/<k>/param/<name>, step/<k>/grad/<name>.
 
 The networks are written here by hand, independently of StaticNet's generated code: each entry of
 NETWORKS is the network's input shape and its torch.nn modules, named so that state_dict names
 match StaticNet's. Losses, optimizers and schedulers are looked up by name in torch.nn,
-torch.optim and torch.optim.lr_scheduler.
+torch.optim and torch.optim.lr_scheduler, after OPTIMIZERS and SCHEDULERS below: the few rules
+PyTorch 1.13 lacks, written here in torch tensor code from their papers and documentation. A
+loss argument given as a list (CrossEntropyLoss's weight) becomes a float32 tensor; a scheduler
+argument "schedulers" (SequentialLR's) is a list of scheduler specs, built on the same optimizer.
 
 Safetensors is read and written with struct and json (no safetensors package): an 8-byte
 little-endian header length, a JSON header mapping names to dtype, shape and data_offsets, the
@@ -37,6 +47,7 @@ import struct
 import sys
 import time
 import traceback
+import warnings
 from collections import OrderedDict
 
 try:
@@ -148,6 +159,125 @@ NETWORKS = {
 
 
 # ----------------------------------------------------------------------------------------------
+# Optimizers and schedulers that torch 1.13 lacks, by the name the C# cases give. Each is written
+# from its paper or documentation in torch tensor operations, never translated from StaticNet.
+
+class Lion(torch.optim.Optimizer):
+    """Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms", Algorithm 2 and the
+    authors' PyTorch code), which torch.optim does not have. Per step, with decoupled weight decay:
+
+        c = beta1 * m + (1 - beta1) * g;   p = p * (1 - lr * wd) - lr * sign(c);   m = beta2 * m + (1 - beta2) * g
+    """
+
+    def __init__(self, params, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0):
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), weight_decay=weight_decay))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if not self.state[p]:
+                    self.state[p]["exp_avg"] = torch.zeros_like(p)
+                exp_avg = self.state[p]["exp_avg"]
+                update = (exp_avg * beta1 + p.grad * (1 - beta1)).sign()
+                p.mul_(1 - lr * weight_decay).add_(update, alpha=-lr)
+                exp_avg.mul_(beta2).add_(p.grad, alpha=1 - beta2)
+
+
+class NAdamDocumented(torch.optim.Optimizer):
+    """NAdam as torch.optim.NAdam's documentation states it, and as PyTorch implements it from 2.0
+    (with 2.x's decoupled_weight_decay). Per step t, from 1:
+
+        g = grad + wd * p                       (or p = p * (1 - lr * wd) when decoupled)
+        mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay)),   mu_{t+1} likewise
+        prod_t = mu_1 * ... * mu_t
+        m = beta1 * m + (1 - beta1) * g;   v = beta2 * v + (1 - beta2) * g^2
+        denom = sqrt(v / (1 - beta2^t)) + eps
+        p = p - lr * (1 - mu_t) / (1 - prod_t) * g / denom - lr * mu_{t+1} / (1 - prod_t * mu_{t+1}) * m / denom
+
+    Debian's torch 1.13 NAdam divides the last term by 1 - prod_t * mu_t * mu_{t+1} instead (its
+    mu_product_next multiplies mu_t in twice), so it cannot be the reference for this rule.
+    """
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=4e-3, decoupled_weight_decay=False):
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+            weight_decay, psi = group["weight_decay"], group["momentum_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state.update(step=0, mu_product=1.0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+                state["step"] += 1
+                t = state["step"]
+                grad = p.grad
+                if weight_decay != 0:
+                    if group["decoupled_weight_decay"]:
+                        p.mul_(1 - lr * weight_decay)
+                    else:
+                        grad = grad.add(p, alpha=weight_decay)
+                mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
+                mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
+                state["mu_product"] *= mu
+                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+                exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                denom = exp_avg_sq.div(1 - beta2 ** t).sqrt().add_(eps)
+                p.addcdiv_(grad, denom, value=-lr * (1.0 - mu) / (1.0 - state["mu_product"]))
+                p.addcdiv_(exp_avg, denom, value=-lr * mu_next / (1.0 - state["mu_product"] * mu_next))
+
+
+class LinearWarmupThenReduceLROnPlateau:
+    """StaticNet's LinearWarmup(length, ReduceLROnPlateau(...)) from torch's own schedulers (SequentialLR
+    cannot hold ReduceLROnPlateau, whose step needs the metric): LinearLR(start_factor,
+    total_iters=warmup) for the first `warmup` epochs, then ReduceLROnPlateau, fed only the metrics
+    of the epochs after the warm-up."""
+
+    def __init__(self, optimizer, warmup, start_factor, **plateau_args):
+        self.warmup = torch.optim.lr_scheduler.LinearLR(optimizer, start_factor=start_factor, total_iters=warmup)
+        self.plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, **plateau_args)
+        self.length, self.epochs = warmup, 0
+
+    def step(self, metric):
+        self.epochs += 1
+        if self.epochs <= self.length:
+            self.warmup.step()
+        else:
+            self.plateau.step(metric)
+
+
+OPTIMIZERS = {"Lion": Lion, "NAdamDocumented": NAdamDocumented}
+SCHEDULERS = {"LinearWarmupThenReduceLROnPlateau": LinearWarmupThenReduceLROnPlateau}
+
+
+def make_optimizer(spec, parameters):
+    kind = OPTIMIZERS.get(spec["name"]) or getattr(torch.optim, spec["name"])
+    return kind(parameters, **spec.get("args", {}))
+
+
+def make_scheduler(spec, optimizer):
+    args = dict(spec.get("args", {}))
+    if "schedulers" in args:  # SequentialLR, ChainedScheduler: their schedulers, on the same optimizer
+        args["schedulers"] = [make_scheduler(inner, optimizer) for inner in args["schedulers"]]
+    kind = SCHEDULERS.get(spec["name"]) or getattr(torch.optim.lr_scheduler, spec["name"])
+    return kind(optimizer, **args)
+
+
+def momentum_of(group):
+    """The momentum OneCycleLR cycles: SGD's and RMSprop's momentum, or beta1."""
+    return group["momentum"] if "momentum" in group else group["betas"][0]
+
+
+# ----------------------------------------------------------------------------------------------
 # Safetensors, float32 only.
 
 def read_safetensors(path):
@@ -194,16 +324,25 @@ def run_case(tensors, spec):
     model.load_state_dict(parameters, strict=True)
 
     loss_spec = spec["loss"]
-    loss_function = getattr(nn, loss_spec["name"])(**loss_spec.get("args", {}))
-    optimizer, scheduler = None, None
+    loss_args = {name: torch.tensor(value, dtype=torch.float32) if isinstance(value, list) else value
+                 for name, value in loss_spec.get("args", {}).items()}
+    loss_function = getattr(nn, loss_spec["name"])(**loss_args)
+    optimizer, scheduler, metrics, trainable, record_momentum = None, None, None, None, False
     if spec.get("optimizer"):
         optimizer_spec = spec["optimizer"]
-        optimizer = getattr(torch.optim, optimizer_spec["name"])(model.parameters(), **optimizer_spec.get("args", {}))
+        trainable = optimizer_spec.get("trainable")
+        record_momentum = optimizer_spec.get("record_momentum", False)
+        if trainable:
+            joined = set(trainable[0])
+            optimizer = make_optimizer(optimizer_spec, [p for name, p in model.named_parameters() if name in joined])
+        else:
+            optimizer = make_optimizer(optimizer_spec, model.parameters())
         if optimizer_spec.get("scheduler"):
             scheduler_spec = optimizer_spec["scheduler"]
-            scheduler = getattr(torch.optim.lr_scheduler, scheduler_spec["name"])(optimizer, **scheduler_spec.get("args", {}))
+            scheduler = make_scheduler(scheduler_spec, optimizer)
+            metrics = scheduler_spec.get("metrics")
 
-    results, losses = {}, []
+    results, losses, lrs, momenta = {}, [], [], []
     for step in range(spec["steps"]):
         k = step % spec["batches"]
         flat = tensors[f"input/{k}"]
@@ -230,11 +369,31 @@ def run_case(tensors, spec):
                 results[f"step/{step}/grad/{name}"] = parameter.grad.clone()
         losses.append(loss.item())
         if optimizer is not None:
+            if trainable:
+                # Parameters trainable from this step join the optimizer; the others sit this step out.
+                now = set(trainable[step])
+                joining = [p for name, p in model.named_parameters() if name in now and name not in joined]
+                if joining:
+                    optimizer.add_param_group({"params": joining})
+                    joined |= now
+                for name, parameter in model.named_parameters():
+                    if name not in now:
+                        parameter.grad = None
+            lrs.append(optimizer.param_groups[0]["lr"])
+            if record_momentum:
+                momenta.append(momentum_of(optimizer.param_groups[0]))
             optimizer.step()
         if scheduler is not None:
-            scheduler.step()
+            if metrics is not None:
+                scheduler.step(metrics[step])
+            else:
+                scheduler.step()
 
     results["loss"] = torch.tensor(losses, dtype=torch.float32)
+    if optimizer is not None:
+        results["lr"] = torch.tensor(lrs, dtype=torch.float32)
+    if record_momentum:
+        results["momentum"] = torch.tensor(momenta, dtype=torch.float32)
     model.eval()  # inference mode: what StaticNet's Predict computes
     with torch.no_grad():
         flat = tensors["input/0"]
@@ -246,6 +405,8 @@ def run_case(tensors, spec):
 
 def main(case_dir, result_dir):
     torch.set_num_threads(1)  # deterministic, and polite on a shared machine; the cases are small
+    # SequentialLR starts each next scheduler with step(0), which torch 1.13 itself warns about.
+    warnings.filterwarnings("ignore", message="The epoch parameter in `scheduler.step")
     os.makedirs(result_dir, exist_ok=True)
     names = sorted(f[:-len(".safetensors")] for f in os.listdir(case_dir) if f.endswith(".safetensors"))
     for name in names:
