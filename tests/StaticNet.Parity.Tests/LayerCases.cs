@@ -94,6 +94,37 @@ public static class LayerCases
         Case("adam-betas-eps-decay", () => new SmallConvNet(seed: 38), CrossEntropy, OptimizerCase.Adam(lr: 0.01, beta1: 0.7, beta2: 0.95, eps: 1e-6, weightDecay: 0.05), batch: 5, batches: 3),
         Case("adam-large-eps", () => new SmallConvNet(seed: 39), Mse, OptimizerCase.Adam(lr: 0.02, beta1: 0.5, beta2: 0.9, eps: 1e-2), batch: 5, batches: 3),
 
+        // AMSGrad's maximum matters where the second moment falls: beta2 = 0.6 lets it fall between batches
+        // (with 0.99 over 5 steps, AMSGrad on and off differ by 7e-5 here; with 0.6, by 1e-2)
+        Case("adam-amsgrad", () => new SmallConvNet(seed: 44), CrossEntropy, OptimizerCase.Adam(lr: 0.01, beta1: 0.8, beta2: 0.6, eps: 1e-6, weightDecay: 0.01, amsgrad: true), batch: 5, batches: 3, steps: 5),
+        Case("adamw", () => new SmallConvNet(seed: 45), CrossEntropy, OptimizerCase.AdamW(lr: 0.01, beta1: 0.85, beta2: 0.98, eps: 1e-7, weightDecay: 0.1), batch: 5, batches: 3, steps: 4),
+        Case("adamw-amsgrad", () => new SmallConvNet(seed: 46), Mse, OptimizerCase.AdamW(lr: 0.02, beta1: 0.8, beta2: 0.95, eps: 1e-6, weightDecay: 0.05, amsgrad: true), batch: 5, batches: 3, steps: 5),
+        Case("rmsprop", () => new SmallConvNet(seed: 47), CrossEntropy, OptimizerCase.RmsProp(lr: 0.01, alpha: 0.9, eps: 1e-6), batch: 5, batches: 3, steps: 4),
+        Case("rmsprop-momentum", () => new SmallConvNet(seed: 48), Mse, OptimizerCase.RmsProp(lr: 0.005, alpha: 0.95, eps: 1e-7, momentum: 0.8), batch: 5, batches: 3, steps: 4),
+        Case("rmsprop-centered", () => new SmallConvNet(seed: 49), CrossEntropy, OptimizerCase.RmsProp(lr: 0.005, alpha: 0.9, eps: 1e-5, centered: true), batch: 5, batches: 3, steps: 4),
+        Case("rmsprop-weight-decay", () => new SmallConvNet(seed: 50), CrossEntropy, OptimizerCase.RmsProp(lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0.05), batch: 5, batches: 3, steps: 4),
+        Case("rmsprop-centered-momentum-decay", () => new SmallConvNet(seed: 51), CrossEntropy, OptimizerCase.RmsProp(lr: 0.003, alpha: 0.8, eps: 1e-6, weightDecay: 0.02, momentum: 0.7, centered: true), batch: 5, batches: 3, steps: 4),
+        Case("adagrad", () => new SmallConvNet(seed: 52), CrossEntropy, OptimizerCase.AdaGrad(lr: 0.1), batch: 5, batches: 3, steps: 4),
+        Case("adagrad-decay-accumulator", () => new SmallConvNet(seed: 53), CrossEntropy, OptimizerCase.AdaGrad(lr: 0.2, lrDecay: 0.3, weightDecay: 0.05, initialAccumulatorValue: 0.5, eps: 1e-6), batch: 5, batches: 3, steps: 4),
+
+        // NAdam against the documented rule (PyTorch 2.x's), written out in python/reference.py: Debian's
+        // torch 1.13 NAdam differs
+        Case("nadam", () => new SmallConvNet(seed: 54), CrossEntropy, OptimizerCase.Nadam(lr: 0.01, beta1: 0.85, beta2: 0.995, eps: 1e-7, weightDecay: 0.02, momentumDecay: 0.01), batch: 5, batches: 3, steps: 5),
+        Case("nadam-decoupled-weight-decay", () => new SmallConvNet(seed: 55), Mse, OptimizerCase.Nadam(lr: 0.005, beta1: 0.9, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, momentumDecay: 0.004, decoupledWeightDecay: true), batch: 5, batches: 3, steps: 5),
+
+        // Lion (not in torch.optim) against the paper's rule, written out in python/reference.py
+        Case("lion", () => new SmallConvNet(seed: 56), CrossEntropy, OptimizerCase.Lion(lr: 0.003, beta1: 0.85, beta2: 0.97, weightDecay: 0.3), batch: 5, batches: 3, steps: 4),
+        Case("lion-no-weight-decay", () => new SmallConvNet(seed: 57), Mse, OptimizerCase.Lion(lr: 0.001, beta1: 0.95, beta2: 0.9, weightDecay: 0), batch: 5, batches: 3, steps: 4),
+
+        // Only some tensors trainable (frozen layers): PyTorch's optimizer holds only those; tensors that
+        // join later start their own step count, as a parameter group added then does, and tensors frozen
+        // again keep their optimizer state untouched until they return
+        Case("sgd-frozen-ranges", () => new SmallConvNet(seed: 58), CrossEntropy, OptimizerCase.Sgd(lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01) with { Trainable = Only("conv1.", "fc2.") }, batch: 5, batches: 3, steps: 4),
+        Case("adam-frozen-ranges", () => new SmallConvNet(seed: 59), CrossEntropy, OptimizerCase.Adam(lr: 0.01, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.01) with { Trainable = Only("conv2.weight", "fc1.bias") }, batch: 5, batches: 3, steps: 4),
+        Case("adam-unfrozen-later", () => new SmallConvNet(seed: 60), CrossEntropy, OptimizerCase.Adam(lr: 0.02, beta1: 0.85, beta2: 0.98, eps: 1e-7, weightDecay: 0.02) with { Trainable = (step, name) => step >= 2 || name.StartsWith("fc2.", StringComparison.Ordinal) }, batch: 5, batches: 3, steps: 5),
+        Case("sgd-momentum-refrozen", () => new SmallConvNet(seed: 61), Mse, OptimizerCase.Sgd(lr: 0.1, momentum: 0.8, dampening: 0.2, weightDecay: 0.02) with { Trainable = (step, name) => step is 0 or 3 || name.StartsWith("fc", StringComparison.Ordinal) }, batch: 5, batches: 3, steps: 4),
+        Case("adamw-trainable-changes", () => new SmallConvNet(seed: 62), CrossEntropy, OptimizerCase.AdamW(lr: 0.01, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.2) with { Trainable = ChangingTrainable }, batch: 5, batches: 3, steps: 5),
+
         // The learning rate changed between steps, as a schedule does (StepLR halving it every step)
         Case("sgd-momentum-halving-lr", () => new SmallConvNet(seed: 42), CrossEntropy, OptimizerCase.Sgd(lr: 0.2, momentum: 0.9, weightDecay: 0.01) with { Scheduler = Halving }, batch: 5, batches: 3),
         Case("adam-halving-lr", () => new SmallConvNet(seed: 43), CrossEntropy, OptimizerCase.Adam(lr: 0.02, beta1: 0.8, beta2: 0.99, weightDecay: 0.01) with { Scheduler = Halving }, batch: 5, batches: 3),
@@ -115,6 +146,21 @@ public static class LayerCases
     /// <summary><c>StepLR(step_size=1, gamma=0.5)</c>: the learning rate halves after every step.</summary>
     private static SchedulerCase Halving => SchedulerCase.StepLR(stepSize: 1, gamma: 0.5);
 
+    /// <summary>Trainable at every step: the tensors whose names start with one of <paramref name="prefixes"/>.</summary>
+    private static Func<int, string, bool> Only(params string[] prefixes) =>
+        (_, name) => prefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
+
+    /// <summary>
+    /// A trainable set that changes every step: the convolutions, then the dense layers, then everything,
+    /// then conv1 alone, then everything. Each tensor's step count (Adam's bias correction) then differs.
+    /// </summary>
+    private static bool ChangingTrainable(int step, string name) => step switch
+    {
+        0 => name.StartsWith("conv", StringComparison.Ordinal),
+        1 => name.StartsWith("fc", StringComparison.Ordinal),
+        3 => name.StartsWith("conv1.", StringComparison.Ordinal),
+        _ => true,
+    };
 
     /// <summary>
     /// A case of <paramref name="batch"/> samples per batch, inputs uniform in [-1, 1) unless
