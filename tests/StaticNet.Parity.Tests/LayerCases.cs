@@ -125,6 +125,14 @@ public static class LayerCases
         Case("sgd-momentum-refrozen", () => new SmallConvNet(seed: 61), Mse, OptimizerCase.Sgd(lr: 0.1, momentum: 0.8, dampening: 0.2, weightDecay: 0.02) with { Trainable = (step, name) => step is 0 or 3 || name.StartsWith("fc", StringComparison.Ordinal) }, batch: 5, batches: 3, steps: 4),
         Case("adamw-trainable-changes", () => new SmallConvNet(seed: 62), CrossEntropy, OptimizerCase.AdamW(lr: 0.01, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.2) with { Trainable = ChangingTrainable }, batch: 5, batches: 3, steps: 5),
 
+        // Class weights: ClassWeightedLoss against CrossEntropyLoss(weight=w), with a zero weight and large
+        // ones. Not compared: a batch whose labels all weigh 0, where PyTorch divides 0 by 0 (NaN) and
+        // ClassWeightedLoss, by design, returns 0 and a zero gradient (the batch is skipped); so the batch
+        // of 1 has no zero weight.
+        Case("cross-entropy-class-weighted", () => new IdentityNet(), ClassWeighted10, null, batch: 9, input: Uniform(-5, 5)),
+        Case("cross-entropy-class-weighted-batch1", () => new IdentityNet(), LossCase.ClassWeightedCrossEntropy(new[] { 1f, 0.5f, 2f, 4f, 3.5f, 0.25f, 1f, 7f, 0.1f, 1.5f }), null, batch: 1, input: Uniform(-5, 5)),
+        Case("class-weighted-small-conv", () => new SmallConvNet(seed: 63), LossCase.ClassWeightedCrossEntropy(new[] { 0.5f, 2f, 0f, 1.25f, 3f }), AdamCustom, batch: 7, batches: 3),
+
         // The learning rate changed between steps, as a schedule does (StepLR halving it every step)
         Case("sgd-momentum-halving-lr", () => new SmallConvNet(seed: 42), CrossEntropy, OptimizerCase.Sgd(lr: 0.2, momentum: 0.9, weightDecay: 0.01) with { Scheduler = Halving }, batch: 5, batches: 3),
         Case("adam-halving-lr", () => new SmallConvNet(seed: 43), CrossEntropy, OptimizerCase.Adam(lr: 0.02, beta1: 0.8, beta2: 0.99, weightDecay: 0.01) with { Scheduler = Halving }, batch: 5, batches: 3),
@@ -145,6 +153,9 @@ public static class LayerCases
 
     /// <summary><c>StepLR(step_size=1, gamma=0.5)</c>: the learning rate halves after every step.</summary>
     private static SchedulerCase Halving => SchedulerCase.StepLR(stepSize: 1, gamma: 0.5);
+
+    /// <summary>Ten class weights for IdentityNet's ten logits: one zero, some large, some small.</summary>
+    private static LossCase ClassWeighted10 => LossCase.ClassWeightedCrossEntropy(new[] { 1f, 0.5f, 2f, 0f, 3.5f, 0.25f, 1f, 7f, 0.1f, 1.5f });
 
     /// <summary>Trainable at every step: the tensors whose names start with one of <paramref name="prefixes"/>.</summary>
     private static Func<int, string, bool> Only(params string[] prefixes) =>
