@@ -136,6 +136,42 @@ public static class LayerCases
         // The learning rate changed between steps, as a schedule does (StepLR halving it every step)
         Case("sgd-momentum-halving-lr", () => new SmallConvNet(seed: 42), CrossEntropy, OptimizerCase.Sgd(lr: 0.2, momentum: 0.9, weightDecay: 0.01) with { Scheduler = Halving }, batch: 5, batches: 3),
         Case("adam-halving-lr", () => new SmallConvNet(seed: 43), CrossEntropy, OptimizerCase.Adam(lr: 0.02, beta1: 0.8, beta2: 0.99, weightDecay: 0.01) with { Scheduler = Halving }, batch: 5, batches: 3),
+
+        // Schedules: the learning rate (and the momentum or beta1 OneCycleLR cycles) of every step, over runs
+        // long enough to pass every milestone, restart and phase, and the parameters that follow from them.
+        // One position per step, as the trainer with one batch per epoch; a smooth network (tanh) keeps
+        // long SGD runs free of the kinks that make trajectories drift.
+        Case("steplr", () => new TanhNet(seed: 64), Mse, OptimizerCase.Sgd(lr: 0.5) with { Scheduler = SchedulerCase.StepLR(stepSize: 3, gamma: 0.5) }, batch: 5, batches: 3, steps: 12),
+        Case("multisteplr", () => new TanhNet(seed: 65), Mse, OptimizerCase.Sgd(lr: 0.4, momentum: 0.5) with { Scheduler = SchedulerCase.MultiStepLR(new[] { 2, 5, 9 }, gamma: 0.3) }, batch: 5, batches: 3, steps: 12),
+        Case("exponentiallr", () => new TanhNet(seed: 66), Mse, OptimizerCase.Sgd(lr: 0.5) with { Scheduler = SchedulerCase.ExponentialLR(gamma: 0.8) }, batch: 5, batches: 3, steps: 12),
+        Case("cosine-annealing", () => new TanhNet(seed: 67), Mse, OptimizerCase.Sgd(lr: 0.5) with { Scheduler = SchedulerCase.CosineAnnealingLR(tMax: 8, etaMin: 0.02) }, batch: 5, batches: 3, steps: 20),
+        Case("cosine-warm-restarts", () => new TanhNet(seed: 68), Mse, OptimizerCase.Sgd(lr: 0.5) with { Scheduler = SchedulerCase.CosineAnnealingWarmRestarts(t0: 3, tMult: 2, etaMin: 0.05) }, batch: 5, batches: 3, steps: 22),
+        Case("cosine-warm-restarts-tmult1", () => new TanhNet(seed: 69), Mse, OptimizerCase.Sgd(lr: 0.5, momentum: 0.3) with { Scheduler = SchedulerCase.CosineAnnealingWarmRestarts(t0: 4, tMult: 1, etaMin: 0.1) }, batch: 5, batches: 3, steps: 13),
+        Case("onecycle-sgd", () => new TanhNet(seed: 70), Mse, OptimizerCase.Sgd(lr: 0.1, momentum: 0.9) with { Scheduler = SchedulerCase.OneCycleLR(maxLr: 0.5, totalSteps: 20, pctStart: 0.25, AnnealStrategy.Cos, cycleMomentum: true, baseMomentum: 0.8, maxMomentum: 0.9, divFactor: 10, finalDivFactor: 100, threePhase: false) }, batch: 5, batches: 3, steps: 20),
+        Case("onecycle-adam-three-phase-linear", () => new TanhNet(seed: 71), Mse, OptimizerCase.Adam(lr: 0.01, beta1: 0.9, beta2: 0.99, weightDecay: 0.01) with { Scheduler = SchedulerCase.OneCycleLR(maxLr: 0.05, totalSteps: 24, pctStart: 0.3, AnnealStrategy.Linear, cycleMomentum: true, baseMomentum: 0.85, maxMomentum: 0.95, divFactor: 25, finalDivFactor: 1e3, threePhase: true) }, batch: 5, batches: 3, steps: 24),
+        Case("onecycle-adagrad-no-momentum", () => new TanhNet(seed: 72), Mse, OptimizerCase.AdaGrad(lr: 0.1, eps: 1e-8) with { Scheduler = SchedulerCase.OneCycleLR(maxLr: 0.3, totalSteps: 15, pctStart: 0.4, AnnealStrategy.Cos, cycleMomentum: false, baseMomentum: 0.85, maxMomentum: 0.95, divFactor: 5, finalDivFactor: 50, threePhase: false) }, batch: 5, batches: 3, steps: 15),
+        Case("warmup-cosine", () => new TanhNet(seed: 73), Mse, OptimizerCase.Sgd(lr: 0.5) with { Scheduler = SchedulerCase.LinearWarmup(3, SchedulerCase.CosineAnnealingLR(tMax: 10, etaMin: 0.05), startFactor: 0.25) }, batch: 5, batches: 3, steps: 16),
+        Case("warmup-multisteplr", () => new TanhNet(seed: 74), Mse, OptimizerCase.Sgd(lr: 0.4, momentum: 0.5) with { Scheduler = SchedulerCase.LinearWarmup(2, SchedulerCase.MultiStepLR(new[] { 3, 6 }, gamma: 0.5), startFactor: 0.5) }, batch: 5, batches: 3, steps: 11),
+
+        // ReduceLROnPlateau fed the same metrics on both sides, written to reach every rule: a value exactly at
+        // the threshold (not an improvement), patience running out, cooldown, min_lr, and (max, absolute) a
+        // reduction smaller than eps, which is skipped. After a warm-up, it must not see the warm-up's
+        // epochs: their metrics (0.1, better than any later one) would make it reduce from the start.
+        Case("plateau-min-relative", () => new TanhNet(seed: 75), Mse, OptimizerCase.Sgd(lr: 0.4) with
+        {
+            Scheduler = SchedulerCase.ReduceLROnPlateau(MetricMode.Min, factor: 0.5, patience: 2, threshold: 0.1, ThresholdMode.Relative, cooldown: 1, minLr: 0.05, eps: 1e-8,
+                new[] { 1.0, 0.9, 0.85, 0.8, 0.78, 0.77, 0.5, 0.6, 0.6, 0.46, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7 }),
+        }, batch: 5, batches: 3, steps: 20),
+        Case("plateau-max-absolute", () => new TanhNet(seed: 76), Mse, OptimizerCase.Sgd(lr: 0.5, momentum: 0.3) with
+        {
+            Scheduler = SchedulerCase.ReduceLROnPlateau(MetricMode.Max, factor: 0.3, patience: 1, threshold: 0.05, ThresholdMode.Absolute, cooldown: 0, minLr: 0.01, eps: 0.02,
+                new[] { 0.2, 0.25, 0.3, 0.3, 0.32, 0.4, 0.41, 0.42, 0.5, 0.5, 0.5, 0.5, 0.5, 0.6 }),
+        }, batch: 5, batches: 3, steps: 14),
+        Case("warmup-plateau", () => new TanhNet(seed: 77), Mse, OptimizerCase.Sgd(lr: 0.5) with
+        {
+            Scheduler = SchedulerCase.LinearWarmup(3, SchedulerCase.ReduceLROnPlateau(MetricMode.Min, factor: 0.5, patience: 1, threshold: 0.01, ThresholdMode.Relative, cooldown: 0, minLr: 0, eps: 1e-8,
+                new[] { 0.1, 0.1, 0.1, 1.0, 1.0, 0.995, 0.9, 0.9, 0.9, 0.5, 0.4, 0.4, 0.4, 0.3 }), startFactor: 0.4),
+        }, batch: 5, batches: 3, steps: 14),
     };
 
     /// <summary>
