@@ -108,7 +108,7 @@ public static class LayerCases
         Case("adagrad-decay-accumulator", () => new SmallConvNet(seed: 53), CrossEntropy, OptimizerCase.AdaGrad(lr: 0.2, lrDecay: 0.3, weightDecay: 0.05, initialAccumulatorValue: 0.5, eps: 1e-6), batch: 5, batches: 3, steps: 4),
 
         // NAdam against the documented rule (PyTorch 2.x's), written out in python/reference.py: Debian's
-        // torch 1.13 NAdam differs
+        // torch 1.13 NAdam differs (see nadam-vs-torch113 in KnownDifferences)
         Case("nadam", () => new SmallConvNet(seed: 54), CrossEntropy, OptimizerCase.Nadam(lr: 0.01, beta1: 0.85, beta2: 0.995, eps: 1e-7, weightDecay: 0.02, momentumDecay: 0.01), batch: 5, batches: 3, steps: 5),
         Case("nadam-decoupled-weight-decay", () => new SmallConvNet(seed: 55), Mse, OptimizerCase.Nadam(lr: 0.005, beta1: 0.9, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, momentumDecay: 0.004, decoupledWeightDecay: true), batch: 5, batches: 3, steps: 5),
 
@@ -175,17 +175,40 @@ public static class LayerCases
     };
 
     /// <summary>
+    /// Cases where StaticNet deliberately differs from Debian's PyTorch 1.13, which the suite must keep
+    /// reporting as mismatches: each documents a PyTorch 1.13 behaviour that later PyTorch corrected.
+    /// Not in <see cref="All"/>; <see cref="LayerParityTests.DiffersFromPyTorch113AsDocumented"/> expects the mismatch.
+    /// </summary>
+    /// <remarks>
+    /// nadam-vs-torch113: torch 1.13's <c>_single_tensor_nadam</c> computes
+    /// <c>mu_product_next = mu_product * mu * mu_next</c>, multiplying <c>mu_t</c> into the product twice; the
+    /// documented rule, and PyTorch from 2.0 (pytorch/pytorch#92699, "clearly a bugfix"), use
+    /// <c>mu_product * mu_next</c>. StaticNet follows the rule; the case nadam checks it against a
+    /// torch-tensor implementation of it. With nadam's hyperparameters (lr 0.01) torch 1.13's parameters
+    /// differ from the rule's by 8.8e-5 after one step and 6.2e-4 after five, the same in float64 as in
+    /// float32, so it is the rule and not rounding; StaticNet is 6e-8 from the rule computed in float64.
+    /// At NAdam's default lr 2e-3 the difference is 1.4e-5 after one step and 3.5e-5 after five.
+    /// </remarks>
+    public static IReadOnlyList<ParityCase> KnownDifferences { get; } = new[]
+    {
+        Case("nadam-vs-torch113", () => new SmallConvNet(seed: 54), CrossEntropy, OptimizerCase.NadamTorch113(lr: 0.01, beta1: 0.85, beta2: 0.995, eps: 1e-7, weightDecay: 0.02, momentumDecay: 0.01), batch: 5, batches: 3, steps: 5) with { ExpectMismatch = true },
+    };
+
+    /// <summary>
     /// A negative control: <see cref="ControlNet"/>'s PyTorch twin deliberately uses tanh where
     /// StaticNet's uses sigmoid, so the suite must report a mismatch (proving that the two sides really
     /// are compared, end to end). Not in <see cref="All"/>'s test names; its own test expects the failure.
     /// </summary>
     public static ParityCase Control { get; } = Case("control-sigmoid-vs-tanh", () => new ControlNet(seed: 40), Mse, SgdMomentum, batch: 3) with { ExpectMismatch = true };
 
-    /// <summary>Every case the fixture prepares: <see cref="All"/> and <see cref="Control"/>.</summary>
-    public static IEnumerable<ParityCase> WithControl => All.Append(Control);
+    /// <summary>Every case the fixture prepares: <see cref="All"/>, <see cref="KnownDifferences"/> and <see cref="Control"/>.</summary>
+    public static IEnumerable<ParityCase> WithControl => All.Concat(KnownDifferences).Append(Control);
 
     /// <summary>The case names, for <c>[MemberData]</c>.</summary>
     public static IEnumerable<object[]> Names => All.Select(c => new object[] { c.Name });
+
+    /// <summary>The names of <see cref="KnownDifferences"/>, for <c>[MemberData]</c>.</summary>
+    public static IEnumerable<object[]> KnownDifferenceNames => KnownDifferences.Select(c => new object[] { c.Name });
 
     /// <summary><c>StepLR(step_size=1, gamma=0.5)</c>: the learning rate halves after every step.</summary>
     private static SchedulerCase Halving => SchedulerCase.StepLR(stepSize: 1, gamma: 0.5);

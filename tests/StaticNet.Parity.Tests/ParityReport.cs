@@ -25,8 +25,8 @@ public static class ParityReport
     private static string Result(Comparison comparison) => (comparison.Passed, comparison.ExpectMismatch) switch
     {
         (true, false) => "pass",
-        (false, true) => "mismatch, as the control expects",
-        (true, true) => "**FAIL** (the control matched)",
+        (false, true) => "mismatch, as expected",
+        (true, true) => "**FAIL** (expected a mismatch)",
         (false, false) => "**FAIL**",
     };
 
