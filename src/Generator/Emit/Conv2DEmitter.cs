@@ -15,7 +15,7 @@ internal sealed class Conv2DEmitter : WindowEmitter
     private const string OutputIndex = "((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox";
 
     public Conv2DEmitter(LayerModel layer)
-        : base(layer, ((Conv2DSpec)layer.Spec).Kernel, ((Conv2DSpec)layer.Spec).Stride, ((Conv2DSpec)layer.Spec).Padding)
+        : base(layer, ((Conv2DSpec)layer.Spec).Kernel, ((Conv2DSpec)layer.Spec).Stride, ((Conv2DSpec)layer.Spec).Padding, ((Conv2DSpec)layer.Spec).Dilation)
     {
     }
 
@@ -41,7 +41,7 @@ internal sealed class Conv2DEmitter : WindowEmitter
 
         forward.Add(("int batchSize", string.Empty));
         string biasPhrase = Bias is null ? string.Empty : "its channel's bias plus ";
-        using (MethodBlock(writer, $"{Spec.Name} forward: each output is {biasPhrase}the weighted sum of one {Kernel}x{Kernel} window in every input channel.", MethodName + "Forward", forward))
+        using (MethodBlock(writer, $"{Spec.Name} forward: each output is {biasPhrase}the weighted sum of one {Kernel}x{Kernel} window{(Dilation == 1 ? string.Empty : " dilated by " + Dilation)} in every input channel.", MethodName + "Forward", forward))
         {
             EmitWindowBody(writer, EmitForwardBody);
         }
@@ -58,22 +58,26 @@ internal sealed class Conv2DEmitter : WindowEmitter
         }
 
         writer.Line();
-        var backwardParameters = new List<(string, string)> { (Span + " weightGradient", Weight.ShapeText) };
-        if (Bias is not null)
+        // A layer frozen in its declaration never computes its parameter gradients.
+        if (Layer.Trainable)
         {
-            backwardParameters.Add((Span + " biasGradient", Bias.ShapeText));
-        }
+            var backwardParameters = new List<(string, string)> { (Span + " weightGradient", Weight.ShapeText) };
+            if (Bias is not null)
+            {
+                backwardParameters.Add((Span + " biasGradient", Bias.ShapeText));
+            }
 
-        backwardParameters.Add((ReadOnlySpan + " outputGradient", OutputShape));
-        backwardParameters.Add((ReadOnlySpan + " input", IsPadded ? PaddedShape + " bordered" : InputShape));
-        backwardParameters.Add(("int batchSize", string.Empty));
-        string biasGradientPhrase = Bias is null ? string.Empty : "; each bias, the sum of its channel's output gradient";
-        using (MethodBlock(writer, $"{Spec.Name} backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied{biasGradientPhrase}.", MethodName + "BackwardParameters", backwardParameters))
-        {
-            EmitWindowBody(writer, EmitBackwardParametersBody);
-        }
+            backwardParameters.Add((ReadOnlySpan + " outputGradient", OutputShape));
+            backwardParameters.Add((ReadOnlySpan + " input", IsPadded ? PaddedShape + " bordered" : InputShape));
+            backwardParameters.Add(("int batchSize", string.Empty));
+            string biasGradientPhrase = Bias is null ? string.Empty : "; each bias, the sum of its channel's output gradient";
+            using (MethodBlock(writer, $"{Spec.Name} backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied{biasGradientPhrase}.", MethodName + "BackwardParameters", backwardParameters))
+            {
+                EmitWindowBody(writer, EmitBackwardParametersBody);
+            }
 
-        writer.Line();
+            writer.Line();
+        }
     }
 
     private void EmitForwardBody(SourceWriter writer)

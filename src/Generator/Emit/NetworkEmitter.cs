@@ -34,6 +34,49 @@ internal sealed class NetworkEmitter
 
     private int InputGradientOffset => _model.Layers[0].InputGradientOffset;
 
+    private bool HasState => _model.StateCount > 0;
+
+    private bool HasFixedRegion => _model.WorkspaceFixedLength > 0;
+
+    /// <summary>Whether RunForward takes the <c>training</c> flag: some layer behaves differently in inference.</summary>
+    private bool UsesTraining => _layers.Any(l => l.UsesTrainingFlag);
+
+    /// <summary>Whether RunForward and RunBackward take the seed and step: some layer draws random masks.</summary>
+    private bool UsesNoise => _layers.Any(l => l.UsesNoise);
+
+    /// <summary>The layers whose parameters can train: each has a run-time freeze flag.</summary>
+    private List<LayerModel> TrainableLayers => _model.Layers.Where(l => l.Trainable).ToList();
+
+    /// <summary>Every tensor in PyTorch's <c>state_dict</c> order: per layer, its parameters, then its state.</summary>
+    private IEnumerable<(ParameterTensor Tensor, bool IsState)> AllTensors =>
+        _model.Layers.SelectMany(l => l.Parameters.Select(t => (t, false)).Concat(l.State.Select(t => (t, true))));
+
+    /// <summary>The arguments of a call to RunForward, in training or in inference.</summary>
+    private string RunForwardArguments(bool training, string step)
+    {
+        var arguments = new List<string> { "_parameters" };
+        if (HasState)
+        {
+            arguments.Add("_state");
+        }
+
+        arguments.Add("workspace");
+        arguments.Add("capacity");
+        arguments.Add("batchSize");
+        if (UsesTraining)
+        {
+            arguments.Add("training: " + (training ? "true" : "false"));
+        }
+
+        if (UsesNoise)
+        {
+            arguments.Add("_seed");
+            arguments.Add(step);
+        }
+
+        return string.Join(", ", arguments);
+    }
+
     private string EmitFile()
     {
         SourceWriter w = _writer;
@@ -81,6 +124,7 @@ internal sealed class NetworkEmitter
             EmitBackwardApi();
             EmitPredictApi();
             EmitTensorAccess();
+            EmitFreezeApi();
             EmitRunForward();
             EmitRunBackward();
             foreach (LayerEmitter layer in _layers.Where(l => l.EmitsCode))
@@ -104,9 +148,23 @@ internal sealed class NetworkEmitter
         w.Line("/// <summary>Learned parameters in all layers: the length of <see cref=\"Parameters\"/> and <see cref=\"Gradients\"/>.</summary>");
         w.Line($"public const int ParameterCount = {_model.ParameterCount};");
         w.Line();
+        if (HasState)
+        {
+            w.Line("/// <summary>Values of state (running estimates) in all layers: the length of <see cref=\"State\"/>. Saved and loaded with the parameters, never trained.</summary>");
+            w.Line($"public const int StateCount = {_model.StateCount};");
+            w.Line();
+        }
+
         w.Line("/// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>");
         w.Line($"public const int WorkspaceLengthPerSample = {_model.WorkspaceLength};");
         w.Line();
+        if (HasFixedRegion)
+        {
+            w.Line("/// <summary>Floats of workspace once per batch, whatever its size: batch statistics, after the per-sample buffers.</summary>");
+            w.Line($"public const int WorkspaceFixedLength = {_model.WorkspaceFixedLength};");
+            w.Line();
+        }
+
         w.Line("/// <summary>The model summary: each layer with its output shape and parameter count.</summary>");
         w.Line("public const string Summary =");
         string[] lines = summary.Split('\n');
@@ -165,11 +223,10 @@ internal sealed class NetworkEmitter
 
                     w.Line($"/// <summary>Values in one sample's output.</summary>");
                     w.Line($"public const int OutputLength = {layer.Output.Length};");
-                    foreach (ParameterTensor tensor in layer.Parameters)
+                    foreach ((ParameterTensor tensor, string buffer) in layer.Parameters.Select(t => (t, "parameter")).Concat(layer.State.Select(t => (t, "state"))))
                     {
-                        string role = tensor.Name.Substring(layer.Name.Length + 1);
-                        string pascal = char.ToUpperInvariant(role[0]) + role.Substring(1);
-                        w.Line($"/// <summary>Where <c>{tensor.Name}</c> {tensor.ShapeText} starts in the parameter buffer.</summary>");
+                        string pascal = Pascal(tensor.Role);
+                        w.Line($"/// <summary>Where <c>{tensor.Name}</c> {tensor.ShapeText} starts in the {buffer} buffer.</summary>");
                         w.Line($"public const int {pascal}Offset = {tensor.Offset};");
                         w.Line($"/// <summary>Values in <c>{tensor.Name}</c>.</summary>");
                         w.Line($"public const int {pascal}Length = {tensor.Length};");
@@ -184,36 +241,57 @@ internal sealed class NetworkEmitter
     private void EmitFieldsAndConstructor()
     {
         SourceWriter w = _writer;
-        w.Line("// Every parameter tensor by its PyTorch state_dict name, with its shape and place in the parameter buffer.");
+        w.Line(HasState
+            ? "// Every tensor by its PyTorch state_dict name, with its shape and place: parameters in the parameter buffer, state in the state buffer."
+            : "// Every parameter tensor by its PyTorch state_dict name, with its shape and place in the parameter buffer.");
         w.Line("private static readonly global::StaticNet.TensorInfo[] s_tensors =");
         w.Line("{");
-        foreach (ParameterTensor tensor in _model.Layers.SelectMany(l => l.Parameters))
+        foreach ((ParameterTensor tensor, bool isState) in AllTensors)
         {
-            w.Line($"    new global::StaticNet.TensorInfo({Literals.String(tensor.Name)}, new int[] {{ {string.Join(", ", tensor.Dimensions)} }}, {tensor.Offset}, {tensor.Length}),");
+            string kind = isState ? ", global::StaticNet.TensorKind.State" : string.Empty;
+            w.Line($"    new global::StaticNet.TensorInfo({Literals.String(tensor.Name)}, new int[] {{ {string.Join(", ", tensor.Dimensions)} }}, {tensor.Offset}, {tensor.Length}{kind}),");
         }
 
         w.Line("};");
         w.Line();
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
+        if (HasState)
+        {
+            w.Line("private readonly float[] _state = new float[StateCount];");
+        }
+
         w.Line();
+        string workspaceLength = HasFixedRegion ? "WorkspaceLengthPerSample * batchCapacity + WorkspaceFixedLength" : "WorkspaceLengthPerSample * batchCapacity";
+        string sampleWorkspaceLength = HasFixedRegion ? "WorkspaceLengthPerSample + WorkspaceFixedLength" : "WorkspaceLengthPerSample";
         w.Line("// Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.");
         w.Line("private readonly float[] _workspace;");
         w.Line();
         w.Line("// The workspace of single-sample Predict, apart so that Predict never disturbs a training step.");
-        w.Line("private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];");
+        w.Line($"private readonly float[] _sampleWorkspace = new float[{sampleWorkspaceLength}];");
         w.Line();
         w.Line("// The batch size of the last Forward, which Backward must match; 0 when no Forward is pending.");
         w.Line("private int _forwardBatchSize;");
         w.Line();
-        w.Line("/// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name=\"seed\"/>.</summary>");
-        w.Line("/// <param name=\"seed\">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>");
+        if (UsesNoise)
+        {
+            w.Line("// The seed of the dropout masks (the one Initialize was given), and the step of the last training Forward, whose masks Backward recomputes.");
+            w.Line("private int _seed;");
+            w.Line("private long _forwardStep;");
+            w.Line();
+        }
+
+        EmitFreezeFields();
+        w.Line("/// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name=\"seed\"/>.</summary>");
+        w.Line("/// <param name=\"seed\">Seeds the initialisation" + (UsesNoise ? " and the dropout masks" : string.Empty) + ": the same seed gives the same parameters on every machine.</param>");
         w.Line("/// <param name=\"batchCapacity\">The largest batch <see cref=\"Forward\"/> takes; the workspace is allocated for it once, here.</param>");
         using (w.Block($"public {Literals.Identifier(_model.ClassName)}(int seed = 0, int batchCapacity = 64)"))
         {
-            w.Line($"{Checks}.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));");
+            w.Line(HasFixedRegion
+                ? $"{Checks}.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, WorkspaceFixedLength, nameof(batchCapacity));"
+                : $"{Checks}.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));");
             w.Line("BatchCapacity = batchCapacity;");
-            w.Line("_workspace = new float[WorkspaceLengthPerSample * batchCapacity];");
+            w.Line($"_workspace = new float[{workspaceLength}];");
             w.Line("Initialize(seed);");
         }
 
@@ -227,7 +305,29 @@ internal sealed class NetworkEmitter
         w.Line("/// <summary>Gradients of the parameters, in the same layout; <see cref=\"Backward\"/> adds to them and <see cref=\"ZeroGradients\"/> clears them.</summary>");
         w.Line($"public {Span} Gradients => _gradients;");
         w.Line();
-        w.Line("/// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>");
+        if (HasState)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// All state in one flat buffer: batch normalisation's running estimates, which training Forward passes");
+            w.Line("/// update and inference uses. No optimizer touches it; <see cref=\"ReadTensor\"/> and <see cref=\"WriteTensor\"/> reach it by name.");
+            w.Line("/// </summary>");
+            w.Line($"public {Span} State => _state;");
+            w.Line();
+        }
+
+        if (UsesNoise)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// Training Forward passes so far. Each one draws its dropout masks from this step (and the seed),");
+            w.Line("/// then adds 1; Initialize resets it to 0. Set it to replay a step's masks or to resume a run.");
+            w.Line("/// </summary>");
+            w.Line("public long Step { get; set; }");
+            w.Line();
+        }
+
+        w.Line(HasState
+            ? "/// <summary>Every tensor with its PyTorch <c>state_dict</c> name, shape and kind: the parameters, and state such as running estimates.</summary>"
+            : "/// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>");
         w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;");
         w.Line();
         w.Line("/// <summary>Sets every gradient to zero; call it before each batch's <see cref=\"Backward\"/>, as in PyTorch's <c>zero_grad</c>.</summary>");
@@ -235,21 +335,67 @@ internal sealed class NetworkEmitter
         w.Line();
     }
 
+    /// <summary>The freeze flags of trainable layers and the ranges of the parameter buffer they cover.</summary>
+    private void EmitFreezeFields()
+    {
+        SourceWriter w = _writer;
+        List<LayerModel> trainable = TrainableLayers;
+        w.Line("// Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.");
+        w.Line("private static readonly global::System.Range[] s_layerRanges =");
+        w.Line("{");
+        foreach (LayerModel layer in trainable)
+        {
+            int start = layer.Parameters[0].Offset;
+            w.Line($"    new global::System.Range({start}, {start + layer.ParameterCount}), // {layer.Name}");
+        }
+
+        w.Line("};");
+        w.Line();
+        w.Line($"private readonly bool[] _frozen = new bool[{trainable.Count}];");
+        w.Line($"private global::System.Range[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[{trainable.Count}]);");
+        w.Line();
+    }
+
     private void EmitInitialize()
     {
         SourceWriter w = _writer;
         w.Line("/// <summary>");
-        w.Line("/// Sets every parameter as PyTorch's default initialisation does: weights Kaiming-uniform with");
-        w.Line("/// a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]. Each tensor draws from");
-        w.Line("/// its own stream, keyed by <paramref name=\"seed\"/> and its name, so adding a layer changes no other layer's values.");
+        w.Line("/// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights");
+        w.Line("/// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch");
+        w.Line("/// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by");
+        w.Line("/// <paramref name=\"seed\"/> and its name, so adding a layer changes no other layer's values.");
+        if (HasState)
+        {
+            w.Line("/// State starts as PyTorch's does: running means 0, running variances 1, no batches tracked.");
+        }
+
         w.Line("/// </summary>");
         using (w.Block("public void Initialize(int seed)"))
         {
-            foreach (ParameterTensor tensor in _model.Layers.SelectMany(l => l.Parameters))
+            foreach ((ParameterTensor tensor, bool isState) in AllTensors)
             {
-                double bound = 1.0 / System.Math.Sqrt(tensor.FanIn);
-                w.Line($"// {tensor.Name} {tensor.ShapeText}: fan_in {tensor.FanIn}, bound 1/sqrt({tensor.FanIn}).");
-                w.Line($"global::StaticNet.Initializers.Uniform(Parameters.Slice({tensor.Offset}, {tensor.Length}), {Literals.Float(-bound)}, {Literals.Float(bound)}, seed, {Literals.String(tensor.Name)});");
+                string slice = $"{(isState ? "State" : "Parameters")}.Slice({tensor.Offset}, {tensor.Length})";
+                TensorInit init = tensor.Init;
+                w.Line($"// {tensor.Name} {tensor.ShapeText}: {init.Comment}.");
+                switch (init.Distribution)
+                {
+                    case InitDistribution.Uniform:
+                        w.Line($"global::StaticNet.Initializers.Uniform({slice}, {Literals.Float(init.A)}, {Literals.Float(init.B)}, seed, {Literals.String(tensor.Name)});");
+                        break;
+                    case InitDistribution.Normal:
+                        w.Line($"global::StaticNet.Initializers.Normal({slice}, {Literals.Float(init.A)}, {Literals.Float(init.B)}, seed, {Literals.String(tensor.Name)});");
+                        break;
+                    default:
+                        w.Line(init.A == 0 ? slice + ".Clear();" : $"{slice}.Fill({Literals.Float(init.A)});");
+                        break;
+                }
+            }
+
+            if (UsesNoise)
+            {
+                w.Line("// Dropout draws its masks from the same seed, from step 0.");
+                w.Line("_seed = seed;");
+                w.Line("Step = 0;");
             }
         }
 
@@ -271,10 +417,21 @@ internal sealed class NetworkEmitter
             w.Line($"{Checks}.Batch(batchSize, BatchCapacity, nameof(batchSize));");
             w.Line($"{Checks}.Length(input.Length, batchSize * InputLength, nameof(input));");
             w.Line($"{Checks}.Length(output.Length, batchSize * OutputLength, nameof(output));");
+            LayerModel? smallestNorm = _model.Layers.Where(l => l.Spec is BatchNormSpec).OrderBy(l => l.Input.Height * l.Input.Width).FirstOrDefault();
+            if (smallestNorm is not null && smallestNorm.Input.Height * smallestNorm.Input.Width == 1)
+            {
+                w.Line($"{Checks}.BatchStatistics(batchSize, {Literals.String(smallestNorm.Name)});");
+            }
+
             w.Line($"{Span} workspace = _workspace;");
             w.Line("int capacity = BatchCapacity;");
             w.Line($"input.Slice(0, batchSize * InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
-            w.Line("RunForward(_parameters, workspace, capacity, batchSize);");
+            if (UsesNoise)
+            {
+                w.Line("_forwardStep = Step++;");
+            }
+
+            w.Line($"RunForward({RunForwardArguments(training: true, "_forwardStep")});");
             w.Line($"{Slice(Last.OutputOffset, "OutputLength")}.CopyTo(output);");
             w.Line("_forwardBatchSize = batchSize;");
         }
@@ -306,7 +463,9 @@ internal sealed class NetworkEmitter
             w.Line($"{Span} workspace = _workspace;");
             w.Line("int capacity = BatchCapacity;");
             w.Line($"outputGradient.Slice(0, batchSize * OutputLength).CopyTo({Slice(Last.OutputGradientOffset, "OutputLength")});");
-            w.Line("RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient);");
+            string frozen = TrainableLayers.Count > 0 ? ", _frozen" : string.Empty;
+            string noise = UsesNoise ? ", _seed, _forwardStep" : string.Empty;
+            w.Line($"RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient{frozen}{noise});");
             using (w.Block("if (computeInputGradient)"))
             {
                 w.Line($"{Slice(InputGradientOffset, "InputLength")}.CopyTo(inputGradient);");
@@ -329,7 +488,7 @@ internal sealed class NetworkEmitter
             w.Line($"{Span} workspace = _sampleWorkspace;");
             w.Line("const int capacity = 1, batchSize = 1;");
             w.Line($"input.Slice(0, InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
-            w.Line("RunForward(_parameters, workspace, capacity, batchSize);");
+            w.Line($"RunForward({RunForwardArguments(training: false, "0")});");
             w.Line($"{Slice(Last.OutputOffset, "OutputLength")}.CopyTo(output);");
         }
 
@@ -353,7 +512,7 @@ internal sealed class NetworkEmitter
             {
                 w.Line("int batchSize = global::System.Math.Min(capacity, count - start);");
                 w.Line($"inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
-                w.Line("RunForward(_parameters, workspace, capacity, batchSize);");
+                w.Line($"RunForward({RunForwardArguments(training: false, "0")});");
                 w.Line($"{Slice(Last.OutputOffset, "OutputLength")}.CopyTo(outputs.Slice(start * OutputLength));");
             }
         }
@@ -369,8 +528,16 @@ internal sealed class NetworkEmitter
         {
             w.Line("global::StaticNet.TensorInfo tensor = FindTensor(name);");
             w.Line($"{Checks}.TensorLength(tensor, destination.Length, nameof(destination));");
-            w.Line("// Parameters are stored in PyTorch's layout, so reading one is a copy.");
-            w.Line("Parameters.Slice(tensor.Offset, tensor.Length).CopyTo(destination);");
+            if (HasState)
+            {
+                w.Line("// Tensors are stored in PyTorch's layout, so reading one is a copy.");
+                w.Line("(tensor.Kind == global::StaticNet.TensorKind.State ? State : Parameters).Slice(tensor.Offset, tensor.Length).CopyTo(destination);");
+            }
+            else
+            {
+                w.Line("// Parameters are stored in PyTorch's layout, so reading one is a copy.");
+                w.Line("Parameters.Slice(tensor.Offset, tensor.Length).CopyTo(destination);");
+            }
         }
 
         w.Line();
@@ -379,7 +546,9 @@ internal sealed class NetworkEmitter
         {
             w.Line("global::StaticNet.TensorInfo tensor = FindTensor(name);");
             w.Line($"{Checks}.TensorLength(tensor, source.Length, nameof(source));");
-            w.Line("source.CopyTo(Parameters.Slice(tensor.Offset, tensor.Length));");
+            w.Line(HasState
+                ? "source.CopyTo((tensor.Kind == global::StaticNet.TensorKind.State ? State : Parameters).Slice(tensor.Offset, tensor.Length));"
+                : "source.CopyTo(Parameters.Slice(tensor.Offset, tensor.Length));");
         }
 
         w.Line();
@@ -388,7 +557,7 @@ internal sealed class NetworkEmitter
             w.Line("int index = name switch");
             w.Line("{");
             int index = 0;
-            foreach (ParameterTensor tensor in _model.Layers.SelectMany(l => l.Parameters))
+            foreach ((ParameterTensor tensor, _) in AllTensors)
             {
                 w.Line($"    {Literals.String(tensor.Name)} => {index++},");
             }
@@ -401,11 +570,107 @@ internal sealed class NetworkEmitter
         w.Line();
     }
 
+    /// <summary>Freeze, Unfreeze, IsFrozen and TrainableRanges: freezing layers by name at run time.</summary>
+    private void EmitFreezeApi()
+    {
+        SourceWriter w = _writer;
+        List<LayerModel> withParameters = _model.Layers.Where(l => l.Parameters.Count > 0).ToList();
+        string names = string.Join(", ", withParameters.Select(l => Literals.String(l.Name)));
+        w.Line("// The names of the layers with parameters, for messages.");
+        w.Line($"private static readonly string[] s_layersWithParameters = {{ {names} }};");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// The parts of <see cref=\"Parameters\"/> training may change: every layer's parameters but those frozen in");
+        w.Line("/// the declaration or with <see cref=\"Freeze\"/>, as ranges in ascending order. An optimizer that updates");
+        w.Line("/// only these leaves frozen layers untouched.");
+        w.Line("/// </summary>");
+        w.Line("public global::System.Collections.Generic.IReadOnlyList<global::System.Range> TrainableRanges => _trainableRanges;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Freezes the parameters of the layer named <paramref name=\"layer\"/> until <see cref=\"Unfreeze\"/>: Backward");
+        w.Line("/// computes no gradient for them (their gradients keep their values, zero after <see cref=\"ZeroGradients\"/>)");
+        w.Line("/// and they leave <see cref=\"TrainableRanges\"/>. Their running statistics, if any, still update in training.");
+        w.Line("/// </summary>");
+        w.Line("public void Freeze(string layer) => SetFrozen(layer, true);");
+        w.Line();
+        w.Line("/// <summary>Lets the layer named <paramref name=\"layer\"/> train again after <see cref=\"Freeze\"/>; a layer frozen in its declaration cannot be.</summary>");
+        w.Line("public void Unfreeze(string layer) => SetFrozen(layer, false);");
+        w.Line();
+        w.Line("/// <summary>Whether the parameters of the layer named <paramref name=\"layer\"/> are frozen, in its declaration or with <see cref=\"Freeze\"/>.</summary>");
+        using (w.Block("public bool IsFrozen(string layer)"))
+        {
+            w.Line("int index = FreezeIndex(layer);");
+            w.Line("return index < 0 || _frozen[index];");
+        }
+
+        w.Line();
+        using (w.Block("private void SetFrozen(string layer, bool frozen)"))
+        {
+            w.Line("int index = FreezeIndex(layer);");
+            using (w.Block("if (index < 0)"))
+            {
+                w.Line($"// Frozen in the declaration: its Backward has no gradient code to turn back on.");
+                using (w.Block("if (!frozen)"))
+                {
+                    w.Line($"throw {Checks}.FrozenInDeclaration(layer, {Literals.String(_model.ClassName)});");
+                }
+
+                w.Line();
+                w.Line("return;");
+            }
+
+            w.Line();
+            w.Line("_frozen[index] = frozen;");
+            w.Line("_trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>");
+        w.Line("private static int FreezeIndex(string layer) => layer switch");
+        w.Line("{");
+        foreach (LayerModel layer in withParameters)
+        {
+            w.Line($"    {Literals.String(layer.Name)} => {layer.TrainableIndex},");
+        }
+
+        w.Line($"    _ => throw {Checks}.UnknownLayer(layer, {Literals.String(_model.ClassName)}, s_layersWithParameters),");
+        w.Line("};");
+        w.Line();
+    }
+
     private void EmitRunForward()
     {
         SourceWriter w = _writer;
+        var parameters = new List<string> { ReadOnlySpan + " parameters" };
+        if (HasState)
+        {
+            parameters.Add(Span + " state");
+        }
+
+        parameters.Add(Span + " workspace");
+        parameters.Add("int capacity");
+        parameters.Add("int batchSize");
+        if (UsesTraining)
+        {
+            parameters.Add("bool training");
+        }
+
+        if (UsesNoise)
+        {
+            parameters.Add("int seed");
+            parameters.Add("long step");
+        }
+
         w.Line("/// <summary>Runs every layer forward, first to last, on a batch whose input is already in the workspace.</summary>");
-        using (w.Block($"private static void RunForward({ReadOnlySpan} parameters, {Span} workspace, int capacity, int batchSize)"))
+        if (UsesTraining)
+        {
+            w.Line("/// <remarks>");
+            w.Line("/// With <paramref name=\"training\"/>, batch normalisation uses the batch's statistics (and updates its running");
+            w.Line("/// estimates) and dropout drops values; without, both behave as in inference.");
+            w.Line("/// </remarks>");
+        }
+
+        using (w.Block($"private static void RunForward({string.Join(", ", parameters)})"))
         {
             for (int i = 0; i < _layers.Count; i++)
             {
@@ -429,17 +694,31 @@ internal sealed class NetworkEmitter
     private void EmitRunBackward()
     {
         SourceWriter w = _writer;
-        int firstWithParameters = _layers.FindIndex(l => l.HasParameters);
+        bool hasFreezeFlags = TrainableLayers.Count > 0;
+        var parameters = new List<string> { ReadOnlySpan + " parameters", Span + " gradients", Span + " workspace", "int capacity", "int batchSize", "bool computeInputGradient" };
+        if (hasFreezeFlags)
+        {
+            parameters.Add("global::System.ReadOnlySpan<bool> frozen");
+        }
+
+        if (UsesNoise)
+        {
+            parameters.Add("int seed");
+            parameters.Add("long step");
+        }
+
         w.Line("/// <summary>");
-        w.Line("/// Runs every layer backward, last to first. Parameter gradients are added to <paramref name=\"gradients\"/>;");
-        w.Line("/// each layer's input gradient is written to the workspace for the layer before it. Layers before the");
-        w.Line("/// first one with parameters compute their input gradient only when the caller asks for it.");
+        w.Line("/// Runs every layer backward, last to first. Parameter gradients are added to <paramref name=\"gradients\"/>");
+        w.Line("/// (except for layers frozen in the declaration, which have no gradient code" + (hasFreezeFlags ? ", and for those <paramref name=\"frozen\"/> marks" : string.Empty) + ");");
+        w.Line("/// each layer's input gradient is written to the workspace for the layer before it. Gradients that no");
+        w.Line("/// trainable layer needs are computed only when the caller asks for the input gradient.");
         w.Line("/// </summary>");
-        using (w.Block($"private static void RunBackward({ReadOnlySpan} parameters, {Span} gradients, {Span} workspace, int capacity, int batchSize, bool computeInputGradient)"))
+        using (w.Block($"private static void RunBackward({string.Join(", ", parameters)})"))
         {
             for (int i = _layers.Count - 1; i >= 0; i--)
             {
                 LayerEmitter layer = _layers[i];
+                LayerModel model = layer.Layer;
                 if (i < _layers.Count - 1)
                 {
                     w.Line();
@@ -450,28 +729,63 @@ internal sealed class NetworkEmitter
                     w.Line("// " + layer.Description);
                 }
 
-                if (layer.HasParameters)
+                if (model.GradientSums.Count > 0)
                 {
-                    layer.EmitBackwardParametersCall(w);
+                    Guarded(model.OutputGradientAlways, () =>
+                    {
+                        w.Line($"// {model.Name}'s output is read by {model.GradientSums.Count + 1} layers, each of which wrote its gradient apart: sum them.");
+                        foreach (int extra in model.GradientSums)
+                        {
+                            w.Line($"global::StaticNet.Kernels.Elementwise.AddTo({Slice(model.OutputGradientOffset, Literals.Int(model.Output.Length))}, {Slice(extra, Literals.Int(model.Output.Length))});");
+                        }
+                    });
                 }
 
-                bool conditional = firstWithParameters < 0 || i <= firstWithParameters;
-                if (conditional && layer.EmitsCode)
+                if (layer.HasBackwardPreparation)
                 {
-                    using (w.Block("if (computeInputGradient)"))
+                    Guarded(model.Trainable || model.Inputs[0].GradientAlways, () => layer.EmitBackwardPrepareCall(w));
+                }
+
+                if (model.Trainable)
+                {
+                    using (w.Block($"if (!frozen[{model.TrainableIndex}])"))
                     {
-                        layer.EmitBackwardInputCall(w);
+                        layer.EmitBackwardParametersCall(w);
                     }
                 }
-                else
+                else if (layer.HasParameters)
                 {
-                    layer.EmitBackwardInputCall(w);
+                    w.Line($"// {model.Name} is frozen in its declaration: no parameter gradients.");
+                }
+
+                for (int slot = 0; slot < model.Inputs.Count; slot++)
+                {
+                    int current = slot;
+                    Guarded(model.Inputs[slot].GradientAlways || !layer.EmitsCode, () => layer.EmitBackwardInputCall(w, current));
                 }
             }
         }
 
         w.Line();
+
+        // Writes the code unconditionally when it is always needed, else inside if (computeInputGradient).
+        void Guarded(bool always, System.Action emit)
+        {
+            if (always)
+            {
+                emit();
+                return;
+            }
+
+            using (w.Block("if (computeInputGradient)"))
+            {
+                emit();
+            }
+        }
     }
+
+    /// <summary>A state_dict role as PascalCase: <c>running_mean</c> gives <c>RunningMean</c>.</summary>
+    private static string Pascal(string role) => string.Concat(role.Split('_').Where(part => part.Length > 0).Select(part => char.ToUpperInvariant(part[0]) + part.Substring(1)));
 
     private void EmitInterfaceMembers()
     {

@@ -165,7 +165,17 @@ namespace Tests.Networks
         // The batch size of the last Forward, which Backward must match; 0 when no Forward is pending.
         private int _forwardBatchSize;
 
-        /// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name="seed"/>.</summary>
+        // Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.
+        private static readonly global::System.Range[] s_layerRanges =
+        {
+            new global::System.Range(0, 489), // conv1
+            new global::System.Range(489, 1077), // head
+        };
+
+        private readonly bool[] _frozen = new bool[2];
+        private global::System.Range[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[2]);
+
+        /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
         /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
         /// <param name="batchCapacity">The largest batch <see cref="Forward"/> takes; the workspace is allocated for it once, here.</param>
         public LargeWindowNet(int seed = 0, int batchCapacity = 64)
@@ -192,9 +202,10 @@ namespace Tests.Networks
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
         /// <summary>
-        /// Sets every parameter as PyTorch's default initialisation does: weights Kaiming-uniform with
-        /// a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]. Each tensor draws from
-        /// its own stream, keyed by <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
+        /// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights
+        /// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch
+        /// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by
+        /// <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
         /// </summary>
         public void Initialize(int seed)
         {
@@ -246,7 +257,7 @@ namespace Tests.Networks
             global::System.Span<float> workspace = _workspace;
             int capacity = BatchCapacity;
             outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(15318 * capacity, batchSize * OutputLength));
-            RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient);
+            RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient, _frozen);
             if (computeInputGradient)
             {
                 workspace.Slice(800 * capacity, batchSize * InputLength).CopyTo(inputGradient);
@@ -320,6 +331,59 @@ namespace Tests.Networks
             return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "LargeWindowNet", s_tensors);
         }
 
+        // The names of the layers with parameters, for messages.
+        private static readonly string[] s_layersWithParameters = { "conv1", "head" };
+
+        /// <summary>
+        /// The parts of <see cref="Parameters"/> training may change: every layer's parameters but those frozen in
+        /// the declaration or with <see cref="Freeze"/>, as ranges in ascending order. An optimizer that updates
+        /// only these leaves frozen layers untouched.
+        /// </summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::System.Range> TrainableRanges => _trainableRanges;
+
+        /// <summary>
+        /// Freezes the parameters of the layer named <paramref name="layer"/> until <see cref="Unfreeze"/>: Backward
+        /// computes no gradient for them (their gradients keep their values, zero after <see cref="ZeroGradients"/>)
+        /// and they leave <see cref="TrainableRanges"/>. Their running statistics, if any, still update in training.
+        /// </summary>
+        public void Freeze(string layer) => SetFrozen(layer, true);
+
+        /// <summary>Lets the layer named <paramref name="layer"/> train again after <see cref="Freeze"/>; a layer frozen in its declaration cannot be.</summary>
+        public void Unfreeze(string layer) => SetFrozen(layer, false);
+
+        /// <summary>Whether the parameters of the layer named <paramref name="layer"/> are frozen, in its declaration or with <see cref="Freeze"/>.</summary>
+        public bool IsFrozen(string layer)
+        {
+            int index = FreezeIndex(layer);
+            return index < 0 || _frozen[index];
+        }
+
+        private void SetFrozen(string layer, bool frozen)
+        {
+            int index = FreezeIndex(layer);
+            if (index < 0)
+            {
+                // Frozen in the declaration: its Backward has no gradient code to turn back on.
+                if (!frozen)
+                {
+                    throw global::StaticNet.NetworkChecks.FrozenInDeclaration(layer, "LargeWindowNet");
+                }
+
+                return;
+            }
+
+            _frozen[index] = frozen;
+            _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);
+        }
+
+        /// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>
+        private static int FreezeIndex(string layer) => layer switch
+        {
+            "conv1" => 0,
+            "head" => 1,
+            _ => throw global::StaticNet.NetworkChecks.UnknownLayer(layer, "LargeWindowNet", s_layersWithParameters),
+        };
+
         /// <summary>Runs every layer forward, first to last, on a batch whose input is already in the workspace.</summary>
         private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int batchSize)
         {
@@ -363,18 +427,22 @@ namespace Tests.Networks
         }
 
         /// <summary>
-        /// Runs every layer backward, last to first. Parameter gradients are added to <paramref name="gradients"/>;
-        /// each layer's input gradient is written to the workspace for the layer before it. Layers before the
-        /// first one with parameters compute their input gradient only when the caller asks for it.
+        /// Runs every layer backward, last to first. Parameter gradients are added to <paramref name="gradients"/>
+        /// (except for layers frozen in the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks);
+        /// each layer's input gradient is written to the workspace for the layer before it. Gradients that no
+        /// trainable layer needs are computed only when the caller asks for the input gradient.
         /// </summary>
-        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int batchSize, bool computeInputGradient)
+        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen)
         {
             // head: Dense no bias, (B, 147) -> (B, 4)
-            HeadBackwardParameters(
-                gradients.Slice(489, 588), // d head.weight
-                workspace.Slice(15318 * capacity, batchSize * 4), // d output (B, 4)
-                workspace.Slice(14534 * capacity, batchSize * 147), // input (B, 147)
-                batchSize);
+            if (!frozen[1])
+            {
+                HeadBackwardParameters(
+                    gradients.Slice(489, 588), // d head.weight
+                    workspace.Slice(15318 * capacity, batchSize * 4), // d output (B, 4)
+                    workspace.Slice(14534 * capacity, batchSize * 147), // input (B, 147)
+                    batchSize);
+            }
             HeadBackwardInput(
                 workspace.Slice(14681 * capacity, batchSize * 147), // d input (B, 147)
                 workspace.Slice(15318 * capacity, batchSize * 4), // d output (B, 4)
@@ -406,12 +474,15 @@ namespace Tests.Networks
                 batchSize);
 
             // conv1: Conv2D 9x9, stride 1, pad 4, (B, 2, 20, 20) -> (B, 3, 20, 20)
-            Conv1BackwardParameters(
-                gradients.Slice(0, 486), // d conv1.weight
-                gradients.Slice(486, 3), // d conv1.bias
-                workspace.Slice(2800 * capacity, batchSize * 1200), // d output (B, 3, 20, 20)
-                workspace.Slice(4000 * capacity, batchSize * 1568), // padded input (B, 2, 28, 28)
-                batchSize);
+            if (!frozen[0])
+            {
+                Conv1BackwardParameters(
+                    gradients.Slice(0, 486), // d conv1.weight
+                    gradients.Slice(486, 3), // d conv1.bias
+                    workspace.Slice(2800 * capacity, batchSize * 1200), // d output (B, 3, 20, 20)
+                    workspace.Slice(4000 * capacity, batchSize * 1568), // padded input (B, 2, 28, 28)
+                    batchSize);
+            }
             if (computeInputGradient)
             {
                 Conv1BackwardInput(

@@ -278,7 +278,20 @@ namespace Tests.Networks
         // The batch size of the last Forward, which Backward must match; 0 when no Forward is pending.
         private int _forwardBatchSize;
 
-        /// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name="seed"/>.</summary>
+        // Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.
+        private static readonly global::System.Range[] s_layerRanges =
+        {
+            new global::System.Range(0, 156), // conv1
+            new global::System.Range(156, 2572), // conv2
+            new global::System.Range(2572, 50692), // fc1
+            new global::System.Range(50692, 60856), // fc2
+            new global::System.Range(60856, 61706), // fc3
+        };
+
+        private readonly bool[] _frozen = new bool[5];
+        private global::System.Range[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[5]);
+
+        /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
         /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
         /// <param name="batchCapacity">The largest batch <see cref="Forward"/> takes; the workspace is allocated for it once, here.</param>
         public LeNet5(int seed = 0, int batchCapacity = 64)
@@ -305,9 +318,10 @@ namespace Tests.Networks
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
         /// <summary>
-        /// Sets every parameter as PyTorch's default initialisation does: weights Kaiming-uniform with
-        /// a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]. Each tensor draws from
-        /// its own stream, keyed by <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
+        /// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights
+        /// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch
+        /// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by
+        /// <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
         /// </summary>
         public void Initialize(int seed)
         {
@@ -373,7 +387,7 @@ namespace Tests.Networks
             global::System.Span<float> workspace = _workspace;
             int capacity = BatchCapacity;
             outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(32810 * capacity, batchSize * OutputLength));
-            RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient);
+            RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient, _frozen);
             if (computeInputGradient)
             {
                 workspace.Slice(784 * capacity, batchSize * InputLength).CopyTo(inputGradient);
@@ -453,6 +467,62 @@ namespace Tests.Networks
             };
             return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "LeNet5", s_tensors);
         }
+
+        // The names of the layers with parameters, for messages.
+        private static readonly string[] s_layersWithParameters = { "conv1", "conv2", "fc1", "fc2", "fc3" };
+
+        /// <summary>
+        /// The parts of <see cref="Parameters"/> training may change: every layer's parameters but those frozen in
+        /// the declaration or with <see cref="Freeze"/>, as ranges in ascending order. An optimizer that updates
+        /// only these leaves frozen layers untouched.
+        /// </summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::System.Range> TrainableRanges => _trainableRanges;
+
+        /// <summary>
+        /// Freezes the parameters of the layer named <paramref name="layer"/> until <see cref="Unfreeze"/>: Backward
+        /// computes no gradient for them (their gradients keep their values, zero after <see cref="ZeroGradients"/>)
+        /// and they leave <see cref="TrainableRanges"/>. Their running statistics, if any, still update in training.
+        /// </summary>
+        public void Freeze(string layer) => SetFrozen(layer, true);
+
+        /// <summary>Lets the layer named <paramref name="layer"/> train again after <see cref="Freeze"/>; a layer frozen in its declaration cannot be.</summary>
+        public void Unfreeze(string layer) => SetFrozen(layer, false);
+
+        /// <summary>Whether the parameters of the layer named <paramref name="layer"/> are frozen, in its declaration or with <see cref="Freeze"/>.</summary>
+        public bool IsFrozen(string layer)
+        {
+            int index = FreezeIndex(layer);
+            return index < 0 || _frozen[index];
+        }
+
+        private void SetFrozen(string layer, bool frozen)
+        {
+            int index = FreezeIndex(layer);
+            if (index < 0)
+            {
+                // Frozen in the declaration: its Backward has no gradient code to turn back on.
+                if (!frozen)
+                {
+                    throw global::StaticNet.NetworkChecks.FrozenInDeclaration(layer, "LeNet5");
+                }
+
+                return;
+            }
+
+            _frozen[index] = frozen;
+            _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);
+        }
+
+        /// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>
+        private static int FreezeIndex(string layer) => layer switch
+        {
+            "conv1" => 0,
+            "conv2" => 1,
+            "fc1" => 2,
+            "fc2" => 3,
+            "fc3" => 4,
+            _ => throw global::StaticNet.NetworkChecks.UnknownLayer(layer, "LeNet5", s_layersWithParameters),
+        };
 
         /// <summary>Runs every layer forward, first to last, on a batch whose input is already in the workspace.</summary>
         private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int batchSize)
@@ -538,19 +608,23 @@ namespace Tests.Networks
         }
 
         /// <summary>
-        /// Runs every layer backward, last to first. Parameter gradients are added to <paramref name="gradients"/>;
-        /// each layer's input gradient is written to the workspace for the layer before it. Layers before the
-        /// first one with parameters compute their input gradient only when the caller asks for it.
+        /// Runs every layer backward, last to first. Parameter gradients are added to <paramref name="gradients"/>
+        /// (except for layers frozen in the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks);
+        /// each layer's input gradient is written to the workspace for the layer before it. Gradients that no
+        /// trainable layer needs are computed only when the caller asks for the input gradient.
         /// </summary>
-        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int batchSize, bool computeInputGradient)
+        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen)
         {
             // fc3: Dense, (B, 84) -> (B, 10)
-            Fc3BackwardParameters(
-                gradients.Slice(60856, 840), // d fc3.weight
-                gradients.Slice(61696, 10), // d fc3.bias
-                workspace.Slice(32810 * capacity, batchSize * 10), // d output (B, 10)
-                workspace.Slice(32632 * capacity, batchSize * 84), // input (B, 84)
-                batchSize);
+            if (!frozen[4])
+            {
+                Fc3BackwardParameters(
+                    gradients.Slice(60856, 840), // d fc3.weight
+                    gradients.Slice(61696, 10), // d fc3.bias
+                    workspace.Slice(32810 * capacity, batchSize * 10), // d output (B, 10)
+                    workspace.Slice(32632 * capacity, batchSize * 84), // input (B, 84)
+                    batchSize);
+            }
             Fc3BackwardInput(
                 workspace.Slice(32716 * capacity, batchSize * 84), // d input (B, 84)
                 workspace.Slice(32810 * capacity, batchSize * 10), // d output (B, 10)
@@ -565,12 +639,15 @@ namespace Tests.Networks
                 batchSize);
 
             // fc2: Dense, (B, 120) -> (B, 84)
-            Fc2BackwardParameters(
-                gradients.Slice(50692, 10080), // d fc2.weight
-                gradients.Slice(60772, 84), // d fc2.bias
-                workspace.Slice(32548 * capacity, batchSize * 84), // d output (B, 84)
-                workspace.Slice(32224 * capacity, batchSize * 120), // input (B, 120)
-                batchSize);
+            if (!frozen[3])
+            {
+                Fc2BackwardParameters(
+                    gradients.Slice(50692, 10080), // d fc2.weight
+                    gradients.Slice(60772, 84), // d fc2.bias
+                    workspace.Slice(32548 * capacity, batchSize * 84), // d output (B, 84)
+                    workspace.Slice(32224 * capacity, batchSize * 120), // input (B, 120)
+                    batchSize);
+            }
             Fc2BackwardInput(
                 workspace.Slice(32344 * capacity, batchSize * 120), // d input (B, 120)
                 workspace.Slice(32548 * capacity, batchSize * 84), // d output (B, 84)
@@ -585,12 +662,15 @@ namespace Tests.Networks
                 batchSize);
 
             // fc1: Dense, (B, 400) -> (B, 120)
-            Fc1BackwardParameters(
-                gradients.Slice(2572, 48000), // d fc1.weight
-                gradients.Slice(50572, 120), // d fc1.bias
-                workspace.Slice(32104 * capacity, batchSize * 120), // d output (B, 120)
-                workspace.Slice(31184 * capacity, batchSize * 400), // input (B, 400)
-                batchSize);
+            if (!frozen[2])
+            {
+                Fc1BackwardParameters(
+                    gradients.Slice(2572, 48000), // d fc1.weight
+                    gradients.Slice(50572, 120), // d fc1.bias
+                    workspace.Slice(32104 * capacity, batchSize * 120), // d output (B, 120)
+                    workspace.Slice(31184 * capacity, batchSize * 400), // input (B, 400)
+                    batchSize);
+            }
             Fc1BackwardInput(
                 workspace.Slice(31584 * capacity, batchSize * 400), // d input (B, 400)
                 workspace.Slice(32104 * capacity, batchSize * 120), // d output (B, 120)
@@ -614,12 +694,15 @@ namespace Tests.Networks
                 batchSize);
 
             // conv2: Conv2D 5x5, stride 1, pad 0, (B, 6, 14, 14) -> (B, 16, 10, 10)
-            Conv2BackwardParameters(
-                gradients.Slice(156, 2400), // d conv2.weight
-                gradients.Slice(2556, 16), // d conv2.bias
-                workspace.Slice(26384 * capacity, batchSize * 1600), // d output (B, 16, 10, 10)
-                workspace.Slice(22432 * capacity, batchSize * 1176), // input (B, 6, 14, 14)
-                batchSize);
+            if (!frozen[1])
+            {
+                Conv2BackwardParameters(
+                    gradients.Slice(156, 2400), // d conv2.weight
+                    gradients.Slice(2556, 16), // d conv2.bias
+                    workspace.Slice(26384 * capacity, batchSize * 1600), // d output (B, 16, 10, 10)
+                    workspace.Slice(22432 * capacity, batchSize * 1176), // input (B, 6, 14, 14)
+                    batchSize);
+            }
             Conv2BackwardInput(
                 workspace.Slice(23608 * capacity, batchSize * 1176), // d input (B, 6, 14, 14)
                 workspace.Slice(26384 * capacity, batchSize * 1600), // d output (B, 16, 10, 10)
@@ -641,12 +724,15 @@ namespace Tests.Networks
                 batchSize);
 
             // conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)
-            Conv1BackwardParameters(
-                gradients.Slice(0, 150), // d conv1.weight
-                gradients.Slice(150, 6), // d conv1.bias
-                workspace.Slice(6272 * capacity, batchSize * 4704), // d output (B, 6, 28, 28)
-                workspace.Slice(10976 * capacity, batchSize * 1024), // padded input (B, 1, 32, 32)
-                batchSize);
+            if (!frozen[0])
+            {
+                Conv1BackwardParameters(
+                    gradients.Slice(0, 150), // d conv1.weight
+                    gradients.Slice(150, 6), // d conv1.bias
+                    workspace.Slice(6272 * capacity, batchSize * 4704), // d output (B, 6, 28, 28)
+                    workspace.Slice(10976 * capacity, batchSize * 1024), // padded input (B, 1, 32, 32)
+                    batchSize);
+            }
             if (computeInputGradient)
             {
                 Conv1BackwardInput(

@@ -201,7 +201,18 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // The batch size of the last Forward, which Backward must match; 0 when no Forward is pending.
     private int _forwardBatchSize;
 
-    /// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name="seed"/>.</summary>
+    // Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.
+    private static readonly global::System.Range[] s_layerRanges =
+    {
+        new global::System.Range(0, 224), // conv1
+        new global::System.Range(224, 512), // conv2
+        new global::System.Range(512, 1237), // fc1
+    };
+
+    private readonly bool[] _frozen = new bool[3];
+    private global::System.Range[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[3]);
+
+    /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
     /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
     /// <param name="batchCapacity">The largest batch <see cref="Forward"/> takes; the workspace is allocated for it once, here.</param>
     public StridedConvNet(int seed = 0, int batchCapacity = 64)
@@ -228,9 +239,10 @@ partial class StridedConvNet : global::StaticNet.INetwork
     public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
     /// <summary>
-    /// Sets every parameter as PyTorch's default initialisation does: weights Kaiming-uniform with
-    /// a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]. Each tensor draws from
-    /// its own stream, keyed by <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
+    /// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights
+    /// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch
+    /// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by
+    /// <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
     /// </summary>
     public void Initialize(int seed)
     {
@@ -286,7 +298,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.Span<float> workspace = _workspace;
         int capacity = BatchCapacity;
         outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(28071 * capacity, batchSize * OutputLength));
-        RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient);
+        RunBackward(_parameters, _gradients, workspace, capacity, batchSize, computeInputGradient, _frozen);
         if (computeInputGradient)
         {
             workspace.Slice(3072 * capacity, batchSize * InputLength).CopyTo(inputGradient);
@@ -362,6 +374,60 @@ partial class StridedConvNet : global::StaticNet.INetwork
         return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "StridedConvNet", s_tensors);
     }
 
+    // The names of the layers with parameters, for messages.
+    private static readonly string[] s_layersWithParameters = { "conv1", "conv2", "fc1" };
+
+    /// <summary>
+    /// The parts of <see cref="Parameters"/> training may change: every layer's parameters but those frozen in
+    /// the declaration or with <see cref="Freeze"/>, as ranges in ascending order. An optimizer that updates
+    /// only these leaves frozen layers untouched.
+    /// </summary>
+    public global::System.Collections.Generic.IReadOnlyList<global::System.Range> TrainableRanges => _trainableRanges;
+
+    /// <summary>
+    /// Freezes the parameters of the layer named <paramref name="layer"/> until <see cref="Unfreeze"/>: Backward
+    /// computes no gradient for them (their gradients keep their values, zero after <see cref="ZeroGradients"/>)
+    /// and they leave <see cref="TrainableRanges"/>. Their running statistics, if any, still update in training.
+    /// </summary>
+    public void Freeze(string layer) => SetFrozen(layer, true);
+
+    /// <summary>Lets the layer named <paramref name="layer"/> train again after <see cref="Freeze"/>; a layer frozen in its declaration cannot be.</summary>
+    public void Unfreeze(string layer) => SetFrozen(layer, false);
+
+    /// <summary>Whether the parameters of the layer named <paramref name="layer"/> are frozen, in its declaration or with <see cref="Freeze"/>.</summary>
+    public bool IsFrozen(string layer)
+    {
+        int index = FreezeIndex(layer);
+        return index < 0 || _frozen[index];
+    }
+
+    private void SetFrozen(string layer, bool frozen)
+    {
+        int index = FreezeIndex(layer);
+        if (index < 0)
+        {
+            // Frozen in the declaration: its Backward has no gradient code to turn back on.
+            if (!frozen)
+            {
+                throw global::StaticNet.NetworkChecks.FrozenInDeclaration(layer, "StridedConvNet");
+            }
+
+            return;
+        }
+
+        _frozen[index] = frozen;
+        _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);
+    }
+
+    /// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>
+    private static int FreezeIndex(string layer) => layer switch
+    {
+        "conv1" => 0,
+        "conv2" => 1,
+        "fc1" => 2,
+        _ => throw global::StaticNet.NetworkChecks.UnknownLayer(layer, "StridedConvNet", s_layersWithParameters),
+    };
+
     /// <summary>Runs every layer forward, first to last, on a batch whose input is already in the workspace.</summary>
     private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int batchSize)
     {
@@ -418,11 +484,12 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>
-    /// Runs every layer backward, last to first. Parameter gradients are added to <paramref name="gradients"/>;
-    /// each layer's input gradient is written to the workspace for the layer before it. Layers before the
-    /// first one with parameters compute their input gradient only when the caller asks for it.
+    /// Runs every layer backward, last to first. Parameter gradients are added to <paramref name="gradients"/>
+    /// (except for layers frozen in the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks);
+    /// each layer's input gradient is written to the workspace for the layer before it. Gradients that no
+    /// trainable layer needs are computed only when the caller asks for the input gradient.
     /// </summary>
-    private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int batchSize, bool computeInputGradient)
+    private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen)
     {
         // softmax1: Softmax, (B, 5) -> (B, 5)
         Softmax1BackwardInput(
@@ -432,12 +499,15 @@ partial class StridedConvNet : global::StaticNet.INetwork
             batchSize);
 
         // fc1: Dense, (B, 144) -> (B, 5)
-        Fc1BackwardParameters(
-            gradients.Slice(512, 720), // d fc1.weight
-            gradients.Slice(1232, 5), // d fc1.bias
-            workspace.Slice(28061 * capacity, batchSize * 5), // d output (B, 5)
-            workspace.Slice(27768 * capacity, batchSize * 144), // input (B, 144)
-            batchSize);
+        if (!frozen[2])
+        {
+            Fc1BackwardParameters(
+                gradients.Slice(512, 720), // d fc1.weight
+                gradients.Slice(1232, 5), // d fc1.bias
+                workspace.Slice(28061 * capacity, batchSize * 5), // d output (B, 5)
+                workspace.Slice(27768 * capacity, batchSize * 144), // input (B, 144)
+                batchSize);
+        }
         Fc1BackwardInput(
             workspace.Slice(27912 * capacity, batchSize * 144), // d input (B, 144)
             workspace.Slice(28061 * capacity, batchSize * 5), // d output (B, 5)
@@ -454,11 +524,14 @@ partial class StridedConvNet : global::StaticNet.INetwork
             batchSize);
 
         // conv2: Conv2D 3x3, stride 1, pad 0, no bias, (B, 8, 8, 8) -> (B, 4, 6, 6)
-        Conv2BackwardParameters(
-            gradients.Slice(224, 288), // d conv2.weight
-            workspace.Slice(27624 * capacity, batchSize * 144), // d output (B, 4, 6, 6)
-            workspace.Slice(21272 * capacity, batchSize * 512), // input (B, 8, 8, 8)
-            batchSize);
+        if (!frozen[1])
+        {
+            Conv2BackwardParameters(
+                gradients.Slice(224, 288), // d conv2.weight
+                workspace.Slice(27624 * capacity, batchSize * 144), // d output (B, 4, 6, 6)
+                workspace.Slice(21272 * capacity, batchSize * 512), // input (B, 8, 8, 8)
+                batchSize);
+        }
         Conv2BackwardInput(
             workspace.Slice(21784 * capacity, batchSize * 512), // d input (B, 8, 8, 8)
             workspace.Slice(27624 * capacity, batchSize * 144), // d output (B, 4, 6, 6)
@@ -480,12 +553,15 @@ partial class StridedConvNet : global::StaticNet.INetwork
             batchSize);
 
         // conv1: Conv2D 3x3, stride 2, pad 1, (B, 3, 32, 32) -> (B, 8, 16, 16)
-        Conv1BackwardParameters(
-            gradients.Slice(0, 216), // d conv1.weight
-            gradients.Slice(216, 8), // d conv1.bias
-            workspace.Slice(8192 * capacity, batchSize * 2048), // d output (B, 8, 16, 16)
-            workspace.Slice(10240 * capacity, batchSize * 3468), // padded input (B, 3, 34, 34)
-            batchSize);
+        if (!frozen[0])
+        {
+            Conv1BackwardParameters(
+                gradients.Slice(0, 216), // d conv1.weight
+                gradients.Slice(216, 8), // d conv1.bias
+                workspace.Slice(8192 * capacity, batchSize * 2048), // d output (B, 8, 16, 16)
+                workspace.Slice(10240 * capacity, batchSize * 3468), // padded input (B, 3, 34, 34)
+                batchSize);
+        }
         if (computeInputGradient)
         {
             Conv1BackwardInput(
