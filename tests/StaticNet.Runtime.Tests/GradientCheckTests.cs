@@ -25,11 +25,23 @@ public class GradientCheckTests
         nameof(AvgPoolExcludePadNet),
         nameof(SmallLeNet),
         nameof(PoolFirstNet),
+        nameof(BatchNorm2DNet),
+        nameof(BatchNorm1DNet),
+        nameof(BatchNormNotAffineNet),
+        nameof(DropoutNet),
+        nameof(ResidualNet),
+        nameof(ProjectionResidualNet),
+        nameof(SharedValueNet),
+        nameof(DilatedConvNet),
+        nameof(SmoothActivationsNet),
+        nameof(KinkedActivationsNet),
+        nameof(LogSoftmaxNet),
+        nameof(FrozenBackboneNet),
     };
 
     /// <summary>The networks built only from piecewise-linear layers (ReLU, max pooling, and linear ones).</summary>
     private static bool IsPiecewiseLinear(string name) =>
-        name is nameof(DenseReluNet) or nameof(MaxPoolPadNet) or nameof(SmallLeNet) or nameof(PoolFirstNet);
+        name is nameof(DenseReluNet) or nameof(MaxPoolPadNet) or nameof(SmallLeNet) or nameof(PoolFirstNet) or nameof(KinkedActivationsNet);
 
     internal static INetwork Create(string name) => name switch
     {
@@ -44,15 +56,30 @@ public class GradientCheckTests
         nameof(AvgPoolExcludePadNet) => new AvgPoolExcludePadNet(seed: 1, batchCapacity: Batch),
         nameof(SmallLeNet) => new SmallLeNet(seed: 1, batchCapacity: Batch),
         nameof(PoolFirstNet) => new PoolFirstNet(seed: 1, batchCapacity: Batch),
+        nameof(BatchNorm2DNet) => new BatchNorm2DNet(seed: 1, batchCapacity: Batch),
+        nameof(BatchNorm1DNet) => new BatchNorm1DNet(seed: 1, batchCapacity: Batch),
+        nameof(BatchNormNotAffineNet) => new BatchNormNotAffineNet(seed: 1, batchCapacity: Batch),
+        nameof(DropoutNet) => new DropoutNet(seed: 1, batchCapacity: Batch),
+        nameof(ResidualNet) => new ResidualNet(seed: 1, batchCapacity: Batch),
+        nameof(ProjectionResidualNet) => new ProjectionResidualNet(seed: 1, batchCapacity: Batch),
+        nameof(SharedValueNet) => new SharedValueNet(seed: 1, batchCapacity: Batch),
+        nameof(DilatedConvNet) => new DilatedConvNet(seed: 1, batchCapacity: Batch),
+        nameof(SmoothActivationsNet) => new SmoothActivationsNet(seed: 1, batchCapacity: Batch),
+        nameof(KinkedActivationsNet) => new KinkedActivationsNet(seed: 1, batchCapacity: Batch),
+        nameof(LogSoftmaxNet) => new LogSoftmaxNet(seed: 1, batchCapacity: Batch),
+        nameof(FrozenBackboneNet) => new FrozenBackboneNet(seed: 1, batchCapacity: Batch),
         _ => throw new ArgumentException(name),
     };
+
+    /// <summary>What runs before each Forward of a check: dropout's step goes back to 0, so every pass draws the mask the analytic gradient used.</summary>
+    internal static Action? BeforeForward(INetwork network) => network is DropoutNet dropout ? () => dropout.Step = 0 : null;
 
     [Theory]
     [MemberData(nameof(Networks))]
     public void LayerGradientsMatchFiniteDifferences(string name)
     {
         INetwork network = Create(name);
-        GradientCheck.Check(network, Batch, GradientCheck.WeightedSum(Batch * network.OutputLength, seed: 3), IsPiecewiseLinear(name)).AssertPassed(name);
+        GradientCheck.Check(network, Batch, GradientCheck.WeightedSum(Batch * network.OutputLength, seed: 3), IsPiecewiseLinear(name), beforeForward: BeforeForward(network)).AssertPassed(name);
     }
 
     [Theory]
@@ -61,7 +88,7 @@ public class GradientCheckTests
     {
         INetwork network = Create(name);
         int[] labels = { 0, network.OutputLength - 1, 1 % network.OutputLength };
-        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.SoftmaxCrossEntropy, labels, null), IsPiecewiseLinear(name)).AssertPassed(name);
+        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.SoftmaxCrossEntropy, labels, null), IsPiecewiseLinear(name), beforeForward: BeforeForward(network)).AssertPassed(name);
     }
 
     [Theory]
@@ -70,7 +97,7 @@ public class GradientCheckTests
     {
         INetwork network = Create(name);
         float[] targets = GradientCheck.Random(Batch * network.OutputLength, seed: 5, -1f, 1f);
-        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.MeanSquaredError, null, targets), IsPiecewiseLinear(name)).AssertPassed(name);
+        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.MeanSquaredError, null, targets), IsPiecewiseLinear(name), beforeForward: BeforeForward(network)).AssertPassed(name);
     }
 
     [Fact]
