@@ -100,6 +100,33 @@ public class GradientCheckTests
         GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.MeanSquaredError, null, targets), IsPiecewiseLinear(name), beforeForward: BeforeForward(network)).AssertPassed(name);
     }
 
+    /// <summary>The losses of the catalog, each with targets it takes, on a network whose outputs suit it.</summary>
+    public static TheoryData<string> CatalogLosses => new() { "bce", "l1", "huber", "smooth_l1", "nll", "label_smoothing", "triplet" };
+
+    [Theory]
+    [MemberData(nameof(CatalogLosses))]
+    public void GradientsThroughTheCatalogLossesMatchFiniteDifferences(string loss)
+    {
+        INetwork network = loss == "nll" ? new LogSoftmaxNet(seed: 1, batchCapacity: Batch) : new DenseSmoothNet(seed: 1, batchCapacity: Batch);
+        float[] values = GradientCheck.Random(Batch * network.OutputLength, seed: 5, -1f, 1f);
+        float[] probabilities = GradientCheck.Random(Batch * network.OutputLength, seed: 5, 0f, 1f);
+        int[] labels = { 0, network.OutputLength - 1, 1 };
+        GradientCheck.Objective objective = loss switch
+        {
+            "bce" => GradientCheck.ThroughLoss(Losses.BinaryCrossEntropyWithLogits, null, probabilities),
+            "l1" => GradientCheck.ThroughLoss(Losses.L1, null, values),
+            "huber" => GradientCheck.ThroughLoss(new HuberLoss(0.5), null, values),
+            "smooth_l1" => GradientCheck.ThroughLoss(new SmoothL1Loss(0.5), null, values),
+            "nll" => GradientCheck.ThroughLoss(Losses.NegativeLogLikelihood, labels, null),
+            "label_smoothing" => GradientCheck.ThroughLoss(new SoftmaxCrossEntropyLoss(0.1), labels, null),
+            _ => GradientCheck.ThroughLoss(new TripletMarginLoss(margin: 5), new[] { 2, 2, 0 }, null),
+        };
+
+        // L1, Huber and smooth L1 have kinks where an output meets its target (or the threshold), as ReLU does at 0.
+        bool kinked = loss is "l1" or "huber" or "smooth_l1";
+        GradientCheck.Check(network, Batch, objective, kinked).AssertPassed(loss);
+    }
+
     [Fact]
     public void CheckerCatchesAOnePercentError()
     {

@@ -8,10 +8,31 @@ namespace StaticNet;
 /// subtracting the maximum; gradient <c>(softmax(x) - onehot(label)) / batchSize</c>. The same as
 /// PyTorch's <c>nn.CrossEntropyLoss()</c> on logits.
 /// </summary>
+/// <remarks>
+/// With label smoothing <c>s</c> (PyTorch's <c>label_smoothing</c>), the target is the mixture
+/// <c>q = (1 - s) onehot(label) + s / classes</c>: <c>loss = -sum(q * log softmax(x))</c>, gradient
+/// <c>(softmax(x) - q) / batchSize</c>. It keeps the network from growing its logits without bound to fit
+/// hard targets, which often generalises better.
+/// </remarks>
 public sealed class SoftmaxCrossEntropyLoss : ILoss
 {
+    /// <summary>Creates the loss.</summary>
+    /// <param name="labelSmoothing">The share of the target spread evenly over all classes, from 0 (none, the default) to 1.</param>
+    public SoftmaxCrossEntropyLoss(double labelSmoothing = 0)
+    {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Label smoothing must be from 0 to 1, as in PyTorch.");
+        }
+
+        LabelSmoothing = labelSmoothing;
+    }
+
+    /// <summary>The share of the target spread evenly over all classes.</summary>
+    public double LabelSmoothing { get; }
+
     /// <inheritdoc/>
-    public string Name => "softmax cross-entropy";
+    public string Name => LabelSmoothing == 0 ? "softmax cross-entropy" : "softmax cross-entropy with label smoothing";
 
     /// <inheritdoc/>
     public bool UsesLabels => true;
@@ -23,6 +44,7 @@ public sealed class SoftmaxCrossEntropyLoss : ILoss
         ReadOnlySpan<int> labels = LossChecks.Labels(targets, batchSize, classes, Name);
         double total = 0;
         float inverseBatch = 1f / batchSize;
+        float smoothing = (float)LabelSmoothing, spread = smoothing / classes;
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan<float> logits = outputs.Slice(b * classes, classes);
@@ -40,17 +62,32 @@ public sealed class SoftmaxCrossEntropyLoss : ILoss
 
             float logSumExp = max + MathF.Log(sum);
             int label = labels[b];
-            total += logSumExp - logits[label];
+            if (smoothing == 0f)
+            {
+                total += logSumExp - logits[label];
+            }
+            else
+            {
+                // -sum(q log p) = (1 - s)(logsumexp - x[label]) + (s / C) sum over c of (logsumexp - x[c]).
+                double everyClass = 0;
+                for (int c = 0; c < classes; c++)
+                {
+                    everyClass += logSumExp - logits[c];
+                }
+
+                total += ((1 - LabelSmoothing) * (logSumExp - logits[label])) + (LabelSmoothing / classes * everyClass);
+            }
+
             if (!outputGradient.IsEmpty)
             {
                 Span<float> gradient = outputGradient.Slice(b * classes, classes);
                 float inverseSum = 1f / sum;
                 for (int c = 0; c < classes; c++)
                 {
-                    gradient[c] = MathF.Exp(logits[c] - max) * inverseSum * inverseBatch;
+                    gradient[c] = (MathF.Exp(logits[c] - max) * inverseSum - spread) * inverseBatch;
                 }
 
-                gradient[label] -= inverseBatch;
+                gradient[label] -= (1f - smoothing) * inverseBatch;
             }
         }
 
