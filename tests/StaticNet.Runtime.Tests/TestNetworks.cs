@@ -224,3 +224,15 @@ public partial class FrozenBackboneNet;
 [Dense(40, WeightInit = Init.Ones, Bias = false)]
 [BatchNorm1D(WeightInit = Init.Constant, WeightInitValue = 0.5, BiasInit = Init.Ones)]
 public partial class InitializerNet;
+
+/// <summary>Batch normalisation alone, so that its output can be compared with a reference.</summary>
+[Network]
+[Input(2, 3, 3)]
+[BatchNorm2D(Momentum = 0.2, Epsilon = 1e-3)]
+public partial class BatchNormOnlyNet;
+
+/// <summary>Dropout alone, wide enough to count its drops.</summary>
+[Network]
+[Input(1000)]
+[Dropout(0.3)]
+public partial class DropoutOnlyNet;

@@ -49,8 +49,8 @@ public static class Activations
     }
 
     /// <summary>
-    /// The error function, to double precision: its Taylor series below 3 (where cancellation costs
-    /// at most 4 of its 16 digits), and <c>1 - erfc(x)</c> from erfc's continued fraction above.
+    /// The error function, within 1e-12: its Taylor series below 3 (where cancellation costs at most
+    /// 4 of a double's 16 digits), and <c>1 - erfc(x)</c> from erfc's continued fraction above.
     /// </summary>
     public static double Erf(double x)
     {
