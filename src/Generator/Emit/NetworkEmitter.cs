@@ -729,39 +729,59 @@ internal sealed class NetworkEmitter
                     w.Line("// " + layer.Description);
                 }
 
+                // The layer's statements, each always run or only when the input gradient is asked for;
+                // neighbours with the same condition share one if block.
+                var statements = new List<(bool Always, System.Action Emit)>();
+                if (layer.HasParameters && !model.Trainable)
+                {
+                    w.Line($"// {model.Name} is frozen in its declaration: no parameter gradients.");
+                }
+
                 if (model.GradientSums.Count > 0)
                 {
-                    Guarded(model.OutputGradientAlways, () =>
+                    statements.Add((model.OutputGradientAlways, () =>
                     {
                         w.Line($"// {model.Name}'s output is read by {model.GradientSums.Count + 1} layers, each of which wrote its gradient apart: sum them.");
                         foreach (int extra in model.GradientSums)
                         {
                             w.Line($"global::StaticNet.Kernels.Elementwise.AddTo({Slice(model.OutputGradientOffset, Literals.Int(model.Output.Length))}, {Slice(extra, Literals.Int(model.Output.Length))});");
                         }
-                    });
+                    }));
                 }
 
                 if (layer.HasBackwardPreparation)
                 {
-                    Guarded(model.Trainable || model.Inputs[0].GradientAlways, () => layer.EmitBackwardPrepareCall(w));
+                    statements.Add((model.Trainable || model.Inputs[0].GradientAlways, () => layer.EmitBackwardPrepareCall(w)));
                 }
 
                 if (model.Trainable)
                 {
-                    using (w.Block($"if (!frozen[{model.TrainableIndex}])"))
+                    statements.Add((true, () =>
                     {
-                        layer.EmitBackwardParametersCall(w);
-                    }
-                }
-                else if (layer.HasParameters)
-                {
-                    w.Line($"// {model.Name} is frozen in its declaration: no parameter gradients.");
+                        using (w.Block($"if (!frozen[{model.TrainableIndex}])"))
+                        {
+                            layer.EmitBackwardParametersCall(w);
+                        }
+                    }));
                 }
 
                 for (int slot = 0; slot < model.Inputs.Count; slot++)
                 {
                     int current = slot;
-                    Guarded(model.Inputs[slot].GradientAlways || !layer.EmitsCode, () => layer.EmitBackwardInputCall(w, current));
+                    statements.Add((model.Inputs[slot].GradientAlways || !layer.EmitsCode, () => layer.EmitBackwardInputCall(w, current)));
+                }
+
+                for (int first = 0; first < statements.Count;)
+                {
+                    int next = first + 1;
+                    while (next < statements.Count && statements[next].Always == statements[first].Always)
+                    {
+                        next++;
+                    }
+
+                    List<(bool Always, System.Action Emit)> group = statements.GetRange(first, next - first);
+                    Guarded(statements[first].Always, () => group.ForEach(statement => statement.Emit()));
+                    first = next;
                 }
             }
         }

@@ -1183,9 +1183,6 @@ namespace Tests.Networks
             {
                 // block_in's output is read by 2 layers, each of which wrote its gradient apart: sum them.
                 global::StaticNet.Kernels.Elementwise.AddTo(workspace.Slice(1617 * capacity, batchSize * 256), workspace.Slice(1873 * capacity, batchSize * 256));
-            }
-            if (computeInputGradient)
-            {
                 BlockInBackwardInput(
                     workspace.Slice(1096 * capacity, batchSize * 256), // d input (B, 4, 8, 8)
                     workspace.Slice(1617 * capacity, batchSize * 256), // d output (B, 4, 8, 8)
@@ -1194,6 +1191,7 @@ namespace Tests.Networks
             }
 
             // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8)
+            // bn1 is frozen in its declaration: no parameter gradients.
             if (computeInputGradient)
             {
                 Bn1BackwardStatistics(
@@ -1206,10 +1204,6 @@ namespace Tests.Networks
                     workspace.Slice(WorkspaceLengthPerSample * capacity + 8, 9), // the batch's [count, sum dy (4), sum dy * x_hat (4)]
                     workspace.Slice(1352 * capacity, 9), // one slice's record
                     1); // slice
-            }
-            // bn1 is frozen in its declaration: no parameter gradients.
-            if (computeInputGradient)
-            {
                 Bn1BackwardInput(
                     workspace.Slice(384 * capacity, batchSize * 256), // d input (B, 4, 8, 8)
                     workspace.Slice(1096 * capacity, batchSize * 256), // d output (B, 4, 8, 8)
