@@ -141,6 +141,23 @@ public sealed class GeneratedCodeTests
         Assert.Equal(new[] { 35f, 35f, 35f, 35f }, output);
     }
 
+    [Fact]
+    public void Dropout_layer_constants_are_the_runtimes_hash_of_the_layer_name()
+    {
+        GeneratorRun run = GeneratorHarness.Run(Networks.ResidualBlockNet);
+        string constant = "0x" + global::StaticNet.Kernels.DropoutMask.LayerConstant("dropout1").ToString("X16", System.Globalization.CultureInfo.InvariantCulture) + "UL";
+        Assert.Contains($"DropoutMask.Key(seed, step, {constant})", run.Source);
+    }
+
+    [Fact]
+    public void Initializer_enums_mirror_the_attributes_enums()
+    {
+        // The generator reads enum arguments as numbers: its copies must list the same names in the same order.
+        Assert.Equal(Enum.GetNames<Init>(), Enum.GetNames<Model.InitKind>());
+        Assert.Equal(Enum.GetNames<FanMode>(), Enum.GetNames<Model.FanMode>());
+        Assert.Equal(Enum.GetNames<Nonlinearity>(), Enum.GetNames<Model.NonlinearityKind>());
+    }
+
     private static INetwork Compile(string declaration, string type)
     {
         GeneratorRun run = GeneratorHarness.Run("using StaticNet;\n\n" + declaration);
