@@ -236,3 +236,16 @@ public partial class BatchNormOnlyNet;
 [Input(1000)]
 [Dropout(0.3)]
 public partial class DropoutOnlyNet;
+
+/// <summary>
+/// A value read first by a convolution and then by a Flatten (From), whose shared gradient buffer is
+/// then the extra one that backward adds into the value's own.
+/// </summary>
+[Network]
+[Input(1, 3, 3)]
+[Conv2D(2, 1), Tanh(Name = "t")]
+[Conv2D(2, 1), Tanh, Flatten(Name = "branch")]
+[Flatten(From = "t", Name = "skip")]
+[Add("branch")]
+[Dense(3)]
+public partial class FlattenBranchNet;
