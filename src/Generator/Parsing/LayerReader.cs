@@ -101,8 +101,8 @@ internal static class LayerReader
     }
 
     /// <summary>
-    /// The names of the settings a declaration gave explicitly, among those whose effect depends on
-    /// other settings (so that a setting with no effect can be reported rather than ignored).
+    /// The names of the named arguments the declaration gives, so that a setting whose effect depends
+    /// on others can be reported when it has none, rather than silently ignored.
     /// </summary>
     public static IReadOnlyCollection<string> ExplicitSettings(AttributeData attribute)
     {
