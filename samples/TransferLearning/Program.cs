@@ -1,7 +1,7 @@
 // Transfer learning on Fashion-MNIST: pre-trains a small convolutional network on five classes
 // (T-shirt/top, trouser, pullover, dress, coat), saves it, then fine-tunes its last two layers (the
 // dense "features" layer, loaded too, and a new head) on the other five classes (sandal, shirt,
-// sneaker, bag, ankle boot) from a few hundred labelled images, over a frozen convolutional backbone,
+// sneaker, bag, ankle boot) from a hundred labelled images, over a frozen convolutional backbone,
 // three ways:
 //   1. FineTuneNet, whose backbone is frozen in its declaration, with every tensor but the head's
 //      loaded by name;
@@ -20,7 +20,7 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 string dataDirectory = FashionMnistData.DefaultDirectory, output = "pretrained.safetensors";
-int pretrainEpochs = 2, fineTuneEpochs = 20, fineTuneImages = 500, seed = 1;
+int pretrainEpochs = 2, fineTuneEpochs = 20, fineTuneImages = 100, seed = 1;
 double fineTuneRate = 1e-2;
 for (int i = 0; i < args.Length; i++)
 {
@@ -35,7 +35,7 @@ for (int i = 0; i < args.Length; i++)
         case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
         case "--output": output = Value(); break;
         default:
-            Console.Error.WriteLine($"Unknown option '{args[i]}'. Options: --data DIR, --pretrain-epochs N (2), --finetune-epochs N (20), --finetune-images N (500), --finetune-rate X (0.01), --seed N (1), --output FILE (pretrained.safetensors)");
+            Console.Error.WriteLine($"Unknown option '{args[i]}'. Options: --data DIR, --pretrain-epochs N (2), --finetune-epochs N (20), --finetune-images N (100), --finetune-rate X (0.01), --seed N (1), --output FILE (pretrained.safetensors)");
             return 2;
     }
 }
