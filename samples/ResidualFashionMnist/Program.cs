@@ -70,6 +70,7 @@ var batchInput = new float[batchSize * FashionResNet.InputLength];
 var batchLabels = new int[batchSize];
 long steps = (long)options.Epochs * ((train.Count + batchSize - 1) / batchSize), step = 0;
 var total = Stopwatch.StartNew();
+Evaluation result = default;
 for (int epoch = 1; epoch <= options.Epochs; epoch++)
 {
     for (int i = 0; i < order.Length; i++)
@@ -117,12 +118,11 @@ for (int epoch = 1; epoch <= options.Epochs; epoch++)
     }
 
     double seconds = watch.Elapsed.TotalSeconds;
-    Evaluation evaluation = trainer.Evaluate(test);
+    result = trainer.Evaluate(test);
     Console.WriteLine(
-        $"{epoch,5}  {lossSum / train.Count,10:F4}  {100.0 * correct / train.Count,8:F2}%  {evaluation.Loss,9:F4}  {evaluation.Accuracy * 100,7:F2}%  {seconds,6:F0}s  {train.Count / seconds,9:N0}");
+        $"{epoch,5}  {lossSum / train.Count,10:F4}  {100.0 * correct / train.Count,8:F2}%  {result.Loss,9:F4}  {result.Accuracy * 100,7:F2}%  {seconds,6:F0}s  {train.Count / seconds,9:N0}");
 }
 
-Evaluation result = trainer.Evaluate(test);
 Console.WriteLine();
 Console.WriteLine($"Test accuracy: {result.Accuracy * 100:F2}% ({result.Count:N0} images) after {options.Epochs} epochs, {total.Elapsed.TotalMinutes:F1} min in all");
 network.Save(options.OutputPath, new Dictionary<string, string>
