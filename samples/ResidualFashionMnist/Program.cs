@@ -1,7 +1,7 @@
-// Trains a small residual network with batch normalisation (FashionResNet.cs, 77,290 parameters) on
-// Fashion-MNIST: SGD with Nesterov momentum and weight decay, a cosine learning-rate schedule, and
-// random flips and shifts of the training images. Prints the model summary, one line per epoch with
-// the test accuracy, and saves the parameters and batch-norm statistics to a safetensors file.
+// Trains a small residual network with batch normalisation (FashionResNet.cs) on Fashion-MNIST: SGD
+// with Nesterov momentum and weight decay, a cosine learning-rate schedule, label smoothing, and random
+// horizontal flips (optionally shifts too) of the training images. Prints the model summary, one line
+// per epoch with the test accuracy, and saves the parameters and batch-norm statistics to a file.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -53,18 +53,19 @@ if (options.TrainLimit < train.Count)
 int batchSize = options.BatchSize;
 var network = new FashionResNet(seed: options.Seed, batchCapacity: batchSize);
 var optimizer = new Sgd(options.LearningRate, momentum: 0.9, weightDecay: 5e-4, nesterov: true);
-var trainer = new Trainer<FashionResNet>(network, optimizer, Losses.SoftmaxCrossEntropy);
+var trainer = new Trainer<FashionResNet>(network, optimizer, new SoftmaxCrossEntropyLoss(options.LabelSmoothing));
 
 Console.WriteLine($"Fashion-MNIST from {options.DataDirectory}: {train.Count:N0} training, {test.Count:N0} test images");
 Console.WriteLine();
 Console.WriteLine(FashionResNet.Summary);
 Console.WriteLine();
-Console.WriteLine($"SGD lr {options.LearningRate} (cosine to 0), Nesterov momentum 0.9, weight decay 5e-4, batch {batchSize}, {options.Epochs} epochs, seed {options.Seed}, augmentation {(options.Augment ? "flips and shifts of up to 2 pixels" : "off")}");
+string augmentation = options.Augment switch { "full" => "flips and shifts of up to 2 pixels", "flip" => "horizontal flips", _ => "none" };
+Console.WriteLine($"SGD lr {options.LearningRate} (cosine to 0), Nesterov momentum 0.9, weight decay 5e-4, label smoothing {options.LabelSmoothing}, batch {batchSize}, {options.Epochs} epochs, seed {options.Seed}, augmentation: {augmentation}");
 Console.WriteLine($"{"epoch",5}  {"train loss",10}  {"train acc",9}  {"test loss",9}  {"test acc",8}  {"time",7}  {"samples/s",9}");
 
 // The pixel value of the background after normalisation: what a shifted image is filled with.
 float background = -normalization.Mean[0] / normalization.StandardDeviation[0];
-var augmenter = new Augmenter(background, options.Seed);
+var augmenter = new Augmenter(background, options.Seed, shift: options.Augment == "full");
 var order = new int[train.Count];
 var batchInput = new float[batchSize * FashionResNet.InputLength];
 var batchLabels = new int[batchSize];
@@ -89,7 +90,7 @@ for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             int index = order[start + i];
             Span<float> image = batchInput.AsSpan(i * FashionResNet.InputLength, FashionResNet.InputLength);
-            if (options.Augment)
+            if (options.Augment != "none")
             {
                 augmenter.Apply(train.Sample(index), image);
             }
@@ -134,15 +135,15 @@ network.Save(options.OutputPath, new Dictionary<string, string>
 Console.WriteLine($"Saved the parameters and batch-norm statistics to {Path.GetFullPath(options.OutputPath)}");
 return 0;
 
-/// <summary>Random horizontal flips and shifts of up to 2 pixels in each direction, the background filling in.</summary>
-internal sealed class Augmenter(float background, int seed)
+/// <summary>Random horizontal flips and, with <paramref name="shift"/>, shifts of up to 2 pixels in each direction, the background filling in.</summary>
+internal sealed class Augmenter(float background, int seed, bool shift)
 {
     private readonly RandomStream _random = new(seed, 0xA06);
 
     public void Apply(ReadOnlySpan<float> image, Span<float> destination)
     {
         bool flip = _random.NextInt(2) == 1;
-        int dy = _random.NextInt(5) - 2, dx = _random.NextInt(5) - 2;
+        int dy = shift ? _random.NextInt(5) - 2 : 0, dx = shift ? _random.NextInt(5) - 2 : 0;
         for (int y = 0; y < 28; y++)
         {
             int sourceY = y + dy;
@@ -156,23 +157,24 @@ internal sealed class Augmenter(float background, int seed)
 }
 
 /// <summary>The sample's command line.</summary>
-internal sealed record Options(string DataDirectory, int Epochs, int BatchSize, double LearningRate, int Seed, int TrainLimit, bool Augment, string OutputPath, bool Help)
+internal sealed record Options(string DataDirectory, int Epochs, int BatchSize, double LearningRate, int Seed, int TrainLimit, string Augment, double LabelSmoothing, string OutputPath, bool Help)
 {
     public const string Usage = """
         Usage: ResidualFashionMnist [options]
           --data DIR             Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)
-          --epochs N             epochs to train (default 15)
+          --epochs N             epochs to train (default 25)
           --batch-size N         samples per batch (default 128)
           --learning-rate X      initial SGD learning rate, annealed to 0 (default 0.05)
           --seed N               seed of initialisation, shuffling and augmentation (default 1)
           --train-limit N        train on the first N training images only, for a quick run (default all)
-          --no-augment           train on the images as they are
+          --augment MODE         full (flips and shifts), flip, or none (default flip)
+          --label-smoothing X    cross-entropy label smoothing, from 0 to 1 (default 0.1)
           --output FILE          where to save the network (default resnet.safetensors)
         """;
 
     public static Options Parse(string[] args)
     {
-        var options = new Options(FashionMnistData.DefaultDirectory, 15, 128, 0.05, 1, int.MaxValue, true, "resnet.safetensors", false);
+        var options = new Options(FashionMnistData.DefaultDirectory, 25, 128, 0.05, 1, int.MaxValue, "flip", 0.1, "resnet.safetensors", false);
         for (int i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -197,7 +199,13 @@ internal sealed record Options(string DataDirectory, int Epochs, int BatchSize, 
                 },
                 "--seed" => options with { Seed = Int("--seed", 0) },
                 "--train-limit" => options with { TrainLimit = Int("--train-limit", 2) },
-                "--no-augment" => options with { Augment = false },
+                "--augment" => options with { Augment = AugmentMode(Value()) },
+                "--label-smoothing" => options with
+                {
+                    LabelSmoothing = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double smoothing) && smoothing >= 0 && smoothing <= 1
+                        ? smoothing
+                        : throw new ArgumentException("--label-smoothing takes a number from 0 to 1."),
+                },
                 "--output" => options with { OutputPath = Value() },
                 "--help" or "-h" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
@@ -206,4 +214,6 @@ internal sealed record Options(string DataDirectory, int Epochs, int BatchSize, 
 
         return options;
     }
+
+    private static string AugmentMode(string mode) => mode is "full" or "flip" or "none" ? mode : throw new ArgumentException($"--augment takes full, flip or none, not '{mode}'.");
 }
