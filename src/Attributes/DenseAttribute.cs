@@ -8,7 +8,7 @@ namespace StaticNet;
 /// spatial layers).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class DenseAttribute : LayerAttribute
+public sealed class DenseAttribute : LearnedLayerAttribute
 {
     /// <param name="units">The number of outputs.</param>
     public DenseAttribute(int units) => Units = units;
@@ -18,4 +18,13 @@ public sealed class DenseAttribute : LayerAttribute
 
     /// <summary>Whether the layer adds a learned bias. Default <see langword="true"/>.</summary>
     public bool Bias { get; set; } = true;
+
+    /// <summary>The fan the Kaiming initializers use. Default <see cref="FanMode.FanIn"/>.</summary>
+    public FanMode InitMode { get; set; }
+
+    /// <summary>The activation after this layer, which sets the gain of Kaiming and Xavier initializers.</summary>
+    public Nonlinearity InitNonlinearity { get; set; }
+
+    /// <summary>The negative slope for <see cref="Nonlinearity.LeakyReLU"/> gain (PyTorch's <c>a</c>). Default 0.</summary>
+    public double InitSlope { get; set; }
 }

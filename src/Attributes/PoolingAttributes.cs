@@ -44,3 +44,12 @@ public sealed class AvgPool2DAttribute : LayerAttribute
     /// </summary>
     public bool CountIncludePad { get; set; } = true;
 }
+
+/// <summary>
+/// The mean of each channel over all positions: [channels, height, width] to a flat [channels], as
+/// PyTorch's <c>nn.AdaptiveAvgPool2d(1)</c> followed by <c>nn.Flatten()</c> (Keras's <c>GlobalAveragePooling2D</c>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+public sealed class GlobalAvgPool2DAttribute : LayerAttribute
+{
+}

@@ -307,6 +307,174 @@ public sealed class DiagnosticTests
             "Network 'Net' declares layers on more than one partial declaration; keep [Network], [Input] and every layer on one declaration so that their order is defined");
     }
 
+    [Theory]
+    [InlineData("[Input(8)]\n[Dropout(1.0)]", "Dropout(1.0)", "Dropout 'dropout1': rate must be from 0 to below 1, but is 1")]
+    [InlineData("[Input(8)]\n[Dropout(-0.1)]", "Dropout(-0.1)", "Dropout 'dropout1': rate must be from 0 to below 1, but is -0.1")]
+    [InlineData("[Input(1, 8, 8)]\n[BatchNorm2D(Momentum = 1.5)]", "BatchNorm2D(Momentum = 1.5)", "BatchNorm2D 'bn1': Momentum must be from 0 to 1, but is 1.5")]
+    [InlineData("[Input(8)]\n[BatchNorm1D(Epsilon = 0)]", "BatchNorm1D(Epsilon = 0)", "BatchNorm1D 'bn1': Epsilon must be a finite number above 0, but is 0")]
+    [InlineData("[Input(1, 8, 8)]\n[Conv2D(2, 3, Dilation = 0)]", "Conv2D(2, 3, Dilation = 0)", "Conv2D 'conv1': Dilation must be at least 1, but is 0")]
+    [InlineData("[Input(8)]\n[Softplus(Beta = 0)]", "Softplus(Beta = 0)", "Softplus 'softplus1': Beta must be a finite number above 0, but is 0")]
+    [InlineData("[Input(8)]\n[LeakyReLU(double.NaN)]", "LeakyReLU(double.NaN)", "LeakyReLU 'leaky_relu1': slope must be a finite number, but is NaN")]
+    [InlineData("[Input(8)]\n[Dense(2, WeightInit = (Init)42)]", "Dense(2, WeightInit = (Init)42)", "Dense 'fc1': WeightInit must be one of the values of StaticNet.Init, but is 42")]
+    public void SN0006_new_layer_argument_out_of_range(string attributes, string span, string message)
+    {
+        AssertSingleError("[Network]\n" + attributes + "\npartial class Net;", "SN0006", span, message);
+    }
+
+    [Fact]
+    public void SN0007_dilated_window_larger_than_padded_input()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(1, 8, 8)]
+            [Conv2D(2, 3, Dilation = 4)]
+            partial class Net;
+            """,
+            "SN0007",
+            "Conv2D(2, 3, Dilation = 4)",
+            "Conv2D 'conv1' has a 9x9 (3x3 dilated by 4) window, larger than its padded input: 'input' produces 1x8x8, which is 8x8 with padding 0");
+    }
+
+    [Theory]
+    [InlineData("BatchNorm2D", "BatchNorm2D 'bn1' needs a [channels, height, width] input, but 'fc1' produces a flat vector of 16")]
+    [InlineData("GlobalAvgPool2D", "GlobalAvgPool2D 'gap1' needs a [channels, height, width] input, but 'fc1' produces a flat vector of 16")]
+    public void SN0008_image_layer_on_flat_input(string layer, string message)
+    {
+        AssertSingleError($"[Network]\n[Input(8)]\n[Dense(16), {layer}]\npartial class Net;", "SN0008", layer, message);
+    }
+
+    [Fact]
+    public void SN0009_batch_norm_1d_on_image_input()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(3, 4, 4)]
+            [Conv2D(8, 3), BatchNorm1D]
+            partial class Net;
+            """,
+            "SN0009",
+            "BatchNorm1D",
+            "BatchNorm1D 'bn1' expects a flat input, but 'conv1' produces 8x2x2 = 32; add [Flatten] before it");
+    }
+
+    [Fact]
+    public void SN0010_log_softmax_not_last()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(4)]
+            [LogSoftmax, Dropout]
+            partial class Net;
+            """,
+            "SN0010",
+            "LogSoftmax",
+            "LogSoftmax 'log_softmax1' must be the last layer, but Dropout 'dropout1' follows it");
+    }
+
+    [Fact]
+    public void SN0017_add_of_a_layer_declared_after()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(8)]
+            [Dense(8), Add("later"), ReLU(Name = "later")]
+            partial class Net;
+            """,
+            "SN0017",
+            "Add(\"later\")",
+            "Add 'add1' refers to 'later' in Add, but no layer declared before it has that name; it is declared after this layer, and a layer can use only the outputs of layers declared before it");
+    }
+
+    [Fact]
+    public void SN0017_from_a_misspelt_layer()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(8)]
+            [Dense(8, Name = "block_in"), ReLU]
+            [Dense(8, From = "blockin")]
+            partial class Net;
+            """,
+            "SN0017",
+            "Dense(8, From = \"blockin\")",
+            "Dense 'fc2' refers to 'blockin' in From, but no layer declared before it has that name; the layers before it are 'block_in', 'relu1'");
+    }
+
+    [Fact]
+    public void SN0017_the_network_input()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(8)]
+            [Dense(8), Add("input")]
+            partial class Net;
+            """,
+            "SN0017",
+            "Add(\"input\")",
+            "Add 'add1' refers to 'input' in Add, but no layer declared before it has that name; the network input cannot be referenced; start the shared path with a layer of its own");
+    }
+
+    [Fact]
+    public void SN0018_residual_shapes_differ()
+    {
+        // A basic block that halves the resolution and doubles the channels, without a projection on its shortcut.
+        AssertSingleError(
+            """
+            [Network]
+            [Input(1, 28, 28)]
+            [Conv2D(16, 3, Padding = 1), ReLU(Name = "block_in")]
+            [Conv2D(32, 3, Stride = 2, Padding = 1), ReLU]
+            [Conv2D(32, 3, Padding = 1, Name = "main")]
+            [Add("block_in")]
+            partial class Net;
+            """,
+            "SN0018",
+            "Add(\"block_in\")",
+            "Add 'add1' adds the output of 'block_in' (16x28x28) to that of 'main' (32x14x14), but the shapes differ; project the shortcut first, e.g. [Conv2D(32, 1, Stride = 2, Bias = false, From = \"block_in\"), BatchNorm2D] before the Add, and add its output instead");
+    }
+
+    [Fact]
+    public void SN0019_layer_output_never_used()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(8)]
+            [Dense(8, Name = "a"), Dense(4, Name = "b")]
+            [Dense(2, From = "a")]
+            partial class Net;
+            """,
+            "SN0019",
+            "Dense(4, Name = \"b\")",
+            "The output of Dense 'b' is never used: the next layer takes its input From 'a' and no layer refers to 'b'; remove the layer, or use it with From or Add");
+    }
+
+    [Theory]
+    [InlineData("Dense(4, BiasInit = Init.KaimingUniform)", "Dense 'fc1': Init.KaimingUniform scales by fan-in or fan-out, which the 1-dimensional bias does not have; use Init.Zeros, Init.Ones, Init.Constant or Init.Default")]
+    [InlineData("BatchNorm1D(WeightInit = Init.XavierNormal)", "BatchNorm1D 'bn1': Init.XavierNormal scales by fan-in or fan-out, which the 1-dimensional weight does not have; use Init.Zeros, Init.Ones, Init.Constant or Init.Default")]
+    public void SN0020_fan_initializer_on_a_vector(string layer, string message)
+    {
+        AssertSingleError($"[Network]\n[Input(8)]\n[{layer}]\npartial class Net;", "SN0020", layer, message);
+    }
+
+    [Theory]
+    [InlineData("Dense(4, WeightInitValue = 0.5)", "Dense 'fc1': WeightInitValue has no effect, because it sets the value of WeightInit = Init.Constant only; remove it")]
+    [InlineData("Dense(4, Bias = false, BiasInit = Init.Ones)", "Dense 'fc1': BiasInit has no effect, because the layer has no bias with Bias = false; remove it")]
+    [InlineData("Dense(4, WeightInit = Init.XavierUniform, InitMode = FanMode.FanOut)", "Dense 'fc1': InitMode has no effect, because it applies to WeightInit = Init.KaimingUniform or Init.KaimingNormal only; remove it")]
+    [InlineData("Dense(4, InitNonlinearity = Nonlinearity.Tanh)", "Dense 'fc1': InitNonlinearity has no effect, because it sets the gain of Kaiming and Xavier initializers only; remove it")]
+    [InlineData("Dense(4, WeightInit = Init.KaimingNormal, InitSlope = 0.2)", "Dense 'fc1': InitSlope has no effect, because it applies to InitNonlinearity = Nonlinearity.LeakyReLU only; remove it")]
+    [InlineData("BatchNorm1D(Affine = false, Frozen = true)", "BatchNorm1D 'bn1': Frozen has no effect, because the layer has no parameters with Affine = false; remove it")]
+    public void SN0021_setting_without_effect(string layer, string message)
+    {
+        AssertSingleError($"[Network]\n[Input(8)]\n[{layer}]\npartial class Net;", "SN0021", layer, message);
+    }
+
     [Fact]
     public void Every_invalid_layer_is_reported_on_its_own_attribute()
     {

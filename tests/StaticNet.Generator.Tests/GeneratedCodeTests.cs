@@ -70,4 +70,116 @@ public sealed class GeneratedCodeTests
 
         Assert.Equal(1f, output[0], precision: 5);
     }
+
+    /// <summary>Each element-wise activation, run from generated code, against its formula computed in double.</summary>
+    [Theory]
+    [InlineData("LeakyReLU(0.1)")]
+    [InlineData("LeakyReLU(-0.5)")]
+    [InlineData("ELU")]
+    [InlineData("ELU(0.7)")]
+    [InlineData("GELU")]
+    [InlineData("SiLU")]
+    [InlineData("Softplus")]
+    [InlineData("Softplus(Beta = 2, Threshold = 3)")]
+    public void Activation_matches_its_formula(string attribute)
+    {
+        float[] input = { -30f, -3f, -1.5f, -0.7f, -1e-4f, 0f, 1e-4f, 0.4f, 1.3f, 2.2f, 4f, 25f };
+        INetwork network = Compile($"[Network, Input({input.Length}), {attribute}] public partial class Act;", "Act");
+        var output = new float[input.Length];
+        network.Predict(input, output);
+
+        for (int i = 0; i < input.Length; i++)
+        {
+            double x = input[i];
+            double expected = attribute switch
+            {
+                "LeakyReLU(0.1)" => x > 0 ? x : 0.1 * x,
+                "LeakyReLU(-0.5)" => x > 0 ? x : -0.5 * x,
+                "ELU" => x > 0 ? x : Math.Exp(x) - 1,
+                "ELU(0.7)" => x > 0 ? x : 0.7 * (Math.Exp(x) - 1),
+                "GELU" => 0.5 * x * (1 + Erf(x / Math.Sqrt(2))),
+                "SiLU" => x / (1 + Math.Exp(-x)),
+                "Softplus" => x > 20 ? x : Math.Log(1 + Math.Exp(x)),
+                _ => 2 * x > 3 ? x : Math.Log(1 + Math.Exp(2 * x)) / 2,
+            };
+            Assert.True(Math.Abs(output[i] - expected) <= 1e-6 * Math.Max(1, Math.Abs(expected)), $"{attribute}({x}): {output[i]}, expected {expected}");
+        }
+    }
+
+    [Fact]
+    public void GlobalAvgPool2D_is_the_mean_of_each_plane()
+    {
+        INetwork network = Compile("[Network, Input(2, 2, 3), GlobalAvgPool2D] public partial class Gap;", "Gap");
+        float[] input = { 1, 2, 3, 4, 5, 6, -1, -1, -1, -1, -1, 11 };
+        var output = new float[2];
+        network.Predict(input, output);
+        Assert.Equal(new[] { 3.5f, 1f }, output);
+    }
+
+    [Fact]
+    public void Dilated_Conv2D_reads_every_other_value()
+    {
+        // Weights of ones, no bias: each output is the sum of the 3x3 taps two apart.
+        INetwork network = Compile("[Network, Input(1, 5, 6), Conv2D(1, 3, Dilation = 2, Bias = false, WeightInit = Init.Ones)] public partial class Dilated;", "Dilated");
+        float[] input = Enumerable.Range(0, 30).Select(i => (float)i).ToArray();
+        var output = new float[2];
+        network.Predict(input, output);
+        float Tap(int y, int x) => input[(y * 6) + x];
+        float Window(int x0) => new[] { 0, 2, 4 }.SelectMany(y => new[] { 0, 2, 4 }.Select(x => Tap(y, x0 + x))).Sum();
+        Assert.Equal(new[] { Window(0), Window(1) }, output);
+    }
+
+    [Fact]
+    public void Add_sums_the_input_and_the_named_layers_output()
+    {
+        // a = sum(x) in every unit; b = W a = 4 sum(x); y = b + a = 5 sum(x).
+        INetwork network = Compile(
+            "[Network, Input(3), Dense(4, WeightInit = Init.Ones, BiasInit = Init.Zeros, Name = \"a\"), Dense(4, WeightInit = Init.Ones, Bias = false), Add(\"a\")] public partial class Residual;",
+            "Residual");
+        var output = new float[4];
+        network.Predict(new[] { 1f, 2f, 4f }, output);
+        Assert.Equal(new[] { 35f, 35f, 35f, 35f }, output);
+    }
+
+    [Fact]
+    public void Dropout_layer_constants_are_the_runtimes_hash_of_the_layer_name()
+    {
+        GeneratorRun run = GeneratorHarness.Run(Networks.ResidualBlockNet);
+        string constant = "0x" + global::StaticNet.Kernels.DropoutMask.LayerConstant("dropout1").ToString("X16", System.Globalization.CultureInfo.InvariantCulture) + "UL";
+        Assert.Contains($"DropoutMask.Key(seed, step, {constant})", run.Source);
+    }
+
+    [Fact]
+    public void Initializer_enums_mirror_the_attributes_enums()
+    {
+        // The generator reads enum arguments as numbers: its copies must list the same names in the same order.
+        Assert.Equal(Enum.GetNames<Init>(), Enum.GetNames<Model.InitKind>());
+        Assert.Equal(Enum.GetNames<FanMode>(), Enum.GetNames<Model.FanMode>());
+        Assert.Equal(Enum.GetNames<Nonlinearity>(), Enum.GetNames<Model.NonlinearityKind>());
+    }
+
+    private static INetwork Compile(string declaration, string type)
+    {
+        GeneratorRun run = GeneratorHarness.Run("using StaticNet;\n\n" + declaration);
+        Assert.True(run.Diagnostics.IsEmpty, GeneratorRun.Describe(run.Diagnostics));
+        return GeneratorHarness.CreateNetwork(run, type);
+    }
+
+    /// <summary>erf by its Taylor series in double, independent of the runtime's: fine to 1e-15 for |x| below 3, and 1 beyond 6.</summary>
+    private static double Erf(double x)
+    {
+        if (Math.Abs(x) > 6)
+        {
+            return Math.Sign(x);
+        }
+
+        double sum = 0, term = x;
+        for (int n = 0; n < 200; n++)
+        {
+            sum += term / ((2 * n) + 1);
+            term *= -x * x / (n + 1);
+        }
+
+        return sum * 2 / Math.Sqrt(Math.PI);
+    }
 }

@@ -59,10 +59,40 @@ public sealed class HostileDeclarationTests
         { "struct", "[Network, Input(4), Dense(2)] partial struct Net;" },
         { "abstract class", "[Network, Input(4), Dense(2)] abstract partial class Net;" },
 
+        // The layer catalog: rates, momenta and slopes at and past their limits.
+        { "dropout of rate 0", "[Network, Input(4), Dropout(0), Dense(2)] partial class Net;" },
+        { "dropout of rate NaN", "[Network, Input(4), Dropout(double.NaN), Dense(2)] partial class Net;" },
+        { "dropout of rate just below 1", "[Network, Input(4), Dropout(0.9999999999999999), Dense(2)] partial class Net;" },
+        { "batch norm with NaN momentum and infinite epsilon", "[Network, Input(1, 2, 2), BatchNorm2D(Momentum = double.NaN, Epsilon = double.PositiveInfinity)] partial class Net;" },
+        { "batch norm of momentum 0 and 1", "[Network, Input(4), BatchNorm1D(Momentum = 0), BatchNorm1D(Momentum = 1)] partial class Net;" },
+        { "batch norm of a 1x1 image", "[Network, Input(3, 1, 1), BatchNorm2D, GlobalAvgPool2D] partial class Net;" },
+        { "batch norm whose statistics overflow", "[Network, Input(1073741823), BatchNorm1D] partial class Net;" },
+        { "slope too large for a float", "[Network, Input(4), LeakyReLU(double.MaxValue)] partial class Net;" },
+        { "ELU of negative alpha", "[Network, Input(4), ELU(-2)] partial class Net;" },
+        { "softplus of infinite beta", "[Network, Input(4), Softplus(Beta = double.PositiveInfinity, Threshold = double.NaN)] partial class Net;" },
+        { "constant initializer too large for a float", "[Network, Input(4), Dense(2, WeightInit = Init.Constant, WeightInitValue = 1e39)] partial class Net;" },
+        { "initializer values out of the enums", "[Network, Input(4), Dense(2, WeightInit = (Init)(-1), BiasInit = (Init)9, InitMode = (FanMode)7, InitNonlinearity = (Nonlinearity)99)] partial class Net;" },
+        { "dilation of int.MaxValue", "[Network, Input(1, 8, 8), Conv2D(1, int.MaxValue, Dilation = int.MaxValue)] partial class Net;" },
+        { "dilation that just fits", "[Network, Input(1, 9, 9), Conv2D(1, 5, Dilation = 2), Flatten] partial class Net;" },
+
+        // The graph: references to nothing, to itself, to later layers, and values read many times.
+        { "Add of itself", "[Network, Input(4), Dense(4), Add(\"add1\")] partial class Net;" },
+        { "Add of null", "[Network, Input(4), Dense(4), Add(null!)] partial class Net;" },
+        { "Add of an empty name", "[Network, Input(4), Dense(4), Add(\"\")] partial class Net;" },
+        { "From on the first layer", "[Network, Input(4), Dense(4, From = \"fc1\")] partial class Net;" },
+        { "From an empty name", "[Network, Input(4), Dense(4, From = \"\"), Dense(2)] partial class Net;" },
+        { "Add as the first layer", "[Network, Input(4), Add(\"fc1\"), Dense(4)] partial class Net;" },
+        { "a value read by five layers", "[Network, Input(4), Dense(4, Name = \"x\"), Add(\"x\"), Add(\"x\"), Add(\"x\"), Add(\"x\", From = \"x\")] partial class Net;" },
+        { "a flatten read through From and Add", "[Network, Input(1, 2, 2), Conv2D(1, 1), Flatten(Name = \"f\"), Dense(4), Add(\"f\"), Dense(4, From = \"f\"), Add(\"add1\")] partial class Net;" },
+        { "a frozen layer that is all there is", "[Network, Input(4), Dense(2, Frozen = true)] partial class Net;" },
+        { "dropout and batch norm with no parameters at all", "[Network, Input(4), BatchNorm1D(Affine = false), Dropout] partial class Net;" },
+
         // Names that are valid layer names but may collide with what the generator writes.
         { "layer named like a generated member", "[Network, Input(4), Dense(2, Name = \"run\"), ReLU(Name = \"initialize\")] partial class Net;" },
         // Names the generated class already uses: a nested type may not share its enclosing type's name (CS0542).
         { "layer named 'layers'", "[Network, Input(4), Dense(2, Name = \"layers\")] partial class Net;" },
+        { "layers named like the members the catalog adds", "[Network, Input(4), Dense(4, Name = \"step\"), Dropout(Name = \"state\"), BatchNorm1D(Name = \"freeze_index\"), Dense(2, Name = \"set_frozen\")] partial class Net;" },
+        { "network class named Range", "[Network, Input(4), Dense(4), Dropout, Dense(2)] partial class Range;" },
         { "network class named Layers", "[Network, Input(4), Dense(2)] partial class Layers;" },
         // A keyword used as a name must keep its '@' in the generated file.
         { "network class named with a keyword", "[Network, Input(4), Dense(2)] partial class @class;" },

@@ -46,6 +46,26 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void Moving_a_residual_network_keeps_the_model()
+    {
+        // Batch norm, From, Add, dropout, initializers and frozen layers all end up in the model: each must compare by value.
+        TwoRuns run = RunTwice(Networks.ResidualBlockNet, first => Replace(first, "\n\n" + Networks.ResidualBlockNet));
+
+        Assert.Contains(IncrementalStepRunReason.Modified, run.Reasons(TrackingNames.Parse));
+        Assert.All(run.Reasons(TrackingNames.Model), reason => Assert.Contains(reason, Kept));
+        Assert.Equal(run.SourceBefore, run.SourceAfter);
+    }
+
+    [Fact]
+    public void Changing_a_dropout_rate_modifies_the_model()
+    {
+        TwoRuns run = RunTwice(Networks.ResidualBlockNet, first => Replace(first, Networks.ResidualBlockNet.Replace("[Dropout(0.25)]", "[Dropout(0.5)]")));
+
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, run.Reasons(TrackingNames.Model));
+        Assert.Contains("const uint Threshold = 8388608;", run.SourceAfter);
+    }
+
+    [Fact]
     public void Changing_a_layer_size_modifies_the_model()
     {
         TwoRuns run = RunTwice(Networks.LeNet5, first => Replace(first, Networks.LeNet5.Replace("[Dense(84), ReLU]", "[Dense(86), ReLU]")));

@@ -74,7 +74,51 @@ internal static class Networks
         public partial class LargeWindowNet;
         """;
 
-    public static TheoryData<string> Names => new() { nameof(Mlp), nameof(LeNet5), nameof(StridedConvNet), nameof(LargeWindowNet) };
+    /// <summary>
+    /// A ResNet basic block with a 1x1 projection on its shortcut: batch normalisation (state tensors,
+    /// phased training code, inference code), a residual Add whose inputs are read by two layers each,
+    /// global average pooling, dropout, a frozen stem, and declared initializers.
+    /// </summary>
+    public const string ResidualBlockNet = """
+        using StaticNet;
+
+        namespace Tests.Networks;
+
+        /// <summary>A stem and one residual block for 1x8x8 images.</summary>
+        [Network]
+        [Input(1, 8, 8)]
+        [Conv2D(4, 3, Padding = 1, Frozen = true, Name = "stem"), BatchNorm2D(Frozen = true), ReLU(Name = "block_in")]
+        [Conv2D(8, 3, Stride = 2, Padding = 1, Bias = false, WeightInit = Init.KaimingNormal, InitMode = FanMode.FanOut), BatchNorm2D, ReLU]
+        [Conv2D(8, 3, Padding = 1, Bias = false), BatchNorm2D(WeightInit = Init.Zeros, Name = "main")]
+        [Conv2D(8, 1, Stride = 2, Bias = false, From = "block_in"), BatchNorm2D(Name = "shortcut")]
+        [Add("main"), ReLU]
+        [GlobalAvgPool2D]
+        [Dropout(0.25)]
+        [Dense(10, WeightInit = Init.XavierUniform, BiasInit = Init.Zeros)]
+        public partial class ResidualBlockNet;
+        """;
+
+    /// <summary>
+    /// Every new element-wise activation, flat batch normalisation without affine parameters, a dilated
+    /// convolution, and log-softmax; in the global namespace.
+    /// </summary>
+    public const string ActivationZooNet = """
+        using StaticNet;
+
+        /// <summary>One of each activation.</summary>
+        [Network]
+        [Input(2, 9, 9)]
+        [Conv2D(3, 3, Dilation = 2, Padding = 2), LeakyReLU(0.2)]
+        [Conv2D(2, 3, Dilation = 3), ELU]
+        [Flatten]
+        [Dense(16), GELU]
+        [Dense(16), SiLU]
+        [Dense(8), BatchNorm1D(Affine = false, Momentum = 0.01), Softplus(Beta = 2, Threshold = 10)]
+        [Dense(4), LogSoftmax]
+        public partial class ActivationZooNet;
+        """;
+
+    public static TheoryData<string> Names => new() { nameof(Mlp), nameof(LeNet5), nameof(StridedConvNet), nameof(LargeWindowNet), nameof(ResidualBlockNet), nameof(ActivationZooNet) };
 
     public static string Source(string name) => name switch
     {
@@ -82,6 +126,8 @@ internal static class Networks
         nameof(LeNet5) => LeNet5,
         nameof(StridedConvNet) => StridedConvNet,
         nameof(LargeWindowNet) => LargeWindowNet,
+        nameof(ResidualBlockNet) => ResidualBlockNet,
+        nameof(ActivationZooNet) => ActivationZooNet,
         _ => throw new KeyNotFoundException(name),
     };
 }

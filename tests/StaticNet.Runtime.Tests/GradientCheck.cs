@@ -28,12 +28,25 @@ namespace StaticNet.Tests;
 /// first convolution moves hundreds of pre-activations at once, needs about 11%), so a check cannot
 /// quietly degenerate into fallbacks everywhere.
 /// </para>
+/// <para>
+/// Batch normalisation makes the objective strongly curved in the weights before it: with a batch of 3,
+/// each weight moves the batch's mean and variance, and the truncation error of a central difference
+/// with a step of 1e-2 (h^2/6 times the third derivative) reached 1.5% there, while a step of 2e-3 agreed
+/// with the analytic gradients everywhere. So a coordinate whose central difference disagrees is
+/// retried with Richardson's extrapolation, (4 D(h/2) - D(h)) / 3, which cancels the h^2 term: its
+/// error is O(h^4) and its rounding noise at most three times that of one difference (measured on the
+/// batch-normalised networks: every retried coordinate then agrees within 1e-3 relative plus 3e-8), so it
+/// is held to the same tolerance as the central difference, 1e-4 + 1e-3 relative, which still fails a
+/// gradient 1% off. This retry counts as a fallback too (BatchNorm1DNet, the most curved, needs it for
+/// 8 of its 81 coordinates).
+/// </para>
 /// </remarks>
 internal static class GradientCheck
 {
     public const float Step = 1e-2f;
     public const double AbsoluteTolerance = 1e-4;
     public const double RelativeTolerance = 1e-3;
+    public const double RichardsonAbsoluteTolerance = 1e-4;
 
     /// <summary>The smaller steps of the kink fallback, each with the absolute tolerance its rounding noise needs.</summary>
     private static readonly (float Step, double Absolute)[] KinkSteps = { (1e-3f, 5e-4), (1e-4f, 5e-3) };
@@ -70,14 +83,14 @@ internal static class GradientCheck
         return loss.Compute(outputs, batchTargets, gradient, batchSize);
     };
 
-    /// <summary>The result of a check: every mismatch, how many coordinates were compared, and how many needed the kink fallback.</summary>
+    /// <summary>The result of a check: every mismatch, how many coordinates were compared, and how many needed a fallback (Richardson's extrapolation, or the kink fallback).</summary>
     public sealed record Result(List<string> Mismatches, int Compared, int KinkFallbacks)
     {
         public void AssertPassed(string what)
         {
             Assert.True(Compared > 0, $"{what}: no coordinate was compared.");
             Assert.True(Mismatches.Count == 0, $"{what}: {Mismatches.Count} of {Compared} gradients differ from finite differences:\n" + string.Join("\n", Mismatches));
-            Assert.True(KinkFallbacks <= Compared / 5, $"{what}: {KinkFallbacks} of {Compared} coordinates needed the kink fallback; at most 20% may.");
+            Assert.True(KinkFallbacks <= Compared / 5, $"{what}: {KinkFallbacks} of {Compared} coordinates needed a fallback (Richardson or kink); at most 20% may.");
         }
     }
 
@@ -87,13 +100,15 @@ internal static class GradientCheck
     /// tamper with the analytic gradients to prove the check can fail.
     /// </summary>
     /// <param name="piecewiseLinear">Whether the network is built from piecewise-linear layers (ReLU, max pooling), which allows the kink fallback.</param>
-    public static Result Check(INetwork network, int batchSize, Objective objective, bool piecewiseLinear, int seed = 7, Action<float[], float[]>? corrupt = null)
+    /// <param name="beforeForward">Runs before every Forward: a network with dropout resets its step here, so that every pass draws the same mask.</param>
+    public static Result Check(INetwork network, int batchSize, Objective objective, bool piecewiseLinear, int seed = 7, Action<float[], float[]>? corrupt = null, Action? beforeForward = null)
     {
         float[] input = Random(batchSize * network.InputLength, seed + 1, -1f, 1f);
         var output = new float[batchSize * network.OutputLength];
         var outputGradient = new float[output.Length];
         var inputGradient = new float[input.Length];
 
+        beforeForward?.Invoke();
         network.Forward(input, output, batchSize);
         objective(output, outputGradient, batchSize);
         network.ZeroGradients();
@@ -126,6 +141,13 @@ internal static class GradientCheck
                 return;
             }
 
+            double half = (Shifted(Step / 2) - Shifted(-Step / 2)) / Step;
+            if (Matches(((4 * half) - central) / 3, RichardsonAbsoluteTolerance, RelativeTolerance))
+            {
+                fallbacks++;
+                return;
+            }
+
             if (piecewiseLinear)
             {
                 double center = Evaluate();
@@ -150,11 +172,28 @@ internal static class GradientCheck
             Compare("input", i, inputGradient[i], () => input[i], value => input[i] = value);
         }
 
+        // State tensors (running estimates) are not parameters: Forward in training does not read them.
+        // Frozen parameters get no gradient at all, which is checked exactly.
         foreach (TensorInfo tensor in network.Tensors)
         {
+            if (tensor.Kind != TensorKind.Parameter)
+            {
+                continue;
+            }
+
             for (int j = 0; j < tensor.Length; j++)
             {
                 int index = tensor.Offset + j;
+                if (!IsTrainable(network, index))
+                {
+                    if (parameterGradient[index] != 0f)
+                    {
+                        mismatches.Add($"  {tensor.Name}[{j}]: frozen, but its gradient is {parameterGradient[index]:G6}");
+                    }
+
+                    continue;
+                }
+
                 Compare(tensor.Name, j, parameterGradient[index], () => network.Parameters[index], value => network.Parameters[index] = value);
             }
         }
@@ -163,9 +202,23 @@ internal static class GradientCheck
 
         double Evaluate()
         {
+            beforeForward?.Invoke();
             network.Forward(input, output, batchSize);
             return objective(output, Span<float>.Empty, batchSize);
         }
+    }
+
+    private static bool IsTrainable(INetwork network, int index)
+    {
+        foreach (ParameterRange range in network.TrainableRanges)
+        {
+            if (index >= range.Offset && index < range.End)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Values uniform in [low, high), reproducible from <paramref name="seed"/>.</summary>

@@ -27,6 +27,19 @@ public class GradientCheckTests
         nameof(AvgPoolExcludePadNet),
         nameof(SmallLeNet),
         nameof(PoolFirstNet),
+        nameof(BatchNorm2DNet),
+        nameof(BatchNorm1DNet),
+        nameof(BatchNormNotAffineNet),
+        nameof(DropoutNet),
+        nameof(ResidualNet),
+        nameof(ProjectionResidualNet),
+        nameof(SharedValueNet),
+        nameof(FlattenBranchNet),
+        nameof(DilatedConvNet),
+        nameof(SmoothActivationsNet),
+        nameof(KinkedActivationsNet),
+        nameof(LogSoftmaxNet),
+        nameof(FrozenBackboneNet),
     };
 
     public static TheoryData<string, SimdLevel> Networks()
@@ -45,7 +58,7 @@ public class GradientCheckTests
 
     /// <summary>The networks built only from piecewise-linear layers (ReLU, max pooling, and linear ones).</summary>
     private static bool IsPiecewiseLinear(string name) =>
-        name is nameof(DenseReluNet) or nameof(MaxPoolPadNet) or nameof(SmallLeNet) or nameof(PoolFirstNet);
+        name is nameof(DenseReluNet) or nameof(MaxPoolPadNet) or nameof(SmallLeNet) or nameof(PoolFirstNet) or nameof(KinkedActivationsNet);
 
     internal static INetwork Create(string name, SimdLevel level)
     {
@@ -67,15 +80,31 @@ public class GradientCheckTests
         nameof(AvgPoolExcludePadNet) => new AvgPoolExcludePadNet(seed: 1, batchCapacity: Batch),
         nameof(SmallLeNet) => new SmallLeNet(seed: 1, batchCapacity: Batch),
         nameof(PoolFirstNet) => new PoolFirstNet(seed: 1, batchCapacity: Batch),
+        nameof(BatchNorm2DNet) => new BatchNorm2DNet(seed: 1, batchCapacity: Batch),
+        nameof(BatchNorm1DNet) => new BatchNorm1DNet(seed: 1, batchCapacity: Batch),
+        nameof(BatchNormNotAffineNet) => new BatchNormNotAffineNet(seed: 1, batchCapacity: Batch),
+        nameof(DropoutNet) => new DropoutNet(seed: 1, batchCapacity: Batch),
+        nameof(ResidualNet) => new ResidualNet(seed: 1, batchCapacity: Batch),
+        nameof(ProjectionResidualNet) => new ProjectionResidualNet(seed: 1, batchCapacity: Batch),
+        nameof(SharedValueNet) => new SharedValueNet(seed: 1, batchCapacity: Batch),
+        nameof(FlattenBranchNet) => new FlattenBranchNet(seed: 1, batchCapacity: Batch),
+        nameof(DilatedConvNet) => new DilatedConvNet(seed: 1, batchCapacity: Batch),
+        nameof(SmoothActivationsNet) => new SmoothActivationsNet(seed: 1, batchCapacity: Batch),
+        nameof(KinkedActivationsNet) => new KinkedActivationsNet(seed: 1, batchCapacity: Batch),
+        nameof(LogSoftmaxNet) => new LogSoftmaxNet(seed: 1, batchCapacity: Batch),
+        nameof(FrozenBackboneNet) => new FrozenBackboneNet(seed: 1, batchCapacity: Batch),
         _ => throw new ArgumentException(name),
     };
+
+    /// <summary>What runs before each Forward of a check: dropout's step goes back to 0, so every pass draws the mask the analytic gradient used.</summary>
+    internal static Action? BeforeForward(INetwork network) => network is DropoutNet dropout ? () => dropout.Step = 0 : null;
 
     [Theory]
     [MemberData(nameof(Networks))]
     public void LayerGradientsMatchFiniteDifferences(string name, SimdLevel level)
     {
         INetwork network = Create(name, level);
-        GradientCheck.Check(network, Batch, GradientCheck.WeightedSum(Batch * network.OutputLength, seed: 3), IsPiecewiseLinear(name)).AssertPassed($"{name} at {level}");
+        GradientCheck.Check(network, Batch, GradientCheck.WeightedSum(Batch * network.OutputLength, seed: 3), IsPiecewiseLinear(name), beforeForward: BeforeForward(network)).AssertPassed($"{name} at {level}");
     }
 
     [Theory]
@@ -84,7 +113,7 @@ public class GradientCheckTests
     {
         INetwork network = Create(name, level);
         int[] labels = { 0, network.OutputLength - 1, 1 % network.OutputLength };
-        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.SoftmaxCrossEntropy, labels, null), IsPiecewiseLinear(name)).AssertPassed($"{name} at {level}");
+        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.SoftmaxCrossEntropy, labels, null), IsPiecewiseLinear(name), beforeForward: BeforeForward(network)).AssertPassed($"{name} at {level}");
     }
 
     [Theory]
@@ -93,7 +122,34 @@ public class GradientCheckTests
     {
         INetwork network = Create(name, level);
         float[] targets = GradientCheck.Random(Batch * network.OutputLength, seed: 5, -1f, 1f);
-        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.MeanSquaredError, null, targets), IsPiecewiseLinear(name)).AssertPassed($"{name} at {level}");
+        GradientCheck.Check(network, Batch, GradientCheck.ThroughLoss(Losses.MeanSquaredError, null, targets), IsPiecewiseLinear(name), beforeForward: BeforeForward(network)).AssertPassed($"{name} at {level}");
+    }
+
+    /// <summary>The losses of the catalog, each with targets it takes, on a network whose outputs suit it.</summary>
+    public static TheoryData<string> CatalogLosses => new() { "bce", "l1", "huber", "smooth_l1", "nll", "label_smoothing", "triplet" };
+
+    [Theory]
+    [MemberData(nameof(CatalogLosses))]
+    public void GradientsThroughTheCatalogLossesMatchFiniteDifferences(string loss)
+    {
+        INetwork network = loss == "nll" ? new LogSoftmaxNet(seed: 1, batchCapacity: Batch) : new DenseSmoothNet(seed: 1, batchCapacity: Batch);
+        float[] values = GradientCheck.Random(Batch * network.OutputLength, seed: 5, -1f, 1f);
+        float[] probabilities = GradientCheck.Random(Batch * network.OutputLength, seed: 5, 0f, 1f);
+        int[] labels = { 0, network.OutputLength - 1, 1 };
+        GradientCheck.Objective objective = loss switch
+        {
+            "bce" => GradientCheck.ThroughLoss(Losses.BinaryCrossEntropyWithLogits, null, probabilities),
+            "l1" => GradientCheck.ThroughLoss(Losses.L1, null, values),
+            "huber" => GradientCheck.ThroughLoss(new HuberLoss(0.5), null, values),
+            "smooth_l1" => GradientCheck.ThroughLoss(new SmoothL1Loss(0.5), null, values),
+            "nll" => GradientCheck.ThroughLoss(Losses.NegativeLogLikelihood, labels, null),
+            "label_smoothing" => GradientCheck.ThroughLoss(new SoftmaxCrossEntropyLoss(0.1), labels, null),
+            _ => GradientCheck.ThroughLoss(new TripletMarginLoss(margin: 5), new[] { 2, 2, 0 }, null),
+        };
+
+        // L1, Huber and smooth L1 have kinks where an output meets its target (or the threshold), as ReLU does at 0.
+        bool kinked = loss is "l1" or "huber" or "smooth_l1";
+        GradientCheck.Check(network, Batch, objective, kinked).AssertPassed(loss);
     }
 
     [Fact]

@@ -40,6 +40,39 @@ public class ParallelAndSimdTests
         Assert.Equal(TrainFewSteps(1, level), TrainFewSteps(maxThreads, level));
     }
 
+    [Theory]
+    [InlineData(nameof(Networks.ProjectionResidualNet))]
+    [InlineData(nameof(Networks.DropoutNet))]
+    public void BatchCoupledAndRandomLayersDoNotDependOnTheNumberOfThreads(string name)
+    {
+        // Batch normalisation reduces every chunk's statistics between stages and dropout keys its mask by
+        // each sample's place in the batch: neither may see how the batch was shared out. A batch of 7
+        // splits into chunks of 2, 2, 2 and 1.
+        float[] Train(int threads)
+        {
+            INetwork network = name == nameof(Networks.DropoutNet) ? new Networks.DropoutNet(seed: 2, batchCapacity: 8) : new Networks.ProjectionResidualNet(seed: 2, batchCapacity: 8);
+            network.Threads = Math.Min(threads, network.MaxThreads);
+            var trainer = new Trainer<INetwork>(network, new Adam(1e-2), Losses.SoftmaxCrossEntropy);
+            for (int step = 0; step < 3; step++)
+            {
+                float[] input = GradientCheck.Random(7 * network.InputLength, 20 + step, -1f, 1f);
+                trainer.TrainStep(input, new BatchTargets(new[] { 0, 1, 2, 0, 1, 2, 0 }), 7);
+            }
+
+            var state = new System.Collections.Generic.List<float>(network.Parameters.ToArray());
+            foreach (TensorInfo tensor in network.Tensors)
+            {
+                var values = new float[tensor.Length];
+                network.ReadTensor(tensor.Name, values);
+                state.AddRange(values);
+            }
+
+            return state.ToArray();
+        }
+
+        Assert.Equal(Train(1), Train(4));
+    }
+
     [Fact]
     public void EverySimdLevelComputesTheSameFunction()
     {

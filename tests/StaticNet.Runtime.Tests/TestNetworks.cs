@@ -104,3 +104,148 @@ public partial class DenseReluNetFour;
 [Dense(8), ReLU]
 [Dense(5)]
 public partial class DenseReluOtherHeadNet;
+
+/// <summary>Batch normalisation of image channels, after a padded convolution.</summary>
+[Network]
+[Input(2, 5, 5)]
+[Conv2D(3, Kernel = 3, Padding = 1), BatchNorm2D, Tanh]
+[Flatten]
+[Dense(3)]
+public partial class BatchNorm2DNet;
+
+/// <summary>Batch normalisation of flat features, with its own momentum and epsilon.</summary>
+[Network]
+[Input(6)]
+[Dense(5), BatchNorm1D(Momentum = 0.3, Epsilon = 1e-3), Sigmoid]
+[Dense(3)]
+public partial class BatchNorm1DNet;
+
+/// <summary>Batch normalisation without weight and bias, straight on the input.</summary>
+[Network]
+[Input(2, 4, 4)]
+[BatchNorm2D(Affine = false)]
+[Flatten]
+[Dense(2)]
+public partial class BatchNormNotAffineNet;
+
+/// <summary>Dropout between dense layers: with the step fixed, its mask is too.</summary>
+[Network]
+[Input(8)]
+[Dense(10), Dropout(0.3), Tanh]
+[Dense(3), Dropout(0.5, Name = "head_dropout")]
+public partial class DropoutNet;
+
+/// <summary>An identity residual block: the block's input is added to its output.</summary>
+[Network]
+[Input(2, 6, 6)]
+[Conv2D(3, Kernel = 3, Padding = 1), Tanh(Name = "block_in")]
+[Conv2D(3, Kernel = 3, Padding = 1), Tanh]
+[Conv2D(3, Kernel = 3, Padding = 1, Name = "main")]
+[Add("block_in"), Tanh]
+[Flatten]
+[Dense(3)]
+public partial class ResidualNet;
+
+/// <summary>
+/// A ResNet basic block that halves the resolution and doubles the channels, with a 1x1 projection
+/// on the shortcut, batch normalisation throughout, and global average pooling.
+/// </summary>
+[Network]
+[Input(2, 6, 6)]
+[Conv2D(3, Kernel = 3, Padding = 1), BatchNorm2D, Tanh(Name = "block_in")]
+[Conv2D(6, Kernel = 3, Stride = 2, Padding = 1, Bias = false), BatchNorm2D, Tanh]
+[Conv2D(6, Kernel = 3, Padding = 1, Bias = false), BatchNorm2D(Name = "main")]
+[Conv2D(6, 1, Stride = 2, Bias = false, From = "block_in"), BatchNorm2D(Name = "shortcut")]
+[Add("main"), Tanh]
+[GlobalAvgPool2D]
+[Dense(3)]
+public partial class ProjectionResidualNet;
+
+/// <summary>A flattened value read by two layers (the next one and an Add), and an Add of a value to itself.</summary>
+[Network]
+[Input(1, 4, 4)]
+[Conv2D(2, Kernel = 3, Padding = 1), Tanh, Flatten(Name = "flat")]
+[Dense(5), Tanh]
+[Dense(32), Add("flat"), Tanh(Name = "t")]
+[Add("t")]
+[Dense(3)]
+public partial class SharedValueNet;
+
+/// <summary>Dilated convolutions: a 3x3 kernel spread over 5x5 (unrolled), and a 9x9 one over 17x17 (a loop).</summary>
+[Network]
+[Input(1, 17, 18)]
+[Conv2D(2, Kernel = 3, Dilation = 2, Padding = 2), Tanh]
+[Conv2D(1, Kernel = 9, Dilation = 2, Bias = false), Sigmoid]
+[Flatten]
+[Dense(2)]
+public partial class DilatedConvNet;
+
+/// <summary>The smooth activations: GELU, SiLU and softplus.</summary>
+[Network]
+[Input(6)]
+[Dense(6), GELU]
+[Dense(6), SiLU]
+[Dense(6), Softplus(Beta = 2)]
+[Dense(3)]
+public partial class SmoothActivationsNet;
+
+/// <summary>The activations with a kink at 0: leaky ReLU and ELU with alpha other than 1.</summary>
+[Network]
+[Input(6)]
+[Dense(8), LeakyReLU(0.1)]
+[Dense(8), ELU(0.7)]
+[Dense(3)]
+public partial class KinkedActivationsNet;
+
+/// <summary>Log-softmax as the last layer.</summary>
+[Network]
+[Input(5)]
+[Dense(4), LogSoftmax]
+public partial class LogSoftmaxNet;
+
+/// <summary>A frozen convolution and batch normalisation under a trainable head: the backbone computes no gradients.</summary>
+[Network]
+[Input(1, 5, 5)]
+[Conv2D(2, 3, Frozen = true, Name = "backbone"), BatchNorm2D(Frozen = true), Tanh]
+[Flatten]
+[Dense(3, Name = "head")]
+public partial class FrozenBackboneNet;
+
+/// <summary>Every initializer, on layers the initializer tests read.</summary>
+[Network]
+[Input(64)]
+[Dense(128, WeightInit = Init.KaimingUniform, BiasInit = Init.Zeros), ReLU]
+[Dense(128, WeightInit = Init.KaimingNormal, InitMode = FanMode.FanOut, BiasInit = Init.Ones), ReLU]
+[Dense(96, WeightInit = Init.KaimingNormal, InitNonlinearity = Nonlinearity.LeakyReLU, InitSlope = 0.2, BiasInit = Init.Constant, BiasInitValue = 0.5), LeakyReLU(0.2)]
+[Dense(80, WeightInit = Init.XavierUniform), Tanh]
+[Dense(72, WeightInit = Init.XavierNormal, InitNonlinearity = Nonlinearity.Tanh), Tanh]
+[Dense(64, WeightInit = Init.LeCunNormal)]
+[Dense(48, WeightInit = Init.Constant, WeightInitValue = -0.25)]
+[Dense(40, WeightInit = Init.Ones, Bias = false)]
+[BatchNorm1D(WeightInit = Init.Constant, WeightInitValue = 0.5, BiasInit = Init.Ones)]
+public partial class InitializerNet;
+
+/// <summary>Batch normalisation alone, so that its output can be compared with a reference.</summary>
+[Network]
+[Input(2, 3, 3)]
+[BatchNorm2D(Momentum = 0.2, Epsilon = 1e-3)]
+public partial class BatchNormOnlyNet;
+
+/// <summary>Dropout alone, wide enough to count its drops.</summary>
+[Network]
+[Input(1000)]
+[Dropout(0.3)]
+public partial class DropoutOnlyNet;
+
+/// <summary>
+/// A value read first by a convolution and then by a Flatten (From), whose shared gradient buffer is
+/// then the extra one that backward adds into the value's own.
+/// </summary>
+[Network]
+[Input(1, 3, 3)]
+[Conv2D(2, 1), Tanh(Name = "t")]
+[Conv2D(2, 1), Tanh, Flatten(Name = "branch")]
+[Flatten(From = "t", Name = "skip")]
+[Add("branch")]
+[Dense(3)]
+public partial class FlattenBranchNet;

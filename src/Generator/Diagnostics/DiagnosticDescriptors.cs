@@ -44,22 +44,22 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WindowLargerThanInput = Error(
         "SN0007",
         "Window larger than the padded input",
-        "{0} '{1}' has a {2}x{2} window, larger than its padded input: '{3}' produces {4}, which is {5}x{6} with padding {7}");
+        "{0} '{1}' has a {2} window, larger than its padded input: '{3}' produces {4}, which is {5}x{6} with padding {7}");
 
     public static readonly DiagnosticDescriptor SpatialLayerOnFlatInput = Error(
         "SN0008",
         "Spatial layer on a flat input",
         "{0} '{1}' needs a [channels, height, width] input, but '{2}' produces a flat vector of {3}");
 
-    public static readonly DiagnosticDescriptor DenseNeedsFlatInput = Error(
+    public static readonly DiagnosticDescriptor FlatLayerOnSpatialInput = Error(
         "SN0009",
-        "Dense layer on a spatial input",
-        "Dense '{0}' expects a flat input, but '{1}' produces {2} = {3}; add [Flatten] before it");
+        "Flat-input layer on a spatial input",
+        "{0} '{1}' expects a flat input, but '{2}' produces {3} = {4}; add [Flatten] before it");
 
     public static readonly DiagnosticDescriptor SoftmaxNotLast = Error(
         "SN0010",
-        "Softmax must be the last layer",
-        "Softmax '{0}' must be the last layer, but {1} '{2}' follows it");
+        "Softmax or LogSoftmax must be the last layer",
+        "{0} '{1}' must be the last layer, but {2} '{3}' follows it");
 
     public static readonly DiagnosticDescriptor DuplicateLayerName = Error(
         "SN0011",
@@ -90,6 +90,31 @@ internal static class DiagnosticDescriptors
         "SN0016",
         "Layers split across partial declarations",
         "Network '{0}' declares layers on more than one partial declaration; keep [Network], [Input] and every layer on one declaration so that their order is defined");
+
+    public static readonly DiagnosticDescriptor UnknownLayerReference = Error(
+        "SN0017",
+        "Reference to a layer that is not declared before",
+        "{0} '{1}' refers to '{2}' in {3}, but no layer declared before it has that name; {4}");
+
+    public static readonly DiagnosticDescriptor ResidualShapeMismatch = Error(
+        "SN0018",
+        "Residual connection between different shapes",
+        "Add '{0}' adds the output of '{1}' ({2}) to that of '{3}' ({4}), but the shapes differ; {5}");
+
+    public static readonly DiagnosticDescriptor UnusedLayerOutput = Error(
+        "SN0019",
+        "Layer output is never used",
+        "The output of {0} '{1}' is never used: the next layer takes its input From '{2}' and no layer refers to '{1}'; remove the layer, or use it with From or Add");
+
+    public static readonly DiagnosticDescriptor InitializerNeedsFans = Error(
+        "SN0020",
+        "Initializer needs a tensor with fans",
+        "{0} '{1}': Init.{2} scales by fan-in or fan-out, which the 1-dimensional {3} does not have; use Init.Zeros, Init.Ones, Init.Constant or Init.Default");
+
+    public static readonly DiagnosticDescriptor SettingHasNoEffect = Error(
+        "SN0021",
+        "Layer setting has no effect",
+        "{0} '{1}': {2} has no effect, because {3}; remove it");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "SN0099",

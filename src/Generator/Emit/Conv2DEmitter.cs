@@ -15,7 +15,7 @@ internal sealed class Conv2DEmitter : WindowEmitter
     private const string OutputIndex = "((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox";
 
     public Conv2DEmitter(LayerModel layer)
-        : base(layer, ((Conv2DSpec)layer.Spec).Kernel, ((Conv2DSpec)layer.Spec).Stride, ((Conv2DSpec)layer.Spec).Padding)
+        : base(layer, ((Conv2DSpec)layer.Spec).Kernel, ((Conv2DSpec)layer.Spec).Stride, ((Conv2DSpec)layer.Spec).Padding, ((Conv2DSpec)layer.Spec).Dilation)
     {
     }
 
@@ -30,18 +30,18 @@ internal sealed class Conv2DEmitter : WindowEmitter
     private const string ScratchComment = "the thread's scratch";
 
     /// <summary>The convolution's shape as the runtime's kernels take it, after the samples and before the SIMD level.</summary>
-    private string KernelShape => "batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1";
+    private string KernelShape => $"batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, {Dilation}";
 
     /// <summary>
     /// Stride-1 convolutions read shifted views of the padded input, with no copy; strided ones copy
     /// each window into columns (im2col). Both end in one matrix product.
     /// </summary>
-    private string Algorithm => Stride == 1 && Padding <= Kernel - 1
+    private string Algorithm => Stride == 1 && Padding <= Dilation * (Kernel - 1)
         ? "shifted views of the padded input (an implicit im2col: no copy), one matrix product"
         : "im2col of each sample (stride " + Stride + "), then one matrix product";
 
     public override string? KernelScratchExpression(string samples) =>
-        $"{Kernels}.Convolution.ScratchLength({Layer.Input.Channels}, {Layer.Input.Height}, {Layer.Input.Width}, {Layer.Output.Channels}, {Kernel}, {Stride}, {Padding}, 1, {samples})";
+        $"{Kernels}.Convolution.ScratchLength({Layer.Input.Channels}, {Layer.Input.Height}, {Layer.Input.Width}, {Layer.Output.Channels}, {Kernel}, {Stride}, {Padding}, {Dilation}, {samples})";
 
 
     public override void EmitMethods(SourceWriter writer)
@@ -59,7 +59,7 @@ internal sealed class Conv2DEmitter : WindowEmitter
         forward.Add((Span + " scratch", ScratchComment));
         forward.Add(("int batchSize", string.Empty));
         string biasPhrase = Bias is null ? string.Empty : "its channel's bias plus ";
-        using (MethodBlock(writer, $"{Spec.Name} forward: each output is {biasPhrase}the weighted sum of one {Kernel}x{Kernel} window in every input channel.", MethodName + "Forward", forward))
+        using (MethodBlock(writer, $"{Spec.Name} forward: each output is {biasPhrase}the weighted sum of one {Kernel}x{Kernel} window{(Dilation == 1 ? string.Empty : " dilated by " + Dilation)} in every input channel.", MethodName + "Forward", forward))
         {
             EmitWindowBody(writer, EmitForwardBody);
         }
@@ -77,28 +77,32 @@ internal sealed class Conv2DEmitter : WindowEmitter
         }
 
         writer.Line();
-        var backwardParameters = new List<(string, string)> { (Span + " weightGradient", Weight.ShapeText) };
-        if (Bias is not null)
+        // A layer frozen in its declaration never computes its parameter gradients.
+        if (Layer.Trainable)
         {
-            backwardParameters.Add((Span + " biasGradient", Bias.ShapeText));
-        }
+            var backwardParameters = new List<(string, string)> { (Span + " weightGradient", Weight.ShapeText) };
+            if (Bias is not null)
+            {
+                backwardParameters.Add((Span + " biasGradient", Bias.ShapeText));
+            }
 
-        backwardParameters.Add((ReadOnlySpan + " outputGradient", OutputShape));
-        backwardParameters.Add((ReadOnlySpan + " input", InputShape));
-        if (IsPadded)
-        {
-            backwardParameters.Add((ReadOnlySpan + " padded", PaddedShape + ", written by the scalar forward"));
-        }
+            backwardParameters.Add((ReadOnlySpan + " outputGradient", OutputShape));
+            backwardParameters.Add((ReadOnlySpan + " input", InputShape));
+            if (IsPadded)
+            {
+                backwardParameters.Add((ReadOnlySpan + " padded", PaddedShape + ", written by the scalar forward"));
+            }
 
-        backwardParameters.Add((Span + " scratch", ScratchComment));
-        backwardParameters.Add(("int batchSize", string.Empty));
-        string biasGradientPhrase = Bias is null ? string.Empty : "; each bias, the sum of its channel's output gradient";
-        using (MethodBlock(writer, $"{Spec.Name} backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied{biasGradientPhrase}.", MethodName + "BackwardParameters", backwardParameters))
-        {
-            EmitWindowBody(writer, EmitBackwardParametersBody);
-        }
+            backwardParameters.Add((Span + " scratch", ScratchComment));
+            backwardParameters.Add(("int batchSize", string.Empty));
+            string biasGradientPhrase = Bias is null ? string.Empty : "; each bias, the sum of its channel's output gradient";
+            using (MethodBlock(writer, $"{Spec.Name} backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied{biasGradientPhrase}.", MethodName + "BackwardParameters", backwardParameters))
+            {
+                EmitWindowBody(writer, EmitBackwardParametersBody);
+            }
 
-        writer.Line();
+            writer.Line();
+        }
     }
 
     private void EmitForwardBody(SourceWriter writer)

@@ -52,22 +52,26 @@ internal sealed class DenseEmitter : LayerEmitter
         }
 
         writer.Line();
-        var backwardParameters = new List<(string, string)> { (Span + " weightGradient", Weight.ShapeText) };
-        if (Bias is not null)
+        // A layer frozen in its declaration never computes its parameter gradients.
+        if (Layer.Trainable)
         {
-            backwardParameters.Add((Span + " biasGradient", Bias.ShapeText));
-        }
+            var backwardParameters = new List<(string, string)> { (Span + " weightGradient", Weight.ShapeText) };
+            if (Bias is not null)
+            {
+                backwardParameters.Add((Span + " biasGradient", Bias.ShapeText));
+            }
 
-        backwardParameters.Add((ReadOnlySpan + " outputGradient", output));
-        backwardParameters.Add((ReadOnlySpan + " input", input));
-        backwardParameters.Add(("int batchSize", string.Empty));
-        string biasPhrase = Bias is null ? string.Empty : ", <c>biasGradient += sum over the batch of outputGradient</c>";
-        using (MethodBlock(writer, $"{Spec.Name} backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>{biasPhrase}.", MethodName + "BackwardParameters", backwardParameters))
-        {
-            EmitBody(writer, EmitBackwardParametersBody);
-        }
+            backwardParameters.Add((ReadOnlySpan + " outputGradient", output));
+            backwardParameters.Add((ReadOnlySpan + " input", input));
+            backwardParameters.Add(("int batchSize", string.Empty));
+            string biasPhrase = Bias is null ? string.Empty : ", <c>biasGradient += sum over the batch of outputGradient</c>";
+            using (MethodBlock(writer, $"{Spec.Name} backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>{biasPhrase}.", MethodName + "BackwardParameters", backwardParameters))
+            {
+                EmitBody(writer, EmitBackwardParametersBody);
+            }
 
-        writer.Line();
+            writer.Line();
+        }
     }
 
     private void EmitForwardBody(SourceWriter writer)

@@ -28,6 +28,9 @@ internal abstract class LayerEmitter
     /// <summary>Whether Forward reads the <c>training</c> flag (dropout, batch statistics).</summary>
     public virtual bool UsesTrainingFlag => false;
 
+    /// <summary>Whether the layer draws random numbers (dropout), and so needs the seed and the step.</summary>
+    public virtual bool UsesNoise => false;
+
     /// <summary>Whether the layer has code at all (a <c>Flatten</c> only renames its input).</summary>
     public virtual bool EmitsCode => true;
 
@@ -48,8 +51,13 @@ internal abstract class LayerEmitter
         Conv2DSpec => new Conv2DEmitter(layer),
         Pool2DSpec { Pooling: PoolKind.Max } => new MaxPool2DEmitter(layer),
         Pool2DSpec => new AvgPool2DEmitter(layer),
+        GlobalAvgPool2DSpec => new GlobalAvgPool2DEmitter(layer),
+        BatchNormSpec => new BatchNormEmitter(layer),
+        DropoutSpec => new DropoutEmitter(layer),
+        AddSpec => new AddEmitter(layer),
         FlattenSpec => new FlattenEmitter(layer),
         ActivationSpec => new ActivationEmitter(layer),
+        SoftmaxSpec { Log: true } => new LogSoftmaxEmitter(layer),
         SoftmaxSpec => new SoftmaxEmitter(layer),
         _ => throw new NotSupportedException("No emitter for layer kind " + layer.Spec.Kind),
     };
@@ -68,12 +76,41 @@ internal abstract class LayerEmitter
     /// <summary>Writes the statement in RunBackward that computes the gradient of this layer's input.</summary>
     public abstract void EmitBackwardInputCall(SourceWriter writer);
 
+    /// <summary>
+    /// Writes the statement in RunBackward that computes the gradient of input <paramref name="slot"/>;
+    /// only layers with more than one input (<c>Add</c>) have slots past 0.
+    /// </summary>
+    public virtual void EmitBackwardInputCall(SourceWriter writer, int slot) => EmitBackwardInputCall(writer);
+
+    /// <summary>
+    /// Whether the layer couples the samples of a training batch (batch normalisation, through the
+    /// batch's statistics). Passes over the batch split into stages around such a layer: each chunk of
+    /// samples computes its partial sums, one thread reduces them, then each chunk finishes the layer.
+    /// </summary>
+    public virtual bool CouplesBatch => false;
+
+    /// <summary>For a layer that <see cref="CouplesBatch"/>: the chunk's partial statistics, at the end of a forward stage.</summary>
+    public virtual void EmitForwardPartialCall(SourceWriter writer) => throw new NotSupportedException(Spec.Kind + " does not couple the batch");
+
+    /// <summary>For a layer that <see cref="CouplesBatch"/>: the reduction of every chunk's partial statistics, once per batch.</summary>
+    public virtual void EmitForwardReduceCall(SourceWriter writer) => throw new NotSupportedException(Spec.Kind + " does not couple the batch");
+
+    /// <summary>For a layer that <see cref="CouplesBatch"/>: the rest of its forward on the chunk, at the start of the next stage.</summary>
+    public virtual void EmitForwardFinishCall(SourceWriter writer) => throw new NotSupportedException(Spec.Kind + " does not couple the batch");
+
+    /// <summary>For a layer that <see cref="CouplesBatch"/>: the chunk's partial sums of backward, at the end of a backward stage.</summary>
+    public virtual void EmitBackwardPartialCall(SourceWriter writer) => throw new NotSupportedException(Spec.Kind + " does not couple the batch");
+
+    /// <summary>For a layer that <see cref="CouplesBatch"/>: the reduction of every chunk's partial sums, once per batch.</summary>
+    public virtual void EmitBackwardReduceCall(SourceWriter writer) => throw new NotSupportedException(Spec.Kind + " does not couple the batch");
+
     /// <summary>One line describing the layer, used in comments: <c>conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)</c>.</summary>
     public string Description
     {
         get
         {
-            string settings = Spec.Settings.Length == 0 ? string.Empty : " " + Spec.Settings;
+            string settings = SummaryEmitter.Settings(Layer);
+            settings = settings.Length == 0 ? string.Empty : " " + settings;
             return $"{Spec.Name}: {Spec.Kind}{settings}, {Layer.Input.ToBatchedString()} -> {Layer.Output.ToBatchedString()}";
         }
     }
@@ -97,6 +134,12 @@ internal abstract class LayerEmitter
         ? $"workspace.Slice(first * {length}, batchSize * {length})"
         : $"workspace.Slice({offset} * capacity + first * {length}, batchSize * {length})";
 
+    /// <summary>
+    /// A slice of the workspace's fixed region, which follows the per-sample buffers of every sample of
+    /// the batch capacity: <c>workspace.Slice(WorkspaceLengthPerSample * capacity + 32, 16)</c>.
+    /// </summary>
+    protected static string FixedSlice(int offset, int length) => $"workspace.Slice(WorkspaceLengthPerSample * capacity + {offset}, {length})";
+
     protected string InputSlice => WorkspaceSlice(Layer.InputOffset, Layer.Input.Length);
 
     protected string OutputSlice => WorkspaceSlice(Layer.OutputOffset, Layer.Output.Length);
@@ -105,9 +148,17 @@ internal abstract class LayerEmitter
 
     protected string OutputGradientSlice => WorkspaceSlice(Layer.OutputGradientOffset, Layer.Output.Length);
 
+    /// <summary>The batch's slice of input <paramref name="slot"/>.</summary>
+    protected string InputSliceOf(int slot) => WorkspaceSlice(Layer.Inputs[slot].Offset, Layer.Inputs[slot].Shape.Length);
+
+    /// <summary>Where this layer writes the gradient of input <paramref name="slot"/>.</summary>
+    protected string InputGradientSliceOf(int slot) => WorkspaceSlice(Layer.Inputs[slot].GradientOffset, Layer.Inputs[slot].Shape.Length);
+
     protected static string ParameterSlice(ParameterTensor tensor) => $"parameters.Slice({tensor.Offset}, {tensor.Length})";
 
     protected static string GradientSlice(ParameterTensor tensor) => $"gradients.Slice({tensor.Offset}, {tensor.Length})";
+
+    protected static string StateSlice(ParameterTensor tensor) => $"state.Slice({tensor.Offset}, {tensor.Length})";
 
     /// <summary>Writes a call with one argument per line, each followed by its shape comment; the SIMD level goes last.</summary>
     protected static void EmitCall(SourceWriter writer, string method, IReadOnlyList<(string Argument, string Comment)> arguments)

@@ -17,6 +17,13 @@ internal static class Literals
         return text + "f";
     }
 
+    /// <summary>A double literal that round-trips exactly: <c>0.1</c>, <c>1E-05</c>.</summary>
+    public static string Double(double value)
+    {
+        string text = value.ToString("R", CultureInfo.InvariantCulture);
+        return text.IndexOf('.') < 0 && text.IndexOf('E') < 0 ? text + ".0" : text;
+    }
+
     /// <summary>A name as a C# identifier: a reserved keyword used as a name (<c>class</c>) needs its <c>@</c>.</summary>
     public static string Identifier(string name) =>
         Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? name : "@" + name;

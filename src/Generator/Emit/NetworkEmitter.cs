@@ -38,6 +38,23 @@ internal sealed class NetworkEmitter
 
     private int InputGradientOffset => _model.Layers[0].InputGradientOffset;
 
+    private bool HasState => _model.StateCount > 0;
+
+    private bool HasFixedRegion => _model.WorkspaceFixedLength > 0;
+
+    /// <summary>Whether RunForward takes the <c>training</c> flag: some layer behaves differently in inference.</summary>
+    private bool UsesTraining => _layers.Any(l => l.UsesTrainingFlag);
+
+    /// <summary>Whether RunForward and RunBackward take the seed and step: some layer draws random masks.</summary>
+    private bool UsesNoise => _layers.Any(l => l.UsesNoise);
+
+    /// <summary>The layers whose parameters can train: each has a run-time freeze flag.</summary>
+    private List<LayerModel> TrainableLayers => _model.Layers.Where(l => l.Trainable).ToList();
+
+    /// <summary>Every tensor in PyTorch's <c>state_dict</c> order: per layer, its parameters, then its state.</summary>
+    private IEnumerable<(ParameterTensor Tensor, bool IsState)> AllTensors =>
+        _model.Layers.SelectMany(l => l.Parameters.Select(t => (t, false)).Concat(l.State.Select(t => (t, true))));
+
     private string EmitFile()
     {
         SourceWriter w = _writer;
@@ -85,6 +102,7 @@ internal sealed class NetworkEmitter
             EmitBackwardApi();
             EmitPredictApi();
             EmitTensorAccess();
+            EmitFreezeApi();
             EmitRunForward();
             EmitRunBackward();
             foreach (LayerEmitter layer in _layers.Where(l => l.EmitsCode))
@@ -108,6 +126,13 @@ internal sealed class NetworkEmitter
         w.Line("/// <summary>Learned parameters in all layers: the length of <see cref=\"Parameters\"/> and <see cref=\"Gradients\"/>.</summary>");
         w.Line($"public const int ParameterCount = {_model.ParameterCount};");
         w.Line();
+        if (HasState)
+        {
+            w.Line("/// <summary>Values of state (running estimates) in all layers: the length of <see cref=\"State\"/>. Saved and loaded with the parameters, never trained.</summary>");
+            w.Line($"public const int StateCount = {_model.StateCount};");
+            w.Line();
+        }
+
         w.Line("/// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>");
         w.Line($"public const int WorkspaceLengthPerSample = {_model.WorkspaceLength};");
         w.Line();
@@ -124,6 +149,12 @@ internal sealed class NetworkEmitter
         w.Line("/// </summary>");
         w.Line($"public const int BatchChunks = {BatchChunks};");
         w.Line();
+        if (HasFixedRegion)
+        {
+            w.Line("/// <summary>Floats of workspace once per batch, whatever its size: batch statistics, after the per-sample buffers.</summary>");
+            w.Line($"public const int WorkspaceFixedLength = {_model.WorkspaceFixedLength};");
+            w.Line();
+        }
 
         w.Line("/// <summary>The model summary: each layer with its output shape and parameter count.</summary>");
         w.Line("public const string Summary =");
@@ -183,11 +214,10 @@ internal sealed class NetworkEmitter
 
                     w.Line($"/// <summary>Values in one sample's output.</summary>");
                     w.Line($"public const int OutputLength = {layer.Output.Length};");
-                    foreach (ParameterTensor tensor in layer.Parameters)
+                    foreach ((ParameterTensor tensor, string buffer) in layer.Parameters.Select(t => (t, "parameter")).Concat(layer.State.Select(t => (t, "state"))))
                     {
-                        string role = tensor.Name.Substring(layer.Name.Length + 1);
-                        string pascal = char.ToUpperInvariant(role[0]) + role.Substring(1);
-                        w.Line($"/// <summary>Where <c>{tensor.Name}</c> {tensor.ShapeText} starts in the parameter buffer.</summary>");
+                        string pascal = Pascal(tensor.Role);
+                        w.Line($"/// <summary>Where <c>{tensor.Name}</c> {tensor.ShapeText} starts in the {buffer} buffer.</summary>");
                         w.Line($"public const int {pascal}Offset = {tensor.Offset};");
                         w.Line($"/// <summary>Values in <c>{tensor.Name}</c>.</summary>");
                         w.Line($"public const int {pascal}Length = {tensor.Length};");
@@ -202,27 +232,37 @@ internal sealed class NetworkEmitter
     private void EmitFieldsAndConstructor()
     {
         SourceWriter w = _writer;
-        w.Line("// Every parameter tensor by its PyTorch state_dict name, with its shape and place in the parameter buffer.");
+        w.Line(HasState
+            ? "// Every tensor by its PyTorch state_dict name, with its shape and place: parameters in the parameter buffer, state in the state buffer."
+            : "// Every parameter tensor by its PyTorch state_dict name, with its shape and place in the parameter buffer.");
         w.Line("private static readonly global::StaticNet.TensorInfo[] s_tensors =");
         w.Line("{");
-        foreach (ParameterTensor tensor in _model.Layers.SelectMany(l => l.Parameters))
+        foreach ((ParameterTensor tensor, bool isState) in AllTensors)
         {
-            w.Line($"    new global::StaticNet.TensorInfo({Literals.String(tensor.Name)}, new int[] {{ {string.Join(", ", tensor.Dimensions)} }}, {tensor.Offset}, {tensor.Length}),");
+            string kind = isState ? ", global::StaticNet.TensorKind.State" : string.Empty;
+            w.Line($"    new global::StaticNet.TensorInfo({Literals.String(tensor.Name)}, new int[] {{ {string.Join(", ", tensor.Dimensions)} }}, {tensor.Offset}, {tensor.Length}{kind}),");
         }
 
         w.Line("};");
         w.Line();
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
+        if (HasState)
+        {
+            w.Line("private readonly float[] _state = new float[StateCount];");
+        }
+
         w.Line();
         w.Line("// Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.");
         w.Line("private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];");
         w.Line();
+        string workspaceLength = HasFixedRegion ? "WorkspaceLengthPerSample * batchCapacity + WorkspaceFixedLength" : "WorkspaceLengthPerSample * batchCapacity";
+        string sampleWorkspaceLength = HasFixedRegion ? "WorkspaceLengthPerSample + WorkspaceFixedLength" : "WorkspaceLengthPerSample";
         w.Line("// Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.");
         w.Line("private readonly float[] _workspace;");
         w.Line();
         w.Line("// The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.");
-        w.Line("private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];");
+        w.Line($"private readonly float[] _sampleWorkspace = new float[{sampleWorkspaceLength}];");
         w.Line("private readonly float[] _sampleScratch;");
         w.Line();
         w.Line("// The vectorised kernels' scratch, one block per thread.");
@@ -232,9 +272,15 @@ internal sealed class NetworkEmitter
         w.Line("private readonly global::System.Action<int, int> _forwardChunk;");
         w.Line("private readonly global::System.Action<int, int> _backwardChunk;");
         w.Line();
-        w.Line("// The batch the chunks are working on.");
+        w.Line("// The batch the chunks are working on: its size, chunks, stage" + (UsesTraining ? ", mode" : string.Empty) + " and SIMD level.");
         w.Line("private int _runBatchSize;");
         w.Line("private int _runChunks;");
+        w.Line("private int _runStage;");
+        if (UsesTraining)
+        {
+            w.Line("private bool _runTraining;");
+        }
+
         w.Line("private bool _runInputGradient;");
         w.Line("private global::StaticNet.SimdLevel _runSimd;");
         w.Line();
@@ -243,14 +289,25 @@ internal sealed class NetworkEmitter
         w.Line("private global::StaticNet.SimdLevel _forwardSimd;");
         w.Line("private int _threads;");
         w.Line();
-        w.Line("/// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name=\"seed\"/>.</summary>");
-        w.Line("/// <param name=\"seed\">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>");
+        if (UsesNoise)
+        {
+            w.Line("// The seed of the dropout masks (the one Initialize was given), and the step of the last training Forward, whose masks Backward recomputes.");
+            w.Line("private int _seed;");
+            w.Line("private long _forwardStep;");
+            w.Line();
+        }
+
+        EmitFreezeFields();
+        w.Line("/// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name=\"seed\"/>.</summary>");
+        w.Line("/// <param name=\"seed\">Seeds the initialisation" + (UsesNoise ? " and the dropout masks" : string.Empty) + ": the same seed gives the same parameters on every machine.</param>");
         w.Line("/// <param name=\"batchCapacity\">The largest batch <see cref=\"Forward\"/> takes; the workspace is allocated for it once, here.</param>");
         using (w.Block($"public {Literals.Identifier(_model.ClassName)}(int seed = 0, int batchCapacity = 64)"))
         {
-            w.Line($"{Checks}.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));");
+            w.Line(HasFixedRegion
+                ? $"{Checks}.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, WorkspaceFixedLength, nameof(batchCapacity));"
+                : $"{Checks}.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));");
             w.Line("BatchCapacity = batchCapacity;");
-            w.Line("_workspace = new float[WorkspaceLengthPerSample * batchCapacity];");
+            w.Line($"_workspace = new float[{workspaceLength}];");
             w.Line("MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);");
             w.Line("_threads = MaxThreads;");
             w.Line("KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));");
@@ -261,6 +318,9 @@ internal sealed class NetworkEmitter
             w.Line("Initialize(seed);");
         }
 
+        w.Line();
+        w.Line("/// <summary>The largest batch <see cref=\"Forward\"/> and <see cref=\"Backward\"/> take.</summary>");
+        w.Line("public int BatchCapacity { get; }");
         w.Line();
         w.Line("/// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>");
         w.Line("public int KernelScratchLength { get; }");
@@ -299,51 +359,61 @@ internal sealed class NetworkEmitter
         w.Line("/// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>");
         w.Line("public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;");
         w.Line();
-        w.Line("/// <summary>The largest batch <see cref=\"Forward\"/> and <see cref=\"Backward\"/> take.</summary>");
-        w.Line("public int BatchCapacity { get; }");
-        w.Line();
         w.Line("/// <summary>All parameters in one flat buffer; each tensor's place is in <see cref=\"Tensors\"/> and <see cref=\"Layers\"/>.</summary>");
         w.Line($"public {Span} Parameters => _parameters;");
         w.Line();
         w.Line("/// <summary>Gradients of the parameters, in the same layout; <see cref=\"Backward\"/> adds to them and <see cref=\"ZeroGradients\"/> clears them.</summary>");
         w.Line($"public {Span} Gradients => _gradients;");
         w.Line();
-        w.Line("/// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>");
+        if (HasState)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// All state in one flat buffer: batch normalisation's running estimates, which training Forward passes");
+            w.Line("/// update and inference uses. No optimizer touches it; <see cref=\"ReadTensor\"/> and <see cref=\"WriteTensor\"/> reach it by name.");
+            w.Line("/// </summary>");
+            w.Line($"public {Span} State => _state;");
+            w.Line();
+        }
+
+        if (UsesNoise)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// Training Forward passes so far. Each one draws its dropout masks from this step (and the seed),");
+            w.Line("/// then adds 1; Initialize resets it to 0. Set it to replay a step's masks or to resume a run.");
+            w.Line("/// </summary>");
+            w.Line("public long Step { get; set; }");
+            w.Line();
+        }
+
+        w.Line(HasState
+            ? "/// <summary>Every tensor with its PyTorch <c>state_dict</c> name, shape and kind: the parameters, and state such as running estimates.</summary>"
+            : "/// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>");
         w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;");
         w.Line();
         w.Line("/// <summary>Sets every gradient to zero; call it before each batch's <see cref=\"Backward\"/>, as in PyTorch's <c>zero_grad</c>.</summary>");
         w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
         w.Line();
-        w.Line("/// <summary>The vectorised kernels' scratch of one thread.</summary>");
-        w.Line("private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);");
-        w.Line();
-        w.Line("/// <summary>Runs <paramref name=\"work\"/> on every chunk of a batch of <paramref name=\"batchSize\"/>, on up to <see cref=\"Threads\"/> threads.</summary>");
-        using (w.Block("private void RunChunks(global::System.Action<int, int> work, int batchSize, global::StaticNet.SimdLevel simd)"))
+        EmitChunkRunners();
+    }
+
+    /// <summary>The freeze flags of trainable layers and the ranges of the parameter buffer they cover.</summary>
+    private void EmitFreezeFields()
+    {
+        SourceWriter w = _writer;
+        List<LayerModel> trainable = TrainableLayers;
+        w.Line("// Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.");
+        w.Line("private static readonly global::StaticNet.ParameterRange[] s_layerRanges =");
+        w.Line("{");
+        foreach (LayerModel layer in trainable)
         {
-            w.Line("_runBatchSize = batchSize;");
-            w.Line("_runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);");
-            w.Line("_runSimd = simd;");
-            w.Line("global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);");
+            int start = layer.Parameters[0].Offset;
+            w.Line($"    new global::StaticNet.ParameterRange({start}, {layer.ParameterCount}), // {layer.Name}");
         }
 
+        w.Line("};");
         w.Line();
-        w.Line("/// <summary>One chunk of a Forward or batched Predict: its samples through every layer.</summary>");
-        using (w.Block("private void ForwardChunk(int chunk, int thread)"))
-        {
-            w.Line("(int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);");
-            w.Line("RunForward(_parameters, _workspace, BatchCapacity, first, count, KernelScratch(thread), _runSimd);");
-        }
-
-        w.Line();
-        w.Line("/// <summary>One chunk of a Backward: its samples through every layer backward, its parameter gradients into its own buffer.</summary>");
-        using (w.Block("private void BackwardChunk(int chunk, int thread)"))
-        {
-            w.Line("(int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);");
-            w.Line($"{Span} gradients = new {Span}(_chunkGradients, chunk * ParameterCount, ParameterCount);");
-            w.Line("gradients.Clear();");
-            w.Line("RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, KernelScratch(thread), _runSimd);");
-        }
-
+        w.Line($"private readonly bool[] _frozen = new bool[{trainable.Count}];");
+        w.Line($"private global::StaticNet.ParameterRange[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[{trainable.Count}]);");
         w.Line();
     }
 
@@ -351,22 +421,263 @@ internal sealed class NetworkEmitter
     {
         SourceWriter w = _writer;
         w.Line("/// <summary>");
-        w.Line("/// Sets every parameter as PyTorch's default initialisation does: weights Kaiming-uniform with");
-        w.Line("/// a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]. Each tensor draws from");
-        w.Line("/// its own stream, keyed by <paramref name=\"seed\"/> and its name, so adding a layer changes no other layer's values.");
+        w.Line("/// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights");
+        w.Line("/// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch");
+        w.Line("/// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by");
+        w.Line("/// <paramref name=\"seed\"/> and its name, so adding a layer changes no other layer's values.");
+        if (HasState)
+        {
+            w.Line("/// State starts as PyTorch's does: running means 0, running variances 1, no batches tracked.");
+        }
+
         w.Line("/// </summary>");
         using (w.Block("public void Initialize(int seed)"))
         {
-            foreach (ParameterTensor tensor in _model.Layers.SelectMany(l => l.Parameters))
+            foreach ((ParameterTensor tensor, bool isState) in AllTensors)
             {
-                double bound = 1.0 / System.Math.Sqrt(tensor.FanIn);
-                w.Line($"// {tensor.Name} {tensor.ShapeText}: fan_in {tensor.FanIn}, bound 1/sqrt({tensor.FanIn}).");
-                w.Line($"global::StaticNet.Initializers.Uniform(Parameters.Slice({tensor.Offset}, {tensor.Length}), {Literals.Float(-bound)}, {Literals.Float(bound)}, seed, {Literals.String(tensor.Name)});");
+                string slice = $"{(isState ? "State" : "Parameters")}.Slice({tensor.Offset}, {tensor.Length})";
+                TensorInit init = tensor.Init;
+                w.Line($"// {tensor.Name} {tensor.ShapeText}: {init.Comment}.");
+                switch (init.Distribution)
+                {
+                    case InitDistribution.Uniform:
+                        w.Line($"global::StaticNet.Initializers.Uniform({slice}, {Literals.Float(init.A)}, {Literals.Float(init.B)}, seed, {Literals.String(tensor.Name)});");
+                        break;
+                    case InitDistribution.Normal:
+                        w.Line($"global::StaticNet.Initializers.Normal({slice}, {Literals.Float(init.A)}, {Literals.Float(init.B)}, seed, {Literals.String(tensor.Name)});");
+                        break;
+                    default:
+                        w.Line(init.A == 0 ? slice + ".Clear();" : $"{slice}.Fill({Literals.Float(init.A)});");
+                        break;
+                }
+            }
+
+            if (UsesNoise)
+            {
+                w.Line("// Dropout draws its masks from the same seed, from step 0.");
+                w.Line("_seed = seed;");
+                w.Line("Step = 0;");
             }
         }
 
         w.Line();
     }
+
+    // ---------------------------------------------------------------------------------------------
+    // Stages. A pass over a batch splits into stages at every layer that couples the samples (batch
+    // normalisation): within a stage, chunks of samples run in parallel; between stages, one thread
+    // reduces the chunks' partial statistics. A network without such layers has one stage.
+    // ---------------------------------------------------------------------------------------------
+
+    /// <summary>The part of a layer a forward stage runs.</summary>
+    private enum Part
+    {
+        /// <summary>The whole layer.</summary>
+        Whole,
+
+        /// <summary>A batch-coupled layer's partial statistics, at the end of a stage.</summary>
+        Partial,
+
+        /// <summary>A batch-coupled layer's rest, after the reduction, at the start of the next stage.</summary>
+        Finish,
+    }
+
+    /// <summary>The layers that couple the batch, in order: forward stage s ends at the s-th's partial statistics.</summary>
+    private List<LayerEmitter> Coupled => _layers.Where(l => l.CouplesBatch).ToList();
+
+    private int StageCount => Coupled.Count + 1;
+
+    private bool Staged => StageCount > 1;
+
+    private string StageName(string pass, int stage) => Staged ? pass + stage.ToString(System.Globalization.CultureInfo.InvariantCulture) : pass;
+
+    /// <summary>The forward stages: each a list of layers and the part of each the stage runs.</summary>
+    private List<List<(LayerEmitter Layer, Part Part)>> ForwardStages()
+    {
+        var stages = new List<List<(LayerEmitter, Part)>> { new() };
+        foreach (LayerEmitter layer in _layers)
+        {
+            if (layer.CouplesBatch)
+            {
+                stages[stages.Count - 1].Add((layer, Part.Partial));
+                stages.Add(new List<(LayerEmitter, Part)> { (layer, Part.Finish) });
+            }
+            else
+            {
+                stages[stages.Count - 1].Add((layer, Part.Whole));
+            }
+        }
+
+        return stages;
+    }
+
+    /// <summary>The parameters of a forward stage method, and the arguments a chunk passes them.</summary>
+    private List<(string Parameter, string Argument)> ForwardStageParameters()
+    {
+        var list = new List<(string, string)>
+        {
+            (ReadOnlySpan + " parameters", "_parameters"),
+            (Span + " workspace", "workspace"),
+            ("int capacity", "capacity"),
+            ("int first", "first"),
+            ("int batchSize", "count"),
+        };
+        if (Staged)
+        {
+            list.Add(("int chunk", "chunk"));
+        }
+
+        if (UsesTraining)
+        {
+            list.Add(("bool training", "training"));
+        }
+
+        if (UsesNoise)
+        {
+            list.Add(("int seed", "_seed"));
+            list.Add(("long step", "step"));
+        }
+
+        list.Add((Span + " scratch", "scratch"));
+        list.Add(("global::StaticNet.SimdLevel simd", "simd"));
+        return list;
+    }
+
+    /// <summary>The parameters of a backward stage method, and the arguments a chunk passes them.</summary>
+    private List<(string Parameter, string Argument)> BackwardStageParameters()
+    {
+        var list = new List<(string, string)>
+        {
+            (ReadOnlySpan + " parameters", "_parameters"),
+            (Span + " gradients", "gradients"),
+            (Span + " workspace", "_workspace"),
+            ("int capacity", "BatchCapacity"),
+            ("int first", "first"),
+            ("int batchSize", "count"),
+        };
+        if (Staged)
+        {
+            list.Add(("int chunk", "chunk"));
+        }
+
+        list.Add(("bool computeInputGradient", "_runInputGradient"));
+        if (TrainableLayers.Count > 0)
+        {
+            list.Add(("global::System.ReadOnlySpan<bool> frozen", "_frozen"));
+        }
+
+        if (UsesNoise)
+        {
+            list.Add(("int seed", "_seed"));
+            list.Add(("long step", "_forwardStep"));
+        }
+
+        list.Add((Span + " scratch", "KernelScratch(thread)"));
+        list.Add(("global::StaticNet.SimdLevel simd", "_runSimd"));
+        return list;
+    }
+
+    private static string Parameters(List<(string Parameter, string Argument)> list) => string.Join(", ", list.Select(p => p.Parameter));
+
+    private static string Arguments(List<(string Parameter, string Argument)> list) => string.Join(", ", list.Select(p => p.Argument));
+
+    /// <summary>The chunk runners: the work each thread does on one chunk of the batch, in the current stage.</summary>
+    private void EmitChunkRunners()
+    {
+        SourceWriter w = _writer;
+        w.Line("/// <summary>The vectorised kernels' scratch of one thread.</summary>");
+        w.Line("private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);");
+        w.Line();
+        w.Line("/// <summary>Runs stage <paramref name=\"stage\"/> of a pass on every chunk of a batch of <paramref name=\"batchSize\"/>, on up to <see cref=\"Threads\"/> threads.</summary>");
+        using (w.Block("private void RunChunks(global::System.Action<int, int> work, int batchSize, int stage, global::StaticNet.SimdLevel simd)"))
+        {
+            w.Line("_runBatchSize = batchSize;");
+            w.Line("_runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);");
+            w.Line("_runStage = stage;");
+            w.Line("_runSimd = simd;");
+            w.Line("global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>");
+        using (w.Block("private void ForwardChunk(int chunk, int thread)"))
+        {
+            w.Line("(int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);");
+            w.Line($"{Span} workspace = _workspace;");
+            w.Line("int capacity = BatchCapacity;");
+            if (UsesTraining)
+            {
+                w.Line("bool training = _runTraining;");
+            }
+
+            if (UsesNoise)
+            {
+                w.Line("long step = _forwardStep;");
+            }
+
+            w.Line($"{Span} scratch = KernelScratch(thread);");
+            w.Line("global::StaticNet.SimdLevel simd = _runSimd;");
+            EmitStageSwitch("RunForward", Arguments(ForwardStageParameters()));
+        }
+
+        w.Line();
+        w.Line("/// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>");
+        using (w.Block("private void BackwardChunk(int chunk, int thread)"))
+        {
+            w.Line("(int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);");
+            w.Line($"{Span} gradients = new {Span}(_chunkGradients, chunk * ParameterCount, ParameterCount);");
+            using (w.Block("if (_runStage == 0)"))
+            {
+                w.Line("gradients.Clear();");
+            }
+
+            w.Line();
+            EmitStageSwitch("RunBackward", Arguments(BackwardStageParameters()));
+        }
+
+        w.Line();
+
+        void EmitStageSwitch(string pass, string arguments)
+        {
+            if (!Staged)
+            {
+                w.Line($"{pass}({arguments});");
+                return;
+            }
+
+            using (w.Block("switch (_runStage)"))
+            {
+                for (int stage = 0; stage < StageCount; stage++)
+                {
+                    w.Line($"case {stage}:");
+                    w.Line($"    {StageName(pass, stage)}({arguments});");
+                    w.Line("    break;");
+                }
+            }
+        }
+    }
+
+    /// <summary>The straight-line sequence of a pass: each stage on every chunk, each reduction once, in order.</summary>
+    private void EmitForwardStages(bool training, string simd)
+    {
+        SourceWriter w = _writer;
+        if (UsesTraining)
+        {
+            w.Line($"_runTraining = {(training ? "true" : "false")};");
+        }
+
+        for (int stage = 0; stage < StageCount; stage++)
+        {
+            w.Line($"RunChunks(_forwardChunk, batchSize, {stage}, {simd});");
+            if (stage < StageCount - 1)
+            {
+                w.Line($"{StageName("ReduceForward", stage)}({ReduceForwardArguments("_workspace", "BatchCapacity", "_runChunks", training ? "training: true" : "training: false", simd)});");
+            }
+        }
+    }
+
+    private string ReduceForwardArguments(string workspace, string capacity, string chunks, string training, string simd) =>
+        string.Join(", ", new[] { HasState ? "_state" : null, workspace, capacity, chunks, training, simd }.Where(a => a is not null));
 
     private void EmitForwardApi()
     {
@@ -383,10 +694,21 @@ internal sealed class NetworkEmitter
             w.Line($"{Checks}.Batch(batchSize, BatchCapacity, nameof(batchSize));");
             w.Line($"{Checks}.Length(input.Length, batchSize * InputLength, nameof(input));");
             w.Line($"{Checks}.Length(output.Length, batchSize * OutputLength, nameof(output));");
+            LayerModel? smallestNorm = _model.Layers.Where(l => l.Spec is BatchNormSpec).OrderBy(l => l.Input.Height * l.Input.Width).FirstOrDefault();
+            if (smallestNorm is not null && smallestNorm.Input.Height * smallestNorm.Input.Width == 1)
+            {
+                w.Line($"{Checks}.BatchStatistics(batchSize, {Literals.String(smallestNorm.Name)});");
+            }
+
             w.Line($"{Span} workspace = _workspace;");
             w.Line("int capacity = BatchCapacity;");
             w.Line($"input.Slice(0, batchSize * InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
-            w.Line("RunChunks(_forwardChunk, batchSize, Simd);");
+            if (UsesNoise)
+            {
+                w.Line("_forwardStep = Step++;");
+            }
+
+            EmitForwardStages(training: true, "Simd");
             w.Line($"{Slice(Last.OutputOffset, "OutputLength")}.CopyTo(output);");
             w.Line("_forwardBatchSize = batchSize;");
             w.Line("_forwardSimd = Simd;");
@@ -421,12 +743,21 @@ internal sealed class NetworkEmitter
             w.Line($"outputGradient.Slice(0, batchSize * OutputLength).CopyTo({Slice(Last.OutputGradientOffset, "OutputLength")});");
             w.Line("_runInputGradient = computeInputGradient;");
             w.Line("// Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.");
-            w.Line("RunChunks(_backwardChunk, batchSize, _forwardSimd);");
+            for (int stage = 0; stage < StageCount; stage++)
+            {
+                w.Line($"RunChunks(_backwardChunk, batchSize, {stage}, _forwardSimd);");
+                if (stage < StageCount - 1)
+                {
+                    string frozen = TrainableLayers.Count > 0 ? ", _frozen" : string.Empty;
+                    w.Line($"{StageName("ReduceBackward", stage)}(_gradients, _workspace, BatchCapacity, _runChunks, computeInputGradient{frozen}, _forwardSimd);");
+                }
+            }
+
             w.Line();
             w.Line("// Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.");
             using (w.Block("for (int chunk = 0; chunk < _runChunks; chunk++)"))
             {
-                w.Line($"global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);");
+                w.Line("global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);");
             }
 
             w.Line();
@@ -452,7 +783,26 @@ internal sealed class NetworkEmitter
             w.Line($"{Span} workspace = _sampleWorkspace;");
             w.Line("const int capacity = 1, batchSize = 1;");
             w.Line($"input.Slice(0, InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
-            w.Line("RunForward(_parameters, workspace, capacity, first: 0, batchSize, _sampleScratch, Simd);");
+            var arguments = ForwardStageParameters().Select(p => p.Argument switch
+            {
+                "first" => "first: 0",
+                "count" => "batchSize",
+                "chunk" => "chunk: 0",
+                "training" => "training: false",
+                "step" => "step: 0",
+                "scratch" => "_sampleScratch",
+                "simd" => "Simd",
+                var other => other,
+            }).ToList();
+            for (int stage = 0; stage < StageCount; stage++)
+            {
+                w.Line($"{StageName("RunForward", stage)}({string.Join(", ", arguments)});");
+                if (stage < StageCount - 1)
+                {
+                    w.Line($"{StageName("ReduceForward", stage)}({ReduceForwardArguments("workspace", "capacity", "chunks: 1", "training: false", "Simd")});");
+                }
+            }
+
             w.Line($"{Slice(Last.OutputOffset, "OutputLength")}.CopyTo(output);");
         }
 
@@ -476,7 +826,7 @@ internal sealed class NetworkEmitter
             {
                 w.Line("int batchSize = global::System.Math.Min(capacity, count - start);");
                 w.Line($"inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
-                w.Line("RunChunks(_forwardChunk, batchSize, Simd);");
+                EmitForwardStages(training: false, "Simd");
                 w.Line($"{Slice(Last.OutputOffset, "OutputLength")}.CopyTo(outputs.Slice(start * OutputLength));");
             }
         }
@@ -492,8 +842,16 @@ internal sealed class NetworkEmitter
         {
             w.Line("global::StaticNet.TensorInfo tensor = FindTensor(name);");
             w.Line($"{Checks}.TensorLength(tensor, destination.Length, nameof(destination));");
-            w.Line("// Parameters are stored in PyTorch's layout, so reading one is a copy.");
-            w.Line("Parameters.Slice(tensor.Offset, tensor.Length).CopyTo(destination);");
+            if (HasState)
+            {
+                w.Line("// Tensors are stored in PyTorch's layout, so reading one is a copy.");
+                w.Line("(tensor.Kind == global::StaticNet.TensorKind.State ? State : Parameters).Slice(tensor.Offset, tensor.Length).CopyTo(destination);");
+            }
+            else
+            {
+                w.Line("// Parameters are stored in PyTorch's layout, so reading one is a copy.");
+                w.Line("Parameters.Slice(tensor.Offset, tensor.Length).CopyTo(destination);");
+            }
         }
 
         w.Line();
@@ -502,7 +860,9 @@ internal sealed class NetworkEmitter
         {
             w.Line("global::StaticNet.TensorInfo tensor = FindTensor(name);");
             w.Line($"{Checks}.TensorLength(tensor, source.Length, nameof(source));");
-            w.Line("source.CopyTo(Parameters.Slice(tensor.Offset, tensor.Length));");
+            w.Line(HasState
+                ? "source.CopyTo((tensor.Kind == global::StaticNet.TensorKind.State ? State : Parameters).Slice(tensor.Offset, tensor.Length));"
+                : "source.CopyTo(Parameters.Slice(tensor.Offset, tensor.Length));");
         }
 
         w.Line();
@@ -511,7 +871,7 @@ internal sealed class NetworkEmitter
             w.Line("int index = name switch");
             w.Line("{");
             int index = 0;
-            foreach (ParameterTensor tensor in _model.Layers.SelectMany(l => l.Parameters))
+            foreach ((ParameterTensor tensor, _) in AllTensors)
             {
                 w.Line($"    {Literals.String(tensor.Name)} => {index++},");
             }
@@ -524,77 +884,320 @@ internal sealed class NetworkEmitter
         w.Line();
     }
 
-    private void EmitRunForward()
+    /// <summary>Freeze, Unfreeze, IsFrozen and TrainableRanges: freezing layers by name at run time.</summary>
+    private void EmitFreezeApi()
     {
         SourceWriter w = _writer;
-        w.Line("/// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>");
-        using (w.Block($"private static void RunForward({ReadOnlySpan} parameters, {Span} workspace, int capacity, int first, int batchSize, {Span} scratch, global::StaticNet.SimdLevel simd)"))
+        List<LayerModel> withParameters = _model.Layers.Where(l => l.Parameters.Count > 0).ToList();
+        string names = string.Join(", ", withParameters.Select(l => Literals.String(l.Name)));
+        w.Line("// The names of the layers with parameters, for messages.");
+        w.Line($"private static readonly string[] s_layersWithParameters = {{ {names} }};");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// The parts of <see cref=\"Parameters\"/> training may change: every layer's parameters but those frozen in");
+        w.Line("/// the declaration or with <see cref=\"Freeze\"/>, as ranges in ascending order. An optimizer that updates");
+        w.Line("/// only these leaves frozen layers untouched.");
+        w.Line("/// </summary>");
+        w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterRange> TrainableRanges => _trainableRanges;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Freezes the parameters of the layer named <paramref name=\"layer\"/> until <see cref=\"Unfreeze\"/>: Backward");
+        w.Line("/// computes no gradient for them (their gradients keep their values, zero after <see cref=\"ZeroGradients\"/>)");
+        w.Line("/// and they leave <see cref=\"TrainableRanges\"/>. Their running statistics, if any, still update in training.");
+        w.Line("/// </summary>");
+        w.Line("public void Freeze(string layer) => SetFrozen(layer, true);");
+        w.Line();
+        w.Line("/// <summary>Lets the layer named <paramref name=\"layer\"/> train again after <see cref=\"Freeze\"/>; a layer frozen in its declaration cannot be.</summary>");
+        w.Line("public void Unfreeze(string layer) => SetFrozen(layer, false);");
+        w.Line();
+        w.Line("/// <summary>Whether the parameters of the layer named <paramref name=\"layer\"/> are frozen, in its declaration or with <see cref=\"Freeze\"/>.</summary>");
+        using (w.Block("public bool IsFrozen(string layer)"))
         {
-            for (int i = 0; i < _layers.Count; i++)
-            {
-                if (i > 0)
-                {
-                    w.Line();
-                }
-
-                if (_layers[i].EmitsCode)
-                {
-                    w.Line("// " + _layers[i].Description);
-                }
-
-                _layers[i].EmitForwardCall(w);
-            }
+            w.Line("int index = FreezeIndex(layer);");
+            w.Line("return index < 0 || _frozen[index];");
         }
 
         w.Line();
+        using (w.Block("private void SetFrozen(string layer, bool frozen)"))
+        {
+            w.Line("int index = FreezeIndex(layer);");
+            using (w.Block("if (index < 0)"))
+            {
+                w.Line($"// Frozen in the declaration: its Backward has no gradient code to turn back on.");
+                using (w.Block("if (!frozen)"))
+                {
+                    w.Line($"throw {Checks}.FrozenInDeclaration(layer, {Literals.String(_model.ClassName)});");
+                }
+
+                w.Line();
+                w.Line("return;");
+            }
+
+            w.Line();
+            w.Line("_frozen[index] = frozen;");
+            w.Line("_trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>");
+        w.Line("private static int FreezeIndex(string layer) => layer switch");
+        w.Line("{");
+        foreach (LayerModel layer in withParameters)
+        {
+            w.Line($"    {Literals.String(layer.Name)} => {layer.TrainableIndex},");
+        }
+
+        w.Line($"    _ => throw {Checks}.UnknownLayer(layer, {Literals.String(_model.ClassName)}, s_layersWithParameters),");
+        w.Line("};");
+        w.Line();
+    }
+
+    private void EmitRunForward()
+    {
+        SourceWriter w = _writer;
+        List<List<(LayerEmitter Layer, Part Part)>> stages = ForwardStages();
+        List<LayerEmitter> coupled = Coupled;
+        for (int stage = 0; stage < stages.Count; stage++)
+        {
+            string span = Staged
+                ? $"Forward stage {stage} of {stages.Count}: runs samples [first, first + batchSize) of the chunk" + (stage < stages.Count - 1 ? $" up to {coupled[stage].Layer.Name}'s partial statistics." : " to the end.")
+                : "Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.";
+            w.Line("/// <summary>" + span + "</summary>");
+            if (UsesTraining && stage == 0)
+            {
+                w.Line("/// <remarks>");
+                w.Line("/// With <paramref name=\"training\"/>, batch normalisation uses the batch's statistics (and updates its running");
+                w.Line("/// estimates) and dropout drops values; without, both behave as in inference.");
+                w.Line("/// </remarks>");
+            }
+
+            using (w.Block($"private static void {StageName("RunForward", stage)}({Parameters(ForwardStageParameters())})"))
+            {
+                for (int i = 0; i < stages[stage].Count; i++)
+                {
+                    (LayerEmitter layer, Part part) = stages[stage][i];
+                    if (i > 0)
+                    {
+                        w.Line();
+                    }
+
+                    if (layer.EmitsCode)
+                    {
+                        string what = part switch
+                        {
+                            Part.Partial => " (the chunk's partial statistics)",
+                            Part.Finish => " (with the batch's statistics)",
+                            _ => string.Empty,
+                        };
+                        w.Line("// " + layer.Description + what);
+                    }
+
+                    switch (part)
+                    {
+                        case Part.Partial:
+                            layer.EmitForwardPartialCall(w);
+                            break;
+                        case Part.Finish:
+                            layer.EmitForwardFinishCall(w);
+                            break;
+                        default:
+                            layer.EmitForwardCall(w);
+                            break;
+                    }
+                }
+            }
+
+            w.Line();
+            if (stage < stages.Count - 1)
+            {
+                var parameters = new List<string>();
+                if (HasState)
+                {
+                    parameters.Add(Span + " state");
+                }
+
+                parameters.AddRange(new[] { Span + " workspace", "int capacity", "int chunks", "bool training", "global::StaticNet.SimdLevel simd" });
+                w.Line($"/// <summary>Between forward stages {stage} and {stage + 1}, once per batch: {coupled[stage].Layer.Name}'s statistics, from every chunk's partial statistics in training, from its running estimates in inference.</summary>");
+                using (w.Block($"private static void {StageName("ReduceForward", stage)}({string.Join(", ", parameters)})"))
+                {
+                    coupled[stage].EmitForwardReduceCall(w);
+                }
+
+                w.Line();
+            }
+        }
     }
 
     private void EmitRunBackward()
     {
         SourceWriter w = _writer;
-        int firstWithParameters = _layers.FindIndex(l => l.HasParameters);
-        w.Line("/// <summary>");
-        w.Line("/// Runs samples [first, first + batchSize) backward through every layer, last to first. Parameter gradients are added to <paramref name=\"gradients\"/>;");
-        w.Line("/// each layer's input gradient is written to the workspace for the layer before it. Layers before the");
-        w.Line("/// first one with parameters compute their input gradient only when the caller asks for it.");
-        w.Line("/// </summary>");
-        using (w.Block($"private static void RunBackward({ReadOnlySpan} parameters, {Span} gradients, {Span} workspace, int capacity, int first, int batchSize, bool computeInputGradient, {Span} scratch, global::StaticNet.SimdLevel simd)"))
+        bool hasFreezeFlags = TrainableLayers.Count > 0;
+        var stages = new List<List<System.Action>> { new() };
+        var reductions = new List<System.Action>();
+
+        // Layers last to first; each layer's statements are always run, or only when the input gradient
+        // is asked for, and neighbours with the same condition share one if block. A batch-coupled layer
+        // ends a stage with its partial sums, and starts the next with its input gradient.
+        for (int i = _layers.Count - 1; i >= 0; i--)
         {
-            for (int i = _layers.Count - 1; i >= 0; i--)
+            LayerEmitter layer = _layers[i];
+            LayerModel model = layer.Layer;
+            var statements = new List<(bool Always, System.Action Emit)>();
+            if (model.GradientSums.Count > 0)
             {
-                LayerEmitter layer = _layers[i];
-                if (i < _layers.Count - 1)
+                statements.Add((model.OutputGradientAlways, () =>
                 {
-                    w.Line();
+                    w.Line($"// {model.Name}'s output is read by {model.GradientSums.Count + 1} layers, each of which wrote its gradient apart: sum them.");
+                    foreach (int extra in model.GradientSums)
+                    {
+                        w.Line($"global::StaticNet.Kernels.Elementwise.AddTo({ChunkSlice(model.OutputGradientOffset, model.Output.Length)}, {ChunkSlice(extra, model.Output.Length)});");
+                    }
+                }));
+            }
+
+            bool neededAlways = model.Trainable || model.Inputs[0].GradientAlways;
+            if (layer.CouplesBatch)
+            {
+                statements.Add((neededAlways, () => layer.EmitBackwardPartialCall(w)));
+                AddLayer(layer, model, statements);
+                stages.Add(new List<System.Action>());
+                reductions.Add(() =>
+                {
+                    Guarded(neededAlways, () => layer.EmitBackwardReduceCall(w));
+                    if (model.Trainable)
+                    {
+                        using (w.Block($"if (!frozen[{model.TrainableIndex}])"))
+                        {
+                            layer.EmitBackwardParametersCall(w);
+                        }
+                    }
+                });
+                statements = new List<(bool Always, System.Action Emit)>();
+            }
+            else
+            {
+                if (layer.HasParameters && !model.Trainable)
+                {
+                    statements.Add((true, () => w.Line($"// {model.Name} is frozen in its declaration: no parameter gradients.")));
                 }
 
+                if (model.Trainable)
+                {
+                    statements.Add((true, () =>
+                    {
+                        using (w.Block($"if (!frozen[{model.TrainableIndex}])"))
+                        {
+                            layer.EmitBackwardParametersCall(w);
+                        }
+                    }));
+                }
+            }
+
+            for (int slot = 0; slot < model.Inputs.Count; slot++)
+            {
+                int current = slot;
+                statements.Add((model.Inputs[slot].GradientAlways || !layer.EmitsCode, () => layer.EmitBackwardInputCall(w, current)));
+            }
+
+            AddLayer(layer, model, statements);
+        }
+
+        for (int stage = 0; stage < stages.Count; stage++)
+        {
+            w.Line("/// <summary>");
+            w.Line(Staged
+                ? $"/// Backward stage {stage} of {stages.Count}: runs the chunk's samples back through its layers, last to first."
+                : "/// Runs samples [first, first + batchSize) backward through every layer, last to first.");
+            w.Line("/// Parameter gradients are added to <paramref name=\"gradients\"/>, the chunk's own (except for layers frozen in");
+            w.Line("/// the declaration, which have no gradient code" + (hasFreezeFlags ? ", and for those <paramref name=\"frozen\"/> marks" : string.Empty) + "); each");
+            w.Line("/// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable");
+            w.Line("/// layer needs are computed only when the caller asks for the input gradient.");
+            w.Line("/// </summary>");
+            using (w.Block($"private static void {StageName("RunBackward", stage)}({Parameters(BackwardStageParameters())})"))
+            {
+                for (int i = 0; i < stages[stage].Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        w.Line();
+                    }
+
+                    stages[stage][i]();
+                }
+            }
+
+            w.Line();
+            if (stage < stages.Count - 1)
+            {
+                var parameters = new List<string> { Span + " gradients", Span + " workspace", "int capacity", "int chunks", "bool computeInputGradient" };
+                if (hasFreezeFlags)
+                {
+                    parameters.Add("global::System.ReadOnlySpan<bool> frozen");
+                }
+
+                parameters.Add("global::StaticNet.SimdLevel simd");
+                w.Line($"/// <summary>Between backward stages {stage} and {stage + 1}, once per batch: the totals every chunk's sums add up to, and the parameter gradients they give, added to <paramref name=\"gradients\"/> (the network's own).</summary>");
+                using (w.Block($"private static void {StageName("ReduceBackward", stage)}({string.Join(", ", parameters)})"))
+                {
+                    reductions[stage]();
+                }
+
+                w.Line();
+            }
+        }
+
+        // One layer's statements, in the current stage, grouped by condition.
+        void AddLayer(LayerEmitter layer, LayerModel model, List<(bool Always, System.Action Emit)> statements)
+        {
+            if (statements.Count == 0)
+            {
+                return;
+            }
+
+            stages[stages.Count - 1].Add(() =>
+            {
                 if (layer.EmitsCode)
                 {
                     w.Line("// " + layer.Description);
                 }
 
-                if (layer.HasParameters)
+                for (int first = 0; first < statements.Count;)
                 {
-                    layer.EmitBackwardParametersCall(w);
-                }
-
-                bool conditional = firstWithParameters < 0 || i <= firstWithParameters;
-                if (conditional && layer.EmitsCode)
-                {
-                    using (w.Block("if (computeInputGradient)"))
+                    int next = first + 1;
+                    while (next < statements.Count && statements[next].Always == statements[first].Always)
                     {
-                        layer.EmitBackwardInputCall(w);
+                        next++;
                     }
+
+                    List<(bool Always, System.Action Emit)> group = statements.GetRange(first, next - first);
+                    Guarded(statements[first].Always, () => group.ForEach(statement => statement.Emit()));
+                    first = next;
                 }
-                else
-                {
-                    layer.EmitBackwardInputCall(w);
-                }
-            }
+            });
         }
 
-        w.Line();
+        // Writes the code unconditionally when it is always needed, else inside if (computeInputGradient).
+        void Guarded(bool always, System.Action emit)
+        {
+            if (always)
+            {
+                emit();
+                return;
+            }
+
+            using (w.Block("if (computeInputGradient)"))
+            {
+                emit();
+            }
+        }
     }
+
+    /// <summary>The chunk's slice of a workspace buffer at a per-sample offset.</summary>
+    private static string ChunkSlice(int offset, int length) =>
+        $"workspace.Slice({offset} * capacity + first * {length}, batchSize * {length})";
+
+    /// <summary>A state_dict role as PascalCase: <c>running_mean</c> gives <c>RunningMean</c>.</summary>
+    private static string Pascal(string role) => string.Concat(role.Split('_').Where(part => part.Length > 0).Select(part => char.ToUpperInvariant(part[0]) + part.Substring(1)));
 
     private void EmitInterfaceMembers()
     {

@@ -15,15 +15,19 @@ internal abstract class WindowEmitter : LayerEmitter
     /// <summary>Windows up to this side are fully unrolled; larger ones loop over their rows and columns.</summary>
     public const int MaxUnrolledKernel = 8;
 
-    protected WindowEmitter(LayerModel layer, int kernel, int stride, int padding)
+    protected WindowEmitter(LayerModel layer, int kernel, int stride, int padding, int dilation = 1)
         : base(layer)
     {
         Kernel = kernel;
         Stride = stride;
         Padding = padding;
+        Dilation = dilation;
     }
 
     protected int Kernel { get; }
+
+    /// <summary>The spacing between taps: tap (ky, kx) reads source row <c>ky * Dilation</c>, column <c>kx * Dilation</c>.</summary>
+    protected int Dilation { get; }
 
     protected int Stride { get; }
 
@@ -111,12 +115,14 @@ internal abstract class WindowEmitter : LayerEmitter
     {
         if (Kernel <= MaxUnrolledKernel)
         {
-            writer.Line($"// The {Kernel}x{Kernel} window, unrolled: tap (ky, kx) reads source row ky, column kx.");
+            writer.Line(Dilation == 1
+                ? $"// The {Kernel}x{Kernel} window, unrolled: tap (ky, kx) reads source row ky, column kx."
+                : $"// The {Kernel}x{Kernel} window dilated by {Dilation}, unrolled: tap (ky, kx) reads source row {Dilation} * ky, column {Dilation} * kx.");
             for (int ky = 0; ky < Kernel; ky++)
             {
                 for (int kx = 0; kx < Kernel; kx++)
                 {
-                    writer.Line(statement(Suffix((ky * Kernel) + kx), Suffix((ky * SourceWidth) + kx)));
+                    writer.Line(statement(Suffix((ky * Kernel) + kx), Suffix((ky * Dilation * SourceWidth) + (kx * Dilation))));
                 }
             }
 
@@ -127,7 +133,9 @@ internal abstract class WindowEmitter : LayerEmitter
         {
             using (writer.Block($"for (int kx = 0; kx < {Kernel}; kx++)"))
             {
-                writer.Line(statement($" + ky * {Kernel} + kx", " + ky * RowLength + kx"));
+                writer.Line(statement(
+                    $" + ky * {Kernel} + kx",
+                    Dilation == 1 ? " + ky * RowLength + kx" : $" + ky * {Dilation} * RowLength + kx * {Dilation}"));
             }
         }
     }

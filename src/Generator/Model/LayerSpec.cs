@@ -9,11 +9,35 @@ internal abstract record LayerSpec(string Name)
     /// <summary>The kind as users spell it in the declaration (<c>Conv2D</c>), for summaries and messages.</summary>
     public abstract string Kind { get; }
 
+    /// <summary>The layer whose output this one takes (<c>From</c>); empty for the layer before it.</summary>
+    public string From { get; init; } = string.Empty;
+
     /// <summary>Whether the layer works on [channels, height, width] inputs only.</summary>
     public virtual bool IsSpatial => false;
 
+    /// <summary>Whether the layer works on flat inputs only.</summary>
+    public virtual bool NeedsFlatInput => false;
+
+    /// <summary>Whether the declaration freezes the layer's parameters.</summary>
+    public virtual bool Frozen => false;
+
     /// <summary>A short description of the layer's settings for the model summary (<c>5x5, stride 1, pad 2</c>).</summary>
     public virtual string Settings => string.Empty;
+
+    /// <summary>The names of earlier layers whose outputs this layer reads besides its input (the shortcut of an <c>Add</c>).</summary>
+    public virtual string? Reference => null;
+}
+
+/// <summary>How one parameter tensor is initialised, as declared: the initializer and, for Constant, its value.</summary>
+internal sealed record InitSpec(InitKind Kind, double Value)
+{
+    public static readonly InitSpec Default = new(InitKind.Default, 0);
+}
+
+/// <summary>The settings of fan-scaled initializers that a Dense or Conv2D declares for its weight.</summary>
+internal sealed record FanSpec(FanMode Mode, NonlinearityKind Nonlinearity, double Slope)
+{
+    public static readonly FanSpec Default = new(FanMode.FanIn, NonlinearityKind.Default, 0);
 }
 
 /// <summary>A fully connected layer with PyTorch's <c>nn.Linear</c> parameter layout.</summary>
@@ -21,7 +45,21 @@ internal sealed record DenseSpec(string Name, int Units, bool HasBias) : LayerSp
 {
     public override string Kind => "Dense";
 
-    public override string Settings => HasBias ? string.Empty : "no bias";
+    public override bool NeedsFlatInput => true;
+
+    public InitSpec WeightInit { get; init; } = InitSpec.Default;
+
+    public InitSpec BiasInit { get; init; } = InitSpec.Default;
+
+    public FanSpec Fan { get; init; } = FanSpec.Default;
+
+    public bool IsFrozen { get; init; }
+
+    public override bool Frozen => IsFrozen;
+
+    public override string Settings => Join(HasBias ? string.Empty : "no bias", IsFrozen ? "frozen" : string.Empty);
+
+    internal static string Join(params string[] parts) => string.Join(", ", System.Linq.Enumerable.Where(parts, p => p.Length > 0));
 }
 
 /// <summary>A square-kernel 2-D convolution with PyTorch's <c>nn.Conv2d</c> parameter layout.</summary>
@@ -31,8 +69,26 @@ internal sealed record Conv2DSpec(string Name, int Filters, int Kernel, int Stri
 
     public override bool IsSpatial => true;
 
-    public override string Settings => System.FormattableString.Invariant(
-        $"{Kernel}x{Kernel}, stride {Stride}, pad {Padding}{(HasBias ? string.Empty : ", no bias")}");
+    public int Dilation { get; init; } = 1;
+
+    /// <summary>The side of the input region one output reads: <c>Dilation * (Kernel - 1) + 1</c>.</summary>
+    public long Span => ((long)Dilation * (Kernel - 1)) + 1;
+
+    public InitSpec WeightInit { get; init; } = InitSpec.Default;
+
+    public InitSpec BiasInit { get; init; } = InitSpec.Default;
+
+    public FanSpec Fan { get; init; } = FanSpec.Default;
+
+    public bool IsFrozen { get; init; }
+
+    public override bool Frozen => IsFrozen;
+
+    public override string Settings => DenseSpec.Join(
+        System.FormattableString.Invariant($"{Kernel}x{Kernel}, stride {Stride}, pad {Padding}"),
+        Dilation == 1 ? string.Empty : System.FormattableString.Invariant($"dilation {Dilation}"),
+        HasBias ? string.Empty : "no bias",
+        IsFrozen ? "frozen" : string.Empty);
 }
 
 /// <summary>Max or average pooling over square windows.</summary>
@@ -51,16 +107,80 @@ internal enum PoolKind
     Average,
 }
 
+/// <summary>The mean of each channel over all its positions; the output is flat.</summary>
+internal sealed record GlobalAvgPool2DSpec(string Name) : LayerSpec(Name)
+{
+    public override string Kind => "GlobalAvgPool2D";
+
+    public override bool IsSpatial => true;
+}
+
+/// <summary>Batch normalisation: per channel of an image (2-D) or per feature of a vector (1-D).</summary>
+internal sealed record BatchNormSpec(string Name, bool IsImage, double Momentum, double Epsilon, bool Affine) : LayerSpec(Name)
+{
+    public override string Kind => IsImage ? "BatchNorm2D" : "BatchNorm1D";
+
+    public override bool IsSpatial => IsImage;
+
+    public override bool NeedsFlatInput => !IsImage;
+
+    public InitSpec WeightInit { get; init; } = InitSpec.Default;
+
+    public InitSpec BiasInit { get; init; } = InitSpec.Default;
+
+    public bool IsFrozen { get; init; }
+
+    public override bool Frozen => IsFrozen;
+
+    public override string Settings => DenseSpec.Join(
+        System.FormattableString.Invariant($"momentum {Momentum:R}, eps {Epsilon:R}"),
+        Affine ? string.Empty : "not affine",
+        IsFrozen ? "frozen" : string.Empty);
+}
+
+/// <summary>Inverted dropout in training, the identity in inference.</summary>
+internal sealed record DropoutSpec(string Name, double Rate) : LayerSpec(Name)
+{
+    public override string Kind => "Dropout";
+
+    public override string Settings => System.FormattableString.Invariant($"rate {Rate:R}");
+}
+
+/// <summary>A residual connection: the input plus the output of the named earlier layer.</summary>
+internal sealed record AddSpec(string Name, string Layer) : LayerSpec(Name)
+{
+    public override string Kind => "Add";
+
+    public override string? Reference => Layer;
+
+    public override string Settings => "+ " + Layer;
+}
+
 /// <summary>Reshapes [channels, height, width] to a vector; costs nothing at run time.</summary>
 internal sealed record FlattenSpec(string Name) : LayerSpec(Name)
 {
     public override string Kind => "Flatten";
 }
 
-/// <summary>An element-wise activation.</summary>
-internal sealed record ActivationSpec(string Name, ActivationKind Function) : LayerSpec(Name)
+/// <summary>An element-wise activation, with up to two settings (LeakyReLU's slope, ELU's alpha, Softplus's beta and threshold).</summary>
+internal sealed record ActivationSpec(string Name, ActivationKind Function, double Parameter = 0, double Parameter2 = 0) : LayerSpec(Name)
 {
-    public override string Kind => Function.ToString();
+    public override string Kind => Function switch
+    {
+        ActivationKind.LeakyReLU => "LeakyReLU",
+        ActivationKind.Elu => "ELU",
+        ActivationKind.Gelu => "GELU",
+        ActivationKind.Silu => "SiLU",
+        _ => Function.ToString(),
+    };
+
+    public override string Settings => Function switch
+    {
+        ActivationKind.LeakyReLU => System.FormattableString.Invariant($"slope {Parameter:R}"),
+        ActivationKind.Elu => System.FormattableString.Invariant($"alpha {Parameter:R}"),
+        ActivationKind.Softplus => System.FormattableString.Invariant($"beta {Parameter:R}, threshold {Parameter2:R}"),
+        _ => string.Empty,
+    };
 }
 
 internal enum ActivationKind
@@ -68,10 +188,47 @@ internal enum ActivationKind
     ReLU,
     Sigmoid,
     Tanh,
+    LeakyReLU,
+    Elu,
+    Gelu,
+    Silu,
+    Softplus,
 }
 
-/// <summary>Softmax over each sample's features; only ever the last layer.</summary>
-internal sealed record SoftmaxSpec(string Name) : LayerSpec(Name)
+/// <summary>Softmax (or log-softmax) over each sample's features; only ever the last layer.</summary>
+internal sealed record SoftmaxSpec(string Name, bool Log = false) : LayerSpec(Name)
 {
-    public override string Kind => "Softmax";
+    public override string Kind => Log ? "LogSoftmax" : "Softmax";
+}
+
+/// <summary>The initializers of <c>StaticNet.Init</c>, by the same values.</summary>
+internal enum InitKind
+{
+    Default,
+    KaimingUniform,
+    KaimingNormal,
+    XavierUniform,
+    XavierNormal,
+    LeCunNormal,
+    Zeros,
+    Ones,
+    Constant,
+}
+
+/// <summary><c>StaticNet.FanMode</c>, by the same values.</summary>
+internal enum FanMode
+{
+    FanIn,
+    FanOut,
+}
+
+/// <summary><c>StaticNet.Nonlinearity</c>, by the same values.</summary>
+internal enum NonlinearityKind
+{
+    Default,
+    Linear,
+    ReLU,
+    LeakyReLU,
+    Tanh,
+    Sigmoid,
 }

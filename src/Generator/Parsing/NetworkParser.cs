@@ -70,6 +70,7 @@ internal static class NetworkParser
         var layers = new List<LayerSpec>();
         var layerLocations = new List<LocationInfo?>();
         var prefixes = new List<string>();
+        var settings = new List<IReadOnlyCollection<string>>();
         var declarationsWithLayers = new HashSet<SyntaxNode> { declaration };
         bool unreadable = false;
 
@@ -94,6 +95,7 @@ internal static class NetworkParser
                 layers.Add(layer);
                 layerLocations.Add(LocationInfo.From(syntax));
                 prefixes.Add(LayerReader.DefaultPrefix(metadataName));
+                settings.Add(LayerReader.ExplicitSettings(data));
                 declarationsWithLayers.Add(syntax!.Parent!.Parent!);
             }
         }
@@ -116,7 +118,7 @@ internal static class NetworkParser
         AssignNames(layers, layerLocations, prefixes, diagnostics);
         for (int i = 0; i < layers.Count; i++)
         {
-            LayerValidator.Validate(layers[i], layerLocations[i], diagnostics);
+            LayerValidator.Validate(layers[i], settings[i], layerLocations[i], diagnostics);
         }
 
         // Attributes the compiler could not bind are errors it reports itself; generating code from them would only add noise.

@@ -4,14 +4,26 @@ using StaticNet.Generator.Model;
 
 namespace StaticNet.Generator.Shapes;
 
-/// <summary>A parameter tensor before it has an offset: its role (<c>weight</c>, <c>bias</c>), PyTorch shape and fan-in.</summary>
-internal sealed record ParameterShape(string Role, long[] Dimensions, long FanIn)
+/// <summary>
+/// A parameter or state tensor before it has an offset: its role (<c>weight</c>, <c>bias</c>,
+/// <c>running_mean</c>), PyTorch shape, and the fans of the weight it belongs with (what PyTorch's
+/// <c>_calculate_fan_in_and_fan_out</c> gives for the layer's weight; 0 for layers whose weight has none).
+/// </summary>
+internal sealed record ParameterShape(string Role, long[] Dimensions, long FanIn, long FanOut = 0)
 {
     public long Length => Sizes.Product(Dimensions);
 }
 
-/// <summary>What a layer does to shapes: its output shape, its parameters, and the per-sample scratch space it needs.</summary>
-internal sealed record LayerShape(Shape Output, IReadOnlyList<ParameterShape> Parameters, int ScratchLength);
+/// <summary>
+/// What a layer does to shapes: its output shape, its parameters and state tensors, the per-sample
+/// scratch space it needs, and the space it needs once per batch in the workspace's fixed region.
+/// </summary>
+internal sealed record LayerShape(Shape Output, IReadOnlyList<ParameterShape> Parameters, int ScratchLength)
+{
+    public IReadOnlyList<ParameterShape> State { get; init; } = new ParameterShape[0];
+
+    public int FixedLength { get; init; }
+}
 
 /// <summary>
 /// The shape rules of each layer kind, with the diagnostics for inputs a layer cannot take. Sizes are
@@ -35,33 +47,42 @@ internal static class LayerShapes
             return null;
         }
 
+        if (layer.NeedsFlatInput && !input.IsFlat)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FlatLayerOnSpatialInput, location, layer.Kind, layer.Name, producer, input, input.Length));
+            return null;
+        }
+
         var result = new Resolution(layer, location, diagnostics);
         switch (layer)
         {
             case DenseSpec dense:
-                if (!input.IsFlat)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DenseNeedsFlatInput, location, layer.Name, producer, input, input.Length));
-                    return null;
-                }
-
-                return result.Flat(dense.Units, WeightAndBias(new long[] { dense.Units, input.Length }, dense.Units, fanIn: input.Length, dense.HasBias), scratch: 0);
+                return result.Flat(dense.Units, WeightAndBias(new long[] { dense.Units, input.Length }, dense.Units, fanIn: input.Length, fanOut: dense.Units, dense.HasBias), scratch: 0);
 
             case Conv2DSpec conv:
-                if (!FitsWindow(layer, conv.Kernel, conv.Padding, input, producer, location, diagnostics))
+                string window = conv.Dilation == 1
+                    ? Sizes.Square(conv.Kernel)
+                    : Sizes.Square(conv.Span) + " (" + Sizes.Square(conv.Kernel) + " dilated by " + conv.Dilation.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+                if (!FitsWindow(layer, conv.Span, window, conv.Padding, input, producer, location, diagnostics))
                 {
                     return null;
                 }
 
+                long receptive = Sizes.Product(conv.Kernel, conv.Kernel);
                 return result.Image(
                     conv.Filters,
-                    OutputSize(input.Height, conv.Kernel, conv.Stride, conv.Padding),
-                    OutputSize(input.Width, conv.Kernel, conv.Stride, conv.Padding),
-                    WeightAndBias(new long[] { conv.Filters, input.Channels, conv.Kernel, conv.Kernel }, conv.Filters, Sizes.Product(input.Channels, conv.Kernel, conv.Kernel), conv.HasBias),
+                    OutputSize(input.Height, conv.Span, conv.Stride, conv.Padding),
+                    OutputSize(input.Width, conv.Span, conv.Stride, conv.Padding),
+                    WeightAndBias(
+                        new long[] { conv.Filters, input.Channels, conv.Kernel, conv.Kernel },
+                        conv.Filters,
+                        fanIn: Sizes.Product(input.Channels, receptive),
+                        fanOut: Sizes.Product(conv.Filters, receptive),
+                        conv.HasBias),
                     PaddedScratch(input, conv.Padding));
 
             case Pool2DSpec pool:
-                if (!FitsWindow(layer, pool.Kernel, pool.Padding, input, producer, location, diagnostics))
+                if (!FitsWindow(layer, pool.Kernel, Sizes.Square(pool.Kernel), pool.Padding, input, producer, location, diagnostics))
                 {
                     return null;
                 }
@@ -73,28 +94,56 @@ internal static class LayerShapes
                     None,
                     PaddedScratch(input, pool.Padding));
 
+            case GlobalAvgPool2DSpec:
+                return new LayerShape(Shape.Flat(input.Channels), None, 0);
+
+            case BatchNormSpec norm:
+                // Per channel: weight and bias (when affine) and the running estimates. Per sample of
+                // batch capacity, room for one record of partial statistics [count, C values, C values],
+                // so a batch can be split into as many chunks as it has samples. Once per batch: the
+                // batch's mean and 1/std, and the totals [count, sum dy, sum dy * x_hat] of backward.
+                long channels = input.Channels;
+                if (!result.Fits("its batch statistics", (4 * channels) + 1))
+                {
+                    return null;
+                }
+
+                var parameters = norm.Affine
+                    ? new[] { new ParameterShape("weight", new[] { channels }, 0), new ParameterShape("bias", new[] { channels }, 0) }
+                    : None;
+                return new LayerShape(input, parameters, (int)((2 * channels) + 1))
+                {
+                    State = new[]
+                    {
+                        new ParameterShape("running_mean", new[] { channels }, 0),
+                        new ParameterShape("running_var", new[] { channels }, 0),
+                        new ParameterShape("num_batches_tracked", new long[0], 0),
+                    },
+                    FixedLength = (int)((4 * channels) + 1),
+                };
+
             case FlattenSpec:
                 return new LayerShape(Shape.Flat(input.Length), None, 0);
 
             default:
-                // Element-wise activations and softmax keep the shape.
+                // Element-wise activations, dropout, additions and softmax keep the shape.
                 return new LayerShape(input, None, 0);
         }
     }
 
-    /// <summary>PyTorch's output size without ceil mode: <c>floor((size + 2 * padding - kernel) / stride) + 1</c>.</summary>
-    private static long OutputSize(int size, int kernel, int stride, int padding) => ((size + (2L * padding) - kernel) / stride) + 1;
+    /// <summary>PyTorch's output size without ceil mode: <c>floor((size + 2 * padding - span) / stride) + 1</c>, where span is the (dilated) window's side.</summary>
+    private static long OutputSize(int size, long span, int stride, int padding) => ((size + (2L * padding) - span) / stride) + 1;
 
-    private static bool FitsWindow(LayerSpec layer, int kernel, int padding, Shape input, string producer, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    private static bool FitsWindow(LayerSpec layer, long span, string window, int padding, Shape input, string producer, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         long paddedHeight = input.Height + (2L * padding);
         long paddedWidth = input.Width + (2L * padding);
-        if (kernel <= paddedHeight && kernel <= paddedWidth)
+        if (span <= paddedHeight && span <= paddedWidth)
         {
             return true;
         }
 
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WindowLargerThanInput, location, layer.Kind, layer.Name, kernel, producer, input, paddedHeight, paddedWidth, padding));
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WindowLargerThanInput, location, layer.Kind, layer.Name, window, producer, input, paddedHeight, paddedWidth, padding));
         return false;
     }
 
@@ -105,9 +154,9 @@ internal static class LayerShapes
     private static long PaddedScratch(Shape input, int padding) =>
         padding == 0 ? 0 : Sizes.Product(2, input.Channels, input.Height + (2L * padding), input.Width + (2L * padding));
 
-    private static ParameterShape[] WeightAndBias(long[] weightDimensions, long outputs, long fanIn, bool hasBias) => hasBias
-        ? new[] { new ParameterShape("weight", weightDimensions, fanIn), new ParameterShape("bias", new[] { outputs }, fanIn) }
-        : new[] { new ParameterShape("weight", weightDimensions, fanIn) };
+    private static ParameterShape[] WeightAndBias(long[] weightDimensions, long outputs, long fanIn, long fanOut, bool hasBias) => hasBias
+        ? new[] { new ParameterShape("weight", weightDimensions, fanIn, fanOut), new ParameterShape("bias", new[] { outputs }, fanIn, fanOut) }
+        : new[] { new ParameterShape("weight", weightDimensions, fanIn, fanOut) };
 
     /// <summary>Builds a layer's shape once every size it involves is known to fit an <see cref="int"/>, or reports the one that does not.</summary>
     private readonly struct Resolution
@@ -146,7 +195,7 @@ internal static class LayerShapes
             return true;
         }
 
-        private bool Fits(string what, long length)
+        public bool Fits(string what, long length)
         {
             if (length <= int.MaxValue)
             {
@@ -163,6 +212,9 @@ internal static class LayerShapes
 /// <summary>Size arithmetic that saturates at <see cref="long.MaxValue"/> instead of overflowing.</summary>
 internal static class Sizes
 {
+    /// <summary>A square window's size for messages: <c>5x5</c>.</summary>
+    public static string Square(long side) => side.ToString(System.Globalization.CultureInfo.InvariantCulture) + "x" + side.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static long Product(params long[] factors)
     {
         long product = 1;

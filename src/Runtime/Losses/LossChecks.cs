@@ -26,13 +26,21 @@ internal static class LossChecks
         return outputs.Length / batchSize;
     }
 
-    public static ReadOnlySpan<int> Labels(BatchTargets targets, int batchSize, int classes, string loss)
+    /// <summary>The batch's class indices, after checking there is one per sample; their range is the caller's to check.</summary>
+    public static ReadOnlySpan<int> Labels(BatchTargets targets, int batchSize, string loss)
     {
         ReadOnlySpan<int> labels = targets.Labels;
         if (labels.Length < batchSize)
         {
             throw new ArgumentException($"The {loss} loss takes one class index per sample: {batchSize} needed, {labels.Length} given{(targets.Values.IsEmpty ? string.Empty : " (values were given instead)")}.", nameof(targets));
         }
+
+        return labels.Slice(0, batchSize);
+    }
+
+    public static ReadOnlySpan<int> Labels(BatchTargets targets, int batchSize, int classes, string loss)
+    {
+        ReadOnlySpan<int> labels = Labels(targets, batchSize, loss);
 
         for (int b = 0; b < batchSize; b++)
         {
@@ -53,5 +61,29 @@ internal static class LossChecks
         }
 
         return targets.Values.Slice(0, count);
+    }
+
+    /// <summary>Throws unless every target is a finite number, naming the first that is not by its sample and position.</summary>
+    public static void Finite(ReadOnlySpan<float> values, int outputLength, string loss)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                throw new ArgumentOutOfRangeException("targets", values[i], $"The {loss} loss needs finite targets, but sample {i / outputLength} has {values[i]} at output {i % outputLength}.");
+            }
+        }
+    }
+
+    /// <summary>Throws unless every target is a probability, from 0 to 1, naming the first that is not by its sample and position.</summary>
+    public static void Probabilities(ReadOnlySpan<float> values, int outputLength, string loss)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!(values[i] >= 0f && values[i] <= 1f))
+            {
+                throw new ArgumentOutOfRangeException("targets", values[i], $"The {loss} loss takes targets from 0 to 1 (a class's presence, or its probability), but sample {i / outputLength} has {values[i]} at output {i % outputLength}.");
+            }
+        }
     }
 }

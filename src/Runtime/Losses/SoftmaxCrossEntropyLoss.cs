@@ -8,10 +8,31 @@ namespace StaticNet;
 /// subtracting the maximum; gradient <c>(softmax(x) - onehot(label)) / batchSize</c>. The same as
 /// PyTorch's <c>nn.CrossEntropyLoss()</c> on logits.
 /// </summary>
+/// <remarks>
+/// With label smoothing <c>s</c> (PyTorch's <c>label_smoothing</c>), the target is the mixture
+/// <c>q = (1 - s) onehot(label) + s / classes</c>: <c>loss = -sum(q * log softmax(x))</c>, gradient
+/// <c>(softmax(x) - q) / batchSize</c>. It keeps the network from growing its logits without bound to fit
+/// hard targets, which often generalises better.
+/// </remarks>
 public sealed class SoftmaxCrossEntropyLoss : ILoss
 {
+    /// <summary>Creates the loss.</summary>
+    /// <param name="labelSmoothing">The share of the target spread evenly over all classes, from 0 (none, the default) to 1.</param>
+    public SoftmaxCrossEntropyLoss(double labelSmoothing = 0)
+    {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Label smoothing must be from 0 to 1, as in PyTorch.");
+        }
+
+        LabelSmoothing = labelSmoothing;
+    }
+
+    /// <summary>The share of the target spread evenly over all classes.</summary>
+    public double LabelSmoothing { get; }
+
     /// <inheritdoc/>
-    public string Name => "softmax cross-entropy";
+    public string Name => LabelSmoothing == 0 ? "softmax cross-entropy" : "softmax cross-entropy with label smoothing";
 
     /// <inheritdoc/>
     public bool UsesLabels => true;
@@ -23,6 +44,7 @@ public sealed class SoftmaxCrossEntropyLoss : ILoss
         ReadOnlySpan<int> labels = LossChecks.Labels(targets, batchSize, classes, Name);
         double total = 0;
         float inverseBatch = 1f / batchSize;
+        float smoothing = (float)LabelSmoothing, spread = smoothing / classes;
         for (int b = 0; b < batchSize; b++)
         {
             ReadOnlySpan<float> logits = outputs.Slice(b * classes, classes);
@@ -38,20 +60,36 @@ public sealed class SoftmaxCrossEntropyLoss : ILoss
                 sum += MathF.Exp(logits[c] - max);
             }
 
-            // -log softmax(x)[label] = (max - x[label]) + log(sum): subtracting first keeps the bits
-            // that rounding max + log(sum) to float would drop when the logits are large.
             int label = labels[b];
-            total += (double)(max - logits[label]) + Math.Log(sum);
+            // Every term is -log softmax(x)[c] = (max - x[c]) + log(sum), the large terms subtracted first:
+            // rounding max + log(sum) to float would drop their low bits when the logits are large.
+            double logSum = Math.Log(sum);
+            if (smoothing == 0f)
+            {
+                total += (double)(max - logits[label]) + logSum;
+            }
+            else
+            {
+                // -sum(q log p) = (1 - s)(-log p[label]) + (s / C) sum over c of (-log p[c]).
+                double everyClass = 0;
+                for (int c = 0; c < classes; c++)
+                {
+                    everyClass += (double)(max - logits[c]) + logSum;
+                }
+
+                total += ((1 - LabelSmoothing) * ((double)(max - logits[label]) + logSum)) + (LabelSmoothing / classes * everyClass);
+            }
+
             if (!outputGradient.IsEmpty)
             {
                 Span<float> gradient = outputGradient.Slice(b * classes, classes);
                 float inverseSum = 1f / sum;
                 for (int c = 0; c < classes; c++)
                 {
-                    gradient[c] = MathF.Exp(logits[c] - max) * inverseSum * inverseBatch;
+                    gradient[c] = (MathF.Exp(logits[c] - max) * inverseSum - spread) * inverseBatch;
                 }
 
-                gradient[label] -= inverseBatch;
+                gradient[label] -= (1f - smoothing) * inverseBatch;
             }
         }
 

@@ -40,8 +40,20 @@ public interface INetwork
     /// <summary>The parameters' gradients, in the layout of <see cref="Parameters"/>.</summary>
     Span<float> Gradients { get; }
 
-    /// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name, shape and place.</summary>
+    /// <summary>
+    /// Every tensor with its PyTorch <c>state_dict</c> name, shape and place, in <c>state_dict</c> order:
+    /// the parameters and, for layers that keep any, state (<see cref="TensorKind.State"/>, such as
+    /// batch normalisation's running estimates), which <see cref="ReadTensor"/> and <see cref="WriteTensor"/>
+    /// reach by name too.
+    /// </summary>
     IReadOnlyList<TensorInfo> Tensors { get; }
+
+    /// <summary>
+    /// The parts of <see cref="Parameters"/> that training may change, as ranges of the flat buffer in
+    /// ascending order: every parameter but those of layers frozen in the declaration or with
+    /// <c>Freeze(name)</c>. An optimizer that updates only these leaves frozen layers untouched.
+    /// </summary>
+    IReadOnlyList<ParameterRange> TrainableRanges { get; }
 
     /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
     string Summary { get; }

@@ -21,4 +21,18 @@ public static class Initializers
             values[i] = low + (range * random.NextSingle());
         }
     }
+
+    /// <summary>
+    /// Fills <paramref name="values"/> from a normal distribution with mean <paramref name="mean"/> and
+    /// standard deviation <paramref name="std"/>, as PyTorch's <c>normal_</c> does (the values differ from
+    /// PyTorch's, whose generator is another; the distribution is the same).
+    /// </summary>
+    public static void Normal(Span<float> values, float mean, float std, int seed, string tensorName)
+    {
+        RandomStream random = RandomStream.ForKey(seed, tensorName);
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = mean + (std * random.NextGaussian());
+        }
+    }
 }

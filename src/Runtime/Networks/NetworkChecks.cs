@@ -59,6 +59,36 @@ public static class NetworkChecks
         }
     }
 
+    /// <summary>Throws unless the batch capacity is at least 1 and the workspace it needs, per-sample buffers plus a fixed region, fits in one array.</summary>
+    public static void BatchCapacity(int capacity, int workspacePerSample, int workspaceFixed, string argument)
+    {
+        BatchCapacity(capacity, workspacePerSample, argument);
+        if (((long)capacity * workspacePerSample) + workspaceFixed > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(argument, capacity, $"A batch capacity of {capacity} needs a workspace of {((long)capacity * workspacePerSample) + workspaceFixed} floats, more than one array holds ({Array.MaxLength}).");
+        }
+    }
+
+    /// <summary>
+    /// Throws unless a batch gives a batch normalisation layer more than one value per channel, which
+    /// its variance needs in training (PyTorch raises the same error).
+    /// </summary>
+    public static void BatchStatistics(int valuesPerChannel, string layer)
+    {
+        if (valuesPerChannel < 2)
+        {
+            throw new ArgumentException($"Batch normalisation '{layer}' needs more than one value per channel in training, but this batch gives {valuesPerChannel}: train with batches of at least 2 samples (Predict, in inference mode, takes any number).", "batchSize");
+        }
+    }
+
+    /// <summary>The exception for a layer name the network does not have among those with parameters.</summary>
+    public static Exception UnknownLayer(string name, string network, IReadOnlyList<string> layers) =>
+        new KeyNotFoundException($"Network '{network}' has no layer with parameters named '{name}'; its layers with parameters are: {string.Join(", ", layers)}.");
+
+    /// <summary>The exception for unfreezing a layer that its declaration freezes: its gradient code was never generated.</summary>
+    public static Exception FrozenInDeclaration(string name, string network) =>
+        new InvalidOperationException($"Layer '{name}' of network '{network}' is frozen in its declaration (Frozen = true), so its Backward computes no parameter gradients and it cannot be unfrozen; remove Frozen = true and call Freeze(\"{name}\") instead to freeze it for a while.");
+
     /// <summary>Throws unless a Forward on a batch of the same size is waiting for its Backward.</summary>
     public static void PendingForward(int batchSize, int forwardBatchSize)
     {

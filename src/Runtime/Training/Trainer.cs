@@ -35,7 +35,7 @@ public sealed partial class Trainer<TNetwork>
     private readonly RandomStream _random = new(0);
     private ParameterRange[] _ranges = Array.Empty<ParameterRange>();
     private ParameterRange[] _penaltyRanges = Array.Empty<ParameterRange>();
-    private (ParameterRange[]? Ranges, WeightPenalty? Penalty) _preparedFor;
+    private (object? Source, WeightPenalty? Penalty) _preparedFor;
 
     /// <summary>Creates a trainer for <paramref name="network"/>.</summary>
     public Trainer(TNetwork network, IOptimizer optimizer, ILoss loss)
@@ -115,8 +115,10 @@ public sealed partial class Trainer<TNetwork>
     public NonFiniteAction OnNonFinite { get; set; } = NonFiniteAction.Throw;
 
     /// <summary>
-    /// The ranges of the parameter buffer the optimizer updates, or <see langword="null"/> for all of them.
-    /// Parameters outside keep their values and optimizer state (see <see cref="ParameterRange.ForTensors"/>).
+    /// The ranges of the parameter buffer the optimizer updates, or <see langword="null"/> (the default)
+    /// for the network's <see cref="INetwork.TrainableRanges"/>: every layer but those frozen in their
+    /// declaration or with <c>Freeze(name)</c>. Parameters outside keep their values and optimizer state
+    /// (see <see cref="ParameterRange.ForTensors"/>).
     /// </summary>
     public ParameterRange[]? TrainableRanges { get; set; }
 
@@ -471,14 +473,22 @@ public sealed partial class Trainer<TNetwork>
     // Recomputed only when TrainableRanges or Penalty changed, so that TrainStep allocates nothing.
     private void PrepareRanges()
     {
-        if (_ranges.Length > 0 && ReferenceEquals(_preparedFor.Ranges, TrainableRanges) && ReferenceEquals(_preparedFor.Penalty, Penalty))
+        // Without ranges of its own, the trainer updates what the network lets train: every layer but
+        // those frozen in their declaration or with Freeze(name). Freezing replaces the network's list,
+        // so a new reference means new ranges.
+        object source = (object?)TrainableRanges ?? Network.TrainableRanges;
+        if (_ranges.Length > 0 && ReferenceEquals(_preparedFor.Source, source) && ReferenceEquals(_preparedFor.Penalty, Penalty))
         {
             return;
         }
 
         if (TrainableRanges is null)
         {
-            _ranges = new[] { ParameterRange.All(Network.ParameterCount) };
+            _ranges = new ParameterRange[Network.TrainableRanges.Count];
+            for (int i = 0; i < _ranges.Length; i++)
+            {
+                _ranges[i] = Network.TrainableRanges[i];
+            }
         }
         else
         {
@@ -487,7 +497,7 @@ public sealed partial class Trainer<TNetwork>
         }
 
         _penaltyRanges = Penalty is null ? Array.Empty<ParameterRange>() : Penalty.Ranges(Network, _ranges);
-        _preparedFor = (TrainableRanges, Penalty);
+        _preparedFor = (source, Penalty);
     }
 
     private void CheckSettings()

@@ -299,9 +299,10 @@ namespace Tests.Networks
         private readonly global::System.Action<int, int> _forwardChunk;
         private readonly global::System.Action<int, int> _backwardChunk;
 
-        // The batch the chunks are working on.
+        // The batch the chunks are working on: its size, chunks, stage and SIMD level.
         private int _runBatchSize;
         private int _runChunks;
+        private int _runStage;
         private bool _runInputGradient;
         private global::StaticNet.SimdLevel _runSimd;
 
@@ -310,7 +311,20 @@ namespace Tests.Networks
         private global::StaticNet.SimdLevel _forwardSimd;
         private int _threads;
 
-        /// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name="seed"/>.</summary>
+        // Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.
+        private static readonly global::StaticNet.ParameterRange[] s_layerRanges =
+        {
+            new global::StaticNet.ParameterRange(0, 156), // conv1
+            new global::StaticNet.ParameterRange(156, 2416), // conv2
+            new global::StaticNet.ParameterRange(2572, 48120), // fc1
+            new global::StaticNet.ParameterRange(50692, 10164), // fc2
+            new global::StaticNet.ParameterRange(60856, 850), // fc3
+        };
+
+        private readonly bool[] _frozen = new bool[5];
+        private global::StaticNet.ParameterRange[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[5]);
+
+        /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
         /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
         /// <param name="batchCapacity">The largest batch <see cref="Forward"/> takes; the workspace is allocated for it once, here.</param>
         public LeNet5(int seed = 0, int batchCapacity = 64)
@@ -327,6 +341,9 @@ namespace Tests.Networks
             _backwardChunk = BackwardChunk;
             Initialize(seed);
         }
+
+        /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
+        public int BatchCapacity { get; }
 
         /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
         public int KernelScratchLength { get; }
@@ -353,9 +370,6 @@ namespace Tests.Networks
         /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
         public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
 
-        /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
-        public int BatchCapacity { get; }
-
         /// <summary>All parameters in one flat buffer; each tensor's place is in <see cref="Tensors"/> and <see cref="Layers"/>.</summary>
         public global::System.Span<float> Parameters => _parameters;
 
@@ -371,35 +385,45 @@ namespace Tests.Networks
         /// <summary>The vectorised kernels' scratch of one thread.</summary>
         private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
 
-        /// <summary>Runs <paramref name="work"/> on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
-        private void RunChunks(global::System.Action<int, int> work, int batchSize, global::StaticNet.SimdLevel simd)
+        /// <summary>Runs stage <paramref name="stage"/> of a pass on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
+        private void RunChunks(global::System.Action<int, int> work, int batchSize, int stage, global::StaticNet.SimdLevel simd)
         {
             _runBatchSize = batchSize;
             _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
+            _runStage = stage;
             _runSimd = simd;
             global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
         }
 
-        /// <summary>One chunk of a Forward or batched Predict: its samples through every layer.</summary>
+        /// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>
         private void ForwardChunk(int chunk, int thread)
         {
             (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-            RunForward(_parameters, _workspace, BatchCapacity, first, count, KernelScratch(thread), _runSimd);
+            global::System.Span<float> workspace = _workspace;
+            int capacity = BatchCapacity;
+            global::System.Span<float> scratch = KernelScratch(thread);
+            global::StaticNet.SimdLevel simd = _runSimd;
+            RunForward(_parameters, workspace, capacity, first, count, scratch, simd);
         }
 
-        /// <summary>One chunk of a Backward: its samples through every layer backward, its parameter gradients into its own buffer.</summary>
+        /// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>
         private void BackwardChunk(int chunk, int thread)
         {
             (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
             global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
-            gradients.Clear();
-            RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, KernelScratch(thread), _runSimd);
+            if (_runStage == 0)
+            {
+                gradients.Clear();
+            }
+
+            RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
         }
 
         /// <summary>
-        /// Sets every parameter as PyTorch's default initialisation does: weights Kaiming-uniform with
-        /// a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]. Each tensor draws from
-        /// its own stream, keyed by <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
+        /// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights
+        /// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch
+        /// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by
+        /// <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
         /// </summary>
         public void Initialize(int seed)
         {
@@ -440,7 +464,7 @@ namespace Tests.Networks
             global::System.Span<float> workspace = _workspace;
             int capacity = BatchCapacity;
             input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunChunks(_forwardChunk, batchSize, Simd);
+            RunChunks(_forwardChunk, batchSize, 0, Simd);
             workspace.Slice(32800 * capacity, batchSize * OutputLength).CopyTo(output);
             _forwardBatchSize = batchSize;
             _forwardSimd = Simd;
@@ -468,7 +492,7 @@ namespace Tests.Networks
             outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(32810 * capacity, batchSize * OutputLength));
             _runInputGradient = computeInputGradient;
             // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
-            RunChunks(_backwardChunk, batchSize, _forwardSimd);
+            RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
 
             // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
             for (int chunk = 0; chunk < _runChunks; chunk++)
@@ -515,7 +539,7 @@ namespace Tests.Networks
             {
                 int batchSize = global::System.Math.Min(capacity, count - start);
                 inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-                RunChunks(_forwardChunk, batchSize, Simd);
+                RunChunks(_forwardChunk, batchSize, 0, Simd);
                 workspace.Slice(32800 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
             }
         }
@@ -555,6 +579,62 @@ namespace Tests.Networks
             };
             return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "LeNet5", s_tensors);
         }
+
+        // The names of the layers with parameters, for messages.
+        private static readonly string[] s_layersWithParameters = { "conv1", "conv2", "fc1", "fc2", "fc3" };
+
+        /// <summary>
+        /// The parts of <see cref="Parameters"/> training may change: every layer's parameters but those frozen in
+        /// the declaration or with <see cref="Freeze"/>, as ranges in ascending order. An optimizer that updates
+        /// only these leaves frozen layers untouched.
+        /// </summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterRange> TrainableRanges => _trainableRanges;
+
+        /// <summary>
+        /// Freezes the parameters of the layer named <paramref name="layer"/> until <see cref="Unfreeze"/>: Backward
+        /// computes no gradient for them (their gradients keep their values, zero after <see cref="ZeroGradients"/>)
+        /// and they leave <see cref="TrainableRanges"/>. Their running statistics, if any, still update in training.
+        /// </summary>
+        public void Freeze(string layer) => SetFrozen(layer, true);
+
+        /// <summary>Lets the layer named <paramref name="layer"/> train again after <see cref="Freeze"/>; a layer frozen in its declaration cannot be.</summary>
+        public void Unfreeze(string layer) => SetFrozen(layer, false);
+
+        /// <summary>Whether the parameters of the layer named <paramref name="layer"/> are frozen, in its declaration or with <see cref="Freeze"/>.</summary>
+        public bool IsFrozen(string layer)
+        {
+            int index = FreezeIndex(layer);
+            return index < 0 || _frozen[index];
+        }
+
+        private void SetFrozen(string layer, bool frozen)
+        {
+            int index = FreezeIndex(layer);
+            if (index < 0)
+            {
+                // Frozen in the declaration: its Backward has no gradient code to turn back on.
+                if (!frozen)
+                {
+                    throw global::StaticNet.NetworkChecks.FrozenInDeclaration(layer, "LeNet5");
+                }
+
+                return;
+            }
+
+            _frozen[index] = frozen;
+            _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);
+        }
+
+        /// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>
+        private static int FreezeIndex(string layer) => layer switch
+        {
+            "conv1" => 0,
+            "conv2" => 1,
+            "fc1" => 2,
+            "fc2" => 3,
+            "fc3" => 4,
+            _ => throw global::StaticNet.NetworkChecks.UnknownLayer(layer, "LeNet5", s_layersWithParameters),
+        };
 
         /// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>
         private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
@@ -653,20 +733,25 @@ namespace Tests.Networks
         }
 
         /// <summary>
-        /// Runs samples [first, first + batchSize) backward through every layer, last to first. Parameter gradients are added to <paramref name="gradients"/>;
-        /// each layer's input gradient is written to the workspace for the layer before it. Layers before the
-        /// first one with parameters compute their input gradient only when the caller asks for it.
+        /// Runs samples [first, first + batchSize) backward through every layer, last to first.
+        /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
+        /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
+        /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
+        /// layer needs are computed only when the caller asks for the input gradient.
         /// </summary>
-        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
+        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
         {
             // fc3: Dense, (B, 84) -> (B, 10)
-            Fc3BackwardParameters(
-                gradients.Slice(60856, 840), // d fc3.weight
-                gradients.Slice(61696, 10), // d fc3.bias
-                workspace.Slice(32810 * capacity + first * 10, batchSize * 10), // d output (B, 10)
-                workspace.Slice(32632 * capacity + first * 84, batchSize * 84), // input (B, 84)
-                batchSize,
-                simd);
+            if (!frozen[4])
+            {
+                Fc3BackwardParameters(
+                    gradients.Slice(60856, 840), // d fc3.weight
+                    gradients.Slice(61696, 10), // d fc3.bias
+                    workspace.Slice(32810 * capacity + first * 10, batchSize * 10), // d output (B, 10)
+                    workspace.Slice(32632 * capacity + first * 84, batchSize * 84), // input (B, 84)
+                    batchSize,
+                    simd);
+            }
             Fc3BackwardInput(
                 workspace.Slice(32716 * capacity + first * 84, batchSize * 84), // d input (B, 84)
                 workspace.Slice(32810 * capacity + first * 10, batchSize * 10), // d output (B, 10)
@@ -683,13 +768,16 @@ namespace Tests.Networks
                 simd);
 
             // fc2: Dense, (B, 120) -> (B, 84)
-            Fc2BackwardParameters(
-                gradients.Slice(50692, 10080), // d fc2.weight
-                gradients.Slice(60772, 84), // d fc2.bias
-                workspace.Slice(32548 * capacity + first * 84, batchSize * 84), // d output (B, 84)
-                workspace.Slice(32224 * capacity + first * 120, batchSize * 120), // input (B, 120)
-                batchSize,
-                simd);
+            if (!frozen[3])
+            {
+                Fc2BackwardParameters(
+                    gradients.Slice(50692, 10080), // d fc2.weight
+                    gradients.Slice(60772, 84), // d fc2.bias
+                    workspace.Slice(32548 * capacity + first * 84, batchSize * 84), // d output (B, 84)
+                    workspace.Slice(32224 * capacity + first * 120, batchSize * 120), // input (B, 120)
+                    batchSize,
+                    simd);
+            }
             Fc2BackwardInput(
                 workspace.Slice(32344 * capacity + first * 120, batchSize * 120), // d input (B, 120)
                 workspace.Slice(32548 * capacity + first * 84, batchSize * 84), // d output (B, 84)
@@ -706,13 +794,16 @@ namespace Tests.Networks
                 simd);
 
             // fc1: Dense, (B, 400) -> (B, 120)
-            Fc1BackwardParameters(
-                gradients.Slice(2572, 48000), // d fc1.weight
-                gradients.Slice(50572, 120), // d fc1.bias
-                workspace.Slice(32104 * capacity + first * 120, batchSize * 120), // d output (B, 120)
-                workspace.Slice(31184 * capacity + first * 400, batchSize * 400), // input (B, 400)
-                batchSize,
-                simd);
+            if (!frozen[2])
+            {
+                Fc1BackwardParameters(
+                    gradients.Slice(2572, 48000), // d fc1.weight
+                    gradients.Slice(50572, 120), // d fc1.bias
+                    workspace.Slice(32104 * capacity + first * 120, batchSize * 120), // d output (B, 120)
+                    workspace.Slice(31184 * capacity + first * 400, batchSize * 400), // input (B, 400)
+                    batchSize,
+                    simd);
+            }
             Fc1BackwardInput(
                 workspace.Slice(31584 * capacity + first * 400, batchSize * 400), // d input (B, 400)
                 workspace.Slice(32104 * capacity + first * 120, batchSize * 120), // d output (B, 120)
@@ -739,14 +830,17 @@ namespace Tests.Networks
                 simd);
 
             // conv2: Conv2D 5x5, stride 1, pad 0, (B, 6, 14, 14) -> (B, 16, 10, 10)
-            Conv2BackwardParameters(
-                gradients.Slice(156, 2400), // d conv2.weight
-                gradients.Slice(2556, 16), // d conv2.bias
-                workspace.Slice(26384 * capacity + first * 1600, batchSize * 1600), // d output (B, 16, 10, 10)
-                workspace.Slice(22432 * capacity + first * 1176, batchSize * 1176), // input (B, 6, 14, 14)
-                scratch,
-                batchSize,
-                simd);
+            if (!frozen[1])
+            {
+                Conv2BackwardParameters(
+                    gradients.Slice(156, 2400), // d conv2.weight
+                    gradients.Slice(2556, 16), // d conv2.bias
+                    workspace.Slice(26384 * capacity + first * 1600, batchSize * 1600), // d output (B, 16, 10, 10)
+                    workspace.Slice(22432 * capacity + first * 1176, batchSize * 1176), // input (B, 6, 14, 14)
+                    scratch,
+                    batchSize,
+                    simd);
+            }
             Conv2BackwardInput(
                 workspace.Slice(23608 * capacity + first * 1176, batchSize * 1176), // d input (B, 6, 14, 14)
                 workspace.Slice(26384 * capacity + first * 1600, batchSize * 1600), // d output (B, 16, 10, 10)
@@ -772,15 +866,18 @@ namespace Tests.Networks
                 simd);
 
             // conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)
-            Conv1BackwardParameters(
-                gradients.Slice(0, 150), // d conv1.weight
-                gradients.Slice(150, 6), // d conv1.bias
-                workspace.Slice(6272 * capacity + first * 4704, batchSize * 4704), // d output (B, 6, 28, 28)
-                workspace.Slice(first * 784, batchSize * 784), // input (B, 1, 28, 28)
-                workspace.Slice(10976 * capacity + first * 1024, batchSize * 1024), // padded input (B, 1, 32, 32)
-                scratch,
-                batchSize,
-                simd);
+            if (!frozen[0])
+            {
+                Conv1BackwardParameters(
+                    gradients.Slice(0, 150), // d conv1.weight
+                    gradients.Slice(150, 6), // d conv1.bias
+                    workspace.Slice(6272 * capacity + first * 4704, batchSize * 4704), // d output (B, 6, 28, 28)
+                    workspace.Slice(first * 784, batchSize * 784), // input (B, 1, 28, 28)
+                    workspace.Slice(10976 * capacity + first * 1024, batchSize * 1024), // padded input (B, 1, 32, 32)
+                    scratch,
+                    batchSize,
+                    simd);
+            }
             if (computeInputGradient)
             {
                 Conv1BackwardInput(

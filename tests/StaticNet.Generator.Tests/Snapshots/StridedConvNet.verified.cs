@@ -222,9 +222,10 @@ partial class StridedConvNet : global::StaticNet.INetwork
     private readonly global::System.Action<int, int> _forwardChunk;
     private readonly global::System.Action<int, int> _backwardChunk;
 
-    // The batch the chunks are working on.
+    // The batch the chunks are working on: its size, chunks, stage and SIMD level.
     private int _runBatchSize;
     private int _runChunks;
+    private int _runStage;
     private bool _runInputGradient;
     private global::StaticNet.SimdLevel _runSimd;
 
@@ -233,7 +234,18 @@ partial class StridedConvNet : global::StaticNet.INetwork
     private global::StaticNet.SimdLevel _forwardSimd;
     private int _threads;
 
-    /// <summary>Creates the network with its parameters initialised as PyTorch initialises them by default, reproducibly from <paramref name="seed"/>.</summary>
+    // Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.
+    private static readonly global::StaticNet.ParameterRange[] s_layerRanges =
+    {
+        new global::StaticNet.ParameterRange(0, 224), // conv1
+        new global::StaticNet.ParameterRange(224, 288), // conv2
+        new global::StaticNet.ParameterRange(512, 725), // fc1
+    };
+
+    private readonly bool[] _frozen = new bool[3];
+    private global::StaticNet.ParameterRange[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[3]);
+
+    /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
     /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
     /// <param name="batchCapacity">The largest batch <see cref="Forward"/> takes; the workspace is allocated for it once, here.</param>
     public StridedConvNet(int seed = 0, int batchCapacity = 64)
@@ -250,6 +262,9 @@ partial class StridedConvNet : global::StaticNet.INetwork
         _backwardChunk = BackwardChunk;
         Initialize(seed);
     }
+
+    /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
+    public int BatchCapacity { get; }
 
     /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
     public int KernelScratchLength { get; }
@@ -276,9 +291,6 @@ partial class StridedConvNet : global::StaticNet.INetwork
     /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
     public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
 
-    /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
-    public int BatchCapacity { get; }
-
     /// <summary>All parameters in one flat buffer; each tensor's place is in <see cref="Tensors"/> and <see cref="Layers"/>.</summary>
     public global::System.Span<float> Parameters => _parameters;
 
@@ -294,35 +306,45 @@ partial class StridedConvNet : global::StaticNet.INetwork
     /// <summary>The vectorised kernels' scratch of one thread.</summary>
     private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
 
-    /// <summary>Runs <paramref name="work"/> on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
-    private void RunChunks(global::System.Action<int, int> work, int batchSize, global::StaticNet.SimdLevel simd)
+    /// <summary>Runs stage <paramref name="stage"/> of a pass on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
+    private void RunChunks(global::System.Action<int, int> work, int batchSize, int stage, global::StaticNet.SimdLevel simd)
     {
         _runBatchSize = batchSize;
         _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
+        _runStage = stage;
         _runSimd = simd;
         global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
     }
 
-    /// <summary>One chunk of a Forward or batched Predict: its samples through every layer.</summary>
+    /// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>
     private void ForwardChunk(int chunk, int thread)
     {
         (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-        RunForward(_parameters, _workspace, BatchCapacity, first, count, KernelScratch(thread), _runSimd);
+        global::System.Span<float> workspace = _workspace;
+        int capacity = BatchCapacity;
+        global::System.Span<float> scratch = KernelScratch(thread);
+        global::StaticNet.SimdLevel simd = _runSimd;
+        RunForward(_parameters, workspace, capacity, first, count, scratch, simd);
     }
 
-    /// <summary>One chunk of a Backward: its samples through every layer backward, its parameter gradients into its own buffer.</summary>
+    /// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>
     private void BackwardChunk(int chunk, int thread)
     {
         (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
         global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
-        gradients.Clear();
-        RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, KernelScratch(thread), _runSimd);
+        if (_runStage == 0)
+        {
+            gradients.Clear();
+        }
+
+        RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
     }
 
     /// <summary>
-    /// Sets every parameter as PyTorch's default initialisation does: weights Kaiming-uniform with
-    /// a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]. Each tensor draws from
-    /// its own stream, keyed by <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
+    /// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights
+    /// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch
+    /// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by
+    /// <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
     /// </summary>
     public void Initialize(int seed)
     {
@@ -353,7 +375,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.Span<float> workspace = _workspace;
         int capacity = BatchCapacity;
         input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-        RunChunks(_forwardChunk, batchSize, Simd);
+        RunChunks(_forwardChunk, batchSize, 0, Simd);
         workspace.Slice(28066 * capacity, batchSize * OutputLength).CopyTo(output);
         _forwardBatchSize = batchSize;
         _forwardSimd = Simd;
@@ -381,7 +403,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
         outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(28071 * capacity, batchSize * OutputLength));
         _runInputGradient = computeInputGradient;
         // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
-        RunChunks(_backwardChunk, batchSize, _forwardSimd);
+        RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
 
         // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
         for (int chunk = 0; chunk < _runChunks; chunk++)
@@ -428,7 +450,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
         {
             int batchSize = global::System.Math.Min(capacity, count - start);
             inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunChunks(_forwardChunk, batchSize, Simd);
+            RunChunks(_forwardChunk, batchSize, 0, Simd);
             workspace.Slice(28066 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
         }
     }
@@ -463,6 +485,60 @@ partial class StridedConvNet : global::StaticNet.INetwork
         };
         return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "StridedConvNet", s_tensors);
     }
+
+    // The names of the layers with parameters, for messages.
+    private static readonly string[] s_layersWithParameters = { "conv1", "conv2", "fc1" };
+
+    /// <summary>
+    /// The parts of <see cref="Parameters"/> training may change: every layer's parameters but those frozen in
+    /// the declaration or with <see cref="Freeze"/>, as ranges in ascending order. An optimizer that updates
+    /// only these leaves frozen layers untouched.
+    /// </summary>
+    public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterRange> TrainableRanges => _trainableRanges;
+
+    /// <summary>
+    /// Freezes the parameters of the layer named <paramref name="layer"/> until <see cref="Unfreeze"/>: Backward
+    /// computes no gradient for them (their gradients keep their values, zero after <see cref="ZeroGradients"/>)
+    /// and they leave <see cref="TrainableRanges"/>. Their running statistics, if any, still update in training.
+    /// </summary>
+    public void Freeze(string layer) => SetFrozen(layer, true);
+
+    /// <summary>Lets the layer named <paramref name="layer"/> train again after <see cref="Freeze"/>; a layer frozen in its declaration cannot be.</summary>
+    public void Unfreeze(string layer) => SetFrozen(layer, false);
+
+    /// <summary>Whether the parameters of the layer named <paramref name="layer"/> are frozen, in its declaration or with <see cref="Freeze"/>.</summary>
+    public bool IsFrozen(string layer)
+    {
+        int index = FreezeIndex(layer);
+        return index < 0 || _frozen[index];
+    }
+
+    private void SetFrozen(string layer, bool frozen)
+    {
+        int index = FreezeIndex(layer);
+        if (index < 0)
+        {
+            // Frozen in the declaration: its Backward has no gradient code to turn back on.
+            if (!frozen)
+            {
+                throw global::StaticNet.NetworkChecks.FrozenInDeclaration(layer, "StridedConvNet");
+            }
+
+            return;
+        }
+
+        _frozen[index] = frozen;
+        _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);
+    }
+
+    /// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>
+    private static int FreezeIndex(string layer) => layer switch
+    {
+        "conv1" => 0,
+        "conv2" => 1,
+        "fc1" => 2,
+        _ => throw global::StaticNet.NetworkChecks.UnknownLayer(layer, "StridedConvNet", s_layersWithParameters),
+    };
 
     /// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>
     private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
@@ -529,11 +605,13 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>
-    /// Runs samples [first, first + batchSize) backward through every layer, last to first. Parameter gradients are added to <paramref name="gradients"/>;
-    /// each layer's input gradient is written to the workspace for the layer before it. Layers before the
-    /// first one with parameters compute their input gradient only when the caller asks for it.
+    /// Runs samples [first, first + batchSize) backward through every layer, last to first.
+    /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
+    /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
+    /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
+    /// layer needs are computed only when the caller asks for the input gradient.
     /// </summary>
-    private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
+    private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
     {
         // softmax1: Softmax, (B, 5) -> (B, 5)
         Softmax1BackwardInput(
@@ -544,13 +622,16 @@ partial class StridedConvNet : global::StaticNet.INetwork
             simd);
 
         // fc1: Dense, (B, 144) -> (B, 5)
-        Fc1BackwardParameters(
-            gradients.Slice(512, 720), // d fc1.weight
-            gradients.Slice(1232, 5), // d fc1.bias
-            workspace.Slice(28061 * capacity + first * 5, batchSize * 5), // d output (B, 5)
-            workspace.Slice(27768 * capacity + first * 144, batchSize * 144), // input (B, 144)
-            batchSize,
-            simd);
+        if (!frozen[2])
+        {
+            Fc1BackwardParameters(
+                gradients.Slice(512, 720), // d fc1.weight
+                gradients.Slice(1232, 5), // d fc1.bias
+                workspace.Slice(28061 * capacity + first * 5, batchSize * 5), // d output (B, 5)
+                workspace.Slice(27768 * capacity + first * 144, batchSize * 144), // input (B, 144)
+                batchSize,
+                simd);
+        }
         Fc1BackwardInput(
             workspace.Slice(27912 * capacity + first * 144, batchSize * 144), // d input (B, 144)
             workspace.Slice(28061 * capacity + first * 5, batchSize * 5), // d output (B, 5)
@@ -569,13 +650,16 @@ partial class StridedConvNet : global::StaticNet.INetwork
             simd);
 
         // conv2: Conv2D 3x3, stride 1, pad 0, no bias, (B, 8, 8, 8) -> (B, 4, 6, 6)
-        Conv2BackwardParameters(
-            gradients.Slice(224, 288), // d conv2.weight
-            workspace.Slice(27624 * capacity + first * 144, batchSize * 144), // d output (B, 4, 6, 6)
-            workspace.Slice(21272 * capacity + first * 512, batchSize * 512), // input (B, 8, 8, 8)
-            scratch,
-            batchSize,
-            simd);
+        if (!frozen[1])
+        {
+            Conv2BackwardParameters(
+                gradients.Slice(224, 288), // d conv2.weight
+                workspace.Slice(27624 * capacity + first * 144, batchSize * 144), // d output (B, 4, 6, 6)
+                workspace.Slice(21272 * capacity + first * 512, batchSize * 512), // input (B, 8, 8, 8)
+                scratch,
+                batchSize,
+                simd);
+        }
         Conv2BackwardInput(
             workspace.Slice(21784 * capacity + first * 512, batchSize * 512), // d input (B, 8, 8, 8)
             workspace.Slice(27624 * capacity + first * 144, batchSize * 144), // d output (B, 4, 6, 6)
@@ -601,15 +685,18 @@ partial class StridedConvNet : global::StaticNet.INetwork
             simd);
 
         // conv1: Conv2D 3x3, stride 2, pad 1, (B, 3, 32, 32) -> (B, 8, 16, 16)
-        Conv1BackwardParameters(
-            gradients.Slice(0, 216), // d conv1.weight
-            gradients.Slice(216, 8), // d conv1.bias
-            workspace.Slice(8192 * capacity + first * 2048, batchSize * 2048), // d output (B, 8, 16, 16)
-            workspace.Slice(first * 3072, batchSize * 3072), // input (B, 3, 32, 32)
-            workspace.Slice(10240 * capacity + first * 3468, batchSize * 3468), // padded input (B, 3, 34, 34)
-            scratch,
-            batchSize,
-            simd);
+        if (!frozen[0])
+        {
+            Conv1BackwardParameters(
+                gradients.Slice(0, 216), // d conv1.weight
+                gradients.Slice(216, 8), // d conv1.bias
+                workspace.Slice(8192 * capacity + first * 2048, batchSize * 2048), // d output (B, 8, 16, 16)
+                workspace.Slice(first * 3072, batchSize * 3072), // input (B, 3, 32, 32)
+                workspace.Slice(10240 * capacity + first * 3468, batchSize * 3468), // padded input (B, 3, 34, 34)
+                scratch,
+                batchSize,
+                simd);
+        }
         if (computeInputGradient)
         {
             Conv1BackwardInput(

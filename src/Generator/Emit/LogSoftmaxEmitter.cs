@@ -1,0 +1,86 @@
+using StaticNet.Generator.Model;
+
+namespace StaticNet.Generator.Emit;
+
+/// <summary>
+/// Log-softmax over each sample's values: <c>y = x - max(x) - log(sum(exp(x - max(x))))</c>, stable for
+/// any logits. Backward: <c>dx = dy - exp(y) * sum(dy)</c>, since exp(y) is the softmax.
+/// </summary>
+internal sealed class LogSoftmaxEmitter : LayerEmitter
+{
+    public LogSoftmaxEmitter(LayerModel layer)
+        : base(layer)
+    {
+    }
+
+    private string Shape => Layer.Output.ToBatchedString();
+
+    public override void EmitMethods(SourceWriter writer)
+    {
+        EmitHeader(writer);
+        using (MethodBlock(
+            writer,
+            $"{Spec.Name} forward: <c>y = x - max(x) - log(sum(exp(x - max(x))))</c> for each sample.",
+            MethodName + "Forward",
+            new[] { (Span + " y", Shape), (ReadOnlySpan + " x", Shape), ("int batchSize", string.Empty) }))
+        {
+            writer.Line($"const int Features = {Layer.Output.Length};");
+            using (writer.Block("for (int b = 0; b < batchSize; b++)"))
+            {
+                writer.Line(ReadOnlySpan + " xs = x.Slice(b * Features, Features);");
+                writer.Line(Span + " ys = y.Slice(b * Features, Features);");
+                writer.Line("float max = xs[0];");
+                using (writer.Block("for (int i = 1; i < Features; i++)"))
+                {
+                    writer.Line("max = xs[i] > max ? xs[i] : max;");
+                }
+
+                writer.Line("float sum = 0f;");
+                using (writer.Block("for (int i = 0; i < Features; i++)"))
+                {
+                    writer.Line("sum += global::System.MathF.Exp(xs[i] - max);");
+                }
+
+                writer.Line("float logSum = max + global::System.MathF.Log(sum);");
+                using (writer.Block("for (int i = 0; i < Features; i++)"))
+                {
+                    writer.Line("ys[i] = xs[i] - logSum;");
+                }
+            }
+        }
+
+        writer.Line();
+        using (MethodBlock(
+            writer,
+            $"{Spec.Name} backward: <c>dx = dy - exp(y) * sum(dy)</c> for each sample.",
+            MethodName + "BackwardInput",
+            new[] { (Span + " dx", Shape), (ReadOnlySpan + " dy", Shape), (ReadOnlySpan + " y", Shape), ("int batchSize", string.Empty) }))
+        {
+            writer.Line($"const int Features = {Layer.Output.Length};");
+            using (writer.Block("for (int b = 0; b < batchSize; b++)"))
+            {
+                writer.Line("int start = b * Features;");
+                writer.Line("float total = 0f;");
+                using (writer.Block("for (int i = start; i < start + Features; i++)"))
+                {
+                    writer.Line("total += dy[i];");
+                }
+
+                using (writer.Block("for (int i = start; i < start + Features; i++)"))
+                {
+                    writer.Line("dx[i] = dy[i] - global::System.MathF.Exp(y[i]) * total;");
+                }
+            }
+        }
+
+        writer.Line();
+    }
+
+    public override void EmitForwardCall(SourceWriter writer) =>
+        EmitCall(writer, MethodName + "Forward", new[] { (OutputSlice, "output " + Shape), (InputSlice, "input " + Shape), ("batchSize", string.Empty) });
+
+    public override void EmitBackwardInputCall(SourceWriter writer) => EmitCall(
+        writer,
+        MethodName + "BackwardInput",
+        new[] { (InputGradientSlice, "d input " + Shape), (OutputGradientSlice, "d output " + Shape), (OutputSlice, "output " + Shape), ("batchSize", string.Empty) });
+}
