@@ -180,6 +180,10 @@ internal abstract class LayerEmitter
     protected static SourceWriter.Scope MethodBlock(SourceWriter writer, string summary, string name, IReadOnlyList<(string Parameter, string Comment)> parameters)
     {
         writer.Line("/// <summary>" + summary + "</summary>");
+
+        // Compiled fully optimised on first call: a layer's loops are hot from its first batch, and the
+        // tier-0 code the JIT would start with runs them many times slower until it is replaced.
+        writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         writer.Line("internal static void " + name + "(");
         foreach ((string parameter, string comment) in parameters)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 
 namespace StaticNet.Kernels;
@@ -44,6 +45,7 @@ public static class Convolution
     }
 
     /// <summary>output = weight (*) input + bias for every sample.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd)
     {
         Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
@@ -71,6 +73,7 @@ public static class Convolution
     }
 
     /// <summary>weightGradient += outputGradient (*) input over every sample; biasGradient += its sums, when not empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardParameters(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd)
     {
         Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
@@ -120,6 +123,7 @@ public static class Convolution
     }
 
     /// <summary>inputGradient = the gradient of the loss with respect to every sample's input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardInput(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd)
     {
         Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
@@ -161,6 +165,7 @@ public static class Convolution
     /// Spreads each plane's rows of <paramref name="width"/> to rows of <paramref name="wideWidth"/> in planes
     /// of <paramref name="planeLength"/>, zero everywhere else, so the extra columns add nothing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Widen(ReadOnlySpan<float> compact, Span<float> wide, int planes, int height, int width, int wideWidth, int planeLength)
     {
         wide.Slice(0, planes * planeLength).Clear();
@@ -174,6 +179,7 @@ public static class Convolution
     }
 
     /// <summary>Copies the first <paramref name="width"/> values of each row of each plane of <paramref name="planeLength"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compact(ReadOnlySpan<float> wide, Span<float> compact, int planes, int height, int wideWidth, int width, int planeLength)
     {
         for (int plane = 0; plane < planes; plane++)

@@ -260,6 +260,7 @@ public static class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckRows(int length, int[] offsets, int rows, int rowLength)
     {
         if (offsets.Length < rows)
@@ -316,6 +317,7 @@ public static class Gemm
     // C = A B: blocks of 4 rows x 3 vectors (12 accumulators), then narrower blocks at the edges.
     // ---------------------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, Shape s, TRows rows)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
@@ -337,9 +339,28 @@ public static class Gemm
             }
         }
 
-        for (; j + width <= s.N; j += width)
+        if (j + (2 * width) <= s.N)
+        {
+            // Two vectors of columns left: blocks of 4 rows x 2 vectors (8 accumulators).
+            int i = 0;
+            for (; i + 4 <= s.M; i += 4)
+            {
+                Block4x2<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, i, j, s);
+            }
+
+            for (; i < s.M; i++)
+            {
+                MultiplyColumnVector<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, j, s, store: width, firstRow: i, rowCount: 1);
+                MultiplyColumnVector<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j + width), rows, ref c, ref bias, j + width, s, store: width, firstRow: i, rowCount: 1);
+            }
+
+            j += 2 * width;
+        }
+
+        if (j + width <= s.N)
         {
             MultiplyColumnVector<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, j, s, store: width);
+            j += width;
         }
 
         if (j < s.N)
@@ -360,28 +381,63 @@ public static class Gemm
         }
     }
 
-    /// <summary>One vector of columns for every row: blocks of 4 rows, then single rows; stores <paramref name="store"/> lanes.</summary>
-    private static void MultiplyColumnVector<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int j, Shape s, int store)
+    /// <summary>
+    /// One vector of columns for rows [firstRow, firstRow + rowCount) (every row by default): blocks of 8
+    /// rows, whose 8 broadcasts share one load of B, then of 4, then single rows; stores <paramref name="store"/> lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyColumnVector<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int j, Shape s, int store, int firstRow = 0, int rowCount = -1)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
         where TRows : struct, IRows
     {
-        int i = 0;
-        for (; i + 4 <= s.M; i += 4)
+        int end = rowCount < 0 ? s.M : firstRow + rowCount;
+        nint rs = s.ARowStride;
+        int i = firstRow;
+        for (; i + 8 <= end; i += 8)
         {
-            TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, store);
-            TVector c1 = Start<TVector, TOps>(ref c, ref bias, i + 1, j, s, store);
-            TVector c2 = Start<TVector, TOps>(ref c, ref bias, i + 2, j, s, store);
-            TVector c3 = Start<TVector, TOps>(ref c, ref bias, i + 3, j, s, store);
-            ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
+            TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, store), c1 = Start<TVector, TOps>(ref c, ref bias, i + 1, j, s, store);
+            TVector c2 = Start<TVector, TOps>(ref c, ref bias, i + 2, j, s, store), c3 = Start<TVector, TOps>(ref c, ref bias, i + 3, j, s, store);
+            TVector c4 = Start<TVector, TOps>(ref c, ref bias, i + 4, j, s, store), c5 = Start<TVector, TOps>(ref c, ref bias, i + 5, j, s, store);
+            TVector c6 = Start<TVector, TOps>(ref c, ref bias, i + 6, j, s, store), c7 = Start<TVector, TOps>(ref c, ref bias, i + 7, j, s, store);
+            ref float a0 = ref Unsafe.Add(ref a, i * rs);
             for (int p = 0; p < s.K; p++)
             {
                 TVector bv = TOps.Load(ref b, rows.Row(p));
-                nint ap = (nint)p * s.AColumnStride;
-                c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, ap)), bv, c0);
-                c1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, ap + s.ARowStride)), bv, c1);
-                c2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, ap + (2 * (nint)s.ARowStride))), bv, c2);
-                c3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, ap + (3 * (nint)s.ARowStride))), bv, c3);
+                ref float ap = ref Unsafe.Add(ref a0, (nint)p * s.AColumnStride);
+                c0 = TOps.MultiplyAdd(TOps.Broadcast(ap), bv, c0);
+                c1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, rs)), bv, c1);
+                c2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 2 * rs)), bv, c2);
+                c3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 3 * rs)), bv, c3);
+                c4 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 4 * rs)), bv, c4);
+                c5 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 5 * rs)), bv, c5);
+                c6 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 6 * rs)), bv, c6);
+                c7 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 7 * rs)), bv, c7);
+            }
+
+            Finish<TVector, TOps>(c0, ref c, i, j, s, store);
+            Finish<TVector, TOps>(c1, ref c, i + 1, j, s, store);
+            Finish<TVector, TOps>(c2, ref c, i + 2, j, s, store);
+            Finish<TVector, TOps>(c3, ref c, i + 3, j, s, store);
+            Finish<TVector, TOps>(c4, ref c, i + 4, j, s, store);
+            Finish<TVector, TOps>(c5, ref c, i + 5, j, s, store);
+            Finish<TVector, TOps>(c6, ref c, i + 6, j, s, store);
+            Finish<TVector, TOps>(c7, ref c, i + 7, j, s, store);
+        }
+
+        for (; i + 4 <= end; i += 4)
+        {
+            TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, store), c1 = Start<TVector, TOps>(ref c, ref bias, i + 1, j, s, store);
+            TVector c2 = Start<TVector, TOps>(ref c, ref bias, i + 2, j, s, store), c3 = Start<TVector, TOps>(ref c, ref bias, i + 3, j, s, store);
+            ref float a0 = ref Unsafe.Add(ref a, i * rs);
+            for (int p = 0; p < s.K; p++)
+            {
+                TVector bv = TOps.Load(ref b, rows.Row(p));
+                ref float ap = ref Unsafe.Add(ref a0, (nint)p * s.AColumnStride);
+                c0 = TOps.MultiplyAdd(TOps.Broadcast(ap), bv, c0);
+                c1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, rs)), bv, c1);
+                c2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 2 * rs)), bv, c2);
+                c3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 3 * rs)), bv, c3);
             }
 
             Finish<TVector, TOps>(c0, ref c, i, j, s, store);
@@ -390,10 +446,10 @@ public static class Gemm
             Finish<TVector, TOps>(c3, ref c, i + 3, j, s, store);
         }
 
-        for (; i < s.M; i++)
+        for (; i < end; i++)
         {
             TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, store);
-            ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
+            ref float a0 = ref Unsafe.Add(ref a, i * rs);
             for (int p = 0; p < s.K; p++)
             {
                 c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (nint)p * s.AColumnStride)), TOps.Load(ref b, rows.Row(p)), c0);
@@ -401,6 +457,48 @@ public static class Gemm
 
             Finish<TVector, TOps>(c0, ref c, i, j, s, store);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block4x2<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int i, int j, Shape s)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
+    {
+        int w = TOps.Count;
+        TVector c00 = Start<TVector, TOps>(ref c, ref bias, i, j, s, w), c01 = Start<TVector, TOps>(ref c, ref bias, i, j + w, s, w);
+        TVector c10 = Start<TVector, TOps>(ref c, ref bias, i + 1, j, s, w), c11 = Start<TVector, TOps>(ref c, ref bias, i + 1, j + w, s, w);
+        TVector c20 = Start<TVector, TOps>(ref c, ref bias, i + 2, j, s, w), c21 = Start<TVector, TOps>(ref c, ref bias, i + 2, j + w, s, w);
+        TVector c30 = Start<TVector, TOps>(ref c, ref bias, i + 3, j, s, w), c31 = Start<TVector, TOps>(ref c, ref bias, i + 3, j + w, s, w);
+        ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
+        nint rs = s.ARowStride;
+        for (int p = 0; p < s.K; p++)
+        {
+            ref float bp = ref Unsafe.Add(ref b, rows.Row(p));
+            TVector b0 = TOps.Load(ref bp, 0), b1 = TOps.Load(ref bp, w);
+            ref float ap = ref Unsafe.Add(ref a0, (nint)p * s.AColumnStride);
+            TVector x = TOps.Broadcast(ap);
+            c00 = TOps.MultiplyAdd(x, b0, c00);
+            c01 = TOps.MultiplyAdd(x, b1, c01);
+            x = TOps.Broadcast(Unsafe.Add(ref ap, rs));
+            c10 = TOps.MultiplyAdd(x, b0, c10);
+            c11 = TOps.MultiplyAdd(x, b1, c11);
+            x = TOps.Broadcast(Unsafe.Add(ref ap, 2 * rs));
+            c20 = TOps.MultiplyAdd(x, b0, c20);
+            c21 = TOps.MultiplyAdd(x, b1, c21);
+            x = TOps.Broadcast(Unsafe.Add(ref ap, 3 * rs));
+            c30 = TOps.MultiplyAdd(x, b0, c30);
+            c31 = TOps.MultiplyAdd(x, b1, c31);
+        }
+
+        Finish<TVector, TOps>(c00, ref c, i, j, s, w);
+        Finish<TVector, TOps>(c01, ref c, i, j + w, s, w);
+        Finish<TVector, TOps>(c10, ref c, i + 1, j, s, w);
+        Finish<TVector, TOps>(c11, ref c, i + 1, j + w, s, w);
+        Finish<TVector, TOps>(c20, ref c, i + 2, j, s, w);
+        Finish<TVector, TOps>(c21, ref c, i + 2, j + w, s, w);
+        Finish<TVector, TOps>(c30, ref c, i + 3, j, s, w);
+        Finish<TVector, TOps>(c31, ref c, i + 3, j + w, s, w);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -520,6 +618,7 @@ public static class Gemm
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyTransposed<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, DotShape s, TRows rows)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
@@ -567,6 +666,7 @@ public static class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot4x4<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TRows rows, TVector mask)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
@@ -644,6 +744,7 @@ public static class Gemm
         Put4(ref c, ref bias, i + 3, j, s, TOps.Sum4(s30, s31, s32, s33));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot1x4<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TRows rows, TVector mask)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
@@ -680,6 +781,7 @@ public static class Gemm
         Put4(ref c, ref bias, i, j, s, TOps.Sum4(s0, s1, s2, s3));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot1x1<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TRows rows, TVector mask)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
@@ -772,6 +874,7 @@ public static class Gemm
         return pack;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyScalar<TRows>(ref float a, ref float b, ref float c, ref float bias, Shape s, TRows rows)
         where TRows : struct, IRows
     {
@@ -791,6 +894,7 @@ public static class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyTransposedScalar<TRows>(ref float a, ref float b, ref float c, ref float bias, DotShape s, TRows rows)
         where TRows : struct, IRows
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 
 namespace StaticNet.Kernels;
@@ -14,6 +15,7 @@ namespace StaticNet.Kernels;
 public static class Im2Col
 {
     /// <summary>Writes the columns of one sample: <c>channels * kernel * kernel</c> rows of <c>outHeight * outWidth</c> values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unfold(ReadOnlySpan<float> input, Span<float> columns, int channels, int height, int width, int kernel, int stride, int padding, int dilation, int outHeight, int outWidth)
     {
         int positions = outHeight * outWidth;
@@ -60,6 +62,7 @@ public static class Im2Col
     }
 
     /// <summary>Adds each column value to the input position it came from; positions in the padding are dropped. The inverse of <see cref="Unfold"/>, summed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FoldAdd(ReadOnlySpan<float> columns, Span<float> inputGradient, int channels, int height, int width, int kernel, int stride, int padding, int dilation, int outHeight, int outWidth, SimdLevel simd)
     {
         int positions = outHeight * outWidth;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 
 namespace StaticNet.Kernels;
@@ -15,6 +16,7 @@ public static class PaddedPlanes
     /// Copies <paramref name="planes"/> planes of <paramref name="height"/> x <paramref name="width"/>
     /// into the middle of planes bordered by <paramref name="padding"/> values of <paramref name="border"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pad(ReadOnlySpan<float> source, Span<float> destination, int planes, int height, int width, int padding, float border)
     {
         int paddedWidth = width + (2 * padding);
@@ -32,6 +34,7 @@ public static class PaddedPlanes
     }
 
     /// <summary>Copies the interior of bordered planes back to planes without the border: the inverse of <see cref="Pad"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Crop(ReadOnlySpan<float> source, Span<float> destination, int planes, int height, int width, int padding)
     {
         int paddedWidth = width + (2 * padding);

@@ -17,6 +17,7 @@ namespace StaticNet.Kernels;
 public static class Pooling
 {
     /// <summary>The largest value of each window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth)
     {
         Check(input.Length, output.Length, planes, height, width, outHeight, outWidth);
@@ -55,6 +56,7 @@ public static class Pooling
     }
 
     /// <summary>Clears <paramref name="inputGradient"/>, then adds each output's gradient to the first largest value of its window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth)
     {
         Check(input.Length, outputGradient.Length, planes, height, width, outHeight, outWidth);
@@ -102,6 +104,7 @@ public static class Pooling
     }
 
     /// <summary>The mean of each window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AverageForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth)
     {
         Check(input.Length, output.Length, planes, height, width, outHeight, outWidth);
@@ -134,6 +137,7 @@ public static class Pooling
     }
 
     /// <summary>Clears <paramref name="inputGradient"/>, then spreads each output's gradient, divided as in the forward mean, over its window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AverageBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth)
     {
         Check(inputGradient.Length, outputGradient.Length, planes, height, width, outHeight, outWidth);
@@ -172,6 +176,7 @@ public static class Pooling
     // before; both compute and write the same values there.
     // ---------------------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxForward2x2(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int outHeight, int outWidth)
     {
         ref float source = ref MemoryMarshal.GetReference(input);
@@ -216,6 +221,7 @@ public static class Pooling
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxBackward2x2(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int outHeight, int outWidth)
     {
         // Rows and columns past the last whole window get no gradient; every other position is written below.

@@ -41,6 +41,7 @@ public static class VectorMath
     /// <paramref name="columns"/> matrix: a convolution's bias gradient, the rows being every sample's
     /// channels and <paramref name="period"/> the number of channels.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddRowSums(ReadOnlySpan<float> matrix, Span<float> sums, int rows, int columns, int period, SimdLevel simd)
     {
         for (int r = 0; r < rows; r++)
@@ -50,6 +51,7 @@ public static class VectorMath
     }
 
     /// <summary><c>sums[j] += sum over r of matrix[r, j]</c>: a dense layer's bias gradient over a batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddColumnSums(ReadOnlySpan<float> matrix, Span<float> sums, int rows, int columns, SimdLevel simd)
     {
         for (int r = 0; r < rows; r++)
@@ -67,6 +69,7 @@ public static class VectorMath
         _ => SumScalar(values),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Sum<TVector, TOps>(ReadOnlySpan<float> values)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
@@ -94,6 +97,7 @@ public static class VectorMath
     }
 
     /// <summary>Runs an element-wise operation over three equally long buffers, vector by vector, then the scalar tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Apply<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> target, SimdLevel simd)
         where TOp : struct, IElementwise
     {
@@ -115,6 +119,7 @@ public static class VectorMath
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Apply<TOp, TVector, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> target)
         where TOp : struct, IElementwise
         where TVector : struct

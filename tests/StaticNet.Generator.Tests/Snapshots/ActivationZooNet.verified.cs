@@ -1106,6 +1106,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>conv1 forward: each output is its channel's bias plus the weighted sum of one 3x3 window dilated by 2 in every input channel.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Conv1Forward(
         global::System.Span<float> output, // (B, 3, 9, 9)
         global::System.ReadOnlySpan<float> input, // (B, 2, 9, 9)
@@ -1160,6 +1161,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>conv1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Conv1BackwardInput(
         global::System.Span<float> inputGradient, // (B, 2, 9, 9)
         global::System.Span<float> paddedGradient, // (B, 2, 13, 13)
@@ -1213,6 +1215,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>conv1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Conv1BackwardParameters(
         global::System.Span<float> weightGradient, // (3, 2, 3, 3)
         global::System.Span<float> biasGradient, // (3)
@@ -1269,6 +1272,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>leaky_relu1 forward: <c>x</c> above 0, <c>0.2 * x</c> below for every value.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void LeakyRelu1Forward(
         global::System.Span<float> y, // (B, 3, 9, 9)
         global::System.ReadOnlySpan<float> x, // (B, 3, 9, 9)
@@ -1283,6 +1287,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>leaky_relu1 backward: the output gradient times the derivative, written in terms of the saved input.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void LeakyRelu1BackwardInput(
         global::System.Span<float> dx, // (B, 3, 9, 9)
         global::System.ReadOnlySpan<float> dy, // (B, 3, 9, 9)
@@ -1302,6 +1307,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>conv2 forward: each output is its channel's bias plus the weighted sum of one 3x3 window dilated by 3 in every input channel.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Conv2Forward(
         global::System.Span<float> output, // (B, 2, 3, 3)
         global::System.ReadOnlySpan<float> input, // (B, 3, 9, 9)
@@ -1353,6 +1359,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>conv2 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Conv2BackwardInput(
         global::System.Span<float> inputGradient, // (B, 3, 9, 9)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 2, 3, 3)
@@ -1403,6 +1410,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>conv2 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Conv2BackwardParameters(
         global::System.Span<float> weightGradient, // (2, 3, 3, 3)
         global::System.Span<float> biasGradient, // (2)
@@ -1458,6 +1466,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>elu1 forward: <c>x</c> above 0, <c>1 * (exp(x) - 1)</c> below for every value.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Elu1Forward(
         global::System.Span<float> y, // (B, 2, 3, 3)
         global::System.ReadOnlySpan<float> x, // (B, 2, 3, 3)
@@ -1472,6 +1481,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>elu1 backward: the output gradient times the derivative, written in terms of the saved input and output.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Elu1BackwardInput(
         global::System.Span<float> dx, // (B, 2, 3, 3)
         global::System.ReadOnlySpan<float> dy, // (B, 2, 3, 3)
@@ -1492,6 +1502,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc1Forward(
         global::System.Span<float> output, // (B, 16)
         global::System.ReadOnlySpan<float> input, // (B, 18)
@@ -1527,6 +1538,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc1BackwardInput(
         global::System.Span<float> inputGradient, // (B, 18)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 16)
@@ -1561,6 +1573,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc1BackwardParameters(
         global::System.Span<float> weightGradient, // (16, 18)
         global::System.Span<float> biasGradient, // (16)
@@ -1601,6 +1614,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>gelu1 forward: <c>x * Phi(x) = x * (1 + erf(x / sqrt(2))) / 2</c> for every value.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Gelu1Forward(
         global::System.Span<float> y, // (B, 16)
         global::System.ReadOnlySpan<float> x, // (B, 16)
@@ -1615,6 +1629,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>gelu1 backward: the output gradient times the derivative, written in terms of the saved input.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Gelu1BackwardInput(
         global::System.Span<float> dx, // (B, 16)
         global::System.ReadOnlySpan<float> dy, // (B, 16)
@@ -1634,6 +1649,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>fc2 forward: <c>output = input W^T + b</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc2Forward(
         global::System.Span<float> output, // (B, 16)
         global::System.ReadOnlySpan<float> input, // (B, 16)
@@ -1669,6 +1685,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>fc2 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc2BackwardInput(
         global::System.Span<float> inputGradient, // (B, 16)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 16)
@@ -1703,6 +1720,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>fc2 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc2BackwardParameters(
         global::System.Span<float> weightGradient, // (16, 16)
         global::System.Span<float> biasGradient, // (16)
@@ -1743,6 +1761,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>silu1 forward: <c>x * sigmoid(x)</c> for every value.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Silu1Forward(
         global::System.Span<float> y, // (B, 16)
         global::System.ReadOnlySpan<float> x, // (B, 16)
@@ -1757,6 +1776,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>silu1 backward: the output gradient times the derivative, written in terms of the saved input.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Silu1BackwardInput(
         global::System.Span<float> dx, // (B, 16)
         global::System.ReadOnlySpan<float> dy, // (B, 16)
@@ -1776,6 +1796,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>fc3 forward: <c>output = input W^T + b</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc3Forward(
         global::System.Span<float> output, // (B, 8)
         global::System.ReadOnlySpan<float> input, // (B, 16)
@@ -1811,6 +1832,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>fc3 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc3BackwardInput(
         global::System.Span<float> inputGradient, // (B, 16)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 8)
@@ -1845,6 +1867,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>fc3 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc3BackwardParameters(
         global::System.Span<float> weightGradient, // (8, 16)
         global::System.Span<float> biasGradient, // (8)
@@ -1885,6 +1908,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>bn1 forward in training, phase 1 of 3 (per slice of samples): per channel, the count, mean and sum of squared deviations over the slice's samples.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Bn1ForwardStatistics(
         global::System.Span<float> partial, // [count, mean (8), squared deviations (8)]
         global::System.ReadOnlySpan<float> x, // (B, 8)
@@ -1922,6 +1946,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>bn1 forward in training, phase 2 of 3 (once per batch): merges the slices' statistics into the batch's mean and 1/sqrt(biased variance + eps), and moves the running estimates toward the batch's mean and unbiased variance.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Bn1ForwardReduce(
         global::System.Span<float> statistics, // [mean (8), 1/std (8)]
         global::System.Span<float> runningMean, // (8)
@@ -1958,6 +1983,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>bn1 forward in inference: the running estimates as the statistics to normalise with.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Bn1InferenceStatistics(
         global::System.Span<float> statistics, // [mean (8), 1/std (8)]
         global::System.ReadOnlySpan<float> runningMean, // (8)
@@ -1973,6 +1999,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>bn1 forward, phase 3 of 3 (per slice of samples): <c>y = (x - mean) / std</c> per channel.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Bn1ForwardNormalize(
         global::System.Span<float> y, // (B, 8)
         global::System.ReadOnlySpan<float> x, // (B, 8)
@@ -1996,6 +2023,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>bn1 backward, phase 1 of 3 (per slice of samples): per channel, the sums of dy and of dy * x_hat over the slice, with x_hat = (x - mean) / std.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Bn1BackwardStatistics(
         global::System.Span<float> partial, // [count, sum dy (8), sum dy * x_hat (8)]
         global::System.ReadOnlySpan<float> outputGradient, // (B, 8)
@@ -2026,6 +2054,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>bn1 backward, phase 2 of 3 (once per batch): adds up the slices' sums.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Bn1BackwardReduce(
         global::System.Span<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
         global::System.ReadOnlySpan<float> partials, // chunks x [count, sum dy (8), sum dy * x_hat (8)]
@@ -2045,6 +2074,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>bn1 backward to the input, phase 3 of 3 (per slice of samples): <c>dx = 1 / std * (dy - mean(dy) - x_hat * mean(dy * x_hat))</c>, means over the whole batch.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Bn1BackwardInput(
         global::System.Span<float> inputGradient, // (B, 8)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 8)
@@ -2078,6 +2108,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>softplus1 forward: <c>log(1 + exp(2 * x)) / 2</c>, or <c>x</c> where <c>2 * x</c> is above 10 for every value.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Softplus1Forward(
         global::System.Span<float> y, // (B, 8)
         global::System.ReadOnlySpan<float> x, // (B, 8)
@@ -2092,6 +2123,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>softplus1 backward: the output gradient times the derivative, written in terms of the saved input.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Softplus1BackwardInput(
         global::System.Span<float> dx, // (B, 8)
         global::System.ReadOnlySpan<float> dy, // (B, 8)
@@ -2111,6 +2143,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>fc4 forward: <c>output = input W^T + b</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc4Forward(
         global::System.Span<float> output, // (B, 4)
         global::System.ReadOnlySpan<float> input, // (B, 8)
@@ -2146,6 +2179,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>fc4 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc4BackwardInput(
         global::System.Span<float> inputGradient, // (B, 8)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 4)
@@ -2180,6 +2214,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>fc4 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc4BackwardParameters(
         global::System.Span<float> weightGradient, // (4, 8)
         global::System.Span<float> biasGradient, // (4)
@@ -2220,6 +2255,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>log_softmax1 forward: <c>y = x - max(x) - log(sum(exp(x - max(x))))</c> for each sample.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void LogSoftmax1Forward(
         global::System.Span<float> y, // (B, 4)
         global::System.ReadOnlySpan<float> x, // (B, 4)
@@ -2250,6 +2286,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     }
 
     /// <summary>log_softmax1 backward: <c>dx = dy - exp(y) * sum(dy)</c> for each sample.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void LogSoftmax1BackwardInput(
         global::System.Span<float> dx, // (B, 4)
         global::System.ReadOnlySpan<float> dy, // (B, 4)

@@ -628,6 +628,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>conv1 forward: each output is its channel's bias plus the weighted sum of one 9x9 window in every input channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1Forward(
             global::System.Span<float> output, // (B, 3, 20, 20)
             global::System.ReadOnlySpan<float> input, // (B, 2, 20, 20)
@@ -679,6 +680,7 @@ namespace Tests.Networks
         }
 
         /// <summary>conv1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 2, 20, 20)
             global::System.Span<float> paddedGradient, // (B, 2, 28, 28)
@@ -729,6 +731,7 @@ namespace Tests.Networks
         }
 
         /// <summary>conv1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1BackwardParameters(
             global::System.Span<float> weightGradient, // (3, 2, 9, 9)
             global::System.Span<float> biasGradient, // (3)
@@ -782,6 +785,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu1 forward: <c>max(0, x)</c> for every value.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu1Forward(
             global::System.Span<float> y, // (B, 3, 20, 20)
             global::System.ReadOnlySpan<float> x, // (B, 3, 20, 20)
@@ -804,6 +808,7 @@ namespace Tests.Networks
         }
 
         /// <summary>relu1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu1BackwardInput(
             global::System.Span<float> dx, // (B, 3, 20, 20)
             global::System.ReadOnlySpan<float> dy, // (B, 3, 20, 20)
@@ -831,6 +836,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>pool1 forward: the mean of each 9x9 window.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Pool1Forward(
             global::System.Span<float> output, // (B, 3, 7, 7)
             global::System.ReadOnlySpan<float> input, // (B, 3, 20, 20)
@@ -876,6 +882,7 @@ namespace Tests.Networks
         }
 
         /// <summary>pool1 backward: each output's gradient, divided as in the forward mean, goes to every value of its window.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Pool1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 3, 20, 20)
             global::System.Span<float> paddedGradient, // (B, 3, 28, 28)
@@ -925,6 +932,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>pool2 forward: the largest value of each 3x3 window.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Pool2Forward(
             global::System.Span<float> output, // (B, 3, 7, 7)
             global::System.ReadOnlySpan<float> input, // (B, 3, 7, 7)
@@ -969,6 +977,7 @@ namespace Tests.Networks
         }
 
         /// <summary>pool2 backward: each output's gradient goes to the first largest value of its window, as in PyTorch.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Pool2BackwardInput(
             global::System.Span<float> inputGradient, // (B, 3, 7, 7)
             global::System.Span<float> paddedGradient, // (B, 3, 9, 9)
@@ -1022,6 +1031,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>head forward: <c>output = input W^T</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void HeadForward(
             global::System.Span<float> output, // (B, 4)
             global::System.ReadOnlySpan<float> input, // (B, 147)
@@ -1056,6 +1066,7 @@ namespace Tests.Networks
         }
 
         /// <summary>head backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void HeadBackwardInput(
             global::System.Span<float> inputGradient, // (B, 147)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 4)
@@ -1090,6 +1101,7 @@ namespace Tests.Networks
         }
 
         /// <summary>head backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void HeadBackwardParameters(
             global::System.Span<float> weightGradient, // (4, 147)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 4)

@@ -896,6 +896,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>conv1 forward: each output is its channel's bias plus the weighted sum of one 5x5 window in every input channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1Forward(
             global::System.Span<float> output, // (B, 6, 28, 28)
             global::System.ReadOnlySpan<float> input, // (B, 1, 28, 28)
@@ -966,6 +967,7 @@ namespace Tests.Networks
         }
 
         /// <summary>conv1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 1, 28, 28)
             global::System.Span<float> paddedGradient, // (B, 1, 32, 32)
@@ -1035,6 +1037,7 @@ namespace Tests.Networks
         }
 
         /// <summary>conv1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv1BackwardParameters(
             global::System.Span<float> weightGradient, // (6, 1, 5, 5)
             global::System.Span<float> biasGradient, // (6)
@@ -1107,6 +1110,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu1 forward: <c>max(0, x)</c> for every value.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu1Forward(
             global::System.Span<float> y, // (B, 6, 28, 28)
             global::System.ReadOnlySpan<float> x, // (B, 6, 28, 28)
@@ -1129,6 +1133,7 @@ namespace Tests.Networks
         }
 
         /// <summary>relu1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu1BackwardInput(
             global::System.Span<float> dx, // (B, 6, 28, 28)
             global::System.ReadOnlySpan<float> dy, // (B, 6, 28, 28)
@@ -1156,6 +1161,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>pool1 forward: the largest value of each 2x2 window.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Pool1Forward(
             global::System.Span<float> output, // (B, 6, 14, 14)
             global::System.ReadOnlySpan<float> input, // (B, 6, 28, 28)
@@ -1192,6 +1198,7 @@ namespace Tests.Networks
         }
 
         /// <summary>pool1 backward: each output's gradient goes to the first largest value of its window, as in PyTorch.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Pool1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 6, 28, 28)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 6, 14, 14)
@@ -1236,6 +1243,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>conv2 forward: each output is its channel's bias plus the weighted sum of one 5x5 window in every input channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2Forward(
             global::System.Span<float> output, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> input, // (B, 6, 14, 14)
@@ -1303,6 +1311,7 @@ namespace Tests.Networks
         }
 
         /// <summary>conv2 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2BackwardInput(
             global::System.Span<float> inputGradient, // (B, 6, 14, 14)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 16, 10, 10)
@@ -1369,6 +1378,7 @@ namespace Tests.Networks
         }
 
         /// <summary>conv2 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2BackwardParameters(
             global::System.Span<float> weightGradient, // (16, 6, 5, 5)
             global::System.Span<float> biasGradient, // (16)
@@ -1440,6 +1450,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu2 forward: <c>max(0, x)</c> for every value.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu2Forward(
             global::System.Span<float> y, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> x, // (B, 16, 10, 10)
@@ -1462,6 +1473,7 @@ namespace Tests.Networks
         }
 
         /// <summary>relu2 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu2BackwardInput(
             global::System.Span<float> dx, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> dy, // (B, 16, 10, 10)
@@ -1489,6 +1501,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>pool2 forward: the largest value of each 2x2 window.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Pool2Forward(
             global::System.Span<float> output, // (B, 16, 5, 5)
             global::System.ReadOnlySpan<float> input, // (B, 16, 10, 10)
@@ -1525,6 +1538,7 @@ namespace Tests.Networks
         }
 
         /// <summary>pool2 backward: each output's gradient goes to the first largest value of its window, as in PyTorch.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Pool2BackwardInput(
             global::System.Span<float> inputGradient, // (B, 16, 10, 10)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 16, 5, 5)
@@ -1569,6 +1583,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc1Forward(
             global::System.Span<float> output, // (B, 120)
             global::System.ReadOnlySpan<float> input, // (B, 400)
@@ -1604,6 +1619,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 400)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 120)
@@ -1638,6 +1654,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc1BackwardParameters(
             global::System.Span<float> weightGradient, // (120, 400)
             global::System.Span<float> biasGradient, // (120)
@@ -1678,6 +1695,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu3 forward: <c>max(0, x)</c> for every value.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu3Forward(
             global::System.Span<float> y, // (B, 120)
             global::System.ReadOnlySpan<float> x, // (B, 120)
@@ -1700,6 +1718,7 @@ namespace Tests.Networks
         }
 
         /// <summary>relu3 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu3BackwardInput(
             global::System.Span<float> dx, // (B, 120)
             global::System.ReadOnlySpan<float> dy, // (B, 120)
@@ -1727,6 +1746,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc2 forward: <c>output = input W^T + b</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc2Forward(
             global::System.Span<float> output, // (B, 84)
             global::System.ReadOnlySpan<float> input, // (B, 120)
@@ -1762,6 +1782,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc2 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc2BackwardInput(
             global::System.Span<float> inputGradient, // (B, 120)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 84)
@@ -1796,6 +1817,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc2 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc2BackwardParameters(
             global::System.Span<float> weightGradient, // (84, 120)
             global::System.Span<float> biasGradient, // (84)
@@ -1836,6 +1858,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu4 forward: <c>max(0, x)</c> for every value.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu4Forward(
             global::System.Span<float> y, // (B, 84)
             global::System.ReadOnlySpan<float> x, // (B, 84)
@@ -1858,6 +1881,7 @@ namespace Tests.Networks
         }
 
         /// <summary>relu4 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu4BackwardInput(
             global::System.Span<float> dx, // (B, 84)
             global::System.ReadOnlySpan<float> dy, // (B, 84)
@@ -1885,6 +1909,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc3 forward: <c>output = input W^T + b</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc3Forward(
             global::System.Span<float> output, // (B, 10)
             global::System.ReadOnlySpan<float> input, // (B, 84)
@@ -1920,6 +1945,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc3 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc3BackwardInput(
             global::System.Span<float> inputGradient, // (B, 84)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
@@ -1954,6 +1980,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc3 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc3BackwardParameters(
             global::System.Span<float> weightGradient, // (10, 84)
             global::System.Span<float> biasGradient, // (10)

@@ -617,6 +617,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc1Forward(
             global::System.Span<float> output, // (B, 256)
             global::System.ReadOnlySpan<float> input, // (B, 784)
@@ -652,6 +653,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 784)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 256)
@@ -686,6 +688,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc1BackwardParameters(
             global::System.Span<float> weightGradient, // (256, 784)
             global::System.Span<float> biasGradient, // (256)
@@ -726,6 +729,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu1 forward: <c>max(0, x)</c> for every value.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu1Forward(
             global::System.Span<float> y, // (B, 256)
             global::System.ReadOnlySpan<float> x, // (B, 256)
@@ -748,6 +752,7 @@ namespace Tests.Networks
         }
 
         /// <summary>relu1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu1BackwardInput(
             global::System.Span<float> dx, // (B, 256)
             global::System.ReadOnlySpan<float> dy, // (B, 256)
@@ -775,6 +780,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc2 forward: <c>output = input W^T + b</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc2Forward(
             global::System.Span<float> output, // (B, 128)
             global::System.ReadOnlySpan<float> input, // (B, 256)
@@ -810,6 +816,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc2 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc2BackwardInput(
             global::System.Span<float> inputGradient, // (B, 256)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 128)
@@ -844,6 +851,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc2 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc2BackwardParameters(
             global::System.Span<float> weightGradient, // (128, 256)
             global::System.Span<float> biasGradient, // (128)
@@ -884,6 +892,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu2 forward: <c>max(0, x)</c> for every value.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu2Forward(
             global::System.Span<float> y, // (B, 128)
             global::System.ReadOnlySpan<float> x, // (B, 128)
@@ -906,6 +915,7 @@ namespace Tests.Networks
         }
 
         /// <summary>relu2 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu2BackwardInput(
             global::System.Span<float> dx, // (B, 128)
             global::System.ReadOnlySpan<float> dy, // (B, 128)
@@ -933,6 +943,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc3 forward: <c>output = input W^T + b</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc3Forward(
             global::System.Span<float> output, // (B, 10)
             global::System.ReadOnlySpan<float> input, // (B, 128)
@@ -968,6 +979,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc3 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc3BackwardInput(
             global::System.Span<float> inputGradient, // (B, 128)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
@@ -1002,6 +1014,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc3 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc3BackwardParameters(
             global::System.Span<float> weightGradient, // (10, 128)
             global::System.Span<float> biasGradient, // (10)

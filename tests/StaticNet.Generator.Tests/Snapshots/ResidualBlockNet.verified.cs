@@ -1614,6 +1614,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>stem forward: each output is its channel's bias plus the weighted sum of one 3x3 window in every input channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void StemForward(
             global::System.Span<float> output, // (B, 4, 8, 8)
             global::System.ReadOnlySpan<float> input, // (B, 1, 8, 8)
@@ -1668,6 +1669,7 @@ namespace Tests.Networks
         }
 
         /// <summary>stem backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void StemBackwardInput(
             global::System.Span<float> inputGradient, // (B, 1, 8, 8)
             global::System.Span<float> paddedGradient, // (B, 1, 10, 10)
@@ -1725,6 +1727,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>bn1 forward in training, phase 1 of 3 (per slice of samples): per channel, the count, mean and sum of squared deviations over the slice's samples and positions.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn1ForwardStatistics(
             global::System.Span<float> partial, // [count, mean (4), squared deviations (4)]
             global::System.ReadOnlySpan<float> x, // (B, 4, 8, 8)
@@ -1762,6 +1765,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn1 forward in training, phase 2 of 3 (once per batch): merges the slices' statistics into the batch's mean and 1/sqrt(biased variance + eps), and moves the running estimates toward the batch's mean and unbiased variance.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn1ForwardReduce(
             global::System.Span<float> statistics, // [mean (4), 1/std (4)]
             global::System.Span<float> runningMean, // (4)
@@ -1798,6 +1802,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn1 forward in inference: the running estimates as the statistics to normalise with.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn1InferenceStatistics(
             global::System.Span<float> statistics, // [mean (4), 1/std (4)]
             global::System.ReadOnlySpan<float> runningMean, // (4)
@@ -1813,6 +1818,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn1 forward, phase 3 of 3 (per slice of samples): <c>y = (x - mean) / std * weight + bias</c> per channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn1ForwardNormalize(
             global::System.Span<float> y, // (B, 4, 8, 8)
             global::System.ReadOnlySpan<float> x, // (B, 4, 8, 8)
@@ -1838,6 +1844,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn1 backward, phase 1 of 3 (per slice of samples): per channel, the sums of dy and of dy * x_hat over the slice, with x_hat = (x - mean) / std.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn1BackwardStatistics(
             global::System.Span<float> partial, // [count, sum dy (4), sum dy * x_hat (4)]
             global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 8, 8)
@@ -1868,6 +1875,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn1 backward, phase 2 of 3 (once per batch): adds up the slices' sums.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn1BackwardReduce(
             global::System.Span<float> totals, // [count, sum dy (4), sum dy * x_hat (4)]
             global::System.ReadOnlySpan<float> partials, // chunks x [count, sum dy (4), sum dy * x_hat (4)]
@@ -1887,6 +1895,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn1 backward to the input, phase 3 of 3 (per slice of samples): <c>dx = weight / std * (dy - mean(dy) - x_hat * mean(dy * x_hat))</c>, means over the whole batch.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 4, 8, 8)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 8, 8)
@@ -1921,6 +1930,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>block_in forward: <c>max(0, x)</c> for every value.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void BlockInForward(
             global::System.Span<float> y, // (B, 4, 8, 8)
             global::System.ReadOnlySpan<float> x, // (B, 4, 8, 8)
@@ -1943,6 +1953,7 @@ namespace Tests.Networks
         }
 
         /// <summary>block_in backward: the output gradient times the derivative, written in terms of the saved output.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void BlockInBackwardInput(
             global::System.Span<float> dx, // (B, 4, 8, 8)
             global::System.ReadOnlySpan<float> dy, // (B, 4, 8, 8)
@@ -1970,6 +1981,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>conv2 forward: each output is the weighted sum of one 3x3 window in every input channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2Forward(
             global::System.Span<float> output, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> input, // (B, 4, 8, 8)
@@ -2023,6 +2035,7 @@ namespace Tests.Networks
         }
 
         /// <summary>conv2 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2BackwardInput(
             global::System.Span<float> inputGradient, // (B, 4, 8, 8)
             global::System.Span<float> paddedGradient, // (B, 4, 10, 10)
@@ -2076,6 +2089,7 @@ namespace Tests.Networks
         }
 
         /// <summary>conv2 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv2BackwardParameters(
             global::System.Span<float> weightGradient, // (8, 4, 3, 3)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
@@ -2130,6 +2144,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>bn2 forward in training, phase 1 of 3 (per slice of samples): per channel, the count, mean and sum of squared deviations over the slice's samples and positions.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn2ForwardStatistics(
             global::System.Span<float> partial, // [count, mean (8), squared deviations (8)]
             global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
@@ -2167,6 +2182,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn2 forward in training, phase 2 of 3 (once per batch): merges the slices' statistics into the batch's mean and 1/sqrt(biased variance + eps), and moves the running estimates toward the batch's mean and unbiased variance.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn2ForwardReduce(
             global::System.Span<float> statistics, // [mean (8), 1/std (8)]
             global::System.Span<float> runningMean, // (8)
@@ -2203,6 +2219,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn2 forward in inference: the running estimates as the statistics to normalise with.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn2InferenceStatistics(
             global::System.Span<float> statistics, // [mean (8), 1/std (8)]
             global::System.ReadOnlySpan<float> runningMean, // (8)
@@ -2218,6 +2235,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn2 forward, phase 3 of 3 (per slice of samples): <c>y = (x - mean) / std * weight + bias</c> per channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn2ForwardNormalize(
             global::System.Span<float> y, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
@@ -2243,6 +2261,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn2 backward, phase 1 of 3 (per slice of samples): per channel, the sums of dy and of dy * x_hat over the slice, with x_hat = (x - mean) / std.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn2BackwardStatistics(
             global::System.Span<float> partial, // [count, sum dy (8), sum dy * x_hat (8)]
             global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
@@ -2273,6 +2292,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn2 backward, phase 2 of 3 (once per batch): adds up the slices' sums.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn2BackwardReduce(
             global::System.Span<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
             global::System.ReadOnlySpan<float> partials, // chunks x [count, sum dy (8), sum dy * x_hat (8)]
@@ -2292,6 +2312,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn2 backward to the parameters, accumulated: the weight's gradient is sum(dy * x_hat), the bias's sum(dy), per channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn2BackwardParameters(
             global::System.Span<float> weightGradient, // (8)
             global::System.Span<float> biasGradient, // (8)
@@ -2307,6 +2328,7 @@ namespace Tests.Networks
         }
 
         /// <summary>bn2 backward to the input, phase 3 of 3 (per slice of samples): <c>dx = weight / std * (dy - mean(dy) - x_hat * mean(dy * x_hat))</c>, means over the whole batch.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Bn2BackwardInput(
             global::System.Span<float> inputGradient, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
@@ -2341,6 +2363,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu2 forward: <c>max(0, x)</c> for every value.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu2Forward(
             global::System.Span<float> y, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
@@ -2363,6 +2386,7 @@ namespace Tests.Networks
         }
 
         /// <summary>relu2 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu2BackwardInput(
             global::System.Span<float> dx, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> dy, // (B, 8, 4, 4)
@@ -2390,6 +2414,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>conv3 forward: each output is the weighted sum of one 3x3 window in every input channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv3Forward(
             global::System.Span<float> output, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> input, // (B, 8, 4, 4)
@@ -2443,6 +2468,7 @@ namespace Tests.Networks
         }
 
         /// <summary>conv3 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv3BackwardInput(
             global::System.Span<float> inputGradient, // (B, 8, 4, 4)
             global::System.Span<float> paddedGradient, // (B, 8, 6, 6)
@@ -2496,6 +2522,7 @@ namespace Tests.Networks
         }
 
         /// <summary>conv3 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv3BackwardParameters(
             global::System.Span<float> weightGradient, // (8, 8, 3, 3)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
@@ -2550,6 +2577,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>main forward in training, phase 1 of 3 (per slice of samples): per channel, the count, mean and sum of squared deviations over the slice's samples and positions.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void MainForwardStatistics(
             global::System.Span<float> partial, // [count, mean (8), squared deviations (8)]
             global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
@@ -2587,6 +2615,7 @@ namespace Tests.Networks
         }
 
         /// <summary>main forward in training, phase 2 of 3 (once per batch): merges the slices' statistics into the batch's mean and 1/sqrt(biased variance + eps), and moves the running estimates toward the batch's mean and unbiased variance.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void MainForwardReduce(
             global::System.Span<float> statistics, // [mean (8), 1/std (8)]
             global::System.Span<float> runningMean, // (8)
@@ -2623,6 +2652,7 @@ namespace Tests.Networks
         }
 
         /// <summary>main forward in inference: the running estimates as the statistics to normalise with.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void MainInferenceStatistics(
             global::System.Span<float> statistics, // [mean (8), 1/std (8)]
             global::System.ReadOnlySpan<float> runningMean, // (8)
@@ -2638,6 +2668,7 @@ namespace Tests.Networks
         }
 
         /// <summary>main forward, phase 3 of 3 (per slice of samples): <c>y = (x - mean) / std * weight + bias</c> per channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void MainForwardNormalize(
             global::System.Span<float> y, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
@@ -2663,6 +2694,7 @@ namespace Tests.Networks
         }
 
         /// <summary>main backward, phase 1 of 3 (per slice of samples): per channel, the sums of dy and of dy * x_hat over the slice, with x_hat = (x - mean) / std.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void MainBackwardStatistics(
             global::System.Span<float> partial, // [count, sum dy (8), sum dy * x_hat (8)]
             global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
@@ -2693,6 +2725,7 @@ namespace Tests.Networks
         }
 
         /// <summary>main backward, phase 2 of 3 (once per batch): adds up the slices' sums.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void MainBackwardReduce(
             global::System.Span<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
             global::System.ReadOnlySpan<float> partials, // chunks x [count, sum dy (8), sum dy * x_hat (8)]
@@ -2712,6 +2745,7 @@ namespace Tests.Networks
         }
 
         /// <summary>main backward to the parameters, accumulated: the weight's gradient is sum(dy * x_hat), the bias's sum(dy), per channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void MainBackwardParameters(
             global::System.Span<float> weightGradient, // (8)
             global::System.Span<float> biasGradient, // (8)
@@ -2727,6 +2761,7 @@ namespace Tests.Networks
         }
 
         /// <summary>main backward to the input, phase 3 of 3 (per slice of samples): <c>dx = weight / std * (dy - mean(dy) - x_hat * mean(dy * x_hat))</c>, means over the whole batch.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void MainBackwardInput(
             global::System.Span<float> inputGradient, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
@@ -2761,6 +2796,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>conv4 forward: each output is the weighted sum of one 1x1 window in every input channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv4Forward(
             global::System.Span<float> output, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> input, // (B, 4, 8, 8)
@@ -2803,6 +2839,7 @@ namespace Tests.Networks
         }
 
         /// <summary>conv4 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv4BackwardInput(
             global::System.Span<float> inputGradient, // (B, 4, 8, 8)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
@@ -2845,6 +2882,7 @@ namespace Tests.Networks
         }
 
         /// <summary>conv4 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Conv4BackwardParameters(
             global::System.Span<float> weightGradient, // (8, 4, 1, 1)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
@@ -2890,6 +2928,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>shortcut forward in training, phase 1 of 3 (per slice of samples): per channel, the count, mean and sum of squared deviations over the slice's samples and positions.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void ShortcutForwardStatistics(
             global::System.Span<float> partial, // [count, mean (8), squared deviations (8)]
             global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
@@ -2927,6 +2966,7 @@ namespace Tests.Networks
         }
 
         /// <summary>shortcut forward in training, phase 2 of 3 (once per batch): merges the slices' statistics into the batch's mean and 1/sqrt(biased variance + eps), and moves the running estimates toward the batch's mean and unbiased variance.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void ShortcutForwardReduce(
             global::System.Span<float> statistics, // [mean (8), 1/std (8)]
             global::System.Span<float> runningMean, // (8)
@@ -2963,6 +3003,7 @@ namespace Tests.Networks
         }
 
         /// <summary>shortcut forward in inference: the running estimates as the statistics to normalise with.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void ShortcutInferenceStatistics(
             global::System.Span<float> statistics, // [mean (8), 1/std (8)]
             global::System.ReadOnlySpan<float> runningMean, // (8)
@@ -2978,6 +3019,7 @@ namespace Tests.Networks
         }
 
         /// <summary>shortcut forward, phase 3 of 3 (per slice of samples): <c>y = (x - mean) / std * weight + bias</c> per channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void ShortcutForwardNormalize(
             global::System.Span<float> y, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
@@ -3003,6 +3045,7 @@ namespace Tests.Networks
         }
 
         /// <summary>shortcut backward, phase 1 of 3 (per slice of samples): per channel, the sums of dy and of dy * x_hat over the slice, with x_hat = (x - mean) / std.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void ShortcutBackwardStatistics(
             global::System.Span<float> partial, // [count, sum dy (8), sum dy * x_hat (8)]
             global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
@@ -3033,6 +3076,7 @@ namespace Tests.Networks
         }
 
         /// <summary>shortcut backward, phase 2 of 3 (once per batch): adds up the slices' sums.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void ShortcutBackwardReduce(
             global::System.Span<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
             global::System.ReadOnlySpan<float> partials, // chunks x [count, sum dy (8), sum dy * x_hat (8)]
@@ -3052,6 +3096,7 @@ namespace Tests.Networks
         }
 
         /// <summary>shortcut backward to the parameters, accumulated: the weight's gradient is sum(dy * x_hat), the bias's sum(dy), per channel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void ShortcutBackwardParameters(
             global::System.Span<float> weightGradient, // (8)
             global::System.Span<float> biasGradient, // (8)
@@ -3067,6 +3112,7 @@ namespace Tests.Networks
         }
 
         /// <summary>shortcut backward to the input, phase 3 of 3 (per slice of samples): <c>dx = weight / std * (dy - mean(dy) - x_hat * mean(dy * x_hat))</c>, means over the whole batch.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void ShortcutBackwardInput(
             global::System.Span<float> inputGradient, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
@@ -3101,6 +3147,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>add1 forward: <c>y = x + added</c>, the output of 'shortcut' plus that of 'main'.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Add1Forward(
             global::System.Span<float> y, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
@@ -3116,6 +3163,7 @@ namespace Tests.Networks
         }
 
         /// <summary>add1 backward: the gradient of a sum reaches each term unchanged; called once per input.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Add1BackwardInput(
             global::System.Span<float> dx, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> dy, // (B, 8, 4, 4)
@@ -3130,6 +3178,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>relu3 forward: <c>max(0, x)</c> for every value.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu3Forward(
             global::System.Span<float> y, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
@@ -3152,6 +3201,7 @@ namespace Tests.Networks
         }
 
         /// <summary>relu3 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Relu3BackwardInput(
             global::System.Span<float> dx, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> dy, // (B, 8, 4, 4)
@@ -3179,6 +3229,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>gap1 forward: the mean of each 4x4 plane.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Gap1Forward(
             global::System.Span<float> output, // (B, 8)
             global::System.ReadOnlySpan<float> input, // (B, 8, 4, 4)
@@ -3200,6 +3251,7 @@ namespace Tests.Networks
         }
 
         /// <summary>gap1 backward: each channel's gradient, divided by 16, goes to every position of its plane.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Gap1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 8, 4, 4)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 8)
@@ -3219,6 +3271,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>dropout1 forward in training: each value kept with probability 1 - 0.25 and scaled by 1 / (1 - 0.25), or zeroed.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Dropout1Forward(
             global::System.Span<float> y, // (B, 8)
             global::System.ReadOnlySpan<float> x, // (B, 8)
@@ -3242,6 +3295,7 @@ namespace Tests.Networks
         }
 
         /// <summary>dropout1 backward: the output gradient through the same mask, recomputed from its key.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Dropout1BackwardInput(
             global::System.Span<float> dx, // (B, 8)
             global::System.ReadOnlySpan<float> dy, // (B, 8)
@@ -3269,6 +3323,7 @@ namespace Tests.Networks
         // ------------------------------------------------------------------------------------------------
 
         /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc1Forward(
             global::System.Span<float> output, // (B, 10)
             global::System.ReadOnlySpan<float> input, // (B, 8)
@@ -3304,6 +3359,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc1BackwardInput(
             global::System.Span<float> inputGradient, // (B, 8)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
@@ -3338,6 +3394,7 @@ namespace Tests.Networks
         }
 
         /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc1BackwardParameters(
             global::System.Span<float> weightGradient, // (10, 8)
             global::System.Span<float> biasGradient, // (10)

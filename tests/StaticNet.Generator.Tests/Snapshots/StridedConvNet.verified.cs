@@ -715,6 +715,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>conv1 forward: each output is its channel's bias plus the weighted sum of one 3x3 window in every input channel.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Conv1Forward(
         global::System.Span<float> output, // (B, 8, 16, 16)
         global::System.ReadOnlySpan<float> input, // (B, 3, 32, 32)
@@ -769,6 +770,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>conv1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Conv1BackwardInput(
         global::System.Span<float> inputGradient, // (B, 3, 32, 32)
         global::System.Span<float> paddedGradient, // (B, 3, 34, 34)
@@ -822,6 +824,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>conv1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Conv1BackwardParameters(
         global::System.Span<float> weightGradient, // (8, 3, 3, 3)
         global::System.Span<float> biasGradient, // (8)
@@ -878,6 +881,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>tanh1 forward: <c>tanh(x)</c> for every value.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Tanh1Forward(
         global::System.Span<float> y, // (B, 8, 16, 16)
         global::System.ReadOnlySpan<float> x, // (B, 8, 16, 16)
@@ -900,6 +904,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>tanh1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Tanh1BackwardInput(
         global::System.Span<float> dx, // (B, 8, 16, 16)
         global::System.ReadOnlySpan<float> dy, // (B, 8, 16, 16)
@@ -927,6 +932,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>pool1 forward: the mean of each 3x3 window.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Pool1Forward(
         global::System.Span<float> output, // (B, 8, 8, 8)
         global::System.ReadOnlySpan<float> input, // (B, 8, 16, 16)
@@ -972,6 +978,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>pool1 backward: each output's gradient, divided as in the forward mean, goes to every value of its window.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Pool1BackwardInput(
         global::System.Span<float> inputGradient, // (B, 8, 16, 16)
         global::System.Span<float> paddedGradient, // (B, 8, 18, 18)
@@ -1021,6 +1028,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>conv2 forward: each output is the weighted sum of one 3x3 window in every input channel.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Conv2Forward(
         global::System.Span<float> output, // (B, 4, 6, 6)
         global::System.ReadOnlySpan<float> input, // (B, 8, 8, 8)
@@ -1071,6 +1079,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>conv2 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Conv2BackwardInput(
         global::System.Span<float> inputGradient, // (B, 8, 8, 8)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 6, 6)
@@ -1121,6 +1130,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>conv2 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Conv2BackwardParameters(
         global::System.Span<float> weightGradient, // (4, 8, 3, 3)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 6, 6)
@@ -1174,6 +1184,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>sigmoid1 forward: <c>1 / (1 + exp(-x))</c> for every value.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Sigmoid1Forward(
         global::System.Span<float> y, // (B, 4, 6, 6)
         global::System.ReadOnlySpan<float> x, // (B, 4, 6, 6)
@@ -1196,6 +1207,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>sigmoid1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Sigmoid1BackwardInput(
         global::System.Span<float> dx, // (B, 4, 6, 6)
         global::System.ReadOnlySpan<float> dy, // (B, 4, 6, 6)
@@ -1223,6 +1235,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc1Forward(
         global::System.Span<float> output, // (B, 5)
         global::System.ReadOnlySpan<float> input, // (B, 144)
@@ -1258,6 +1271,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc1BackwardInput(
         global::System.Span<float> inputGradient, // (B, 144)
         global::System.ReadOnlySpan<float> outputGradient, // (B, 5)
@@ -1292,6 +1306,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc1BackwardParameters(
         global::System.Span<float> weightGradient, // (5, 144)
         global::System.Span<float> biasGradient, // (5)
@@ -1332,6 +1347,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // ------------------------------------------------------------------------------------------------
 
     /// <summary>softmax1 forward: <c>y = exp(x - max(x)) / sum(exp(x - max(x)))</c> for each sample.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Softmax1Forward(
         global::System.Span<float> y, // (B, 5)
         global::System.ReadOnlySpan<float> x, // (B, 5)
@@ -1363,6 +1379,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>softmax1 backward: <c>dx = y * (dy - sum(dy * y))</c> for each sample.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Softmax1BackwardInput(
         global::System.Span<float> dx, // (B, 5)
         global::System.ReadOnlySpan<float> dy, // (B, 5)
