@@ -73,17 +73,30 @@ public class ParallelAndSimdTests
         Assert.Equal(Train(1), Train(4));
     }
 
-    [Fact]
-    public void EverySimdLevelComputesTheSameFunction()
+    [Theory]
+    [InlineData(nameof(LeNet5))]
+    [InlineData(nameof(Networks.ProjectionResidualNet))]
+    [InlineData(nameof(Networks.BatchNormNotAffineNet))]
+    public void EverySimdLevelComputesTheSameFunction(string name)
     {
         const int Batch = 5;
-        float[] input = GradientCheck.Random(Batch * LeNet5.InputLength, 1, -1f, 1f);
-        float[] outputGradient = GradientCheck.Random(Batch * LeNet5.OutputLength, 2, -1f, 1f);
+        INetwork Create(SimdLevel level) => name switch
+        {
+            nameof(LeNet5) => new LeNet5(seed: 4, batchCapacity: Batch) { Simd = level },
+            nameof(Networks.ProjectionResidualNet) => new Networks.ProjectionResidualNet(seed: 4, batchCapacity: Batch) { Simd = level },
+            _ => new Networks.BatchNormNotAffineNet(seed: 4, batchCapacity: Batch) { Simd = level },
+        };
+
+        INetwork shape = Create(SimdLevel.Scalar);
+        float[] input = GradientCheck.Random(Batch * shape.InputLength, 1, -1f, 1f);
+        float[] outputGradient = GradientCheck.Random(Batch * shape.OutputLength, 2, -1f, 1f);
         (float[] Output, float[] Gradients, float[] InputGradient) Run(SimdLevel level)
         {
-            var network = new LeNet5(seed: 4, batchCapacity: Batch) { Simd = level };
-            var output = new float[Batch * LeNet5.OutputLength];
+            INetwork network = Create(level);
+            var output = new float[Batch * network.OutputLength];
             var inputGradient = new float[input.Length];
+
+            // Forward trains: batch normalisation normalises with the batch's statistics.
             network.Forward(input, output, Batch);
             network.ZeroGradients();
             network.Backward(outputGradient, inputGradient, Batch);
@@ -94,9 +107,9 @@ public class ParallelAndSimdTests
         foreach (SimdLevel level in new[] { SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512 })
         {
             var result = Run(level);
-            AssertClose(reference.Output, result.Output, $"{level} output");
-            AssertClose(reference.Gradients, result.Gradients, $"{level} parameter gradients");
-            AssertClose(reference.InputGradient, result.InputGradient, $"{level} input gradient");
+            AssertClose(reference.Output, result.Output, $"{name} at {level}: output");
+            AssertClose(reference.Gradients, result.Gradients, $"{name} at {level}: parameter gradients");
+            AssertClose(reference.InputGradient, result.InputGradient, $"{name} at {level}: input gradient");
         }
     }
 

@@ -223,8 +223,14 @@ internal sealed class BatchNormEmitter : LayerEmitter
         writer.Line();
     }
 
+    private const string Kernel = Kernels + ".BatchNormalization";
+
+    private string AffineArguments => Norm.Affine ? "weight, bias" : EmptySpan + ", " + EmptySpan;
+
     private void EmitStatisticsBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "each plane summed in vectors, the plane sums in double.", w =>
+            w.Line($"{Kernel}.Statistics(x, partial, batchSize, Channels, PlaneLength, simd);"));
         writer.Line("partial[0] = batchSize * PlaneLength;");
         using (writer.Block("for (int c = 0; c < Channels; c++)"))
         {
@@ -275,6 +281,8 @@ internal sealed class BatchNormEmitter : LayerEmitter
 
     private void EmitNormalizeBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "one multiply-add per value, with each channel's mean, scale and shift broadcast.", w =>
+            w.Line($"{Kernel}.Normalize(x, y, statistics, {AffineArguments}, batchSize, Channels, PlaneLength, simd);"));
         using (writer.Block("for (int b = 0; b < batchSize; b++)"))
         using (writer.Block("for (int c = 0; c < Channels; c++)"))
         {
@@ -291,6 +299,8 @@ internal sealed class BatchNormEmitter : LayerEmitter
 
     private void EmitBackwardStatisticsBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "each plane's sums in vectors, added up in double.", w =>
+            w.Line($"{Kernel}.BackwardStatistics(outputGradient, x, statistics, partial, batchSize, Channels, PlaneLength, simd);"));
         writer.Line("partial[0] = batchSize * PlaneLength;");
         using (writer.Block("for (int c = 0; c < Channels; c++)"))
         {
@@ -309,6 +319,8 @@ internal sealed class BatchNormEmitter : LayerEmitter
 
     private void EmitBackwardInputBody(SourceWriter writer)
     {
+        EmitVectorPath(writer, "two multiply-adds per value.", w =>
+            w.Line($"{Kernel}.BackwardInput(outputGradient, x, statistics, totals, {(Norm.Affine ? "weight" : EmptySpan)}, inputGradient, batchSize, Channels, PlaneLength, simd);"));
         writer.Line("float inverseCount = 1f / totals[0];");
         using (writer.Block("for (int b = 0; b < batchSize; b++)"))
         using (writer.Block("for (int c = 0; c < Channels; c++)"))

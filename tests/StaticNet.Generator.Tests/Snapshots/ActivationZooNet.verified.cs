@@ -1916,6 +1916,14 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         global::StaticNet.SimdLevel simd)
     {
         const int Channels = 8, PlaneLength = 1;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: each plane summed in vectors, the plane sums in double.
+            global::StaticNet.Kernels.BatchNormalization.Statistics(x, partial, batchSize, Channels, PlaneLength, simd);
+            return;
+        }
+
+        // Scalar reference.
         partial[0] = batchSize * PlaneLength;
         for (int c = 0; c < Channels; c++)
         {
@@ -2008,6 +2016,14 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         global::StaticNet.SimdLevel simd)
     {
         const int Channels = 8, PlaneLength = 1;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: one multiply-add per value, with each channel's mean, scale and shift broadcast.
+            global::StaticNet.Kernels.BatchNormalization.Normalize(x, y, statistics, global::System.ReadOnlySpan<float>.Empty, global::System.ReadOnlySpan<float>.Empty, batchSize, Channels, PlaneLength, simd);
+            return;
+        }
+
+        // Scalar reference.
         for (int b = 0; b < batchSize; b++)
         {
             for (int c = 0; c < Channels; c++)
@@ -2033,6 +2049,14 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         global::StaticNet.SimdLevel simd)
     {
         const int Channels = 8, PlaneLength = 1;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: each plane's sums in vectors, added up in double.
+            global::StaticNet.Kernels.BatchNormalization.BackwardStatistics(outputGradient, x, statistics, partial, batchSize, Channels, PlaneLength, simd);
+            return;
+        }
+
+        // Scalar reference.
         partial[0] = batchSize * PlaneLength;
         for (int c = 0; c < Channels; c++)
         {
@@ -2085,6 +2109,14 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         global::StaticNet.SimdLevel simd)
     {
         const int Channels = 8, PlaneLength = 1;
+        if (simd != global::StaticNet.SimdLevel.Scalar)
+        {
+            // Vectorised: two multiply-adds per value.
+            global::StaticNet.Kernels.BatchNormalization.BackwardInput(outputGradient, x, statistics, totals, global::System.ReadOnlySpan<float>.Empty, inputGradient, batchSize, Channels, PlaneLength, simd);
+            return;
+        }
+
+        // Scalar reference.
         float inverseCount = 1f / totals[0];
         for (int b = 0; b < batchSize; b++)
         {

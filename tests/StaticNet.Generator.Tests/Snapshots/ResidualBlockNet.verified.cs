@@ -1735,6 +1735,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 4, PlaneLength = 64;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: each plane summed in vectors, the plane sums in double.
+                global::StaticNet.Kernels.BatchNormalization.Statistics(x, partial, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             partial[0] = batchSize * PlaneLength;
             for (int c = 0; c < Channels; c++)
             {
@@ -1829,6 +1837,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 4, PlaneLength = 64;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: one multiply-add per value, with each channel's mean, scale and shift broadcast.
+                global::StaticNet.Kernels.BatchNormalization.Normalize(x, y, statistics, weight, bias, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 for (int c = 0; c < Channels; c++)
@@ -1854,6 +1870,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 4, PlaneLength = 64;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: each plane's sums in vectors, added up in double.
+                global::StaticNet.Kernels.BatchNormalization.BackwardStatistics(outputGradient, x, statistics, partial, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             partial[0] = batchSize * PlaneLength;
             for (int c = 0; c < Channels; c++)
             {
@@ -1907,6 +1931,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 4, PlaneLength = 64;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: two multiply-adds per value.
+                global::StaticNet.Kernels.BatchNormalization.BackwardInput(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             float inverseCount = 1f / totals[0];
             for (int b = 0; b < batchSize; b++)
             {
@@ -2152,6 +2184,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 8, PlaneLength = 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: each plane summed in vectors, the plane sums in double.
+                global::StaticNet.Kernels.BatchNormalization.Statistics(x, partial, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             partial[0] = batchSize * PlaneLength;
             for (int c = 0; c < Channels; c++)
             {
@@ -2246,6 +2286,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 8, PlaneLength = 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: one multiply-add per value, with each channel's mean, scale and shift broadcast.
+                global::StaticNet.Kernels.BatchNormalization.Normalize(x, y, statistics, weight, bias, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 for (int c = 0; c < Channels; c++)
@@ -2271,6 +2319,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 8, PlaneLength = 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: each plane's sums in vectors, added up in double.
+                global::StaticNet.Kernels.BatchNormalization.BackwardStatistics(outputGradient, x, statistics, partial, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             partial[0] = batchSize * PlaneLength;
             for (int c = 0; c < Channels; c++)
             {
@@ -2340,6 +2396,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 8, PlaneLength = 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: two multiply-adds per value.
+                global::StaticNet.Kernels.BatchNormalization.BackwardInput(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             float inverseCount = 1f / totals[0];
             for (int b = 0; b < batchSize; b++)
             {
@@ -2585,6 +2649,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 8, PlaneLength = 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: each plane summed in vectors, the plane sums in double.
+                global::StaticNet.Kernels.BatchNormalization.Statistics(x, partial, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             partial[0] = batchSize * PlaneLength;
             for (int c = 0; c < Channels; c++)
             {
@@ -2679,6 +2751,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 8, PlaneLength = 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: one multiply-add per value, with each channel's mean, scale and shift broadcast.
+                global::StaticNet.Kernels.BatchNormalization.Normalize(x, y, statistics, weight, bias, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 for (int c = 0; c < Channels; c++)
@@ -2704,6 +2784,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 8, PlaneLength = 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: each plane's sums in vectors, added up in double.
+                global::StaticNet.Kernels.BatchNormalization.BackwardStatistics(outputGradient, x, statistics, partial, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             partial[0] = batchSize * PlaneLength;
             for (int c = 0; c < Channels; c++)
             {
@@ -2773,6 +2861,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 8, PlaneLength = 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: two multiply-adds per value.
+                global::StaticNet.Kernels.BatchNormalization.BackwardInput(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             float inverseCount = 1f / totals[0];
             for (int b = 0; b < batchSize; b++)
             {
@@ -2936,6 +3032,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 8, PlaneLength = 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: each plane summed in vectors, the plane sums in double.
+                global::StaticNet.Kernels.BatchNormalization.Statistics(x, partial, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             partial[0] = batchSize * PlaneLength;
             for (int c = 0; c < Channels; c++)
             {
@@ -3030,6 +3134,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 8, PlaneLength = 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: one multiply-add per value, with each channel's mean, scale and shift broadcast.
+                global::StaticNet.Kernels.BatchNormalization.Normalize(x, y, statistics, weight, bias, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             for (int b = 0; b < batchSize; b++)
             {
                 for (int c = 0; c < Channels; c++)
@@ -3055,6 +3167,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 8, PlaneLength = 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: each plane's sums in vectors, added up in double.
+                global::StaticNet.Kernels.BatchNormalization.BackwardStatistics(outputGradient, x, statistics, partial, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             partial[0] = batchSize * PlaneLength;
             for (int c = 0; c < Channels; c++)
             {
@@ -3124,6 +3244,14 @@ namespace Tests.Networks
             global::StaticNet.SimdLevel simd)
         {
             const int Channels = 8, PlaneLength = 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: two multiply-adds per value.
+                global::StaticNet.Kernels.BatchNormalization.BackwardInput(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, Channels, PlaneLength, simd);
+                return;
+            }
+
+            // Scalar reference.
             float inverseCount = 1f / totals[0];
             for (int b = 0; b < batchSize; b++)
             {

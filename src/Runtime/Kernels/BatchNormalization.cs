@@ -1,0 +1,339 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// The per-slice phases of batch normalisation over <c>[batch, channels, plane]</c> tensors, vectorised
+/// along each channel's plane: statistics, normalisation, backward's sums and the input gradient. The
+/// once-per-batch reductions between them stay in generated code: they touch a few values per channel.
+/// </summary>
+/// <remarks>
+/// Each sample's plane of a channel is summed in float vectors and the plane sums added up in double, so
+/// the error grows with the plane's length, not the batch's. A plane shorter than a vector (a dense
+/// layer's single value, a 2x2 map) runs the scalar tail alone.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class BatchNormalization
+{
+    /// <summary>
+    /// <c>partial = [count, mean (channels), sum of squared deviations from the mean (channels)]</c> over
+    /// the slice's samples and positions: two passes, the mean first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Statistics(ReadOnlySpan<float> x, Span<float> partial, int batchSize, int channels, int plane, SimdLevel simd)
+    {
+        Check(x.Length, batchSize, channels, plane, nameof(x));
+        CheckLength(partial, 1 + (2 * channels), nameof(partial));
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                Statistics<Vector512<float>, Ops512>(x, partial, batchSize, channels, plane, vectorised: true);
+                break;
+            case SimdLevel.Vector256:
+                Statistics<Vector256<float>, Ops256>(x, partial, batchSize, channels, plane, vectorised: true);
+                break;
+            default:
+                Statistics<Vector128<float>, Ops128>(x, partial, batchSize, channels, plane, simd == SimdLevel.Vector128);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// <c>y = (x - mean) * scale + shift</c> per channel, where <c>scale = weight / std</c> and
+    /// <c>shift = bias</c>, or <c>1 / std</c> and 0 when <paramref name="weight"/> is empty; the
+    /// statistics are <c>[mean (channels), 1/std (channels)]</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Normalize(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> statistics, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, int channels, int plane, SimdLevel simd)
+    {
+        Check(x.Length, batchSize, channels, plane, nameof(x));
+        Check(y.Length, batchSize, channels, plane, nameof(y));
+        CheckLength(statistics, 2 * channels, nameof(statistics));
+        CheckAffine(weight, bias, channels);
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                Normalize<Vector512<float>, Ops512>(x, y, statistics, weight, bias, batchSize, channels, plane, vectorised: true);
+                break;
+            case SimdLevel.Vector256:
+                Normalize<Vector256<float>, Ops256>(x, y, statistics, weight, bias, batchSize, channels, plane, vectorised: true);
+                break;
+            default:
+                Normalize<Vector128<float>, Ops128>(x, y, statistics, weight, bias, batchSize, channels, plane, simd == SimdLevel.Vector128);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// <c>partial = [count, sum dy (channels), sum dy * x_hat (channels)]</c> over the slice, with
+    /// <c>x_hat = (x - mean) / std</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardStatistics(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, Span<float> partial, int batchSize, int channels, int plane, SimdLevel simd)
+    {
+        Check(outputGradient.Length, batchSize, channels, plane, nameof(outputGradient));
+        Check(x.Length, batchSize, channels, plane, nameof(x));
+        CheckLength(statistics, 2 * channels, nameof(statistics));
+        CheckLength(partial, 1 + (2 * channels), nameof(partial));
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                BackwardStatistics<Vector512<float>, Ops512>(outputGradient, x, statistics, partial, batchSize, channels, plane, vectorised: true);
+                break;
+            case SimdLevel.Vector256:
+                BackwardStatistics<Vector256<float>, Ops256>(outputGradient, x, statistics, partial, batchSize, channels, plane, vectorised: true);
+                break;
+            default:
+                BackwardStatistics<Vector128<float>, Ops128>(outputGradient, x, statistics, partial, batchSize, channels, plane, simd == SimdLevel.Vector128);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// <c>dx = scale * (dy - mean(dy) - x_hat * mean(dy * x_hat))</c>, the means over the whole batch
+    /// (<paramref name="totals"/> = [count, sum dy, sum dy * x_hat]) and <c>scale = weight / std</c>, or
+    /// <c>1 / std</c> when <paramref name="weight"/> is empty.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardInput(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, ReadOnlySpan<float> totals, ReadOnlySpan<float> weight, Span<float> inputGradient, int batchSize, int channels, int plane, SimdLevel simd)
+    {
+        Check(outputGradient.Length, batchSize, channels, plane, nameof(outputGradient));
+        Check(x.Length, batchSize, channels, plane, nameof(x));
+        Check(inputGradient.Length, batchSize, channels, plane, nameof(inputGradient));
+        CheckLength(statistics, 2 * channels, nameof(statistics));
+        CheckLength(totals, 1 + (2 * channels), nameof(totals));
+        CheckAffine(weight, weight, channels);
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                BackwardInput<Vector512<float>, Ops512>(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, channels, plane, vectorised: true);
+                break;
+            case SimdLevel.Vector256:
+                BackwardInput<Vector256<float>, Ops256>(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, channels, plane, vectorised: true);
+                break;
+            default:
+                BackwardInput<Vector128<float>, Ops128>(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, channels, plane, simd == SimdLevel.Vector128);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Statistics<TVector, TOps>(ReadOnlySpan<float> x, Span<float> partial, int batchSize, int channels, int plane, bool vectorised)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float source = ref MemoryMarshal.GetReference(x);
+        int vectorEnd = VectorEnd<TVector, TOps>(plane, vectorised);
+        double count = (double)batchSize * plane;
+        partial[0] = (float)count;
+        for (int c = 0; c < channels; c++)
+        {
+            double sum = 0;
+            for (int b = 0; b < batchSize; b++)
+            {
+                ref float values = ref Unsafe.Add(ref source, ((b * channels) + c) * plane);
+                TVector vectorSum = TOps.Zero;
+                int i = 0;
+                for (; i < vectorEnd; i += TOps.Count)
+                {
+                    vectorSum = TOps.Add(vectorSum, TOps.Load(ref values, i));
+                }
+
+                float planeSum = TOps.Sum(vectorSum);
+                for (; i < plane; i++)
+                {
+                    planeSum += Unsafe.Add(ref values, i);
+                }
+
+                sum += planeSum;
+            }
+
+            float mean = (float)(sum / count);
+            TVector negativeMean = TOps.Broadcast(-mean);
+            double squares = 0;
+            for (int b = 0; b < batchSize; b++)
+            {
+                ref float values = ref Unsafe.Add(ref source, ((b * channels) + c) * plane);
+                TVector vectorSquares = TOps.Zero;
+                int i = 0;
+                for (; i < vectorEnd; i += TOps.Count)
+                {
+                    TVector deviation = TOps.Add(TOps.Load(ref values, i), negativeMean);
+                    vectorSquares = TOps.MultiplyAdd(deviation, deviation, vectorSquares);
+                }
+
+                float planeSquares = TOps.Sum(vectorSquares);
+                for (; i < plane; i++)
+                {
+                    float deviation = Unsafe.Add(ref values, i) - mean;
+                    planeSquares += deviation * deviation;
+                }
+
+                squares += planeSquares;
+            }
+
+            partial[1 + c] = mean;
+            partial[1 + channels + c] = (float)squares;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Normalize<TVector, TOps>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> statistics, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, int channels, int plane, bool vectorised)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float source = ref MemoryMarshal.GetReference(x);
+        ref float target = ref MemoryMarshal.GetReference(y);
+        int vectorEnd = VectorEnd<TVector, TOps>(plane, vectorised);
+        for (int b = 0; b < batchSize; b++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                float mean = statistics[c];
+                float scale = weight.IsEmpty ? statistics[channels + c] : statistics[channels + c] * weight[c];
+                float shift = bias.IsEmpty ? 0f : bias[c];
+                TVector negativeMean = TOps.Broadcast(-mean), scales = TOps.Broadcast(scale), shifts = TOps.Broadcast(shift);
+                int start = ((b * channels) + c) * plane;
+                ref float values = ref Unsafe.Add(ref source, start);
+                ref float results = ref Unsafe.Add(ref target, start);
+                int i = 0;
+                for (; i < vectorEnd; i += TOps.Count)
+                {
+                    TOps.Store(TOps.MultiplyAdd(TOps.Add(TOps.Load(ref values, i), negativeMean), scales, shifts), ref results, i);
+                }
+
+                for (; i < plane; i++)
+                {
+                    Unsafe.Add(ref results, i) = ((Unsafe.Add(ref values, i) - mean) * scale) + shift;
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardStatistics<TVector, TOps>(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, Span<float> partial, int batchSize, int channels, int plane, bool vectorised)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float gradient = ref MemoryMarshal.GetReference(outputGradient);
+        ref float source = ref MemoryMarshal.GetReference(x);
+        int vectorEnd = VectorEnd<TVector, TOps>(plane, vectorised);
+        partial[0] = (float)((double)batchSize * plane);
+        for (int c = 0; c < channels; c++)
+        {
+            float mean = statistics[c], inverseStd = statistics[channels + c];
+            TVector negativeMean = TOps.Broadcast(-mean);
+
+            // sum dy * x_hat = sum dy * (x - mean), times 1/std once per channel.
+            double sumDy = 0, sumDyDeviation = 0;
+            for (int b = 0; b < batchSize; b++)
+            {
+                int start = ((b * channels) + c) * plane;
+                ref float dy = ref Unsafe.Add(ref gradient, start);
+                ref float values = ref Unsafe.Add(ref source, start);
+                TVector vectorDy = TOps.Zero, vectorDyDeviation = TOps.Zero;
+                int i = 0;
+                for (; i < vectorEnd; i += TOps.Count)
+                {
+                    TVector d = TOps.Load(ref dy, i);
+                    vectorDy = TOps.Add(vectorDy, d);
+                    vectorDyDeviation = TOps.MultiplyAdd(d, TOps.Add(TOps.Load(ref values, i), negativeMean), vectorDyDeviation);
+                }
+
+                float planeDy = TOps.Sum(vectorDy), planeDyDeviation = TOps.Sum(vectorDyDeviation);
+                for (; i < plane; i++)
+                {
+                    float d = Unsafe.Add(ref dy, i);
+                    planeDy += d;
+                    planeDyDeviation += d * (Unsafe.Add(ref values, i) - mean);
+                }
+
+                sumDy += planeDy;
+                sumDyDeviation += planeDyDeviation;
+            }
+
+            partial[1 + c] = (float)sumDy;
+            partial[1 + channels + c] = (float)(sumDyDeviation * inverseStd);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardInput<TVector, TOps>(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, ReadOnlySpan<float> totals, ReadOnlySpan<float> weight, Span<float> inputGradient, int batchSize, int channels, int plane, bool vectorised)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float gradient = ref MemoryMarshal.GetReference(outputGradient);
+        ref float source = ref MemoryMarshal.GetReference(x);
+        ref float target = ref MemoryMarshal.GetReference(inputGradient);
+        int vectorEnd = VectorEnd<TVector, TOps>(plane, vectorised);
+        float inverseCount = 1f / totals[0];
+        for (int b = 0; b < batchSize; b++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                float mean = statistics[c], inverseStd = statistics[channels + c];
+                float scale = weight.IsEmpty ? inverseStd : weight[c] * inverseStd;
+                float meanDy = totals[1 + c] * inverseCount, meanDyXHat = totals[1 + channels + c] * inverseCount;
+
+                // scale * (dy - meanDy - (x - mean) * inverseStd * meanDyXHat), expanded into two FMAs:
+                // dy * scale + ((x - mean) * slope + offset).
+                float slope = -scale * inverseStd * meanDyXHat, offset = -scale * meanDy;
+                TVector negativeMean = TOps.Broadcast(-mean), scales = TOps.Broadcast(scale), slopes = TOps.Broadcast(slope), offsets = TOps.Broadcast(offset);
+                int start = ((b * channels) + c) * plane;
+                ref float dy = ref Unsafe.Add(ref gradient, start);
+                ref float values = ref Unsafe.Add(ref source, start);
+                ref float dx = ref Unsafe.Add(ref target, start);
+                int i = 0;
+                for (; i < vectorEnd; i += TOps.Count)
+                {
+                    TVector deviationTerm = TOps.MultiplyAdd(TOps.Add(TOps.Load(ref values, i), negativeMean), slopes, offsets);
+                    TOps.Store(TOps.MultiplyAdd(TOps.Load(ref dy, i), scales, deviationTerm), ref dx, i);
+                }
+
+                for (; i < plane; i++)
+                {
+                    Unsafe.Add(ref dx, i) = (Unsafe.Add(ref dy, i) * scale) + (((Unsafe.Add(ref values, i) - mean) * slope) + offset);
+                }
+            }
+        }
+    }
+
+    /// <summary>Where each plane's whole vectors end: 0 when not vectorised, so the scalar tail does everything.</summary>
+    private static int VectorEnd<TVector, TOps>(int plane, bool vectorised)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector> =>
+        vectorised ? plane - (plane % TOps.Count) : 0;
+
+    private static void Check(int length, int batchSize, int channels, int plane, string name)
+    {
+        if (batchSize < 0 || channels <= 0 || plane <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), $"Batch normalisation needs a batch of at least 0 and positive channels and plane; found {batchSize}, {channels} and {plane}.");
+        }
+
+        if (length < (long)batchSize * channels * plane)
+        {
+            throw new ArgumentException($"{name} holds {length} values, fewer than {batchSize} samples x {channels} channels x {plane} positions.", name);
+        }
+    }
+
+    private static void CheckLength(ReadOnlySpan<float> values, int length, string name)
+    {
+        if (values.Length < length)
+        {
+            throw new ArgumentException($"{name} holds {values.Length} values; it needs {length}.", name);
+        }
+    }
+
+    private static void CheckAffine(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int channels)
+    {
+        if (weight.IsEmpty != bias.IsEmpty || (!weight.IsEmpty && (weight.Length < channels || bias.Length < channels)))
+        {
+            throw new ArgumentException($"weight and bias are either both empty or both hold {channels} values; found {weight.Length} and {bias.Length}.", nameof(weight));
+        }
+    }
+}
