@@ -56,6 +56,20 @@ def lenet5():
         nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
 
 
+def batchnorm_cnn():
+    def block(inputs, outputs):
+        return [nn.Conv2d(inputs, outputs, 3, padding=1, bias=False), nn.BatchNorm2d(outputs), nn.ReLU()]
+    return nn.Sequential(
+        *block(1, 16), nn.MaxPool2d(2),
+        *block(16, 32), nn.MaxPool2d(2),
+        *block(32, 64),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+        nn.Linear(64, 10))
+
+
+NETWORKS = {"mlp": mlp, "lenet5": lenet5, "batchnorm_cnn": batchnorm_cnn}
+
+
 def training_throughput(model, images, labels, batch, steps, warmup, seed):
     """Samples per second of Adam steps on shuffled batches, the batch gathered inside the timed loop."""
     torch.manual_seed(seed)
@@ -113,15 +127,16 @@ def main():
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--latency-calls", type=int, default=2000)
     parser.add_argument("--inference-batch", type=int, default=256)
+    parser.add_argument("--networks", default=",".join(NETWORKS), help="comma-separated, from: " + ", ".join(NETWORKS))
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     images, labels, test = load(args.data)
     results = {"torch": torch.__version__, "threads": args.threads, "networks": {}}
-    for name, make in (("mlp", mlp), ("lenet5", lenet5)):
+    for name in args.networks.split(","):
         torch.manual_seed(0)
-        model = make()
+        model = NETWORKS[name]()
         results["networks"][name] = {
             "training_samples_per_second": training_throughput(model, images, labels, args.batch, args.steps, args.warmup, 0),
             "latency_us": latency_us(model, test[:1], args.latency_calls, 200),

@@ -1,6 +1,6 @@
 // Compares StaticNet with PyTorch on this machine, in one run: training throughput, single-sample
 // latency, batched inference, allocations per step, achieved GFLOP/s, and scaling from one thread to
-// all of them, for an MLP and LeNet-5 on Fashion-MNIST. Prints one table with both figures and the
+// all of them, for an MLP, LeNet-5 and a 3-conv batch-norm CNN on Fashion-MNIST. Prints one table with both figures and the
 // ratio, and can write it as Markdown (--markdown FILE).
 using System;
 using System.Collections.Generic;
@@ -45,15 +45,20 @@ var rows = new List<string[]>();
 void Row(string network, string metric, string staticNet, string pyTorch, string ratio, string target) =>
     rows.Add(new[] { network, metric, staticNet, pyTorch, ratio, target });
 
-Console.WriteLine("Running PyTorch...");
-(string torchVersion, PyTorchFigures torchMlp, PyTorchFigures torchLeNet) = PyTorchReference.Run(dataDirectory, threads, Batch, steps, warmup, latencyCalls);
+// Each network as the table shows it, as pytorch_reference.py names it, and how to create it.
+var networks = new (string Name, string TorchName, Func<int, INetwork> Create, long TrainingFlops)[]
+{
+    ("MLP", "mlp", capacity => new Mlp(seed: 1, batchCapacity: capacity), Mlp.TrainingFlopsPerSample),
+    ("LeNet-5", "lenet5", capacity => new LeNet5(seed: 1, batchCapacity: capacity), LeNet5.TrainingFlopsPerSample),
+    ("BatchNorm CNN", "batchnorm_cnn", capacity => new BatchNormCnn(seed: 1, batchCapacity: capacity), BatchNormCnn.TrainingFlopsPerSample),
+};
 
-foreach ((string name, Func<int, INetwork> create, long trainingFlops, PyTorchFigures torch) in new (string, Func<int, INetwork>, long, PyTorchFigures)[]
+Console.WriteLine("Running PyTorch...");
+(string torchVersion, IReadOnlyDictionary<string, PyTorchFigures> torchFigures) = PyTorchReference.Run(networks.Select(n => n.TorchName).ToArray(), dataDirectory, threads, Batch, steps, warmup, latencyCalls);
+
+foreach ((string name, string torchName, Func<int, INetwork> create, long trainingFlops) in networks)
 {
-    ("MLP", capacity => new Mlp(seed: 1, batchCapacity: capacity), Mlp.TrainingFlopsPerSample, torchMlp),
-    ("LeNet-5", capacity => new LeNet5(seed: 1, batchCapacity: capacity), LeNet5.TrainingFlopsPerSample, torchLeNet),
-})
-{
+    PyTorchFigures torch = torchFigures[torchName];
     Console.WriteLine($"Running StaticNet {name}...");
     INetwork network = create(Batch);
     network.Threads = Math.Min(threads, network.MaxThreads);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Text.Json;
@@ -13,12 +14,13 @@ internal static class PyTorchReference
 {
     public const string Python = "/usr/bin/python3";
 
-    public static (string Version, PyTorchFigures Mlp, PyTorchFigures LeNet5) Run(string dataDirectory, int threads, int batch, int steps, int warmup, int latencyCalls)
+    /// <summary>Runs the networks named (as the script names them) and returns PyTorch's version and each one's figures, by name.</summary>
+    public static (string Version, IReadOnlyDictionary<string, PyTorchFigures> Figures) Run(IReadOnlyList<string> networks, string dataDirectory, int threads, int batch, int steps, int warmup, int latencyCalls)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "pytorch_reference.py");
         var start = new ProcessStartInfo(Python)
         {
-            ArgumentList = { script, "--data", dataDirectory, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--batch", batch.ToString(System.Globalization.CultureInfo.InvariantCulture), "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--warmup", warmup.ToString(System.Globalization.CultureInfo.InvariantCulture), "--latency-calls", latencyCalls.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            ArgumentList = { script, "--data", dataDirectory, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--batch", batch.ToString(System.Globalization.CultureInfo.InvariantCulture), "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--warmup", warmup.ToString(System.Globalization.CultureInfo.InvariantCulture), "--latency-calls", latencyCalls.ToString(System.Globalization.CultureInfo.InvariantCulture), "--networks", string.Join(",", networks) },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -43,8 +45,14 @@ internal static class PyTorchReference
             }
 
             using JsonDocument json = JsonDocument.Parse(output);
-            JsonElement networks = json.RootElement.GetProperty("networks");
-            return (json.RootElement.GetProperty("torch").GetString() ?? "?", Read(networks.GetProperty("mlp")), Read(networks.GetProperty("lenet5")));
+            JsonElement results = json.RootElement.GetProperty("networks");
+            var figures = new Dictionary<string, PyTorchFigures>();
+            foreach (string network in networks)
+            {
+                figures[network] = Read(results.GetProperty(network));
+            }
+
+            return (json.RootElement.GetProperty("torch").GetString() ?? "?", figures);
         }
     }
 
