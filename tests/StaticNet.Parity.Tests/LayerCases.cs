@@ -234,11 +234,12 @@ public static class LayerCases
 
     /// <summary>
     /// A case of <paramref name="batch"/> samples per batch, inputs uniform in [-1, 1) unless
-    /// <paramref name="input"/> says otherwise, <paramref name="batches"/> different batches (one per
-    /// step), and <paramref name="steps"/> optimizer steps.
+    /// <paramref name="input"/> says otherwise, target values likewise with <paramref name="targets"/>,
+    /// <paramref name="batches"/> different batches (one per step), and <paramref name="steps"/> optimizer
+    /// steps; with <paramref name="triplets"/>, labels that make whole triplets (anchor, positive, negative).
     /// </summary>
     private static ParityCase Case(
         string name, Func<INetwork> network, LossCase loss, OptimizerCase? optimizer, int batch,
-        Func<Random, float>? input = null, int batches = 1, int steps = 3) =>
-        new(name, network, loss, optimizer, net => Make(name, net, batch, batches, input ?? Uniform(-1, 1)), steps);
+        Func<Random, float>? input = null, int batches = 1, int steps = 3, Func<Random, float>? targets = null, bool triplets = false) =>
+        new(name, network, loss, optimizer, net => Make(name, net, batch, batches, input ?? Uniform(-1, 1), targets, triplets), steps);
 }

@@ -10,6 +10,7 @@ here). A case file holds:
     input/<k>                 batch k's inputs, [batch, input length] (reshaped here to the network's input shape)
     labels/<k>                batch k's class indices (as float32), for classification losses
     targets/<k>               batch k's target values, for regression losses
+    mask/<layer>/<k>          step k's dropout mask of a layer, [batch, features]: 0 or 1 / (1 - p), StaticNet's own
     __metadata__["case"]      JSON: {"network", "loss": {"name", "args"},
                               "optimizer": {"name", "args", "trainable", "record_momentum",
                                             "scheduler": {"name", "args", "metrics"} or null} or null,
@@ -27,12 +28,24 @@ from every step: loss [steps], lr [steps] (the learning rate each optimizer step
 record_momentum, momentum [steps] (SGD's and RMSprop's momentum, or beta1); after the last step:
 param/<name>, and predict (batch 0's output in inference mode, model.eval()). With step_by_step,
 also the parameters before each step k and its gradients: step/<k>/param/<name>, step/<k>/grad/<name>.
+initial/<name> holds each tensor that PyTorch initialises without drawing random numbers (batch norm's
+weight, bias and running estimates), as a freshly built model has it.
+
+param/<name> includes the state_dict's buffers (batch norm's running_mean, running_var,
+num_batches_tracked). The files carry every tensor as float32; num_batches_tracked, int64 in PyTorch,
+is converted to it on loading and back to float32 on writing (exact below 2^24 batches).
+
+Dropout cannot draw StaticNet's masks (a hash of seed, step, layer and position, not torch's
+generator), so the twins use StaticNetMaskDropout: in training it multiplies by the case's mask of
+the step, in eval it is nn.Dropout (the identity).
 
 The networks are written here by hand, independently of StaticNet's generated code: each entry of
 NETWORKS is the network's input shape and its torch.nn modules, named so that state_dict names
 match StaticNet's. Losses, optimizers and schedulers are looked up by name in torch.nn,
 torch.optim and torch.optim.lr_scheduler, after OPTIMIZERS and SCHEDULERS below: the few rules
-PyTorch 1.13 lacks, written here in torch tensor code from their papers and documentation. A
+PyTorch 1.13 lacks, written here in torch tensor code from their papers and documentation. LOSSES
+holds adapters for losses whose inputs PyTorch takes in another layout (the triplet margin loss's
+three tensors), which call the torch.nn loss itself. A
 loss argument given as a list (CrossEntropyLoss's weight) becomes a float32 tensor; a scheduler
 argument "schedulers" (SequentialLR's) is a list of scheduler specs, built on the same optimizer.
 
@@ -65,6 +78,20 @@ except ImportError:
 def net(input_shape, *layers):
     """A network: its input shape without the batch, and its (name, module) layers in order."""
     return input_shape, nn.Sequential(OrderedDict(layers))
+
+
+class StaticNetMaskDropout(nn.Dropout):
+    """nn.Dropout(p) whose training mask is given (StaticNet's, [batch, features] of 0 or 1 / (1 - p),
+    set by run_case before each step) instead of drawn; in eval mode it is nn.Dropout, the identity."""
+
+    mask = None
+
+    def forward(self, x):
+        if not self.training:
+            return super().forward(x)
+        if self.mask is None:
+            raise ValueError("StaticNetMaskDropout in training needs the case's mask for this step (mask/<layer>/<step>)")
+        return x * self.mask.reshape(x.shape)
 
 
 NETWORKS = {
@@ -256,7 +283,24 @@ class LinearWarmupThenReduceLROnPlateau:
             self.plateau.step(metric)
 
 
+class TripletMarginLossInterleaved(nn.Module):
+    """nn.TripletMarginLoss on StaticNet's layout: one batch of whole triplets, samples 3k, 3k + 1 and
+    3k + 2 the anchor, the positive and the negative of triplet k, with class labels that must make each
+    triplet valid (StaticNet checks them too)."""
+
+    def __init__(self, **args):
+        super().__init__()
+        self.loss = nn.TripletMarginLoss(**args)
+
+    def forward(self, output, labels):
+        anchor, positive, negative = labels[0::3], labels[1::3], labels[2::3]
+        if not (torch.equal(anchor, positive) and bool((anchor != negative).all())):
+            raise ValueError(f"the labels {labels.tolist()} do not make valid (anchor, positive, negative) triplets")
+        return self.loss(output[0::3], output[1::3], output[2::3])
+
+
 OPTIMIZERS = {"Lion": Lion, "NAdamDocumented": NAdamDocumented}
+LOSSES = {"TripletMarginLossInterleaved": TripletMarginLossInterleaved}
 SCHEDULERS = {"LinearWarmupThenReduceLROnPlateau": LinearWarmupThenReduceLROnPlateau}
 
 
@@ -319,15 +363,31 @@ def write_safetensors(path, tensors):
 # ----------------------------------------------------------------------------------------------
 # One case.
 
+def deterministic_initialization(network):
+    """The state_dict entries that a freshly built network has whatever torch's random seed: those its
+    default initialisation sets without drawing (batch norm's weight 1, bias 0, running estimates 0 and 1)."""
+    with torch.random.fork_rng():
+        torch.manual_seed(1)
+        first = NETWORKS[network]()[1].state_dict()
+        torch.manual_seed(2)
+        second = NETWORKS[network]()[1].state_dict()
+    return {name: value for name, value in first.items() if torch.equal(value, second[name])}
+
+
 def run_case(tensors, spec):
     input_shape, model = NETWORKS[spec["network"]]()
+    initial = deterministic_initialization(spec["network"])
+    # The files carry float32; state_dict buffers of other dtypes (num_batches_tracked, int64) take theirs.
+    dtypes = {name: value.dtype for name, value in model.state_dict().items()}
     parameters = {name[len("param/"):]: value for name, value in tensors.items() if name.startswith("param/")}
+    parameters = {name: value.to(dtypes.get(name, value.dtype)) for name, value in parameters.items()}
     model.load_state_dict(parameters, strict=True)
+    masks = {name: module for name, module in model.named_modules() if isinstance(module, StaticNetMaskDropout)}
 
     loss_spec = spec["loss"]
     loss_args = {name: torch.tensor(value, dtype=torch.float32) if isinstance(value, list) else value
                  for name, value in loss_spec.get("args", {}).items()}
-    loss_function = getattr(nn, loss_spec["name"])(**loss_args)
+    loss_function = (LOSSES.get(loss_spec["name"]) or getattr(nn, loss_spec["name"]))(**loss_args)
     optimizer, scheduler, metrics, trainable, record_momentum = None, None, None, None, False
     if spec.get("optimizer"):
         optimizer_spec = spec["optimizer"]
@@ -356,6 +416,8 @@ def run_case(tensors, spec):
         if spec.get("step_by_step"):
             for name, value in model.state_dict().items():
                 results[f"step/{step}/param/{name}"] = value.clone()
+        for name, module in masks.items():
+            module.mask = tensors.get(f"mask/{name}/{step}")
         model.zero_grad(set_to_none=False)
         output = model(x)
         loss = loss_function(output, target)
@@ -400,7 +462,9 @@ def run_case(tensors, spec):
         flat = tensors["input/0"]
         results["predict"] = model(flat.reshape(flat.shape[0], *input_shape))
     for name, value in model.state_dict().items():
-        results["param/" + name] = value
+        results["param/" + name] = value.to(torch.float32)  # num_batches_tracked: int64 -> float32
+    for name, value in initial.items():
+        results["initial/" + name] = value.to(torch.float32)
     return results
 
 
