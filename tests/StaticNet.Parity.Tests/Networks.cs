@@ -201,6 +201,64 @@ public partial class AvgPoolLargeNet;
 [Dense(3)]
 public partial class AvgPoolLargeExcludePadNet;
 
+// ---- Batch normalisation -------------------------------------------------------------------
+
+// A bias just before a batch norm has a gradient of exactly 0 (the normalisation subtracts it again), so
+// what both sides compute for it is rounding noise, which Adam divides by its own size: the layers before
+// a batch norm have no bias here, as in ResNets.
+
+/// <summary>BatchNorm2D with PyTorch's defaults after a padded convolution, on a non-square 5x4 plane.</summary>
+[Network]
+[Input(2, 5, 4)]
+[Conv2D(3, Kernel = 3, Padding = 1, Bias = false), BatchNorm2D, ReLU]
+[Flatten]
+[Dense(4)]
+public partial class BatchNorm2DNet;
+
+/// <summary>BatchNorm2D with a momentum and an epsilon large enough to change every value.</summary>
+[Network]
+[Input(2, 5, 4)]
+[Conv2D(3, Kernel = 3, Padding = 1, Bias = false), BatchNorm2D(Momentum = 0.35, Epsilon = 0.05), Tanh]
+[Flatten]
+[Dense(4)]
+public partial class BatchNorm2DMomentumNet;
+
+/// <summary>BatchNorm2D without weight and bias (PyTorch's affine=False): only running estimates.</summary>
+[Network]
+[Input(2, 5, 4)]
+[Conv2D(3, Kernel = 3, Padding = 1, Bias = false), BatchNorm2D(Affine = false), ReLU]
+[Flatten]
+[Dense(4)]
+public partial class BatchNorm2DNoAffineNet;
+
+/// <summary>BatchNorm1D with PyTorch's defaults between two dense layers.</summary>
+[Network]
+[Input(6)]
+[Dense(8, Bias = false), BatchNorm1D, Tanh]
+[Dense(4)]
+public partial class BatchNorm1DNet;
+
+/// <summary>BatchNorm1D with a non-default momentum and epsilon.</summary>
+[Network]
+[Input(6)]
+[Dense(8, Bias = false), BatchNorm1D(Momentum = 0.25, Epsilon = 0.1), Sigmoid]
+[Dense(4)]
+public partial class BatchNorm1DMomentumNet;
+
+/// <summary>BatchNorm1D without weight and bias.</summary>
+[Network]
+[Input(6)]
+[Dense(8, Bias = false), BatchNorm1D(Affine = false), ReLU]
+[Dense(4)]
+public partial class BatchNorm1DNoAffineNet;
+
+/// <summary>BatchNorm1D straight on the input, so a case chooses the values it normalises (far from zero).</summary>
+[Network]
+[Input(5)]
+[BatchNorm1D(Momentum = 0.2)]
+[Dense(3)]
+public partial class BatchNorm1DInputNet;
+
 // ---- Losses and optimizers ------------------------------------------------------------------
 
 /// <summary>Flatten alone: the output is the input, so a loss sees exactly the logits a case chooses.</summary>

@@ -160,6 +160,22 @@ NETWORKS = {
     "AvgPoolLargeExcludePadNet": lambda: net((2, 11, 11),
                                              ("pool1", nn.AvgPool2d(9, stride=2, padding=4, count_include_pad=False)),
                                              ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 6 * 6, 3))),
+    # Batch normalisation (training: batch statistics; eval: running estimates)
+    "BatchNorm2DNet": lambda: net((2, 5, 4),
+                                  ("conv1", nn.Conv2d(2, 3, 3, padding=1, bias=False)), ("bn1", nn.BatchNorm2d(3)), ("relu1", nn.ReLU()),
+                                  ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 5 * 4, 4))),
+    "BatchNorm2DMomentumNet": lambda: net((2, 5, 4),
+                                          ("conv1", nn.Conv2d(2, 3, 3, padding=1, bias=False)), ("bn1", nn.BatchNorm2d(3, eps=0.05, momentum=0.35)),
+                                          ("tanh1", nn.Tanh()), ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 5 * 4, 4))),
+    "BatchNorm2DNoAffineNet": lambda: net((2, 5, 4),
+                                          ("conv1", nn.Conv2d(2, 3, 3, padding=1, bias=False)), ("bn1", nn.BatchNorm2d(3, affine=False)),
+                                          ("relu1", nn.ReLU()), ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 5 * 4, 4))),
+    "BatchNorm1DNet": lambda: net((6,), ("fc1", nn.Linear(6, 8, bias=False)), ("bn1", nn.BatchNorm1d(8)), ("tanh1", nn.Tanh()), ("fc2", nn.Linear(8, 4))),
+    "BatchNorm1DMomentumNet": lambda: net((6,), ("fc1", nn.Linear(6, 8, bias=False)), ("bn1", nn.BatchNorm1d(8, eps=0.1, momentum=0.25)),
+                                          ("sigmoid1", nn.Sigmoid()), ("fc2", nn.Linear(8, 4))),
+    "BatchNorm1DNoAffineNet": lambda: net((6,), ("fc1", nn.Linear(6, 8, bias=False)), ("bn1", nn.BatchNorm1d(8, affine=False)),
+                                          ("relu1", nn.ReLU()), ("fc2", nn.Linear(8, 4))),
+    "BatchNorm1DInputNet": lambda: net((5,), ("bn1", nn.BatchNorm1d(5, momentum=0.2)), ("fc1", nn.Linear(5, 3))),
     # Flatten alone: the network's output is its input, so a loss sees exactly the logits a test chooses.
     "IdentityNet": lambda: net((1, 1, 10), ("flatten1", nn.Flatten())),
     # Losses and optimizers on a small network with every trainable layer kind
