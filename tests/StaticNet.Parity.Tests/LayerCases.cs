@@ -117,6 +117,18 @@ public static class LayerCases
         Case("batchnorm1d-input-offset-20", () => new BatchNorm1DInputNet(seed: 93), Mse, SgdMomentum, batch: 6, batches: 3, input: Uniform(19, 21)) with { Prepare = RandomAffine },
         Case("batchnorm1d-input-constant", () => new BatchNorm1DInputNet(seed: 94), Mse, SgdMomentum, batch: 5, input: Integers(2, 2)) with { Prepare = RandomAffine },
 
+        // Residual connections: an identity shortcut (a value read twice), a value read by three layers, and a
+        // ResNet basic block with a 1x1 stride-2 projection (From) and batch norms on both paths
+        Case("residual-identity", () => new ResidualDenseNet(seed: 95), Mse, SgdMomentum, batch: 5, batches: 3),
+        Case("residual-read-three-times", () => new ResidualFanOutNet(seed: 96), CrossEntropy, AdamCustom, batch: 5, batches: 3),
+        Case("resnet-block-projection", () => new ResNetBlockNet(seed: 97), CrossEntropy, SgdNesterov, batch: 5, batches: 3) with { Prepare = RandomAffine },
+        Case("resnet-block-projection-batch7", () => new ResNetBlockNet(seed: 98), Mse, AdamCustom, batch: 7, batches: 3) with { Prepare = RandomAffine },
+
+        // GlobalAvgPool2D, and dilated convolutions with stride and padding
+        Case("global-avgpool", () => new GlobalAvgPoolNet(seed: 99), Mse, SgdMomentum, batch: 5, batches: 3),
+        Case("conv-dilation2-stride2-pad2", () => new ConvDilatedNet(seed: 100), CrossEntropy, AdamCustom, batch: 3, batches: 3),
+        Case("conv-dilation3-stride3-pad1-untiled", () => new ConvDilatedUntiledNet(seed: 101), Mse, SgdNesterov, batch: 3, batches: 3),
+
         // Optimizers on every trainable layer kind at once, a different batch each step
         Case("sgd", () => new SmallConvNet(seed: 32), CrossEntropy, OptimizerCase.Sgd(lr: 0.3), batch: 5, batches: 3),
         Case("sgd-weight-decay", () => new SmallConvNet(seed: 33), CrossEntropy, OptimizerCase.Sgd(lr: 0.3, weightDecay: 0.05), batch: 5, batches: 3),

@@ -259,6 +259,73 @@ public partial class BatchNorm1DNoAffineNet;
 [Dense(3)]
 public partial class BatchNorm1DInputNet;
 
+// ---- Residual connections -------------------------------------------------------------------
+
+/// <summary>An identity shortcut: tanh's output "stem" is read by fc2 and by the Add, so its gradient is a sum of two.</summary>
+[Network]
+[Input(6)]
+[Dense(8), Tanh(Name = "stem")]
+[Dense(8), ReLU]
+[Dense(8)]
+[Add("stem"), Tanh]
+[Dense(4)]
+public partial class ResidualDenseNet;
+
+/// <summary>
+/// One value, "stem", read by three layers (fc2, fc3 through From, and the last Add), and one, "branch",
+/// that is itself joined by an Add: gradients from three readers must be summed.
+/// </summary>
+[Network]
+[Input(6)]
+[Dense(7), Tanh(Name = "stem")]
+[Dense(7), ReLU(Name = "branch")]
+[Dense(7, From = "stem"), Sigmoid]
+[Add("branch")]
+[Add("stem")]
+[Dense(3)]
+public partial class ResidualFanOutNet;
+
+/// <summary>
+/// A ResNet basic block that halves the resolution (7x6 to 4x3) and doubles the channels, with a 1x1
+/// stride-2 projection and batch norm on the shortcut, then global average pooling, as in docs/layers.md.
+/// </summary>
+[Network]
+[Input(2, 7, 6)]
+[Conv2D(3, 3, Padding = 1, Bias = false), BatchNorm2D, ReLU(Name = "block_in")]
+[Conv2D(6, 3, Stride = 2, Padding = 1, Bias = false), BatchNorm2D, ReLU]
+[Conv2D(6, 3, Padding = 1, Bias = false), BatchNorm2D(Name = "main")]
+[Conv2D(6, 1, Stride = 2, Bias = false, From = "block_in"), BatchNorm2D]
+[Add("main"), ReLU]
+[GlobalAvgPool2D]
+[Dense(4)]
+public partial class ResNetBlockNet;
+
+// ---- Global average pooling and dilated convolutions ----------------------------------------
+
+/// <summary>GlobalAvgPool2D over a 3x5 plane after a convolution.</summary>
+[Network]
+[Input(3, 5, 7)]
+[Conv2D(4, Kernel = 3), Tanh]
+[GlobalAvgPool2D]
+[Dense(3)]
+public partial class GlobalAvgPoolNet;
+
+/// <summary>A 3x3 kernel with dilation 2 (a 5x5 window), stride 2 and padding 2, on an 11x10 input.</summary>
+[Network]
+[Input(2, 11, 10)]
+[Conv2D(3, Kernel = 3, Stride = 2, Padding = 2, Dilation = 2), Tanh]
+[Flatten]
+[Dense(3)]
+public partial class ConvDilatedNet;
+
+/// <summary>A 2x2 kernel with dilation 3, stride 3 that does not tile, padding 1 and no bias.</summary>
+[Network]
+[Input(2, 9, 10)]
+[Conv2D(3, Kernel = 2, Stride = 3, Padding = 1, Dilation = 3, Bias = false), ReLU]
+[Flatten]
+[Dense(3)]
+public partial class ConvDilatedUntiledNet;
+
 // ---- Losses and optimizers ------------------------------------------------------------------
 
 /// <summary>Flatten alone: the output is the input, so a loss sees exactly the logits a case chooses.</summary>

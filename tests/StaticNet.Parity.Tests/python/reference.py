@@ -94,6 +94,46 @@ class StaticNetMaskDropout(nn.Dropout):
         return x * self.mask.reshape(x.shape)
 
 
+class ResidualDenseNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc2, self.fc3, self.fc4 = nn.Linear(6, 8), nn.Linear(8, 8), nn.Linear(8, 8), nn.Linear(8, 4)
+
+    def forward(self, x):
+        stem = torch.tanh(self.fc1(x))
+        return self.fc4(torch.tanh(self.fc3(torch.relu(self.fc2(stem))) + stem))
+
+
+class ResidualFanOutNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc2, self.fc3, self.fc4 = nn.Linear(6, 7), nn.Linear(7, 7), nn.Linear(7, 7), nn.Linear(7, 3)
+
+    def forward(self, x):
+        stem = torch.tanh(self.fc1(x))
+        branch = torch.relu(self.fc2(stem))
+        return self.fc4(torch.sigmoid(self.fc3(stem)) + branch + stem)
+
+
+class ResNetBlockNet(nn.Module):
+    """A basic block with a 1x1 stride-2 projection shortcut (StaticNet names its third batch norm "main")."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(2, 3, 3, padding=1, bias=False), nn.BatchNorm2d(3)
+        self.conv2, self.bn2 = nn.Conv2d(3, 6, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(6)
+        self.conv3, self.main = nn.Conv2d(6, 6, 3, padding=1, bias=False), nn.BatchNorm2d(6)
+        self.conv4, self.bn4 = nn.Conv2d(3, 6, 1, stride=2, bias=False), nn.BatchNorm2d(6)
+        self.fc1 = nn.Linear(6, 4)
+
+    def forward(self, x):
+        block_in = torch.relu(self.bn1(self.conv1(x)))
+        main = self.main(self.conv3(torch.relu(self.bn2(self.conv2(block_in)))))
+        shortcut = self.bn4(self.conv4(block_in))
+        y = torch.relu(shortcut + main)
+        return self.fc1(torch.flatten(nn.functional.adaptive_avg_pool2d(y, 1), 1))
+
+
 NETWORKS = {
     # Dense
     "DenseNet": lambda: net((7,), ("fc1", nn.Linear(7, 5)), ("relu1", nn.ReLU()), ("fc2", nn.Linear(5, 4))),
@@ -176,6 +216,20 @@ NETWORKS = {
     "BatchNorm1DNoAffineNet": lambda: net((6,), ("fc1", nn.Linear(6, 8, bias=False)), ("bn1", nn.BatchNorm1d(8, affine=False)),
                                           ("relu1", nn.ReLU()), ("fc2", nn.Linear(8, 4))),
     "BatchNorm1DInputNet": lambda: net((5,), ("bn1", nn.BatchNorm1d(5, momentum=0.2)), ("fc1", nn.Linear(5, 3))),
+    # Residual connections (not chains: modules whose attribute names are the state_dict names)
+    "ResidualDenseNet": lambda: ((6,), ResidualDenseNet()),
+    "ResidualFanOutNet": lambda: ((6,), ResidualFanOutNet()),
+    "ResNetBlockNet": lambda: ((2, 7, 6), ResNetBlockNet()),
+    # Global average pooling (AdaptiveAvgPool2d(1) then Flatten) and dilated convolutions
+    "GlobalAvgPoolNet": lambda: net((3, 5, 7),
+                                    ("conv1", nn.Conv2d(3, 4, 3)), ("tanh1", nn.Tanh()),
+                                    ("pool1", nn.AdaptiveAvgPool2d(1)), ("flatten1", nn.Flatten()), ("fc1", nn.Linear(4, 3))),
+    "ConvDilatedNet": lambda: net((2, 11, 10),
+                                  ("conv1", nn.Conv2d(2, 3, 3, stride=2, padding=2, dilation=2)), ("tanh1", nn.Tanh()),
+                                  ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 6 * 5, 3))),
+    "ConvDilatedUntiledNet": lambda: net((2, 9, 10),
+                                         ("conv1", nn.Conv2d(2, 3, 2, stride=3, padding=1, dilation=3, bias=False)), ("relu1", nn.ReLU()),
+                                         ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 3 * 3, 3))),
     # Flatten alone: the network's output is its input, so a loss sees exactly the logits a test chooses.
     "IdentityNet": lambda: net((1, 1, 10), ("flatten1", nn.Flatten())),
     # Losses and optimizers on a small network with every trainable layer kind
