@@ -326,6 +326,68 @@ public partial class ConvDilatedNet;
 [Dense(3)]
 public partial class ConvDilatedUntiledNet;
 
+// ---- Activations of the layer catalog: each on the input (which a case chooses) and again after a dense layer
+
+/// <summary>LeakyReLU with slope 0.2.</summary>
+[Network]
+[Input(8)]
+[LeakyReLU(0.2)]
+[Dense(9), LeakyReLU(0.2)]
+[Dense(4)]
+public partial class LeakyReluNet;
+
+/// <summary>ELU with alpha 0.7.</summary>
+[Network]
+[Input(8)]
+[ELU(0.7)]
+[Dense(9), ELU(0.7)]
+[Dense(4)]
+public partial class EluNet;
+
+/// <summary>GELU, the erf form.</summary>
+[Network]
+[Input(8)]
+[GELU]
+[Dense(9), GELU]
+[Dense(4)]
+public partial class GeluNet;
+
+/// <summary>SiLU.</summary>
+[Network]
+[Input(8)]
+[SiLU]
+[Dense(9), SiLU]
+[Dense(4)]
+public partial class SiluNet;
+
+/// <summary>Softplus with PyTorch's defaults (beta 1, threshold 20).</summary>
+[Network]
+[Input(8)]
+[Softplus]
+[Dense(9), Softplus]
+[Dense(4)]
+public partial class SoftplusNet;
+
+/// <summary>Softplus with beta 2 and threshold 5: linear where 2x > 5.</summary>
+[Network]
+[Input(8)]
+[Softplus(Beta = 2, Threshold = 5)]
+[Dense(9), Softplus(Beta = 2, Threshold = 5)]
+[Dense(4)]
+public partial class SoftplusBetaNet;
+
+/// <summary>LogSoftmax on chosen logits, for the negative log-likelihood.</summary>
+[Network]
+[Input(10)]
+[LogSoftmax]
+public partial class LogSoftmaxNet;
+
+/// <summary>LogSoftmax after a dense layer.</summary>
+[Network]
+[Input(6)]
+[Dense(5), LogSoftmax]
+public partial class LogSoftmaxDenseNet;
+
 // ---- Losses and optimizers ------------------------------------------------------------------
 
 /// <summary>Flatten alone: the output is the input, so a loss sees exactly the logits a case chooses.</summary>

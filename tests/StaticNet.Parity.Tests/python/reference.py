@@ -134,6 +134,11 @@ class ResNetBlockNet(nn.Module):
         return self.fc1(torch.flatten(nn.functional.adaptive_avg_pool2d(y, 1), 1))
 
 
+def activation_net(make):
+    """StaticNet's activation networks: the activation on the 8 inputs, then Dense(9), the activation, Dense(4)."""
+    return net((8,), ("act1", make()), ("fc1", nn.Linear(8, 9)), ("act2", make()), ("fc2", nn.Linear(9, 4)))
+
+
 NETWORKS = {
     # Dense
     "DenseNet": lambda: net((7,), ("fc1", nn.Linear(7, 5)), ("relu1", nn.ReLU()), ("fc2", nn.Linear(5, 4))),
@@ -230,6 +235,15 @@ NETWORKS = {
     "ConvDilatedUntiledNet": lambda: net((2, 9, 10),
                                          ("conv1", nn.Conv2d(2, 3, 2, stride=3, padding=1, dilation=3, bias=False)), ("relu1", nn.ReLU()),
                                          ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 3 * 3, 3))),
+    # Activations of the layer catalog, on the input and after a dense layer
+    "LeakyReluNet": lambda: activation_net(lambda: nn.LeakyReLU(0.2)),
+    "EluNet": lambda: activation_net(lambda: nn.ELU(alpha=0.7)),
+    "GeluNet": lambda: activation_net(lambda: nn.GELU()),  # approximate='none': the erf form
+    "SiluNet": lambda: activation_net(nn.SiLU),
+    "SoftplusNet": lambda: activation_net(nn.Softplus),
+    "SoftplusBetaNet": lambda: activation_net(lambda: nn.Softplus(beta=2, threshold=5)),
+    "LogSoftmaxNet": lambda: net((10,), ("log_softmax1", nn.LogSoftmax(dim=1))),
+    "LogSoftmaxDenseNet": lambda: net((6,), ("fc1", nn.Linear(6, 5)), ("log_softmax1", nn.LogSoftmax(dim=1))),
     # Flatten alone: the network's output is its input, so a loss sees exactly the logits a test chooses.
     "IdentityNet": lambda: net((1, 1, 10), ("flatten1", nn.Flatten())),
     # Losses and optimizers on a small network with every trainable layer kind
