@@ -27,6 +27,9 @@ public static class LayerCases
     private static readonly Action<INetwork> RandomRunningStatistics = RandomTensors(
         82, (@"^bn\d+\.weight$", 0.5, 1.5), (@"^bn\d+\.bias$", -0.5, 0.5), (@"\.running_mean$", -1, 1), (@"\.running_var$", 0.5, 2), (@"\.num_batches_tracked$", 5, 5));
 
+    /// <summary>The seed of the dropout cases' networks and of their probes, which must draw the same masks.</summary>
+    private const int DropoutSeed = 90;
+
     /// <summary>Every case, by name.</summary>
     public static IReadOnlyList<ParityCase> All { get; } = new[]
     {
@@ -156,6 +159,12 @@ public static class LayerCases
 
         Case("log-softmax-nll-logits-tiny", () => new LogSoftmaxNet(), LossCase.NegativeLogLikelihood, null, batch: 5, input: Uniform(-1e-30, 1e-30)),
         Case("log-softmax-nll-dense", () => new LogSoftmaxDenseNet(seed: 109), LossCase.NegativeLogLikelihood, AdamCustom, batch: 5, batches: 3),
+
+        // Dropout: inference is the identity (the inference-mode comparison, against nn.Dropout in eval); training
+        // goes through StaticNet's masks, which python/reference.py applies (batch 7: chunks must not change them)
+        Case("dropout-given-masks", () => new DropoutNet(DropoutSeed), Mse, SgdMomentum, batch: 5, batches: 3) with { DropoutMasks = DropoutNetMasks },
+        Case("dropout-given-masks-batch7", () => new DropoutNet(DropoutSeed), CrossEntropy, AdamCustom, batch: 7, batches: 3) with { DropoutMasks = DropoutNetMasks },
+        Case("dropout-rate0", () => new DropoutRateZeroNet(seed: 110), Mse, SgdMomentum, batch: 5, batches: 3),
 
         // Optimizers on every trainable layer kind at once, a different batch each step
         Case("sgd", () => new SmallConvNet(seed: 32), CrossEntropy, OptimizerCase.Sgd(lr: 0.3), batch: 5, batches: 3),
@@ -303,6 +312,16 @@ public static class LayerCases
         1 => name.StartsWith("fc", StringComparison.Ordinal),
         3 => name.StartsWith("conv1.", StringComparison.Ordinal),
         _ => true,
+    };
+
+    /// <summary>
+    /// <see cref="DropoutNet"/>'s two masks at a step: the training output of its probes (each its dropout
+    /// layer alone, same name, rate and width, same seed) for a batch of ones, at the same step.
+    /// </summary>
+    private static IReadOnlyList<DropoutMaskSource> DropoutNetMasks => new[]
+    {
+        new DropoutMaskSource("dropout1", 0.2, (step, batch) => ForwardOnes(new DropoutProbe8(DropoutSeed) { Step = step }, batch)),
+        new DropoutMaskSource("dropout2", 0.5, (step, batch) => ForwardOnes(new DropoutProbe9(DropoutSeed) { Step = step }, batch)),
     };
 
     /// <summary>

@@ -388,6 +388,42 @@ public partial class LogSoftmaxNet;
 [Dense(5), LogSoftmax]
 public partial class LogSoftmaxDenseNet;
 
+// ---- Dropout --------------------------------------------------------------------------------
+
+/// <summary>
+/// Dropout on the input (rate 0.2) and after a hidden layer (rate 0.5). In training the masks are
+/// StaticNet's own; the fixture reads them with <see cref="DropoutProbe8"/> and <see cref="DropoutProbe9"/>
+/// and python/reference.py applies them (see docs/parity.md).
+/// </summary>
+[Network]
+[Input(8)]
+[Dropout(0.2)]
+[Dense(9), ReLU, Dropout(0.5)]
+[Dense(4)]
+public partial class DropoutNet;
+
+/// <summary>
+/// DropoutNet's first dropout alone: same name, rate and width, so with the same seed and step it draws
+/// the same mask (a function of seed, step, layer name and position), which a forward pass of ones shows.
+/// </summary>
+[Network]
+[Input(8)]
+[Dropout(0.2, Name = "dropout1")]
+public partial class DropoutProbe8;
+
+/// <summary>DropoutNet's second dropout alone (see <see cref="DropoutProbe8"/>).</summary>
+[Network]
+[Input(9)]
+[Dropout(0.5, Name = "dropout2")]
+public partial class DropoutProbe9;
+
+/// <summary>Dropout with rate 0: the identity in training too, so no mask is needed.</summary>
+[Network]
+[Input(6)]
+[Dense(9), ReLU, Dropout(0)]
+[Dense(4)]
+public partial class DropoutRateZeroNet;
+
 // ---- Losses and optimizers ------------------------------------------------------------------
 
 /// <summary>Flatten alone: the output is the input, so a loss sees exactly the logits a case chooses.</summary>

@@ -244,6 +244,12 @@ NETWORKS = {
     "SoftplusBetaNet": lambda: activation_net(lambda: nn.Softplus(beta=2, threshold=5)),
     "LogSoftmaxNet": lambda: net((10,), ("log_softmax1", nn.LogSoftmax(dim=1))),
     "LogSoftmaxDenseNet": lambda: net((6,), ("fc1", nn.Linear(6, 5)), ("log_softmax1", nn.LogSoftmax(dim=1))),
+    # Dropout: StaticNet's masks in training, nn.Dropout (the identity) in eval
+    "DropoutNet": lambda: net((8,), ("dropout1", StaticNetMaskDropout(0.2)),
+                              ("fc1", nn.Linear(8, 9)), ("relu1", nn.ReLU()), ("dropout2", StaticNetMaskDropout(0.5)),
+                              ("fc2", nn.Linear(9, 4))),
+    "DropoutRateZeroNet": lambda: net((6,), ("fc1", nn.Linear(6, 9)), ("relu1", nn.ReLU()), ("dropout1", nn.Dropout(0.0)),
+                                      ("fc2", nn.Linear(9, 4))),
     # Flatten alone: the network's output is its input, so a loss sees exactly the logits a test chooses.
     "IdentityNet": lambda: net((1, 1, 10), ("flatten1", nn.Flatten())),
     # Losses and optimizers on a small network with every trainable layer kind
