@@ -166,6 +166,41 @@ public static class LayerCases
         Case("dropout-given-masks-batch7", () => new DropoutNet(DropoutSeed), CrossEntropy, AdamCustom, batch: 7, batches: 3) with { DropoutMasks = DropoutNetMasks },
         Case("dropout-rate0", () => new DropoutRateZeroNet(seed: 110), Mse, SgdMomentum, batch: 5, batches: 3),
 
+        // Binary cross-entropy with logits: targets from 0 to 1 and exactly 0 or 1, logits small and large
+        Case("bce-logits", () => new IdentityNet(), LossCase.BinaryCrossEntropyWithLogits, null, batch: 7, input: Uniform(-5, 5), targets: Uniform(0, 1)),
+        Case("bce-logits-binary-targets", () => new IdentityNet(), LossCase.BinaryCrossEntropyWithLogits, null, batch: 5, input: Uniform(-5, 5), targets: Binary),
+        Case("bce-logits-1e4", () => new IdentityNet(), LossCase.BinaryCrossEntropyWithLogits, null, batch: 9, input: Uniform(-1e4, 1e4), targets: Uniform(0, 1)),
+        Case("bce-logits-1e30", () => new IdentityNet(), LossCase.BinaryCrossEntropyWithLogits, null, batch: 3, input: Uniform(-1e30, 1e30), targets: Binary),
+        Case("bce-logits-tiny", () => new IdentityNet(), LossCase.BinaryCrossEntropyWithLogits, null, batch: 3, input: Uniform(-1e-30, 1e-30), targets: Uniform(0, 1)),
+        Case("bce-logits-dense", () => new DenseNet(seed: 111), LossCase.BinaryCrossEntropyWithLogits, SgdMomentum, batch: 5, batches: 3, targets: Uniform(0, 1)),
+
+        // L1, Huber and smooth L1: both sides of delta and beta, large differences, and small ones (beta 1e-3)
+        Case("l1", () => new IdentityNet(), LossCase.L1, null, batch: 7, input: Uniform(-3, 3)),
+        Case("l1-large", () => new IdentityNet(), LossCase.L1, null, batch: 5, input: Uniform(-1e4, 1e4)),
+        Case("l1-dense", () => new DenseNet(seed: 112), LossCase.L1, AdamCustom, batch: 5, batches: 3),
+        Case("huber-delta-half", () => new IdentityNet(), LossCase.Huber(0.5), null, batch: 7, input: Uniform(-3, 3)),
+        Case("huber-delta2-large", () => new IdentityNet(), LossCase.Huber(2), null, batch: 5, input: Uniform(-1e4, 1e4)),
+        Case("huber-dense", () => new DenseNet(seed: 113), LossCase.Huber(0.3), SgdMomentum, batch: 5, batches: 3),
+        Case("smooth-l1-beta-quarter", () => new IdentityNet(), LossCase.SmoothL1(0.25), null, batch: 7, input: Uniform(-3, 3)),
+        Case("smooth-l1-beta0", () => new IdentityNet(), LossCase.SmoothL1(0), null, batch: 5, input: Uniform(-3, 3)),
+        Case("smooth-l1-beta1e-3-small", () => new IdentityNet(), LossCase.SmoothL1(1e-3), null, batch: 7, input: Uniform(-2e-3, 2e-3), targets: Uniform(-2e-3, 2e-3)),
+        Case("smooth-l1-dense", () => new DenseNet(seed: 114), LossCase.SmoothL1(0.5), AdamCustom, batch: 5, batches: 3),
+
+        // Cross-entropy with label smoothing: moderate logits, large ones, and logits near 1e5 (where a smoothing
+        // term computed as a float log-sum-exp minus each logit would lose everything below 0.0078)
+        Case("cross-entropy-label-smoothing", () => new IdentityNet(), LossCase.CrossEntropyWithLabelSmoothing(0.1), null, batch: 7, input: Uniform(-5, 5)),
+        Case("cross-entropy-label-smoothing-logits-1e4", () => new IdentityNet(), LossCase.CrossEntropyWithLabelSmoothing(0.2), null, batch: 9, input: Uniform(-1e4, 1e4)),
+        Case("cross-entropy-label-smoothing-logits-near-1e5", () => new IdentityNet(), LossCase.CrossEntropyWithLabelSmoothing(0.3), null, batch: 5, input: Uniform(1e5 - 5, 1e5 + 5)),
+        Case("cross-entropy-label-smoothing-dense", () => new DenseNet(seed: 115), LossCase.CrossEntropyWithLabelSmoothing(0.15), AdamCustom, batch: 5, batches: 3),
+
+        // Triplet margin loss on whole triplets (anchor, positive, negative, one after another): some triplets
+        // inside the margin and some beyond it, with swap, with p = 1, with large embeddings, and training one
+        Case("triplet-margin", () => new IdentityNet(), LossCase.TripletMargin(0.5), null, batch: 9, input: Uniform(-1, 1), triplets: true),
+        Case("triplet-margin-swap", () => new IdentityNet(), LossCase.TripletMargin(1.0, swap: true), null, batch: 12, input: Uniform(-1, 1), triplets: true),
+        Case("triplet-margin-p1", () => new IdentityNet(), LossCase.TripletMargin(2.0, norm: 1), null, batch: 9, input: Uniform(-1, 1), triplets: true),
+        Case("triplet-margin-large", () => new IdentityNet(), LossCase.TripletMargin(0.5), null, batch: 9, input: Uniform(-100, 100), triplets: true),
+        Case("triplet-margin-embedding", () => new EmbeddingNet(seed: 116), LossCase.TripletMargin(0.3), SgdMomentum, batch: 9, batches: 3, triplets: true),
+
         // Optimizers on every trainable layer kind at once, a different batch each step
         Case("sgd", () => new SmallConvNet(seed: 32), CrossEntropy, OptimizerCase.Sgd(lr: 0.3), batch: 5, batches: 3),
         Case("sgd-weight-decay", () => new SmallConvNet(seed: 33), CrossEntropy, OptimizerCase.Sgd(lr: 0.3, weightDecay: 0.05), batch: 5, batches: 3),

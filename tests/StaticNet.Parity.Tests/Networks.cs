@@ -424,6 +424,13 @@ public partial class DropoutProbe9;
 [Dense(4)]
 public partial class DropoutRateZeroNet;
 
+/// <summary>Small embeddings (4 values) for the triplet margin loss.</summary>
+[Network]
+[Input(6)]
+[Dense(5), Tanh]
+[Dense(4)]
+public partial class EmbeddingNet;
+
 // ---- Losses and optimizers ------------------------------------------------------------------
 
 /// <summary>Flatten alone: the output is the input, so a loss sees exactly the logits a case chooses.</summary>

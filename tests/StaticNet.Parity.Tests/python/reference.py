@@ -250,6 +250,7 @@ NETWORKS = {
                               ("fc2", nn.Linear(9, 4))),
     "DropoutRateZeroNet": lambda: net((6,), ("fc1", nn.Linear(6, 9)), ("relu1", nn.ReLU()), ("dropout1", nn.Dropout(0.0)),
                                       ("fc2", nn.Linear(9, 4))),
+    "EmbeddingNet": lambda: net((6,), ("fc1", nn.Linear(6, 5)), ("tanh1", nn.Tanh()), ("fc2", nn.Linear(5, 4))),
     # Flatten alone: the network's output is its input, so a loss sees exactly the logits a test chooses.
     "IdentityNet": lambda: net((1, 1, 10), ("flatten1", nn.Flatten())),
     # Losses and optimizers on a small network with every trainable layer kind
