@@ -201,6 +201,236 @@ public partial class AvgPoolLargeNet;
 [Dense(3)]
 public partial class AvgPoolLargeExcludePadNet;
 
+// ---- Batch normalisation -------------------------------------------------------------------
+
+// A bias just before a batch norm has a gradient of exactly 0 (the normalisation subtracts it again), so
+// what both sides compute for it is rounding noise, which Adam divides by its own size: the layers before
+// a batch norm have no bias here, as in ResNets.
+
+/// <summary>BatchNorm2D with PyTorch's defaults after a padded convolution, on a non-square 5x4 plane.</summary>
+[Network]
+[Input(2, 5, 4)]
+[Conv2D(3, Kernel = 3, Padding = 1, Bias = false), BatchNorm2D, ReLU]
+[Flatten]
+[Dense(4)]
+public partial class BatchNorm2DNet;
+
+/// <summary>BatchNorm2D with a momentum and an epsilon large enough to change every value.</summary>
+[Network]
+[Input(2, 5, 4)]
+[Conv2D(3, Kernel = 3, Padding = 1, Bias = false), BatchNorm2D(Momentum = 0.35, Epsilon = 0.05), Tanh]
+[Flatten]
+[Dense(4)]
+public partial class BatchNorm2DMomentumNet;
+
+/// <summary>BatchNorm2D without weight and bias (PyTorch's affine=False): only running estimates.</summary>
+[Network]
+[Input(2, 5, 4)]
+[Conv2D(3, Kernel = 3, Padding = 1, Bias = false), BatchNorm2D(Affine = false), ReLU]
+[Flatten]
+[Dense(4)]
+public partial class BatchNorm2DNoAffineNet;
+
+/// <summary>BatchNorm1D with PyTorch's defaults between two dense layers.</summary>
+[Network]
+[Input(6)]
+[Dense(8, Bias = false), BatchNorm1D, Tanh]
+[Dense(4)]
+public partial class BatchNorm1DNet;
+
+/// <summary>BatchNorm1D with a non-default momentum and epsilon.</summary>
+[Network]
+[Input(6)]
+[Dense(8, Bias = false), BatchNorm1D(Momentum = 0.25, Epsilon = 0.1), Sigmoid]
+[Dense(4)]
+public partial class BatchNorm1DMomentumNet;
+
+/// <summary>BatchNorm1D without weight and bias.</summary>
+[Network]
+[Input(6)]
+[Dense(8, Bias = false), BatchNorm1D(Affine = false), ReLU]
+[Dense(4)]
+public partial class BatchNorm1DNoAffineNet;
+
+/// <summary>BatchNorm1D straight on the input, so a case chooses the values it normalises (far from zero).</summary>
+[Network]
+[Input(5)]
+[BatchNorm1D(Momentum = 0.2)]
+[Dense(3)]
+public partial class BatchNorm1DInputNet;
+
+// ---- Residual connections -------------------------------------------------------------------
+
+/// <summary>An identity shortcut: tanh's output "stem" is read by fc2 and by the Add, so its gradient is a sum of two.</summary>
+[Network]
+[Input(6)]
+[Dense(8), Tanh(Name = "stem")]
+[Dense(8), ReLU]
+[Dense(8)]
+[Add("stem"), Tanh]
+[Dense(4)]
+public partial class ResidualDenseNet;
+
+/// <summary>
+/// One value, "stem", read by three layers (fc2, fc3 through From, and the last Add), and one, "branch",
+/// that is itself joined by an Add: gradients from three readers must be summed.
+/// </summary>
+[Network]
+[Input(6)]
+[Dense(7), Tanh(Name = "stem")]
+[Dense(7), ReLU(Name = "branch")]
+[Dense(7, From = "stem"), Sigmoid]
+[Add("branch")]
+[Add("stem")]
+[Dense(3)]
+public partial class ResidualFanOutNet;
+
+/// <summary>
+/// A ResNet basic block that halves the resolution (7x6 to 4x3) and doubles the channels, with a 1x1
+/// stride-2 projection and batch norm on the shortcut, then global average pooling, as in docs/layers.md.
+/// </summary>
+[Network]
+[Input(2, 7, 6)]
+[Conv2D(3, 3, Padding = 1, Bias = false), BatchNorm2D, ReLU(Name = "block_in")]
+[Conv2D(6, 3, Stride = 2, Padding = 1, Bias = false), BatchNorm2D, ReLU]
+[Conv2D(6, 3, Padding = 1, Bias = false), BatchNorm2D(Name = "main")]
+[Conv2D(6, 1, Stride = 2, Bias = false, From = "block_in"), BatchNorm2D]
+[Add("main"), ReLU]
+[GlobalAvgPool2D]
+[Dense(4)]
+public partial class ResNetBlockNet;
+
+// ---- Global average pooling and dilated convolutions ----------------------------------------
+
+/// <summary>GlobalAvgPool2D over a 3x5 plane after a convolution.</summary>
+[Network]
+[Input(3, 5, 7)]
+[Conv2D(4, Kernel = 3), Tanh]
+[GlobalAvgPool2D]
+[Dense(3)]
+public partial class GlobalAvgPoolNet;
+
+/// <summary>A 3x3 kernel with dilation 2 (a 5x5 window), stride 2 and padding 2, on an 11x10 input.</summary>
+[Network]
+[Input(2, 11, 10)]
+[Conv2D(3, Kernel = 3, Stride = 2, Padding = 2, Dilation = 2), Tanh]
+[Flatten]
+[Dense(3)]
+public partial class ConvDilatedNet;
+
+/// <summary>A 2x2 kernel with dilation 3, stride 3 that does not tile, padding 1 and no bias.</summary>
+[Network]
+[Input(2, 9, 10)]
+[Conv2D(3, Kernel = 2, Stride = 3, Padding = 1, Dilation = 3, Bias = false), ReLU]
+[Flatten]
+[Dense(3)]
+public partial class ConvDilatedUntiledNet;
+
+// ---- Activations of the layer catalog: each on the input (which a case chooses) and again after a dense layer
+
+/// <summary>LeakyReLU with slope 0.2.</summary>
+[Network]
+[Input(8)]
+[LeakyReLU(0.2)]
+[Dense(9), LeakyReLU(0.2)]
+[Dense(4)]
+public partial class LeakyReluNet;
+
+/// <summary>ELU with alpha 0.7.</summary>
+[Network]
+[Input(8)]
+[ELU(0.7)]
+[Dense(9), ELU(0.7)]
+[Dense(4)]
+public partial class EluNet;
+
+/// <summary>GELU, the erf form.</summary>
+[Network]
+[Input(8)]
+[GELU]
+[Dense(9), GELU]
+[Dense(4)]
+public partial class GeluNet;
+
+/// <summary>SiLU.</summary>
+[Network]
+[Input(8)]
+[SiLU]
+[Dense(9), SiLU]
+[Dense(4)]
+public partial class SiluNet;
+
+/// <summary>Softplus with PyTorch's defaults (beta 1, threshold 20).</summary>
+[Network]
+[Input(8)]
+[Softplus]
+[Dense(9), Softplus]
+[Dense(4)]
+public partial class SoftplusNet;
+
+/// <summary>Softplus with beta 2 and threshold 5: linear where 2x > 5.</summary>
+[Network]
+[Input(8)]
+[Softplus(Beta = 2, Threshold = 5)]
+[Dense(9), Softplus(Beta = 2, Threshold = 5)]
+[Dense(4)]
+public partial class SoftplusBetaNet;
+
+/// <summary>LogSoftmax on chosen logits, for the negative log-likelihood.</summary>
+[Network]
+[Input(10)]
+[LogSoftmax]
+public partial class LogSoftmaxNet;
+
+/// <summary>LogSoftmax after a dense layer.</summary>
+[Network]
+[Input(6)]
+[Dense(5), LogSoftmax]
+public partial class LogSoftmaxDenseNet;
+
+// ---- Dropout --------------------------------------------------------------------------------
+
+/// <summary>
+/// Dropout on the input (rate 0.2) and after a hidden layer (rate 0.5). In training the masks are
+/// StaticNet's own; the fixture reads them with <see cref="DropoutProbe8"/> and <see cref="DropoutProbe9"/>
+/// and python/reference.py applies them (see docs/parity.md).
+/// </summary>
+[Network]
+[Input(8)]
+[Dropout(0.2)]
+[Dense(9), ReLU, Dropout(0.5)]
+[Dense(4)]
+public partial class DropoutNet;
+
+/// <summary>
+/// DropoutNet's first dropout alone: same name, rate and width, so with the same seed and step it draws
+/// the same mask (a function of seed, step, layer name and position), which a forward pass of ones shows.
+/// </summary>
+[Network]
+[Input(8)]
+[Dropout(0.2, Name = "dropout1")]
+public partial class DropoutProbe8;
+
+/// <summary>DropoutNet's second dropout alone (see <see cref="DropoutProbe8"/>).</summary>
+[Network]
+[Input(9)]
+[Dropout(0.5, Name = "dropout2")]
+public partial class DropoutProbe9;
+
+/// <summary>Dropout with rate 0: the identity in training too, so no mask is needed.</summary>
+[Network]
+[Input(6)]
+[Dense(9), ReLU, Dropout(0)]
+[Dense(4)]
+public partial class DropoutRateZeroNet;
+
+/// <summary>Small embeddings (4 values) for the triplet margin loss.</summary>
+[Network]
+[Input(6)]
+[Dense(5), Tanh]
+[Dense(4)]
+public partial class EmbeddingNet;
+
 // ---- Losses and optimizers ------------------------------------------------------------------
 
 /// <summary>Flatten alone: the output is the input, so a loss sees exactly the logits a case chooses.</summary>

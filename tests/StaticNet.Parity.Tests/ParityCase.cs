@@ -49,6 +49,14 @@ public sealed record ParityCase(
     /// <summary>A negative control: the PyTorch twin differs on purpose and the comparison must fail.</summary>
     public bool ExpectMismatch { get; init; }
 
+    /// <summary>
+    /// The training masks of the network's dropout layers, read from StaticNet and sent to PyTorch, which
+    /// applies them instead of drawing its own (its generator cannot reproduce StaticNet's counter-based
+    /// one): so that output, gradients and updates through one given mask are compared. One per dropout
+    /// layer with a rate above 0; see docs/parity.md.
+    /// </summary>
+    public IReadOnlyList<DropoutMaskSource> DropoutMasks { get; init; } = Array.Empty<DropoutMaskSource>();
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }
@@ -59,8 +67,21 @@ public sealed record ParityCase(
 /// </summary>
 public sealed record Batch(int Size, float[] Input, int[]? Labels, float[]? Targets);
 
+/// <summary>
+/// Where a dropout layer's training mask comes from: <paramref name="Mask"/> returns, for a training step
+/// (StaticNet's <c>Step</c>, from 0) and a batch size, the layer's multiplier of each value, 0 or
+/// <c>1 / (1 - rate)</c>, as [batch, features]. The case file carries it as <c>mask/&lt;layer&gt;/&lt;step&gt;</c>.
+/// </summary>
+/// <param name="Layer">The dropout layer's name, the same in the PyTorch twin (a <c>StaticNetMaskDropout</c>).</param>
+/// <param name="Rate">The layer's rate, to check that each multiplier is 0 or <c>1 / (1 - rate)</c>.</param>
+/// <param name="Mask">The multipliers of step and batch size.</param>
+public sealed record DropoutMaskSource(string Layer, double Rate, Func<long, int, float[]> Mask);
+
 /// <summary>A loss on both sides: StaticNet's, and the <c>torch.nn</c> class of the same computation with its arguments.</summary>
-/// <param name="TorchName">The class in <c>torch.nn</c>, e.g. <c>CrossEntropyLoss</c>.</param>
+/// <param name="TorchName">
+/// The class in <c>torch.nn</c>, e.g. <c>CrossEntropyLoss</c>, or an adapter in python/reference.py's <c>LOSSES</c>
+/// where PyTorch takes its inputs in another layout (<c>TripletMarginLossInterleaved</c>).
+/// </param>
 /// <param name="Loss">StaticNet's loss.</param>
 public sealed record LossCase(string TorchName, ILoss Loss)
 {
@@ -72,6 +93,39 @@ public sealed record LossCase(string TorchName, ILoss Loss)
 
     /// <summary>Mean squared error, against target values.</summary>
     public static LossCase MeanSquaredError { get; } = new("MSELoss", Losses.MeanSquaredError);
+
+    /// <summary>Binary cross-entropy on logits, against target values from 0 to 1.</summary>
+    public static LossCase BinaryCrossEntropyWithLogits { get; } = new("BCEWithLogitsLoss", Losses.BinaryCrossEntropyWithLogits);
+
+    /// <summary>Mean absolute error, against target values.</summary>
+    public static LossCase L1 { get; } = new("L1Loss", Losses.L1);
+
+    /// <summary>Negative log-likelihood of log-probabilities, against class labels.</summary>
+    public static LossCase NegativeLogLikelihood { get; } = new("NLLLoss", Losses.NegativeLogLikelihood);
+
+    /// <summary>The Huber loss with <paramref name="delta"/>.</summary>
+    public static LossCase Huber(double delta) =>
+        new("HuberLoss", new HuberLoss(delta)) { TorchArguments = new Dictionary<string, object> { ["delta"] = delta } };
+
+    /// <summary>Smooth L1 with <paramref name="beta"/> (0 is the L1 loss, in PyTorch as here).</summary>
+    public static LossCase SmoothL1(double beta) =>
+        new("SmoothL1Loss", new SmoothL1Loss(beta)) { TorchArguments = new Dictionary<string, object> { ["beta"] = beta } };
+
+    /// <summary>Softmax cross-entropy with label smoothing <paramref name="smoothing"/>.</summary>
+    public static LossCase CrossEntropyWithLabelSmoothing(double smoothing) =>
+        new("CrossEntropyLoss", Losses.SoftmaxCrossEntropyWithLabelSmoothing(smoothing)) { TorchArguments = new Dictionary<string, object> { ["label_smoothing"] = smoothing } };
+
+    /// <summary>
+    /// The triplet margin loss. StaticNet takes one batch of triplets laid out one after another (anchor,
+    /// positive, negative) with class labels that it checks; <c>nn.TripletMarginLoss</c> takes three
+    /// tensors, so python/reference.py's <c>TripletMarginLossInterleaved</c> splits the batch into
+    /// <c>output[0::3]</c>, <c>output[1::3]</c>, <c>output[2::3]</c> and calls it with the same arguments.
+    /// </summary>
+    public static LossCase TripletMargin(double margin, double norm = 2, double epsilon = 1e-6, bool swap = false) =>
+        new("TripletMarginLossInterleaved", new TripletMarginLoss(margin, norm, epsilon, swap))
+        {
+            TorchArguments = new Dictionary<string, object> { ["margin"] = margin, ["p"] = norm, ["eps"] = epsilon, ["swap"] = swap },
+        };
 
     /// <summary>
     /// <see cref="ClassWeightedLoss"/> around softmax cross-entropy, against <c>CrossEntropyLoss(weight=w)</c>

@@ -141,6 +141,23 @@ public abstract class ParityFixture
             }
         }
 
+        // Dropout: each step's mask, for PyTorch to apply instead of drawing its own.
+        for (int step = 0; step < parityCase.Steps; step++)
+        {
+            int batchSize = batches[step % batches.Count].Size;
+            foreach (DropoutMaskSource source in parityCase.DropoutMasks)
+            {
+                float[] mask = source.Mask(step, batchSize);
+                float scale = (float)(1 / (1 - source.Rate));
+                if (mask.Length % batchSize != 0 || Array.Exists(mask, value => value != 0f && value != scale))
+                {
+                    throw new ArgumentException($"Case '{parityCase.Name}': the mask of {source.Layer} at step {step} is not [batch, features] values 0 or {scale}.");
+                }
+
+                tensors.Add(new SafeTensor($"mask/{source.Layer}/{step}", new[] { batchSize, mask.Length / batchSize }, mask));
+            }
+        }
+
         var description = new Dictionary<string, object?>
         {
             ["network"] = network.Name,
@@ -198,6 +215,7 @@ public abstract class ParityFixture
         }
 
         ComparePredict(parityCase, input, reference, strict);
+        CompareInitialization(parityCase, reference, strict);
 
         // Every parameter PyTorch has must exist in StaticNet under the same state_dict name.
         var names = new HashSet<string>(network.Tensors.Select(tensor => tensor.Name), StringComparer.Ordinal);
@@ -226,6 +244,28 @@ public abstract class ParityFixture
         var predictions = new float[first.Shape[0] * network.OutputLength];
         network.Predict(first.Values, predictions, first.Shape[0]);
         strict.Tensor("inference-mode output of batch 1 from PyTorch's final parameters", predictions, Get(reference, "predict"));
+    }
+
+    /// <summary>
+    /// The tensors whose PyTorch default initialisation draws no random numbers (batch norm's weight 1, bias 0,
+    /// running mean 0, running variance 1, num_batches_tracked 0), which python/reference.py writes as
+    /// <c>initial/&lt;name&gt;</c>: a freshly constructed StaticNet network (before the case's
+    /// <see cref="ParityCase.Prepare"/>) must start with the same values.
+    /// </summary>
+    private static void CompareInitialization(ParityCase parityCase, SafeTensorsFile reference, Comparison strict)
+    {
+        INetwork network = parityCase.Network();
+        var names = new HashSet<string>(network.Tensors.Select(tensor => tensor.Name), StringComparer.Ordinal);
+        foreach (SafeTensor initial in reference.Tensors.Where(tensor => tensor.Name.StartsWith("initial/", StringComparison.Ordinal)))
+        {
+            string name = initial.Name["initial/".Length..];
+            if (names.Contains(name))
+            {
+                var values = new float[initial.Values.Length];
+                network.ReadTensor(name, values);
+                strict.Tensor($"{name} as initialised (PyTorch's default is deterministic)", values, initial);
+            }
+        }
     }
 
     /// <summary>
@@ -425,7 +465,8 @@ public abstract class ParityFixture
     /// <summary>
     /// Each parameter's gradient in PyTorch's layout, by state_dict name. Gradients share the layout of
     /// the parameters, so they are read through <see cref="INetwork.ReadTensor"/> by swapping them into
-    /// the parameter buffer for a moment: right whatever the internal layout.
+    /// the parameter buffer for a moment: right whatever the internal layout. State (running estimates)
+    /// has no gradient.
     /// </summary>
     private static List<(TensorInfo Tensor, float[] Values)> GradientsByName(INetwork network)
     {
@@ -434,7 +475,7 @@ public abstract class ParityFixture
         try
         {
             network.Gradients.CopyTo(network.Parameters);
-            foreach (TensorInfo tensor in network.Tensors)
+            foreach (TensorInfo tensor in network.Tensors.Where(tensor => tensor.Kind == TensorKind.Parameter))
             {
                 var values = new float[tensor.Length];
                 network.ReadTensor(tensor.Name, values);

@@ -10,6 +10,7 @@ here). A case file holds:
     input/<k>                 batch k's inputs, [batch, input length] (reshaped here to the network's input shape)
     labels/<k>                batch k's class indices (as float32), for classification losses
     targets/<k>               batch k's target values, for regression losses
+    mask/<layer>/<k>          step k's dropout mask of a layer, [batch, features]: 0 or 1 / (1 - p), StaticNet's own
     __metadata__["case"]      JSON: {"network", "loss": {"name", "args"},
                               "optimizer": {"name", "args", "trainable", "record_momentum",
                                             "scheduler": {"name", "args", "metrics"} or null} or null,
@@ -27,12 +28,24 @@ from every step: loss [steps], lr [steps] (the learning rate each optimizer step
 record_momentum, momentum [steps] (SGD's and RMSprop's momentum, or beta1); after the last step:
 param/<name>, and predict (batch 0's output in inference mode, model.eval()). With step_by_step,
 also the parameters before each step k and its gradients: step/<k>/param/<name>, step/<k>/grad/<name>.
+initial/<name> holds each tensor that PyTorch initialises without drawing random numbers (batch norm's
+weight, bias and running estimates), as a freshly built model has it.
+
+param/<name> includes the state_dict's buffers (batch norm's running_mean, running_var,
+num_batches_tracked). The files carry every tensor as float32; num_batches_tracked, int64 in PyTorch,
+is converted to it on loading and back to float32 on writing (exact below 2^24 batches).
+
+Dropout cannot draw StaticNet's masks (a hash of seed, step, layer and position, not torch's
+generator), so the twins use StaticNetMaskDropout: in training it multiplies by the case's mask of
+the step, in eval it is nn.Dropout (the identity).
 
 The networks are written here by hand, independently of StaticNet's generated code: each entry of
 NETWORKS is the network's input shape and its torch.nn modules, named so that state_dict names
 match StaticNet's. Losses, optimizers and schedulers are looked up by name in torch.nn,
 torch.optim and torch.optim.lr_scheduler, after OPTIMIZERS and SCHEDULERS below: the few rules
-PyTorch 1.13 lacks, written here in torch tensor code from their papers and documentation. A
+PyTorch 1.13 lacks, written here in torch tensor code from their papers and documentation. LOSSES
+holds adapters for losses whose inputs PyTorch takes in another layout (the triplet margin loss's
+three tensors), which call the torch.nn loss itself. A
 loss argument given as a list (CrossEntropyLoss's weight) becomes a float32 tensor; a scheduler
 argument "schedulers" (SequentialLR's) is a list of scheduler specs, built on the same optimizer.
 
@@ -65,6 +78,65 @@ except ImportError:
 def net(input_shape, *layers):
     """A network: its input shape without the batch, and its (name, module) layers in order."""
     return input_shape, nn.Sequential(OrderedDict(layers))
+
+
+class StaticNetMaskDropout(nn.Dropout):
+    """nn.Dropout(p) whose training mask is given (StaticNet's, [batch, features] of 0 or 1 / (1 - p),
+    set by run_case before each step) instead of drawn; in eval mode it is nn.Dropout, the identity."""
+
+    mask = None
+
+    def forward(self, x):
+        if not self.training:
+            return super().forward(x)
+        if self.mask is None:
+            raise ValueError("StaticNetMaskDropout in training needs the case's mask for this step (mask/<layer>/<step>)")
+        return x * self.mask.reshape(x.shape)
+
+
+class ResidualDenseNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc2, self.fc3, self.fc4 = nn.Linear(6, 8), nn.Linear(8, 8), nn.Linear(8, 8), nn.Linear(8, 4)
+
+    def forward(self, x):
+        stem = torch.tanh(self.fc1(x))
+        return self.fc4(torch.tanh(self.fc3(torch.relu(self.fc2(stem))) + stem))
+
+
+class ResidualFanOutNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc2, self.fc3, self.fc4 = nn.Linear(6, 7), nn.Linear(7, 7), nn.Linear(7, 7), nn.Linear(7, 3)
+
+    def forward(self, x):
+        stem = torch.tanh(self.fc1(x))
+        branch = torch.relu(self.fc2(stem))
+        return self.fc4(torch.sigmoid(self.fc3(stem)) + branch + stem)
+
+
+class ResNetBlockNet(nn.Module):
+    """A basic block with a 1x1 stride-2 projection shortcut (StaticNet names its third batch norm "main")."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(2, 3, 3, padding=1, bias=False), nn.BatchNorm2d(3)
+        self.conv2, self.bn2 = nn.Conv2d(3, 6, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(6)
+        self.conv3, self.main = nn.Conv2d(6, 6, 3, padding=1, bias=False), nn.BatchNorm2d(6)
+        self.conv4, self.bn4 = nn.Conv2d(3, 6, 1, stride=2, bias=False), nn.BatchNorm2d(6)
+        self.fc1 = nn.Linear(6, 4)
+
+    def forward(self, x):
+        block_in = torch.relu(self.bn1(self.conv1(x)))
+        main = self.main(self.conv3(torch.relu(self.bn2(self.conv2(block_in)))))
+        shortcut = self.bn4(self.conv4(block_in))
+        y = torch.relu(shortcut + main)
+        return self.fc1(torch.flatten(nn.functional.adaptive_avg_pool2d(y, 1), 1))
+
+
+def activation_net(make):
+    """StaticNet's activation networks: the activation on the 8 inputs, then Dense(9), the activation, Dense(4)."""
+    return net((8,), ("act1", make()), ("fc1", nn.Linear(8, 9)), ("act2", make()), ("fc2", nn.Linear(9, 4)))
 
 
 NETWORKS = {
@@ -133,6 +205,52 @@ NETWORKS = {
     "AvgPoolLargeExcludePadNet": lambda: net((2, 11, 11),
                                              ("pool1", nn.AvgPool2d(9, stride=2, padding=4, count_include_pad=False)),
                                              ("flatten1", nn.Flatten()), ("fc1", nn.Linear(2 * 6 * 6, 3))),
+    # Batch normalisation (training: batch statistics; eval: running estimates)
+    "BatchNorm2DNet": lambda: net((2, 5, 4),
+                                  ("conv1", nn.Conv2d(2, 3, 3, padding=1, bias=False)), ("bn1", nn.BatchNorm2d(3)), ("relu1", nn.ReLU()),
+                                  ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 5 * 4, 4))),
+    "BatchNorm2DMomentumNet": lambda: net((2, 5, 4),
+                                          ("conv1", nn.Conv2d(2, 3, 3, padding=1, bias=False)), ("bn1", nn.BatchNorm2d(3, eps=0.05, momentum=0.35)),
+                                          ("tanh1", nn.Tanh()), ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 5 * 4, 4))),
+    "BatchNorm2DNoAffineNet": lambda: net((2, 5, 4),
+                                          ("conv1", nn.Conv2d(2, 3, 3, padding=1, bias=False)), ("bn1", nn.BatchNorm2d(3, affine=False)),
+                                          ("relu1", nn.ReLU()), ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 5 * 4, 4))),
+    "BatchNorm1DNet": lambda: net((6,), ("fc1", nn.Linear(6, 8, bias=False)), ("bn1", nn.BatchNorm1d(8)), ("tanh1", nn.Tanh()), ("fc2", nn.Linear(8, 4))),
+    "BatchNorm1DMomentumNet": lambda: net((6,), ("fc1", nn.Linear(6, 8, bias=False)), ("bn1", nn.BatchNorm1d(8, eps=0.1, momentum=0.25)),
+                                          ("sigmoid1", nn.Sigmoid()), ("fc2", nn.Linear(8, 4))),
+    "BatchNorm1DNoAffineNet": lambda: net((6,), ("fc1", nn.Linear(6, 8, bias=False)), ("bn1", nn.BatchNorm1d(8, affine=False)),
+                                          ("relu1", nn.ReLU()), ("fc2", nn.Linear(8, 4))),
+    "BatchNorm1DInputNet": lambda: net((5,), ("bn1", nn.BatchNorm1d(5, momentum=0.2)), ("fc1", nn.Linear(5, 3))),
+    # Residual connections (not chains: modules whose attribute names are the state_dict names)
+    "ResidualDenseNet": lambda: ((6,), ResidualDenseNet()),
+    "ResidualFanOutNet": lambda: ((6,), ResidualFanOutNet()),
+    "ResNetBlockNet": lambda: ((2, 7, 6), ResNetBlockNet()),
+    # Global average pooling (AdaptiveAvgPool2d(1) then Flatten) and dilated convolutions
+    "GlobalAvgPoolNet": lambda: net((3, 5, 7),
+                                    ("conv1", nn.Conv2d(3, 4, 3)), ("tanh1", nn.Tanh()),
+                                    ("pool1", nn.AdaptiveAvgPool2d(1)), ("flatten1", nn.Flatten()), ("fc1", nn.Linear(4, 3))),
+    "ConvDilatedNet": lambda: net((2, 11, 10),
+                                  ("conv1", nn.Conv2d(2, 3, 3, stride=2, padding=2, dilation=2)), ("tanh1", nn.Tanh()),
+                                  ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 6 * 5, 3))),
+    "ConvDilatedUntiledNet": lambda: net((2, 9, 10),
+                                         ("conv1", nn.Conv2d(2, 3, 2, stride=3, padding=1, dilation=3, bias=False)), ("relu1", nn.ReLU()),
+                                         ("flatten1", nn.Flatten()), ("fc1", nn.Linear(3 * 3 * 3, 3))),
+    # Activations of the layer catalog, on the input and after a dense layer
+    "LeakyReluNet": lambda: activation_net(lambda: nn.LeakyReLU(0.2)),
+    "EluNet": lambda: activation_net(lambda: nn.ELU(alpha=0.7)),
+    "GeluNet": lambda: activation_net(lambda: nn.GELU()),  # approximate='none': the erf form
+    "SiluNet": lambda: activation_net(nn.SiLU),
+    "SoftplusNet": lambda: activation_net(nn.Softplus),
+    "SoftplusBetaNet": lambda: activation_net(lambda: nn.Softplus(beta=2, threshold=5)),
+    "LogSoftmaxNet": lambda: net((10,), ("log_softmax1", nn.LogSoftmax(dim=1))),
+    "LogSoftmaxDenseNet": lambda: net((6,), ("fc1", nn.Linear(6, 5)), ("log_softmax1", nn.LogSoftmax(dim=1))),
+    # Dropout: StaticNet's masks in training, nn.Dropout (the identity) in eval
+    "DropoutNet": lambda: net((8,), ("dropout1", StaticNetMaskDropout(0.2)),
+                              ("fc1", nn.Linear(8, 9)), ("relu1", nn.ReLU()), ("dropout2", StaticNetMaskDropout(0.5)),
+                              ("fc2", nn.Linear(9, 4))),
+    "DropoutRateZeroNet": lambda: net((6,), ("fc1", nn.Linear(6, 9)), ("relu1", nn.ReLU()), ("dropout1", nn.Dropout(0.0)),
+                                      ("fc2", nn.Linear(9, 4))),
+    "EmbeddingNet": lambda: net((6,), ("fc1", nn.Linear(6, 5)), ("tanh1", nn.Tanh()), ("fc2", nn.Linear(5, 4))),
     # Flatten alone: the network's output is its input, so a loss sees exactly the logits a test chooses.
     "IdentityNet": lambda: net((1, 1, 10), ("flatten1", nn.Flatten())),
     # Losses and optimizers on a small network with every trainable layer kind
@@ -256,7 +374,24 @@ class LinearWarmupThenReduceLROnPlateau:
             self.plateau.step(metric)
 
 
+class TripletMarginLossInterleaved(nn.Module):
+    """nn.TripletMarginLoss on StaticNet's layout: one batch of whole triplets, samples 3k, 3k + 1 and
+    3k + 2 the anchor, the positive and the negative of triplet k, with class labels that must make each
+    triplet valid (StaticNet checks them too)."""
+
+    def __init__(self, **args):
+        super().__init__()
+        self.loss = nn.TripletMarginLoss(**args)
+
+    def forward(self, output, labels):
+        anchor, positive, negative = labels[0::3], labels[1::3], labels[2::3]
+        if not (torch.equal(anchor, positive) and bool((anchor != negative).all())):
+            raise ValueError(f"the labels {labels.tolist()} do not make valid (anchor, positive, negative) triplets")
+        return self.loss(output[0::3], output[1::3], output[2::3])
+
+
 OPTIMIZERS = {"Lion": Lion, "NAdamDocumented": NAdamDocumented}
+LOSSES = {"TripletMarginLossInterleaved": TripletMarginLossInterleaved}
 SCHEDULERS = {"LinearWarmupThenReduceLROnPlateau": LinearWarmupThenReduceLROnPlateau}
 
 
@@ -319,15 +454,31 @@ def write_safetensors(path, tensors):
 # ----------------------------------------------------------------------------------------------
 # One case.
 
+def deterministic_initialization(network):
+    """The state_dict entries that a freshly built network has whatever torch's random seed: those its
+    default initialisation sets without drawing (batch norm's weight 1, bias 0, running estimates 0 and 1)."""
+    with torch.random.fork_rng():
+        torch.manual_seed(1)
+        first = NETWORKS[network]()[1].state_dict()
+        torch.manual_seed(2)
+        second = NETWORKS[network]()[1].state_dict()
+    return {name: value for name, value in first.items() if torch.equal(value, second[name])}
+
+
 def run_case(tensors, spec):
     input_shape, model = NETWORKS[spec["network"]]()
+    initial = deterministic_initialization(spec["network"])
+    # The files carry float32; state_dict buffers of other dtypes (num_batches_tracked, int64) take theirs.
+    dtypes = {name: value.dtype for name, value in model.state_dict().items()}
     parameters = {name[len("param/"):]: value for name, value in tensors.items() if name.startswith("param/")}
+    parameters = {name: value.to(dtypes.get(name, value.dtype)) for name, value in parameters.items()}
     model.load_state_dict(parameters, strict=True)
+    masks = {name: module for name, module in model.named_modules() if isinstance(module, StaticNetMaskDropout)}
 
     loss_spec = spec["loss"]
     loss_args = {name: torch.tensor(value, dtype=torch.float32) if isinstance(value, list) else value
                  for name, value in loss_spec.get("args", {}).items()}
-    loss_function = getattr(nn, loss_spec["name"])(**loss_args)
+    loss_function = (LOSSES.get(loss_spec["name"]) or getattr(nn, loss_spec["name"]))(**loss_args)
     optimizer, scheduler, metrics, trainable, record_momentum = None, None, None, None, False
     if spec.get("optimizer"):
         optimizer_spec = spec["optimizer"]
@@ -356,6 +507,8 @@ def run_case(tensors, spec):
         if spec.get("step_by_step"):
             for name, value in model.state_dict().items():
                 results[f"step/{step}/param/{name}"] = value.clone()
+        for name, module in masks.items():
+            module.mask = tensors.get(f"mask/{name}/{step}")
         model.zero_grad(set_to_none=False)
         output = model(x)
         loss = loss_function(output, target)
@@ -400,7 +553,9 @@ def run_case(tensors, spec):
         flat = tensors["input/0"]
         results["predict"] = model(flat.reshape(flat.shape[0], *input_shape))
     for name, value in model.state_dict().items():
-        results["param/" + name] = value
+        results["param/" + name] = value.to(torch.float32)  # num_batches_tracked: int64 -> float32
+    for name, value in initial.items():
+        results["initial/" + name] = value.to(torch.float32)
     return results
 
 
