@@ -145,15 +145,8 @@ public static class LayerCases
         Case("log-softmax-nll", () => new LogSoftmaxNet(), LossCase.NegativeLogLikelihood, null, batch: 7, input: Uniform(-5, 5)),
         Case("log-softmax-nll-batch1", () => new LogSoftmaxNet(), LossCase.NegativeLogLikelihood, null, batch: 1, input: Uniform(-5, 5)),
 
-        // KNOWN FAILURE, a StaticNet bug (docs/parity.md, "Known failures"): the generated LogSoftmax forward
-        // (src/Generator/Emit/LogSoftmaxEmitter.cs) computes logSum = max + log(sum) in float and then x - logSum,
-        // so the result loses everything below float's spacing at the largest logit: 0.00098 near 1e4, 0.0078 near
-        // 1e5 (the error of y is up to half of it), and Backward's exp(y) carries the error into the gradient.
-        // PyTorch computes (x - max) - log(sum), within float rounding of float64. Logits [100000, 100001]: StaticNet
-        // gives [-1.3125, -0.3125], PyTorch [-1.31326163, -0.313261658] (float64: -1.31326169, -0.313261688).
-        // In these cases: output [7, 2] StaticNet -0.192382812, PyTorch -0.192852929 (float64 -0.192852961) near
-        // 1e4; output [0, 0] StaticNet -0.7734375, PyTorch -0.775265872, loss 6.6171875 against 6.61807156 (float64
-        // 6.61807160) near 1e5. The fix is the one SoftmaxCrossEntropyLoss got: ys[i] = (xs[i] - max) - log(sum).
+        // Large logits: rounding max + log(sum) to float once lost everything below float's spacing at the
+        // largest logit (0.0078 near 1e5); the forward now subtracts the max first (docs/parity.md).
         Case("log-softmax-nll-logits-1e4", () => new LogSoftmaxNet(), LossCase.NegativeLogLikelihood, null, batch: 9, input: Uniform(-1e4, 1e4)),
         Case("log-softmax-nll-logits-near-1e5", () => new LogSoftmaxNet(), LossCase.NegativeLogLikelihood, null, batch: 5, input: Uniform(1e5 - 5, 1e5 + 5)),
 

@@ -41,10 +41,12 @@ internal sealed class LogSoftmaxEmitter : LayerEmitter
                     writer.Line("sum += global::System.MathF.Exp(xs[i] - max);");
                 }
 
-                writer.Line("float logSum = max + global::System.MathF.Log(sum);");
+                // Shifted by the max first, then by log(sum): adding the two would round log(sum) to the
+                // max's float spacing (1/128 near 1e5) and shift every output by that error.
+                writer.Line("float logSum = global::System.MathF.Log(sum);");
                 using (writer.Block("for (int i = 0; i < Features; i++)"))
                 {
-                    writer.Line("ys[i] = xs[i] - logSum;");
+                    writer.Line("ys[i] = (xs[i] - max) - logSum;");
                 }
             }
         }

@@ -2309,10 +2309,10 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             {
                 sum += global::System.MathF.Exp(xs[i] - max);
             }
-            float logSum = max + global::System.MathF.Log(sum);
+            float logSum = global::System.MathF.Log(sum);
             for (int i = 0; i < Features; i++)
             {
-                ys[i] = xs[i] - logSum;
+                ys[i] = (xs[i] - max) - logSum;
             }
         }
     }
