@@ -31,6 +31,13 @@ internal sealed class GlobalAvgPool2DEmitter : LayerEmitter
         {
             writer.Line($"const int Channels = {Layer.Input.Channels}, PlaneLength = {Plane};");
             writer.Line($"const float Scale = 1f / {Plane};");
+            EmitVectorPath(writer, "each plane summed in vectors.", w =>
+            {
+                using (w.Block("for (int p = 0; p < batchSize * Channels; p++)"))
+                {
+                    w.Line($"output[p] = {Kernels}.VectorMath.Sum(input.Slice(p * PlaneLength, PlaneLength), simd) * Scale;");
+                }
+            });
             using (writer.Block("for (int p = 0; p < batchSize * Channels; p++)"))
             {
                 writer.Line(ReadOnlySpan + " plane = input.Slice(p * PlaneLength, PlaneLength);");

@@ -3366,6 +3366,17 @@ namespace Tests.Networks
         {
             const int Channels = 8, PlaneLength = 16;
             const float Scale = 1f / 16;
+            if (simd != global::StaticNet.SimdLevel.Scalar)
+            {
+                // Vectorised: each plane summed in vectors.
+                for (int p = 0; p < batchSize * Channels; p++)
+                {
+                    output[p] = global::StaticNet.Kernels.VectorMath.Sum(input.Slice(p * PlaneLength, PlaneLength), simd) * Scale;
+                }
+                return;
+            }
+
+            // Scalar reference.
             for (int p = 0; p < batchSize * Channels; p++)
             {
                 global::System.ReadOnlySpan<float> plane = input.Slice(p * PlaneLength, PlaneLength);
