@@ -162,7 +162,7 @@ internal sealed record Options(string DataDirectory, int Epochs, int BatchSize, 
     public const string Usage = """
         Usage: ResidualFashionMnist [options]
           --data DIR             Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)
-          --epochs N             epochs to train (default 25)
+          --epochs N             epochs to train (default 30)
           --batch-size N         samples per batch (default 128)
           --learning-rate X      initial SGD learning rate, annealed to 0 (default 0.05)
           --seed N               seed of initialisation, shuffling and augmentation (default 1)
@@ -174,7 +174,7 @@ internal sealed record Options(string DataDirectory, int Epochs, int BatchSize, 
 
     public static Options Parse(string[] args)
     {
-        var options = new Options(FashionMnistData.DefaultDirectory, 25, 128, 0.05, 1, int.MaxValue, "flip", 0.1, "resnet.safetensors", false);
+        var options = new Options(FashionMnistData.DefaultDirectory, 30, 128, 0.05, 1, int.MaxValue, "flip", 0.1, "resnet.safetensors", false);
         for (int i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
