@@ -1,4 +1,7 @@
 using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace StaticNet;
 
@@ -18,13 +21,53 @@ public static class GradientClipping
         double sum = 0;
         foreach (ParameterRange range in ranges)
         {
-            foreach (float g in gradients.Slice(range.Offset, range.Length))
-            {
-                sum += (double)g * g;
-            }
+            sum += SumOfSquares(gradients.Slice(range.Offset, range.Length));
         }
 
         return Math.Sqrt(sum);
+    }
+
+    /// <summary>
+    /// The sum of squares in double, vectorised: each float widened to double, four accumulators so that
+    /// the additions' latency overlaps (a single scalar accumulator made this a quarter of a small
+    /// network's training step).
+    /// </summary>
+    private static double SumOfSquares(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ReadOnlySpan<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+            Vector<double> a = Vector<double>.Zero, b = a, c = a, d = a;
+            int v = 0;
+            for (; v + 1 < vectors.Length; v += 2)
+            {
+                Vector.Widen(vectors[v], out Vector<double> low, out Vector<double> high);
+                a += low * low;
+                b += high * high;
+                Vector.Widen(vectors[v + 1], out low, out high);
+                c += low * low;
+                d += high * high;
+            }
+
+            if (v < vectors.Length)
+            {
+                Vector.Widen(vectors[v], out Vector<double> low, out Vector<double> high);
+                a += low * low;
+                b += high * high;
+            }
+
+            sum = Vector.Sum((a + b) + (c + d));
+            i = vectors.Length * Vector<float>.Count;
+        }
+
+        for (; i < values.Length; i++)
+        {
+            sum += (double)values[i] * values[i];
+        }
+
+        return sum;
     }
 
     /// <summary>
@@ -56,10 +99,8 @@ public static class GradientClipping
         float scale = (float)coefficient;
         foreach (ParameterRange range in ranges)
         {
-            foreach (ref float g in gradients.Slice(range.Offset, range.Length))
-            {
-                g *= scale;
-            }
+            Span<float> run = gradients.Slice(range.Offset, range.Length);
+            TensorPrimitives.Multiply(run, scale, run);
         }
     }
 
@@ -74,10 +115,10 @@ public static class GradientClipping
         float limit = (float)clipValue;
         foreach (ParameterRange range in ranges)
         {
-            foreach (ref float g in gradients.Slice(range.Offset, range.Length))
-            {
-                g = Math.Clamp(g, -limit, limit);
-            }
+            // Min then max, as Math.Clamp: NaN stays NaN.
+            Span<float> run = gradients.Slice(range.Offset, range.Length);
+            TensorPrimitives.Min(run, limit, run);
+            TensorPrimitives.Max(run, -limit, run);
         }
     }
 }
