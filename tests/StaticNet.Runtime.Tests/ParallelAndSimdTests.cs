@@ -113,6 +113,57 @@ public class ParallelAndSimdTests
         }
     }
 
+    public static TheoryData<string> Optimizers() => new() { "sgd", "adam", "amsgrad", "adamw", "rmsprop", "adagrad", "nadam", "lion" };
+
+    private static Optimizer CreateOptimizer(string name) => name switch
+    {
+        "sgd" => new Sgd(0.05, momentum: 0.9, weightDecay: 1e-3, nesterov: true),
+        "adam" => new Adam(1e-2, weightDecay: 1e-3),
+        "amsgrad" => new Adam(1e-2, amsgrad: true),
+        "adamw" => new AdamW(1e-2),
+        "rmsprop" => new RmsProp(1e-2, momentum: 0.5, centered: true),
+        "adagrad" => new AdaGrad(0.1, learningRateDecay: 1e-2),
+        "nadam" => new Nadam(1e-2, weightDecay: 1e-3),
+        _ => new Lion(1e-3, weightDecay: 0.1),
+    };
+
+    [Theory]
+    [MemberData(nameof(Optimizers))]
+    public void OptimizerStepsDoNotDependOnTheNumberOfThreads(string name)
+    {
+        // Large enough to be split among threads, with a frozen gap and a range boundary moving between
+        // steps, so runs are cut both by the ranges and by the slices.
+        const int Length = 100_003;
+        (float[] Parameters, OptimizerState State) Run(int threads)
+        {
+            float[] parameters = GradientCheck.Random(Length, 11, -1f, 1f);
+            Optimizer optimizer = CreateOptimizer(name);
+            optimizer.Threads = threads;
+            for (int step = 0; step < 4; step++)
+            {
+                float[] gradients = GradientCheck.Random(Length, 20 + step, -1f, 1f);
+                ParameterRange[] ranges = step < 2
+                    ? new[] { new ParameterRange(0, 40_000), new ParameterRange(41_000, Length - 41_000) }
+                    : new[] { new ParameterRange(0, 70_001), new ParameterRange(70_001, Length - 70_001) };
+                optimizer.Step(parameters, gradients, ranges);
+            }
+
+            return (parameters, optimizer.ExportState());
+        }
+
+        (float[] parameters, OptimizerState state) = Run(1);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            (float[] parallelParameters, OptimizerState parallelState) = Run(threads);
+            Assert.Equal(parameters, parallelParameters);
+            Assert.Equal(state.Segments, parallelState.Segments);
+            for (int b = 0; b < state.Buffers.Count; b++)
+            {
+                Assert.Equal(state.Buffers[b].Value, parallelState.Buffers[b].Value);
+            }
+        }
+    }
+
     [Fact]
     public void ThreadsAreValidated()
     {

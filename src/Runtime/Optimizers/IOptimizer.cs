@@ -22,6 +22,18 @@ public interface IOptimizer
     /// <summary>Steps taken so far (calls to <c>Step</c>).</summary>
     long StepCount { get; }
 
+    /// <summary>
+    /// The most threads a step may use; 1 by default. The trainer sets it to the network's
+    /// <c>Threads</c>. An optimizer that cannot split its step ignores it.
+    /// </summary>
+    int Threads
+    {
+        get => 1;
+        set
+        {
+        }
+    }
+
     /// <summary>Updates every parameter in place from <paramref name="gradients"/>.</summary>
     void Step(Span<float> parameters, ReadOnlySpan<float> gradients);
 

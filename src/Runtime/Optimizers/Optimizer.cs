@@ -20,6 +20,23 @@ public abstract class Optimizer : IOptimizer
     private readonly List<StepSegment> _segments = new();
     private int _parameterCount;
     private double _learningRate;
+    private int _threads = 1;
+
+    // A step shared among threads: the runs it updates, each with its state before the step, and the
+    // buffers, pinned for the step's duration. Grown, never shrunk, so steady training allocates nothing.
+    private ParallelRun[] _parallelRuns = Array.Empty<ParallelRun>();
+    private int _parallelRunCount;
+    private int _parallelTotal;
+    private int _parallelSlices;
+    private unsafe float* _parallelParameters;
+    private unsafe float* _parallelGradients;
+    private Action<int, int>? _parallelSlice;
+
+    // Below this many parameters a step takes microseconds: not worth waking another thread.
+    private const int ParallelThreshold = 1 << 15;
+
+    // Slices of a parallel step start on 64-byte boundaries of the runs laid end to end.
+    private const int SliceAlignment = 16;
 
     /// <summary>Creates the optimizer with its learning rate and the names of its per-parameter buffers.</summary>
     protected Optimizer(double learningRate, params string[] bufferNames)
@@ -53,6 +70,18 @@ public abstract class Optimizer : IOptimizer
     public int ParameterCount => _parameterCount;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A step over at least 32,768 parameters is split into that many slices, one per thread. Every
+    /// parameter gets the same arithmetic whichever slice holds it, so the result does not depend on the
+    /// number of threads.
+    /// </remarks>
+    public int Threads
+    {
+        get => _threads;
+        set => _threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Threads), value, "An optimizer steps on at least 1 thread.");
+    }
+
+    /// <inheritdoc/>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         Span<ParameterRange> all = stackalloc ParameterRange[1];
@@ -72,6 +101,19 @@ public abstract class Optimizer : IOptimizer
         EnsureState(parameters.Length);
         StepCount++;
         BeginStep();
+        int total = 0;
+        foreach (ParameterRange range in ranges)
+        {
+            total += range.Length;
+        }
+
+        int slices = Math.Min(_threads, Kernels.BatchRunner.MaxThreads);
+        if (slices > 1 && total >= ParallelThreshold)
+        {
+            StepInParallel(parameters, gradients, ranges, total, slices);
+            return;
+        }
+
         foreach (ParameterRange range in ranges)
         {
             int first = SplitAt(range.Offset);
@@ -85,6 +127,81 @@ public abstract class Optimizer : IOptimizer
             }
         }
     }
+
+    /// <summary>
+    /// The step of <see cref="Step(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{ParameterRange})"/> with
+    /// the runs it updates laid end to end and cut into <paramref name="slices"/> slices, one per thread.
+    /// A run cut in two is updated as two runs, each from the run's state before the step: the per-run
+    /// values an update changes (Nadam's momentum product) come out the same in both, and the slice that
+    /// starts the run stores them.
+    /// </summary>
+    private unsafe void StepInParallel(Span<float> parameters, ReadOnlySpan<float> gradients, ReadOnlySpan<ParameterRange> ranges, int total, int slices)
+    {
+        _parallelRunCount = 0;
+        foreach (ParameterRange range in ranges)
+        {
+            int first = SplitAt(range.Offset);
+            int end = SplitAt(range.End);
+            Span<StepSegment> segments = CollectionsMarshal.AsSpan(_segments);
+            for (int k = first; k < end; k++)
+            {
+                segments[k].Step++;
+                if (_parallelRunCount == _parallelRuns.Length)
+                {
+                    Array.Resize(ref _parallelRuns, Math.Max(8, 2 * _parallelRuns.Length));
+                }
+
+                _parallelRuns[_parallelRunCount++] = new ParallelRun(k, segments[k], segments[k]);
+            }
+        }
+
+        fixed (float* p = parameters)
+        fixed (float* g = gradients)
+        {
+            _parallelParameters = p;
+            _parallelGradients = g;
+            _parallelTotal = total;
+            _parallelSlices = slices;
+            Kernels.BatchRunner.Run(slices, slices, _parallelSlice ??= UpdateSlice);
+            _parallelParameters = null;
+            _parallelGradients = null;
+        }
+
+        Span<StepSegment> updated = CollectionsMarshal.AsSpan(_segments);
+        for (int i = 0; i < _parallelRunCount; i++)
+        {
+            updated[_parallelRuns[i].Segment] = _parallelRuns[i].After;
+        }
+    }
+
+    /// <summary>Updates slice <paramref name="slice"/> of the parallel step: [start, end) of its runs laid end to end.</summary>
+    private unsafe void UpdateSlice(int slice, int thread)
+    {
+        int size = ((_parallelTotal / _parallelSlices) + SliceAlignment - 1) / SliceAlignment * SliceAlignment;
+        int start = Math.Min(slice * size, _parallelTotal);
+        int end = slice == _parallelSlices - 1 ? _parallelTotal : Math.Min(start + size, _parallelTotal);
+        int runStart = 0;
+        for (int i = 0; i < _parallelRunCount; i++)
+        {
+            ref ParallelRun run = ref _parallelRuns[i];
+            int from = Math.Max(start - runStart, 0), to = Math.Min(end - runStart, run.Before.Length);
+            if (from < to)
+            {
+                int offset = run.Before.Offset + from;
+                StepSegment segment = run.Before;
+                Update(new Span<float>(_parallelParameters + offset, to - from), new ReadOnlySpan<float>(_parallelGradients + offset, to - from), offset, ref segment);
+                if (from == 0)
+                {
+                    run.After = segment;
+                }
+            }
+
+            runStart += run.Before.Length;
+        }
+    }
+
+    /// <summary>A run of a parallel step: its index among the runs, its state before the step (step count already advanced), and after.</summary>
+    private record struct ParallelRun(int Segment, StepSegment Before, StepSegment After);
 
     /// <inheritdoc/>
     public OptimizerState ExportState()

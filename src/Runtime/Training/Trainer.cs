@@ -436,6 +436,7 @@ public sealed partial class Trainer<TNetwork>
             GradientClipping.ClipByValue(gradients, _ranges, clip);
         }
 
+        Optimizer.Threads = Network.Threads;
         Optimizer.Step(Network.Parameters, gradients, _ranges);
         return StepOutcome.Stepped;
     }
