@@ -63,7 +63,7 @@ public class LeNet5Layers
     public void Fc1Forward() => LeNet5.Fc1Forward(_fc1, _flat, Parameter(L.Fc1.WeightOffset, L.Fc1.WeightLength), Parameter(L.Fc1.BiasOffset, L.Fc1.BiasLength), Batch, Simd);
 
     [Benchmark]
-    public void Fc1BackwardParameters() => LeNet5.Fc1BackwardParameters(Gradient(L.Fc1.WeightOffset, L.Fc1.WeightLength), Gradient(L.Fc1.BiasOffset, L.Fc1.BiasLength), _fc1Gradient, _flat, Batch, Simd);
+    public void Fc1BackwardParameters() => LeNet5.Fc1BackwardParameters(Gradient(L.Fc1.WeightOffset, L.Fc1.WeightLength), Gradient(L.Fc1.BiasOffset, L.Fc1.BiasLength), _fc1Gradient, _flat, Batch, 0, L.Fc1.OutputLength, Simd);
 
     [Benchmark]
     public void Fc1BackwardInput() => LeNet5.Fc1BackwardInput(_flatGradient, _fc1Gradient, Parameter(L.Fc1.WeightOffset, L.Fc1.WeightLength), Batch, Simd);

@@ -28,13 +28,13 @@ public class MlpLayers
     public void Fc1Forward() => Mlp.Fc1Forward(_fc1, _input, Parameter(L.Fc1.WeightOffset, L.Fc1.WeightLength), Parameter(L.Fc1.BiasOffset, L.Fc1.BiasLength), Batch, Simd);
 
     [Benchmark]
-    public void Fc1BackwardParameters() => Mlp.Fc1BackwardParameters(Gradient(L.Fc1.WeightOffset, L.Fc1.WeightLength), Gradient(L.Fc1.BiasOffset, L.Fc1.BiasLength), _fc1Gradient, _input, Batch, Simd);
+    public void Fc1BackwardParameters() => Mlp.Fc1BackwardParameters(Gradient(L.Fc1.WeightOffset, L.Fc1.WeightLength), Gradient(L.Fc1.BiasOffset, L.Fc1.BiasLength), _fc1Gradient, _input, Batch, 0, L.Fc1.OutputLength, Simd);
 
     [Benchmark]
     public void Fc2Forward() => Mlp.Fc2Forward(_fc2, _hidden, Parameter(L.Fc2.WeightOffset, L.Fc2.WeightLength), Parameter(L.Fc2.BiasOffset, L.Fc2.BiasLength), Batch, Simd);
 
     [Benchmark]
-    public void Fc2BackwardParameters() => Mlp.Fc2BackwardParameters(Gradient(L.Fc2.WeightOffset, L.Fc2.WeightLength), Gradient(L.Fc2.BiasOffset, L.Fc2.BiasLength), _fc2Gradient, _hidden, Batch, Simd);
+    public void Fc2BackwardParameters() => Mlp.Fc2BackwardParameters(Gradient(L.Fc2.WeightOffset, L.Fc2.WeightLength), Gradient(L.Fc2.BiasOffset, L.Fc2.BiasLength), _fc2Gradient, _hidden, Batch, 0, L.Fc2.OutputLength, Simd);
 
     [Benchmark]
     public void Fc2BackwardInput() => Mlp.Fc2BackwardInput(_hiddenGradient, _fc2Gradient, Parameter(L.Fc2.WeightOffset, L.Fc2.WeightLength), Batch, Simd);

@@ -64,8 +64,10 @@ internal sealed class DenseEmitter : LayerEmitter
             backwardParameters.Add((ReadOnlySpan + " outputGradient", output));
             backwardParameters.Add((ReadOnlySpan + " input", input));
             backwardParameters.Add(("int batchSize", string.Empty));
+            backwardParameters.Add(("int firstOutput", "the rows of weightGradient (and values of biasGradient) to compute:"));
+            backwardParameters.Add(("int outputCount", "[firstOutput, firstOutput + outputCount)"));
             string biasPhrase = Bias is null ? string.Empty : ", <c>biasGradient += sum over the batch of outputGradient</c>";
-            using (MethodBlock(writer, $"{Spec.Name} backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>{biasPhrase}.", MethodName + "BackwardParameters", backwardParameters))
+            using (MethodBlock(writer, $"{Spec.Name} backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>{biasPhrase}.", MethodName + "BackwardParameters", backwardParameters))
             {
                 EmitBody(writer, EmitBackwardParametersBody);
             }
@@ -119,19 +121,19 @@ internal sealed class DenseEmitter : LayerEmitter
 
     private void EmitBackwardParametersBody(SourceWriter writer)
     {
-        EmitVectorPath(writer, "weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.", w =>
+        EmitVectorPath(writer, "weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.", w =>
         {
-            w.Line($"{Kernels}.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, {EmptySpan}, accumulate: true, simd);");
+            w.Line($"{Kernels}.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, {EmptySpan}, accumulate: true, simd);");
             if (Bias is not null)
             {
-                w.Line($"{Kernels}.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);");
+                w.Line($"{Kernels}.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);");
             }
         });
         using (writer.Block("for (int b = 0; b < batchSize; b++)"))
         {
             writer.Line(ReadOnlySpan + " x = input.Slice(b * Inputs, Inputs);");
             writer.Line(ReadOnlySpan + " dy = outputGradient.Slice(b * Outputs, Outputs);");
-            using (writer.Block("for (int o = 0; o < Outputs; o++)"))
+            using (writer.Block("for (int o = firstOutput; o < firstOutput + outputCount; o++)"))
             {
                 writer.Line("float g = dy[o];");
                 if (Bias is not null)
@@ -165,6 +167,14 @@ internal sealed class DenseEmitter : LayerEmitter
         EmitCall(writer, MethodName + "Forward", arguments);
     }
 
+    /// <summary>
+    /// The weight gradient is computed once over the whole batch, its output rows shared out among the
+    /// threads, rather than per chunk: per-chunk copies of a large weight matrix would each be written,
+    /// then added up, for a product of only a chunk's samples.
+    /// </summary>
+    public override bool BatchWideParameterGradients => true;
+
+    /// <summary>Called where <c>firstOutput</c> and <c>outputCount</c> name the slice's outputs (see NetworkEmitter).</summary>
     public override void EmitBackwardParametersCall(SourceWriter writer)
     {
         var arguments = new List<(string, string)> { (GradientSlice(Weight), "d " + Weight.Name) };
@@ -176,6 +186,8 @@ internal sealed class DenseEmitter : LayerEmitter
         arguments.Add((OutputGradientSlice, "d output " + Layer.Output.ToBatchedString()));
         arguments.Add((InputSlice, "input " + Layer.Input.ToBatchedString()));
         arguments.Add(("batchSize", string.Empty));
+        arguments.Add(("firstOutput", string.Empty));
+        arguments.Add(("outputCount", string.Empty));
         EmitCall(writer, MethodName + "BackwardParameters", arguments);
     }
 

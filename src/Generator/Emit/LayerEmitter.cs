@@ -68,10 +68,17 @@ internal abstract class LayerEmitter
     /// <summary>Writes the statement in RunForward that runs this layer on the batch.</summary>
     public abstract void EmitForwardCall(SourceWriter writer);
 
-    /// <summary>Writes the statement in RunBackward that accumulates this layer's parameter gradients.</summary>
+    /// <summary>Writes the statement that accumulates this layer's parameter gradients.</summary>
     public virtual void EmitBackwardParametersCall(SourceWriter writer)
     {
     }
+
+    /// <summary>
+    /// Whether the layer's parameter gradients are computed once over the whole batch after the chunks'
+    /// backward, in slices of its outputs that threads share (dense layers), instead of by each chunk
+    /// into its own gradient buffer in RunBackward (convolutions).
+    /// </summary>
+    public virtual bool BatchWideParameterGradients => false;
 
     /// <summary>Writes the statement in RunBackward that computes the gradient of this layer's input.</summary>
     public abstract void EmitBackwardInputCall(SourceWriter writer);

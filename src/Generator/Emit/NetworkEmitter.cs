@@ -51,6 +51,15 @@ internal sealed class NetworkEmitter
     /// <summary>The layers whose parameters can train: each has a run-time freeze flag.</summary>
     private List<LayerModel> TrainableLayers => _model.Layers.Where(l => l.Trainable).ToList();
 
+    /// <summary>Trainable layers whose chunks each add their samples' parameter gradients to a buffer of their own (convolutions).</summary>
+    private List<LayerModel> ChunkGradientLayers => _layers
+        .Where(l => l.Layer.Trainable && !l.CouplesBatch && !l.BatchWideParameterGradients)
+        .Select(l => l.Layer)
+        .ToList();
+
+    /// <summary>Trainable layers whose parameter gradients are computed over the whole batch, in slices of their outputs (dense layers).</summary>
+    private List<LayerEmitter> BatchWideGradientLayers => _layers.Where(l => l.Layer.Trainable && l.BatchWideParameterGradients).ToList();
+
     /// <summary>Every tensor in PyTorch's <c>state_dict</c> order: per layer, its parameters, then its state.</summary>
     private IEnumerable<(ParameterTensor Tensor, bool IsState)> AllTensors =>
         _model.Layers.SelectMany(l => l.Parameters.Select(t => (t, false)).Concat(l.State.Select(t => (t, true))));
@@ -253,9 +262,23 @@ internal sealed class NetworkEmitter
         }
 
         w.Line();
-        w.Line("// Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.");
-        w.Line("private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];");
-        w.Line();
+        if (ChunkGradientLayers.Count > 0)
+        {
+            w.Line("// Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.");
+            w.Line("private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];");
+            w.Line("private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;");
+            w.Line();
+            w.Line("// The parameters whose gradients each chunk computes for its own samples.");
+            w.Line("private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =");
+            w.Line("{");
+            foreach (LayerModel layer in ChunkGradientLayers)
+            {
+                w.Line($"    new global::StaticNet.ParameterRange({layer.Parameters[0].Offset}, {layer.ParameterCount}), // {layer.Name}");
+            }
+
+            w.Line("};");
+            w.Line();
+        }
         string workspaceLength = HasFixedRegion ? "WorkspaceLengthPerSample * batchCapacity + WorkspaceFixedLength" : "WorkspaceLengthPerSample * batchCapacity";
         string sampleWorkspaceLength = HasFixedRegion ? "WorkspaceLengthPerSample + WorkspaceFixedLength" : "WorkspaceLengthPerSample";
         w.Line("// Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.");
@@ -271,6 +294,10 @@ internal sealed class NetworkEmitter
         w.Line("// The work of one chunk, as delegates made once so that running a batch allocates nothing.");
         w.Line("private readonly global::System.Action<int, int> _forwardChunk;");
         w.Line("private readonly global::System.Action<int, int> _backwardChunk;");
+        if (BatchWideGradientLayers.Count > 0)
+        {
+            w.Line("private readonly global::System.Action<int, int> _parameterSlice;");
+        }
         w.Line();
         w.Line("// The batch the chunks are working on: its size, chunks, stage" + (UsesTraining ? ", mode" : string.Empty) + " and SIMD level.");
         w.Line("private int _runBatchSize;");
@@ -315,6 +342,16 @@ internal sealed class NetworkEmitter
             w.Line("_sampleScratch = new float[KernelScratchFor(1)];");
             w.Line("_forwardChunk = ForwardChunk;");
             w.Line("_backwardChunk = BackwardChunk;");
+            if (BatchWideGradientLayers.Count > 0)
+            {
+                w.Line("_parameterSlice = ParameterSlice;");
+            }
+
+            if (ChunkGradientLayers.Count > 0)
+            {
+                w.Line("_chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);");
+            }
+
             w.Line("Initialize(seed);");
         }
 
@@ -625,14 +662,33 @@ internal sealed class NetworkEmitter
         using (w.Block("private void BackwardChunk(int chunk, int thread)"))
         {
             w.Line("(int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);");
-            w.Line($"{Span} gradients = new {Span}(_chunkGradients, chunk * ParameterCount, ParameterCount);");
-            using (w.Block("if (_runStage == 0)"))
+            if (ChunkGradientLayers.Count > 0)
             {
-                w.Line("gradients.Clear();");
+                w.Line($"{Span} gradients = new {Span}(_chunkGradients, chunk * ParameterCount, ParameterCount);");
+                using (w.Block("if (_runStage == 0)"))
+                {
+                    w.Line("global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);");
+                }
+            }
+            else
+            {
+                w.Line($"// No layer computes parameter gradients per chunk.");
+                w.Line($"{Span} gradients = {Span}.Empty;");
             }
 
             w.Line();
             EmitStageSwitch("RunBackward", Arguments(BackwardStageParameters()));
+        }
+
+        if (BatchWideGradientLayers.Count > 0)
+        {
+            w.Line();
+            w.Line("/// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>");
+            using (w.Block("private void ParameterSlice(int slice, int thread)"))
+            {
+                string frozen = TrainableLayers.Count > 0 ? "_frozen, " : string.Empty;
+                w.Line($"RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, {frozen}_runSimd);");
+            }
         }
 
         w.Line();
@@ -754,10 +810,17 @@ internal sealed class NetworkEmitter
             }
 
             w.Line();
-            w.Line("// Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.");
-            using (w.Block("for (int chunk = 0; chunk < _runChunks; chunk++)"))
+            if (BatchWideGradientLayers.Count > 0)
             {
-                w.Line("global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);");
+                w.Line("// Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.");
+                w.Line("global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);");
+                w.Line();
+            }
+
+            if (ChunkGradientLayers.Count > 0)
+            {
+                w.Line("// Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.");
+                w.Line("_chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);");
             }
 
             w.Line();
@@ -1081,7 +1144,11 @@ internal sealed class NetworkEmitter
                     statements.Add((true, () => w.Line($"// {model.Name} is frozen in its declaration: no parameter gradients.")));
                 }
 
-                if (model.Trainable)
+                if (model.Trainable && layer.BatchWideParameterGradients)
+                {
+                    statements.Add((true, () => w.Line($"// {model.Name}'s parameter gradients: over the whole batch, in RunBackwardParameters.")));
+                }
+                else if (model.Trainable)
                 {
                     statements.Add((true, () =>
                     {
@@ -1146,6 +1213,8 @@ internal sealed class NetworkEmitter
             }
         }
 
+        EmitRunBackwardParameters();
+
         // One layer's statements, in the current stage, grouped by condition.
         void AddLayer(LayerEmitter layer, LayerModel model, List<(bool Always, System.Action Emit)> statements)
         {
@@ -1190,6 +1259,50 @@ internal sealed class NetworkEmitter
                 emit();
             }
         }
+    }
+
+    /// <summary>
+    /// The dense layers' parameter gradients over the whole batch, one slice of each layer's outputs per
+    /// call: a weight row reads every sample once, and no per-chunk copy of the weight gradient is written
+    /// and added up. The slices are fixed (ParameterSlices), whatever the number of threads.
+    /// </summary>
+    private void EmitRunBackwardParameters()
+    {
+        List<LayerEmitter> layers = BatchWideGradientLayers;
+        if (layers.Count == 0)
+        {
+            return;
+        }
+
+        SourceWriter w = _writer;
+        w.Line("/// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>");
+        w.Line("private const int ParameterSlices = 4;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),");
+        w.Line("/// for slice <paramref name=\"slice\"/> of each layer's outputs, added to <paramref name=\"gradients\"/> (the network's own).");
+        w.Line("/// </summary>");
+        string frozen = TrainableLayers.Count > 0 ? ", global::System.ReadOnlySpan<bool> frozen" : string.Empty;
+        using (w.Block($"private static void RunBackwardParameters({Span} gradients, {Span} workspace, int capacity, int first, int batchSize, int slice{frozen}, global::StaticNet.SimdLevel simd)"))
+        {
+            for (int i = layers.Count - 1; i >= 0; i--)
+            {
+                LayerModel model = layers[i].Layer;
+                if (i < layers.Count - 1)
+                {
+                    w.Line();
+                }
+
+                w.Line($"// {model.Name}: {model.Output.Length} outputs");
+                using (w.Block($"if (!frozen[{model.TrainableIndex}])"))
+                {
+                    w.Line($"(int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, {model.Output.Length});");
+                    layers[i].EmitBackwardParametersCall(w);
+                }
+            }
+        }
+
+        w.Line();
     }
 
     /// <summary>The chunk's slice of a workspace buffer at a per-sample offset.</summary>

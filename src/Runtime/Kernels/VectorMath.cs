@@ -51,12 +51,19 @@ public static class VectorMath
     }
 
     /// <summary><c>sums[j] += sum over r of matrix[r, j]</c>: a dense layer's bias gradient over a batch.</summary>
+    public static void AddColumnSums(ReadOnlySpan<float> matrix, Span<float> sums, int rows, int columns, SimdLevel simd) =>
+        AddColumnSums(matrix, sums, rows, columns, columns, simd);
+
+    /// <summary>
+    /// <c>sums[j] += sum over r of matrix[r * rowStride + j]</c> for <c>j</c> below <paramref name="columns"/>:
+    /// the bias gradient of a run of a dense layer's outputs, read from the batch's rows of all of them.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AddColumnSums(ReadOnlySpan<float> matrix, Span<float> sums, int rows, int columns, SimdLevel simd)
+    public static void AddColumnSums(ReadOnlySpan<float> matrix, Span<float> sums, int rows, int columns, int rowStride, SimdLevel simd)
     {
         for (int r = 0; r < rows; r++)
         {
-            Add(matrix.Slice(r * columns, columns), sums.Slice(0, columns), simd);
+            Add(matrix.Slice(r * rowStride, columns), sums.Slice(0, columns), simd);
         }
     }
 

@@ -322,8 +322,16 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     private readonly float[] _gradients = new float[ParameterCount];
     private readonly float[] _state = new float[StateCount];
 
-    // Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.
+    // Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.
     private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
+    private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;
+
+    // The parameters whose gradients each chunk computes for its own samples.
+    private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =
+    {
+        new global::StaticNet.ParameterRange(0, 57), // conv1
+        new global::StaticNet.ParameterRange(57, 56), // conv2
+    };
 
     // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
     private readonly float[] _workspace;
@@ -338,6 +346,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     // The work of one chunk, as delegates made once so that running a batch allocates nothing.
     private readonly global::System.Action<int, int> _forwardChunk;
     private readonly global::System.Action<int, int> _backwardChunk;
+    private readonly global::System.Action<int, int> _parameterSlice;
 
     // The batch the chunks are working on: its size, chunks, stage, mode and SIMD level.
     private int _runBatchSize;
@@ -381,6 +390,8 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         _sampleScratch = new float[KernelScratchFor(1)];
         _forwardChunk = ForwardChunk;
         _backwardChunk = BackwardChunk;
+        _parameterSlice = ParameterSlice;
+        _chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);
         Initialize(seed);
     }
 
@@ -470,7 +481,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
         if (_runStage == 0)
         {
-            gradients.Clear();
+            global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);
         }
 
         switch (_runStage)
@@ -482,6 +493,12 @@ partial class ActivationZooNet : global::StaticNet.INetwork
                 RunBackward1(_parameters, gradients, _workspace, BatchCapacity, first, count, chunk, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
                 break;
         }
+    }
+
+    /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
+    private void ParameterSlice(int slice, int thread)
+    {
+        RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
     }
 
     /// <summary>
@@ -576,11 +593,11 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         ReduceBackward0(_gradients, _workspace, BatchCapacity, _runChunks, computeInputGradient, _frozen, _forwardSimd);
         RunChunks(_backwardChunk, batchSize, 1, _forwardSimd);
 
+        // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
+        global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
+
         // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
-        for (int chunk = 0; chunk < _runChunks; chunk++)
-        {
-            global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);
-        }
+        _chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);
 
         if (computeInputGradient)
         {
@@ -902,16 +919,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             simd);
 
         // fc4: Dense, (B, 8) -> (B, 4)
-        if (!frozen[5])
-        {
-            Fc4BackwardParameters(
-                gradients.Slice(825, 32), // d fc4.weight
-                gradients.Slice(857, 4), // d fc4.bias
-                workspace.Slice(2241 * capacity + first * 4, batchSize * 4), // d output (B, 4)
-                workspace.Slice(2221 * capacity + first * 8, batchSize * 8), // input (B, 8)
-                batchSize,
-                simd);
-        }
+        // fc4's parameter gradients: over the whole batch, in RunBackwardParameters.
         Fc4BackwardInput(
             workspace.Slice(2229 * capacity + first * 8, batchSize * 8), // d input (B, 8)
             workspace.Slice(2241 * capacity + first * 4, batchSize * 4), // d output (B, 4)
@@ -967,16 +975,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             simd);
 
         // fc3: Dense, (B, 16) -> (B, 8)
-        if (!frozen[4])
-        {
-            Fc3BackwardParameters(
-                gradients.Slice(689, 128), // d fc3.weight
-                gradients.Slice(817, 8), // d fc3.bias
-                workspace.Slice(2180 * capacity + first * 8, batchSize * 8), // d output (B, 8)
-                workspace.Slice(2140 * capacity + first * 16, batchSize * 16), // input (B, 16)
-                batchSize,
-                simd);
-        }
+        // fc3's parameter gradients: over the whole batch, in RunBackwardParameters.
         Fc3BackwardInput(
             workspace.Slice(2156 * capacity + first * 16, batchSize * 16), // d input (B, 16)
             workspace.Slice(2180 * capacity + first * 8, batchSize * 8), // d output (B, 8)
@@ -993,16 +992,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             simd);
 
         // fc2: Dense, (B, 16) -> (B, 16)
-        if (!frozen[3])
-        {
-            Fc2BackwardParameters(
-                gradients.Slice(417, 256), // d fc2.weight
-                gradients.Slice(673, 16), // d fc2.bias
-                workspace.Slice(2124 * capacity + first * 16, batchSize * 16), // d output (B, 16)
-                workspace.Slice(2076 * capacity + first * 16, batchSize * 16), // input (B, 16)
-                batchSize,
-                simd);
-        }
+        // fc2's parameter gradients: over the whole batch, in RunBackwardParameters.
         Fc2BackwardInput(
             workspace.Slice(2092 * capacity + first * 16, batchSize * 16), // d input (B, 16)
             workspace.Slice(2124 * capacity + first * 16, batchSize * 16), // d output (B, 16)
@@ -1019,16 +1009,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             simd);
 
         // fc1: Dense, (B, 18) -> (B, 16)
-        if (!frozen[2])
-        {
-            Fc1BackwardParameters(
-                gradients.Slice(113, 288), // d fc1.weight
-                gradients.Slice(401, 16), // d fc1.bias
-                workspace.Slice(2060 * capacity + first * 16, batchSize * 16), // d output (B, 16)
-                workspace.Slice(2008 * capacity + first * 18, batchSize * 18), // input (B, 18)
-                batchSize,
-                simd);
-        }
+        // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
         Fc1BackwardInput(
             workspace.Slice(2026 * capacity + first * 18, batchSize * 18), // d input (B, 18)
             workspace.Slice(2060 * capacity + first * 16, batchSize * 16), // d output (B, 16)
@@ -1097,6 +1078,76 @@ partial class ActivationZooNet : global::StaticNet.INetwork
                 parameters.Slice(0, 54), // conv1.weight (3, 2, 3, 3)
                 scratch,
                 batchSize,
+                simd);
+        }
+    }
+
+    /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
+    private const int ParameterSlices = 4;
+
+    /// <summary>
+    /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
+    /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
+    /// </summary>
+    private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+    {
+        // fc4: 4 outputs
+        if (!frozen[5])
+        {
+            (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 4);
+            Fc4BackwardParameters(
+                gradients.Slice(825, 32), // d fc4.weight
+                gradients.Slice(857, 4), // d fc4.bias
+                workspace.Slice(2241 * capacity + first * 4, batchSize * 4), // d output (B, 4)
+                workspace.Slice(2221 * capacity + first * 8, batchSize * 8), // input (B, 8)
+                batchSize,
+                firstOutput,
+                outputCount,
+                simd);
+        }
+
+        // fc3: 8 outputs
+        if (!frozen[4])
+        {
+            (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 8);
+            Fc3BackwardParameters(
+                gradients.Slice(689, 128), // d fc3.weight
+                gradients.Slice(817, 8), // d fc3.bias
+                workspace.Slice(2180 * capacity + first * 8, batchSize * 8), // d output (B, 8)
+                workspace.Slice(2140 * capacity + first * 16, batchSize * 16), // input (B, 16)
+                batchSize,
+                firstOutput,
+                outputCount,
+                simd);
+        }
+
+        // fc2: 16 outputs
+        if (!frozen[3])
+        {
+            (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 16);
+            Fc2BackwardParameters(
+                gradients.Slice(417, 256), // d fc2.weight
+                gradients.Slice(673, 16), // d fc2.bias
+                workspace.Slice(2124 * capacity + first * 16, batchSize * 16), // d output (B, 16)
+                workspace.Slice(2076 * capacity + first * 16, batchSize * 16), // input (B, 16)
+                batchSize,
+                firstOutput,
+                outputCount,
+                simd);
+        }
+
+        // fc1: 16 outputs
+        if (!frozen[2])
+        {
+            (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 16);
+            Fc1BackwardParameters(
+                gradients.Slice(113, 288), // d fc1.weight
+                gradients.Slice(401, 16), // d fc1.bias
+                workspace.Slice(2060 * capacity + first * 16, batchSize * 16), // d output (B, 16)
+                workspace.Slice(2008 * capacity + first * 18, batchSize * 18), // input (B, 18)
+                batchSize,
+                firstOutput,
+                outputCount,
                 simd);
         }
     }
@@ -1572,7 +1623,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         }
     }
 
-    /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+    /// <summary>fc1 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc1BackwardParameters(
         global::System.Span<float> weightGradient, // (16, 18)
@@ -1580,14 +1631,16 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         global::System.ReadOnlySpan<float> outputGradient, // (B, 16)
         global::System.ReadOnlySpan<float> input, // (B, 18)
         int batchSize,
+        int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+        int outputCount, // [firstOutput, firstOutput + outputCount)
         global::StaticNet.SimdLevel simd)
     {
         const int Inputs = 18, Outputs = 16;
         if (simd != global::StaticNet.SimdLevel.Scalar)
         {
-            // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+            // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+            global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
             return;
         }
 
@@ -1596,7 +1649,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         {
             global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
             global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            for (int o = 0; o < Outputs; o++)
+            for (int o = firstOutput; o < firstOutput + outputCount; o++)
             {
                 float g = dy[o];
                 biasGradient[o] += g;
@@ -1719,7 +1772,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         }
     }
 
-    /// <summary>fc2 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+    /// <summary>fc2 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc2BackwardParameters(
         global::System.Span<float> weightGradient, // (16, 16)
@@ -1727,14 +1780,16 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         global::System.ReadOnlySpan<float> outputGradient, // (B, 16)
         global::System.ReadOnlySpan<float> input, // (B, 16)
         int batchSize,
+        int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+        int outputCount, // [firstOutput, firstOutput + outputCount)
         global::StaticNet.SimdLevel simd)
     {
         const int Inputs = 16, Outputs = 16;
         if (simd != global::StaticNet.SimdLevel.Scalar)
         {
-            // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+            // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+            global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
             return;
         }
 
@@ -1743,7 +1798,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         {
             global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
             global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            for (int o = 0; o < Outputs; o++)
+            for (int o = firstOutput; o < firstOutput + outputCount; o++)
             {
                 float g = dy[o];
                 biasGradient[o] += g;
@@ -1866,7 +1921,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         }
     }
 
-    /// <summary>fc3 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+    /// <summary>fc3 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc3BackwardParameters(
         global::System.Span<float> weightGradient, // (8, 16)
@@ -1874,14 +1929,16 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         global::System.ReadOnlySpan<float> outputGradient, // (B, 8)
         global::System.ReadOnlySpan<float> input, // (B, 16)
         int batchSize,
+        int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+        int outputCount, // [firstOutput, firstOutput + outputCount)
         global::StaticNet.SimdLevel simd)
     {
         const int Inputs = 16, Outputs = 8;
         if (simd != global::StaticNet.SimdLevel.Scalar)
         {
-            // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+            // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+            global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
             return;
         }
 
@@ -1890,7 +1947,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         {
             global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
             global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            for (int o = 0; o < Outputs; o++)
+            for (int o = firstOutput; o < firstOutput + outputCount; o++)
             {
                 float g = dy[o];
                 biasGradient[o] += g;
@@ -2245,7 +2302,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         }
     }
 
-    /// <summary>fc4 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+    /// <summary>fc4 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc4BackwardParameters(
         global::System.Span<float> weightGradient, // (4, 8)
@@ -2253,14 +2310,16 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         global::System.ReadOnlySpan<float> outputGradient, // (B, 4)
         global::System.ReadOnlySpan<float> input, // (B, 8)
         int batchSize,
+        int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+        int outputCount, // [firstOutput, firstOutput + outputCount)
         global::StaticNet.SimdLevel simd)
     {
         const int Inputs = 8, Outputs = 4;
         if (simd != global::StaticNet.SimdLevel.Scalar)
         {
-            // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+            // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+            global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
             return;
         }
 
@@ -2269,7 +2328,7 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         {
             global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
             global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            for (int o = 0; o < Outputs; o++)
+            for (int o = firstOutput; o < firstOutput + outputCount; o++)
             {
                 float g = dy[o];
                 biasGradient[o] += g;

@@ -169,8 +169,15 @@ namespace Tests.Networks
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
-        // Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.
+        // Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.
         private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
+        private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;
+
+        // The parameters whose gradients each chunk computes for its own samples.
+        private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =
+        {
+            new global::StaticNet.ParameterRange(0, 489), // conv1
+        };
 
         // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
         private readonly float[] _workspace;
@@ -185,6 +192,7 @@ namespace Tests.Networks
         // The work of one chunk, as delegates made once so that running a batch allocates nothing.
         private readonly global::System.Action<int, int> _forwardChunk;
         private readonly global::System.Action<int, int> _backwardChunk;
+        private readonly global::System.Action<int, int> _parameterSlice;
 
         // The batch the chunks are working on: its size, chunks, stage and SIMD level.
         private int _runBatchSize;
@@ -223,6 +231,8 @@ namespace Tests.Networks
             _sampleScratch = new float[KernelScratchFor(1)];
             _forwardChunk = ForwardChunk;
             _backwardChunk = BackwardChunk;
+            _parameterSlice = ParameterSlice;
+            _chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);
             Initialize(seed);
         }
 
@@ -296,10 +306,16 @@ namespace Tests.Networks
             global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
             if (_runStage == 0)
             {
-                gradients.Clear();
+                global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);
             }
 
             RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
+        }
+
+        /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
+        private void ParameterSlice(int slice, int thread)
+        {
+            RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
         }
 
         /// <summary>
@@ -363,11 +379,11 @@ namespace Tests.Networks
             // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
             RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
 
+            // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
+            global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
+
             // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
-            for (int chunk = 0; chunk < _runChunks; chunk++)
-            {
-                global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);
-            }
+            _chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);
 
             if (computeInputGradient)
             {
@@ -553,15 +569,7 @@ namespace Tests.Networks
         private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
         {
             // head: Dense no bias, (B, 147) -> (B, 4)
-            if (!frozen[1])
-            {
-                HeadBackwardParameters(
-                    gradients.Slice(489, 588), // d head.weight
-                    workspace.Slice(15318 * capacity + first * 4, batchSize * 4), // d output (B, 4)
-                    workspace.Slice(14534 * capacity + first * 147, batchSize * 147), // input (B, 147)
-                    batchSize,
-                    simd);
-            }
+            // head's parameter gradients: over the whole batch, in RunBackwardParameters.
             HeadBackwardInput(
                 workspace.Slice(14681 * capacity + first * 147, batchSize * 147), // d input (B, 147)
                 workspace.Slice(15318 * capacity + first * 4, batchSize * 4), // d output (B, 4)
@@ -619,6 +627,30 @@ namespace Tests.Networks
                     parameters.Slice(0, 486), // conv1.weight (3, 2, 9, 9)
                     scratch,
                     batchSize,
+                    simd);
+            }
+        }
+
+        /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
+        private const int ParameterSlices = 4;
+
+        /// <summary>
+        /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
+        /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
+        /// </summary>
+        private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+        {
+            // head: 4 outputs
+            if (!frozen[1])
+            {
+                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 4);
+                HeadBackwardParameters(
+                    gradients.Slice(489, 588), // d head.weight
+                    workspace.Slice(15318 * capacity + first * 4, batchSize * 4), // d output (B, 4)
+                    workspace.Slice(14534 * capacity + first * 147, batchSize * 147), // input (B, 147)
+                    batchSize,
+                    firstOutput,
+                    outputCount,
                     simd);
             }
         }
@@ -1100,20 +1132,22 @@ namespace Tests.Networks
             }
         }
 
-        /// <summary>head backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>.</summary>
+        /// <summary>head backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void HeadBackwardParameters(
             global::System.Span<float> weightGradient, // (4, 147)
             global::System.ReadOnlySpan<float> outputGradient, // (B, 4)
             global::System.ReadOnlySpan<float> input, // (B, 147)
             int batchSize,
+            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+            int outputCount, // [firstOutput, firstOutput + outputCount)
             global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 147, Outputs = 4;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
                 return;
             }
 
@@ -1122,7 +1156,7 @@ namespace Tests.Networks
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
                 global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
+                for (int o = firstOutput; o < firstOutput + outputCount; o++)
                 {
                     float g = dy[o];
                     global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);

@@ -282,8 +282,16 @@ namespace Tests.Networks
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
-        // Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.
+        // Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.
         private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
+        private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;
+
+        // The parameters whose gradients each chunk computes for its own samples.
+        private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =
+        {
+            new global::StaticNet.ParameterRange(0, 156), // conv1
+            new global::StaticNet.ParameterRange(156, 2416), // conv2
+        };
 
         // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
         private readonly float[] _workspace;
@@ -298,6 +306,7 @@ namespace Tests.Networks
         // The work of one chunk, as delegates made once so that running a batch allocates nothing.
         private readonly global::System.Action<int, int> _forwardChunk;
         private readonly global::System.Action<int, int> _backwardChunk;
+        private readonly global::System.Action<int, int> _parameterSlice;
 
         // The batch the chunks are working on: its size, chunks, stage and SIMD level.
         private int _runBatchSize;
@@ -339,6 +348,8 @@ namespace Tests.Networks
             _sampleScratch = new float[KernelScratchFor(1)];
             _forwardChunk = ForwardChunk;
             _backwardChunk = BackwardChunk;
+            _parameterSlice = ParameterSlice;
+            _chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);
             Initialize(seed);
         }
 
@@ -413,10 +424,16 @@ namespace Tests.Networks
             global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
             if (_runStage == 0)
             {
-                gradients.Clear();
+                global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);
             }
 
             RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
+        }
+
+        /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
+        private void ParameterSlice(int slice, int thread)
+        {
+            RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
         }
 
         /// <summary>
@@ -494,11 +511,11 @@ namespace Tests.Networks
             // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
             RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
 
+            // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
+            global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
+
             // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
-            for (int chunk = 0; chunk < _runChunks; chunk++)
-            {
-                global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);
-            }
+            _chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);
 
             if (computeInputGradient)
             {
@@ -742,16 +759,7 @@ namespace Tests.Networks
         private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
         {
             // fc3: Dense, (B, 84) -> (B, 10)
-            if (!frozen[4])
-            {
-                Fc3BackwardParameters(
-                    gradients.Slice(60856, 840), // d fc3.weight
-                    gradients.Slice(61696, 10), // d fc3.bias
-                    workspace.Slice(32810 * capacity + first * 10, batchSize * 10), // d output (B, 10)
-                    workspace.Slice(32632 * capacity + first * 84, batchSize * 84), // input (B, 84)
-                    batchSize,
-                    simd);
-            }
+            // fc3's parameter gradients: over the whole batch, in RunBackwardParameters.
             Fc3BackwardInput(
                 workspace.Slice(32716 * capacity + first * 84, batchSize * 84), // d input (B, 84)
                 workspace.Slice(32810 * capacity + first * 10, batchSize * 10), // d output (B, 10)
@@ -768,16 +776,7 @@ namespace Tests.Networks
                 simd);
 
             // fc2: Dense, (B, 120) -> (B, 84)
-            if (!frozen[3])
-            {
-                Fc2BackwardParameters(
-                    gradients.Slice(50692, 10080), // d fc2.weight
-                    gradients.Slice(60772, 84), // d fc2.bias
-                    workspace.Slice(32548 * capacity + first * 84, batchSize * 84), // d output (B, 84)
-                    workspace.Slice(32224 * capacity + first * 120, batchSize * 120), // input (B, 120)
-                    batchSize,
-                    simd);
-            }
+            // fc2's parameter gradients: over the whole batch, in RunBackwardParameters.
             Fc2BackwardInput(
                 workspace.Slice(32344 * capacity + first * 120, batchSize * 120), // d input (B, 120)
                 workspace.Slice(32548 * capacity + first * 84, batchSize * 84), // d output (B, 84)
@@ -794,16 +793,7 @@ namespace Tests.Networks
                 simd);
 
             // fc1: Dense, (B, 400) -> (B, 120)
-            if (!frozen[2])
-            {
-                Fc1BackwardParameters(
-                    gradients.Slice(2572, 48000), // d fc1.weight
-                    gradients.Slice(50572, 120), // d fc1.bias
-                    workspace.Slice(32104 * capacity + first * 120, batchSize * 120), // d output (B, 120)
-                    workspace.Slice(31184 * capacity + first * 400, batchSize * 400), // input (B, 400)
-                    batchSize,
-                    simd);
-            }
+            // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
             Fc1BackwardInput(
                 workspace.Slice(31584 * capacity + first * 400, batchSize * 400), // d input (B, 400)
                 workspace.Slice(32104 * capacity + first * 120, batchSize * 120), // d output (B, 120)
@@ -887,6 +877,61 @@ namespace Tests.Networks
                     parameters.Slice(0, 150), // conv1.weight (6, 1, 5, 5)
                     scratch,
                     batchSize,
+                    simd);
+            }
+        }
+
+        /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
+        private const int ParameterSlices = 4;
+
+        /// <summary>
+        /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
+        /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
+        /// </summary>
+        private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+        {
+            // fc3: 10 outputs
+            if (!frozen[4])
+            {
+                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 10);
+                Fc3BackwardParameters(
+                    gradients.Slice(60856, 840), // d fc3.weight
+                    gradients.Slice(61696, 10), // d fc3.bias
+                    workspace.Slice(32810 * capacity + first * 10, batchSize * 10), // d output (B, 10)
+                    workspace.Slice(32632 * capacity + first * 84, batchSize * 84), // input (B, 84)
+                    batchSize,
+                    firstOutput,
+                    outputCount,
+                    simd);
+            }
+
+            // fc2: 84 outputs
+            if (!frozen[3])
+            {
+                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 84);
+                Fc2BackwardParameters(
+                    gradients.Slice(50692, 10080), // d fc2.weight
+                    gradients.Slice(60772, 84), // d fc2.bias
+                    workspace.Slice(32548 * capacity + first * 84, batchSize * 84), // d output (B, 84)
+                    workspace.Slice(32224 * capacity + first * 120, batchSize * 120), // input (B, 120)
+                    batchSize,
+                    firstOutput,
+                    outputCount,
+                    simd);
+            }
+
+            // fc1: 120 outputs
+            if (!frozen[2])
+            {
+                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 120);
+                Fc1BackwardParameters(
+                    gradients.Slice(2572, 48000), // d fc1.weight
+                    gradients.Slice(50572, 120), // d fc1.bias
+                    workspace.Slice(32104 * capacity + first * 120, batchSize * 120), // d output (B, 120)
+                    workspace.Slice(31184 * capacity + first * 400, batchSize * 400), // input (B, 400)
+                    batchSize,
+                    firstOutput,
+                    outputCount,
                     simd);
             }
         }
@@ -1653,7 +1698,7 @@ namespace Tests.Networks
             }
         }
 
-        /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        /// <summary>fc1 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc1BackwardParameters(
             global::System.Span<float> weightGradient, // (120, 400)
@@ -1661,14 +1706,16 @@ namespace Tests.Networks
             global::System.ReadOnlySpan<float> outputGradient, // (B, 120)
             global::System.ReadOnlySpan<float> input, // (B, 400)
             int batchSize,
+            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+            int outputCount, // [firstOutput, firstOutput + outputCount)
             global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 400, Outputs = 120;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
                 return;
             }
 
@@ -1677,7 +1724,7 @@ namespace Tests.Networks
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
                 global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
+                for (int o = firstOutput; o < firstOutput + outputCount; o++)
                 {
                     float g = dy[o];
                     biasGradient[o] += g;
@@ -1816,7 +1863,7 @@ namespace Tests.Networks
             }
         }
 
-        /// <summary>fc2 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        /// <summary>fc2 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc2BackwardParameters(
             global::System.Span<float> weightGradient, // (84, 120)
@@ -1824,14 +1871,16 @@ namespace Tests.Networks
             global::System.ReadOnlySpan<float> outputGradient, // (B, 84)
             global::System.ReadOnlySpan<float> input, // (B, 120)
             int batchSize,
+            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+            int outputCount, // [firstOutput, firstOutput + outputCount)
             global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 120, Outputs = 84;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
                 return;
             }
 
@@ -1840,7 +1889,7 @@ namespace Tests.Networks
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
                 global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
+                for (int o = firstOutput; o < firstOutput + outputCount; o++)
                 {
                     float g = dy[o];
                     biasGradient[o] += g;
@@ -1979,7 +2028,7 @@ namespace Tests.Networks
             }
         }
 
-        /// <summary>fc3 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        /// <summary>fc3 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc3BackwardParameters(
             global::System.Span<float> weightGradient, // (10, 84)
@@ -1987,14 +2036,16 @@ namespace Tests.Networks
             global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
             global::System.ReadOnlySpan<float> input, // (B, 84)
             int batchSize,
+            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+            int outputCount, // [firstOutput, firstOutput + outputCount)
             global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 84, Outputs = 10;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
                 return;
             }
 
@@ -2003,7 +2054,7 @@ namespace Tests.Networks
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
                 global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
+                for (int o = firstOutput; o < firstOutput + outputCount; o++)
                 {
                     float g = dy[o];
                     biasGradient[o] += g;

@@ -149,9 +149,6 @@ namespace Tests.Networks
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
-        // Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.
-        private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
-
         // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
         private readonly float[] _workspace;
 
@@ -165,6 +162,7 @@ namespace Tests.Networks
         // The work of one chunk, as delegates made once so that running a batch allocates nothing.
         private readonly global::System.Action<int, int> _forwardChunk;
         private readonly global::System.Action<int, int> _backwardChunk;
+        private readonly global::System.Action<int, int> _parameterSlice;
 
         // The batch the chunks are working on: its size, chunks, stage and SIMD level.
         private int _runBatchSize;
@@ -204,6 +202,7 @@ namespace Tests.Networks
             _sampleScratch = new float[KernelScratchFor(1)];
             _forwardChunk = ForwardChunk;
             _backwardChunk = BackwardChunk;
+            _parameterSlice = ParameterSlice;
             Initialize(seed);
         }
 
@@ -272,13 +271,16 @@ namespace Tests.Networks
         private void BackwardChunk(int chunk, int thread)
         {
             (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-            global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
-            if (_runStage == 0)
-            {
-                gradients.Clear();
-            }
+            // No layer computes parameter gradients per chunk.
+            global::System.Span<float> gradients = global::System.Span<float>.Empty;
 
             RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
+        }
+
+        /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
+        private void ParameterSlice(int slice, int thread)
+        {
+            RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
         }
 
         /// <summary>
@@ -348,11 +350,9 @@ namespace Tests.Networks
             // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
             RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
 
-            // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
-            for (int chunk = 0; chunk < _runChunks; chunk++)
-            {
-                global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);
-            }
+            // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
+            global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
+
 
             if (computeInputGradient)
             {
@@ -539,16 +539,7 @@ namespace Tests.Networks
         private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
         {
             // fc3: Dense, (B, 128) -> (B, 10)
-            if (!frozen[2])
-            {
-                Fc3BackwardParameters(
-                    gradients.Slice(233856, 1280), // d fc3.weight
-                    gradients.Slice(235136, 10), // d fc3.bias
-                    workspace.Slice(3114 * capacity + first * 10, batchSize * 10), // d output (B, 10)
-                    workspace.Slice(2848 * capacity + first * 128, batchSize * 128), // input (B, 128)
-                    batchSize,
-                    simd);
-            }
+            // fc3's parameter gradients: over the whole batch, in RunBackwardParameters.
             Fc3BackwardInput(
                 workspace.Slice(2976 * capacity + first * 128, batchSize * 128), // d input (B, 128)
                 workspace.Slice(3114 * capacity + first * 10, batchSize * 10), // d output (B, 10)
@@ -565,16 +556,7 @@ namespace Tests.Networks
                 simd);
 
             // fc2: Dense, (B, 256) -> (B, 128)
-            if (!frozen[1])
-            {
-                Fc2BackwardParameters(
-                    gradients.Slice(200960, 32768), // d fc2.weight
-                    gradients.Slice(233728, 128), // d fc2.bias
-                    workspace.Slice(2720 * capacity + first * 128, batchSize * 128), // d output (B, 128)
-                    workspace.Slice(2080 * capacity + first * 256, batchSize * 256), // input (B, 256)
-                    batchSize,
-                    simd);
-            }
+            // fc2's parameter gradients: over the whole batch, in RunBackwardParameters.
             Fc2BackwardInput(
                 workspace.Slice(2336 * capacity + first * 256, batchSize * 256), // d input (B, 256)
                 workspace.Slice(2720 * capacity + first * 128, batchSize * 128), // d output (B, 128)
@@ -591,16 +573,7 @@ namespace Tests.Networks
                 simd);
 
             // fc1: Dense, (B, 784) -> (B, 256)
-            if (!frozen[0])
-            {
-                Fc1BackwardParameters(
-                    gradients.Slice(0, 200704), // d fc1.weight
-                    gradients.Slice(200704, 256), // d fc1.bias
-                    workspace.Slice(1824 * capacity + first * 256, batchSize * 256), // d output (B, 256)
-                    workspace.Slice(first * 784, batchSize * 784), // input (B, 784)
-                    batchSize,
-                    simd);
-            }
+            // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
             if (computeInputGradient)
             {
                 Fc1BackwardInput(
@@ -608,6 +581,61 @@ namespace Tests.Networks
                     workspace.Slice(1824 * capacity + first * 256, batchSize * 256), // d output (B, 256)
                     parameters.Slice(0, 200704), // fc1.weight (256, 784)
                     batchSize,
+                    simd);
+            }
+        }
+
+        /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
+        private const int ParameterSlices = 4;
+
+        /// <summary>
+        /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
+        /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
+        /// </summary>
+        private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+        {
+            // fc3: 10 outputs
+            if (!frozen[2])
+            {
+                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 10);
+                Fc3BackwardParameters(
+                    gradients.Slice(233856, 1280), // d fc3.weight
+                    gradients.Slice(235136, 10), // d fc3.bias
+                    workspace.Slice(3114 * capacity + first * 10, batchSize * 10), // d output (B, 10)
+                    workspace.Slice(2848 * capacity + first * 128, batchSize * 128), // input (B, 128)
+                    batchSize,
+                    firstOutput,
+                    outputCount,
+                    simd);
+            }
+
+            // fc2: 128 outputs
+            if (!frozen[1])
+            {
+                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 128);
+                Fc2BackwardParameters(
+                    gradients.Slice(200960, 32768), // d fc2.weight
+                    gradients.Slice(233728, 128), // d fc2.bias
+                    workspace.Slice(2720 * capacity + first * 128, batchSize * 128), // d output (B, 128)
+                    workspace.Slice(2080 * capacity + first * 256, batchSize * 256), // input (B, 256)
+                    batchSize,
+                    firstOutput,
+                    outputCount,
+                    simd);
+            }
+
+            // fc1: 256 outputs
+            if (!frozen[0])
+            {
+                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 256);
+                Fc1BackwardParameters(
+                    gradients.Slice(0, 200704), // d fc1.weight
+                    gradients.Slice(200704, 256), // d fc1.bias
+                    workspace.Slice(1824 * capacity + first * 256, batchSize * 256), // d output (B, 256)
+                    workspace.Slice(first * 784, batchSize * 784), // input (B, 784)
+                    batchSize,
+                    firstOutput,
+                    outputCount,
                     simd);
             }
         }
@@ -687,7 +715,7 @@ namespace Tests.Networks
             }
         }
 
-        /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        /// <summary>fc1 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc1BackwardParameters(
             global::System.Span<float> weightGradient, // (256, 784)
@@ -695,14 +723,16 @@ namespace Tests.Networks
             global::System.ReadOnlySpan<float> outputGradient, // (B, 256)
             global::System.ReadOnlySpan<float> input, // (B, 784)
             int batchSize,
+            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+            int outputCount, // [firstOutput, firstOutput + outputCount)
             global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 784, Outputs = 256;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
                 return;
             }
 
@@ -711,7 +741,7 @@ namespace Tests.Networks
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
                 global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
+                for (int o = firstOutput; o < firstOutput + outputCount; o++)
                 {
                     float g = dy[o];
                     biasGradient[o] += g;
@@ -850,7 +880,7 @@ namespace Tests.Networks
             }
         }
 
-        /// <summary>fc2 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        /// <summary>fc2 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc2BackwardParameters(
             global::System.Span<float> weightGradient, // (128, 256)
@@ -858,14 +888,16 @@ namespace Tests.Networks
             global::System.ReadOnlySpan<float> outputGradient, // (B, 128)
             global::System.ReadOnlySpan<float> input, // (B, 256)
             int batchSize,
+            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+            int outputCount, // [firstOutput, firstOutput + outputCount)
             global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 256, Outputs = 128;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
                 return;
             }
 
@@ -874,7 +906,7 @@ namespace Tests.Networks
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
                 global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
+                for (int o = firstOutput; o < firstOutput + outputCount; o++)
                 {
                     float g = dy[o];
                     biasGradient[o] += g;
@@ -1013,7 +1045,7 @@ namespace Tests.Networks
             }
         }
 
-        /// <summary>fc3 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        /// <summary>fc3 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc3BackwardParameters(
             global::System.Span<float> weightGradient, // (10, 128)
@@ -1021,14 +1053,16 @@ namespace Tests.Networks
             global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
             global::System.ReadOnlySpan<float> input, // (B, 128)
             int batchSize,
+            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+            int outputCount, // [firstOutput, firstOutput + outputCount)
             global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 128, Outputs = 10;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
                 return;
             }
 
@@ -1037,7 +1071,7 @@ namespace Tests.Networks
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
                 global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
+                for (int o = firstOutput; o < firstOutput + outputCount; o++)
                 {
                     float g = dy[o];
                     biasGradient[o] += g;

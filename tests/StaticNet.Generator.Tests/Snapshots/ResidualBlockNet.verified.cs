@@ -443,8 +443,17 @@ namespace Tests.Networks
         private readonly float[] _gradients = new float[ParameterCount];
         private readonly float[] _state = new float[StateCount];
 
-        // Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.
+        // Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.
         private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
+        private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;
+
+        // The parameters whose gradients each chunk computes for its own samples.
+        private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =
+        {
+            new global::StaticNet.ParameterRange(48, 288), // conv2
+            new global::StaticNet.ParameterRange(352, 576), // conv3
+            new global::StaticNet.ParameterRange(944, 32), // conv4
+        };
 
         // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
         private readonly float[] _workspace;
@@ -459,6 +468,7 @@ namespace Tests.Networks
         // The work of one chunk, as delegates made once so that running a batch allocates nothing.
         private readonly global::System.Action<int, int> _forwardChunk;
         private readonly global::System.Action<int, int> _backwardChunk;
+        private readonly global::System.Action<int, int> _parameterSlice;
 
         // The batch the chunks are working on: its size, chunks, stage, mode and SIMD level.
         private int _runBatchSize;
@@ -507,6 +517,8 @@ namespace Tests.Networks
             _sampleScratch = new float[KernelScratchFor(1)];
             _forwardChunk = ForwardChunk;
             _backwardChunk = BackwardChunk;
+            _parameterSlice = ParameterSlice;
+            _chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);
             Initialize(seed);
         }
 
@@ -614,7 +626,7 @@ namespace Tests.Networks
             global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
             if (_runStage == 0)
             {
-                gradients.Clear();
+                global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);
             }
 
             switch (_runStage)
@@ -635,6 +647,12 @@ namespace Tests.Networks
                     RunBackward4(_parameters, gradients, _workspace, BatchCapacity, first, count, chunk, _runInputGradient, _frozen, _seed, _forwardStep, KernelScratch(thread), _runSimd);
                     break;
             }
+        }
+
+        /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
+        private void ParameterSlice(int slice, int thread)
+        {
+            RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
         }
 
         /// <summary>
@@ -768,11 +786,11 @@ namespace Tests.Networks
             ReduceBackward3(_gradients, _workspace, BatchCapacity, _runChunks, computeInputGradient, _frozen, _forwardSimd);
             RunChunks(_backwardChunk, batchSize, 4, _forwardSimd);
 
+            // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
+            global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
+
             // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
-            for (int chunk = 0; chunk < _runChunks; chunk++)
-            {
-                global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);
-            }
+            _chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);
 
             if (computeInputGradient)
             {
@@ -1260,16 +1278,7 @@ namespace Tests.Networks
         private static void RunBackward0(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, int seed, long step, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
         {
             // fc1: Dense, (B, 8) -> (B, 10)
-            if (!frozen[6])
-            {
-                Fc1BackwardParameters(
-                    gradients.Slice(992, 80), // d fc1.weight
-                    gradients.Slice(1072, 10), // d fc1.bias
-                    workspace.Slice(5902 * capacity + first * 10, batchSize * 10), // d output (B, 10)
-                    workspace.Slice(5876 * capacity + first * 8, batchSize * 8), // input (B, 8)
-                    batchSize,
-                    simd);
-            }
+            // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
             Fc1BackwardInput(
                 workspace.Slice(5884 * capacity + first * 8, batchSize * 8), // d input (B, 8)
                 workspace.Slice(5902 * capacity + first * 10, batchSize * 10), // d output (B, 10)
@@ -1605,6 +1614,31 @@ namespace Tests.Networks
                     parameters.Slice(0, 36), // stem.weight (4, 1, 3, 3)
                     scratch,
                     batchSize,
+                    simd);
+            }
+        }
+
+        /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
+        private const int ParameterSlices = 4;
+
+        /// <summary>
+        /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
+        /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
+        /// </summary>
+        private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+        {
+            // fc1: 10 outputs
+            if (!frozen[6])
+            {
+                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 10);
+                Fc1BackwardParameters(
+                    gradients.Slice(992, 80), // d fc1.weight
+                    gradients.Slice(1072, 10), // d fc1.bias
+                    workspace.Slice(5902 * capacity + first * 10, batchSize * 10), // d output (B, 10)
+                    workspace.Slice(5876 * capacity + first * 8, batchSize * 8), // input (B, 8)
+                    batchSize,
+                    firstOutput,
+                    outputCount,
                     simd);
             }
         }
@@ -3532,7 +3566,7 @@ namespace Tests.Networks
             }
         }
 
-        /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+        /// <summary>fc1 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Fc1BackwardParameters(
             global::System.Span<float> weightGradient, // (10, 8)
@@ -3540,14 +3574,16 @@ namespace Tests.Networks
             global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
             global::System.ReadOnlySpan<float> input, // (B, 8)
             int batchSize,
+            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+            int outputCount, // [firstOutput, firstOutput + outputCount)
             global::StaticNet.SimdLevel simd)
         {
             const int Inputs = 8, Outputs = 10;
             if (simd != global::StaticNet.SimdLevel.Scalar)
             {
-                // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
                 return;
             }
 
@@ -3556,7 +3592,7 @@ namespace Tests.Networks
             {
                 global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
                 global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
+                for (int o = firstOutput; o < firstOutput + outputCount; o++)
                 {
                     float g = dy[o];
                     biasGradient[o] += g;

@@ -205,8 +205,16 @@ partial class StridedConvNet : global::StaticNet.INetwork
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
 
-    // Each chunk's parameter gradients, added into _gradients in chunk order after every Backward.
+    // Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.
     private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
+    private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;
+
+    // The parameters whose gradients each chunk computes for its own samples.
+    private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =
+    {
+        new global::StaticNet.ParameterRange(0, 224), // conv1
+        new global::StaticNet.ParameterRange(224, 288), // conv2
+    };
 
     // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
     private readonly float[] _workspace;
@@ -221,6 +229,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
     // The work of one chunk, as delegates made once so that running a batch allocates nothing.
     private readonly global::System.Action<int, int> _forwardChunk;
     private readonly global::System.Action<int, int> _backwardChunk;
+    private readonly global::System.Action<int, int> _parameterSlice;
 
     // The batch the chunks are working on: its size, chunks, stage and SIMD level.
     private int _runBatchSize;
@@ -260,6 +269,8 @@ partial class StridedConvNet : global::StaticNet.INetwork
         _sampleScratch = new float[KernelScratchFor(1)];
         _forwardChunk = ForwardChunk;
         _backwardChunk = BackwardChunk;
+        _parameterSlice = ParameterSlice;
+        _chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);
         Initialize(seed);
     }
 
@@ -334,10 +345,16 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
         if (_runStage == 0)
         {
-            gradients.Clear();
+            global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);
         }
 
         RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
+    }
+
+    /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
+    private void ParameterSlice(int slice, int thread)
+    {
+        RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
     }
 
     /// <summary>
@@ -405,11 +422,11 @@ partial class StridedConvNet : global::StaticNet.INetwork
         // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
         RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
 
+        // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
+        global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
+
         // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
-        for (int chunk = 0; chunk < _runChunks; chunk++)
-        {
-            global::StaticNet.Kernels.VectorMath.Add(new global::System.ReadOnlySpan<float>(_chunkGradients, chunk * ParameterCount, ParameterCount), _gradients, _forwardSimd);
-        }
+        _chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);
 
         if (computeInputGradient)
         {
@@ -622,16 +639,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
             simd);
 
         // fc1: Dense, (B, 144) -> (B, 5)
-        if (!frozen[2])
-        {
-            Fc1BackwardParameters(
-                gradients.Slice(512, 720), // d fc1.weight
-                gradients.Slice(1232, 5), // d fc1.bias
-                workspace.Slice(28061 * capacity + first * 5, batchSize * 5), // d output (B, 5)
-                workspace.Slice(27768 * capacity + first * 144, batchSize * 144), // input (B, 144)
-                batchSize,
-                simd);
-        }
+        // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
         Fc1BackwardInput(
             workspace.Slice(27912 * capacity + first * 144, batchSize * 144), // d input (B, 144)
             workspace.Slice(28061 * capacity + first * 5, batchSize * 5), // d output (B, 5)
@@ -706,6 +714,31 @@ partial class StridedConvNet : global::StaticNet.INetwork
                 parameters.Slice(0, 216), // conv1.weight (8, 3, 3, 3)
                 scratch,
                 batchSize,
+                simd);
+        }
+    }
+
+    /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
+    private const int ParameterSlices = 4;
+
+    /// <summary>
+    /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
+    /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
+    /// </summary>
+    private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+    {
+        // fc1: 5 outputs
+        if (!frozen[2])
+        {
+            (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 5);
+            Fc1BackwardParameters(
+                gradients.Slice(512, 720), // d fc1.weight
+                gradients.Slice(1232, 5), // d fc1.bias
+                workspace.Slice(28061 * capacity + first * 5, batchSize * 5), // d output (B, 5)
+                workspace.Slice(27768 * capacity + first * 144, batchSize * 144), // input (B, 144)
+                batchSize,
+                firstOutput,
+                outputCount,
                 simd);
         }
     }
@@ -1305,7 +1338,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
         }
     }
 
-    /// <summary>fc1 backward to the parameters, accumulated: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
+    /// <summary>fc1 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Fc1BackwardParameters(
         global::System.Span<float> weightGradient, // (5, 144)
@@ -1313,14 +1346,16 @@ partial class StridedConvNet : global::StaticNet.INetwork
         global::System.ReadOnlySpan<float> outputGradient, // (B, 5)
         global::System.ReadOnlySpan<float> input, // (B, 144)
         int batchSize,
+        int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
+        int outputCount, // [firstOutput, firstOutput + outputCount)
         global::StaticNet.SimdLevel simd)
     {
         const int Inputs = 144, Outputs = 5;
         if (simd != global::StaticNet.SimdLevel.Scalar)
         {
-            // Vectorised: weightGradient (Outputs x Inputs) += outputGradient transposed (read through its strides) times input.
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient, 1, Outputs, input, weightGradient, Outputs, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient, biasGradient, batchSize, Outputs, simd);
+            // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
+            global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
+            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
             return;
         }
 
@@ -1329,7 +1364,7 @@ partial class StridedConvNet : global::StaticNet.INetwork
         {
             global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
             global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            for (int o = 0; o < Outputs; o++)
+            for (int o = firstOutput; o < firstOutput + outputCount; o++)
             {
                 float g = dy[o];
                 biasGradient[o] += g;
