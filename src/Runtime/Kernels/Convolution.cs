@@ -173,7 +173,7 @@ public static class Convolution
         {
             for (int row = 0; row < height; row++)
             {
-                compact.Slice(((plane * height) + row) * width, width).CopyTo(wide.Slice((plane * planeLength) + (row * wideWidth), width));
+                RowCopy.Copy(compact.Slice(((plane * height) + row) * width, width), wide.Slice((plane * planeLength) + (row * wideWidth), width));
             }
         }
     }
@@ -186,7 +186,7 @@ public static class Convolution
         {
             for (int row = 0; row < height; row++)
             {
-                wide.Slice((plane * planeLength) + (row * wideWidth), width).CopyTo(compact.Slice(((plane * height) + row) * width, width));
+                RowCopy.Copy(wide.Slice((plane * planeLength) + (row * wideWidth), width), compact.Slice(((plane * height) + row) * width, width));
             }
         }
     }

@@ -333,6 +333,13 @@ public static class Gemm
                 Block4x3<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, i, j, s);
             }
 
+            // Two rows left (six filters, ten): a 2x3 block still loads B once for two rows.
+            if (i + 2 <= s.M)
+            {
+                Block2x3<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, i, j, s);
+                i += 2;
+            }
+
             for (; i < s.M; i++)
             {
                 Block1x3<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, i, j, s);
@@ -552,6 +559,40 @@ public static class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block2x3<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int i, int j, Shape s)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
+    {
+        int w = TOps.Count;
+        TVector c00 = Start<TVector, TOps>(ref c, ref bias, i, j, s, w), c01 = Start<TVector, TOps>(ref c, ref bias, i, j + w, s, w), c02 = Start<TVector, TOps>(ref c, ref bias, i, j + (2 * w), s, w);
+        TVector c10 = Start<TVector, TOps>(ref c, ref bias, i + 1, j, s, w), c11 = Start<TVector, TOps>(ref c, ref bias, i + 1, j + w, s, w), c12 = Start<TVector, TOps>(ref c, ref bias, i + 1, j + (2 * w), s, w);
+        ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
+        nint rs = s.ARowStride;
+        for (int p = 0; p < s.K; p++)
+        {
+            ref float bp = ref Unsafe.Add(ref b, rows.Row(p));
+            TVector b0 = TOps.Load(ref bp, 0), b1 = TOps.Load(ref bp, w), b2 = TOps.Load(ref bp, 2 * w);
+            ref float ap = ref Unsafe.Add(ref a0, (nint)p * s.AColumnStride);
+            TVector x = TOps.Broadcast(ap);
+            c00 = TOps.MultiplyAdd(x, b0, c00);
+            c01 = TOps.MultiplyAdd(x, b1, c01);
+            c02 = TOps.MultiplyAdd(x, b2, c02);
+            x = TOps.Broadcast(Unsafe.Add(ref ap, rs));
+            c10 = TOps.MultiplyAdd(x, b0, c10);
+            c11 = TOps.MultiplyAdd(x, b1, c11);
+            c12 = TOps.MultiplyAdd(x, b2, c12);
+        }
+
+        Finish<TVector, TOps>(c00, ref c, i, j, s, w);
+        Finish<TVector, TOps>(c01, ref c, i, j + w, s, w);
+        Finish<TVector, TOps>(c02, ref c, i, j + (2 * w), s, w);
+        Finish<TVector, TOps>(c10, ref c, i + 1, j, s, w);
+        Finish<TVector, TOps>(c11, ref c, i + 1, j + w, s, w);
+        Finish<TVector, TOps>(c12, ref c, i + 1, j + (2 * w), s, w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Block1x3<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int i, int j, Shape s)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
@@ -654,6 +695,11 @@ public static class Gemm
         for (; i < s.M; i++)
         {
             int j = 0;
+            for (; j + 8 <= s.N; j += 8)
+            {
+                Dot1x8<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
+            }
+
             for (; j + 4 <= s.N; j += 4)
             {
                 Dot1x4<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
@@ -779,6 +825,60 @@ public static class Gemm
         }
 
         Put4(ref c, ref bias, i, j, s, TOps.Sum4(s0, s1, s2, s3));
+    }
+
+    /// <summary>
+    /// Eight dot products of one row of A: a single sample through a dense layer, where the four of
+    /// <see cref="Dot1x4"/> would leave the FMA pipes waiting on each accumulator's previous add. Each
+    /// output is summed exactly as there, so one sample gives the same outputs alone or in a batch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dot1x8<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TRows rows, TVector mask)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
+    {
+        int w = TOps.Count, k = s.K, full = k - (k % w);
+        nint row0 = rows.Row(j), row1 = rows.Row(j + 1), row2 = rows.Row(j + 2), row3 = rows.Row(j + 3);
+        nint row4 = rows.Row(j + 4), row5 = rows.Row(j + 5), row6 = rows.Row(j + 6), row7 = rows.Row(j + 7);
+        TVector s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
+        TVector s4 = TOps.Zero, s5 = TOps.Zero, s6 = TOps.Zero, s7 = TOps.Zero;
+        for (int segment = 0; segment < s.Segments; segment++)
+        {
+            ref float a0 = ref Unsafe.Add(ref a, ((nint)segment * s.ASegmentStride) + ((nint)i * s.ARowStride));
+            ref float bs = ref Unsafe.Add(ref b, (nint)segment * s.BSegmentStride);
+            ref float b0 = ref Unsafe.Add(ref bs, row0), b1 = ref Unsafe.Add(ref bs, row1), b2 = ref Unsafe.Add(ref bs, row2), b3 = ref Unsafe.Add(ref bs, row3);
+            ref float b4 = ref Unsafe.Add(ref bs, row4), b5 = ref Unsafe.Add(ref bs, row5), b6 = ref Unsafe.Add(ref bs, row6), b7 = ref Unsafe.Add(ref bs, row7);
+            for (int p = 0; p < full; p += w)
+            {
+                TVector x = TOps.Load(ref a0, p);
+                s0 = TOps.MultiplyAdd(x, TOps.Load(ref b0, p), s0);
+                s1 = TOps.MultiplyAdd(x, TOps.Load(ref b1, p), s1);
+                s2 = TOps.MultiplyAdd(x, TOps.Load(ref b2, p), s2);
+                s3 = TOps.MultiplyAdd(x, TOps.Load(ref b3, p), s3);
+                s4 = TOps.MultiplyAdd(x, TOps.Load(ref b4, p), s4);
+                s5 = TOps.MultiplyAdd(x, TOps.Load(ref b5, p), s5);
+                s6 = TOps.MultiplyAdd(x, TOps.Load(ref b6, p), s6);
+                s7 = TOps.MultiplyAdd(x, TOps.Load(ref b7, p), s7);
+            }
+
+            if (full < k)
+            {
+                int p = k - w;
+                TVector x = TOps.Multiply(TOps.Load(ref a0, p), mask);
+                s0 = TOps.MultiplyAdd(x, TOps.Load(ref b0, p), s0);
+                s1 = TOps.MultiplyAdd(x, TOps.Load(ref b1, p), s1);
+                s2 = TOps.MultiplyAdd(x, TOps.Load(ref b2, p), s2);
+                s3 = TOps.MultiplyAdd(x, TOps.Load(ref b3, p), s3);
+                s4 = TOps.MultiplyAdd(x, TOps.Load(ref b4, p), s4);
+                s5 = TOps.MultiplyAdd(x, TOps.Load(ref b5, p), s5);
+                s6 = TOps.MultiplyAdd(x, TOps.Load(ref b6, p), s6);
+                s7 = TOps.MultiplyAdd(x, TOps.Load(ref b7, p), s7);
+            }
+        }
+
+        Put4(ref c, ref bias, i, j, s, TOps.Sum4(s0, s1, s2, s3));
+        Put4(ref c, ref bias, i, j + 4, s, TOps.Sum4(s4, s5, s6, s7));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -27,8 +27,7 @@ public static class PaddedPlanes
         {
             for (int y = 0; y < height; y++)
             {
-                source.Slice(((p * height) + y) * width, width)
-                    .CopyTo(destination.Slice((p * paddedPlane) + ((y + padding) * paddedWidth) + padding, width));
+                RowCopy.Copy(source.Slice(((p * height) + y) * width, width), destination.Slice((p * paddedPlane) + ((y + padding) * paddedWidth) + padding, width));
             }
         }
     }
@@ -43,8 +42,7 @@ public static class PaddedPlanes
         {
             for (int y = 0; y < height; y++)
             {
-                source.Slice((p * paddedPlane) + ((y + padding) * paddedWidth) + padding, width)
-                    .CopyTo(destination.Slice(((p * height) + y) * width, width));
+                RowCopy.Copy(source.Slice((p * paddedPlane) + ((y + padding) * paddedWidth) + padding, width), destination.Slice(((p * height) + y) * width, width));
             }
         }
     }
