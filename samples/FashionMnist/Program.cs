@@ -32,14 +32,8 @@ if (options.Help)
     return 0;
 }
 
-Dataset train, test;
-try
+if (!FashionMnistData.TryLoad(options.DataDirectory, out Dataset train, out Dataset test))
 {
-    (train, test) = FashionMnistData.Load(options.DataDirectory);
-}
-catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException)
-{
-    Console.Error.WriteLine(exception.Message);
     return 2;
 }
 

@@ -55,6 +55,25 @@ public static class FashionMnistData
         return (IdxDataset.Load(paths[0], paths[1]), IdxDataset.Load(paths[2], paths[3]));
     }
 
+    /// <summary>
+    /// <see cref="Load"/> for a sample's entry point: on missing or malformed files it prints what is wrong
+    /// (and how to install the data) to standard error and returns false.
+    /// </summary>
+    public static bool TryLoad(string directory, out Dataset train, out Dataset test)
+    {
+        try
+        {
+            (train, test) = Load(directory);
+            return true;
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException)
+        {
+            Console.Error.WriteLine(exception.Message);
+            (train, test) = (null!, null!);
+            return false;
+        }
+    }
+
     /// <summary>The normalisation stored in a saved model's metadata by the training sample.</summary>
     public static Normalization NormalizationFrom(System.Collections.Generic.IReadOnlyDictionary<string, string> metadata, string path)
     {

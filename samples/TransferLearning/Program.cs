@@ -40,14 +40,8 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-Dataset train, test;
-try
+if (!FashionMnistData.TryLoad(dataDirectory, out Dataset train, out Dataset test))
 {
-    (train, test) = FashionMnistData.Load(dataDirectory);
-}
-catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException)
-{
-    Console.Error.WriteLine(exception.Message);
     return 2;
 }
 

@@ -17,14 +17,8 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string dataDirectory = args.Length > 1 && args[0] == "--data" ? args[1] : FashionMnistData.DefaultDirectory;
 const int Triplets = 32, Steps = 400, Seed = 1;
 
-Dataset train, test;
-try
+if (!FashionMnistData.TryLoad(dataDirectory, out Dataset train, out Dataset test))
 {
-    (train, test) = FashionMnistData.Load(dataDirectory);
-}
-catch (Exception exception) when (exception is FileNotFoundException or InvalidDataException)
-{
-    Console.Error.WriteLine(exception.Message);
     return 2;
 }
 

@@ -27,14 +27,7 @@ internal sealed class LogSoftmaxEmitter : LayerEmitter
             writer.Line($"const int Features = {Layer.Output.Length};");
             using (writer.Block("for (int b = 0; b < batchSize; b++)"))
             {
-                writer.Line(ReadOnlySpan + " xs = x.Slice(b * Features, Features);");
-                writer.Line(Span + " ys = y.Slice(b * Features, Features);");
-                writer.Line("float max = xs[0];");
-                using (writer.Block("for (int i = 1; i < Features; i++)"))
-                {
-                    writer.Line("max = xs[i] > max ? xs[i] : max;");
-                }
-
+                SoftmaxEmitter.EmitSampleMax(writer);
                 writer.Line("float sum = 0f;");
                 using (writer.Block("for (int i = 0; i < Features; i++)"))
                 {

@@ -15,6 +15,21 @@ internal sealed class SoftmaxEmitter : LayerEmitter
 
     private string Shape => Layer.Output.ToBatchedString();
 
+    /// <summary>
+    /// Inside the loop over samples, for softmax and log-softmax: the sample's values <c>xs</c>, its outputs
+    /// <c>ys</c>, and <c>max</c>, the largest value, which both subtract before <c>exp</c> so that it never overflows.
+    /// </summary>
+    internal static void EmitSampleMax(SourceWriter writer)
+    {
+        writer.Line(ReadOnlySpan + " xs = x.Slice(b * Features, Features);");
+        writer.Line(Span + " ys = y.Slice(b * Features, Features);");
+        writer.Line("float max = xs[0];");
+        using (writer.Block("for (int i = 1; i < Features; i++)"))
+        {
+            writer.Line("max = xs[i] > max ? xs[i] : max;");
+        }
+    }
+
     public override void EmitMethods(SourceWriter writer)
     {
         EmitHeader(writer);
@@ -27,14 +42,7 @@ internal sealed class SoftmaxEmitter : LayerEmitter
             writer.Line($"const int Features = {Layer.Output.Length};");
             using (writer.Block("for (int b = 0; b < batchSize; b++)"))
             {
-                writer.Line(ReadOnlySpan + " xs = x.Slice(b * Features, Features);");
-                writer.Line(Span + " ys = y.Slice(b * Features, Features);");
-                writer.Line("float max = xs[0];");
-                using (writer.Block("for (int i = 1; i < Features; i++)"))
-                {
-                    writer.Line("max = xs[i] > max ? xs[i] : max;");
-                }
-
+                EmitSampleMax(writer);
                 writer.Line("float sum = 0f;");
                 using (writer.Block("for (int i = 0; i < Features; i++)"))
                 {

@@ -39,18 +39,6 @@ public sealed class HuberLoss : ILoss
         int count = batchSize * outputLength;
         ReadOnlySpan<float> values = LossChecks.Values(targets, count, Name);
         LossChecks.Finite(values, outputLength, Name);
-        double total = 0, delta = Delta;
-        for (int i = 0; i < count; i++)
-        {
-            double difference = (double)outputs[i] - values[i], size = Math.Abs(difference);
-            bool quadratic = size < delta;
-            total += quadratic ? 0.5 * difference * difference : delta * (size - (0.5 * delta));
-            if (!outputGradient.IsEmpty)
-            {
-                outputGradient[i] = (float)((quadratic ? difference : delta * Math.Sign(difference)) / count);
-            }
-        }
-
-        return (float)(total / count);
+        return SmoothL1Loss.Compute(outputs, values, outputGradient, count, Delta, scale: Delta);
     }
 }

@@ -38,18 +38,27 @@ public sealed class SmoothL1Loss : ILoss
         int count = batchSize * outputLength;
         ReadOnlySpan<float> values = LossChecks.Values(targets, count, Name);
         LossChecks.Finite(values, outputLength, Name);
-        double total = 0, beta = Beta;
+        return Compute(outputs, values, outputGradient, count, Beta, scale: 1);
+    }
+
+    /// <summary>
+    /// <c>scale</c> times smooth L1 with <paramref name="beta"/>, averaged over <paramref name="count"/>
+    /// values, and its gradient. The Huber loss with delta is smooth L1 with beta = delta, times delta.
+    /// </summary>
+    internal static float Compute(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> outputGradient, int count, double beta, double scale)
+    {
+        double total = 0;
         for (int i = 0; i < count; i++)
         {
-            double difference = (double)outputs[i] - values[i], size = Math.Abs(difference);
+            double difference = (double)outputs[i] - targets[i], size = Math.Abs(difference);
             bool quadratic = size < beta;
             total += quadratic ? 0.5 * difference * difference / beta : size - (0.5 * beta);
             if (!outputGradient.IsEmpty)
             {
-                outputGradient[i] = (float)((quadratic ? difference / beta : Math.Sign(difference)) / count);
+                outputGradient[i] = (float)(scale * (quadratic ? difference / beta : Math.Sign(difference)) / count);
             }
         }
 
-        return (float)(total / count);
+        return (float)(scale * total / count);
     }
 }
