@@ -28,7 +28,7 @@ public static class BatchRunner
     // Set by the last helper to leave a job. It spins a while before sleeping, like the workers'
     // signals: on an idle machine the wait is short, on a busy one the caller must not burn the
     // time slice a descheduled helper needs.
-    private static readonly ManualResetEventSlim HelpersDone = new(false, spinCount: 2000);
+    private static readonly ManualResetEventSlim HelpersDone = CreateHelpersDone();
 
     /// <summary>The most threads a batch can run on: one per processor.</summary>
     public static int MaxThreads { get; } = Math.Max(1, Environment.ProcessorCount);
@@ -80,6 +80,16 @@ public static class BatchRunner
             s_work = null;
             Monitor.Exit(Gate);
         }
+    }
+
+    private static ManualResetEventSlim CreateHelpersDone()
+    {
+        var helpersDone = new ManualResetEventSlim(false, spinCount: 2000);
+
+        // The event creates its lock object the first time a wait has to block, which would make some
+        // training step, chosen by thread timing, allocate 24 bytes. A wait that times out creates it now.
+        helpersDone.Wait(1);
+        return helpersDone;
     }
 
     /// <summary>Takes chunks until none is left.</summary>
