@@ -21,16 +21,6 @@ internal sealed record Machine(string Cpu, int Cores, double ClockGhz, string Si
 
     public int LanesPerVector => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 1;
 
-    /// <summary>
-    /// The one-minute load average (Linux), or -1 where the system does not say. Above about half a
-    /// process per core, other work competes for the cores and every figure here, both frameworks', is low.
-    /// </summary>
-    public static double LoadAverage()
-    {
-        const string Path = "/proc/loadavg";
-        return File.Exists(Path) && double.TryParse(File.ReadAllText(Path).Split(' ')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double load) ? load : -1;
-    }
-
     public static Machine Describe(int threads)
     {
         string[] cpuinfo = File.Exists("/proc/cpuinfo") ? File.ReadAllLines("/proc/cpuinfo") : Array.Empty<string>();
@@ -131,3 +121,34 @@ internal sealed record Machine(string Cpu, int Cores, double ClockGhz, string Si
         static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
     }
 }
+
+/// <summary>
+/// The CPU time of the whole machine and of this process with its finished children (Linux), to tell
+/// after a run how much of the cores other processes, or the hypervisor (steal), took meanwhile: every
+/// figure of both frameworks is low when they did. A load average cannot tell, since it counts the run.
+/// </summary>
+internal readonly record struct CpuTime(long Busy, long Steal, long Total, long Own)
+{
+    public static CpuTime? Now()
+    {
+        if (!File.Exists("/proc/stat") || !File.Exists("/proc/self/stat"))
+        {
+            return null;
+        }
+
+        // cpu  user nice system idle iowait irq softirq steal ...
+        long[] machine = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(long.Parse).ToArray();
+        // pid (comm) state ... utime stime cutime cstime are fields 14 to 17; comm may hold spaces.
+        string self = File.ReadAllText("/proc/self/stat");
+        long[] own = self[(self.LastIndexOf(')') + 2)..].Split(' ').Skip(11).Take(4).Select(long.Parse).ToArray();
+        return new CpuTime(machine[0] + machine[1] + machine[2] + machine[5] + machine[6], machine[7], machine.Sum(), own.Sum());
+    }
+
+    /// <summary>The shares of all cores' time since <paramref name="start"/> that other processes and the hypervisor took.</summary>
+    public (double Others, double Steal) SharesSince(CpuTime start)
+    {
+        double total = Math.Max(1, Total - start.Total);
+        return (Math.Max(0, (Busy - start.Busy) - (Own - start.Own)) / total, (Steal - start.Steal) / total);
+    }
+}
+

@@ -8,49 +8,76 @@ namespace StaticNet.Bench;
 internal static class Measurements
 {
     /// <summary>
-    /// Samples per second of Adam 1e-3 steps with softmax cross-entropy on shuffled batches, gathered
-    /// inside the timed loop as a data loader would; and the bytes the whole process allocated per step.
+    /// Adam 1e-3 steps with softmax cross-entropy on shuffled batches, gathered inside the timed loop as a
+    /// data loader would, run in rounds (<see cref="Round"/>) so that two configurations can take turns:
+    /// a burst of load from elsewhere then slows one round of each rather than all of one.
     /// </summary>
-    public static (double SamplesPerSecond, double BytesPerStep) Training(INetwork network, Dataset train, int batch, int steps, int warmup)
+    public sealed class TrainingRun
     {
-        var trainer = new Trainer<INetwork>(network, new Adam(1e-3), Losses.SoftmaxCrossEntropy);
-        var order = new int[train.Count];
-        for (int i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
+        private readonly Trainer<INetwork> _trainer;
+        private readonly Dataset _train;
+        private readonly int[] _order;
+        private readonly float[] _input;
+        private readonly int[] _labels;
+        private readonly int _batch;
+        private readonly int _inputLength;
+        private int _step;
+        private long _allocatedBytes;
+        private long _timedSteps;
 
-        new RandomStream(0).Shuffle(order.AsSpan());
-        var input = new float[batch * network.InputLength];
-        var labels = new int[batch];
-        void Step(int step)
+        public TrainingRun(INetwork network, Dataset train, int batch, int warmup)
         {
-            int start = (step * batch) % (train.Count - batch);
-            for (int i = 0; i < batch; i++)
+            _trainer = new Trainer<INetwork>(network, new Adam(1e-3), Losses.SoftmaxCrossEntropy);
+            _train = train;
+            _batch = batch;
+            _inputLength = network.InputLength;
+            _order = new int[train.Count];
+            for (int i = 0; i < _order.Length; i++)
             {
-                int index = order[start + i];
-                train.Sample(index).CopyTo(input.AsSpan(i * network.InputLength));
-                labels[i] = train.Labels![index];
+                _order[i] = i;
             }
 
-            trainer.TrainStep(input, new BatchTargets(labels), batch);
+            new RandomStream(0).Shuffle(_order.AsSpan());
+            _input = new float[batch * network.InputLength];
+            _labels = new int[batch];
+            for (int i = 0; i < warmup; i++)
+            {
+                Step();
+            }
         }
 
-        for (int step = 0; step < warmup; step++)
+        /// <summary>The bytes the whole process allocated per timed step, over every round so far.</summary>
+        public double BytesPerStep => _timedSteps == 0 ? 0 : _allocatedBytes / (double)_timedSteps;
+
+        /// <summary>Runs <paramref name="steps"/> steps and returns their samples per second.</summary>
+        public double Round(int steps)
         {
-            Step(step);
+            long allocated = GC.GetTotalAllocatedBytes(precise: true);
+            long began = Stopwatch.GetTimestamp();
+            for (int i = 0; i < steps; i++)
+            {
+                Step();
+            }
+
+            double seconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
+            _allocatedBytes += GC.GetTotalAllocatedBytes(precise: true) - allocated;
+            _timedSteps += steps;
+            return steps * _batch / seconds;
         }
 
-        long allocated = GC.GetTotalAllocatedBytes(precise: true);
-        long began = Stopwatch.GetTimestamp();
-        for (int step = 0; step < steps; step++)
+        private void Step()
         {
-            Step(warmup + step);
-        }
+            int start = (_step * _batch) % (_train.Count - _batch);
+            for (int i = 0; i < _batch; i++)
+            {
+                int index = _order[start + i];
+                _train.Sample(index).CopyTo(_input.AsSpan(i * _inputLength));
+                _labels[i] = _train.Labels![index];
+            }
 
-        double seconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
-        double bytes = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)steps;
-        return (steps * batch / seconds, bytes);
+            _trainer.TrainStep(_input, new BatchTargets(_labels), _batch);
+            _step++;
+        }
     }
 
     /// <summary>Median microseconds of one single-sample Predict, after a warm-up.</summary>
@@ -74,14 +101,20 @@ internal static class Measurements
         return times[times.Count / 2];
     }
 
-    /// <summary>Samples per second of batched Predict over the whole test set.</summary>
-    public static double InferenceThroughput(INetwork network, Dataset test)
+    /// <summary>Samples per second of batched Predict over the whole test set, the best of <paramref name="passes"/> passes.</summary>
+    public static double InferenceThroughput(INetwork network, Dataset test, int passes = 3)
     {
         var outputs = new float[test.Count * network.OutputLength];
         network.Predict(test.Features.AsSpan(0, network.BatchCapacity * network.InputLength), outputs, network.BatchCapacity);
-        long began = Stopwatch.GetTimestamp();
-        network.Predict(test.Features, outputs, test.Count);
-        return test.Count / Stopwatch.GetElapsedTime(began).TotalSeconds;
+        double best = 0;
+        for (int pass = 0; pass < passes; pass++)
+        {
+            long began = Stopwatch.GetTimestamp();
+            network.Predict(test.Features, outputs, test.Count);
+            best = Math.Max(best, test.Count / Stopwatch.GetElapsedTime(began).TotalSeconds);
+        }
+
+        return best;
     }
 
     /// <summary>The seconds <paramref name="work"/> takes, the best of several runs after a warm-up.</summary>

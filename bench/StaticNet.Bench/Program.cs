@@ -32,12 +32,17 @@ for (int i = 0; i < args.Length; i++)
 }
 
 const int Batch = 64;
+
+// Training is timed in rounds, the best one counting, on both sides; StaticNet's one-thread and
+// all-thread rounds take turns. Noise from elsewhere only ever slows a round down, and a burst of it
+// then costs one round of each configuration instead of all of one.
+const int Rounds = 5;
 (Dataset train, Dataset test) = FashionMnistData.Load(dataDirectory);
 Normalization normalization = Normalization.Fit(train);
 normalization.Apply(train);
 normalization.Apply(test);
 
-double loadBefore = Machine.LoadAverage();
+CpuTime? cpuBefore = CpuTime.Now();
 Console.WriteLine("Measuring the machine's peak...");
 Machine machine = Machine.Describe(threads);
 
@@ -59,7 +64,7 @@ var networks = new (string Name, string TorchName, Func<int, INetwork> Create, l
 };
 
 Console.WriteLine("Running PyTorch...");
-(string torchVersion, IReadOnlyDictionary<string, PyTorchFigures> torchFigures) = PyTorchReference.Run(networks.Select(n => n.TorchName).ToArray(), dataDirectory, threads, Batch, steps, warmup, latencyCalls);
+(string torchVersion, IReadOnlyDictionary<string, PyTorchFigures> torchFigures) = PyTorchReference.Run(networks.Select(n => n.TorchName).ToArray(), dataDirectory, threads, Batch, steps, Rounds, warmup, latencyCalls);
 
 foreach ((string name, string torchName, Func<int, INetwork> create, long trainingFlops, bool trainingTarget) in networks)
 {
@@ -67,10 +72,18 @@ foreach ((string name, string torchName, Func<int, INetwork> create, long traini
     Console.WriteLine($"Running StaticNet {name}...");
     INetwork network = create(Batch);
     network.Threads = Math.Min(threads, network.MaxThreads);
-    (double samplesPerSecond, double bytesPerStep) = Measurements.Training(network, train, Batch, steps, warmup);
     INetwork single = create(Batch);
     single.Threads = 1;
-    (double oneThread, _) = Measurements.Training(single, train, Batch, steps, warmup);
+    var allThreadsRun = new Measurements.TrainingRun(network, train, Batch, warmup);
+    var oneThreadRun = new Measurements.TrainingRun(single, train, Batch, warmup);
+    double samplesPerSecond = 0, oneThread = 0;
+    for (int round = 0; round < Rounds; round++)
+    {
+        samplesPerSecond = Math.Max(samplesPerSecond, allThreadsRun.Round(steps / Rounds));
+        oneThread = Math.Max(oneThread, oneThreadRun.Round(steps / Rounds));
+    }
+
+    double bytesPerStep = allThreadsRun.BytesPerStep;
     double latency = Measurements.LatencyMicroseconds(create(1), test, latencyCalls, 200);
     INetwork inference = create(256);
     inference.Threads = Math.Min(threads, inference.MaxThreads);
@@ -90,15 +103,27 @@ foreach ((string name, string torchName, Func<int, INetwork> create, long traini
 double convGflops = convFlops / convSeconds / 1e9;
 Row("LeNet-5", "convolution layers GFLOP/s (1 thread)", $"{convGflops:F1} ({100 * convGflops / machine.MeasuredPeakPerCore:F0}% of peak)", "-", string.Empty);
 
-string header = $"StaticNet vs PyTorch {torchVersion}, {DateTime.UtcNow:yyyy-MM-dd}, {machine.Cpu} ({machine.Cores} cores, {machine.Simd}), {threads} threads, batch {Batch}, Adam, {steps} steps after {warmup} of warm-up";
+string header = $"StaticNet vs PyTorch {torchVersion}, {DateTime.UtcNow:yyyy-MM-dd}, {machine.Cpu} ({machine.Cores} cores, {machine.Simd}), {threads} threads, batch {Batch}, Adam, the best of {Rounds} rounds of {steps / Rounds} steps after {warmup} of warm-up";
 string peak = $"fp32 peak: measured {machine.MeasuredPeakPerCore:F0} GFLOP/s on one core, {machine.MeasuredPeakAllCores:F0} on {threads} threads (12 independent FMA chains per thread), " +
     $"which is 2 FMA x {machine.LanesPerVector} lanes x 2 FLOP per cycle at {machine.ImpliedClockGhz:F2} GHz ({machine.ClockGhz:F2} GHz nominal)";
 string[] columns = { "network", "metric", "StaticNet", "PyTorch", "ratio", "target", "met" };
-double loadAfter = Machine.LoadAverage();
-string load = $"load average {loadBefore:F2} before, {loadAfter:F2} after";
-if (Math.Max(loadBefore, loadAfter) > 0.5 * machine.Cores)
+string load = "other processes' share of the cores unknown on this system";
+if (cpuBefore is CpuTime before && CpuTime.Now() is CpuTime after)
 {
-    load += $": WARNING, other processes were using the CPU; the figures are unreliable, rerun on an idle machine";
+    (double others, double steal) = after.SharesSince(before);
+    load = $"other processes took {100 * others:F1}% of the cores' time during the run, the hypervisor {100 * steal:F1}%";
+    if (others + steal > 0.05)
+    {
+        load += ": WARNING, the figures are unreliable, rerun on an idle machine";
+    }
+}
+
+// A virtual machine's cores can share physical cores with other guests: the FMA loop then speeds up
+// less than the thread count, and so does everything else.
+double peakScaling = machine.MeasuredPeakAllCores / machine.MeasuredPeakPerCore;
+if (threads > 1 && peakScaling < 0.85 * threads)
+{
+    load += $"; WARNING, the FMA loop ran only {peakScaling:F1}x as fast on {threads} threads as on one: the cores were not all free, so the 1 -> {threads} thread figures are unreliable";
 }
 
 Console.WriteLine();

@@ -15,12 +15,12 @@ internal static class PyTorchReference
     public const string Python = "/usr/bin/python3";
 
     /// <summary>Runs the networks named (as the script names them) and returns PyTorch's version and each one's figures, by name.</summary>
-    public static (string Version, IReadOnlyDictionary<string, PyTorchFigures> Figures) Run(IReadOnlyList<string> networks, string dataDirectory, int threads, int batch, int steps, int warmup, int latencyCalls)
+    public static (string Version, IReadOnlyDictionary<string, PyTorchFigures> Figures) Run(IReadOnlyList<string> networks, string dataDirectory, int threads, int batch, int steps, int rounds, int warmup, int latencyCalls)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "pytorch_reference.py");
         var start = new ProcessStartInfo(Python)
         {
-            ArgumentList = { script, "--data", dataDirectory, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--batch", batch.ToString(System.Globalization.CultureInfo.InvariantCulture), "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--warmup", warmup.ToString(System.Globalization.CultureInfo.InvariantCulture), "--latency-calls", latencyCalls.ToString(System.Globalization.CultureInfo.InvariantCulture), "--networks", string.Join(",", networks) },
+            ArgumentList = { script, "--data", dataDirectory, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--batch", batch.ToString(System.Globalization.CultureInfo.InvariantCulture), "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rounds", rounds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--warmup", warmup.ToString(System.Globalization.CultureInfo.InvariantCulture), "--latency-calls", latencyCalls.ToString(System.Globalization.CultureInfo.InvariantCulture), "--networks", string.Join(",", networks) },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
