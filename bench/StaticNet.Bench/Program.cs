@@ -143,7 +143,7 @@ return 0;
 
 static string F0(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 static string F1(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
-static string Ratio(double value) => value.ToString("F1", CultureInfo.InvariantCulture) + "x";
+static string Ratio(double value) => value.ToString("F2", CultureInfo.InvariantCulture) + "x"; // two decimals: with one, a 1.66 that misses 1.7 would show as 1.7x
 
 /// <summary>Plain-text and Markdown tables.</summary>
 internal static class Table

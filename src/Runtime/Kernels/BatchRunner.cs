@@ -18,17 +18,24 @@ public static class BatchRunner
     private static readonly object Gate = new();
     private static Worker[] s_workers = Array.Empty<Worker>();
 
-    // The job in progress, valid while Gate is held.
+    // The job in progress: its work, the threads it may use, how many of its chunks have finished, and its
+    // first exception. They are written before the job is published in s_claims and stay valid until
+    // every chunk has finished.
     private static Action<int, int>? s_work;
-    private static int s_chunks;
-    private static int s_nextChunk;
-    private static int s_activeHelpers;
+    private static int s_threads;
+    private static int s_completed;
     private static Exception? s_error;
 
-    // Set by the last helper to leave a job. It spins a while before sleeping, like the workers'
-    // signals: on an idle machine the wait is short, on a busy one the caller must not burn the
-    // time slice a descheduled helper needs.
-    private static readonly ManualResetEventSlim HelpersDone = CreateHelpersDone();
+    // The job's number (bits 32 to 63), its chunk count (16 to 31) and the next chunk to take (0 to 15),
+    // in one word that threads claim chunks from by compare-exchange. A helper that wakes after its job
+    // ended reads the next job's number or a finished job's "no chunk left", and never runs one job's
+    // chunk with another job's work.
+    private static long s_claims;
+
+    // Set when the last chunk of a job finishes. It spins a while before sleeping, like the workers'
+    // signals: on an idle machine the wait is short, on a busy one the caller must not burn the time
+    // slice a descheduled helper needs.
+    private static readonly ManualResetEventSlim ChunksDone = CreateChunksDone();
 
     /// <summary>The most threads a batch can run on: one per processor.</summary>
     public static int MaxThreads { get; } = Math.Max(1, Environment.ProcessorCount);
@@ -40,6 +47,11 @@ public static class BatchRunner
     /// </summary>
     public static void Run(int chunks, int threads, Action<int, int> work)
     {
+        if ((uint)chunks > ushort.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(chunks), chunks, $"A batch runs 0 to {ushort.MaxValue} chunks.");
+        }
+
         int helpers = Math.Min(Math.Min(threads, chunks), MaxThreads) - 1;
         if (helpers <= 0 || !Monitor.TryEnter(Gate))
         {
@@ -55,11 +67,11 @@ public static class BatchRunner
         {
             EnsureWorkers(helpers);
             s_work = work;
-            s_chunks = chunks;
-            s_nextChunk = 0;
+            s_threads = helpers + 1;
+            s_completed = 0;
             s_error = null;
-            HelpersDone.Reset();
-            Volatile.Write(ref s_activeHelpers, helpers);
+            long job = (s_claims >>> 32) + 1;
+            Volatile.Write(ref s_claims, (job << 32) | ((long)chunks << 16));
             for (int i = 0; i < helpers; i++)
             {
                 s_workers[i].Signal.Set();
@@ -67,8 +79,13 @@ public static class BatchRunner
 
             Execute(0);
 
-            // Every chunk is taken; wait for the helpers to finish theirs and leave the job.
-            HelpersDone.Wait();
+            // Every chunk is taken. Wait for the ones helpers are still running, and only those: a helper
+            // that has not woken up yet (its core busy with other work) owes this job nothing.
+            while (Volatile.Read(ref s_completed) < chunks)
+            {
+                ChunksDone.Wait();
+                ChunksDone.Reset();
+            }
 
             if (s_error is not null)
             {
@@ -82,26 +99,39 @@ public static class BatchRunner
         }
     }
 
-    private static ManualResetEventSlim CreateHelpersDone()
+    private static ManualResetEventSlim CreateChunksDone()
     {
-        var helpersDone = new ManualResetEventSlim(false, spinCount: 2000);
+        var chunksDone = new ManualResetEventSlim(false, spinCount: 2000);
 
         // The event creates its lock object the first time a wait has to block, which would make some
         // training step, chosen by thread timing, allocate 24 bytes. A wait that times out creates it now.
-        helpersDone.Wait(1);
-        return helpersDone;
+        chunksDone.Wait(1);
+        return chunksDone;
     }
 
-    /// <summary>Takes chunks until none is left.</summary>
+    /// <summary>Takes chunks of the current job until none is left.</summary>
     private static void Execute(int thread)
     {
-        Action<int, int> work = s_work!;
         while (true)
         {
-            int chunk = Interlocked.Increment(ref s_nextChunk) - 1;
-            if (chunk >= s_chunks)
+            long claims = Volatile.Read(ref s_claims);
+            int chunks = (int)((claims >>> 16) & 0xFFFF), chunk = (int)(claims & 0xFFFF);
+            if (chunk >= chunks)
             {
                 return;
+            }
+
+            // Read before claiming: while a chunk is unclaimed its job has not ended, so these are its own.
+            // A helper signalled for an earlier job with more threads wakes to find its index too high.
+            if (thread >= s_threads)
+            {
+                return;
+            }
+
+            Action<int, int> work = s_work!;
+            if (Interlocked.CompareExchange(ref s_claims, claims + 1, claims) != claims)
+            {
+                continue;
             }
 
             try
@@ -111,6 +141,11 @@ public static class BatchRunner
             catch (Exception exception)
             {
                 Interlocked.CompareExchange(ref s_error, exception, null);
+            }
+
+            if (Interlocked.Increment(ref s_completed) == chunks)
+            {
+                ChunksDone.Set();
             }
         }
     }
@@ -151,10 +186,6 @@ public static class BatchRunner
                 Signal.Wait();
                 Signal.Reset();
                 Execute(index);
-                if (Interlocked.Decrement(ref s_activeHelpers) == 0)
-                {
-                    HelpersDone.Set();
-                }
             }
         }
     }
