@@ -10,25 +10,9 @@ using System.IO;
 using StaticNet;
 using StaticNet.Samples;
 
-CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-
-Options options;
-try
+if (SampleStart.ParseOptions(args, Options.Parse, o => o.Help, Options.Usage, out Options options) is int exitCode)
 {
-    options = Options.Parse(args);
-}
-catch (ArgumentException exception)
-{
-    Console.Error.WriteLine(exception.Message);
-    Console.Error.WriteLine(Options.Usage);
-    return 2;
-}
-
-if (options.Help)
-{
-    Console.WriteLine(Options.Usage);
-    return 0;
+    return exitCode;
 }
 
 if (!FashionMnistData.TryLoad(options.DataDirectory, out Dataset train, out Dataset test))

@@ -6,14 +6,12 @@ namespace StaticNet.Generator.Emit;
 /// Log-softmax over each sample's values: <c>y = x - max(x) - log(sum(exp(x - max(x))))</c>, stable for
 /// any logits. Backward: <c>dx = dy - exp(y) * sum(dy)</c>, since exp(y) is the softmax.
 /// </summary>
-internal sealed class LogSoftmaxEmitter : LayerEmitter
+internal sealed class LogSoftmaxEmitter : SampleSoftmaxEmitter
 {
     public LogSoftmaxEmitter(LayerModel layer)
         : base(layer)
     {
     }
-
-    private string Shape => Layer.Output.ToBatchedString();
 
     public override void EmitMethods(SourceWriter writer)
     {
@@ -27,7 +25,7 @@ internal sealed class LogSoftmaxEmitter : LayerEmitter
             writer.Line($"const int Features = {Layer.Output.Length};");
             using (writer.Block("for (int b = 0; b < batchSize; b++)"))
             {
-                SoftmaxEmitter.EmitSampleMax(writer);
+                EmitSampleMax(writer);
                 writer.Line("float sum = 0f;");
                 using (writer.Block("for (int i = 0; i < Features; i++)"))
                 {
@@ -45,37 +43,6 @@ internal sealed class LogSoftmaxEmitter : LayerEmitter
         }
 
         writer.Line();
-        using (MethodBlock(
-            writer,
-            $"{Spec.Name} backward: <c>dx = dy - exp(y) * sum(dy)</c> for each sample.",
-            MethodName + "BackwardInput",
-            new[] { (Span + " dx", Shape), (ReadOnlySpan + " dy", Shape), (ReadOnlySpan + " y", Shape), ("int batchSize", string.Empty) }))
-        {
-            writer.Line($"const int Features = {Layer.Output.Length};");
-            using (writer.Block("for (int b = 0; b < batchSize; b++)"))
-            {
-                writer.Line("int start = b * Features;");
-                writer.Line("float total = 0f;");
-                using (writer.Block("for (int i = start; i < start + Features; i++)"))
-                {
-                    writer.Line("total += dy[i];");
-                }
-
-                using (writer.Block("for (int i = start; i < start + Features; i++)"))
-                {
-                    writer.Line("dx[i] = dy[i] - global::System.MathF.Exp(y[i]) * total;");
-                }
-            }
-        }
-
-        writer.Line();
+        EmitBackwardInput(writer, "dx = dy - exp(y) * sum(dy)", "total", "dy[i]", "dy[i] - global::System.MathF.Exp(y[i]) * total");
     }
-
-    public override void EmitForwardCall(SourceWriter writer) =>
-        EmitCall(writer, MethodName + "Forward", new[] { (OutputSlice, "output " + Shape), (InputSlice, "input " + Shape), ("batchSize", string.Empty) });
-
-    public override void EmitBackwardInputCall(SourceWriter writer) => EmitCall(
-        writer,
-        MethodName + "BackwardInput",
-        new[] { (InputGradientSlice, "d input " + Shape), (OutputGradientSlice, "d output " + Shape), (OutputSlice, "output " + Shape), ("batchSize", string.Empty) });
 }
