@@ -214,7 +214,7 @@ public class LossCatalogTests
     [Fact]
     public void RegressionLossesRejectTargetsThatAreNotFinite()
     {
-        foreach (ILoss loss in new ILoss[] { Losses.L1, Losses.Huber, Losses.SmoothL1 })
+        foreach (ILoss loss in new ILoss[] { Losses.MeanSquaredError, Losses.L1, Losses.Huber, Losses.SmoothL1 })
         {
             var exception = Assert.Throws<ArgumentOutOfRangeException>(() => loss.Compute(Outputs, new BatchTargets(new[] { 0f, 1f, 0f, 0f, float.PositiveInfinity, 0f }), Span<float>.Empty, 2));
             Assert.Contains("needs finite targets, but sample 1 has", exception.Message);

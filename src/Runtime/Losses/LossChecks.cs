@@ -63,6 +63,19 @@ internal static class LossChecks
         return targets.Values.Slice(0, count);
     }
 
+    /// <summary>
+    /// The checks of a loss that compares each output value with a target value: the lengths, one target per
+    /// output, every target finite. Returns the targets and sets <paramref name="count"/> to their number.
+    /// </summary>
+    public static ReadOnlySpan<float> FiniteValues(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> outputGradient, int batchSize, string loss, out int count)
+    {
+        int outputLength = OutputLength(outputs, outputGradient, batchSize);
+        count = batchSize * outputLength;
+        ReadOnlySpan<float> values = Values(targets, count, loss);
+        Finite(values, outputLength, loss);
+        return values;
+    }
+
     /// <summary>Throws unless every target is a finite number, naming the first that is not by its sample and position.</summary>
     public static void Finite(ReadOnlySpan<float> values, int outputLength, string loss)
     {

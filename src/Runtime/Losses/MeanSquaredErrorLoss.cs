@@ -17,9 +17,7 @@ public sealed class MeanSquaredErrorLoss : ILoss
     /// <inheritdoc/>
     public float Compute(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> outputGradient, int batchSize)
     {
-        int outputLength = LossChecks.OutputLength(outputs, outputGradient, batchSize);
-        int count = batchSize * outputLength;
-        ReadOnlySpan<float> values = LossChecks.Values(targets, count, Name);
+        ReadOnlySpan<float> values = LossChecks.FiniteValues(outputs, targets, outputGradient, batchSize, Name, out int count);
         double total = 0;
         float scale = 2f / count;
         for (int i = 0; i < count; i++)

@@ -34,10 +34,7 @@ public sealed class SmoothL1Loss : ILoss
     /// <inheritdoc/>
     public float Compute(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> outputGradient, int batchSize)
     {
-        int outputLength = LossChecks.OutputLength(outputs, outputGradient, batchSize);
-        int count = batchSize * outputLength;
-        ReadOnlySpan<float> values = LossChecks.Values(targets, count, Name);
-        LossChecks.Finite(values, outputLength, Name);
+        ReadOnlySpan<float> values = LossChecks.FiniteValues(outputs, targets, outputGradient, batchSize, Name, out int count);
         return Compute(outputs, values, outputGradient, count, Beta, scale: 1);
     }
 
