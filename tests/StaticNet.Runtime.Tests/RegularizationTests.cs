@@ -41,6 +41,26 @@ public class RegularizationTests
         }
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(1001)]
+    [InlineData(100_003)]
+    public void TheGlobalNormIsTheSameOnEveryNumberOfThreadsAndMatchesADoubleSum(int length)
+    {
+        // Ranges of uneven lengths with gaps, so that parts start and end inside ranges.
+        float[] gradients = Values(length, 5, 2f);
+        ParameterRange[] ranges = { new(0, length / 3), new((length / 3) + 1, length / 5), new(length - (length / 4), length / 4) };
+        double expected = Math.Sqrt(ranges.Sum(r => gradients.Skip(r.Offset).Take(r.Length).Sum(g => (double)g * g)));
+
+        double serial = GradientClipping.GlobalNorm(gradients, ranges);
+        double oneThread = new GradientNorm().Compute(gradients, ranges, threads: 1);
+        double allThreads = new GradientNorm().Compute(gradients, ranges, threads: Kernels.BatchRunner.MaxThreads);
+
+        Assert.Equal(expected, serial, 1e-12 * expected);
+        Assert.Equal(serial, oneThread);
+        Assert.Equal(serial, allThreads);
+    }
+
     [Fact]
     public void ClipByValueClampsTheRanges()
     {

@@ -13,18 +13,56 @@ public static class GradientClipping
 {
     /// <summary>
     /// The global L2 norm of the gradients in <paramref name="ranges"/>: <c>sqrt(sum of g^2)</c>, summed in
-    /// double precision so that it does not depend on the order of the sum (PyTorch sums each tensor in
-    /// float32, then the tensors' norms; the two agree to float32 rounding).
+    /// double precision (PyTorch sums each tensor in float32, then the tensors' norms; the two agree to
+    /// float32 rounding). The ranges, laid end to end, are summed in <see cref="NormParts"/> parts added in
+    /// order, so that threads can share the parts (<see cref="GradientNorm"/>) with the same result.
     /// </summary>
     public static double GlobalNorm(ReadOnlySpan<float> gradients, ReadOnlySpan<ParameterRange> ranges)
     {
+        long total = TotalLength(ranges);
         double sum = 0;
-        foreach (ParameterRange range in ranges)
+        for (int part = 0; part < NormParts; part++)
         {
-            sum += SumOfSquares(gradients.Slice(range.Offset, range.Length));
+            sum += PartSumOfSquares(gradients, ranges, total, part);
         }
 
         return Math.Sqrt(sum);
+    }
+
+    /// <summary>How many parts a global norm is summed in, whatever the number of threads.</summary>
+    internal const int NormParts = 4;
+
+    internal static long TotalLength(ReadOnlySpan<ParameterRange> ranges)
+    {
+        long total = 0;
+        foreach (ParameterRange range in ranges)
+        {
+            total += range.Length;
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// The sum of squares of part <paramref name="part"/> of <see cref="NormParts"/>: the values from
+    /// <c>part * total / NormParts</c> to the next part's start, counting along the ranges laid end to end.
+    /// </summary>
+    internal static double PartSumOfSquares(ReadOnlySpan<float> gradients, ReadOnlySpan<ParameterRange> ranges, long total, int part)
+    {
+        long start = part * total / NormParts, end = (part + 1) * total / NormParts, position = 0;
+        double sum = 0;
+        foreach (ParameterRange range in ranges)
+        {
+            long first = Math.Max(start, position), last = Math.Min(end, position + range.Length);
+            if (first < last)
+            {
+                sum += SumOfSquares(gradients.Slice(range.Offset + (int)(first - position), (int)(last - first)));
+            }
+
+            position += range.Length;
+        }
+
+        return sum;
     }
 
     /// <summary>

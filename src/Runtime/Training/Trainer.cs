@@ -34,6 +34,7 @@ public sealed partial class Trainer<TNetwork>
     private float[] _evaluationOutputs = Array.Empty<float>();
     private readonly RandomStream _random = new(0);
     private ParameterRange[] _ranges = Array.Empty<ParameterRange>();
+    private readonly GradientNorm _gradientNorm = new();
     private ParameterRange[] _penaltyRanges = Array.Empty<ParameterRange>();
     private (object? Source, WeightPenalty? Penalty) _preparedFor;
 
@@ -420,7 +421,7 @@ public sealed partial class Trainer<TNetwork>
         Network.Backward(outputGradient, Span<float>.Empty, count);
         Span<float> gradients = Network.Gradients;
         Penalty?.AddGradient(Network.Parameters, gradients, _penaltyRanges);
-        norm = GradientClipping.GlobalNorm(gradients, _ranges);
+        norm = _gradientNorm.Compute(gradients, _ranges, Network.Threads);
         if (!double.IsFinite(norm))
         {
             return StepOutcome.NonFiniteGradient;
