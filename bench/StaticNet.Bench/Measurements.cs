@@ -40,11 +40,20 @@ internal static class Measurements
             new RandomStream(0).Shuffle(_order.AsSpan());
             _input = new float[batch * network.InputLength];
             _labels = new int[batch];
-            for (int i = 0; i < warmup; i++)
+
+            // At least the given steps, and at least a second: the runtime compiles the methods a step calls
+            // again, optimised, on a background thread once they have run a while, and until it is done
+            // that thread takes a core from the measurement (the first network measured lost up to a third
+            // of its two-thread throughput).
+            long began = Stopwatch.GetTimestamp();
+            for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(began).TotalSeconds < WarmupSeconds; i++)
             {
                 Step();
             }
         }
+
+        /// <summary>The least time each configuration trains before it is timed.</summary>
+        public const double WarmupSeconds = 1.0;
 
         /// <summary>The bytes the whole process allocated per timed step, over every round so far.</summary>
         public double BytesPerStep => _timedSteps == 0 ? 0 : _allocatedBytes / (double)_timedSteps;

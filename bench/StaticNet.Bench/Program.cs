@@ -103,7 +103,7 @@ foreach ((string name, string torchName, Func<int, INetwork> create, long traini
 double convGflops = convFlops / convSeconds / 1e9;
 Row("LeNet-5", "convolution layers GFLOP/s (1 thread)", $"{convGflops:F1} ({100 * convGflops / machine.MeasuredPeakPerCore:F0}% of peak)", "-", string.Empty);
 
-string header = $"StaticNet vs PyTorch {torchVersion}, {DateTime.UtcNow:yyyy-MM-dd}, {machine.Cpu} ({machine.Cores} cores, {machine.Simd}), {threads} threads, batch {Batch}, Adam, the best of {Rounds} rounds of {steps / Rounds} steps after {warmup} of warm-up";
+string header = $"StaticNet vs PyTorch {torchVersion}, {DateTime.UtcNow:yyyy-MM-dd}, {machine.Cpu} ({machine.Cores} cores, {machine.Simd}), {threads} threads, batch {Batch}, Adam, the best of {Rounds} rounds of {steps / Rounds} steps after a warm-up of {warmup} steps and at least {Measurements.TrainingRun.WarmupSeconds:F0} s";
 string peak = $"fp32 peak: measured {machine.MeasuredPeakPerCore:F0} GFLOP/s on one core, {machine.MeasuredPeakAllCores:F0} on {threads} threads (12 independent FMA chains per thread), " +
     $"which is 2 FMA x {machine.LanesPerVector} lanes x 2 FLOP per cycle at {machine.ImpliedClockGhz:F2} GHz ({machine.ClockGhz:F2} GHz nominal)";
 string[] columns = { "network", "metric", "StaticNet", "PyTorch", "ratio", "target", "met" };
