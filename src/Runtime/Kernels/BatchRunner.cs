@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -32,10 +33,15 @@ public static class BatchRunner
     // chunk with another job's work.
     private static long s_claims;
 
-    // Set when the last chunk of a job finishes. It spins a while before sleeping, like the workers'
-    // signals: on an idle machine the wait is short, on a busy one the caller must not burn the time
-    // slice a descheduled helper needs.
+    // Set when the last chunk of a job finishes.
     private static readonly ManualResetEventSlim ChunksDone = CreateChunksDone();
+
+    // How long a thread spins, watching for what it waits on, before it sleeps: longer than the gaps
+    // between a training step's jobs, so that a helper is awake when the next one comes, and short enough
+    // not to burn a core that other work needs. Timed rather than counted: with the spin counts of .NET's
+    // waits, some processes (one run in eight, here) had the helper asleep at every job, waking too late
+    // to take a chunk, and two threads ran no faster than one.
+    private static readonly TimeSpan SpinTime = TimeSpan.FromMicroseconds(200);
 
     /// <summary>The most threads a batch can run on: one per processor.</summary>
     public static int MaxThreads { get; } = Math.Max(1, Environment.ProcessorCount);
@@ -81,6 +87,7 @@ public static class BatchRunner
 
             // Every chunk is taken. Wait for the ones helpers are still running, and only those: a helper
             // that has not woken up yet (its core busy with other work) owes this job nothing.
+            SpinUntil(static chunks => Volatile.Read(ref s_completed) >= chunks, chunks);
             while (Volatile.Read(ref s_completed) < chunks)
             {
                 ChunksDone.Wait();
@@ -101,12 +108,29 @@ public static class BatchRunner
 
     private static ManualResetEventSlim CreateChunksDone()
     {
-        var chunksDone = new ManualResetEventSlim(false, spinCount: 2000);
+        var chunksDone = new ManualResetEventSlim(false, spinCount: 1);
 
         // The event creates its lock object the first time a wait has to block, which would make some
         // training step, chosen by thread timing, allocate 24 bytes. A wait that times out creates it now.
         chunksDone.Wait(1);
         return chunksDone;
+    }
+
+    /// <summary>Spins for at most <see cref="SpinTime"/> until <paramref name="done"/> is true; returns whether it is.</summary>
+    private static bool SpinUntil<TState>(Func<TState, bool> done, TState state)
+    {
+        long began = Stopwatch.GetTimestamp();
+        while (!done(state))
+        {
+            if (Stopwatch.GetElapsedTime(began) > SpinTime)
+            {
+                return false;
+            }
+
+            Thread.SpinWait(4);
+        }
+
+        return true;
     }
 
     /// <summary>Takes chunks of the current job until none is left.</summary>
@@ -171,8 +195,7 @@ public static class BatchRunner
     {
         public Worker(int index)
         {
-            // Spin a while before sleeping: the next batch usually follows within a millisecond.
-            Signal = new ManualResetEventSlim(false, spinCount: 2000);
+            Signal = new ManualResetEventSlim(false, spinCount: 1);
             var thread = new Thread(() => Loop(index)) { IsBackground = true, Name = "StaticNet batch worker " + index };
             thread.Start();
         }
@@ -183,7 +206,12 @@ public static class BatchRunner
         {
             while (true)
             {
-                Signal.Wait();
+                // The next job usually follows within microseconds: spin first, then sleep.
+                if (!SpinUntil(static signal => signal.IsSet, Signal))
+                {
+                    Signal.Wait();
+                }
+
                 Signal.Reset();
                 Execute(index);
             }
