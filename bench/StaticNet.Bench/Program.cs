@@ -76,12 +76,16 @@ foreach ((string name, string torchName, Func<int, INetwork> create, long traini
     single.Threads = 1;
     var allThreadsRun = new Measurements.TrainingRun(network, train, Batch, warmup);
     var oneThreadRun = new Measurements.TrainingRun(single, train, Batch, warmup);
-    double samplesPerSecond = 0, oneThread = 0;
+    var allThreadsRounds = new double[Rounds];
+    var oneThreadRounds = new double[Rounds];
     for (int round = 0; round < Rounds; round++)
     {
-        samplesPerSecond = Math.Max(samplesPerSecond, allThreadsRun.Round(steps / Rounds));
-        oneThread = Math.Max(oneThread, oneThreadRun.Round(steps / Rounds));
+        allThreadsRounds[round] = allThreadsRun.Round(steps / Rounds);
+        oneThreadRounds[round] = oneThreadRun.Round(steps / Rounds);
     }
+
+    double samplesPerSecond = allThreadsRounds.Max(), oneThread = oneThreadRounds.Max();
+    Console.WriteLine($"  training rounds, samples/s: {network.Threads} threads {string.Join(", ", allThreadsRounds.Select(F0))}; 1 thread {string.Join(", ", oneThreadRounds.Select(F0))}");
 
     double bytesPerStep = allThreadsRun.BytesPerStep;
     double latency = Measurements.LatencyMicroseconds(create(1), test, latencyCalls, 200);
