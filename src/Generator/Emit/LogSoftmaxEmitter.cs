@@ -13,36 +13,24 @@ internal sealed class LogSoftmaxEmitter : SampleSoftmaxEmitter
     {
     }
 
-    public override void EmitMethods(SourceWriter writer)
-    {
-        EmitHeader(writer);
-        using (MethodBlock(
-            writer,
-            $"{Spec.Name} forward: <c>y = x - max(x) - log(sum(exp(x - max(x))))</c> for each sample.",
-            MethodName + "Forward",
-            new[] { (Span + " y", Shape), (ReadOnlySpan + " x", Shape), ("int batchSize", string.Empty) }))
-        {
-            writer.Line($"const int Features = {Layer.Output.Length};");
-            using (writer.Block("for (int b = 0; b < batchSize; b++)"))
-            {
-                EmitSampleMax(writer);
-                writer.Line("float sum = 0f;");
-                using (writer.Block("for (int i = 0; i < Features; i++)"))
-                {
-                    writer.Line("sum += global::System.MathF.Exp(xs[i] - max);");
-                }
+    protected override string ForwardFormula => "y = x - max(x) - log(sum(exp(x - max(x))))";
 
-                // Shifted by the max first, then by log(sum): adding the two would round log(sum) to the
-                // max's float spacing (1/128 near 1e5) and shift every output by that error.
-                writer.Line("float logSum = global::System.MathF.Log(sum);");
-                using (writer.Block("for (int i = 0; i < Features; i++)"))
-                {
-                    writer.Line("ys[i] = (xs[i] - max) - logSum;");
-                }
-            }
+    protected override (string Formula, string Sum, string Term, string Gradient) Backward =>
+        ("dx = dy - exp(y) * sum(dy)", "total", "dy[i]", "dy[i] - global::System.MathF.Exp(y[i]) * total");
+
+    protected override void EmitSampleForward(SourceWriter writer)
+    {
+        using (writer.Block("for (int i = 0; i < Features; i++)"))
+        {
+            writer.Line("sum += global::System.MathF.Exp(xs[i] - max);");
         }
 
-        writer.Line();
-        EmitBackwardInput(writer, "dx = dy - exp(y) * sum(dy)", "total", "dy[i]", "dy[i] - global::System.MathF.Exp(y[i]) * total");
+        // Shifted by the max first, then by log(sum): adding the two would round log(sum) to the
+        // max's float spacing (1/128 near 1e5) and shift every output by that error.
+        writer.Line("float logSum = global::System.MathF.Log(sum);");
+        using (writer.Block("for (int i = 0; i < Features; i++)"))
+        {
+            writer.Line("ys[i] = (xs[i] - max) - logSum;");
+        }
     }
 }

@@ -4,8 +4,8 @@ namespace StaticNet.Generator.Emit;
 
 /// <summary>
 /// What softmax and log-softmax share: both normalise each sample's values as one row, subtracting the
-/// row's maximum before <c>exp</c>, and both have a backward of one sum over the row followed by one
-/// elementwise formula.
+/// row's maximum before <c>exp</c> so that it never overflows, and both have a backward of one sum over
+/// the row followed by one elementwise formula. Each kind supplies its formulas.
 /// </summary>
 internal abstract class SampleSoftmaxEmitter : LayerEmitter
 {
@@ -14,29 +14,50 @@ internal abstract class SampleSoftmaxEmitter : LayerEmitter
     {
     }
 
-    protected string Shape => Layer.Output.ToBatchedString();
+    private string Shape => Layer.Output.ToBatchedString();
+
+    /// <summary>The forward formula, for the method's summary.</summary>
+    protected abstract string ForwardFormula { get; }
 
     /// <summary>
-    /// Inside the loop over samples: the sample's values <c>xs</c>, its outputs <c>ys</c>, and <c>max</c>,
-    /// the largest value, which both subtract before <c>exp</c> so that it never overflows.
+    /// The backward: its formula for the summary, then, for each sample, <c>Sum</c> = the sum over the row of
+    /// <c>Term</c>, and <c>dx[i] = Gradient</c>.
     /// </summary>
-    protected static void EmitSampleMax(SourceWriter writer)
+    protected abstract (string Formula, string Sum, string Term, string Gradient) Backward { get; }
+
+    /// <summary>
+    /// Inside the loop over samples, after the sample's values <c>xs</c>, its outputs <c>ys</c>, its largest
+    /// value <c>max</c> and <c>float sum = 0f;</c>: the rest of the sample's forward.
+    /// </summary>
+    protected abstract void EmitSampleForward(SourceWriter writer);
+
+    public override void EmitMethods(SourceWriter writer)
     {
-        writer.Line(ReadOnlySpan + " xs = x.Slice(b * Features, Features);");
-        writer.Line(Span + " ys = y.Slice(b * Features, Features);");
-        writer.Line("float max = xs[0];");
-        using (writer.Block("for (int i = 1; i < Features; i++)"))
+        EmitHeader(writer);
+        using (MethodBlock(
+            writer,
+            $"{Spec.Name} forward: <c>{ForwardFormula}</c> for each sample.",
+            MethodName + "Forward",
+            new[] { (Span + " y", Shape), (ReadOnlySpan + " x", Shape), ("int batchSize", string.Empty) }))
         {
-            writer.Line("max = xs[i] > max ? xs[i] : max;");
-        }
-    }
+            writer.Line($"const int Features = {Layer.Output.Length};");
+            using (writer.Block("for (int b = 0; b < batchSize; b++)"))
+            {
+                writer.Line(ReadOnlySpan + " xs = x.Slice(b * Features, Features);");
+                writer.Line(Span + " ys = y.Slice(b * Features, Features);");
+                writer.Line("float max = xs[0];");
+                using (writer.Block("for (int i = 1; i < Features; i++)"))
+                {
+                    writer.Line("max = xs[i] > max ? xs[i] : max;");
+                }
 
-    /// <summary>
-    /// The backward method: for each sample, <paramref name="sum"/> = the sum over the row of
-    /// <paramref name="term"/>, then <c>dx[i] = </c><paramref name="gradient"/>.
-    /// </summary>
-    protected void EmitBackwardInput(SourceWriter writer, string formula, string sum, string term, string gradient)
-    {
+                writer.Line("float sum = 0f;");
+                EmitSampleForward(writer);
+            }
+        }
+
+        writer.Line();
+        (string formula, string sum, string term, string gradient) = Backward;
         using (MethodBlock(
             writer,
             $"{Spec.Name} backward: <c>{formula}</c> for each sample.",
@@ -83,35 +104,23 @@ internal sealed class SoftmaxEmitter : SampleSoftmaxEmitter
     {
     }
 
-    public override void EmitMethods(SourceWriter writer)
-    {
-        EmitHeader(writer);
-        using (MethodBlock(
-            writer,
-            $"{Spec.Name} forward: <c>y = exp(x - max(x)) / sum(exp(x - max(x)))</c> for each sample.",
-            MethodName + "Forward",
-            new[] { (Span + " y", Shape), (ReadOnlySpan + " x", Shape), ("int batchSize", string.Empty) }))
-        {
-            writer.Line($"const int Features = {Layer.Output.Length};");
-            using (writer.Block("for (int b = 0; b < batchSize; b++)"))
-            {
-                EmitSampleMax(writer);
-                writer.Line("float sum = 0f;");
-                using (writer.Block("for (int i = 0; i < Features; i++)"))
-                {
-                    writer.Line("ys[i] = global::System.MathF.Exp(xs[i] - max);");
-                    writer.Line("sum += ys[i];");
-                }
+    protected override string ForwardFormula => "y = exp(x - max(x)) / sum(exp(x - max(x)))";
 
-                writer.Line("float inverse = 1f / sum;");
-                using (writer.Block("for (int i = 0; i < Features; i++)"))
-                {
-                    writer.Line("ys[i] *= inverse;");
-                }
-            }
+    protected override (string Formula, string Sum, string Term, string Gradient) Backward =>
+        ("dx = y * (dy - sum(dy * y))", "dot", "dy[i] * y[i]", "y[i] * (dy[i] - dot)");
+
+    protected override void EmitSampleForward(SourceWriter writer)
+    {
+        using (writer.Block("for (int i = 0; i < Features; i++)"))
+        {
+            writer.Line("ys[i] = global::System.MathF.Exp(xs[i] - max);");
+            writer.Line("sum += ys[i];");
         }
 
-        writer.Line();
-        EmitBackwardInput(writer, "dx = y * (dy - sum(dy * y))", "dot", "dy[i] * y[i]", "y[i] * (dy[i] - dot)");
+        writer.Line("float inverse = 1f / sum;");
+        using (writer.Block("for (int i = 0; i < Features; i++)"))
+        {
+            writer.Line("ys[i] *= inverse;");
+        }
     }
 }
