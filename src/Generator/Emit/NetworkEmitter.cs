@@ -1113,7 +1113,7 @@ internal sealed class NetworkEmitter
                     w.Line($"// {model.Name}'s output is read by {model.GradientSums.Count + 1} layers, each of which wrote its gradient apart: sum them.");
                     foreach (int extra in model.GradientSums)
                     {
-                        w.Line($"global::StaticNet.Kernels.Elementwise.AddTo({ChunkSlice(model.OutputGradientOffset, model.Output.Length)}, {ChunkSlice(extra, model.Output.Length)});");
+                        w.Line($"global::StaticNet.Kernels.VectorMath.Add({ChunkSlice(extra, model.Output.Length)}, {ChunkSlice(model.OutputGradientOffset, model.Output.Length)}, simd);");
                     }
                 }));
             }

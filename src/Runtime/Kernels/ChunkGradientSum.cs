@@ -13,12 +13,6 @@ namespace StaticNet.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ChunkGradientSum
 {
-    // Below this many values a pass takes a few microseconds: not worth waking another thread.
-    private const int SplitThreshold = 1 << 15;
-
-    // Slices start on 64-byte boundaries of the ranges' concatenation.
-    private const int SliceAlignment = 16;
-
     private readonly float[] _chunkGradients;
     private readonly float[] _gradients;
     private readonly int _length;
@@ -50,10 +44,7 @@ public sealed class ChunkGradientSum
         _gradients = gradients;
         _length = length;
         _ranges = ranges;
-        foreach (ParameterRange range in ranges)
-        {
-            _total += range.Length;
-        }
+        _total = ParameterRange.TotalLength(ranges);
 
         _addSlice = AddSlice;
     }
@@ -82,7 +73,7 @@ public sealed class ChunkGradientSum
 
         _chunks = chunks;
         _simd = simd;
-        _slices = _total < SplitThreshold ? 1 : Math.Max(1, Math.Min(threads, BatchRunner.MaxThreads));
+        _slices = _total < Chunks.ParallelThreshold ? 1 : Math.Max(1, Math.Min(threads, BatchRunner.MaxThreads));
         if (_slices == 1)
         {
             AddSlice(0, 0);
@@ -96,9 +87,7 @@ public sealed class ChunkGradientSum
     /// <summary>Slice <paramref name="slice"/> of the ranges laid end to end: [start, end) of that concatenation.</summary>
     private void AddSlice(int slice, int thread)
     {
-        int size = ((_total / _slices) + SliceAlignment - 1) / SliceAlignment * SliceAlignment;
-        int start = Math.Min(slice * size, _total);
-        int end = slice == _slices - 1 ? _total : Math.Min(start + size, _total);
+        (int start, int end) = Chunks.Slice(slice, _slices, _total);
         int rangeStart = 0;
         foreach (ParameterRange range in _ranges)
         {

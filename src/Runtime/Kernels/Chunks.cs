@@ -23,4 +23,20 @@ public static class Chunks
         int size = batchSize / chunks, larger = batchSize % chunks;
         return ((chunk * size) + (chunk < larger ? chunk : larger), size + (chunk < larger ? 1 : 0));
     }
+
+    /// <summary>Below this many values a pass over a buffer takes a few microseconds: not worth waking another thread.</summary>
+    internal const int ParallelThreshold = 1 << 15;
+
+    /// <summary>
+    /// [Start, End) of slice <paramref name="slice"/> of <paramref name="slices"/> over <paramref name="total"/>
+    /// values laid end to end: equal slices rounded up to whole 64-byte lines (16 floats), so that no two
+    /// threads write one cache line, the last slice taking what is left.
+    /// </summary>
+    internal static (int Start, int End) Slice(int slice, int slices, int total)
+    {
+        const int Alignment = 16;
+        int size = ((total / slices) + Alignment - 1) / Alignment * Alignment;
+        int start = Math.Min(slice * size, total);
+        return (start, slice == slices - 1 ? total : Math.Min(start + size, total));
+    }
 }

@@ -228,38 +228,6 @@ public static class Gemm
         }
     }
 
-    /// <summary>
-    /// <c>C = A B^T</c> where row j of B starts at <c>b[bRowOffsets[j]]</c>: a convolution's weight
-    /// gradient, dotting each output channel's gradient with every shifted view of the padded input.
-    /// </summary>
-    internal static void MultiplyTransposedShifted(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int[] bRowOffsets, Span<float> c, int m, int n, int k, bool accumulate, SimdLevel simd)
-    {
-        CheckLength(a.Length, (long)m * k, nameof(a));
-        CheckRows(b.Length, bRowOffsets, n, k);
-        CheckLength(c.Length, (long)m * n, nameof(c));
-        ref float ra = ref MemoryMarshal.GetReference(a);
-        ref float rb = ref MemoryMarshal.GetReference(b);
-        ref float rc = ref MemoryMarshal.GetReference(c);
-        ref float bias = ref Unsafe.NullRef<float>();
-        var shape = new DotShape(k, 0, 0, 0, 1, m, n, k, false, accumulate);
-        var rows = new OffsetRows(bRowOffsets);
-        switch (simd)
-        {
-            case SimdLevel.Vector512:
-                MultiplyTransposed<Vector512<float>, Ops512, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
-                break;
-            case SimdLevel.Vector256:
-                MultiplyTransposed<Vector256<float>, Ops256, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
-                break;
-            case SimdLevel.Vector128:
-                MultiplyTransposed<Vector128<float>, Ops128, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
-                break;
-            default:
-                MultiplyTransposedScalar(ref ra, ref rb, ref rc, ref bias, shape, rows);
-                break;
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckRows(int length, int[] offsets, int rows, int rowLength)
     {

@@ -80,8 +80,7 @@ public sealed class ClassWeightedLoss : ILoss
     /// <inheritdoc/>
     public float Compute(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> outputGradient, int batchSize)
     {
-        int classes = LossChecks.OutputLength(outputs, outputGradient, batchSize);
-        ReadOnlySpan<int> labels = LossChecks.Labels(targets, batchSize, classes, Name);
+        ReadOnlySpan<int> labels = LossChecks.ClassLabels(outputs, targets, outputGradient, batchSize, Name, out int classes);
         double weightSum = 0;
         for (int b = 0; b < batchSize; b++)
         {

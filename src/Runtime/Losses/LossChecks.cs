@@ -38,8 +38,13 @@ internal static class LossChecks
         return labels.Slice(0, batchSize);
     }
 
-    public static ReadOnlySpan<int> Labels(BatchTargets targets, int batchSize, int classes, string loss)
+    /// <summary>
+    /// The checks of a classification loss: the lengths, one class index per sample, each below the number
+    /// of outputs per sample. Returns the indices and sets <paramref name="classes"/> to that number.
+    /// </summary>
+    public static ReadOnlySpan<int> ClassLabels(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> outputGradient, int batchSize, string loss, out int classes)
     {
+        classes = OutputLength(outputs, outputGradient, batchSize);
         ReadOnlySpan<int> labels = Labels(targets, batchSize, loss);
 
         for (int b = 0; b < batchSize; b++)

@@ -18,8 +18,7 @@ public sealed class NegativeLogLikelihoodLoss : ILoss
     /// <inheritdoc/>
     public float Compute(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> outputGradient, int batchSize)
     {
-        int classes = LossChecks.OutputLength(outputs, outputGradient, batchSize);
-        ReadOnlySpan<int> labels = LossChecks.Labels(targets, batchSize, classes, Name);
+        ReadOnlySpan<int> labels = LossChecks.ClassLabels(outputs, targets, outputGradient, batchSize, Name, out int classes);
         double total = 0;
         float inverseBatch = 1f / batchSize;
         if (!outputGradient.IsEmpty)

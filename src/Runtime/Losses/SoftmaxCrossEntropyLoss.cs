@@ -40,8 +40,7 @@ public sealed class SoftmaxCrossEntropyLoss : ILoss
     /// <inheritdoc/>
     public float Compute(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> outputGradient, int batchSize)
     {
-        int classes = LossChecks.OutputLength(outputs, outputGradient, batchSize);
-        ReadOnlySpan<int> labels = LossChecks.Labels(targets, batchSize, classes, Name);
+        ReadOnlySpan<int> labels = LossChecks.ClassLabels(outputs, targets, outputGradient, batchSize, Name, out int classes);
         double total = 0;
         float inverseBatch = 1f / batchSize;
         float smoothing = (float)LabelSmoothing, spread = smoothing / classes;

@@ -19,35 +19,15 @@ public static class ParameterRanges
             throw new ArgumentException($"{layers.Length} layer ranges but {frozen.Length} freeze flags.", nameof(frozen));
         }
 
-        var ranges = new List<ParameterRange>(layers.Length);
-        int start = -1, end = -1;
+        var trainable = new List<ParameterRange>(layers.Length);
         for (int i = 0; i < layers.Length; i++)
         {
-            if (frozen[i])
+            if (!frozen[i])
             {
-                continue;
+                trainable.Add(layers[i]);
             }
-
-            int layerStart = layers[i].Offset, layerEnd = layers[i].End;
-            if (start >= 0 && layerStart == end)
-            {
-                end = layerEnd;
-                continue;
-            }
-
-            if (start >= 0)
-            {
-                ranges.Add(new ParameterRange(start, end - start));
-            }
-
-            (start, end) = (layerStart, layerEnd);
         }
 
-        if (start >= 0)
-        {
-            ranges.Add(new ParameterRange(start, end - start));
-        }
-
-        return ranges.ToArray();
+        return ParameterRange.JoinNeighbours(trainable);
     }
 }

@@ -53,69 +53,16 @@ public sealed class AdamW : AdamBase
 }
 
 /// <summary>The update shared by <see cref="Adam"/> and <see cref="AdamW"/>, which differ only in how weight decay applies.</summary>
-public abstract class AdamBase : Optimizer, IMomentumOptimizer
+public abstract class AdamBase : AdaptiveMomentOptimizer
 {
-    private readonly bool _decoupled;
-    private double _beta1;
-    private float _b1, _b2, _c1, _c2, _eps, _l2, _keep;
-
     private protected AdamBase(double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool amsgrad, bool decoupled)
-        : base(learningRate, amsgrad ? new[] { "exp_avg", "exp_avg_sq", "max_exp_avg_sq" } : new[] { "exp_avg", "exp_avg_sq" })
+        : base(learningRate, beta1, beta2, epsilon, weightDecay, decoupled, amsgrad ? new[] { "exp_avg", "exp_avg_sq", "max_exp_avg_sq" } : new[] { "exp_avg", "exp_avg_sq" })
     {
-        Check(beta1, 0, 1, nameof(beta1));
-        Check(beta2, 0, 1, nameof(beta2));
-        Check(epsilon, 0, double.PositiveInfinity, nameof(epsilon));
-        Check(weightDecay, 0, double.PositiveInfinity, nameof(weightDecay));
-        _beta1 = beta1;
-        Beta2 = beta2;
-        Epsilon = epsilon;
-        WeightDecay = weightDecay;
         AmsGrad = amsgrad;
-        _decoupled = decoupled;
     }
-
-    /// <summary>Decay of the first-moment estimate. Schedules such as <see cref="OneCycleLR"/> may change it.</summary>
-    public double Beta1
-    {
-        get => _beta1;
-        set
-        {
-            Check(value, 0, 1, nameof(Beta1));
-            _beta1 = value;
-        }
-    }
-
-    /// <summary>Decay of the second-moment estimate.</summary>
-    public double Beta2 { get; }
-
-    /// <summary>Added to the denominator for stability.</summary>
-    public double Epsilon { get; }
-
-    /// <summary>The weight decay: an L2 penalty added to the gradient (Adam) or decoupled, applied to the parameters (AdamW).</summary>
-    public double WeightDecay { get; }
 
     /// <summary>Whether the AMSGrad variant divides by the largest second moment seen so far.</summary>
     public bool AmsGrad { get; }
-
-    /// <inheritdoc/>
-    double IMomentumOptimizer.Momentum
-    {
-        get => Beta1;
-        set => Beta1 = value;
-    }
-
-    /// <inheritdoc/>
-    protected override void BeginStep()
-    {
-        // Coefficients in double, then rounded once, as PyTorch computes them in Python floats.
-        _b1 = (float)Beta1;
-        _b2 = (float)Beta2;
-        _c1 = (float)(1 - Beta1);
-        _c2 = (float)(1 - Beta2);
-        _eps = (float)Epsilon;
-        _l2 = _decoupled ? 0f : (float)WeightDecay;
-        _keep = _decoupled ? (float)(1 - (LearningRate * WeightDecay)) : 1f;
-    }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, ref StepSegment segment)
@@ -123,7 +70,7 @@ public abstract class AdamBase : Optimizer, IMomentumOptimizer
         long t = segment.Step;
         float stepSize = (float)(LearningRate / (1 - Math.Pow(Beta1, t)));
         float correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(Beta2, t));
-        float b1 = _b1, b2 = _b2, c1 = _c1, c2 = _c2, eps = _eps, l2 = _l2, keep = _keep;
+        (float b1, float b2, float c1, float c2, float eps, float l2, float keep) = Rounded;
         Span<float> m = State(0, offset, parameters.Length);
         Span<float> v = State(1, offset, parameters.Length);
         Span<float> vmax = AmsGrad ? State(2, offset, parameters.Length) : Span<float>.Empty;
@@ -176,16 +123,6 @@ public abstract class AdamBase : Optimizer, IMomentumOptimizer
     }
 
     /// <inheritdoc/>
-    protected override void AddHyperparameters(List<KeyValuePair<string, double>> hyperparameters)
-    {
-        hyperparameters.Add(new("beta1", Beta1));
-        hyperparameters.Add(new("beta2", Beta2));
-        hyperparameters.Add(new("eps", Epsilon));
-        hyperparameters.Add(new("weight_decay", WeightDecay));
+    private protected override void AddOwnHyperparameters(List<KeyValuePair<string, double>> hyperparameters) =>
         hyperparameters.Add(new("amsgrad", AmsGrad ? 1 : 0));
-    }
-
-    /// <inheritdoc/>
-    protected override void ImportHyperparameters(IReadOnlyList<KeyValuePair<string, double>> hyperparameters) =>
-        Beta1 = Hyperparameter(hyperparameters, "beta1", Beta1);
 }

@@ -94,20 +94,38 @@ public readonly record struct ParameterRange(int Offset, int Length)
         }
 
         selected.Sort((a, b) => a.Offset.CompareTo(b.Offset));
-        var merged = new System.Collections.Generic.List<ParameterRange>(selected.Count);
-        foreach (ParameterRange range in selected)
+        return JoinNeighbours(selected);
+    }
+
+    /// <summary>Ranges in buffer order, each joined with the next where one ends at the other's start.</summary>
+    internal static ParameterRange[] JoinNeighbours(System.Collections.Generic.List<ParameterRange> ordered)
+    {
+        var joined = new System.Collections.Generic.List<ParameterRange>(ordered.Count);
+        foreach (ParameterRange range in ordered)
         {
-            if (merged.Count > 0 && merged[^1].End == range.Offset)
+            if (joined.Count > 0 && joined[^1].End == range.Offset)
             {
-                merged[^1] = new ParameterRange(merged[^1].Offset, merged[^1].Length + range.Length);
+                joined[^1] = new ParameterRange(joined[^1].Offset, joined[^1].Length + range.Length);
             }
             else
             {
-                merged.Add(range);
+                joined.Add(range);
             }
         }
 
-        return merged.ToArray();
+        return joined.ToArray();
+    }
+
+    /// <summary>The number of parameters in <paramref name="ranges"/>, all together.</summary>
+    internal static int TotalLength(ReadOnlySpan<ParameterRange> ranges)
+    {
+        int total = 0;
+        foreach (ParameterRange range in ranges)
+        {
+            total += range.Length;
+        }
+
+        return total;
     }
 
     /// <summary>

@@ -22,78 +22,27 @@ namespace StaticNet;
 /// <c>prod_t * mu_{t+1}</c> by <c>mu_t</c> once more. The product is kept in double precision per
 /// parameter run (<see cref="StepSegment.Scalar"/>).
 /// </summary>
-public sealed class Nadam : Optimizer, IMomentumOptimizer
+public sealed class Nadam : AdaptiveMomentOptimizer
 {
-    private double _beta1;
-    private float _b1, _b2, _c1, _c2, _eps, _l2, _keep;
-
     /// <summary>Creates the optimizer; the arguments are PyTorch's, with PyTorch's defaults.</summary>
     public Nadam(double learningRate = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, double momentumDecay = 4e-3, bool decoupledWeightDecay = false)
-        : base(learningRate, "exp_avg", "exp_avg_sq")
+        : base(learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay, "exp_avg", "exp_avg_sq")
     {
-        Check(beta1, 0, 1, nameof(beta1));
-        Check(beta2, 0, 1, nameof(beta2));
-        Check(epsilon, 0, double.PositiveInfinity, nameof(epsilon));
-        Check(weightDecay, 0, double.PositiveInfinity, nameof(weightDecay));
         Check(momentumDecay, 0, double.PositiveInfinity, nameof(momentumDecay));
-        _beta1 = beta1;
-        Beta2 = beta2;
-        Epsilon = epsilon;
-        WeightDecay = weightDecay;
         MomentumDecay = momentumDecay;
-        DecoupledWeightDecay = decoupledWeightDecay;
     }
 
     /// <inheritdoc/>
     public override string Name => "NAdam";
 
-    /// <summary>Decay of the first-moment estimate. Schedules such as <see cref="OneCycleLR"/> may change it.</summary>
-    public double Beta1
-    {
-        get => _beta1;
-        set
-        {
-            Check(value, 0, 1, nameof(Beta1));
-            _beta1 = value;
-        }
-    }
-
-    /// <summary>Decay of the second-moment estimate.</summary>
-    public double Beta2 { get; }
-
-    /// <summary>Added to the denominator for stability.</summary>
-    public double Epsilon { get; }
-
-    /// <summary>The weight decay, as an L2 penalty or decoupled (see <see cref="DecoupledWeightDecay"/>).</summary>
-    public double WeightDecay { get; }
-
     /// <summary>The momentum decay <c>psi</c> of the momentum schedule.</summary>
     public double MomentumDecay { get; }
 
     /// <summary>Whether weight decay multiplies the parameters (as AdamW) instead of adding to the gradient.</summary>
-    public bool DecoupledWeightDecay { get; }
-
-    /// <inheritdoc/>
-    double IMomentumOptimizer.Momentum
-    {
-        get => Beta1;
-        set => Beta1 = value;
-    }
+    public bool DecoupledWeightDecay => Decoupled;
 
     /// <inheritdoc/>
     protected override double InitialScalar => 1.0;
-
-    /// <inheritdoc/>
-    protected override void BeginStep()
-    {
-        _b1 = (float)Beta1;
-        _b2 = (float)Beta2;
-        _c1 = (float)(1 - Beta1);
-        _c2 = (float)(1 - Beta2);
-        _eps = (float)Epsilon;
-        _l2 = DecoupledWeightDecay ? 0f : (float)WeightDecay;
-        _keep = DecoupledWeightDecay ? (float)(1 - (LearningRate * WeightDecay)) : 1f;
-    }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, ref StepSegment segment)
@@ -106,7 +55,7 @@ public sealed class Nadam : Optimizer, IMomentumOptimizer
         float correction2 = (float)(1 - Math.Pow(Beta2, t));
         float gradientScale = (float)(-LearningRate * (1.0 - mu) / (1.0 - muProduct));
         float momentScale = (float)(-LearningRate * muNext / (1.0 - muProductNext));
-        float b1 = _b1, b2 = _b2, c1 = _c1, c2 = _c2, eps = _eps, l2 = _l2, keep = _keep;
+        (float b1, float b2, float c1, float c2, float eps, float l2, float keep) = Rounded;
         Span<float> m = State(0, offset, parameters.Length);
         Span<float> v = State(1, offset, parameters.Length);
 
@@ -145,17 +94,9 @@ public sealed class Nadam : Optimizer, IMomentumOptimizer
     }
 
     /// <inheritdoc/>
-    protected override void AddHyperparameters(List<KeyValuePair<string, double>> hyperparameters)
+    private protected override void AddOwnHyperparameters(List<KeyValuePair<string, double>> hyperparameters)
     {
-        hyperparameters.Add(new("beta1", Beta1));
-        hyperparameters.Add(new("beta2", Beta2));
-        hyperparameters.Add(new("eps", Epsilon));
-        hyperparameters.Add(new("weight_decay", WeightDecay));
         hyperparameters.Add(new("momentum_decay", MomentumDecay));
         hyperparameters.Add(new("decoupled_weight_decay", DecoupledWeightDecay ? 1 : 0));
     }
-
-    /// <inheritdoc/>
-    protected override void ImportHyperparameters(IReadOnlyList<KeyValuePair<string, double>> hyperparameters) =>
-        Beta1 = Hyperparameter(hyperparameters, "beta1", Beta1);
 }

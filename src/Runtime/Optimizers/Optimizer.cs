@@ -32,12 +32,6 @@ public abstract class Optimizer : IOptimizer
     private unsafe float* _parallelGradients;
     private Action<int, int>? _parallelSlice;
 
-    // Below this many parameters a step takes microseconds: not worth waking another thread.
-    private const int ParallelThreshold = 1 << 15;
-
-    // Slices of a parallel step start on 64-byte boundaries of the runs laid end to end.
-    private const int SliceAlignment = 16;
-
     /// <summary>Creates the optimizer with its learning rate and the names of its per-parameter buffers.</summary>
     protected Optimizer(double learningRate, params string[] bufferNames)
     {
@@ -101,14 +95,9 @@ public abstract class Optimizer : IOptimizer
         EnsureState(parameters.Length);
         StepCount++;
         BeginStep();
-        int total = 0;
-        foreach (ParameterRange range in ranges)
-        {
-            total += range.Length;
-        }
-
+        int total = ParameterRange.TotalLength(ranges);
         int slices = Math.Min(_threads, Kernels.BatchRunner.MaxThreads);
-        if (slices > 1 && total >= ParallelThreshold)
+        if (slices > 1 && total >= Kernels.Chunks.ParallelThreshold)
         {
             StepInParallel(parameters, gradients, ranges, total, slices);
             return;
@@ -177,9 +166,7 @@ public abstract class Optimizer : IOptimizer
     /// <summary>Updates slice <paramref name="slice"/> of the parallel step: [start, end) of its runs laid end to end.</summary>
     private unsafe void UpdateSlice(int slice, int thread)
     {
-        int size = ((_parallelTotal / _parallelSlices) + SliceAlignment - 1) / SliceAlignment * SliceAlignment;
-        int start = Math.Min(slice * size, _parallelTotal);
-        int end = slice == _parallelSlices - 1 ? _parallelTotal : Math.Min(start + size, _parallelTotal);
+        (int start, int end) = Kernels.Chunks.Slice(slice, _parallelSlices, _parallelTotal);
         int runStart = 0;
         for (int i = 0; i < _parallelRunCount; i++)
         {

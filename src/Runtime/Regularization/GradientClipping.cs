@@ -19,7 +19,7 @@ public static class GradientClipping
     /// </summary>
     public static double GlobalNorm(ReadOnlySpan<float> gradients, ReadOnlySpan<ParameterRange> ranges)
     {
-        long total = TotalLength(ranges);
+        int total = ParameterRange.TotalLength(ranges);
         double sum = 0;
         for (int part = 0; part < NormParts; part++)
         {
@@ -32,24 +32,13 @@ public static class GradientClipping
     /// <summary>How many parts a global norm is summed in, whatever the number of threads.</summary>
     internal const int NormParts = 4;
 
-    internal static long TotalLength(ReadOnlySpan<ParameterRange> ranges)
-    {
-        long total = 0;
-        foreach (ParameterRange range in ranges)
-        {
-            total += range.Length;
-        }
-
-        return total;
-    }
-
     /// <summary>
     /// The sum of squares of part <paramref name="part"/> of <see cref="NormParts"/>: the values from
     /// <c>part * total / NormParts</c> to the next part's start, counting along the ranges laid end to end.
     /// </summary>
-    internal static double PartSumOfSquares(ReadOnlySpan<float> gradients, ReadOnlySpan<ParameterRange> ranges, long total, int part)
+    internal static double PartSumOfSquares(ReadOnlySpan<float> gradients, ReadOnlySpan<ParameterRange> ranges, int total, int part)
     {
-        long start = part * total / NormParts, end = (part + 1) * total / NormParts, position = 0;
+        long start = part * (long)total / NormParts, end = (part + 1) * (long)total / NormParts, position = 0;
         double sum = 0;
         foreach (ParameterRange range in ranges)
         {

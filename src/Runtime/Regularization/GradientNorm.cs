@@ -16,7 +16,7 @@ internal sealed unsafe class GradientNorm
     private float* _gradients;
     private int _gradientCount;
     private ParameterRange[] _ranges = Array.Empty<ParameterRange>();
-    private long _total;
+    private int _total;
 
     public GradientNorm() => _sumPart = SumPart;
 
@@ -27,8 +27,8 @@ internal sealed unsafe class GradientNorm
             _gradients = pointer;
             _gradientCount = gradients.Length;
             _ranges = ranges;
-            _total = GradientClipping.TotalLength(ranges);
-            BatchRunner.Run(GradientClipping.NormParts, threads, _sumPart);
+            _total = ParameterRange.TotalLength(ranges);
+            BatchRunner.Run(GradientClipping.NormParts, _total < Chunks.ParallelThreshold ? 1 : threads, _sumPart);
             _gradients = null;
         }
 

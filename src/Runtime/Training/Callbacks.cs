@@ -101,12 +101,6 @@ public sealed class TrainingContext
             StopMessage = reason ?? "";
         }
     }
-
-    internal void ClearStop()
-    {
-        StopRequested = false;
-        StopMessage = "";
-    }
 }
 
 /// <summary>What one optimizer step measured, and how far the epoch has come; for progress bars and custom callbacks.</summary>

@@ -1545,7 +1545,7 @@ namespace Tests.Networks
             if (computeInputGradient)
             {
                 // block_in's output is read by 2 layers, each of which wrote its gradient apart: sum them.
-                global::StaticNet.Kernels.Elementwise.AddTo(workspace.Slice(1617 * capacity + first * 256, batchSize * 256), workspace.Slice(1873 * capacity + first * 256, batchSize * 256));
+                global::StaticNet.Kernels.VectorMath.Add(workspace.Slice(1873 * capacity + first * 256, batchSize * 256), workspace.Slice(1617 * capacity + first * 256, batchSize * 256), simd);
                 BlockInBackwardInput(
                     workspace.Slice(1096 * capacity + first * 256, batchSize * 256), // d input (B, 4, 8, 8)
                     workspace.Slice(1617 * capacity + first * 256, batchSize * 256), // d output (B, 4, 8, 8)
