@@ -57,8 +57,6 @@ public sealed class SafeTensor
 /// </summary>
 public static class SafeTensors
 {
-    private const string MetadataKey = "__metadata__";
-
     /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/> atomically (see <see cref="AtomicFile"/>).</summary>
     public static void Write(string path, IReadOnlyList<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -108,7 +106,7 @@ public static class SafeTensors
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 string name = reader.GetString()!;
-                if (name == MetadataKey)
+                if (name == SafeTensorsFormat.MetadataKey)
                 {
                     ReadMetadata(ref reader, metadata, path);
                     continue;
@@ -159,7 +157,7 @@ public static class SafeTensors
             json.WriteStartObject();
             if (metadata is { Count: > 0 })
             {
-                json.WriteStartObject(MetadataKey);
+                json.WriteStartObject(SafeTensorsFormat.MetadataKey);
                 foreach (KeyValuePair<string, string> entry in metadata)
                 {
                     json.WriteString(entry.Key, entry.Value);
@@ -172,7 +170,7 @@ public static class SafeTensors
             long offset = 0;
             foreach (SafeTensor tensor in tensors)
             {
-                if (!names.Add(tensor.Name) || tensor.Name == MetadataKey)
+                if (!names.Add(tensor.Name) || tensor.Name == SafeTensorsFormat.MetadataKey)
                 {
                     throw new ArgumentException($"Tensor name '{tensor.Name}' appears twice or is reserved.", nameof(tensors));
                 }
