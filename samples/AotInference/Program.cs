@@ -34,6 +34,8 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
+// Which kernels this binary runs, and whether the processor could run wider ones.
+Console.WriteLine(SimdLevels.Describe());
 var network = new LeNet5();
 Normalization normalization;
 Dataset test;

@@ -12,7 +12,7 @@ namespace StaticNet.Generator.Emit;
 /// </summary>
 internal sealed class NetworkEmitter
 {
-    private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"StaticNet.Generator\", \"" + ThisAssembly.Version + "\")]";
+    private static readonly string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"StaticNet.Generator\", \"" + ThisAssembly.Version + "\")]";
     private const string Span = "global::System.Span<float>";
     private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     private const string Checks = "global::StaticNet.NetworkChecks";

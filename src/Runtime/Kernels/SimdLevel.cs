@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticNet;
 
@@ -31,4 +33,36 @@ public static class SimdLevels
         : Vector256.IsHardwareAccelerated ? SimdLevel.Vector256
         : Vector128.IsHardwareAccelerated ? SimdLevel.Vector128
         : SimdLevel.Scalar;
+
+    /// <summary>
+    /// One line for the start of a program: the level the kernels run at and, when the processor has
+    /// wider vectors than this code uses, why and how to get them. A NativeAOT binary uses only the
+    /// instruction sets it was compiled for (StaticNet's default is x86-64-v3, 256-bit vectors), the
+    /// JIT those of the machine, less any the environment turns off (<c>DOTNET_EnableAVX512F=0</c>).
+    /// </summary>
+    public static string Describe()
+    {
+        string compiled = RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT";
+        string line = $"SIMD: {Best} kernels ({compiled})";
+        if (Best < SimdLevel.Vector512 && ProcessorHasAvx512())
+        {
+            line += RuntimeFeature.IsDynamicCodeSupported
+                ? "; the processor has AVX-512, which this process was told not to use"
+                : "; the processor has AVX-512, which this binary was not compiled for: publish with -p:StaticNetInstructionSet=x86-64-v4 (or native) for the 512-bit kernels";
+        }
+
+        return line + ".";
+    }
+
+    // AVX-512 F, DQ, CD, BW and VL, the subsets Vector512 needs, as CPUID leaf 7 reports them.
+    private static bool ProcessorHasAvx512()
+    {
+        if (!X86Base.IsSupported || X86Base.CpuId(0, 0).Eax < 7)
+        {
+            return false;
+        }
+
+        const int required = (1 << 16) | (1 << 17) | (1 << 28) | (1 << 30) | (1 << 31);
+        return (X86Base.CpuId(7, 0).Ebx & required) == required;
+    }
 }

@@ -72,7 +72,7 @@ public sealed class ConsoleProgress : ITrainingCallback
     {
         string validation = context.ValidationSamples > 0 ? $", validating on {context.ValidationSamples:N0}" : "";
         string resumed = context.FirstEpoch > 1 ? $", resuming at epoch {context.FirstEpoch}" : "";
-        WriteLine($"Training {context.Network.Name} on {context.SamplesPerEpoch:N0} samples per epoch ({context.BatchesPerEpoch:N0} batches){validation}, {context.Epochs} epochs with {context.Optimizer.Name}{resumed}");
+        WriteLine($"Training {context.Network.Name} on {context.SamplesPerEpoch:N0} samples per epoch ({context.BatchesPerEpoch:N0} batches){validation}, {context.Epochs} epochs with {context.Optimizer.Name}{resumed}, {context.Network.Simd} kernels on {context.Network.Threads} {(context.Network.Threads == 1 ? "thread" : "threads")}");
         if (Style == ProgressStyle.Live && _console is not null)
         {
             StartDisplay(_console);
