@@ -63,6 +63,19 @@ var networks = new (string Name, string TorchName, Func<int, INetwork> Create, l
     ("BatchNorm CNN", "batchnorm_cnn", capacity => new BatchNormCnn(seed: 1, batchCapacity: capacity), BatchNormCnn.TrainingFlopsPerSample, false),
 };
 
+// The same single-sample latency compiled ahead of time: with the package's default instruction set
+// (what a user's `dotnet publish` gets) and with the AVX-512 opt-in.
+Console.WriteLine("Publishing and running the NativeAOT latency binaries...");
+var aotBinaries = new (string Label, (string Simd, IReadOnlyDictionary<string, double> Microseconds)? Figures)[]
+{
+    ("default x86-64-v3", AotLatency.Measure(null, dataDirectory, latencyCalls)),
+    ("x86-64-v4 opt-in", AotLatency.Measure("x86-64-v4", dataDirectory, latencyCalls)),
+};
+foreach ((string label, var figures) in aotBinaries)
+{
+    Console.WriteLine($"  NativeAOT {label}: {figures?.Simd ?? "failed"}");
+}
+
 Console.WriteLine("Running PyTorch...");
 (string torchVersion, IReadOnlyDictionary<string, PyTorchFigures> torchFigures) = PyTorchReference.Run(networks.Select(n => n.TorchName).ToArray(), dataDirectory, threads, Batch, steps, Rounds, warmup, latencyCalls);
 
@@ -97,6 +110,16 @@ foreach ((string name, string torchName, Func<int, INetwork> create, long traini
     double trainingRatio = samplesPerSecond / torch.TrainingSamplesPerSecond, latencyRatio = torch.LatencyMicroseconds / latency, scaling = samplesPerSecond / oneThread;
     Row(name, "training, samples/s", F0(samplesPerSecond), F0(torch.TrainingSamplesPerSecond), Ratio(trainingRatio), trainingTarget ? ">= 5x" : string.Empty, trainingTarget ? trainingRatio >= 5 : null);
     Row(name, "single-sample latency, median us", F1(latency), F1(torch.LatencyMicroseconds), Ratio(latencyRatio) + " lower", ">= 10x lower", latencyRatio >= 10);
+    foreach ((string label, var figures) in aotBinaries)
+    {
+        if (figures?.Microseconds.TryGetValue(name.Replace(' ', '_'), out double aot) == true)
+        {
+            // The target holds for the default, what a user gets without choosing anything.
+            bool isDefault = label.StartsWith("default", StringComparison.Ordinal);
+            Row(name, $"single-sample latency, NativeAOT {label}, median us", F1(aot), "-", Ratio(aot / latency) + " the JIT's", isDefault ? "<= 1.15x the JIT's" : string.Empty, isDefault ? aot <= 1.15 * latency : null);
+        }
+    }
+
     Row(name, "batched inference, samples/s", F0(inferenceRate), F0(torch.InferenceSamplesPerSecond), Ratio(inferenceRate / torch.InferenceSamplesPerSecond));
     Row(name, "bytes allocated per training step", F0(bytesPerStep), "-", string.Empty, "0", bytesPerStep == 0);
     Row(name, $"training GFLOP/s ({threads} threads)", $"{gflops:F1} ({100 * gflops / machine.MeasuredPeakAllCores:F0}% of peak)", "-", string.Empty);

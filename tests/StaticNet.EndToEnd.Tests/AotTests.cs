@@ -13,6 +13,8 @@ namespace StaticNet.EndToEnd;
 [Collection(FashionMnistCollection.Name)]
 public class AotTests
 {
+    private const string Qemu = "/usr/bin/qemu-x86_64";
+
     private readonly FashionMnistFixture _data;
     private readonly ITestOutputHelper _output;
 
@@ -55,6 +57,13 @@ public class AotTests
             // Published with the package's defaults, the binary runs the 256-bit kernels, not NativeAOT's 128-bit baseline.
             Assert.Contains("SIMD: Vector256 kernels (NativeAOT)", output, StringComparison.Ordinal);
 
+            // On a processor without AVX2 (qemu's user-mode emulation of a Nehalem) it must refuse to start
+            // with the runtime's message, not crash inside a kernel.
+            Assert.True(File.Exists(Qemu), $"{Qemu} is missing: install it with 'sudo apt-get install qemu-user' (.ci/install-prerequisites does).");
+            (int exitCode, string refused) = Processes.Run(Qemu, $"-cpu Nehalem \"{binary}\" --model \"{model}\"");
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("The required instruction sets are not supported by the current CPU.", refused, StringComparison.Ordinal);
+
             Match accuracy = Regex.Match(output, @"Accuracy: [\d.]+% \(([\d,]+) of ([\d,]+) test images\)");
             Assert.True(accuracy.Success, "The AOT binary printed no accuracy:\n" + output);
             int correct = int.Parse(accuracy.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
@@ -68,11 +77,7 @@ public class AotTests
 
     private static void Run(string command, string arguments, out string output)
     {
-        var start = new ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using Process process = Process.Start(start)!;
-        System.Threading.Tasks.Task<string> error = process.StandardError.ReadToEndAsync();
-        output = process.StandardOutput.ReadToEnd() + error.Result;
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{command} {arguments} exited with {process.ExitCode}:\n{output}");
+        (int exitCode, output) = Processes.Run(command, arguments);
+        Assert.True(exitCode == 0, $"{command} {arguments} exited with {exitCode}:\n{output}");
     }
 }

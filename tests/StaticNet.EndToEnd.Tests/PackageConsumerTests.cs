@@ -195,30 +195,10 @@ public sealed class PackageConsumerTests
 
     private string Run(string command, string arguments, string workingDirectory, params (string Name, string Value)[] environment)
     {
-        var start = new ProcessStartInfo(command, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // The consumer must not inherit this repository's build settings through the test run's environment.
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
-        start.Environment.Remove("MSBuildSDKsPath");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach ((string name, string value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
         var timer = Stopwatch.StartNew();
-        using Process process = Process.Start(start)!;
-        System.Threading.Tasks.Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd() + error.Result;
-        process.WaitForExit();
-        _output.WriteLine($"{command} {arguments}: exit {process.ExitCode} after {timer.Elapsed.TotalSeconds:F1} s");
-        Assert.True(process.ExitCode == 0, $"{command} {arguments} (in {workingDirectory}) exited with {process.ExitCode}:\n{output}");
+        (int exitCode, string output) = Processes.Run(command, arguments, workingDirectory, environment);
+        _output.WriteLine($"{command} {arguments}: exit {exitCode} after {timer.Elapsed.TotalSeconds:F1} s");
+        Assert.True(exitCode == 0, $"{command} {arguments} (in {workingDirectory}) exited with {exitCode}:\n{output}");
         return output;
     }
 }
