@@ -6,7 +6,7 @@ namespace StaticNet.Tests;
 
 /// <summary>
 /// The pooling kernels against a naive reference written from PyTorch's definition, on widths that
-/// take every path (16-lane vectors, an overlapping last vector, the scalar loop) and on data with
+/// take every path (16-lane and 8-lane vectors, an overlapping last vector, the scalar loop) and on data with
 /// ties, where the gradient must go to the first largest value in reading order.
 /// </summary>
 public class PoolingTests
@@ -19,6 +19,10 @@ public class PoolingTests
         { 10, 10, 2, 2, true },
         { 9, 33, 2, 2, true },
         { 12, 16, 2, 2, false },
+        { 14, 14, 2, 2, true },     // 14-wide rows: two overlapping 8-lane vectors
+        { 8, 8, 2, 2, true },       // one 8-lane vector per row pair
+        { 9, 15, 2, 2, false },     // an odd width: the last column and row get no gradient
+        { 6, 6, 2, 2, true },       // too narrow for a vector
         { 7, 7, 3, 2, true },
         { 8, 8, 3, 3, false },
     };

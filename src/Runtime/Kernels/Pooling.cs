@@ -233,7 +233,7 @@ public static class Pooling
         ref float source = ref MemoryMarshal.GetReference(input);
         ref float gradient = ref MemoryMarshal.GetReference(outputGradient);
         ref float target = ref MemoryMarshal.GetReference(inputGradient);
-        bool vectorised = Avx512F.IsSupported && 2 * outWidth >= 16;
+        int vectorWidth = Avx512F.IsSupported && 2 * outWidth >= 16 ? 16 : Avx2.IsSupported && 2 * outWidth >= 8 ? 8 : 0;
         for (int p = 0; p < planes; p++)
         {
             for (int oy = 0; oy < outHeight; oy++)
@@ -244,7 +244,7 @@ public static class Pooling
                 ref float topGradient = ref Unsafe.Add(ref target, topStart);
                 ref float bottomGradient = ref Unsafe.Add(ref topGradient, width);
                 ref float row = ref Unsafe.Add(ref gradient, (((nint)p * outHeight) + oy) * outWidth);
-                if (!vectorised)
+                if (vectorWidth == 0)
                 {
                     for (int ox = 0; ox < outWidth; ox++)
                     {
@@ -254,27 +254,54 @@ public static class Pooling
                     continue;
                 }
 
-                for (int x = 0; x < 2 * outWidth; x += 16)
+                for (int x = 0; x < 2 * outWidth; x += vectorWidth)
                 {
-                    int start = Math.Min(x, (2 * outWidth) - 16);
-                    Vector512<float> upper = Vector512.LoadUnsafe(ref top, (nuint)start), lower = Vector512.LoadUnsafe(ref bottom, (nuint)start);
-
-                    // Every lane of a window gets the window's maximum, and the window's output gradient.
-                    Vector512<float> pairs = Avx512F.Max(upper, lower);
-                    Vector512<float> max = Avx512F.Max(pairs, Avx512F.Permute4x32(pairs, SwapNeighbours));
-                    Vector512<float> g = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.LoadUnsafe(ref row, (nuint)(start / 2)), Vector256<float>.Zero), DuplicateLanes);
-
-                    // The first maximum in reading order wins, as in PyTorch: top-left, top-right, bottom-left, bottom-right.
-                    Vector512<float> upperIsMax = Vector512.Equals(upper, max), lowerIsMax = Vector512.Equals(lower, max);
-                    Vector512<float> takenByLeft = Avx512F.Permute4x32(upperIsMax, SwapNeighbours) & OddLanes;
-                    Vector512<float> upperWins = Vector512.AndNot(upperIsMax, takenByLeft);
-                    Vector512<float> upperHasMax = upperIsMax | Avx512F.Permute4x32(upperIsMax, SwapNeighbours);
-                    Vector512<float> lowerWins = Vector512.AndNot(Vector512.AndNot(lowerIsMax, upperHasMax), Avx512F.Permute4x32(lowerIsMax, SwapNeighbours) & OddLanes);
-                    (upperWins & g).StoreUnsafe(ref topGradient, (nuint)start);
-                    (lowerWins & g).StoreUnsafe(ref bottomGradient, (nuint)start);
+                    int start = Math.Min(x, (2 * outWidth) - vectorWidth);
+                    if (vectorWidth == 16)
+                    {
+                        Vector512<float> g = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.LoadUnsafe(ref row, (nuint)(start / 2)), Vector256<float>.Zero), DuplicateLanes512);
+                        (Vector512<float> upperWins, Vector512<float> lowerWins) = Winners(Vector512.LoadUnsafe(ref top, (nuint)start), Vector512.LoadUnsafe(ref bottom, (nuint)start));
+                        (upperWins & g).StoreUnsafe(ref topGradient, (nuint)start);
+                        (lowerWins & g).StoreUnsafe(ref bottomGradient, (nuint)start);
+                    }
+                    else
+                    {
+                        Vector256<float> g = Avx2.PermuteVar8x32(Vector256.Create(Vector128.LoadUnsafe(ref row, (nuint)(start / 2)), Vector128<float>.Zero), DuplicateLanes256);
+                        (Vector256<float> upperWins, Vector256<float> lowerWins) = Winners(Vector256.LoadUnsafe(ref top, (nuint)start), Vector256.LoadUnsafe(ref bottom, (nuint)start));
+                        (upperWins & g).StoreUnsafe(ref topGradient, (nuint)start);
+                        (lowerWins & g).StoreUnsafe(ref bottomGradient, (nuint)start);
+                    }
                 }
             }
         }
+    }
+
+    // Which lane of each 2x2 window (a pair of neighbouring lanes in each of the two rows) gets the window's
+    // gradient: all ones there, zero elsewhere. The first maximum in reading order wins, as in PyTorch:
+    // top-left, top-right, bottom-left, bottom-right.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float> Upper, Vector512<float> Lower) Winners(Vector512<float> upper, Vector512<float> lower)
+    {
+        Vector512<float> pairs = Avx512F.Max(upper, lower);
+        Vector512<float> max = Avx512F.Max(pairs, Avx512F.Permute4x32(pairs, SwapNeighbours));
+        Vector512<float> upperIsMax = Vector512.Equals(upper, max), lowerIsMax = Vector512.Equals(lower, max);
+        Vector512<float> takenByLeft = Avx512F.Permute4x32(upperIsMax, SwapNeighbours) & OddLanes512;
+        Vector512<float> upperHasMax = upperIsMax | Avx512F.Permute4x32(upperIsMax, SwapNeighbours);
+        return (Vector512.AndNot(upperIsMax, takenByLeft),
+            Vector512.AndNot(Vector512.AndNot(lowerIsMax, upperHasMax), Avx512F.Permute4x32(lowerIsMax, SwapNeighbours) & OddLanes512));
+    }
+
+    /// <summary>The 256-bit form of the 512-bit <see cref="Winners(Vector512{float}, Vector512{float})"/>, lane for lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> Upper, Vector256<float> Lower) Winners(Vector256<float> upper, Vector256<float> lower)
+    {
+        Vector256<float> pairs = Avx.Max(upper, lower);
+        Vector256<float> max = Avx.Max(pairs, Avx.Permute(pairs, SwapNeighbours));
+        Vector256<float> upperIsMax = Vector256.Equals(upper, max), lowerIsMax = Vector256.Equals(lower, max);
+        Vector256<float> takenByLeft = Avx.Permute(upperIsMax, SwapNeighbours) & OddLanes256;
+        Vector256<float> upperHasMax = upperIsMax | Avx.Permute(upperIsMax, SwapNeighbours);
+        return (Vector256.AndNot(upperIsMax, takenByLeft),
+            Vector256.AndNot(Vector256.AndNot(lowerIsMax, upperHasMax), Avx.Permute(lowerIsMax, SwapNeighbours) & OddLanes256));
     }
 
     /// <summary>One 2x2 window backward without branches: the gradient to the first largest value, zero to the others.</summary>
@@ -297,9 +324,13 @@ public static class Pooling
 
     private static readonly Vector256<int> EvenLanes256 = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
 
-    private static readonly Vector512<int> DuplicateLanes = Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    private static readonly Vector512<int> DuplicateLanes512 = Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
 
-    private static readonly Vector512<float> OddLanes = Vector512.Create(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1).AsSingle();
+    private static readonly Vector256<int> DuplicateLanes256 = Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
+
+    private static readonly Vector512<float> OddLanes512 = Vector512.Create(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1).AsSingle();
+
+    private static readonly Vector256<float> OddLanes256 = Vector256.Create(0, -1, 0, -1, 0, -1, 0, -1).AsSingle();
 
     /// <summary>The part [start, end) of a window that lies inside a dimension of <paramref name="size"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
