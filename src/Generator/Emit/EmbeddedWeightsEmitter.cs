@@ -60,6 +60,7 @@ internal static class EmbeddedWeightsEmitter
                 w.Line("throw new global::System.InvalidOperationException(\"Embedded tensor '\" + name + \"' did not decode to its \" + destination.Length + \" floats.\");");
             }
 
+            w.Line();
             using (w.Block("if (!global::System.BitConverter.IsLittleEndian)"))
             {
                 w.Line("global::System.Span<int> words = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(destination);");
@@ -82,5 +83,5 @@ internal static class EmbeddedWeightsEmitter
         w.Line();
     }
 
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

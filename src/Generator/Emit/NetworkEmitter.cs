@@ -342,7 +342,7 @@ internal sealed class NetworkEmitter
         }
         else
         {
-            w.Line("/// <summary>Creates the network with the tensors compiled in from <c>" + _weights.File + "</c> (see <see cref=\"LoadEmbeddedWeights\"/>); <see cref=\"Initialize\"/> replaces them with a random initialisation.</summary>");
+            w.Line("/// <summary>Creates the network with the tensors compiled in from <c>" + EmbeddedWeightsEmitter.Xml(_weights.File) + "</c> (see <see cref=\"LoadEmbeddedWeights\"/>); <see cref=\"Initialize\"/> replaces them with a random initialisation.</summary>");
             w.Line(UsesNoise
                 ? "/// <param name=\"seed\">Seeds the dropout masks.</param>"
                 : "/// <param name=\"seed\">Not used here: the network starts with its embedded weights. <see cref=\"Initialize\"/> takes a seed.</param>");
