@@ -35,6 +35,16 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void SN0030_weights_file_name_empty()
+    {
+        AssertSingleError(
+            WeightsFiles.Run(WeightsFiles.Small.Replace("\"small.safetensors\"", "\"\""), WeightsFiles.Encoded(WeightsFiles.SmallFile())),
+            "SN0030",
+            "Weights = \"\"",
+            "Network 'Small': Weights names '', but no AdditionalFiles item is that file (the .safetensors files it lists are 'small.safetensors'); add <AdditionalFiles Include=\"\" /> to the project, and name the file by its file name or its path relative to the project");
+    }
+
+    [Fact]
     public void SN0031_weights_file_without_the_build_step()
     {
         // Without StaticNet.Generator.targets the compiler hands over the raw file, as text (or not at all, CS2015).

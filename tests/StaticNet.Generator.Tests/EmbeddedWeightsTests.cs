@@ -93,6 +93,16 @@ public sealed class EmbeddedWeightsTests
     }
 
     [Fact]
+    public void Weights_null_is_a_network_that_starts_from_its_seed()
+    {
+        GeneratorRun run = WeightsFiles.Run(WeightsFiles.Small.Replace("\"small.safetensors\"", "null"), WeightsFiles.Encoded(WeightsFiles.SmallFile()));
+
+        Assert.Empty(run.Diagnostics);
+        Assert.Contains("Initialize(seed);", run.Source);
+        Assert.DoesNotContain("EmbeddedWeightsFile", run.Source);
+    }
+
+    [Fact]
     public void A_path_relative_to_the_project_names_the_file()
     {
         string source = WeightsFiles.Small.Replace("\"small.safetensors\"", "\"weights/small.safetensors\"");
@@ -163,6 +173,50 @@ public sealed class EmbeddedWeightsTests
         Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(after, TrackingNames.EmbeddedModel));
         Assert.NotEqual(before, Source(driver));
         Assert.Contains("Tensor8 => \"" + Convert.ToBase64String(WeightsFiles.LittleEndian(new[] { 0.5f, -0.5f, 2f })) + "\"u8;", Source(driver));
+    }
+
+    [Fact]
+    public void Every_truncation_of_a_file_is_reported_not_embedded()
+    {
+        byte[] file = WeightsFiles.SmallFile(checksum: false);
+        for (int length = 0; length < file.Length; length++)
+        {
+            WeightsFile read = SafeTensorsReader.Read(file[..length], "small.safetensors");
+            Assert.True(read.Problem == WeightsFileProblem.Corrupt, $"{length} of {file.Length} bytes read as {read.Problem}");
+        }
+    }
+
+    [Fact]
+    public void Every_bit_flip_in_a_checksummed_file_is_reported_or_leaves_the_data_intact()
+    {
+        // A flip in the data must fail the checksum; one in the header must break its structure, or
+        // change only what the header says (a name, a metadata value), never the values embedded.
+        byte[] file = WeightsFiles.SmallFile();
+        int dataStart = 8 + (int)BitConverter.ToUInt64(file, 0);
+        int reportedInHeader = 0;
+        for (int position = 0; position < file.Length; position++)
+        {
+            for (int bit = 0; bit < 8; bit++)
+            {
+                byte[] flipped = (byte[])file.Clone();
+                flipped[position] ^= (byte)(1 << bit);
+                WeightsFile read = SafeTensorsReader.Read(flipped, "small.safetensors");
+                if (position >= dataStart)
+                {
+                    Assert.True(read.Problem == WeightsFileProblem.ChecksumMismatch, $"bit {bit} of data byte {position - dataStart} read as {read.Problem}");
+                }
+                else if (read.Problem == WeightsFileProblem.None)
+                {
+                    Assert.True(read.Data.Span.SequenceEqual(file.AsSpan(dataStart)), $"bit {bit} of header byte {position} changed the data");
+                }
+                else
+                {
+                    reportedInHeader++;
+                }
+            }
+        }
+
+        Assert.True(reportedInHeader > dataStart * 8 / 2, $"only {reportedInHeader} of {dataStart * 8} header flips were reported");
     }
 
     [Fact]
