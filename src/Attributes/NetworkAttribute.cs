@@ -20,6 +20,14 @@ namespace StaticNet;
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = false)]
 public sealed class NetworkAttribute : Attribute
 {
+    /// <summary>
+    /// A safetensors file whose tensors the network starts with, compiled into the assembly: no file
+    /// to ship, open or parse at run time. List the file as an <c>AdditionalFiles</c> item (the
+    /// package's <c>StaticNet.EmbeddedWeights.targets</c> hands it to the generator); name it here by its file name (<c>"lenet5.safetensors"</c>)
+    /// or by its path relative to the project (<c>"weights/lenet5.safetensors"</c>). The file must hold
+    /// exactly the network's tensors, as float32 under their PyTorch <c>state_dict</c> names.
+    /// </summary>
+    public string? Weights { get; set; }
 }
 
 /// <summary>

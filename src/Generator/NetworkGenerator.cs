@@ -23,7 +23,10 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 "StaticNet.NetworkAttribute",
                 static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                NetworkParser.Parse)
+                static (context, cancellationToken) => NetworkParser.Parse(context, cancellationToken) with
+                {
+                    Weights = EmbeddedWeightsMatcher.ReadReference(context, cancellationToken),
+                })
             .WithTrackingName(TrackingNames.Parse);
 
         // 2. Whether the compilation references the runtime the generated code calls into.
@@ -47,13 +50,44 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         // 4. The models of valid declarations: equal across edits that do not change the network, so their source stays cached.
         IncrementalValuesProvider<NetworkModel> models = networks
             .Combine(runtimeReferenced)
-            .Where(static pair => pair.Right && pair.Left.Model is not null)
+            .Where(static pair => pair.Right && pair.Left.Model is not null && pair.Left.Weights is null)
             .Select(static (pair, _) => pair.Left.Model!)
             .WithTrackingName(TrackingNames.Model);
 
         // 5. One file per network.
         context.RegisterSourceOutput(models, static (output, model) =>
             output.AddSource(HintName(model), NetworkEmitter.Emit(model)));
+
+        // 6. Every safetensors file among the AdditionalFiles, read and validated once: an edit elsewhere leaves it cached.
+        IncrementalValuesProvider<WeightsFile> weightsFiles = context.AdditionalTextsProvider
+            .Where(static text => EmbeddedWeightsReader.IsWeightsFile(text.Path))
+            .Select(static (text, cancellationToken) => EmbeddedWeightsReader.Read(text, cancellationToken))
+            .WithTrackingName(TrackingNames.WeightsFile);
+
+        // 7. Each valid network with [Network(Weights = ...)] matched against its file: the tensors to embed, or diagnostics on the argument.
+        IncrementalValuesProvider<WeightsMatch> matches = networks
+            .Where(static result => result.Model is not null && result.Weights is not null)
+            .Combine(runtimeReferenced)
+            .Where(static pair => pair.Right)
+            .Select(static (pair, _) => pair.Left)
+            .Combine(weightsFiles.Collect())
+            .Select(static (pair, cancellationToken) => EmbeddedWeightsMatcher.Match(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.WeightsMatch);
+        context.RegisterSourceOutput(matches, static (output, match) =>
+        {
+            foreach (DiagnosticInfo diagnostic in match.Diagnostics)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+
+        // 8. The networks with their weights, free of locations, so that moving a declaration does not emit its data again; one file each.
+        IncrementalValuesProvider<EmbeddedNetwork> embedded = matches
+            .Where(static match => match.Network is not null)
+            .Select(static (match, _) => match.Network!)
+            .WithTrackingName(TrackingNames.EmbeddedModel);
+        context.RegisterSourceOutput(embedded, static (output, network) =>
+            output.AddSource(HintName(network.Model), NetworkEmitter.Emit(network.Model, network.Weights)));
     }
 
     private static EquatableArray<DiagnosticInfo> Diagnose(ParseResult result, bool runtimeReferenced) =>
@@ -74,4 +108,7 @@ public static class TrackingNames
     public const string RuntimeReferenced = nameof(RuntimeReferenced);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Model = nameof(Model);
+    public const string WeightsFile = nameof(WeightsFile);
+    public const string WeightsMatch = nameof(WeightsMatch);
+    public const string EmbeddedModel = nameof(EmbeddedModel);
 }

@@ -12,7 +12,7 @@ namespace StaticNet.Generator.Tests;
 /// network, the one error it gets, the exact attribute it points at, and the full message a user
 /// reads. An invalid declaration must generate no source.
 /// </summary>
-public sealed class DiagnosticTests
+public sealed partial class DiagnosticTests
 {
     [Fact]
     public void Every_diagnostic_id_has_a_test_here()

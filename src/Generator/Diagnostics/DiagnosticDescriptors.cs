@@ -116,6 +116,51 @@ internal static class DiagnosticDescriptors
         "Layer setting has no effect",
         "{0} '{1}': {2} has no effect, because {3}; remove it");
 
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = Error(
+        "SN0030",
+        "Weights file is not among the AdditionalFiles",
+        "Network '{0}': Weights names '{1}', but no AdditionalFiles item is that file ({2}); add <AdditionalFiles Include=\"{1}\" /> to the project, and name the file by its file name or its path relative to the project");
+
+    public static readonly DiagnosticDescriptor WeightsFileNotEncoded = Error(
+        "SN0031",
+        "Weights file did not pass through StaticNet's build step",
+        "Network '{0}': '{1}' reached the generator as the compiler reads additional files, as text, which cannot carry a binary file's bytes; import StaticNet.EmbeddedWeights.targets in the project (<Import Project=\"...StaticNet.EmbeddedWeights.targets\" />), which hands .safetensors files to the generator as base64");
+
+    public static readonly DiagnosticDescriptor WeightsFileAmbiguous = Error(
+        "SN0032",
+        "Weights file name matches several AdditionalFiles",
+        "Network '{0}': Weights names '{1}', which matches {2} AdditionalFiles items ({3}); name it by its path relative to the project");
+
+    public static readonly DiagnosticDescriptor WeightsFileCorrupt = Error(
+        "SN0033",
+        "Weights file is not a valid safetensors file",
+        "Network '{0}': '{1}' is not a valid safetensors file: {2}");
+
+    public static readonly DiagnosticDescriptor WeightsChecksumMismatch = Error(
+        "SN0034",
+        "Weights file fails its checksum",
+        "Network '{0}': '{1}' is damaged: {2}; nothing was embedded, save or copy the file again");
+
+    public static readonly DiagnosticDescriptor WeightsMissingTensors = Error(
+        "SN0035",
+        "Weights file lacks tensors of the network",
+        "Network '{0}': '{1}' lacks {2} of the network's tensors: {3}");
+
+    public static readonly DiagnosticDescriptor WeightsExtraTensors = Error(
+        "SN0036",
+        "Weights file has tensors the network does not",
+        "Network '{0}': '{1}' holds {2} tensors the network does not have: {3}");
+
+    public static readonly DiagnosticDescriptor WeightsShapeMismatch = Error(
+        "SN0037",
+        "Weights tensor has the wrong shape",
+        "Network '{0}': tensor '{2}' in '{1}' has shape {4}, but the network expects {3}");
+
+    public static readonly DiagnosticDescriptor WeightsDtypeMismatch = Error(
+        "SN0038",
+        "Weights tensor is not float32",
+        "Network '{0}': tensor '{2}' in '{1}' has dtype {3}, but the network embeds F32 (float32) tensors; save it as float32 (tensor.float())");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "SN0099",
         "StaticNet could not compile the network",

@@ -21,16 +21,21 @@ internal sealed class NetworkEmitter
     private const int BatchChunks = 4;
 
     private readonly NetworkModel _model;
+    private readonly EmbeddedWeights? _weights;
     private readonly List<LayerEmitter> _layers;
     private readonly SourceWriter _writer = new();
 
-    private NetworkEmitter(NetworkModel model)
+    private NetworkEmitter(NetworkModel model, EmbeddedWeights? weights)
     {
         _model = model;
+        _weights = weights;
         _layers = model.Layers.Select(LayerEmitter.Create).ToList();
     }
 
-    public static string Emit(NetworkModel model) => new NetworkEmitter(model).EmitFile();
+    public static string Emit(NetworkModel model) => new NetworkEmitter(model, null).EmitFile();
+
+    /// <summary>A network that starts with the tensors of a weights file, compiled in.</summary>
+    public static string Emit(NetworkModel model, EmbeddedWeights weights) => new NetworkEmitter(model, weights).EmitFile();
 
     private LayerModel Last => _model.Layers[_model.Layers.Count - 1];
 
@@ -107,6 +112,11 @@ internal sealed class NetworkEmitter
             EmitLayerConstants();
             EmitFieldsAndConstructor();
             EmitInitialize();
+            if (_weights is not null)
+            {
+                EmbeddedWeightsEmitter.EmitMembers(w, _weights, HasState);
+            }
+
             EmitForwardApi();
             EmitBackwardApi();
             EmitPredictApi();
@@ -325,8 +335,19 @@ internal sealed class NetworkEmitter
         }
 
         EmitFreezeFields();
-        w.Line("/// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name=\"seed\"/>.</summary>");
-        w.Line("/// <param name=\"seed\">Seeds the initialisation" + (UsesNoise ? " and the dropout masks" : string.Empty) + ": the same seed gives the same parameters on every machine.</param>");
+        if (_weights is null)
+        {
+            w.Line("/// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name=\"seed\"/>.</summary>");
+            w.Line("/// <param name=\"seed\">Seeds the initialisation" + (UsesNoise ? " and the dropout masks" : string.Empty) + ": the same seed gives the same parameters on every machine.</param>");
+        }
+        else
+        {
+            w.Line("/// <summary>Creates the network with the tensors compiled in from <c>" + EmbeddedWeightsEmitter.Xml(_weights.File) + "</c> (see <see cref=\"LoadEmbeddedWeights\"/>); <see cref=\"Initialize\"/> replaces them with a random initialisation.</summary>");
+            w.Line(UsesNoise
+                ? "/// <param name=\"seed\">Seeds the dropout masks.</param>"
+                : "/// <param name=\"seed\">Not used here: the network starts with its embedded weights. <see cref=\"Initialize\"/> takes a seed.</param>");
+        }
+
         w.Line("/// <param name=\"batchCapacity\">The largest batch <see cref=\"Forward\"/> takes; the workspace is allocated for it once, here.</param>");
         using (w.Block($"public {Literals.Identifier(_model.ClassName)}(int seed = 0, int batchCapacity = 64)"))
         {
@@ -352,7 +373,14 @@ internal sealed class NetworkEmitter
                 w.Line("_chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);");
             }
 
-            w.Line("Initialize(seed);");
+            if (_weights is null)
+            {
+                w.Line("Initialize(seed);");
+            }
+            else
+            {
+                EmbeddedWeightsEmitter.EmitConstructorStart(w, UsesNoise);
+            }
         }
 
         w.Line();

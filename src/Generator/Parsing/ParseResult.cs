@@ -12,4 +12,8 @@ internal sealed record ParseResult(
     NetworkModel? Model,
     EquatableArray<DiagnosticInfo> Diagnostics,
     string ClassName,
-    LocationInfo? NetworkAttributeLocation);
+    LocationInfo? NetworkAttributeLocation)
+{
+    /// <summary>The weights file <c>[Network(Weights = ...)]</c> names, if any: the network starts with its tensors.</summary>
+    public WeightsReference? Weights { get; init; }
+}
