@@ -61,12 +61,16 @@ public sealed class PackageConsumerTests
             string csproj = File.ReadAllText(projectFile);
             Assert.Contains($"<PackageReference Include=\"StaticNet\" Version=\"{version}\" />", csproj);
             Assert.DoesNotContain("ProjectReference", csproj);
-            File.WriteAllText(projectFile, csproj.Replace("</PropertyGroup>", "  <PublishAot>true</PublishAot>\n  </PropertyGroup>"));
+            // NativeAOT, and the weights file the README's PretrainedLeNet5 embeds (the EmbeddedWeights sample's), as the README says to list it.
+            File.WriteAllText(projectFile, csproj
+                .Replace("</PropertyGroup>", "  <PublishAot>true</PublishAot>\n  </PropertyGroup>")
+                .Replace("</Project>", "  <ItemGroup>\n    <AdditionalFiles Include=\"lenet5.safetensors\" />\n  </ItemGroup>\n</Project>"));
+            File.Copy(Path.Combine(root, "samples", "EmbeddedWeights", "lenet5.safetensors"), Path.Combine(project, "lenet5.safetensors"));
 
             // The README's example, file by file, as written there.
             File.Delete(Path.Combine(project, "Program.cs"));
             IReadOnlyDictionary<string, string> files = ReadmeFiles(File.ReadAllText(Path.Combine(root, "README.md")));
-            Assert.Equal(new[] { "LeNet5.cs", "Program.cs", "ResidualNet.cs" }, files.Keys.OrderBy(name => name, StringComparer.Ordinal));
+            Assert.Equal(new[] { "LeNet5.cs", "PretrainedLeNet5.cs", "Program.cs", "ResidualNet.cs" }, files.Keys.OrderBy(name => name, StringComparer.Ordinal));
             foreach ((string name, string code) in files)
             {
                 File.WriteAllText(Path.Combine(project, name), code);
