@@ -114,7 +114,7 @@ internal static class Measurements
     public static double InferenceThroughput(INetwork network, Dataset test, int passes = 3)
     {
         var outputs = new float[test.Count * network.OutputLength];
-        network.Predict(test.Features.AsSpan(0, network.BatchCapacity * network.InputLength), outputs, network.BatchCapacity);
+        network.Predict(test.Features.AsSpan(0, network.BatchCapacity * network.InputLength), outputs.AsSpan(0, network.BatchCapacity * network.OutputLength), network.BatchCapacity);
         double best = 0;
         for (int pass = 0; pass < passes; pass++)
         {

@@ -12,6 +12,7 @@ namespace StaticNet.Tests;
 /// network's passes, its parameter slices and an optimizer step do, so that a helper waking late for one
 /// job meets the next.
 /// </summary>
+[Collection(nameof(ParallelAndSimdTests))]
 public class BatchRunnerTests
 {
     [Fact]
@@ -91,5 +92,21 @@ public class BatchRunnerTests
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => BatchRunner.Run(70_000, 2, (_, _) => { }));
         Assert.Equal("chunks", error.ParamName);
+    }
+
+    [Fact]
+    public void TheRunnerCountsTheThreadsThatRanChunks()
+    {
+        BatchRunner.Run(3, 1, (_, _) => { });
+        Assert.Equal(1, BatchRunner.LastRunThreads);
+
+        // Every chunk waits until two threads have started one, so both must have run chunks.
+        int started = 0;
+        BatchRunner.Run(2, 2, (_, _) =>
+        {
+            Interlocked.Increment(ref started);
+            SpinWait.SpinUntil(() => Volatile.Read(ref started) >= 2, TimeSpan.FromSeconds(10));
+        });
+        Assert.Equal(2, BatchRunner.LastRunThreads);
     }
 }

@@ -81,4 +81,34 @@ public class CsvTests
 
         public int GetHashCode(float value) => 0;
     }
+
+    [Fact]
+    public void ALabelOfIntMaxValueIsRefusedWithoutOverflowingTheClassCount()
+    {
+        using var directory = new TempDirectory();
+        string path = directory.File("big.csv");
+        File.WriteAllText(path, "label,x\n2147483647,1\n0,2\n");
+
+        var exception = Assert.Throws<InvalidDataException>(() => CsvDataset.Load(path));
+
+        Assert.Equal($"{path}, line 2: label 2147483647 would need 2147483648 classes, more than a class count holds (2147483647); expected class indexes from 0 to 2147483646.", exception.Message);
+    }
+
+    [Fact]
+    public void ColumnsOutsideTheFileAreNamedWithTheFileAndItsColumnCount()
+    {
+        using var directory = new TempDirectory();
+        string path = directory.File("three.csv");
+        File.WriteAllText(path, "a,b,c\n1,2,3\n");
+
+        var label = Assert.Throws<ArgumentException>(() => CsvDataset.Load(path, new CsvOptions { LabelColumnIndex = 5 }));
+        Assert.StartsWith($"{path}: LabelColumnIndex is 5, but the header names 3 columns; expected an index from 0 to 2.", label.Message);
+        Assert.Equal("options", label.ParamName);
+
+        var target = Assert.Throws<ArgumentException>(() => CsvDataset.Load(path, new CsvOptions { TargetColumns = new[] { 9 } }));
+        Assert.StartsWith($"{path}: TargetColumns holds column index 9, but the header names 3 columns; expected indexes from 0 to 2.", target.Message);
+
+        var count = Assert.Throws<ArgumentException>(() => CsvDataset.Load(path, new CsvOptions { ClassCount = 0 }));
+        Assert.StartsWith($"{path}: ClassCount is 0, expected at least 1.", count.Message);
+    }
 }

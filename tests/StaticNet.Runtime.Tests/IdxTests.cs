@@ -97,4 +97,30 @@ public class IdxTests
         var exception = Assert.Throws<FileNotFoundException>(() => IdxFile.Read("/nonexistent/train-images-idx3-ubyte.gz"));
         Assert.Contains("/nonexistent/train-images-idx3-ubyte.gz", exception.Message);
     }
+
+    [Fact]
+    public void DimensionsWhoseProductOverflowsAreRefusedByTheFileReader()
+    {
+        // 65536^4 = 2^64 wraps a 64-bit product to 0, which matched the empty data section.
+        using var directory = new TempDirectory();
+        string path = directory.File("overflow-idx4-ubyte");
+        File.WriteAllBytes(path, Idx(new[] { 65536, 65536, 65536, 65536 }, Array.Empty<byte>()));
+
+        var exception = Assert.Throws<InvalidDataException>(() => IdxFile.Read(path));
+
+        Assert.Equal($"{path}: dimensions [65536, 65536, 65536, 65536] need more than 2147483647 bytes of data, but the file holds 0.", exception.Message);
+    }
+
+    [Fact]
+    public void ImagesWithoutPixelsAreRefusedNamingTheFile()
+    {
+        using var directory = new TempDirectory();
+        string images = directory.File("images-idx3-ubyte"), labels = directory.File("labels-idx1-ubyte");
+        File.WriteAllBytes(images, Idx(new[] { 2, 0, 28 }, Array.Empty<byte>()));
+        File.WriteAllBytes(labels, Idx(new[] { 2 }, new byte[2]));
+
+        var exception = Assert.Throws<InvalidDataException>(() => IdxDataset.Load(images, labels));
+
+        Assert.Equal($"{images}: images of shape [2, 0, 28] hold no pixels; expected at least one image of at least 1x1.", exception.Message);
+    }
 }

@@ -160,4 +160,36 @@ public class NetworkApiTests
         Assert.Contains(lines, line => line.StartsWith("fc1 ", StringComparison.Ordinal) && line.Contains("48,120"));
         Assert.Equal(LeNet5.Summary, ((INetwork)new LeNet5()).Summary);
     }
+
+    [Fact]
+    public void PredictTakesExactlyTheSamplesItRuns()
+    {
+        // DenseSmoothNet takes 7 inputs and gives 4 outputs.
+        var network = new DenseSmoothNet(batchCapacity: 2);
+
+        var input = Assert.Throws<ArgumentException>(() => network.Predict(new float[8], new float[4]));
+        Assert.Equal("input", input.ParamName);
+        Assert.StartsWith("input holds 8 values, but exactly 7 are expected", input.Message);
+        var output = Assert.Throws<ArgumentException>(() => network.Predict(new float[7], new float[5]));
+        Assert.Equal("output", output.ParamName);
+        Assert.StartsWith("output holds 5 values, but exactly 4 are expected", output.Message);
+        Assert.Equal("output", Assert.Throws<ArgumentException>(() => network.Predict(new float[7], new float[3])).ParamName);
+
+        var inputs = Assert.Throws<ArgumentException>(() => network.Predict(new float[22], new float[12], 3));
+        Assert.Equal("inputs", inputs.ParamName);
+        Assert.StartsWith("inputs holds 22 values, but exactly 21 are expected", inputs.Message);
+        Assert.StartsWith("outputs holds 16 values, but exactly 12 are expected", Assert.Throws<ArgumentException>(() => network.Predict(new float[21], new float[16], 3)).Message);
+
+        network.Predict(new float[7], new float[4]);
+        network.Predict(new float[21], new float[12], 3);
+    }
+
+    [Fact]
+    public void NetworksSayWhatTheirLastLayerAppliesToTheOutputs()
+    {
+        Assert.Equal(OutputActivation.Softmax, ((INetwork)new SoftmaxNet()).OutputActivation);
+        Assert.Equal(OutputActivation.LogSoftmax, ((INetwork)new LogSoftmaxNet()).OutputActivation);
+        Assert.Equal(OutputActivation.Sigmoid, ((INetwork)new SigmoidOutputNet()).OutputActivation);
+        Assert.Equal(OutputActivation.None, ((INetwork)new DenseSmoothNet()).OutputActivation);
+    }
 }

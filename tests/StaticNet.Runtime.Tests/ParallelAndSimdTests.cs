@@ -1,4 +1,5 @@
 using System;
+using StaticNet.Kernels;
 using StaticNet.Samples;
 using StaticNet.Tests.Networks;
 using Xunit;
@@ -7,10 +8,35 @@ namespace StaticNet.Tests;
 
 /// <summary>
 /// The execution choices that must not change results: the number of threads (bit for bit), and the
-/// SIMD level (within float rounding of the scalar reference).
+/// SIMD level (within float rounding of the scalar reference). The thread tests check that their
+/// parallel runs really ran on more than one thread; they run alone, since a batch runs serially while
+/// another test's batch holds the runner.
 /// </summary>
+[Collection(nameof(ParallelAndSimdTests))]
 public class ParallelAndSimdTests
 {
+    /// <summary>
+    /// Runs <paramref name="run"/> with the runner's caller waiting for a helper before each batch (on a busy
+    /// machine a helper may otherwise wake after the caller has run every chunk), and checks that its
+    /// batches ran on more than one thread.
+    /// </summary>
+    private static T OnSeveralThreads<T>(Func<T> run)
+    {
+        Assert.True(BatchRunner.MaxThreads > 1, $"This machine has {Environment.ProcessorCount} processor(s); comparing thread counts needs at least 2.");
+        long before = BatchRunner.ParallelRuns;
+        BatchRunner.WaitForHelpers = true;
+        try
+        {
+            T result = run();
+            Assert.True(BatchRunner.ParallelRuns > before, "No batch ran on more than one thread: the comparison would be of two serial runs.");
+            return result;
+        }
+        finally
+        {
+            BatchRunner.WaitForHelpers = false;
+        }
+    }
+
     private static float[] TrainFewSteps(int threads, SimdLevel level)
     {
         var network = new LeNet5(seed: 3, batchCapacity: 64) { Threads = threads, Simd = level };
@@ -37,7 +63,7 @@ public class ParallelAndSimdTests
     public void ResultsDoNotDependOnTheNumberOfThreads(SimdLevel level)
     {
         int maxThreads = new LeNet5().MaxThreads;
-        Assert.Equal(TrainFewSteps(1, level), TrainFewSteps(maxThreads, level));
+        Assert.Equal(TrainFewSteps(1, level), OnSeveralThreads(() => TrainFewSteps(maxThreads, level)));
     }
 
     [Theory]
@@ -70,7 +96,7 @@ public class ParallelAndSimdTests
             return state.ToArray();
         }
 
-        Assert.Equal(Train(1), Train(4));
+        Assert.Equal(Train(1), OnSeveralThreads(() => Train(4)));
     }
 
     [Theory]
@@ -154,7 +180,7 @@ public class ParallelAndSimdTests
         (float[] parameters, OptimizerState state) = Run(1);
         foreach (int threads in new[] { 2, 3 })
         {
-            (float[] parallelParameters, OptimizerState parallelState) = Run(threads);
+            (float[] parallelParameters, OptimizerState parallelState) = OnSeveralThreads(() => Run(threads));
             Assert.Equal(parameters, parallelParameters);
             Assert.Equal(state.Segments, parallelState.Segments);
             for (int b = 0; b < state.Buffers.Count; b++)
@@ -180,4 +206,10 @@ public class ParallelAndSimdTests
             Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 + (1e-4 * Math.Abs(expected[i])), $"{what}[{i}]: scalar {expected[i]}, vectorised {actual[i]}");
         }
     }
+}
+
+/// <summary>Tests that compare thread counts run with no other test at the same time.</summary>
+[CollectionDefinition(nameof(ParallelAndSimdTests), DisableParallelization = true)]
+public sealed class ParallelAndSimdTestsCollection
+{
 }

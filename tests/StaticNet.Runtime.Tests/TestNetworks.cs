@@ -249,3 +249,9 @@ public partial class DropoutOnlyNet;
 [Add("branch")]
 [Dense(3)]
 public partial class FlattenBranchNet;
+
+/// <summary>Sigmoid as the last layer: probabilities per output, for the check against losses on logits.</summary>
+[Network]
+[Input(4)]
+[Dense(2), Sigmoid]
+public partial class SigmoidOutputNet;

@@ -121,4 +121,26 @@ public class TrainerTests
         Assert.Null(history.Last.TrainAccuracy);
         Assert.True(history.Last.TrainLoss < 0.01, $"final loss {history.Last.TrainLoss}");
     }
+
+    [Fact]
+    public void ALossThatAppliesTheLastLayersActivationAgainIsRefused()
+    {
+        var softmax = Assert.Throws<ArgumentException>(() => new Trainer<SoftmaxNet>(new SoftmaxNet(), new Adam(1e-3), Losses.SoftmaxCrossEntropy));
+        Assert.Equal("loss", softmax.ParamName);
+        Assert.StartsWith("Network SoftmaxNet ends in [Softmax], but softmax cross-entropy takes logits and applies softmax itself, so softmax would be applied twice. Drop the [Softmax] layer", softmax.Message);
+        Assert.Contains("end the network in [LogSoftmax] and train with Losses.NegativeLogLikelihood", softmax.Message);
+
+        var smoothed = Assert.Throws<ArgumentException>(() => new Trainer<SoftmaxNet>(new SoftmaxNet(), new Adam(1e-3), Losses.SoftmaxCrossEntropyWithLabelSmoothing(0.1)));
+        Assert.Contains("ends in [Softmax]", smoothed.Message);
+
+        var logSoftmax = Assert.Throws<ArgumentException>(() => new Trainer<LogSoftmaxNet>(new LogSoftmaxNet(), new Adam(1e-3), Losses.SoftmaxCrossEntropy));
+        Assert.StartsWith("Network LogSoftmaxNet ends in [LogSoftmax], but softmax cross-entropy takes logits and applies softmax itself. Drop the [LogSoftmax] layer, or keep it and train with Losses.NegativeLogLikelihood", logSoftmax.Message);
+
+        var sigmoid = Assert.Throws<ArgumentException>(() => new Trainer<SigmoidOutputNet>(new SigmoidOutputNet(), new Adam(1e-3), Losses.BinaryCrossEntropyWithLogits));
+        Assert.StartsWith("Network SigmoidOutputNet ends in [Sigmoid], but binary cross-entropy with logits takes logits and applies the sigmoid itself", sigmoid.Message);
+
+        // The pairs that fit are accepted.
+        _ = new Trainer<LogSoftmaxNet>(new LogSoftmaxNet(), new Adam(1e-3), Losses.NegativeLogLikelihood);
+        _ = new Trainer<SoftmaxNet>(new SoftmaxNet(), new Adam(1e-3), Losses.MeanSquaredError);
+    }
 }

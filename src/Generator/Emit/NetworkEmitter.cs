@@ -865,12 +865,12 @@ internal sealed class NetworkEmitter
     {
         SourceWriter w = _writer;
         w.Line("/// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>");
-        w.Line($"/// <param name=\"input\">One sample of {_model.Input.Length} values, shape {_model.Input}.</param>");
-        w.Line($"/// <param name=\"output\">Receives the {_model.Output.Length} outputs.</param>");
+        w.Line($"/// <param name=\"input\">One sample: exactly {_model.Input.Length} values, shape {_model.Input}.</param>");
+        w.Line($"/// <param name=\"output\">Receives the outputs: exactly {_model.Output.Length} values.</param>");
         using (w.Block($"public void Predict({ReadOnlySpan} input, {Span} output)"))
         {
-            w.Line($"{Checks}.Length(input.Length, InputLength, nameof(input));");
-            w.Line($"{Checks}.Length(output.Length, OutputLength, nameof(output));");
+            w.Line($"{Checks}.ExactLength(input.Length, InputLength, nameof(input));");
+            w.Line($"{Checks}.ExactLength(output.Length, OutputLength, nameof(output));");
             w.Line($"{Span} workspace = _sampleWorkspace;");
             w.Line("const int capacity = 1, batchSize = 1;");
             w.Line($"input.Slice(0, InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
@@ -902,14 +902,14 @@ internal sealed class NetworkEmitter
         w.Line("/// Runs any number of samples forward in inference mode, <see cref=\"BatchCapacity\"/> at a time.");
         w.Line("/// Allocates nothing. It reuses the training workspace, so a <see cref=\"Backward\"/> cannot follow it.");
         w.Line("/// </summary>");
-        w.Line($"/// <param name=\"inputs\">The samples, one after another: at least <c>count * {_model.Input.Length}</c> values.</param>");
-        w.Line($"/// <param name=\"outputs\">Receives the outputs: at least <c>count * {_model.Output.Length}</c> values.</param>");
+        w.Line($"/// <param name=\"inputs\">The samples, one after another: exactly <c>count * {_model.Input.Length}</c> values.</param>");
+        w.Line($"/// <param name=\"outputs\">Receives the outputs: exactly <c>count * {_model.Output.Length}</c> values.</param>");
         w.Line("/// <param name=\"count\">Samples to run.</param>");
         using (w.Block($"public void Predict({ReadOnlySpan} inputs, {Span} outputs, int count)"))
         {
             w.Line($"{Checks}.Count(count, nameof(count));");
-            w.Line($"{Checks}.Length(inputs.Length, (long)count * InputLength, nameof(inputs));");
-            w.Line($"{Checks}.Length(outputs.Length, (long)count * OutputLength, nameof(outputs));");
+            w.Line($"{Checks}.ExactLength(inputs.Length, (long)count * InputLength, nameof(inputs));");
+            w.Line($"{Checks}.ExactLength(outputs.Length, (long)count * OutputLength, nameof(outputs));");
             w.Line($"{Span} workspace = _workspace;");
             w.Line("int capacity = BatchCapacity;");
             w.Line("_forwardBatchSize = 0;");
@@ -1353,7 +1353,18 @@ internal sealed class NetworkEmitter
         w.Line("int global::StaticNet.INetwork.ParameterCount => ParameterCount;");
         w.Line();
         w.Line("string global::StaticNet.INetwork.Summary => Summary;");
+        w.Line();
+        w.Line($"global::StaticNet.OutputActivation global::StaticNet.INetwork.OutputActivation => global::StaticNet.OutputActivation.{OutputActivation};");
     }
+
+    /// <summary>The last layer's activation when a loss on logits would apply it again, for the Trainer's check.</summary>
+    private string OutputActivation => Last.Spec switch
+    {
+        SoftmaxSpec { Log: true } => "LogSoftmax",
+        SoftmaxSpec => "Softmax",
+        ActivationSpec { Function: ActivationKind.Sigmoid } => "Sigmoid",
+        _ => "None",
+    };
 
     /// <summary>The batch's slice of the workspace buffer at a per-sample offset.</summary>
     private static string Slice(int offset, string length) => offset == 0

@@ -57,32 +57,58 @@ public sealed class SafeTensor
 /// </summary>
 public static class SafeTensors
 {
-    /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/> atomically (see <see cref="AtomicFile"/>).</summary>
+    /// <summary>
+    /// The metadata key whose value is the SHA-256 of the header as written, with these 64 hex digits
+    /// replaced by 64 '0' characters: with <see cref="SafeTensorsFormat.ChecksumKey"/> (which the header
+    /// holds) it covers every byte of the file, metadata included. Python checks it with
+    /// <c>hashlib.sha256(header.replace(value.encode(), b"0" * 64)).hexdigest() == value</c>.
+    /// </summary>
+    internal const string HeaderChecksumKey = "staticnet.header_sha256";
+
+    private const int ChecksumDigits = 64;
+
+    /// <summary>
+    /// Writes <paramref name="tensors"/> to <paramref name="path"/> atomically (see <see cref="AtomicFile"/>),
+    /// with the SHA-256 of the data section (<c>staticnet.sha256</c>) and of the header
+    /// (<c>staticnet.header_sha256</c>) in the <c>__metadata__</c>, which <see cref="Read"/> verifies.
+    /// </summary>
     public static void Write(string path, IReadOnlyList<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        byte[] header = BuildHeader(tensors, metadata);
+        byte[] data = DataSection(tensors);
+        var allMetadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (metadata is not null)
+        {
+            foreach (KeyValuePair<string, string> entry in metadata)
+            {
+                allMetadata[entry.Key] = entry.Value;
+            }
+        }
+
+        allMetadata[SafeTensorsFormat.ChecksumKey] = SafeTensorsFormat.Checksum(data, 0, data.Length);
+        allMetadata[HeaderChecksumKey] = new string('0', ChecksumDigits);
+        byte[] header = BuildHeader(tensors, allMetadata);
+        int placeholder = HeaderChecksumPosition(header);
+        string headerChecksum = SafeTensorsFormat.Checksum(header, 0, header.Length);
+        Encoding.ASCII.GetBytes(headerChecksum, header.AsSpan(placeholder, ChecksumDigits));
         AtomicFile.Write(path, stream =>
         {
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
             stream.Write(length);
             stream.Write(header);
-            foreach (SafeTensor tensor in tensors)
-            {
-                WriteLittleEndian(stream, tensor.Values);
-            }
+            stream.Write(data);
         });
     }
 
     /// <summary>Reads every tensor of a safetensors file.</summary>
-    /// <exception cref="InvalidDataException">The file is truncated, corrupt, or holds a tensor that is not float32; the message names the file and the tensor.</exception>
+    /// <exception cref="FileNotFoundException">No file is at <paramref name="path"/> (the message says when it is a directory).</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is truncated, corrupt, damaged (its recorded SHA-256 differs), or holds a tensor that is not
+    /// float32; the message names the file and, where there is one, the tensor, with what was expected and found.
+    /// </exception>
     public static SafeTensorsFile Read(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"Safetensors file not found: {path}", path);
-        }
-
+        FileChecks.RequireFile(path, "Safetensors file");
         byte[] bytes = File.ReadAllBytes(path);
         if (bytes.Length < 8)
         {
@@ -95,58 +121,197 @@ public static class SafeTensors
             throw new InvalidDataException($"{path}: the header is said to be {headerLength} bytes, but only {bytes.Length - 8} follow; the file is truncated or not a safetensors file.");
         }
 
+        if (headerLength < 2 || bytes[8] != (byte)'{')
+        {
+            throw new InvalidDataException($"{path}: the header ({headerLength} bytes) should be a JSON object starting with '{{', but {(headerLength == 0 ? "is empty" : $"starts with byte 0x{bytes[8]:X2}")}; the file is corrupt or not a safetensors file.");
+        }
+
         int dataStart = 8 + (int)headerLength;
-        var tensors = new List<SafeTensor>();
+        long dataLength = bytes.Length - dataStart;
+        var tensors = new List<(string Name, int[] Shape, long Begin, long End)>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var ranges = new List<(long Begin, long End, string Name)>();
+        int headerChecksumAt = -1;
         try
         {
             var reader = new Utf8JsonReader(bytes.AsSpan(8, (int)headerLength));
             Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject, path, "the header is not a JSON object");
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            bool sawMetadata = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                string name = reader.GetString()!;
+                string name = Text(ref reader, path, "a tensor name");
                 if (name == SafeTensorsFormat.MetadataKey)
                 {
-                    ReadMetadata(ref reader, metadata, path);
+                    Expect(!sawMetadata, path, $"the header has two {SafeTensorsFormat.MetadataKey} entries");
+                    sawMetadata = true;
+                    ReadMetadata(ref reader, metadata, path, ref headerChecksumAt);
                     continue;
                 }
 
+                Expect(names.Add(name), path, $"tensor '{name}' appears twice in the header");
                 (string dtype, int[] shape, long begin, long end) = ReadEntry(ref reader, name, path);
                 if (dtype != "F32")
                 {
                     throw new InvalidDataException($"{path}: tensor '{name}' has dtype {dtype}; StaticNet reads F32 (float32) tensors. Save it as float32 (tensor.float()).");
                 }
 
-                long length = 1;
-                foreach (int size in shape)
+                long byteLength = ByteLength(shape, dataLength, name, path);
+                if (end > dataLength)
                 {
-                    length *= size;
+                    throw new InvalidDataException($"{path}: tensor '{name}' has data offsets [{begin}, {end}] outside the data section of {dataLength} bytes; the file is truncated or corrupt.");
                 }
 
-                if (begin < 0 || end < begin || end > bytes.Length - dataStart)
+                if (end - begin != byteLength)
                 {
-                    throw new InvalidDataException($"{path}: tensor '{name}' has data offsets [{begin}, {end}] outside the data section of {bytes.Length - dataStart} bytes; the file is truncated or corrupt.");
+                    throw new InvalidDataException($"{path}: tensor '{name}' of shape [{string.Join(", ", shape)}] needs {byteLength} bytes, but its data offsets [{begin}, {end}] span {end - begin}; the file is corrupt.");
                 }
 
-                if (end - begin != length * sizeof(float))
-                {
-                    throw new InvalidDataException($"{path}: tensor '{name}' of shape [{string.Join(", ", shape)}] needs {length * sizeof(float)} bytes, but its data offsets span {end - begin}.");
-                }
-
-                var values = new float[length];
-                ReadLittleEndian(bytes.AsSpan(dataStart + (int)begin, (int)(end - begin)), values);
-                tensors.Add(new SafeTensor(name, shape, values));
-                ranges.Add((begin, end, name));
+                tensors.Add((name, shape, begin, end));
             }
+
+            Expect(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0, path, "the header's JSON object is not closed");
+            CheckPadding(bytes, 8 + (int)reader.BytesConsumed, dataStart, path);
         }
         catch (JsonException exception)
         {
             throw new InvalidDataException($"{path}: the header is not valid JSON ({exception.Message}); the file is corrupt or not a safetensors file.", exception);
         }
 
-        CheckNoOverlap(ranges, path);
-        return new SafeTensorsFile(path, tensors, metadata);
+        CheckLayout(tensors, dataLength, path);
+        if (headerChecksumAt >= 0)
+        {
+            VerifyHeaderChecksum(bytes, 8, (int)headerLength, headerChecksumAt, metadata[HeaderChecksumKey], path);
+        }
+
+        if (metadata.TryGetValue(SafeTensorsFormat.ChecksumKey, out string? recorded))
+        {
+            string actual = SafeTensorsFormat.Checksum(bytes, dataStart, (int)dataLength);
+            if (!string.Equals(actual, recorded, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidDataException($"{path}: the data is damaged: its SHA-256 is {actual}, but the file records {recorded} ('{SafeTensorsFormat.ChecksumKey}'); restore the file from a copy.");
+            }
+        }
+
+        var result = new List<SafeTensor>(tensors.Count);
+        foreach ((string name, int[] shape, long begin, long end) in tensors)
+        {
+            var values = new float[(end - begin) / sizeof(float)];
+            ReadLittleEndian(bytes.AsSpan(dataStart + (int)begin, (int)(end - begin)), values);
+            result.Add(new SafeTensor(name, shape, values));
+        }
+
+        return new SafeTensorsFile(path, result, metadata);
+    }
+
+    private static byte[] DataSection(IReadOnlyList<SafeTensor> tensors)
+    {
+        var data = new MemoryStream();
+        foreach (SafeTensor tensor in tensors)
+        {
+            WriteLittleEndian(data, tensor.Values);
+        }
+
+        return data.ToArray();
+    }
+
+    private static int HeaderChecksumPosition(byte[] header)
+    {
+        byte[] key = Encoding.UTF8.GetBytes("\"" + HeaderChecksumKey + "\":\"");
+        int at = header.AsSpan().IndexOf(key);
+        return at >= 0 ? at + key.Length : throw new InvalidOperationException("The header checksum placeholder is missing from the header written.");
+    }
+
+    private static void VerifyHeaderChecksum(byte[] bytes, int headerStart, int headerLength, int valueAt, string recorded, string path)
+    {
+        byte[] header = bytes.AsSpan(headerStart, headerLength).ToArray();
+        header.AsSpan(valueAt, ChecksumDigits).Fill((byte)'0');
+        string actual = SafeTensorsFormat.Checksum(header, 0, header.Length);
+        if (!string.Equals(actual, recorded, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{path}: the header is damaged: its SHA-256 is {actual}, but the file records {recorded} ('{HeaderChecksumKey}'); restore the file from a copy.");
+        }
+    }
+
+    // The bytes a shape needs as float32, or an error when they are more than the data section holds
+    // (which also keeps the product from overflowing).
+    private static long ByteLength(int[] shape, long dataLength, string name, string path)
+    {
+        if (Array.IndexOf(shape, 0) >= 0)
+        {
+            return 0;
+        }
+
+        long values = 1;
+        foreach (int size in shape)
+        {
+            if (values > dataLength / sizeof(float) / size)
+            {
+                throw new InvalidDataException($"{path}: tensor '{name}' has shape [{string.Join(", ", shape)}], more values than the data section of {dataLength} bytes holds ({dataLength / sizeof(float)} float32 values); the file is corrupt.");
+            }
+
+            values *= size;
+        }
+
+        return values * sizeof(float);
+    }
+
+    // Tensors must tile the data section exactly, as the safetensors format requires: sorted by
+    // offset, the first at 0, each starting where the one before ends, the last ending at the end of the
+    // file. A header length that is off by a byte, or bytes appended to the file, fail here.
+    private static void CheckLayout(List<(string Name, int[] Shape, long Begin, long End)> tensors, long dataLength, string path)
+    {
+        var ranges = new List<(long Begin, long End, string Name)>(tensors.Count);
+        foreach ((string name, _, long begin, long end) in tensors)
+        {
+            ranges.Add((begin, end, name));
+        }
+
+        ranges.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        long expected = 0;
+        string previous = "";
+        foreach ((long begin, long end, string name) in ranges)
+        {
+            if (begin != expected)
+            {
+                string where = previous.Length == 0 ? "the start of the data section, offset 0" : $"the end of tensor '{previous}', offset {expected}";
+                string problem = begin < expected ? "overlaps the tensor before it" : $"leaves a gap of {begin - expected} bytes";
+                throw new InvalidDataException($"{path}: tensor '{name}' begins at data offset {begin}, but should begin at {where}: it {problem}; the file is corrupt.");
+            }
+
+            expected = end;
+            previous = name;
+        }
+
+        if (expected != dataLength)
+        {
+            throw new InvalidDataException($"{path}: the tensors' data ends at offset {expected}, but the data section holds {dataLength} bytes ({(dataLength > expected ? $"{dataLength - expected} bytes follow the last tensor" : "fewer than the tensors need")}); the header length is wrong or bytes were added, so the file is corrupt.");
+        }
+    }
+
+    // After the JSON object, the header may hold only the spaces that pad it to a multiple of 8 bytes.
+    private static void CheckPadding(byte[] bytes, int from, int to, string path)
+    {
+        for (int i = from; i < to; i++)
+        {
+            if (bytes[i] != (byte)' ')
+            {
+                throw new InvalidDataException($"{path}: header byte {i - 8} after the JSON object is 0x{bytes[i]:X2}; only spaces (0x20) may pad the header, so the header length is wrong or the file is corrupt.");
+            }
+        }
+    }
+
+    // A JSON string's text; invalid UTF-8 or a lone surrogate escape is a corrupt file, not a crash.
+    private static string Text(ref Utf8JsonReader reader, string path, string what)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            ReadOnlySpan<byte> raw = reader.ValueSpan; // one contiguous header, so never a sequence
+            throw new InvalidDataException($"{path}: {what} at header byte {reader.TokenStartIndex} should be UTF-8 text, but its bytes ({BitConverter.ToString(raw.Slice(0, Math.Min(raw.Length, 32)).ToArray()).Replace('-', ' ')}) are not; the file is corrupt.");
+        }
     }
 
     private static byte[] BuildHeader(IReadOnlyList<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata)
@@ -206,15 +371,39 @@ public static class SafeTensors
         return buffer.ToArray();
     }
 
-    private static void ReadMetadata(ref Utf8JsonReader reader, Dictionary<string, string> metadata, string path)
+    private static void ReadMetadata(ref Utf8JsonReader reader, Dictionary<string, string> metadata, string path, ref int headerChecksumAt)
     {
-        Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject, path, "__metadata__ is not an object");
+        Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject, path, $"{SafeTensorsFormat.MetadataKey} is not an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string key = reader.GetString()!;
-            Expect(reader.Read() && reader.TokenType == JsonTokenType.String, path, $"__metadata__ entry '{key}' is not a string");
-            metadata[key] = reader.GetString()!;
+            string key = Text(ref reader, path, $"a {SafeTensorsFormat.MetadataKey} key");
+            Expect(reader.Read() && reader.TokenType == JsonTokenType.String, path, $"{SafeTensorsFormat.MetadataKey} entry '{key}' is not a string");
+            string value = Text(ref reader, path, $"the {SafeTensorsFormat.MetadataKey} value of '{key}'");
+            Expect(metadata.TryAdd(key, value), path, $"{SafeTensorsFormat.MetadataKey} has two entries '{key}'");
+            if (key == HeaderChecksumKey)
+            {
+                Expect(IsChecksum(value) && !reader.ValueIsEscaped && !reader.HasValueSequence, path, $"{SafeTensorsFormat.MetadataKey} entry '{key}' is '{value}', expected {ChecksumDigits} lowercase hex digits");
+                headerChecksumAt = (int)reader.TokenStartIndex + 1;
+            }
         }
+    }
+
+    private static bool IsChecksum(string value)
+    {
+        if (value.Length != ChecksumDigits)
+        {
+            return false;
+        }
+
+        foreach (char c in value)
+        {
+            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static (string Dtype, int[] Shape, long Begin, long End) ReadEntry(ref Utf8JsonReader reader, string name, string path)
@@ -225,29 +414,33 @@ public static class SafeTensors
         List<long>? offsets = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string property = reader.GetString()!;
+            string property = Text(ref reader, path, $"a property name of tensor '{name}'");
             reader.Read();
             switch (property)
             {
                 case "dtype":
-                    Expect(reader.TokenType == JsonTokenType.String, path, $"tensor '{name}': dtype is not a string");
-                    dtype = reader.GetString();
+                    Expect(dtype is null, path, $"tensor '{name}' has two dtypes");
+                    Expect(reader.TokenType == JsonTokenType.String, path, $"tensor '{name}': dtype is {Found(ref reader)}, expected a string such as \"F32\"");
+                    dtype = Text(ref reader, path, $"the dtype of tensor '{name}'");
                     break;
                 case "shape":
+                    Expect(shape is null, path, $"tensor '{name}' has two shapes");
                     shape = new List<int>();
-                    Expect(reader.TokenType == JsonTokenType.StartArray, path, $"tensor '{name}': shape is not an array");
-                    while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+                    Expect(reader.TokenType == JsonTokenType.StartArray, path, $"tensor '{name}': shape is {Found(ref reader)}, expected an array of sizes");
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        Expect(reader.TryGetInt32(out int size) && size >= 0, path, $"tensor '{name}': a shape entry is not a size");
-                        shape.Add(size);
+                        Expect(reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int size) && size >= 0, path, $"tensor '{name}': a shape entry is {Found(ref reader)}, expected a size (a whole number from 0 to {int.MaxValue})");
+                        shape.Add(reader.GetInt32());
                     }
 
                     break;
                 case "data_offsets":
+                    Expect(offsets is null, path, $"tensor '{name}' has two data_offsets");
                     offsets = new List<long>();
-                    Expect(reader.TokenType == JsonTokenType.StartArray, path, $"tensor '{name}': data_offsets is not an array");
-                    while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+                    Expect(reader.TokenType == JsonTokenType.StartArray, path, $"tensor '{name}': data_offsets is {Found(ref reader)}, expected an array of two byte offsets");
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
+                        Expect(reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long offset) && offset >= 0, path, $"tensor '{name}': a data offset is {Found(ref reader)}, expected a byte offset (a whole number from 0)");
                         offsets.Add(reader.GetInt64());
                     }
 
@@ -258,20 +451,25 @@ public static class SafeTensors
             }
         }
 
-        Expect(dtype is not null && shape is not null && offsets is { Count: 2 }, path, $"tensor '{name}' lacks dtype, shape or a pair of data_offsets");
-        return (dtype!, shape!.ToArray(), offsets![0], offsets[1]);
+        Expect(dtype is not null && shape is not null && offsets is not null, path, $"tensor '{name}' lacks {(dtype is null ? "a dtype" : shape is null ? "a shape" : "data_offsets")}");
+        Expect(offsets!.Count == 2 && offsets[0] <= offsets[1], path, $"tensor '{name}' has data_offsets [{string.Join(", ", offsets)}], expected [begin, end] with begin <= end");
+        return (dtype!, shape!.ToArray(), offsets[0], offsets[1]);
     }
 
-    private static void CheckNoOverlap(List<(long Begin, long End, string Name)> ranges, string path)
+    // The current JSON token as found, for messages: its kind and up to 40 bytes of its text.
+    private static string Found(ref Utf8JsonReader reader)
     {
-        ranges.Sort((a, b) => a.Begin.CompareTo(b.Begin));
-        for (int i = 1; i < ranges.Count; i++)
+        ReadOnlySpan<byte> raw = reader.ValueSpan; // one contiguous header, so never a sequence
+        string text = Encoding.UTF8.GetString(raw.Slice(0, Math.Min(raw.Length, 40)));
+        return reader.TokenType switch
         {
-            if (ranges[i].Begin < ranges[i - 1].End)
-            {
-                throw new InvalidDataException($"{path}: the data of tensors '{ranges[i - 1].Name}' and '{ranges[i].Name}' overlap; the file is corrupt.");
-            }
-        }
+            JsonTokenType.Number => $"the number {text}",
+            JsonTokenType.String => $"the string \"{text}\"",
+            JsonTokenType.StartObject => "an object",
+            JsonTokenType.StartArray => "an array",
+            JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null => text,
+            _ => reader.TokenType.ToString(),
+        };
     }
 
     private static void Expect(bool condition, string path, string problem)

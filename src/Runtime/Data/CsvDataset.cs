@@ -49,10 +49,7 @@ public static class CsvDataset
     public static Dataset Load(string path, CsvOptions? options = null)
     {
         options ??= new CsvOptions();
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"CSV file not found: {path}", path);
-        }
+        FileChecks.RequireFile(path, "CSV file");
 
         using var reader = new StreamReader(path, Encoding.UTF8);
         string? line;
@@ -75,9 +72,19 @@ public static class CsvDataset
             header = Fields(line, options.Separator, path, lineNumber).ToArray();
         }
 
+        if (options.ClassCount is < 1)
+        {
+            throw new ArgumentException($"{path}: ClassCount is {options.ClassCount}, expected at least 1.", nameof(options));
+        }
+
         bool regression = options.TargetColumns is not null;
         int labelColumn = ResolveLabelColumn(options, header, path);
         int columnCount = header?.Length ?? -1;
+        if (header is not null)
+        {
+            CheckColumns(options, labelColumn, columnCount, path, "the header names");
+        }
+
         var features = new List<float>();
         var numericLabels = new List<int>();
         var textLabels = new List<string>();
@@ -97,7 +104,7 @@ public static class CsvDataset
             if (columnCount < 0)
             {
                 columnCount = fields.Count;
-                CheckColumns(options, labelColumn, columnCount, path);
+                CheckColumns(options, labelColumn, columnCount, path, $"line {lineNumber}, the first row, has");
             }
 
             if (fields.Count != columnCount)
@@ -177,10 +184,18 @@ public static class CsvDataset
 
     private static Dataset NumericLabels(float[] features, int[] shape, List<int> labels, List<int> lines, CsvOptions options, string path, string source)
     {
-        int largest = 0;
-        foreach (int label in labels)
+        int largest = 0, largestAt = 0;
+        for (int i = 0; i < labels.Count; i++)
         {
-            largest = Math.Max(largest, label);
+            if (labels[i] > largest)
+            {
+                (largest, largestAt) = (labels[i], i);
+            }
+        }
+
+        if (options.ClassCount is null && largest == int.MaxValue)
+        {
+            throw new InvalidDataException($"{path}, line {lines[largestAt]}: label {largest} would need {(long)largest + 1} classes, more than a class count holds ({int.MaxValue}); expected class indexes from 0 to {int.MaxValue - 1}.");
         }
 
         int classCount = options.ClassCount ?? (largest + 1);
@@ -229,21 +244,33 @@ public static class CsvDataset
         return index >= 0 ? index : throw new InvalidDataException($"{path}: no column named '{options.LabelColumn}' in the header ({string.Join(", ", header)}).");
     }
 
-    private static void CheckColumns(CsvOptions options, int labelColumn, int columnCount, string path)
+    // Columns are counted from 0 in the options and from 1 in messages about lines, as a spreadsheet shows them.
+    private static void CheckColumns(CsvOptions options, int labelColumn, int columnCount, string path, string counted)
     {
         if (options.TargetColumns is int[] targetColumns)
         {
+            if (targetColumns.Length == 0)
+            {
+                throw new ArgumentException($"{path}: TargetColumns is empty; expected one or more column indexes from 0 to {columnCount - 1}.", nameof(options));
+            }
+
+            var seen = new HashSet<int>();
             foreach (int column in targetColumns)
             {
                 if (column < 0 || column >= columnCount)
                 {
-                    throw new ArgumentException($"{path}: target column {column} is outside the {columnCount} columns.", nameof(options));
+                    throw new ArgumentException($"{path}: TargetColumns holds column index {column}, but {counted} {columnCount} columns; expected indexes from 0 to {columnCount - 1}.", nameof(options));
+                }
+
+                if (!seen.Add(column))
+                {
+                    throw new ArgumentException($"{path}: TargetColumns holds column index {column} twice.", nameof(options));
                 }
             }
         }
         else if (labelColumn < 0 || labelColumn >= columnCount)
         {
-            throw new ArgumentException($"{path}: label column {labelColumn} is outside the {columnCount} columns.", nameof(options));
+            throw new ArgumentException($"{path}: LabelColumnIndex is {labelColumn}, but {counted} {columnCount} columns; expected an index from 0 to {columnCount - 1}.", nameof(options));
         }
     }
 

@@ -15,11 +15,21 @@ public static class IdxDataset
     /// <param name="classCount">The number of classes; every label must be below it.</param>
     public static Dataset Load(string imagesPath, string labelsPath, int classCount = 10)
     {
+        if (classCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "The class count must be at least 1.");
+        }
+
         (int[] imageDimensions, byte[] pixels) = IdxFile.Read(imagesPath);
         (int[] labelDimensions, byte[] labelBytes) = IdxFile.Read(labelsPath);
         if (imageDimensions.Length != 3)
         {
             throw new InvalidDataException($"{imagesPath}: expected images of shape [count, rows, columns], found [{string.Join(", ", imageDimensions)}].");
+        }
+
+        if (Array.IndexOf(imageDimensions, 0) >= 0)
+        {
+            throw new InvalidDataException($"{imagesPath}: images of shape [{string.Join(", ", imageDimensions)}] hold no pixels; expected at least one image of at least 1x1.");
         }
 
         if (labelDimensions.Length != 1)

@@ -14,14 +14,11 @@ public static class IdxFile
     private const byte UnsignedByteType = 0x08;
 
     /// <summary>Reads an IDX file of unsigned bytes: its dimensions and its data.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path is a directory.</exception>
     /// <exception cref="InvalidDataException">The file is not an IDX file of unsigned bytes, or is truncated; the message names the file.</exception>
     public static (int[] Dimensions, byte[] Data) Read(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"IDX file not found: {path}", path);
-        }
+        FileChecks.RequireFile(path, "IDX file");
 
         byte[] bytes = ReadAllBytes(path);
         if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0)
@@ -42,6 +39,7 @@ public static class IdxFile
 
         var dimensions = new int[rank];
         long length = 1;
+        long available = bytes.Length - (4 + (4 * rank));
         for (int d = 0; d < rank; d++)
         {
             int offset = 4 + (4 * d);
@@ -51,14 +49,20 @@ public static class IdxFile
                 throw new InvalidDataException($"{path}: dimension {d} is {dimensions[d]}.");
             }
 
-            length *= dimensions[d];
+            // Stop multiplying once the product passes what any file holds, before a long could overflow (and wrap to 0).
+            length = length > int.MaxValue ? length : length * dimensions[d];
+        }
+
+        if (Array.IndexOf(dimensions, 0) >= 0)
+        {
+            length = 0;
         }
 
         int start = 4 + (4 * rank);
-        long available = bytes.Length - start;
         if (available != length)
         {
-            throw new InvalidDataException($"{path}: dimensions [{string.Join(", ", dimensions)}] need {length} bytes of data, but the file holds {available}.");
+            string needed = length > int.MaxValue ? $"more than {int.MaxValue}" : length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw new InvalidDataException($"{path}: dimensions [{string.Join(", ", dimensions)}] need {needed} bytes of data, but the file holds {available}.");
         }
 
         return (dimensions, bytes.AsSpan(start).ToArray());

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -33,6 +34,13 @@ public static class BatchRunner
     // chunk with another job's work.
     private static long s_claims;
 
+    // One bit per thread index that ran a chunk of the current job (indexes from 63 share the last bit),
+    // and the number of such threads in the last job that finished: how tests tell a parallel run from a
+    // serial one, which gives the same results.
+    private static long s_threadsRan;
+    private static int s_lastRunThreads;
+    private static long s_parallelRuns;
+
     // Set when the last chunk of a job finishes.
     private static readonly ManualResetEventSlim ChunksDone = CreateChunksDone();
 
@@ -42,6 +50,20 @@ public static class BatchRunner
     // waits, some processes (one run in eight, here) had the helper asleep at every job, waking too late
     // to take a chunk, and two threads ran no faster than one.
     private static readonly TimeSpan SpinTime = TimeSpan.FromMicroseconds(200);
+
+    /// <summary>How many distinct threads ran chunks of the last batch that finished, 1 when it ran serially.</summary>
+    internal static int LastRunThreads => Volatile.Read(ref s_lastRunThreads);
+
+    /// <summary>
+    /// For tests that compare thread counts: a thread that has run a chunk waits (up to a second) until every
+    /// thread of the batch has taken one before it takes another, so that a batch really runs on several
+    /// threads even on a machine so busy that one thread would otherwise run every chunk. Results never
+    /// depend on it.
+    /// </summary>
+    internal static bool WaitForHelpers { get; set; }
+
+    /// <summary>How many batches so far had their chunks run by more than one thread.</summary>
+    internal static long ParallelRuns => Interlocked.Read(ref s_parallelRuns);
 
     /// <summary>The most threads a batch can run on: one per processor.</summary>
     public static int MaxThreads { get; } = Math.Max(1, Environment.ProcessorCount);
@@ -66,6 +88,7 @@ public static class BatchRunner
                 work(chunk, 0);
             }
 
+            Volatile.Write(ref s_lastRunThreads, chunks > 0 ? 1 : 0);
             return;
         }
 
@@ -76,6 +99,7 @@ public static class BatchRunner
             s_threads = helpers + 1;
             s_completed = 0;
             s_error = null;
+            s_threadsRan = 0;
             long job = (s_claims >>> 32) + 1;
             Volatile.Write(ref s_claims, (job << 32) | ((long)chunks << 16));
             for (int i = 0; i < helpers; i++)
@@ -92,6 +116,13 @@ public static class BatchRunner
             {
                 ChunksDone.Wait();
                 ChunksDone.Reset();
+            }
+
+            int ran = BitOperations.PopCount((ulong)Volatile.Read(ref s_threadsRan));
+            Volatile.Write(ref s_lastRunThreads, ran);
+            if (ran > 1)
+            {
+                Interlocked.Increment(ref s_parallelRuns);
             }
 
             if (s_error is not null)
@@ -158,6 +189,7 @@ public static class BatchRunner
                 continue;
             }
 
+            Interlocked.Or(ref s_threadsRan, 1L << Math.Min(thread, 63));
             try
             {
                 work(chunk, thread);
@@ -171,6 +203,27 @@ public static class BatchRunner
             {
                 ChunksDone.Set();
             }
+
+            if (WaitForHelpers)
+            {
+                WaitForEveryThread(claims);
+            }
+        }
+    }
+
+    /// <summary>Until every thread of the job has taken a chunk, or no chunk is left, or a second has passed.</summary>
+    private static void WaitForEveryThread(long claimed)
+    {
+        long began = Stopwatch.GetTimestamp();
+        while (BitOperations.PopCount((ulong)Volatile.Read(ref s_threadsRan)) < Volatile.Read(ref s_threads) && Stopwatch.GetElapsedTime(began) < TimeSpan.FromSeconds(1))
+        {
+            long claims = Volatile.Read(ref s_claims);
+            if ((claims >>> 32) != (claimed >>> 32) || (claims & 0xFFFF) >= ((claims >>> 16) & 0xFFFF))
+            {
+                return;
+            }
+
+            Thread.SpinWait(16);
         }
     }
 

@@ -58,6 +58,13 @@ public interface INetwork
     /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
     string Summary { get; }
 
+    /// <summary>
+    /// The activation the last layer applies, when it is one that a loss on logits would apply again
+    /// (<c>[Softmax]</c>, <c>[LogSoftmax]</c>, <c>[Sigmoid]</c>); <see cref="OutputActivation.None"/> otherwise.
+    /// The <see cref="Trainer{TNetwork}"/> reads it to refuse such pairs.
+    /// </summary>
+    OutputActivation OutputActivation => OutputActivation.None;
+
     /// <summary>Sets every parameter as PyTorch initialises it by default, from <paramref name="seed"/>.</summary>
     void Initialize(int seed);
 
@@ -70,10 +77,10 @@ public interface INetwork
     /// <summary>Adds the last batch's parameter gradients to <see cref="Gradients"/>; writes the input gradient unless it is empty.</summary>
     void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int batchSize);
 
-    /// <summary>Runs one sample forward in inference mode.</summary>
+    /// <summary>Runs one sample forward in inference mode; <paramref name="input"/> and <paramref name="output"/> hold exactly one sample each.</summary>
     void Predict(ReadOnlySpan<float> input, Span<float> output);
 
-    /// <summary>Runs <paramref name="count"/> samples forward in inference mode.</summary>
+    /// <summary>Runs <paramref name="count"/> samples forward in inference mode; the spans hold exactly <paramref name="count"/> samples each.</summary>
     void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count);
 
     /// <summary>Copies a tensor, by <c>state_dict</c> name, in PyTorch's layout.</summary>
@@ -81,4 +88,20 @@ public interface INetwork
 
     /// <summary>Overwrites a tensor, by <c>state_dict</c> name, from PyTorch's layout.</summary>
     void WriteTensor(string name, ReadOnlySpan<float> source);
+}
+
+/// <summary>What a network's last layer does to its outputs, as far as a loss needs to know.</summary>
+public enum OutputActivation
+{
+    /// <summary>Nothing a loss cares about: the outputs are logits or values.</summary>
+    None,
+
+    /// <summary>Softmax: each sample's outputs are probabilities that sum to 1.</summary>
+    Softmax,
+
+    /// <summary>Log-softmax: each sample's outputs are log-probabilities.</summary>
+    LogSoftmax,
+
+    /// <summary>Sigmoid: each output is a probability from 0 to 1.</summary>
+    Sigmoid,
 }

@@ -21,6 +21,18 @@ public static class NetworkChecks
         }
     }
 
+    /// <summary>
+    /// Throws unless <paramref name="actual"/> is exactly <paramref name="required"/>: Predict takes whole
+    /// samples and nothing more, as PyTorch requires exact shapes, so a buffer of the wrong size is caught.
+    /// </summary>
+    public static void ExactLength(int actual, long required, string argument)
+    {
+        if (actual != required)
+        {
+            throw new ArgumentException($"{argument} holds {actual} values, but exactly {required} are expected; pass a span of that length (Slice it).", argument);
+        }
+    }
+
     /// <summary>Throws unless the batch size is between 1 and the capacity.</summary>
     public static void Batch(int batchSize, int capacity, string argument)
     {

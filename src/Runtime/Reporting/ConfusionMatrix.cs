@@ -84,7 +84,7 @@ public sealed class ConfusionMatrix
         for (int start = 0; start < data.Count; start += capacity)
         {
             int count = Math.Min(capacity, data.Count - start);
-            network.Predict(data.Features.AsSpan(start * data.SampleLength, count * data.SampleLength), outputs, count);
+            network.Predict(data.Features.AsSpan(start * data.SampleLength, count * data.SampleLength), outputs.AsSpan(0, count * outputLength), count);
             for (int i = 0; i < count; i++)
             {
                 matrix.Add(data.Labels[start + i], Trainer<INetwork>.ArgMax(outputs.AsSpan(i * outputLength, outputLength)));

@@ -58,10 +58,7 @@ public static class HistoryFiles
     /// <exception cref="InvalidDataException">The file is not such a history; the message names the file and the entry.</exception>
     public static History LoadJson(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"History file not found: {path}", path);
-        }
+        FileChecks.RequireFile(path, "History file");
 
         return FromJson(File.ReadAllBytes(path), path);
     }

@@ -44,6 +44,28 @@ public sealed partial class Trainer<TNetwork>
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        CheckLossFitsOutput(network, loss);
+    }
+
+    // A loss on logits applies its own softmax (or sigmoid); after a last layer that already applied it,
+    // training runs without a word but minimises the wrong function and ends at a poor loss.
+    private static void CheckLossFitsOutput(TNetwork network, ILoss loss)
+    {
+        ILoss applied = loss is ClassWeightedLoss weighted ? weighted.Inner : loss;
+        string? problem = (network.OutputActivation, applied) switch
+        {
+            (OutputActivation.Softmax, SoftmaxCrossEntropyLoss) =>
+                $"Network {network.Name} ends in [Softmax], but {applied.Name} takes logits and applies softmax itself, so softmax would be applied twice. Drop the [Softmax] layer (Predict then gives logits; their argmax is the same class), or end the network in [LogSoftmax] and train with Losses.NegativeLogLikelihood.",
+            (OutputActivation.LogSoftmax, SoftmaxCrossEntropyLoss) =>
+                $"Network {network.Name} ends in [LogSoftmax], but {applied.Name} takes logits and applies softmax itself. Drop the [LogSoftmax] layer, or keep it and train with Losses.NegativeLogLikelihood, which takes log-probabilities.",
+            (OutputActivation.Sigmoid, BinaryCrossEntropyWithLogitsLoss) =>
+                $"Network {network.Name} ends in [Sigmoid], but {applied.Name} takes logits and applies the sigmoid itself, so it would be applied twice. Drop the [Sigmoid] layer (apply it to Predict's outputs when you need probabilities).",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem, nameof(loss));
+        }
     }
 
     /// <summary>The network being trained.</summary>

@@ -392,12 +392,12 @@ namespace Tests.Networks
         }
 
         /// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>
-        /// <param name="input">One sample of 800 values, shape 2x20x20.</param>
-        /// <param name="output">Receives the 4 outputs.</param>
+        /// <param name="input">One sample: exactly 800 values, shape 2x20x20.</param>
+        /// <param name="output">Receives the outputs: exactly 4 values.</param>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::StaticNet.NetworkChecks.Length(input.Length, InputLength, nameof(input));
-            global::StaticNet.NetworkChecks.Length(output.Length, OutputLength, nameof(output));
+            global::StaticNet.NetworkChecks.ExactLength(input.Length, InputLength, nameof(input));
+            global::StaticNet.NetworkChecks.ExactLength(output.Length, OutputLength, nameof(output));
             global::System.Span<float> workspace = _sampleWorkspace;
             const int capacity = 1, batchSize = 1;
             input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
@@ -409,14 +409,14 @@ namespace Tests.Networks
         /// Runs any number of samples forward in inference mode, <see cref="BatchCapacity"/> at a time.
         /// Allocates nothing. It reuses the training workspace, so a <see cref="Backward"/> cannot follow it.
         /// </summary>
-        /// <param name="inputs">The samples, one after another: at least <c>count * 800</c> values.</param>
-        /// <param name="outputs">Receives the outputs: at least <c>count * 4</c> values.</param>
+        /// <param name="inputs">The samples, one after another: exactly <c>count * 800</c> values.</param>
+        /// <param name="outputs">Receives the outputs: exactly <c>count * 4</c> values.</param>
         /// <param name="count">Samples to run.</param>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
             global::StaticNet.NetworkChecks.Count(count, nameof(count));
-            global::StaticNet.NetworkChecks.Length(inputs.Length, (long)count * InputLength, nameof(inputs));
-            global::StaticNet.NetworkChecks.Length(outputs.Length, (long)count * OutputLength, nameof(outputs));
+            global::StaticNet.NetworkChecks.ExactLength(inputs.Length, (long)count * InputLength, nameof(inputs));
+            global::StaticNet.NetworkChecks.ExactLength(outputs.Length, (long)count * OutputLength, nameof(outputs));
             global::System.Span<float> workspace = _workspace;
             int capacity = BatchCapacity;
             _forwardBatchSize = 0;
@@ -1178,5 +1178,7 @@ namespace Tests.Networks
         int global::StaticNet.INetwork.ParameterCount => ParameterCount;
 
         string global::StaticNet.INetwork.Summary => Summary;
+
+        global::StaticNet.OutputActivation global::StaticNet.INetwork.OutputActivation => global::StaticNet.OutputActivation.None;
     }
 }

@@ -435,12 +435,12 @@ partial class StridedConvNet : global::StaticNet.INetwork
     }
 
     /// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>
-    /// <param name="input">One sample of 3072 values, shape 3x32x32.</param>
-    /// <param name="output">Receives the 5 outputs.</param>
+    /// <param name="input">One sample: exactly 3072 values, shape 3x32x32.</param>
+    /// <param name="output">Receives the outputs: exactly 5 values.</param>
     public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        global::StaticNet.NetworkChecks.Length(input.Length, InputLength, nameof(input));
-        global::StaticNet.NetworkChecks.Length(output.Length, OutputLength, nameof(output));
+        global::StaticNet.NetworkChecks.ExactLength(input.Length, InputLength, nameof(input));
+        global::StaticNet.NetworkChecks.ExactLength(output.Length, OutputLength, nameof(output));
         global::System.Span<float> workspace = _sampleWorkspace;
         const int capacity = 1, batchSize = 1;
         input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
@@ -452,14 +452,14 @@ partial class StridedConvNet : global::StaticNet.INetwork
     /// Runs any number of samples forward in inference mode, <see cref="BatchCapacity"/> at a time.
     /// Allocates nothing. It reuses the training workspace, so a <see cref="Backward"/> cannot follow it.
     /// </summary>
-    /// <param name="inputs">The samples, one after another: at least <c>count * 3072</c> values.</param>
-    /// <param name="outputs">Receives the outputs: at least <c>count * 5</c> values.</param>
+    /// <param name="inputs">The samples, one after another: exactly <c>count * 3072</c> values.</param>
+    /// <param name="outputs">Receives the outputs: exactly <c>count * 5</c> values.</param>
     /// <param name="count">Samples to run.</param>
     public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
     {
         global::StaticNet.NetworkChecks.Count(count, nameof(count));
-        global::StaticNet.NetworkChecks.Length(inputs.Length, (long)count * InputLength, nameof(inputs));
-        global::StaticNet.NetworkChecks.Length(outputs.Length, (long)count * OutputLength, nameof(outputs));
+        global::StaticNet.NetworkChecks.ExactLength(inputs.Length, (long)count * InputLength, nameof(inputs));
+        global::StaticNet.NetworkChecks.ExactLength(outputs.Length, (long)count * OutputLength, nameof(outputs));
         global::System.Span<float> workspace = _workspace;
         int capacity = BatchCapacity;
         _forwardBatchSize = 0;
@@ -1448,4 +1448,6 @@ partial class StridedConvNet : global::StaticNet.INetwork
     int global::StaticNet.INetwork.ParameterCount => ParameterCount;
 
     string global::StaticNet.INetwork.Summary => Summary;
+
+    global::StaticNet.OutputActivation global::StaticNet.INetwork.OutputActivation => global::StaticNet.OutputActivation.Softmax;
 }
