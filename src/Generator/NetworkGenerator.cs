@@ -21,7 +21,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         // 1. Every class marked [Network], parsed and shape-checked into a model plus diagnostics.
         IncrementalValuesProvider<ParseResult> networks = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                "StaticNet.NetworkAttribute",
+                NetworkParser.NetworkAttributeName,
                 static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 NetworkParser.Parse)
             .WithTrackingName(TrackingNames.Parse);
@@ -54,6 +54,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         // 5. One file per network.
         context.RegisterSourceOutput(models, static (output, model) =>
             output.AddSource(HintName(model), NetworkEmitter.Emit(model)));
+
+        // 6. Classes with [Input] or layer attributes but no [Network], one look-up per attribute (each as cheap as step 1's).
+        foreach (string attribute in LayerReader.MetadataNames.Append(NetworkParser.InputAttributeName))
+        {
+            IncrementalValuesProvider<DiagnosticInfo> missing = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    attribute,
+                    static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                    MissingNetwork.Find)
+                .Where(static diagnostic => diagnostic is not null)
+                .Select(static (diagnostic, _) => diagnostic!)
+                .WithTrackingName(TrackingNames.MissingNetwork);
+            context.RegisterSourceOutput(missing, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+        }
     }
 
     private static EquatableArray<DiagnosticInfo> Diagnose(ParseResult result, bool runtimeReferenced) =>
@@ -74,4 +88,5 @@ public static class TrackingNames
     public const string RuntimeReferenced = nameof(RuntimeReferenced);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Model = nameof(Model);
+    public const string MissingNetwork = nameof(MissingNetwork);
 }
