@@ -2,7 +2,6 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticNet.Generator.Diagnostics;
-using StaticNet.Generator.Emit;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Parsing;
 
@@ -44,16 +43,16 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             }
         });
 
-        // 4. The models of valid declarations: equal across edits that do not change the network, so their source stays cached.
-        IncrementalValuesProvider<NetworkModel> models = networks
+        // 4. The models of valid declarations with their source: equal across edits that do not change the network, so their file stays cached.
+        IncrementalValuesProvider<EmittedNetwork> models = networks
             .Combine(runtimeReferenced)
-            .Where(static pair => pair.Right && pair.Left.Model is not null)
-            .Select(static (pair, _) => pair.Left.Model!)
+            .Where(static pair => pair.Right && pair.Left.Network is not null)
+            .Select(static (pair, _) => pair.Left.Network!)
             .WithTrackingName(TrackingNames.Model);
 
         // 5. One file per network.
-        context.RegisterSourceOutput(models, static (output, model) =>
-            output.AddSource(HintName(model), NetworkEmitter.Emit(model)));
+        context.RegisterSourceOutput(models, static (output, network) =>
+            output.AddSource(HintName(network.Model), network.Source));
 
         // 6. Classes with [Input] or layer attributes but no [Network], one look-up per attribute (each as cheap as step 1's).
         foreach (string attribute in LayerReader.MetadataNames.Append(NetworkParser.InputAttributeName))

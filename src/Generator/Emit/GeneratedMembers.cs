@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using StaticNet.Generator.Model;
 
 namespace StaticNet.Generator.Emit;
 
@@ -32,9 +31,6 @@ internal sealed class GeneratedMembers
 
     /// <summary>The parameter types of each generated constructor, as written (<c>int</c>, <c>global::System.Span&lt;float&gt;</c>).</summary>
     public List<string[]> Constructors { get; }
-
-    /// <summary>The members of the class that <see cref="NetworkEmitter"/> writes for <paramref name="model"/>.</summary>
-    public static GeneratedMembers Of(NetworkModel model) => Read(NetworkEmitter.Emit(model), model.ClassName);
 
     /// <summary>The members of class <paramref name="className"/> in <paramref name="source"/>.</summary>
     public static GeneratedMembers Read(string source, string className)

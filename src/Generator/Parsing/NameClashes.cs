@@ -19,10 +19,8 @@ internal static class NameClashes
 {
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
-    public static void Check(NetworkModel model, INamedTypeSymbol type, TypeDeclarationSyntax declaration, IReadOnlyList<AttributeSite> sites, Compilation compilation, List<DiagnosticInfo> diagnostics)
+    public static void Check(GeneratedMembers generated, NetworkModel model, INamedTypeSymbol type, TypeDeclarationSyntax declaration, IReadOnlyList<AttributeSite> sites, Compilation compilation, List<DiagnosticInfo> diagnostics)
     {
-        GeneratedMembers generated = GeneratedMembers.Of(model);
-
         // A member may not have the name of its enclosing class (CS0542).
         if (generated.Members.Contains(type.Name))
         {

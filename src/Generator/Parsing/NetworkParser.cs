@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticNet.Generator.Diagnostics;
+using StaticNet.Generator.Emit;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Shapes;
 
@@ -47,7 +48,7 @@ internal static class NetworkParser
     private static ParseResult ParseCore(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, LocationInfo? networkLocation, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        ParseResult Result(NetworkModel? model) => new(model, diagnostics.ToEquatableArray(), type.Name, networkLocation);
+        ParseResult Result(EmittedNetwork? network) => new(network, diagnostics.ToEquatableArray(), type.Name, networkLocation);
 
         var declaration = (TypeDeclarationSyntax)context.TargetNode;
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -143,12 +144,15 @@ internal static class NetworkParser
             input.Value,
             layers.ToEquatableArray());
         NetworkModel? model = NetworkPlanner.Plan(spec, sites, diagnostics);
-        if (model is not null && diagnostics.Count == 0)
+        if (model is null || diagnostics.Count > 0)
         {
-            NameClashes.Check(model, type, declaration, sites, context.SemanticModel.Compilation, diagnostics);
+            return Result(null);
         }
 
-        return Result(diagnostics.Count == 0 ? model : null);
+        // The names the generated class declares, read from its source, must not clash with the declaration's.
+        string source = NetworkEmitter.Emit(model);
+        NameClashes.Check(GeneratedMembers.Read(source, model.ClassName), model, type, declaration, sites, context.SemanticModel.Compilation, diagnostics);
+        return Result(diagnostics.Count == 0 ? new EmittedNetwork(model, source) : null);
     }
 
     /// <summary>Whether a declaration of the class has the C# 11 <c>file</c> modifier.</summary>
