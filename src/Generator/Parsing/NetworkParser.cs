@@ -61,7 +61,7 @@ internal static class NetworkParser
             : type.TypeParameters.Length > 0 ? "generic"
             : type.IsRecord ? "a record"
             : type.IsStatic ? "static"
-            : IsFileLocal(type) ? "file-local, and the generated part of a file class would be a class of its own in another file"
+            : IsFileLocal(type, cancellationToken) ? "file-local, and the generated part of a file class would be a class of its own in another file"
             : null;
         if (unsupported is not null)
         {
@@ -156,8 +156,8 @@ internal static class NetworkParser
     }
 
     /// <summary>Whether a declaration of the class has the C# 11 <c>file</c> modifier.</summary>
-    private static bool IsFileLocal(INamedTypeSymbol type) =>
-        type.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax() is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.FileKeyword));
+    private static bool IsFileLocal(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.FileKeyword));
 
     private static Shape? ReadInput(AttributeData data, AttributeSite site, string className, List<DiagnosticInfo> diagnostics)
     {
