@@ -21,7 +21,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         // 1. Every class marked [Network], parsed and shape-checked into a model plus diagnostics.
         IncrementalValuesProvider<ParseResult> networks = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                "StaticNet.NetworkAttribute",
+                NetworkParser.NetworkAttributeName,
                 static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 static (context, cancellationToken) => NetworkParser.Parse(context, cancellationToken) with
                 {
@@ -47,16 +47,16 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             }
         });
 
-        // 4. The models of valid declarations: equal across edits that do not change the network, so their source stays cached.
-        IncrementalValuesProvider<NetworkModel> models = networks
+        // 4. The models of valid declarations with their source: equal across edits that do not change the network, so their file stays cached.
+        IncrementalValuesProvider<EmittedNetwork> models = networks
             .Combine(runtimeReferenced)
-            .Where(static pair => pair.Right && pair.Left.Model is not null && pair.Left.Weights is null)
-            .Select(static (pair, _) => pair.Left.Model!)
+            .Where(static pair => pair.Right && pair.Left.Network is not null && pair.Left.Weights is null)
+            .Select(static (pair, _) => pair.Left.Network!)
             .WithTrackingName(TrackingNames.Model);
 
         // 5. One file per network.
-        context.RegisterSourceOutput(models, static (output, model) =>
-            output.AddSource(HintName(model), NetworkEmitter.Emit(model)));
+        context.RegisterSourceOutput(models, static (output, network) =>
+            output.AddSource(HintName(network.Model), network.Source));
 
         // 6. Every safetensors file among the AdditionalFiles, read and validated once: an edit elsewhere leaves it cached.
         IncrementalValuesProvider<WeightsFile> weightsFiles = context.AdditionalTextsProvider
@@ -66,7 +66,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         // 7. Each valid network with [Network(Weights = ...)] matched against its file: the tensors to embed, or diagnostics on the argument.
         IncrementalValuesProvider<WeightsMatch> matches = networks
-            .Where(static result => result.Model is not null && result.Weights is not null)
+            .Where(static result => result.Network is not null && result.Weights is not null)
             .Combine(runtimeReferenced)
             .Where(static pair => pair.Right)
             .Select(static (pair, _) => pair.Left)
@@ -88,6 +88,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.EmbeddedModel);
         context.RegisterSourceOutput(embedded, static (output, network) =>
             output.AddSource(HintName(network.Model), NetworkEmitter.Emit(network.Model, network.Weights)));
+
+        // 9. Classes with [Input] or layer attributes but no [Network], one look-up per attribute (each as cheap as step 1's).
+        foreach (string attribute in LayerReader.MetadataNames.Append(NetworkParser.InputAttributeName))
+        {
+            IncrementalValuesProvider<DiagnosticInfo> missing = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    attribute,
+                    static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                    MissingNetwork.Find)
+                .Where(static diagnostic => diagnostic is not null)
+                .Select(static (diagnostic, _) => diagnostic!)
+                .WithTrackingName(TrackingNames.MissingNetwork);
+            context.RegisterSourceOutput(missing, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+        }
     }
 
     private static EquatableArray<DiagnosticInfo> Diagnose(ParseResult result, bool runtimeReferenced) =>
@@ -111,4 +125,5 @@ public static class TrackingNames
     public const string WeightsFile = nameof(WeightsFile);
     public const string WeightsMatch = nameof(WeightsMatch);
     public const string EmbeddedModel = nameof(EmbeddedModel);
+    public const string MissingNetwork = nameof(MissingNetwork);
 }

@@ -85,6 +85,27 @@ public sealed class IncrementalTests
         Assert.Equal(6, run.DiagnosticsAfter.Single().Location.GetLineSpan().StartLinePosition.Line);
     }
 
+    [Fact]
+    public void Adding_an_unrelated_file_keeps_the_missing_network_look_up()
+    {
+        const string withoutNetwork = "using StaticNet;\n\n[Input(4)]\n[Dense(2)]\npartial class Net;\n";
+        TwoRuns run = RunTwice(withoutNetwork, first => first.AddSyntaxTrees(GeneratorHarness.Parse("class Unrelated { }", "Unrelated.cs")));
+
+        Assert.All(run.Reasons(TrackingNames.MissingNetwork), reason => Assert.Contains(reason, Kept));
+        Assert.Equal("SN0025", run.DiagnosticsAfter.Single().Id);
+    }
+
+    [Fact]
+    public void Adding_network_ends_the_missing_network_diagnostic()
+    {
+        const string withoutNetwork = "using StaticNet;\n\n[Input(4)]\n[Dense(2)]\npartial class Net;\n";
+        TwoRuns run = RunTwice(withoutNetwork, first => Replace(first, withoutNetwork.Replace("[Input(4)]", "[Network, Input(4)]")));
+
+        Assert.Equal("SN0025", run.DiagnosticsBefore.Single().Id);
+        Assert.Empty(run.DiagnosticsAfter);
+        Assert.NotNull(run.SourceAfter);
+    }
+
     private static Compilation Replace(Compilation compilation, string newSource)
     {
         SyntaxTree old = compilation.SyntaxTrees.Single(t => t.FilePath == GeneratorHarness.NetworkFile);

@@ -116,6 +116,25 @@ internal static class DiagnosticDescriptors
         "Layer setting has no effect",
         "{0} '{1}': {2} has no effect, because {3}; remove it");
 
+    public static readonly DiagnosticDescriptor ClassNameTaken = Error(
+        "SN0022",
+        "Network class has the name of a generated member",
+        "Network class '{0}' cannot have that name: StaticNet generates a member '{0}' in it, and a member cannot have the name of its class; rename the class");
+
+    public static readonly DiagnosticDescriptor LayerNameTaken = Error(
+        "SN0023",
+        "Layer name gives a clashing generated name",
+        "Layer name '{0}' cannot be used: its constants class {1}.{2} would {3}; rename the layer");
+
+    public static readonly DiagnosticDescriptor MemberNameTaken = Error(
+        "SN0024",
+        "Member has the name of a generated member",
+        "{0} of network class '{1}' {2} that StaticNet generates in the class; rename it");
+
+    public static readonly DiagnosticDescriptor MissingNetworkAttribute = Error(
+        "SN0025",
+        "Layer attributes without [Network]",
+        "Class '{0}' has [{1}] but no [Network], so StaticNet does not compile it; add [Network] to declare a network, or remove the StaticNet attributes");
     public static readonly DiagnosticDescriptor WeightsFileNotFound = Error(
         "SN0030",
         "Weights file is not among the AdditionalFiles",

@@ -12,16 +12,10 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
 {
     public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
 
-    public static LocationInfo? From(SyntaxNode? node)
-    {
-        if (node is null)
-        {
-            return null;
-        }
+    public static LocationInfo? From(SyntaxNode? node) => node is null ? null : From(node.GetLocation());
 
-        Location location = node.GetLocation();
-        return new LocationInfo(location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan, location.GetLineSpan().Span);
-    }
+    public static LocationInfo From(Location location) =>
+        new(location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan, location.GetLineSpan().Span);
 }
 
 /// <summary>A diagnostic as an equatable value: the descriptor, where it points, and the message arguments.</summary>

@@ -49,7 +49,7 @@ internal static class EmbeddedWeightsMatcher
 
     public static WeightsMatch Match(ParseResult network, ImmutableArray<WeightsFile> files, CancellationToken cancellationToken)
     {
-        NetworkModel model = network.Model!;
+        NetworkModel model = network.Network!.Model;
         WeightsReference reference = network.Weights!;
         var diagnostics = new List<DiagnosticInfo>();
         WeightsMatch Failed(DiagnosticDescriptor descriptor, params object[] arguments)

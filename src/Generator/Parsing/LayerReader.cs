@@ -37,6 +37,9 @@ internal static class LayerReader
 
     public static bool IsLayerAttribute(string metadataName) => DefaultPrefixes.ContainsKey(metadataName);
 
+    /// <summary>The metadata names of every layer attribute.</summary>
+    public static IEnumerable<string> MetadataNames => DefaultPrefixes.Keys;
+
     /// <summary>The prefix of unnamed layers of this kind: <c>conv</c> gives <c>conv1</c>, <c>conv2</c>, ...</summary>
     public static string DefaultPrefix(string metadataName) => DefaultPrefixes[metadataName];
 

@@ -11,56 +11,74 @@ namespace StaticNet.Generator.Parsing;
 /// </summary>
 internal static class LayerValidator
 {
+    /// <summary>The smallest Softplus beta: float's smallest normal number, so that <c>log(2) / beta</c> (the value at 0) fits a float.</summary>
+    public const double MinSoftplusBeta = 1.17549435E-38f;
+
+    /// <summary>The largest Softplus threshold: below it the kernel computes <c>exp(beta * x)</c> in double, which overflows past 709.78.</summary>
+    public const double MaxSoftplusThreshold = 709;
+
+    /// <summary>The smallest batch-norm epsilon: <c>1 / sqrt(variance + epsilon)</c> must fit a float when the variance is 0.</summary>
+    public const double MinEpsilon = 1E-77;
+
     /// <param name="layer">The layer as read.</param>
-    /// <param name="explicitSettings">The named arguments the declaration gives, to report those that have no effect.</param>
-    /// <param name="location">Where the layer is declared.</param>
+    /// <param name="site">Where the layer and each of its arguments are written, and which named arguments it gives (to report those that have no effect).</param>
     /// <param name="diagnostics">Receives every problem found.</param>
-    public static void Validate(LayerSpec layer, IReadOnlyCollection<string> explicitSettings, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    public static void Validate(LayerSpec layer, AttributeSite site, List<DiagnosticInfo> diagnostics)
     {
-        void Require(bool valid, string argument, string requirement, object actual)
+        IReadOnlyCollection<string> explicitSettings = site.NamedArguments;
+
+        void Require(bool valid, LocationInfo? at, string argument, string requirement, object actual)
         {
             if (!valid)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, location, layer.Kind, layer.Name, argument, requirement, actual));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerArgument, at, layer.Kind, layer.Name, argument, requirement, actual));
             }
+        }
+
+        // A double setting that the generated code uses as a float, or in a formula whose float result must stay finite.
+        void RequireRange(double value, double min, double max, LocationInfo? at, string argument, string? why = null)
+        {
+            bool valid = value >= min && value <= max;
+            string range = $"a finite number from {Text(min)} to {Text(max)}" + (why is null ? string.Empty : " (" + why + ")");
+            Require(valid, at, argument, range, value);
         }
 
         void NoEffect(string setting, string reason)
         {
             if (explicitSettings.Contains(setting))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SettingHasNoEffect, location, layer.Kind, layer.Name, setting, reason));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SettingHasNoEffect, site.Named(setting), layer.Kind, layer.Name, setting, reason));
             }
         }
 
         switch (layer)
         {
             case DenseSpec dense:
-                Require(dense.Units >= 1, "units", "at least 1", dense.Units);
+                Require(dense.Units >= 1, site.Positional(0), "units", "at least 1", dense.Units);
                 ValidateInitializers(dense.WeightInit, dense.BiasInit, dense.Fan, dense.HasBias, "Bias = false");
                 break;
             case Conv2DSpec conv:
-                Require(conv.Filters >= 1, "filters", "at least 1", conv.Filters);
-                Require(conv.Kernel >= 1, "Kernel", "at least 1 (set it with Conv2D(filters, kernel) or Kernel = k)", conv.Kernel);
-                Require(conv.Stride >= 1, "Stride", "at least 1", conv.Stride);
-                Require(conv.Padding >= 0, "Padding", "at least 0", conv.Padding);
-                Require(conv.Dilation >= 1, "Dilation", "at least 1", conv.Dilation);
+                Require(conv.Filters >= 1, site.Positional(0), "filters", "at least 1", conv.Filters);
+                Require(conv.Kernel >= 1, site.PositionalOrNamed(1, "Kernel"), "Kernel", "at least 1 (set it with Conv2D(filters, kernel) or Kernel = k)", conv.Kernel);
+                Require(conv.Stride >= 1, site.Named("Stride"), "Stride", "at least 1", conv.Stride);
+                Require(conv.Padding >= 0, site.Named("Padding"), "Padding", "at least 0", conv.Padding);
+                Require(conv.Dilation >= 1, site.Named("Dilation"), "Dilation", "at least 1", conv.Dilation);
                 ValidateInitializers(conv.WeightInit, conv.BiasInit, conv.Fan, conv.HasBias, "Bias = false");
                 break;
             case Pool2DSpec pool:
-                Require(pool.Kernel >= 1, "kernel", "at least 1", pool.Kernel);
-                Require(pool.Stride >= 1, "Stride", "at least 1 (or 0 for the kernel size)", pool.Stride);
-                Require(pool.Padding >= 0, "Padding", "at least 0", pool.Padding);
+                Require(pool.Kernel >= 1, site.Positional(0), "kernel", "at least 1", pool.Kernel);
+                Require(pool.Stride >= 1, site.Named("Stride"), "Stride", "at least 1 (or 0 for the kernel size)", pool.Stride);
+                Require(pool.Padding >= 0, site.Named("Padding"), "Padding", "at least 0", pool.Padding);
                 if (pool.Kernel >= 1 && pool.Padding > pool.Kernel / 2)
                 {
                     // PyTorch's rule: a window centred on the border must still cover one real value.
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PoolPaddingTooLarge, location, layer.Kind, layer.Name, pool.Kernel / 2, pool.Padding));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PoolPaddingTooLarge, site.Named("Padding"), layer.Kind, layer.Name, pool.Kernel / 2, pool.Padding));
                 }
 
                 break;
             case BatchNormSpec norm:
-                Require(norm.Momentum >= 0 && norm.Momentum <= 1, "Momentum", "from 0 to 1", norm.Momentum);
-                Require(norm.Epsilon > 0 && IsFinite(norm.Epsilon), "Epsilon", "a finite number above 0", norm.Epsilon);
+                Require(norm.Momentum >= 0 && norm.Momentum <= 1, site.Named("Momentum"), "Momentum", "from 0 to 1", norm.Momentum);
+                RequireRange(norm.Epsilon, MinEpsilon, float.MaxValue, site.Named("Epsilon"), "Epsilon", "so that 1/sqrt(variance + Epsilon) fits a float");
                 if (norm.Affine)
                 {
                     ValidateInitializers(norm.WeightInit, norm.BiasInit, fan: null, hasBias: true, noBias: string.Empty);
@@ -76,36 +94,36 @@ internal static class LayerValidator
 
                 break;
             case DropoutSpec dropout:
-                Require(dropout.Rate >= 0 && dropout.Rate < 1, "rate", "from 0 to below 1", dropout.Rate);
+                Require(dropout.Rate >= 0 && dropout.Rate < 1, site.Positional(0), "rate", "from 0 to below 1", dropout.Rate);
                 break;
             case ActivationSpec { Function: ActivationKind.LeakyReLU } leaky:
-                Require(IsFinite(leaky.Parameter), "slope", "a finite number", leaky.Parameter);
+                RequireRange(leaky.Parameter, -float.MaxValue, float.MaxValue, site.Positional(0), "slope");
                 break;
             case ActivationSpec { Function: ActivationKind.Elu } elu:
-                Require(IsFinite(elu.Parameter), "alpha", "a finite number", elu.Parameter);
+                RequireRange(elu.Parameter, -float.MaxValue, float.MaxValue, site.Positional(0), "alpha");
                 break;
             case ActivationSpec { Function: ActivationKind.Softplus } softplus:
-                Require(softplus.Parameter > 0 && IsFinite(softplus.Parameter), "Beta", "a finite number above 0", softplus.Parameter);
-                Require(IsFinite(softplus.Parameter2), "Threshold", "a finite number", softplus.Parameter2);
+                RequireRange(softplus.Parameter, MinSoftplusBeta, float.MaxValue, site.Named("Beta"), "Beta", "so that log(1 + exp(Beta * x)) / Beta fits a float");
+                RequireRange(softplus.Parameter2, -float.MaxValue, MaxSoftplusThreshold, site.Named("Threshold"), "Threshold", "above it, exp(Beta * x) overflows");
                 break;
         }
 
         void ValidateInitializers(InitSpec weight, InitSpec bias, FanSpec? fan, bool hasBias, string noBias)
         {
-            Require(IsDefined(weight.Kind), "WeightInit", "one of the values of StaticNet.Init", (int)weight.Kind);
-            Require(IsDefined(bias.Kind), "BiasInit", "one of the values of StaticNet.Init", (int)bias.Kind);
-            Require(IsFinite(weight.Value), "WeightInitValue", "a finite number", weight.Value);
-            Require(IsFinite(bias.Value), "BiasInitValue", "a finite number", bias.Value);
+            Require(IsDefined(weight.Kind), site.Named("WeightInit"), "WeightInit", "one of the values of StaticNet.Init", (int)weight.Kind);
+            Require(IsDefined(bias.Kind), site.Named("BiasInit"), "BiasInit", "one of the values of StaticNet.Init", (int)bias.Kind);
+            RequireRange(weight.Value, -float.MaxValue, float.MaxValue, site.Named("WeightInitValue"), "WeightInitValue");
+            RequireRange(bias.Value, -float.MaxValue, float.MaxValue, site.Named("BiasInitValue"), "BiasInitValue");
 
             // Fan-scaled initializers need a tensor of at least two dimensions, as in PyTorch.
             if (fan is null && UsesFans(weight.Kind))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InitializerNeedsFans, location, layer.Kind, layer.Name, weight.Kind, "weight"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InitializerNeedsFans, site.Named("WeightInit"), layer.Kind, layer.Name, weight.Kind, "weight"));
             }
 
             if (hasBias && UsesFans(bias.Kind))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InitializerNeedsFans, location, layer.Kind, layer.Name, bias.Kind, "bias"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InitializerNeedsFans, site.Named("BiasInit"), layer.Kind, layer.Name, bias.Kind, "bias"));
             }
 
             if (!hasBias)
@@ -125,9 +143,9 @@ internal static class LayerValidator
 
             if (fan is not null)
             {
-                Require(IsDefined(fan.Mode), "InitMode", "one of the values of StaticNet.FanMode", (int)fan.Mode);
-                Require(IsDefined(fan.Nonlinearity), "InitNonlinearity", "one of the values of StaticNet.Nonlinearity", (int)fan.Nonlinearity);
-                Require(IsFinite(fan.Slope), "InitSlope", "a finite number", fan.Slope);
+                Require(IsDefined(fan.Mode), site.Named("InitMode"), "InitMode", "one of the values of StaticNet.FanMode", (int)fan.Mode);
+                Require(IsDefined(fan.Nonlinearity), site.Named("InitNonlinearity"), "InitNonlinearity", "one of the values of StaticNet.Nonlinearity", (int)fan.Nonlinearity);
+                RequireRange(fan.Slope, -float.MaxValue, float.MaxValue, site.Named("InitSlope"), "InitSlope");
                 bool kaiming = weight.Kind is InitKind.KaimingUniform or InitKind.KaimingNormal;
                 bool xavier = weight.Kind is InitKind.XavierUniform or InitKind.XavierNormal;
                 if (!kaiming)
@@ -151,8 +169,10 @@ internal static class LayerValidator
     /// <summary>Whether the initializer scales by fan-in or fan-out, which a 1-D tensor does not have.</summary>
     public static bool UsesFans(InitKind kind) => kind is InitKind.KaimingUniform or InitKind.KaimingNormal or InitKind.XavierUniform or InitKind.XavierNormal or InitKind.LeCunNormal;
 
-    /// <summary>Whether the value is a number a float can hold: generated code computes in float.</summary>
-    private static bool IsFinite(double value) => !double.IsNaN(value) && System.Math.Abs(value) <= float.MaxValue;
+    /// <summary>A bound as users read it: float's largest value as <c>3.4028235E+38</c>, not its double expansion.</summary>
+    private static string Text(double bound) => System.Math.Abs(bound) == float.MaxValue || bound == MinSoftplusBeta
+        ? ((float)bound).ToString("R", System.Globalization.CultureInfo.InvariantCulture)
+        : bound.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool IsDefined(InitKind kind) => kind >= InitKind.Default && kind <= InitKind.Constant;
 

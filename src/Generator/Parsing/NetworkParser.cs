@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticNet.Generator.Diagnostics;
+using StaticNet.Generator.Emit;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Shapes;
 
@@ -19,7 +20,14 @@ namespace StaticNet.Generator.Parsing;
 /// </summary>
 internal static class NetworkParser
 {
-    private const string InputAttributeName = "StaticNet.InputAttribute";
+    public const string NetworkAttributeName = "StaticNet.NetworkAttribute";
+
+    public const string InputAttributeName = "StaticNet.InputAttribute";
+
+    /// <summary>A containing type as C# spells it: <c>Outer&lt;T&gt;</c>, <c>Outer.Inner</c>.</summary>
+    private static readonly SymbolDisplayFormat ContainingTypeFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -40,7 +48,7 @@ internal static class NetworkParser
     private static ParseResult ParseCore(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, LocationInfo? networkLocation, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        ParseResult Result(NetworkModel? model) => new(model, diagnostics.ToEquatableArray(), type.Name, networkLocation);
+        ParseResult Result(EmittedNetwork? network) => new(network, diagnostics.ToEquatableArray(), type.Name, networkLocation);
 
         var declaration = (TypeDeclarationSyntax)context.TargetNode;
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -48,10 +56,12 @@ internal static class NetworkParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkMustBePartial, networkLocation, type.Name));
         }
 
-        string? unsupported = type.IsGenericType ? "generic"
+        // The class's own type parameters make it generic; a containing type's make it nested, which is said first.
+        string? unsupported = type.ContainingType is not null ? "nested in " + type.ContainingType.ToDisplayString(ContainingTypeFormat)
+            : type.TypeParameters.Length > 0 ? "generic"
             : type.IsRecord ? "a record"
-            : type.ContainingType is not null ? "nested in " + type.ContainingType.Name
             : type.IsStatic ? "static"
+            : IsFileLocal(type, cancellationToken) ? "file-local, and the generated part of a file class would be a class of its own in another file"
             : null;
         if (unsupported is not null)
         {
@@ -68,9 +78,9 @@ internal static class NetworkParser
 
         Shape? input = null;
         var layers = new List<LayerSpec>();
-        var layerLocations = new List<LocationInfo?>();
+        var sites = new List<AttributeSite>();
         var prefixes = new List<string>();
-        var settings = new List<IReadOnlyCollection<string>>();
+        var emptyNames = new List<(bool Name, bool From)>();
         var declarationsWithLayers = new HashSet<SyntaxNode> { declaration };
         bool unreadable = false;
 
@@ -79,7 +89,7 @@ internal static class NetworkParser
             string metadataName = data.AttributeClass!.ToDisplayString();
             if (metadataName == InputAttributeName)
             {
-                input = ReadInput(data, LocationInfo.From(syntax), type.Name, diagnostics);
+                input = ReadInput(data, AttributeSite.From(syntax, data), type.Name, diagnostics);
                 unreadable |= input is null;
                 declarationsWithLayers.Add(syntax!.Parent!.Parent!);
             }
@@ -93,9 +103,9 @@ internal static class NetworkParser
                 }
 
                 layers.Add(layer);
-                layerLocations.Add(LocationInfo.From(syntax));
+                sites.Add(AttributeSite.From(syntax, data));
+                emptyNames.Add((IsEmptyString(data, "Name"), IsEmptyString(data, "From")));
                 prefixes.Add(LayerReader.DefaultPrefix(metadataName));
-                settings.Add(LayerReader.ExplicitSettings(data));
                 declarationsWithLayers.Add(syntax!.Parent!.Parent!);
             }
         }
@@ -115,10 +125,10 @@ internal static class NetworkParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, networkLocation, type.Name));
         }
 
-        AssignNames(layers, layerLocations, prefixes, diagnostics);
+        AssignNames(layers, sites, prefixes, emptyNames, diagnostics);
         for (int i = 0; i < layers.Count; i++)
         {
-            LayerValidator.Validate(layers[i], settings[i], layerLocations[i], diagnostics);
+            LayerValidator.Validate(layers[i], sites[i], diagnostics);
         }
 
         // Attributes the compiler could not bind are errors it reports itself; generating code from them would only add noise.
@@ -133,11 +143,23 @@ internal static class NetworkParser
             type.Name,
             input.Value,
             layers.ToEquatableArray());
-        NetworkModel? model = NetworkPlanner.Plan(spec, layerLocations, diagnostics);
-        return Result(diagnostics.Count == 0 ? model : null);
+        NetworkModel? model = NetworkPlanner.Plan(spec, sites, diagnostics);
+        if (model is null || diagnostics.Count > 0)
+        {
+            return Result(null);
+        }
+
+        // The names the generated class declares, read from its source, must not clash with the declaration's.
+        string source = NetworkEmitter.Emit(model);
+        NameClashes.Check(GeneratedMembers.Read(source, model.ClassName), model, type, declaration, sites, context.SemanticModel.Compilation, diagnostics);
+        return Result(diagnostics.Count == 0 ? new EmittedNetwork(model, source) : null);
     }
 
-    private static Shape? ReadInput(AttributeData data, LocationInfo? location, string className, List<DiagnosticInfo> diagnostics)
+    /// <summary>Whether a declaration of the class has the C# 11 <c>file</c> modifier.</summary>
+    private static bool IsFileLocal(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.FileKeyword));
+
+    private static Shape? ReadInput(AttributeData data, AttributeSite site, string className, List<DiagnosticInfo> diagnostics)
     {
         ImmutableArray<TypedConstant> arguments = data.ConstructorArguments;
         if (data.AttributeConstructor is null || arguments.Any(a => a.Kind == TypedConstantKind.Error || a.Value is not int))
@@ -146,15 +168,18 @@ internal static class NetworkParser
         }
 
         int[] sizes = arguments.Select(a => (int)a.Value!).ToArray();
-        if (sizes.Any(size => size < 1))
+        int[] invalid = Enumerable.Range(0, sizes.Length).Where(i => sizes[i] < 1).ToArray();
+        if (invalid.Length > 0)
         {
+            // On the size at fault; on the attribute when there are several.
+            LocationInfo? location = invalid.Length == 1 ? site.Positional(invalid[0]) : site.Attribute;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, location, className, "(" + string.Join(", ", sizes) + ")"));
             return null;
         }
 
         if ((long)sizes.Aggregate(1L, (product, size) => product * size) > int.MaxValue)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, location, "Input", className, "the input", sizes.Aggregate(1L, (p, s) => p * s), int.MaxValue));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkTooLarge, site.Attribute, "Input", className, "the input", sizes.Aggregate(1L, (p, s) => p * s), int.MaxValue));
             return null;
         }
 
@@ -164,9 +189,10 @@ internal static class NetworkParser
     /// <summary>
     /// Gives every unnamed layer its default name (prefix plus its 1-based position among layers with
     /// that prefix, counting named ones too, so naming one layer never renames another), then checks
-    /// that names are valid identifiers and unique.
+    /// that names are valid identifiers and unique. An empty <c>Name = ""</c> or <c>From = ""</c> is an
+    /// error, not a silent "unnamed": it names nothing.
     /// </summary>
-    private static void AssignNames(List<LayerSpec> layers, List<LocationInfo?> locations, List<string> prefixes, List<DiagnosticInfo> diagnostics)
+    private static void AssignNames(List<LayerSpec> layers, List<AttributeSite> sites, List<string> prefixes, List<(bool Name, bool From)> emptyNames, List<DiagnosticInfo> diagnostics)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var firstUse = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -174,25 +200,56 @@ internal static class NetworkParser
         {
             counts.TryGetValue(prefixes[i], out int count);
             counts[prefixes[i]] = ++count;
+            if (emptyNames[i].Name)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerName, sites[i].Named("Name"), string.Empty));
+            }
+
             if (layers[i].Name.Length == 0)
             {
                 layers[i] = layers[i] with { Name = prefixes[i] + count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             }
             else if (!IsValidName(layers[i].Name))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerName, locations[i], layers[i].Name));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerName, sites[i].Named("Name"), layers[i].Name));
                 continue;
+            }
+
+            if (emptyNames[i].From)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnknownLayerReference,
+                    sites[i].Named("From"),
+                    layers[i].Kind,
+                    layers[i].Name,
+                    string.Empty,
+                    "From",
+                    "an empty name is no layer's; remove From to take the output of the layer before"));
             }
 
             if (firstUse.TryGetValue(layers[i].Name, out int first))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, locations[i], layers[i].Name, layers[first].Kind, first + 1));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, sites[i].Named("Name"), layers[i].Name, layers[first].Kind, first + 1));
             }
             else
             {
                 firstUse[layers[i].Name] = i;
             }
         }
+    }
+
+    /// <summary>Whether the attribute sets <paramref name="property"/> to the empty string.</summary>
+    private static bool IsEmptyString(AttributeData data, string property)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in data.NamedArguments)
+        {
+            if (argument.Key == property && argument.Value.Value is string { Length: 0 })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsValidName(string name)

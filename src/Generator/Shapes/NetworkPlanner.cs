@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using StaticNet.Generator.Diagnostics;
 using StaticNet.Generator.Model;
+using StaticNet.Generator.Parsing;
 
 namespace StaticNet.Generator.Shapes;
 
@@ -23,11 +24,14 @@ namespace StaticNet.Generator.Shapes;
 /// </remarks>
 internal static class NetworkPlanner
 {
-    public static NetworkModel? Plan(NetworkSpec spec, IReadOnlyList<LocationInfo?> layerLocations, List<DiagnosticInfo> diagnostics)
+    /// <param name="spec">The declaration, names assigned and arguments checked.</param>
+    /// <param name="sites">Where each layer and its arguments are written, for diagnostics.</param>
+    /// <param name="diagnostics">Receives every problem found.</param>
+    public static NetworkModel? Plan(NetworkSpec spec, IReadOnlyList<AttributeSite> sites, List<DiagnosticInfo> diagnostics)
     {
         int count = spec.Layers.Count;
-        int[][]? reads = ResolveReads(spec, layerLocations, diagnostics);
-        if (reads is null || !AllOutputsUsed(spec, reads, layerLocations, diagnostics))
+        int[][]? reads = ResolveReads(spec, sites, diagnostics);
+        if (reads is null || !AllOutputsUsed(spec, reads, sites, diagnostics))
         {
             return null;
         }
@@ -86,7 +90,7 @@ internal static class NetworkPlanner
         for (int i = 0; i < count; i++)
         {
             LayerSpec layer = spec.Layers[i];
-            LocationInfo? location = layerLocations[i];
+            LocationInfo? location = sites[i].Attribute;
             if (layer is SoftmaxSpec && i < count - 1)
             {
                 LayerSpec next = spec.Layers[i + 1];
@@ -209,7 +213,7 @@ internal static class NetworkPlanner
     /// The values each layer reads: its input (the previous layer's output, or <c>From</c>'s) and, for
     /// an <c>Add</c>, the shortcut. Reports each name that is not a layer declared before.
     /// </summary>
-    private static int[][]? ResolveReads(NetworkSpec spec, IReadOnlyList<LocationInfo?> locations, List<DiagnosticInfo> diagnostics)
+    private static int[][]? ResolveReads(NetworkSpec spec, IReadOnlyList<AttributeSite> sites, List<DiagnosticInfo> diagnostics)
     {
         var reads = new int[spec.Layers.Count][];
         var earlier = new Dictionary<string, int>(System.StringComparer.Ordinal);
@@ -217,20 +221,20 @@ internal static class NetworkPlanner
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             LayerSpec layer = spec.Layers[i];
-            int? Find(string name, string where)
+            int? Find(string name, string where, LocationInfo? at)
             {
                 if (earlier.TryGetValue(name, out int index))
                 {
                     return index + 1;
                 }
 
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLayerReference, locations[i], layer.Kind, layer.Name, name, where, ReferenceHint(spec, i, name)));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLayerReference, at, layer.Kind, layer.Name, name, where, ReferenceHint(spec, i, name)));
                 valid = false;
                 return null;
             }
 
-            int input = layer.From.Length == 0 ? i : Find(layer.From, "From") ?? 0;
-            reads[i] = layer.Reference is null ? new[] { input } : new[] { input, Find(layer.Reference, "Add") ?? 0 };
+            int input = layer.From.Length == 0 ? i : Find(layer.From, "From", sites[i].Named("From")) ?? 0;
+            reads[i] = layer.Reference is null ? new[] { input } : new[] { input, Find(layer.Reference, "Add", sites[i].Positional(0)) ?? 0 };
             earlier[layer.Name] = i;
         }
 
@@ -261,7 +265,7 @@ internal static class NetworkPlanner
     }
 
     /// <summary>Reports each layer but the last whose output no layer reads: its work would be wasted, and it is most likely a misspelt name.</summary>
-    private static bool AllOutputsUsed(NetworkSpec spec, int[][] reads, IReadOnlyList<LocationInfo?> locations, List<DiagnosticInfo> diagnostics)
+    private static bool AllOutputsUsed(NetworkSpec spec, int[][] reads, IReadOnlyList<AttributeSite> sites, List<DiagnosticInfo> diagnostics)
     {
         var used = new bool[spec.Layers.Count + 1];
         foreach (int[] values in reads)
@@ -278,7 +282,7 @@ internal static class NetworkPlanner
             if (!used[i + 1])
             {
                 LayerSpec next = spec.Layers[i + 1];
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedLayerOutput, locations[i], spec.Layers[i].Kind, spec.Layers[i].Name, next.From));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedLayerOutput, sites[i].Attribute, spec.Layers[i].Kind, spec.Layers[i].Name, next.From));
                 valid = false;
             }
         }
