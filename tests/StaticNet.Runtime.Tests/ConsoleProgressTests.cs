@@ -19,10 +19,13 @@ public class ConsoleProgressTests
     public void PlainOutputIsOneLinePerEpoch()
     {
         var output = new StringWriter();
-        History history = NewTrainer(new ConsoleProgress(ProgressStyle.Plain, output)).Fit(TrainerTests.Blobs(64, 1));
+        Trainer<DenseReluNetFour> trainer = NewTrainer(new ConsoleProgress(ProgressStyle.Plain, output));
+        trainer.Network.Simd = SimdLevel.Vector128;
+        trainer.Network.Threads = 1;
+        History history = trainer.Fit(TrainerTests.Blobs(64, 1));
         string[] lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal("Training DenseReluNetFour on 48 samples per epoch (3 batches), validating on 16, 2 epochs with Adam", lines[0]);
+        Assert.Equal("Training DenseReluNetFour on 48 samples per epoch (3 batches), validating on 16, 2 epochs with Adam, Vector128 kernels on 1 thread", lines[0]);
         Assert.Equal(ConsoleProgress.Summary(history.Epochs[0], 2, 2), lines[1]);
         Assert.StartsWith("epoch 2/2  loss ", lines[2]);
         Assert.Contains("  top2 ", lines[2]);
