@@ -96,6 +96,16 @@ public class IdxTests
     {
         var exception = Assert.Throws<FileNotFoundException>(() => IdxFile.Read("/nonexistent/train-images-idx3-ubyte.gz"));
         Assert.Contains("/nonexistent/train-images-idx3-ubyte.gz", exception.Message);
+        Assert.Contains("dataset-fashion-mnist", exception.Message);
+        Assert.Contains("/usr/share/datasets/fashion-mnist", exception.Message);
+    }
+
+    [Fact]
+    public void AMissingRelativePathIsNamedWithTheDirectoryItWasLookedForIn()
+    {
+        var exception = Assert.Throws<FileNotFoundException>(() => IdxDataset.Load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"));
+        Assert.Contains(Path.Combine(Directory.GetCurrentDirectory(), "train-images-idx3-ubyte.gz"), exception.Message);
+        Assert.Contains("taken from the current directory", exception.Message);
     }
 
     [Fact]

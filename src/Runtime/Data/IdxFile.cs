@@ -13,12 +13,16 @@ public static class IdxFile
 {
     private const byte UnsignedByteType = 0x08;
 
+    // Where users most often look for the IDX files they name.
+    private const string WhereToFind =
+        "On Debian, `sudo apt-get install dataset-fashion-mnist` installs Fashion-MNIST's four files in /usr/share/datasets/fashion-mnist (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz).";
+
     /// <summary>Reads an IDX file of unsigned bytes: its dimensions and its data.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist, or the path is a directory.</exception>
     /// <exception cref="InvalidDataException">The file is not an IDX file of unsigned bytes, or is truncated; the message names the file.</exception>
     public static (int[] Dimensions, byte[] Data) Read(string path)
     {
-        FileChecks.RequireFile(path, "IDX file");
+        FileChecks.RequireFile(path, "IDX file", WhereToFind);
 
         byte[] bytes = ReadAllBytes(path);
         if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0)
