@@ -31,31 +31,86 @@ public class ConvolutionTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void KernelsMatchTheDefinition(int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel level)
+    public void KernelsMatchTheDefinition(int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel level) =>
+        CheckAgainstTheDefinition(3, channels, height, width, filters, kernel, stride, padding, dilation, level);
+
+    /// <summary>Small planes, whose wide grid is a few vectors and so ends in the products' narrow edge blocks, on batches larger than one chunk's usual few samples.</summary>
+    public static TheoryData<int, int, int, int, int, int, int, SimdLevel> SmallPlanes()
     {
-        const int Batch = 3;
+        var data = new TheoryData<int, int, int, int, int, int, int, SimdLevel>();
+        foreach (SimdLevel level in new[] { SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512 })
+        {
+            // batch, channels, height, width, filters, kernel, padding
+            data.Add(13, 5, 7, 7, 9, 3, 1, level);
+            data.Add(5, 3, 14, 14, 4, 3, 1, level);
+            data.Add(9, 2, 3, 5, 3, 3, 2, level);
+            data.Add(7, 4, 4, 4, 6, 2, 0, level);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SmallPlanes))]
+    public void SmallPlanesMatchTheDefinition(int batch, int channels, int height, int width, int filters, int kernel, int padding, SimdLevel level) =>
+        CheckAgainstTheDefinition(batch, channels, height, width, filters, kernel, 1, padding, 1, level);
+
+    /// <summary>
+    /// However a batch is split into chunks for threads, every sample's output and input gradient are the
+    /// same sums in the same order: one sample at a time gives the same bits as the whole batch.
+    /// </summary>
+    [Theory]
+    [InlineData(SimdLevel.Vector256)]
+    [InlineData(SimdLevel.Vector512)]
+    public void ResultsDoNotDependOnHowTheBatchIsSplit(SimdLevel level)
+    {
+        const int Batch = 11, Channels = 6, Size = 7, Filters = 10, Kernel = 3, Padding = 1;
+        int inputLength = Channels * Size * Size, outputLength = Filters * Size * Size;
+        float[] input = GradientCheck.Random(Batch * inputLength, 5, -1f, 1f);
+        float[] weight = GradientCheck.Random(Filters * Channels * Kernel * Kernel, 6, -1f, 1f);
+        float[] bias = GradientCheck.Random(Filters, 7, -1f, 1f);
+        float[] outputGradient = GradientCheck.Random(Batch * outputLength, 8, -1f, 1f);
+        var scratch = new float[Convolution.ScratchLength(Channels, Size, Size, Filters, Kernel, 1, Padding, 1, Batch)];
+        var output = new float[Batch * outputLength];
+        var inputGradient = new float[Batch * inputLength];
+        Convolution.Forward(input, output, weight, bias, scratch, Batch, Channels, Size, Size, Filters, Kernel, 1, Padding, 1, level);
+        Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, Batch, Channels, Size, Size, Filters, Kernel, 1, Padding, 1, level);
+
+        var sampleOutput = new float[outputLength];
+        var sampleInputGradient = new float[inputLength];
+        for (int b = 0; b < Batch; b++)
+        {
+            Convolution.Forward(input.AsSpan(b * inputLength, inputLength), sampleOutput, weight, bias, scratch, 1, Channels, Size, Size, Filters, Kernel, 1, Padding, 1, level);
+            Convolution.BackwardInput(outputGradient.AsSpan(b * outputLength, outputLength), weight, sampleInputGradient, scratch, 1, Channels, Size, Size, Filters, Kernel, 1, Padding, 1, level);
+            Assert.Equal(sampleOutput, output.AsSpan(b * outputLength, outputLength).ToArray());
+            Assert.Equal(sampleInputGradient, inputGradient.AsSpan(b * inputLength, inputLength).ToArray());
+        }
+    }
+
+    private static void CheckAgainstTheDefinition(int batch, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel level)
+    {
         int outHeight = ((height + (2 * padding) - (dilation * (kernel - 1)) - 1) / stride) + 1;
         int outWidth = ((width + (2 * padding) - (dilation * (kernel - 1)) - 1) / stride) + 1;
         int inputLength = channels * height * width, outputLength = filters * outHeight * outWidth;
-        float[] input = GradientCheck.Random(Batch * inputLength, 1, -1f, 1f);
+        float[] input = GradientCheck.Random(batch * inputLength, 1, -1f, 1f);
         float[] weight = GradientCheck.Random(filters * channels * kernel * kernel, 2, -1f, 1f);
         float[] bias = GradientCheck.Random(filters, 3, -1f, 1f);
-        float[] outputGradient = GradientCheck.Random(Batch * outputLength, 4, -1f, 1f);
-        var scratch = new float[Convolution.ScratchLength(channels, height, width, filters, kernel, stride, padding, dilation, Batch)];
+        float[] outputGradient = GradientCheck.Random(batch * outputLength, 4, -1f, 1f);
+        var scratch = new float[Convolution.ScratchLength(channels, height, width, filters, kernel, stride, padding, dilation, batch)];
         var output = new float[outputGradient.Length];
         var inputGradient = new float[input.Length];
         var weightGradient = new float[weight.Length];
         var biasGradient = new float[filters];
 
-        Convolution.Forward(input, output, weight, bias, scratch, Batch, channels, height, width, filters, kernel, stride, padding, dilation, level);
-        Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, Batch, channels, height, width, filters, kernel, stride, padding, dilation, level);
-        Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, Batch, channels, height, width, filters, kernel, stride, padding, dilation, level);
+        Convolution.Forward(input, output, weight, bias, scratch, batch, channels, height, width, filters, kernel, stride, padding, dilation, level);
+        Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batch, channels, height, width, filters, kernel, stride, padding, dilation, level);
+        Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batch, channels, height, width, filters, kernel, stride, padding, dilation, level);
 
         var expectedOutput = new double[output.Length];
         var expectedInputGradient = new double[input.Length];
         var expectedWeightGradient = new double[weight.Length];
         var expectedBiasGradient = new double[filters];
-        for (int b = 0; b < Batch; b++)
+        for (int b = 0; b < batch; b++)
         {
             for (int co = 0; co < filters; co++)
             {
