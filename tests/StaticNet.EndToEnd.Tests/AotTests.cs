@@ -57,6 +57,12 @@ public class AotTests
             // Published with the package's defaults, the binary runs the 256-bit kernels, not NativeAOT's 128-bit baseline.
             Assert.Contains("SIMD: Vector256 kernels (NativeAOT)", output, StringComparison.Ordinal);
 
+            // The same program under the JIT says so: a PublishAot project turns dynamic code off for its JIT
+            // runs too, so that flag cannot tell the two apart.
+            string jitBuild = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "net10.0", "linux-x64", "AotInference.dll");
+            Run("dotnet", $"\"{jitBuild}\" --model \"{model}\" --data \"{dataDirectory}\" --show 0", out string jitOutput);
+            Assert.Contains($"SIMD: {SimdLevels.Best} kernels (JIT)", jitOutput, StringComparison.Ordinal);
+
             // On a processor without AVX2 (qemu's user-mode emulation of a Nehalem) it must refuse to start
             // with the runtime's message, not crash inside a kernel.
             Assert.True(File.Exists(Qemu), $"{Qemu} is missing: install it with 'sudo apt-get install qemu-user' (.ci/install-prerequisites does).");

@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Runtime;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -38,21 +38,27 @@ public static class SimdLevels
     /// One line for the start of a program: the level the kernels run at and, when the processor has
     /// wider vectors than this code uses, why and how to get them. A NativeAOT binary uses only the
     /// instruction sets it was compiled for (StaticNet's default is x86-64-v3, 256-bit vectors), the
-    /// JIT those of the machine, less any the environment turns off (<c>DOTNET_EnableAVX512F=0</c>).
+    /// JIT those of the machine, less any the environment turns off (<c>DOTNET_EnableAVX512=0</c>,
+    /// <c>DOTNET_PreferredVectorBitWidth=256</c>).
     /// </summary>
     public static string Describe()
     {
-        string compiled = RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT";
-        string line = $"SIMD: {Best} kernels ({compiled})";
+        bool jit = IsJitCompiled();
+        string line = $"SIMD: {Best} kernels ({(jit ? "JIT" : "NativeAOT")})";
         if (Best < SimdLevel.Vector512 && ProcessorHasAvx512())
         {
-            line += RuntimeFeature.IsDynamicCodeSupported
+            line += jit
                 ? "; the processor has AVX-512, which this process was told not to use"
                 : "; the processor has AVX-512, which this binary was not compiled for: publish with -p:StaticNetInstructionSet=x86-64-v4 (or native) for the 512-bit kernels";
         }
 
         return line + ".";
     }
+
+    // Whether this code was compiled at run time. Not RuntimeFeature.IsDynamicCodeSupported: a project
+    // with PublishAot turns that switch off for its JIT runs too, so that they behave as the binary will.
+    // A NativeAOT process has no JIT, and reports no method it compiled.
+    private static bool IsJitCompiled() => JitInfo.GetCompiledMethodCount() > 0;
 
     // AVX-512 F, DQ, CD, BW and VL, the subsets Vector512 needs, as CPUID leaf 7 reports them.
     private static bool ProcessorHasAvx512()
