@@ -28,20 +28,8 @@ internal sealed class DropoutEmitter : LayerEmitter
     /// <summary>A value is kept when its 24 random bits are at least this: <c>round(rate * 2^24)</c>.</summary>
     private long Threshold => (long)System.Math.Round(Rate * (1 << 24));
 
-    /// <summary>The FNV-1a hash of the layer's name (as <c>RandomStream.Fnv1a</c>), so each dropout layer draws its own mask.</summary>
-    private string LayerConstant
-    {
-        get
-        {
-            ulong hash = 0xCBF29CE484222325UL;
-            foreach (char c in Spec.Name)
-            {
-                hash = unchecked((hash ^ c) * 0x100000001B3UL);
-            }
-
-            return "0x" + hash.ToString("X16", CultureInfo.InvariantCulture) + "UL";
-        }
-    }
+    /// <summary>The stable hash of the layer's name, the one the runtime keys streams with, so each dropout layer draws its own mask.</summary>
+    private string LayerConstant => "0x" + StableHash.Fnv1a(Spec.Name).ToString("X16", CultureInfo.InvariantCulture) + "UL";
 
     public override void EmitMethods(SourceWriter writer)
     {

@@ -30,7 +30,7 @@ public static class DropoutMask
     public static uint Bits(ulong key, long index) => (uint)(Mix(unchecked(key + ((ulong)index * Golden))) >> 40);
 
     /// <summary>The FNV-1a hash of a layer name: the constant generated code passes to <see cref="Key"/>.</summary>
-    public static ulong LayerConstant(string name) => RandomStream.Fnv1a(name);
+    public static ulong LayerConstant(string name) => StableHash.Fnv1a(name);
 
     /// <summary>SplitMix64's output function: a bijection of 64-bit values that mixes every input bit into every output bit.</summary>
     private static ulong Mix(ulong z)

@@ -44,7 +44,7 @@ public sealed class RandomStream
     }
 
     /// <summary>A stream keyed by a string (a tensor name), through its stable 64-bit FNV-1a hash.</summary>
-    public static RandomStream ForKey(long seed, string key) => new(seed, Fnv1a(key));
+    public static RandomStream ForKey(long seed, string key) => new(seed, StableHash.Fnv1a(key));
 
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
@@ -113,16 +113,4 @@ public sealed class RandomStream
     }
 
     private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
-
-    /// <summary>64-bit FNV-1a over the UTF-16 code units: stable across processes, unlike <see cref="string.GetHashCode()"/>.</summary>
-    internal static ulong Fnv1a(string key)
-    {
-        ulong hash = 0xCBF29CE484222325UL;
-        foreach (char c in key)
-        {
-            hash = (hash ^ c) * 0x100000001B3UL;
-        }
-
-        return hash;
-    }
 }
