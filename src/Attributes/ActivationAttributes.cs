@@ -4,19 +4,34 @@ namespace StaticNet;
 
 /// <summary>Rectified linear unit, <c>max(0, x)</c>, applied element-wise.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class ReLUAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class ReLUAttribute : LayerAttribute
 {
 }
 
 /// <summary>Logistic sigmoid, <c>1 / (1 + exp(-x))</c>, applied element-wise.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class SigmoidAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class SigmoidAttribute : LayerAttribute
 {
 }
 
 /// <summary>Hyperbolic tangent, applied element-wise.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class TanhAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class TanhAttribute : LayerAttribute
 {
 }
 
@@ -25,13 +40,23 @@ public sealed class TanhAttribute : LayerAttribute
 /// prefer ending on the logits and using the fused softmax cross-entropy loss, which is numerically stable.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class SoftmaxAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class SoftmaxAttribute : LayerAttribute
 {
 }
 
 /// <summary>Leaky ReLU, <c>x</c> for x &gt; 0 and <c>slope * x</c> otherwise, as PyTorch's <c>nn.LeakyReLU</c>.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class LeakyReLUAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class LeakyReLUAttribute : LayerAttribute
 {
     /// <summary>A negative slope of 0.01, PyTorch's default.</summary>
     public LeakyReLUAttribute() => Slope = 0.01;
@@ -45,7 +70,12 @@ public sealed class LeakyReLUAttribute : LayerAttribute
 
 /// <summary>Exponential linear unit, <c>x</c> for x &gt; 0 and <c>alpha * (exp(x) - 1)</c> otherwise, as PyTorch's <c>nn.ELU</c>.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class ELUAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class ELUAttribute : LayerAttribute
 {
     /// <summary>Alpha 1, PyTorch's default.</summary>
     public ELUAttribute() => Alpha = 1.0;
@@ -62,13 +92,23 @@ public sealed class ELUAttribute : LayerAttribute
 /// as PyTorch's <c>nn.GELU()</c> (its default, not the tanh approximation).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class GELUAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class GELUAttribute : LayerAttribute
 {
 }
 
 /// <summary>Sigmoid linear unit (swish), <c>x * sigmoid(x)</c>, as PyTorch's <c>nn.SiLU</c>.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class SiLUAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class SiLUAttribute : LayerAttribute
 {
 }
 
@@ -77,7 +117,12 @@ public sealed class SiLUAttribute : LayerAttribute
 /// <see cref="Threshold"/>, as PyTorch's <c>nn.Softplus</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class SoftplusAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class SoftplusAttribute : LayerAttribute
 {
     /// <summary>The sharpness of the curve. Default 1.</summary>
     public double Beta { get; set; } = 1.0;
@@ -92,6 +137,11 @@ public sealed class SoftplusAttribute : LayerAttribute
 /// <c>Losses.NegativeLogLikelihood</c>: together they are softmax cross-entropy.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class LogSoftmaxAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class LogSoftmaxAttribute : LayerAttribute
 {
 }

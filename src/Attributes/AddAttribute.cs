@@ -19,7 +19,12 @@ namespace StaticNet;
 /// </code>
 /// </example>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class AddAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class AddAttribute : LayerAttribute
 {
     /// <param name="layer">The name of the earlier layer whose output is added.</param>
     public AddAttribute(string layer) => Layer = layer;

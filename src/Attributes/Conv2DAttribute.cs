@@ -8,7 +8,12 @@ namespace StaticNet;
 /// Output size per spatial dimension: <c>(size + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class Conv2DAttribute : LearnedLayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class Conv2DAttribute : LearnedLayerAttribute
 {
     /// <param name="filters">The number of output channels.</param>
     public Conv2DAttribute(int filters) => Filters = filters;

@@ -8,7 +8,12 @@ namespace StaticNet;
 /// spatial layers).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class DenseAttribute : LearnedLayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class DenseAttribute : LearnedLayerAttribute
 {
     /// <param name="units">The number of outputs.</param>
     public DenseAttribute(int units) => Units = units;

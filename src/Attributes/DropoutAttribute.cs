@@ -13,7 +13,12 @@ namespace StaticNet;
 /// sequential one): the same step drops the same values however the batch is split or scheduled.
 /// </remarks>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class DropoutAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class DropoutAttribute : LayerAttribute
 {
     /// <summary>Dropout with rate 0.5, PyTorch's default.</summary>
     public DropoutAttribute() => Rate = 0.5;

@@ -5,7 +5,12 @@ namespace StaticNet;
 /// reproducible: each tensor draws from its own random stream, keyed by the network's seed and the
 /// tensor's name.
 /// </summary>
-public enum Init
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+enum Init
 {
     /// <summary>
     /// PyTorch's default for the layer: for <c>Dense</c> and <c>Conv2D</c>, weights Kaiming-uniform with
@@ -39,7 +44,12 @@ public enum Init
 }
 
 /// <summary>Which fan the Kaiming initializers scale by (PyTorch's <c>mode</c>).</summary>
-public enum FanMode
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+enum FanMode
 {
     /// <summary>The inputs of each output (<c>fan_in</c>): preserves the variance of activations going forward. PyTorch's default.</summary>
     FanIn,
@@ -49,7 +59,12 @@ public enum FanMode
 }
 
 /// <summary>The activation that follows a layer, which sets the gain of its initializer (PyTorch's <c>calculate_gain</c>).</summary>
-public enum Nonlinearity
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+enum Nonlinearity
 {
     /// <summary>The initializer's own default: ReLU (gain sqrt(2)) for Kaiming, linear (gain 1) for Xavier.</summary>
     Default,

@@ -7,7 +7,12 @@ namespace StaticNet;
 /// within one attribute list (<c>[Conv2D(6, Kernel = 5), ReLU, MaxPool2D(2)]</c>).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public abstract class LayerAttribute : Attribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+abstract class LayerAttribute : Attribute
 {
     /// <summary>
     /// The layer's name: the prefix of its parameters' PyTorch <c>state_dict</c> names
@@ -29,7 +34,12 @@ public abstract class LayerAttribute : Attribute
 /// initialised, and whether training leaves them as they are.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public abstract class LearnedLayerAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+abstract class LearnedLayerAttribute : LayerAttribute
 {
     /// <summary>How the weight is initialised. Default: as PyTorch initialises this kind of layer.</summary>
     public Init WeightInit { get; set; }

@@ -18,7 +18,12 @@ namespace StaticNet;
 /// </code>
 /// </example>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = false)]
-public sealed class NetworkAttribute : Attribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class NetworkAttribute : Attribute
 {
     /// <summary>
     /// A safetensors file whose tensors the network starts with, compiled into the assembly: no file
@@ -35,7 +40,12 @@ public sealed class NetworkAttribute : Attribute
 /// <c>[Input(channels, height, width)]</c> for an image in NCHW order (as in PyTorch and ONNX).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = false)]
-public sealed class InputAttribute : Attribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class InputAttribute : Attribute
 {
     /// <summary>A flat input of <paramref name="features"/> values.</summary>
     public InputAttribute(int features) => Shape = new[] { features };

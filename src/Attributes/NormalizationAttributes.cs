@@ -15,7 +15,12 @@ namespace StaticNet;
 /// <c>num_batches_tracked</c> (a scalar; int64 in PyTorch, stored here as a float, exact to 2^24 batches).
 /// </remarks>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class BatchNorm2DAttribute : LearnedLayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class BatchNorm2DAttribute : LearnedLayerAttribute
 {
     /// <summary>The weight of the newest batch in the running estimates: <c>running = (1 - m) * running + m * batch</c>. Default 0.1.</summary>
     public double Momentum { get; set; } = 0.1;
@@ -34,7 +39,12 @@ public sealed class BatchNorm2DAttribute : LearnedLayerAttribute
 /// Training needs batches of at least 2 samples.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class BatchNorm1DAttribute : LearnedLayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class BatchNorm1DAttribute : LearnedLayerAttribute
 {
     /// <inheritdoc cref="BatchNorm2DAttribute.Momentum"/>
     public double Momentum { get; set; } = 0.1;

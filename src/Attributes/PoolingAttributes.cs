@@ -6,7 +6,12 @@ namespace StaticNet;
 /// 2-D max pooling, as PyTorch's <c>nn.MaxPool2d</c>: the maximum of each window; padding never wins.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class MaxPool2DAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class MaxPool2DAttribute : LayerAttribute
 {
     /// <param name="kernel">The side of the square window.</param>
     public MaxPool2DAttribute(int kernel) => Kernel = kernel;
@@ -25,7 +30,12 @@ public sealed class MaxPool2DAttribute : LayerAttribute
 /// 2-D average pooling, as PyTorch's <c>nn.AvgPool2d</c>: the mean of each window.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class AvgPool2DAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class AvgPool2DAttribute : LayerAttribute
 {
     /// <param name="kernel">The side of the square window.</param>
     public AvgPool2DAttribute(int kernel) => Kernel = kernel;
@@ -50,6 +60,11 @@ public sealed class AvgPool2DAttribute : LayerAttribute
 /// PyTorch's <c>nn.AdaptiveAvgPool2d(1)</c> followed by <c>nn.Flatten()</c> (Keras's <c>GlobalAveragePooling2D</c>).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
-public sealed class GlobalAvgPool2DAttribute : LayerAttribute
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+sealed class GlobalAvgPool2DAttribute : LayerAttribute
 {
 }

@@ -149,15 +149,6 @@ public sealed class GeneratedCodeTests
         Assert.Contains($"DropoutMask.Key(seed, step, {constant})", run.Source);
     }
 
-    [Fact]
-    public void Initializer_enums_mirror_the_attributes_enums()
-    {
-        // The generator reads enum arguments as numbers: its copies must list the same names in the same order.
-        Assert.Equal(Enum.GetNames<Init>(), Enum.GetNames<Model.InitKind>());
-        Assert.Equal(Enum.GetNames<FanMode>(), Enum.GetNames<Model.FanMode>());
-        Assert.Equal(Enum.GetNames<Nonlinearity>(), Enum.GetNames<Model.NonlinearityKind>());
-    }
-
     private static INetwork Compile(string declaration, string type)
     {
         GeneratorRun run = GeneratorHarness.Run("using StaticNet;\n\n" + declaration);

@@ -39,7 +39,8 @@ internal static class GeneratorHarness
         .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
         .ToImmutableArray();
 
-    private static readonly MetadataReference AttributesReference = MetadataReference.CreateFromFile(typeof(NetworkAttribute).Assembly.Location);
+    // By path: the generator compiles the attribute classes in too, so the type names alone are ambiguous here.
+    private static readonly MetadataReference AttributesReference = MetadataReference.CreateFromFile(Path.Combine(Path.GetDirectoryName(typeof(INetwork).Assembly.Location)!, "StaticNet.Attributes.dll"));
 
     private static readonly MetadataReference RuntimeReference = MetadataReference.CreateFromFile(typeof(INetwork).Assembly.Location);
 

@@ -29,15 +29,15 @@ internal abstract record LayerSpec(string Name)
 }
 
 /// <summary>How one parameter tensor is initialised, as declared: the initializer and, for Constant, its value.</summary>
-internal sealed record InitSpec(InitKind Kind, double Value)
+internal sealed record InitSpec(Init Kind, double Value)
 {
-    public static readonly InitSpec Default = new(InitKind.Default, 0);
+    public static readonly InitSpec Default = new(Init.Default, 0);
 }
 
 /// <summary>The settings of fan-scaled initializers that a Dense or Conv2D declares for its weight.</summary>
-internal sealed record FanSpec(FanMode Mode, NonlinearityKind Nonlinearity, double Slope)
+internal sealed record FanSpec(FanMode Mode, Nonlinearity Nonlinearity, double Slope)
 {
-    public static readonly FanSpec Default = new(FanMode.FanIn, NonlinearityKind.Default, 0);
+    public static readonly FanSpec Default = new(FanMode.FanIn, Nonlinearity.Default, 0);
 }
 
 /// <summary>A fully connected layer with PyTorch's <c>nn.Linear</c> parameter layout.</summary>
@@ -201,34 +201,3 @@ internal sealed record SoftmaxSpec(string Name, bool Log = false) : LayerSpec(Na
     public override string Kind => Log ? "LogSoftmax" : "Softmax";
 }
 
-/// <summary>The initializers of <c>StaticNet.Init</c>, by the same values.</summary>
-internal enum InitKind
-{
-    Default,
-    KaimingUniform,
-    KaimingNormal,
-    XavierUniform,
-    XavierNormal,
-    LeCunNormal,
-    Zeros,
-    Ones,
-    Constant,
-}
-
-/// <summary><c>StaticNet.FanMode</c>, by the same values.</summary>
-internal enum FanMode
-{
-    FanIn,
-    FanOut,
-}
-
-/// <summary><c>StaticNet.Nonlinearity</c>, by the same values.</summary>
-internal enum NonlinearityKind
-{
-    Default,
-    Linear,
-    ReLU,
-    LeakyReLU,
-    Tanh,
-    Sigmoid,
-}

@@ -19,7 +19,7 @@ internal sealed record WeightsMatch(EmbeddedNetwork? Network, EquatableArray<Dia
 /// </summary>
 internal static class EmbeddedWeightsMatcher
 {
-    private const string WeightsProperty = "Weights";
+    private const string WeightsProperty = nameof(NetworkAttribute.Weights);
 
     /// <summary>The Weights argument of the class's [Network], with its location; null when there is none.</summary>
     public static WeightsReference? ReadReference(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

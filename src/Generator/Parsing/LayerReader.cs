@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using StaticNet.Generator.Model;
 
@@ -11,37 +13,37 @@ namespace StaticNet.Generator.Parsing;
 internal static class LayerReader
 {
     /// <summary>The attribute classes StaticNet reads as layers, by metadata name, with their default name prefixes.</summary>
-    private static readonly Dictionary<string, string> DefaultPrefixes = new()
+    private static readonly Dictionary<string, (Type Class, string Prefix)> LayerClasses = new (Type Class, string Prefix)[]
     {
-        ["StaticNet.DenseAttribute"] = "fc",
-        ["StaticNet.Conv2DAttribute"] = "conv",
-        ["StaticNet.MaxPool2DAttribute"] = "pool",
-        ["StaticNet.AvgPool2DAttribute"] = "pool",
-        ["StaticNet.FlattenAttribute"] = "flatten",
-        ["StaticNet.ReLUAttribute"] = "relu",
-        ["StaticNet.SigmoidAttribute"] = "sigmoid",
-        ["StaticNet.TanhAttribute"] = "tanh",
-        ["StaticNet.SoftmaxAttribute"] = "softmax",
-        ["StaticNet.BatchNorm2DAttribute"] = "bn",
-        ["StaticNet.BatchNorm1DAttribute"] = "bn",
-        ["StaticNet.DropoutAttribute"] = "dropout",
-        ["StaticNet.AddAttribute"] = "add",
-        ["StaticNet.GlobalAvgPool2DAttribute"] = "gap",
-        ["StaticNet.LeakyReLUAttribute"] = "leaky_relu",
-        ["StaticNet.ELUAttribute"] = "elu",
-        ["StaticNet.GELUAttribute"] = "gelu",
-        ["StaticNet.SiLUAttribute"] = "silu",
-        ["StaticNet.SoftplusAttribute"] = "softplus",
-        ["StaticNet.LogSoftmaxAttribute"] = "log_softmax",
-    };
+        (typeof(DenseAttribute), "fc"),
+        (typeof(Conv2DAttribute), "conv"),
+        (typeof(MaxPool2DAttribute), "pool"),
+        (typeof(AvgPool2DAttribute), "pool"),
+        (typeof(FlattenAttribute), "flatten"),
+        (typeof(ReLUAttribute), "relu"),
+        (typeof(SigmoidAttribute), "sigmoid"),
+        (typeof(TanhAttribute), "tanh"),
+        (typeof(SoftmaxAttribute), "softmax"),
+        (typeof(BatchNorm2DAttribute), "bn"),
+        (typeof(BatchNorm1DAttribute), "bn"),
+        (typeof(DropoutAttribute), "dropout"),
+        (typeof(AddAttribute), "add"),
+        (typeof(GlobalAvgPool2DAttribute), "gap"),
+        (typeof(LeakyReLUAttribute), "leaky_relu"),
+        (typeof(ELUAttribute), "elu"),
+        (typeof(GELUAttribute), "gelu"),
+        (typeof(SiLUAttribute), "silu"),
+        (typeof(SoftplusAttribute), "softplus"),
+        (typeof(LogSoftmaxAttribute), "log_softmax"),
+    }.ToDictionary(layer => layer.Class.FullName, layer => layer);
 
-    public static bool IsLayerAttribute(string metadataName) => DefaultPrefixes.ContainsKey(metadataName);
+    public static bool IsLayerAttribute(string metadataName) => LayerClasses.ContainsKey(metadataName);
 
     /// <summary>The metadata names of every layer attribute.</summary>
-    public static IEnumerable<string> MetadataNames => DefaultPrefixes.Keys;
+    public static IEnumerable<string> MetadataNames => LayerClasses.Keys;
 
     /// <summary>The prefix of unnamed layers of this kind: <c>conv</c> gives <c>conv1</c>, <c>conv2</c>, ...</summary>
-    public static string DefaultPrefix(string metadataName) => DefaultPrefixes[metadataName];
+    public static string DefaultPrefix(string metadataName) => LayerClasses[metadataName].Prefix;
 
     /// <summary>
     /// Reads the attribute, or returns <see langword="null"/> when its arguments are not constants
@@ -49,58 +51,51 @@ internal static class LayerReader
     /// </summary>
     public static LayerSpec? Read(string metadataName, AttributeData attribute)
     {
-        var arguments = new Arguments(attribute);
-        if (!arguments.IsReadable)
+        if (AttributeInstance.Create(LayerClasses[metadataName].Class, attribute) is not LayerAttribute layer)
         {
             return null;
         }
 
-        string name = arguments.Named("Name", string.Empty);
-        LayerSpec? layer = metadataName switch
+        string name = layer.Name ?? string.Empty;
+        LayerSpec spec = layer switch
         {
-            "StaticNet.DenseAttribute" => new DenseSpec(name, arguments.Positional(0), arguments.Named("Bias", true))
+            DenseAttribute dense => new DenseSpec(name, dense.Units, dense.Bias)
             {
-                WeightInit = ReadInit(arguments, "Weight"),
-                BiasInit = ReadInit(arguments, "Bias"),
-                Fan = ReadFan(arguments),
-                IsFrozen = arguments.Named("Frozen", false),
+                WeightInit = WeightInit(dense),
+                BiasInit = BiasInit(dense),
+                Fan = new FanSpec(dense.InitMode, dense.InitNonlinearity, dense.InitSlope),
+                IsFrozen = dense.Frozen,
             },
-            "StaticNet.Conv2DAttribute" => new Conv2DSpec(
-                name,
-                Filters: arguments.Positional(0),
-                Kernel: arguments.PositionalOrNamed(1, "Kernel", 0),
-                Stride: arguments.Named("Stride", 1),
-                Padding: arguments.Named("Padding", 0),
-                HasBias: arguments.Named("Bias", true))
+            Conv2DAttribute conv => new Conv2DSpec(name, conv.Filters, conv.Kernel, conv.Stride, conv.Padding, conv.Bias)
             {
-                Dilation = arguments.Named("Dilation", 1),
-                WeightInit = ReadInit(arguments, "Weight"),
-                BiasInit = ReadInit(arguments, "Bias"),
-                Fan = ReadFan(arguments),
-                IsFrozen = arguments.Named("Frozen", false),
+                Dilation = conv.Dilation,
+                WeightInit = WeightInit(conv),
+                BiasInit = BiasInit(conv),
+                Fan = new FanSpec(conv.InitMode, conv.InitNonlinearity, conv.InitSlope),
+                IsFrozen = conv.Frozen,
             },
-            "StaticNet.MaxPool2DAttribute" => ReadPool(name, PoolKind.Max, arguments),
-            "StaticNet.AvgPool2DAttribute" => ReadPool(name, PoolKind.Average, arguments),
-            "StaticNet.GlobalAvgPool2DAttribute" => new GlobalAvgPool2DSpec(name),
-            "StaticNet.BatchNorm2DAttribute" => ReadBatchNorm(name, isImage: true, arguments),
-            "StaticNet.BatchNorm1DAttribute" => ReadBatchNorm(name, isImage: false, arguments),
-            "StaticNet.DropoutAttribute" => new DropoutSpec(name, arguments.PositionalDouble(0, 0.5)),
-            "StaticNet.AddAttribute" => new AddSpec(name, arguments.PositionalString(0)),
-            "StaticNet.FlattenAttribute" => new FlattenSpec(name),
-            "StaticNet.ReLUAttribute" => new ActivationSpec(name, ActivationKind.ReLU),
-            "StaticNet.SigmoidAttribute" => new ActivationSpec(name, ActivationKind.Sigmoid),
-            "StaticNet.TanhAttribute" => new ActivationSpec(name, ActivationKind.Tanh),
-            "StaticNet.LeakyReLUAttribute" => new ActivationSpec(name, ActivationKind.LeakyReLU, arguments.PositionalDouble(0, 0.01)),
-            "StaticNet.ELUAttribute" => new ActivationSpec(name, ActivationKind.Elu, arguments.PositionalDouble(0, 1.0)),
-            "StaticNet.GELUAttribute" => new ActivationSpec(name, ActivationKind.Gelu),
-            "StaticNet.SiLUAttribute" => new ActivationSpec(name, ActivationKind.Silu),
-            "StaticNet.SoftplusAttribute" => new ActivationSpec(name, ActivationKind.Softplus, arguments.Named("Beta", 1.0), arguments.Named("Threshold", 20.0)),
-            "StaticNet.SoftmaxAttribute" => new SoftmaxSpec(name),
-            "StaticNet.LogSoftmaxAttribute" => new SoftmaxSpec(name, Log: true),
-            _ => null,
+            MaxPool2DAttribute pool => Pool(name, PoolKind.Max, pool.Kernel, pool.Stride, pool.Padding, countIncludePad: true),
+            AvgPool2DAttribute pool => Pool(name, PoolKind.Average, pool.Kernel, pool.Stride, pool.Padding, pool.CountIncludePad),
+            GlobalAvgPool2DAttribute => new GlobalAvgPool2DSpec(name),
+            BatchNorm2DAttribute norm => BatchNorm(name, isImage: true, norm, norm.Momentum, norm.Epsilon, norm.Affine),
+            BatchNorm1DAttribute norm => BatchNorm(name, isImage: false, norm, norm.Momentum, norm.Epsilon, norm.Affine),
+            DropoutAttribute dropout => new DropoutSpec(name, dropout.Rate),
+            AddAttribute add => new AddSpec(name, add.Layer ?? string.Empty),
+            FlattenAttribute => new FlattenSpec(name),
+            ReLUAttribute => new ActivationSpec(name, ActivationKind.ReLU),
+            SigmoidAttribute => new ActivationSpec(name, ActivationKind.Sigmoid),
+            TanhAttribute => new ActivationSpec(name, ActivationKind.Tanh),
+            LeakyReLUAttribute leaky => new ActivationSpec(name, ActivationKind.LeakyReLU, leaky.Slope),
+            ELUAttribute elu => new ActivationSpec(name, ActivationKind.Elu, elu.Alpha),
+            GELUAttribute => new ActivationSpec(name, ActivationKind.Gelu),
+            SiLUAttribute => new ActivationSpec(name, ActivationKind.Silu),
+            SoftplusAttribute softplus => new ActivationSpec(name, ActivationKind.Softplus, softplus.Beta, softplus.Threshold),
+            SoftmaxAttribute => new SoftmaxSpec(name),
+            LogSoftmaxAttribute => new SoftmaxSpec(name, Log: true),
+            _ => throw new InvalidOperationException($"{layer.GetType().FullName} is in the table of layer attributes but has no reading."),
         };
 
-        return layer is null ? null : layer with { From = arguments.Named("From", string.Empty) };
+        return spec with { From = layer.From ?? string.Empty };
     }
 
     /// <summary>
@@ -118,88 +113,18 @@ internal static class LayerReader
         return names;
     }
 
-    private static InitSpec ReadInit(Arguments arguments, string tensor) =>
-        new((InitKind)arguments.Named(tensor + "Init", 0), arguments.Named(tensor + "InitValue", 0.0));
+    private static InitSpec WeightInit(LearnedLayerAttribute layer) => new(layer.WeightInit, layer.WeightInitValue);
 
-    private static FanSpec ReadFan(Arguments arguments) => new(
-        (FanMode)arguments.Named("InitMode", 0),
-        (NonlinearityKind)arguments.Named("InitNonlinearity", 0),
-        arguments.Named("InitSlope", 0.0));
+    private static InitSpec BiasInit(LearnedLayerAttribute layer) => new(layer.BiasInit, layer.BiasInitValue);
 
-    private static BatchNormSpec ReadBatchNorm(string name, bool isImage, Arguments arguments) => new(
-        name,
-        isImage,
-        arguments.Named("Momentum", 0.1),
-        arguments.Named("Epsilon", 1e-5),
-        arguments.Named("Affine", true))
+    private static BatchNormSpec BatchNorm(string name, bool isImage, LearnedLayerAttribute layer, double momentum, double epsilon, bool affine) => new(name, isImage, momentum, epsilon, affine)
     {
-        WeightInit = ReadInit(arguments, "Weight"),
-        BiasInit = ReadInit(arguments, "Bias"),
-        IsFrozen = arguments.Named("Frozen", false),
+        WeightInit = WeightInit(layer),
+        BiasInit = BiasInit(layer),
+        IsFrozen = layer.Frozen,
     };
 
-    private static Pool2DSpec ReadPool(string name, PoolKind kind, Arguments arguments)
-    {
-        int kernel = arguments.Positional(0);
-
-        // PyTorch's default: a stride of 0 (unset) means windows that do not overlap.
-        int stride = arguments.Named("Stride", 0);
-        return new Pool2DSpec(
-            name,
-            kind,
-            kernel,
-            stride == 0 ? kernel : stride,
-            arguments.Named("Padding", 0),
-            arguments.Named("CountIncludePad", true));
-    }
-
-    /// <summary>Typed access to an attribute's constant arguments.</summary>
-    private readonly struct Arguments
-    {
-        private readonly AttributeData _attribute;
-
-        public Arguments(AttributeData attribute)
-        {
-            _attribute = attribute;
-            bool readable = attribute.AttributeConstructor is not null;
-            foreach (TypedConstant argument in attribute.ConstructorArguments)
-            {
-                readable &= argument.Kind != TypedConstantKind.Error;
-            }
-
-            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
-            {
-                readable &= argument.Value.Kind != TypedConstantKind.Error;
-            }
-
-            IsReadable = readable;
-        }
-
-        public bool IsReadable { get; }
-
-        public int Positional(int index) =>
-            index < _attribute.ConstructorArguments.Length && _attribute.ConstructorArguments[index].Value is int value ? value : 0;
-
-        public double PositionalDouble(int index, double fallback) =>
-            index < _attribute.ConstructorArguments.Length && _attribute.ConstructorArguments[index].Value is double value ? value : fallback;
-
-        public string PositionalString(int index) =>
-            index < _attribute.ConstructorArguments.Length && _attribute.ConstructorArguments[index].Value is string value ? value : string.Empty;
-
-        public int PositionalOrNamed(int index, string name, int fallback) =>
-            index < _attribute.ConstructorArguments.Length ? Positional(index) : Named(name, fallback);
-
-        public T Named<T>(string name, T fallback)
-        {
-            foreach (KeyValuePair<string, TypedConstant> argument in _attribute.NamedArguments)
-            {
-                if (argument.Key == name && argument.Value.Value is T value)
-                {
-                    return value;
-                }
-            }
-
-            return fallback;
-        }
-    }
+    // PyTorch's default: a stride of 0 (unset) means windows that do not overlap.
+    private static Pool2DSpec Pool(string name, PoolKind kind, int kernel, int stride, int padding, bool countIncludePad) =>
+        new(name, kind, kernel, stride == 0 ? kernel : stride, padding, countIncludePad);
 }

@@ -110,8 +110,8 @@ internal static class LayerValidator
 
         void ValidateInitializers(InitSpec weight, InitSpec bias, FanSpec? fan, bool hasBias, string noBias)
         {
-            Require(IsDefined(weight.Kind), site.Named("WeightInit"), "WeightInit", "one of the values of StaticNet.Init", (int)weight.Kind);
-            Require(IsDefined(bias.Kind), site.Named("BiasInit"), "BiasInit", "one of the values of StaticNet.Init", (int)bias.Kind);
+            Require(IsDefined(weight.Kind), site.Named("WeightInit"), "WeightInit", "one of the values of " + typeof(Init).FullName, (int)weight.Kind);
+            Require(IsDefined(bias.Kind), site.Named("BiasInit"), "BiasInit", "one of the values of " + typeof(Init).FullName, (int)bias.Kind);
             RequireRange(weight.Value, -float.MaxValue, float.MaxValue, site.Named("WeightInitValue"), "WeightInitValue");
             RequireRange(bias.Value, -float.MaxValue, float.MaxValue, site.Named("BiasInitValue"), "BiasInitValue");
 
@@ -131,23 +131,23 @@ internal static class LayerValidator
                 NoEffect("BiasInit", "the layer has no bias with " + noBias);
                 NoEffect("BiasInitValue", "the layer has no bias with " + noBias);
             }
-            else if (bias.Kind != InitKind.Constant)
+            else if (bias.Kind != Init.Constant)
             {
                 NoEffect("BiasInitValue", "it sets the value of BiasInit = Init.Constant only");
             }
 
-            if (weight.Kind != InitKind.Constant)
+            if (weight.Kind != Init.Constant)
             {
                 NoEffect("WeightInitValue", "it sets the value of WeightInit = Init.Constant only");
             }
 
             if (fan is not null)
             {
-                Require(IsDefined(fan.Mode), site.Named("InitMode"), "InitMode", "one of the values of StaticNet.FanMode", (int)fan.Mode);
-                Require(IsDefined(fan.Nonlinearity), site.Named("InitNonlinearity"), "InitNonlinearity", "one of the values of StaticNet.Nonlinearity", (int)fan.Nonlinearity);
+                Require(IsDefined(fan.Mode), site.Named("InitMode"), "InitMode", "one of the values of " + typeof(FanMode).FullName, (int)fan.Mode);
+                Require(IsDefined(fan.Nonlinearity), site.Named("InitNonlinearity"), "InitNonlinearity", "one of the values of " + typeof(Nonlinearity).FullName, (int)fan.Nonlinearity);
                 RequireRange(fan.Slope, -float.MaxValue, float.MaxValue, site.Named("InitSlope"), "InitSlope");
-                bool kaiming = weight.Kind is InitKind.KaimingUniform or InitKind.KaimingNormal;
-                bool xavier = weight.Kind is InitKind.XavierUniform or InitKind.XavierNormal;
+                bool kaiming = weight.Kind is Init.KaimingUniform or Init.KaimingNormal;
+                bool xavier = weight.Kind is Init.XavierUniform or Init.XavierNormal;
                 if (!kaiming)
                 {
                     NoEffect("InitMode", "it applies to WeightInit = Init.KaimingUniform or Init.KaimingNormal only");
@@ -158,7 +158,7 @@ internal static class LayerValidator
                     NoEffect("InitNonlinearity", "it sets the gain of Kaiming and Xavier initializers only");
                     NoEffect("InitSlope", "it sets the gain of Kaiming and Xavier initializers only");
                 }
-                else if (fan.Nonlinearity != NonlinearityKind.LeakyReLU)
+                else if (fan.Nonlinearity != Nonlinearity.LeakyReLU)
                 {
                     NoEffect("InitSlope", "it applies to InitNonlinearity = Nonlinearity.LeakyReLU only");
                 }
@@ -167,16 +167,14 @@ internal static class LayerValidator
     }
 
     /// <summary>Whether the initializer scales by fan-in or fan-out, which a 1-D tensor does not have.</summary>
-    public static bool UsesFans(InitKind kind) => kind is InitKind.KaimingUniform or InitKind.KaimingNormal or InitKind.XavierUniform or InitKind.XavierNormal or InitKind.LeCunNormal;
+    public static bool UsesFans(Init kind) => kind is Init.KaimingUniform or Init.KaimingNormal or Init.XavierUniform or Init.XavierNormal or Init.LeCunNormal;
 
     /// <summary>A bound as users read it: float's largest value as <c>3.4028235E+38</c>, not its double expansion.</summary>
     private static string Text(double bound) => System.Math.Abs(bound) == float.MaxValue || bound == MinSoftplusBeta
         ? ((float)bound).ToString("R", System.Globalization.CultureInfo.InvariantCulture)
         : bound.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static bool IsDefined(InitKind kind) => kind >= InitKind.Default && kind <= InitKind.Constant;
-
-    private static bool IsDefined(FanMode mode) => mode is FanMode.FanIn or FanMode.FanOut;
-
-    private static bool IsDefined(NonlinearityKind kind) => kind >= NonlinearityKind.Default && kind <= NonlinearityKind.Sigmoid;
+    /// <summary>Whether the value is one the enum declares: a cast such as <c>(Init)42</c> compiles, but names nothing.</summary>
+    private static bool IsDefined<TEnum>(TEnum value)
+        where TEnum : struct, System.Enum => System.Enum.IsDefined(typeof(TEnum), value);
 }

@@ -20,9 +20,9 @@ namespace StaticNet.Generator.Parsing;
 /// </summary>
 internal static class NetworkParser
 {
-    public const string NetworkAttributeName = "StaticNet.NetworkAttribute";
+    public static readonly string NetworkAttributeName = typeof(NetworkAttribute).FullName;
 
-    public const string InputAttributeName = "StaticNet.InputAttribute";
+    public static readonly string InputAttributeName = typeof(InputAttribute).FullName;
 
     /// <summary>A containing type as C# spells it: <c>Outer&lt;T&gt;</c>, <c>Outer.Inner</c>.</summary>
     private static readonly SymbolDisplayFormat ContainingTypeFormat = new(
@@ -161,13 +161,11 @@ internal static class NetworkParser
 
     private static Shape? ReadInput(AttributeData data, AttributeSite site, string className, List<DiagnosticInfo> diagnostics)
     {
-        ImmutableArray<TypedConstant> arguments = data.ConstructorArguments;
-        if (data.AttributeConstructor is null || arguments.Any(a => a.Kind == TypedConstantKind.Error || a.Value is not int))
+        if (AttributeInstance.Create<InputAttribute>(data)?.Shape is not int[] sizes)
         {
             return null;
         }
 
-        int[] sizes = arguments.Select(a => (int)a.Value!).ToArray();
         int[] invalid = Enumerable.Range(0, sizes.Length).Where(i => sizes[i] < 1).ToArray();
         if (invalid.Length > 0)
         {

@@ -26,16 +26,16 @@ internal static class Initialization
         long fanIn = tensor.FanIn, fanOut = tensor.FanOut;
         switch (init.Kind)
         {
-            case InitKind.Default when layer is BatchNormSpec:
+            case Init.Default when layer is BatchNormSpec:
                 return isWeight ? Constant(1, "PyTorch default, ones") : Constant(0, "PyTorch default, zeros");
-            case InitKind.Default:
+            case Init.Default:
             {
                 // kaiming_uniform_(a = sqrt(5)) for the weight and the same bound for the bias: 1/sqrt(fan_in).
                 double bound = 1.0 / Math.Sqrt(fanIn);
                 return new TensorInit(InitDistribution.Uniform, -bound, bound, Invariant($"fan_in {fanIn}, bound 1/sqrt({fanIn})"));
             }
 
-            case InitKind.KaimingUniform:
+            case Init.KaimingUniform:
             {
                 (double gain, string gainText) = Gain(fan, kaiming: true);
                 (long fanValue, string fanName) = fan.Mode == FanMode.FanOut ? (fanOut, "fan_out") : (fanIn, "fan_in");
@@ -43,31 +43,31 @@ internal static class Initialization
                 return new TensorInit(InitDistribution.Uniform, -bound, bound, Invariant($"Kaiming uniform, {gainText}, {fanName} {fanValue}: bound gain * sqrt(3 / {fanName})"));
             }
 
-            case InitKind.KaimingNormal:
+            case Init.KaimingNormal:
             {
                 (double gain, string gainText) = Gain(fan, kaiming: true);
                 (long fanValue, string fanName) = fan.Mode == FanMode.FanOut ? (fanOut, "fan_out") : (fanIn, "fan_in");
                 return new TensorInit(InitDistribution.Normal, 0, gain / Math.Sqrt(fanValue), Invariant($"Kaiming normal, {gainText}, {fanName} {fanValue}: std gain / sqrt({fanName})"));
             }
 
-            case InitKind.XavierUniform:
+            case Init.XavierUniform:
             {
                 (double gain, string gainText) = Gain(fan, kaiming: false);
                 double bound = gain * Math.Sqrt(6.0 / (fanIn + fanOut));
                 return new TensorInit(InitDistribution.Uniform, -bound, bound, Invariant($"Xavier uniform, {gainText}, fan_in {fanIn}, fan_out {fanOut}: bound gain * sqrt(6 / (fan_in + fan_out))"));
             }
 
-            case InitKind.XavierNormal:
+            case Init.XavierNormal:
             {
                 (double gain, string gainText) = Gain(fan, kaiming: false);
                 return new TensorInit(InitDistribution.Normal, 0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)), Invariant($"Xavier normal, {gainText}, fan_in {fanIn}, fan_out {fanOut}: std gain * sqrt(2 / (fan_in + fan_out))"));
             }
 
-            case InitKind.LeCunNormal:
+            case Init.LeCunNormal:
                 return new TensorInit(InitDistribution.Normal, 0, Math.Sqrt(1.0 / fanIn), Invariant($"LeCun normal, fan_in {fanIn}: std sqrt(1 / fan_in)"));
-            case InitKind.Zeros:
+            case Init.Zeros:
                 return Constant(0, "zeros");
-            case InitKind.Ones:
+            case Init.Ones:
                 return Constant(1, "ones");
             default:
                 return Constant(init.Value, "constant");
@@ -80,15 +80,15 @@ internal static class Initialization
     /// <summary>PyTorch's <c>calculate_gain</c> for the declared nonlinearity, or the initializer's default.</summary>
     private static (double Gain, string Text) Gain(FanSpec fan, bool kaiming)
     {
-        NonlinearityKind nonlinearity = fan.Nonlinearity == NonlinearityKind.Default
-            ? (kaiming ? NonlinearityKind.ReLU : NonlinearityKind.Linear)
+        Nonlinearity nonlinearity = fan.Nonlinearity == Nonlinearity.Default
+            ? (kaiming ? Nonlinearity.ReLU : Nonlinearity.Linear)
             : fan.Nonlinearity;
         return nonlinearity switch
         {
-            NonlinearityKind.ReLU => (Math.Sqrt(2.0), "gain sqrt(2) for ReLU"),
-            NonlinearityKind.LeakyReLU => (Math.Sqrt(2.0 / (1 + (fan.Slope * fan.Slope))), Invariant($"gain sqrt(2 / (1 + {fan.Slope}^2)) for leaky ReLU")),
-            NonlinearityKind.Tanh => (5.0 / 3, "gain 5/3 for tanh"),
-            NonlinearityKind.Sigmoid => (1.0, "gain 1 for sigmoid"),
+            Nonlinearity.ReLU => (Math.Sqrt(2.0), "gain sqrt(2) for ReLU"),
+            Nonlinearity.LeakyReLU => (Math.Sqrt(2.0 / (1 + (fan.Slope * fan.Slope))), Invariant($"gain sqrt(2 / (1 + {fan.Slope}^2)) for leaky ReLU")),
+            Nonlinearity.Tanh => (5.0 / 3, "gain 5/3 for tanh"),
+            Nonlinearity.Sigmoid => (1.0, "gain 1 for sigmoid"),
             _ => (1.0, "gain 1"),
         };
     }
