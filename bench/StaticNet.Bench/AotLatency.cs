@@ -19,15 +19,30 @@ internal static class AotLatency
     /// </summary>
     public static (string Simd, IReadOnlyDictionary<string, double> Microseconds)? Measure(string? instructionSet, string dataDirectory, int calls)
     {
-        string project = Path.Combine(RepositoryRoot(), "bench", "StaticNet.AotLatency", "StaticNet.AotLatency.csproj");
         string output = Path.Combine(Path.GetTempPath(), "staticnet-aot-latency-" + (instructionSet ?? "default"));
         string setting = instructionSet is null ? string.Empty : $" -p:StaticNetInstructionSet={instructionSet}";
-        if (Run("dotnet", $"publish \"{project}\" -c Release -r linux-x64 -o \"{output}\"{setting}") is null)
-        {
-            return null;
-        }
+        return Run("dotnet", $"publish \"{Project()}\" -c Release -r linux-x64 -o \"{output}\"{setting}") is null
+            ? null
+            : Parse(Run(Path.Combine(output, "StaticNet.AotLatency"), $"\"{dataDirectory}\" {calls}"));
+    }
 
-        string? printed = Run(Path.Combine(output, "StaticNet.AotLatency"), $"\"{dataDirectory}\" {calls}");
+    /// <summary>
+    /// The same program under the JIT, with its vectors held to <paramref name="vectorBits"/> bits
+    /// (DOTNET_PreferredVectorBitWidth): the JIT at the width a NativeAOT binary was compiled for, so
+    /// that the two compare code generation, not vector width.
+    /// </summary>
+    public static (string Simd, IReadOnlyDictionary<string, double> Microseconds)? MeasureJit(int vectorBits, string dataDirectory, int calls)
+    {
+        string output = Path.Combine(Path.GetTempPath(), "staticnet-jit-latency");
+        return Run("dotnet", $"build \"{Project()}\" -c Release -o \"{output}\"") is null
+            ? null
+            : Parse(Run("dotnet", $"\"{Path.Combine(output, "StaticNet.AotLatency.dll")}\" \"{dataDirectory}\" {calls}", ("DOTNET_PreferredVectorBitWidth", vectorBits.ToString(CultureInfo.InvariantCulture))));
+    }
+
+    private static string Project() => Path.Combine(RepositoryRoot(), "bench", "StaticNet.AotLatency", "StaticNet.AotLatency.csproj");
+
+    private static (string Simd, IReadOnlyDictionary<string, double> Microseconds)? Parse(string? printed)
+    {
         if (printed is null)
         {
             return null;
@@ -51,9 +66,14 @@ internal static class AotLatency
         return (simd, microseconds);
     }
 
-    private static string? Run(string command, string arguments)
+    private static string? Run(string command, string arguments, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using Process process = Process.Start(start)!;
         System.Threading.Tasks.Task<string> error = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();

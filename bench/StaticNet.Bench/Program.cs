@@ -76,6 +76,11 @@ foreach ((string label, var figures) in aotBinaries)
     Console.WriteLine($"  NativeAOT {label}: {figures?.Simd ?? "failed"}");
 }
 
+// The JIT held to the default binary's 256-bit vectors: on a machine with AVX-512 the default's gap to
+// the JIT is vector width, which a NativeAOT binary cannot choose at run time; this row shows the rest.
+var jit256 = AotLatency.MeasureJit(256, dataDirectory, latencyCalls);
+Console.WriteLine($"  JIT at 256 bits: {jit256?.Simd ?? "failed"}");
+
 Console.WriteLine("Running PyTorch...");
 (string torchVersion, IReadOnlyDictionary<string, PyTorchFigures> torchFigures) = PyTorchReference.Run(networks.Select(n => n.TorchName).ToArray(), dataDirectory, threads, Batch, steps, Rounds, warmup, latencyCalls);
 
@@ -117,6 +122,10 @@ foreach ((string name, string torchName, Func<int, INetwork> create, long traini
             // The target holds for the default, what a user gets without choosing anything.
             bool isDefault = label.StartsWith("default", StringComparison.Ordinal);
             Row(name, $"single-sample latency, NativeAOT {label}, median us", F1(aot), "-", Ratio(aot / latency) + " the JIT's", isDefault ? "<= 1.15x the JIT's" : string.Empty, isDefault ? aot <= 1.15 * latency : null);
+            if (isDefault && jit256?.Microseconds.TryGetValue(name.Replace(' ', '_'), out double narrow) == true)
+            {
+                Row(name, "single-sample latency, JIT at 256 bits, median us", F1(narrow), "-", Ratio(aot / narrow) + $" for NativeAOT {label}", "<= 1.15x", aot <= 1.15 * narrow);
+            }
         }
     }
 
