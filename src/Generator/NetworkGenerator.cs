@@ -5,21 +5,23 @@ using StaticNet.Generator.Diagnostics;
 using StaticNet.Generator.Emit;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Parsing;
+using StaticNet.Generator.Shapes;
 
 namespace StaticNet.Generator;
 
 /// <summary>
 /// Compiles each <c>[Network]</c> class into straight-line Forward and Backward code. The pipeline:
-/// find the classes, parse each into an equatable model with its diagnostics, report the diagnostics,
-/// and emit the source of each valid model. Every step is named so tests can check what is cached.
+/// find the classes, parse each into plain values (the only step that reads symbols), plan its model,
+/// emit its source and check the generated names against the declaration's, report the diagnostics,
+/// and add the source of each valid network. Every step is named so tests can check what is cached.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // 1. Every class marked [Network], parsed and shape-checked into a model plus diagnostics.
-        IncrementalValuesProvider<ParseResult> networks = context.SyntaxProvider
+        // 1. Every class marked [Network], read from its symbols into plain values: the declared network, where each attribute is written, diagnostics.
+        IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 NetworkParser.NetworkAttributeName,
                 static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
@@ -28,6 +30,16 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                     Weights = EmbeddedWeightsMatcher.ReadReference(context, cancellationToken),
                 })
             .WithTrackingName(TrackingNames.Parse);
+
+        // 1a. Shapes, parameter layout and workspace: the model, or the diagnostics that stop it.
+        IncrementalValuesProvider<PlanResult> planned = parsed
+            .Select(static (parse, _) => Plan(parse))
+            .WithTrackingName(TrackingNames.Plan);
+
+        // 1b. The source of each model, and its generated names checked against the declaration's.
+        IncrementalValuesProvider<NetworkResult> networks = planned
+            .Select(static (plan, _) => Emit(plan))
+            .WithTrackingName(TrackingNames.Emit);
 
         // 2. Whether the compilation references the runtime the generated code calls into.
         IncrementalValueProvider<bool> runtimeReferenced = context.CompilationProvider
@@ -104,7 +116,50 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         }
     }
 
-    private static EquatableArray<DiagnosticInfo> Diagnose(ParseResult result, bool runtimeReferenced) =>
+    private static PlanResult Plan(ParseResult parse)
+    {
+        if (parse.Spec is null)
+        {
+            return new PlanResult(parse, null, parse.Diagnostics);
+        }
+
+        var diagnostics = new System.Collections.Generic.List<DiagnosticInfo>(parse.Diagnostics);
+        try
+        {
+            NetworkModel? model = NetworkPlanner.Plan(parse.Spec, parse.Sites, diagnostics);
+            return new PlanResult(parse, diagnostics.Count == 0 ? model : null, diagnostics.ToEquatableArray());
+        }
+        catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+        {
+            diagnostics.Add(DiagnosticInfo.InternalError(parse.NetworkAttributeLocation, parse.ClassName, exception));
+            return new PlanResult(parse, null, diagnostics.ToEquatableArray());
+        }
+    }
+
+    private static NetworkResult Emit(PlanResult plan)
+    {
+        ParseResult parse = plan.Parse;
+        var diagnostics = new System.Collections.Generic.List<DiagnosticInfo>(plan.Diagnostics);
+        EmittedNetwork? network = null;
+        if (plan.Model is not null)
+        {
+            try
+            {
+                // The names the generated class declares, read from its source, must not clash with the declaration's.
+                string source = NetworkEmitter.Emit(plan.Model);
+                NameClashes.Check(GeneratedMembers.Read(source, plan.Model.ClassName), plan.Model, parse.Declaration!, parse.Sites, diagnostics);
+                network = diagnostics.Count == 0 ? new EmittedNetwork(plan.Model, source) : null;
+            }
+            catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+            {
+                diagnostics.Add(DiagnosticInfo.InternalError(parse.NetworkAttributeLocation, parse.ClassName, exception));
+            }
+        }
+
+        return new NetworkResult(network, diagnostics.ToEquatableArray(), parse.ClassName, parse.NetworkAttributeLocation) { Weights = parse.Weights };
+    }
+
+    private static EquatableArray<DiagnosticInfo> Diagnose(NetworkResult result, bool runtimeReferenced) =>
         runtimeReferenced
             ? result.Diagnostics
             : result.Diagnostics
@@ -119,6 +174,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 public static class TrackingNames
 {
     public const string Parse = nameof(Parse);
+    public const string Plan = nameof(Plan);
+    public const string Emit = nameof(Emit);
     public const string RuntimeReferenced = nameof(RuntimeReferenced);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Model = nameof(Model);

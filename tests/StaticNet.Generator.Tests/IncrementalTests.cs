@@ -34,6 +34,19 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void Editing_the_same_file_below_the_declaration_neither_plans_nor_emits_again()
+    {
+        TwoRuns run = RunTwice(Networks.LeNet5, first => Replace(first, Networks.LeNet5 + "\n\n// A comment after the network.\ninternal static class Helpers { }\n"));
+
+        // The file changed, so the declaration is read again; what it reads is equal, so planning and
+        // emitting, the costly steps, do not run again.
+        Assert.NotEmpty(run.Reasons(TrackingNames.Parse));
+        Assert.All(run.Reasons(TrackingNames.Parse), reason => Assert.Contains(reason, Kept));
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, run.Reasons(TrackingNames.Plan));
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, run.Reasons(TrackingNames.Emit));
+    }
+
+    [Fact]
     public void Moving_the_declaration_down_keeps_the_model()
     {
         TwoRuns run = RunTwice(Networks.LeNet5, first => Replace(first, "\n\n\n" + Networks.LeNet5));

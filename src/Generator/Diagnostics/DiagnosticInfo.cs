@@ -32,6 +32,13 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationI
         return new DiagnosticInfo(descriptor, location, arguments.ToEquatableArray());
     }
 
+    /// <summary>
+    /// An unexpected failure of a pipeline step, as a diagnostic on the declaration: the generator must
+    /// never throw, and a step that did would take every other network's output with it.
+    /// </summary>
+    public static DiagnosticInfo InternalError(LocationInfo? location, string className, System.Exception exception) =>
+        Create(DiagnosticDescriptors.InternalError, location, className, exception.GetType().Name + ": " + exception.Message);
+
     public Diagnostic ToDiagnostic()
     {
         var arguments = new object[MessageArguments.Count];

@@ -9,8 +9,9 @@ namespace StaticNet.Generator.Parsing;
 /// Where an attribute and each of its arguments are written, so that a diagnostic points at the
 /// argument at fault (<c>Padding = -1</c>, or the positional <c>0</c> of <c>Dense(0)</c>), as the C#
 /// compiler's own errors do, and at the whole attribute only when no single argument is at fault.
+/// Compared by content, so that the parse step's result stays equal when nothing in it moved.
 /// </summary>
-internal sealed class AttributeSite
+internal sealed class AttributeSite : System.IEquatable<AttributeSite>
 {
     private readonly Dictionary<string, LocationInfo> _named = new(System.StringComparer.Ordinal);
     private readonly Dictionary<int, LocationInfo> _positional = new();
@@ -70,5 +71,31 @@ internal sealed class AttributeSite
         }
 
         return site;
+    }
+
+    public bool Equals(AttributeSite? other) =>
+        other is not null && Equals(Attribute, other.Attribute) && SameEntries(_named, other._named) && SameEntries(_positional, other._positional);
+
+    public override bool Equals(object? obj) => Equals(obj as AttributeSite);
+
+    public override int GetHashCode() => ((Attribute?.GetHashCode() ?? 0) * 31) + (_named.Count * 7) + _positional.Count;
+
+    private static bool SameEntries<TKey>(Dictionary<TKey, LocationInfo> a, Dictionary<TKey, LocationInfo> b)
+        where TKey : notnull
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach (KeyValuePair<TKey, LocationInfo> entry in a)
+        {
+            if (!b.TryGetValue(entry.Key, out LocationInfo? location) || !entry.Value.Equals(location))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -47,7 +47,7 @@ internal static class EmbeddedWeightsMatcher
         return null;
     }
 
-    public static WeightsMatch Match(ParseResult network, ImmutableArray<WeightsFile> files, CancellationToken cancellationToken)
+    public static WeightsMatch Match(NetworkResult network, ImmutableArray<WeightsFile> files, CancellationToken cancellationToken)
     {
         NetworkModel model = network.Network!.Model;
         WeightsReference reference = network.Weights!;

@@ -1,22 +1,20 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticNet.Generator.Diagnostics;
-using StaticNet.Generator.Emit;
 using StaticNet.Generator.Model;
-using StaticNet.Generator.Shapes;
 
 namespace StaticNet.Generator.Parsing;
 
 /// <summary>
-/// Reads a <c>[Network]</c> class into a <see cref="NetworkSpec"/>, validates the declaration, and
-/// resolves shapes through <see cref="NetworkPlanner"/>. All symbol and syntax access of the generator
-/// happens here; everything after works on plain values.
+/// Reads a <c>[Network]</c> class into a <see cref="NetworkSpec"/>, validates each attribute, and
+/// records what the planner and the name checks need (<see cref="AttributeSite"/>, <see cref="DeclarationFacts"/>).
+/// All symbol and syntax access of the generator happens here; the plan and emit steps after it work
+/// on plain values.
 /// </summary>
 internal static class NetworkParser
 {
@@ -40,15 +38,15 @@ internal static class NetworkParser
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // The generator must never throw: an unexpected failure becomes a diagnostic on the declaration.
-            var diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, networkLocation, type.Name, exception.GetType().Name + ": " + exception.Message);
-            return new ParseResult(null, new[] { diagnostic }.ToEquatableArray(), type.Name, networkLocation);
+            return new ParseResult(null, EquatableArray<AttributeSite>.Empty, null, new[] { DiagnosticInfo.InternalError(networkLocation, type.Name, exception) }.ToEquatableArray(), type.Name, networkLocation);
         }
     }
 
     private static ParseResult ParseCore(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, LocationInfo? networkLocation, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        ParseResult Result(EmittedNetwork? network) => new(network, diagnostics.ToEquatableArray(), type.Name, networkLocation);
+        var sites = new List<AttributeSite>();
+        ParseResult Result(NetworkSpec? spec, DeclarationFacts? facts) => new(spec, sites.ToEquatableArray(), facts, diagnostics.ToEquatableArray(), type.Name, networkLocation);
 
         var declaration = (TypeDeclarationSyntax)context.TargetNode;
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -78,7 +76,6 @@ internal static class NetworkParser
 
         Shape? input = null;
         var layers = new List<LayerSpec>();
-        var sites = new List<AttributeSite>();
         var prefixes = new List<string>();
         var emptyNames = new List<(bool Name, bool From)>();
         var declarationsWithLayers = new HashSet<SyntaxNode> { declaration };
@@ -134,7 +131,7 @@ internal static class NetworkParser
         // Attributes the compiler could not bind are errors it reports itself; generating code from them would only add noise.
         if (unreadable || diagnostics.Count > 0 || input is null)
         {
-            return Result(null);
+            return Result(null, null);
         }
 
         // Namespaces and names as C# must spell them: a keyword used as a name keeps its '@'.
@@ -143,16 +140,7 @@ internal static class NetworkParser
             type.Name,
             input.Value,
             layers.ToEquatableArray());
-        NetworkModel? model = NetworkPlanner.Plan(spec, sites, diagnostics);
-        if (model is null || diagnostics.Count > 0)
-        {
-            return Result(null);
-        }
-
-        // The names the generated class declares, read from its source, must not clash with the declaration's.
-        string source = NetworkEmitter.Emit(model);
-        NameClashes.Check(GeneratedMembers.Read(source, model.ClassName), model, type, declaration, sites, context.SemanticModel.Compilation, diagnostics);
-        return Result(diagnostics.Count == 0 ? new EmittedNetwork(model, source) : null);
+        return Result(spec, DeclarationFacts.Read(type, declaration, context.SemanticModel.Compilation));
     }
 
     /// <summary>Whether a declaration of the class has the C# 11 <c>file</c> modifier.</summary>

@@ -1,0 +1,80 @@
+using System.Collections.Generic;
+using System.Linq;
+using StaticNet.Generator.Diagnostics;
+using StaticNet.Generator.Model;
+using StaticNet.Generator.Parsing;
+
+namespace StaticNet.Generator.Emit;
+
+/// <summary>
+/// Refuses the names that would make the generated half of a network fail to compile: a class named
+/// like one of the members generated in it, a layer whose constants class would share a name with
+/// its own members or hide one of <see cref="object"/>'s, and a member of the user's half (or of a
+/// base class) named like a generated one. The generated names are read from the source the emitter
+/// really writes for this network (<see cref="GeneratedMembers"/>), so the check cannot drift from it.
+/// </summary>
+internal static class NameClashes
+{
+    public static void Check(GeneratedMembers generated, NetworkModel model, DeclarationFacts declaration, IReadOnlyList<AttributeSite> sites, List<DiagnosticInfo> diagnostics)
+    {
+        // A member may not have the name of its enclosing class (CS0542).
+        if (generated.Members.Contains(declaration.ClassName))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNameTaken, declaration.Identifier, declaration.ClassName));
+        }
+
+        // Each layer's constants class: not named like one of its members (CS0542), nor hiding a member it inherits from object (CS0108).
+        var inherited = new HashSet<string>(declaration.ObjectMembers, System.StringComparer.Ordinal);
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            string className = model.Layers[i].MethodName;
+            if (!generated.LayerClasses.TryGetValue(className, out HashSet<string>? members))
+            {
+                continue;
+            }
+
+            string? clash = members.Contains(className) ? $"have the name of its own member {className}"
+                : inherited.Contains(className) ? $"hide the member {className} it inherits from object"
+                : null;
+            if (clash is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerNameTaken, sites[i].Named("Name"), model.Layers[i].Name, generated.LayersClass, className, clash));
+            }
+        }
+
+        // The user's own members, in every partial declaration: the same name twice in one class is CS0102 or CS0111.
+        foreach (DeclaredMember member in declaration.Members)
+        {
+            if (member.Name is null)
+            {
+                if (generated.Constructors.Any(c => c.SequenceEqual(member.ConstructorParameters)))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.MemberNameTaken,
+                        member.Location,
+                        "The constructor (" + string.Join(", ", member.ConstructorParameters) + ")",
+                        declaration.ClassName,
+                        "has the parameters of the constructor"));
+                }
+            }
+            else if (generated.Members.Contains(member.Name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameTaken, member.Location, "Member '" + member.Name + "'", declaration.ClassName, "has the name of a member"));
+            }
+        }
+
+        // Members of base classes that a generated member would hide (CS0108, CS0114): reported on the base class in the declaration.
+        foreach (InheritedMember member in declaration.Inherited)
+        {
+            if (generated.Members.Contains(member.Name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.MemberNameTaken,
+                    declaration.BaseList ?? declaration.Identifier,
+                    "Member '" + member.Name + "', inherited from " + member.BaseType + ",",
+                    declaration.ClassName,
+                    "has the name of a member"));
+            }
+        }
+    }
+}
