@@ -29,7 +29,11 @@ public static class PythonReference
     /// <paramref name="resultDirectory"/>; returns what the script printed.
     /// </summary>
     /// <exception cref="InvalidOperationException">Python or PyTorch is missing, or the script failed as a whole; the message says what to do.</exception>
-    public static string Run(string caseDirectory, string resultDirectory)
+    public static string Run(string caseDirectory, string resultDirectory) => RunScript(Script, caseDirectory, resultDirectory);
+
+    /// <summary>Runs <paramref name="script"/> (a path) with <paramref name="arguments"/>; returns what it printed.</summary>
+    /// <exception cref="InvalidOperationException">Python or PyTorch is missing, or the script failed; the message says what to do.</exception>
+    public static string RunScript(string script, params string[] arguments)
     {
         var start = new ProcessStartInfo(Interpreter)
         {
@@ -37,9 +41,11 @@ public static class PythonReference
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Script);
-        start.ArgumentList.Add(caseDirectory);
-        start.ArgumentList.Add(resultDirectory);
+        start.ArgumentList.Add(script);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
 
         Process process;
         try
@@ -60,7 +66,7 @@ public static class PythonReference
             if (!process.WaitForExit(Timeout))
             {
                 process.Kill(entireProcessTree: true);
-                throw new InvalidOperationException($"{Script} did not finish within {Timeout.TotalMinutes} minutes.");
+                throw new InvalidOperationException($"{script} did not finish within {Timeout.TotalMinutes} minutes.");
             }
 
             string errors = standardError.Result;
@@ -71,7 +77,7 @@ public static class PythonReference
 
             if (process.ExitCode != 0)
             {
-                throw new InvalidOperationException($"{Interpreter} {Script} failed with exit code {process.ExitCode}:\n{errors}\n{standardOutput}");
+                throw new InvalidOperationException($"{Interpreter} {script} failed with exit code {process.ExitCode}:\n{errors}\n{standardOutput}");
             }
 
             return standardOutput + errors;

@@ -50,7 +50,7 @@ public class CheckpointFuzzTests(ITestOutputHelper output)
         // A training checkpoint, with the network and optimizer state it holds.
         (Trainer<DenseReluNetFour> _, string resumePath) = FileIntegrityTests.TrainedCheckpoint(directory);
         var checkpointNetwork = new DenseReluNetFour();
-        checkpointNetwork.LoadMatching(resumePath, name => name.StartsWith("model.", StringComparison.Ordinal));
+        checkpointNetwork.LoadMatching(resumePath, rename: name => name.StartsWith("model.", StringComparison.Ordinal) ? name.Substring("model.".Length) : null);
         SafeTensorsFile checkpoint = SafeTensors.Read(resumePath);
         float[] checkpointParameters = new float[DenseReluNetFour.ParameterCount];
         int offset = 0;

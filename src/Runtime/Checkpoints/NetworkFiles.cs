@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 
 namespace StaticNet;
@@ -27,10 +28,17 @@ public static class NetworkFiles
     /// network's tensors, each with its shape; otherwise this throws, naming the file, the tensor and
     /// what was expected versus found, and the network is left as it was: nothing is half-loaded.
     /// </summary>
+    /// <param name="network">The network to load into.</param>
+    /// <param name="path">A safetensors file, from StaticNet or PyTorch.</param>
+    /// <param name="rename">
+    /// The network's name for each tensor of the file, or <see langword="null"/> to leave that tensor out:
+    /// PyTorch's <c>features.0.weight</c> can become <c>conv1.weight</c> (see <see cref="TensorRenames.Map"/>).
+    /// Without it, the file's names are the network's.
+    /// </param>
     /// <returns>The file's <c>__metadata__</c> strings.</returns>
-    public static IReadOnlyDictionary<string, string> Load(this INetwork network, string path)
+    public static IReadOnlyDictionary<string, string> Load(this INetwork network, string path, Func<string, string?>? rename = null)
     {
-        SafeTensorsFile file = SafeTensors.Read(path);
+        SafeTensorsFile file = Renamed(SafeTensors.Read(path), rename, new List<string>());
         string problems = Problems(network, file, prefix: "", strict: true);
         if (problems.Length > 0)
         {
@@ -53,11 +61,19 @@ public static class NetworkFiles
     /// <param name="path">A safetensors file, from StaticNet or PyTorch.</param>
     /// <param name="include">Selects tensors by their name in the file (and the network).</param>
     /// <param name="skipMismatchedShapes">Whether a selected tensor of another shape is skipped rather than an error.</param>
-    public static LoadReport LoadMatching(this INetwork network, string path, Func<string, bool>? include = null, bool skipMismatchedShapes = false)
+    /// <param name="rename">The network's name for each tensor of the file, or <see langword="null"/> to leave it out; applied first, so <paramref name="include"/> sees the new names.</param>
+    /// <exception cref="InvalidDataException">No tensor of the file has a name and shape of the network's: the message lists both sides' names.</exception>
+    public static LoadReport LoadMatching(this INetwork network, string path, Func<string, bool>? include = null, bool skipMismatchedShapes = false, Func<string, string?>? rename = null)
     {
-        SafeTensorsFile file = SafeTensors.Read(path);
+        var dropped = new List<string>();
+        SafeTensorsFile file = Renamed(SafeTensors.Read(path), rename, dropped);
         var loaded = new List<string>();
         var skipped = new List<SkippedTensor>();
+        foreach (string name in dropped)
+        {
+            skipped.Add(new SkippedTensor(name, "left out by the rename"));
+        }
+
         var mismatches = new StringBuilder();
         var networkTensors = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);
         foreach (TensorInfo info in network.Tensors)
@@ -96,6 +112,14 @@ public static class NetworkFiles
             throw new InvalidDataException($"{path}: selected tensors do not fit network {network.Name}; nothing was loaded (exclude them, or pass skipMismatchedShapes: true):{mismatches}");
         }
 
+        if (loaded.Count == 0)
+        {
+            // Loading nothing is never what was meant: most often the file's names are not the network's.
+            throw new InvalidDataException(
+                $"{path}: no tensor of the file fits network {network.Name}, so nothing was loaded. The file has {Names(file.Tensors.Select(t => t.Name))}; " +
+                $"the network has {Names(network.Tensors.Select(t => t.Name))}. If the names differ, pass rename: (see TensorRenames.Map).");
+        }
+
         var notInFile = new List<string>();
         foreach (TensorInfo info in network.Tensors)
         {
@@ -112,6 +136,22 @@ public static class NetworkFiles
         }
 
         return new LoadReport(path, loaded, skipped, notInFile);
+    }
+
+    private static SafeTensorsFile Renamed(SafeTensorsFile file, Func<string, string?>? rename, List<string> dropped) =>
+        rename is null ? file : file.Renamed(rename, dropped);
+
+    /// <summary>Names as a message lists them: the first ten, then how many more.</summary>
+    private static string Names(IEnumerable<string> names)
+    {
+        List<string> all = names.ToList();
+        if (all.Count == 0)
+        {
+            return "no tensors";
+        }
+
+        string shown = string.Join(", ", all.Take(10).Select(n => "'" + n + "'"));
+        return all.Count > 10 ? $"{shown} and {all.Count - 10} more" : shown;
     }
 
     /// <summary>Adds the network's tensors, named with <paramref name="prefix"/>, to a file being written.</summary>

@@ -100,6 +100,15 @@ public static class SafeTensors
         });
     }
 
+    /// <summary>
+    /// What torch.save writes, recognised by its first bytes: a zip archive (PyTorch 1.6 and later) or a
+    /// Python pickle (protocol 2 to 5, older PyTorch); null for anything else.
+    /// </summary>
+    private static string? PyTorchFormat(byte[] bytes) =>
+        bytes is [(byte)'P', (byte)'K', 3, 4, ..] ? "a zip archive, as torch.save writes it (.pt, .pth)"
+        : bytes is [0x80, >= 2 and <= 5, ..] ? "a Python pickle, as older versions of torch.save write it (.pt, .pth)"
+        : null;
+
     /// <summary>Reads every tensor of a safetensors file.</summary>
     /// <exception cref="FileNotFoundException">No file is at <paramref name="path"/> (the message says when it is a directory).</exception>
     /// <exception cref="InvalidDataException">
@@ -116,6 +125,11 @@ public static class SafeTensors
         }
 
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        if ((headerLength > (ulong)(bytes.Length - 8) || headerLength < 2 || bytes[8] != (byte)'{') && PyTorchFormat(bytes) is string format)
+        {
+            throw new InvalidDataException($"{path} is {format}, not a safetensors file. Convert it with scripts/torch_to_safetensors.py (python3 torch_to_safetensors.py {System.IO.Path.GetFileName(path)} out.safetensors; see docs/pytorch.md) and load that.");
+        }
+
         if (headerLength > (ulong)(bytes.Length - 8))
         {
             throw new InvalidDataException($"{path}: the header is said to be {headerLength} bytes, but only {bytes.Length - 8} follow; the file is truncated or not a safetensors file.");
@@ -535,4 +549,32 @@ public sealed class SafeTensorsFile
 
     /// <summary>The tensor called <paramref name="name"/>, if the file has it.</summary>
     public bool TryGet(string name, out SafeTensor tensor) => _byName.TryGetValue(name, out tensor!);
+
+    /// <summary>
+    /// The same file with each tensor named as <paramref name="rename"/> says, and without those it maps
+    /// to <see langword="null"/> (listed in <paramref name="dropped"/>). Two tensors given one name throw, naming both.
+    /// </summary>
+    internal SafeTensorsFile Renamed(Func<string, string?> rename, List<string> dropped)
+    {
+        var tensors = new List<SafeTensor>(Tensors.Count);
+        var from = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (SafeTensor tensor in Tensors)
+        {
+            string? name = rename(tensor.Name);
+            if (name is null)
+            {
+                dropped.Add(tensor.Name);
+                continue;
+            }
+
+            if (!from.TryAdd(name, tensor.Name))
+            {
+                throw new InvalidDataException($"{Path}: the rename gives tensors '{from[name]}' and '{tensor.Name}' the same name '{name}'; nothing was loaded.");
+            }
+
+            tensors.Add(name == tensor.Name ? tensor : new SafeTensor(name, tensor.Shape, tensor.Values));
+        }
+
+        return new SafeTensorsFile(Path, tensors, new Dictionary<string, string>(Metadata, StringComparer.Ordinal));
+    }
 }

@@ -49,14 +49,12 @@ three tensors), which call the torch.nn loss itself. A
 loss argument given as a list (CrossEntropyLoss's weight) becomes a float32 tensor; a scheduler
 argument "schedulers" (SequentialLR's) is a list of scheduler specs, built on the same optimizer.
 
-Safetensors is read and written with struct and json (no safetensors package): an 8-byte
-little-endian header length, a JSON header mapping names to dtype, shape and data_offsets, the
-raw data.
+Safetensors is read and written by scripts/torch_to_safetensors.py (copied next to this file), the
+standard-library writer users convert their PyTorch weights with.
 """
 
 import json
 import os
-import struct
 import sys
 import time
 import traceback
@@ -70,6 +68,8 @@ except ImportError:
     # The C# side recognises exit code 3 and explains how to install PyTorch.
     print(f"PyTorch is not installed for {sys.executable}: apt-get install python3-torch", file=sys.stderr)
     sys.exit(3)
+
+from torch_to_safetensors import read_safetensors, write_safetensors
 
 
 # ----------------------------------------------------------------------------------------------
@@ -411,44 +411,6 @@ def make_scheduler(spec, optimizer):
 def momentum_of(group):
     """The momentum OneCycleLR cycles: SGD's and RMSprop's momentum, or beta1."""
     return group["momentum"] if "momentum" in group else group["betas"][0]
-
-
-# ----------------------------------------------------------------------------------------------
-# Safetensors, float32 only.
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (header_length,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + header_length])
-    metadata = header.pop("__metadata__", {})
-    start = 8 + header_length
-    tensors = {}
-    for name, entry in header.items():
-        if entry["dtype"] != "F32":
-            raise ValueError(f"{path}: tensor {name} has dtype {entry['dtype']}; expected F32")
-        begin, end = entry["data_offsets"]
-        values = torch.frombuffer(bytearray(data[start + begin:start + end]), dtype=torch.float32)
-        tensors[name] = values.reshape(entry["shape"])
-    return tensors, metadata
-
-
-def write_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, tensor in tensors.items():
-        raw = tensor.detach().to(torch.float32).contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    encoded = json.dumps(header).encode("utf-8")
-    encoded += b" " * (-len(encoded) % 8)
-    temporary = path + ".tmp"
-    with open(temporary, "wb") as f:
-        f.write(struct.pack("<Q", len(encoded)))
-        f.write(encoded)
-        for blob in blobs:
-            f.write(blob)
-    os.replace(temporary, path)
 
 
 # ----------------------------------------------------------------------------------------------
