@@ -324,7 +324,7 @@ public sealed class DeclarationFuzzTests
         var positional = new List<string>();
         string[] spatial = { "Conv2D", "Conv2D", "MaxPool2D", "AvgPool2D", "BatchNorm2D", "GlobalAvgPool2D", "Flatten" };
         string[] flat = { "Dense", "Dense", "BatchNorm1D", "Dropout" };
-        string[] any = { "ReLU", "Sigmoid", "Tanh", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Add", "Dropout", "Softmax", "LogSoftmax" };
+        string[] any = { "ReLU", "Sigmoid", "Tanh", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Add", "Concat", "Dropout", "Softmax", "LogSoftmax" };
         kind = Chance(random, 0.45) ? Pick(random, image ? spatial : flat) : Pick(random, Chance(random, 0.8) ? any : image ? flat : spatial);
         if (kind is "Softmax" or "LogSoftmax" && !last && Chance(random, 0.8))
         {
@@ -394,6 +394,14 @@ public sealed class DeclarationFuzzTests
                 break;
             case "Add":
                 positional.Add("\"" + (layerNames.Count > 0 && Chance(random, 0.8) ? Pick(random, layerNames) : Chance(random, 0.5) ? string.Empty : "nowhere") + "\"");
+                break;
+            case "Concat":
+                // Up to three names, mostly of earlier layers; none at all is an error of its own.
+                for (int k = random.Next(Chance(random, 0.9) ? 1 : 0, 4); k > 0; k--)
+                {
+                    positional.Add("\"" + (layerNames.Count > 0 && Chance(random, 0.85) ? Pick(random, layerNames) : "nowhere") + "\"");
+                }
+
                 break;
         }
 

@@ -604,6 +604,64 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void SN0039_concat_of_images_of_different_sizes()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(3, 8, 8)]
+            [Conv2D(4, 3, Padding = 1, Name = "same")]
+            [Conv2D(4, 3, From = "same", Name = "smaller")]
+            [Concat("same")]
+            partial class Net;
+            """,
+            "SN0039",
+            "Concat(\"same\")",
+            "Concat 'concat1' joins along channels, but its input 'smaller' gives 4x6x6 and 'same' gives 4x8x8; it joins outputs of the same height and width only");
+    }
+
+    [Fact]
+    public void SN0039_concat_of_an_image_and_a_vector()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(2, 4, 4)]
+            [Conv2D(2, 1, Name = "image"), Flatten(Name = "flat")]
+            [Concat("image")]
+            partial class Net;
+            """,
+            "SN0039",
+            "Concat(\"image\")",
+            "Concat 'concat1' joins along channels, but its input 'flat' gives 32 and 'image' gives 2x4x4; it joins flat outputs only");
+    }
+
+    [Fact]
+    public void SN0017_concat_of_an_unknown_layer()
+    {
+        AssertSingleError(
+            """
+            [Network]
+            [Input(8)]
+            [Dense(8, Name = "a"), Dense(8), Concat("a", "missing")]
+            partial class Net;
+            """,
+            "SN0017",
+            "\"missing\"",
+            "Concat 'concat1' refers to 'missing' in Concat, but no layer declared before it has that name; the layers before it are 'a', 'fc2'");
+    }
+
+    [Fact]
+    public void SN0006_concat_of_nothing()
+    {
+        AssertSingleError(
+            "[Network]\n[Input(8)]\n[Dense(8), Concat]\npartial class Net;",
+            "SN0006",
+            "Concat",
+            "Concat 'concat1': layers must be at least one layer to join to the input (Concat(\"name\", ...)), but is none");
+    }
+
+    [Fact]
     public void SN0019_layer_output_never_used()
     {
         AssertSingleError(

@@ -98,6 +98,27 @@ internal static class Networks
         public partial class ResidualBlockNet;
         """;
 
+    /// <summary>Branches joined along channels, in the order torch.cat would take them, and flat features joined after pooling.</summary>
+    public const string InceptionNet = """
+        using StaticNet;
+
+        namespace Tests.Networks;
+
+        /// <summary>An Inception-style block of three branches over a stem, for 3x8x8 images.</summary>
+        [Network]
+        [Input(3, 8, 8)]
+        [Conv2D(6, 3, Padding = 1), ReLU(Name = "stem")]
+        [Conv2D(4, 1, Name = "b1")]
+        [Conv2D(5, 3, Padding = 1, From = "stem"), ReLU(Name = "b2")]
+        [MaxPool2D(3, Stride = 1, Padding = 1, From = "stem"), Conv2D(3, 1, Name = "b3")]
+        [Concat("b2", "b3", From = "b1", Name = "joined")]
+        [GlobalAvgPool2D(Name = "gap")]
+        [Flatten(From = "stem", Name = "stem_flat")]
+        [Concat("gap", Name = "features")]
+        [Dense(10)]
+        public partial class InceptionNet;
+        """;
+
     /// <summary>
     /// Every new element-wise activation, flat batch normalisation without affine parameters, a dilated
     /// convolution, and log-softmax; in the global namespace.
@@ -118,7 +139,7 @@ internal static class Networks
         public partial class ActivationZooNet;
         """;
 
-    public static TheoryData<string> Names => new() { nameof(Mlp), nameof(LeNet5), nameof(StridedConvNet), nameof(LargeWindowNet), nameof(ResidualBlockNet), nameof(ActivationZooNet) };
+    public static TheoryData<string> Names => new() { nameof(Mlp), nameof(LeNet5), nameof(StridedConvNet), nameof(LargeWindowNet), nameof(ResidualBlockNet), nameof(ActivationZooNet), nameof(InceptionNet) };
 
     public static string Source(string name) => name switch
     {
@@ -128,6 +149,7 @@ internal static class Networks
         nameof(LargeWindowNet) => LargeWindowNet,
         nameof(ResidualBlockNet) => ResidualBlockNet,
         nameof(ActivationZooNet) => ActivationZooNet,
+        nameof(InceptionNet) => InceptionNet,
         _ => throw new KeyNotFoundException(name),
     };
 }

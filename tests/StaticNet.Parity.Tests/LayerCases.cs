@@ -126,6 +126,8 @@ public static class LayerCases
         Case("residual-read-three-times", () => new ResidualFanOutNet(seed: 96), CrossEntropy, AdamCustom, batch: 5, batches: 3),
         Case("resnet-block-projection", () => new ResNetBlockNet(seed: 97), CrossEntropy, SgdNesterov, batch: 5, batches: 3) with { Prepare = RandomAffine },
         Case("resnet-block-projection-batch7", () => new ResNetBlockNet(seed: 98), Mse, AdamCustom, batch: 7, batches: 3) with { Prepare = RandomAffine },
+        Case("concat-branches", () => new ConcatBranchesNet(seed: 99), CrossEntropy, AdamCustom, batch: 5, batches: 3),
+        Case("concat-branches-batch1", () => new ConcatBranchesNet(seed: 100), Mse, SgdMomentum, batch: 1, batches: 2),
 
         // GlobalAvgPool2D, and dilated convolutions with stride and padding
         Case("global-avgpool", () => new GlobalAvgPoolNet(seed: 99), Mse, SgdMomentum, batch: 5, batches: 3),

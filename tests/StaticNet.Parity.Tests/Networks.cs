@@ -300,6 +300,25 @@ public partial class ResidualFanOutNet;
 [Dense(4)]
 public partial class ResNetBlockNet;
 
+/// <summary>
+/// Branches joined along channels as torch.cat([b1, b2, b3, stem], 1) would join them, the stem read by
+/// four layers, and flat features joined after pooling: each input's gradient is its block of the
+/// output gradient, summed with its other readers'.
+/// </summary>
+[Network]
+[Input(2, 5, 6)]
+[Conv2D(3, 3, Padding = 1, Name = "stem"), Tanh(Name = "stem_act")]
+[Conv2D(2, 1, Name = "b1")]
+[Conv2D(4, 3, Padding = 1, From = "stem_act", Name = "b2"), ReLU(Name = "b2_act")]
+[MaxPool2D(3, Stride = 1, Padding = 1, From = "stem_act"), Conv2D(2, 1, Name = "b3")]
+[Concat("b2_act", "b3", "stem_act", From = "b1", Name = "joined")]
+[Conv2D(3, 1, Name = "mix"), Sigmoid]
+[GlobalAvgPool2D(Name = "gap")]
+[Flatten(From = "b1", Name = "b1_flat")]
+[Concat("gap", Name = "features")]
+[Dense(4, Name = "fc")]
+public partial class ConcatBranchesNet;
+
 // ---- Global average pooling and dilated convolutions ----------------------------------------
 
 /// <summary>GlobalAvgPool2D over a 3x5 plane after a convolution.</summary>

@@ -161,6 +161,23 @@ public partial class ResidualNet;
 [Dense(3)]
 public partial class ProjectionResidualNet;
 
+/// <summary>
+/// Two branches and their stem joined along channels (the stem read three times), then flat features
+/// joined to the pooled ones; smooth layers only, so finite differences hold everywhere.
+/// </summary>
+[Network]
+[Input(2, 4, 5)]
+[Conv2D(3, Kernel = 3, Padding = 1), Tanh(Name = "stem")]
+[Conv2D(2, 1, Name = "left")]
+[Conv2D(3, Kernel = 3, Padding = 1, From = "stem"), Sigmoid(Name = "right")]
+[Concat("right", "stem", From = "left", Name = "joined")]
+[Conv2D(2, 1), Tanh]
+[GlobalAvgPool2D(Name = "pooled")]
+[Flatten(From = "left")]
+[Concat("pooled")]
+[Dense(3)]
+public partial class ConcatNet;
+
 /// <summary>A flattened value read by two layers (the next one and an Add), and an Add of a value to itself.</summary>
 [Network]
 [Input(1, 4, 4)]

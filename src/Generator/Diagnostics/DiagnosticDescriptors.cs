@@ -101,6 +101,11 @@ internal static class DiagnosticDescriptors
         "Residual connection between different shapes",
         "Add '{0}' adds the output of '{1}' ({2}) to that of '{3}' ({4}), but the shapes differ; {5}");
 
+    public static readonly DiagnosticDescriptor ConcatShapeMismatch = Error(
+        "SN0039",
+        "Concat of outputs that cannot be joined",
+        "Concat '{0}' joins along channels, but its input '{1}' gives {2} and '{3}' gives {4}; it joins {5} only");
+
     public static readonly DiagnosticDescriptor UnusedLayerOutput = Error(
         "SN0019",
         "Layer output is never used",

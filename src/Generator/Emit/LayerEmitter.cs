@@ -55,6 +55,7 @@ internal abstract class LayerEmitter
         BatchNormSpec => new BatchNormEmitter(layer),
         DropoutSpec => new DropoutEmitter(layer),
         AddSpec => new AddEmitter(layer),
+        ConcatSpec => new ConcatEmitter(layer),
         FlattenSpec => new FlattenEmitter(layer),
         ActivationSpec => new ActivationEmitter(layer),
         SoftmaxSpec { Log: true } => new LogSoftmaxEmitter(layer),
@@ -85,7 +86,7 @@ internal abstract class LayerEmitter
 
     /// <summary>
     /// Writes the statement in RunBackward that computes the gradient of input <paramref name="slot"/>;
-    /// only layers with more than one input (<c>Add</c>) have slots past 0.
+    /// only layers with more than one input (<c>Add</c>, <c>Concat</c>) have slots past 0.
     /// </summary>
     public virtual void EmitBackwardInputCall(SourceWriter writer, int slot) => EmitBackwardInputCall(writer);
 

@@ -24,8 +24,8 @@ internal abstract record LayerSpec(string Name)
     /// <summary>A short description of the layer's settings for the model summary (<c>5x5, stride 1, pad 2</c>).</summary>
     public virtual string Settings => string.Empty;
 
-    /// <summary>The names of earlier layers whose outputs this layer reads besides its input (the shortcut of an <c>Add</c>).</summary>
-    public virtual string? Reference => null;
+    /// <summary>The names of earlier layers whose outputs this layer reads besides its input (the shortcut of an <c>Add</c>, the other inputs of a <c>Concat</c>).</summary>
+    public virtual EquatableArray<string> References => EquatableArray<string>.Empty;
 }
 
 /// <summary>How one parameter tensor is initialised, as declared: the initializer and, for Constant, its value.</summary>
@@ -151,9 +151,19 @@ internal sealed record AddSpec(string Name, string Layer) : LayerSpec(Name)
 {
     public override string Kind => "Add";
 
-    public override string? Reference => Layer;
+    public override EquatableArray<string> References => new[] { Layer }.ToEquatableArray();
 
     public override string Settings => "+ " + Layer;
+}
+
+/// <summary>The input and the outputs of the named earlier layers, joined along channels (or features) in that order.</summary>
+internal sealed record ConcatSpec(string Name, EquatableArray<string> Layers) : LayerSpec(Name)
+{
+    public override string Kind => "Concat";
+
+    public override EquatableArray<string> References => Layers;
+
+    public override string Settings => "with " + string.Join(", ", Layers);
 }
 
 /// <summary>Reshapes [channels, height, width] to a vector; costs nothing at run time.</summary>

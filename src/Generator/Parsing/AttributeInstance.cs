@@ -86,7 +86,31 @@ internal static class AttributeInstance
     private static bool TryConvert(TypedConstant constant, Type target, out object? value)
     {
         value = null;
-        if (constant.Kind is TypedConstantKind.Error or TypedConstantKind.Array or TypedConstantKind.Type)
+        if (constant.Kind == TypedConstantKind.Array)
+        {
+            // A params or array argument: each element converted to the array's element type.
+            Type? element = target.IsArray ? target.GetElementType() : null;
+            if (element is null || constant.IsNull)
+            {
+                return constant.IsNull && target.IsArray;
+            }
+
+            Array array = Array.CreateInstance(element, constant.Values.Length);
+            for (int i = 0; i < constant.Values.Length; i++)
+            {
+                if (!TryConvert(constant.Values[i], element, out object? item))
+                {
+                    return false;
+                }
+
+                array.SetValue(item, i);
+            }
+
+            value = array;
+            return true;
+        }
+
+        if (constant.Kind is TypedConstantKind.Error or TypedConstantKind.Type)
         {
             return false;
         }

@@ -53,6 +53,9 @@ internal static class LayerValidator
 
         switch (layer)
         {
+            case ConcatSpec concat:
+                Require(concat.Layers.Count >= 1, site.Attribute, "layers", "at least one layer to join to the input (Concat(\"name\", ...))", "none");
+                break;
             case DenseSpec dense:
                 Require(dense.Units >= 1, site.Positional(0), "units", "at least 1", dense.Units);
                 ValidateInitializers(dense.WeightInit, dense.BiasInit, dense.Fan, dense.HasBias, "Bias = false");

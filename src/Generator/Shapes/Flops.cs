@@ -14,7 +14,7 @@ internal static class Flops
         DenseSpec dense => (2L * layer.Input.Length * dense.Units) + (dense.HasBias ? dense.Units : 0),
         Conv2DSpec conv => (2L * layer.Input.Channels * conv.Kernel * conv.Kernel * layer.Output.Length) + (conv.HasBias ? layer.Output.Length : 0),
         Pool2DSpec pool => (long)pool.Kernel * pool.Kernel * layer.Output.Length,
-        FlattenSpec => 0,
+        FlattenSpec or ConcatSpec => 0,
         SoftmaxSpec => 3L * layer.Output.Length,
         _ => layer.Output.Length,
     };
@@ -31,7 +31,7 @@ internal static class Flops
     {
         DenseSpec dense => 2L * layer.Input.Length * dense.Units,
         Conv2DSpec conv => 2L * layer.Input.Channels * conv.Kernel * conv.Kernel * layer.Output.Length,
-        FlattenSpec => 0,
+        FlattenSpec or ConcatSpec => 0,
         SoftmaxSpec => 4L * layer.Output.Length,
         _ => 2L * layer.Output.Length,
     };

@@ -39,7 +39,8 @@ internal static class LayerShapes
     /// <param name="producer">The name of the layer that produces <paramref name="input"/> (<c>input</c> for the network input), for messages.</param>
     /// <param name="location">Where the layer is declared.</param>
     /// <param name="diagnostics">Receives the reason when the layer cannot take <paramref name="input"/>.</param>
-    public static LayerShape? Resolve(LayerSpec layer, Shape input, string producer, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    /// <param name="joined">The other values a <c>Concat</c> joins to its input, with their producers.</param>
+    public static LayerShape? Resolve(LayerSpec layer, Shape input, string producer, LocationInfo? location, List<DiagnosticInfo> diagnostics, IReadOnlyList<(string Producer, Shape Shape)>? joined = null)
     {
         if (layer.IsSpatial && input.IsFlat)
         {
@@ -124,6 +125,22 @@ internal static class LayerShapes
 
             case FlattenSpec:
                 return new LayerShape(Shape.Flat(input.Length), None, 0);
+
+            case ConcatSpec:
+                // Along channels: every image the height and width of the input; flat values join their features.
+                long total = input.Channels;
+                foreach ((string other, Shape shape) in joined ?? new (string, Shape)[0])
+                {
+                    if (shape.IsFlat != input.IsFlat || (!input.IsFlat && (shape.Height != input.Height || shape.Width != input.Width)))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConcatShapeMismatch, location, layer.Name, producer, input, other, shape, input.IsFlat ? "flat outputs" : "outputs of the same height and width"));
+                        return null;
+                    }
+
+                    total += shape.Channels;
+                }
+
+                return input.IsFlat ? result.Flat(total, None, scratch: 0) : result.Image(total, input.Height, input.Width, None, scratch: 0);
 
             default:
                 // Element-wise activations, dropout, additions and softmax keep the shape.

@@ -99,13 +99,14 @@ internal static class NetworkPlanner
             }
 
             int input = reads[i][0];
-            LayerShape? resolved = LayerShapes.Resolve(layer, shapes[input], ProducerName(spec, input), location, diagnostics);
+            var joined = reads[i].Skip(1).Select(v => (ProducerName(spec, v), shapes[v])).ToList();
+            LayerShape? resolved = LayerShapes.Resolve(layer, shapes[input], ProducerName(spec, input), location, diagnostics, joined);
             if (resolved is null)
             {
                 return null;
             }
 
-            if (reads[i].Length > 1 && shapes[reads[i][1]] != shapes[input])
+            if (layer is AddSpec && shapes[reads[i][1]] != shapes[input])
             {
                 int shortcut = reads[i][1];
                 diagnostics.Add(DiagnosticInfo.Create(
@@ -210,8 +211,9 @@ internal static class NetworkPlanner
     }
 
     /// <summary>
-    /// The values each layer reads: its input (the previous layer's output, or <c>From</c>'s) and, for
-    /// an <c>Add</c>, the shortcut. Reports each name that is not a layer declared before.
+    /// The values each layer reads: its input (the previous layer's output, or <c>From</c>'s) and the
+    /// layers it names (an <c>Add</c>'s shortcut, a <c>Concat</c>'s other inputs). Reports each name that
+    /// is not a layer declared before.
     /// </summary>
     private static int[][]? ResolveReads(NetworkSpec spec, IReadOnlyList<AttributeSite> sites, List<DiagnosticInfo> diagnostics)
     {
@@ -234,7 +236,13 @@ internal static class NetworkPlanner
             }
 
             int input = layer.From.Length == 0 ? i : Find(layer.From, "From", sites[i].Named("From")) ?? 0;
-            reads[i] = layer.Reference is null ? new[] { input } : new[] { input, Find(layer.Reference, "Add", sites[i].Positional(0)) ?? 0 };
+            reads[i] = new int[1 + layer.References.Count];
+            reads[i][0] = input;
+            for (int k = 0; k < layer.References.Count; k++)
+            {
+                reads[i][k + 1] = Find(layer.References[k], layer.Kind, sites[i].Positional(k)) ?? 0;
+            }
+
             earlier[layer.Name] = i;
         }
 

@@ -134,6 +134,24 @@ class ResNetBlockNet(nn.Module):
         return self.fc1(torch.flatten(nn.functional.adaptive_avg_pool2d(y, 1), 1))
 
 
+class ConcatBranchesNet(nn.Module):
+    """Three branches and the stem joined by torch.cat along channels, then flat features joined after pooling."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem, self.b1, self.b2, self.b3 = nn.Conv2d(2, 3, 3, padding=1), nn.Conv2d(3, 2, 1), nn.Conv2d(3, 4, 3, padding=1), nn.Conv2d(3, 2, 1)
+        self.mix, self.fc = nn.Conv2d(11, 3, 1), nn.Linear(63, 4)
+
+    def forward(self, x):
+        stem = torch.tanh(self.stem(x))
+        b1 = self.b1(stem)
+        b2 = torch.relu(self.b2(stem))
+        b3 = self.b3(nn.functional.max_pool2d(stem, 3, stride=1, padding=1))
+        joined = torch.cat([b1, b2, b3, stem], 1)
+        gap = torch.sigmoid(self.mix(joined)).mean((2, 3))
+        return self.fc(torch.cat([torch.flatten(b1, 1), gap], 1))
+
+
 def activation_net(make):
     """StaticNet's activation networks: the activation on the 8 inputs, then Dense(9), the activation, Dense(4)."""
     return net((8,), ("act1", make()), ("fc1", nn.Linear(8, 9)), ("act2", make()), ("fc2", nn.Linear(9, 4)))
@@ -225,6 +243,7 @@ NETWORKS = {
     "ResidualDenseNet": lambda: ((6,), ResidualDenseNet()),
     "ResidualFanOutNet": lambda: ((6,), ResidualFanOutNet()),
     "ResNetBlockNet": lambda: ((2, 7, 6), ResNetBlockNet()),
+    "ConcatBranchesNet": lambda: ((2, 5, 6), ConcatBranchesNet()),
     # Global average pooling (AdaptiveAvgPool2d(1) then Flatten) and dilated convolutions
     "GlobalAvgPoolNet": lambda: net((3, 5, 7),
                                     ("conv1", nn.Conv2d(3, 4, 3)), ("tanh1", nn.Tanh()),
