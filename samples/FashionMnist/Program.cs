@@ -58,8 +58,20 @@ internal static class FashionMnistRun
         float background = (0f - normalization.Mean[0]) / normalization.StandardDeviation[0];
         int heldOut = (int)Math.Round(train.Count * options.ValidationFraction);
         int batchesPerEpoch = (train.Count - heldOut + options.BatchSize - 1) / options.BatchSize;
+        if (options.DataParallel && !StaticNet.DataParallel.IsLaunchedByMpirun)
+        {
+            Console.Error.WriteLine("--data-parallel makes this process one rank of a job: start it with mpirun, e.g. 'mpirun -np 2 dotnet FashionMnist.dll --data-parallel'.");
+            return 2;
+        }
+
+        using DataParallel? parallel = options.DataParallel ? StaticNet.DataParallel.Initialize() : null;
+
+        // Rank 0 speaks and writes files for the job; the other ranks only train.
+        bool root = parallel?.IsRoot != false;
+        TextWriter console = root ? Console.Out : TextWriter.Null;
         var trainer = new Trainer<TNetwork>(network, new AdamW(options.LearningRate, weightDecay: options.WeightDecay), Losses.SoftmaxCrossEntropy)
         {
+            DataParallel = parallel,
             BatchSize = options.BatchSize,
             Epochs = options.Epochs,
             Seed = options.Seed,
@@ -78,11 +90,12 @@ internal static class FashionMnistRun
             Callbacks = { options.Plain ? new ConsoleProgress(ProgressStyle.Plain) : ConsoleProgress.Create() },
         };
 
-        Console.WriteLine($"Fashion-MNIST from {options.DataDirectory}: {train.Count:N0} training images ({options.ValidationFraction * 100:F0}% held out for validation), {test.Count:N0} test images");
-        Console.WriteLine();
-        Console.WriteLine(summary);
-        Console.WriteLine();
-        Console.WriteLine($"AdamW lr {options.LearningRate} (warm-up, then cosine), weight decay {options.WeightDecay}, batch {options.BatchSize}, up to {options.Epochs} epochs, " +
+        console.WriteLine($"Fashion-MNIST from {options.DataDirectory}: {train.Count:N0} training images ({options.ValidationFraction * 100:F0}% held out for validation), {test.Count:N0} test images" +
+            (parallel is null ? string.Empty : $"; each batch of {options.BatchSize} shared by {parallel.Size} ranks"));
+        console.WriteLine();
+        console.WriteLine(summary);
+        console.WriteLine();
+        console.WriteLine($"AdamW lr {options.LearningRate} (warm-up, then cosine), weight decay {options.WeightDecay}, batch {options.BatchSize}, up to {options.Epochs} epochs, " +
             $"augmentation {options.Augment}, early stopping on validation accuracy (patience {options.Patience}), seed {options.Seed}");
 
         using var cancellation = new CancellationTokenSource();
@@ -107,8 +120,13 @@ internal static class FashionMnistRun
 
         if (history.StopReason == StopReason.Cancelled)
         {
-            Console.WriteLine($"Interrupted. The last finished epoch is saved in {trainer.Checkpoints.Directory}; run again with --resume (and the same options) to continue exactly where it stopped.");
+            console.WriteLine($"Interrupted. The last finished epoch is saved in {trainer.Checkpoints.Directory}; run again with --resume (and the same options) to continue exactly where it stopped.");
             return 130;
+        }
+
+        if (!root)
+        {
+            return 0;
         }
 
         Evaluation result = history.Test!.Value;
@@ -153,7 +171,8 @@ internal sealed record Options(
     string OutputPath,
     bool Resume,
     bool Plain,
-    bool Help)
+    bool Help,
+    bool DataParallel = false)
 {
     public const string Usage = """
         Usage: FashionMnist [options]
@@ -175,6 +194,8 @@ internal sealed record Options(
                                  history, chart, confusion matrix and checkpoints go next to it
           --resume               continue the interrupted run saved next to --output (same options)
           --plain                one line per epoch instead of a live progress bar
+          --data-parallel        one rank of a data-parallel job: start it with mpirun -np N (Open MPI);
+                                 each global batch is shared by the N ranks, and rank 0 prints and saves
         """;
 
     public static Options Parse(string[] args)
@@ -221,6 +242,7 @@ internal sealed record Options(
                 "--output" => options with { OutputPath = Value() },
                 "--resume" => options with { Resume = true },
                 "--plain" => options with { Plain = true },
+                "--data-parallel" => options with { DataParallel = true },
                 "--help" or "-h" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };

@@ -33,13 +33,17 @@ public sealed partial class Trainer<TNetwork>
             [monitor.Name] = value.ToString("R", CultureInfo.InvariantCulture),
         };
         AddUserMetadata(metadata);
-        Network.Save(Checkpoints!.BestPath, metadata);
+        if (IsWriter)
+        {
+            Network.Save(Checkpoints!.BestPath, metadata);
+        }
+
         state = state with { BestCheckpointValue = value };
     }
 
     private void SaveLast(RunState state, Dataset train, Dataset? validation, History history)
     {
-        if (Checkpoints is not { KeepLast: true })
+        if (Checkpoints is not { KeepLast: true } || !IsWriter)
         {
             return;
         }

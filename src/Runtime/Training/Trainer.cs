@@ -183,9 +183,14 @@ public sealed partial class Trainer<TNetwork>
     /// </summary>
     public float TrainStep(ReadOnlySpan<float> input, BatchTargets targets, int batchSize)
     {
+        if (DataParallel is not null)
+        {
+            throw new InvalidOperationException("TrainStep runs one process's batch; with DataParallel set, train with Fit, which shards each global batch across the ranks.");
+        }
+
         EnsureOutputBuffers(batchSize * Network.OutputLength);
         PrepareRanges();
-        StepOutcome outcome = RunStep(input, targets, batchSize, Loss, out float loss, out double norm);
+        StepOutcome outcome = RunStep(input, targets, batchSize, batchSize, Loss, out float loss, out double norm);
         return outcome == StepOutcome.Stepped
             ? loss
             : throw new ArithmeticException(outcome == StepOutcome.NonFiniteLoss
@@ -226,8 +231,13 @@ public sealed partial class Trainer<TNetwork>
         Augmentation?.Prepare(trainSet.SampleShape, trainSet.Source);
 
         EnsureOutputBuffers(batchSize * Network.OutputLength);
-        ITrainingCallback[] callbacks = new ITrainingCallback[Callbacks.Count];
-        Callbacks.CopyTo(callbacks, 0);
+
+        // In a data-parallel job, callbacks (progress, history files, charts) run on rank 0 only.
+        ITrainingCallback[] callbacks = new ITrainingCallback[IsWriter ? Callbacks.Count : 0];
+        if (IsWriter)
+        {
+            Callbacks.CopyTo(callbacks, 0);
+        }
 
         var history = new History { LossName = Loss.Name, TopK = TopK };
         var context = new TrainingContext(Network, Optimizer, history)
@@ -237,6 +247,7 @@ public sealed partial class Trainer<TNetwork>
         RunState state = resumePath is null
             ? StartFresh()
             : RestoreCheckpoint(resumePath, trainSet, validation, history);
+        StartDataParallel();
         context.Step = state.Step;
         context.FirstEpoch = state.Epoch + 1;
         foreach (ITrainingCallback callback in callbacks)
@@ -303,17 +314,19 @@ public sealed partial class Trainer<TNetwork>
                     ApplySchedule(context.Step, state.InitialLearningRate);
                 }
 
-                Gather(trainSet, order.AsSpan(start, count), batchInput, batchLabels, batchTargets);
+                // This process's samples of the batch: all of them, or its rank's shard in a data-parallel job.
+                (int shardStart, int shardCount) = DataParallel?.Shard(start, count) ?? (start, count);
+                Gather(trainSet, order.AsSpan(shardStart, shardCount), batchInput, batchLabels, batchTargets);
                 if (Augmentation is not null)
                 {
                     _random.Reseed(Seed, RandomStream.StreamKey(AugmentationStream, (ulong)epoch, (ulong)batch));
-                    Augmentation.Apply(batchInput, count, _random);
+                    Augmentation.Apply(batchInput, shardCount, _random);
                 }
 
                 BatchTargets targets = labels
-                    ? new BatchTargets(batchLabels.AsSpan(0, count))
-                    : new BatchTargets(batchTargets.AsSpan(0, count * trainSet.TargetLength));
-                StepOutcome outcome = RunStep(batchInput.AsSpan(0, count * inputLength), targets, count, loss, out float batchLoss, out double norm);
+                    ? new BatchTargets(batchLabels.AsSpan(0, shardCount))
+                    : new BatchTargets(batchTargets.AsSpan(0, shardCount * trainSet.TargetLength));
+                StepOutcome outcome = RunStep(batchInput.AsSpan(0, shardCount * inputLength), targets, shardCount, count, loss, out float batchLoss, out double norm);
                 if (outcome != StepOutcome.Stepped)
                 {
                     string message = NonFiniteMessage(outcome, batchLoss, norm, epoch, batch + 1, context.Step + 1);
@@ -329,15 +342,23 @@ public sealed partial class Trainer<TNetwork>
                 }
 
                 context.Step++;
+                if (DataParallel is not null)
+                {
+                    FinishDataParallelStep(context.Step);
+                }
+
                 steps++;
                 samples += count;
                 lossSum += (double)batchLoss * count;
                 normSum += norm;
                 if (labels)
                 {
-                    ReadOnlySpan<float> outputs = _outputs.AsSpan(0, count * outputLength);
-                    correct += CountCorrect(outputs, batchLabels.AsSpan(0, count), outputLength);
-                    topKCorrect += TopK > 0 ? CountTopK(outputs, batchLabels.AsSpan(0, count), outputLength, TopK) : 0;
+                    ReadOnlySpan<float> outputs = _outputs.AsSpan(0, shardCount * outputLength);
+                    (long batchCorrect, long batchTopK) = GlobalCounts(
+                        CountCorrect(outputs, batchLabels.AsSpan(0, shardCount), outputLength),
+                        TopK > 0 ? CountTopK(outputs, batchLabels.AsSpan(0, shardCount), outputLength, TopK) : 0);
+                    correct += batchCorrect;
+                    topKCorrect += batchTopK;
                 }
 
                 if (callbacks.Length > 0)
@@ -354,6 +375,7 @@ public sealed partial class Trainer<TNetwork>
                     context.RequestStop(StopReason.Cancelled, $"Cancelled at epoch {epoch}, batch {batch + 1}; the epoch was not finished.");
                 }
 
+                AgreeOnStop(context);
                 if (context.StopRequested)
                 {
                     break;
@@ -401,6 +423,7 @@ public sealed partial class Trainer<TNetwork>
             EpochCompleted?.Invoke(epochMetrics);
             state = state with { Epoch = epoch, Step = context.Step, Finished = finished };
             SaveLast(state, trainSet, validation, history);
+            AgreeOnStop(context);
             if (context.StopRequested)
             {
                 break;
@@ -424,13 +447,27 @@ public sealed partial class Trainer<TNetwork>
         }
     }
 
-    private StepOutcome RunStep(ReadOnlySpan<float> input, BatchTargets targets, int count, ILoss loss, out float lossValue, out double norm)
+    /// <summary>
+    /// One step on this process's <paramref name="count"/> samples of a batch of <paramref name="globalCount"/>
+    /// (the same, but in a data-parallel job, where a rank's shard may even be empty).
+    /// </summary>
+    private StepOutcome RunStep(ReadOnlySpan<float> input, BatchTargets targets, int count, int globalCount, ILoss loss, out float lossValue, out double norm)
     {
         int length = count * Network.OutputLength;
         Span<float> outputs = _outputs.AsSpan(0, length);
         Span<float> outputGradient = _outputGradient.AsSpan(0, length);
-        Network.Forward(input, outputs, count);
-        lossValue = loss.Compute(outputs, targets, outputGradient, count);
+        lossValue = 0;
+        if (count > 0)
+        {
+            Network.Forward(input, outputs, count);
+            lossValue = loss.Compute(outputs, targets, outputGradient, count);
+        }
+
+        if (DataParallel is not null)
+        {
+            // Every rank decides on the global batch's loss, so that all take the step or none does.
+            lossValue = GlobalLoss(lossValue, count, globalCount);
+        }
 
         // Checked before the update: a step computed from a non-finite loss is never applied.
         if (!float.IsFinite(lossValue))
@@ -440,7 +477,16 @@ public sealed partial class Trainer<TNetwork>
         }
 
         Network.ZeroGradients();
-        Network.Backward(outputGradient, Span<float>.Empty, count);
+        if (count > 0)
+        {
+            Network.Backward(outputGradient, Span<float>.Empty, count);
+        }
+
+        if (DataParallel is not null)
+        {
+            AverageGradients(count, globalCount);
+        }
+
         Span<float> gradients = Network.Gradients;
         Penalty?.AddGradient(Network.Parameters, gradients, _penaltyRanges);
         norm = _gradientNorm.Compute(gradients, _ranges, Network.Threads);
