@@ -59,9 +59,12 @@ public sealed class DataParallel : IDisposable
     /// This rank's part of the global batch of <paramref name="count"/> samples from <paramref name="start"/>:
     /// contiguous, disjoint, together the whole batch, sizes differing by one at most.
     /// </summary>
-    public (int Start, int Count) Shard(int start, int count)
+    public (int Start, int Count) Shard(int start, int count) => Shard(start, count, Rank, Size);
+
+    /// <summary>Rank <paramref name="rank"/>'s shard of <paramref name="size"/>, as <see cref="Shard(int, int)"/> gives it.</summary>
+    internal static (int Start, int Count) Shard(int start, int count, int rank, int size)
     {
-        int first = (int)((long)count * Rank / Size), end = (int)((long)count * (Rank + 1) / Size);
+        int first = (int)((long)count * rank / size), end = (int)((long)count * (rank + 1) / size);
         return (start + first, end - first);
     }
 
@@ -75,11 +78,11 @@ public sealed class DataParallel : IDisposable
     public void Broadcast(Span<float> values, int root = 0) => _mpi.Broadcast(values, root);
 
     /// <summary>
-    /// Throws on every rank, naming <paramref name="what"/>, unless every rank holds the same values:
-    /// compares a fingerprint (the sum and a position-weighted sum, in double) of each rank's values with rank 0's.
+    /// Whether every rank holds the same <paramref name="values"/>, the same answer on every rank: compares
+    /// a fingerprint (the sum and a position-weighted sum, in double) of each rank's values with rank 0's.
+    /// Allocates nothing.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Some rank's values differ from rank 0's.</exception>
-    public void RequireSame(ReadOnlySpan<float> values, string what)
+    public bool AllSame(ReadOnlySpan<float> values)
     {
         double sum = 0, weighted = 0;
         for (int i = 0; i < values.Length; i++)
@@ -93,13 +96,9 @@ public sealed class DataParallel : IDisposable
         fingerprint[0] = sum;
         fingerprint[1] = weighted;
         BroadcastDoubles(fingerprint);
-        bool differs = fingerprint[0] != sum || fingerprint[1] != weighted;
-        fingerprint[0] = differs ? 1 : 0;
+        fingerprint[0] = fingerprint[0] != sum || fingerprint[1] != weighted ? 1 : 0;
         _mpi.AllReduceSum(fingerprint.Slice(0, 1));
-        if (fingerprint[0] != 0)
-        {
-            throw new InvalidOperationException($"The ranks' {what} have diverged: {fingerprint[0]} of {Size} ranks differ from rank 0. Every rank must run the same program on the same data with the same settings.");
-        }
+        return fingerprint[0] == 0;
     }
 
     /// <summary>Leaves the job (MPI_Finalize).</summary>
