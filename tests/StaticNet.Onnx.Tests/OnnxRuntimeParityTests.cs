@@ -78,7 +78,7 @@ internal static class TestNetworks
     public static readonly string[] Names =
     {
         nameof(WindowNet), nameof(PoolNet), nameof(NormNet), nameof(SoftplusNet), nameof(BranchNet),
-        nameof(Mlp), nameof(BatchNormCnn), nameof(LeNet5), nameof(FashionResNet),
+        nameof(Mlp), nameof(BatchNormCnn), nameof(LeNet5), nameof(FashionCnn), nameof(FashionResNet),
     };
 
     public static INetwork Create(string name) => name switch
@@ -91,6 +91,7 @@ internal static class TestNetworks
         nameof(Mlp) => new Mlp(),
         nameof(BatchNormCnn) => new BatchNormCnn(),
         nameof(LeNet5) => new LeNet5(),
+        nameof(FashionCnn) => new FashionCnn(),
         nameof(FashionResNet) => new FashionResNet(),
         _ => throw new ArgumentException($"No test network named {name}.", nameof(name)),
     };
