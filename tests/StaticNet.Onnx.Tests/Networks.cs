@@ -55,3 +55,10 @@ public partial class SoftplusNet;
 [Add("sum")]
 [Softmax]
 public partial class BranchNet;
+
+/// <summary>A layer named like the graph's output, which the exported graph must keep apart from it.</summary>
+[Network]
+[Input(4)]
+[Dense(3, Name = "output"), ReLU]
+[Dense(2)]
+public partial class OutputNameNet;

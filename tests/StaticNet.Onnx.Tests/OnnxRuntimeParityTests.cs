@@ -77,7 +77,7 @@ internal static class TestNetworks
 {
     public static readonly string[] Names =
     {
-        nameof(WindowNet), nameof(PoolNet), nameof(NormNet), nameof(SoftplusNet), nameof(BranchNet),
+        nameof(WindowNet), nameof(PoolNet), nameof(NormNet), nameof(SoftplusNet), nameof(BranchNet), nameof(OutputNameNet),
         nameof(Mlp), nameof(BatchNormCnn), nameof(LeNet5), nameof(FashionCnn), nameof(FashionResNet),
     };
 
@@ -88,6 +88,7 @@ internal static class TestNetworks
         nameof(NormNet) => new NormNet(),
         nameof(SoftplusNet) => new SoftplusNet(),
         nameof(BranchNet) => new BranchNet(),
+        nameof(OutputNameNet) => new OutputNameNet(),
         nameof(Mlp) => new Mlp(),
         nameof(BatchNormCnn) => new BatchNormCnn(),
         nameof(LeNet5) => new LeNet5(),
