@@ -47,6 +47,15 @@ public sealed class ExportFileTests : IDisposable
     }
 
     [Fact]
+    public void InvalidPathIsReportedByName()
+    {
+        string path = Path.Combine(_directory, "bad\0name.onnx");
+        ArgumentException exception = Assert.Throws<ArgumentException>(() => new Mlp().ExportOnnx(path));
+        Assert.Contains("bad", exception.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_directory));
+    }
+
+    [Fact]
     public void FailedExportKeepsThePreviousFile()
     {
         string path = Path.Combine(_directory, "model.onnx");

@@ -25,7 +25,8 @@ public static class OnnxExport
     /// Writes the network to <paramref name="path"/> as an ONNX model, atomically (see
     /// <see cref="AtomicFile"/>): a failure leaves any previous file intact.
     /// </summary>
-    /// <exception cref="IOException">The file cannot be written; the message names it.</exception>
+    /// <exception cref="IOException">The file cannot be written, or the path is a directory; the message names it.</exception>
+    /// <exception cref="ArgumentException">The path is empty or not a valid path; the message names it.</exception>
     public static void ExportOnnx(this INetwork network, string path)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -46,6 +47,11 @@ public static class OnnxExport
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             throw new IOException($"Cannot write the ONNX model of {network.Name} to {Path.GetFullPath(path)}: {exception.Message}", exception);
+        }
+        catch (ArgumentException exception)
+        {
+            // A path the system refuses to parse (a NUL character): the message names it, as written.
+            throw new ArgumentException($"Cannot write the ONNX model of {network.Name} to '{path}': {exception.Message}", nameof(path), exception);
         }
     }
 
