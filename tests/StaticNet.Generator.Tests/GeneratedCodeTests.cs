@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Xunit;
 
@@ -147,6 +148,58 @@ public sealed class GeneratedCodeTests
         GeneratorRun run = GeneratorHarness.Run(Networks.ResidualBlockNet);
         string constant = "0x" + global::StaticNet.Kernels.DropoutMask.LayerConstant("dropout1").ToString("X16", System.Globalization.CultureInfo.InvariantCulture) + "UL";
         Assert.Contains($"DropoutMask.Key(seed, step, {constant})", run.Source);
+    }
+
+    [Fact]
+    public void Layer_table_holds_the_declared_graph_and_settings()
+    {
+        INetwork network = GeneratorHarness.CreateNetwork(GeneratorHarness.Run(Networks.ResidualBlockNet), "Tests.Networks.ResidualBlockNet");
+        IReadOnlyList<LayerInfo> layers = network.LayerTable;
+        Assert.Equal(15, layers.Count);
+
+        LayerInfo conv2 = layers[3];
+        Assert.Equal((LayerKind.Conv2D, "conv2"), (conv2.Kind, conv2.Name));
+        Assert.Equal(new[] { "block_in" }, conv2.Inputs);
+        Assert.Equal(new[] { 4, 8, 8 }, conv2.InputShape);
+        Assert.Equal(new[] { 8, 4, 4 }, conv2.OutputShape);
+        Assert.Equal((3, 2, 1, 1), (conv2.Kernel, conv2.Stride, conv2.Padding, conv2.Dilation));
+        Assert.Equal(new[] { "conv2.weight" }, conv2.Tensors);
+
+        // The projection reads block_in (From), not the layer declared before it; Add reads the projection and main.
+        Assert.Equal(new[] { "block_in" }, layers[8].Inputs);
+        Assert.Equal(LayerKind.Add, layers[10].Kind);
+        Assert.Equal(new[] { "shortcut", "main" }, layers[10].Inputs);
+
+        LayerInfo norm = layers[1];
+        Assert.Equal((LayerKind.BatchNorm2D, 1e-5, 0.1, true), (norm.Kind, norm.Epsilon, norm.Momentum, norm.Affine));
+        Assert.Equal(new[] { "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked" }, norm.Tensors);
+        Assert.Equal("bn1.running_var", norm.FindTensor("running_var"));
+        Assert.Null(norm.FindTensor("var"));
+        Assert.Equal(LayerKind.GlobalAvgPool2D, layers[12].Kind);
+        Assert.Equal(new[] { 8 }, layers[12].OutputShape);
+        Assert.Equal((LayerKind.Dropout, 0.25), (layers[13].Kind, layers[13].Rate));
+    }
+
+    [Fact]
+    public void Layer_table_holds_activation_and_pooling_settings()
+    {
+        INetwork network = Compile("""
+            [Network]
+            [Input(2, 9, 9)]
+            [AvgPool2D(3, Stride = 2, Padding = 1, CountIncludePad = false), LeakyReLU(0.2), ELU(0.5)]
+            [Flatten, Softplus(Beta = 2, Threshold = 7), Softmax]
+            public partial class Settings;
+            """, "Settings");
+        IReadOnlyList<LayerInfo> layers = network.LayerTable;
+        Assert.Equal(
+            new[] { LayerKind.AvgPool2D, LayerKind.LeakyReLU, LayerKind.ELU, LayerKind.Flatten, LayerKind.Softplus, LayerKind.Softmax },
+            layers.Select(l => l.Kind));
+        Assert.Equal((3, 2, 1, false), (layers[0].Kernel, layers[0].Stride, layers[0].Padding, layers[0].CountIncludePad));
+        Assert.Equal(new[] { "input" }, layers[0].Inputs);
+        Assert.Equal(0.2, layers[1].Slope);
+        Assert.Equal(0.5, layers[2].Alpha);
+        Assert.Equal((2.0, 7.0), (layers[4].Beta, layers[4].Threshold));
+        Assert.Equal(new[] { 50 }, layers[5].OutputShape);
     }
 
     private static INetwork Compile(string declaration, string type)

@@ -264,6 +264,7 @@ internal sealed class NetworkEmitter
 
         w.Line("};");
         w.Line();
+        LayerTableEmitter.Emit(w, _model);
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
         if (HasState)
@@ -454,6 +455,9 @@ internal sealed class NetworkEmitter
             ? "/// <summary>Every tensor with its PyTorch <c>state_dict</c> name, shape and kind: the parameters, and state such as running estimates.</summary>"
             : "/// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>");
         w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;");
+        w.Line();
+        w.Line("/// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>");
+        w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;");
         w.Line();
         w.Line("/// <summary>Sets every gradient to zero; call it before each batch's <see cref=\"Backward\"/>, as in PyTorch's <c>zero_grad</c>.</summary>");
         w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients);");

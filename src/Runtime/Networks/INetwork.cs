@@ -59,6 +59,12 @@ public interface INetwork
     string Summary { get; }
 
     /// <summary>
+    /// The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and
+    /// tensors. What the generated code has unrolled, as data, for code that needs the graph (the ONNX export).
+    /// </summary>
+    IReadOnlyList<LayerInfo> LayerTable { get; }
+
+    /// <summary>
     /// The activation the last layer applies, when it is one that a loss on logits would apply again
     /// (<c>[Softmax]</c>, <c>[LogSoftmax]</c>, <c>[Sigmoid]</c>); <see cref="OutputActivation.None"/> otherwise.
     /// The <see cref="Trainer{TNetwork}"/> reads it to refuse such pairs.

@@ -318,6 +318,25 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         new global::StaticNet.TensorInfo("fc4.bias", new int[] { 4 }, 857, 4),
     };
 
+    // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
+    private static readonly global::StaticNet.LayerInfo[] s_layerTable =
+    {
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 2, 9, 9 }, new int[] { 3, 9, 9 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 3, Stride = 1, Padding = 2, Dilation = 2 },
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.LeakyReLU, "leaky_relu1", new string[] { "conv1" }, new int[] { 3, 9, 9 }, new int[] { 3, 9, 9 }, new string[0]) { Slope = 0.2 },
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv2", new string[] { "leaky_relu1" }, new int[] { 3, 9, 9 }, new int[] { 2, 3, 3 }, new string[] { "conv2.weight", "conv2.bias" }) { Kernel = 3, Stride = 1, Padding = 0, Dilation = 3 },
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ELU, "elu1", new string[] { "conv2" }, new int[] { 2, 3, 3 }, new int[] { 2, 3, 3 }, new string[0]) { Alpha = 1.0 },
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "flatten1", new string[] { "elu1" }, new int[] { 2, 3, 3 }, new int[] { 18 }, new string[0]),
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "flatten1" }, new int[] { 18 }, new int[] { 16 }, new string[] { "fc1.weight", "fc1.bias" }),
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.GELU, "gelu1", new string[] { "fc1" }, new int[] { 16 }, new int[] { 16 }, new string[0]),
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc2", new string[] { "gelu1" }, new int[] { 16 }, new int[] { 16 }, new string[] { "fc2.weight", "fc2.bias" }),
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.SiLU, "silu1", new string[] { "fc2" }, new int[] { 16 }, new int[] { 16 }, new string[0]),
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc3", new string[] { "silu1" }, new int[] { 16 }, new int[] { 8 }, new string[] { "fc3.weight", "fc3.bias" }),
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm1D, "bn1", new string[] { "fc3" }, new int[] { 8 }, new int[] { 8 }, new string[] { "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.01, Affine = false },
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Softplus, "softplus1", new string[] { "bn1" }, new int[] { 8 }, new int[] { 8 }, new string[0]) { Beta = 2.0, Threshold = 10.0 },
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc4", new string[] { "softplus1" }, new int[] { 8 }, new int[] { 4 }, new string[] { "fc4.weight", "fc4.bias" }),
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.LogSoftmax, "log_softmax1", new string[] { "fc4" }, new int[] { 4 }, new int[] { 4 }, new string[0]),
+    };
+
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
     private readonly float[] _state = new float[StateCount];
@@ -437,6 +456,9 @@ partial class ActivationZooNet : global::StaticNet.INetwork
 
     /// <summary>Every tensor with its PyTorch <c>state_dict</c> name, shape and kind: the parameters, and state such as running estimates.</summary>
     public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
+
+    /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
+    public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
 
     /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
     public void ZeroGradients() => global::System.Array.Clear(_gradients);

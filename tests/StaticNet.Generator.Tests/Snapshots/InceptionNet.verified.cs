@@ -291,6 +291,23 @@ namespace Tests.Networks
             new global::StaticNet.TensorInfo("fc1.bias", new int[] { 10 }, 4452, 10),
         };
 
+        // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
+        private static readonly global::StaticNet.LayerInfo[] s_layerTable =
+        {
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 3, 8, 8 }, new int[] { 6, 8, 8 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 3, Stride = 1, Padding = 1, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "stem", new string[] { "conv1" }, new int[] { 6, 8, 8 }, new int[] { 6, 8, 8 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "b1", new string[] { "stem" }, new int[] { 6, 8, 8 }, new int[] { 4, 8, 8 }, new string[] { "b1.weight", "b1.bias" }) { Kernel = 1, Stride = 1, Padding = 0, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv3", new string[] { "stem" }, new int[] { 6, 8, 8 }, new int[] { 5, 8, 8 }, new string[] { "conv3.weight", "conv3.bias" }) { Kernel = 3, Stride = 1, Padding = 1, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "b2", new string[] { "conv3" }, new int[] { 5, 8, 8 }, new int[] { 5, 8, 8 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.MaxPool2D, "pool1", new string[] { "stem" }, new int[] { 6, 8, 8 }, new int[] { 6, 8, 8 }, new string[0]) { Kernel = 3, Stride = 1, Padding = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "b3", new string[] { "pool1" }, new int[] { 6, 8, 8 }, new int[] { 3, 8, 8 }, new string[] { "b3.weight", "b3.bias" }) { Kernel = 1, Stride = 1, Padding = 0, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Concat, "joined", new string[] { "b1", "b2", "b3" }, new int[] { 4, 8, 8 }, new int[] { 12, 8, 8 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.GlobalAvgPool2D, "gap", new string[] { "joined" }, new int[] { 12, 8, 8 }, new int[] { 12 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "stem_flat", new string[] { "stem" }, new int[] { 6, 8, 8 }, new int[] { 384 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Concat, "features", new string[] { "stem_flat", "gap" }, new int[] { 384 }, new int[] { 396 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "features" }, new int[] { 396 }, new int[] { 10 }, new string[] { "fc1.weight", "fc1.bias" }),
+        };
+
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
@@ -405,6 +422,9 @@ namespace Tests.Networks
 
         /// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
+
+        /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
 
         /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);

@@ -166,6 +166,17 @@ namespace Tests.Networks
             new global::StaticNet.TensorInfo("head.weight", new int[] { 4, 147 }, 489, 588),
         };
 
+        // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
+        private static readonly global::StaticNet.LayerInfo[] s_layerTable =
+        {
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 2, 20, 20 }, new int[] { 3, 20, 20 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 9, Stride = 1, Padding = 4, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu1", new string[] { "conv1" }, new int[] { 3, 20, 20 }, new int[] { 3, 20, 20 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.AvgPool2D, "pool1", new string[] { "relu1" }, new int[] { 3, 20, 20 }, new int[] { 3, 7, 7 }, new string[0]) { Kernel = 9, Stride = 3, Padding = 4, CountIncludePad = false },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.MaxPool2D, "pool2", new string[] { "pool1" }, new int[] { 3, 7, 7 }, new int[] { 3, 7, 7 }, new string[0]) { Kernel = 3, Stride = 1, Padding = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "flatten1", new string[] { "pool2" }, new int[] { 3, 7, 7 }, new int[] { 147 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "head", new string[] { "flatten1" }, new int[] { 147 }, new int[] { 4 }, new string[] { "head.weight" }),
+        };
+
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
@@ -271,6 +282,9 @@ namespace Tests.Networks
 
         /// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
+
+        /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
 
         /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);

@@ -279,6 +279,23 @@ namespace Tests.Networks
             new global::StaticNet.TensorInfo("fc3.bias", new int[] { 10 }, 61696, 10),
         };
 
+        // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
+        private static readonly global::StaticNet.LayerInfo[] s_layerTable =
+        {
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 1, 28, 28 }, new int[] { 6, 28, 28 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 5, Stride = 1, Padding = 2, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu1", new string[] { "conv1" }, new int[] { 6, 28, 28 }, new int[] { 6, 28, 28 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.MaxPool2D, "pool1", new string[] { "relu1" }, new int[] { 6, 28, 28 }, new int[] { 6, 14, 14 }, new string[0]) { Kernel = 2, Stride = 2, Padding = 0 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv2", new string[] { "pool1" }, new int[] { 6, 14, 14 }, new int[] { 16, 10, 10 }, new string[] { "conv2.weight", "conv2.bias" }) { Kernel = 5, Stride = 1, Padding = 0, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu2", new string[] { "conv2" }, new int[] { 16, 10, 10 }, new int[] { 16, 10, 10 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.MaxPool2D, "pool2", new string[] { "relu2" }, new int[] { 16, 10, 10 }, new int[] { 16, 5, 5 }, new string[0]) { Kernel = 2, Stride = 2, Padding = 0 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "flatten1", new string[] { "pool2" }, new int[] { 16, 5, 5 }, new int[] { 400 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "flatten1" }, new int[] { 400 }, new int[] { 120 }, new string[] { "fc1.weight", "fc1.bias" }),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu3", new string[] { "fc1" }, new int[] { 120 }, new int[] { 120 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc2", new string[] { "relu3" }, new int[] { 120 }, new int[] { 84 }, new string[] { "fc2.weight", "fc2.bias" }),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu4", new string[] { "fc2" }, new int[] { 84 }, new int[] { 84 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc3", new string[] { "relu4" }, new int[] { 84 }, new int[] { 10 }, new string[] { "fc3.weight", "fc3.bias" }),
+        };
+
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
@@ -389,6 +406,9 @@ namespace Tests.Networks
 
         /// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
+
+        /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
 
         /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);

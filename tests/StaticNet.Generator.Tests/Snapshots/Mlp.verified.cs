@@ -146,6 +146,16 @@ namespace Tests.Networks
             new global::StaticNet.TensorInfo("fc3.bias", new int[] { 10 }, 235136, 10),
         };
 
+        // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
+        private static readonly global::StaticNet.LayerInfo[] s_layerTable =
+        {
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "input" }, new int[] { 784 }, new int[] { 256 }, new string[] { "fc1.weight", "fc1.bias" }),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu1", new string[] { "fc1" }, new int[] { 256 }, new int[] { 256 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc2", new string[] { "relu1" }, new int[] { 256 }, new int[] { 128 }, new string[] { "fc2.weight", "fc2.bias" }),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu2", new string[] { "fc2" }, new int[] { 128 }, new int[] { 128 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc3", new string[] { "relu2" }, new int[] { 128 }, new int[] { 10 }, new string[] { "fc3.weight", "fc3.bias" }),
+        };
+
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
@@ -239,6 +249,9 @@ namespace Tests.Networks
 
         /// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
+
+        /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
 
         /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);

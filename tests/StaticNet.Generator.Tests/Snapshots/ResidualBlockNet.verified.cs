@@ -439,6 +439,26 @@ namespace Tests.Networks
             new global::StaticNet.TensorInfo("fc1.bias", new int[] { 10 }, 1072, 10),
         };
 
+        // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
+        private static readonly global::StaticNet.LayerInfo[] s_layerTable =
+        {
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "stem", new string[] { "input" }, new int[] { 1, 8, 8 }, new int[] { 4, 8, 8 }, new string[] { "stem.weight", "stem.bias" }) { Kernel = 3, Stride = 1, Padding = 1, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm2D, "bn1", new string[] { "stem" }, new int[] { 4, 8, 8 }, new int[] { 4, 8, 8 }, new string[] { "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.1, Affine = true },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "block_in", new string[] { "bn1" }, new int[] { 4, 8, 8 }, new int[] { 4, 8, 8 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv2", new string[] { "block_in" }, new int[] { 4, 8, 8 }, new int[] { 8, 4, 4 }, new string[] { "conv2.weight" }) { Kernel = 3, Stride = 2, Padding = 1, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm2D, "bn2", new string[] { "conv2" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[] { "bn2.weight", "bn2.bias", "bn2.running_mean", "bn2.running_var", "bn2.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.1, Affine = true },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu2", new string[] { "bn2" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv3", new string[] { "relu2" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[] { "conv3.weight" }) { Kernel = 3, Stride = 1, Padding = 1, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm2D, "main", new string[] { "conv3" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[] { "main.weight", "main.bias", "main.running_mean", "main.running_var", "main.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.1, Affine = true },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv4", new string[] { "block_in" }, new int[] { 4, 8, 8 }, new int[] { 8, 4, 4 }, new string[] { "conv4.weight" }) { Kernel = 1, Stride = 2, Padding = 0, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm2D, "shortcut", new string[] { "conv4" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[] { "shortcut.weight", "shortcut.bias", "shortcut.running_mean", "shortcut.running_var", "shortcut.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.1, Affine = true },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Add, "add1", new string[] { "shortcut", "main" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu3", new string[] { "add1" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.GlobalAvgPool2D, "gap1", new string[] { "relu3" }, new int[] { 8, 4, 4 }, new int[] { 8 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dropout, "dropout1", new string[] { "gap1" }, new int[] { 8 }, new int[] { 8 }, new string[0]) { Rate = 0.25 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "dropout1" }, new int[] { 8 }, new int[] { 10 }, new string[] { "fc1.weight", "fc1.bias" }),
+        };
+
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
         private readonly float[] _state = new float[StateCount];
@@ -572,6 +592,9 @@ namespace Tests.Networks
 
         /// <summary>Every tensor with its PyTorch <c>state_dict</c> name, shape and kind: the parameters, and state such as running estimates.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
+
+        /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
 
         /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);

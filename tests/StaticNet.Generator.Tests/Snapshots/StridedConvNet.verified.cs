@@ -202,6 +202,19 @@ partial class StridedConvNet : global::StaticNet.INetwork
         new global::StaticNet.TensorInfo("fc1.bias", new int[] { 5 }, 1232, 5),
     };
 
+    // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
+    private static readonly global::StaticNet.LayerInfo[] s_layerTable =
+    {
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 3, 32, 32 }, new int[] { 8, 16, 16 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 3, Stride = 2, Padding = 1, Dilation = 1 },
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Tanh, "tanh1", new string[] { "conv1" }, new int[] { 8, 16, 16 }, new int[] { 8, 16, 16 }, new string[0]),
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.AvgPool2D, "pool1", new string[] { "tanh1" }, new int[] { 8, 16, 16 }, new int[] { 8, 8, 8 }, new string[0]) { Kernel = 3, Stride = 2, Padding = 1, CountIncludePad = true },
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv2", new string[] { "pool1" }, new int[] { 8, 8, 8 }, new int[] { 4, 6, 6 }, new string[] { "conv2.weight" }) { Kernel = 3, Stride = 1, Padding = 0, Dilation = 1 },
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Sigmoid, "sigmoid1", new string[] { "conv2" }, new int[] { 4, 6, 6 }, new int[] { 4, 6, 6 }, new string[0]),
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "flatten1", new string[] { "sigmoid1" }, new int[] { 4, 6, 6 }, new int[] { 144 }, new string[0]),
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "flatten1" }, new int[] { 144 }, new int[] { 5 }, new string[] { "fc1.weight", "fc1.bias" }),
+        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Softmax, "softmax1", new string[] { "fc1" }, new int[] { 5 }, new int[] { 5 }, new string[0]),
+    };
+
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
 
@@ -310,6 +323,9 @@ partial class StridedConvNet : global::StaticNet.INetwork
 
     /// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>
     public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
+
+    /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
+    public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
 
     /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
     public void ZeroGradients() => global::System.Array.Clear(_gradients);

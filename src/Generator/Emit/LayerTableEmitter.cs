@@ -1,0 +1,100 @@
+using System.Collections.Generic;
+using System.Linq;
+using StaticNet.Generator.Model;
+
+namespace StaticNet.Generator.Emit;
+
+/// <summary>
+/// The layer table: one <c>StaticNet.LayerInfo</c> initializer per layer, on one line, with the
+/// settings of its kind. The runtime reads the graph from it (the ONNX export) instead of the
+/// generator's model, which only exists at compile time.
+/// </summary>
+internal static class LayerTableEmitter
+{
+    private const string Kind = "global::StaticNet.LayerKind.";
+
+    public static void Emit(SourceWriter w, NetworkModel model)
+    {
+        w.Line("// The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.");
+        w.Line("private static readonly global::StaticNet.LayerInfo[] s_layerTable =");
+        w.Line("{");
+        foreach (LayerModel layer in model.Layers)
+        {
+            w.Line("    " + Row(layer) + ",");
+        }
+
+        w.Line("};");
+        w.Line();
+    }
+
+    private static string Row(LayerModel layer)
+    {
+        string inputs = Strings(layer.Inputs.Select(i => i.Producer));
+        string tensors = Strings(layer.Parameters.Concat(layer.State).Select(t => t.Name));
+        string row = $"new global::StaticNet.LayerInfo({Kind}{KindName(layer.Spec)}, {Literals.String(layer.Name)}, {inputs}, {Ints(layer.Input)}, {Ints(layer.Output)}, {tensors})";
+        List<string> settings = Settings(layer.Spec);
+        return settings.Count == 0 ? row : row + " { " + string.Join(", ", settings) + " }";
+    }
+
+    /// <summary>The <c>LayerKind</c> member of a layer: its kind as declared, which the enum spells the same.</summary>
+    private static string KindName(LayerSpec spec) => spec.Kind;
+
+    private static List<string> Settings(LayerSpec spec)
+    {
+        var settings = new List<string>();
+        switch (spec)
+        {
+            case Conv2DSpec conv:
+                Window(settings, conv.Kernel, conv.Stride, conv.Padding);
+                settings.Add("Dilation = " + Literals.Int(conv.Dilation));
+                break;
+            case Pool2DSpec pool:
+                Window(settings, pool.Kernel, pool.Stride, pool.Padding);
+                if (pool.Pooling == PoolKind.Average)
+                {
+                    settings.Add("CountIncludePad = " + Bool(pool.CountIncludePad));
+                }
+
+                break;
+            case BatchNormSpec norm:
+                settings.Add("Epsilon = " + Literals.Double(norm.Epsilon));
+                settings.Add("Momentum = " + Literals.Double(norm.Momentum));
+                settings.Add("Affine = " + Bool(norm.Affine));
+                break;
+            case DropoutSpec dropout:
+                settings.Add("Rate = " + Literals.Double(dropout.Rate));
+                break;
+            case ActivationSpec { Function: ActivationKind.LeakyReLU } leaky:
+                settings.Add("Slope = " + Literals.Double(leaky.Parameter));
+                break;
+            case ActivationSpec { Function: ActivationKind.Elu } elu:
+                settings.Add("Alpha = " + Literals.Double(elu.Parameter));
+                break;
+            case ActivationSpec { Function: ActivationKind.Softplus } softplus:
+                settings.Add("Beta = " + Literals.Double(softplus.Parameter));
+                settings.Add("Threshold = " + Literals.Double(softplus.Parameter2));
+                break;
+        }
+
+        return settings;
+    }
+
+    private static void Window(List<string> settings, int kernel, int stride, int padding)
+    {
+        settings.Add("Kernel = " + Literals.Int(kernel));
+        settings.Add("Stride = " + Literals.Int(stride));
+        settings.Add("Padding = " + Literals.Int(padding));
+    }
+
+    private static string Bool(bool value) => value ? "true" : "false";
+
+    private static string Ints(Shape shape) => shape.IsFlat
+        ? "new int[] { " + Literals.Int(shape.Length) + " }"
+        : $"new int[] {{ {Literals.Int(shape.Channels)}, {Literals.Int(shape.Height)}, {Literals.Int(shape.Width)} }}";
+
+    private static string Strings(IEnumerable<string> values)
+    {
+        string[] items = values.Select(Literals.String).ToArray();
+        return items.Length == 0 ? "new string[0]" : "new string[] { " + string.Join(", ", items) + " }";
+    }
+}
