@@ -53,7 +53,20 @@ public sealed record EpochMetrics
 /// <param name="Accuracy">The fraction of samples whose largest output is their label; <see langword="null"/> for losses without labels.</param>
 /// <param name="Count">The number of samples evaluated.</param>
 /// <param name="TopKAccuracy">The fraction of samples whose label is among the k largest outputs, when k was asked for.</param>
-public readonly record struct Evaluation(double Loss, double? Accuracy, int Count, double? TopKAccuracy = null);
+public readonly record struct Evaluation(double Loss, double? Accuracy, int Count, double? TopKAccuracy = null)
+{
+    /// <summary>
+    /// Per class: of the samples predicted as the class (largest output), the fraction that are of it;
+    /// NaN for a class nothing was predicted as. <see langword="null"/> for losses without labels.
+    /// </summary>
+    public IReadOnlyList<double>? Precision { get; init; }
+
+    /// <summary>
+    /// Per class: of the samples of the class, the fraction predicted as it; NaN for a class with no
+    /// samples. <see langword="null"/> for losses without labels.
+    /// </summary>
+    public IReadOnlyList<double>? Recall { get; init; }
+}
 
 /// <summary>Why training ended.</summary>
 public enum StopReason

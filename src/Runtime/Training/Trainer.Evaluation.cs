@@ -5,7 +5,10 @@ namespace StaticNet;
 // Evaluation in inference mode, and the counting of right answers.
 public sealed partial class Trainer<TNetwork>
 {
-    /// <summary>The mean loss, the accuracy and (with <see cref="TopK"/>) the top-k accuracy of the network on <paramref name="data"/>, in inference mode.</summary>
+    /// <summary>
+    /// The mean loss, the accuracy, (with <see cref="TopK"/>) the top-k accuracy, and each class's precision
+    /// and recall of the network on <paramref name="data"/>, in inference mode.
+    /// </summary>
     public Evaluation Evaluate(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -18,6 +21,10 @@ public sealed partial class Trainer<TNetwork>
 
         double lossSum = 0;
         long correct = 0, topKCorrect = 0;
+        int classes = data.Labels is not null ? Math.Max(data.ClassCount, outputLength) : 0;
+        var predictedAs = new long[classes];
+        var ofClass = new long[classes];
+        var rightAs = new long[classes];
         for (int start = 0; start < data.Count; start += capacity)
         {
             int count = Math.Min(capacity, data.Count - start);
@@ -30,16 +37,36 @@ public sealed partial class Trainer<TNetwork>
             if (data.Labels is not null)
             {
                 correct += CountCorrect(batchOutputs, data.Labels.AsSpan(start, count), outputLength);
+                for (int b = 0; b < count; b++)
+                {
+                    int label = data.Labels[start + b], predicted = Predictions.ArgMax(batchOutputs.Slice(b * outputLength, outputLength));
+                    ofClass[label]++;
+                    predictedAs[predicted]++;
+                    rightAs[predicted] += predicted == label ? 1 : 0;
+                }
+
                 topKCorrect += TopK > 0 ? CountTopK(batchOutputs, data.Labels.AsSpan(start, count), outputLength, TopK) : 0;
             }
         }
 
         bool labels = data.Labels is not null;
+        var precision = new double[classes];
+        var recall = new double[classes];
+        for (int c = 0; c < classes; c++)
+        {
+            precision[c] = predictedAs[c] == 0 ? double.NaN : (double)rightAs[c] / predictedAs[c];
+            recall[c] = ofClass[c] == 0 ? double.NaN : (double)rightAs[c] / ofClass[c];
+        }
+
         return new Evaluation(
             lossSum / data.Count,
             labels ? (double)correct / data.Count : null,
             data.Count,
-            labels && TopK > 0 ? (double)topKCorrect / data.Count : null);
+            labels && TopK > 0 ? (double)topKCorrect / data.Count : null)
+        {
+            Precision = labels ? precision : null,
+            Recall = labels ? recall : null,
+        };
     }
 
     /// <summary>The confusion matrix of the network on <paramref name="data"/>, in inference mode.</summary>
@@ -75,7 +102,7 @@ public sealed partial class Trainer<TNetwork>
             int ahead = 0;
             for (int c = 0; c < row.Length; c++)
             {
-                if (row[c] > value || (row[c] == value && c < label))
+                if (Predictions.Beats(row[c], value) || (row[c] == value && c < label))
                 {
                     ahead++;
                 }
@@ -90,18 +117,6 @@ public sealed partial class Trainer<TNetwork>
         return correct;
     }
 
-    /// <summary>The index of the largest value, the first one on ties.</summary>
-    public static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
-    }
+    /// <summary>The index of the largest value, the first one on ties (<see cref="Predictions.ArgMax(ReadOnlySpan{float})"/>).</summary>
+    public static int ArgMax(ReadOnlySpan<float> values) => Predictions.ArgMax(values);
 }
