@@ -72,6 +72,7 @@ internal static class FashionMnistRun
         var trainer = new Trainer<TNetwork>(network, new AdamW(options.LearningRate, weightDecay: options.WeightDecay), Losses.SoftmaxCrossEntropy)
         {
             DataParallel = parallel,
+            SwitchOptimizer = options.SgdFromEpoch > 0 ? new OptimizerSwitch(options.SgdFromEpoch, new Sgd(0.01, momentum: 0.9, weightDecay: 5e-4)) : null,
             BatchSize = options.BatchSize,
             Epochs = options.Epochs,
             Seed = options.Seed,
@@ -96,6 +97,7 @@ internal static class FashionMnistRun
         console.WriteLine(summary);
         console.WriteLine();
         console.WriteLine($"AdamW lr {options.LearningRate} (warm-up, then cosine), weight decay {options.WeightDecay}, batch {options.BatchSize}, up to {options.Epochs} epochs, " +
+            (options.SgdFromEpoch > 0 ? $"then from epoch {options.SgdFromEpoch} SGD lr 0.01 with momentum 0.9, " : string.Empty) +
             $"augmentation {options.Augment}, early stopping on validation accuracy (patience {options.Patience}), seed {options.Seed}");
 
         using var cancellation = new CancellationTokenSource();
@@ -172,7 +174,8 @@ internal sealed record Options(
     bool Resume,
     bool Plain,
     bool Help,
-    bool DataParallel = false)
+    bool DataParallel = false,
+    int SgdFromEpoch = 0)
 {
     public const string Usage = """
         Usage: FashionMnist [options]
@@ -194,6 +197,8 @@ internal sealed record Options(
                                  history, chart, confusion matrix and checkpoints go next to it
           --resume               continue the interrupted run saved next to --output (same options)
           --plain                one line per epoch instead of a live progress bar
+          --sgd-from N           hand over from AdamW to SGD with momentum 0.9 (learning rate 0.01) at the start of
+                                 epoch N, the schedule going on: "start with Adam, then fine-tune with SGD"
           --data-parallel        one rank of a data-parallel job: start it with mpirun -np N (Open MPI);
                                  each global batch is shared by the N ranks, and rank 0 prints and saves
         """;
@@ -243,6 +248,7 @@ internal sealed record Options(
                 "--resume" => options with { Resume = true },
                 "--plain" => options with { Plain = true },
                 "--data-parallel" => options with { DataParallel = true },
+                "--sgd-from" => options with { SgdFromEpoch = Int("--sgd-from", 2) },
                 "--help" or "-h" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };

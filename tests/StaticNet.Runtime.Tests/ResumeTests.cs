@@ -98,6 +98,59 @@ public class ResumeTests
         Assert.NotNull(history.RestoredEpoch);
     }
 
+    /// <summary>Adam for three epochs, then SGD with momentum: a crash before the hand-over and one after it both resume exactly.</summary>
+    [Theory]
+    [InlineData(2, 3)]
+    [InlineData(5, 1)]
+    public void AnAdamThenSgdRunResumesExactlyOnEitherSideOfTheHandOver(int crashEpoch, int crashBatch)
+    {
+        Dataset data = TrainerTests.Blobs(160, 7);
+        Trainer<DenseReluNetFour> Create(string directory, int initSeed) =>
+            new(new DenseReluNetFour(seed: initSeed, batchCapacity: 16), new Adam(0.01), Losses.SoftmaxCrossEntropy)
+            {
+                BatchSize = 16,
+                Epochs = 6,
+                Seed = 3,
+                SwitchOptimizer = new OptimizerSwitch(4, new Sgd(0.05, momentum: 0.9)),
+                Schedule = new CosineAnnealingLR(6 * 10, 1e-4, ScheduleInterval.Step),
+                Checkpoints = new CheckpointSettings(directory) { KeepBest = false },
+            };
+
+        using var whole = new TempDirectory();
+        using var interrupted = new TempDirectory();
+        Trainer<DenseReluNetFour> reference = Create(whole.Path, 1);
+        History expected = reference.Fit(data);
+
+        // The hand-over happened: SGD trains the last epochs, from its own learning rate.
+        Assert.Equal("SGD", reference.Optimizer.Name);
+        Assert.True(expected.Epochs[2].LearningRate < 0.01 && expected.Epochs[3].LearningRate > 0.01, string.Join(", ", expected.Epochs.Select(e => e.LearningRate)));
+
+        Trainer<DenseReluNetFour> crashing = Create(interrupted.Path, 1);
+        crashing.Callbacks.Add(new Crash(crashEpoch, crashBatch));
+        Assert.Throws<IOException>(() => crashing.Fit(data));
+        Trainer<DenseReluNetFour> resumed = Create(interrupted.Path, 99);
+        History actual = resumed.Resume(resumed.Checkpoints!.ResumePath, data);
+
+        Assert.Equal(reference.Network.Parameters.ToArray(), resumed.Network.Parameters.ToArray());
+        Assert.Equal(expected.Epochs.Select(Timeless), actual.Epochs.Select(Timeless));
+        Assert.Equal("SGD", resumed.Optimizer.Name);
+
+        // Without the hand-over the run ends elsewhere: the switch is what the comparison above covered.
+        Trainer<DenseReluNetFour> adamOnly = Create(Path.Combine(whole.Path, "adam"), 1);
+        adamOnly.SwitchOptimizer = null;
+        adamOnly.Fit(data);
+        Assert.NotEqual(reference.Network.Parameters.ToArray(), adamOnly.Network.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void AHandOverMustBeToAnotherOptimizerAfterTheFirstEpoch()
+    {
+        var adam = new Adam(0.01);
+        var trainer = new Trainer<DenseReluNetFour>(new DenseReluNetFour(seed: 1, batchCapacity: 16), adam, Losses.SoftmaxCrossEntropy) { BatchSize = 16, SwitchOptimizer = new OptimizerSwitch(2, adam) };
+        Assert.Contains("already has (Adam)", Assert.Throws<ArgumentException>(() => trainer.Fit(TrainerTests.Blobs(32, 1))).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OptimizerSwitch(1, new Sgd(0.1)));
+    }
+
     [Fact]
     public void ResumingWithOtherSettingsOrAnotherFileThrowsAndChangesNothing()
     {

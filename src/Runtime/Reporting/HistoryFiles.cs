@@ -82,6 +82,8 @@ public static class HistoryFiles
                 WriteNullable(json, "accuracy", test.Accuracy);
                 WriteNullable(json, "top_k_accuracy", test.TopKAccuracy);
                 json.WriteNumber("count", test.Count);
+                WriteValues(json, "precision", test.Precision);
+                WriteValues(json, "recall", test.Recall);
                 json.WriteEndObject();
             }
             else
@@ -205,6 +207,7 @@ public static class HistoryFiles
         double loss = 0;
         double? accuracy = null, topK = null;
         int count = 0;
+        double[]? precision = null, recall = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             string name = reader.GetString()!;
@@ -223,13 +226,61 @@ public static class HistoryFiles
                 case "count":
                     count = reader.GetInt32();
                     break;
+                case "precision":
+                    precision = Values(ref reader, source, name);
+                    break;
+                case "recall":
+                    recall = Values(ref reader, source, name);
+                    break;
                 default:
                     reader.Skip();
                     break;
             }
         }
 
-        return new Evaluation(loss, accuracy, count, topK);
+        return new Evaluation(loss, accuracy, count, topK) { Precision = precision, Recall = recall };
+    }
+
+    /// <summary>Per-class figures, NaN as null; nothing at all when there are none.</summary>
+    private static void WriteValues(Utf8JsonWriter json, string name, IReadOnlyList<double>? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        json.WriteStartArray(name);
+        foreach (double value in values)
+        {
+            if (double.IsFinite(value))
+            {
+                json.WriteNumberValue(value);
+            }
+            else
+            {
+                json.WriteNullValue();
+            }
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static double[]? Values(ref Utf8JsonReader reader, string source, string name)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(reader.TokenType == JsonTokenType.StartArray, source, $"test.{name} is not an array");
+        var values = new List<double>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            Expect(reader.TokenType is JsonTokenType.Number or JsonTokenType.Null, source, $"test.{name} holds something other than numbers");
+            values.Add(Double(ref reader));
+        }
+
+        return values.ToArray();
     }
 
     private static EpochMetrics Skip(ref Utf8JsonReader reader, EpochMetrics epoch)

@@ -54,8 +54,8 @@ public sealed class TrainingContext
     /// <summary>The network being trained.</summary>
     public INetwork Network { get; }
 
-    /// <summary>The optimizer.</summary>
-    public IOptimizer Optimizer { get; }
+    /// <summary>The optimizer training the current epoch (another from a <see cref="Trainer{TNetwork}.SwitchOptimizer"/>'s epoch on).</summary>
+    public IOptimizer Optimizer { get; internal set; }
 
     /// <summary>The metrics of the epochs completed so far.</summary>
     public History History { get; }

@@ -66,6 +66,17 @@ public readonly record struct Evaluation(double Loss, double? Accuracy, int Coun
     /// samples. <see langword="null"/> for losses without labels.
     /// </summary>
     public IReadOnlyList<double>? Recall { get; init; }
+
+    /// <summary>Equal when every figure is, the per-class ones value by value (NaN equal to NaN).</summary>
+    public bool Equals(Evaluation other) =>
+        Loss.Equals(other.Loss) && Accuracy.Equals(other.Accuracy) && Count == other.Count && TopKAccuracy.Equals(other.TopKAccuracy)
+        && SameValues(Precision, other.Precision) && SameValues(Recall, other.Recall);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => System.HashCode.Combine(Loss, Accuracy, Count, TopKAccuracy, Precision?.Count ?? -1);
+
+    private static bool SameValues(IReadOnlyList<double>? a, IReadOnlyList<double>? b) =>
+        a is null || b is null ? a is null && b is null : System.Linq.Enumerable.SequenceEqual(a, b);
 }
 
 /// <summary>Why training ended.</summary>

@@ -62,6 +62,7 @@ public sealed partial class Trainer<TNetwork>
         metadata["trainer.initial_lr"] = state.InitialLearningRate.ToString("R", CultureInfo.InvariantCulture);
         metadata["trainer.best_checkpoint_value"] = state.BestCheckpointValue.ToString("R", CultureInfo.InvariantCulture);
         metadata["trainer.finished"] = state.Finished ? "1" : "0";
+        metadata["trainer.active_optimizer"] = Optimizer.Name;
         foreach (KeyValuePair<string, string> setting in Settings(train, validation))
         {
             metadata[setting.Key] = setting.Value;
@@ -139,12 +140,19 @@ public sealed partial class Trainer<TNetwork>
             }
         }
 
+        // The optimizer that trained the saved epoch: the first, or after a hand-over the one it went to.
+        IOptimizer active = OptimizerFor(Math.Max(epoch, 1));
+        if (metadata.TryGetValue("trainer.active_optimizer", out string? activeName) && activeName != active.Name)
+        {
+            throw new InvalidOperationException($"{path} was saved while {activeName} was training, but this trainer would be using {active.Name} after epoch {epoch}; resume with the same optimizers and SwitchOptimizer.");
+        }
+
         // Apply: the optimizer and the schedule check their own state and change nothing when it is wrong;
         // the network's tensors were checked above and cannot fail.
-        OptimizerState previous = Optimizer.ExportState();
+        OptimizerState previous = active.ExportState();
         try
         {
-            Optimizer.ImportState(optimizerState);
+            active.ImportState(optimizerState);
         }
         catch (ArgumentException exception)
         {
@@ -158,9 +166,11 @@ public sealed partial class Trainer<TNetwork>
         }
         catch (FormatException exception)
         {
-            Optimizer.ImportState(previous);
+            active.ImportState(previous);
             throw new InvalidDataException($"{path}: {exception.Message}", exception);
         }
+
+        Optimizer = active;
 
         NetworkFiles.WriteTensors(Network, file, ModelPrefix);
         EarlyStopping?.ReadState(early.Best, early.BestEpoch, early.Wait, early.Weights);
@@ -192,7 +202,8 @@ public sealed partial class Trainer<TNetwork>
             new("trainer.shuffle", Shuffle ? "true" : "false"),
             new("trainer.train_count", train.Count.ToString(CultureInfo.InvariantCulture)),
             new("trainer.validation_count", (validation?.Count ?? 0).ToString(CultureInfo.InvariantCulture)),
-            new("trainer.optimizer", Optimizer.Name),
+            new("trainer.optimizer", _firstOptimizer.Name),
+            new("trainer.optimizer_switch", SwitchOptimizer is null ? "none" : FormattableString.Invariant($"epoch {SwitchOptimizer.Epoch}: {SwitchOptimizer.Optimizer.Name}")),
             new("trainer.schedule", Schedule?.GetType().Name ?? "none"),
             new("trainer.augmentation", Augmentation is null ? "none" : Augmentation.Transforms.Count.ToString(CultureInfo.InvariantCulture) + " transforms"),
             new("trainer.early_stopping", earlyStopping),

@@ -37,12 +37,13 @@ public sealed partial class Trainer<TNetwork>
     private readonly GradientNorm _gradientNorm = new();
     private ParameterRange[] _penaltyRanges = Array.Empty<ParameterRange>();
     private (object? Source, WeightPenalty? Penalty) _preparedFor;
+    private readonly IOptimizer _firstOptimizer;
 
     /// <summary>Creates a trainer for <paramref name="network"/>.</summary>
     public Trainer(TNetwork network, IOptimizer optimizer, ILoss loss)
     {
         Network = network ?? throw new ArgumentNullException(nameof(network));
-        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        Optimizer = _firstOptimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
         CheckLossFitsOutput(network, loss);
     }
@@ -71,8 +72,20 @@ public sealed partial class Trainer<TNetwork>
     /// <summary>The network being trained.</summary>
     public TNetwork Network { get; }
 
-    /// <summary>The optimizer that applies each batch's gradients.</summary>
-    public IOptimizer Optimizer { get; }
+    /// <summary>
+    /// The optimizer that applies each batch's gradients: the one the trainer was created with, and from
+    /// <see cref="SwitchOptimizer"/>'s epoch on, that one's.
+    /// </summary>
+    public IOptimizer Optimizer { get; private set; }
+
+    /// <summary>
+    /// Hands training over to another optimizer from the start of an epoch, as in "start with Adam, then
+    /// fine-tune with SGD and momentum"; <see langword="null"/> (the default): one optimizer throughout.
+    /// The new optimizer starts with empty state (as a new PyTorch optimizer does), the epochs and the
+    /// history go on, a schedule goes on from where it was, scaled to the new optimizer's learning rate,
+    /// and a checkpoint on either side of the switch resumes exactly.
+    /// </summary>
+    public OptimizerSwitch? SwitchOptimizer { get; set; }
 
     /// <summary>The loss minimised.</summary>
     public ILoss Loss { get; }
@@ -291,6 +304,14 @@ public sealed partial class Trainer<TNetwork>
         for (int epoch = state.Epoch + 1; epoch <= Epochs && !finished; epoch++)
         {
             context.Epoch = epoch;
+            if (OptimizerFor(epoch) is { } next && next != Optimizer)
+            {
+                // The hand-over: the schedule's base rate becomes the new optimizer's own.
+                Optimizer = next;
+                context.Optimizer = next;
+                state = state with { InitialLearningRate = next.LearningRate };
+            }
+
             if (Schedule?.Interval == ScheduleInterval.Epoch)
             {
                 ApplySchedule(epoch - 1, state.InitialLearningRate);
@@ -537,8 +558,12 @@ public sealed partial class Trainer<TNetwork>
     {
         Schedule?.Reset();
         EarlyStopping?.Reset();
+        Optimizer = _firstOptimizer;
         return new RunState(0, 0, Optimizer.LearningRate, double.NaN, false);
     }
+
+    /// <summary>The optimizer that trains epoch <paramref name="epoch"/>.</summary>
+    private IOptimizer OptimizerFor(int epoch) => SwitchOptimizer is { } handOver && epoch >= handOver.Epoch ? handOver.Optimizer : _firstOptimizer;
 
     // Recomputed only when TrainableRanges or Penalty changed, so that TrainStep allocates nothing.
     private void PrepareRanges()
@@ -572,6 +597,11 @@ public sealed partial class Trainer<TNetwork>
 
     private void CheckSettings()
     {
+        if (SwitchOptimizer is { } handOver && ReferenceEquals(handOver.Optimizer, _firstOptimizer))
+        {
+            throw new ArgumentException($"SwitchOptimizer hands over to the optimizer the trainer already has ({_firstOptimizer.Name}); give it a new one.", nameof(SwitchOptimizer));
+        }
+
         if (BatchSize < 1 || BatchSize > Network.BatchCapacity)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"The batch size must be from 1 to the network's batch capacity, {Network.BatchCapacity}; create the network with batchCapacity: {BatchSize} for larger batches.");
