@@ -17,15 +17,23 @@ public static class HistoryFiles
     /// <summary>
     /// Writes one row per epoch: <c>epoch, loss, accuracy, top_k_accuracy, val_loss, val_accuracy,
     /// val_top_k_accuracy, lr, grad_norm, steps, seconds, samples_per_second</c>, with k the history's
-    /// top-k (<c>top_3_accuracy</c>; the columns stay, empty, without top-k); a missing value is an empty
-    /// cell. Atomic, like every file the runtime writes.
+    /// top-k (<c>top_3_accuracy</c>; the columns stay, empty, without top-k), then, when tensors were
+    /// monitored, <c>grad_norm:NAME, weight_norm:NAME, update_ratio:NAME</c> per parameter tensor; a
+    /// missing value is an empty cell. Atomic, like every file the runtime writes.
     /// </summary>
     public static void SaveCsv(this History history, string path)
     {
         ArgumentNullException.ThrowIfNull(history);
         string topK = history.TopK > 0 ? $"top_{history.TopK}_accuracy" : "top_k_accuracy";
         var text = new StringBuilder();
-        text.Append("epoch,loss,accuracy,").Append(topK).Append(",val_loss,val_accuracy,val_").Append(topK).Append(",lr,grad_norm,steps,seconds,samples_per_second\n");
+        text.Append("epoch,loss,accuracy,").Append(topK).Append(",val_loss,val_accuracy,val_").Append(topK).Append(",lr,grad_norm,steps,seconds,samples_per_second");
+        IReadOnlyList<TensorStatistics>? tensors = history.Epochs.Count > 0 ? history.Epochs[0].Tensors : null;
+        foreach (TensorStatistics tensor in tensors ?? Array.Empty<TensorStatistics>())
+        {
+            text.Append(",grad_norm:").Append(tensor.Name).Append(",weight_norm:").Append(tensor.Name).Append(",update_ratio:").Append(tensor.Name);
+        }
+
+        text.Append('\n');
         foreach (EpochMetrics epoch in history.Epochs)
         {
             text.Append(epoch.Epoch.ToString(CultureInfo.InvariantCulture)).Append(',')
@@ -39,7 +47,16 @@ public static class HistoryFiles
                 .Append(Number(epoch.GradientNorm)).Append(',')
                 .Append(epoch.Steps.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(Number(epoch.Duration.TotalSeconds)).Append(',')
-                .Append(Number(epoch.SamplesPerSecond)).Append('\n');
+                .Append(Number(epoch.SamplesPerSecond));
+            if (tensors is not null)
+            {
+                foreach (TensorStatistics tensor in epoch.Tensors ?? Array.Empty<TensorStatistics>())
+                {
+                    text.Append(',').Append(Number(tensor.GradientNorm)).Append(',').Append(Number(tensor.WeightNorm)).Append(',').Append(Number(tensor.UpdateRatio));
+                }
+            }
+
+            text.Append('\n');
         }
 
         byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
@@ -107,6 +124,22 @@ public static class HistoryFiles
                 json.WriteNumber("steps", epoch.Steps);
                 WriteNullable(json, "seconds", epoch.Duration.TotalSeconds);
                 WriteNullable(json, "samples_per_second", epoch.SamplesPerSecond);
+                if (epoch.Tensors is not null)
+                {
+                    json.WriteStartArray("tensors");
+                    foreach (TensorStatistics tensor in epoch.Tensors)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("name", tensor.Name);
+                        WriteNullable(json, "grad_norm", tensor.GradientNorm);
+                        WriteNullable(json, "weight_norm", tensor.WeightNorm);
+                        WriteNullable(json, "update_ratio", tensor.UpdateRatio);
+                        json.WriteEndObject();
+                    }
+
+                    json.WriteEndArray();
+                }
+
                 json.WriteEndObject();
             }
 
@@ -172,6 +205,51 @@ public static class HistoryFiles
         return history;
     }
 
+    private static TensorStatistics[]? ReadTensors(ref Utf8JsonReader reader, string source)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Expect(reader.TokenType == JsonTokenType.StartArray, source, "an epoch's tensors are not an array");
+        var tensors = new List<TensorStatistics>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            string tensorName = string.Empty;
+            double gradient = double.NaN, weight = double.NaN, ratio = double.NaN;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                string property = reader.GetString()!;
+                reader.Read();
+                switch (property)
+                {
+                    case "name":
+                        tensorName = reader.GetString() ?? string.Empty;
+                        break;
+                    case "grad_norm":
+                        gradient = Double(ref reader);
+                        break;
+                    case "weight_norm":
+                        weight = Double(ref reader);
+                        break;
+                    case "update_ratio":
+                        ratio = Double(ref reader);
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            Expect(tensorName.Length > 0, source, "an epoch's tensor entry has no name");
+            tensors.Add(new TensorStatistics(tensorName, gradient, weight, ratio));
+        }
+
+        Expect(reader.TokenType == JsonTokenType.EndArray, source, "an epoch's tensors are not an array of objects");
+        return tensors.ToArray();
+    }
+
     private static EpochMetrics ReadEpoch(ref Utf8JsonReader reader, string source)
     {
         var epoch = new EpochMetrics();
@@ -193,6 +271,7 @@ public static class HistoryFiles
                 "steps" => epoch with { Steps = reader.GetInt32() },
                 "seconds" => epoch with { Duration = Seconds(ref reader) },
                 "samples_per_second" => epoch with { SamplesPerSecond = Double(ref reader) },
+                "tensors" => epoch with { Tensors = ReadTensors(ref reader, source) },
                 _ => Skip(ref reader, epoch),
             };
         }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 
 namespace StaticNet;
@@ -53,6 +54,13 @@ public sealed class TrainingContext
 
     /// <summary>The network being trained.</summary>
     public INetwork Network { get; }
+
+    /// <summary>
+    /// Each parameter tensor's statistics at the last step, when the trainer's
+    /// <see cref="Trainer{TNetwork}.MonitorTensors"/> is on; <see langword="null"/> otherwise. The same list
+    /// is updated in place at every step.
+    /// </summary>
+    public IReadOnlyList<TensorStatistics>? TensorStatistics { get; internal set; }
 
     /// <summary>The optimizer training the current epoch (another from a <see cref="Trainer{TNetwork}.SwitchOptimizer"/>'s epoch on).</summary>
     public IOptimizer Optimizer { get; internal set; }

@@ -46,6 +46,24 @@ public sealed record EpochMetrics
 
     /// <summary>Training samples per second of <see cref="Duration"/>.</summary>
     public double SamplesPerSecond { get; init; }
+
+    /// <summary>
+    /// Per parameter tensor, the mean over the epoch's steps of its gradient norm, weight norm and
+    /// update-to-weight ratio, with <see cref="Trainer{TNetwork}.MonitorTensors"/>; <see langword="null"/> without.
+    /// </summary>
+    public IReadOnlyList<TensorStatistics>? Tensors { get; init; }
+
+    /// <summary>Equal when every figure is, the per-tensor ones value by value.</summary>
+    public bool Equals(EpochMetrics? other) =>
+        other is not null && Epoch == other.Epoch && TrainLoss.Equals(other.TrainLoss) && TrainAccuracy.Equals(other.TrainAccuracy)
+        && TrainTopKAccuracy.Equals(other.TrainTopKAccuracy) && ValidationLoss.Equals(other.ValidationLoss)
+        && ValidationAccuracy.Equals(other.ValidationAccuracy) && ValidationTopKAccuracy.Equals(other.ValidationTopKAccuracy)
+        && LearningRate.Equals(other.LearningRate) && GradientNorm.Equals(other.GradientNorm) && Steps == other.Steps
+        && Duration == other.Duration && SamplesPerSecond.Equals(other.SamplesPerSecond)
+        && (Tensors is null || other.Tensors is null ? Tensors is null && other.Tensors is null : System.Linq.Enumerable.SequenceEqual(Tensors, other.Tensors));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Epoch, TrainLoss, LearningRate, Steps, Tensors?.Count ?? -1);
 }
 
 /// <summary>The result of evaluating a network on a dataset in inference mode.</summary>

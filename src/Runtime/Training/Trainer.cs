@@ -203,6 +203,7 @@ public sealed partial class Trainer<TNetwork>
 
         EnsureOutputBuffers(batchSize * Network.OutputLength);
         PrepareRanges();
+        PrepareMonitoring();
         StepOutcome outcome = RunStep(input, targets, batchSize, batchSize, Loss, out float loss, out double norm);
         return outcome == StepOutcome.Stepped
             ? loss
@@ -261,6 +262,8 @@ public sealed partial class Trainer<TNetwork>
             ? StartFresh()
             : RestoreCheckpoint(resumePath, trainSet, validation, history);
         StartDataParallel();
+        PrepareMonitoring();
+        context.TensorStatistics = LastTensorStatistics;
         context.Step = state.Step;
         context.FirstEpoch = state.Epoch + 1;
         foreach (ITrainingCallback callback in callbacks)
@@ -318,6 +321,7 @@ public sealed partial class Trainer<TNetwork>
             }
 
             FillOrder(order, epoch);
+            Array.Clear(_epochSums);
             foreach (ITrainingCallback callback in callbacks)
             {
                 callback.EpochStarted(context);
@@ -425,6 +429,7 @@ public sealed partial class Trainer<TNetwork>
                 Steps = steps,
                 Duration = duration,
                 SamplesPerSecond = samples / Math.Max(duration.TotalSeconds, 1e-9),
+                Tensors = EpochTensorStatistics(steps),
             };
             history.Add(epochMetrics);
             Schedule?.EpochCompleted(epochMetrics, Schedule.Interval == ScheduleInterval.Epoch ? epoch : context.Step);
@@ -516,6 +521,11 @@ public sealed partial class Trainer<TNetwork>
             return StepOutcome.NonFiniteGradient;
         }
 
+        if (_monitoring)
+        {
+            MeasureBeforeUpdate(gradients);
+        }
+
         if (ClipGradientNorm is double maxNorm)
         {
             GradientClipping.ScaleToNorm(gradients, _ranges, norm, maxNorm);
@@ -528,6 +538,11 @@ public sealed partial class Trainer<TNetwork>
 
         Optimizer.Threads = Network.Threads;
         Optimizer.Step(Network.Parameters, gradients, _ranges);
+        if (_monitoring)
+        {
+            MeasureAfterUpdate();
+        }
+
         return StepOutcome.Stepped;
     }
 
