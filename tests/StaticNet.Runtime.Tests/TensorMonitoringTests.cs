@@ -68,6 +68,19 @@ public class TensorMonitoringTests
     }
 
     [Fact]
+    public void TheChartDrawsOneLinePerTensorOnALogScale()
+    {
+        History history = Create().Fit(TrainerTests.Blobs(64, 3));
+        System.Xml.Linq.XDocument svg = System.Xml.Linq.XDocument.Parse(history.ToSvg());
+        System.Xml.Linq.XNamespace ns = "http://www.w3.org/2000/svg";
+
+        // Loss and accuracy: training and validation-less lines, one each; then one line per parameter tensor.
+        Assert.Equal(2 + 4, svg.Descendants(ns + "polyline").Count());
+        Assert.Contains(svg.Descendants(ns + "text"), t => t.Value == "Gradient norm per tensor (log10)");
+        Assert.Contains(svg.Descendants(ns + "text"), t => t.Value == "fc1.weight");
+    }
+
+    [Fact]
     public void MonitoringAllocatesNothingPerStep()
     {
         Trainer<DenseReluNetFour> trainer = Create();

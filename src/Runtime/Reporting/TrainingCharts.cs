@@ -6,7 +6,8 @@ namespace StaticNet;
 
 /// <summary>
 /// An SVG chart of a <see cref="History"/>: training and validation loss per epoch and, for classifiers,
-/// training and validation accuracy per epoch side by side, with the epoch early stopping restored marked.
+/// training and validation accuracy per epoch side by side, with the epoch early stopping restored marked;
+/// with per-tensor monitoring, each parameter tensor's mean gradient norm per epoch beside them, on a log scale.
 /// </summary>
 public static class TrainingCharts
 {
@@ -24,7 +25,8 @@ public static class TrainingCharts
         ArgumentNullException.ThrowIfNull(history);
         IReadOnlyList<EpochMetrics> epochs = history.Epochs;
         bool accuracy = epochs.Count > 0 && epochs[0].TrainAccuracy is not null;
-        int panels = accuracy ? 2 : 1;
+        bool tensors = epochs.Count > 0 && epochs[0].Tensors is { Count: > 0 };
+        int panels = (accuracy ? 2 : 1) + (tensors ? 1 : 0);
         double top = 40;
         var svg = new SvgWriter((panels * PanelWidth) + ((panels + 1) * Margin), top + PanelHeight + Margin);
         svg.Text(Margin, 24, title ?? $"Training history: {epochs.Count} epoch{(epochs.Count == 1 ? "" : "s")}", size: 15, bold: true);
@@ -48,7 +50,81 @@ public static class TrainingCharts
             Panel(svg, (2 * Margin) + PanelWidth, top, "Accuracy" + testNote, trainAccuracy, validationAccuracy, history.RestoredEpoch, fraction: true);
         }
 
+        if (tensors)
+        {
+            int panel = accuracy ? 2 : 1;
+            TensorPanel(svg, ((panel + 1) * Margin) + (panel * PanelWidth), top, epochs);
+        }
+
         return svg;
+    }
+
+    private static readonly string[] TensorColors = { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf" };
+
+    /// <summary>Each parameter tensor's mean gradient norm per epoch, as log10, so that vanishing and exploding layers stand apart.</summary>
+    private static void TensorPanel(SvgWriter svg, double left, double top, IReadOnlyList<EpochMetrics> epochs)
+    {
+        const double plotLeft = 56, plotRight = 14, plotTop = 48, plotBottom = 40;
+        double x0 = left + plotLeft, x1 = left + PanelWidth - plotRight, y0 = top + PanelHeight - plotBottom, y1 = top + plotTop;
+        svg.Rectangle(left, top, PanelWidth, PanelHeight, "#fafafa", "#dddddd");
+        svg.Text(left + (PanelWidth / 2), top + 18, "Gradient norm per tensor (log10)", anchor: "middle", size: 13, bold: true);
+
+        int tensorCount = epochs[0].Tensors!.Count, count = epochs.Count;
+        var series = new double?[tensorCount][];
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        for (int t = 0; t < tensorCount; t++)
+        {
+            series[t] = new double?[count];
+            for (int e = 0; e < count; e++)
+            {
+                double norm = epochs[e].Tensors is { } stats && t < stats.Count ? stats[t].GradientNorm : double.NaN;
+                if (norm > 0 && double.IsFinite(norm))
+                {
+                    double value = Math.Log10(norm);
+                    series[t][e] = value;
+                    min = Math.Min(min, value);
+                    max = Math.Max(max, value);
+                }
+            }
+        }
+
+        if (double.IsInfinity(min))
+        {
+            svg.Text((x0 + x1) / 2, (y0 + y1) / 2, "no finite gradient norms", anchor: "middle", fill: AxisColor);
+            return;
+        }
+
+        double padding = Math.Max((max - min) * 0.08, 0.05);
+        min -= padding;
+        max += padding;
+        double X(double epoch) => count == 1 ? (x0 + x1) / 2 : x0 + ((epoch - 1) / (count - 1) * (x1 - x0));
+        double Y(double value) => y0 - ((value - min) / (max - min) * (y0 - y1));
+        (double first, double step, int ticks) = SvgWriter.Ticks(min, max, 6);
+        for (int t = 0; t < ticks; t++)
+        {
+            double value = first + (t * step);
+            svg.Line(x0, Y(value), x1, Y(value), GridColor);
+            svg.Text(x0 - 6, Y(value) + 4, SvgWriter.Label(value, step), anchor: "end", size: 10, fill: AxisColor);
+        }
+
+        svg.Line(x0, y0, x1, y0, AxisColor);
+        svg.Line(x0, y0, x0, y1, AxisColor);
+        svg.Text((x0 + x1) / 2, y0 + 32, "epoch", anchor: "middle", size: 11, fill: AxisColor);
+
+        // The legend names as many tensors as fit on one line; the colours repeat after ten.
+        double legendX = x0;
+        for (int t = 0; t < tensorCount; t++)
+        {
+            string color = TensorColors[t % TensorColors.Length];
+            Series(svg, series[t], X, Y, color, dashed: t >= TensorColors.Length);
+            string name = epochs[0].Tensors![t].Name;
+            if (legendX + 16 + (6.2 * name.Length) < x1)
+            {
+                svg.Line(legendX, top + 30, legendX + 12, top + 30, color, 2);
+                svg.Text(legendX + 15, top + 34, name, size: 10);
+                legendX += 24 + (6.2 * name.Length);
+            }
+        }
     }
 
     private static void Panel(SvgWriter svg, double left, double top, string title, double?[] train, double?[] validation, int? restored, bool fraction)
