@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using StaticNet.Tests.Networks;
 using Xunit;
 
 namespace StaticNet.Tests;
@@ -287,6 +288,52 @@ public class CtcLossTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void TrainsAConvolutionWhoseOutputIsClassMajorToReadItsSequences()
+    {
+        // Each step's two input channels spell its class: label 1 = (1, 0), 2 = (0, 1), 3 = (1, 1), blank = (0, 0).
+        int[][] alignments =
+        {
+            new[] { 1, 0, 1, 0, 2, 0, 0, 0 }, // 1, 1, 2: the repeat needs the blank between
+            new[] { 0, 3, 3, 0, 0, 2, 1, 0 }, // 3, 2, 1
+            new[] { 0, 0, 0, 0, 0, 0, 0, 0 }, // empty
+            new[] { 2, 0, 2, 0, 3, 0, 1, 0 }, // 2, 2, 3, 1
+        };
+        const int steps = 8, classes = 4, batch = 4, padded = 4;
+        var input = new float[batch * 2 * steps];
+        var sequences = new int[batch * padded];
+        var lengths = new int[batch];
+        for (int b = 0; b < batch; b++)
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                input[(b * 2 * steps) + t] = alignments[b][t] is 1 or 3 ? 1 : 0;
+                input[(b * 2 * steps) + steps + t] = alignments[b][t] is 2 or 3 ? 1 : 0;
+            }
+
+            int[] target = CtcReference.Collapse(alignments[b], 0).ToArray();
+            target.CopyTo(sequences, b * padded);
+            lengths[b] = target.Length;
+        }
+
+        var trainer = new Trainer<CtcConvNet>(new CtcConvNet(seed: 5, batchCapacity: batch), new Adam(5e-2), new CtcLoss(steps, classes, CtcLayout.ClassMajor));
+        float first = trainer.TrainStep(input, new BatchTargets(sequences, padded, lengths), batch), last = first;
+        for (int i = 0; i < 300; i++)
+        {
+            last = trainer.TrainStep(input, new BatchTargets(sequences, padded, lengths), batch);
+        }
+
+        Assert.True(last < first / 10, $"loss {first} at first, {last} after 300 steps");
+        var outputs = new float[batch * steps * classes];
+        trainer.Network.Predict(input, outputs, batch);
+        var decoded = new int[steps];
+        for (int b = 0; b < batch; b++)
+        {
+            int count = CtcDecoding.Greedy(outputs.AsSpan(b * steps * classes, steps * classes), steps, classes, CtcLayout.ClassMajor, decoded);
+            Assert.Equal(sequences.AsSpan(b * padded, lengths[b]).ToArray(), decoded[..count]);
+        }
     }
 
     /// <summary>Makes a batch's targets, for an assertion's lambda (which cannot capture a ref struct).</summary>
