@@ -115,7 +115,7 @@ public static class RandomBatches
     }
 
     /// <summary>FNV-1a of the name: the same on every machine and run (string.GetHashCode is randomised per process).</summary>
-    private static int StableHash(string name)
+    public static int StableHash(string name)
     {
         uint hash = 2166136261;
         foreach (char c in name)

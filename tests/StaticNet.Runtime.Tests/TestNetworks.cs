@@ -272,3 +272,12 @@ public partial class FlattenBranchNet;
 [Input(4)]
 [Dense(2), Sigmoid]
 public partial class SigmoidOutputNet;
+
+/// <summary>
+/// A sequence model's shape for the CTC loss: a convolution over a 1 x 8 strip whose [4, 1, 8] output is
+/// 4 classes (the blank and 3 labels) at each of 8 steps, class-major.
+/// </summary>
+[Network]
+[Input(2, 1, 8)]
+[Conv2D(4, Kernel = 3, Padding = 1)]
+public partial class CtcConvNet;

@@ -99,7 +99,7 @@ public static class Activations
     }
 
     /// <summary><c>log(1 + z)</c>, accurate for small <paramref name="z"/> too (the correction is exact to rounding).</summary>
-    private static double LogOnePlus(double z)
+    internal static double LogOnePlus(double z)
     {
         double u = 1.0 + z;
         return u == 1.0 ? z : Math.Log(u) * (z / (u - 1.0));

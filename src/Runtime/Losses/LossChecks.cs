@@ -32,7 +32,7 @@ internal static class LossChecks
         ReadOnlySpan<int> labels = targets.Labels;
         if (labels.Length < batchSize)
         {
-            throw new ArgumentException($"The {loss} loss takes one class index per sample: {batchSize} needed, {labels.Length} given{(targets.Values.IsEmpty ? string.Empty : " (values were given instead)")}.", nameof(targets));
+            throw new ArgumentException($"The {loss} loss takes one class index per sample: {batchSize} needed, {labels.Length} given{Instead(targets, TargetKind.Labels)}.", nameof(targets));
         }
 
         return labels.Slice(0, batchSize);
@@ -62,7 +62,7 @@ internal static class LossChecks
     {
         if (targets.Values.Length < count)
         {
-            throw new ArgumentException($"The {loss} loss takes one target value per output: {count} needed, {targets.Values.Length} given{(targets.Labels.IsEmpty ? string.Empty : " (class indices were given instead)")}.", nameof(targets));
+            throw new ArgumentException($"The {loss} loss takes one target value per output: {count} needed, {targets.Values.Length} given{Instead(targets, TargetKind.Values)}.", nameof(targets));
         }
 
         return targets.Values.Slice(0, count);
@@ -80,6 +80,21 @@ internal static class LossChecks
         Finite(values, outputLength, loss);
         return values;
     }
+
+    /// <summary>The kinds of targets a loss can take, to say which was given instead.</summary>
+    public enum TargetKind
+    {
+        Labels,
+        Values,
+        Sequences,
+    }
+
+    /// <summary>For a message: what the batch's targets hold instead of the <paramref name="needed"/> kind, such as " (values were given instead)", or nothing.</summary>
+    public static string Instead(BatchTargets targets, TargetKind needed) =>
+        needed != TargetKind.Labels && !targets.Labels.IsEmpty ? " (class indices were given instead)"
+        : needed != TargetKind.Values && !targets.Values.IsEmpty ? " (values were given instead)"
+        : needed != TargetKind.Sequences && !targets.SequenceLengths.IsEmpty ? " (label sequences were given instead)"
+        : string.Empty;
 
     /// <summary>Throws unless every target is a finite number, naming the first that is not by its sample and position.</summary>
     public static void Finite(ReadOnlySpan<float> values, int outputLength, string loss)
