@@ -336,6 +336,20 @@ public class CtcLossTests
         }
     }
 
+    [Fact]
+    public void TheTrainerRefusesACtcLossThatDoesNotReadTheNetworksOutputAsItsSequence()
+    {
+        // CtcConvNet gives [4, 1, 8]: 4 classes at 8 steps, class-major.
+        Assert.Contains("gives 32 outputs per sample, but the CTC loss reads 8 steps of 5 classes, 40", Assert.Throws<ArgumentException>(
+            () => new Trainer<CtcConvNet>(new CtcConvNet(seed: 1), new Adam(1e-3), new CtcLoss(8, 5, CtcLayout.ClassMajor))).Message);
+        Assert.Contains("ends in outputs of shape [4, 1, 8], but the class-major CTC loss reads [8, 1, 4]", Assert.Throws<ArgumentException>(
+            () => new Trainer<CtcConvNet>(new CtcConvNet(seed: 1), new Adam(1e-3), new CtcLoss(4, 8, CtcLayout.ClassMajor))).Message);
+
+        // Read step-major, the same 32 values are 8 steps of 4 classes: a layout the network's shape does not settle.
+        _ = new Trainer<CtcConvNet>(new CtcConvNet(seed: 1), new Adam(1e-3), new CtcLoss(8, 4, CtcLayout.StepMajor));
+        _ = new Trainer<CtcConvNet>(new CtcConvNet(seed: 1), new Adam(1e-3), new CtcLoss(8, 4, CtcLayout.ClassMajor));
+    }
+
     /// <summary>Makes a batch's targets, for an assertion's lambda (which cannot capture a ref struct).</summary>
     private delegate BatchTargets MakeTargets();
 

@@ -68,7 +68,10 @@ public enum CtcReduction
 /// </para>
 /// <para>
 /// The <see cref="Trainer{TNetwork}"/> trains with it through <c>TrainStep</c>, on batches whose sequence
-/// targets you build: <c>Fit</c>'s datasets hold one class or one row of values per sample.
+/// targets you build: <c>Fit</c>'s datasets hold one class or one row of values per sample. Creating the
+/// trainer checks the network's output against the loss: <see cref="Steps"/> x <see cref="Classes"/>
+/// values, and for <see cref="CtcLayout.ClassMajor"/> an output of shape [Classes, 1, Steps], the shape
+/// that declares a sequence: a convolution whose height is 1 and whose width is the time axis.
 /// </para>
 /// </remarks>
 public sealed class CtcLoss : ILoss

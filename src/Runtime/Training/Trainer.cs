@@ -50,6 +50,24 @@ public sealed partial class Trainer<TNetwork>
 
     // A loss on logits applies its own softmax (or sigmoid); after a last layer that already applied it,
     // training runs without a word but minimises the wrong function and ends at a poor loss.
+    /// <summary>
+    /// Whether the network's output is the sequence the CTC loss reads: Steps x Classes values, and for the
+    /// class-major layout a convolution's [Classes, 1, Steps] (its width the time axis).
+    /// </summary>
+    private static string? CtcProblem(TNetwork network, CtcLoss ctc)
+    {
+        if (network.OutputLength != ctc.Steps * ctc.Classes)
+        {
+            return $"Network {network.Name} gives {network.OutputLength} outputs per sample, but the CTC loss reads {ctc.Steps} steps of {ctc.Classes} classes, {ctc.Steps * ctc.Classes}.";
+        }
+
+        IReadOnlyList<int> shape = network.LayerTable[network.LayerTable.Count - 1].OutputShape;
+        bool sequence = shape.Count == 3 && shape[0] == ctc.Classes && shape[1] == 1 && shape[2] == ctc.Steps;
+        return ctc.Layout == CtcLayout.ClassMajor && shape.Count == 3 && !sequence
+            ? $"Network {network.Name} ends in outputs of shape [{string.Join(", ", shape)}], but the class-major CTC loss reads [{ctc.Classes}, 1, {ctc.Steps}]: classes as channels, one row, the steps along the width."
+            : null;
+    }
+
     private static void CheckLossFitsOutput(TNetwork network, ILoss loss)
     {
         ILoss applied = loss is ClassWeightedLoss weighted ? weighted.Inner : loss;
@@ -61,6 +79,7 @@ public sealed partial class Trainer<TNetwork>
                 $"Network {network.Name} ends in [LogSoftmax], but {applied.Name} takes logits and applies softmax itself. Drop the [LogSoftmax] layer, or keep it and train with Losses.NegativeLogLikelihood, which takes log-probabilities.",
             (OutputActivation.Sigmoid, BinaryCrossEntropyWithLogitsLoss) =>
                 $"Network {network.Name} ends in [Sigmoid], but {applied.Name} takes logits and applies the sigmoid itself, so it would be applied twice. Drop the [Sigmoid] layer (apply it to Predict's outputs when you need probabilities).",
+            (_, CtcLoss ctc) => CtcProblem(network, ctc),
             _ => null,
         };
         if (problem is not null)
