@@ -55,7 +55,7 @@ internal static class Networks
         """;
 
     /// <summary>
-    /// Windows larger than <c>WindowEmitter.MaxUnrolledKernel</c> (loops, not unrolled taps), average
+    /// Large windows, average
     /// pooling whose divisor excludes the padding, padded max pooling, and a named dense layer without bias.
     /// </summary>
     public const string LargeWindowNet = """

@@ -15,7 +15,7 @@ namespace StaticNet.Generator.Emit;
 internal abstract class LayerEmitter
 {
     /// <summary>Calls longer than this put their sizes on a second line.</summary>
-    private const int LineLength = 120;
+    private const int LineLength = 150;
 
     protected LayerEmitter(LayerModel layer) => Layer = layer;
 

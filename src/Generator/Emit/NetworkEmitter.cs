@@ -174,11 +174,6 @@ internal sealed class NetworkEmitter
             for (int i = 0; i < _layers.Count; i++)
             {
                 LayerModel layer = _model.Layers[i];
-                if (i > 0)
-                {
-                    w.Line();
-                }
-
                 w.Line($"/// <summary>{_layers[i].Description}.</summary>");
                 using (w.Block("public static class " + layer.MethodName))
                 {
@@ -195,17 +190,27 @@ internal sealed class NetworkEmitter
                         w.Line($"public const int Channels = {layer.Output.Channels}, Height = {layer.Output.Height}, Width = {layer.Output.Width}, OutputLength = {layer.Output.Length};");
                     }
 
-                    foreach ((ParameterTensor tensor, string buffer) in layer.Parameters.Select(t => (t, "parameter")).Concat(layer.State.Select(t => (t, "state"))))
-                    {
-                        string pascal = Pascal(tensor.Role);
-                        w.Line($"/// <summary>Where <c>{tensor.Name}</c> {tensor.ShapeText} starts in the {buffer} buffer, and its values.</summary>");
-                        w.Line($"public const int {pascal}Offset = {tensor.Offset}, {pascal}Length = {tensor.Length};");
-                    }
+                    EmitTensorConstants(layer.Parameters, "parameter");
+                    EmitTensorConstants(layer.State, "state");
                 }
             }
         }
 
         w.Line();
+    }
+
+    /// <summary>Where a layer's tensors start in the parameter (or state) buffer, and their lengths, in one declaration.</summary>
+    private void EmitTensorConstants(EquatableArray<ParameterTensor> tensors, string buffer)
+    {
+        if (tensors.Count == 0)
+        {
+            return;
+        }
+
+        SourceWriter w = _writer;
+        string names = string.Join(", ", tensors.Select(t => $"<c>{t.Name}</c> {t.ShapeText}"));
+        w.Line($"/// <summary>Where {names} start in the {buffer} buffer, and their lengths.</summary>");
+        w.Line("public const int " + string.Join(", ", tensors.Select(t => $"{Pascal(t.Role)}Offset = {t.Offset}, {Pascal(t.Role)}Length = {t.Length}")) + ";");
     }
 
     /// <summary>The static definition the engine reads: sizes, workspace places, tensors with their initialisation, the layer table.</summary>
@@ -221,7 +226,7 @@ internal sealed class NetworkEmitter
         foreach ((ParameterTensor tensor, bool isState) in AllTensors)
         {
             string kind = isState ? ", global::StaticNet.TensorKind.State" : string.Empty;
-            w.Line($"        new({Literals.String(tensor.Name)}, new[] {{ {string.Join(", ", tensor.Dimensions)} }}, {tensor.Offset}, {tensor.Length}{kind}) {{ Init = {Init(tensor.Init)} }}, // {tensor.Init.Comment}");
+            w.Line($"        new({Literals.String(tensor.Name)}, new int[] {{ {string.Join(", ", tensor.Dimensions)} }}, {tensor.Offset}, {tensor.Length}{kind}) {{ Init = {Init(tensor.Init)} }}, // {tensor.Init.Comment}");
         }
 
         w.Line("    },");
@@ -234,8 +239,8 @@ internal sealed class NetworkEmitter
 
         w.Line("    })");
         w.Line("{");
-        w.Line($"    InputShape = new[] {{ {Dimensions(_model.Input)} }},");
-        w.Line($"    OutputShape = new[] {{ {Dimensions(_model.Output)} }},");
+        w.Line($"    InputShape = new int[] {{ {Dimensions(_model.Input)} }},");
+        w.Line($"    OutputShape = new int[] {{ {Dimensions(_model.Output)} }},");
         w.Line("    InputLength = InputLength,");
         w.Line("    OutputLength = OutputLength,");
         w.Line("    ParameterCount = ParameterCount,");
@@ -437,7 +442,7 @@ internal sealed class NetworkEmitter
             {
                 EmitStages(coupled.Count, "stage", stage =>
                 {
-                    w.Line($"// {coupled[stage].Layer.Name}: the batch's statistics from every chunk's partial statistics in training, from the running estimates in inference");
+                    w.Line($"// {coupled[stage].Layer.Name}: the batch's statistics (training), or the running estimates (inference)");
                     coupled[stage].EmitForwardReduce(w);
                 });
             }
@@ -507,7 +512,7 @@ internal sealed class NetworkEmitter
                 stages.Add(new List<System.Action>());
                 reductions.Add(() =>
                 {
-                    w.Line($"// {model.Name}: the batch's totals from every chunk's sums" + (model.Trainable ? ", and its parameter gradients" : string.Empty));
+                    w.Line($"// {model.Name}: the batch's totals" + (model.Trainable ? " and its parameter gradients" : string.Empty));
                     Guarded(neededAlways, () => layer.EmitBackwardReduce(w));
                 });
                 statements = new List<(bool Always, System.Action Emit)>();
