@@ -5,8 +5,8 @@ namespace StaticNet;
 /// <summary>
 /// Cross-entropy of the softmax of the outputs (logits) against class indices, fused so that it is
 /// numerically stable for any logits: <c>loss = logsumexp(x) - x[label]</c>, computed after
-/// subtracting the maximum; gradient <c>(softmax(x) - onehot(label)) / batchSize</c>. The same as
-/// PyTorch's <c>nn.CrossEntropyLoss()</c> on logits.
+/// subtracting the maximum, by default averaged over the batch; gradient <c>(softmax(x) - onehot(label)) / batchSize</c>,
+/// not divided with <see cref="LossReduction.Sum"/>. The same as PyTorch's <c>nn.CrossEntropyLoss(reduction)</c> on logits.
 /// </summary>
 /// <remarks>
 /// With label smoothing <c>s</c> (PyTorch's <c>label_smoothing</c>), the target is the mixture
@@ -18,8 +18,10 @@ public sealed class SoftmaxCrossEntropyLoss : ILoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="labelSmoothing">The share of the target spread evenly over all classes, from 0 (none, the default) to 1.</param>
-    public SoftmaxCrossEntropyLoss(double labelSmoothing = 0)
+    /// <param name="reduction">How the samples' losses become one; default <see cref="LossReduction.Mean"/>, as in PyTorch.</param>
+    public SoftmaxCrossEntropyLoss(double labelSmoothing = 0, LossReduction reduction = LossReduction.Mean)
     {
+        Reduction = LossReductions.Checked(reduction);
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Label smoothing must be from 0 to 1, as in PyTorch.");
@@ -38,11 +40,33 @@ public sealed class SoftmaxCrossEntropyLoss : ILoss
     public bool UsesLabels => true;
 
     /// <inheritdoc/>
+    public LossReduction Reduction { get; }
+
+    /// <inheritdoc/>
     public float Compute(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> outputGradient, int batchSize)
     {
+        LossReductions.RefuseNone(Reduction, Name, LossReductions.Sample);
+        return Run(outputs, targets, Span<float>.Empty, outputGradient, batchSize, unreduced: false);
+    }
+
+    /// <summary>
+    /// Writes each sample's cross-entropy into <paramref name="losses"/> (PyTorch's <c>reduction='none'</c>,
+    /// <paramref name="batchSize"/> values) and returns the loss reduced as <see cref="Reduction"/> says (the sum for
+    /// <see cref="LossReduction.None"/>); unless <paramref name="outputGradient"/> is empty, writes that value's gradient.
+    /// </summary>
+    public float ComputeUnreduced(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> losses, Span<float> outputGradient, int batchSize) =>
+        Run(outputs, targets, losses, outputGradient, batchSize, unreduced: true);
+
+    private float Run(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> losses, Span<float> outputGradient, int batchSize, bool unreduced)
+    {
         ReadOnlySpan<int> labels = LossChecks.ClassLabels(outputs, targets, outputGradient, batchSize, Name, out int classes);
+        if (unreduced)
+        {
+            losses = LossReductions.Unreduced(losses, batchSize, LossReductions.Sample);
+        }
+
         double total = 0;
-        float inverseBatch = 1f / batchSize;
+        float divisor = LossReductions.Divisor(Reduction, batchSize), inverseBatch = 1f / divisor;
         float smoothing = (float)LabelSmoothing, spread = smoothing / classes;
         for (int b = 0; b < batchSize; b++)
         {
@@ -62,10 +86,10 @@ public sealed class SoftmaxCrossEntropyLoss : ILoss
             int label = labels[b];
             // Every term is -log softmax(x)[c] = (max - x[c]) + log(sum), the large terms subtracted first:
             // rounding max + log(sum) to float would drop their low bits when the logits are large.
-            double logSum = Math.Log(sum);
+            double logSum = Math.Log(sum), loss;
             if (smoothing == 0f)
             {
-                total += (double)(max - logits[label]) + logSum;
+                loss = (double)(max - logits[label]) + logSum;
             }
             else
             {
@@ -76,7 +100,13 @@ public sealed class SoftmaxCrossEntropyLoss : ILoss
                     everyClass += (double)(max - logits[c]) + logSum;
                 }
 
-                total += ((1 - LabelSmoothing) * ((double)(max - logits[label]) + logSum)) + (LabelSmoothing / classes * everyClass);
+                loss = ((1 - LabelSmoothing) * ((double)(max - logits[label]) + logSum)) + (LabelSmoothing / classes * everyClass);
+            }
+
+            total += loss;
+            if (unreduced)
+            {
+                losses[b] = (float)loss;
             }
 
             if (!outputGradient.IsEmpty)
@@ -92,6 +122,6 @@ public sealed class SoftmaxCrossEntropyLoss : ILoss
             }
         }
 
-        return (float)(total / batchSize);
+        return (float)(total / divisor);
     }
 }

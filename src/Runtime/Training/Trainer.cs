@@ -45,6 +45,11 @@ public sealed partial class Trainer<TNetwork>
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Optimizer = _firstOptimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        if (loss.Reduction == LossReduction.None)
+        {
+            throw new ArgumentException($"The {loss.Name} loss has reduction None, one loss per unit, but training needs one number per batch: create it with reduction Mean (PyTorch's default) or Sum.", nameof(loss));
+        }
+
         CheckLossFitsOutput(network, loss);
     }
 
