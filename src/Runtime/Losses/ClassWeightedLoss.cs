@@ -8,7 +8,8 @@ namespace StaticNet;
 /// <c>sum(w[y_i] * loss_i) / sum(w[y_i])</c>, each sample's gradient scaled by <c>w[y_i] / sum(w[y_i])</c>; with
 /// <see cref="LossReduction.Sum"/> the weighted sum, each gradient scaled by <c>w[y_i]</c>; with
 /// <see cref="LossReduction.None"/> each sample's <c>w[y_i] * loss_i</c>. It wraps any label loss, computing it
-/// one sample at a time.
+/// one sample at a time. Label smoothing is weighted as PyTorch's <c>CrossEntropyLoss(weight=w, label_smoothing=s)</c>
+/// weights it: each class's share of the smoothed target by that class's weight, so it needs a weight for every class.
 /// </summary>
 public sealed class ClassWeightedLoss : ILoss
 {
@@ -115,6 +116,11 @@ public sealed class ClassWeightedLoss : ILoss
             losses = LossReductions.Unreduced(losses, batchSize, LossReductions.Sample);
         }
 
+        if (Inner is SoftmaxCrossEntropyLoss { LabelSmoothing: > 0 } && _weights.Length < classes)
+        {
+            throw new ArgumentException($"Label smoothing spreads each target over all {classes} classes, so the {Name} loss needs a weight for each; {_weights.Length} class weights were given.", nameof(outputs));
+        }
+
         double weightSum = 0;
         for (int b = 0; b < batchSize; b++)
         {
@@ -141,25 +147,32 @@ public sealed class ClassWeightedLoss : ILoss
         }
 
         double total = 0;
+        float scale = (float)(1 / divisor);
         for (int b = 0; b < batchSize; b++)
         {
             float weight = Weight(labels[b]);
             ReadOnlySpan<float> sampleOutputs = outputs.Slice(b * classes, classes);
             Span<float> sampleGradient = outputGradient.IsEmpty ? Span<float>.Empty : outputGradient.Slice(b * classes, classes);
-            float loss = Inner.Compute(sampleOutputs, new BatchTargets(labels.Slice(b, 1)), sampleGradient, 1);
-            total += weight * (double)loss;
-            if (unreduced)
+            double loss;
+            if (Inner is SoftmaxCrossEntropyLoss crossEntropy)
             {
-                losses[b] = weight * loss;
+                // PyTorch weights label smoothing's term of each class by that class's weight, not by the label's.
+                loss = crossEntropy.Sample(sampleOutputs, labels[b], _weights, sampleGradient, scale);
             }
-
-            if (!sampleGradient.IsEmpty)
+            else
             {
-                float scale = (float)(weight / divisor);
+                loss = weight * (double)Inner.Compute(sampleOutputs, new BatchTargets(labels.Slice(b, 1)), sampleGradient, 1);
+                float sampleScale = (float)(weight / divisor);
                 foreach (ref float g in sampleGradient)
                 {
-                    g *= scale;
+                    g *= sampleScale;
                 }
+            }
+
+            total += loss;
+            if (unreduced)
+            {
+                losses[b] = (float)loss;
             }
         }
 

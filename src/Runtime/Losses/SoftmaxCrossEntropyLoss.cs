@@ -67,61 +67,81 @@ public sealed class SoftmaxCrossEntropyLoss : ILoss
 
         double total = 0;
         float divisor = LossReductions.Divisor(Reduction, batchSize), inverseBatch = 1f / divisor;
-        float smoothing = (float)LabelSmoothing, spread = smoothing / classes;
         for (int b = 0; b < batchSize; b++)
         {
-            ReadOnlySpan<float> logits = outputs.Slice(b * classes, classes);
-            float max = logits[0];
-            for (int c = 1; c < classes; c++)
-            {
-                max = Math.Max(max, logits[c]);
-            }
-
-            float sum = 0f;
-            for (int c = 0; c < classes; c++)
-            {
-                sum += MathF.Exp(logits[c] - max);
-            }
-
-            int label = labels[b];
-            // Every term is -log softmax(x)[c] = (max - x[c]) + log(sum), the large terms subtracted first:
-            // rounding max + log(sum) to float would drop their low bits when the logits are large.
-            double logSum = Math.Log(sum), loss;
-            if (smoothing == 0f)
-            {
-                loss = (double)(max - logits[label]) + logSum;
-            }
-            else
-            {
-                // -sum(q log p) = (1 - s)(-log p[label]) + (s / C) sum over c of (-log p[c]).
-                double everyClass = 0;
-                for (int c = 0; c < classes; c++)
-                {
-                    everyClass += (double)(max - logits[c]) + logSum;
-                }
-
-                loss = ((1 - LabelSmoothing) * ((double)(max - logits[label]) + logSum)) + (LabelSmoothing / classes * everyClass);
-            }
-
+            Span<float> gradient = outputGradient.IsEmpty ? Span<float>.Empty : outputGradient.Slice(b * classes, classes);
+            double loss = Sample(outputs.Slice(b * classes, classes), labels[b], ReadOnlySpan<float>.Empty, gradient, inverseBatch);
             total += loss;
             if (unreduced)
             {
                 losses[b] = (float)loss;
             }
-
-            if (!outputGradient.IsEmpty)
-            {
-                Span<float> gradient = outputGradient.Slice(b * classes, classes);
-                float inverseSum = 1f / sum;
-                for (int c = 0; c < classes; c++)
-                {
-                    gradient[c] = (MathF.Exp(logits[c] - max) * inverseSum - spread) * inverseBatch;
-                }
-
-                gradient[label] -= (1f - smoothing) * inverseBatch;
-            }
         }
 
         return (float)(total / divisor);
+    }
+
+    /// <summary>
+    /// One sample's loss from its <paramref name="logits"/>, weighted as PyTorch's <c>CrossEntropyLoss(weight=w)</c>
+    /// weights it when <paramref name="classWeights"/> holds one weight per class (empty: every weight 1):
+    /// <c>(1 - s) w[label] (-log p[label]) + (s / C) sum over c of w[c] (-log p[c])</c>, the smoothing term weighted by
+    /// each class's own weight (so without smoothing only the label's weight is read). Unless <paramref name="gradient"/> is empty, writes the loss's gradient times <paramref name="scale"/>.
+    /// </summary>
+    internal double Sample(ReadOnlySpan<float> logits, int label, ReadOnlySpan<float> classWeights, Span<float> gradient, float scale)
+    {
+        int classes = logits.Length;
+        float max = logits[0];
+        for (int c = 1; c < classes; c++)
+        {
+            max = Math.Max(max, logits[c]);
+        }
+
+        float sum = 0f;
+        for (int c = 0; c < classes; c++)
+        {
+            sum += MathF.Exp(logits[c] - max);
+        }
+
+        bool weighted = !classWeights.IsEmpty;
+        float labelWeight = weighted ? classWeights[label] : 1f;
+
+        // Every term is -log softmax(x)[c] = (max - x[c]) + log(sum), the large terms subtracted first:
+        // rounding max + log(sum) to float would drop their low bits when the logits are large.
+        double logSum = Math.Log(sum), loss;
+        float smoothing = (float)LabelSmoothing, spread = smoothing / classes, weightSum = 0f;
+        if (smoothing == 0f)
+        {
+            loss = labelWeight * ((double)(max - logits[label]) + logSum);
+        }
+        else
+        {
+            // -sum(q log p) = (1 - s)(-log p[label]) + (s / C) sum over c of (-log p[c]), each class's term weighted.
+            double everyClass = 0;
+            weightSum = 0f;
+            for (int c = 0; c < classes; c++)
+            {
+                float weight = weighted ? classWeights[c] : 1f;
+                everyClass += weight * ((double)(max - logits[c]) + logSum);
+                weightSum += weight;
+            }
+
+            loss = ((1 - LabelSmoothing) * labelWeight * ((double)(max - logits[label]) + logSum)) + (LabelSmoothing / classes * everyClass);
+        }
+
+        if (!gradient.IsEmpty)
+        {
+            // d/dx[j] = (1 - s) w[label] (p[j] - [j = label]) + (s / C) (p[j] sum(w) - w[j]); with every weight 1, p[j] - q[j].
+            float inverseSum = 1f / sum;
+            float probabilityWeight = weighted ? ((1f - smoothing) * labelWeight) + (spread * weightSum) : 1f;
+            for (int c = 0; c < classes; c++)
+            {
+                float spreadOfClass = smoothing == 0f ? 0f : spread * (weighted ? classWeights[c] : 1f);
+                gradient[c] = ((MathF.Exp(logits[c] - max) * inverseSum * probabilityWeight) - spreadOfClass) * scale;
+            }
+
+            gradient[label] -= (1f - smoothing) * labelWeight * scale;
+        }
+
+        return loss;
     }
 }
