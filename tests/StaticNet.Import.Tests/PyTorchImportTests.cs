@@ -20,7 +20,7 @@ public sealed class PyTorchImportTests(PyTorchModels models, ITestOutputHelper o
     private static readonly string[] ModelNames =
     {
         "lenet5", "lenet5-fixed-batch", "batchnorm-cnn", "batchnorm-cnn-preserve", "resnet", "resnet-folded", "inception", "activations",
-        "nested-blocks", "opset11", "dropout-and-shapes",
+        "nested-blocks", "lenet5-opset9", "inception-opset10", "activations-opset11", "resnet-opset12", "opset11", "dropout-and-shapes",
     };
 
     public static TheoryData<string> Names => new(ModelNames);

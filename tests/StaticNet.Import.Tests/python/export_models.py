@@ -210,6 +210,11 @@ MODELS = {
     "inception": (Inception, 15, {}),
     "activations": (Activations, 16, PRESERVE),
     "nested-blocks": (NestedBlocks, 13, dict(PRESERVE, untrained=True)),
+    # Older operator sets, whose Unsqueeze, Pad, Slice, Softmax and Dropout differ.
+    "lenet5-opset9": (LeNet5, 9, {}),
+    "inception-opset10": (Inception, 10, {}),
+    "activations-opset11": (Activations, 11, PRESERVE),
+    "resnet-opset12": (ResNet, 12, PRESERVE),
 }
 
 
