@@ -37,7 +37,7 @@ internal static class OutputComparison
             }
         }
 
-        Rows[what] = string.Create(CultureInfo.InvariantCulture, $"| {what} | {expected.Length / outputLength} | {largest:E2} | {worstRatio:F3} |");
+        Rows[what] = string.Create(CultureInfo.InvariantCulture, $"| {what} | {expected.Length / outputLength} | {largest:0.00e+00} | {worstRatio:F3} |");
         WriteReport();
         if (worstRatio > 1 || double.IsNaN(worstRatio))
         {

@@ -501,6 +501,11 @@ internal sealed partial class GraphTranslator
     private int Output(OnnxNode node, int size, int kernel, int stride, int padding, int dilation)
     {
         long output = ((size + (2L * padding) - ((long)dilation * (kernel - 1)) - 1) / stride) + 1;
+        if (output > int.MaxValue)
+        {
+            throw _nodes.Node(node, $"pads its input of {size} by {padding}, more than StaticNet's buffers hold");
+        }
+
         return output >= 1 && size + (2L * padding) >= ((long)dilation * (kernel - 1)) + 1
             ? (int)output
             : throw _nodes.Node(node, $"has a window of {kernel} (dilation {dilation}) larger than its padded input of {size} + 2 x {padding}");

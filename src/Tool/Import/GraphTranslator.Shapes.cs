@@ -158,7 +158,13 @@ internal sealed partial class GraphTranslator
             throw _nodes.Node(node, $"joins {string.Join(", ", parts.Select(p => p.DimsText))}; StaticNet's Concat joins images of one height and width, or flat values");
         }
 
-        int size = parts.Sum(p => p.Shape[0]);
+        long joined = parts.Sum(p => (long)p.Shape[0]);
+        if (joined * (images ? first.Shape[1] * (long)first.Shape[2] : 1) > int.MaxValue)
+        {
+            throw _nodes.Node(node, "joins more values per sample than StaticNet's buffers hold");
+        }
+
+        int size = (int)joined;
         int[] shape = images ? new[] { size, first.Shape[1], first.Shape[2] } : new[] { size };
         int[] dims = first.Dims.ToArray();
         dims[0] = size;

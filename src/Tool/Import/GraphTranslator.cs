@@ -260,7 +260,7 @@ internal sealed partial class GraphTranslator
         }
 
         string expected = "StaticNet takes [batch, channels, height, width] or [batch, features], with every size after the batch known";
-        if (input.Shape is not { Count: 2 or 4 } shape || shape.Skip(1).Any(d => d.Size is not > 0 and <= int.MaxValue))
+        if (input.Shape is not { Count: 2 or 4 } shape || shape.Skip(1).Any(d => d.Size is not (> 0 and <= int.MaxValue)))
         {
             string found = input.Shape is null ? "no shape" : "shape [" + string.Join(", ", input.Shape.Select(d => d.Symbol ?? (d.Size?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"))) + "]";
             throw new ImportException($"{Path}: the graph's input '{input.Name}' has {found}; {expected}.");
