@@ -20,7 +20,8 @@ public sealed class PyTorchImportTests(PyTorchModels models, ITestOutputHelper o
     private static readonly string[] ModelNames =
     {
         "lenet5", "lenet5-fixed-batch", "batchnorm-cnn", "batchnorm-cnn-preserve", "resnet", "resnet-folded", "inception", "activations",
-        "nested-blocks", "lenet5-opset9", "inception-opset10", "activations-opset11", "resnet-opset12", "opset11", "dropout-and-shapes",
+        "nested-blocks", "lenet5-opset9", "inception-opset10", "activations-opset11", "resnet-opset12",
+        "opset11", "dropout-and-shapes", "pooled-image", "gelu-opset20",
     };
 
     public static TheoryData<string> Names => new(ModelNames);
@@ -115,6 +116,18 @@ public sealed class PyTorchImportTests(PyTorchModels models, ITestOutputHelper o
         Assert.Contains("[Add(\"stem\", Name = \"layer1_0\"), ReLU(Name = \"layer1_0_relu\")]", declaration, StringComparison.Ordinal);
         Assert.Contains("[Conv2D(4, 3, Padding = 1, Bias = false, Name = \"layer1_1_conv1\"), BatchNorm2D(Name = \"layer1_1_bn1\")]", declaration, StringComparison.Ordinal);
         Assert.Contains("[Add(\"layer1_0_relu\", Name = \"layer1_1\"), ReLU(Name = \"layer1_1_relu\")]", declaration, StringComparison.Ordinal);
+    }
+
+    /// <summary>Global average pooling whose [C, 1, 1] output is read as an image is an average pooling over the whole image, then flattened.</summary>
+    [Fact]
+    public void Global_pooling_read_as_an_image_stays_an_image()
+    {
+        IReadOnlyList<ImportedLayer> layers = ModelImporter.Import(models.Model("pooled-image"), new ImportOptions()).Network.Layers;
+
+        Assert.Equal(
+            new[] { LayerKind.Conv2D, LayerKind.LeakyReLU, LayerKind.AvgPool2D, LayerKind.Sigmoid, LayerKind.Flatten, LayerKind.Dense, LayerKind.LogSoftmax },
+            layers.Select(l => l.Kind));
+        Assert.Equal(new[] { 5, 1, 1 }, layers[2].OutputShape);
     }
 
     /// <summary>The options of the command: another class name and a namespace, in a declaration that still compiles.</summary>

@@ -277,7 +277,8 @@ def handmade_model(nodes, initializers, opset, output_size, input_shape=("batch"
         initializers)
     model = helper.make_model(graph, producer_name="export_models.py", opset_imports=[helper.make_opsetid("", opset)])
     model.ir_version = 7
-    onnx.checker.check_model(model)
+    if opset <= onnx.defs.onnx_opset_version():
+        onnx.checker.check_model(model)  # python3-onnx 1.12 knows operator sets up to 17
     return model
 
 
@@ -326,6 +327,48 @@ def dropout_and_shapes(generator):
     return model, reference
 
 
+def pooled_image(generator):
+    """Opset 13: GlobalAveragePool read as an image (by a Sigmoid, then Squeeze with an axes input), Gemm with transB 0, LeakyRelu's default slope."""
+    conv_w, conv_b = torch.randn(5, 1, 3, 3, generator=generator) * 0.3, torch.randn(5, generator=generator) * 0.1
+    fc_w, fc_b = torch.randn(5, 10, generator=generator), torch.randn(10, generator=generator)
+    nodes = [
+        helper.make_node("Conv", ["input", "conv.weight", "conv.bias"], ["c"], name="conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2]),
+        helper.make_node("LeakyRelu", ["c"], ["l"], name="leaky"),
+        helper.make_node("GlobalAveragePool", ["l"], ["g"], name="gap"),
+        helper.make_node("Sigmoid", ["g"], ["s"], name="gate"),
+        helper.make_node("Squeeze", ["s", "axes"], ["q"], name="squeeze"),
+        helper.make_node("Gemm", ["q", "fc.weight", "fc.bias"], ["f"], name="fc"),
+        helper.make_node("LogSoftmax", ["f"], ["output"], name="log_softmax"),
+    ]
+    axes = numpy_helper.from_array(torch.tensor([2, 3]).numpy(), "axes")
+    model = handmade_model(nodes, [axes, initializer("conv.weight", conv_w), initializer("conv.bias", conv_b), initializer("fc.weight", fc_w), initializer("fc.bias", fc_b)], 13, 10)
+
+    def reference(x):
+        y = F.leaky_relu(F.conv2d(x, conv_w, conv_b, stride=2, padding=1), 0.01)
+        return torch.log_softmax(torch.sigmoid(y.mean((2, 3))) @ fc_w + fc_b, 1)
+
+    return model, reference
+
+
+def gelu_opset20(generator):
+    """Opset 20's Gelu operator (newer than PyTorch 1.13 and python3-onnx 1.12 write, so not checked by onnx.checker)."""
+    fc_w, fc_b = torch.randn(12, 784, generator=generator) * 0.05, torch.randn(12, generator=generator)
+    out_w = torch.randn(10, 12, generator=generator) * 0.3
+    nodes = [
+        helper.make_node("Flatten", ["input"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "fc.weight", "fc.bias"], ["h"], name="fc", transB=1),
+        helper.make_node("Gelu", ["h"], ["g"], name="gelu"),
+        helper.make_node("Gemm", ["g", "out.weight"], ["output"], name="out", transB=1),
+    ]
+    model = handmade_model(nodes, [initializer("fc.weight", fc_w), initializer("fc.bias", fc_b), initializer("out.weight", out_w)], 20, 10)
+    model.ir_version = 9
+
+    def reference(x):
+        return F.gelu(x.flatten(1) @ fc_w.T + fc_b) @ out_w.T
+
+    return model, reference
+
+
 def asymmetric_padding(generator):
     nodes = [helper.make_node("Conv", ["input", "w"], ["c"], name="padded", kernel_shape=[3, 3], pads=[1, 0, 1, 0]),
              helper.make_node("Flatten", ["c"], ["output"], name="flat")]
@@ -346,7 +389,7 @@ def external_data(generator):
     return model, {"save_as_external_data": True, "location": "external-data.onnx.data", "size_threshold": 0}
 
 
-HANDMADE = {"opset11": opset11, "dropout-and-shapes": dropout_and_shapes}
+HANDMADE = {"opset11": opset11, "dropout-and-shapes": dropout_and_shapes, "pooled-image": pooled_image, "gelu-opset20": gelu_opset20}
 HANDMADE_FAILING = {"asymmetric-padding": asymmetric_padding, "gemm-alpha": gemm_with_alpha, "external-data": external_data}
 
 
