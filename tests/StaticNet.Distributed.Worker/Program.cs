@@ -1,12 +1,13 @@
 // Trains a small classifier on seeded synthetic data, alone or as one rank of an mpirun job, and
 // writes the trained parameters (rank 0 only) for the data-parallel tests to compare.
 //
-//   Worker OUTPUT_DIR [--die-at-epoch N | --resume]
+//   Worker OUTPUT_DIR [--die-at-epoch N | --resume | --sum]
 //
 // OUTPUT_DIR/parameters.bin: the parameters as little-endian float32; OUTPUT_DIR/last.safetensors and
 // resume.safetensors: the trainer's checkpoints after each epoch. With --die-at-epoch N, rank 1 exits at
 // the end of epoch N without a word, as a crashed process would; with --resume, the run goes on from
-// OUTPUT_DIR/resume.safetensors, with however many processes run it now.
+// OUTPUT_DIR/resume.safetensors, with however many processes run it now. With --sum, the loss is summed over
+// each batch rather than averaged (PyTorch's reduction='sum'), at the learning rate divided by the batch size.
 using System;
 using System.Globalization;
 using System.IO;
@@ -17,6 +18,7 @@ using StaticNet.Distributed.Worker;
 string output = args[0];
 int dieAtEpoch = args.Length > 2 && args[1] == "--die-at-epoch" ? int.Parse(args[2], CultureInfo.InvariantCulture) : -1;
 bool resume = args.Length > 1 && args[1] == "--resume";
+bool sum = args.Length > 1 && args[1] == "--sum";
 
 // 640 samples of 12 features, labelled by the largest of four fixed random projections.
 const int Samples = 640, Features = 12, Classes = 4;
@@ -55,9 +57,13 @@ for (int s = 0; s < Samples; s++)
 var data = new Dataset(features, new[] { Features }, labels, Classes, "synthetic");
 using DataParallel? parallel = DataParallel.IsLaunchedByMpirun ? DataParallel.Initialize() : null;
 var network = new SmallClassifier(seed: 5, batchCapacity: 64) { Threads = 1 };
-var trainer = new Trainer<SmallClassifier>(network, new Sgd(0.1, momentum: 0.9), Losses.SoftmaxCrossEntropy)
+const int BatchSize = 64;
+var trainer = new Trainer<SmallClassifier>(
+    network,
+    new Sgd(sum ? 0.1 / BatchSize : 0.1, momentum: 0.9),
+    sum ? new SoftmaxCrossEntropyLoss(reduction: LossReduction.Sum) : Losses.SoftmaxCrossEntropy)
 {
-    BatchSize = 64,
+    BatchSize = BatchSize,
     Epochs = 3,
     Seed = 3,
     DataParallel = parallel,

@@ -45,6 +45,30 @@ public sealed class DataParallelTests
         Assert.Equal(File.ReadAllBytes(Path.Combine(first.Path, "parameters.bin")), File.ReadAllBytes(Path.Combine(second.Path, "parameters.bin")));
     }
 
+    /// <summary>
+    /// A summed loss: each rank's gradient is that of its shard's sum, added up over the ranks as it is, not weighted
+    /// by the shard's share of the batch as a mean's; the global batch's loss is the shards' losses added up.
+    /// </summary>
+    [Fact]
+    public void TwoRanksTrainWhatOneProcessTrainsWithASummedLoss()
+    {
+        using var alone = new Scratch();
+        using var ranks = new Scratch();
+        string aloneOutput = RunAlone(alone.Path, "--sum");
+        string ranksOutput = RunRanks(2, ranks.Path, "--sum");
+
+        float[] one = Parameters(alone.Path), two = Parameters(ranks.Path);
+        double largest = 0;
+        for (int i = 0; i < one.Length; i++)
+        {
+            largest = Math.Max(largest, Math.Abs(one[i] - two[i]));
+        }
+
+        _output.WriteLine($"summed loss: largest difference between 1 process and 2 ranks: {largest:E2}");
+        Assert.True(largest <= 1e-6, $"Two ranks trained parameters up to {largest:E2} away from one process's with a summed loss.");
+        Assert.Equal(LastLoss(aloneOutput), LastLoss(ranksOutput), 1e-5);
+    }
+
     [Fact]
     public void ARankThatDiesEndsTheJobAndItsCheckpointResumesOnOneProcess()
     {
@@ -76,20 +100,38 @@ public sealed class DataParallelTests
         ("OMPI_ALLOW_RUN_AS_ROOT", "1"), ("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"),
     };
 
-    private void RunAlone(string directory)
+    private string RunAlone(string directory, string options = "")
     {
-        (int exitCode, string output) = Processes.Run("dotnet", $"\"{Worker}\" \"{directory}\"");
+        (int exitCode, string output) = Processes.Run("dotnet", $"\"{Worker}\" \"{directory}\" {options}");
         _output.WriteLine(output);
         Assert.True(exitCode == 0, output);
+        return output;
     }
 
-    private void RunRanks(int ranks, string directory)
+    private string RunRanks(int ranks, string directory, string options = "")
     {
         Assert.True(File.Exists(Mpirun), $"{Mpirun} is missing: install Open MPI with 'sudo apt-get install openmpi-bin libopenmpi-dev' (.ci/install-prerequisites does).");
-        (int exitCode, string output) = Processes.Run(Mpirun, $"--oversubscribe -np {ranks} dotnet \"{Worker}\" \"{directory}\"", null, MpiEnvironment);
+        (int exitCode, string output) = Processes.Run(Mpirun, $"--oversubscribe -np {ranks} dotnet \"{Worker}\" \"{directory}\" {options}", null, MpiEnvironment);
         _output.WriteLine(output);
         Assert.True(exitCode == 0, output);
         Assert.Contains($"on {ranks} process(es)", output, StringComparison.Ordinal);
+        return output;
+    }
+
+    /// <summary>The last epoch's training loss the worker prints.</summary>
+    private static double LastLoss(string output)
+    {
+        const string Marker = "last loss ";
+        int start = output.IndexOf(Marker, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"The worker printed no '{Marker}':\n{output}");
+        start += Marker.Length;
+        int end = start;
+        while (end < output.Length && !char.IsWhiteSpace(output[end]))
+        {
+            end++;
+        }
+
+        return double.Parse(output.AsSpan(start, end - start), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static float[] Parameters(string directory) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(directory, "parameters.bin"))).ToArray();

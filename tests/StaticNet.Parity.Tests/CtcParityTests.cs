@@ -23,7 +23,7 @@ public sealed record CtcCase(string Name, int Steps, int Classes, CtcLayout Layo
 {
     public int Blank { get; init; }
 
-    public CtcReduction Reduction { get; init; } = CtcReduction.Mean;
+    public LossReduction Reduction { get; init; } = LossReduction.Mean;
 
     public bool ZeroInfinity { get; init; }
 
@@ -56,8 +56,8 @@ public static class CtcCases
     {
         new CtcCase("ctc-step-major-mean", 12, 5, CtcLayout.StepMajor, Mixed, MixedInputs),
         new CtcCase("ctc-class-major-mean", 12, 5, CtcLayout.ClassMajor, Mixed, MixedInputs),
-        new CtcCase("ctc-step-major-sum", 12, 5, CtcLayout.StepMajor, Mixed, MixedInputs) { Reduction = CtcReduction.Sum },
-        new CtcCase("ctc-class-major-none", 12, 5, CtcLayout.ClassMajor, Mixed, MixedInputs) { Reduction = CtcReduction.None },
+        new CtcCase("ctc-step-major-sum", 12, 5, CtcLayout.StepMajor, Mixed, MixedInputs) { Reduction = LossReduction.Sum },
+        new CtcCase("ctc-class-major-none", 12, 5, CtcLayout.ClassMajor, Mixed, MixedInputs) { Reduction = LossReduction.None },
         new CtcCase("ctc-all-steps", 12, 5, CtcLayout.StepMajor, Mixed),
 
         // Repeats, each needing a blank between: "aa", "aaa", "aabb", "abba"
@@ -65,26 +65,26 @@ public static class CtcCases
 
         // Empty targets: all blanks; mean divides their loss by 1, not 0
         new CtcCase("ctc-empty-targets-mean", 8, 4, CtcLayout.ClassMajor, new[] { Array.Empty<int>(), new[] { 3, 1 }, Array.Empty<int>() }, new[] { 8, 6, 3 }),
-        new CtcCase("ctc-empty-targets-sum", 8, 4, CtcLayout.StepMajor, new[] { Array.Empty<int>(), Array.Empty<int>() }, new[] { 8, 5 }) { Reduction = CtcReduction.Sum },
+        new CtcCase("ctc-empty-targets-sum", 8, 4, CtcLayout.StepMajor, new[] { Array.Empty<int>(), Array.Empty<int>() }, new[] { 8, 5 }) { Reduction = LossReduction.Sum },
 
         // The longest targets the steps allow, T = S + repeats: one alignment each for the first two
         new CtcCase("ctc-longest-targets", 8, 5, CtcLayout.StepMajor, new[] { new[] { 1, 1, 2, 3, 3, 4 }, new[] { 1, 2, 3, 4, 1, 2, 3, 4 }, new[] { 2, 2, 2 } }, new[] { 8, 8, 5 }),
-        new CtcCase("ctc-longest-targets-class-major-none", 8, 5, CtcLayout.ClassMajor, new[] { new[] { 1, 1, 2, 3, 3, 4 }, new[] { 4, 4, 4, 4 } }, new[] { 8, 7 }) { Reduction = CtcReduction.None },
+        new CtcCase("ctc-longest-targets-class-major-none", 8, 5, CtcLayout.ClassMajor, new[] { new[] { 1, 1, 2, 3, 3, 4 }, new[] { 4, 4, 4, 4 } }, new[] { 8, 7 }) { Reduction = LossReduction.None },
 
         // Impossible alignments ("aab" in 3 steps, 5 labels in 4): infinite, with a NaN gradient as PyTorch's;
         // with zero_infinity 0 and a zero gradient
-        new CtcCase("ctc-impossible-none", 6, 4, CtcLayout.StepMajor, new[] { new[] { 1, 1, 2 }, new[] { 1, 2 }, new[] { 1, 2, 3, 1, 2 } }, new[] { 3, 6, 4 }) { Reduction = CtcReduction.None },
+        new CtcCase("ctc-impossible-none", 6, 4, CtcLayout.StepMajor, new[] { new[] { 1, 1, 2 }, new[] { 1, 2 }, new[] { 1, 2, 3, 1, 2 } }, new[] { 3, 6, 4 }) { Reduction = LossReduction.None },
         new CtcCase("ctc-impossible-mean", 6, 4, CtcLayout.ClassMajor, new[] { new[] { 1, 1, 2 }, new[] { 1, 2 } }, new[] { 3, 6 }),
         new CtcCase("ctc-impossible-zero-infinity-mean", 6, 4, CtcLayout.StepMajor, new[] { new[] { 1, 1, 2 }, new[] { 1, 2 }, new[] { 3, 3, 3, 3 } }, new[] { 3, 6, 6 }) { ZeroInfinity = true },
-        new CtcCase("ctc-impossible-zero-infinity-none", 6, 4, CtcLayout.ClassMajor, new[] { new[] { 1, 1, 2 }, new[] { 1, 2 } }, new[] { 3, 6 }) { ZeroInfinity = true, Reduction = CtcReduction.None },
+        new CtcCase("ctc-impossible-zero-infinity-none", 6, 4, CtcLayout.ClassMajor, new[] { new[] { 1, 1, 2 }, new[] { 1, 2 } }, new[] { 3, 6 }) { ZeroInfinity = true, Reduction = LossReduction.None },
 
         // Blank other than 0: the last class, and one in the middle
         new CtcCase("ctc-blank-last", 12, 5, CtcLayout.StepMajor, new[] { new[] { 0, 1, 2 }, new[] { 3, 3 }, new[] { 0 } }, new[] { 12, 9, 5 }) { Blank = 4 },
-        new CtcCase("ctc-blank-middle-class-major-sum", 12, 5, CtcLayout.ClassMajor, new[] { new[] { 0, 1, 3 }, new[] { 4, 4, 0 }, Array.Empty<int>() }, new[] { 10, 12, 7 }) { Blank = 2, Reduction = CtcReduction.Sum },
+        new CtcCase("ctc-blank-middle-class-major-sum", 12, 5, CtcLayout.ClassMajor, new[] { new[] { 0, 1, 3 }, new[] { 4, 4, 0 }, Array.Empty<int>() }, new[] { 10, 12, 7 }) { Blank = 2, Reduction = LossReduction.Sum },
 
         // Per-step log-probabilities as the outputs (the exact gradient, see python/ctc_reference.py)
         new CtcCase("ctc-log-probs-step-major-mean", 12, 5, CtcLayout.StepMajor, Mixed, MixedInputs) { LogProbabilities = true },
-        new CtcCase("ctc-log-probs-class-major-none", 12, 5, CtcLayout.ClassMajor, Mixed, MixedInputs) { LogProbabilities = true, Reduction = CtcReduction.None },
+        new CtcCase("ctc-log-probs-class-major-none", 12, 5, CtcLayout.ClassMajor, Mixed, MixedInputs) { LogProbabilities = true, Reduction = LossReduction.None },
         new CtcCase("ctc-log-probs-impossible-zero-infinity", 6, 4, CtcLayout.StepMajor, new[] { new[] { 1, 1, 2 }, new[] { 1, 2 } }, new[] { 3, 6 }) { LogProbabilities = true, ZeroInfinity = true },
 
         // A longer batch of varied input and target lengths, and peaked logits (+-12) over 40 steps
@@ -105,91 +105,58 @@ public static class CtcCases
 /// </summary>
 public sealed class CtcParityFixture
 {
-    private const string Suite = "ctc";
     private readonly Dictionary<string, CtcCase> _cases = new(StringComparer.Ordinal);
-    private readonly Exception? _failure;
+    private readonly ScriptSuite _suite;
 
     public CtcParityFixture()
     {
-        string root = Path.Combine(AppContext.BaseDirectory, "parity", Suite);
-        CaseDirectory = Path.Combine(root, "cases");
-        ResultDirectory = Path.Combine(root, "results");
-        try
+        foreach (CtcCase ctcCase in CtcCases.All.Append(CtcCases.Control))
         {
-            foreach (string directory in new[] { CaseDirectory, ResultDirectory })
-            {
-                if (Directory.Exists(directory))
-                {
-                    Directory.Delete(directory, recursive: true);
-                }
-
-                Directory.CreateDirectory(directory);
-            }
-
-            foreach (CtcCase ctcCase in CtcCases.All.Append(CtcCases.Control))
-            {
-                _cases.Add(ctcCase.Name, ctcCase);
-                Write(ctcCase);
-            }
-
-            File.WriteAllText(Path.Combine(root, "python-output.txt"), PythonReference.RunScript(Path.Combine(AppContext.BaseDirectory, "python", "ctc_reference.py"), CaseDirectory, ResultDirectory));
+            _cases.Add(ctcCase.Name, ctcCase);
         }
-        catch (Exception exception)
+
+        _suite = new ScriptSuite("ctc", "ctc_reference.py", caseDirectory =>
         {
-            _failure = exception;
-        }
+            foreach (CtcCase ctcCase in _cases.Values)
+            {
+                Write(caseDirectory, ctcCase);
+            }
+        });
     }
-
-    public string CaseDirectory { get; }
-
-    public string ResultDirectory { get; }
 
     /// <summary>Runs case <paramref name="name"/> in StaticNet and compares it with PyTorch's results, recording the comparison in the report.</summary>
     public Comparison Run(string name)
     {
-        if (_failure is not null)
-        {
-            string message = $"The parity suite '{Suite}' could not be prepared: {_failure.Message}";
-            throw _failure is InvalidOperationException ? new InvalidOperationException(message) : new InvalidOperationException(message, _failure);
-        }
-
         CtcCase ctcCase = _cases[name];
         var comparison = new Comparison(name) { ExpectMismatch = ctcCase.TorchBlank is not null };
-        string errorPath = Path.Combine(ResultDirectory, name + ".error.txt");
-        if (File.Exists(errorPath))
+        if (_suite.Read(name, comparison) is var (input, reference))
         {
-            comparison.Fail($"case '{name}': PyTorch could not run it:\n{File.ReadAllText(errorPath)}");
-        }
-        else
-        {
-            SafeTensorsFile input = SafeTensors.Read(Path.Combine(CaseDirectory, name + ".safetensors"));
-            SafeTensorsFile reference = SafeTensors.Read(Path.Combine(ResultDirectory, name + ".safetensors"));
-            float[] outputs = Get(input, "outputs").Values;
-            int[] sequences = Get(input, "targets").Values.Select(v => (int)v).ToArray();
-            int[] lengths = Get(input, "target_lengths").Values.Select(v => (int)v).ToArray();
+            float[] outputs = ScriptSuite.Get(input, "outputs").Values;
+            int[] sequences = ScriptSuite.Get(input, "targets").Values.Select(v => (int)v).ToArray();
+            int[] lengths = ScriptSuite.Get(input, "target_lengths").Values.Select(v => (int)v).ToArray();
             int[] inputLengths = ctcCase.InputLengths ?? Array.Empty<int>(); // none given: StaticNet's default, all steps
             var targets = new BatchTargets(sequences, ctcCase.PaddedLength, lengths, inputLengths);
             var gradient = new float[outputs.Length];
             CtcLoss loss = ctcCase.Loss();
-            float[] losses = ctcCase.Reduction == CtcReduction.None ? new float[ctcCase.Batch] : new[] { 0f };
-            if (ctcCase.Reduction == CtcReduction.None)
+            float[] losses = ctcCase.Reduction == LossReduction.None ? new float[ctcCase.Batch] : new[] { 0f };
+            if (ctcCase.Reduction == LossReduction.None)
             {
-                loss.ComputePerSample(outputs, targets, losses, gradient, ctcCase.Batch);
+                loss.ComputeUnreduced(outputs, targets, losses, gradient, ctcCase.Batch);
             }
             else
             {
                 losses[0] = loss.Compute(outputs, targets, gradient, ctcCase.Batch);
             }
 
-            comparison.Tensor(ctcCase.Reduction == CtcReduction.None ? "loss of each sample" : "loss", losses, Get(reference, "loss"));
-            comparison.Tensor("gradient of the outputs", gradient, Get(reference, "grad"));
+            comparison.Tensor(ctcCase.Reduction == LossReduction.None ? "loss of each sample" : "loss", losses, ScriptSuite.Get(reference, "loss"));
+            comparison.Tensor("gradient of the outputs", gradient, ScriptSuite.Get(reference, "grad"));
         }
 
-        ParityReport.Record(Suite, comparison);
+        ParityReport.Record(_suite.Name, comparison);
         return comparison;
     }
 
-    private void Write(CtcCase ctcCase)
+    private static void Write(string caseDirectory, CtcCase ctcCase)
     {
         var random = new Random(RandomBatches.StableHash(ctcCase.Name));
         int sampleLength = ctcCase.Steps * ctcCase.Classes;
@@ -233,7 +200,7 @@ public sealed class CtcParityFixture
             ["zero_infinity"] = ctcCase.ZeroInfinity,
             ["log_probs"] = ctcCase.LogProbabilities,
         };
-        SafeTensors.Write(Path.Combine(CaseDirectory, ctcCase.Name + ".safetensors"), tensors, new Dictionary<string, string> { ["case"] = JsonSerializer.Serialize(description) });
+        ScriptSuite.WriteCase(caseDirectory, ctcCase.Name, tensors, description);
     }
 
     /// <summary>Replaces each step's logits with their log-softmax, in double, rounded once.</summary>
@@ -254,9 +221,6 @@ public sealed class CtcParityFixture
             }
         }
     }
-
-    private static SafeTensor Get(SafeTensorsFile file, string name) =>
-        file.TryGet(name, out SafeTensor tensor) ? tensor : throw new InvalidDataException($"{file.Path} has no tensor '{name}'.");
 }
 
 /// <summary>StaticNet's <see cref="CtcLoss"/> against <c>torch.nn.functional.ctc_loss</c>: the loss and the gradient of the outputs.</summary>

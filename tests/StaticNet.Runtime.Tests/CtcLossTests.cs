@@ -20,11 +20,11 @@ public class CtcLossTests
     private static readonly int[] InputLengths = { 5, 4, 3 };
 
     [Theory]
-    [InlineData(CtcLayout.StepMajor, false, CtcReduction.Mean, 0)]
-    [InlineData(CtcLayout.ClassMajor, false, CtcReduction.Sum, 2)]
-    [InlineData(CtcLayout.ClassMajor, true, CtcReduction.Mean, 1)]
-    [InlineData(CtcLayout.StepMajor, true, CtcReduction.Sum, 0)]
-    public void LossAndGradientMatchBruteForce(CtcLayout layout, bool logProbabilities, CtcReduction reduction, int blank)
+    [InlineData(CtcLayout.StepMajor, false, LossReduction.Mean, 0)]
+    [InlineData(CtcLayout.ClassMajor, false, LossReduction.Sum, 2)]
+    [InlineData(CtcLayout.ClassMajor, true, LossReduction.Mean, 1)]
+    [InlineData(CtcLayout.StepMajor, true, LossReduction.Sum, 0)]
+    public void LossAndGradientMatchBruteForce(CtcLayout layout, bool logProbabilities, LossReduction reduction, int blank)
     {
         float[] outputs = RandomOutputs(3, seed: 7 + blank);
         (int[] sequences, int[] lengths) = Pad(Targets, blank, 3);
@@ -84,7 +84,7 @@ public class CtcLossTests
     {
         // "aab" needs 4 steps (a blank between the a's): in exactly 4, its only alignment is a, blank, a, b.
         float[] logits = RandomOutputs(1, seed: 11, steps: 4);
-        var loss = new CtcLoss(4, Classes, CtcLayout.StepMajor, reduction: CtcReduction.Sum);
+        var loss = new CtcLoss(4, Classes, CtcLayout.StepMajor, reduction: LossReduction.Sum);
         float actual = loss.Compute(logits, new BatchTargets(new[] { 1, 1, 2 }, 3, new[] { 3 }), Span<float>.Empty, 1);
 
         Func<int, int, double> logProbability = CtcReference.LogSoftmax(logits.Select(v => (double)v).ToArray(), 4, Classes, CtcLayout.StepMajor);
@@ -107,10 +107,10 @@ public class CtcLossTests
     [Fact]
     public void NoStepsGiveTheEmptyTargetProbabilityOneAndAnyOtherZero()
     {
-        var loss = new CtcLoss(Steps, Classes, CtcLayout.StepMajor, reduction: CtcReduction.None);
+        var loss = new CtcLoss(Steps, Classes, CtcLayout.StepMajor, reduction: LossReduction.None);
         var losses = new float[2];
         var gradient = new float[2 * Steps * Classes];
-        loss.ComputePerSample(RandomOutputs(2, seed: 13), new BatchTargets(new[] { 1, 1 }, 1, new[] { 0, 1 }, new[] { 0, 0 }), losses, gradient, 2);
+        loss.ComputeUnreduced(RandomOutputs(2, seed: 13), new BatchTargets(new[] { 1, 1 }, 1, new[] { 0, 1 }, new[] { 0, 0 }), losses, gradient, 2);
         Assert.Equal(new[] { 0f, float.PositiveInfinity }, losses);
         Assert.All(gradient, g => Assert.Equal(0f, g)); // no valid steps: nothing to be NaN
     }
@@ -124,8 +124,8 @@ public class CtcLossTests
         var gradient = new float[outputs.Length];
         var losses = new float[2];
 
-        var infinite = new CtcLoss(Steps, Classes, CtcLayout.StepMajor, reduction: CtcReduction.None);
-        infinite.ComputePerSample(outputs, targets, losses, gradient, 2);
+        var infinite = new CtcLoss(Steps, Classes, CtcLayout.StepMajor, reduction: LossReduction.None);
+        infinite.ComputeUnreduced(outputs, targets, losses, gradient, 2);
         Assert.True(float.IsFinite(losses[0]));
         Assert.Equal(float.PositiveInfinity, losses[1]);
         Assert.Equal(float.PositiveInfinity, new CtcLoss(Steps, Classes, CtcLayout.StepMajor).Compute(outputs, targets, Span<float>.Empty, 2));
@@ -134,8 +134,8 @@ public class CtcLossTests
         Assert.All(impossible[(3 * Classes)..].ToArray(), g => Assert.Equal(0f, g));
         float[] possibleGradient = gradient[..(Steps * Classes)];
 
-        var zeroed = new CtcLoss(Steps, Classes, CtcLayout.StepMajor, reduction: CtcReduction.None, zeroInfinity: true);
-        zeroed.ComputePerSample(outputs, targets, losses, gradient, 2);
+        var zeroed = new CtcLoss(Steps, Classes, CtcLayout.StepMajor, reduction: LossReduction.None, zeroInfinity: true);
+        zeroed.ComputeUnreduced(outputs, targets, losses, gradient, 2);
         Assert.Equal(0f, losses[1]);
         Assert.All(gradient[(Steps * Classes)..], g => Assert.Equal(0f, g));
         Assert.Equal(possibleGradient, gradient[..(Steps * Classes)]);
@@ -151,20 +151,20 @@ public class CtcLossTests
         float[] outputs = RandomOutputs(3, seed: 15);
         (int[] sequences, int[] lengths) = Pad(Targets, 0, 3);
         var targets = new BatchTargets(sequences, 3, lengths, InputLengths);
-        var none = new CtcLoss(Steps, Classes, CtcLayout.StepMajor, reduction: CtcReduction.None);
+        var none = new CtcLoss(Steps, Classes, CtcLayout.StepMajor, reduction: LossReduction.None);
         var losses = new float[3];
         var unscaled = new float[outputs.Length];
-        float sumOfNone = none.ComputePerSample(outputs, targets, losses, unscaled, 3);
+        float sumOfNone = none.ComputeUnreduced(outputs, targets, losses, unscaled, 3);
         Assert.Equal(losses.Sum(), sumOfNone, 1e-5f);
         Assert.Throws<InvalidOperationException>(() => none.Compute(outputs, new BatchTargets(sequences, 3, lengths, InputLengths), Span<float>.Empty, 3));
 
         var sumGradient = new float[outputs.Length];
-        Assert.Equal(sumOfNone, new CtcLoss(Steps, Classes, CtcLayout.StepMajor, reduction: CtcReduction.Sum).Compute(outputs, targets, sumGradient, 3), 1e-5f);
+        Assert.Equal(sumOfNone, new CtcLoss(Steps, Classes, CtcLayout.StepMajor, reduction: LossReduction.Sum).Compute(outputs, targets, sumGradient, 3), 1e-5f);
         Assert.Equal(unscaled, sumGradient);
 
         var meanGradient = new float[outputs.Length];
         var meanLosses = new float[3];
-        float mean = new CtcLoss(Steps, Classes, CtcLayout.StepMajor).ComputePerSample(outputs, targets, meanLosses, meanGradient, 3);
+        float mean = new CtcLoss(Steps, Classes, CtcLayout.StepMajor).ComputeUnreduced(outputs, targets, meanLosses, meanGradient, 3);
         Assert.Equal(losses, meanLosses); // per-sample losses are never divided
         int[] divisors = { 2, 3, 1 }; // target lengths, the empty one clamped to 1
         Assert.Equal(((losses[0] / 2.0) + (losses[1] / 3.0) + losses[2]) / 3, mean, 1e-6);
@@ -235,9 +235,9 @@ public class CtcLossTests
         Assert.Equal("outputs", wrongSize.ParamName);
         Assert.Contains("made for 5 steps x 3 classes = 15 outputs per sample, but the outputs have 14 per sample", wrongSize.Message);
 
-        var perSample = new CtcLoss(Steps, Classes, CtcLayout.StepMajor, reduction: CtcReduction.None);
-        var shortLosses = Assert.Throws<ArgumentException>(() => perSample.ComputePerSample(outputs, new BatchTargets(new[] { 0, 1 }, 1, new[] { 1, 1 }), new float[1], Span<float>.Empty, 2));
-        Assert.Equal("sampleLosses", shortLosses.ParamName);
+        var perSample = new CtcLoss(Steps, Classes, CtcLayout.StepMajor, reduction: LossReduction.None);
+        var shortLosses = Assert.Throws<ArgumentException>(() => perSample.ComputeUnreduced(outputs, new BatchTargets(new[] { 0, 1 }, 1, new[] { 1, 1 }), new float[1], Span<float>.Empty, 2));
+        Assert.Equal("losses", shortLosses.ParamName);
     }
 
     [Fact]
@@ -259,7 +259,7 @@ public class CtcLossTests
         Assert.Equal("classes", Assert.Throws<ArgumentOutOfRangeException>(() => new CtcLoss(5, 1, CtcLayout.StepMajor)).ParamName);
         Assert.Equal("blank", Assert.Throws<ArgumentOutOfRangeException>(() => new CtcLoss(5, 3, CtcLayout.StepMajor, blank: 3)).ParamName);
         Assert.Equal("layout", Assert.Throws<ArgumentOutOfRangeException>(() => new CtcLoss(5, 3, (CtcLayout)2)).ParamName);
-        Assert.Equal("reduction", Assert.Throws<ArgumentOutOfRangeException>(() => new CtcLoss(5, 3, CtcLayout.StepMajor, reduction: (CtcReduction)3)).ParamName);
+        Assert.Equal("reduction", Assert.Throws<ArgumentOutOfRangeException>(() => new CtcLoss(5, 3, CtcLayout.StepMajor, reduction: (LossReduction)3)).ParamName);
         Assert.Equal("maxTargetLength", Assert.Throws<ArgumentOutOfRangeException>(() => new CtcLoss(5, 3, CtcLayout.StepMajor, maxTargetLength: 6)).ParamName);
         Assert.Equal("paddedLength", Assert.Throws<ArgumentOutOfRangeException>(() => new BatchTargets(ReadOnlySpan<int>.Empty, -1, ReadOnlySpan<int>.Empty)).ParamName);
     }
@@ -276,15 +276,15 @@ public class CtcLossTests
         var gradient = new float[outputs.Length];
         var losses = new float[batch];
         var mean = new CtcLoss(steps, classes, CtcLayout.ClassMajor);
-        var none = new CtcLoss(steps, classes, CtcLayout.StepMajor, reduction: CtcReduction.None, zeroInfinity: true);
+        var none = new CtcLoss(steps, classes, CtcLayout.StepMajor, reduction: LossReduction.None, zeroInfinity: true);
         mean.Compute(outputs, new BatchTargets(sequences, 4, lengths, inputLengths), gradient, batch);
-        none.ComputePerSample(outputs, new BatchTargets(sequences, 4, lengths, inputLengths), losses, gradient, batch);
+        none.ComputeUnreduced(outputs, new BatchTargets(sequences, 4, lengths, inputLengths), losses, gradient, batch);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 20; i++)
         {
             mean.Compute(outputs, new BatchTargets(sequences, 4, lengths, inputLengths), gradient, batch);
-            none.ComputePerSample(outputs, new BatchTargets(sequences, 4, lengths, inputLengths), losses, gradient, batch);
+            none.ComputeUnreduced(outputs, new BatchTargets(sequences, 4, lengths, inputLengths), losses, gradient, batch);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
@@ -383,7 +383,7 @@ public class CtcLossTests
     }
 
     /// <summary>PyTorch's reduced CTC loss by brute force, from the definition.</summary>
-    private static double ReferenceLoss(double[] outputs, int[] sequences, int padded, int[] lengths, int[] inputLengths, CtcLayout layout, int blank, bool logProbabilities, CtcReduction reduction)
+    private static double ReferenceLoss(double[] outputs, int[] sequences, int padded, int[] lengths, int[] inputLengths, CtcLayout layout, int blank, bool logProbabilities, LossReduction reduction)
     {
         int batch = lengths.Length, sampleLength = Steps * Classes;
         double total = 0;
@@ -394,7 +394,7 @@ public class CtcLossTests
                 ? CtcReference.AsIs(sample, Steps, Classes, layout)
                 : CtcReference.LogSoftmax(sample, Steps, Classes, layout);
             double loss = CtcReference.Loss(logProbability, inputLengths[b], Classes, blank, sequences.Skip(b * padded).Take(lengths[b]));
-            total += reduction == CtcReduction.Mean ? loss / Math.Max(lengths[b], 1) / batch : loss;
+            total += reduction == LossReduction.Mean ? loss / Math.Max(lengths[b], 1) / batch : loss;
         }
 
         return total;

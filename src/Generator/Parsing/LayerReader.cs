@@ -12,31 +12,31 @@ namespace StaticNet.Generator.Parsing;
 /// </summary>
 internal static class LayerReader
 {
-    /// <summary>The attribute classes StaticNet reads as layers, by metadata name, with their default name prefixes.</summary>
-    private static readonly Dictionary<string, (Type Class, string Prefix)> LayerClasses = new (Type Class, string Prefix)[]
+    /// <summary>The attribute classes StaticNet reads as layers, by metadata name, with their default name prefixes (src/Common/DefaultLayerNames.cs).</summary>
+    private static readonly Dictionary<string, (Type Class, string Prefix)> LayerClasses = new[]
     {
-        (typeof(DenseAttribute), "fc"),
-        (typeof(Conv2DAttribute), "conv"),
-        (typeof(MaxPool2DAttribute), "pool"),
-        (typeof(AvgPool2DAttribute), "pool"),
-        (typeof(FlattenAttribute), "flatten"),
-        (typeof(ReLUAttribute), "relu"),
-        (typeof(SigmoidAttribute), "sigmoid"),
-        (typeof(TanhAttribute), "tanh"),
-        (typeof(SoftmaxAttribute), "softmax"),
-        (typeof(BatchNorm2DAttribute), "bn"),
-        (typeof(BatchNorm1DAttribute), "bn"),
-        (typeof(DropoutAttribute), "dropout"),
-        (typeof(AddAttribute), "add"),
-        (typeof(ConcatAttribute), "concat"),
-        (typeof(GlobalAvgPool2DAttribute), "gap"),
-        (typeof(LeakyReLUAttribute), "leaky_relu"),
-        (typeof(ELUAttribute), "elu"),
-        (typeof(GELUAttribute), "gelu"),
-        (typeof(SiLUAttribute), "silu"),
-        (typeof(SoftplusAttribute), "softplus"),
-        (typeof(LogSoftmaxAttribute), "log_softmax"),
-    }.ToDictionary(layer => layer.Class.FullName, layer => layer);
+        typeof(DenseAttribute),
+        typeof(Conv2DAttribute),
+        typeof(MaxPool2DAttribute),
+        typeof(AvgPool2DAttribute),
+        typeof(FlattenAttribute),
+        typeof(ReLUAttribute),
+        typeof(SigmoidAttribute),
+        typeof(TanhAttribute),
+        typeof(SoftmaxAttribute),
+        typeof(BatchNorm2DAttribute),
+        typeof(BatchNorm1DAttribute),
+        typeof(DropoutAttribute),
+        typeof(AddAttribute),
+        typeof(ConcatAttribute),
+        typeof(GlobalAvgPool2DAttribute),
+        typeof(LeakyReLUAttribute),
+        typeof(ELUAttribute),
+        typeof(GELUAttribute),
+        typeof(SiLUAttribute),
+        typeof(SoftplusAttribute),
+        typeof(LogSoftmaxAttribute),
+    }.ToDictionary(type => type.FullName, type => (type, Prefix(type)));
 
     public static bool IsLayerAttribute(string metadataName) => LayerClasses.ContainsKey(metadataName);
 
@@ -129,4 +129,9 @@ internal static class LayerReader
     // PyTorch's default: a stride of 0 (unset) means windows that do not overlap.
     private static Pool2DSpec Pool(string name, PoolKind kind, int kernel, int stride, int padding, bool countIncludePad) =>
         new(name, kind, kernel, stride == 0 ? kernel : stride, padding, countIncludePad);
+
+    // The attribute as a declaration spells it: the class name without "Attribute".
+    private static string Prefix(Type attribute) =>
+        DefaultLayerNames.Prefix(attribute.Name.Substring(0, attribute.Name.Length - "Attribute".Length))
+        ?? throw new InvalidOperationException($"{attribute.Name} has no default name prefix in DefaultLayerNames.");
 }

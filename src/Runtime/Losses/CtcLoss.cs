@@ -12,19 +12,6 @@ public enum CtcLayout
     ClassMajor,
 }
 
-/// <summary>How <see cref="CtcLoss"/> reduces the losses of a batch's samples to one, as PyTorch's <c>reduction</c>.</summary>
-public enum CtcReduction
-{
-    /// <summary>Each sample's loss divided by its target length (at least 1), then the mean over the batch: PyTorch's <c>'mean'</c>, its default.</summary>
-    Mean,
-
-    /// <summary>The sum of the samples' losses: PyTorch's <c>'sum'</c>.</summary>
-    Sum,
-
-    /// <summary>No reduction, one loss per sample, through <see cref="CtcLoss.ComputePerSample"/>: PyTorch's <c>'none'</c>.</summary>
-    None,
-}
-
 /// <summary>
 /// Connectionist temporal classification (Graves et al., 2006), as PyTorch's <c>nn.CTCLoss</c>: the
 /// negative log-probability of a sample's label sequence summed over every alignment of it to the
@@ -87,21 +74,16 @@ public sealed class CtcLoss : ILoss
     /// <param name="classes">The classes per step (C), the blank included; at least 2.</param>
     /// <param name="layout">How each sample's outputs are laid out: <see cref="CtcLayout.StepMajor"/> or <see cref="CtcLayout.ClassMajor"/>.</param>
     /// <param name="blank">The blank's class index; default 0, as in PyTorch.</param>
-    /// <param name="reduction">How the samples' losses become one; default <see cref="CtcReduction.Mean"/>, as in PyTorch.</param>
+    /// <param name="reduction">How the samples' losses become one; default <see cref="LossReduction.Mean"/>, as in PyTorch.</param>
     /// <param name="zeroInfinity">Whether an infinite loss (a sequence no alignment fits) counts as 0, with a zero gradient; default false, as in PyTorch.</param>
     /// <param name="logProbabilities">Whether the outputs are already per-step log-probabilities; default false: logits, normalised here.</param>
     /// <param name="maxTargetLength">
     /// The longest sequence the workspace holds; default <paramref name="steps"/>, the longest any alignment can fit.
     /// A shorter one saves memory, and a fitting sequence longer than it throws.
     /// </param>
-    public CtcLoss(int steps, int classes, CtcLayout layout, int blank = 0, CtcReduction reduction = CtcReduction.Mean, bool zeroInfinity = false, bool logProbabilities = false, int? maxTargetLength = null)
+    public CtcLoss(int steps, int classes, CtcLayout layout, int blank = 0, LossReduction reduction = LossReduction.Mean, bool zeroInfinity = false, bool logProbabilities = false, int? maxTargetLength = null)
     {
         CtcSteps.CheckShape(steps, classes, layout, blank);
-        if (reduction is not (CtcReduction.Mean or CtcReduction.Sum or CtcReduction.None))
-        {
-            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "The reduction must be Mean, Sum or None.");
-        }
-
         int longest = maxTargetLength ?? steps;
         if (longest < 0 || longest > steps)
         {
@@ -112,7 +94,7 @@ public sealed class CtcLoss : ILoss
         Classes = classes;
         Layout = layout;
         Blank = blank;
-        Reduction = reduction;
+        Reduction = LossReductions.Checked(reduction);
         ZeroInfinity = zeroInfinity;
         LogProbabilities = logProbabilities;
         MaxTargetLength = longest;
@@ -137,7 +119,7 @@ public sealed class CtcLoss : ILoss
     public int Blank { get; }
 
     /// <summary>How the samples' losses become one.</summary>
-    public CtcReduction Reduction { get; }
+    public LossReduction Reduction { get; }
 
     /// <summary>Whether an infinite loss counts as 0, with a zero gradient.</summary>
     public bool ZeroInfinity { get; }
@@ -155,41 +137,32 @@ public sealed class CtcLoss : ILoss
     public bool UsesLabels => false;
 
     /// <summary>
-    /// Computes the batch's loss, reduced as <see cref="Reduction"/> says (<see cref="CtcReduction.Mean"/> or
-    /// <see cref="CtcReduction.Sum"/>), and unless <paramref name="outputGradient"/> is empty writes its
+    /// Computes the batch's loss, reduced as <see cref="Reduction"/> says (<see cref="LossReduction.Mean"/> or
+    /// <see cref="LossReduction.Sum"/>), and unless <paramref name="outputGradient"/> is empty writes its
     /// gradient with respect to the outputs, scaled by the same reduction.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The reduction is <see cref="CtcReduction.None"/>: call <see cref="ComputePerSample"/>.</exception>
+    /// <exception cref="InvalidOperationException">The reduction is <see cref="LossReduction.None"/>: call <see cref="ComputeUnreduced"/>.</exception>
     public float Compute(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> outputGradient, int batchSize)
     {
-        if (Reduction == CtcReduction.None)
-        {
-            throw new InvalidOperationException("This CTC loss has reduction None, one loss per sample: call ComputePerSample, or create it with reduction Mean or Sum to get one number.");
-        }
-
+        LossReductions.RefuseNone(Reduction, Name, LossReductions.Sample);
         return Run(outputs, targets, Span<float>.Empty, outputGradient, batchSize);
     }
 
     /// <summary>
-    /// Computes each sample's loss into <paramref name="sampleLosses"/> (PyTorch's values with
+    /// Computes each sample's loss into <paramref name="losses"/> (PyTorch's values with
     /// <c>reduction='none'</c>: not divided by the target length; 0 for an infinite one with
     /// <see cref="ZeroInfinity"/>) and, unless <paramref name="outputGradient"/> is empty, the gradient of the
-    /// value returned: the loss reduced as <see cref="Reduction"/> says, or with <see cref="CtcReduction.None"/>
+    /// value returned: the loss reduced as <see cref="Reduction"/> says, or with <see cref="LossReduction.None"/>
     /// the sum of the samples' losses, each sample's slice of the gradient being its own loss's gradient.
     /// </summary>
     /// <param name="outputs">The batch's outputs, <c>batchSize * Steps * Classes</c> values.</param>
     /// <param name="targets">The batch's label sequences.</param>
-    /// <param name="sampleLosses">Receives one loss per sample; at least <paramref name="batchSize"/> long.</param>
+    /// <param name="losses">Receives one loss per sample; at least <paramref name="batchSize"/> long.</param>
     /// <param name="outputGradient">Receives d(returned value)/d(outputs), or is empty for none.</param>
     /// <param name="batchSize">The samples in the batch.</param>
-    public float ComputePerSample(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> sampleLosses, Span<float> outputGradient, int batchSize)
+    public float ComputeUnreduced(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> losses, Span<float> outputGradient, int batchSize)
     {
-        if (sampleLosses.Length < batchSize)
-        {
-            throw new ArgumentException($"sampleLosses holds {sampleLosses.Length} values, but the batch has {batchSize} samples.", nameof(sampleLosses));
-        }
-
-        return Run(outputs, targets, sampleLosses, outputGradient, batchSize);
+        return Run(outputs, targets, LossReductions.Unreduced(losses, batchSize, LossReductions.Sample), outputGradient, batchSize);
     }
 
     private float Run(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> sampleLosses, Span<float> outputGradient, int batchSize)
@@ -210,7 +183,7 @@ public sealed class CtcLoss : ILoss
             int inputLength = inputLengths.IsEmpty ? Steps : inputLengths[b];
 
             // Mean divides each sample's loss by its target length, as PyTorch, clamped to 1 for an empty one.
-            double scale = Reduction == CtcReduction.Mean ? 1.0 / ((double)batchSize * Math.Max(target.Length, 1)) : 1.0;
+            double scale = Reduction == LossReduction.Mean ? 1.0 / ((double)batchSize * Math.Max(target.Length, 1)) : 1.0;
             Span<float> gradient = outputGradient.IsEmpty ? Span<float>.Empty : outputGradient.Slice(b * outputLength, outputLength);
             double loss = SampleLoss(outputs.Slice(b * outputLength, outputLength), target, inputLength, gradient, scale);
             if (!sampleLosses.IsEmpty)
@@ -218,10 +191,10 @@ public sealed class CtcLoss : ILoss
                 sampleLosses[b] = (float)loss;
             }
 
-            total += Reduction == CtcReduction.Mean ? loss / Math.Max(target.Length, 1) : loss;
+            total += Reduction == LossReduction.Mean ? loss / Math.Max(target.Length, 1) : loss;
         }
 
-        return (float)(Reduction == CtcReduction.Mean ? total / batchSize : total);
+        return (float)(Reduction == LossReduction.Mean ? total / batchSize : total);
     }
 
     /// <summary>

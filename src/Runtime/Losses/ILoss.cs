@@ -68,8 +68,9 @@ public readonly ref struct BatchTargets
 }
 
 /// <summary>
-/// A loss: the mean over the batch of a per-sample loss, and its gradient with respect to the
-/// network's outputs (already divided by the batch size, as PyTorch's <c>reduction='mean'</c>).
+/// A loss: the batch's losses reduced to one number (by default their mean, as PyTorch's
+/// <c>reduction='mean'</c>), and its gradient with respect to the network's outputs, reduced the same way
+/// (divided by the batch size for the mean).
 /// </summary>
 public interface ILoss
 {
@@ -80,7 +81,13 @@ public interface ILoss
     bool UsesLabels { get; }
 
     /// <summary>
-    /// Computes the mean loss over <paramref name="batchSize"/> samples and, unless
+    /// How the loss reduces the batch's losses to one number; <see cref="LossReduction.Mean"/> unless the loss says
+    /// otherwise. A loss with <see cref="LossReduction.None"/> cannot train a network: <see cref="Compute"/> throws.
+    /// </summary>
+    LossReduction Reduction => LossReduction.Mean;
+
+    /// <summary>
+    /// Computes the loss over <paramref name="batchSize"/> samples, reduced as <see cref="Reduction"/> says, and, unless
     /// <paramref name="outputGradient"/> is empty, writes d(loss)/d(outputs) into it.
     /// </summary>
     float Compute(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> outputGradient, int batchSize);

@@ -5,7 +5,8 @@ namespace StaticNet;
 /// <summary>
 /// The triplet margin loss for learning embeddings, as PyTorch's <c>nn.TripletMarginLoss</c>: for each
 /// triplet of an anchor <c>a</c>, a positive <c>p</c> of the same class and a negative <c>n</c> of another,
-/// <c>max(d(a, p) - d(a, n) + margin, 0)</c>, averaged over the triplets, where
+/// <c>max(d(a, p) - d(a, n) + margin, 0)</c>, by default averaged over the triplets (summed with
+/// <see cref="LossReduction.Sum"/>), where
 /// <c>d(u, v) = ||u - v + eps||_p</c> (PyTorch's <c>pairwise_distance</c>). With <see cref="Swap"/>, the
 /// negative's distance is the smaller of d(a, n) and d(p, n).
 /// </summary>
@@ -19,13 +20,17 @@ namespace StaticNet;
 /// </remarks>
 public sealed class TripletMarginLoss : ILoss
 {
+    private const string Triplet = "triplet";
+
     /// <summary>Creates the loss; the arguments are PyTorch's, with its defaults.</summary>
     /// <param name="margin">How much farther than the positive the negative must be; 0 or above.</param>
     /// <param name="norm">The degree of the distance's norm (PyTorch's <c>p</c>); at least 1.</param>
     /// <param name="epsilon">Added to each difference, so the distance's gradient exists at 0.</param>
     /// <param name="swap">Whether to use the smaller of the anchor's and the positive's distance to the negative.</param>
-    public TripletMarginLoss(double margin = 1.0, double norm = 2.0, double epsilon = 1e-6, bool swap = false)
+    /// <param name="reduction">How the triplets' losses become one; default <see cref="LossReduction.Mean"/>, as in PyTorch.</param>
+    public TripletMarginLoss(double margin = 1.0, double norm = 2.0, double epsilon = 1e-6, bool swap = false, LossReduction reduction = LossReduction.Mean)
     {
+        Reduction = LossReductions.Checked(reduction);
         if (!(margin >= 0) || double.IsInfinity(margin))
         {
             throw new ArgumentOutOfRangeException(nameof(margin), margin, "The margin must be a finite number, 0 or above.");
@@ -66,7 +71,24 @@ public sealed class TripletMarginLoss : ILoss
     public bool UsesLabels => true;
 
     /// <inheritdoc/>
+    public LossReduction Reduction { get; }
+
+    /// <inheritdoc/>
     public float Compute(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> outputGradient, int batchSize)
+    {
+        LossReductions.RefuseNone(Reduction, Name, Triplet);
+        return Run(outputs, targets, Span<float>.Empty, outputGradient, batchSize, unreduced: false);
+    }
+
+    /// <summary>
+    /// Writes each triplet's loss into <paramref name="losses"/> (PyTorch's <c>reduction='none'</c>,
+    /// <c>batchSize / 3</c> values) and returns the loss reduced as <see cref="Reduction"/> says (the sum for
+    /// <see cref="LossReduction.None"/>); unless <paramref name="outputGradient"/> is empty, writes that value's gradient.
+    /// </summary>
+    public float ComputeUnreduced(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> losses, Span<float> outputGradient, int batchSize) =>
+        Run(outputs, targets, losses, outputGradient, batchSize, unreduced: true);
+
+    private float Run(ReadOnlySpan<float> outputs, BatchTargets targets, Span<float> losses, Span<float> outputGradient, int batchSize, bool unreduced)
     {
         int dimensions = LossChecks.OutputLength(outputs, outputGradient, batchSize);
         if (batchSize % 3 != 0)
@@ -85,12 +107,19 @@ public sealed class TripletMarginLoss : ILoss
             }
         }
 
+        if (unreduced)
+        {
+            losses = LossReductions.Unreduced(losses, triplets, Triplet);
+            losses.Clear();
+        }
+
         if (!outputGradient.IsEmpty)
         {
             outputGradient.Slice(0, outputs.Length).Clear();
         }
 
         double total = 0;
+        float divisor = LossReductions.Divisor(Reduction, triplets);
         for (int k = 0; k < triplets; k++)
         {
             ReadOnlySpan<float> a = outputs.Slice(3 * k * dimensions, dimensions);
@@ -115,13 +144,18 @@ public sealed class TripletMarginLoss : ILoss
             }
 
             total += loss;
+            if (unreduced)
+            {
+                losses[k] = (float)loss;
+            }
+
             if (outputGradient.IsEmpty)
             {
                 continue;
             }
 
             // loss = d(a, p) - d(a or p, n) + margin: each distance's gradient goes to its first point, negated to its second.
-            float scale = 1f / triplets;
+            float scale = 1f / divisor;
             Span<float> da = outputGradient.Slice(3 * k * dimensions, dimensions);
             Span<float> dp = outputGradient.Slice(((3 * k) + 1) * dimensions, dimensions);
             Span<float> dn = outputGradient.Slice(((3 * k) + 2) * dimensions, dimensions);
@@ -129,7 +163,7 @@ public sealed class TripletMarginLoss : ILoss
             AddDistanceGradient(swapped ? p : a, n, negativeDistance, -scale, swapped ? dp : da, dn);
         }
 
-        return (float)(total / triplets);
+        return (float)(total / divisor);
     }
 
     /// <summary><c>||u - v + eps||_p</c>.</summary>

@@ -145,7 +145,7 @@ public readonly struct BatchMetrics
     /// <summary>Samples in this batch.</summary>
     public int BatchSize { get; }
 
-    /// <summary>This batch's mean loss.</summary>
+    /// <summary>This batch's loss, reduced as the loss's <see cref="ILoss.Reduction"/> says (its mean by default).</summary>
     public float Loss { get; }
 
     /// <summary>The global L2 norm of this step's gradients, before clipping.</summary>
@@ -154,7 +154,7 @@ public readonly struct BatchMetrics
     /// <summary>The learning rate of this step.</summary>
     public double LearningRate { get; }
 
-    /// <summary>The mean loss of the epoch so far.</summary>
+    /// <summary>The loss of the epoch so far, as <see cref="EpochMetrics.TrainLoss"/>: the mean per sample (with <see cref="LossReduction.Sum"/>, the sum per sample).</summary>
     public double EpochLoss { get; }
 
     /// <summary>The accuracy of the epoch so far; NaN for losses without class labels.</summary>

@@ -14,7 +14,10 @@ public sealed record EpochMetrics
     /// <summary>The epoch, from 1.</summary>
     public int Epoch { get; init; }
 
-    /// <summary>The mean loss over the epoch's training samples, in training mode, as each batch was when it was stepped on.</summary>
+    /// <summary>
+    /// The mean loss over the epoch's training samples, in training mode, as each batch was when it was stepped on; with
+    /// <see cref="LossReduction.Sum"/>, the epoch's summed loss divided by its samples.
+    /// </summary>
     public double TrainLoss { get; init; }
 
     /// <summary>The fraction of training samples classified right during the epoch, in training mode.</summary>
@@ -23,7 +26,7 @@ public sealed record EpochMetrics
     /// <summary>The fraction of training samples whose label is among the <see cref="Trainer{TNetwork}.TopK"/> largest outputs.</summary>
     public double? TrainTopKAccuracy { get; init; }
 
-    /// <summary>The mean loss on the validation set after the epoch, in inference mode.</summary>
+    /// <summary>The mean loss on the validation set after the epoch, in inference mode (with <see cref="LossReduction.Sum"/>, the summed loss per sample).</summary>
     public double? ValidationLoss { get; init; }
 
     /// <summary>The fraction of validation samples classified right after the epoch.</summary>

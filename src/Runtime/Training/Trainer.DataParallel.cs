@@ -4,7 +4,7 @@ namespace StaticNet;
 
 public sealed partial class Trainer<TNetwork>
 {
-    /// <summary>Per batch, summed over the ranks: the loss times the shard's samples; then the correct and top-k counts; then whether any rank stops.</summary>
+    /// <summary>Per batch, summed over the ranks: the loss times the shard's samples (a summed loss as it is); then the correct and top-k counts; then whether any rank stops.</summary>
     private readonly double[] _rankSums = new double[2];
 
     /// <summary>The network's state tensors (batch normalisation's running estimates) and a buffer holding all of them, for broadcasts.</summary>
@@ -13,8 +13,8 @@ public sealed partial class Trainer<TNetwork>
 
     /// <summary>
     /// Trains across the processes of an Open MPI job (<see cref="StaticNet.DataParallel"/>): each rank takes
-    /// its shard of every global batch of <see cref="BatchSize"/> samples, the gradients are averaged over
-    /// the global batch, and every rank makes the same step. Null (the default): this process alone.
+    /// its shard of every global batch of <see cref="BatchSize"/> samples, the gradients are those of the global
+    /// batch's loss (averaged over it, or summed for <see cref="LossReduction.Sum"/>), and every rank makes the same step. Null (the default): this process alone.
     /// </summary>
     public DataParallel? DataParallel { get; set; }
 
@@ -70,22 +70,26 @@ public sealed partial class Trainer<TNetwork>
         }
     }
 
-    /// <summary>The global batch's mean loss, from this rank's mean over its <paramref name="count"/> of <paramref name="globalCount"/> samples.</summary>
-    private float GlobalLoss(float loss, int count, int globalCount)
+    /// <summary>
+    /// The global batch's loss, from this rank's over its <paramref name="count"/> of <paramref name="globalCount"/>
+    /// samples: the mean of the shards' means weighted by their samples, or the sum of their sums.
+    /// </summary>
+    private float GlobalLoss(LossReduction reduction, float loss, int count, int globalCount)
     {
-        _rankSums[0] = count == 0 ? 0 : (double)loss * count;
+        _rankSums[0] = count == 0 ? 0 : SampleTotal(reduction, loss, count);
         DataParallel!.AllReduceSum(_rankSums.AsSpan(0, 1));
-        return (float)(_rankSums[0] / globalCount);
+        return (float)(reduction == LossReduction.Sum ? _rankSums[0] : _rankSums[0] / globalCount);
     }
 
     /// <summary>
-    /// The gradient of the global batch's mean loss on every rank: this rank's gradient of its shard's mean,
-    /// weighted by the shard's share of the batch, summed over the ranks over the flat gradient buffer.
+    /// The gradient of the global batch's loss on every rank, summed over the ranks over the flat gradient buffer:
+    /// for a mean, each rank's gradient of its shard's mean weighted by the shard's share of the batch; for a sum,
+    /// each rank's gradient of its shard's sum as it is.
     /// </summary>
-    private void AverageGradients(int count, int globalCount)
+    private void AverageGradients(LossReduction reduction, int count, int globalCount)
     {
         Span<float> gradients = Network.Gradients;
-        float share = (float)count / globalCount;
+        float share = reduction == LossReduction.Sum ? 1f : (float)count / globalCount;
         if (share != 1f)
         {
             for (int i = 0; i < gradients.Length; i++)

@@ -6,7 +6,7 @@ namespace StaticNet;
 public sealed partial class Trainer<TNetwork>
 {
     /// <summary>
-    /// The mean loss, the accuracy, (with <see cref="TopK"/>) the top-k accuracy, and each class's precision
+    /// The mean loss (with <see cref="LossReduction.Sum"/>, the summed loss per sample), the accuracy, (with <see cref="TopK"/>) the top-k accuracy, and each class's precision
     /// and recall of the network on <paramref name="data"/>, in inference mode.
     /// </summary>
     public Evaluation Evaluate(Dataset data)
@@ -33,7 +33,7 @@ public sealed partial class Trainer<TNetwork>
             BatchTargets targets = data.Labels is not null
                 ? new BatchTargets(data.Labels.AsSpan(start, count))
                 : new BatchTargets(data.Targets.AsSpan(start * data.TargetLength, count * data.TargetLength));
-            lossSum += (double)Loss.Compute(batchOutputs, targets, Span<float>.Empty, count) * count;
+            lossSum += SampleTotal(Loss.Reduction, Loss.Compute(batchOutputs, targets, Span<float>.Empty, count), count);
             if (data.Labels is not null)
             {
                 correct += CountCorrect(batchOutputs, data.Labels.AsSpan(start, count), outputLength);

@@ -45,6 +45,11 @@ public sealed partial class Trainer<TNetwork>
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Optimizer = _firstOptimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        if (loss.Reduction == LossReduction.None)
+        {
+            throw new ArgumentException($"The {loss.Name} loss has reduction None, one loss per unit, but training needs one number per batch: create it with reduction Mean (PyTorch's default) or Sum.", nameof(loss));
+        }
+
         CheckLossFitsOutput(network, loss);
     }
 
@@ -247,7 +252,7 @@ public sealed partial class Trainer<TNetwork>
             CheckCompatible(Test, nameof(Test));
         }
 
-        ILoss loss = ClassWeights is null ? Loss : new ClassWeightedLoss(Loss, ClassWeights);
+        ILoss loss = ClassWeights is null ? Loss : new ClassWeightedLoss(Loss, ClassWeights, Loss.Reduction);
         _ranges = Array.Empty<ParameterRange>();
         PrepareRanges();
         int batchSize = BatchSize;
@@ -393,7 +398,7 @@ public sealed partial class Trainer<TNetwork>
 
                 steps++;
                 samples += count;
-                lossSum += (double)batchLoss * count;
+                lossSum += SampleTotal(loss.Reduction, batchLoss, count);
                 normSum += norm;
                 if (labels)
                 {
@@ -493,6 +498,14 @@ public sealed partial class Trainer<TNetwork>
     }
 
     /// <summary>
+    /// What a batch's loss adds to the sum over samples that, divided by their number, is the epoch's loss: a mean
+    /// times the batch's samples; a summed loss as it is, so that the epoch's loss is the sum per sample, as
+    /// PyTorch's examples report a summed loss.
+    /// </summary>
+    private static double SampleTotal(LossReduction reduction, float batchLoss, int count) =>
+        reduction == LossReduction.Sum ? batchLoss : (double)batchLoss * count;
+
+    /// <summary>
     /// One step on this process's <paramref name="count"/> samples of a batch of <paramref name="globalCount"/>
     /// (the same, but in a data-parallel job, where a rank's shard may even be empty).
     /// </summary>
@@ -511,7 +524,7 @@ public sealed partial class Trainer<TNetwork>
         if (DataParallel is not null)
         {
             // Every rank decides on the global batch's loss, so that all take the step or none does.
-            lossValue = GlobalLoss(lossValue, count, globalCount);
+            lossValue = GlobalLoss(loss.Reduction, lossValue, count, globalCount);
         }
 
         // Checked before the update: a step computed from a non-finite loss is never applied.
@@ -529,7 +542,7 @@ public sealed partial class Trainer<TNetwork>
 
         if (DataParallel is not null)
         {
-            AverageGradients(count, globalCount);
+            AverageGradients(loss.Reduction, count, globalCount);
         }
 
         Span<float> gradients = Network.Gradients;
