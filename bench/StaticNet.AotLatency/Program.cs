@@ -21,6 +21,7 @@ foreach ((string name, INetwork network) in new (string, INetwork)[]
     ("MLP", new Mlp(seed: 1, batchCapacity: 1)),
     ("LeNet-5", new LeNet5(seed: 1, batchCapacity: 1)),
     ("BatchNorm CNN", new BatchNormCnn(seed: 1, batchCapacity: 1)),
+    ("FashionResNet", new FashionResNet(seed: 1, batchCapacity: 1)),
 })
 {
     Console.WriteLine($"latency {name.Replace(' ', '_')} {Measurements.LatencyMicroseconds(network, test, calls, 200).ToString("R", CultureInfo.InvariantCulture)}");

@@ -25,7 +25,8 @@ internal static class Measurements
         private long _allocatedBytes;
         private long _timedSteps;
 
-        public TrainingRun(INetwork network, Dataset train, int batch, int warmup)
+        /// <param name="warmupSeconds">The least time the warm-up takes; 0 for exactly <paramref name="warmup"/> steps.</param>
+        public TrainingRun(INetwork network, Dataset train, int batch, int warmup, double warmupSeconds = WarmupSeconds)
         {
             _trainer = new Trainer<INetwork>(network, new Adam(1e-3), Losses.SoftmaxCrossEntropy);
             _train = train;
@@ -46,7 +47,7 @@ internal static class Measurements
             // that thread takes a core from the measurement (the first network measured lost up to a third
             // of its two-thread throughput).
             long began = Stopwatch.GetTimestamp();
-            for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(began).TotalSeconds < WarmupSeconds; i++)
+            for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(began).TotalSeconds < warmupSeconds; i++)
             {
                 Step();
             }
@@ -63,15 +64,20 @@ internal static class Measurements
         {
             long allocated = GC.GetTotalAllocatedBytes(precise: true);
             long began = Stopwatch.GetTimestamp();
-            for (int i = 0; i < steps; i++)
-            {
-                Step();
-            }
-
+            Train(steps);
             double seconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
             _allocatedBytes += GC.GetTotalAllocatedBytes(precise: true) - allocated;
             _timedSteps += steps;
             return steps * _batch / seconds;
+        }
+
+        /// <summary>Runs <paramref name="steps"/> more steps on the next batches of the fixed order, untimed.</summary>
+        public void Train(int steps)
+        {
+            for (int i = 0; i < steps; i++)
+            {
+                Step();
+            }
         }
 
         private void Step()

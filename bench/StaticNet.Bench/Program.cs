@@ -1,7 +1,10 @@
-// Compares StaticNet with PyTorch on this machine, in one run: training throughput, single-sample
-// latency, batched inference, allocations per step, achieved GFLOP/s, and scaling from one thread to
-// all of them, for an MLP, LeNet-5 and a 3-conv batch-norm CNN on Fashion-MNIST. Prints one table with both figures and the
-// ratio, and can write it as Markdown (--markdown FILE).
+// Compares StaticNet with PyTorch and ONNX Runtime on this machine, in one run: training throughput
+// against PyTorch; single-sample latency and batched inference against ONNX Runtime running the same
+// networks, exported from PyTorch with StaticNet's weights; allocations per step, achieved GFLOP/s,
+// scaling from one thread to all of them, and whether training gives the same parameters on one thread
+// and two. For an MLP, LeNet-5, a 3-conv batch-norm CNN and the residual sample's FashionResNet on
+// Fashion-MNIST. Prints one table with the figures, their ratios and the targets, and can write it as
+// Markdown (--markdown FILE).
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -31,12 +34,16 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-const int Batch = 64;
+const int Batch = 64, InferenceBatch = 256, LatencyWarmup = 200;
 
 // Training is timed in rounds, the best one counting, on both sides; StaticNet's one-thread and
 // all-thread rounds take turns. Noise from elsewhere only ever slows a round down, and a burst of it
 // then costs one round of each configuration instead of all of one.
 const int Rounds = 5;
+
+// Steps of the one-thread and two-thread copies whose parameters must agree bit for bit; the
+// one-thread copy's weights are then the ones inference runs with on both sides.
+const int DeterminismSteps = 30;
 (Dataset train, Dataset test) = FashionMnistData.Load(dataDirectory);
 Normalization normalization = Normalization.Fit(train);
 normalization.Apply(train);
@@ -48,19 +55,20 @@ Machine machine = Machine.Describe(threads);
 
 var rows = new List<string[]>();
 int missed = 0;
-void Row(string network, string metric, string staticNet, string pyTorch, string ratio, string target = "", bool? met = null)
+void Row(string network, string metric, string staticNet, string pyTorch, string onnxRuntime, string ratio, string target = "", bool? met = null)
 {
     missed += met == false ? 1 : 0;
-    rows.Add(new[] { network, metric, staticNet, pyTorch, ratio, target, met is bool m ? (m ? "yes" : "NO") : string.Empty });
+    rows.Add(new[] { network, metric, staticNet, pyTorch, onnxRuntime, ratio, target, met is bool m ? (m ? "yes" : "NO") : string.Empty });
 }
 
-// Each network as the table shows it, as pytorch_reference.py names it, how to create it, and whether
-// it has a training-throughput target (the MLP and LeNet-5 do; the batch-norm CNN is measured only).
-var networks = new (string Name, string TorchName, Func<int, INetwork> Create, long TrainingFlops, bool TrainingTarget)[]
+// Each network as the table shows it, as pytorch_reference.py names it, how to create it, its training
+// target against PyTorch (StaticNet's samples/s over PyTorch's), and its convolutions, if any.
+var networks = new (string Name, string TorchName, Func<int, INetwork> Create, long TrainingFlops, double TrainingTarget, IReadOnlyList<ConvolutionLayer> Convolutions)[]
 {
-    ("MLP", "mlp", capacity => new Mlp(seed: 1, batchCapacity: capacity), Mlp.TrainingFlopsPerSample, true),
-    ("LeNet-5", "lenet5", capacity => new LeNet5(seed: 1, batchCapacity: capacity), LeNet5.TrainingFlopsPerSample, true),
-    ("BatchNorm CNN", "batchnorm_cnn", capacity => new BatchNormCnn(seed: 1, batchCapacity: capacity), BatchNormCnn.TrainingFlopsPerSample, false),
+    ("MLP", "mlp", capacity => new Mlp(seed: 1, batchCapacity: capacity), Mlp.TrainingFlopsPerSample, 1.8, Array.Empty<ConvolutionLayer>()),
+    ("LeNet-5", "lenet5", capacity => new LeNet5(seed: 1, batchCapacity: capacity), LeNet5.TrainingFlopsPerSample, 8, ConvolutionWork.LeNet5Layers),
+    ("BatchNorm CNN", "batchnorm_cnn", capacity => new BatchNormCnn(seed: 1, batchCapacity: capacity), BatchNormCnn.TrainingFlopsPerSample, 2.5, ConvolutionWork.BatchNormCnnLayers),
+    ("FashionResNet", "fashion_resnet", capacity => new FashionResNet(seed: 1, batchCapacity: capacity), FashionResNet.TrainingFlopsPerSample, 2.5, ConvolutionWork.FashionResNetLayers),
 };
 
 // The same single-sample latency compiled ahead of time: with the package's default instruction set
@@ -81,10 +89,26 @@ foreach ((string label, var figures) in aotBinaries)
 var jit256 = AotLatency.MeasureJit(256, dataDirectory, latencyCalls);
 Console.WriteLine($"  JIT at 256 bits: {jit256?.Simd ?? "failed"}");
 
+// Each network trained on one thread and on two from the same seed; the one-thread copy is saved, and
+// PyTorch exports the same network with those weights for ONNX Runtime.
+Console.WriteLine($"Training each network {DeterminismSteps} steps on 1 and 2 threads, and exporting it to ONNX through PyTorch...");
+string onnxDirectory = Path.Combine(Path.GetTempPath(), "staticnet-bench-onnx");
+Directory.CreateDirectory(onnxDirectory);
+var differingParameters = new Dictionary<string, int?>();
+foreach (var network in networks)
+{
+    (int? differing, INetwork trained) = ThreadDeterminism.Compare(network.Create, train, Batch, DeterminismSteps);
+    differingParameters[network.Name] = differing;
+    trained.Save(Path.Combine(onnxDirectory, network.TorchName + ".safetensors"));
+}
+
+IReadOnlyDictionary<string, string> onnxModels = PyTorchReference.ExportOnnx(networks.Select(n => n.TorchName).ToArray(), onnxDirectory);
+int[] onnxThreads = threads > 1 ? new[] { 1, threads } : new[] { 1 };
+
 Console.WriteLine("Running PyTorch...");
 (string torchVersion, IReadOnlyDictionary<string, PyTorchFigures> torchFigures) = PyTorchReference.Run(networks.Select(n => n.TorchName).ToArray(), dataDirectory, threads, Batch, steps, Rounds, warmup, latencyCalls);
 
-foreach ((string name, string torchName, Func<int, INetwork> create, long trainingFlops, bool trainingTarget) in networks)
+foreach ((string name, string torchName, Func<int, INetwork> create, long trainingFlops, double trainingTarget, IReadOnlyList<ConvolutionLayer> convolutions) in networks)
 {
     PyTorchFigures torch = torchFigures[torchName];
     Console.WriteLine($"Running StaticNet {name}...");
@@ -105,44 +129,60 @@ foreach ((string name, string torchName, Func<int, INetwork> create, long traini
     double samplesPerSecond = allThreadsRounds.Max(), oneThread = oneThreadRounds.Max();
     Console.WriteLine($"  training rounds, samples/s: {network.Threads} threads {string.Join(", ", allThreadsRounds.Select(F0))}; 1 thread {string.Join(", ", oneThreadRounds.Select(F0))}");
 
-    double bytesPerStep = allThreadsRun.BytesPerStep;
-    double latency = Measurements.LatencyMicroseconds(create(1), test, latencyCalls, 200);
-    INetwork inference = create(256);
+    // Inference on both sides with the weights the ONNX model was exported with.
+    string weights = Path.Combine(onnxDirectory, torchName + ".safetensors");
+    INetwork latencyNetwork = create(1);
+    latencyNetwork.Load(weights);
+    INetwork inference = create(InferenceBatch);
+    inference.Load(weights);
     inference.Threads = Math.Min(threads, inference.MaxThreads);
+    double bytesPerStep = allThreadsRun.BytesPerStep;
+    double latency = Measurements.LatencyMicroseconds(latencyNetwork, test, latencyCalls, LatencyWarmup);
     double inferenceRate = Measurements.InferenceThroughput(inference, test);
+    Console.WriteLine($"Running ONNX Runtime {name}...");
+    OnnxRuntimeFigures ort = OnnxRuntimePeer.Measure(name, onnxModels[torchName], latencyNetwork, inference, test, onnxThreads, latencyCalls, LatencyWarmup);
+    Console.WriteLine($"  {ort.Measured}");
 
     double gflops = trainingFlops * samplesPerSecond / 1e9;
-    double trainingRatio = samplesPerSecond / torch.TrainingSamplesPerSecond, latencyRatio = torch.LatencyMicroseconds / latency, scaling = samplesPerSecond / oneThread;
-    Row(name, "training, samples/s", F0(samplesPerSecond), F0(torch.TrainingSamplesPerSecond), Ratio(trainingRatio), trainingTarget ? ">= 5x" : string.Empty, trainingTarget ? trainingRatio >= 5 : null);
-    Row(name, "single-sample latency, median us", F1(latency), F1(torch.LatencyMicroseconds), Ratio(latencyRatio) + " lower", ">= 10x lower", latencyRatio >= 10);
+    double trainingRatio = samplesPerSecond / torch.TrainingSamplesPerSecond, scaling = samplesPerSecond / oneThread;
+    double latencyRatio = ort.LatencyMicroseconds / latency, inferenceRatio = inferenceRate / ort.InferenceSamplesPerSecond;
+    Row(name, "training, samples/s", F0(samplesPerSecond), F0(torch.TrainingSamplesPerSecond), "-", Ratio(trainingRatio) + " PyTorch", $">= {trainingTarget:0.#}x PyTorch", trainingRatio >= trainingTarget);
+    Row(name, "single-sample latency, median us", F1(latency), F1(torch.LatencyMicroseconds), $"{F1(ort.LatencyMicroseconds)} ({Threads(ort.LatencyThreads)})", Ratio(latencyRatio) + " ORT", "> 1x ORT", latencyRatio > 1);
     foreach ((string label, var figures) in aotBinaries)
     {
         if (figures?.Microseconds.TryGetValue(name.Replace(' ', '_'), out double aot) == true)
         {
             // The target holds for the default, what a user gets without choosing anything.
             bool isDefault = label.StartsWith("default", StringComparison.Ordinal);
-            Row(name, $"single-sample latency, NativeAOT {label}, median us", F1(aot), "-", Ratio(aot / latency) + " the JIT's", isDefault ? "<= 1.15x the JIT's" : string.Empty, isDefault ? aot <= 1.15 * latency : null);
+            Row(name, $"single-sample latency, NativeAOT {label}, median us", F1(aot), "-", "-", Ratio(aot / latency) + " the JIT's", isDefault ? "<= 1.15x the JIT's" : string.Empty, isDefault ? aot <= 1.15 * latency : null);
             if (isDefault && jit256?.Microseconds.TryGetValue(name.Replace(' ', '_'), out double narrow) == true)
             {
-                Row(name, "single-sample latency, JIT at 256 bits, median us", F1(narrow), "-", Ratio(aot / narrow) + $" for NativeAOT {label}", "<= 1.15x", aot <= 1.15 * narrow);
+                Row(name, "single-sample latency, JIT at 256 bits, median us", F1(narrow), "-", "-", Ratio(aot / narrow) + $" for NativeAOT {label}", "<= 1.15x", aot <= 1.15 * narrow);
             }
         }
     }
 
-    Row(name, "batched inference, samples/s", F0(inferenceRate), F0(torch.InferenceSamplesPerSecond), Ratio(inferenceRate / torch.InferenceSamplesPerSecond));
-    Row(name, "bytes allocated per training step", F0(bytesPerStep), "-", string.Empty, "0", bytesPerStep == 0);
-    Row(name, $"training GFLOP/s ({threads} threads)", $"{gflops:F1} ({100 * gflops / machine.MeasuredPeakAllCores:F0}% of peak)", "-", string.Empty);
-    Row(name, $"training, 1 -> {network.Threads} threads", Ratio(scaling), "-", string.Empty, network.Threads > 1 ? ">= 1.7x" : string.Empty, network.Threads > 1 ? scaling >= 1.7 : null);
+    Row(name, $"batched inference ({InferenceBatch} a batch), samples/s", F0(inferenceRate), F0(torch.InferenceSamplesPerSecond), $"{F0(ort.InferenceSamplesPerSecond)} ({Threads(ort.InferenceThreads)})", Ratio(inferenceRatio) + " ORT", "> 1x ORT", inferenceRatio > 1);
+    Row(name, "bytes allocated per training step", F0(bytesPerStep), "-", "-", string.Empty, "0", bytesPerStep == 0);
+    Row(name, $"training GFLOP/s ({threads} threads)", $"{gflops:F1} ({100 * gflops / machine.MeasuredPeakAllCores:F0}% of peak)", "-", "-", string.Empty);
+    Row(name, $"training, 1 -> {network.Threads} threads", Ratio(scaling), "-", "-", string.Empty, network.Threads > 1 ? ">= 1.7x" : string.Empty, network.Threads > 1 ? scaling >= 1.7 : null);
+    int? differing = differingParameters[name];
+    Row(name, $"parameters after {DeterminismSteps} steps, 1 vs 2 threads", differing switch { null => "not run (1 core)", 0 => "bit-identical", int d => $"{d:N0} of {network.ParameterCount:N0} differ" }, "-", "-", string.Empty, "bit-identical", differing is null ? null : differing == 0);
+    if (convolutions.Count > 0)
+    {
+        (double convFlops, double convSeconds) = ConvolutionWork.Measure(convolutions, create(Batch).Parameters, Batch, SimdLevels.Best);
+        double convGflops = convFlops / convSeconds / 1e9;
+        Row(name, "convolution layers GFLOP/s (1 thread)", $"{convGflops:F1} ({100 * convGflops / machine.MeasuredPeakPerCore:F0}% of peak)", "-", "-", string.Empty, ">= 50% of 1-core peak", convGflops >= 0.5 * machine.MeasuredPeakPerCore);
+    }
 }
 
-(double convFlops, double convSeconds) = ConvolutionWork.Measure(Batch, SimdLevels.Best);
-double convGflops = convFlops / convSeconds / 1e9;
-Row("LeNet-5", "convolution layers GFLOP/s (1 thread)", $"{convGflops:F1} ({100 * convGflops / machine.MeasuredPeakPerCore:F0}% of peak)", "-", string.Empty);
-
-string header = $"StaticNet vs PyTorch {torchVersion}, {DateTime.UtcNow:yyyy-MM-dd}, {machine.Cpu} ({machine.Cores} cores, {machine.Simd}), {threads} threads, batch {Batch}, Adam, the best of {Rounds} rounds of {steps / Rounds} steps after a warm-up of {warmup} steps and at least {Measurements.TrainingRun.WarmupSeconds:F0} s";
+string header = $"StaticNet vs PyTorch {torchVersion} and ONNX Runtime {OnnxRuntimePeer.Version}, {DateTime.UtcNow:yyyy-MM-dd}, {machine.Cpu} ({machine.Cores} cores, {machine.Simd}), {threads} threads, batch {Batch}, Adam, the best of {Rounds} rounds of {steps / Rounds} steps after a warm-up of {warmup} steps and at least {Measurements.TrainingRun.WarmupSeconds:F0} s";
 string peak = $"fp32 peak: measured {machine.MeasuredPeakPerCore:F0} GFLOP/s on one core, {machine.MeasuredPeakAllCores:F0} on {threads} threads (12 independent FMA chains per thread), " +
     $"which is 2 FMA x {machine.LanesPerVector} lanes x 2 FLOP per cycle at {machine.ImpliedClockGhz:F2} GHz ({machine.ClockGhz:F2} GHz nominal)";
-string[] columns = { "network", "metric", "StaticNet", "PyTorch", "ratio", "target", "met" };
+string peers = $"ratio: how many times as fast as the peer StaticNet is (training: samples/s over PyTorch's; latency: ONNX Runtime's time over StaticNet's; batched inference: samples/s over ONNX Runtime's). " +
+    $"ONNX Runtime runs each network exported by PyTorch (opset 13) with StaticNet's weights, with its default graph optimisations (ORT_ENABLE_ALL), at the better of {string.Join(" and ", onnxThreads)} intra-op threads for each figure (in brackets), " +
+    $"after matching StaticNet's Predict on {OnnxRuntimePeer.CheckedImages} test images within {OnnxRuntimePeer.Absolute:G} + {OnnxRuntimePeer.Relative:G} relative";
+string[] columns = { "network", "metric", "StaticNet", "PyTorch", "ONNX Runtime", "ratio", "target", "met" };
 string load = "other processes' share of the cores unknown on this system";
 if (cpuBefore is CpuTime before && CpuTime.Now() is CpuTime after)
 {
@@ -165,13 +205,14 @@ if (threads > 1 && peakScaling < 0.85 * threads)
 Console.WriteLine();
 Console.WriteLine(header);
 Console.WriteLine(peak);
+Console.WriteLine(peers);
 Console.WriteLine(load);
 Console.WriteLine(Table.Text(columns, rows));
 string verdict = missed == 0 ? "Every target met." : $"{missed} target{(missed == 1 ? "" : "s")} missed.";
 Console.WriteLine(verdict);
 if (markdown is not null)
 {
-    File.WriteAllText(markdown, header + "\n\n" + peak + "; " + load + "\n\n" + Table.Markdown(columns, rows) + "\n" + verdict + "\n");
+    File.WriteAllText(markdown, header + "\n\n" + peak + "; " + load + "\n\n" + peers + ".\n\n" + Table.Markdown(columns, rows) + "\n" + verdict + "\n");
     Console.WriteLine($"Wrote {markdown}");
 }
 
@@ -179,6 +220,7 @@ return 0;
 
 static string F0(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 static string F1(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+static string Threads(int count) => count == 1 ? "1 thread" : $"{count} threads";
 static string Ratio(double value) => value.ToString("F2", CultureInfo.InvariantCulture) + "x"; // two decimals: with one, a 1.66 that misses 1.7 would show as 1.7x
 
 /// <summary>Plain-text and Markdown tables.</summary>
@@ -200,7 +242,7 @@ internal static class Table
         {
             for (int c = 0; c < columns.Length; c++)
             {
-                text.Append(c is 2 or 3 or 4 ? row[c].PadLeft(widths[c]) : row[c].PadRight(widths[c])).Append("  ");
+                text.Append(c is 2 or 3 or 4 or 5 ? row[c].PadLeft(widths[c]) : row[c].PadRight(widths[c])).Append("  ");
             }
 
             text.AppendLine();

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 
 namespace StaticNet.Bench;
@@ -17,13 +19,40 @@ internal static class PyTorchReference
     /// <summary>Runs the networks named (as the script names them) and returns PyTorch's version and each one's figures, by name.</summary>
     public static (string Version, IReadOnlyDictionary<string, PyTorchFigures> Figures) Run(IReadOnlyList<string> networks, string dataDirectory, int threads, int batch, int steps, int rounds, int warmup, int latencyCalls)
     {
-        string script = Path.Combine(AppContext.BaseDirectory, "pytorch_reference.py");
-        var start = new ProcessStartInfo(Python)
+        using JsonDocument json = RunScript(
+            "--data", dataDirectory, "--threads", Text(threads), "--batch", Text(batch), "--steps", Text(steps), "--rounds", Text(rounds),
+            "--warmup", Text(warmup), "--latency-calls", Text(latencyCalls), "--networks", string.Join(",", networks));
+        JsonElement results = json.RootElement.GetProperty("networks");
+        var figures = new Dictionary<string, PyTorchFigures>();
+        foreach (string network in networks)
         {
-            ArgumentList = { script, "--data", dataDirectory, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--batch", batch.ToString(System.Globalization.CultureInfo.InvariantCulture), "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rounds", rounds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--warmup", warmup.ToString(System.Globalization.CultureInfo.InvariantCulture), "--latency-calls", latencyCalls.ToString(System.Globalization.CultureInfo.InvariantCulture), "--networks", string.Join(",", networks) },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+            figures[network] = Read(results.GetProperty(network));
+        }
+
+        return (json.RootElement.GetProperty("torch").GetString() ?? "?", figures);
+    }
+
+    /// <summary>
+    /// Exports each network named as <c>NAME.onnx</c> in <paramref name="directory"/>, from the PyTorch
+    /// network with the weights in <c>NAME.safetensors</c> there (which StaticNet saved): opset 13, the
+    /// batch dimension dynamic, input "input" and output "output". Returns each file's path, by name.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ExportOnnx(IReadOnlyList<string> networks, string directory)
+    {
+        using JsonDocument json = RunScript("--export", directory, "--networks", string.Join(",", networks));
+        JsonElement files = json.RootElement.GetProperty("onnx");
+        return networks.ToDictionary(n => n, n => files.GetProperty(n).GetString() ?? throw new InvalidDataException($"pytorch_reference.py gave no ONNX file for {n}."));
+    }
+
+    private static JsonDocument RunScript(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pytorch_reference.py"));
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         Process process;
         try
         {
@@ -44,17 +73,11 @@ internal static class PyTorchReference
                 throw new InvalidOperationException($"The PyTorch reference failed (exit {process.ExitCode}); it needs Debian's python3-torch (sudo apt-get install python3-torch):\n{error.Result}");
             }
 
-            using JsonDocument json = JsonDocument.Parse(output);
-            JsonElement results = json.RootElement.GetProperty("networks");
-            var figures = new Dictionary<string, PyTorchFigures>();
-            foreach (string network in networks)
-            {
-                figures[network] = Read(results.GetProperty(network));
-            }
-
-            return (json.RootElement.GetProperty("torch").GetString() ?? "?", figures);
+            return JsonDocument.Parse(output);
         }
     }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static PyTorchFigures Read(JsonElement network) => new(
         network.GetProperty("training_samples_per_second").GetDouble(),

@@ -5,7 +5,7 @@ using L = StaticNet.Bench.Mlp.Layers;
 
 namespace StaticNet.Kernels.Bench;
 
-/// <summary>The MLP's dense layers on a batch of 64, one thread.</summary>
+/// <summary>The runtime kernels the MLP's dense layers run, with the network's shapes, on a batch of 64, one thread.</summary>
 public class MlpLayers
 {
     private const int Batch = 64;
@@ -25,17 +25,17 @@ public class MlpLayers
     private Span<float> Gradient(int offset, int length) => _gradients.AsSpan(offset, length);
 
     [Benchmark]
-    public void Fc1Forward() => Mlp.Fc1Forward(_fc1, _input, Parameter(L.Fc1.WeightOffset, L.Fc1.WeightLength), Parameter(L.Fc1.BiasOffset, L.Fc1.BiasLength), Batch, Simd);
+    public void Fc1Forward() => DenseLayer.Forward(_input, _fc1, Parameter(L.Fc1.WeightOffset, L.Fc1.WeightLength), Parameter(L.Fc1.BiasOffset, L.Fc1.BiasLength), Batch, Mlp.InputLength, L.Fc1.OutputLength, Simd);
 
     [Benchmark]
-    public void Fc1BackwardParameters() => Mlp.Fc1BackwardParameters(Gradient(L.Fc1.WeightOffset, L.Fc1.WeightLength), Gradient(L.Fc1.BiasOffset, L.Fc1.BiasLength), _fc1Gradient, _input, Batch, 0, L.Fc1.OutputLength, Simd);
+    public void Fc1BackwardParameters() => DenseLayer.BackwardParameters(_input, _fc1Gradient, Gradient(L.Fc1.WeightOffset, L.Fc1.WeightLength), Gradient(L.Fc1.BiasOffset, L.Fc1.BiasLength), Batch, Mlp.InputLength, L.Fc1.OutputLength, Simd);
 
     [Benchmark]
-    public void Fc2Forward() => Mlp.Fc2Forward(_fc2, _hidden, Parameter(L.Fc2.WeightOffset, L.Fc2.WeightLength), Parameter(L.Fc2.BiasOffset, L.Fc2.BiasLength), Batch, Simd);
+    public void Fc2Forward() => DenseLayer.Forward(_hidden, _fc2, Parameter(L.Fc2.WeightOffset, L.Fc2.WeightLength), Parameter(L.Fc2.BiasOffset, L.Fc2.BiasLength), Batch, L.Relu1.OutputLength, L.Fc2.OutputLength, Simd);
 
     [Benchmark]
-    public void Fc2BackwardParameters() => Mlp.Fc2BackwardParameters(Gradient(L.Fc2.WeightOffset, L.Fc2.WeightLength), Gradient(L.Fc2.BiasOffset, L.Fc2.BiasLength), _fc2Gradient, _hidden, Batch, 0, L.Fc2.OutputLength, Simd);
+    public void Fc2BackwardParameters() => DenseLayer.BackwardParameters(_hidden, _fc2Gradient, Gradient(L.Fc2.WeightOffset, L.Fc2.WeightLength), Gradient(L.Fc2.BiasOffset, L.Fc2.BiasLength), Batch, L.Relu1.OutputLength, L.Fc2.OutputLength, Simd);
 
     [Benchmark]
-    public void Fc2BackwardInput() => Mlp.Fc2BackwardInput(_hiddenGradient, _fc2Gradient, Parameter(L.Fc2.WeightOffset, L.Fc2.WeightLength), Batch, Simd);
+    public void Fc2BackwardInput() => DenseLayer.BackwardInput(_fc2Gradient, Parameter(L.Fc2.WeightOffset, L.Fc2.WeightLength), _hiddenGradient, Batch, L.Relu1.OutputLength, L.Fc2.OutputLength, Simd);
 }
