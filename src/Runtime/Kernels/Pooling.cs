@@ -13,7 +13,7 @@ namespace StaticNet.Kernels;
 /// a max's gradient goes to the first largest value of its window. Windows are clamped to the plane,
 /// so no padded copy is needed and nothing is read out of bounds. <see cref="SimdLevel.Scalar"/> runs the
 /// scalar reference (Pooling.Reference.cs); the vector levels run the loops here, with a vectorised path
-/// for 2x2 windows of stride 2. The overloads without a level run at <see cref="SimdLevels.Best"/>.
+/// for 2x2 windows of stride 2.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Pooling
@@ -22,10 +22,6 @@ public static partial class Pooling
     private const string MaxBackwardName = "Pooling.MaxBackward";
     private const string AverageForwardName = "Pooling.AverageForward";
     private const string AverageBackwardName = "Pooling.AverageBackward";
-
-    /// <summary>The largest value of each window.</summary>
-    public static void MaxForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth) =>
-        MaxForward(input, output, planes, height, width, kernel, stride, padding, outHeight, outWidth, SimdLevels.Best);
 
     /// <summary>The largest value of each window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -73,10 +69,6 @@ public static partial class Pooling
             }
         }
     }
-
-    /// <summary>Clears <paramref name="inputGradient"/>, then adds each output's gradient to the first largest value of its window.</summary>
-    public static void MaxBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth) =>
-        MaxBackward(input, outputGradient, inputGradient, planes, height, width, kernel, stride, padding, outHeight, outWidth, SimdLevels.Best);
 
     /// <summary>Clears <paramref name="inputGradient"/>, then adds each output's gradient to the first largest value of its window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -135,10 +127,6 @@ public static partial class Pooling
     }
 
     /// <summary>The mean of each window.</summary>
-    public static void AverageForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth) =>
-        AverageForward(input, output, planes, height, width, kernel, stride, padding, countIncludePad, outHeight, outWidth, SimdLevels.Best);
-
-    /// <summary>The mean of each window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AverageForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth, SimdLevel simd)
     {
@@ -178,10 +166,6 @@ public static partial class Pooling
             }
         }
     }
-
-    /// <summary>Clears <paramref name="inputGradient"/>, then spreads each output's gradient, divided as in the forward mean, over its window.</summary>
-    public static void AverageBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth) =>
-        AverageBackward(outputGradient, inputGradient, planes, height, width, kernel, stride, padding, countIncludePad, outHeight, outWidth, SimdLevels.Best);
 
     /// <summary>Clears <paramref name="inputGradient"/>, then spreads each output's gradient, divided as in the forward mean, over its window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
