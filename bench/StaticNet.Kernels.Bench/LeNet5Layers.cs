@@ -56,10 +56,10 @@ public class LeNet5Layers
     public void Relu1Backward() => VectorMath.ReluBackward(_relu1Gradient, _relu1, _conv1Gradient, Simd);
 
     [Benchmark]
-    public void Pool1Forward() => Pooling.MaxForward(_conv1, _pool1, Batch * L.Relu1.Channels, L.Relu1.Height, L.Relu1.Width, Pool, Pool, 0, L.Pool1.Height, L.Pool1.Width);
+    public void Pool1Forward() => Pooling.MaxForward(_conv1, _pool1, Batch * L.Relu1.Channels, L.Relu1.Height, L.Relu1.Width, Pool, Pool, 0, L.Pool1.Height, L.Pool1.Width, Simd);
 
     [Benchmark]
-    public void Pool1Backward() => Pooling.MaxBackward(_conv1, _pool1Gradient, _conv1Gradient, Batch * L.Relu1.Channels, L.Relu1.Height, L.Relu1.Width, Pool, Pool, 0, L.Pool1.Height, L.Pool1.Width);
+    public void Pool1Backward() => Pooling.MaxBackward(_conv1, _pool1Gradient, _conv1Gradient, Batch * L.Relu1.Channels, L.Relu1.Height, L.Relu1.Width, Pool, Pool, 0, L.Pool1.Height, L.Pool1.Width, Simd);
 
     [Benchmark]
     public void Conv2Forward() => Convolution.Forward(

@@ -101,19 +101,13 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(embedded, static (output, network) =>
             output.AddSource(HintName(network.Model), NetworkEmitter.Emit(network.Model, network.Weights)));
 
-        // 9. Classes with [Input] or layer attributes but no [Network], one look-up per attribute (each as cheap as step 1's).
-        foreach (string attribute in LayerReader.MetadataNames.Append(NetworkParser.InputAttributeName))
-        {
-            IncrementalValuesProvider<DiagnosticInfo> missing = context.SyntaxProvider
-                .ForAttributeWithMetadataName(
-                    attribute,
-                    static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                    MissingNetwork.Find)
-                .Where(static diagnostic => diagnostic is not null)
-                .Select(static (diagnostic, _) => diagnostic!)
-                .WithTrackingName(TrackingNames.MissingNetwork);
-            context.RegisterSourceOutput(missing, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
-        }
+        // 9. Classes with [Input] or layer attributes but no [Network]: a syntactic filter keeps networks out, whatever their size.
+        IncrementalValuesProvider<DiagnosticInfo> missing = context.SyntaxProvider
+            .CreateSyntaxProvider(static (node, _) => MissingNetwork.MayLackNetwork(node), MissingNetwork.Find)
+            .Where(static diagnostic => diagnostic is not null)
+            .Select(static (diagnostic, _) => diagnostic!)
+            .WithTrackingName(TrackingNames.MissingNetwork);
+        context.RegisterSourceOutput(missing, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
     }
 
     private static PlanResult Plan(ParseResult parse)

@@ -401,10 +401,9 @@ public sealed partial class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("Parameters")]
-    [InlineData("Forward")]
-    [InlineData("Backward")]
-    [InlineData("Tensors")]
+    [InlineData("RunForward")]
+    [InlineData("RunBackward")]
+    [InlineData("ReduceForward")]
     [InlineData("Summary")]
     [InlineData("InputLength")]
     [InlineData("OutputLength")]
@@ -418,14 +417,14 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void SN0022_class_named_like_a_generated_layer_method()
+    public void SN0022_class_named_like_a_generated_private_member()
     {
-        // Not only the public API: the private method of layer fc1 is a member too.
+        // Not only the public API: the network's private definition is a member too.
         AssertSingleError(
-            "[Network, Input(6), Dense(2)]\npartial class Fc1Forward;",
+            "[Network, Input(6), Dense(2)]\npartial class s_definition;",
             "SN0022",
-            "Fc1Forward",
-            "Network class 'Fc1Forward' cannot have that name: StaticNet generates a member 'Fc1Forward' in it, and a member cannot have the name of its class; rename the class");
+            "s_definition",
+            "Network class 's_definition' cannot have that name: StaticNet generates a member 's_definition' in it, and a member cannot have the name of its class; rename the class");
     }
 
     [Theory]
@@ -445,7 +444,9 @@ public sealed partial class DiagnosticTests
 
     [Theory]
     [InlineData("void Forward() { }", "Forward", "Member 'Forward'")]
-    [InlineData("void _parameters() { }", "_parameters", "Member '_parameters'")]
+    [InlineData("void s_definition() { }", "s_definition", "Member 's_definition'")]
+    [InlineData("int Threads { get; set; }", "Threads", "Member 'Threads'")]
+    [InlineData("void RunForward() { }", "RunForward", "Member 'RunForward'")]
     [InlineData("class Layers { }", "Layers", "Member 'Layers'")]
     [InlineData("Net(int a, int b) : this(a) { }\nNet(int a) { }", "Net", "The constructor (int, int)")]
     public void SN0024_member_named_like_a_generated_one(string member, string span, string what)
@@ -458,13 +459,22 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
-    public void SN0024_base_class_member_named_like_a_generated_one()
+    public void SN0040_network_with_a_base_class_of_its_own()
     {
         AssertSingleError(
-            "class Base { public int Threads { get; set; } }\n[Network, Input(4), Dense(2)]\npartial class Net : Base;",
-            "SN0024",
+            "class Base { }\n[Network, Input(4), Dense(2)]\npartial class Net : Base, System.IDisposable { public void Dispose() { } }",
+            "SN0040",
             "Base",
-            "Member 'Threads', inherited from Base, of network class 'Net' has the name of a member that StaticNet generates in the class; rename it");
+            "Network class 'Net' derives from 'Base', but its generated half derives from StaticNet.CompiledNetwork, the engine every network runs on, and a class has one base class; remove the base class, and share code through a field or an interface");
+    }
+
+    [Fact]
+    public void Network_may_name_the_engine_as_its_base_class_and_implement_interfaces()
+    {
+        GeneratorRun run = GeneratorHarness.Run("using StaticNet;\n[Network, Input(4), Dense(2)]\npartial class Net : CompiledNetwork, System.IDisposable { public void Dispose() { } }");
+
+        Assert.Empty(run.Diagnostics);
+        Assert.True(run.OutputDiagnostics.IsEmpty, GeneratorRun.Describe(run.OutputDiagnostics));
     }
 
     [Theory]

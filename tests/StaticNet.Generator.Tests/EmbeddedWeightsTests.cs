@@ -98,7 +98,7 @@ public sealed class EmbeddedWeightsTests
         GeneratorRun run = WeightsFiles.Run(WeightsFiles.Small.Replace("\"small.safetensors\"", "null"), WeightsFiles.Encoded(WeightsFiles.SmallFile()));
 
         Assert.Empty(run.Diagnostics);
-        Assert.Contains("Initialize(seed);", run.Source);
+        Assert.Contains(": base(s_definition, seed, batchCapacity)\n", run.Source);
         Assert.DoesNotContain("EmbeddedWeightsFile", run.Source);
     }
 

@@ -75,7 +75,7 @@ public sealed class IncrementalTests
         TwoRuns run = RunTwice(Networks.ResidualBlockNet, first => Replace(first, Networks.ResidualBlockNet.Replace("[Dropout(0.25)]", "[Dropout(0.5)]")));
 
         Assert.Equal(new[] { IncrementalStepRunReason.Modified }, run.Reasons(TrackingNames.Model));
-        Assert.Contains("const uint Threshold = 8388608;", run.SourceAfter);
+        Assert.Contains("rate: 0.5,", run.SourceAfter);
     }
 
     [Fact]

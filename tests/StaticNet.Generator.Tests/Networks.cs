@@ -55,7 +55,7 @@ internal static class Networks
         """;
 
     /// <summary>
-    /// Windows larger than <c>WindowEmitter.MaxUnrolledKernel</c> (loops, not unrolled taps), average
+    /// Large windows, average
     /// pooling whose divisor excludes the padding, padded max pooling, and a named dense layer without bias.
     /// </summary>
     public const string LargeWindowNet = """
@@ -138,6 +138,9 @@ internal static class Networks
         [Dense(4), LogSoftmax]
         public partial class ActivationZooNet;
         """;
+
+    /// <summary>ResNet-18 for 3x224x224 images (<see cref="Declarations.ResNet18"/>): the network the generated-size and generator-speed targets are set on.</summary>
+    public static string ResNet18 => Declarations.ResNet18;
 
     public static TheoryData<string> Names => new() { nameof(Mlp), nameof(LeNet5), nameof(StridedConvNet), nameof(LargeWindowNet), nameof(ResidualBlockNet), nameof(ActivationZooNet), nameof(InceptionNet) };
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using Xunit;
 
@@ -118,6 +119,9 @@ public sealed class Comparison
         }
     }
 
+    /// <summary>What the report should say about how this case was compared, beyond its figures.</summary>
+    public List<string> Notes { get; } = new();
+
     /// <summary>Records a difference of structure (a tensor on one side only, a failed PyTorch run).</summary>
     public void Fail(string message)
     {
@@ -149,7 +153,7 @@ public sealed class Comparison
     public string Summary() => string.Create(
         CultureInfo.InvariantCulture,
         $"{Case}: {Compared} values in {TensorCount} tensors; largest absolute error {MaxAbsolute:0.00E+00}, largest relative error {MaxRelative:0.00E+00}, " +
-        $"worst {WorstRatio:P1} of the tolerance at {WorstPlace}{(Passed ? string.Empty : $"; {_mismatchCount} MISMATCHES")}");
+        $"worst {WorstRatio:P1} of the tolerance at {WorstPlace}{(Passed ? string.Empty : $"; {_mismatchCount} MISMATCHES")}{string.Concat(Notes.Select(note => "; " + note))}");
 
     private static string Index(int[] shape, int flat)
     {

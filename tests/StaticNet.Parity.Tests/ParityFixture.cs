@@ -211,7 +211,7 @@ public abstract class ParityFixture
 
         if (parityCase.StepByStep)
         {
-            CompareStepByStep(parityCase, input, reference, strict);
+            CompareStepByStep(parityCase, input, reference, strict, freeRunning);
         }
 
         ComparePredict(parityCase, input, reference, strict);
@@ -273,7 +273,18 @@ public abstract class ParityFixture
     /// (<c>step/k/param/&lt;name&gt;</c>) and must give PyTorch's loss, gradients (<c>step/k/grad/&lt;name&gt;</c>)
     /// and, after one update of an optimizer that has seen every earlier step, PyTorch's next parameters.
     /// </summary>
-    private static void CompareStepByStep(ParityCase parityCase, SafeTensorsFile input, SafeTensorsFile reference, Comparison strict)
+    /// <remarks>
+    /// A step is held to <see cref="Tolerance.Strict"/> unless its gradient is not determined to that tolerance by
+    /// float32 arithmetic at all: where a ReLU's input or a max-pooling tie sits within rounding of the switch, the
+    /// order in which each side sums decides which way it goes (see <see cref="Tolerance.FreeRunning"/>), and a
+    /// gradient then differs by the switched term, legitimately. Such a step is found from StaticNet alone, never
+    /// from PyTorch's answer: when its strict comparison fails, the step is run again from PyTorch's parameters at
+    /// StaticNet's other SIMD levels, which sum in other orders, and only if StaticNet's own gradient then moves
+    /// beyond <see cref="Tolerance.Strict"/> is the step compared under
+    /// <paramref name="freeRunning"/>'s tolerance instead, with a note in the report. A failure that rounding alone
+    /// cannot produce stays a failure.
+    /// </remarks>
+    private static void CompareStepByStep(ParityCase parityCase, SafeTensorsFile input, SafeTensorsFile reference, Comparison strict, Comparison freeRunning)
     {
         INetwork network = parityCase.Network();
         var training = new Training(parityCase);
@@ -281,28 +292,85 @@ public abstract class ParityFixture
         var losses = new float[parityCase.Steps];
         for (int step = 0; step < parityCase.Steps; step++)
         {
-            foreach (TensorInfo tensor in network.Tensors)
-            {
-                network.WriteTensor(tensor.Name, Get(reference, $"step/{step}/param/{tensor.Name}").Values);
-            }
-
-            losses[step] = ForwardBackward(parityCase, input, network, step % batchCount, out _, out _);
-            foreach ((TensorInfo tensor, float[] gradient) in GradientsByName(network))
-            {
-                strict.Tensor($"gradient of {tensor.Name} at step {step + 1} from PyTorch's parameters", gradient, Get(reference, $"step/{step}/grad/{tensor.Name}"));
-            }
-
-            training.Step(network, step);
             string next = step + 1 < parityCase.Steps ? $"step/{step + 1}/param/" : "param/";
-            foreach (TensorInfo tensor in network.Tensors)
+            Write(network, reference, $"step/{step}/param/");
+            losses[step] = ForwardBackward(parityCase, input, network, step % batchCount, out _, out _);
+            List<(TensorInfo Tensor, float[] Values)> gradients = GradientsByName(network);
+            training.Step(network, step);
+            List<(TensorInfo Tensor, float[] Values)> after = network.Tensors.Select(tensor => (tensor, Read(network, tensor))).ToList();
+
+            void CompareStep(Comparison comparison)
             {
-                var values = new float[tensor.Length];
-                network.ReadTensor(tensor.Name, values);
-                strict.Tensor($"{tensor.Name} after step {step + 1} from PyTorch's parameters", values, Get(reference, next + tensor.Name));
+                foreach ((TensorInfo tensor, float[] gradient) in gradients)
+                {
+                    comparison.Tensor($"gradient of {tensor.Name} at step {step + 1} from PyTorch's parameters", gradient, Get(reference, $"step/{step}/grad/{tensor.Name}"));
+                }
+
+                foreach ((TensorInfo tensor, float[] values) in after)
+                {
+                    comparison.Tensor($"{tensor.Name} after step {step + 1} from PyTorch's parameters", values, Get(reference, next + tensor.Name));
+                }
+            }
+
+            var probe = new Comparison(strict.Case);
+            CompareStep(probe);
+            if (!probe.Passed && RoundingMovesGradient(parityCase, input, reference, step, batchCount, gradients) is string where)
+            {
+                freeRunning.Notes.Add($"step {step + 1} compared under the free-running tolerance: rounding alone moves its gradient ({where})");
+                CompareStep(freeRunning);
+            }
+            else
+            {
+                CompareStep(strict);
             }
         }
 
         strict.Tensor("loss of each step from PyTorch's parameters", losses, Get(reference, "loss"));
+    }
+
+    /// <summary>
+    /// Where StaticNet's gradient at <paramref name="step"/>, from PyTorch's parameters, moves beyond
+    /// <see cref="Tolerance.Strict"/> when only the order of its sums changes: computed again at every other SIMD
+    /// level this machine has (the scalar reference included), each summing in its own order; or
+    /// <see langword="null"/> when it stays within it at all of them.
+    /// </summary>
+    private static string? RoundingMovesGradient(ParityCase parityCase, SafeTensorsFile input, SafeTensorsFile reference, int step, int batchCount, List<(TensorInfo Tensor, float[] Values)> gradients)
+    {
+        INetwork network = parityCase.Network();
+        SimdLevel usual = network.Simd;
+        foreach (SimdLevel level in Enum.GetValues<SimdLevel>().Where(level => level != usual && level <= SimdLevels.Best))
+        {
+            network.Simd = level;
+            Write(network, reference, $"step/{step}/param/");
+            ForwardBackward(parityCase, input, network, step % batchCount, out _, out _);
+            var moved = new Comparison(parityCase.Name);
+            foreach (((TensorInfo tensor, float[] other), (_, float[] original)) in GradientsByName(network).Zip(gradients))
+            {
+                moved.Tensor(tensor.Name, other, new SafeTensor(tensor.Name, tensor.Shape.ToArray(), original));
+            }
+
+            if (!moved.Passed)
+            {
+                return $"at {level}, {moved.WorstPlace} differs from the default level's beyond the strict tolerance";
+            }
+        }
+
+        return null;
+    }
+
+    private static void Write(INetwork network, SafeTensorsFile reference, string prefix)
+    {
+        foreach (TensorInfo tensor in network.Tensors)
+        {
+            network.WriteTensor(tensor.Name, Get(reference, prefix + tensor.Name).Values);
+        }
+    }
+
+    private static float[] Read(INetwork network, TensorInfo tensor)
+    {
+        var values = new float[tensor.Length];
+        network.ReadTensor(tensor.Name, values);
+        return values;
     }
 
     /// <summary>

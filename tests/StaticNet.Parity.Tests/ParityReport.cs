@@ -48,7 +48,7 @@ public static class ParityReport
             {
                 Comparison c = row.Value;
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {row.Key.Suite} | {c.Case} | {(c.Tolerance == Tolerance.Strict ? "strict" : c.Tolerance.ToString().Replace("|", "\\|", StringComparison.Ordinal))} | {c.Compared} | {c.MaxAbsolute:0.00E+00} | {c.MaxRelative:0.00E+00} | {c.WorstRatio:P1} | {c.WorstPlace} | {Result(c)} |");
+                    $"| {row.Key.Suite} | {c.Case} | {(c.Tolerance == Tolerance.Strict ? "strict" : c.Tolerance.ToString().Replace("|", "\\|", StringComparison.Ordinal))} | {c.Compared} | {c.MaxAbsolute:0.00E+00} | {c.MaxRelative:0.00E+00} | {c.WorstRatio:P1} | {c.WorstPlace} | {Result(c)}{string.Concat(c.Notes.Select(note => "; " + note))} |");
             }
 
             text.AppendLine();

@@ -106,6 +106,11 @@ internal static class DiagnosticDescriptors
         "Concat of outputs that cannot be joined",
         "Concat '{0}' joins along channels, but its input '{1}' gives {2} and '{3}' gives {4}; it joins {5} only");
 
+    public static readonly DiagnosticDescriptor NetworkHasBaseClass = Error(
+        "SN0040",
+        "Network class has a base class",
+        "Network class '{0}' derives from '{1}', but its generated half derives from StaticNet.CompiledNetwork, the engine every network runs on, and a class has one base class; remove the base class, and share code through a field or an interface");
+
     public static readonly DiagnosticDescriptor UnusedLayerOutput = Error(
         "SN0019",
         "Layer output is never used",

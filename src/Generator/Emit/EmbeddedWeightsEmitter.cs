@@ -1,3 +1,4 @@
+using System.Linq;
 using StaticNet.Generator.Model;
 
 namespace StaticNet.Generator.Emit;
@@ -13,22 +14,9 @@ internal static class EmbeddedWeightsEmitter
 {
     private const string ReadOnlyBytes = "global::System.ReadOnlySpan<byte>";
 
-    /// <summary>The constructor's last lines: the embedded tensors instead of a random initialisation.</summary>
-    public static void EmitConstructorStart(SourceWriter w, bool usesNoise)
+    public static void EmitMembers(SourceWriter w, EmbeddedWeights weights)
     {
-        if (usesNoise)
-        {
-            w.Line("// Dropout draws its masks from the seed, from step 0.");
-            w.Line("_seed = seed;");
-            w.Line("Step = 0;");
-        }
-
-        w.Line("LoadEmbeddedWeights();");
-    }
-
-    public static void EmitMembers(SourceWriter w, EmbeddedWeights weights, bool hasState)
-    {
-        string tensors = hasState ? "parameter and state tensor" : "parameter tensor";
+        string tensors = weights.Tensors.Any(t => t.IsState) ? "parameter and state tensor" : "parameter tensor";
         w.Line($"/// <summary>The safetensors file whose tensors are compiled into this network, as <c>[Network(Weights = ...)]</c> names it.</summary>");
         w.Line($"public const string EmbeddedWeightsFile = {Literals.String(weights.File)};");
         w.Line();
@@ -37,15 +25,15 @@ internal static class EmbeddedWeightsEmitter
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// Sets every {tensors} to the values compiled in from <c>{Xml(weights.File)}</c>, which the");
-        w.Line("/// network starts with: after training or <see cref=\"Initialize\"/>, this puts them back. Allocates nothing.");
+        w.Line("/// network starts with: after training or <see cref=\"global::StaticNet.CompiledNetwork.Initialize\"/>, this puts them back. Allocates nothing.");
         w.Line("/// </summary>");
         using (w.Block("public void LoadEmbeddedWeights()"))
         {
             for (int i = 0; i < weights.Tensors.Count; i++)
             {
                 EmbeddedTensor tensor = weights.Tensors[i];
-                string buffer = tensor.IsState ? "_state" : "_parameters";
-                w.Line($"CopyEmbedded(EmbeddedTensors.Tensor{i}, new global::System.Span<float>({buffer}, {tensor.Offset}, {tensor.Length}), {Literals.String(tensor.Name)}); // {tensor.ShapeText}");
+                string buffer = tensor.IsState ? "State" : "Parameters";
+                w.Line($"CopyEmbedded(EmbeddedTensors.Tensor{i}, {buffer}.Slice({tensor.Offset}, {tensor.Length}), {Literals.String(tensor.Name)}); // {tensor.ShapeText}");
             }
         }
 

@@ -2,10 +2,7 @@ using StaticNet.Generator.Model;
 
 namespace StaticNet.Generator.Emit;
 
-/// <summary>
-/// Flatten: [channels, height, width] read as one vector in NCHW order. The workspace already holds
-/// each sample contiguously in that order, so the layer shares its input's buffers and emits no code.
-/// </summary>
+/// <summary>Reshapes [channels, height, width] to a vector: the planner gives it its input's buffer, so there is nothing to run.</summary>
 internal sealed class FlattenEmitter : LayerEmitter
 {
     public FlattenEmitter(LayerModel layer)
@@ -15,13 +12,9 @@ internal sealed class FlattenEmitter : LayerEmitter
 
     public override bool EmitsCode => false;
 
-    public override void EmitMethods(SourceWriter writer)
-    {
-    }
-
-    public override void EmitForwardCall(SourceWriter writer) =>
+    public override void EmitForward(SourceWriter writer) =>
         writer.Line($"// {Description}: the same buffer, read as a vector; nothing to compute.");
 
-    public override void EmitBackwardInputCall(SourceWriter writer) =>
+    public override void EmitBackwardInput(SourceWriter writer, int slot) =>
         writer.Line($"// {Spec.Name}: the gradient shares the buffer too; nothing to compute.");
 }

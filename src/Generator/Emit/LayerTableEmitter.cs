@@ -6,33 +6,25 @@ namespace StaticNet.Generator.Emit;
 
 /// <summary>
 /// The layer table: one <c>StaticNet.LayerInfo</c> initializer per layer, on one line, with the
-/// settings of its kind. The runtime reads the graph from it (the ONNX export) instead of the
+/// settings of its kind, written into the network's definition. The runtime reads the graph from it (the ONNX export) instead of the
 /// generator's model, which only exists at compile time.
 /// </summary>
 internal static class LayerTableEmitter
 {
     private const string Kind = "global::StaticNet.LayerKind.";
 
-    public static void Emit(SourceWriter w, NetworkModel model)
-    {
-        w.Line("// The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.");
-        w.Line("private static readonly global::StaticNet.LayerInfo[] s_layerTable =");
-        w.Line("{");
-        foreach (LayerModel layer in model.Layers)
-        {
-            w.Line("    " + Row(layer) + ",");
-        }
-
-        w.Line("};");
-        w.Line();
-    }
-
-    private static string Row(LayerModel layer)
+    /// <summary>The layer's row: <c>new global::StaticNet.LayerInfo(kind, name, inputs, shapes, tensors) { settings }</c>.</summary>
+    public static string Row(LayerModel layer)
     {
         string inputs = Strings(layer.Inputs.Select(i => i.Producer));
         string tensors = Strings(layer.Parameters.Concat(layer.State).Select(t => t.Name));
         string row = $"new global::StaticNet.LayerInfo({Kind}{KindName(layer.Spec)}, {Literals.String(layer.Name)}, {inputs}, {Ints(layer.Input)}, {Ints(layer.Output)}, {tensors})";
         List<string> settings = Settings(layer.Spec);
+        if (layer.Spec.Frozen && layer.Parameters.Count > 0)
+        {
+            settings.Add("Frozen = true");
+        }
+
         return settings.Count == 0 ? row : row + " { " + string.Join(", ", settings) + " }";
     }
 

@@ -9,14 +9,20 @@ namespace StaticNet.Generator.Emit;
 /// <summary>
 /// Refuses the names that would make the generated half of a network fail to compile: a class named
 /// like one of the members generated in it, a layer whose constants class would share a name with
-/// its own members or hide one of <see cref="object"/>'s, and a member of the user's half (or of a
-/// base class) named like a generated one. The generated names are read from the source the emitter
+/// its own members or hide one of <see cref="object"/>'s, and a member of the user's half named like a
+/// generated one or like a member of the engine the generated half derives from. The generated names are read from the source the emitter
 /// really writes for this network (<see cref="GeneratedMembers"/>), so the check cannot drift from it.
 /// </summary>
 internal static class NameClashes
 {
     public static void Check(GeneratedMembers generated, NetworkModel model, DeclarationFacts declaration, IReadOnlyList<AttributeSite> sites, List<DiagnosticInfo> diagnostics)
     {
+        // The generated half derives from the engine; a base class of the user's would be a second (CS0263).
+        if (declaration.OwnBaseClass is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkHasBaseClass, declaration.BaseList ?? declaration.Identifier, declaration.ClassName, declaration.OwnBaseClass));
+        }
+
         // A member may not have the name of its enclosing class (CS0542).
         if (generated.Members.Contains(declaration.ClassName))
         {
@@ -63,17 +69,13 @@ internal static class NameClashes
             }
         }
 
-        // Members of base classes that a generated member would hide (CS0108, CS0114): reported on the base class in the declaration.
-        foreach (InheritedMember member in declaration.Inherited)
+        // Members of the engine the generated half derives from: one of the user's with such a name would hide it (CS0108) or clash with it.
+        var engine = new HashSet<string>(declaration.EngineMembers, System.StringComparer.Ordinal);
+        foreach (DeclaredMember member in declaration.Members)
         {
-            if (generated.Members.Contains(member.Name))
+            if (member.Name is not null && engine.Contains(member.Name) && !generated.Members.Contains(member.Name))
             {
-                diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.MemberNameTaken,
-                    declaration.BaseList ?? declaration.Identifier,
-                    "Member '" + member.Name + "', inherited from " + member.BaseType + ",",
-                    declaration.ClassName,
-                    "has the name of a member"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameTaken, member.Location, "Member '" + member.Name + "'", declaration.ClassName, "has the name of a member"));
             }
         }
     }

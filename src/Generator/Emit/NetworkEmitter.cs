@@ -6,19 +6,16 @@ using StaticNet.Generator.Shapes;
 namespace StaticNet.Generator.Emit;
 
 /// <summary>
-/// Writes the generated half of a network class: constants, buffers, initialisation, the public
-/// Forward/Backward/Predict API and the unrolled RunForward/RunBackward that call each layer's
-/// methods in order. The layers' own code comes from their <see cref="LayerEmitter"/>s.
+/// Writes the generated half of a network class, a thin layer over the runtime's engine
+/// (<c>StaticNet.CompiledNetwork</c>, as the Regex generator's runner derives from <c>RegexRunner</c>): the
+/// constants, the definition the engine reads (tensors, layer table, workspace places), the constructor, and
+/// <c>RunForward</c> and <c>RunBackward</c>, which call each layer's operation in order as llm.c's
+/// <c>gpt2_forward</c> does. The layers' calls come from their <see cref="LayerEmitter"/>s.
 /// </summary>
 internal sealed class NetworkEmitter
 {
     private static readonly string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"StaticNet.Generator\", \"" + ThisAssembly.Version + "\")]";
-    private const string Span = "global::System.Span<float>";
-    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
-    private const string Checks = "global::StaticNet.NetworkChecks";
-
-    /// <summary>The most chunks a batch splits into: enough for the usual 2 to 4 cores, few enough that per-chunk gradient buffers stay cheap to add.</summary>
-    private const int BatchChunks = 4;
+    private const string Pass = "in global::StaticNet.LayerPass p";
 
     private readonly NetworkModel _model;
     private readonly EmbeddedWeights? _weights;
@@ -39,31 +36,14 @@ internal sealed class NetworkEmitter
 
     private LayerModel Last => _model.Layers[_model.Layers.Count - 1];
 
-    private int InputOffset => _model.Layers[0].InputOffset;
-
-    private int InputGradientOffset => _model.Layers[0].InputGradientOffset;
-
     private bool HasState => _model.StateCount > 0;
 
     private bool HasFixedRegion => _model.WorkspaceFixedLength > 0;
 
-    /// <summary>Whether RunForward takes the <c>training</c> flag: some layer behaves differently in inference.</summary>
-    private bool UsesTraining => _layers.Any(l => l.UsesTrainingFlag);
+    /// <summary>The layers that couple the batch, in order: forward stage s ends at the s-th's partial statistics.</summary>
+    private List<LayerEmitter> Coupled => _layers.Where(l => l.CouplesBatch).ToList();
 
-    /// <summary>Whether RunForward and RunBackward take the seed and step: some layer draws random masks.</summary>
-    private bool UsesNoise => _layers.Any(l => l.UsesNoise);
-
-    /// <summary>The layers whose parameters can train: each has a run-time freeze flag.</summary>
-    private List<LayerModel> TrainableLayers => _model.Layers.Where(l => l.Trainable).ToList();
-
-    /// <summary>Trainable layers whose chunks each add their samples' parameter gradients to a buffer of their own (convolutions).</summary>
-    private List<LayerModel> ChunkGradientLayers => _layers
-        .Where(l => l.Layer.Trainable && !l.CouplesBatch && !l.BatchWideParameterGradients)
-        .Select(l => l.Layer)
-        .ToList();
-
-    /// <summary>Trainable layers whose parameter gradients are computed over the whole batch, in slices of their outputs (dense layers).</summary>
-    private List<LayerEmitter> BatchWideGradientLayers => _layers.Where(l => l.Layer.Trainable && l.BatchWideParameterGradients).ToList();
+    private int StageCount => Coupled.Count + 1;
 
     /// <summary>Every tensor in PyTorch's <c>state_dict</c> order: per layer, its parameters, then its state.</summary>
     private IEnumerable<(ParameterTensor Tensor, bool IsState)> AllTensors =>
@@ -106,30 +86,20 @@ internal sealed class NetworkEmitter
         w.Line("/// </code>");
         w.Line("/// </summary>");
         w.Line(GeneratedCode);
-        using (w.Block($"partial class {Literals.Identifier(_model.ClassName)} : global::StaticNet.INetwork"))
+        using (w.Block($"partial class {Literals.Identifier(_model.ClassName)} : global::StaticNet.CompiledNetwork"))
         {
             EmitConstants(summary);
             EmitLayerConstants();
-            EmitFieldsAndConstructor();
-            EmitInitialize();
+            EmitDefinition();
+            EmitConstructor();
             if (_weights is not null)
             {
-                EmbeddedWeightsEmitter.EmitMembers(w, _weights, HasState);
+                EmbeddedWeightsEmitter.EmitMembers(w, _weights);
             }
 
-            EmitForwardApi();
-            EmitBackwardApi();
-            EmitPredictApi();
-            EmitTensorAccess();
-            EmitFreezeApi();
             EmitRunForward();
             EmitRunBackward();
-            foreach (LayerEmitter layer in _layers.Where(l => l.EmitsCode))
-            {
-                layer.EmitMethods(w);
-            }
-
-            EmitInterfaceMembers();
+            EmitRunBackwardParameters();
         }
     }
 
@@ -142,31 +112,18 @@ internal sealed class NetworkEmitter
         w.Line($"/// <summary>Values in one output sample, of shape {_model.Output}.</summary>");
         w.Line($"public const int OutputLength = {_model.Output.Length};");
         w.Line();
-        w.Line("/// <summary>Learned parameters in all layers: the length of <see cref=\"Parameters\"/> and <see cref=\"Gradients\"/>.</summary>");
+        w.Line("/// <summary>Learned parameters in all layers: the length of <see cref=\"global::StaticNet.CompiledNetwork.Parameters\"/> and <see cref=\"global::StaticNet.CompiledNetwork.Gradients\"/>.</summary>");
         w.Line($"public const int ParameterCount = {_model.ParameterCount};");
         w.Line();
         if (HasState)
         {
-            w.Line("/// <summary>Values of state (running estimates) in all layers: the length of <see cref=\"State\"/>. Saved and loaded with the parameters, never trained.</summary>");
+            w.Line("/// <summary>Values of state (running estimates) in all layers: the length of <see cref=\"global::StaticNet.CompiledNetwork.State\"/>. Saved and loaded with the parameters, never trained.</summary>");
             w.Line($"public const int StateCount = {_model.StateCount};");
             w.Line();
         }
 
-        w.Line("/// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>");
+        w.Line("/// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>");
         w.Line($"public const int WorkspaceLengthPerSample = {_model.WorkspaceLength};");
-        w.Line();
-        w.Line("/// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>");
-        w.Line($"public const long ForwardFlopsPerSample = {Flops.ForwardTotal(_model)};");
-        w.Line();
-        w.Line("/// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>");
-        w.Line($"public const long TrainingFlopsPerSample = {Flops.TrainingTotal(_model)};");
-        w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split");
-        w.Line("/// depends on the batch size alone, and chunk gradients are added in chunk order, so results are");
-        w.Line("/// the same whatever <see cref=\"Threads\"/> is.");
-        w.Line("/// </summary>");
-        w.Line($"public const int BatchChunks = {BatchChunks};");
         w.Line();
         if (HasFixedRegion)
         {
@@ -175,6 +132,12 @@ internal sealed class NetworkEmitter
             w.Line();
         }
 
+        w.Line("/// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>");
+        w.Line($"public const long ForwardFlopsPerSample = {Flops.ForwardTotal(_model)};");
+        w.Line();
+        w.Line("/// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>");
+        w.Line($"public const long TrainingFlopsPerSample = {Flops.TrainingTotal(_model)};");
+        w.Line();
         w.Line("/// <summary>The model summary: each layer with its output shape and parameter count.</summary>");
         w.Line("public const string Summary =");
         string[] lines = summary.Split('\n');
@@ -211,36 +174,24 @@ internal sealed class NetworkEmitter
             for (int i = 0; i < _layers.Count; i++)
             {
                 LayerModel layer = _model.Layers[i];
-                if (i > 0)
-                {
-                    w.Line();
-                }
-
                 w.Line($"/// <summary>{_layers[i].Description}.</summary>");
                 using (w.Block("public static class " + layer.MethodName))
                 {
-                    w.Line($"/// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>");
+                    w.Line("/// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>");
                     w.Line($"public const string Name = {Literals.String(layer.Name)};");
-                    if (!layer.Output.IsFlat)
+                    if (layer.Output.IsFlat)
                     {
-                        w.Line($"/// <summary>Output channels.</summary>");
-                        w.Line($"public const int Channels = {layer.Output.Channels};");
-                        w.Line($"/// <summary>Output height.</summary>");
-                        w.Line($"public const int Height = {layer.Output.Height};");
-                        w.Line($"/// <summary>Output width.</summary>");
-                        w.Line($"public const int Width = {layer.Output.Width};");
+                        w.Line("/// <summary>Values in one sample's output.</summary>");
+                        w.Line($"public const int OutputLength = {layer.Output.Length};");
+                    }
+                    else
+                    {
+                        w.Line("/// <summary>The output's channels, height and width, and its values per sample.</summary>");
+                        w.Line($"public const int Channels = {layer.Output.Channels}, Height = {layer.Output.Height}, Width = {layer.Output.Width}, OutputLength = {layer.Output.Length};");
                     }
 
-                    w.Line($"/// <summary>Values in one sample's output.</summary>");
-                    w.Line($"public const int OutputLength = {layer.Output.Length};");
-                    foreach ((ParameterTensor tensor, string buffer) in layer.Parameters.Select(t => (t, "parameter")).Concat(layer.State.Select(t => (t, "state"))))
-                    {
-                        string pascal = Pascal(tensor.Role);
-                        w.Line($"/// <summary>Where <c>{tensor.Name}</c> {tensor.ShapeText} starts in the {buffer} buffer.</summary>");
-                        w.Line($"public const int {pascal}Offset = {tensor.Offset};");
-                        w.Line($"/// <summary>Values in <c>{tensor.Name}</c>.</summary>");
-                        w.Line($"public const int {pascal}Length = {tensor.Length};");
-                    }
+                    EmitTensorConstants(layer.Parameters, "parameter");
+                    EmitTensorConstants(layer.State, "state");
                 }
             }
         }
@@ -248,295 +199,168 @@ internal sealed class NetworkEmitter
         w.Line();
     }
 
-    private void EmitFieldsAndConstructor()
+    /// <summary>Where a layer's tensors start in the parameter (or state) buffer, and their lengths, in one declaration.</summary>
+    private void EmitTensorConstants(EquatableArray<ParameterTensor> tensors, string buffer)
+    {
+        if (tensors.Count == 0)
+        {
+            return;
+        }
+
+        SourceWriter w = _writer;
+        string names = string.Join(", ", tensors.Select(t => $"<c>{t.Name}</c> {t.ShapeText}"));
+        w.Line($"/// <summary>Where {names} start in the {buffer} buffer, and their lengths.</summary>");
+        w.Line("public const int " + string.Join(", ", tensors.Select(t => $"{Pascal(t.Role)}Offset = {t.Offset}, {Pascal(t.Role)}Length = {t.Length}")) + ";");
+    }
+
+    /// <summary>The static definition the engine reads: sizes, workspace places, tensors with their initialisation, the layer table.</summary>
+    private void EmitDefinition()
     {
         SourceWriter w = _writer;
-        w.Line(HasState
-            ? "// Every tensor by its PyTorch state_dict name, with its shape and place: parameters in the parameter buffer, state in the state buffer."
-            : "// Every parameter tensor by its PyTorch state_dict name, with its shape and place in the parameter buffer.");
-        w.Line("private static readonly global::StaticNet.TensorInfo[] s_tensors =");
-        w.Line("{");
+        w.Line("// The network as the engine sees it: its tensors by state_dict name with their shapes, places and initialisation,");
+        w.Line("// its layer graph, and where its input and output live in the workspace.");
+        w.Line("private static readonly global::StaticNet.NetworkDefinition s_definition = new(");
+        w.Line("    " + Literals.String(_model.ClassName) + ",");
+        w.Line("    new global::StaticNet.TensorInfo[]");
+        w.Line("    {");
         foreach ((ParameterTensor tensor, bool isState) in AllTensors)
         {
             string kind = isState ? ", global::StaticNet.TensorKind.State" : string.Empty;
-            w.Line($"    new global::StaticNet.TensorInfo({Literals.String(tensor.Name)}, new int[] {{ {string.Join(", ", tensor.Dimensions)} }}, {tensor.Offset}, {tensor.Length}{kind}),");
+            w.Line($"        new({Literals.String(tensor.Name)}, new int[] {{ {string.Join(", ", tensor.Dimensions)} }}, {tensor.Offset}, {tensor.Length}{kind}) {{ Init = {Init(tensor.Init)} }}, // {tensor.Init.Comment}");
+        }
+
+        w.Line("    },");
+        w.Line("    new global::StaticNet.LayerInfo[]");
+        w.Line("    {");
+        foreach (LayerModel layer in _model.Layers)
+        {
+            w.Line("        " + LayerTableEmitter.Row(layer) + ",");
+        }
+
+        w.Line("    })");
+        w.Line("{");
+        w.Line($"    InputShape = new int[] {{ {Dimensions(_model.Input)} }},");
+        w.Line($"    OutputShape = new int[] {{ {Dimensions(_model.Output)} }},");
+        w.Line("    InputLength = InputLength,");
+        w.Line("    OutputLength = OutputLength,");
+        w.Line("    ParameterCount = ParameterCount,");
+        if (HasState)
+        {
+            w.Line("    StateCount = StateCount,");
+        }
+
+        w.Line("    WorkspaceLengthPerSample = WorkspaceLengthPerSample,");
+        if (HasFixedRegion)
+        {
+            w.Line("    WorkspaceFixedLength = WorkspaceFixedLength,");
+        }
+
+        w.Line($"    InputGradientOffset = {_model.Layers[0].InputGradientOffset},");
+        w.Line($"    OutputOffset = {Last.OutputOffset},");
+        w.Line($"    OutputGradientOffset = {Last.OutputGradientOffset},");
+        if (StageCount > 1)
+        {
+            w.Line($"    Stages = {StageCount},");
+        }
+
+        List<LayerModel> chunkGradientLayers = _layers.Where(l => l.Layer.Trainable && !l.CouplesBatch && !l.BatchWideParameterGradients).Select(l => l.Layer).ToList();
+        if (chunkGradientLayers.Count > 0)
+        {
+            string ranges = string.Join(", ", chunkGradientLayers.Select(l => $"new({l.Parameters[0].Offset}, {l.ParameterCount})"));
+            w.Line($"    ChunkGradientRanges = new global::StaticNet.ParameterRange[] {{ {ranges} }}, // {string.Join(", ", chunkGradientLayers.Select(l => l.Name))}");
+        }
+
+        if (_layers.Any(l => l.Layer.Trainable && l.BatchWideParameterGradients))
+        {
+            w.Line("    BatchWideGradients = true,");
+        }
+
+        if (_layers.Any(l => l.KernelScratchExpression("samples") is not null))
+        {
+            w.Line("    KernelScratch = KernelScratchLengthFor,");
+        }
+
+        LayerModel? smallestNorm = _model.Layers.Where(l => l.Spec is BatchNormSpec).OrderBy(l => l.Input.Height * l.Input.Width).FirstOrDefault();
+        if (smallestNorm is not null && smallestNorm.Input.Height * smallestNorm.Input.Width == 1)
+        {
+            w.Line($"    BatchStatisticsLayer = {Literals.String(smallestNorm.Name)},");
+        }
+
+        w.Line("    Summary = Summary,");
+        if (OutputActivation != "None")
+        {
+            w.Line($"    OutputActivation = global::StaticNet.OutputActivation.{OutputActivation},");
         }
 
         w.Line("};");
         w.Line();
-        LayerTableEmitter.Emit(w, _model);
-        w.Line("private readonly float[] _parameters = new float[ParameterCount];");
-        w.Line("private readonly float[] _gradients = new float[ParameterCount];");
-        if (HasState)
+        EmitKernelScratch();
+    }
+
+    /// <summary>The largest scratch any layer's kernels need for a number of samples at a time; the runtime owns each formula.</summary>
+    private void EmitKernelScratch()
+    {
+        string[] lengths = _layers.Select(l => l.KernelScratchExpression("samples")).Where(e => e is not null).Select(e => e!).Distinct().ToArray();
+        if (lengths.Length == 0)
         {
-            w.Line("private readonly float[] _state = new float[StateCount];");
+            return;
         }
 
-        w.Line();
-        if (ChunkGradientLayers.Count > 0)
+        SourceWriter w = _writer;
+        w.Line("/// <summary>The floats of scratch the layers' kernels need for <paramref name=\"samples\"/> samples at a time.</summary>");
+        using (w.Block("private static int KernelScratchLengthFor(int samples)"))
         {
-            w.Line("// Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.");
-            w.Line("private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];");
-            w.Line("private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;");
-            w.Line();
-            w.Line("// The parameters whose gradients each chunk computes for its own samples.");
-            w.Line("private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =");
-            w.Line("{");
-            foreach (LayerModel layer in ChunkGradientLayers)
+            w.Line("int length = 0;");
+            foreach (string length in lengths)
             {
-                w.Line($"    new global::StaticNet.ParameterRange({layer.Parameters[0].Offset}, {layer.ParameterCount}), // {layer.Name}");
+                w.Line($"length = global::System.Math.Max(length, {length});");
             }
 
-            w.Line("};");
-            w.Line();
-        }
-        string workspaceLength = HasFixedRegion ? "WorkspaceLengthPerSample * batchCapacity + WorkspaceFixedLength" : "WorkspaceLengthPerSample * batchCapacity";
-        string sampleWorkspaceLength = HasFixedRegion ? "WorkspaceLengthPerSample + WorkspaceFixedLength" : "WorkspaceLengthPerSample";
-        w.Line("// Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.");
-        w.Line("private readonly float[] _workspace;");
-        w.Line();
-        w.Line("// The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.");
-        w.Line($"private readonly float[] _sampleWorkspace = new float[{sampleWorkspaceLength}];");
-        w.Line("private readonly float[] _sampleScratch;");
-        w.Line();
-        w.Line("// The vectorised kernels' scratch, one block per thread.");
-        w.Line("private readonly float[] _kernelScratch;");
-        w.Line();
-        w.Line("// The work of one chunk, as delegates made once so that running a batch allocates nothing.");
-        w.Line("private readonly global::System.Action<int, int> _forwardChunk;");
-        w.Line("private readonly global::System.Action<int, int> _backwardChunk;");
-        if (BatchWideGradientLayers.Count > 0)
-        {
-            w.Line("private readonly global::System.Action<int, int> _parameterSlice;");
-        }
-        w.Line();
-        w.Line("// The batch the chunks are working on: its size, chunks, stage" + (UsesTraining ? ", mode" : string.Empty) + " and SIMD level.");
-        w.Line("private int _runBatchSize;");
-        w.Line("private int _runChunks;");
-        w.Line("private int _runStage;");
-        if (UsesTraining)
-        {
-            w.Line("private bool _runTraining;");
+            w.Line("return length;");
         }
 
-        w.Line("private bool _runInputGradient;");
-        w.Line("private global::StaticNet.SimdLevel _runSimd;");
         w.Line();
-        w.Line("// The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.");
-        w.Line("private int _forwardBatchSize;");
-        w.Line("private global::StaticNet.SimdLevel _forwardSimd;");
-        w.Line("private int _threads;");
-        w.Line();
-        if (UsesNoise)
-        {
-            w.Line("// The seed of the dropout masks (the one Initialize was given), and the step of the last training Forward, whose masks Backward recomputes.");
-            w.Line("private int _seed;");
-            w.Line("private long _forwardStep;");
-            w.Line();
-        }
+    }
 
-        EmitFreezeFields();
+    private static string Init(TensorInit init) => init.Distribution switch
+    {
+        InitDistribution.Uniform => $"global::StaticNet.TensorInit.Uniform({Literals.Float(init.A)}, {Literals.Float(init.B)})",
+        InitDistribution.Normal => $"global::StaticNet.TensorInit.Normal({Literals.Float(init.A)}, {Literals.Float(init.B)})",
+        _ => $"global::StaticNet.TensorInit.Constant({Literals.Float(init.A)})",
+    };
+
+    private void EmitConstructor()
+    {
+        SourceWriter w = _writer;
         if (_weights is null)
         {
             w.Line("/// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name=\"seed\"/>.</summary>");
-            w.Line("/// <param name=\"seed\">Seeds the initialisation" + (UsesNoise ? " and the dropout masks" : string.Empty) + ": the same seed gives the same parameters on every machine.</param>");
+            w.Line("/// <param name=\"seed\">Seeds the initialisation and any dropout masks: the same seed gives the same parameters on every machine.</param>");
         }
         else
         {
-            w.Line("/// <summary>Creates the network with the tensors compiled in from <c>" + EmbeddedWeightsEmitter.Xml(_weights.File) + "</c> (see <see cref=\"LoadEmbeddedWeights\"/>); <see cref=\"Initialize\"/> replaces them with a random initialisation.</summary>");
-            w.Line(UsesNoise
-                ? "/// <param name=\"seed\">Seeds the dropout masks.</param>"
-                : "/// <param name=\"seed\">Not used here: the network starts with its embedded weights. <see cref=\"Initialize\"/> takes a seed.</param>");
+            w.Line("/// <summary>Creates the network with the tensors compiled in from <c>" + EmbeddedWeightsEmitter.Xml(_weights.File) + "</c> (see <see cref=\"LoadEmbeddedWeights\"/>); <see cref=\"global::StaticNet.CompiledNetwork.Initialize\"/> replaces them with a random initialisation.</summary>");
+            w.Line("/// <param name=\"seed\">Seeds any dropout masks; the network starts with its embedded weights.</param>");
         }
 
-        w.Line("/// <param name=\"batchCapacity\">The largest batch <see cref=\"Forward\"/> takes; the workspace is allocated for it once, here.</param>");
-        using (w.Block($"public {Literals.Identifier(_model.ClassName)}(int seed = 0, int batchCapacity = 64)"))
+        w.Line("/// <param name=\"batchCapacity\">The largest batch <see cref=\"global::StaticNet.CompiledNetwork.Forward\"/> takes; the workspace is allocated for it once, here.</param>");
+        w.Line($"public {Literals.Identifier(_model.ClassName)}(int seed = 0, int batchCapacity = 64)");
+        if (_weights is null)
         {
-            w.Line(HasFixedRegion
-                ? $"{Checks}.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, WorkspaceFixedLength, nameof(batchCapacity));"
-                : $"{Checks}.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));");
-            w.Line("BatchCapacity = batchCapacity;");
-            w.Line($"_workspace = new float[{workspaceLength}];");
-            w.Line("MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);");
-            w.Line("_threads = MaxThreads;");
-            w.Line("KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));");
-            w.Line("_kernelScratch = new float[MaxThreads * KernelScratchLength];");
-            w.Line("_sampleScratch = new float[KernelScratchFor(1)];");
-            w.Line("_forwardChunk = ForwardChunk;");
-            w.Line("_backwardChunk = BackwardChunk;");
-            if (BatchWideGradientLayers.Count > 0)
-            {
-                w.Line("_parameterSlice = ParameterSlice;");
-            }
-
-            if (ChunkGradientLayers.Count > 0)
-            {
-                w.Line("_chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);");
-            }
-
-            if (_weights is null)
-            {
-                w.Line("Initialize(seed);");
-            }
-            else
-            {
-                EmbeddedWeightsEmitter.EmitConstructorStart(w, UsesNoise);
-            }
+            w.Line("    : base(s_definition, seed, batchCapacity)");
+            w.Line("{");
+            w.Line("}");
         }
-
-        w.Line();
-        w.Line("/// <summary>The largest batch <see cref=\"Forward\"/> and <see cref=\"Backward\"/> take.</summary>");
-        w.Line("public int BatchCapacity { get; }");
-        w.Line();
-        w.Line("/// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>");
-        w.Line("public int KernelScratchLength { get; }");
-        w.Line();
-        w.Line("/// <summary>The largest scratch any layer's vectorised kernels need for <paramref name=\"samples\"/> samples at a time.</summary>");
-        using (w.Block("private static int KernelScratchFor(int samples)"))
+        else
         {
-            string[] lengths = _layers.Select(l => l.KernelScratchExpression("samples")).Where(e => e is not null).Select(e => e!).ToArray();
-            if (lengths.Length == 0)
+            using (w.Block("    : base(s_definition, seed, batchCapacity, initialize: false)"))
             {
-                w.Line("return 0;");
-            }
-            else
-            {
-                w.Line("int length = 0;");
-                foreach (string length in lengths)
-                {
-                    w.Line($"length = global::System.Math.Max(length, {length});");
-                }
-
-                w.Line("return length;");
-            }
-        }
-
-        w.Line();
-        w.Line("/// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>");
-        w.Line("public int MaxThreads { get; }");
-        w.Line();
-        w.Line("/// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref=\"MaxThreads\"/> (the default). Results do not depend on it.</summary>");
-        w.Line("public int Threads");
-        w.Line("{");
-        w.Line("    get => _threads;");
-        w.Line($"    set => _threads = {Checks}.Threads(value, MaxThreads, nameof(value));");
-        w.Line("}");
-        w.Line();
-        w.Line("/// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>");
-        w.Line("public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;");
-        w.Line();
-        w.Line("/// <summary>All parameters in one flat buffer; each tensor's place is in <see cref=\"Tensors\"/> and <see cref=\"Layers\"/>.</summary>");
-        w.Line($"public {Span} Parameters => _parameters;");
-        w.Line();
-        w.Line("/// <summary>Gradients of the parameters, in the same layout; <see cref=\"Backward\"/> adds to them and <see cref=\"ZeroGradients\"/> clears them.</summary>");
-        w.Line($"public {Span} Gradients => _gradients;");
-        w.Line();
-        if (HasState)
-        {
-            w.Line("/// <summary>");
-            w.Line("/// All state in one flat buffer: batch normalisation's running estimates, which training Forward passes");
-            w.Line("/// update and inference uses. No optimizer touches it; <see cref=\"ReadTensor\"/> and <see cref=\"WriteTensor\"/> reach it by name.");
-            w.Line("/// </summary>");
-            w.Line($"public {Span} State => _state;");
-            w.Line();
-        }
-
-        if (UsesNoise)
-        {
-            w.Line("/// <summary>");
-            w.Line("/// Training Forward passes so far. Each one draws its dropout masks from this step (and the seed),");
-            w.Line("/// then adds 1; Initialize resets it to 0. Set it to replay a step's masks or to resume a run.");
-            w.Line("/// </summary>");
-            w.Line("public long Step { get; set; }");
-            w.Line();
-        }
-
-        w.Line(HasState
-            ? "/// <summary>Every tensor with its PyTorch <c>state_dict</c> name, shape and kind: the parameters, and state such as running estimates.</summary>"
-            : "/// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>");
-        w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;");
-        w.Line();
-        w.Line("/// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>");
-        w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;");
-        w.Line();
-        w.Line("/// <summary>Sets every gradient to zero; call it before each batch's <see cref=\"Backward\"/>, as in PyTorch's <c>zero_grad</c>.</summary>");
-        w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
-        w.Line();
-        EmitChunkRunners();
-    }
-
-    /// <summary>The freeze flags of trainable layers and the ranges of the parameter buffer they cover.</summary>
-    private void EmitFreezeFields()
-    {
-        SourceWriter w = _writer;
-        List<LayerModel> trainable = TrainableLayers;
-        w.Line("// Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.");
-        w.Line("private static readonly global::StaticNet.ParameterRange[] s_layerRanges =");
-        w.Line("{");
-        foreach (LayerModel layer in trainable)
-        {
-            int start = layer.Parameters[0].Offset;
-            w.Line($"    new global::StaticNet.ParameterRange({start}, {layer.ParameterCount}), // {layer.Name}");
-        }
-
-        w.Line("};");
-        w.Line();
-        w.Line($"private readonly bool[] _frozen = new bool[{trainable.Count}];");
-        w.Line($"private global::StaticNet.ParameterRange[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[{trainable.Count}]);");
-        w.Line();
-    }
-
-    private void EmitInitialize()
-    {
-        SourceWriter w = _writer;
-        w.Line("/// <summary>");
-        w.Line("/// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights");
-        w.Line("/// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch");
-        w.Line("/// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by");
-        w.Line("/// <paramref name=\"seed\"/> and its name, so adding a layer changes no other layer's values.");
-        if (HasState)
-        {
-            w.Line("/// State starts as PyTorch's does: running means 0, running variances 1, no batches tracked.");
-        }
-
-        w.Line("/// </summary>");
-        using (w.Block("public void Initialize(int seed)"))
-        {
-            foreach ((ParameterTensor tensor, bool isState) in AllTensors)
-            {
-                string slice = $"{(isState ? "State" : "Parameters")}.Slice({tensor.Offset}, {tensor.Length})";
-                TensorInit init = tensor.Init;
-                w.Line($"// {tensor.Name} {tensor.ShapeText}: {init.Comment}.");
-                switch (init.Distribution)
-                {
-                    case InitDistribution.Uniform:
-                        w.Line($"global::StaticNet.Initializers.Uniform({slice}, {Literals.Float(init.A)}, {Literals.Float(init.B)}, seed, {Literals.String(tensor.Name)});");
-                        break;
-                    case InitDistribution.Normal:
-                        w.Line($"global::StaticNet.Initializers.Normal({slice}, {Literals.Float(init.A)}, {Literals.Float(init.B)}, seed, {Literals.String(tensor.Name)});");
-                        break;
-                    default:
-                        w.Line(init.A == 0 ? slice + ".Clear();" : $"{slice}.Fill({Literals.Float(init.A)});");
-                        break;
-                }
-            }
-
-            if (UsesNoise)
-            {
-                w.Line("// Dropout draws its masks from the same seed, from step 0.");
-                w.Line("_seed = seed;");
-                w.Line("Step = 0;");
+                w.Line("LoadEmbeddedWeights();");
             }
         }
 
         w.Line();
     }
-
-    // ---------------------------------------------------------------------------------------------
-    // Stages. A pass over a batch splits into stages at every layer that couples the samples (batch
-    // normalisation): within a stage, chunks of samples run in parallel; between stages, one thread
-    // reduces the chunks' partial statistics. A network without such layers has one stage.
-    // ---------------------------------------------------------------------------------------------
 
     /// <summary>The part of a layer a forward stage runs.</summary>
     private enum Part
@@ -550,15 +374,6 @@ internal sealed class NetworkEmitter
         /// <summary>A batch-coupled layer's rest, after the reduction, at the start of the next stage.</summary>
         Finish,
     }
-
-    /// <summary>The layers that couple the batch, in order: forward stage s ends at the s-th's partial statistics.</summary>
-    private List<LayerEmitter> Coupled => _layers.Where(l => l.CouplesBatch).ToList();
-
-    private int StageCount => Coupled.Count + 1;
-
-    private bool Staged => StageCount > 1;
-
-    private string StageName(string pass, int stage) => Staged ? pass + stage.ToString(System.Globalization.CultureInfo.InvariantCulture) : pass;
 
     /// <summary>The forward stages: each a list of layers and the part of each the stage runs.</summary>
     private List<List<(LayerEmitter Layer, Part Part)>> ForwardStages()
@@ -580,545 +395,85 @@ internal sealed class NetworkEmitter
         return stages;
     }
 
-    /// <summary>The parameters of a forward stage method, and the arguments a chunk passes them.</summary>
-    private List<(string Parameter, string Argument)> ForwardStageParameters()
-    {
-        var list = new List<(string, string)>
-        {
-            (ReadOnlySpan + " parameters", "_parameters"),
-            (Span + " workspace", "workspace"),
-            ("int capacity", "capacity"),
-            ("int first", "first"),
-            ("int batchSize", "count"),
-        };
-        if (Staged)
-        {
-            list.Add(("int chunk", "chunk"));
-        }
-
-        if (UsesTraining)
-        {
-            list.Add(("bool training", "training"));
-        }
-
-        if (UsesNoise)
-        {
-            list.Add(("int seed", "_seed"));
-            list.Add(("long step", "step"));
-        }
-
-        list.Add((Span + " scratch", "scratch"));
-        list.Add(("global::StaticNet.SimdLevel simd", "simd"));
-        return list;
-    }
-
-    /// <summary>The parameters of a backward stage method, and the arguments a chunk passes them.</summary>
-    private List<(string Parameter, string Argument)> BackwardStageParameters()
-    {
-        var list = new List<(string, string)>
-        {
-            (ReadOnlySpan + " parameters", "_parameters"),
-            (Span + " gradients", "gradients"),
-            (Span + " workspace", "_workspace"),
-            ("int capacity", "BatchCapacity"),
-            ("int first", "first"),
-            ("int batchSize", "count"),
-        };
-        if (Staged)
-        {
-            list.Add(("int chunk", "chunk"));
-        }
-
-        list.Add(("bool computeInputGradient", "_runInputGradient"));
-        if (TrainableLayers.Count > 0)
-        {
-            list.Add(("global::System.ReadOnlySpan<bool> frozen", "_frozen"));
-        }
-
-        if (UsesNoise)
-        {
-            list.Add(("int seed", "_seed"));
-            list.Add(("long step", "_forwardStep"));
-        }
-
-        list.Add((Span + " scratch", "KernelScratch(thread)"));
-        list.Add(("global::StaticNet.SimdLevel simd", "_runSimd"));
-        return list;
-    }
-
-    private static string Parameters(List<(string Parameter, string Argument)> list) => string.Join(", ", list.Select(p => p.Parameter));
-
-    private static string Arguments(List<(string Parameter, string Argument)> list) => string.Join(", ", list.Select(p => p.Argument));
-
-    /// <summary>The chunk runners: the work each thread does on one chunk of the batch, in the current stage.</summary>
-    private void EmitChunkRunners()
-    {
-        SourceWriter w = _writer;
-        w.Line("/// <summary>The vectorised kernels' scratch of one thread.</summary>");
-        w.Line("private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);");
-        w.Line();
-        w.Line("/// <summary>Runs stage <paramref name=\"stage\"/> of a pass on every chunk of a batch of <paramref name=\"batchSize\"/>, on up to <see cref=\"Threads\"/> threads.</summary>");
-        using (w.Block("private void RunChunks(global::System.Action<int, int> work, int batchSize, int stage, global::StaticNet.SimdLevel simd)"))
-        {
-            w.Line("_runBatchSize = batchSize;");
-            w.Line("_runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);");
-            w.Line("_runStage = stage;");
-            w.Line("_runSimd = simd;");
-            w.Line("global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);");
-        }
-
-        w.Line();
-        w.Line("/// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>");
-        using (w.Block("private void ForwardChunk(int chunk, int thread)"))
-        {
-            w.Line("(int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);");
-            w.Line($"{Span} workspace = _workspace;");
-            w.Line("int capacity = BatchCapacity;");
-            if (UsesTraining)
-            {
-                w.Line("bool training = _runTraining;");
-            }
-
-            if (UsesNoise)
-            {
-                w.Line("long step = _forwardStep;");
-            }
-
-            w.Line($"{Span} scratch = KernelScratch(thread);");
-            w.Line("global::StaticNet.SimdLevel simd = _runSimd;");
-            EmitStageSwitch("RunForward", Arguments(ForwardStageParameters()));
-        }
-
-        w.Line();
-        w.Line("/// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>");
-        using (w.Block("private void BackwardChunk(int chunk, int thread)"))
-        {
-            w.Line("(int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);");
-            if (ChunkGradientLayers.Count > 0)
-            {
-                w.Line($"{Span} gradients = new {Span}(_chunkGradients, chunk * ParameterCount, ParameterCount);");
-                using (w.Block("if (_runStage == 0)"))
-                {
-                    w.Line("global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);");
-                }
-            }
-            else
-            {
-                w.Line($"// No layer computes parameter gradients per chunk.");
-                w.Line($"{Span} gradients = {Span}.Empty;");
-            }
-
-            w.Line();
-            EmitStageSwitch("RunBackward", Arguments(BackwardStageParameters()));
-        }
-
-        if (BatchWideGradientLayers.Count > 0)
-        {
-            w.Line();
-            w.Line("/// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>");
-            using (w.Block("private void ParameterSlice(int slice, int thread)"))
-            {
-                string frozen = TrainableLayers.Count > 0 ? "_frozen, " : string.Empty;
-                w.Line($"RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, {frozen}_runSimd);");
-            }
-        }
-
-        w.Line();
-
-        void EmitStageSwitch(string pass, string arguments)
-        {
-            if (!Staged)
-            {
-                w.Line($"{pass}({arguments});");
-                return;
-            }
-
-            using (w.Block("switch (_runStage)"))
-            {
-                for (int stage = 0; stage < StageCount; stage++)
-                {
-                    w.Line($"case {stage}:");
-                    w.Line($"    {StageName(pass, stage)}({arguments});");
-                    w.Line("    break;");
-                }
-            }
-        }
-    }
-
-    /// <summary>The straight-line sequence of a pass: each stage on every chunk, each reduction once, in order.</summary>
-    private void EmitForwardStages(bool training, string simd)
-    {
-        SourceWriter w = _writer;
-        if (UsesTraining)
-        {
-            w.Line($"_runTraining = {(training ? "true" : "false")};");
-        }
-
-        for (int stage = 0; stage < StageCount; stage++)
-        {
-            w.Line($"RunChunks(_forwardChunk, batchSize, {stage}, {simd});");
-            if (stage < StageCount - 1)
-            {
-                w.Line($"{StageName("ReduceForward", stage)}({ReduceForwardArguments("_workspace", "BatchCapacity", "_runChunks", training ? "training: true" : "training: false", simd)});");
-            }
-        }
-    }
-
-    private string ReduceForwardArguments(string workspace, string capacity, string chunks, string training, string simd) =>
-        string.Join(", ", new[] { HasState ? "_state" : null, workspace, capacity, chunks, training, simd }.Where(a => a is not null));
-
-    private void EmitForwardApi()
-    {
-        SourceWriter w = _writer;
-        w.Line("/// <summary>");
-        w.Line("/// Runs a training batch forward and keeps every activation for <see cref=\"Backward\"/>.");
-        w.Line("/// Allocates nothing.");
-        w.Line("/// </summary>");
-        w.Line($"/// <param name=\"input\">The batch, sample after sample: at least <c>batchSize * {_model.Input.Length}</c> values {_model.Input.ToBatchedString()}.</param>");
-        w.Line($"/// <param name=\"output\">Receives the outputs: at least <c>batchSize * {_model.Output.Length}</c> values {_model.Output.ToBatchedString()}.</param>");
-        w.Line("/// <param name=\"batchSize\">Samples in the batch, from 1 to <see cref=\"BatchCapacity\"/>.</param>");
-        using (w.Block($"public void Forward({ReadOnlySpan} input, {Span} output, int batchSize)"))
-        {
-            w.Line($"{Checks}.Batch(batchSize, BatchCapacity, nameof(batchSize));");
-            w.Line($"{Checks}.Length(input.Length, batchSize * InputLength, nameof(input));");
-            w.Line($"{Checks}.Length(output.Length, batchSize * OutputLength, nameof(output));");
-            LayerModel? smallestNorm = _model.Layers.Where(l => l.Spec is BatchNormSpec).OrderBy(l => l.Input.Height * l.Input.Width).FirstOrDefault();
-            if (smallestNorm is not null && smallestNorm.Input.Height * smallestNorm.Input.Width == 1)
-            {
-                w.Line($"{Checks}.BatchStatistics(batchSize, {Literals.String(smallestNorm.Name)});");
-            }
-
-            w.Line($"{Span} workspace = _workspace;");
-            w.Line("int capacity = BatchCapacity;");
-            w.Line($"input.Slice(0, batchSize * InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
-            if (UsesNoise)
-            {
-                w.Line("_forwardStep = Step++;");
-            }
-
-            EmitForwardStages(training: true, "Simd");
-            w.Line($"{Slice(Last.OutputOffset, "OutputLength")}.CopyTo(output);");
-            w.Line("_forwardBatchSize = batchSize;");
-            w.Line("_forwardSimd = Simd;");
-        }
-
-        w.Line();
-    }
-
-    private void EmitBackwardApi()
-    {
-        SourceWriter w = _writer;
-        w.Line("/// <summary>");
-        w.Line("/// Runs the last <see cref=\"Forward\"/> batch backward: adds each parameter's gradient to");
-        w.Line("/// <see cref=\"Gradients\"/> and, when <paramref name=\"inputGradient\"/> is not empty, writes the");
-        w.Line("/// gradient of the input. Allocates nothing.");
-        w.Line("/// </summary>");
-        w.Line($"/// <param name=\"outputGradient\">The gradient of the loss with respect to each output {_model.Output.ToBatchedString()}.</param>");
-        w.Line($"/// <param name=\"inputGradient\">Receives the gradient of the loss with respect to the input {_model.Input.ToBatchedString()}, or empty to skip that work.</param>");
-        w.Line("/// <param name=\"batchSize\">The batch size of the preceding <see cref=\"Forward\"/>.</param>");
-        using (w.Block($"public void Backward({ReadOnlySpan} outputGradient, {Span} inputGradient, int batchSize)"))
-        {
-            w.Line($"{Checks}.PendingForward(batchSize, _forwardBatchSize);");
-            w.Line($"{Checks}.Length(outputGradient.Length, batchSize * OutputLength, nameof(outputGradient));");
-            w.Line("bool computeInputGradient = !inputGradient.IsEmpty;");
-            using (w.Block("if (computeInputGradient)"))
-            {
-                w.Line($"{Checks}.Length(inputGradient.Length, batchSize * InputLength, nameof(inputGradient));");
-            }
-
-            w.Line($"{Span} workspace = _workspace;");
-            w.Line("int capacity = BatchCapacity;");
-            w.Line($"outputGradient.Slice(0, batchSize * OutputLength).CopyTo({Slice(Last.OutputGradientOffset, "OutputLength")});");
-            w.Line("_runInputGradient = computeInputGradient;");
-            w.Line("// Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.");
-            for (int stage = 0; stage < StageCount; stage++)
-            {
-                w.Line($"RunChunks(_backwardChunk, batchSize, {stage}, _forwardSimd);");
-                if (stage < StageCount - 1)
-                {
-                    string frozen = TrainableLayers.Count > 0 ? ", _frozen" : string.Empty;
-                    w.Line($"{StageName("ReduceBackward", stage)}(_gradients, _workspace, BatchCapacity, _runChunks, computeInputGradient{frozen}, _forwardSimd);");
-                }
-            }
-
-            w.Line();
-            if (BatchWideGradientLayers.Count > 0)
-            {
-                w.Line("// Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.");
-                w.Line("global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);");
-                w.Line();
-            }
-
-            if (ChunkGradientLayers.Count > 0)
-            {
-                w.Line("// Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.");
-                w.Line("_chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);");
-            }
-
-            w.Line();
-            using (w.Block("if (computeInputGradient)"))
-            {
-                w.Line($"{Slice(InputGradientOffset, "InputLength")}.CopyTo(inputGradient);");
-            }
-        }
-
-        w.Line();
-    }
-
-    private void EmitPredictApi()
-    {
-        SourceWriter w = _writer;
-        w.Line("/// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>");
-        w.Line($"/// <param name=\"input\">One sample: exactly {_model.Input.Length} values, shape {_model.Input}.</param>");
-        w.Line($"/// <param name=\"output\">Receives the outputs: exactly {_model.Output.Length} values.</param>");
-        using (w.Block($"public void Predict({ReadOnlySpan} input, {Span} output)"))
-        {
-            w.Line($"{Checks}.ExactLength(input.Length, InputLength, nameof(input));");
-            w.Line($"{Checks}.ExactLength(output.Length, OutputLength, nameof(output));");
-            w.Line($"{Span} workspace = _sampleWorkspace;");
-            w.Line("const int capacity = 1, batchSize = 1;");
-            w.Line($"input.Slice(0, InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
-            var arguments = ForwardStageParameters().Select(p => p.Argument switch
-            {
-                "first" => "first: 0",
-                "count" => "batchSize",
-                "chunk" => "chunk: 0",
-                "training" => "training: false",
-                "step" => "step: 0",
-                "scratch" => "_sampleScratch",
-                "simd" => "Simd",
-                var other => other,
-            }).ToList();
-            for (int stage = 0; stage < StageCount; stage++)
-            {
-                w.Line($"{StageName("RunForward", stage)}({string.Join(", ", arguments)});");
-                if (stage < StageCount - 1)
-                {
-                    w.Line($"{StageName("ReduceForward", stage)}({ReduceForwardArguments("workspace", "capacity", "chunks: 1", "training: false", "Simd")});");
-                }
-            }
-
-            w.Line($"{Slice(Last.OutputOffset, "OutputLength")}.CopyTo(output);");
-        }
-
-        w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// Runs any number of samples forward in inference mode, <see cref=\"BatchCapacity\"/> at a time.");
-        w.Line("/// Allocates nothing. It reuses the training workspace, so a <see cref=\"Backward\"/> cannot follow it.");
-        w.Line("/// </summary>");
-        w.Line($"/// <param name=\"inputs\">The samples, one after another: exactly <c>count * {_model.Input.Length}</c> values.</param>");
-        w.Line($"/// <param name=\"outputs\">Receives the outputs: exactly <c>count * {_model.Output.Length}</c> values.</param>");
-        w.Line("/// <param name=\"count\">Samples to run.</param>");
-        using (w.Block($"public void Predict({ReadOnlySpan} inputs, {Span} outputs, int count)"))
-        {
-            w.Line($"{Checks}.Count(count, nameof(count));");
-            w.Line($"{Checks}.ExactLength(inputs.Length, (long)count * InputLength, nameof(inputs));");
-            w.Line($"{Checks}.ExactLength(outputs.Length, (long)count * OutputLength, nameof(outputs));");
-            w.Line($"{Span} workspace = _workspace;");
-            w.Line("int capacity = BatchCapacity;");
-            w.Line("_forwardBatchSize = 0;");
-            using (w.Block("for (int start = 0; start < count; start += capacity)"))
-            {
-                w.Line("int batchSize = global::System.Math.Min(capacity, count - start);");
-                w.Line($"inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo({Slice(InputOffset, "InputLength")});");
-                EmitForwardStages(training: false, "Simd");
-                w.Line($"{Slice(Last.OutputOffset, "OutputLength")}.CopyTo(outputs.Slice(start * OutputLength));");
-            }
-        }
-
-        w.Line();
-    }
-
-    private void EmitTensorAccess()
-    {
-        SourceWriter w = _writer;
-        w.Line("/// <summary>Copies the tensor named <paramref name=\"name\"/> (a PyTorch <c>state_dict</c> name) into <paramref name=\"destination\"/>, in PyTorch's layout.</summary>");
-        using (w.Block($"public void ReadTensor(string name, {Span} destination)"))
-        {
-            w.Line("global::StaticNet.TensorInfo tensor = FindTensor(name);");
-            w.Line($"{Checks}.TensorLength(tensor, destination.Length, nameof(destination));");
-            if (HasState)
-            {
-                w.Line("// Tensors are stored in PyTorch's layout, so reading one is a copy.");
-                w.Line("(tensor.Kind == global::StaticNet.TensorKind.State ? State : Parameters).Slice(tensor.Offset, tensor.Length).CopyTo(destination);");
-            }
-            else
-            {
-                w.Line("// Parameters are stored in PyTorch's layout, so reading one is a copy.");
-                w.Line("Parameters.Slice(tensor.Offset, tensor.Length).CopyTo(destination);");
-            }
-        }
-
-        w.Line();
-        w.Line("/// <summary>Overwrites the tensor named <paramref name=\"name\"/> (a PyTorch <c>state_dict</c> name) with <paramref name=\"source\"/>, given in PyTorch's layout.</summary>");
-        using (w.Block($"public void WriteTensor(string name, {ReadOnlySpan} source)"))
-        {
-            w.Line("global::StaticNet.TensorInfo tensor = FindTensor(name);");
-            w.Line($"{Checks}.TensorLength(tensor, source.Length, nameof(source));");
-            w.Line(HasState
-                ? "source.CopyTo((tensor.Kind == global::StaticNet.TensorKind.State ? State : Parameters).Slice(tensor.Offset, tensor.Length));"
-                : "source.CopyTo(Parameters.Slice(tensor.Offset, tensor.Length));");
-        }
-
-        w.Line();
-        using (w.Block("private static global::StaticNet.TensorInfo FindTensor(string name)"))
-        {
-            w.Line("int index = name switch");
-            w.Line("{");
-            int index = 0;
-            foreach ((ParameterTensor tensor, _) in AllTensors)
-            {
-                w.Line($"    {Literals.String(tensor.Name)} => {index++},");
-            }
-
-            w.Line("    _ => -1,");
-            w.Line("};");
-            w.Line($"return index >= 0 ? s_tensors[index] : throw {Checks}.UnknownTensor(name, {Literals.String(_model.ClassName)}, s_tensors);");
-        }
-
-        w.Line();
-    }
-
-    /// <summary>Freeze, Unfreeze, IsFrozen and TrainableRanges: freezing layers by name at run time.</summary>
-    private void EmitFreezeApi()
-    {
-        SourceWriter w = _writer;
-        List<LayerModel> withParameters = _model.Layers.Where(l => l.Parameters.Count > 0).ToList();
-        string names = string.Join(", ", withParameters.Select(l => Literals.String(l.Name)));
-        w.Line("// The names of the layers with parameters, for messages.");
-        w.Line($"private static readonly string[] s_layersWithParameters = {{ {names} }};");
-        w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// The parts of <see cref=\"Parameters\"/> training may change: every layer's parameters but those frozen in");
-        w.Line("/// the declaration or with <see cref=\"Freeze\"/>, as ranges in ascending order. An optimizer that updates");
-        w.Line("/// only these leaves frozen layers untouched.");
-        w.Line("/// </summary>");
-        w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterRange> TrainableRanges => _trainableRanges;");
-        w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// Freezes the parameters of the layer named <paramref name=\"layer\"/> until <see cref=\"Unfreeze\"/>: Backward");
-        w.Line("/// computes no gradient for them (their gradients keep their values, zero after <see cref=\"ZeroGradients\"/>)");
-        w.Line("/// and they leave <see cref=\"TrainableRanges\"/>. Their running statistics, if any, still update in training.");
-        w.Line("/// </summary>");
-        w.Line("public void Freeze(string layer) => SetFrozen(layer, true);");
-        w.Line();
-        w.Line("/// <summary>Lets the layer named <paramref name=\"layer\"/> train again after <see cref=\"Freeze\"/>; a layer frozen in its declaration cannot be.</summary>");
-        w.Line("public void Unfreeze(string layer) => SetFrozen(layer, false);");
-        w.Line();
-        w.Line("/// <summary>Whether the parameters of the layer named <paramref name=\"layer\"/> are frozen, in its declaration or with <see cref=\"Freeze\"/>.</summary>");
-        using (w.Block("public bool IsFrozen(string layer)"))
-        {
-            w.Line("int index = FreezeIndex(layer);");
-            w.Line("return index < 0 || _frozen[index];");
-        }
-
-        w.Line();
-        using (w.Block("private void SetFrozen(string layer, bool frozen)"))
-        {
-            w.Line("int index = FreezeIndex(layer);");
-            using (w.Block("if (index < 0)"))
-            {
-                w.Line($"// Frozen in the declaration: its Backward has no gradient code to turn back on.");
-                using (w.Block("if (!frozen)"))
-                {
-                    w.Line($"throw {Checks}.FrozenInDeclaration(layer, {Literals.String(_model.ClassName)});");
-                }
-
-                w.Line();
-                w.Line("return;");
-            }
-
-            w.Line();
-            w.Line("_frozen[index] = frozen;");
-            w.Line("_trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);");
-        }
-
-        w.Line();
-        w.Line("/// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>");
-        w.Line("private static int FreezeIndex(string layer) => layer switch");
-        w.Line("{");
-        foreach (LayerModel layer in withParameters)
-        {
-            w.Line($"    {Literals.String(layer.Name)} => {layer.TrainableIndex},");
-        }
-
-        w.Line($"    _ => throw {Checks}.UnknownLayer(layer, {Literals.String(_model.ClassName)}, s_layersWithParameters),");
-        w.Line("};");
-        w.Line();
-    }
-
     private void EmitRunForward()
     {
         SourceWriter w = _writer;
         List<List<(LayerEmitter Layer, Part Part)>> stages = ForwardStages();
-        List<LayerEmitter> coupled = Coupled;
-        for (int stage = 0; stage < stages.Count; stage++)
+        w.Line("/// <inheritdoc/>");
+        using (w.Block($"protected override void RunForward({Pass}, int stage)"))
         {
-            string span = Staged
-                ? $"Forward stage {stage} of {stages.Count}: runs samples [first, first + batchSize) of the chunk" + (stage < stages.Count - 1 ? $" up to {coupled[stage].Layer.Name}'s partial statistics." : " to the end.")
-                : "Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.";
-            w.Line("/// <summary>" + span + "</summary>");
-            if (UsesTraining && stage == 0)
+            EmitStages(stages.Count, "stage", stage =>
             {
-                w.Line("/// <remarks>");
-                w.Line("/// With <paramref name=\"training\"/>, batch normalisation uses the batch's statistics (and updates its running");
-                w.Line("/// estimates) and dropout drops values; without, both behave as in inference.");
-                w.Line("/// </remarks>");
-            }
-
-            using (w.Block($"private static void {StageName("RunForward", stage)}({Parameters(ForwardStageParameters())})"))
-            {
-                for (int i = 0; i < stages[stage].Count; i++)
+                foreach ((LayerEmitter layer, Part part) in stages[stage])
                 {
-                    (LayerEmitter layer, Part part) = stages[stage][i];
-                    if (i > 0)
+                    string what = part switch
                     {
-                        w.Line();
-                    }
-
+                        Part.Partial => " (the chunk's partial statistics)",
+                        Part.Finish => " (with the batch's statistics)",
+                        _ => string.Empty,
+                    };
                     if (layer.EmitsCode)
                     {
-                        string what = part switch
-                        {
-                            Part.Partial => " (the chunk's partial statistics)",
-                            Part.Finish => " (with the batch's statistics)",
-                            _ => string.Empty,
-                        };
                         w.Line("// " + layer.Description + what);
                     }
 
                     switch (part)
                     {
                         case Part.Partial:
-                            layer.EmitForwardPartialCall(w);
+                            layer.EmitForwardPartial(w);
                             break;
                         case Part.Finish:
-                            layer.EmitForwardFinishCall(w);
+                            layer.EmitForwardFinish(w);
                             break;
                         default:
-                            layer.EmitForwardCall(w);
+                            layer.EmitForward(w);
                             break;
                     }
                 }
+            });
+        }
+
+        w.Line();
+        if (StageCount > 1)
+        {
+            List<LayerEmitter> coupled = Coupled;
+            w.Line("/// <inheritdoc/>");
+            using (w.Block($"protected override void ReduceForward({Pass}, int stage)"))
+            {
+                EmitStages(coupled.Count, "stage", stage =>
+                {
+                    w.Line($"// {coupled[stage].Layer.Name}: the batch's statistics (training), or the running estimates (inference)");
+                    coupled[stage].EmitForwardReduce(w);
+                });
             }
 
             w.Line();
-            if (stage < stages.Count - 1)
+        }
+    }
+
+    /// <summary>
+    /// Writes the body of a staged method: the one stage's statements, or a switch over the stages. A stage's
+    /// statements may be none (a stage of backward that only reduces).
+    /// </summary>
+    private void EmitStages(int count, string variable, System.Action<int> emitStage)
+    {
+        SourceWriter w = _writer;
+        if (count == 1)
+        {
+            emitStage(0);
+            return;
+        }
+
+        using (w.Block($"switch ({variable})"))
+        {
+            for (int stage = 0; stage < count; stage++)
             {
-                var parameters = new List<string>();
-                if (HasState)
+                w.Line($"case {stage}:");
+                using (w.Indent())
                 {
-                    parameters.Add(Span + " state");
+                    emitStage(stage);
+                    w.Line("return;");
                 }
-
-                parameters.AddRange(new[] { Span + " workspace", "int capacity", "int chunks", "bool training", "global::StaticNet.SimdLevel simd" });
-                w.Line($"/// <summary>Between forward stages {stage} and {stage + 1}, once per batch: {coupled[stage].Layer.Name}'s statistics, from every chunk's partial statistics in training, from its running estimates in inference.</summary>");
-                using (w.Block($"private static void {StageName("ReduceForward", stage)}({string.Join(", ", parameters)})"))
-                {
-                    coupled[stage].EmitForwardReduceCall(w);
-                }
-
-                w.Line();
             }
         }
     }
@@ -1126,13 +481,12 @@ internal sealed class NetworkEmitter
     private void EmitRunBackward()
     {
         SourceWriter w = _writer;
-        bool hasFreezeFlags = TrainableLayers.Count > 0;
         var stages = new List<List<System.Action>> { new() };
         var reductions = new List<System.Action>();
 
-        // Layers last to first; each layer's statements are always run, or only when the input gradient
-        // is asked for, and neighbours with the same condition share one if block. A batch-coupled layer
-        // ends a stage with its partial sums, and starts the next with its input gradient.
+        // Layers last to first; each layer's statements are always run, or only when the input gradient is asked
+        // for, and neighbours with the same condition share one if block. A batch-coupled layer ends a stage with
+        // its partial sums, and starts the next with its input gradient.
         for (int i = _layers.Count - 1; i >= 0; i--)
         {
             LayerEmitter layer = _layers[i];
@@ -1145,7 +499,7 @@ internal sealed class NetworkEmitter
                     w.Line($"// {model.Name}'s output is read by {model.GradientSums.Count + 1} layers, each of which wrote its gradient apart: sum them.");
                     foreach (int extra in model.GradientSums)
                     {
-                        w.Line($"global::StaticNet.Kernels.VectorMath.Add({ChunkSlice(extra, model.Output.Length)}, {ChunkSlice(model.OutputGradientOffset, model.Output.Length)}, simd);");
+                        w.Line($"p.AddGradient(target: {model.OutputGradientOffset}, source: {extra}, length: {model.Output.Length});");
                     }
                 }));
             }
@@ -1153,102 +507,64 @@ internal sealed class NetworkEmitter
             bool neededAlways = model.Trainable || model.Inputs[0].GradientAlways;
             if (layer.CouplesBatch)
             {
-                statements.Add((neededAlways, () => layer.EmitBackwardPartialCall(w)));
-                AddLayer(layer, model, statements);
+                statements.Add((neededAlways, () => layer.EmitBackwardPartial(w)));
+                AddLayer(layer, statements);
                 stages.Add(new List<System.Action>());
                 reductions.Add(() =>
                 {
-                    Guarded(neededAlways, () => layer.EmitBackwardReduceCall(w));
-                    if (model.Trainable)
-                    {
-                        using (w.Block($"if (!frozen[{model.TrainableIndex}])"))
-                        {
-                            layer.EmitBackwardParametersCall(w);
-                        }
-                    }
+                    w.Line($"// {model.Name}: the batch's totals" + (model.Trainable ? " and its parameter gradients" : string.Empty));
+                    Guarded(neededAlways, () => layer.EmitBackwardReduce(w));
                 });
                 statements = new List<(bool Always, System.Action Emit)>();
             }
-            else
+            else if (layer.HasParameters && !model.Trainable)
             {
-                if (layer.HasParameters && !model.Trainable)
+                statements.Add((true, () => w.Line($"// {model.Name} is frozen in its declaration: no parameter gradients.")));
+            }
+            else if (model.Trainable && layer.BatchWideParameterGradients)
+            {
+                statements.Add((true, () => w.Line($"// {model.Name}'s parameter gradients: over the whole batch, in RunBackwardParameters.")));
+            }
+            else if (model.Trainable)
+            {
+                statements.Add((true, () =>
                 {
-                    statements.Add((true, () => w.Line($"// {model.Name} is frozen in its declaration: no parameter gradients.")));
-                }
-
-                if (model.Trainable && layer.BatchWideParameterGradients)
-                {
-                    statements.Add((true, () => w.Line($"// {model.Name}'s parameter gradients: over the whole batch, in RunBackwardParameters.")));
-                }
-                else if (model.Trainable)
-                {
-                    statements.Add((true, () =>
+                    using (w.Block($"if (p.Trains({model.TrainableIndex}))"))
                     {
-                        using (w.Block($"if (!frozen[{model.TrainableIndex}])"))
-                        {
-                            layer.EmitBackwardParametersCall(w);
-                        }
-                    }));
-                }
+                        layer.EmitBackwardParameters(w);
+                    }
+                }));
             }
 
             for (int slot = 0; slot < model.Inputs.Count; slot++)
             {
                 int current = slot;
-                statements.Add((model.Inputs[slot].GradientAlways || !layer.EmitsCode, () => layer.EmitBackwardInputCall(w, current)));
+                statements.Add((model.Inputs[slot].GradientAlways || !layer.EmitsCode, () => layer.EmitBackwardInput(w, current)));
             }
 
-            AddLayer(layer, model, statements);
+            AddLayer(layer, statements);
         }
 
-        for (int stage = 0; stage < stages.Count; stage++)
+        w.Line("/// <inheritdoc/>");
+        using (w.Block($"protected override void RunBackward({Pass}, int stage)"))
         {
-            w.Line("/// <summary>");
-            w.Line(Staged
-                ? $"/// Backward stage {stage} of {stages.Count}: runs the chunk's samples back through its layers, last to first."
-                : "/// Runs samples [first, first + batchSize) backward through every layer, last to first.");
-            w.Line("/// Parameter gradients are added to <paramref name=\"gradients\"/>, the chunk's own (except for layers frozen in");
-            w.Line("/// the declaration, which have no gradient code" + (hasFreezeFlags ? ", and for those <paramref name=\"frozen\"/> marks" : string.Empty) + "); each");
-            w.Line("/// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable");
-            w.Line("/// layer needs are computed only when the caller asks for the input gradient.");
-            w.Line("/// </summary>");
-            using (w.Block($"private static void {StageName("RunBackward", stage)}({Parameters(BackwardStageParameters())})"))
-            {
-                for (int i = 0; i < stages[stage].Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        w.Line();
-                    }
+            EmitStages(stages.Count, "stage", stage => stages[stage].ForEach(emit => emit()));
+        }
 
-                    stages[stage][i]();
-                }
+        w.Line();
+        if (reductions.Count > 0)
+        {
+            w.Line("/// <inheritdoc/>");
+            using (w.Block($"protected override void ReduceBackward({Pass}, int stage)"))
+            {
+                EmitStages(reductions.Count, "stage", stage => reductions[stage]());
             }
 
             w.Line();
-            if (stage < stages.Count - 1)
-            {
-                var parameters = new List<string> { Span + " gradients", Span + " workspace", "int capacity", "int chunks", "bool computeInputGradient" };
-                if (hasFreezeFlags)
-                {
-                    parameters.Add("global::System.ReadOnlySpan<bool> frozen");
-                }
-
-                parameters.Add("global::StaticNet.SimdLevel simd");
-                w.Line($"/// <summary>Between backward stages {stage} and {stage + 1}, once per batch: the totals every chunk's sums add up to, and the parameter gradients they give, added to <paramref name=\"gradients\"/> (the network's own).</summary>");
-                using (w.Block($"private static void {StageName("ReduceBackward", stage)}({string.Join(", ", parameters)})"))
-                {
-                    reductions[stage]();
-                }
-
-                w.Line();
-            }
         }
 
-        EmitRunBackwardParameters();
-
         // One layer's statements, in the current stage, grouped by condition.
-        void AddLayer(LayerEmitter layer, LayerModel model, List<(bool Always, System.Action Emit)> statements)
+        void AddLayer(LayerEmitter layer, List<(bool Always, System.Action Emit)> statements)
         {
             if (statements.Count == 0)
             {
@@ -1277,7 +593,7 @@ internal sealed class NetworkEmitter
             });
         }
 
-        // Writes the code unconditionally when it is always needed, else inside if (computeInputGradient).
+        // Writes the code unconditionally when it is always needed, else inside if (p.InputGradient).
         void Guarded(bool always, System.Action emit)
         {
             if (always)
@@ -1286,7 +602,7 @@ internal sealed class NetworkEmitter
                 return;
             }
 
-            using (w.Block("if (computeInputGradient)"))
+            using (w.Block("if (p.InputGradient)"))
             {
                 emit();
             }
@@ -1294,72 +610,35 @@ internal sealed class NetworkEmitter
     }
 
     /// <summary>
-    /// The dense layers' parameter gradients over the whole batch, one slice of each layer's outputs per
-    /// call: a weight row reads every sample once, and no per-chunk copy of the weight gradient is written
-    /// and added up. The slices are fixed (ParameterSlices), whatever the number of threads.
+    /// The dense layers' parameter gradients over the whole batch, one slice of each layer's outputs per call: a
+    /// weight row reads every sample once, and no per-chunk copy of the weight gradient is written and added up.
     /// </summary>
     private void EmitRunBackwardParameters()
     {
-        List<LayerEmitter> layers = BatchWideGradientLayers;
+        List<LayerEmitter> layers = _layers.Where(l => l.Layer.Trainable && l.BatchWideParameterGradients).ToList();
         if (layers.Count == 0)
         {
             return;
         }
 
         SourceWriter w = _writer;
-        w.Line("/// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>");
-        w.Line("private const int ParameterSlices = 4;");
-        w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),");
-        w.Line("/// for slice <paramref name=\"slice\"/> of each layer's outputs, added to <paramref name=\"gradients\"/> (the network's own).");
-        w.Line("/// </summary>");
-        string frozen = TrainableLayers.Count > 0 ? ", global::System.ReadOnlySpan<bool> frozen" : string.Empty;
-        using (w.Block($"private static void RunBackwardParameters({Span} gradients, {Span} workspace, int capacity, int first, int batchSize, int slice{frozen}, global::StaticNet.SimdLevel simd)"))
+        w.Line("/// <inheritdoc/>");
+        using (w.Block($"protected override void RunBackwardParameters({Pass})"))
         {
             for (int i = layers.Count - 1; i >= 0; i--)
             {
                 LayerModel model = layers[i].Layer;
-                if (i < layers.Count - 1)
-                {
-                    w.Line();
-                }
-
                 w.Line($"// {model.Name}: {model.Output.Length} outputs");
-                using (w.Block($"if (!frozen[{model.TrainableIndex}])"))
+                using (w.Block($"if (p.Trains({model.TrainableIndex}))"))
                 {
-                    w.Line($"(int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, {model.Output.Length});");
-                    layers[i].EmitBackwardParametersCall(w);
+                    layers[i].EmitBackwardParameters(w);
                 }
             }
         }
-
-        w.Line();
     }
-
-    /// <summary>The chunk's slice of a workspace buffer at a per-sample offset.</summary>
-    private static string ChunkSlice(int offset, int length) =>
-        $"workspace.Slice({offset} * capacity + first * {length}, batchSize * {length})";
 
     /// <summary>A state_dict role as PascalCase: <c>running_mean</c> gives <c>RunningMean</c>.</summary>
     private static string Pascal(string role) => string.Concat(role.Split('_').Where(part => part.Length > 0).Select(part => char.ToUpperInvariant(part[0]) + part.Substring(1)));
-
-    private void EmitInterfaceMembers()
-    {
-        SourceWriter w = _writer;
-        w.Line("// The INetwork view of the constants above, for code that trains any network (the Trainer).");
-        w.Line($"string global::StaticNet.INetwork.Name => {Literals.String(_model.ClassName)};");
-        w.Line();
-        w.Line("int global::StaticNet.INetwork.InputLength => InputLength;");
-        w.Line();
-        w.Line("int global::StaticNet.INetwork.OutputLength => OutputLength;");
-        w.Line();
-        w.Line("int global::StaticNet.INetwork.ParameterCount => ParameterCount;");
-        w.Line();
-        w.Line("string global::StaticNet.INetwork.Summary => Summary;");
-        w.Line();
-        w.Line($"global::StaticNet.OutputActivation global::StaticNet.INetwork.OutputActivation => global::StaticNet.OutputActivation.{OutputActivation};");
-    }
 
     /// <summary>The last layer's activation when a loss on logits would apply it again, for the Trainer's check.</summary>
     private string OutputActivation => Last.Spec switch
@@ -1369,9 +648,4 @@ internal sealed class NetworkEmitter
         ActivationSpec { Function: ActivationKind.Sigmoid } => "Sigmoid",
         _ => "None",
     };
-
-    /// <summary>The batch's slice of the workspace buffer at a per-sample offset.</summary>
-    private static string Slice(int offset, string length) => offset == 0
-        ? $"workspace.Slice(0, batchSize * {length})"
-        : $"workspace.Slice({offset} * capacity, batchSize * {length})";
 }

@@ -38,6 +38,9 @@ internal sealed class SourceWriter
         return new Scope(this, closing);
     }
 
+    /// <summary>Indents what follows, without braces (a switch section), until the returned scope ends.</summary>
+    public Scope Indent() => new(this, closing: null, indent: true);
+
     /// <summary>A new, empty writer at this writer's indentation, for code written before what precedes it is known.</summary>
     public SourceWriter Nested() => new() { _indent = _indent };
 
@@ -49,9 +52,9 @@ internal sealed class SourceWriter
     public readonly struct Scope : IDisposable
     {
         private readonly SourceWriter _writer;
-        private readonly string _closing;
+        private readonly string? _closing;
 
-        public Scope(SourceWriter writer, string closing, bool indent = false)
+        public Scope(SourceWriter writer, string? closing, bool indent = false)
         {
             _writer = writer;
             _closing = closing;
@@ -64,7 +67,10 @@ internal sealed class SourceWriter
         public void Dispose()
         {
             _writer._indent--;
-            _writer.Line(_closing);
+            if (_closing is not null)
+            {
+                _writer.Line(_closing);
+            }
         }
     }
 }

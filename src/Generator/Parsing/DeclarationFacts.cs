@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -9,7 +10,8 @@ namespace StaticNet.Generator.Parsing;
 /// <summary>
 /// What the names of a network's generated half must not clash with, read from the user's class
 /// while its symbols are at hand: the class's name, its own members in every partial declaration,
-/// the members it inherits, and those of <see cref="object"/>.
+/// the members of the engine its generated half derives from (<c>StaticNet.CompiledNetwork</c>) and of
+/// <see cref="object"/>, and a base class of the user's own, which the generated half's base excludes.
 /// </summary>
 internal sealed record DeclarationFacts(
     string ClassName,
@@ -17,8 +19,12 @@ internal sealed record DeclarationFacts(
     LocationInfo? BaseList,
     EquatableArray<string> ObjectMembers,
     EquatableArray<DeclaredMember> Members,
-    EquatableArray<InheritedMember> Inherited)
+    EquatableArray<string> EngineMembers,
+    string? OwnBaseClass)
 {
+    /// <summary>The engine every generated network derives from.</summary>
+    public const string EngineMetadataName = "StaticNet.CompiledNetwork";
+
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
     public static DeclarationFacts Read(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Compilation compilation)
@@ -49,18 +55,20 @@ internal sealed record DeclarationFacts(
             }
         }
 
-        // Members of base classes that a generated member could hide.
-        var inherited = new System.Collections.Generic.List<InheritedMember>();
-        for (INamedTypeSymbol? baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
-        {
-            foreach (ISymbol member in baseType.GetMembers())
-            {
-                if (member.DeclaredAccessibility != Accessibility.Private && member.CanBeReferencedByName)
-                {
-                    inherited.Add(new InheritedMember(member.Name, baseType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
-                }
-            }
-        }
+        // The engine's members that the class inherits, which a member of the user's would hide.
+        INamedTypeSymbol? engine = compilation.GetTypeByMetadataName(EngineMetadataName);
+        EquatableArray<string> engineMembers = (engine?.GetMembers() ?? ImmutableArray<ISymbol>.Empty)
+            .Where(m => m.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal && m.CanBeReferencedByName)
+            .Select(m => m.Name)
+            .Distinct()
+            .OrderBy(name => name, System.StringComparer.Ordinal)
+            .ToEquatableArray();
+
+        // A base class of the user's own: the generated half derives from the engine, and a class has one base.
+        INamedTypeSymbol? baseType = type.BaseType;
+        string? ownBase = baseType is null || baseType.SpecialType == SpecialType.System_Object || SymbolEqualityComparer.Default.Equals(baseType, engine)
+            ? null
+            : baseType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
 
         return new DeclarationFacts(
             type.Name,
@@ -68,12 +76,11 @@ internal sealed record DeclarationFacts(
             LocationInfo.From(declaration.BaseList?.Types.FirstOrDefault()),
             objectMembers,
             members.ToEquatableArray(),
-            inherited.ToEquatableArray());
+            engineMembers,
+            ownBase);
     }
 }
 
 /// <summary>A member the user's class declares: by name, or, for a constructor (no name), by its parameter types.</summary>
 internal sealed record DeclaredMember(string? Name, EquatableArray<string> ConstructorParameters, LocationInfo? Location);
 
-/// <summary>A member the class inherits from a base class other than <see cref="object"/>, and the base class's name.</summary>
-internal sealed record InheritedMember(string Name, string BaseType);

@@ -80,7 +80,7 @@ internal static class LayerShapes
                         fanIn: Sizes.Product(input.Channels, receptive),
                         fanOut: Sizes.Product(conv.Filters, receptive),
                         conv.HasBias),
-                    PaddedScratch(input, conv.Padding));
+                    scratch: 0);
 
             case Pool2DSpec pool:
                 if (!FitsWindow(layer, pool.Kernel, Sizes.Square(pool.Kernel), pool.Padding, input, producer, location, diagnostics))
@@ -93,7 +93,7 @@ internal static class LayerShapes
                     OutputSize(input.Height, pool.Kernel, pool.Stride, pool.Padding),
                     OutputSize(input.Width, pool.Kernel, pool.Stride, pool.Padding),
                     None,
-                    PaddedScratch(input, pool.Padding));
+                    scratch: 0);
 
             case GlobalAvgPool2DSpec:
                 return new LayerShape(Shape.Flat(input.Channels), None, 0);
@@ -163,13 +163,6 @@ internal static class LayerShapes
         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WindowLargerThanInput, location, layer.Kind, layer.Name, window, producer, input, paddedHeight, paddedWidth, padding));
         return false;
     }
-
-    /// <summary>
-    /// Layers with padding keep a bordered copy of their input (forward) and the gradient of that copy
-    /// (backward), so that every window reads whole rows with no bounds checks.
-    /// </summary>
-    private static long PaddedScratch(Shape input, int padding) =>
-        padding == 0 ? 0 : Sizes.Product(2, input.Channels, input.Height + (2L * padding), input.Width + (2L * padding));
 
     private static ParameterShape[] WeightAndBias(long[] weightDimensions, long outputs, long fanIn, long fanOut, bool hasBias) => hasBias
         ? new[] { new ParameterShape("weight", weightDimensions, fanIn, fanOut), new ParameterShape("bias", new[] { outputs }, fanIn, fanOut) }

@@ -4,12 +4,12 @@ using System.ComponentModel;
 namespace StaticNet.Kernels;
 
 /// <summary>
-/// The activation functions generated code calls rather than writes out: those that need the error
-/// function, or a formula long enough to deserve a name. Each is computed in double and rounded once,
-/// so it is as close to the exact value as a float can be.
+/// The activation layers (<see cref="Forward"/> and <see cref="Backward"/>, over whole buffers), and the
+/// functions among them whose formula is long enough to deserve a name or needs the error function. Each
+/// of those is computed in double and rounded once, so it is as close to the exact value as a float can be.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class Activations
+public static partial class Activations
 {
     private const double InverseSqrt2 = 0.70710678118654752440;
     private const double InverseSqrt2Pi = 0.39894228040143267794;

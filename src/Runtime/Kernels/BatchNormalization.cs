@@ -7,9 +7,11 @@ using System.Runtime.Intrinsics;
 namespace StaticNet.Kernels;
 
 /// <summary>
-/// The per-slice phases of batch normalisation over <c>[batch, channels, plane]</c> tensors, vectorised
-/// along each channel's plane: statistics, normalisation, backward's sums and the input gradient. The
-/// once-per-batch reductions between them stay in generated code: they touch a few values per channel.
+/// Batch normalisation over <c>[batch, channels, plane]</c> tensors. The per-slice phases (statistics,
+/// normalisation, backward's sums and the input gradient) are vectorised along each channel's plane, and
+/// run their scalar reference (BatchNormalization.Reference.cs) at <see cref="SimdLevel.Scalar"/>; the
+/// once-per-batch steps between them (BatchNormalization.Reduce.cs) touch a few values per channel and
+/// are scalar at every level.
 /// </summary>
 /// <remarks>
 /// Each sample's plane of a channel is summed in float vectors and the plane sums added up in double, so
@@ -17,7 +19,7 @@ namespace StaticNet.Kernels;
 /// layer's single value, a 2x2 map) runs the scalar tail alone.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class BatchNormalization
+public static partial class BatchNormalization
 {
     /// <summary>
     /// <c>partial = [count, mean (channels), sum of squared deviations from the mean (channels)]</c> over
@@ -31,13 +33,16 @@ public static class BatchNormalization
         switch (simd)
         {
             case SimdLevel.Vector512:
-                Statistics<Vector512<float>, Ops512>(x, partial, batchSize, channels, plane, vectorised: true);
+                Statistics<Vector512<float>, Ops512>(x, partial, batchSize, channels, plane);
                 break;
             case SimdLevel.Vector256:
-                Statistics<Vector256<float>, Ops256>(x, partial, batchSize, channels, plane, vectorised: true);
+                Statistics<Vector256<float>, Ops256>(x, partial, batchSize, channels, plane);
+                break;
+            case SimdLevel.Scalar:
+                StatisticsReference(x, partial, batchSize, channels, plane);
                 break;
             default:
-                Statistics<Vector128<float>, Ops128>(x, partial, batchSize, channels, plane, simd == SimdLevel.Vector128);
+                Statistics<Vector128<float>, Ops128>(x, partial, batchSize, channels, plane);
                 break;
         }
     }
@@ -57,13 +62,16 @@ public static class BatchNormalization
         switch (simd)
         {
             case SimdLevel.Vector512:
-                Normalize<Vector512<float>, Ops512>(x, y, statistics, weight, bias, batchSize, channels, plane, vectorised: true);
+                Normalize<Vector512<float>, Ops512>(x, y, statistics, weight, bias, batchSize, channels, plane);
                 break;
             case SimdLevel.Vector256:
-                Normalize<Vector256<float>, Ops256>(x, y, statistics, weight, bias, batchSize, channels, plane, vectorised: true);
+                Normalize<Vector256<float>, Ops256>(x, y, statistics, weight, bias, batchSize, channels, plane);
+                break;
+            case SimdLevel.Scalar:
+                NormalizeReference(x, y, statistics, weight, bias, batchSize, channels, plane);
                 break;
             default:
-                Normalize<Vector128<float>, Ops128>(x, y, statistics, weight, bias, batchSize, channels, plane, simd == SimdLevel.Vector128);
+                Normalize<Vector128<float>, Ops128>(x, y, statistics, weight, bias, batchSize, channels, plane);
                 break;
         }
     }
@@ -82,13 +90,16 @@ public static class BatchNormalization
         switch (simd)
         {
             case SimdLevel.Vector512:
-                BackwardStatistics<Vector512<float>, Ops512>(outputGradient, x, statistics, partial, batchSize, channels, plane, vectorised: true);
+                BackwardStatistics<Vector512<float>, Ops512>(outputGradient, x, statistics, partial, batchSize, channels, plane);
                 break;
             case SimdLevel.Vector256:
-                BackwardStatistics<Vector256<float>, Ops256>(outputGradient, x, statistics, partial, batchSize, channels, plane, vectorised: true);
+                BackwardStatistics<Vector256<float>, Ops256>(outputGradient, x, statistics, partial, batchSize, channels, plane);
+                break;
+            case SimdLevel.Scalar:
+                BackwardStatisticsReference(outputGradient, x, statistics, partial, batchSize, channels, plane);
                 break;
             default:
-                BackwardStatistics<Vector128<float>, Ops128>(outputGradient, x, statistics, partial, batchSize, channels, plane, simd == SimdLevel.Vector128);
+                BackwardStatistics<Vector128<float>, Ops128>(outputGradient, x, statistics, partial, batchSize, channels, plane);
                 break;
         }
     }
@@ -110,24 +121,27 @@ public static class BatchNormalization
         switch (simd)
         {
             case SimdLevel.Vector512:
-                BackwardInput<Vector512<float>, Ops512>(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, channels, plane, vectorised: true);
+                BackwardInput<Vector512<float>, Ops512>(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, channels, plane);
                 break;
             case SimdLevel.Vector256:
-                BackwardInput<Vector256<float>, Ops256>(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, channels, plane, vectorised: true);
+                BackwardInput<Vector256<float>, Ops256>(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, channels, plane);
+                break;
+            case SimdLevel.Scalar:
+                BackwardInputReference(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, channels, plane);
                 break;
             default:
-                BackwardInput<Vector128<float>, Ops128>(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, channels, plane, simd == SimdLevel.Vector128);
+                BackwardInput<Vector128<float>, Ops128>(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, channels, plane);
                 break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Statistics<TVector, TOps>(ReadOnlySpan<float> x, Span<float> partial, int batchSize, int channels, int plane, bool vectorised)
+    private static void Statistics<TVector, TOps>(ReadOnlySpan<float> x, Span<float> partial, int batchSize, int channels, int plane)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
         ref float source = ref MemoryMarshal.GetReference(x);
-        int vectorEnd = VectorEnd<TVector, TOps>(plane, vectorised);
+        int vectorEnd = VectorEnd<TVector, TOps>(plane);
         double count = (double)batchSize * plane;
         partial[0] = (float)count;
         for (int c = 0; c < channels; c++)
@@ -182,13 +196,13 @@ public static class BatchNormalization
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Normalize<TVector, TOps>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> statistics, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, int channels, int plane, bool vectorised)
+    private static void Normalize<TVector, TOps>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> statistics, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, int channels, int plane)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
         ref float source = ref MemoryMarshal.GetReference(x);
         ref float target = ref MemoryMarshal.GetReference(y);
-        int vectorEnd = VectorEnd<TVector, TOps>(plane, vectorised);
+        int vectorEnd = VectorEnd<TVector, TOps>(plane);
         for (int b = 0; b < batchSize; b++)
         {
             for (int c = 0; c < channels; c++)
@@ -215,13 +229,13 @@ public static class BatchNormalization
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardStatistics<TVector, TOps>(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, Span<float> partial, int batchSize, int channels, int plane, bool vectorised)
+    private static void BackwardStatistics<TVector, TOps>(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, Span<float> partial, int batchSize, int channels, int plane)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
         ref float gradient = ref MemoryMarshal.GetReference(outputGradient);
         ref float source = ref MemoryMarshal.GetReference(x);
-        int vectorEnd = VectorEnd<TVector, TOps>(plane, vectorised);
+        int vectorEnd = VectorEnd<TVector, TOps>(plane);
         partial[0] = (float)((double)batchSize * plane);
         for (int c = 0; c < channels; c++)
         {
@@ -262,14 +276,14 @@ public static class BatchNormalization
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardInput<TVector, TOps>(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, ReadOnlySpan<float> totals, ReadOnlySpan<float> weight, Span<float> inputGradient, int batchSize, int channels, int plane, bool vectorised)
+    private static void BackwardInput<TVector, TOps>(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, ReadOnlySpan<float> totals, ReadOnlySpan<float> weight, Span<float> inputGradient, int batchSize, int channels, int plane)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
         ref float gradient = ref MemoryMarshal.GetReference(outputGradient);
         ref float source = ref MemoryMarshal.GetReference(x);
         ref float target = ref MemoryMarshal.GetReference(inputGradient);
-        int vectorEnd = VectorEnd<TVector, TOps>(plane, vectorised);
+        int vectorEnd = VectorEnd<TVector, TOps>(plane);
         float inverseCount = 1f / totals[0];
         for (int b = 0; b < batchSize; b++)
         {
@@ -302,11 +316,11 @@ public static class BatchNormalization
         }
     }
 
-    /// <summary>Where each plane's whole vectors end: 0 when not vectorised, so the scalar tail does everything.</summary>
-    private static int VectorEnd<TVector, TOps>(int plane, bool vectorised)
+    /// <summary>Where each plane's whole vectors end; the scalar tail does the rest.</summary>
+    private static int VectorEnd<TVector, TOps>(int plane)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector> =>
-        vectorised ? plane - (plane % TOps.Count) : 0;
+        plane - (plane % TOps.Count);
 
     private static void Check(int length, int batchSize, int channels, int plane, string name)
     {

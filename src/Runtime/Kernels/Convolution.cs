@@ -18,9 +18,11 @@ namespace StaticNet.Kernels;
 /// </list>
 /// Both take the chunk's samples and one thread's scratch, whose length
 /// <see cref="ScratchLength(int, int, int, int, int, int, int, int, int)"/> gives.
+/// <see cref="SimdLevel.Scalar"/> runs neither: it runs the direct convolution of the scalar reference
+/// (Convolution.Reference.cs), which needs no scratch.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class Convolution
+public static partial class Convolution
 {
     /// <summary>The rows of the shifted views, one table per thread, rebuilt when the shape changes.</summary>
     [ThreadStatic]
@@ -44,11 +46,26 @@ public static class Convolution
         return length > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The convolution's scratch would not fit in one array.") : (int)length;
     }
 
-    /// <summary>output = weight (*) input + bias for every sample.</summary>
+    private const string ForwardName = "Convolution.Forward";
+    private const string BackwardInputName = "Convolution.BackwardInput";
+    private const string BackwardParametersName = "Convolution.BackwardParameters";
+
+    /// <summary>output = weight (*) input + bias for every sample; <paramref name="bias"/> may be empty (no bias).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd)
     {
         Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
+        g.CheckSizes(batchSize, ForwardName);
+        KernelChecks.AtLeast(input.Length, (long)batchSize * g.InputLength, nameof(input), ForwardName);
+        KernelChecks.AtLeast(output.Length, (long)batchSize * g.OutputLength, nameof(output), ForwardName);
+        KernelChecks.AtLeast(weight.Length, (long)filters * g.Taps, nameof(weight), ForwardName);
+        KernelChecks.EmptyOrAtLeast(bias.Length, filters, nameof(bias), ForwardName);
+        if (simd == SimdLevel.Scalar)
+        {
+            ForwardReference(input, output, weight, bias, batchSize, g);
+            return;
+        }
+
         g.CheckScratch(scratch, 1);
         if (!g.Shifts)
         {
@@ -72,11 +89,22 @@ public static class Convolution
         }
     }
 
-    /// <summary>weightGradient += outputGradient (*) input over every sample; biasGradient += its sums, when not empty.</summary>
+    /// <summary>weightGradient += outputGradient (*) input over every sample; biasGradient += its sums, when not empty. Accumulates.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardParameters(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd)
     {
         Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
+        g.CheckSizes(batchSize, BackwardParametersName);
+        KernelChecks.AtLeast(input.Length, (long)batchSize * g.InputLength, nameof(input), BackwardParametersName);
+        KernelChecks.AtLeast(outputGradient.Length, (long)batchSize * g.OutputLength, nameof(outputGradient), BackwardParametersName);
+        KernelChecks.AtLeast(weightGradient.Length, (long)filters * g.Taps, nameof(weightGradient), BackwardParametersName);
+        KernelChecks.EmptyOrAtLeast(biasGradient.Length, filters, nameof(biasGradient), BackwardParametersName);
+        if (simd == SimdLevel.Scalar)
+        {
+            BackwardParametersReference(input, outputGradient, weightGradient, biasGradient, batchSize, g);
+            return;
+        }
+
         if (!biasGradient.IsEmpty)
         {
             VectorMath.AddRowSums(outputGradient, biasGradient, batchSize * filters, g.Positions, filters, simd);
@@ -122,11 +150,21 @@ public static class Convolution
             g.InputRows());
     }
 
-    /// <summary>inputGradient = the gradient of the loss with respect to every sample's input.</summary>
+    /// <summary>inputGradient = the gradient of the loss with respect to every sample's input. Overwrites.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardInput(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd)
     {
         Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
+        g.CheckSizes(batchSize, BackwardInputName);
+        KernelChecks.AtLeast(outputGradient.Length, (long)batchSize * g.OutputLength, nameof(outputGradient), BackwardInputName);
+        KernelChecks.AtLeast(weight.Length, (long)filters * g.Taps, nameof(weight), BackwardInputName);
+        KernelChecks.AtLeast(inputGradient.Length, (long)batchSize * g.InputLength, nameof(inputGradient), BackwardInputName);
+        if (simd == SimdLevel.Scalar)
+        {
+            BackwardInputReference(outputGradient, weight, inputGradient, batchSize, g);
+            return;
+        }
+
         g.CheckScratch(scratch, 1);
         if (!g.Shifts)
         {
@@ -205,8 +243,9 @@ public static class Convolution
             Padding = padding;
             Dilation = dilation;
             Reach = dilation * (kernel - 1);
-            OutHeight = ((height + (2 * padding) - Reach - 1) / stride) + 1;
-            OutWidth = ((width + (2 * padding) - Reach - 1) / stride) + 1;
+            // A stride below 1 is rejected by CheckSizes; it must not divide by zero before that.
+            OutHeight = stride > 0 ? ((height + (2 * padding) - Reach - 1) / stride) + 1 : 0;
+            OutWidth = stride > 0 ? ((width + (2 * padding) - Reach - 1) / stride) + 1 : 0;
             Shifts = CanShift(kernel, stride, padding, dilation);
             PaddedHeight = height + (2 * padding);
             PaddedWidth = width + (2 * padding);
@@ -249,6 +288,15 @@ public static class Convolution
 
         public int Taps => Channels * Kernel * Kernel;
 
+        /// <summary>Where weight (co, ci, ky, kx) is in the [filters, channels, kernel, kernel] weight.</summary>
+        public int WeightIndex(int co, int ci, int ky, int kx) => (((((co * Channels) + ci) * Kernel) + ky) * Kernel) + kx;
+
+        /// <summary>Where input (b, ci, iy, ix) is in the [batch, channels, height, width] input.</summary>
+        public int InputIndex(int b, int ci, int iy, int ix) => (((((b * Channels) + ci) * Height) + iy) * Width) + ix;
+
+        /// <summary>Where output (b, co, oy, ox) is in the [batch, filters, outHeight, outWidth] output.</summary>
+        public int OutputIndex(int b, int co, int oy, int ox) => (((((b * Filters) + co) * OutHeight) + oy) * OutWidth) + ox;
+
         /// <summary>
         /// Output positions on the padded-width grid, rounded up to whole 512-bit vectors so that every
         /// block of the products is full: the extra positions are junk, like the grid's extra columns.
@@ -262,6 +310,24 @@ public static class Convolution
         /// wide grid's rounding to whole vectors.
         /// </summary>
         public int PaddedLength => (Channels * PaddedHeight * PaddedWidth) + Reach + (WidePositions - (OutHeight * PaddedWidth));
+
+        /// <summary>Throws unless every size is in range and the kernel's reach fits in the padded input.</summary>
+        public void CheckSizes(int batchSize, string kernel)
+        {
+            KernelChecks.SizeAtLeast(batchSize, 0, nameof(batchSize), kernel);
+            KernelChecks.SizeAtLeast(Channels, 1, "channels", kernel);
+            KernelChecks.SizeAtLeast(Height, 1, "height", kernel);
+            KernelChecks.SizeAtLeast(Width, 1, "width", kernel);
+            KernelChecks.SizeAtLeast(Filters, 1, "filters", kernel);
+            KernelChecks.SizeAtLeast(Kernel, 1, "kernel", kernel);
+            KernelChecks.SizeAtLeast(Stride, 1, "stride", kernel);
+            KernelChecks.SizeAtLeast(Padding, 0, "padding", kernel);
+            KernelChecks.SizeAtLeast(Dilation, 1, "dilation", kernel);
+            if (PaddedHeight <= Reach || PaddedWidth <= Reach)
+            {
+                throw new ArgumentException($"{kernel}: a {Kernel}x{Kernel} kernel dilated by {Dilation} reaches {Reach + 1} values, more than the {Height}x{Width} input padded by {Padding} holds.", "kernel");
+            }
+        }
 
         public void CheckScratch(Span<float> scratch, int samples)
         {

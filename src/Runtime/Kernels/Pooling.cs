@@ -11,19 +11,34 @@ namespace StaticNet.Kernels;
 /// Max and average pooling over square windows of every plane of a batch, with PyTorch's semantics:
 /// padding never wins a max; for averages it counts in the divisor unless <c>countIncludePad</c> is off;
 /// a max's gradient goes to the first largest value of its window. Windows are clamped to the plane,
-/// so no padded copy is needed and nothing is read out of bounds.
+/// so no padded copy is needed and nothing is read out of bounds. <see cref="SimdLevel.Scalar"/> runs the
+/// scalar reference (Pooling.Reference.cs); the vector levels run the loops here, with a vectorised path
+/// for 2x2 windows of stride 2.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class Pooling
+public static partial class Pooling
 {
+    private const string MaxForwardName = "Pooling.MaxForward";
+    private const string MaxBackwardName = "Pooling.MaxBackward";
+    private const string AverageForwardName = "Pooling.AverageForward";
+    private const string AverageBackwardName = "Pooling.AverageBackward";
+
     /// <summary>The largest value of each window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MaxForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth)
+    public static void MaxForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth, SimdLevel simd)
     {
-        Check(input.Length, output.Length, planes, height, width, outHeight, outWidth);
+        CheckSizes(planes, height, width, kernel, stride, padding, outHeight, outWidth, MaxForwardName);
+        KernelChecks.AtLeast(input.Length, (long)planes * height * width, nameof(input), MaxForwardName);
+        KernelChecks.AtLeast(output.Length, (long)planes * outHeight * outWidth, nameof(output), MaxForwardName);
+        if (simd == SimdLevel.Scalar)
+        {
+            MaxForwardReference(input, output, planes, height, width, kernel, stride, padding, outHeight, outWidth);
+            return;
+        }
+
         if (kernel == 2 && stride == 2 && padding == 0)
         {
-            MaxForward2x2(input, output, planes, height, width, outHeight, outWidth);
+            MaxForward2x2(input, output, planes, height, width, outHeight, outWidth, simd);
             return;
         }
 
@@ -57,13 +72,21 @@ public static class Pooling
 
     /// <summary>Clears <paramref name="inputGradient"/>, then adds each output's gradient to the first largest value of its window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MaxBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth)
+    public static void MaxBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth, SimdLevel simd)
     {
-        Check(input.Length, outputGradient.Length, planes, height, width, outHeight, outWidth);
-        Check(inputGradient.Length, outputGradient.Length, planes, height, width, outHeight, outWidth);
+        CheckSizes(planes, height, width, kernel, stride, padding, outHeight, outWidth, MaxBackwardName);
+        KernelChecks.AtLeast(input.Length, (long)planes * height * width, nameof(input), MaxBackwardName);
+        KernelChecks.AtLeast(outputGradient.Length, (long)planes * outHeight * outWidth, nameof(outputGradient), MaxBackwardName);
+        KernelChecks.AtLeast(inputGradient.Length, (long)planes * height * width, nameof(inputGradient), MaxBackwardName);
+        if (simd == SimdLevel.Scalar)
+        {
+            MaxBackwardReference(input, outputGradient, inputGradient, planes, height, width, kernel, stride, padding, outHeight, outWidth);
+            return;
+        }
+
         if (kernel == 2 && stride == 2 && padding == 0)
         {
-            MaxBackward2x2(input, outputGradient, inputGradient, planes, height, width, outHeight, outWidth);
+            MaxBackward2x2(input, outputGradient, inputGradient, planes, height, width, outHeight, outWidth, simd);
             return;
         }
 
@@ -105,9 +128,17 @@ public static class Pooling
 
     /// <summary>The mean of each window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AverageForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth)
+    public static void AverageForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth, SimdLevel simd)
     {
-        Check(input.Length, output.Length, planes, height, width, outHeight, outWidth);
+        CheckSizes(planes, height, width, kernel, stride, padding, outHeight, outWidth, AverageForwardName);
+        KernelChecks.AtLeast(input.Length, (long)planes * height * width, nameof(input), AverageForwardName);
+        KernelChecks.AtLeast(output.Length, (long)planes * outHeight * outWidth, nameof(output), AverageForwardName);
+        if (simd == SimdLevel.Scalar)
+        {
+            AverageForwardReference(input, output, planes, height, width, kernel, stride, padding, countIncludePad, outHeight, outWidth);
+            return;
+        }
+
         ref float source = ref MemoryMarshal.GetReference(input);
         ref float target = ref MemoryMarshal.GetReference(output);
         for (int p = 0; p < planes; p++)
@@ -138,9 +169,17 @@ public static class Pooling
 
     /// <summary>Clears <paramref name="inputGradient"/>, then spreads each output's gradient, divided as in the forward mean, over its window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AverageBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth)
+    public static void AverageBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth, SimdLevel simd)
     {
-        Check(inputGradient.Length, outputGradient.Length, planes, height, width, outHeight, outWidth);
+        CheckSizes(planes, height, width, kernel, stride, padding, outHeight, outWidth, AverageBackwardName);
+        KernelChecks.AtLeast(outputGradient.Length, (long)planes * outHeight * outWidth, nameof(outputGradient), AverageBackwardName);
+        KernelChecks.AtLeast(inputGradient.Length, (long)planes * height * width, nameof(inputGradient), AverageBackwardName);
+        if (simd == SimdLevel.Scalar)
+        {
+            AverageBackwardReference(outputGradient, inputGradient, planes, height, width, kernel, stride, padding, countIncludePad, outHeight, outWidth);
+            return;
+        }
+
         inputGradient.Slice(0, planes * height * width).Clear();
         ref float gradient = ref MemoryMarshal.GetReference(outputGradient);
         ref float target = ref MemoryMarshal.GetReference(inputGradient);
@@ -177,11 +216,11 @@ public static class Pooling
     // ---------------------------------------------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaxForward2x2(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int outHeight, int outWidth)
+    private static void MaxForward2x2(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int outHeight, int outWidth, SimdLevel simd)
     {
         ref float source = ref MemoryMarshal.GetReference(input);
         ref float target = ref MemoryMarshal.GetReference(output);
-        int vectorWidth = Avx512F.IsSupported && 2 * outWidth >= 16 ? 16 : Avx.IsSupported && 2 * outWidth >= 8 ? 8 : 0;
+        int vectorWidth = simd >= SimdLevel.Vector512 && Avx512F.IsSupported && 2 * outWidth >= 16 ? 16 : simd >= SimdLevel.Vector256 && Avx.IsSupported && 2 * outWidth >= 8 ? 8 : 0;
         for (int p = 0; p < planes; p++)
         {
             for (int oy = 0; oy < outHeight; oy++)
@@ -222,7 +261,7 @@ public static class Pooling
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaxBackward2x2(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int outHeight, int outWidth)
+    private static void MaxBackward2x2(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int outHeight, int outWidth, SimdLevel simd)
     {
         // Rows and columns past the last whole window get no gradient; every other position is written below.
         if (height != 2 * outHeight || width != 2 * outWidth)
@@ -233,7 +272,7 @@ public static class Pooling
         ref float source = ref MemoryMarshal.GetReference(input);
         ref float gradient = ref MemoryMarshal.GetReference(outputGradient);
         ref float target = ref MemoryMarshal.GetReference(inputGradient);
-        int vectorWidth = Avx512F.IsSupported && 2 * outWidth >= 16 ? 16 : Avx2.IsSupported && 2 * outWidth >= 8 ? 8 : 0;
+        int vectorWidth = simd >= SimdLevel.Vector512 && Avx512F.IsSupported && 2 * outWidth >= 16 ? 16 : simd >= SimdLevel.Vector256 && Avx2.IsSupported && 2 * outWidth >= 8 ? 8 : 0;
         for (int p = 0; p < planes; p++)
         {
             for (int oy = 0; oy < outHeight; oy++)
@@ -348,11 +387,18 @@ public static class Pooling
     private static float Scale(int y0, int y1, int x0, int x1, int kernel, bool countIncludePad) =>
         countIncludePad ? 1f / (kernel * kernel) : 1f / ((y1 - y0) * (x1 - x0));
 
-    private static void Check(int inputLength, int outputLength, int planes, int height, int width, int outHeight, int outWidth)
+    private static void CheckSizes(int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth, string name)
     {
-        if (inputLength < (long)planes * height * width || outputLength < (long)planes * outHeight * outWidth)
+        KernelChecks.SizeAtLeast(planes, 0, nameof(planes), name);
+        KernelChecks.SizeAtLeast(height, 1, nameof(height), name);
+        KernelChecks.SizeAtLeast(width, 1, nameof(width), name);
+        KernelChecks.SizeAtLeast(kernel, 1, nameof(kernel), name);
+        KernelChecks.SizeAtLeast(stride, 1, nameof(stride), name);
+        KernelChecks.SizeAtLeast(padding, 0, nameof(padding), name);
+        int expectedHeight = ((height + (2 * padding) - kernel) / stride) + 1, expectedWidth = ((width + (2 * padding) - kernel) / stride) + 1;
+        if (height + (2 * padding) < kernel || width + (2 * padding) < kernel || outHeight != expectedHeight || outWidth != expectedWidth)
         {
-            throw new ArgumentException($"Pooling {planes} planes of {height}x{width} into {outHeight}x{outWidth} needs {planes * height * width} input and {planes * outHeight * outWidth} output values, but has {inputLength} and {outputLength}.");
+            throw new ArgumentException($"{name}: {kernel}x{kernel} windows of stride {stride} over {height}x{width} planes padded by {padding} give {expectedHeight}x{expectedWidth} outputs, not {outHeight}x{outWidth}.", nameof(outHeight));
         }
     }
 }

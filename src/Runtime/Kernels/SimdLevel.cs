@@ -11,7 +11,7 @@ namespace StaticNet;
 /// </summary>
 public enum SimdLevel
 {
-    /// <summary>The generated straight-line scalar code: the reference, and the fallback for any machine.</summary>
+    /// <summary>Each kernel's plain scalar reference, kept beside its vector forms: the reference, and the fallback for any machine.</summary>
     Scalar = 0,
 
     /// <summary>Vectorised kernels on 128-bit vectors (4 floats): NEON on Arm64, SSE on x64.</summary>

@@ -6,13 +6,33 @@ using System.Runtime.Intrinsics;
 
 namespace StaticNet.Kernels;
 
-/// <summary>Element-wise kernels and reductions the vectorised paths of generated layers call: activations, sums, bias gradients.</summary>
+/// <summary>Element-wise kernels and reductions the vectorised paths of generated layers call: activations, sums, residual additions, bias gradients.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class VectorMath
 {
     /// <summary><c>target[i] += source[i]</c>.</summary>
     public static void Add(ReadOnlySpan<float> source, Span<float> target, SimdLevel simd) =>
         Apply<AddOp>(source, source, target, simd);
+
+    /// <summary>
+    /// <c>sum[i] = x[i] + y[i]</c> over three equally long buffers: a residual connection. Vectorised at the
+    /// vector levels, one value at a time at <see cref="SimdLevel.Scalar"/>; the results are the same.
+    /// </summary>
+    public static void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> sum, SimdLevel simd)
+    {
+        KernelChecks.SameLength(y.Length, x.Length, nameof(y), nameof(x), "VectorMath.Add");
+        KernelChecks.SameLength(sum.Length, x.Length, nameof(sum), nameof(x), "VectorMath.Add");
+        if (simd != SimdLevel.Scalar)
+        {
+            Apply<SumOp>(x, y, sum, simd);
+            return;
+        }
+
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum[i] = x[i] + y[i];
+        }
+    }
 
     /// <summary><c>y = max(x, 0)</c>.</summary>
     public static void Relu(ReadOnlySpan<float> x, Span<float> y, SimdLevel simd) =>
@@ -162,6 +182,16 @@ public static class VectorMath
             where TOps : struct, IVectorOps<TVector> => TOps.Add(TOps.Load(ref target, 0), a);
 
         public static float Scalar(float a, float b, float target) => target + a;
+    }
+
+    private readonly struct SumOp : IElementwise
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Vector<TVector, TOps>(TVector a, TVector b, ref float target)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector> => TOps.Add(a, b);
+
+        public static float Scalar(float a, float b, float target) => a + b;
     }
 
     private readonly struct ReluOp : IElementwise

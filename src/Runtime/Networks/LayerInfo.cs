@@ -128,6 +128,9 @@ public sealed class LayerInfo
     /// <summary>The layer's parameter and state tensors by <c>state_dict</c> name (<c>conv1.weight</c>, <c>bn1.running_mean</c>).</summary>
     public IReadOnlyList<string> Tensors => _tensors;
 
+    /// <summary>Whether the declaration freezes the layer's parameters: backward never computes their gradients, and <c>Unfreeze</c> cannot change that.</summary>
+    public bool Frozen { get; init; }
+
     /// <summary>The window's side: a convolution's kernel or a pooling window; 0 for other kinds.</summary>
     public int Kernel { get; init; }
 

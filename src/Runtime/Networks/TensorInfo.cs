@@ -57,6 +57,9 @@ public sealed class TensorInfo
     /// <summary>Whether the tensor is a trained parameter or saved state.</summary>
     public TensorKind Kind { get; }
 
+    /// <summary>How <see cref="CompiledNetwork.Initialize"/> sets the tensor's values: zeros unless its layer's declaration says otherwise.</summary>
+    public TensorInit Init { get; init; }
+
     /// <summary>The shape as PyTorch prints it: <c>[6, 1, 5, 5]</c>, or <c>[]</c> for a scalar.</summary>
     public string ShapeText => "[" + string.Join(", ", _shape) + "]";
 

@@ -25,7 +25,7 @@
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "0.1.0")]
-partial class ActivationZooNet : global::StaticNet.INetwork
+partial class ActivationZooNet : global::StaticNet.CompiledNetwork
 {
     /// <summary>Values in one input sample, of shape 2x9x9.</summary>
     public const int InputLength = 162;
@@ -33,30 +33,23 @@ partial class ActivationZooNet : global::StaticNet.INetwork
     /// <summary>Values in one output sample, of shape 4.</summary>
     public const int OutputLength = 4;
 
-    /// <summary>Learned parameters in all layers: the length of <see cref="Parameters"/> and <see cref="Gradients"/>.</summary>
+    /// <summary>Learned parameters in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.Parameters"/> and <see cref="global::StaticNet.CompiledNetwork.Gradients"/>.</summary>
     public const int ParameterCount = 861;
 
-    /// <summary>Values of state (running estimates) in all layers: the length of <see cref="State"/>. Saved and loaded with the parameters, never trained.</summary>
+    /// <summary>Values of state (running estimates) in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.State"/>. Saved and loaded with the parameters, never trained.</summary>
     public const int StateCount = 17;
 
-    /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>
-    public const int WorkspaceLengthPerSample = 2253;
+    /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>
+    public const int WorkspaceLengthPerSample = 1577;
+
+    /// <summary>Floats of workspace once per batch, whatever its size: batch statistics, after the per-sample buffers.</summary>
+    public const int WorkspaceFixedLength = 33;
 
     /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>
     public const long ForwardFlopsPerSample = 11754;
 
     /// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>
     public const long TrainingFlopsPerSample = 26201;
-
-    /// <summary>
-    /// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split
-    /// depends on the batch size alone, and chunk gradients are added in chunk order, so results are
-    /// the same whatever <see cref="Threads"/> is.
-    /// </summary>
-    public const int BatchChunks = 4;
-
-    /// <summary>Floats of workspace once per batch, whatever its size: batch statistics, after the per-sample buffers.</summary>
-    public const int WorkspaceFixedLength = 33;
 
     /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
     public const string Summary =
@@ -92,77 +85,37 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         {
             /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
             public const string Name = "conv1";
-            /// <summary>Output channels.</summary>
-            public const int Channels = 3;
-            /// <summary>Output height.</summary>
-            public const int Height = 9;
-            /// <summary>Output width.</summary>
-            public const int Width = 9;
-            /// <summary>Values in one sample's output.</summary>
-            public const int OutputLength = 243;
-            /// <summary>Where <c>conv1.weight</c> (3, 2, 3, 3) starts in the parameter buffer.</summary>
-            public const int WeightOffset = 0;
-            /// <summary>Values in <c>conv1.weight</c>.</summary>
-            public const int WeightLength = 54;
-            /// <summary>Where <c>conv1.bias</c> (3) starts in the parameter buffer.</summary>
-            public const int BiasOffset = 54;
-            /// <summary>Values in <c>conv1.bias</c>.</summary>
-            public const int BiasLength = 3;
+            /// <summary>The output's channels, height and width, and its values per sample.</summary>
+            public const int Channels = 3, Height = 9, Width = 9, OutputLength = 243;
+            /// <summary>Where <c>conv1.weight</c> (3, 2, 3, 3), <c>conv1.bias</c> (3) start in the parameter buffer, and their lengths.</summary>
+            public const int WeightOffset = 0, WeightLength = 54, BiasOffset = 54, BiasLength = 3;
         }
-
         /// <summary>leaky_relu1: LeakyReLU slope 0.2, (B, 3, 9, 9) -> (B, 3, 9, 9).</summary>
         public static class LeakyRelu1
         {
             /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
             public const string Name = "leaky_relu1";
-            /// <summary>Output channels.</summary>
-            public const int Channels = 3;
-            /// <summary>Output height.</summary>
-            public const int Height = 9;
-            /// <summary>Output width.</summary>
-            public const int Width = 9;
-            /// <summary>Values in one sample's output.</summary>
-            public const int OutputLength = 243;
+            /// <summary>The output's channels, height and width, and its values per sample.</summary>
+            public const int Channels = 3, Height = 9, Width = 9, OutputLength = 243;
         }
-
         /// <summary>conv2: Conv2D 3x3, stride 1, pad 0, dilation 3, (B, 3, 9, 9) -> (B, 2, 3, 3).</summary>
         public static class Conv2
         {
             /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
             public const string Name = "conv2";
-            /// <summary>Output channels.</summary>
-            public const int Channels = 2;
-            /// <summary>Output height.</summary>
-            public const int Height = 3;
-            /// <summary>Output width.</summary>
-            public const int Width = 3;
-            /// <summary>Values in one sample's output.</summary>
-            public const int OutputLength = 18;
-            /// <summary>Where <c>conv2.weight</c> (2, 3, 3, 3) starts in the parameter buffer.</summary>
-            public const int WeightOffset = 57;
-            /// <summary>Values in <c>conv2.weight</c>.</summary>
-            public const int WeightLength = 54;
-            /// <summary>Where <c>conv2.bias</c> (2) starts in the parameter buffer.</summary>
-            public const int BiasOffset = 111;
-            /// <summary>Values in <c>conv2.bias</c>.</summary>
-            public const int BiasLength = 2;
+            /// <summary>The output's channels, height and width, and its values per sample.</summary>
+            public const int Channels = 2, Height = 3, Width = 3, OutputLength = 18;
+            /// <summary>Where <c>conv2.weight</c> (2, 3, 3, 3), <c>conv2.bias</c> (2) start in the parameter buffer, and their lengths.</summary>
+            public const int WeightOffset = 57, WeightLength = 54, BiasOffset = 111, BiasLength = 2;
         }
-
         /// <summary>elu1: ELU alpha 1, (B, 2, 3, 3) -> (B, 2, 3, 3).</summary>
         public static class Elu1
         {
             /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
             public const string Name = "elu1";
-            /// <summary>Output channels.</summary>
-            public const int Channels = 2;
-            /// <summary>Output height.</summary>
-            public const int Height = 3;
-            /// <summary>Output width.</summary>
-            public const int Width = 3;
-            /// <summary>Values in one sample's output.</summary>
-            public const int OutputLength = 18;
+            /// <summary>The output's channels, height and width, and its values per sample.</summary>
+            public const int Channels = 2, Height = 3, Width = 3, OutputLength = 18;
         }
-
         /// <summary>flatten1: Flatten, (B, 2, 3, 3) -> (B, 18).</summary>
         public static class Flatten1
         {
@@ -171,7 +124,6 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             /// <summary>Values in one sample's output.</summary>
             public const int OutputLength = 18;
         }
-
         /// <summary>fc1: Dense, (B, 18) -> (B, 16).</summary>
         public static class Fc1
         {
@@ -179,16 +131,9 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             public const string Name = "fc1";
             /// <summary>Values in one sample's output.</summary>
             public const int OutputLength = 16;
-            /// <summary>Where <c>fc1.weight</c> (16, 18) starts in the parameter buffer.</summary>
-            public const int WeightOffset = 113;
-            /// <summary>Values in <c>fc1.weight</c>.</summary>
-            public const int WeightLength = 288;
-            /// <summary>Where <c>fc1.bias</c> (16) starts in the parameter buffer.</summary>
-            public const int BiasOffset = 401;
-            /// <summary>Values in <c>fc1.bias</c>.</summary>
-            public const int BiasLength = 16;
+            /// <summary>Where <c>fc1.weight</c> (16, 18), <c>fc1.bias</c> (16) start in the parameter buffer, and their lengths.</summary>
+            public const int WeightOffset = 113, WeightLength = 288, BiasOffset = 401, BiasLength = 16;
         }
-
         /// <summary>gelu1: GELU, (B, 16) -> (B, 16).</summary>
         public static class Gelu1
         {
@@ -197,7 +142,6 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             /// <summary>Values in one sample's output.</summary>
             public const int OutputLength = 16;
         }
-
         /// <summary>fc2: Dense, (B, 16) -> (B, 16).</summary>
         public static class Fc2
         {
@@ -205,16 +149,9 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             public const string Name = "fc2";
             /// <summary>Values in one sample's output.</summary>
             public const int OutputLength = 16;
-            /// <summary>Where <c>fc2.weight</c> (16, 16) starts in the parameter buffer.</summary>
-            public const int WeightOffset = 417;
-            /// <summary>Values in <c>fc2.weight</c>.</summary>
-            public const int WeightLength = 256;
-            /// <summary>Where <c>fc2.bias</c> (16) starts in the parameter buffer.</summary>
-            public const int BiasOffset = 673;
-            /// <summary>Values in <c>fc2.bias</c>.</summary>
-            public const int BiasLength = 16;
+            /// <summary>Where <c>fc2.weight</c> (16, 16), <c>fc2.bias</c> (16) start in the parameter buffer, and their lengths.</summary>
+            public const int WeightOffset = 417, WeightLength = 256, BiasOffset = 673, BiasLength = 16;
         }
-
         /// <summary>silu1: SiLU, (B, 16) -> (B, 16).</summary>
         public static class Silu1
         {
@@ -223,7 +160,6 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             /// <summary>Values in one sample's output.</summary>
             public const int OutputLength = 16;
         }
-
         /// <summary>fc3: Dense, (B, 16) -> (B, 8).</summary>
         public static class Fc3
         {
@@ -231,16 +167,9 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             public const string Name = "fc3";
             /// <summary>Values in one sample's output.</summary>
             public const int OutputLength = 8;
-            /// <summary>Where <c>fc3.weight</c> (8, 16) starts in the parameter buffer.</summary>
-            public const int WeightOffset = 689;
-            /// <summary>Values in <c>fc3.weight</c>.</summary>
-            public const int WeightLength = 128;
-            /// <summary>Where <c>fc3.bias</c> (8) starts in the parameter buffer.</summary>
-            public const int BiasOffset = 817;
-            /// <summary>Values in <c>fc3.bias</c>.</summary>
-            public const int BiasLength = 8;
+            /// <summary>Where <c>fc3.weight</c> (8, 16), <c>fc3.bias</c> (8) start in the parameter buffer, and their lengths.</summary>
+            public const int WeightOffset = 689, WeightLength = 128, BiasOffset = 817, BiasLength = 8;
         }
-
         /// <summary>bn1: BatchNorm1D momentum 0.01, eps 1E-05, not affine, (B, 8) -> (B, 8).</summary>
         public static class Bn1
         {
@@ -248,20 +177,9 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             public const string Name = "bn1";
             /// <summary>Values in one sample's output.</summary>
             public const int OutputLength = 8;
-            /// <summary>Where <c>bn1.running_mean</c> (8) starts in the state buffer.</summary>
-            public const int RunningMeanOffset = 0;
-            /// <summary>Values in <c>bn1.running_mean</c>.</summary>
-            public const int RunningMeanLength = 8;
-            /// <summary>Where <c>bn1.running_var</c> (8) starts in the state buffer.</summary>
-            public const int RunningVarOffset = 8;
-            /// <summary>Values in <c>bn1.running_var</c>.</summary>
-            public const int RunningVarLength = 8;
-            /// <summary>Where <c>bn1.num_batches_tracked</c> () starts in the state buffer.</summary>
-            public const int NumBatchesTrackedOffset = 16;
-            /// <summary>Values in <c>bn1.num_batches_tracked</c>.</summary>
-            public const int NumBatchesTrackedLength = 1;
+            /// <summary>Where <c>bn1.running_mean</c> (8), <c>bn1.running_var</c> (8), <c>bn1.num_batches_tracked</c> () start in the state buffer, and their lengths.</summary>
+            public const int RunningMeanOffset = 0, RunningMeanLength = 8, RunningVarOffset = 8, RunningVarLength = 8, NumBatchesTrackedOffset = 16, NumBatchesTrackedLength = 1;
         }
-
         /// <summary>softplus1: Softplus beta 2, threshold 10, (B, 8) -> (B, 8).</summary>
         public static class Softplus1
         {
@@ -270,7 +188,6 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             /// <summary>Values in one sample's output.</summary>
             public const int OutputLength = 8;
         }
-
         /// <summary>fc4: Dense, (B, 8) -> (B, 4).</summary>
         public static class Fc4
         {
@@ -278,16 +195,9 @@ partial class ActivationZooNet : global::StaticNet.INetwork
             public const string Name = "fc4";
             /// <summary>Values in one sample's output.</summary>
             public const int OutputLength = 4;
-            /// <summary>Where <c>fc4.weight</c> (4, 8) starts in the parameter buffer.</summary>
-            public const int WeightOffset = 825;
-            /// <summary>Values in <c>fc4.weight</c>.</summary>
-            public const int WeightLength = 32;
-            /// <summary>Where <c>fc4.bias</c> (4) starts in the parameter buffer.</summary>
-            public const int BiasOffset = 857;
-            /// <summary>Values in <c>fc4.bias</c>.</summary>
-            public const int BiasLength = 4;
+            /// <summary>Where <c>fc4.weight</c> (4, 8), <c>fc4.bias</c> (4) start in the parameter buffer, and their lengths.</summary>
+            public const int WeightOffset = 825, WeightLength = 32, BiasOffset = 857, BiasLength = 4;
         }
-
         /// <summary>log_softmax1: LogSoftmax, (B, 4) -> (B, 4).</summary>
         public static class LogSoftmax1
         {
@@ -298,130 +208,68 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         }
     }
 
-    // Every tensor by its PyTorch state_dict name, with its shape and place: parameters in the parameter buffer, state in the state buffer.
-    private static readonly global::StaticNet.TensorInfo[] s_tensors =
+    // The network as the engine sees it: its tensors by state_dict name with their shapes, places and initialisation,
+    // its layer graph, and where its input and output live in the workspace.
+    private static readonly global::StaticNet.NetworkDefinition s_definition = new(
+        "ActivationZooNet",
+        new global::StaticNet.TensorInfo[]
+        {
+            new("conv1.weight", new int[] { 3, 2, 3, 3 }, 0, 54) { Init = global::StaticNet.TensorInit.Uniform(-0.23570226f, 0.23570226f) }, // fan_in 18, bound 1/sqrt(18)
+            new("conv1.bias", new int[] { 3 }, 54, 3) { Init = global::StaticNet.TensorInit.Uniform(-0.23570226f, 0.23570226f) }, // fan_in 18, bound 1/sqrt(18)
+            new("conv2.weight", new int[] { 2, 3, 3, 3 }, 57, 54) { Init = global::StaticNet.TensorInit.Uniform(-0.19245009f, 0.19245009f) }, // fan_in 27, bound 1/sqrt(27)
+            new("conv2.bias", new int[] { 2 }, 111, 2) { Init = global::StaticNet.TensorInit.Uniform(-0.19245009f, 0.19245009f) }, // fan_in 27, bound 1/sqrt(27)
+            new("fc1.weight", new int[] { 16, 18 }, 113, 288) { Init = global::StaticNet.TensorInit.Uniform(-0.23570226f, 0.23570226f) }, // fan_in 18, bound 1/sqrt(18)
+            new("fc1.bias", new int[] { 16 }, 401, 16) { Init = global::StaticNet.TensorInit.Uniform(-0.23570226f, 0.23570226f) }, // fan_in 18, bound 1/sqrt(18)
+            new("fc2.weight", new int[] { 16, 16 }, 417, 256) { Init = global::StaticNet.TensorInit.Uniform(-0.25f, 0.25f) }, // fan_in 16, bound 1/sqrt(16)
+            new("fc2.bias", new int[] { 16 }, 673, 16) { Init = global::StaticNet.TensorInit.Uniform(-0.25f, 0.25f) }, // fan_in 16, bound 1/sqrt(16)
+            new("fc3.weight", new int[] { 8, 16 }, 689, 128) { Init = global::StaticNet.TensorInit.Uniform(-0.25f, 0.25f) }, // fan_in 16, bound 1/sqrt(16)
+            new("fc3.bias", new int[] { 8 }, 817, 8) { Init = global::StaticNet.TensorInit.Uniform(-0.25f, 0.25f) }, // fan_in 16, bound 1/sqrt(16)
+            new("bn1.running_mean", new int[] { 8 }, 0, 8, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // zeros
+            new("bn1.running_var", new int[] { 8 }, 8, 8, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(1.0f) }, // ones
+            new("bn1.num_batches_tracked", new int[] {  }, 16, 1, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // zeros
+            new("fc4.weight", new int[] { 4, 8 }, 825, 32) { Init = global::StaticNet.TensorInit.Uniform(-0.35355338f, 0.35355338f) }, // fan_in 8, bound 1/sqrt(8)
+            new("fc4.bias", new int[] { 4 }, 857, 4) { Init = global::StaticNet.TensorInit.Uniform(-0.35355338f, 0.35355338f) }, // fan_in 8, bound 1/sqrt(8)
+        },
+        new global::StaticNet.LayerInfo[]
+        {
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 2, 9, 9 }, new int[] { 3, 9, 9 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 3, Stride = 1, Padding = 2, Dilation = 2 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.LeakyReLU, "leaky_relu1", new string[] { "conv1" }, new int[] { 3, 9, 9 }, new int[] { 3, 9, 9 }, new string[0]) { Slope = 0.2 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv2", new string[] { "leaky_relu1" }, new int[] { 3, 9, 9 }, new int[] { 2, 3, 3 }, new string[] { "conv2.weight", "conv2.bias" }) { Kernel = 3, Stride = 1, Padding = 0, Dilation = 3 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ELU, "elu1", new string[] { "conv2" }, new int[] { 2, 3, 3 }, new int[] { 2, 3, 3 }, new string[0]) { Alpha = 1.0 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "flatten1", new string[] { "elu1" }, new int[] { 2, 3, 3 }, new int[] { 18 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "flatten1" }, new int[] { 18 }, new int[] { 16 }, new string[] { "fc1.weight", "fc1.bias" }),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.GELU, "gelu1", new string[] { "fc1" }, new int[] { 16 }, new int[] { 16 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc2", new string[] { "gelu1" }, new int[] { 16 }, new int[] { 16 }, new string[] { "fc2.weight", "fc2.bias" }),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.SiLU, "silu1", new string[] { "fc2" }, new int[] { 16 }, new int[] { 16 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc3", new string[] { "silu1" }, new int[] { 16 }, new int[] { 8 }, new string[] { "fc3.weight", "fc3.bias" }),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm1D, "bn1", new string[] { "fc3" }, new int[] { 8 }, new int[] { 8 }, new string[] { "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.01, Affine = false },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Softplus, "softplus1", new string[] { "bn1" }, new int[] { 8 }, new int[] { 8 }, new string[0]) { Beta = 2.0, Threshold = 10.0 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc4", new string[] { "softplus1" }, new int[] { 8 }, new int[] { 4 }, new string[] { "fc4.weight", "fc4.bias" }),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.LogSoftmax, "log_softmax1", new string[] { "fc4" }, new int[] { 4 }, new int[] { 4 }, new string[0]),
+        })
     {
-        new global::StaticNet.TensorInfo("conv1.weight", new int[] { 3, 2, 3, 3 }, 0, 54),
-        new global::StaticNet.TensorInfo("conv1.bias", new int[] { 3 }, 54, 3),
-        new global::StaticNet.TensorInfo("conv2.weight", new int[] { 2, 3, 3, 3 }, 57, 54),
-        new global::StaticNet.TensorInfo("conv2.bias", new int[] { 2 }, 111, 2),
-        new global::StaticNet.TensorInfo("fc1.weight", new int[] { 16, 18 }, 113, 288),
-        new global::StaticNet.TensorInfo("fc1.bias", new int[] { 16 }, 401, 16),
-        new global::StaticNet.TensorInfo("fc2.weight", new int[] { 16, 16 }, 417, 256),
-        new global::StaticNet.TensorInfo("fc2.bias", new int[] { 16 }, 673, 16),
-        new global::StaticNet.TensorInfo("fc3.weight", new int[] { 8, 16 }, 689, 128),
-        new global::StaticNet.TensorInfo("fc3.bias", new int[] { 8 }, 817, 8),
-        new global::StaticNet.TensorInfo("bn1.running_mean", new int[] { 8 }, 0, 8, global::StaticNet.TensorKind.State),
-        new global::StaticNet.TensorInfo("bn1.running_var", new int[] { 8 }, 8, 8, global::StaticNet.TensorKind.State),
-        new global::StaticNet.TensorInfo("bn1.num_batches_tracked", new int[] {  }, 16, 1, global::StaticNet.TensorKind.State),
-        new global::StaticNet.TensorInfo("fc4.weight", new int[] { 4, 8 }, 825, 32),
-        new global::StaticNet.TensorInfo("fc4.bias", new int[] { 4 }, 857, 4),
+        InputShape = new int[] { 2, 9, 9 },
+        OutputShape = new int[] { 4 },
+        InputLength = InputLength,
+        OutputLength = OutputLength,
+        ParameterCount = ParameterCount,
+        StateCount = StateCount,
+        WorkspaceLengthPerSample = WorkspaceLengthPerSample,
+        WorkspaceFixedLength = WorkspaceFixedLength,
+        InputGradientOffset = 162,
+        OutputOffset = 1569,
+        OutputGradientOffset = 1573,
+        Stages = 2,
+        ChunkGradientRanges = new global::StaticNet.ParameterRange[] { new(0, 57), new(57, 56) }, // conv1, conv2
+        BatchWideGradients = true,
+        KernelScratch = KernelScratchLengthFor,
+        BatchStatisticsLayer = "bn1",
+        Summary = Summary,
+        OutputActivation = global::StaticNet.OutputActivation.LogSoftmax,
     };
 
-    // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
-    private static readonly global::StaticNet.LayerInfo[] s_layerTable =
-    {
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 2, 9, 9 }, new int[] { 3, 9, 9 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 3, Stride = 1, Padding = 2, Dilation = 2 },
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.LeakyReLU, "leaky_relu1", new string[] { "conv1" }, new int[] { 3, 9, 9 }, new int[] { 3, 9, 9 }, new string[0]) { Slope = 0.2 },
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv2", new string[] { "leaky_relu1" }, new int[] { 3, 9, 9 }, new int[] { 2, 3, 3 }, new string[] { "conv2.weight", "conv2.bias" }) { Kernel = 3, Stride = 1, Padding = 0, Dilation = 3 },
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ELU, "elu1", new string[] { "conv2" }, new int[] { 2, 3, 3 }, new int[] { 2, 3, 3 }, new string[0]) { Alpha = 1.0 },
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "flatten1", new string[] { "elu1" }, new int[] { 2, 3, 3 }, new int[] { 18 }, new string[0]),
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "flatten1" }, new int[] { 18 }, new int[] { 16 }, new string[] { "fc1.weight", "fc1.bias" }),
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.GELU, "gelu1", new string[] { "fc1" }, new int[] { 16 }, new int[] { 16 }, new string[0]),
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc2", new string[] { "gelu1" }, new int[] { 16 }, new int[] { 16 }, new string[] { "fc2.weight", "fc2.bias" }),
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.SiLU, "silu1", new string[] { "fc2" }, new int[] { 16 }, new int[] { 16 }, new string[0]),
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc3", new string[] { "silu1" }, new int[] { 16 }, new int[] { 8 }, new string[] { "fc3.weight", "fc3.bias" }),
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm1D, "bn1", new string[] { "fc3" }, new int[] { 8 }, new int[] { 8 }, new string[] { "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.01, Affine = false },
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Softplus, "softplus1", new string[] { "bn1" }, new int[] { 8 }, new int[] { 8 }, new string[0]) { Beta = 2.0, Threshold = 10.0 },
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc4", new string[] { "softplus1" }, new int[] { 8 }, new int[] { 4 }, new string[] { "fc4.weight", "fc4.bias" }),
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.LogSoftmax, "log_softmax1", new string[] { "fc4" }, new int[] { 4 }, new int[] { 4 }, new string[0]),
-    };
-
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
-    private readonly float[] _state = new float[StateCount];
-
-    // Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.
-    private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
-    private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;
-
-    // The parameters whose gradients each chunk computes for its own samples.
-    private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =
-    {
-        new global::StaticNet.ParameterRange(0, 57), // conv1
-        new global::StaticNet.ParameterRange(57, 56), // conv2
-    };
-
-    // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
-    private readonly float[] _workspace;
-
-    // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
-    private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample + WorkspaceFixedLength];
-    private readonly float[] _sampleScratch;
-
-    // The vectorised kernels' scratch, one block per thread.
-    private readonly float[] _kernelScratch;
-
-    // The work of one chunk, as delegates made once so that running a batch allocates nothing.
-    private readonly global::System.Action<int, int> _forwardChunk;
-    private readonly global::System.Action<int, int> _backwardChunk;
-    private readonly global::System.Action<int, int> _parameterSlice;
-
-    // The batch the chunks are working on: its size, chunks, stage, mode and SIMD level.
-    private int _runBatchSize;
-    private int _runChunks;
-    private int _runStage;
-    private bool _runTraining;
-    private bool _runInputGradient;
-    private global::StaticNet.SimdLevel _runSimd;
-
-    // The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.
-    private int _forwardBatchSize;
-    private global::StaticNet.SimdLevel _forwardSimd;
-    private int _threads;
-
-    // Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.
-    private static readonly global::StaticNet.ParameterRange[] s_layerRanges =
-    {
-        new global::StaticNet.ParameterRange(0, 57), // conv1
-        new global::StaticNet.ParameterRange(57, 56), // conv2
-        new global::StaticNet.ParameterRange(113, 304), // fc1
-        new global::StaticNet.ParameterRange(417, 272), // fc2
-        new global::StaticNet.ParameterRange(689, 136), // fc3
-        new global::StaticNet.ParameterRange(825, 36), // fc4
-    };
-
-    private readonly bool[] _frozen = new bool[6];
-    private global::StaticNet.ParameterRange[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[6]);
-
-    /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
-    /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
-    /// <param name="batchCapacity">The largest batch <see cref="Forward"/> takes; the workspace is allocated for it once, here.</param>
-    public ActivationZooNet(int seed = 0, int batchCapacity = 64)
-    {
-        global::StaticNet.NetworkChecks.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, WorkspaceFixedLength, nameof(batchCapacity));
-        BatchCapacity = batchCapacity;
-        _workspace = new float[WorkspaceLengthPerSample * batchCapacity + WorkspaceFixedLength];
-        MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
-        _threads = MaxThreads;
-        KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));
-        _kernelScratch = new float[MaxThreads * KernelScratchLength];
-        _sampleScratch = new float[KernelScratchFor(1)];
-        _forwardChunk = ForwardChunk;
-        _backwardChunk = BackwardChunk;
-        _parameterSlice = ParameterSlice;
-        _chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);
-        Initialize(seed);
-    }
-
-    /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
-    public int BatchCapacity { get; }
-
-    /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
-    public int KernelScratchLength { get; }
-
-    /// <summary>The largest scratch any layer's vectorised kernels need for <paramref name="samples"/> samples at a time.</summary>
-    private static int KernelScratchFor(int samples)
+    /// <summary>The floats of scratch the layers' kernels need for <paramref name="samples"/> samples at a time.</summary>
+    private static int KernelScratchLengthFor(int samples)
     {
         int length = 0;
         length = global::System.Math.Max(length, global::StaticNet.Kernels.Convolution.ScratchLength(2, 9, 9, 3, 3, 1, 2, 2, samples));
@@ -429,2010 +277,153 @@ partial class ActivationZooNet : global::StaticNet.INetwork
         return length;
     }
 
-    /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
-    public int MaxThreads { get; }
-
-    /// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
-    public int Threads
+    /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
+    /// <param name="seed">Seeds the initialisation and any dropout masks: the same seed gives the same parameters on every machine.</param>
+    /// <param name="batchCapacity">The largest batch <see cref="global::StaticNet.CompiledNetwork.Forward"/> takes; the workspace is allocated for it once, here.</param>
+    public ActivationZooNet(int seed = 0, int batchCapacity = 64)
+        : base(s_definition, seed, batchCapacity)
     {
-        get => _threads;
-        set => _threads = global::StaticNet.NetworkChecks.Threads(value, MaxThreads, nameof(value));
     }
 
-    /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
-    public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
-
-    /// <summary>All parameters in one flat buffer; each tensor's place is in <see cref="Tensors"/> and <see cref="Layers"/>.</summary>
-    public global::System.Span<float> Parameters => _parameters;
-
-    /// <summary>Gradients of the parameters, in the same layout; <see cref="Backward"/> adds to them and <see cref="ZeroGradients"/> clears them.</summary>
-    public global::System.Span<float> Gradients => _gradients;
-
-    /// <summary>
-    /// All state in one flat buffer: batch normalisation's running estimates, which training Forward passes
-    /// update and inference uses. No optimizer touches it; <see cref="ReadTensor"/> and <see cref="WriteTensor"/> reach it by name.
-    /// </summary>
-    public global::System.Span<float> State => _state;
-
-    /// <summary>Every tensor with its PyTorch <c>state_dict</c> name, shape and kind: the parameters, and state such as running estimates.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
-
-    /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
-
-    /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
-    public void ZeroGradients() => global::System.Array.Clear(_gradients);
-
-    /// <summary>The vectorised kernels' scratch of one thread.</summary>
-    private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
-
-    /// <summary>Runs stage <paramref name="stage"/> of a pass on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
-    private void RunChunks(global::System.Action<int, int> work, int batchSize, int stage, global::StaticNet.SimdLevel simd)
+    /// <inheritdoc/>
+    protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
     {
-        _runBatchSize = batchSize;
-        _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
-        _runStage = stage;
-        _runSimd = simd;
-        global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
-    }
-
-    /// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>
-    private void ForwardChunk(int chunk, int thread)
-    {
-        (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-        global::System.Span<float> workspace = _workspace;
-        int capacity = BatchCapacity;
-        bool training = _runTraining;
-        global::System.Span<float> scratch = KernelScratch(thread);
-        global::StaticNet.SimdLevel simd = _runSimd;
-        switch (_runStage)
+        switch (stage)
         {
             case 0:
-                RunForward0(_parameters, workspace, capacity, first, count, chunk, training, scratch, simd);
-                break;
+                // conv1: Conv2D 3x3, stride 1, pad 2, dilation 2, (B, 2, 9, 9) -> (B, 3, 9, 9)
+                p.Conv2DForward(output: 324, input: 0, weight: 0, bias: 54,
+                    channels: 2, height: 9, width: 9, filters: 3, kernel: 3, stride: 1, padding: 2, dilation: 2);
+                // leaky_relu1: LeakyReLU slope 0.2, (B, 3, 9, 9) -> (B, 3, 9, 9)
+                p.LeakyReLUForward(output: 810, input: 324, length: 243, slope: 0.2);
+                // conv2: Conv2D 3x3, stride 1, pad 0, dilation 3, (B, 3, 9, 9) -> (B, 2, 3, 3)
+                p.Conv2DForward(output: 1296, input: 810, weight: 57, bias: 111,
+                    channels: 3, height: 9, width: 9, filters: 2, kernel: 3, stride: 1, padding: 0, dilation: 3);
+                // elu1: ELU alpha 1, (B, 2, 3, 3) -> (B, 2, 3, 3)
+                p.EluForward(output: 1332, input: 1296, length: 18, alpha: 1.0);
+                // flatten1: Flatten, (B, 2, 3, 3) -> (B, 18): the same buffer, read as a vector; nothing to compute.
+                // fc1: Dense, (B, 18) -> (B, 16)
+                p.DenseForward(output: 1368, input: 1332, weight: 113, bias: 401, inputs: 18, outputs: 16);
+                // gelu1: GELU, (B, 16) -> (B, 16)
+                p.GeluForward(output: 1400, input: 1368, length: 16);
+                // fc2: Dense, (B, 16) -> (B, 16)
+                p.DenseForward(output: 1432, input: 1400, weight: 417, bias: 673, inputs: 16, outputs: 16);
+                // silu1: SiLU, (B, 16) -> (B, 16)
+                p.SiluForward(output: 1464, input: 1432, length: 16);
+                // fc3: Dense, (B, 16) -> (B, 8)
+                p.DenseForward(output: 1496, input: 1464, weight: 689, bias: 817, inputs: 16, outputs: 8);
+                // bn1: BatchNorm1D momentum 0.01, eps 1E-05, not affine, (B, 8) -> (B, 8) (the chunk's partial statistics)
+                p.BatchNormStatistics(records: 1528, input: 1496, channels: 8, plane: 1);
+                return;
             case 1:
-                RunForward1(_parameters, workspace, capacity, first, count, chunk, training, scratch, simd);
-                break;
+                // bn1: BatchNorm1D momentum 0.01, eps 1E-05, not affine, (B, 8) -> (B, 8) (with the batch's statistics)
+                p.BatchNormNormalize(output: 1512, input: 1496, statistics: 0, weight: -1, bias: -1, channels: 8, plane: 1);
+                // softplus1: Softplus beta 2, threshold 10, (B, 8) -> (B, 8)
+                p.SoftplusForward(output: 1545, input: 1512, length: 8, beta: 2.0, threshold: 10.0);
+                // fc4: Dense, (B, 8) -> (B, 4)
+                p.DenseForward(output: 1561, input: 1545, weight: 825, bias: 857, inputs: 8, outputs: 4);
+                // log_softmax1: LogSoftmax, (B, 4) -> (B, 4)
+                p.LogSoftmaxForward(output: 1569, input: 1561, features: 4);
+                return;
         }
     }
 
-    /// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>
-    private void BackwardChunk(int chunk, int thread)
+    /// <inheritdoc/>
+    protected override void ReduceForward(in global::StaticNet.LayerPass p, int stage)
     {
-        (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-        global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
-        if (_runStage == 0)
-        {
-            global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);
-        }
+        // bn1: the batch's statistics (training), or the running estimates (inference)
+        p.BatchNormReduce(statistics: 0, records: 1528, runningMean: 0, runningVar: 8, batchesTracked: 16, channels: 8, momentum: 0.01, epsilon: 1E-05);
+    }
 
-        switch (_runStage)
+    /// <inheritdoc/>
+    protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
+    {
+        switch (stage)
         {
             case 0:
-                RunBackward0(_parameters, gradients, _workspace, BatchCapacity, first, count, chunk, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
-                break;
+                // log_softmax1: LogSoftmax, (B, 4) -> (B, 4)
+                p.LogSoftmaxBackwardInput(inputGradient: 1565, outputGradient: 1573, output: 1569, features: 4);
+                // fc4: Dense, (B, 8) -> (B, 4)
+                // fc4's parameter gradients: over the whole batch, in RunBackwardParameters.
+                p.DenseBackwardInput(inputGradient: 1553, outputGradient: 1565, weight: 825, inputs: 8, outputs: 4);
+                // softplus1: Softplus beta 2, threshold 10, (B, 8) -> (B, 8)
+                p.SoftplusBackwardInput(inputGradient: 1520, outputGradient: 1553, input: 1512, length: 8, beta: 2.0, threshold: 10.0);
+                // bn1: BatchNorm1D momentum 0.01, eps 1E-05, not affine, (B, 8) -> (B, 8)
+                p.BatchNormBackwardSums(records: 1528, outputGradient: 1520, input: 1496, statistics: 0, channels: 8, plane: 1);
+                return;
             case 1:
-                RunBackward1(_parameters, gradients, _workspace, BatchCapacity, first, count, chunk, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
-                break;
+                // bn1: BatchNorm1D momentum 0.01, eps 1E-05, not affine, (B, 8) -> (B, 8)
+                p.BatchNormBackwardInput(inputGradient: 1504, outputGradient: 1520, input: 1496, statistics: 0, totals: 16, weight: -1, channels: 8, plane: 1);
+                // fc3: Dense, (B, 16) -> (B, 8)
+                // fc3's parameter gradients: over the whole batch, in RunBackwardParameters.
+                p.DenseBackwardInput(inputGradient: 1480, outputGradient: 1504, weight: 689, inputs: 16, outputs: 8);
+                // silu1: SiLU, (B, 16) -> (B, 16)
+                p.SiluBackwardInput(inputGradient: 1448, outputGradient: 1480, input: 1432, length: 16);
+                // fc2: Dense, (B, 16) -> (B, 16)
+                // fc2's parameter gradients: over the whole batch, in RunBackwardParameters.
+                p.DenseBackwardInput(inputGradient: 1416, outputGradient: 1448, weight: 417, inputs: 16, outputs: 16);
+                // gelu1: GELU, (B, 16) -> (B, 16)
+                p.GeluBackwardInput(inputGradient: 1384, outputGradient: 1416, input: 1368, length: 16);
+                // fc1: Dense, (B, 18) -> (B, 16)
+                // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
+                p.DenseBackwardInput(inputGradient: 1350, outputGradient: 1384, weight: 113, inputs: 18, outputs: 16);
+                // flatten1: the gradient shares the buffer too; nothing to compute.
+                // elu1: ELU alpha 1, (B, 2, 3, 3) -> (B, 2, 3, 3)
+                p.EluBackwardInput(inputGradient: 1314, outputGradient: 1350, input: 1296, output: 1332, length: 18, alpha: 1.0);
+                // conv2: Conv2D 3x3, stride 1, pad 0, dilation 3, (B, 3, 9, 9) -> (B, 2, 3, 3)
+                if (p.Trains(1))
+                {
+                    p.Conv2DBackwardParameters(weightGradient: 57, biasGradient: 111, outputGradient: 1314, input: 810,
+                        channels: 3, height: 9, width: 9, filters: 2, kernel: 3, stride: 1, padding: 0, dilation: 3);
+                }
+                p.Conv2DBackwardInput(inputGradient: 1053, outputGradient: 1314, weight: 57,
+                    channels: 3, height: 9, width: 9, filters: 2, kernel: 3, stride: 1, padding: 0, dilation: 3);
+                // leaky_relu1: LeakyReLU slope 0.2, (B, 3, 9, 9) -> (B, 3, 9, 9)
+                p.LeakyReLUBackwardInput(inputGradient: 567, outputGradient: 1053, input: 324, length: 243, slope: 0.2);
+                // conv1: Conv2D 3x3, stride 1, pad 2, dilation 2, (B, 2, 9, 9) -> (B, 3, 9, 9)
+                if (p.Trains(0))
+                {
+                    p.Conv2DBackwardParameters(weightGradient: 0, biasGradient: 54, outputGradient: 567, input: 0,
+                        channels: 2, height: 9, width: 9, filters: 3, kernel: 3, stride: 1, padding: 2, dilation: 2);
+                }
+                if (p.InputGradient)
+                {
+                    p.Conv2DBackwardInput(inputGradient: 162, outputGradient: 567, weight: 0,
+                        channels: 2, height: 9, width: 9, filters: 3, kernel: 3, stride: 1, padding: 2, dilation: 2);
+                }
+                return;
         }
     }
 
-    /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
-    private void ParameterSlice(int slice, int thread)
+    /// <inheritdoc/>
+    protected override void ReduceBackward(in global::StaticNet.LayerPass p, int stage)
     {
-        RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
+        // bn1: the batch's totals
+        p.BatchNormReduceBackward(totals: 16, records: 1528, weightGradient: -1, biasGradient: -1, trainable: -1, channels: 8);
     }
 
-    /// <summary>
-    /// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights
-    /// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch
-    /// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by
-    /// <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
-    /// State starts as PyTorch's does: running means 0, running variances 1, no batches tracked.
-    /// </summary>
-    public void Initialize(int seed)
-    {
-        // conv1.weight (3, 2, 3, 3): fan_in 18, bound 1/sqrt(18).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(0, 54), -0.23570226f, 0.23570226f, seed, "conv1.weight");
-        // conv1.bias (3): fan_in 18, bound 1/sqrt(18).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(54, 3), -0.23570226f, 0.23570226f, seed, "conv1.bias");
-        // conv2.weight (2, 3, 3, 3): fan_in 27, bound 1/sqrt(27).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(57, 54), -0.19245009f, 0.19245009f, seed, "conv2.weight");
-        // conv2.bias (2): fan_in 27, bound 1/sqrt(27).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(111, 2), -0.19245009f, 0.19245009f, seed, "conv2.bias");
-        // fc1.weight (16, 18): fan_in 18, bound 1/sqrt(18).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(113, 288), -0.23570226f, 0.23570226f, seed, "fc1.weight");
-        // fc1.bias (16): fan_in 18, bound 1/sqrt(18).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(401, 16), -0.23570226f, 0.23570226f, seed, "fc1.bias");
-        // fc2.weight (16, 16): fan_in 16, bound 1/sqrt(16).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(417, 256), -0.25f, 0.25f, seed, "fc2.weight");
-        // fc2.bias (16): fan_in 16, bound 1/sqrt(16).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(673, 16), -0.25f, 0.25f, seed, "fc2.bias");
-        // fc3.weight (8, 16): fan_in 16, bound 1/sqrt(16).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(689, 128), -0.25f, 0.25f, seed, "fc3.weight");
-        // fc3.bias (8): fan_in 16, bound 1/sqrt(16).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(817, 8), -0.25f, 0.25f, seed, "fc3.bias");
-        // bn1.running_mean (8): zeros.
-        State.Slice(0, 8).Clear();
-        // bn1.running_var (8): ones.
-        State.Slice(8, 8).Fill(1.0f);
-        // bn1.num_batches_tracked (): zeros.
-        State.Slice(16, 1).Clear();
-        // fc4.weight (4, 8): fan_in 8, bound 1/sqrt(8).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(825, 32), -0.35355338f, 0.35355338f, seed, "fc4.weight");
-        // fc4.bias (4): fan_in 8, bound 1/sqrt(8).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(857, 4), -0.35355338f, 0.35355338f, seed, "fc4.bias");
-    }
-
-    /// <summary>
-    /// Runs a training batch forward and keeps every activation for <see cref="Backward"/>.
-    /// Allocates nothing.
-    /// </summary>
-    /// <param name="input">The batch, sample after sample: at least <c>batchSize * 162</c> values (B, 2, 9, 9).</param>
-    /// <param name="output">Receives the outputs: at least <c>batchSize * 4</c> values (B, 4).</param>
-    /// <param name="batchSize">Samples in the batch, from 1 to <see cref="BatchCapacity"/>.</param>
-    public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batchSize)
-    {
-        global::StaticNet.NetworkChecks.Batch(batchSize, BatchCapacity, nameof(batchSize));
-        global::StaticNet.NetworkChecks.Length(input.Length, batchSize * InputLength, nameof(input));
-        global::StaticNet.NetworkChecks.Length(output.Length, batchSize * OutputLength, nameof(output));
-        global::StaticNet.NetworkChecks.BatchStatistics(batchSize, "bn1");
-        global::System.Span<float> workspace = _workspace;
-        int capacity = BatchCapacity;
-        input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-        _runTraining = true;
-        RunChunks(_forwardChunk, batchSize, 0, Simd);
-        ReduceForward0(_state, _workspace, BatchCapacity, _runChunks, training: true, Simd);
-        RunChunks(_forwardChunk, batchSize, 1, Simd);
-        workspace.Slice(2245 * capacity, batchSize * OutputLength).CopyTo(output);
-        _forwardBatchSize = batchSize;
-        _forwardSimd = Simd;
-    }
-
-    /// <summary>
-    /// Runs the last <see cref="Forward"/> batch backward: adds each parameter's gradient to
-    /// <see cref="Gradients"/> and, when <paramref name="inputGradient"/> is not empty, writes the
-    /// gradient of the input. Allocates nothing.
-    /// </summary>
-    /// <param name="outputGradient">The gradient of the loss with respect to each output (B, 4).</param>
-    /// <param name="inputGradient">Receives the gradient of the loss with respect to the input (B, 2, 9, 9), or empty to skip that work.</param>
-    /// <param name="batchSize">The batch size of the preceding <see cref="Forward"/>.</param>
-    public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batchSize)
-    {
-        global::StaticNet.NetworkChecks.PendingForward(batchSize, _forwardBatchSize);
-        global::StaticNet.NetworkChecks.Length(outputGradient.Length, batchSize * OutputLength, nameof(outputGradient));
-        bool computeInputGradient = !inputGradient.IsEmpty;
-        if (computeInputGradient)
-        {
-            global::StaticNet.NetworkChecks.Length(inputGradient.Length, batchSize * InputLength, nameof(inputGradient));
-        }
-        global::System.Span<float> workspace = _workspace;
-        int capacity = BatchCapacity;
-        outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(2249 * capacity, batchSize * OutputLength));
-        _runInputGradient = computeInputGradient;
-        // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
-        RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
-        ReduceBackward0(_gradients, _workspace, BatchCapacity, _runChunks, computeInputGradient, _frozen, _forwardSimd);
-        RunChunks(_backwardChunk, batchSize, 1, _forwardSimd);
-
-        // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
-        global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
-
-        // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
-        _chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);
-
-        if (computeInputGradient)
-        {
-            workspace.Slice(162 * capacity, batchSize * InputLength).CopyTo(inputGradient);
-        }
-    }
-
-    /// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>
-    /// <param name="input">One sample: exactly 162 values, shape 2x9x9.</param>
-    /// <param name="output">Receives the outputs: exactly 4 values.</param>
-    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-    {
-        global::StaticNet.NetworkChecks.ExactLength(input.Length, InputLength, nameof(input));
-        global::StaticNet.NetworkChecks.ExactLength(output.Length, OutputLength, nameof(output));
-        global::System.Span<float> workspace = _sampleWorkspace;
-        const int capacity = 1, batchSize = 1;
-        input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-        RunForward0(_parameters, workspace, capacity, first: 0, batchSize, chunk: 0, training: false, _sampleScratch, Simd);
-        ReduceForward0(_state, workspace, capacity, chunks: 1, training: false, Simd);
-        RunForward1(_parameters, workspace, capacity, first: 0, batchSize, chunk: 0, training: false, _sampleScratch, Simd);
-        workspace.Slice(2245 * capacity, batchSize * OutputLength).CopyTo(output);
-    }
-
-    /// <summary>
-    /// Runs any number of samples forward in inference mode, <see cref="BatchCapacity"/> at a time.
-    /// Allocates nothing. It reuses the training workspace, so a <see cref="Backward"/> cannot follow it.
-    /// </summary>
-    /// <param name="inputs">The samples, one after another: exactly <c>count * 162</c> values.</param>
-    /// <param name="outputs">Receives the outputs: exactly <c>count * 4</c> values.</param>
-    /// <param name="count">Samples to run.</param>
-    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
-    {
-        global::StaticNet.NetworkChecks.Count(count, nameof(count));
-        global::StaticNet.NetworkChecks.ExactLength(inputs.Length, (long)count * InputLength, nameof(inputs));
-        global::StaticNet.NetworkChecks.ExactLength(outputs.Length, (long)count * OutputLength, nameof(outputs));
-        global::System.Span<float> workspace = _workspace;
-        int capacity = BatchCapacity;
-        _forwardBatchSize = 0;
-        for (int start = 0; start < count; start += capacity)
-        {
-            int batchSize = global::System.Math.Min(capacity, count - start);
-            inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            _runTraining = false;
-            RunChunks(_forwardChunk, batchSize, 0, Simd);
-            ReduceForward0(_state, _workspace, BatchCapacity, _runChunks, training: false, Simd);
-            RunChunks(_forwardChunk, batchSize, 1, Simd);
-            workspace.Slice(2245 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
-        }
-    }
-
-    /// <summary>Copies the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) into <paramref name="destination"/>, in PyTorch's layout.</summary>
-    public void ReadTensor(string name, global::System.Span<float> destination)
-    {
-        global::StaticNet.TensorInfo tensor = FindTensor(name);
-        global::StaticNet.NetworkChecks.TensorLength(tensor, destination.Length, nameof(destination));
-        // Tensors are stored in PyTorch's layout, so reading one is a copy.
-        (tensor.Kind == global::StaticNet.TensorKind.State ? State : Parameters).Slice(tensor.Offset, tensor.Length).CopyTo(destination);
-    }
-
-    /// <summary>Overwrites the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) with <paramref name="source"/>, given in PyTorch's layout.</summary>
-    public void WriteTensor(string name, global::System.ReadOnlySpan<float> source)
-    {
-        global::StaticNet.TensorInfo tensor = FindTensor(name);
-        global::StaticNet.NetworkChecks.TensorLength(tensor, source.Length, nameof(source));
-        source.CopyTo((tensor.Kind == global::StaticNet.TensorKind.State ? State : Parameters).Slice(tensor.Offset, tensor.Length));
-    }
-
-    private static global::StaticNet.TensorInfo FindTensor(string name)
-    {
-        int index = name switch
-        {
-            "conv1.weight" => 0,
-            "conv1.bias" => 1,
-            "conv2.weight" => 2,
-            "conv2.bias" => 3,
-            "fc1.weight" => 4,
-            "fc1.bias" => 5,
-            "fc2.weight" => 6,
-            "fc2.bias" => 7,
-            "fc3.weight" => 8,
-            "fc3.bias" => 9,
-            "bn1.running_mean" => 10,
-            "bn1.running_var" => 11,
-            "bn1.num_batches_tracked" => 12,
-            "fc4.weight" => 13,
-            "fc4.bias" => 14,
-            _ => -1,
-        };
-        return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "ActivationZooNet", s_tensors);
-    }
-
-    // The names of the layers with parameters, for messages.
-    private static readonly string[] s_layersWithParameters = { "conv1", "conv2", "fc1", "fc2", "fc3", "fc4" };
-
-    /// <summary>
-    /// The parts of <see cref="Parameters"/> training may change: every layer's parameters but those frozen in
-    /// the declaration or with <see cref="Freeze"/>, as ranges in ascending order. An optimizer that updates
-    /// only these leaves frozen layers untouched.
-    /// </summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterRange> TrainableRanges => _trainableRanges;
-
-    /// <summary>
-    /// Freezes the parameters of the layer named <paramref name="layer"/> until <see cref="Unfreeze"/>: Backward
-    /// computes no gradient for them (their gradients keep their values, zero after <see cref="ZeroGradients"/>)
-    /// and they leave <see cref="TrainableRanges"/>. Their running statistics, if any, still update in training.
-    /// </summary>
-    public void Freeze(string layer) => SetFrozen(layer, true);
-
-    /// <summary>Lets the layer named <paramref name="layer"/> train again after <see cref="Freeze"/>; a layer frozen in its declaration cannot be.</summary>
-    public void Unfreeze(string layer) => SetFrozen(layer, false);
-
-    /// <summary>Whether the parameters of the layer named <paramref name="layer"/> are frozen, in its declaration or with <see cref="Freeze"/>.</summary>
-    public bool IsFrozen(string layer)
-    {
-        int index = FreezeIndex(layer);
-        return index < 0 || _frozen[index];
-    }
-
-    private void SetFrozen(string layer, bool frozen)
-    {
-        int index = FreezeIndex(layer);
-        if (index < 0)
-        {
-            // Frozen in the declaration: its Backward has no gradient code to turn back on.
-            if (!frozen)
-            {
-                throw global::StaticNet.NetworkChecks.FrozenInDeclaration(layer, "ActivationZooNet");
-            }
-
-            return;
-        }
-
-        _frozen[index] = frozen;
-        _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);
-    }
-
-    /// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>
-    private static int FreezeIndex(string layer) => layer switch
-    {
-        "conv1" => 0,
-        "conv2" => 1,
-        "fc1" => 2,
-        "fc2" => 3,
-        "fc3" => 4,
-        "fc4" => 5,
-        _ => throw global::StaticNet.NetworkChecks.UnknownLayer(layer, "ActivationZooNet", s_layersWithParameters),
-    };
-
-    /// <summary>Forward stage 0 of 2: runs samples [first, first + batchSize) of the chunk up to bn1's partial statistics.</summary>
-    /// <remarks>
-    /// With <paramref name="training"/>, batch normalisation uses the batch's statistics (and updates its running
-    /// estimates) and dropout drops values; without, both behave as in inference.
-    /// </remarks>
-    private static void RunForward0(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool training, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-    {
-        // conv1: Conv2D 3x3, stride 1, pad 2, dilation 2, (B, 2, 9, 9) -> (B, 3, 9, 9)
-        Conv1Forward(
-            workspace.Slice(324 * capacity + first * 243, batchSize * 243), // output (B, 3, 9, 9)
-            workspace.Slice(first * 162, batchSize * 162), // input (B, 2, 9, 9)
-            workspace.Slice(810 * capacity + first * 338, batchSize * 338), // padded input (B, 2, 13, 13)
-            parameters.Slice(0, 54), // conv1.weight (3, 2, 3, 3)
-            parameters.Slice(54, 3), // conv1.bias (3)
-            scratch,
-            batchSize,
-            simd);
-
-        // leaky_relu1: LeakyReLU slope 0.2, (B, 3, 9, 9) -> (B, 3, 9, 9)
-        LeakyRelu1Forward(
-            workspace.Slice(1486 * capacity + first * 243, batchSize * 243), // output (B, 3, 9, 9)
-            workspace.Slice(324 * capacity + first * 243, batchSize * 243), // input (B, 3, 9, 9)
-            batchSize,
-            simd);
-
-        // conv2: Conv2D 3x3, stride 1, pad 0, dilation 3, (B, 3, 9, 9) -> (B, 2, 3, 3)
-        Conv2Forward(
-            workspace.Slice(1972 * capacity + first * 18, batchSize * 18), // output (B, 2, 3, 3)
-            workspace.Slice(1486 * capacity + first * 243, batchSize * 243), // input (B, 3, 9, 9)
-            parameters.Slice(57, 54), // conv2.weight (2, 3, 3, 3)
-            parameters.Slice(111, 2), // conv2.bias (2)
-            scratch,
-            batchSize,
-            simd);
-
-        // elu1: ELU alpha 1, (B, 2, 3, 3) -> (B, 2, 3, 3)
-        Elu1Forward(
-            workspace.Slice(2008 * capacity + first * 18, batchSize * 18), // output (B, 2, 3, 3)
-            workspace.Slice(1972 * capacity + first * 18, batchSize * 18), // input (B, 2, 3, 3)
-            batchSize,
-            simd);
-
-        // flatten1: Flatten, (B, 2, 3, 3) -> (B, 18): the same buffer, read as a vector; nothing to compute.
-
-        // fc1: Dense, (B, 18) -> (B, 16)
-        Fc1Forward(
-            workspace.Slice(2044 * capacity + first * 16, batchSize * 16), // output (B, 16)
-            workspace.Slice(2008 * capacity + first * 18, batchSize * 18), // input (B, 18)
-            parameters.Slice(113, 288), // fc1.weight (16, 18)
-            parameters.Slice(401, 16), // fc1.bias (16)
-            batchSize,
-            simd);
-
-        // gelu1: GELU, (B, 16) -> (B, 16)
-        Gelu1Forward(
-            workspace.Slice(2076 * capacity + first * 16, batchSize * 16), // output (B, 16)
-            workspace.Slice(2044 * capacity + first * 16, batchSize * 16), // input (B, 16)
-            batchSize,
-            simd);
-
-        // fc2: Dense, (B, 16) -> (B, 16)
-        Fc2Forward(
-            workspace.Slice(2108 * capacity + first * 16, batchSize * 16), // output (B, 16)
-            workspace.Slice(2076 * capacity + first * 16, batchSize * 16), // input (B, 16)
-            parameters.Slice(417, 256), // fc2.weight (16, 16)
-            parameters.Slice(673, 16), // fc2.bias (16)
-            batchSize,
-            simd);
-
-        // silu1: SiLU, (B, 16) -> (B, 16)
-        Silu1Forward(
-            workspace.Slice(2140 * capacity + first * 16, batchSize * 16), // output (B, 16)
-            workspace.Slice(2108 * capacity + first * 16, batchSize * 16), // input (B, 16)
-            batchSize,
-            simd);
-
-        // fc3: Dense, (B, 16) -> (B, 8)
-        Fc3Forward(
-            workspace.Slice(2172 * capacity + first * 8, batchSize * 8), // output (B, 8)
-            workspace.Slice(2140 * capacity + first * 16, batchSize * 16), // input (B, 16)
-            parameters.Slice(689, 128), // fc3.weight (8, 16)
-            parameters.Slice(817, 8), // fc3.bias (8)
-            batchSize,
-            simd);
-
-        // bn1: BatchNorm1D momentum 0.01, eps 1E-05, not affine, (B, 8) -> (B, 8) (the chunk's partial statistics)
-        if (training)
-        {
-            Bn1ForwardStatistics(
-                workspace.Slice(2204 * capacity + chunk * 17, 17), // the chunk's partial statistics [count, mean (8), squared deviations (8)]
-                workspace.Slice(2172 * capacity + first * 8, batchSize * 8), // input (B, 8)
-                batchSize,
-                simd);
-        }
-    }
-
-    /// <summary>Between forward stages 0 and 1, once per batch: bn1's statistics, from every chunk's partial statistics in training, from its running estimates in inference.</summary>
-    private static void ReduceForward0(global::System.Span<float> state, global::System.Span<float> workspace, int capacity, int chunks, bool training, global::StaticNet.SimdLevel simd)
-    {
-        if (training)
-        {
-            Bn1ForwardReduce(
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 0, 16), // the batch's [mean (8), 1/std (8)]
-                state.Slice(0, 8), // bn1.running_mean (8)
-                state.Slice(8, 8), // bn1.running_var (8)
-                state.Slice(16, 1), // bn1.num_batches_tracked ()
-                workspace.Slice(2204 * capacity, chunks * 17), // every chunk's record
-                chunks,
-                simd);
-        }
-        else
-        {
-            Bn1InferenceStatistics(
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 0, 16), // [mean (8), 1/std (8)]
-                state.Slice(0, 8), // bn1.running_mean (8)
-                state.Slice(8, 8), // bn1.running_var (8)
-                simd);
-        }
-    }
-
-    /// <summary>Forward stage 1 of 2: runs samples [first, first + batchSize) of the chunk to the end.</summary>
-    private static void RunForward1(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool training, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-    {
-        // bn1: BatchNorm1D momentum 0.01, eps 1E-05, not affine, (B, 8) -> (B, 8) (with the batch's statistics)
-        Bn1ForwardNormalize(
-            workspace.Slice(2188 * capacity + first * 8, batchSize * 8), // output (B, 8)
-            workspace.Slice(2172 * capacity + first * 8, batchSize * 8), // input (B, 8)
-            workspace.Slice(WorkspaceLengthPerSample * capacity + 0, 16), // [mean (8), 1/std (8)]
-            batchSize,
-            simd);
-
-        // softplus1: Softplus beta 2, threshold 10, (B, 8) -> (B, 8)
-        Softplus1Forward(
-            workspace.Slice(2221 * capacity + first * 8, batchSize * 8), // output (B, 8)
-            workspace.Slice(2188 * capacity + first * 8, batchSize * 8), // input (B, 8)
-            batchSize,
-            simd);
-
-        // fc4: Dense, (B, 8) -> (B, 4)
-        Fc4Forward(
-            workspace.Slice(2237 * capacity + first * 4, batchSize * 4), // output (B, 4)
-            workspace.Slice(2221 * capacity + first * 8, batchSize * 8), // input (B, 8)
-            parameters.Slice(825, 32), // fc4.weight (4, 8)
-            parameters.Slice(857, 4), // fc4.bias (4)
-            batchSize,
-            simd);
-
-        // log_softmax1: LogSoftmax, (B, 4) -> (B, 4)
-        LogSoftmax1Forward(
-            workspace.Slice(2245 * capacity + first * 4, batchSize * 4), // output (B, 4)
-            workspace.Slice(2237 * capacity + first * 4, batchSize * 4), // input (B, 4)
-            batchSize,
-            simd);
-    }
-
-    /// <summary>
-    /// Backward stage 0 of 2: runs the chunk's samples back through its layers, last to first.
-    /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
-    /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
-    /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
-    /// layer needs are computed only when the caller asks for the input gradient.
-    /// </summary>
-    private static void RunBackward0(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-    {
-        // log_softmax1: LogSoftmax, (B, 4) -> (B, 4)
-        LogSoftmax1BackwardInput(
-            workspace.Slice(2241 * capacity + first * 4, batchSize * 4), // d input (B, 4)
-            workspace.Slice(2249 * capacity + first * 4, batchSize * 4), // d output (B, 4)
-            workspace.Slice(2245 * capacity + first * 4, batchSize * 4), // output (B, 4)
-            batchSize,
-            simd);
-
-        // fc4: Dense, (B, 8) -> (B, 4)
-        // fc4's parameter gradients: over the whole batch, in RunBackwardParameters.
-        Fc4BackwardInput(
-            workspace.Slice(2229 * capacity + first * 8, batchSize * 8), // d input (B, 8)
-            workspace.Slice(2241 * capacity + first * 4, batchSize * 4), // d output (B, 4)
-            parameters.Slice(825, 32), // fc4.weight (4, 8)
-            batchSize,
-            simd);
-
-        // softplus1: Softplus beta 2, threshold 10, (B, 8) -> (B, 8)
-        Softplus1BackwardInput(
-            workspace.Slice(2196 * capacity + first * 8, batchSize * 8), // d input (B, 8)
-            workspace.Slice(2229 * capacity + first * 8, batchSize * 8), // d output (B, 8)
-            workspace.Slice(2188 * capacity + first * 8, batchSize * 8), // input (B, 8)
-            batchSize,
-            simd);
-
-        // bn1: BatchNorm1D momentum 0.01, eps 1E-05, not affine, (B, 8) -> (B, 8)
-        Bn1BackwardStatistics(
-            workspace.Slice(2204 * capacity + chunk * 17, 17), // the chunk's sums [count, sum dy (8), sum dy * x_hat (8)]
-            workspace.Slice(2196 * capacity + first * 8, batchSize * 8), // d output (B, 8)
-            workspace.Slice(2172 * capacity + first * 8, batchSize * 8), // input (B, 8)
-            workspace.Slice(WorkspaceLengthPerSample * capacity + 0, 16), // the batch's [mean (8), 1/std (8)]
-            batchSize,
-            simd);
-    }
-
-    /// <summary>Between backward stages 0 and 1, once per batch: the totals every chunk's sums add up to, and the parameter gradients they give, added to <paramref name="gradients"/> (the network's own).</summary>
-    private static void ReduceBackward0(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int chunks, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
-    {
-        Bn1BackwardReduce(
-            workspace.Slice(WorkspaceLengthPerSample * capacity + 16, 17), // the batch's [count, sum dy (8), sum dy * x_hat (8)]
-            workspace.Slice(2204 * capacity, chunks * 17), // every chunk's record
-            chunks,
-            simd);
-    }
-
-    /// <summary>
-    /// Backward stage 1 of 2: runs the chunk's samples back through its layers, last to first.
-    /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
-    /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
-    /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
-    /// layer needs are computed only when the caller asks for the input gradient.
-    /// </summary>
-    private static void RunBackward1(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-    {
-        // bn1: BatchNorm1D momentum 0.01, eps 1E-05, not affine, (B, 8) -> (B, 8)
-        Bn1BackwardInput(
-            workspace.Slice(2180 * capacity + first * 8, batchSize * 8), // d input (B, 8)
-            workspace.Slice(2196 * capacity + first * 8, batchSize * 8), // d output (B, 8)
-            workspace.Slice(2172 * capacity + first * 8, batchSize * 8), // input (B, 8)
-            workspace.Slice(WorkspaceLengthPerSample * capacity + 0, 16), // [mean (8), 1/std (8)]
-            workspace.Slice(WorkspaceLengthPerSample * capacity + 16, 17), // [count, sum dy (8), sum dy * x_hat (8)]
-            batchSize,
-            simd);
-
-        // fc3: Dense, (B, 16) -> (B, 8)
-        // fc3's parameter gradients: over the whole batch, in RunBackwardParameters.
-        Fc3BackwardInput(
-            workspace.Slice(2156 * capacity + first * 16, batchSize * 16), // d input (B, 16)
-            workspace.Slice(2180 * capacity + first * 8, batchSize * 8), // d output (B, 8)
-            parameters.Slice(689, 128), // fc3.weight (8, 16)
-            batchSize,
-            simd);
-
-        // silu1: SiLU, (B, 16) -> (B, 16)
-        Silu1BackwardInput(
-            workspace.Slice(2124 * capacity + first * 16, batchSize * 16), // d input (B, 16)
-            workspace.Slice(2156 * capacity + first * 16, batchSize * 16), // d output (B, 16)
-            workspace.Slice(2108 * capacity + first * 16, batchSize * 16), // input (B, 16)
-            batchSize,
-            simd);
-
-        // fc2: Dense, (B, 16) -> (B, 16)
-        // fc2's parameter gradients: over the whole batch, in RunBackwardParameters.
-        Fc2BackwardInput(
-            workspace.Slice(2092 * capacity + first * 16, batchSize * 16), // d input (B, 16)
-            workspace.Slice(2124 * capacity + first * 16, batchSize * 16), // d output (B, 16)
-            parameters.Slice(417, 256), // fc2.weight (16, 16)
-            batchSize,
-            simd);
-
-        // gelu1: GELU, (B, 16) -> (B, 16)
-        Gelu1BackwardInput(
-            workspace.Slice(2060 * capacity + first * 16, batchSize * 16), // d input (B, 16)
-            workspace.Slice(2092 * capacity + first * 16, batchSize * 16), // d output (B, 16)
-            workspace.Slice(2044 * capacity + first * 16, batchSize * 16), // input (B, 16)
-            batchSize,
-            simd);
-
-        // fc1: Dense, (B, 18) -> (B, 16)
-        // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
-        Fc1BackwardInput(
-            workspace.Slice(2026 * capacity + first * 18, batchSize * 18), // d input (B, 18)
-            workspace.Slice(2060 * capacity + first * 16, batchSize * 16), // d output (B, 16)
-            parameters.Slice(113, 288), // fc1.weight (16, 18)
-            batchSize,
-            simd);
-
-        // flatten1: the gradient shares the buffer too; nothing to compute.
-
-        // elu1: ELU alpha 1, (B, 2, 3, 3) -> (B, 2, 3, 3)
-        Elu1BackwardInput(
-            workspace.Slice(1990 * capacity + first * 18, batchSize * 18), // d input (B, 2, 3, 3)
-            workspace.Slice(2026 * capacity + first * 18, batchSize * 18), // d output (B, 2, 3, 3)
-            workspace.Slice(1972 * capacity + first * 18, batchSize * 18), // input (B, 2, 3, 3)
-            workspace.Slice(2008 * capacity + first * 18, batchSize * 18), // output (B, 2, 3, 3)
-            batchSize,
-            simd);
-
-        // conv2: Conv2D 3x3, stride 1, pad 0, dilation 3, (B, 3, 9, 9) -> (B, 2, 3, 3)
-        if (!frozen[1])
-        {
-            Conv2BackwardParameters(
-                gradients.Slice(57, 54), // d conv2.weight
-                gradients.Slice(111, 2), // d conv2.bias
-                workspace.Slice(1990 * capacity + first * 18, batchSize * 18), // d output (B, 2, 3, 3)
-                workspace.Slice(1486 * capacity + first * 243, batchSize * 243), // input (B, 3, 9, 9)
-                scratch,
-                batchSize,
-                simd);
-        }
-        Conv2BackwardInput(
-            workspace.Slice(1729 * capacity + first * 243, batchSize * 243), // d input (B, 3, 9, 9)
-            workspace.Slice(1990 * capacity + first * 18, batchSize * 18), // d output (B, 2, 3, 3)
-            parameters.Slice(57, 54), // conv2.weight (2, 3, 3, 3)
-            scratch,
-            batchSize,
-            simd);
-
-        // leaky_relu1: LeakyReLU slope 0.2, (B, 3, 9, 9) -> (B, 3, 9, 9)
-        LeakyRelu1BackwardInput(
-            workspace.Slice(567 * capacity + first * 243, batchSize * 243), // d input (B, 3, 9, 9)
-            workspace.Slice(1729 * capacity + first * 243, batchSize * 243), // d output (B, 3, 9, 9)
-            workspace.Slice(324 * capacity + first * 243, batchSize * 243), // input (B, 3, 9, 9)
-            batchSize,
-            simd);
-
-        // conv1: Conv2D 3x3, stride 1, pad 2, dilation 2, (B, 2, 9, 9) -> (B, 3, 9, 9)
-        if (!frozen[0])
-        {
-            Conv1BackwardParameters(
-                gradients.Slice(0, 54), // d conv1.weight
-                gradients.Slice(54, 3), // d conv1.bias
-                workspace.Slice(567 * capacity + first * 243, batchSize * 243), // d output (B, 3, 9, 9)
-                workspace.Slice(first * 162, batchSize * 162), // input (B, 2, 9, 9)
-                workspace.Slice(810 * capacity + first * 338, batchSize * 338), // padded input (B, 2, 13, 13)
-                scratch,
-                batchSize,
-                simd);
-        }
-        if (computeInputGradient)
-        {
-            Conv1BackwardInput(
-                workspace.Slice(162 * capacity + first * 162, batchSize * 162), // d input (B, 2, 9, 9)
-                workspace.Slice(1148 * capacity + first * 338, batchSize * 338), // d padded input (B, 2, 13, 13)
-                workspace.Slice(567 * capacity + first * 243, batchSize * 243), // d output (B, 3, 9, 9)
-                parameters.Slice(0, 54), // conv1.weight (3, 2, 3, 3)
-                scratch,
-                batchSize,
-                simd);
-        }
-    }
-
-    /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
-    private const int ParameterSlices = 4;
-
-    /// <summary>
-    /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
-    /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
-    /// </summary>
-    private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+    /// <inheritdoc/>
+    protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
     {
         // fc4: 4 outputs
-        if (!frozen[5])
+        if (p.Trains(5))
         {
-            (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 4);
-            Fc4BackwardParameters(
-                gradients.Slice(825, 32), // d fc4.weight
-                gradients.Slice(857, 4), // d fc4.bias
-                workspace.Slice(2241 * capacity + first * 4, batchSize * 4), // d output (B, 4)
-                workspace.Slice(2221 * capacity + first * 8, batchSize * 8), // input (B, 8)
-                batchSize,
-                firstOutput,
-                outputCount,
-                simd);
+            p.DenseBackwardParameters(weightGradient: 825, biasGradient: 857, outputGradient: 1565, input: 1545, inputs: 8, outputs: 4);
         }
-
         // fc3: 8 outputs
-        if (!frozen[4])
+        if (p.Trains(4))
         {
-            (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 8);
-            Fc3BackwardParameters(
-                gradients.Slice(689, 128), // d fc3.weight
-                gradients.Slice(817, 8), // d fc3.bias
-                workspace.Slice(2180 * capacity + first * 8, batchSize * 8), // d output (B, 8)
-                workspace.Slice(2140 * capacity + first * 16, batchSize * 16), // input (B, 16)
-                batchSize,
-                firstOutput,
-                outputCount,
-                simd);
+            p.DenseBackwardParameters(weightGradient: 689, biasGradient: 817, outputGradient: 1504, input: 1464, inputs: 16, outputs: 8);
         }
-
         // fc2: 16 outputs
-        if (!frozen[3])
+        if (p.Trains(3))
         {
-            (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 16);
-            Fc2BackwardParameters(
-                gradients.Slice(417, 256), // d fc2.weight
-                gradients.Slice(673, 16), // d fc2.bias
-                workspace.Slice(2124 * capacity + first * 16, batchSize * 16), // d output (B, 16)
-                workspace.Slice(2076 * capacity + first * 16, batchSize * 16), // input (B, 16)
-                batchSize,
-                firstOutput,
-                outputCount,
-                simd);
+            p.DenseBackwardParameters(weightGradient: 417, biasGradient: 673, outputGradient: 1448, input: 1400, inputs: 16, outputs: 16);
         }
-
         // fc1: 16 outputs
-        if (!frozen[2])
+        if (p.Trains(2))
         {
-            (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 16);
-            Fc1BackwardParameters(
-                gradients.Slice(113, 288), // d fc1.weight
-                gradients.Slice(401, 16), // d fc1.bias
-                workspace.Slice(2060 * capacity + first * 16, batchSize * 16), // d output (B, 16)
-                workspace.Slice(2008 * capacity + first * 18, batchSize * 18), // input (B, 18)
-                batchSize,
-                firstOutput,
-                outputCount,
-                simd);
+            p.DenseBackwardParameters(weightGradient: 113, biasGradient: 401, outputGradient: 1384, input: 1332, inputs: 18, outputs: 16);
         }
     }
-
-    // ------------------------------------------------------------------------------------------------
-    // conv1: Conv2D 3x3, stride 1, pad 2, dilation 2, (B, 2, 9, 9) -> (B, 3, 9, 9)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>conv1 forward: each output is its channel's bias plus the weighted sum of one 3x3 window dilated by 2 in every input channel.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Conv1Forward(
-        global::System.Span<float> output, // (B, 3, 9, 9)
-        global::System.ReadOnlySpan<float> input, // (B, 2, 9, 9)
-        global::System.Span<float> padded, // (B, 2, 13, 13)
-        global::System.ReadOnlySpan<float> weight, // (3, 2, 3, 3)
-        global::System.ReadOnlySpan<float> bias, // (3)
-        global::System.Span<float> scratch, // the thread's scratch
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 2, Height = 9, Width = 9, OutChannels = 3, OutHeight = 9, OutWidth = 9, Kernel = 3, Stride = 1, Padding = 2, RowLength = 13, PlaneLength = 169, Window = 9;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
-            global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 2, simd);
-            return;
-        }
-
-        // Scalar reference.
-        // Copy each input plane into the middle of a plane bordered by 2 x 0f, so every window below reads in bounds.
-        global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 2, 0f);
-        global::System.ReadOnlySpan<float> x = padded;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int co = 0; co < OutChannels; co++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        float sum = bias[co];
-                        for (int ci = 0; ci < Channels; ci++)
-                        {
-                            int w = (co * Channels + ci) * Window;
-                            int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                            // The 3x3 window dilated by 2, unrolled: tap (ky, kx) reads source row 2 * ky, column 2 * kx.
-                            sum += weight[w] * x[i];
-                            sum += weight[w + 1] * x[i + 2];
-                            sum += weight[w + 2] * x[i + 4];
-                            sum += weight[w + 3] * x[i + 26];
-                            sum += weight[w + 4] * x[i + 28];
-                            sum += weight[w + 5] * x[i + 30];
-                            sum += weight[w + 6] * x[i + 52];
-                            sum += weight[w + 7] * x[i + 54];
-                            sum += weight[w + 8] * x[i + 56];
-                        }
-                        output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>conv1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Conv1BackwardInput(
-        global::System.Span<float> inputGradient, // (B, 2, 9, 9)
-        global::System.Span<float> paddedGradient, // (B, 2, 13, 13)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 9, 9)
-        global::System.ReadOnlySpan<float> weight, // (3, 2, 3, 3)
-        global::System.Span<float> scratch, // the thread's scratch
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 2, Height = 9, Width = 9, OutChannels = 3, OutHeight = 9, OutWidth = 9, Kernel = 3, Stride = 1, Padding = 2, RowLength = 13, PlaneLength = 169, Window = 9;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
-            global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 2, simd);
-            return;
-        }
-
-        // Scalar reference.
-        paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-        global::System.Span<float> dx = paddedGradient;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int co = 0; co < OutChannels; co++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                        for (int ci = 0; ci < Channels; ci++)
-                        {
-                            int w = (co * Channels + ci) * Window;
-                            int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                            // The 3x3 window dilated by 2, unrolled: tap (ky, kx) reads source row 2 * ky, column 2 * kx.
-                            dx[i] += weight[w] * g;
-                            dx[i + 2] += weight[w + 1] * g;
-                            dx[i + 4] += weight[w + 2] * g;
-                            dx[i + 26] += weight[w + 3] * g;
-                            dx[i + 28] += weight[w + 4] * g;
-                            dx[i + 30] += weight[w + 5] * g;
-                            dx[i + 52] += weight[w + 6] * g;
-                            dx[i + 54] += weight[w + 7] * g;
-                            dx[i + 56] += weight[w + 8] * g;
-                        }
-                    }
-                }
-            }
-        }
-        // The border is not part of the input: keep the gradient of the interior only.
-        global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 2);
-    }
-
-    /// <summary>conv1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Conv1BackwardParameters(
-        global::System.Span<float> weightGradient, // (3, 2, 3, 3)
-        global::System.Span<float> biasGradient, // (3)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 9, 9)
-        global::System.ReadOnlySpan<float> input, // (B, 2, 9, 9)
-        global::System.ReadOnlySpan<float> padded, // (B, 2, 13, 13), written by the scalar forward
-        global::System.Span<float> scratch, // the thread's scratch
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 2, Height = 9, Width = 9, OutChannels = 3, OutHeight = 9, OutWidth = 9, Kernel = 3, Stride = 1, Padding = 2, RowLength = 13, PlaneLength = 169, Window = 9;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
-            global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 2, simd);
-            return;
-        }
-
-        // Scalar reference.
-        global::System.ReadOnlySpan<float> x = padded;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int co = 0; co < OutChannels; co++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                        biasGradient[co] += g;
-                        for (int ci = 0; ci < Channels; ci++)
-                        {
-                            int w = (co * Channels + ci) * Window;
-                            int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                            // The 3x3 window dilated by 2, unrolled: tap (ky, kx) reads source row 2 * ky, column 2 * kx.
-                            weightGradient[w] += g * x[i];
-                            weightGradient[w + 1] += g * x[i + 2];
-                            weightGradient[w + 2] += g * x[i + 4];
-                            weightGradient[w + 3] += g * x[i + 26];
-                            weightGradient[w + 4] += g * x[i + 28];
-                            weightGradient[w + 5] += g * x[i + 30];
-                            weightGradient[w + 6] += g * x[i + 52];
-                            weightGradient[w + 7] += g * x[i + 54];
-                            weightGradient[w + 8] += g * x[i + 56];
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // leaky_relu1: LeakyReLU slope 0.2, (B, 3, 9, 9) -> (B, 3, 9, 9)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>leaky_relu1 forward: <c>x</c> above 0, <c>0.2 * x</c> below for every value.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void LeakyRelu1Forward(
-        global::System.Span<float> y, // (B, 3, 9, 9)
-        global::System.ReadOnlySpan<float> x, // (B, 3, 9, 9)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        int length = batchSize * 243;
-        for (int i = 0; i < length; i++)
-        {
-            y[i] = x[i] > 0f ? x[i] : 0.2f * x[i];
-        }
-    }
-
-    /// <summary>leaky_relu1 backward: the output gradient times the derivative, written in terms of the saved input.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void LeakyRelu1BackwardInput(
-        global::System.Span<float> dx, // (B, 3, 9, 9)
-        global::System.ReadOnlySpan<float> dy, // (B, 3, 9, 9)
-        global::System.ReadOnlySpan<float> x, // (B, 3, 9, 9)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        int length = batchSize * 243;
-        for (int i = 0; i < length; i++)
-        {
-            dx[i] = x[i] > 0f ? dy[i] : 0.2f * dy[i];
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // conv2: Conv2D 3x3, stride 1, pad 0, dilation 3, (B, 3, 9, 9) -> (B, 2, 3, 3)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>conv2 forward: each output is its channel's bias plus the weighted sum of one 3x3 window dilated by 3 in every input channel.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Conv2Forward(
-        global::System.Span<float> output, // (B, 2, 3, 3)
-        global::System.ReadOnlySpan<float> input, // (B, 3, 9, 9)
-        global::System.ReadOnlySpan<float> weight, // (2, 3, 3, 3)
-        global::System.ReadOnlySpan<float> bias, // (2)
-        global::System.Span<float> scratch, // the thread's scratch
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 3, Height = 9, Width = 9, OutChannels = 2, OutHeight = 3, OutWidth = 3, Kernel = 3, Stride = 1, Padding = 0, RowLength = 9, PlaneLength = 81, Window = 9;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
-            global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 3, simd);
-            return;
-        }
-
-        // Scalar reference.
-        global::System.ReadOnlySpan<float> x = input;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int co = 0; co < OutChannels; co++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        float sum = bias[co];
-                        for (int ci = 0; ci < Channels; ci++)
-                        {
-                            int w = (co * Channels + ci) * Window;
-                            int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                            // The 3x3 window dilated by 3, unrolled: tap (ky, kx) reads source row 3 * ky, column 3 * kx.
-                            sum += weight[w] * x[i];
-                            sum += weight[w + 1] * x[i + 3];
-                            sum += weight[w + 2] * x[i + 6];
-                            sum += weight[w + 3] * x[i + 27];
-                            sum += weight[w + 4] * x[i + 30];
-                            sum += weight[w + 5] * x[i + 33];
-                            sum += weight[w + 6] * x[i + 54];
-                            sum += weight[w + 7] * x[i + 57];
-                            sum += weight[w + 8] * x[i + 60];
-                        }
-                        output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>conv2 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Conv2BackwardInput(
-        global::System.Span<float> inputGradient, // (B, 3, 9, 9)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 2, 3, 3)
-        global::System.ReadOnlySpan<float> weight, // (2, 3, 3, 3)
-        global::System.Span<float> scratch, // the thread's scratch
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 3, Height = 9, Width = 9, OutChannels = 2, OutHeight = 3, OutWidth = 3, Kernel = 3, Stride = 1, Padding = 0, RowLength = 9, PlaneLength = 81, Window = 9;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
-            global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 3, simd);
-            return;
-        }
-
-        // Scalar reference.
-        inputGradient.Slice(0, batchSize * Channels * Height * Width).Clear();
-        global::System.Span<float> dx = inputGradient;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int co = 0; co < OutChannels; co++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                        for (int ci = 0; ci < Channels; ci++)
-                        {
-                            int w = (co * Channels + ci) * Window;
-                            int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                            // The 3x3 window dilated by 3, unrolled: tap (ky, kx) reads source row 3 * ky, column 3 * kx.
-                            dx[i] += weight[w] * g;
-                            dx[i + 3] += weight[w + 1] * g;
-                            dx[i + 6] += weight[w + 2] * g;
-                            dx[i + 27] += weight[w + 3] * g;
-                            dx[i + 30] += weight[w + 4] * g;
-                            dx[i + 33] += weight[w + 5] * g;
-                            dx[i + 54] += weight[w + 6] * g;
-                            dx[i + 57] += weight[w + 7] * g;
-                            dx[i + 60] += weight[w + 8] * g;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>conv2 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Conv2BackwardParameters(
-        global::System.Span<float> weightGradient, // (2, 3, 3, 3)
-        global::System.Span<float> biasGradient, // (2)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 2, 3, 3)
-        global::System.ReadOnlySpan<float> input, // (B, 3, 9, 9)
-        global::System.Span<float> scratch, // the thread's scratch
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 3, Height = 9, Width = 9, OutChannels = 2, OutHeight = 3, OutWidth = 3, Kernel = 3, Stride = 1, Padding = 0, RowLength = 9, PlaneLength = 81, Window = 9;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
-            global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 3, simd);
-            return;
-        }
-
-        // Scalar reference.
-        global::System.ReadOnlySpan<float> x = input;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int co = 0; co < OutChannels; co++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                        biasGradient[co] += g;
-                        for (int ci = 0; ci < Channels; ci++)
-                        {
-                            int w = (co * Channels + ci) * Window;
-                            int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                            // The 3x3 window dilated by 3, unrolled: tap (ky, kx) reads source row 3 * ky, column 3 * kx.
-                            weightGradient[w] += g * x[i];
-                            weightGradient[w + 1] += g * x[i + 3];
-                            weightGradient[w + 2] += g * x[i + 6];
-                            weightGradient[w + 3] += g * x[i + 27];
-                            weightGradient[w + 4] += g * x[i + 30];
-                            weightGradient[w + 5] += g * x[i + 33];
-                            weightGradient[w + 6] += g * x[i + 54];
-                            weightGradient[w + 7] += g * x[i + 57];
-                            weightGradient[w + 8] += g * x[i + 60];
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // elu1: ELU alpha 1, (B, 2, 3, 3) -> (B, 2, 3, 3)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>elu1 forward: <c>x</c> above 0, <c>1 * (exp(x) - 1)</c> below for every value.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Elu1Forward(
-        global::System.Span<float> y, // (B, 2, 3, 3)
-        global::System.ReadOnlySpan<float> x, // (B, 2, 3, 3)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        int length = batchSize * 18;
-        for (int i = 0; i < length; i++)
-        {
-            y[i] = x[i] > 0f ? x[i] : (float)(1.0 * (global::System.Math.Exp(x[i]) - 1.0));
-        }
-    }
-
-    /// <summary>elu1 backward: the output gradient times the derivative, written in terms of the saved input and output.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Elu1BackwardInput(
-        global::System.Span<float> dx, // (B, 2, 3, 3)
-        global::System.ReadOnlySpan<float> dy, // (B, 2, 3, 3)
-        global::System.ReadOnlySpan<float> x, // (B, 2, 3, 3)
-        global::System.ReadOnlySpan<float> y, // (B, 2, 3, 3)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        int length = batchSize * 18;
-        for (int i = 0; i < length; i++)
-        {
-            dx[i] = x[i] > 0f ? dy[i] : dy[i] * (y[i] + 1.0f);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // fc1: Dense, (B, 18) -> (B, 16)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc1Forward(
-        global::System.Span<float> output, // (B, 16)
-        global::System.ReadOnlySpan<float> input, // (B, 18)
-        global::System.ReadOnlySpan<float> weight, // (16, 18)
-        global::System.ReadOnlySpan<float> bias, // (16)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 18, Outputs = 16;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-            global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-            global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-            for (int o = 0; o < Outputs; o++)
-            {
-                global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                float sum = bias[o];
-                for (int i = 0; i < Inputs; i++)
-                {
-                    sum += w[i] * x[i];
-                }
-                y[o] = sum;
-            }
-        }
-    }
-
-    /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc1BackwardInput(
-        global::System.Span<float> inputGradient, // (B, 18)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 16)
-        global::System.ReadOnlySpan<float> weight, // (16, 18)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 18, Outputs = 16;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-            global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            dx.Clear();
-            for (int o = 0; o < Outputs; o++)
-            {
-                float g = dy[o];
-                global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                for (int i = 0; i < Inputs; i++)
-                {
-                    dx[i] += g * w[i];
-                }
-            }
-        }
-    }
-
-    /// <summary>fc1 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc1BackwardParameters(
-        global::System.Span<float> weightGradient, // (16, 18)
-        global::System.Span<float> biasGradient, // (16)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 16)
-        global::System.ReadOnlySpan<float> input, // (B, 18)
-        int batchSize,
-        int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-        int outputCount, // [firstOutput, firstOutput + outputCount)
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 18, Outputs = 16;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-            global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            for (int o = firstOutput; o < firstOutput + outputCount; o++)
-            {
-                float g = dy[o];
-                biasGradient[o] += g;
-                global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                for (int i = 0; i < Inputs; i++)
-                {
-                    dw[i] += g * x[i];
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // gelu1: GELU, (B, 16) -> (B, 16)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>gelu1 forward: <c>x * Phi(x) = x * (1 + erf(x / sqrt(2))) / 2</c> for every value.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Gelu1Forward(
-        global::System.Span<float> y, // (B, 16)
-        global::System.ReadOnlySpan<float> x, // (B, 16)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        int length = batchSize * 16;
-        for (int i = 0; i < length; i++)
-        {
-            y[i] = global::StaticNet.Kernels.Activations.Gelu(x[i]);
-        }
-    }
-
-    /// <summary>gelu1 backward: the output gradient times the derivative, written in terms of the saved input.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Gelu1BackwardInput(
-        global::System.Span<float> dx, // (B, 16)
-        global::System.ReadOnlySpan<float> dy, // (B, 16)
-        global::System.ReadOnlySpan<float> x, // (B, 16)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        int length = batchSize * 16;
-        for (int i = 0; i < length; i++)
-        {
-            dx[i] = dy[i] * global::StaticNet.Kernels.Activations.GeluDerivative(x[i]);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // fc2: Dense, (B, 16) -> (B, 16)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>fc2 forward: <c>output = input W^T + b</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc2Forward(
-        global::System.Span<float> output, // (B, 16)
-        global::System.ReadOnlySpan<float> input, // (B, 16)
-        global::System.ReadOnlySpan<float> weight, // (16, 16)
-        global::System.ReadOnlySpan<float> bias, // (16)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 16, Outputs = 16;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-            global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-            global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-            for (int o = 0; o < Outputs; o++)
-            {
-                global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                float sum = bias[o];
-                for (int i = 0; i < Inputs; i++)
-                {
-                    sum += w[i] * x[i];
-                }
-                y[o] = sum;
-            }
-        }
-    }
-
-    /// <summary>fc2 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc2BackwardInput(
-        global::System.Span<float> inputGradient, // (B, 16)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 16)
-        global::System.ReadOnlySpan<float> weight, // (16, 16)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 16, Outputs = 16;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-            global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            dx.Clear();
-            for (int o = 0; o < Outputs; o++)
-            {
-                float g = dy[o];
-                global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                for (int i = 0; i < Inputs; i++)
-                {
-                    dx[i] += g * w[i];
-                }
-            }
-        }
-    }
-
-    /// <summary>fc2 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc2BackwardParameters(
-        global::System.Span<float> weightGradient, // (16, 16)
-        global::System.Span<float> biasGradient, // (16)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 16)
-        global::System.ReadOnlySpan<float> input, // (B, 16)
-        int batchSize,
-        int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-        int outputCount, // [firstOutput, firstOutput + outputCount)
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 16, Outputs = 16;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-            global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            for (int o = firstOutput; o < firstOutput + outputCount; o++)
-            {
-                float g = dy[o];
-                biasGradient[o] += g;
-                global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                for (int i = 0; i < Inputs; i++)
-                {
-                    dw[i] += g * x[i];
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // silu1: SiLU, (B, 16) -> (B, 16)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>silu1 forward: <c>x * sigmoid(x)</c> for every value.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Silu1Forward(
-        global::System.Span<float> y, // (B, 16)
-        global::System.ReadOnlySpan<float> x, // (B, 16)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        int length = batchSize * 16;
-        for (int i = 0; i < length; i++)
-        {
-            y[i] = global::StaticNet.Kernels.Activations.Silu(x[i]);
-        }
-    }
-
-    /// <summary>silu1 backward: the output gradient times the derivative, written in terms of the saved input.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Silu1BackwardInput(
-        global::System.Span<float> dx, // (B, 16)
-        global::System.ReadOnlySpan<float> dy, // (B, 16)
-        global::System.ReadOnlySpan<float> x, // (B, 16)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        int length = batchSize * 16;
-        for (int i = 0; i < length; i++)
-        {
-            dx[i] = dy[i] * global::StaticNet.Kernels.Activations.SiluDerivative(x[i]);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // fc3: Dense, (B, 16) -> (B, 8)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>fc3 forward: <c>output = input W^T + b</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc3Forward(
-        global::System.Span<float> output, // (B, 8)
-        global::System.ReadOnlySpan<float> input, // (B, 16)
-        global::System.ReadOnlySpan<float> weight, // (8, 16)
-        global::System.ReadOnlySpan<float> bias, // (8)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 16, Outputs = 8;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-            global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-            global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-            for (int o = 0; o < Outputs; o++)
-            {
-                global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                float sum = bias[o];
-                for (int i = 0; i < Inputs; i++)
-                {
-                    sum += w[i] * x[i];
-                }
-                y[o] = sum;
-            }
-        }
-    }
-
-    /// <summary>fc3 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc3BackwardInput(
-        global::System.Span<float> inputGradient, // (B, 16)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 8)
-        global::System.ReadOnlySpan<float> weight, // (8, 16)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 16, Outputs = 8;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-            global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            dx.Clear();
-            for (int o = 0; o < Outputs; o++)
-            {
-                float g = dy[o];
-                global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                for (int i = 0; i < Inputs; i++)
-                {
-                    dx[i] += g * w[i];
-                }
-            }
-        }
-    }
-
-    /// <summary>fc3 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc3BackwardParameters(
-        global::System.Span<float> weightGradient, // (8, 16)
-        global::System.Span<float> biasGradient, // (8)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 8)
-        global::System.ReadOnlySpan<float> input, // (B, 16)
-        int batchSize,
-        int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-        int outputCount, // [firstOutput, firstOutput + outputCount)
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 16, Outputs = 8;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-            global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            for (int o = firstOutput; o < firstOutput + outputCount; o++)
-            {
-                float g = dy[o];
-                biasGradient[o] += g;
-                global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                for (int i = 0; i < Inputs; i++)
-                {
-                    dw[i] += g * x[i];
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // bn1: BatchNorm1D momentum 0.01, eps 1E-05, not affine, (B, 8) -> (B, 8)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>bn1 forward in training, phase 1 of 3 (per slice of samples): per channel, the count, mean and sum of squared deviations over the slice's samples.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Bn1ForwardStatistics(
-        global::System.Span<float> partial, // [count, mean (8), squared deviations (8)]
-        global::System.ReadOnlySpan<float> x, // (B, 8)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 8, PlaneLength = 1;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: each plane summed in vectors, the plane sums in double.
-            global::StaticNet.Kernels.BatchNormalization.Statistics(x, partial, batchSize, Channels, PlaneLength, simd);
-            return;
-        }
-
-        // Scalar reference.
-        partial[0] = batchSize * PlaneLength;
-        for (int c = 0; c < Channels; c++)
-        {
-            // Two passes, in double: the mean, then the squared deviations from it.
-            double sum = 0;
-            for (int b = 0; b < batchSize; b++)
-            {
-                int start = (b * Channels + c) * PlaneLength;
-                for (int i = 0; i < PlaneLength; i++)
-                {
-                    sum += x[start + i];
-                }
-            }
-            double mean = sum / (batchSize * PlaneLength);
-            double squares = 0;
-            for (int b = 0; b < batchSize; b++)
-            {
-                int start = (b * Channels + c) * PlaneLength;
-                for (int i = 0; i < PlaneLength; i++)
-                {
-                    double deviation = x[start + i] - mean;
-                    squares += deviation * deviation;
-                }
-            }
-            partial[1 + c] = (float)mean;
-            partial[1 + Channels + c] = (float)squares;
-        }
-    }
-
-    /// <summary>bn1 forward in training, phase 2 of 3 (once per batch): merges the slices' statistics into the batch's mean and 1/sqrt(biased variance + eps), and moves the running estimates toward the batch's mean and unbiased variance.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Bn1ForwardReduce(
-        global::System.Span<float> statistics, // [mean (8), 1/std (8)]
-        global::System.Span<float> runningMean, // (8)
-        global::System.Span<float> runningVar, // (8)
-        global::System.Span<float> numBatchesTracked, // ()
-        global::System.ReadOnlySpan<float> partials, // chunks x [count, mean (8), squared deviations (8)]
-        int chunks, // the slices the batch was split into
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 8, PartialLength = 17;
-        const double Momentum = 0.01, Epsilon = 1E-05;
-        for (int c = 0; c < Channels; c++)
-        {
-            double count = 0, mean = 0, squares = 0;
-            for (int k = 0; k < chunks; k++)
-            {
-                global::System.ReadOnlySpan<float> part = partials.Slice(k * PartialLength, PartialLength);
-                double n = part[0];
-                if (n == 0)
-                {
-                    continue; // an empty slice adds nothing
-                }
-                double delta = part[1 + c] - mean, total = count + n;
-                mean += delta * n / total;
-                squares += part[1 + Channels + c] + delta * delta * count * n / total;
-                count = total;
-            }
-            statistics[c] = (float)mean;
-            statistics[Channels + c] = (float)(1.0 / global::System.Math.Sqrt(squares / count + Epsilon));
-            runningMean[c] = (float)((1 - Momentum) * runningMean[c] + Momentum * mean);
-            runningVar[c] = (float)((1 - Momentum) * runningVar[c] + Momentum * squares / (count - 1));
-        }
-        numBatchesTracked[0] += 1f;
-    }
-
-    /// <summary>bn1 forward in inference: the running estimates as the statistics to normalise with.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Bn1InferenceStatistics(
-        global::System.Span<float> statistics, // [mean (8), 1/std (8)]
-        global::System.ReadOnlySpan<float> runningMean, // (8)
-        global::System.ReadOnlySpan<float> runningVar, // (8)
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 8;
-        for (int c = 0; c < Channels; c++)
-        {
-            statistics[c] = runningMean[c];
-            statistics[Channels + c] = (float)(1.0 / global::System.Math.Sqrt(runningVar[c] + 1E-05));
-        }
-    }
-
-    /// <summary>bn1 forward, phase 3 of 3 (per slice of samples): <c>y = (x - mean) / std</c> per channel.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Bn1ForwardNormalize(
-        global::System.Span<float> y, // (B, 8)
-        global::System.ReadOnlySpan<float> x, // (B, 8)
-        global::System.ReadOnlySpan<float> statistics, // [mean (8), 1/std (8)]
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 8, PlaneLength = 1;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: one multiply-add per value, with each channel's mean, scale and shift broadcast.
-            global::StaticNet.Kernels.BatchNormalization.Normalize(x, y, statistics, global::System.ReadOnlySpan<float>.Empty, global::System.ReadOnlySpan<float>.Empty, batchSize, Channels, PlaneLength, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int c = 0; c < Channels; c++)
-            {
-                float mean = statistics[c], scale = statistics[Channels + c];
-                int start = (b * Channels + c) * PlaneLength;
-                for (int i = start; i < start + PlaneLength; i++)
-                {
-                    y[i] = (x[i] - mean) * scale;
-                }
-            }
-        }
-    }
-
-    /// <summary>bn1 backward, phase 1 of 3 (per slice of samples): per channel, the sums of dy and of dy * x_hat over the slice, with x_hat = (x - mean) / std.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Bn1BackwardStatistics(
-        global::System.Span<float> partial, // [count, sum dy (8), sum dy * x_hat (8)]
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 8)
-        global::System.ReadOnlySpan<float> x, // (B, 8)
-        global::System.ReadOnlySpan<float> statistics, // [mean (8), 1/std (8)]
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 8, PlaneLength = 1;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: each plane's sums in vectors, added up in double.
-            global::StaticNet.Kernels.BatchNormalization.BackwardStatistics(outputGradient, x, statistics, partial, batchSize, Channels, PlaneLength, simd);
-            return;
-        }
-
-        // Scalar reference.
-        partial[0] = batchSize * PlaneLength;
-        for (int c = 0; c < Channels; c++)
-        {
-            float mean = statistics[c], inverseStd = statistics[Channels + c];
-            double sumDy = 0, sumDyXHat = 0;
-            for (int b = 0; b < batchSize; b++)
-            {
-                int start = (b * Channels + c) * PlaneLength;
-                for (int i = 0; i < PlaneLength; i++)
-                {
-                    float dy = outputGradient[start + i];
-                    sumDy += dy;
-                    sumDyXHat += dy * ((x[start + i] - mean) * inverseStd);
-                }
-            }
-            partial[1 + c] = (float)sumDy;
-            partial[1 + Channels + c] = (float)sumDyXHat;
-        }
-    }
-
-    /// <summary>bn1 backward, phase 2 of 3 (once per batch): adds up the slices' sums.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Bn1BackwardReduce(
-        global::System.Span<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
-        global::System.ReadOnlySpan<float> partials, // chunks x [count, sum dy (8), sum dy * x_hat (8)]
-        int chunks, // the slices the batch was split into
-        global::StaticNet.SimdLevel simd)
-    {
-        const int PartialLength = 17;
-        totals.Clear();
-        for (int k = 0; k < chunks; k++)
-        {
-            global::System.ReadOnlySpan<float> part = partials.Slice(k * PartialLength, PartialLength);
-            for (int i = 0; i < PartialLength; i++)
-            {
-                totals[i] += part[i];
-            }
-        }
-    }
-
-    /// <summary>bn1 backward to the input, phase 3 of 3 (per slice of samples): <c>dx = 1 / std * (dy - mean(dy) - x_hat * mean(dy * x_hat))</c>, means over the whole batch.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Bn1BackwardInput(
-        global::System.Span<float> inputGradient, // (B, 8)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 8)
-        global::System.ReadOnlySpan<float> x, // (B, 8)
-        global::System.ReadOnlySpan<float> statistics, // [mean (8), 1/std (8)]
-        global::System.ReadOnlySpan<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 8, PlaneLength = 1;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: two multiply-adds per value.
-            global::StaticNet.Kernels.BatchNormalization.BackwardInput(outputGradient, x, statistics, totals, global::System.ReadOnlySpan<float>.Empty, inputGradient, batchSize, Channels, PlaneLength, simd);
-            return;
-        }
-
-        // Scalar reference.
-        float inverseCount = 1f / totals[0];
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int c = 0; c < Channels; c++)
-            {
-                float mean = statistics[c], inverseStd = statistics[Channels + c];
-                float scale = inverseStd;
-                float meanDy = totals[1 + c] * inverseCount, meanDyXHat = totals[1 + Channels + c] * inverseCount;
-                int start = (b * Channels + c) * PlaneLength;
-                for (int i = start; i < start + PlaneLength; i++)
-                {
-                    float xHat = (x[i] - mean) * inverseStd;
-                    inputGradient[i] = scale * (outputGradient[i] - meanDy - xHat * meanDyXHat);
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // softplus1: Softplus beta 2, threshold 10, (B, 8) -> (B, 8)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>softplus1 forward: <c>log(1 + exp(2 * x)) / 2</c>, or <c>x</c> where <c>2 * x</c> is above 10 for every value.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Softplus1Forward(
-        global::System.Span<float> y, // (B, 8)
-        global::System.ReadOnlySpan<float> x, // (B, 8)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        int length = batchSize * 8;
-        for (int i = 0; i < length; i++)
-        {
-            y[i] = global::StaticNet.Kernels.Activations.Softplus(x[i], 2.0f, 10.0f);
-        }
-    }
-
-    /// <summary>softplus1 backward: the output gradient times the derivative, written in terms of the saved input.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Softplus1BackwardInput(
-        global::System.Span<float> dx, // (B, 8)
-        global::System.ReadOnlySpan<float> dy, // (B, 8)
-        global::System.ReadOnlySpan<float> x, // (B, 8)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        int length = batchSize * 8;
-        for (int i = 0; i < length; i++)
-        {
-            dx[i] = dy[i] * global::StaticNet.Kernels.Activations.SoftplusDerivative(x[i], 2.0f, 10.0f);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // fc4: Dense, (B, 8) -> (B, 4)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>fc4 forward: <c>output = input W^T + b</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc4Forward(
-        global::System.Span<float> output, // (B, 4)
-        global::System.ReadOnlySpan<float> input, // (B, 8)
-        global::System.ReadOnlySpan<float> weight, // (4, 8)
-        global::System.ReadOnlySpan<float> bias, // (4)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 8, Outputs = 4;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-            global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-            global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-            for (int o = 0; o < Outputs; o++)
-            {
-                global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                float sum = bias[o];
-                for (int i = 0; i < Inputs; i++)
-                {
-                    sum += w[i] * x[i];
-                }
-                y[o] = sum;
-            }
-        }
-    }
-
-    /// <summary>fc4 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc4BackwardInput(
-        global::System.Span<float> inputGradient, // (B, 8)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 4)
-        global::System.ReadOnlySpan<float> weight, // (4, 8)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 8, Outputs = 4;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-            global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            dx.Clear();
-            for (int o = 0; o < Outputs; o++)
-            {
-                float g = dy[o];
-                global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                for (int i = 0; i < Inputs; i++)
-                {
-                    dx[i] += g * w[i];
-                }
-            }
-        }
-    }
-
-    /// <summary>fc4 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc4BackwardParameters(
-        global::System.Span<float> weightGradient, // (4, 8)
-        global::System.Span<float> biasGradient, // (4)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 4)
-        global::System.ReadOnlySpan<float> input, // (B, 8)
-        int batchSize,
-        int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-        int outputCount, // [firstOutput, firstOutput + outputCount)
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 8, Outputs = 4;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-            global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            for (int o = firstOutput; o < firstOutput + outputCount; o++)
-            {
-                float g = dy[o];
-                biasGradient[o] += g;
-                global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                for (int i = 0; i < Inputs; i++)
-                {
-                    dw[i] += g * x[i];
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // log_softmax1: LogSoftmax, (B, 4) -> (B, 4)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>log_softmax1 forward: <c>y = x - max(x) - log(sum(exp(x - max(x))))</c> for each sample.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void LogSoftmax1Forward(
-        global::System.Span<float> y, // (B, 4)
-        global::System.ReadOnlySpan<float> x, // (B, 4)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Features = 4;
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> xs = x.Slice(b * Features, Features);
-            global::System.Span<float> ys = y.Slice(b * Features, Features);
-            float max = xs[0];
-            for (int i = 1; i < Features; i++)
-            {
-                max = xs[i] > max ? xs[i] : max;
-            }
-            float sum = 0f;
-            for (int i = 0; i < Features; i++)
-            {
-                sum += global::System.MathF.Exp(xs[i] - max);
-            }
-            float logSum = global::System.MathF.Log(sum);
-            for (int i = 0; i < Features; i++)
-            {
-                ys[i] = (xs[i] - max) - logSum;
-            }
-        }
-    }
-
-    /// <summary>log_softmax1 backward: <c>dx = dy - exp(y) * sum(dy)</c> for each sample.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void LogSoftmax1BackwardInput(
-        global::System.Span<float> dx, // (B, 4)
-        global::System.ReadOnlySpan<float> dy, // (B, 4)
-        global::System.ReadOnlySpan<float> y, // (B, 4)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Features = 4;
-        for (int b = 0; b < batchSize; b++)
-        {
-            int start = b * Features;
-            float total = 0f;
-            for (int i = start; i < start + Features; i++)
-            {
-                total += dy[i];
-            }
-            for (int i = start; i < start + Features; i++)
-            {
-                dx[i] = dy[i] - global::System.MathF.Exp(y[i]) * total;
-            }
-        }
-    }
-
-    // The INetwork view of the constants above, for code that trains any network (the Trainer).
-    string global::StaticNet.INetwork.Name => "ActivationZooNet";
-
-    int global::StaticNet.INetwork.InputLength => InputLength;
-
-    int global::StaticNet.INetwork.OutputLength => OutputLength;
-
-    int global::StaticNet.INetwork.ParameterCount => ParameterCount;
-
-    string global::StaticNet.INetwork.Summary => Summary;
-
-    global::StaticNet.OutputActivation global::StaticNet.INetwork.OutputActivation => global::StaticNet.OutputActivation.LogSoftmax;
 }

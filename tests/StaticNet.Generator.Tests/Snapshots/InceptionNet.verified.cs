@@ -25,7 +25,7 @@ namespace Tests.Networks
     /// </code>
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "0.1.0")]
-    partial class InceptionNet : global::StaticNet.INetwork
+    partial class InceptionNet : global::StaticNet.CompiledNetwork
     {
         /// <summary>Values in one input sample, of shape 3x8x8.</summary>
         public const int InputLength = 192;
@@ -33,24 +33,17 @@ namespace Tests.Networks
         /// <summary>Values in one output sample, of shape 10.</summary>
         public const int OutputLength = 10;
 
-        /// <summary>Learned parameters in all layers: the length of <see cref="Parameters"/> and <see cref="Gradients"/>.</summary>
+        /// <summary>Learned parameters in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.Parameters"/> and <see cref="global::StaticNet.CompiledNetwork.Gradients"/>.</summary>
         public const int ParameterCount = 4462;
 
-        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>
-        public const int WorkspaceLengthPerSample = 11388;
+        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>
+        public const int WorkspaceLengthPerSample = 8388;
 
         /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>
         public const long ForwardFlopsPerSample = 73926;
 
         /// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>
         public const long TrainingFlopsPerSample = 193736;
-
-        /// <summary>
-        /// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split
-        /// depends on the batch size alone, and chunk gradients are added in chunk order, so results are
-        /// the same whatever <see cref="Threads"/> is.
-        /// </summary>
-        public const int BatchChunks = 4;
 
         /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
         public const string Summary =
@@ -84,153 +77,73 @@ namespace Tests.Networks
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "conv1";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 6;
-                /// <summary>Output height.</summary>
-                public const int Height = 8;
-                /// <summary>Output width.</summary>
-                public const int Width = 8;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 384;
-                /// <summary>Where <c>conv1.weight</c> (6, 3, 3, 3) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 0;
-                /// <summary>Values in <c>conv1.weight</c>.</summary>
-                public const int WeightLength = 162;
-                /// <summary>Where <c>conv1.bias</c> (6) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 162;
-                /// <summary>Values in <c>conv1.bias</c>.</summary>
-                public const int BiasLength = 6;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 6, Height = 8, Width = 8, OutputLength = 384;
+                /// <summary>Where <c>conv1.weight</c> (6, 3, 3, 3), <c>conv1.bias</c> (6) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 0, WeightLength = 162, BiasOffset = 162, BiasLength = 6;
             }
-
             /// <summary>stem: ReLU, (B, 6, 8, 8) -> (B, 6, 8, 8).</summary>
             public static class Stem
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "stem";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 6;
-                /// <summary>Output height.</summary>
-                public const int Height = 8;
-                /// <summary>Output width.</summary>
-                public const int Width = 8;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 384;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 6, Height = 8, Width = 8, OutputLength = 384;
             }
-
             /// <summary>b1: Conv2D 1x1, stride 1, pad 0, (B, 6, 8, 8) -> (B, 4, 8, 8).</summary>
             public static class B1
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "b1";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 4;
-                /// <summary>Output height.</summary>
-                public const int Height = 8;
-                /// <summary>Output width.</summary>
-                public const int Width = 8;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 256;
-                /// <summary>Where <c>b1.weight</c> (4, 6, 1, 1) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 168;
-                /// <summary>Values in <c>b1.weight</c>.</summary>
-                public const int WeightLength = 24;
-                /// <summary>Where <c>b1.bias</c> (4) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 192;
-                /// <summary>Values in <c>b1.bias</c>.</summary>
-                public const int BiasLength = 4;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 4, Height = 8, Width = 8, OutputLength = 256;
+                /// <summary>Where <c>b1.weight</c> (4, 6, 1, 1), <c>b1.bias</c> (4) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 168, WeightLength = 24, BiasOffset = 192, BiasLength = 4;
             }
-
             /// <summary>conv3: Conv2D from stem, 3x3, stride 1, pad 1, (B, 6, 8, 8) -> (B, 5, 8, 8).</summary>
             public static class Conv3
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "conv3";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 5;
-                /// <summary>Output height.</summary>
-                public const int Height = 8;
-                /// <summary>Output width.</summary>
-                public const int Width = 8;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 320;
-                /// <summary>Where <c>conv3.weight</c> (5, 6, 3, 3) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 196;
-                /// <summary>Values in <c>conv3.weight</c>.</summary>
-                public const int WeightLength = 270;
-                /// <summary>Where <c>conv3.bias</c> (5) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 466;
-                /// <summary>Values in <c>conv3.bias</c>.</summary>
-                public const int BiasLength = 5;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 5, Height = 8, Width = 8, OutputLength = 320;
+                /// <summary>Where <c>conv3.weight</c> (5, 6, 3, 3), <c>conv3.bias</c> (5) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 196, WeightLength = 270, BiasOffset = 466, BiasLength = 5;
             }
-
             /// <summary>b2: ReLU, (B, 5, 8, 8) -> (B, 5, 8, 8).</summary>
             public static class B2
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "b2";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 5;
-                /// <summary>Output height.</summary>
-                public const int Height = 8;
-                /// <summary>Output width.</summary>
-                public const int Width = 8;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 320;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 5, Height = 8, Width = 8, OutputLength = 320;
             }
-
             /// <summary>pool1: MaxPool2D from stem, 3x3, stride 1, pad 1, (B, 6, 8, 8) -> (B, 6, 8, 8).</summary>
             public static class Pool1
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "pool1";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 6;
-                /// <summary>Output height.</summary>
-                public const int Height = 8;
-                /// <summary>Output width.</summary>
-                public const int Width = 8;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 384;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 6, Height = 8, Width = 8, OutputLength = 384;
             }
-
             /// <summary>b3: Conv2D 1x1, stride 1, pad 0, (B, 6, 8, 8) -> (B, 3, 8, 8).</summary>
             public static class B3
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "b3";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 3;
-                /// <summary>Output height.</summary>
-                public const int Height = 8;
-                /// <summary>Output width.</summary>
-                public const int Width = 8;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 192;
-                /// <summary>Where <c>b3.weight</c> (3, 6, 1, 1) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 471;
-                /// <summary>Values in <c>b3.weight</c>.</summary>
-                public const int WeightLength = 18;
-                /// <summary>Where <c>b3.bias</c> (3) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 489;
-                /// <summary>Values in <c>b3.bias</c>.</summary>
-                public const int BiasLength = 3;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 3, Height = 8, Width = 8, OutputLength = 192;
+                /// <summary>Where <c>b3.weight</c> (3, 6, 1, 1), <c>b3.bias</c> (3) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 471, WeightLength = 18, BiasOffset = 489, BiasLength = 3;
             }
-
             /// <summary>joined: Concat from b1, with b2, b3, (B, 4, 8, 8) -> (B, 12, 8, 8).</summary>
             public static class Joined
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "joined";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 12;
-                /// <summary>Output height.</summary>
-                public const int Height = 8;
-                /// <summary>Output width.</summary>
-                public const int Width = 8;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 768;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 12, Height = 8, Width = 8, OutputLength = 768;
             }
-
             /// <summary>gap: GlobalAvgPool2D, (B, 12, 8, 8) -> (B, 12).</summary>
             public static class Gap
             {
@@ -239,7 +152,6 @@ namespace Tests.Networks
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 12;
             }
-
             /// <summary>stem_flat: Flatten from stem, (B, 6, 8, 8) -> (B, 384).</summary>
             public static class StemFlat
             {
@@ -248,7 +160,6 @@ namespace Tests.Networks
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 384;
             }
-
             /// <summary>features: Concat with gap, (B, 384) -> (B, 396).</summary>
             public static class Features
             {
@@ -257,7 +168,6 @@ namespace Tests.Networks
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 396;
             }
-
             /// <summary>fc1: Dense, (B, 396) -> (B, 10).</summary>
             public static class Fc1
             {
@@ -265,133 +175,61 @@ namespace Tests.Networks
                 public const string Name = "fc1";
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 10;
-                /// <summary>Where <c>fc1.weight</c> (10, 396) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 492;
-                /// <summary>Values in <c>fc1.weight</c>.</summary>
-                public const int WeightLength = 3960;
-                /// <summary>Where <c>fc1.bias</c> (10) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 4452;
-                /// <summary>Values in <c>fc1.bias</c>.</summary>
-                public const int BiasLength = 10;
+                /// <summary>Where <c>fc1.weight</c> (10, 396), <c>fc1.bias</c> (10) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 492, WeightLength = 3960, BiasOffset = 4452, BiasLength = 10;
             }
         }
 
-        // Every parameter tensor by its PyTorch state_dict name, with its shape and place in the parameter buffer.
-        private static readonly global::StaticNet.TensorInfo[] s_tensors =
+        // The network as the engine sees it: its tensors by state_dict name with their shapes, places and initialisation,
+        // its layer graph, and where its input and output live in the workspace.
+        private static readonly global::StaticNet.NetworkDefinition s_definition = new(
+            "InceptionNet",
+            new global::StaticNet.TensorInfo[]
+            {
+                new("conv1.weight", new int[] { 6, 3, 3, 3 }, 0, 162) { Init = global::StaticNet.TensorInit.Uniform(-0.19245009f, 0.19245009f) }, // fan_in 27, bound 1/sqrt(27)
+                new("conv1.bias", new int[] { 6 }, 162, 6) { Init = global::StaticNet.TensorInit.Uniform(-0.19245009f, 0.19245009f) }, // fan_in 27, bound 1/sqrt(27)
+                new("b1.weight", new int[] { 4, 6, 1, 1 }, 168, 24) { Init = global::StaticNet.TensorInit.Uniform(-0.4082483f, 0.4082483f) }, // fan_in 6, bound 1/sqrt(6)
+                new("b1.bias", new int[] { 4 }, 192, 4) { Init = global::StaticNet.TensorInit.Uniform(-0.4082483f, 0.4082483f) }, // fan_in 6, bound 1/sqrt(6)
+                new("conv3.weight", new int[] { 5, 6, 3, 3 }, 196, 270) { Init = global::StaticNet.TensorInit.Uniform(-0.13608277f, 0.13608277f) }, // fan_in 54, bound 1/sqrt(54)
+                new("conv3.bias", new int[] { 5 }, 466, 5) { Init = global::StaticNet.TensorInit.Uniform(-0.13608277f, 0.13608277f) }, // fan_in 54, bound 1/sqrt(54)
+                new("b3.weight", new int[] { 3, 6, 1, 1 }, 471, 18) { Init = global::StaticNet.TensorInit.Uniform(-0.4082483f, 0.4082483f) }, // fan_in 6, bound 1/sqrt(6)
+                new("b3.bias", new int[] { 3 }, 489, 3) { Init = global::StaticNet.TensorInit.Uniform(-0.4082483f, 0.4082483f) }, // fan_in 6, bound 1/sqrt(6)
+                new("fc1.weight", new int[] { 10, 396 }, 492, 3960) { Init = global::StaticNet.TensorInit.Uniform(-0.05025189f, 0.05025189f) }, // fan_in 396, bound 1/sqrt(396)
+                new("fc1.bias", new int[] { 10 }, 4452, 10) { Init = global::StaticNet.TensorInit.Uniform(-0.05025189f, 0.05025189f) }, // fan_in 396, bound 1/sqrt(396)
+            },
+            new global::StaticNet.LayerInfo[]
+            {
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 3, 8, 8 }, new int[] { 6, 8, 8 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 3, Stride = 1, Padding = 1, Dilation = 1 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "stem", new string[] { "conv1" }, new int[] { 6, 8, 8 }, new int[] { 6, 8, 8 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "b1", new string[] { "stem" }, new int[] { 6, 8, 8 }, new int[] { 4, 8, 8 }, new string[] { "b1.weight", "b1.bias" }) { Kernel = 1, Stride = 1, Padding = 0, Dilation = 1 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv3", new string[] { "stem" }, new int[] { 6, 8, 8 }, new int[] { 5, 8, 8 }, new string[] { "conv3.weight", "conv3.bias" }) { Kernel = 3, Stride = 1, Padding = 1, Dilation = 1 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "b2", new string[] { "conv3" }, new int[] { 5, 8, 8 }, new int[] { 5, 8, 8 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.MaxPool2D, "pool1", new string[] { "stem" }, new int[] { 6, 8, 8 }, new int[] { 6, 8, 8 }, new string[0]) { Kernel = 3, Stride = 1, Padding = 1 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "b3", new string[] { "pool1" }, new int[] { 6, 8, 8 }, new int[] { 3, 8, 8 }, new string[] { "b3.weight", "b3.bias" }) { Kernel = 1, Stride = 1, Padding = 0, Dilation = 1 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Concat, "joined", new string[] { "b1", "b2", "b3" }, new int[] { 4, 8, 8 }, new int[] { 12, 8, 8 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.GlobalAvgPool2D, "gap", new string[] { "joined" }, new int[] { 12, 8, 8 }, new int[] { 12 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "stem_flat", new string[] { "stem" }, new int[] { 6, 8, 8 }, new int[] { 384 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Concat, "features", new string[] { "stem_flat", "gap" }, new int[] { 384 }, new int[] { 396 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "features" }, new int[] { 396 }, new int[] { 10 }, new string[] { "fc1.weight", "fc1.bias" }),
+            })
         {
-            new global::StaticNet.TensorInfo("conv1.weight", new int[] { 6, 3, 3, 3 }, 0, 162),
-            new global::StaticNet.TensorInfo("conv1.bias", new int[] { 6 }, 162, 6),
-            new global::StaticNet.TensorInfo("b1.weight", new int[] { 4, 6, 1, 1 }, 168, 24),
-            new global::StaticNet.TensorInfo("b1.bias", new int[] { 4 }, 192, 4),
-            new global::StaticNet.TensorInfo("conv3.weight", new int[] { 5, 6, 3, 3 }, 196, 270),
-            new global::StaticNet.TensorInfo("conv3.bias", new int[] { 5 }, 466, 5),
-            new global::StaticNet.TensorInfo("b3.weight", new int[] { 3, 6, 1, 1 }, 471, 18),
-            new global::StaticNet.TensorInfo("b3.bias", new int[] { 3 }, 489, 3),
-            new global::StaticNet.TensorInfo("fc1.weight", new int[] { 10, 396 }, 492, 3960),
-            new global::StaticNet.TensorInfo("fc1.bias", new int[] { 10 }, 4452, 10),
+            InputShape = new int[] { 3, 8, 8 },
+            OutputShape = new int[] { 10 },
+            InputLength = InputLength,
+            OutputLength = OutputLength,
+            ParameterCount = ParameterCount,
+            WorkspaceLengthPerSample = WorkspaceLengthPerSample,
+            InputGradientOffset = 192,
+            OutputOffset = 8368,
+            OutputGradientOffset = 8378,
+            ChunkGradientRanges = new global::StaticNet.ParameterRange[] { new(0, 168), new(168, 28), new(196, 275), new(471, 21) }, // conv1, b1, conv3, b3
+            BatchWideGradients = true,
+            KernelScratch = KernelScratchLengthFor,
+            Summary = Summary,
         };
 
-        // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
-        private static readonly global::StaticNet.LayerInfo[] s_layerTable =
-        {
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 3, 8, 8 }, new int[] { 6, 8, 8 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 3, Stride = 1, Padding = 1, Dilation = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "stem", new string[] { "conv1" }, new int[] { 6, 8, 8 }, new int[] { 6, 8, 8 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "b1", new string[] { "stem" }, new int[] { 6, 8, 8 }, new int[] { 4, 8, 8 }, new string[] { "b1.weight", "b1.bias" }) { Kernel = 1, Stride = 1, Padding = 0, Dilation = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv3", new string[] { "stem" }, new int[] { 6, 8, 8 }, new int[] { 5, 8, 8 }, new string[] { "conv3.weight", "conv3.bias" }) { Kernel = 3, Stride = 1, Padding = 1, Dilation = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "b2", new string[] { "conv3" }, new int[] { 5, 8, 8 }, new int[] { 5, 8, 8 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.MaxPool2D, "pool1", new string[] { "stem" }, new int[] { 6, 8, 8 }, new int[] { 6, 8, 8 }, new string[0]) { Kernel = 3, Stride = 1, Padding = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "b3", new string[] { "pool1" }, new int[] { 6, 8, 8 }, new int[] { 3, 8, 8 }, new string[] { "b3.weight", "b3.bias" }) { Kernel = 1, Stride = 1, Padding = 0, Dilation = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Concat, "joined", new string[] { "b1", "b2", "b3" }, new int[] { 4, 8, 8 }, new int[] { 12, 8, 8 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.GlobalAvgPool2D, "gap", new string[] { "joined" }, new int[] { 12, 8, 8 }, new int[] { 12 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "stem_flat", new string[] { "stem" }, new int[] { 6, 8, 8 }, new int[] { 384 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Concat, "features", new string[] { "stem_flat", "gap" }, new int[] { 384 }, new int[] { 396 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "features" }, new int[] { 396 }, new int[] { 10 }, new string[] { "fc1.weight", "fc1.bias" }),
-        };
-
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-
-        // Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.
-        private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
-        private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;
-
-        // The parameters whose gradients each chunk computes for its own samples.
-        private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =
-        {
-            new global::StaticNet.ParameterRange(0, 168), // conv1
-            new global::StaticNet.ParameterRange(168, 28), // b1
-            new global::StaticNet.ParameterRange(196, 275), // conv3
-            new global::StaticNet.ParameterRange(471, 21), // b3
-        };
-
-        // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
-        private readonly float[] _workspace;
-
-        // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
-        private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
-        private readonly float[] _sampleScratch;
-
-        // The vectorised kernels' scratch, one block per thread.
-        private readonly float[] _kernelScratch;
-
-        // The work of one chunk, as delegates made once so that running a batch allocates nothing.
-        private readonly global::System.Action<int, int> _forwardChunk;
-        private readonly global::System.Action<int, int> _backwardChunk;
-        private readonly global::System.Action<int, int> _parameterSlice;
-
-        // The batch the chunks are working on: its size, chunks, stage and SIMD level.
-        private int _runBatchSize;
-        private int _runChunks;
-        private int _runStage;
-        private bool _runInputGradient;
-        private global::StaticNet.SimdLevel _runSimd;
-
-        // The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.
-        private int _forwardBatchSize;
-        private global::StaticNet.SimdLevel _forwardSimd;
-        private int _threads;
-
-        // Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.
-        private static readonly global::StaticNet.ParameterRange[] s_layerRanges =
-        {
-            new global::StaticNet.ParameterRange(0, 168), // conv1
-            new global::StaticNet.ParameterRange(168, 28), // b1
-            new global::StaticNet.ParameterRange(196, 275), // conv3
-            new global::StaticNet.ParameterRange(471, 21), // b3
-            new global::StaticNet.ParameterRange(492, 3970), // fc1
-        };
-
-        private readonly bool[] _frozen = new bool[5];
-        private global::StaticNet.ParameterRange[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[5]);
-
-        /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
-        /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
-        /// <param name="batchCapacity">The largest batch <see cref="Forward"/> takes; the workspace is allocated for it once, here.</param>
-        public InceptionNet(int seed = 0, int batchCapacity = 64)
-        {
-            global::StaticNet.NetworkChecks.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));
-            BatchCapacity = batchCapacity;
-            _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
-            MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
-            _threads = MaxThreads;
-            KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));
-            _kernelScratch = new float[MaxThreads * KernelScratchLength];
-            _sampleScratch = new float[KernelScratchFor(1)];
-            _forwardChunk = ForwardChunk;
-            _backwardChunk = BackwardChunk;
-            _parameterSlice = ParameterSlice;
-            _chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);
-            Initialize(seed);
-        }
-
-        /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
-        public int BatchCapacity { get; }
-
-        /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
-        public int KernelScratchLength { get; }
-
-        /// <summary>The largest scratch any layer's vectorised kernels need for <paramref name="samples"/> samples at a time.</summary>
-        private static int KernelScratchFor(int samples)
+        /// <summary>The floats of scratch the layers' kernels need for <paramref name="samples"/> samples at a time.</summary>
+        private static int KernelScratchLengthFor(int samples)
         {
             int length = 0;
             length = global::System.Math.Max(length, global::StaticNet.Kernels.Convolution.ScratchLength(3, 8, 8, 6, 3, 1, 1, 1, samples));
@@ -401,1689 +239,121 @@ namespace Tests.Networks
             return length;
         }
 
-        /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
-        public int MaxThreads { get; }
-
-        /// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
-        public int Threads
+        /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
+        /// <param name="seed">Seeds the initialisation and any dropout masks: the same seed gives the same parameters on every machine.</param>
+        /// <param name="batchCapacity">The largest batch <see cref="global::StaticNet.CompiledNetwork.Forward"/> takes; the workspace is allocated for it once, here.</param>
+        public InceptionNet(int seed = 0, int batchCapacity = 64)
+            : base(s_definition, seed, batchCapacity)
         {
-            get => _threads;
-            set => _threads = global::StaticNet.NetworkChecks.Threads(value, MaxThreads, nameof(value));
         }
 
-        /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
-        public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
-
-        /// <summary>All parameters in one flat buffer; each tensor's place is in <see cref="Tensors"/> and <see cref="Layers"/>.</summary>
-        public global::System.Span<float> Parameters => _parameters;
-
-        /// <summary>Gradients of the parameters, in the same layout; <see cref="Backward"/> adds to them and <see cref="ZeroGradients"/> clears them.</summary>
-        public global::System.Span<float> Gradients => _gradients;
-
-        /// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
-
-        /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
-
-        /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
-
-        /// <summary>The vectorised kernels' scratch of one thread.</summary>
-        private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
-
-        /// <summary>Runs stage <paramref name="stage"/> of a pass on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
-        private void RunChunks(global::System.Action<int, int> work, int batchSize, int stage, global::StaticNet.SimdLevel simd)
-        {
-            _runBatchSize = batchSize;
-            _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
-            _runStage = stage;
-            _runSimd = simd;
-            global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
-        }
-
-        /// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>
-        private void ForwardChunk(int chunk, int thread)
-        {
-            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            global::System.Span<float> scratch = KernelScratch(thread);
-            global::StaticNet.SimdLevel simd = _runSimd;
-            RunForward(_parameters, workspace, capacity, first, count, scratch, simd);
-        }
-
-        /// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>
-        private void BackwardChunk(int chunk, int thread)
-        {
-            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-            global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
-            if (_runStage == 0)
-            {
-                global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);
-            }
-
-            RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
-        }
-
-        /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
-        private void ParameterSlice(int slice, int thread)
-        {
-            RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
-        }
-
-        /// <summary>
-        /// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights
-        /// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch
-        /// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by
-        /// <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
-        /// </summary>
-        public void Initialize(int seed)
-        {
-            // conv1.weight (6, 3, 3, 3): fan_in 27, bound 1/sqrt(27).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(0, 162), -0.19245009f, 0.19245009f, seed, "conv1.weight");
-            // conv1.bias (6): fan_in 27, bound 1/sqrt(27).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(162, 6), -0.19245009f, 0.19245009f, seed, "conv1.bias");
-            // b1.weight (4, 6, 1, 1): fan_in 6, bound 1/sqrt(6).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(168, 24), -0.4082483f, 0.4082483f, seed, "b1.weight");
-            // b1.bias (4): fan_in 6, bound 1/sqrt(6).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(192, 4), -0.4082483f, 0.4082483f, seed, "b1.bias");
-            // conv3.weight (5, 6, 3, 3): fan_in 54, bound 1/sqrt(54).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(196, 270), -0.13608277f, 0.13608277f, seed, "conv3.weight");
-            // conv3.bias (5): fan_in 54, bound 1/sqrt(54).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(466, 5), -0.13608277f, 0.13608277f, seed, "conv3.bias");
-            // b3.weight (3, 6, 1, 1): fan_in 6, bound 1/sqrt(6).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(471, 18), -0.4082483f, 0.4082483f, seed, "b3.weight");
-            // b3.bias (3): fan_in 6, bound 1/sqrt(6).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(489, 3), -0.4082483f, 0.4082483f, seed, "b3.bias");
-            // fc1.weight (10, 396): fan_in 396, bound 1/sqrt(396).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(492, 3960), -0.05025189f, 0.05025189f, seed, "fc1.weight");
-            // fc1.bias (10): fan_in 396, bound 1/sqrt(396).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(4452, 10), -0.05025189f, 0.05025189f, seed, "fc1.bias");
-        }
-
-        /// <summary>
-        /// Runs a training batch forward and keeps every activation for <see cref="Backward"/>.
-        /// Allocates nothing.
-        /// </summary>
-        /// <param name="input">The batch, sample after sample: at least <c>batchSize * 192</c> values (B, 3, 8, 8).</param>
-        /// <param name="output">Receives the outputs: at least <c>batchSize * 10</c> values (B, 10).</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="BatchCapacity"/>.</param>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batchSize)
-        {
-            global::StaticNet.NetworkChecks.Batch(batchSize, BatchCapacity, nameof(batchSize));
-            global::StaticNet.NetworkChecks.Length(input.Length, batchSize * InputLength, nameof(input));
-            global::StaticNet.NetworkChecks.Length(output.Length, batchSize * OutputLength, nameof(output));
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunChunks(_forwardChunk, batchSize, 0, Simd);
-            workspace.Slice(11368 * capacity, batchSize * OutputLength).CopyTo(output);
-            _forwardBatchSize = batchSize;
-            _forwardSimd = Simd;
-        }
-
-        /// <summary>
-        /// Runs the last <see cref="Forward"/> batch backward: adds each parameter's gradient to
-        /// <see cref="Gradients"/> and, when <paramref name="inputGradient"/> is not empty, writes the
-        /// gradient of the input. Allocates nothing.
-        /// </summary>
-        /// <param name="outputGradient">The gradient of the loss with respect to each output (B, 10).</param>
-        /// <param name="inputGradient">Receives the gradient of the loss with respect to the input (B, 3, 8, 8), or empty to skip that work.</param>
-        /// <param name="batchSize">The batch size of the preceding <see cref="Forward"/>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batchSize)
-        {
-            global::StaticNet.NetworkChecks.PendingForward(batchSize, _forwardBatchSize);
-            global::StaticNet.NetworkChecks.Length(outputGradient.Length, batchSize * OutputLength, nameof(outputGradient));
-            bool computeInputGradient = !inputGradient.IsEmpty;
-            if (computeInputGradient)
-            {
-                global::StaticNet.NetworkChecks.Length(inputGradient.Length, batchSize * InputLength, nameof(inputGradient));
-            }
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(11378 * capacity, batchSize * OutputLength));
-            _runInputGradient = computeInputGradient;
-            // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
-            RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
-
-            // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
-            global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
-
-            // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
-            _chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);
-
-            if (computeInputGradient)
-            {
-                workspace.Slice(192 * capacity, batchSize * InputLength).CopyTo(inputGradient);
-            }
-        }
-
-        /// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>
-        /// <param name="input">One sample: exactly 192 values, shape 3x8x8.</param>
-        /// <param name="output">Receives the outputs: exactly 10 values.</param>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-        {
-            global::StaticNet.NetworkChecks.ExactLength(input.Length, InputLength, nameof(input));
-            global::StaticNet.NetworkChecks.ExactLength(output.Length, OutputLength, nameof(output));
-            global::System.Span<float> workspace = _sampleWorkspace;
-            const int capacity = 1, batchSize = 1;
-            input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunForward(_parameters, workspace, capacity, first: 0, batchSize, _sampleScratch, Simd);
-            workspace.Slice(11368 * capacity, batchSize * OutputLength).CopyTo(output);
-        }
-
-        /// <summary>
-        /// Runs any number of samples forward in inference mode, <see cref="BatchCapacity"/> at a time.
-        /// Allocates nothing. It reuses the training workspace, so a <see cref="Backward"/> cannot follow it.
-        /// </summary>
-        /// <param name="inputs">The samples, one after another: exactly <c>count * 192</c> values.</param>
-        /// <param name="outputs">Receives the outputs: exactly <c>count * 10</c> values.</param>
-        /// <param name="count">Samples to run.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
-        {
-            global::StaticNet.NetworkChecks.Count(count, nameof(count));
-            global::StaticNet.NetworkChecks.ExactLength(inputs.Length, (long)count * InputLength, nameof(inputs));
-            global::StaticNet.NetworkChecks.ExactLength(outputs.Length, (long)count * OutputLength, nameof(outputs));
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            _forwardBatchSize = 0;
-            for (int start = 0; start < count; start += capacity)
-            {
-                int batchSize = global::System.Math.Min(capacity, count - start);
-                inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-                RunChunks(_forwardChunk, batchSize, 0, Simd);
-                workspace.Slice(11368 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
-            }
-        }
-
-        /// <summary>Copies the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) into <paramref name="destination"/>, in PyTorch's layout.</summary>
-        public void ReadTensor(string name, global::System.Span<float> destination)
-        {
-            global::StaticNet.TensorInfo tensor = FindTensor(name);
-            global::StaticNet.NetworkChecks.TensorLength(tensor, destination.Length, nameof(destination));
-            // Parameters are stored in PyTorch's layout, so reading one is a copy.
-            Parameters.Slice(tensor.Offset, tensor.Length).CopyTo(destination);
-        }
-
-        /// <summary>Overwrites the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) with <paramref name="source"/>, given in PyTorch's layout.</summary>
-        public void WriteTensor(string name, global::System.ReadOnlySpan<float> source)
-        {
-            global::StaticNet.TensorInfo tensor = FindTensor(name);
-            global::StaticNet.NetworkChecks.TensorLength(tensor, source.Length, nameof(source));
-            source.CopyTo(Parameters.Slice(tensor.Offset, tensor.Length));
-        }
-
-        private static global::StaticNet.TensorInfo FindTensor(string name)
-        {
-            int index = name switch
-            {
-                "conv1.weight" => 0,
-                "conv1.bias" => 1,
-                "b1.weight" => 2,
-                "b1.bias" => 3,
-                "conv3.weight" => 4,
-                "conv3.bias" => 5,
-                "b3.weight" => 6,
-                "b3.bias" => 7,
-                "fc1.weight" => 8,
-                "fc1.bias" => 9,
-                _ => -1,
-            };
-            return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "InceptionNet", s_tensors);
-        }
-
-        // The names of the layers with parameters, for messages.
-        private static readonly string[] s_layersWithParameters = { "conv1", "b1", "conv3", "b3", "fc1" };
-
-        /// <summary>
-        /// The parts of <see cref="Parameters"/> training may change: every layer's parameters but those frozen in
-        /// the declaration or with <see cref="Freeze"/>, as ranges in ascending order. An optimizer that updates
-        /// only these leaves frozen layers untouched.
-        /// </summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterRange> TrainableRanges => _trainableRanges;
-
-        /// <summary>
-        /// Freezes the parameters of the layer named <paramref name="layer"/> until <see cref="Unfreeze"/>: Backward
-        /// computes no gradient for them (their gradients keep their values, zero after <see cref="ZeroGradients"/>)
-        /// and they leave <see cref="TrainableRanges"/>. Their running statistics, if any, still update in training.
-        /// </summary>
-        public void Freeze(string layer) => SetFrozen(layer, true);
-
-        /// <summary>Lets the layer named <paramref name="layer"/> train again after <see cref="Freeze"/>; a layer frozen in its declaration cannot be.</summary>
-        public void Unfreeze(string layer) => SetFrozen(layer, false);
-
-        /// <summary>Whether the parameters of the layer named <paramref name="layer"/> are frozen, in its declaration or with <see cref="Freeze"/>.</summary>
-        public bool IsFrozen(string layer)
-        {
-            int index = FreezeIndex(layer);
-            return index < 0 || _frozen[index];
-        }
-
-        private void SetFrozen(string layer, bool frozen)
-        {
-            int index = FreezeIndex(layer);
-            if (index < 0)
-            {
-                // Frozen in the declaration: its Backward has no gradient code to turn back on.
-                if (!frozen)
-                {
-                    throw global::StaticNet.NetworkChecks.FrozenInDeclaration(layer, "InceptionNet");
-                }
-
-                return;
-            }
-
-            _frozen[index] = frozen;
-            _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);
-        }
-
-        /// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>
-        private static int FreezeIndex(string layer) => layer switch
-        {
-            "conv1" => 0,
-            "b1" => 1,
-            "conv3" => 2,
-            "b3" => 3,
-            "fc1" => 4,
-            _ => throw global::StaticNet.NetworkChecks.UnknownLayer(layer, "InceptionNet", s_layersWithParameters),
-        };
-
-        /// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>
-        private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             // conv1: Conv2D 3x3, stride 1, pad 1, (B, 3, 8, 8) -> (B, 6, 8, 8)
-            Conv1Forward(
-                workspace.Slice(384 * capacity + first * 384, batchSize * 384), // output (B, 6, 8, 8)
-                workspace.Slice(first * 192, batchSize * 192), // input (B, 3, 8, 8)
-                workspace.Slice(1152 * capacity + first * 300, batchSize * 300), // padded input (B, 3, 10, 10)
-                parameters.Slice(0, 162), // conv1.weight (6, 3, 3, 3)
-                parameters.Slice(162, 6), // conv1.bias (6)
-                scratch,
-                batchSize,
-                simd);
-
+            p.Conv2DForward(output: 384, input: 0, weight: 0, bias: 162,
+                channels: 3, height: 8, width: 8, filters: 6, kernel: 3, stride: 1, padding: 1, dilation: 1);
             // stem: ReLU, (B, 6, 8, 8) -> (B, 6, 8, 8)
-            StemForward(
-                workspace.Slice(1752 * capacity + first * 384, batchSize * 384), // output (B, 6, 8, 8)
-                workspace.Slice(384 * capacity + first * 384, batchSize * 384), // input (B, 6, 8, 8)
-                batchSize,
-                simd);
-
+            p.ReLUForward(output: 1152, input: 384, length: 384);
             // b1: Conv2D 1x1, stride 1, pad 0, (B, 6, 8, 8) -> (B, 4, 8, 8)
-            B1Forward(
-                workspace.Slice(3672 * capacity + first * 256, batchSize * 256), // output (B, 4, 8, 8)
-                workspace.Slice(1752 * capacity + first * 384, batchSize * 384), // input (B, 6, 8, 8)
-                parameters.Slice(168, 24), // b1.weight (4, 6, 1, 1)
-                parameters.Slice(192, 4), // b1.bias (4)
-                scratch,
-                batchSize,
-                simd);
-
+            p.Conv2DForward(output: 3072, input: 1152, weight: 168, bias: 192,
+                channels: 6, height: 8, width: 8, filters: 4, kernel: 1, stride: 1, padding: 0, dilation: 1);
             // conv3: Conv2D from stem, 3x3, stride 1, pad 1, (B, 6, 8, 8) -> (B, 5, 8, 8)
-            Conv3Forward(
-                workspace.Slice(4184 * capacity + first * 320, batchSize * 320), // output (B, 5, 8, 8)
-                workspace.Slice(1752 * capacity + first * 384, batchSize * 384), // input (B, 6, 8, 8)
-                workspace.Slice(4824 * capacity + first * 600, batchSize * 600), // padded input (B, 6, 10, 10)
-                parameters.Slice(196, 270), // conv3.weight (5, 6, 3, 3)
-                parameters.Slice(466, 5), // conv3.bias (5)
-                scratch,
-                batchSize,
-                simd);
-
+            p.Conv2DForward(output: 3584, input: 1152, weight: 196, bias: 466,
+                channels: 6, height: 8, width: 8, filters: 5, kernel: 3, stride: 1, padding: 1, dilation: 1);
             // b2: ReLU, (B, 5, 8, 8) -> (B, 5, 8, 8)
-            B2Forward(
-                workspace.Slice(6024 * capacity + first * 320, batchSize * 320), // output (B, 5, 8, 8)
-                workspace.Slice(4184 * capacity + first * 320, batchSize * 320), // input (B, 5, 8, 8)
-                batchSize,
-                simd);
-
+            p.ReLUForward(output: 4224, input: 3584, length: 320);
             // pool1: MaxPool2D from stem, 3x3, stride 1, pad 1, (B, 6, 8, 8) -> (B, 6, 8, 8)
-            Pool1Forward(
-                workspace.Slice(6664 * capacity + first * 384, batchSize * 384), // output (B, 6, 8, 8)
-                workspace.Slice(1752 * capacity + first * 384, batchSize * 384), // input (B, 6, 8, 8)
-                workspace.Slice(7432 * capacity + first * 600, batchSize * 600), // padded input (B, 6, 10, 10)
-                batchSize,
-                simd);
-
+            p.MaxPool2DForward(output: 4864, input: 1152, channels: 6, height: 8, width: 8, kernel: 3, stride: 1, padding: 1, outHeight: 8, outWidth: 8);
             // b3: Conv2D 1x1, stride 1, pad 0, (B, 6, 8, 8) -> (B, 3, 8, 8)
-            B3Forward(
-                workspace.Slice(8632 * capacity + first * 192, batchSize * 192), // output (B, 3, 8, 8)
-                workspace.Slice(6664 * capacity + first * 384, batchSize * 384), // input (B, 6, 8, 8)
-                parameters.Slice(471, 18), // b3.weight (3, 6, 1, 1)
-                parameters.Slice(489, 3), // b3.bias (3)
-                scratch,
-                batchSize,
-                simd);
-
+            p.Conv2DForward(output: 5632, input: 4864, weight: 471, bias: 489,
+                channels: 6, height: 8, width: 8, filters: 3, kernel: 1, stride: 1, padding: 0, dilation: 1);
             // joined: Concat from b1, with b2, b3, (B, 4, 8, 8) -> (B, 12, 8, 8)
-            JoinedForward(
-                workspace.Slice(9016 * capacity + first * 768, batchSize * 768), // output (B, 12, 8, 8)
-                workspace.Slice(3672 * capacity + first * 256, batchSize * 256), // x: output of 'b1' (B, 4, 8, 8)
-                workspace.Slice(6024 * capacity + first * 320, batchSize * 320), // joined1: output of 'b2' (B, 5, 8, 8)
-                workspace.Slice(8632 * capacity + first * 192, batchSize * 192), // joined2: output of 'b3' (B, 3, 8, 8)
-                batchSize,
-                simd);
-
+            p.ConcatForward(output: 6016, input: 3072, inputLength: 256, outputLength: 768, offset: 0);
+            p.ConcatForward(output: 6016, input: 4224, inputLength: 320, outputLength: 768, offset: 256);
+            p.ConcatForward(output: 6016, input: 5632, inputLength: 192, outputLength: 768, offset: 576);
             // gap: GlobalAvgPool2D, (B, 12, 8, 8) -> (B, 12)
-            GapForward(
-                workspace.Slice(10552 * capacity + first * 12, batchSize * 12), // output (B, 12)
-                workspace.Slice(9016 * capacity + first * 768, batchSize * 768), // input (B, 12, 8, 8)
-                batchSize,
-                simd);
-
+            p.GlobalAvgPool2DForward(output: 7552, input: 6016, channels: 12, plane: 64);
             // stem_flat: Flatten from stem, (B, 6, 8, 8) -> (B, 384): the same buffer, read as a vector; nothing to compute.
-
             // features: Concat with gap, (B, 384) -> (B, 396)
-            FeaturesForward(
-                workspace.Slice(10576 * capacity + first * 396, batchSize * 396), // output (B, 396)
-                workspace.Slice(1752 * capacity + first * 384, batchSize * 384), // x: output of 'stem_flat' (B, 384)
-                workspace.Slice(10552 * capacity + first * 12, batchSize * 12), // joined1: output of 'gap' (B, 12)
-                batchSize,
-                simd);
-
+            p.ConcatForward(output: 7576, input: 1152, inputLength: 384, outputLength: 396, offset: 0);
+            p.ConcatForward(output: 7576, input: 7552, inputLength: 12, outputLength: 396, offset: 384);
             // fc1: Dense, (B, 396) -> (B, 10)
-            Fc1Forward(
-                workspace.Slice(11368 * capacity + first * 10, batchSize * 10), // output (B, 10)
-                workspace.Slice(10576 * capacity + first * 396, batchSize * 396), // input (B, 396)
-                parameters.Slice(492, 3960), // fc1.weight (10, 396)
-                parameters.Slice(4452, 10), // fc1.bias (10)
-                batchSize,
-                simd);
+            p.DenseForward(output: 8368, input: 7576, weight: 492, bias: 4452, inputs: 396, outputs: 10);
         }
 
-        /// <summary>
-        /// Runs samples [first, first + batchSize) backward through every layer, last to first.
-        /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
-        /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
-        /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
-        /// layer needs are computed only when the caller asks for the input gradient.
-        /// </summary>
-        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             // fc1: Dense, (B, 396) -> (B, 10)
             // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
-            Fc1BackwardInput(
-                workspace.Slice(10972 * capacity + first * 396, batchSize * 396), // d input (B, 396)
-                workspace.Slice(11378 * capacity + first * 10, batchSize * 10), // d output (B, 10)
-                parameters.Slice(492, 3960), // fc1.weight (10, 396)
-                batchSize,
-                simd);
-
+            p.DenseBackwardInput(inputGradient: 7972, outputGradient: 8378, weight: 492, inputs: 396, outputs: 10);
             // features: Concat with gap, (B, 384) -> (B, 396)
-            FeaturesBackwardInput0(
-                workspace.Slice(3288 * capacity + first * 384, batchSize * 384), // d x: gradient of 'stem_flat' (B, 384)
-                workspace.Slice(10972 * capacity + first * 396, batchSize * 396), // d output (B, 396)
-                batchSize,
-                simd);
-            FeaturesBackwardInput1(
-                workspace.Slice(10564 * capacity + first * 12, batchSize * 12), // d joined1: gradient of 'gap' (B, 12)
-                workspace.Slice(10972 * capacity + first * 396, batchSize * 396), // d output (B, 396)
-                batchSize,
-                simd);
-
+            p.ConcatBackwardInput(inputGradient: 2688, outputGradient: 7972, inputLength: 384, outputLength: 396, offset: 0);
+            p.ConcatBackwardInput(inputGradient: 7564, outputGradient: 7972, inputLength: 12, outputLength: 396, offset: 384);
             // stem_flat: the gradient shares the buffer too; nothing to compute.
-
             // gap: GlobalAvgPool2D, (B, 12, 8, 8) -> (B, 12)
-            GapBackwardInput(
-                workspace.Slice(9784 * capacity + first * 768, batchSize * 768), // d input (B, 12, 8, 8)
-                workspace.Slice(10564 * capacity + first * 12, batchSize * 12), // d output (B, 12)
-                batchSize,
-                simd);
-
+            p.GlobalAvgPool2DBackwardInput(inputGradient: 6784, outputGradient: 7564, channels: 12, plane: 64);
             // joined: Concat from b1, with b2, b3, (B, 4, 8, 8) -> (B, 12, 8, 8)
-            JoinedBackwardInput0(
-                workspace.Slice(3928 * capacity + first * 256, batchSize * 256), // d x: gradient of 'b1' (B, 4, 8, 8)
-                workspace.Slice(9784 * capacity + first * 768, batchSize * 768), // d output (B, 12, 8, 8)
-                batchSize,
-                simd);
-            JoinedBackwardInput1(
-                workspace.Slice(6344 * capacity + first * 320, batchSize * 320), // d joined1: gradient of 'b2' (B, 5, 8, 8)
-                workspace.Slice(9784 * capacity + first * 768, batchSize * 768), // d output (B, 12, 8, 8)
-                batchSize,
-                simd);
-            JoinedBackwardInput2(
-                workspace.Slice(8824 * capacity + first * 192, batchSize * 192), // d joined2: gradient of 'b3' (B, 3, 8, 8)
-                workspace.Slice(9784 * capacity + first * 768, batchSize * 768), // d output (B, 12, 8, 8)
-                batchSize,
-                simd);
-
+            p.ConcatBackwardInput(inputGradient: 3328, outputGradient: 6784, inputLength: 256, outputLength: 768, offset: 0);
+            p.ConcatBackwardInput(inputGradient: 4544, outputGradient: 6784, inputLength: 320, outputLength: 768, offset: 256);
+            p.ConcatBackwardInput(inputGradient: 5824, outputGradient: 6784, inputLength: 192, outputLength: 768, offset: 576);
             // b3: Conv2D 1x1, stride 1, pad 0, (B, 6, 8, 8) -> (B, 3, 8, 8)
-            if (!frozen[3])
+            if (p.Trains(3))
             {
-                B3BackwardParameters(
-                    gradients.Slice(471, 18), // d b3.weight
-                    gradients.Slice(489, 3), // d b3.bias
-                    workspace.Slice(8824 * capacity + first * 192, batchSize * 192), // d output (B, 3, 8, 8)
-                    workspace.Slice(6664 * capacity + first * 384, batchSize * 384), // input (B, 6, 8, 8)
-                    scratch,
-                    batchSize,
-                    simd);
+                p.Conv2DBackwardParameters(weightGradient: 471, biasGradient: 489, outputGradient: 5824, input: 4864,
+                    channels: 6, height: 8, width: 8, filters: 3, kernel: 1, stride: 1, padding: 0, dilation: 1);
             }
-            B3BackwardInput(
-                workspace.Slice(7048 * capacity + first * 384, batchSize * 384), // d input (B, 6, 8, 8)
-                workspace.Slice(8824 * capacity + first * 192, batchSize * 192), // d output (B, 3, 8, 8)
-                parameters.Slice(471, 18), // b3.weight (3, 6, 1, 1)
-                scratch,
-                batchSize,
-                simd);
-
+            p.Conv2DBackwardInput(inputGradient: 5248, outputGradient: 5824, weight: 471,
+                channels: 6, height: 8, width: 8, filters: 3, kernel: 1, stride: 1, padding: 0, dilation: 1);
             // pool1: MaxPool2D from stem, 3x3, stride 1, pad 1, (B, 6, 8, 8) -> (B, 6, 8, 8)
-            Pool1BackwardInput(
-                workspace.Slice(2904 * capacity + first * 384, batchSize * 384), // d input (B, 6, 8, 8)
-                workspace.Slice(8032 * capacity + first * 600, batchSize * 600), // d padded input (B, 6, 10, 10)
-                workspace.Slice(7048 * capacity + first * 384, batchSize * 384), // d output (B, 6, 8, 8)
-                workspace.Slice(1752 * capacity + first * 384, batchSize * 384), // input (B, 6, 8, 8)
-                workspace.Slice(7432 * capacity + first * 600, batchSize * 600), // padded input (B, 6, 10, 10)
-                batchSize,
-                simd);
-
+            p.MaxPool2DBackwardInput(inputGradient: 2304, outputGradient: 5248, input: 1152,
+                channels: 6, height: 8, width: 8, kernel: 3, stride: 1, padding: 1, outHeight: 8, outWidth: 8);
             // b2: ReLU, (B, 5, 8, 8) -> (B, 5, 8, 8)
-            B2BackwardInput(
-                workspace.Slice(4504 * capacity + first * 320, batchSize * 320), // d input (B, 5, 8, 8)
-                workspace.Slice(6344 * capacity + first * 320, batchSize * 320), // d output (B, 5, 8, 8)
-                workspace.Slice(6024 * capacity + first * 320, batchSize * 320), // output (B, 5, 8, 8)
-                batchSize,
-                simd);
-
+            p.ReLUBackwardInput(inputGradient: 3904, outputGradient: 4544, output: 4224, length: 320);
             // conv3: Conv2D from stem, 3x3, stride 1, pad 1, (B, 6, 8, 8) -> (B, 5, 8, 8)
-            if (!frozen[2])
+            if (p.Trains(2))
             {
-                Conv3BackwardParameters(
-                    gradients.Slice(196, 270), // d conv3.weight
-                    gradients.Slice(466, 5), // d conv3.bias
-                    workspace.Slice(4504 * capacity + first * 320, batchSize * 320), // d output (B, 5, 8, 8)
-                    workspace.Slice(1752 * capacity + first * 384, batchSize * 384), // input (B, 6, 8, 8)
-                    workspace.Slice(4824 * capacity + first * 600, batchSize * 600), // padded input (B, 6, 10, 10)
-                    scratch,
-                    batchSize,
-                    simd);
+                p.Conv2DBackwardParameters(weightGradient: 196, biasGradient: 466, outputGradient: 3904, input: 1152,
+                    channels: 6, height: 8, width: 8, filters: 5, kernel: 3, stride: 1, padding: 1, dilation: 1);
             }
-            Conv3BackwardInput(
-                workspace.Slice(2520 * capacity + first * 384, batchSize * 384), // d input (B, 6, 8, 8)
-                workspace.Slice(5424 * capacity + first * 600, batchSize * 600), // d padded input (B, 6, 10, 10)
-                workspace.Slice(4504 * capacity + first * 320, batchSize * 320), // d output (B, 5, 8, 8)
-                parameters.Slice(196, 270), // conv3.weight (5, 6, 3, 3)
-                scratch,
-                batchSize,
-                simd);
-
+            p.Conv2DBackwardInput(inputGradient: 1920, outputGradient: 3904, weight: 196,
+                channels: 6, height: 8, width: 8, filters: 5, kernel: 3, stride: 1, padding: 1, dilation: 1);
             // b1: Conv2D 1x1, stride 1, pad 0, (B, 6, 8, 8) -> (B, 4, 8, 8)
-            if (!frozen[1])
+            if (p.Trains(1))
             {
-                B1BackwardParameters(
-                    gradients.Slice(168, 24), // d b1.weight
-                    gradients.Slice(192, 4), // d b1.bias
-                    workspace.Slice(3928 * capacity + first * 256, batchSize * 256), // d output (B, 4, 8, 8)
-                    workspace.Slice(1752 * capacity + first * 384, batchSize * 384), // input (B, 6, 8, 8)
-                    scratch,
-                    batchSize,
-                    simd);
+                p.Conv2DBackwardParameters(weightGradient: 168, biasGradient: 192, outputGradient: 3328, input: 1152,
+                    channels: 6, height: 8, width: 8, filters: 4, kernel: 1, stride: 1, padding: 0, dilation: 1);
             }
-            B1BackwardInput(
-                workspace.Slice(2136 * capacity + first * 384, batchSize * 384), // d input (B, 6, 8, 8)
-                workspace.Slice(3928 * capacity + first * 256, batchSize * 256), // d output (B, 4, 8, 8)
-                parameters.Slice(168, 24), // b1.weight (4, 6, 1, 1)
-                scratch,
-                batchSize,
-                simd);
-
+            p.Conv2DBackwardInput(inputGradient: 1536, outputGradient: 3328, weight: 168,
+                channels: 6, height: 8, width: 8, filters: 4, kernel: 1, stride: 1, padding: 0, dilation: 1);
             // stem: ReLU, (B, 6, 8, 8) -> (B, 6, 8, 8)
             // stem's output is read by 4 layers, each of which wrote its gradient apart: sum them.
-            global::StaticNet.Kernels.VectorMath.Add(workspace.Slice(2520 * capacity + first * 384, batchSize * 384), workspace.Slice(2136 * capacity + first * 384, batchSize * 384), simd);
-            global::StaticNet.Kernels.VectorMath.Add(workspace.Slice(2904 * capacity + first * 384, batchSize * 384), workspace.Slice(2136 * capacity + first * 384, batchSize * 384), simd);
-            global::StaticNet.Kernels.VectorMath.Add(workspace.Slice(3288 * capacity + first * 384, batchSize * 384), workspace.Slice(2136 * capacity + first * 384, batchSize * 384), simd);
-            StemBackwardInput(
-                workspace.Slice(768 * capacity + first * 384, batchSize * 384), // d input (B, 6, 8, 8)
-                workspace.Slice(2136 * capacity + first * 384, batchSize * 384), // d output (B, 6, 8, 8)
-                workspace.Slice(1752 * capacity + first * 384, batchSize * 384), // output (B, 6, 8, 8)
-                batchSize,
-                simd);
-
+            p.AddGradient(target: 1536, source: 1920, length: 384);
+            p.AddGradient(target: 1536, source: 2304, length: 384);
+            p.AddGradient(target: 1536, source: 2688, length: 384);
+            p.ReLUBackwardInput(inputGradient: 768, outputGradient: 1536, output: 1152, length: 384);
             // conv1: Conv2D 3x3, stride 1, pad 1, (B, 3, 8, 8) -> (B, 6, 8, 8)
-            if (!frozen[0])
+            if (p.Trains(0))
             {
-                Conv1BackwardParameters(
-                    gradients.Slice(0, 162), // d conv1.weight
-                    gradients.Slice(162, 6), // d conv1.bias
-                    workspace.Slice(768 * capacity + first * 384, batchSize * 384), // d output (B, 6, 8, 8)
-                    workspace.Slice(first * 192, batchSize * 192), // input (B, 3, 8, 8)
-                    workspace.Slice(1152 * capacity + first * 300, batchSize * 300), // padded input (B, 3, 10, 10)
-                    scratch,
-                    batchSize,
-                    simd);
+                p.Conv2DBackwardParameters(weightGradient: 0, biasGradient: 162, outputGradient: 768, input: 0,
+                    channels: 3, height: 8, width: 8, filters: 6, kernel: 3, stride: 1, padding: 1, dilation: 1);
             }
-            if (computeInputGradient)
+            if (p.InputGradient)
             {
-                Conv1BackwardInput(
-                    workspace.Slice(192 * capacity + first * 192, batchSize * 192), // d input (B, 3, 8, 8)
-                    workspace.Slice(1452 * capacity + first * 300, batchSize * 300), // d padded input (B, 3, 10, 10)
-                    workspace.Slice(768 * capacity + first * 384, batchSize * 384), // d output (B, 6, 8, 8)
-                    parameters.Slice(0, 162), // conv1.weight (6, 3, 3, 3)
-                    scratch,
-                    batchSize,
-                    simd);
+                p.Conv2DBackwardInput(inputGradient: 192, outputGradient: 768, weight: 0,
+                    channels: 3, height: 8, width: 8, filters: 6, kernel: 3, stride: 1, padding: 1, dilation: 1);
             }
         }
 
-        /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
-        private const int ParameterSlices = 4;
-
-        /// <summary>
-        /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
-        /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
-        /// </summary>
-        private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
         {
             // fc1: 10 outputs
-            if (!frozen[4])
+            if (p.Trains(4))
             {
-                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 10);
-                Fc1BackwardParameters(
-                    gradients.Slice(492, 3960), // d fc1.weight
-                    gradients.Slice(4452, 10), // d fc1.bias
-                    workspace.Slice(11378 * capacity + first * 10, batchSize * 10), // d output (B, 10)
-                    workspace.Slice(10576 * capacity + first * 396, batchSize * 396), // input (B, 396)
-                    batchSize,
-                    firstOutput,
-                    outputCount,
-                    simd);
+                p.DenseBackwardParameters(weightGradient: 492, biasGradient: 4452, outputGradient: 8378, input: 7576, inputs: 396, outputs: 10);
             }
         }
-
-        // ------------------------------------------------------------------------------------------------
-        // conv1: Conv2D 3x3, stride 1, pad 1, (B, 3, 8, 8) -> (B, 6, 8, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>conv1 forward: each output is its channel's bias plus the weighted sum of one 3x3 window in every input channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv1Forward(
-            global::System.Span<float> output, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> input, // (B, 3, 8, 8)
-            global::System.Span<float> padded, // (B, 3, 10, 10)
-            global::System.ReadOnlySpan<float> weight, // (6, 3, 3, 3)
-            global::System.ReadOnlySpan<float> bias, // (6)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 3, Height = 8, Width = 8, OutChannels = 6, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 1, Padding = 1, RowLength = 10, PlaneLength = 100, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
-                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            // Copy each input plane into the middle of a plane bordered by 1 x 0f, so every window below reads in bounds.
-            global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 1, 0f);
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float sum = bias[co];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                sum += weight[w] * x[i];
-                                sum += weight[w + 1] * x[i + 1];
-                                sum += weight[w + 2] * x[i + 2];
-                                sum += weight[w + 3] * x[i + 10];
-                                sum += weight[w + 4] * x[i + 11];
-                                sum += weight[w + 5] * x[i + 12];
-                                sum += weight[w + 6] * x[i + 20];
-                                sum += weight[w + 7] * x[i + 21];
-                                sum += weight[w + 8] * x[i + 22];
-                            }
-                            output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>conv1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 3, 8, 8)
-            global::System.Span<float> paddedGradient, // (B, 3, 10, 10)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> weight, // (6, 3, 3, 3)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 3, Height = 8, Width = 8, OutChannels = 6, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 1, Padding = 1, RowLength = 10, PlaneLength = 100, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
-                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-            global::System.Span<float> dx = paddedGradient;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                dx[i] += weight[w] * g;
-                                dx[i + 1] += weight[w + 1] * g;
-                                dx[i + 2] += weight[w + 2] * g;
-                                dx[i + 10] += weight[w + 3] * g;
-                                dx[i + 11] += weight[w + 4] * g;
-                                dx[i + 12] += weight[w + 5] * g;
-                                dx[i + 20] += weight[w + 6] * g;
-                                dx[i + 21] += weight[w + 7] * g;
-                                dx[i + 22] += weight[w + 8] * g;
-                            }
-                        }
-                    }
-                }
-            }
-            // The border is not part of the input: keep the gradient of the interior only.
-            global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 1);
-        }
-
-        /// <summary>conv1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv1BackwardParameters(
-            global::System.Span<float> weightGradient, // (6, 3, 3, 3)
-            global::System.Span<float> biasGradient, // (6)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> input, // (B, 3, 8, 8)
-            global::System.ReadOnlySpan<float> padded, // (B, 3, 10, 10), written by the scalar forward
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 3, Height = 8, Width = 8, OutChannels = 6, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 1, Padding = 1, RowLength = 10, PlaneLength = 100, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
-                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            biasGradient[co] += g;
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                weightGradient[w] += g * x[i];
-                                weightGradient[w + 1] += g * x[i + 1];
-                                weightGradient[w + 2] += g * x[i + 2];
-                                weightGradient[w + 3] += g * x[i + 10];
-                                weightGradient[w + 4] += g * x[i + 11];
-                                weightGradient[w + 5] += g * x[i + 12];
-                                weightGradient[w + 6] += g * x[i + 20];
-                                weightGradient[w + 7] += g * x[i + 21];
-                                weightGradient[w + 8] += g * x[i + 22];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // stem: ReLU, (B, 6, 8, 8) -> (B, 6, 8, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>stem forward: <c>max(0, x)</c> for every value.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void StemForward(
-            global::System.Span<float> y, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> x, // (B, 6, 8, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 384;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = global::System.MathF.Max(x[i], 0f);
-            }
-        }
-
-        /// <summary>stem backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void StemBackwardInput(
-            global::System.Span<float> dx, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> dy, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> y, // (B, 6, 8, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 384;
-            for (int i = 0; i < length; i++)
-            {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // b1: Conv2D 1x1, stride 1, pad 0, (B, 6, 8, 8) -> (B, 4, 8, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>b1 forward: each output is its channel's bias plus the weighted sum of one 1x1 window in every input channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void B1Forward(
-            global::System.Span<float> output, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> input, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> weight, // (4, 6, 1, 1)
-            global::System.ReadOnlySpan<float> bias, // (4)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 8, Width = 8, OutChannels = 4, OutHeight = 8, OutWidth = 8, Kernel = 1, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 1;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
-                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = input;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float sum = bias[co];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 1x1 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                sum += weight[w] * x[i];
-                            }
-                            output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>b1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void B1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> weight, // (4, 6, 1, 1)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 8, Width = 8, OutChannels = 4, OutHeight = 8, OutWidth = 8, Kernel = 1, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 1;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
-                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            inputGradient.Slice(0, batchSize * Channels * Height * Width).Clear();
-            global::System.Span<float> dx = inputGradient;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 1x1 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                dx[i] += weight[w] * g;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>b1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void B1BackwardParameters(
-            global::System.Span<float> weightGradient, // (4, 6, 1, 1)
-            global::System.Span<float> biasGradient, // (4)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> input, // (B, 6, 8, 8)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 8, Width = 8, OutChannels = 4, OutHeight = 8, OutWidth = 8, Kernel = 1, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 1;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
-                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = input;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            biasGradient[co] += g;
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 1x1 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                weightGradient[w] += g * x[i];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // conv3: Conv2D from stem, 3x3, stride 1, pad 1, (B, 6, 8, 8) -> (B, 5, 8, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>conv3 forward: each output is its channel's bias plus the weighted sum of one 3x3 window in every input channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv3Forward(
-            global::System.Span<float> output, // (B, 5, 8, 8)
-            global::System.ReadOnlySpan<float> input, // (B, 6, 8, 8)
-            global::System.Span<float> padded, // (B, 6, 10, 10)
-            global::System.ReadOnlySpan<float> weight, // (5, 6, 3, 3)
-            global::System.ReadOnlySpan<float> bias, // (5)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 8, Width = 8, OutChannels = 5, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 1, Padding = 1, RowLength = 10, PlaneLength = 100, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
-                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            // Copy each input plane into the middle of a plane bordered by 1 x 0f, so every window below reads in bounds.
-            global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 1, 0f);
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float sum = bias[co];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                sum += weight[w] * x[i];
-                                sum += weight[w + 1] * x[i + 1];
-                                sum += weight[w + 2] * x[i + 2];
-                                sum += weight[w + 3] * x[i + 10];
-                                sum += weight[w + 4] * x[i + 11];
-                                sum += weight[w + 5] * x[i + 12];
-                                sum += weight[w + 6] * x[i + 20];
-                                sum += weight[w + 7] * x[i + 21];
-                                sum += weight[w + 8] * x[i + 22];
-                            }
-                            output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>conv3 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv3BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 6, 8, 8)
-            global::System.Span<float> paddedGradient, // (B, 6, 10, 10)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 5, 8, 8)
-            global::System.ReadOnlySpan<float> weight, // (5, 6, 3, 3)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 8, Width = 8, OutChannels = 5, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 1, Padding = 1, RowLength = 10, PlaneLength = 100, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
-                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-            global::System.Span<float> dx = paddedGradient;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                dx[i] += weight[w] * g;
-                                dx[i + 1] += weight[w + 1] * g;
-                                dx[i + 2] += weight[w + 2] * g;
-                                dx[i + 10] += weight[w + 3] * g;
-                                dx[i + 11] += weight[w + 4] * g;
-                                dx[i + 12] += weight[w + 5] * g;
-                                dx[i + 20] += weight[w + 6] * g;
-                                dx[i + 21] += weight[w + 7] * g;
-                                dx[i + 22] += weight[w + 8] * g;
-                            }
-                        }
-                    }
-                }
-            }
-            // The border is not part of the input: keep the gradient of the interior only.
-            global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 1);
-        }
-
-        /// <summary>conv3 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv3BackwardParameters(
-            global::System.Span<float> weightGradient, // (5, 6, 3, 3)
-            global::System.Span<float> biasGradient, // (5)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 5, 8, 8)
-            global::System.ReadOnlySpan<float> input, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> padded, // (B, 6, 10, 10), written by the scalar forward
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 8, Width = 8, OutChannels = 5, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 1, Padding = 1, RowLength = 10, PlaneLength = 100, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
-                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            biasGradient[co] += g;
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                weightGradient[w] += g * x[i];
-                                weightGradient[w + 1] += g * x[i + 1];
-                                weightGradient[w + 2] += g * x[i + 2];
-                                weightGradient[w + 3] += g * x[i + 10];
-                                weightGradient[w + 4] += g * x[i + 11];
-                                weightGradient[w + 5] += g * x[i + 12];
-                                weightGradient[w + 6] += g * x[i + 20];
-                                weightGradient[w + 7] += g * x[i + 21];
-                                weightGradient[w + 8] += g * x[i + 22];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // b2: ReLU, (B, 5, 8, 8) -> (B, 5, 8, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>b2 forward: <c>max(0, x)</c> for every value.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void B2Forward(
-            global::System.Span<float> y, // (B, 5, 8, 8)
-            global::System.ReadOnlySpan<float> x, // (B, 5, 8, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 320;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = global::System.MathF.Max(x[i], 0f);
-            }
-        }
-
-        /// <summary>b2 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void B2BackwardInput(
-            global::System.Span<float> dx, // (B, 5, 8, 8)
-            global::System.ReadOnlySpan<float> dy, // (B, 5, 8, 8)
-            global::System.ReadOnlySpan<float> y, // (B, 5, 8, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 320;
-            for (int i = 0; i < length; i++)
-            {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // pool1: MaxPool2D from stem, 3x3, stride 1, pad 1, (B, 6, 8, 8) -> (B, 6, 8, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>pool1 forward: the largest value of each 3x3 window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Pool1Forward(
-            global::System.Span<float> output, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> input, // (B, 6, 8, 8)
-            global::System.Span<float> padded, // (B, 6, 10, 10)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 8, Width = 8, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 1, Padding = 1, RowLength = 10, PlaneLength = 100;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: windows clamped to each plane, so no bordered copy is needed.
-                global::StaticNet.Kernels.Pooling.MaxForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
-                return;
-            }
-
-            // Scalar reference.
-            // Copy each input plane into the middle of a plane bordered by 1 x float.NegativeInfinity, so every window below reads in bounds.
-            global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 1, float.NegativeInfinity);
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        float max = float.NegativeInfinity;
-                        // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                        max = x[i] > max ? x[i] : max;
-                        max = x[i + 1] > max ? x[i + 1] : max;
-                        max = x[i + 2] > max ? x[i + 2] : max;
-                        max = x[i + 10] > max ? x[i + 10] : max;
-                        max = x[i + 11] > max ? x[i + 11] : max;
-                        max = x[i + 12] > max ? x[i + 12] : max;
-                        max = x[i + 20] > max ? x[i + 20] : max;
-                        max = x[i + 21] > max ? x[i + 21] : max;
-                        max = x[i + 22] > max ? x[i + 22] : max;
-                        output[(p * OutHeight + oy) * OutWidth + ox] = max;
-                    }
-                }
-            }
-        }
-
-        /// <summary>pool1 backward: each output's gradient goes to the first largest value of its window, as in PyTorch.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Pool1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 6, 8, 8)
-            global::System.Span<float> paddedGradient, // (B, 6, 10, 10)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> input, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> padded, // (B, 6, 10, 10), written by the scalar forward
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 8, Width = 8, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 1, Padding = 1, RowLength = 10, PlaneLength = 100;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: windows clamped to each plane, the first largest value of each recomputed from the input.
-                global::StaticNet.Kernels.Pooling.MaxBackward(input, outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
-                return;
-            }
-
-            // Scalar reference.
-            paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-            global::System.Span<float> dx = paddedGradient;
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        int best = i;
-                        float max = float.NegativeInfinity;
-                        // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                        if (x[i] > max) { max = x[i]; best = i; }
-                        if (x[i + 1] > max) { max = x[i + 1]; best = i + 1; }
-                        if (x[i + 2] > max) { max = x[i + 2]; best = i + 2; }
-                        if (x[i + 10] > max) { max = x[i + 10]; best = i + 10; }
-                        if (x[i + 11] > max) { max = x[i + 11]; best = i + 11; }
-                        if (x[i + 12] > max) { max = x[i + 12]; best = i + 12; }
-                        if (x[i + 20] > max) { max = x[i + 20]; best = i + 20; }
-                        if (x[i + 21] > max) { max = x[i + 21]; best = i + 21; }
-                        if (x[i + 22] > max) { max = x[i + 22]; best = i + 22; }
-                        dx[best] += outputGradient[(p * OutHeight + oy) * OutWidth + ox];
-                    }
-                }
-            }
-            // The border is not part of the input: keep the gradient of the interior only.
-            global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 1);
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // b3: Conv2D 1x1, stride 1, pad 0, (B, 6, 8, 8) -> (B, 3, 8, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>b3 forward: each output is its channel's bias plus the weighted sum of one 1x1 window in every input channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void B3Forward(
-            global::System.Span<float> output, // (B, 3, 8, 8)
-            global::System.ReadOnlySpan<float> input, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> weight, // (3, 6, 1, 1)
-            global::System.ReadOnlySpan<float> bias, // (3)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 8, Width = 8, OutChannels = 3, OutHeight = 8, OutWidth = 8, Kernel = 1, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 1;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
-                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = input;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float sum = bias[co];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 1x1 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                sum += weight[w] * x[i];
-                            }
-                            output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>b3 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void B3BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 6, 8, 8)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 8, 8)
-            global::System.ReadOnlySpan<float> weight, // (3, 6, 1, 1)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 8, Width = 8, OutChannels = 3, OutHeight = 8, OutWidth = 8, Kernel = 1, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 1;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
-                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            inputGradient.Slice(0, batchSize * Channels * Height * Width).Clear();
-            global::System.Span<float> dx = inputGradient;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 1x1 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                dx[i] += weight[w] * g;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>b3 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void B3BackwardParameters(
-            global::System.Span<float> weightGradient, // (3, 6, 1, 1)
-            global::System.Span<float> biasGradient, // (3)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 8, 8)
-            global::System.ReadOnlySpan<float> input, // (B, 6, 8, 8)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 8, Width = 8, OutChannels = 3, OutHeight = 8, OutWidth = 8, Kernel = 1, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 1;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
-                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = input;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            biasGradient[co] += g;
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 1x1 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                weightGradient[w] += g * x[i];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // joined: Concat from b1, with b2, b3, (B, 4, 8, 8) -> (B, 12, 8, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>joined forward: per sample, each input's values one after another, in the order declared.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void JoinedForward(
-            global::System.Span<float> y, // (B, 12, 8, 8)
-            global::System.ReadOnlySpan<float> x, // output of 'b1' (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> joined1, // output of 'b2' (B, 5, 8, 8)
-            global::System.ReadOnlySpan<float> joined2, // output of 'b3' (B, 3, 8, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            for (int b = 0; b < batchSize; b++)
-            {
-                x.Slice(b * 256, 256).CopyTo(y.Slice(b * 768, 256));
-                joined1.Slice(b * 320, 320).CopyTo(y.Slice((b * 768) + 256, 320));
-                joined2.Slice(b * 192, 192).CopyTo(y.Slice((b * 768) + 576, 192));
-            }
-        }
-
-        /// <summary>joined backward for input 0 ('b1'): its block of each sample's output gradient.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void JoinedBackwardInput0(
-            global::System.Span<float> dx, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> dy, // (B, 12, 8, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            for (int b = 0; b < batchSize; b++)
-            {
-                dy.Slice(b * 768, 256).CopyTo(dx.Slice(b * 256, 256));
-            }
-        }
-
-        /// <summary>joined backward for input 1 ('b2'): its block of each sample's output gradient.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void JoinedBackwardInput1(
-            global::System.Span<float> dx, // (B, 5, 8, 8)
-            global::System.ReadOnlySpan<float> dy, // (B, 12, 8, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            for (int b = 0; b < batchSize; b++)
-            {
-                dy.Slice((b * 768) + 256, 320).CopyTo(dx.Slice(b * 320, 320));
-            }
-        }
-
-        /// <summary>joined backward for input 2 ('b3'): its block of each sample's output gradient.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void JoinedBackwardInput2(
-            global::System.Span<float> dx, // (B, 3, 8, 8)
-            global::System.ReadOnlySpan<float> dy, // (B, 12, 8, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            for (int b = 0; b < batchSize; b++)
-            {
-                dy.Slice((b * 768) + 576, 192).CopyTo(dx.Slice(b * 192, 192));
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // gap: GlobalAvgPool2D, (B, 12, 8, 8) -> (B, 12)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>gap forward: the mean of each 8x8 plane.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void GapForward(
-            global::System.Span<float> output, // (B, 12)
-            global::System.ReadOnlySpan<float> input, // (B, 12, 8, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 12, PlaneLength = 64;
-            const float Scale = 1f / 64;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: each plane summed in vectors.
-                for (int p = 0; p < batchSize * Channels; p++)
-                {
-                    output[p] = global::StaticNet.Kernels.VectorMath.Sum(input.Slice(p * PlaneLength, PlaneLength), simd) * Scale;
-                }
-                return;
-            }
-
-            // Scalar reference.
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                global::System.ReadOnlySpan<float> plane = input.Slice(p * PlaneLength, PlaneLength);
-                float sum = 0f;
-                for (int i = 0; i < PlaneLength; i++)
-                {
-                    sum += plane[i];
-                }
-                output[p] = sum * Scale;
-            }
-        }
-
-        /// <summary>gap backward: each channel's gradient, divided by 64, goes to every position of its plane.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void GapBackwardInput(
-            global::System.Span<float> inputGradient, // (B, 12, 8, 8)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 12)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 12, PlaneLength = 64;
-            const float Scale = 1f / 64;
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                inputGradient.Slice(p * PlaneLength, PlaneLength).Fill(outputGradient[p] * Scale);
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // features: Concat with gap, (B, 384) -> (B, 396)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>features forward: per sample, each input's values one after another, in the order declared.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void FeaturesForward(
-            global::System.Span<float> y, // (B, 396)
-            global::System.ReadOnlySpan<float> x, // output of 'stem_flat' (B, 384)
-            global::System.ReadOnlySpan<float> joined1, // output of 'gap' (B, 12)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            for (int b = 0; b < batchSize; b++)
-            {
-                x.Slice(b * 384, 384).CopyTo(y.Slice(b * 396, 384));
-                joined1.Slice(b * 12, 12).CopyTo(y.Slice((b * 396) + 384, 12));
-            }
-        }
-
-        /// <summary>features backward for input 0 ('stem_flat'): its block of each sample's output gradient.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void FeaturesBackwardInput0(
-            global::System.Span<float> dx, // (B, 384)
-            global::System.ReadOnlySpan<float> dy, // (B, 396)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            for (int b = 0; b < batchSize; b++)
-            {
-                dy.Slice(b * 396, 384).CopyTo(dx.Slice(b * 384, 384));
-            }
-        }
-
-        /// <summary>features backward for input 1 ('gap'): its block of each sample's output gradient.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void FeaturesBackwardInput1(
-            global::System.Span<float> dx, // (B, 12)
-            global::System.ReadOnlySpan<float> dy, // (B, 396)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            for (int b = 0; b < batchSize; b++)
-            {
-                dy.Slice((b * 396) + 384, 12).CopyTo(dx.Slice(b * 12, 12));
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // fc1: Dense, (B, 396) -> (B, 10)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc1Forward(
-            global::System.Span<float> output, // (B, 10)
-            global::System.ReadOnlySpan<float> input, // (B, 396)
-            global::System.ReadOnlySpan<float> weight, // (10, 396)
-            global::System.ReadOnlySpan<float> bias, // (10)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 396, Outputs = 10;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
-                {
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    float sum = bias[o];
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        sum += w[i] * x[i];
-                    }
-                    y[o] = sum;
-                }
-            }
-        }
-
-        /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 396)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
-            global::System.ReadOnlySpan<float> weight, // (10, 396)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 396, Outputs = 10;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                dx.Clear();
-                for (int o = 0; o < Outputs; o++)
-                {
-                    float g = dy[o];
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dx[i] += g * w[i];
-                    }
-                }
-            }
-        }
-
-        /// <summary>fc1 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc1BackwardParameters(
-            global::System.Span<float> weightGradient, // (10, 396)
-            global::System.Span<float> biasGradient, // (10)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
-            global::System.ReadOnlySpan<float> input, // (B, 396)
-            int batchSize,
-            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-            int outputCount, // [firstOutput, firstOutput + outputCount)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 396, Outputs = 10;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = firstOutput; o < firstOutput + outputCount; o++)
-                {
-                    float g = dy[o];
-                    biasGradient[o] += g;
-                    global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dw[i] += g * x[i];
-                    }
-                }
-            }
-        }
-
-        // The INetwork view of the constants above, for code that trains any network (the Trainer).
-        string global::StaticNet.INetwork.Name => "InceptionNet";
-
-        int global::StaticNet.INetwork.InputLength => InputLength;
-
-        int global::StaticNet.INetwork.OutputLength => OutputLength;
-
-        int global::StaticNet.INetwork.ParameterCount => ParameterCount;
-
-        string global::StaticNet.INetwork.Summary => Summary;
-
-        global::StaticNet.OutputActivation global::StaticNet.INetwork.OutputActivation => global::StaticNet.OutputActivation.None;
     }
 }

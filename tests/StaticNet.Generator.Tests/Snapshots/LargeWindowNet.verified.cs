@@ -19,7 +19,7 @@ namespace Tests.Networks
     /// </code>
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "0.1.0")]
-    partial class LargeWindowNet : global::StaticNet.INetwork
+    partial class LargeWindowNet : global::StaticNet.CompiledNetwork
     {
         /// <summary>Values in one input sample, of shape 2x20x20.</summary>
         public const int InputLength = 800;
@@ -27,24 +27,17 @@ namespace Tests.Networks
         /// <summary>Values in one output sample, of shape 4.</summary>
         public const int OutputLength = 4;
 
-        /// <summary>Learned parameters in all layers: the length of <see cref="Parameters"/> and <see cref="Gradients"/>.</summary>
+        /// <summary>Learned parameters in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.Parameters"/> and <see cref="global::StaticNet.CompiledNetwork.Gradients"/>.</summary>
         public const int ParameterCount = 1077;
 
-        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>
-        public const int WorkspaceLengthPerSample = 15322;
+        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>
+        public const int WorkspaceLengthPerSample = 6996;
 
         /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>
         public const long ForwardFlopsPerSample = 405606;
 
         /// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>
         public const long TrainingFlopsPerSample = 800946;
-
-        /// <summary>
-        /// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split
-        /// depends on the batch size alone, and chunk gradients are added in chunk order, so results are
-        /// the same whatever <see cref="Threads"/> is.
-        /// </summary>
-        public const int BatchChunks = 4;
 
         /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
         public const string Summary =
@@ -72,69 +65,35 @@ namespace Tests.Networks
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "conv1";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 3;
-                /// <summary>Output height.</summary>
-                public const int Height = 20;
-                /// <summary>Output width.</summary>
-                public const int Width = 20;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 1200;
-                /// <summary>Where <c>conv1.weight</c> (3, 2, 9, 9) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 0;
-                /// <summary>Values in <c>conv1.weight</c>.</summary>
-                public const int WeightLength = 486;
-                /// <summary>Where <c>conv1.bias</c> (3) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 486;
-                /// <summary>Values in <c>conv1.bias</c>.</summary>
-                public const int BiasLength = 3;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 3, Height = 20, Width = 20, OutputLength = 1200;
+                /// <summary>Where <c>conv1.weight</c> (3, 2, 9, 9), <c>conv1.bias</c> (3) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 0, WeightLength = 486, BiasOffset = 486, BiasLength = 3;
             }
-
             /// <summary>relu1: ReLU, (B, 3, 20, 20) -> (B, 3, 20, 20).</summary>
             public static class Relu1
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "relu1";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 3;
-                /// <summary>Output height.</summary>
-                public const int Height = 20;
-                /// <summary>Output width.</summary>
-                public const int Width = 20;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 1200;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 3, Height = 20, Width = 20, OutputLength = 1200;
             }
-
             /// <summary>pool1: AvgPool2D 9x9, stride 3, pad 4, (B, 3, 20, 20) -> (B, 3, 7, 7).</summary>
             public static class Pool1
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "pool1";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 3;
-                /// <summary>Output height.</summary>
-                public const int Height = 7;
-                /// <summary>Output width.</summary>
-                public const int Width = 7;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 147;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 3, Height = 7, Width = 7, OutputLength = 147;
             }
-
             /// <summary>pool2: MaxPool2D 3x3, stride 1, pad 1, (B, 3, 7, 7) -> (B, 3, 7, 7).</summary>
             public static class Pool2
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "pool2";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 3;
-                /// <summary>Output height.</summary>
-                public const int Height = 7;
-                /// <summary>Output width.</summary>
-                public const int Width = 7;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 147;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 3, Height = 7, Width = 7, OutputLength = 147;
             }
-
             /// <summary>flatten1: Flatten, (B, 3, 7, 7) -> (B, 147).</summary>
             public static class Flatten1
             {
@@ -143,7 +102,6 @@ namespace Tests.Networks
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 147;
             }
-
             /// <summary>head: Dense no bias, (B, 147) -> (B, 4).</summary>
             public static class Head
             {
@@ -151,1048 +109,116 @@ namespace Tests.Networks
                 public const string Name = "head";
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 4;
-                /// <summary>Where <c>head.weight</c> (4, 147) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 489;
-                /// <summary>Values in <c>head.weight</c>.</summary>
-                public const int WeightLength = 588;
+                /// <summary>Where <c>head.weight</c> (4, 147) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 489, WeightLength = 588;
             }
         }
 
-        // Every parameter tensor by its PyTorch state_dict name, with its shape and place in the parameter buffer.
-        private static readonly global::StaticNet.TensorInfo[] s_tensors =
+        // The network as the engine sees it: its tensors by state_dict name with their shapes, places and initialisation,
+        // its layer graph, and where its input and output live in the workspace.
+        private static readonly global::StaticNet.NetworkDefinition s_definition = new(
+            "LargeWindowNet",
+            new global::StaticNet.TensorInfo[]
+            {
+                new("conv1.weight", new int[] { 3, 2, 9, 9 }, 0, 486) { Init = global::StaticNet.TensorInit.Uniform(-0.07856742f, 0.07856742f) }, // fan_in 162, bound 1/sqrt(162)
+                new("conv1.bias", new int[] { 3 }, 486, 3) { Init = global::StaticNet.TensorInit.Uniform(-0.07856742f, 0.07856742f) }, // fan_in 162, bound 1/sqrt(162)
+                new("head.weight", new int[] { 4, 147 }, 489, 588) { Init = global::StaticNet.TensorInit.Uniform(-0.08247861f, 0.08247861f) }, // fan_in 147, bound 1/sqrt(147)
+            },
+            new global::StaticNet.LayerInfo[]
+            {
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 2, 20, 20 }, new int[] { 3, 20, 20 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 9, Stride = 1, Padding = 4, Dilation = 1 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu1", new string[] { "conv1" }, new int[] { 3, 20, 20 }, new int[] { 3, 20, 20 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.AvgPool2D, "pool1", new string[] { "relu1" }, new int[] { 3, 20, 20 }, new int[] { 3, 7, 7 }, new string[0]) { Kernel = 9, Stride = 3, Padding = 4, CountIncludePad = false },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.MaxPool2D, "pool2", new string[] { "pool1" }, new int[] { 3, 7, 7 }, new int[] { 3, 7, 7 }, new string[0]) { Kernel = 3, Stride = 1, Padding = 1 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "flatten1", new string[] { "pool2" }, new int[] { 3, 7, 7 }, new int[] { 147 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "head", new string[] { "flatten1" }, new int[] { 147 }, new int[] { 4 }, new string[] { "head.weight" }),
+            })
         {
-            new global::StaticNet.TensorInfo("conv1.weight", new int[] { 3, 2, 9, 9 }, 0, 486),
-            new global::StaticNet.TensorInfo("conv1.bias", new int[] { 3 }, 486, 3),
-            new global::StaticNet.TensorInfo("head.weight", new int[] { 4, 147 }, 489, 588),
+            InputShape = new int[] { 2, 20, 20 },
+            OutputShape = new int[] { 4 },
+            InputLength = InputLength,
+            OutputLength = OutputLength,
+            ParameterCount = ParameterCount,
+            WorkspaceLengthPerSample = WorkspaceLengthPerSample,
+            InputGradientOffset = 800,
+            OutputOffset = 6988,
+            OutputGradientOffset = 6992,
+            ChunkGradientRanges = new global::StaticNet.ParameterRange[] { new(0, 489) }, // conv1
+            BatchWideGradients = true,
+            KernelScratch = KernelScratchLengthFor,
+            Summary = Summary,
         };
 
-        // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
-        private static readonly global::StaticNet.LayerInfo[] s_layerTable =
-        {
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 2, 20, 20 }, new int[] { 3, 20, 20 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 9, Stride = 1, Padding = 4, Dilation = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu1", new string[] { "conv1" }, new int[] { 3, 20, 20 }, new int[] { 3, 20, 20 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.AvgPool2D, "pool1", new string[] { "relu1" }, new int[] { 3, 20, 20 }, new int[] { 3, 7, 7 }, new string[0]) { Kernel = 9, Stride = 3, Padding = 4, CountIncludePad = false },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.MaxPool2D, "pool2", new string[] { "pool1" }, new int[] { 3, 7, 7 }, new int[] { 3, 7, 7 }, new string[0]) { Kernel = 3, Stride = 1, Padding = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "flatten1", new string[] { "pool2" }, new int[] { 3, 7, 7 }, new int[] { 147 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "head", new string[] { "flatten1" }, new int[] { 147 }, new int[] { 4 }, new string[] { "head.weight" }),
-        };
-
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-
-        // Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.
-        private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
-        private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;
-
-        // The parameters whose gradients each chunk computes for its own samples.
-        private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =
-        {
-            new global::StaticNet.ParameterRange(0, 489), // conv1
-        };
-
-        // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
-        private readonly float[] _workspace;
-
-        // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
-        private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
-        private readonly float[] _sampleScratch;
-
-        // The vectorised kernels' scratch, one block per thread.
-        private readonly float[] _kernelScratch;
-
-        // The work of one chunk, as delegates made once so that running a batch allocates nothing.
-        private readonly global::System.Action<int, int> _forwardChunk;
-        private readonly global::System.Action<int, int> _backwardChunk;
-        private readonly global::System.Action<int, int> _parameterSlice;
-
-        // The batch the chunks are working on: its size, chunks, stage and SIMD level.
-        private int _runBatchSize;
-        private int _runChunks;
-        private int _runStage;
-        private bool _runInputGradient;
-        private global::StaticNet.SimdLevel _runSimd;
-
-        // The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.
-        private int _forwardBatchSize;
-        private global::StaticNet.SimdLevel _forwardSimd;
-        private int _threads;
-
-        // Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.
-        private static readonly global::StaticNet.ParameterRange[] s_layerRanges =
-        {
-            new global::StaticNet.ParameterRange(0, 489), // conv1
-            new global::StaticNet.ParameterRange(489, 588), // head
-        };
-
-        private readonly bool[] _frozen = new bool[2];
-        private global::StaticNet.ParameterRange[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[2]);
-
-        /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
-        /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
-        /// <param name="batchCapacity">The largest batch <see cref="Forward"/> takes; the workspace is allocated for it once, here.</param>
-        public LargeWindowNet(int seed = 0, int batchCapacity = 64)
-        {
-            global::StaticNet.NetworkChecks.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));
-            BatchCapacity = batchCapacity;
-            _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
-            MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
-            _threads = MaxThreads;
-            KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));
-            _kernelScratch = new float[MaxThreads * KernelScratchLength];
-            _sampleScratch = new float[KernelScratchFor(1)];
-            _forwardChunk = ForwardChunk;
-            _backwardChunk = BackwardChunk;
-            _parameterSlice = ParameterSlice;
-            _chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);
-            Initialize(seed);
-        }
-
-        /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
-        public int BatchCapacity { get; }
-
-        /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
-        public int KernelScratchLength { get; }
-
-        /// <summary>The largest scratch any layer's vectorised kernels need for <paramref name="samples"/> samples at a time.</summary>
-        private static int KernelScratchFor(int samples)
+        /// <summary>The floats of scratch the layers' kernels need for <paramref name="samples"/> samples at a time.</summary>
+        private static int KernelScratchLengthFor(int samples)
         {
             int length = 0;
             length = global::System.Math.Max(length, global::StaticNet.Kernels.Convolution.ScratchLength(2, 20, 20, 3, 9, 1, 4, 1, samples));
             return length;
         }
 
-        /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
-        public int MaxThreads { get; }
-
-        /// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
-        public int Threads
+        /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
+        /// <param name="seed">Seeds the initialisation and any dropout masks: the same seed gives the same parameters on every machine.</param>
+        /// <param name="batchCapacity">The largest batch <see cref="global::StaticNet.CompiledNetwork.Forward"/> takes; the workspace is allocated for it once, here.</param>
+        public LargeWindowNet(int seed = 0, int batchCapacity = 64)
+            : base(s_definition, seed, batchCapacity)
         {
-            get => _threads;
-            set => _threads = global::StaticNet.NetworkChecks.Threads(value, MaxThreads, nameof(value));
         }
 
-        /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
-        public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
-
-        /// <summary>All parameters in one flat buffer; each tensor's place is in <see cref="Tensors"/> and <see cref="Layers"/>.</summary>
-        public global::System.Span<float> Parameters => _parameters;
-
-        /// <summary>Gradients of the parameters, in the same layout; <see cref="Backward"/> adds to them and <see cref="ZeroGradients"/> clears them.</summary>
-        public global::System.Span<float> Gradients => _gradients;
-
-        /// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
-
-        /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
-
-        /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
-
-        /// <summary>The vectorised kernels' scratch of one thread.</summary>
-        private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
-
-        /// <summary>Runs stage <paramref name="stage"/> of a pass on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
-        private void RunChunks(global::System.Action<int, int> work, int batchSize, int stage, global::StaticNet.SimdLevel simd)
-        {
-            _runBatchSize = batchSize;
-            _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
-            _runStage = stage;
-            _runSimd = simd;
-            global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
-        }
-
-        /// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>
-        private void ForwardChunk(int chunk, int thread)
-        {
-            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            global::System.Span<float> scratch = KernelScratch(thread);
-            global::StaticNet.SimdLevel simd = _runSimd;
-            RunForward(_parameters, workspace, capacity, first, count, scratch, simd);
-        }
-
-        /// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>
-        private void BackwardChunk(int chunk, int thread)
-        {
-            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-            global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
-            if (_runStage == 0)
-            {
-                global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);
-            }
-
-            RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
-        }
-
-        /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
-        private void ParameterSlice(int slice, int thread)
-        {
-            RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
-        }
-
-        /// <summary>
-        /// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights
-        /// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch
-        /// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by
-        /// <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
-        /// </summary>
-        public void Initialize(int seed)
-        {
-            // conv1.weight (3, 2, 9, 9): fan_in 162, bound 1/sqrt(162).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(0, 486), -0.07856742f, 0.07856742f, seed, "conv1.weight");
-            // conv1.bias (3): fan_in 162, bound 1/sqrt(162).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(486, 3), -0.07856742f, 0.07856742f, seed, "conv1.bias");
-            // head.weight (4, 147): fan_in 147, bound 1/sqrt(147).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(489, 588), -0.08247861f, 0.08247861f, seed, "head.weight");
-        }
-
-        /// <summary>
-        /// Runs a training batch forward and keeps every activation for <see cref="Backward"/>.
-        /// Allocates nothing.
-        /// </summary>
-        /// <param name="input">The batch, sample after sample: at least <c>batchSize * 800</c> values (B, 2, 20, 20).</param>
-        /// <param name="output">Receives the outputs: at least <c>batchSize * 4</c> values (B, 4).</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="BatchCapacity"/>.</param>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batchSize)
-        {
-            global::StaticNet.NetworkChecks.Batch(batchSize, BatchCapacity, nameof(batchSize));
-            global::StaticNet.NetworkChecks.Length(input.Length, batchSize * InputLength, nameof(input));
-            global::StaticNet.NetworkChecks.Length(output.Length, batchSize * OutputLength, nameof(output));
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunChunks(_forwardChunk, batchSize, 0, Simd);
-            workspace.Slice(15314 * capacity, batchSize * OutputLength).CopyTo(output);
-            _forwardBatchSize = batchSize;
-            _forwardSimd = Simd;
-        }
-
-        /// <summary>
-        /// Runs the last <see cref="Forward"/> batch backward: adds each parameter's gradient to
-        /// <see cref="Gradients"/> and, when <paramref name="inputGradient"/> is not empty, writes the
-        /// gradient of the input. Allocates nothing.
-        /// </summary>
-        /// <param name="outputGradient">The gradient of the loss with respect to each output (B, 4).</param>
-        /// <param name="inputGradient">Receives the gradient of the loss with respect to the input (B, 2, 20, 20), or empty to skip that work.</param>
-        /// <param name="batchSize">The batch size of the preceding <see cref="Forward"/>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batchSize)
-        {
-            global::StaticNet.NetworkChecks.PendingForward(batchSize, _forwardBatchSize);
-            global::StaticNet.NetworkChecks.Length(outputGradient.Length, batchSize * OutputLength, nameof(outputGradient));
-            bool computeInputGradient = !inputGradient.IsEmpty;
-            if (computeInputGradient)
-            {
-                global::StaticNet.NetworkChecks.Length(inputGradient.Length, batchSize * InputLength, nameof(inputGradient));
-            }
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(15318 * capacity, batchSize * OutputLength));
-            _runInputGradient = computeInputGradient;
-            // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
-            RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
-
-            // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
-            global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
-
-            // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
-            _chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);
-
-            if (computeInputGradient)
-            {
-                workspace.Slice(800 * capacity, batchSize * InputLength).CopyTo(inputGradient);
-            }
-        }
-
-        /// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>
-        /// <param name="input">One sample: exactly 800 values, shape 2x20x20.</param>
-        /// <param name="output">Receives the outputs: exactly 4 values.</param>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-        {
-            global::StaticNet.NetworkChecks.ExactLength(input.Length, InputLength, nameof(input));
-            global::StaticNet.NetworkChecks.ExactLength(output.Length, OutputLength, nameof(output));
-            global::System.Span<float> workspace = _sampleWorkspace;
-            const int capacity = 1, batchSize = 1;
-            input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunForward(_parameters, workspace, capacity, first: 0, batchSize, _sampleScratch, Simd);
-            workspace.Slice(15314 * capacity, batchSize * OutputLength).CopyTo(output);
-        }
-
-        /// <summary>
-        /// Runs any number of samples forward in inference mode, <see cref="BatchCapacity"/> at a time.
-        /// Allocates nothing. It reuses the training workspace, so a <see cref="Backward"/> cannot follow it.
-        /// </summary>
-        /// <param name="inputs">The samples, one after another: exactly <c>count * 800</c> values.</param>
-        /// <param name="outputs">Receives the outputs: exactly <c>count * 4</c> values.</param>
-        /// <param name="count">Samples to run.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
-        {
-            global::StaticNet.NetworkChecks.Count(count, nameof(count));
-            global::StaticNet.NetworkChecks.ExactLength(inputs.Length, (long)count * InputLength, nameof(inputs));
-            global::StaticNet.NetworkChecks.ExactLength(outputs.Length, (long)count * OutputLength, nameof(outputs));
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            _forwardBatchSize = 0;
-            for (int start = 0; start < count; start += capacity)
-            {
-                int batchSize = global::System.Math.Min(capacity, count - start);
-                inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-                RunChunks(_forwardChunk, batchSize, 0, Simd);
-                workspace.Slice(15314 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
-            }
-        }
-
-        /// <summary>Copies the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) into <paramref name="destination"/>, in PyTorch's layout.</summary>
-        public void ReadTensor(string name, global::System.Span<float> destination)
-        {
-            global::StaticNet.TensorInfo tensor = FindTensor(name);
-            global::StaticNet.NetworkChecks.TensorLength(tensor, destination.Length, nameof(destination));
-            // Parameters are stored in PyTorch's layout, so reading one is a copy.
-            Parameters.Slice(tensor.Offset, tensor.Length).CopyTo(destination);
-        }
-
-        /// <summary>Overwrites the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) with <paramref name="source"/>, given in PyTorch's layout.</summary>
-        public void WriteTensor(string name, global::System.ReadOnlySpan<float> source)
-        {
-            global::StaticNet.TensorInfo tensor = FindTensor(name);
-            global::StaticNet.NetworkChecks.TensorLength(tensor, source.Length, nameof(source));
-            source.CopyTo(Parameters.Slice(tensor.Offset, tensor.Length));
-        }
-
-        private static global::StaticNet.TensorInfo FindTensor(string name)
-        {
-            int index = name switch
-            {
-                "conv1.weight" => 0,
-                "conv1.bias" => 1,
-                "head.weight" => 2,
-                _ => -1,
-            };
-            return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "LargeWindowNet", s_tensors);
-        }
-
-        // The names of the layers with parameters, for messages.
-        private static readonly string[] s_layersWithParameters = { "conv1", "head" };
-
-        /// <summary>
-        /// The parts of <see cref="Parameters"/> training may change: every layer's parameters but those frozen in
-        /// the declaration or with <see cref="Freeze"/>, as ranges in ascending order. An optimizer that updates
-        /// only these leaves frozen layers untouched.
-        /// </summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterRange> TrainableRanges => _trainableRanges;
-
-        /// <summary>
-        /// Freezes the parameters of the layer named <paramref name="layer"/> until <see cref="Unfreeze"/>: Backward
-        /// computes no gradient for them (their gradients keep their values, zero after <see cref="ZeroGradients"/>)
-        /// and they leave <see cref="TrainableRanges"/>. Their running statistics, if any, still update in training.
-        /// </summary>
-        public void Freeze(string layer) => SetFrozen(layer, true);
-
-        /// <summary>Lets the layer named <paramref name="layer"/> train again after <see cref="Freeze"/>; a layer frozen in its declaration cannot be.</summary>
-        public void Unfreeze(string layer) => SetFrozen(layer, false);
-
-        /// <summary>Whether the parameters of the layer named <paramref name="layer"/> are frozen, in its declaration or with <see cref="Freeze"/>.</summary>
-        public bool IsFrozen(string layer)
-        {
-            int index = FreezeIndex(layer);
-            return index < 0 || _frozen[index];
-        }
-
-        private void SetFrozen(string layer, bool frozen)
-        {
-            int index = FreezeIndex(layer);
-            if (index < 0)
-            {
-                // Frozen in the declaration: its Backward has no gradient code to turn back on.
-                if (!frozen)
-                {
-                    throw global::StaticNet.NetworkChecks.FrozenInDeclaration(layer, "LargeWindowNet");
-                }
-
-                return;
-            }
-
-            _frozen[index] = frozen;
-            _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);
-        }
-
-        /// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>
-        private static int FreezeIndex(string layer) => layer switch
-        {
-            "conv1" => 0,
-            "head" => 1,
-            _ => throw global::StaticNet.NetworkChecks.UnknownLayer(layer, "LargeWindowNet", s_layersWithParameters),
-        };
-
-        /// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>
-        private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             // conv1: Conv2D 9x9, stride 1, pad 4, (B, 2, 20, 20) -> (B, 3, 20, 20)
-            Conv1Forward(
-                workspace.Slice(1600 * capacity + first * 1200, batchSize * 1200), // output (B, 3, 20, 20)
-                workspace.Slice(first * 800, batchSize * 800), // input (B, 2, 20, 20)
-                workspace.Slice(4000 * capacity + first * 1568, batchSize * 1568), // padded input (B, 2, 28, 28)
-                parameters.Slice(0, 486), // conv1.weight (3, 2, 9, 9)
-                parameters.Slice(486, 3), // conv1.bias (3)
-                scratch,
-                batchSize,
-                simd);
-
+            p.Conv2DForward(output: 1600, input: 0, weight: 0, bias: 486,
+                channels: 2, height: 20, width: 20, filters: 3, kernel: 9, stride: 1, padding: 4, dilation: 1);
             // relu1: ReLU, (B, 3, 20, 20) -> (B, 3, 20, 20)
-            Relu1Forward(
-                workspace.Slice(7136 * capacity + first * 1200, batchSize * 1200), // output (B, 3, 20, 20)
-                workspace.Slice(1600 * capacity + first * 1200, batchSize * 1200), // input (B, 3, 20, 20)
-                batchSize,
-                simd);
-
+            p.ReLUForward(output: 4000, input: 1600, length: 1200);
             // pool1: AvgPool2D 9x9, stride 3, pad 4, (B, 3, 20, 20) -> (B, 3, 7, 7)
-            Pool1Forward(
-                workspace.Slice(9536 * capacity + first * 147, batchSize * 147), // output (B, 3, 7, 7)
-                workspace.Slice(7136 * capacity + first * 1200, batchSize * 1200), // input (B, 3, 20, 20)
-                workspace.Slice(9830 * capacity + first * 2352, batchSize * 2352), // padded input (B, 3, 28, 28)
-                batchSize,
-                simd);
-
+            p.AvgPool2DForward(output: 6400, input: 4000,
+                channels: 3, height: 20, width: 20, kernel: 9, stride: 3, padding: 4, countIncludePad: false, outHeight: 7, outWidth: 7);
             // pool2: MaxPool2D 3x3, stride 1, pad 1, (B, 3, 7, 7) -> (B, 3, 7, 7)
-            Pool2Forward(
-                workspace.Slice(14534 * capacity + first * 147, batchSize * 147), // output (B, 3, 7, 7)
-                workspace.Slice(9536 * capacity + first * 147, batchSize * 147), // input (B, 3, 7, 7)
-                workspace.Slice(14828 * capacity + first * 243, batchSize * 243), // padded input (B, 3, 9, 9)
-                batchSize,
-                simd);
-
+            p.MaxPool2DForward(output: 6694, input: 6400, channels: 3, height: 7, width: 7, kernel: 3, stride: 1, padding: 1, outHeight: 7, outWidth: 7);
             // flatten1: Flatten, (B, 3, 7, 7) -> (B, 147): the same buffer, read as a vector; nothing to compute.
-
             // head: Dense no bias, (B, 147) -> (B, 4)
-            HeadForward(
-                workspace.Slice(15314 * capacity + first * 4, batchSize * 4), // output (B, 4)
-                workspace.Slice(14534 * capacity + first * 147, batchSize * 147), // input (B, 147)
-                parameters.Slice(489, 588), // head.weight (4, 147)
-                batchSize,
-                simd);
+            p.DenseForward(output: 6988, input: 6694, weight: 489, bias: -1, inputs: 147, outputs: 4);
         }
 
-        /// <summary>
-        /// Runs samples [first, first + batchSize) backward through every layer, last to first.
-        /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
-        /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
-        /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
-        /// layer needs are computed only when the caller asks for the input gradient.
-        /// </summary>
-        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             // head: Dense no bias, (B, 147) -> (B, 4)
             // head's parameter gradients: over the whole batch, in RunBackwardParameters.
-            HeadBackwardInput(
-                workspace.Slice(14681 * capacity + first * 147, batchSize * 147), // d input (B, 147)
-                workspace.Slice(15318 * capacity + first * 4, batchSize * 4), // d output (B, 4)
-                parameters.Slice(489, 588), // head.weight (4, 147)
-                batchSize,
-                simd);
-
+            p.DenseBackwardInput(inputGradient: 6841, outputGradient: 6992, weight: 489, inputs: 147, outputs: 4);
             // flatten1: the gradient shares the buffer too; nothing to compute.
-
             // pool2: MaxPool2D 3x3, stride 1, pad 1, (B, 3, 7, 7) -> (B, 3, 7, 7)
-            Pool2BackwardInput(
-                workspace.Slice(9683 * capacity + first * 147, batchSize * 147), // d input (B, 3, 7, 7)
-                workspace.Slice(15071 * capacity + first * 243, batchSize * 243), // d padded input (B, 3, 9, 9)
-                workspace.Slice(14681 * capacity + first * 147, batchSize * 147), // d output (B, 3, 7, 7)
-                workspace.Slice(9536 * capacity + first * 147, batchSize * 147), // input (B, 3, 7, 7)
-                workspace.Slice(14828 * capacity + first * 243, batchSize * 243), // padded input (B, 3, 9, 9)
-                batchSize,
-                simd);
-
+            p.MaxPool2DBackwardInput(inputGradient: 6547, outputGradient: 6841, input: 6400,
+                channels: 3, height: 7, width: 7, kernel: 3, stride: 1, padding: 1, outHeight: 7, outWidth: 7);
             // pool1: AvgPool2D 9x9, stride 3, pad 4, (B, 3, 20, 20) -> (B, 3, 7, 7)
-            Pool1BackwardInput(
-                workspace.Slice(8336 * capacity + first * 1200, batchSize * 1200), // d input (B, 3, 20, 20)
-                workspace.Slice(12182 * capacity + first * 2352, batchSize * 2352), // d padded input (B, 3, 28, 28)
-                workspace.Slice(9683 * capacity + first * 147, batchSize * 147), // d output (B, 3, 7, 7)
-                batchSize,
-                simd);
-
+            p.AvgPool2DBackwardInput(inputGradient: 5200, outputGradient: 6547,
+                channels: 3, height: 20, width: 20, kernel: 9, stride: 3, padding: 4, countIncludePad: false, outHeight: 7, outWidth: 7);
             // relu1: ReLU, (B, 3, 20, 20) -> (B, 3, 20, 20)
-            Relu1BackwardInput(
-                workspace.Slice(2800 * capacity + first * 1200, batchSize * 1200), // d input (B, 3, 20, 20)
-                workspace.Slice(8336 * capacity + first * 1200, batchSize * 1200), // d output (B, 3, 20, 20)
-                workspace.Slice(7136 * capacity + first * 1200, batchSize * 1200), // output (B, 3, 20, 20)
-                batchSize,
-                simd);
-
+            p.ReLUBackwardInput(inputGradient: 2800, outputGradient: 5200, output: 4000, length: 1200);
             // conv1: Conv2D 9x9, stride 1, pad 4, (B, 2, 20, 20) -> (B, 3, 20, 20)
-            if (!frozen[0])
+            if (p.Trains(0))
             {
-                Conv1BackwardParameters(
-                    gradients.Slice(0, 486), // d conv1.weight
-                    gradients.Slice(486, 3), // d conv1.bias
-                    workspace.Slice(2800 * capacity + first * 1200, batchSize * 1200), // d output (B, 3, 20, 20)
-                    workspace.Slice(first * 800, batchSize * 800), // input (B, 2, 20, 20)
-                    workspace.Slice(4000 * capacity + first * 1568, batchSize * 1568), // padded input (B, 2, 28, 28)
-                    scratch,
-                    batchSize,
-                    simd);
+                p.Conv2DBackwardParameters(weightGradient: 0, biasGradient: 486, outputGradient: 2800, input: 0,
+                    channels: 2, height: 20, width: 20, filters: 3, kernel: 9, stride: 1, padding: 4, dilation: 1);
             }
-            if (computeInputGradient)
+            if (p.InputGradient)
             {
-                Conv1BackwardInput(
-                    workspace.Slice(800 * capacity + first * 800, batchSize * 800), // d input (B, 2, 20, 20)
-                    workspace.Slice(5568 * capacity + first * 1568, batchSize * 1568), // d padded input (B, 2, 28, 28)
-                    workspace.Slice(2800 * capacity + first * 1200, batchSize * 1200), // d output (B, 3, 20, 20)
-                    parameters.Slice(0, 486), // conv1.weight (3, 2, 9, 9)
-                    scratch,
-                    batchSize,
-                    simd);
+                p.Conv2DBackwardInput(inputGradient: 800, outputGradient: 2800, weight: 0,
+                    channels: 2, height: 20, width: 20, filters: 3, kernel: 9, stride: 1, padding: 4, dilation: 1);
             }
         }
 
-        /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
-        private const int ParameterSlices = 4;
-
-        /// <summary>
-        /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
-        /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
-        /// </summary>
-        private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
         {
             // head: 4 outputs
-            if (!frozen[1])
+            if (p.Trains(1))
             {
-                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 4);
-                HeadBackwardParameters(
-                    gradients.Slice(489, 588), // d head.weight
-                    workspace.Slice(15318 * capacity + first * 4, batchSize * 4), // d output (B, 4)
-                    workspace.Slice(14534 * capacity + first * 147, batchSize * 147), // input (B, 147)
-                    batchSize,
-                    firstOutput,
-                    outputCount,
-                    simd);
+                p.DenseBackwardParameters(weightGradient: 489, biasGradient: -1, outputGradient: 6992, input: 6694, inputs: 147, outputs: 4);
             }
         }
-
-        // ------------------------------------------------------------------------------------------------
-        // conv1: Conv2D 9x9, stride 1, pad 4, (B, 2, 20, 20) -> (B, 3, 20, 20)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>conv1 forward: each output is its channel's bias plus the weighted sum of one 9x9 window in every input channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv1Forward(
-            global::System.Span<float> output, // (B, 3, 20, 20)
-            global::System.ReadOnlySpan<float> input, // (B, 2, 20, 20)
-            global::System.Span<float> padded, // (B, 2, 28, 28)
-            global::System.ReadOnlySpan<float> weight, // (3, 2, 9, 9)
-            global::System.ReadOnlySpan<float> bias, // (3)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Kernel = 9, Stride = 1, Padding = 4, RowLength = 28, PlaneLength = 784, Window = 81;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
-                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            // Copy each input plane into the middle of a plane bordered by 4 x 0f, so every window below reads in bounds.
-            global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 4, 0f);
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float sum = bias[co];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                for (int ky = 0; ky < 9; ky++)
-                                {
-                                    for (int kx = 0; kx < 9; kx++)
-                                    {
-                                        sum += weight[w + ky * 9 + kx] * x[i + ky * RowLength + kx];
-                                    }
-                                }
-                            }
-                            output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>conv1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 2, 20, 20)
-            global::System.Span<float> paddedGradient, // (B, 2, 28, 28)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 20, 20)
-            global::System.ReadOnlySpan<float> weight, // (3, 2, 9, 9)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Kernel = 9, Stride = 1, Padding = 4, RowLength = 28, PlaneLength = 784, Window = 81;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
-                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-            global::System.Span<float> dx = paddedGradient;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                for (int ky = 0; ky < 9; ky++)
-                                {
-                                    for (int kx = 0; kx < 9; kx++)
-                                    {
-                                        dx[i + ky * RowLength + kx] += weight[w + ky * 9 + kx] * g;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            // The border is not part of the input: keep the gradient of the interior only.
-            global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 4);
-        }
-
-        /// <summary>conv1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv1BackwardParameters(
-            global::System.Span<float> weightGradient, // (3, 2, 9, 9)
-            global::System.Span<float> biasGradient, // (3)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 20, 20)
-            global::System.ReadOnlySpan<float> input, // (B, 2, 20, 20)
-            global::System.ReadOnlySpan<float> padded, // (B, 2, 28, 28), written by the scalar forward
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 2, Height = 20, Width = 20, OutChannels = 3, OutHeight = 20, OutWidth = 20, Kernel = 9, Stride = 1, Padding = 4, RowLength = 28, PlaneLength = 784, Window = 81;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
-                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            biasGradient[co] += g;
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                for (int ky = 0; ky < 9; ky++)
-                                {
-                                    for (int kx = 0; kx < 9; kx++)
-                                    {
-                                        weightGradient[w + ky * 9 + kx] += g * x[i + ky * RowLength + kx];
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // relu1: ReLU, (B, 3, 20, 20) -> (B, 3, 20, 20)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>relu1 forward: <c>max(0, x)</c> for every value.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu1Forward(
-            global::System.Span<float> y, // (B, 3, 20, 20)
-            global::System.ReadOnlySpan<float> x, // (B, 3, 20, 20)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 1200;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = global::System.MathF.Max(x[i], 0f);
-            }
-        }
-
-        /// <summary>relu1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu1BackwardInput(
-            global::System.Span<float> dx, // (B, 3, 20, 20)
-            global::System.ReadOnlySpan<float> dy, // (B, 3, 20, 20)
-            global::System.ReadOnlySpan<float> y, // (B, 3, 20, 20)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 1200;
-            for (int i = 0; i < length; i++)
-            {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // pool1: AvgPool2D 9x9, stride 3, pad 4, (B, 3, 20, 20) -> (B, 3, 7, 7)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>pool1 forward: the mean of each 9x9 window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Pool1Forward(
-            global::System.Span<float> output, // (B, 3, 7, 7)
-            global::System.ReadOnlySpan<float> input, // (B, 3, 20, 20)
-            global::System.Span<float> padded, // (B, 3, 28, 28)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 3, Height = 20, Width = 20, OutHeight = 7, OutWidth = 7, Kernel = 9, Stride = 3, Padding = 4, RowLength = 28, PlaneLength = 784;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: windows clamped to each plane, so no bordered copy is needed.
-                global::StaticNet.Kernels.Pooling.AverageForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, countIncludePad: false, OutHeight, OutWidth);
-                return;
-            }
-
-            // Scalar reference.
-            // Copy each input plane into the middle of a plane bordered by 4 x 0f, so every window below reads in bounds.
-            global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 4, 0f);
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        // Count only the window's rows and columns inside the input, not those in the border.
-                        int rows = global::System.Math.Min(oy * Stride + 9, 4 + Height) - global::System.Math.Max(oy * Stride, 4);
-                        int columns = global::System.Math.Min(ox * Stride + 9, 4 + Width) - global::System.Math.Max(ox * Stride, 4);
-                        float scale = 1f / (rows * columns);
-                        float sum = 0f;
-                        for (int ky = 0; ky < 9; ky++)
-                        {
-                            for (int kx = 0; kx < 9; kx++)
-                            {
-                                sum += x[i + ky * RowLength + kx];
-                            }
-                        }
-                        output[(p * OutHeight + oy) * OutWidth + ox] = sum * scale;
-                    }
-                }
-            }
-        }
-
-        /// <summary>pool1 backward: each output's gradient, divided as in the forward mean, goes to every value of its window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Pool1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 3, 20, 20)
-            global::System.Span<float> paddedGradient, // (B, 3, 28, 28)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 7, 7)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 3, Height = 20, Width = 20, OutHeight = 7, OutWidth = 7, Kernel = 9, Stride = 3, Padding = 4, RowLength = 28, PlaneLength = 784;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: windows clamped to each plane, each output's gradient spread evenly over its window.
-                global::StaticNet.Kernels.Pooling.AverageBackward(outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, countIncludePad: false, OutHeight, OutWidth);
-                return;
-            }
-
-            // Scalar reference.
-            paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-            global::System.Span<float> dx = paddedGradient;
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        // Count only the window's rows and columns inside the input, not those in the border.
-                        int rows = global::System.Math.Min(oy * Stride + 9, 4 + Height) - global::System.Math.Max(oy * Stride, 4);
-                        int columns = global::System.Math.Min(ox * Stride + 9, 4 + Width) - global::System.Math.Max(ox * Stride, 4);
-                        float scale = 1f / (rows * columns);
-                        float g = outputGradient[(p * OutHeight + oy) * OutWidth + ox] * scale;
-                        for (int ky = 0; ky < 9; ky++)
-                        {
-                            for (int kx = 0; kx < 9; kx++)
-                            {
-                                dx[i + ky * RowLength + kx] += g;
-                            }
-                        }
-                    }
-                }
-            }
-            // The border is not part of the input: keep the gradient of the interior only.
-            global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 4);
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // pool2: MaxPool2D 3x3, stride 1, pad 1, (B, 3, 7, 7) -> (B, 3, 7, 7)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>pool2 forward: the largest value of each 3x3 window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Pool2Forward(
-            global::System.Span<float> output, // (B, 3, 7, 7)
-            global::System.ReadOnlySpan<float> input, // (B, 3, 7, 7)
-            global::System.Span<float> padded, // (B, 3, 9, 9)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 3, Height = 7, Width = 7, OutHeight = 7, OutWidth = 7, Kernel = 3, Stride = 1, Padding = 1, RowLength = 9, PlaneLength = 81;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: windows clamped to each plane, so no bordered copy is needed.
-                global::StaticNet.Kernels.Pooling.MaxForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
-                return;
-            }
-
-            // Scalar reference.
-            // Copy each input plane into the middle of a plane bordered by 1 x float.NegativeInfinity, so every window below reads in bounds.
-            global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 1, float.NegativeInfinity);
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        float max = float.NegativeInfinity;
-                        // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                        max = x[i] > max ? x[i] : max;
-                        max = x[i + 1] > max ? x[i + 1] : max;
-                        max = x[i + 2] > max ? x[i + 2] : max;
-                        max = x[i + 9] > max ? x[i + 9] : max;
-                        max = x[i + 10] > max ? x[i + 10] : max;
-                        max = x[i + 11] > max ? x[i + 11] : max;
-                        max = x[i + 18] > max ? x[i + 18] : max;
-                        max = x[i + 19] > max ? x[i + 19] : max;
-                        max = x[i + 20] > max ? x[i + 20] : max;
-                        output[(p * OutHeight + oy) * OutWidth + ox] = max;
-                    }
-                }
-            }
-        }
-
-        /// <summary>pool2 backward: each output's gradient goes to the first largest value of its window, as in PyTorch.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Pool2BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 3, 7, 7)
-            global::System.Span<float> paddedGradient, // (B, 3, 9, 9)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 3, 7, 7)
-            global::System.ReadOnlySpan<float> input, // (B, 3, 7, 7)
-            global::System.ReadOnlySpan<float> padded, // (B, 3, 9, 9), written by the scalar forward
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 3, Height = 7, Width = 7, OutHeight = 7, OutWidth = 7, Kernel = 3, Stride = 1, Padding = 1, RowLength = 9, PlaneLength = 81;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: windows clamped to each plane, the first largest value of each recomputed from the input.
-                global::StaticNet.Kernels.Pooling.MaxBackward(input, outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
-                return;
-            }
-
-            // Scalar reference.
-            paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-            global::System.Span<float> dx = paddedGradient;
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        int best = i;
-                        float max = float.NegativeInfinity;
-                        // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                        if (x[i] > max) { max = x[i]; best = i; }
-                        if (x[i + 1] > max) { max = x[i + 1]; best = i + 1; }
-                        if (x[i + 2] > max) { max = x[i + 2]; best = i + 2; }
-                        if (x[i + 9] > max) { max = x[i + 9]; best = i + 9; }
-                        if (x[i + 10] > max) { max = x[i + 10]; best = i + 10; }
-                        if (x[i + 11] > max) { max = x[i + 11]; best = i + 11; }
-                        if (x[i + 18] > max) { max = x[i + 18]; best = i + 18; }
-                        if (x[i + 19] > max) { max = x[i + 19]; best = i + 19; }
-                        if (x[i + 20] > max) { max = x[i + 20]; best = i + 20; }
-                        dx[best] += outputGradient[(p * OutHeight + oy) * OutWidth + ox];
-                    }
-                }
-            }
-            // The border is not part of the input: keep the gradient of the interior only.
-            global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 1);
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // head: Dense no bias, (B, 147) -> (B, 4)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>head forward: <c>output = input W^T</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void HeadForward(
-            global::System.Span<float> output, // (B, 4)
-            global::System.ReadOnlySpan<float> input, // (B, 147)
-            global::System.ReadOnlySpan<float> weight, // (4, 147)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 147, Outputs = 4;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
-                {
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    float sum = 0f;
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        sum += w[i] * x[i];
-                    }
-                    y[o] = sum;
-                }
-            }
-        }
-
-        /// <summary>head backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void HeadBackwardInput(
-            global::System.Span<float> inputGradient, // (B, 147)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 4)
-            global::System.ReadOnlySpan<float> weight, // (4, 147)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 147, Outputs = 4;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                dx.Clear();
-                for (int o = 0; o < Outputs; o++)
-                {
-                    float g = dy[o];
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dx[i] += g * w[i];
-                    }
-                }
-            }
-        }
-
-        /// <summary>head backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void HeadBackwardParameters(
-            global::System.Span<float> weightGradient, // (4, 147)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 4)
-            global::System.ReadOnlySpan<float> input, // (B, 147)
-            int batchSize,
-            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-            int outputCount, // [firstOutput, firstOutput + outputCount)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 147, Outputs = 4;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = firstOutput; o < firstOutput + outputCount; o++)
-                {
-                    float g = dy[o];
-                    global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dw[i] += g * x[i];
-                    }
-                }
-            }
-        }
-
-        // The INetwork view of the constants above, for code that trains any network (the Trainer).
-        string global::StaticNet.INetwork.Name => "LargeWindowNet";
-
-        int global::StaticNet.INetwork.InputLength => InputLength;
-
-        int global::StaticNet.INetwork.OutputLength => OutputLength;
-
-        int global::StaticNet.INetwork.ParameterCount => ParameterCount;
-
-        string global::StaticNet.INetwork.Summary => Summary;
-
-        global::StaticNet.OutputActivation global::StaticNet.INetwork.OutputActivation => global::StaticNet.OutputActivation.None;
     }
 }

@@ -25,7 +25,7 @@ namespace Tests.Networks
     /// </code>
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "0.1.0")]
-    partial class LeNet5 : global::StaticNet.INetwork
+    partial class LeNet5 : global::StaticNet.CompiledNetwork
     {
         /// <summary>Values in one input sample, of shape 1x28x28.</summary>
         public const int InputLength = 784;
@@ -33,24 +33,17 @@ namespace Tests.Networks
         /// <summary>Values in one output sample, of shape 10.</summary>
         public const int OutputLength = 10;
 
-        /// <summary>Learned parameters in all layers: the length of <see cref="Parameters"/> and <see cref="Gradients"/>.</summary>
+        /// <summary>Learned parameters in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.Parameters"/> and <see cref="global::StaticNet.CompiledNetwork.Gradients"/>.</summary>
         public const int ParameterCount = 61706;
 
-        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>
-        public const int WorkspaceLengthPerSample = 32820;
+        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>
+        public const int WorkspaceLengthPerSample = 30772;
 
         /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>
         public const long ForwardFlopsPerSample = 852370;
 
         /// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>
         public const long TrainingFlopsPerSample = 2305936;
-
-        /// <summary>
-        /// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split
-        /// depends on the batch size alone, and chunk gradients are added in chunk order, so results are
-        /// the same whatever <see cref="Threads"/> is.
-        /// </summary>
-        public const int BatchChunks = 4;
 
         /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
         public const string Summary =
@@ -84,107 +77,53 @@ namespace Tests.Networks
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "conv1";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 6;
-                /// <summary>Output height.</summary>
-                public const int Height = 28;
-                /// <summary>Output width.</summary>
-                public const int Width = 28;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 4704;
-                /// <summary>Where <c>conv1.weight</c> (6, 1, 5, 5) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 0;
-                /// <summary>Values in <c>conv1.weight</c>.</summary>
-                public const int WeightLength = 150;
-                /// <summary>Where <c>conv1.bias</c> (6) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 150;
-                /// <summary>Values in <c>conv1.bias</c>.</summary>
-                public const int BiasLength = 6;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 6, Height = 28, Width = 28, OutputLength = 4704;
+                /// <summary>Where <c>conv1.weight</c> (6, 1, 5, 5), <c>conv1.bias</c> (6) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 0, WeightLength = 150, BiasOffset = 150, BiasLength = 6;
             }
-
             /// <summary>relu1: ReLU, (B, 6, 28, 28) -> (B, 6, 28, 28).</summary>
             public static class Relu1
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "relu1";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 6;
-                /// <summary>Output height.</summary>
-                public const int Height = 28;
-                /// <summary>Output width.</summary>
-                public const int Width = 28;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 4704;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 6, Height = 28, Width = 28, OutputLength = 4704;
             }
-
             /// <summary>pool1: MaxPool2D 2x2, stride 2, pad 0, (B, 6, 28, 28) -> (B, 6, 14, 14).</summary>
             public static class Pool1
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "pool1";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 6;
-                /// <summary>Output height.</summary>
-                public const int Height = 14;
-                /// <summary>Output width.</summary>
-                public const int Width = 14;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 1176;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 6, Height = 14, Width = 14, OutputLength = 1176;
             }
-
             /// <summary>conv2: Conv2D 5x5, stride 1, pad 0, (B, 6, 14, 14) -> (B, 16, 10, 10).</summary>
             public static class Conv2
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "conv2";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 16;
-                /// <summary>Output height.</summary>
-                public const int Height = 10;
-                /// <summary>Output width.</summary>
-                public const int Width = 10;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 1600;
-                /// <summary>Where <c>conv2.weight</c> (16, 6, 5, 5) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 156;
-                /// <summary>Values in <c>conv2.weight</c>.</summary>
-                public const int WeightLength = 2400;
-                /// <summary>Where <c>conv2.bias</c> (16) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 2556;
-                /// <summary>Values in <c>conv2.bias</c>.</summary>
-                public const int BiasLength = 16;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 16, Height = 10, Width = 10, OutputLength = 1600;
+                /// <summary>Where <c>conv2.weight</c> (16, 6, 5, 5), <c>conv2.bias</c> (16) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 156, WeightLength = 2400, BiasOffset = 2556, BiasLength = 16;
             }
-
             /// <summary>relu2: ReLU, (B, 16, 10, 10) -> (B, 16, 10, 10).</summary>
             public static class Relu2
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "relu2";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 16;
-                /// <summary>Output height.</summary>
-                public const int Height = 10;
-                /// <summary>Output width.</summary>
-                public const int Width = 10;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 1600;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 16, Height = 10, Width = 10, OutputLength = 1600;
             }
-
             /// <summary>pool2: MaxPool2D 2x2, stride 2, pad 0, (B, 16, 10, 10) -> (B, 16, 5, 5).</summary>
             public static class Pool2
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "pool2";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 16;
-                /// <summary>Output height.</summary>
-                public const int Height = 5;
-                /// <summary>Output width.</summary>
-                public const int Width = 5;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 400;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 16, Height = 5, Width = 5, OutputLength = 400;
             }
-
             /// <summary>flatten1: Flatten, (B, 16, 5, 5) -> (B, 400).</summary>
             public static class Flatten1
             {
@@ -193,7 +132,6 @@ namespace Tests.Networks
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 400;
             }
-
             /// <summary>fc1: Dense, (B, 400) -> (B, 120).</summary>
             public static class Fc1
             {
@@ -201,16 +139,9 @@ namespace Tests.Networks
                 public const string Name = "fc1";
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 120;
-                /// <summary>Where <c>fc1.weight</c> (120, 400) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 2572;
-                /// <summary>Values in <c>fc1.weight</c>.</summary>
-                public const int WeightLength = 48000;
-                /// <summary>Where <c>fc1.bias</c> (120) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 50572;
-                /// <summary>Values in <c>fc1.bias</c>.</summary>
-                public const int BiasLength = 120;
+                /// <summary>Where <c>fc1.weight</c> (120, 400), <c>fc1.bias</c> (120) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 2572, WeightLength = 48000, BiasOffset = 50572, BiasLength = 120;
             }
-
             /// <summary>relu3: ReLU, (B, 120) -> (B, 120).</summary>
             public static class Relu3
             {
@@ -219,7 +150,6 @@ namespace Tests.Networks
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 120;
             }
-
             /// <summary>fc2: Dense, (B, 120) -> (B, 84).</summary>
             public static class Fc2
             {
@@ -227,16 +157,9 @@ namespace Tests.Networks
                 public const string Name = "fc2";
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 84;
-                /// <summary>Where <c>fc2.weight</c> (84, 120) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 50692;
-                /// <summary>Values in <c>fc2.weight</c>.</summary>
-                public const int WeightLength = 10080;
-                /// <summary>Where <c>fc2.bias</c> (84) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 60772;
-                /// <summary>Values in <c>fc2.bias</c>.</summary>
-                public const int BiasLength = 84;
+                /// <summary>Where <c>fc2.weight</c> (84, 120), <c>fc2.bias</c> (84) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 50692, WeightLength = 10080, BiasOffset = 60772, BiasLength = 84;
             }
-
             /// <summary>relu4: ReLU, (B, 84) -> (B, 84).</summary>
             public static class Relu4
             {
@@ -245,7 +168,6 @@ namespace Tests.Networks
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 84;
             }
-
             /// <summary>fc3: Dense, (B, 84) -> (B, 10).</summary>
             public static class Fc3
             {
@@ -253,131 +175,61 @@ namespace Tests.Networks
                 public const string Name = "fc3";
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 10;
-                /// <summary>Where <c>fc3.weight</c> (10, 84) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 60856;
-                /// <summary>Values in <c>fc3.weight</c>.</summary>
-                public const int WeightLength = 840;
-                /// <summary>Where <c>fc3.bias</c> (10) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 61696;
-                /// <summary>Values in <c>fc3.bias</c>.</summary>
-                public const int BiasLength = 10;
+                /// <summary>Where <c>fc3.weight</c> (10, 84), <c>fc3.bias</c> (10) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 60856, WeightLength = 840, BiasOffset = 61696, BiasLength = 10;
             }
         }
 
-        // Every parameter tensor by its PyTorch state_dict name, with its shape and place in the parameter buffer.
-        private static readonly global::StaticNet.TensorInfo[] s_tensors =
+        // The network as the engine sees it: its tensors by state_dict name with their shapes, places and initialisation,
+        // its layer graph, and where its input and output live in the workspace.
+        private static readonly global::StaticNet.NetworkDefinition s_definition = new(
+            "LeNet5",
+            new global::StaticNet.TensorInfo[]
+            {
+                new("conv1.weight", new int[] { 6, 1, 5, 5 }, 0, 150) { Init = global::StaticNet.TensorInit.Uniform(-0.2f, 0.2f) }, // fan_in 25, bound 1/sqrt(25)
+                new("conv1.bias", new int[] { 6 }, 150, 6) { Init = global::StaticNet.TensorInit.Uniform(-0.2f, 0.2f) }, // fan_in 25, bound 1/sqrt(25)
+                new("conv2.weight", new int[] { 16, 6, 5, 5 }, 156, 2400) { Init = global::StaticNet.TensorInit.Uniform(-0.08164966f, 0.08164966f) }, // fan_in 150, bound 1/sqrt(150)
+                new("conv2.bias", new int[] { 16 }, 2556, 16) { Init = global::StaticNet.TensorInit.Uniform(-0.08164966f, 0.08164966f) }, // fan_in 150, bound 1/sqrt(150)
+                new("fc1.weight", new int[] { 120, 400 }, 2572, 48000) { Init = global::StaticNet.TensorInit.Uniform(-0.05f, 0.05f) }, // fan_in 400, bound 1/sqrt(400)
+                new("fc1.bias", new int[] { 120 }, 50572, 120) { Init = global::StaticNet.TensorInit.Uniform(-0.05f, 0.05f) }, // fan_in 400, bound 1/sqrt(400)
+                new("fc2.weight", new int[] { 84, 120 }, 50692, 10080) { Init = global::StaticNet.TensorInit.Uniform(-0.09128709f, 0.09128709f) }, // fan_in 120, bound 1/sqrt(120)
+                new("fc2.bias", new int[] { 84 }, 60772, 84) { Init = global::StaticNet.TensorInit.Uniform(-0.09128709f, 0.09128709f) }, // fan_in 120, bound 1/sqrt(120)
+                new("fc3.weight", new int[] { 10, 84 }, 60856, 840) { Init = global::StaticNet.TensorInit.Uniform(-0.10910895f, 0.10910895f) }, // fan_in 84, bound 1/sqrt(84)
+                new("fc3.bias", new int[] { 10 }, 61696, 10) { Init = global::StaticNet.TensorInit.Uniform(-0.10910895f, 0.10910895f) }, // fan_in 84, bound 1/sqrt(84)
+            },
+            new global::StaticNet.LayerInfo[]
+            {
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 1, 28, 28 }, new int[] { 6, 28, 28 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 5, Stride = 1, Padding = 2, Dilation = 1 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu1", new string[] { "conv1" }, new int[] { 6, 28, 28 }, new int[] { 6, 28, 28 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.MaxPool2D, "pool1", new string[] { "relu1" }, new int[] { 6, 28, 28 }, new int[] { 6, 14, 14 }, new string[0]) { Kernel = 2, Stride = 2, Padding = 0 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv2", new string[] { "pool1" }, new int[] { 6, 14, 14 }, new int[] { 16, 10, 10 }, new string[] { "conv2.weight", "conv2.bias" }) { Kernel = 5, Stride = 1, Padding = 0, Dilation = 1 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu2", new string[] { "conv2" }, new int[] { 16, 10, 10 }, new int[] { 16, 10, 10 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.MaxPool2D, "pool2", new string[] { "relu2" }, new int[] { 16, 10, 10 }, new int[] { 16, 5, 5 }, new string[0]) { Kernel = 2, Stride = 2, Padding = 0 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "flatten1", new string[] { "pool2" }, new int[] { 16, 5, 5 }, new int[] { 400 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "flatten1" }, new int[] { 400 }, new int[] { 120 }, new string[] { "fc1.weight", "fc1.bias" }),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu3", new string[] { "fc1" }, new int[] { 120 }, new int[] { 120 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc2", new string[] { "relu3" }, new int[] { 120 }, new int[] { 84 }, new string[] { "fc2.weight", "fc2.bias" }),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu4", new string[] { "fc2" }, new int[] { 84 }, new int[] { 84 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc3", new string[] { "relu4" }, new int[] { 84 }, new int[] { 10 }, new string[] { "fc3.weight", "fc3.bias" }),
+            })
         {
-            new global::StaticNet.TensorInfo("conv1.weight", new int[] { 6, 1, 5, 5 }, 0, 150),
-            new global::StaticNet.TensorInfo("conv1.bias", new int[] { 6 }, 150, 6),
-            new global::StaticNet.TensorInfo("conv2.weight", new int[] { 16, 6, 5, 5 }, 156, 2400),
-            new global::StaticNet.TensorInfo("conv2.bias", new int[] { 16 }, 2556, 16),
-            new global::StaticNet.TensorInfo("fc1.weight", new int[] { 120, 400 }, 2572, 48000),
-            new global::StaticNet.TensorInfo("fc1.bias", new int[] { 120 }, 50572, 120),
-            new global::StaticNet.TensorInfo("fc2.weight", new int[] { 84, 120 }, 50692, 10080),
-            new global::StaticNet.TensorInfo("fc2.bias", new int[] { 84 }, 60772, 84),
-            new global::StaticNet.TensorInfo("fc3.weight", new int[] { 10, 84 }, 60856, 840),
-            new global::StaticNet.TensorInfo("fc3.bias", new int[] { 10 }, 61696, 10),
+            InputShape = new int[] { 1, 28, 28 },
+            OutputShape = new int[] { 10 },
+            InputLength = InputLength,
+            OutputLength = OutputLength,
+            ParameterCount = ParameterCount,
+            WorkspaceLengthPerSample = WorkspaceLengthPerSample,
+            InputGradientOffset = 784,
+            OutputOffset = 30752,
+            OutputGradientOffset = 30762,
+            ChunkGradientRanges = new global::StaticNet.ParameterRange[] { new(0, 156), new(156, 2416) }, // conv1, conv2
+            BatchWideGradients = true,
+            KernelScratch = KernelScratchLengthFor,
+            Summary = Summary,
         };
 
-        // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
-        private static readonly global::StaticNet.LayerInfo[] s_layerTable =
-        {
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 1, 28, 28 }, new int[] { 6, 28, 28 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 5, Stride = 1, Padding = 2, Dilation = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu1", new string[] { "conv1" }, new int[] { 6, 28, 28 }, new int[] { 6, 28, 28 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.MaxPool2D, "pool1", new string[] { "relu1" }, new int[] { 6, 28, 28 }, new int[] { 6, 14, 14 }, new string[0]) { Kernel = 2, Stride = 2, Padding = 0 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv2", new string[] { "pool1" }, new int[] { 6, 14, 14 }, new int[] { 16, 10, 10 }, new string[] { "conv2.weight", "conv2.bias" }) { Kernel = 5, Stride = 1, Padding = 0, Dilation = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu2", new string[] { "conv2" }, new int[] { 16, 10, 10 }, new int[] { 16, 10, 10 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.MaxPool2D, "pool2", new string[] { "relu2" }, new int[] { 16, 10, 10 }, new int[] { 16, 5, 5 }, new string[0]) { Kernel = 2, Stride = 2, Padding = 0 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "flatten1", new string[] { "pool2" }, new int[] { 16, 5, 5 }, new int[] { 400 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "flatten1" }, new int[] { 400 }, new int[] { 120 }, new string[] { "fc1.weight", "fc1.bias" }),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu3", new string[] { "fc1" }, new int[] { 120 }, new int[] { 120 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc2", new string[] { "relu3" }, new int[] { 120 }, new int[] { 84 }, new string[] { "fc2.weight", "fc2.bias" }),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu4", new string[] { "fc2" }, new int[] { 84 }, new int[] { 84 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc3", new string[] { "relu4" }, new int[] { 84 }, new int[] { 10 }, new string[] { "fc3.weight", "fc3.bias" }),
-        };
-
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-
-        // Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.
-        private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
-        private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;
-
-        // The parameters whose gradients each chunk computes for its own samples.
-        private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =
-        {
-            new global::StaticNet.ParameterRange(0, 156), // conv1
-            new global::StaticNet.ParameterRange(156, 2416), // conv2
-        };
-
-        // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
-        private readonly float[] _workspace;
-
-        // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
-        private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
-        private readonly float[] _sampleScratch;
-
-        // The vectorised kernels' scratch, one block per thread.
-        private readonly float[] _kernelScratch;
-
-        // The work of one chunk, as delegates made once so that running a batch allocates nothing.
-        private readonly global::System.Action<int, int> _forwardChunk;
-        private readonly global::System.Action<int, int> _backwardChunk;
-        private readonly global::System.Action<int, int> _parameterSlice;
-
-        // The batch the chunks are working on: its size, chunks, stage and SIMD level.
-        private int _runBatchSize;
-        private int _runChunks;
-        private int _runStage;
-        private bool _runInputGradient;
-        private global::StaticNet.SimdLevel _runSimd;
-
-        // The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.
-        private int _forwardBatchSize;
-        private global::StaticNet.SimdLevel _forwardSimd;
-        private int _threads;
-
-        // Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.
-        private static readonly global::StaticNet.ParameterRange[] s_layerRanges =
-        {
-            new global::StaticNet.ParameterRange(0, 156), // conv1
-            new global::StaticNet.ParameterRange(156, 2416), // conv2
-            new global::StaticNet.ParameterRange(2572, 48120), // fc1
-            new global::StaticNet.ParameterRange(50692, 10164), // fc2
-            new global::StaticNet.ParameterRange(60856, 850), // fc3
-        };
-
-        private readonly bool[] _frozen = new bool[5];
-        private global::StaticNet.ParameterRange[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[5]);
-
-        /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
-        /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
-        /// <param name="batchCapacity">The largest batch <see cref="Forward"/> takes; the workspace is allocated for it once, here.</param>
-        public LeNet5(int seed = 0, int batchCapacity = 64)
-        {
-            global::StaticNet.NetworkChecks.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));
-            BatchCapacity = batchCapacity;
-            _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
-            MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
-            _threads = MaxThreads;
-            KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));
-            _kernelScratch = new float[MaxThreads * KernelScratchLength];
-            _sampleScratch = new float[KernelScratchFor(1)];
-            _forwardChunk = ForwardChunk;
-            _backwardChunk = BackwardChunk;
-            _parameterSlice = ParameterSlice;
-            _chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);
-            Initialize(seed);
-        }
-
-        /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
-        public int BatchCapacity { get; }
-
-        /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
-        public int KernelScratchLength { get; }
-
-        /// <summary>The largest scratch any layer's vectorised kernels need for <paramref name="samples"/> samples at a time.</summary>
-        private static int KernelScratchFor(int samples)
+        /// <summary>The floats of scratch the layers' kernels need for <paramref name="samples"/> samples at a time.</summary>
+        private static int KernelScratchLengthFor(int samples)
         {
             int length = 0;
             length = global::System.Math.Max(length, global::StaticNet.Kernels.Convolution.ScratchLength(1, 28, 28, 6, 5, 1, 2, 1, samples));
@@ -385,1719 +237,110 @@ namespace Tests.Networks
             return length;
         }
 
-        /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
-        public int MaxThreads { get; }
-
-        /// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
-        public int Threads
+        /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
+        /// <param name="seed">Seeds the initialisation and any dropout masks: the same seed gives the same parameters on every machine.</param>
+        /// <param name="batchCapacity">The largest batch <see cref="global::StaticNet.CompiledNetwork.Forward"/> takes; the workspace is allocated for it once, here.</param>
+        public LeNet5(int seed = 0, int batchCapacity = 64)
+            : base(s_definition, seed, batchCapacity)
         {
-            get => _threads;
-            set => _threads = global::StaticNet.NetworkChecks.Threads(value, MaxThreads, nameof(value));
         }
 
-        /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
-        public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
-
-        /// <summary>All parameters in one flat buffer; each tensor's place is in <see cref="Tensors"/> and <see cref="Layers"/>.</summary>
-        public global::System.Span<float> Parameters => _parameters;
-
-        /// <summary>Gradients of the parameters, in the same layout; <see cref="Backward"/> adds to them and <see cref="ZeroGradients"/> clears them.</summary>
-        public global::System.Span<float> Gradients => _gradients;
-
-        /// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
-
-        /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
-
-        /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
-
-        /// <summary>The vectorised kernels' scratch of one thread.</summary>
-        private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
-
-        /// <summary>Runs stage <paramref name="stage"/> of a pass on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
-        private void RunChunks(global::System.Action<int, int> work, int batchSize, int stage, global::StaticNet.SimdLevel simd)
-        {
-            _runBatchSize = batchSize;
-            _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
-            _runStage = stage;
-            _runSimd = simd;
-            global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
-        }
-
-        /// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>
-        private void ForwardChunk(int chunk, int thread)
-        {
-            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            global::System.Span<float> scratch = KernelScratch(thread);
-            global::StaticNet.SimdLevel simd = _runSimd;
-            RunForward(_parameters, workspace, capacity, first, count, scratch, simd);
-        }
-
-        /// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>
-        private void BackwardChunk(int chunk, int thread)
-        {
-            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-            global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
-            if (_runStage == 0)
-            {
-                global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);
-            }
-
-            RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
-        }
-
-        /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
-        private void ParameterSlice(int slice, int thread)
-        {
-            RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
-        }
-
-        /// <summary>
-        /// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights
-        /// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch
-        /// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by
-        /// <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
-        /// </summary>
-        public void Initialize(int seed)
-        {
-            // conv1.weight (6, 1, 5, 5): fan_in 25, bound 1/sqrt(25).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(0, 150), -0.2f, 0.2f, seed, "conv1.weight");
-            // conv1.bias (6): fan_in 25, bound 1/sqrt(25).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(150, 6), -0.2f, 0.2f, seed, "conv1.bias");
-            // conv2.weight (16, 6, 5, 5): fan_in 150, bound 1/sqrt(150).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(156, 2400), -0.08164966f, 0.08164966f, seed, "conv2.weight");
-            // conv2.bias (16): fan_in 150, bound 1/sqrt(150).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(2556, 16), -0.08164966f, 0.08164966f, seed, "conv2.bias");
-            // fc1.weight (120, 400): fan_in 400, bound 1/sqrt(400).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(2572, 48000), -0.05f, 0.05f, seed, "fc1.weight");
-            // fc1.bias (120): fan_in 400, bound 1/sqrt(400).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(50572, 120), -0.05f, 0.05f, seed, "fc1.bias");
-            // fc2.weight (84, 120): fan_in 120, bound 1/sqrt(120).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(50692, 10080), -0.09128709f, 0.09128709f, seed, "fc2.weight");
-            // fc2.bias (84): fan_in 120, bound 1/sqrt(120).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(60772, 84), -0.09128709f, 0.09128709f, seed, "fc2.bias");
-            // fc3.weight (10, 84): fan_in 84, bound 1/sqrt(84).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(60856, 840), -0.10910895f, 0.10910895f, seed, "fc3.weight");
-            // fc3.bias (10): fan_in 84, bound 1/sqrt(84).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(61696, 10), -0.10910895f, 0.10910895f, seed, "fc3.bias");
-        }
-
-        /// <summary>
-        /// Runs a training batch forward and keeps every activation for <see cref="Backward"/>.
-        /// Allocates nothing.
-        /// </summary>
-        /// <param name="input">The batch, sample after sample: at least <c>batchSize * 784</c> values (B, 1, 28, 28).</param>
-        /// <param name="output">Receives the outputs: at least <c>batchSize * 10</c> values (B, 10).</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="BatchCapacity"/>.</param>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batchSize)
-        {
-            global::StaticNet.NetworkChecks.Batch(batchSize, BatchCapacity, nameof(batchSize));
-            global::StaticNet.NetworkChecks.Length(input.Length, batchSize * InputLength, nameof(input));
-            global::StaticNet.NetworkChecks.Length(output.Length, batchSize * OutputLength, nameof(output));
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunChunks(_forwardChunk, batchSize, 0, Simd);
-            workspace.Slice(32800 * capacity, batchSize * OutputLength).CopyTo(output);
-            _forwardBatchSize = batchSize;
-            _forwardSimd = Simd;
-        }
-
-        /// <summary>
-        /// Runs the last <see cref="Forward"/> batch backward: adds each parameter's gradient to
-        /// <see cref="Gradients"/> and, when <paramref name="inputGradient"/> is not empty, writes the
-        /// gradient of the input. Allocates nothing.
-        /// </summary>
-        /// <param name="outputGradient">The gradient of the loss with respect to each output (B, 10).</param>
-        /// <param name="inputGradient">Receives the gradient of the loss with respect to the input (B, 1, 28, 28), or empty to skip that work.</param>
-        /// <param name="batchSize">The batch size of the preceding <see cref="Forward"/>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batchSize)
-        {
-            global::StaticNet.NetworkChecks.PendingForward(batchSize, _forwardBatchSize);
-            global::StaticNet.NetworkChecks.Length(outputGradient.Length, batchSize * OutputLength, nameof(outputGradient));
-            bool computeInputGradient = !inputGradient.IsEmpty;
-            if (computeInputGradient)
-            {
-                global::StaticNet.NetworkChecks.Length(inputGradient.Length, batchSize * InputLength, nameof(inputGradient));
-            }
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(32810 * capacity, batchSize * OutputLength));
-            _runInputGradient = computeInputGradient;
-            // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
-            RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
-
-            // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
-            global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
-
-            // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
-            _chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);
-
-            if (computeInputGradient)
-            {
-                workspace.Slice(784 * capacity, batchSize * InputLength).CopyTo(inputGradient);
-            }
-        }
-
-        /// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>
-        /// <param name="input">One sample: exactly 784 values, shape 1x28x28.</param>
-        /// <param name="output">Receives the outputs: exactly 10 values.</param>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-        {
-            global::StaticNet.NetworkChecks.ExactLength(input.Length, InputLength, nameof(input));
-            global::StaticNet.NetworkChecks.ExactLength(output.Length, OutputLength, nameof(output));
-            global::System.Span<float> workspace = _sampleWorkspace;
-            const int capacity = 1, batchSize = 1;
-            input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunForward(_parameters, workspace, capacity, first: 0, batchSize, _sampleScratch, Simd);
-            workspace.Slice(32800 * capacity, batchSize * OutputLength).CopyTo(output);
-        }
-
-        /// <summary>
-        /// Runs any number of samples forward in inference mode, <see cref="BatchCapacity"/> at a time.
-        /// Allocates nothing. It reuses the training workspace, so a <see cref="Backward"/> cannot follow it.
-        /// </summary>
-        /// <param name="inputs">The samples, one after another: exactly <c>count * 784</c> values.</param>
-        /// <param name="outputs">Receives the outputs: exactly <c>count * 10</c> values.</param>
-        /// <param name="count">Samples to run.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
-        {
-            global::StaticNet.NetworkChecks.Count(count, nameof(count));
-            global::StaticNet.NetworkChecks.ExactLength(inputs.Length, (long)count * InputLength, nameof(inputs));
-            global::StaticNet.NetworkChecks.ExactLength(outputs.Length, (long)count * OutputLength, nameof(outputs));
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            _forwardBatchSize = 0;
-            for (int start = 0; start < count; start += capacity)
-            {
-                int batchSize = global::System.Math.Min(capacity, count - start);
-                inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-                RunChunks(_forwardChunk, batchSize, 0, Simd);
-                workspace.Slice(32800 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
-            }
-        }
-
-        /// <summary>Copies the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) into <paramref name="destination"/>, in PyTorch's layout.</summary>
-        public void ReadTensor(string name, global::System.Span<float> destination)
-        {
-            global::StaticNet.TensorInfo tensor = FindTensor(name);
-            global::StaticNet.NetworkChecks.TensorLength(tensor, destination.Length, nameof(destination));
-            // Parameters are stored in PyTorch's layout, so reading one is a copy.
-            Parameters.Slice(tensor.Offset, tensor.Length).CopyTo(destination);
-        }
-
-        /// <summary>Overwrites the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) with <paramref name="source"/>, given in PyTorch's layout.</summary>
-        public void WriteTensor(string name, global::System.ReadOnlySpan<float> source)
-        {
-            global::StaticNet.TensorInfo tensor = FindTensor(name);
-            global::StaticNet.NetworkChecks.TensorLength(tensor, source.Length, nameof(source));
-            source.CopyTo(Parameters.Slice(tensor.Offset, tensor.Length));
-        }
-
-        private static global::StaticNet.TensorInfo FindTensor(string name)
-        {
-            int index = name switch
-            {
-                "conv1.weight" => 0,
-                "conv1.bias" => 1,
-                "conv2.weight" => 2,
-                "conv2.bias" => 3,
-                "fc1.weight" => 4,
-                "fc1.bias" => 5,
-                "fc2.weight" => 6,
-                "fc2.bias" => 7,
-                "fc3.weight" => 8,
-                "fc3.bias" => 9,
-                _ => -1,
-            };
-            return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "LeNet5", s_tensors);
-        }
-
-        // The names of the layers with parameters, for messages.
-        private static readonly string[] s_layersWithParameters = { "conv1", "conv2", "fc1", "fc2", "fc3" };
-
-        /// <summary>
-        /// The parts of <see cref="Parameters"/> training may change: every layer's parameters but those frozen in
-        /// the declaration or with <see cref="Freeze"/>, as ranges in ascending order. An optimizer that updates
-        /// only these leaves frozen layers untouched.
-        /// </summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterRange> TrainableRanges => _trainableRanges;
-
-        /// <summary>
-        /// Freezes the parameters of the layer named <paramref name="layer"/> until <see cref="Unfreeze"/>: Backward
-        /// computes no gradient for them (their gradients keep their values, zero after <see cref="ZeroGradients"/>)
-        /// and they leave <see cref="TrainableRanges"/>. Their running statistics, if any, still update in training.
-        /// </summary>
-        public void Freeze(string layer) => SetFrozen(layer, true);
-
-        /// <summary>Lets the layer named <paramref name="layer"/> train again after <see cref="Freeze"/>; a layer frozen in its declaration cannot be.</summary>
-        public void Unfreeze(string layer) => SetFrozen(layer, false);
-
-        /// <summary>Whether the parameters of the layer named <paramref name="layer"/> are frozen, in its declaration or with <see cref="Freeze"/>.</summary>
-        public bool IsFrozen(string layer)
-        {
-            int index = FreezeIndex(layer);
-            return index < 0 || _frozen[index];
-        }
-
-        private void SetFrozen(string layer, bool frozen)
-        {
-            int index = FreezeIndex(layer);
-            if (index < 0)
-            {
-                // Frozen in the declaration: its Backward has no gradient code to turn back on.
-                if (!frozen)
-                {
-                    throw global::StaticNet.NetworkChecks.FrozenInDeclaration(layer, "LeNet5");
-                }
-
-                return;
-            }
-
-            _frozen[index] = frozen;
-            _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);
-        }
-
-        /// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>
-        private static int FreezeIndex(string layer) => layer switch
-        {
-            "conv1" => 0,
-            "conv2" => 1,
-            "fc1" => 2,
-            "fc2" => 3,
-            "fc3" => 4,
-            _ => throw global::StaticNet.NetworkChecks.UnknownLayer(layer, "LeNet5", s_layersWithParameters),
-        };
-
-        /// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>
-        private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             // conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)
-            Conv1Forward(
-                workspace.Slice(1568 * capacity + first * 4704, batchSize * 4704), // output (B, 6, 28, 28)
-                workspace.Slice(first * 784, batchSize * 784), // input (B, 1, 28, 28)
-                workspace.Slice(10976 * capacity + first * 1024, batchSize * 1024), // padded input (B, 1, 32, 32)
-                parameters.Slice(0, 150), // conv1.weight (6, 1, 5, 5)
-                parameters.Slice(150, 6), // conv1.bias (6)
-                scratch,
-                batchSize,
-                simd);
-
+            p.Conv2DForward(output: 1568, input: 0, weight: 0, bias: 150,
+                channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padding: 2, dilation: 1);
             // relu1: ReLU, (B, 6, 28, 28) -> (B, 6, 28, 28)
-            Relu1Forward(
-                workspace.Slice(13024 * capacity + first * 4704, batchSize * 4704), // output (B, 6, 28, 28)
-                workspace.Slice(1568 * capacity + first * 4704, batchSize * 4704), // input (B, 6, 28, 28)
-                batchSize,
-                simd);
-
+            p.ReLUForward(output: 10976, input: 1568, length: 4704);
             // pool1: MaxPool2D 2x2, stride 2, pad 0, (B, 6, 28, 28) -> (B, 6, 14, 14)
-            Pool1Forward(
-                workspace.Slice(22432 * capacity + first * 1176, batchSize * 1176), // output (B, 6, 14, 14)
-                workspace.Slice(13024 * capacity + first * 4704, batchSize * 4704), // input (B, 6, 28, 28)
-                batchSize,
-                simd);
-
+            p.MaxPool2DForward(output: 20384, input: 10976, channels: 6, height: 28, width: 28, kernel: 2, stride: 2, padding: 0, outHeight: 14, outWidth: 14);
             // conv2: Conv2D 5x5, stride 1, pad 0, (B, 6, 14, 14) -> (B, 16, 10, 10)
-            Conv2Forward(
-                workspace.Slice(24784 * capacity + first * 1600, batchSize * 1600), // output (B, 16, 10, 10)
-                workspace.Slice(22432 * capacity + first * 1176, batchSize * 1176), // input (B, 6, 14, 14)
-                parameters.Slice(156, 2400), // conv2.weight (16, 6, 5, 5)
-                parameters.Slice(2556, 16), // conv2.bias (16)
-                scratch,
-                batchSize,
-                simd);
-
+            p.Conv2DForward(output: 22736, input: 20384, weight: 156, bias: 2556,
+                channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padding: 0, dilation: 1);
             // relu2: ReLU, (B, 16, 10, 10) -> (B, 16, 10, 10)
-            Relu2Forward(
-                workspace.Slice(27984 * capacity + first * 1600, batchSize * 1600), // output (B, 16, 10, 10)
-                workspace.Slice(24784 * capacity + first * 1600, batchSize * 1600), // input (B, 16, 10, 10)
-                batchSize,
-                simd);
-
+            p.ReLUForward(output: 25936, input: 22736, length: 1600);
             // pool2: MaxPool2D 2x2, stride 2, pad 0, (B, 16, 10, 10) -> (B, 16, 5, 5)
-            Pool2Forward(
-                workspace.Slice(31184 * capacity + first * 400, batchSize * 400), // output (B, 16, 5, 5)
-                workspace.Slice(27984 * capacity + first * 1600, batchSize * 1600), // input (B, 16, 10, 10)
-                batchSize,
-                simd);
-
+            p.MaxPool2DForward(output: 29136, input: 25936, channels: 16, height: 10, width: 10, kernel: 2, stride: 2, padding: 0, outHeight: 5, outWidth: 5);
             // flatten1: Flatten, (B, 16, 5, 5) -> (B, 400): the same buffer, read as a vector; nothing to compute.
-
             // fc1: Dense, (B, 400) -> (B, 120)
-            Fc1Forward(
-                workspace.Slice(31984 * capacity + first * 120, batchSize * 120), // output (B, 120)
-                workspace.Slice(31184 * capacity + first * 400, batchSize * 400), // input (B, 400)
-                parameters.Slice(2572, 48000), // fc1.weight (120, 400)
-                parameters.Slice(50572, 120), // fc1.bias (120)
-                batchSize,
-                simd);
-
+            p.DenseForward(output: 29936, input: 29136, weight: 2572, bias: 50572, inputs: 400, outputs: 120);
             // relu3: ReLU, (B, 120) -> (B, 120)
-            Relu3Forward(
-                workspace.Slice(32224 * capacity + first * 120, batchSize * 120), // output (B, 120)
-                workspace.Slice(31984 * capacity + first * 120, batchSize * 120), // input (B, 120)
-                batchSize,
-                simd);
-
+            p.ReLUForward(output: 30176, input: 29936, length: 120);
             // fc2: Dense, (B, 120) -> (B, 84)
-            Fc2Forward(
-                workspace.Slice(32464 * capacity + first * 84, batchSize * 84), // output (B, 84)
-                workspace.Slice(32224 * capacity + first * 120, batchSize * 120), // input (B, 120)
-                parameters.Slice(50692, 10080), // fc2.weight (84, 120)
-                parameters.Slice(60772, 84), // fc2.bias (84)
-                batchSize,
-                simd);
-
+            p.DenseForward(output: 30416, input: 30176, weight: 50692, bias: 60772, inputs: 120, outputs: 84);
             // relu4: ReLU, (B, 84) -> (B, 84)
-            Relu4Forward(
-                workspace.Slice(32632 * capacity + first * 84, batchSize * 84), // output (B, 84)
-                workspace.Slice(32464 * capacity + first * 84, batchSize * 84), // input (B, 84)
-                batchSize,
-                simd);
-
+            p.ReLUForward(output: 30584, input: 30416, length: 84);
             // fc3: Dense, (B, 84) -> (B, 10)
-            Fc3Forward(
-                workspace.Slice(32800 * capacity + first * 10, batchSize * 10), // output (B, 10)
-                workspace.Slice(32632 * capacity + first * 84, batchSize * 84), // input (B, 84)
-                parameters.Slice(60856, 840), // fc3.weight (10, 84)
-                parameters.Slice(61696, 10), // fc3.bias (10)
-                batchSize,
-                simd);
+            p.DenseForward(output: 30752, input: 30584, weight: 60856, bias: 61696, inputs: 84, outputs: 10);
         }
 
-        /// <summary>
-        /// Runs samples [first, first + batchSize) backward through every layer, last to first.
-        /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
-        /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
-        /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
-        /// layer needs are computed only when the caller asks for the input gradient.
-        /// </summary>
-        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             // fc3: Dense, (B, 84) -> (B, 10)
             // fc3's parameter gradients: over the whole batch, in RunBackwardParameters.
-            Fc3BackwardInput(
-                workspace.Slice(32716 * capacity + first * 84, batchSize * 84), // d input (B, 84)
-                workspace.Slice(32810 * capacity + first * 10, batchSize * 10), // d output (B, 10)
-                parameters.Slice(60856, 840), // fc3.weight (10, 84)
-                batchSize,
-                simd);
-
+            p.DenseBackwardInput(inputGradient: 30668, outputGradient: 30762, weight: 60856, inputs: 84, outputs: 10);
             // relu4: ReLU, (B, 84) -> (B, 84)
-            Relu4BackwardInput(
-                workspace.Slice(32548 * capacity + first * 84, batchSize * 84), // d input (B, 84)
-                workspace.Slice(32716 * capacity + first * 84, batchSize * 84), // d output (B, 84)
-                workspace.Slice(32632 * capacity + first * 84, batchSize * 84), // output (B, 84)
-                batchSize,
-                simd);
-
+            p.ReLUBackwardInput(inputGradient: 30500, outputGradient: 30668, output: 30584, length: 84);
             // fc2: Dense, (B, 120) -> (B, 84)
             // fc2's parameter gradients: over the whole batch, in RunBackwardParameters.
-            Fc2BackwardInput(
-                workspace.Slice(32344 * capacity + first * 120, batchSize * 120), // d input (B, 120)
-                workspace.Slice(32548 * capacity + first * 84, batchSize * 84), // d output (B, 84)
-                parameters.Slice(50692, 10080), // fc2.weight (84, 120)
-                batchSize,
-                simd);
-
+            p.DenseBackwardInput(inputGradient: 30296, outputGradient: 30500, weight: 50692, inputs: 120, outputs: 84);
             // relu3: ReLU, (B, 120) -> (B, 120)
-            Relu3BackwardInput(
-                workspace.Slice(32104 * capacity + first * 120, batchSize * 120), // d input (B, 120)
-                workspace.Slice(32344 * capacity + first * 120, batchSize * 120), // d output (B, 120)
-                workspace.Slice(32224 * capacity + first * 120, batchSize * 120), // output (B, 120)
-                batchSize,
-                simd);
-
+            p.ReLUBackwardInput(inputGradient: 30056, outputGradient: 30296, output: 30176, length: 120);
             // fc1: Dense, (B, 400) -> (B, 120)
             // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
-            Fc1BackwardInput(
-                workspace.Slice(31584 * capacity + first * 400, batchSize * 400), // d input (B, 400)
-                workspace.Slice(32104 * capacity + first * 120, batchSize * 120), // d output (B, 120)
-                parameters.Slice(2572, 48000), // fc1.weight (120, 400)
-                batchSize,
-                simd);
-
+            p.DenseBackwardInput(inputGradient: 29536, outputGradient: 30056, weight: 2572, inputs: 400, outputs: 120);
             // flatten1: the gradient shares the buffer too; nothing to compute.
-
             // pool2: MaxPool2D 2x2, stride 2, pad 0, (B, 16, 10, 10) -> (B, 16, 5, 5)
-            Pool2BackwardInput(
-                workspace.Slice(29584 * capacity + first * 1600, batchSize * 1600), // d input (B, 16, 10, 10)
-                workspace.Slice(31584 * capacity + first * 400, batchSize * 400), // d output (B, 16, 5, 5)
-                workspace.Slice(27984 * capacity + first * 1600, batchSize * 1600), // input (B, 16, 10, 10)
-                batchSize,
-                simd);
-
+            p.MaxPool2DBackwardInput(inputGradient: 27536, outputGradient: 29536, input: 25936,
+                channels: 16, height: 10, width: 10, kernel: 2, stride: 2, padding: 0, outHeight: 5, outWidth: 5);
             // relu2: ReLU, (B, 16, 10, 10) -> (B, 16, 10, 10)
-            Relu2BackwardInput(
-                workspace.Slice(26384 * capacity + first * 1600, batchSize * 1600), // d input (B, 16, 10, 10)
-                workspace.Slice(29584 * capacity + first * 1600, batchSize * 1600), // d output (B, 16, 10, 10)
-                workspace.Slice(27984 * capacity + first * 1600, batchSize * 1600), // output (B, 16, 10, 10)
-                batchSize,
-                simd);
-
+            p.ReLUBackwardInput(inputGradient: 24336, outputGradient: 27536, output: 25936, length: 1600);
             // conv2: Conv2D 5x5, stride 1, pad 0, (B, 6, 14, 14) -> (B, 16, 10, 10)
-            if (!frozen[1])
+            if (p.Trains(1))
             {
-                Conv2BackwardParameters(
-                    gradients.Slice(156, 2400), // d conv2.weight
-                    gradients.Slice(2556, 16), // d conv2.bias
-                    workspace.Slice(26384 * capacity + first * 1600, batchSize * 1600), // d output (B, 16, 10, 10)
-                    workspace.Slice(22432 * capacity + first * 1176, batchSize * 1176), // input (B, 6, 14, 14)
-                    scratch,
-                    batchSize,
-                    simd);
+                p.Conv2DBackwardParameters(weightGradient: 156, biasGradient: 2556, outputGradient: 24336, input: 20384,
+                    channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padding: 0, dilation: 1);
             }
-            Conv2BackwardInput(
-                workspace.Slice(23608 * capacity + first * 1176, batchSize * 1176), // d input (B, 6, 14, 14)
-                workspace.Slice(26384 * capacity + first * 1600, batchSize * 1600), // d output (B, 16, 10, 10)
-                parameters.Slice(156, 2400), // conv2.weight (16, 6, 5, 5)
-                scratch,
-                batchSize,
-                simd);
-
+            p.Conv2DBackwardInput(inputGradient: 21560, outputGradient: 24336, weight: 156,
+                channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padding: 0, dilation: 1);
             // pool1: MaxPool2D 2x2, stride 2, pad 0, (B, 6, 28, 28) -> (B, 6, 14, 14)
-            Pool1BackwardInput(
-                workspace.Slice(17728 * capacity + first * 4704, batchSize * 4704), // d input (B, 6, 28, 28)
-                workspace.Slice(23608 * capacity + first * 1176, batchSize * 1176), // d output (B, 6, 14, 14)
-                workspace.Slice(13024 * capacity + first * 4704, batchSize * 4704), // input (B, 6, 28, 28)
-                batchSize,
-                simd);
-
+            p.MaxPool2DBackwardInput(inputGradient: 15680, outputGradient: 21560, input: 10976,
+                channels: 6, height: 28, width: 28, kernel: 2, stride: 2, padding: 0, outHeight: 14, outWidth: 14);
             // relu1: ReLU, (B, 6, 28, 28) -> (B, 6, 28, 28)
-            Relu1BackwardInput(
-                workspace.Slice(6272 * capacity + first * 4704, batchSize * 4704), // d input (B, 6, 28, 28)
-                workspace.Slice(17728 * capacity + first * 4704, batchSize * 4704), // d output (B, 6, 28, 28)
-                workspace.Slice(13024 * capacity + first * 4704, batchSize * 4704), // output (B, 6, 28, 28)
-                batchSize,
-                simd);
-
+            p.ReLUBackwardInput(inputGradient: 6272, outputGradient: 15680, output: 10976, length: 4704);
             // conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)
-            if (!frozen[0])
+            if (p.Trains(0))
             {
-                Conv1BackwardParameters(
-                    gradients.Slice(0, 150), // d conv1.weight
-                    gradients.Slice(150, 6), // d conv1.bias
-                    workspace.Slice(6272 * capacity + first * 4704, batchSize * 4704), // d output (B, 6, 28, 28)
-                    workspace.Slice(first * 784, batchSize * 784), // input (B, 1, 28, 28)
-                    workspace.Slice(10976 * capacity + first * 1024, batchSize * 1024), // padded input (B, 1, 32, 32)
-                    scratch,
-                    batchSize,
-                    simd);
+                p.Conv2DBackwardParameters(weightGradient: 0, biasGradient: 150, outputGradient: 6272, input: 0,
+                    channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padding: 2, dilation: 1);
             }
-            if (computeInputGradient)
+            if (p.InputGradient)
             {
-                Conv1BackwardInput(
-                    workspace.Slice(784 * capacity + first * 784, batchSize * 784), // d input (B, 1, 28, 28)
-                    workspace.Slice(12000 * capacity + first * 1024, batchSize * 1024), // d padded input (B, 1, 32, 32)
-                    workspace.Slice(6272 * capacity + first * 4704, batchSize * 4704), // d output (B, 6, 28, 28)
-                    parameters.Slice(0, 150), // conv1.weight (6, 1, 5, 5)
-                    scratch,
-                    batchSize,
-                    simd);
+                p.Conv2DBackwardInput(inputGradient: 784, outputGradient: 6272, weight: 0,
+                    channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padding: 2, dilation: 1);
             }
         }
 
-        /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
-        private const int ParameterSlices = 4;
-
-        /// <summary>
-        /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
-        /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
-        /// </summary>
-        private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
         {
             // fc3: 10 outputs
-            if (!frozen[4])
+            if (p.Trains(4))
             {
-                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 10);
-                Fc3BackwardParameters(
-                    gradients.Slice(60856, 840), // d fc3.weight
-                    gradients.Slice(61696, 10), // d fc3.bias
-                    workspace.Slice(32810 * capacity + first * 10, batchSize * 10), // d output (B, 10)
-                    workspace.Slice(32632 * capacity + first * 84, batchSize * 84), // input (B, 84)
-                    batchSize,
-                    firstOutput,
-                    outputCount,
-                    simd);
+                p.DenseBackwardParameters(weightGradient: 60856, biasGradient: 61696, outputGradient: 30762, input: 30584, inputs: 84, outputs: 10);
             }
-
             // fc2: 84 outputs
-            if (!frozen[3])
+            if (p.Trains(3))
             {
-                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 84);
-                Fc2BackwardParameters(
-                    gradients.Slice(50692, 10080), // d fc2.weight
-                    gradients.Slice(60772, 84), // d fc2.bias
-                    workspace.Slice(32548 * capacity + first * 84, batchSize * 84), // d output (B, 84)
-                    workspace.Slice(32224 * capacity + first * 120, batchSize * 120), // input (B, 120)
-                    batchSize,
-                    firstOutput,
-                    outputCount,
-                    simd);
+                p.DenseBackwardParameters(weightGradient: 50692, biasGradient: 60772, outputGradient: 30500, input: 30176, inputs: 120, outputs: 84);
             }
-
             // fc1: 120 outputs
-            if (!frozen[2])
+            if (p.Trains(2))
             {
-                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 120);
-                Fc1BackwardParameters(
-                    gradients.Slice(2572, 48000), // d fc1.weight
-                    gradients.Slice(50572, 120), // d fc1.bias
-                    workspace.Slice(32104 * capacity + first * 120, batchSize * 120), // d output (B, 120)
-                    workspace.Slice(31184 * capacity + first * 400, batchSize * 400), // input (B, 400)
-                    batchSize,
-                    firstOutput,
-                    outputCount,
-                    simd);
+                p.DenseBackwardParameters(weightGradient: 2572, biasGradient: 50572, outputGradient: 30056, input: 29136, inputs: 400, outputs: 120);
             }
         }
-
-        // ------------------------------------------------------------------------------------------------
-        // conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>conv1 forward: each output is its channel's bias plus the weighted sum of one 5x5 window in every input channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv1Forward(
-            global::System.Span<float> output, // (B, 6, 28, 28)
-            global::System.ReadOnlySpan<float> input, // (B, 1, 28, 28)
-            global::System.Span<float> padded, // (B, 1, 32, 32)
-            global::System.ReadOnlySpan<float> weight, // (6, 1, 5, 5)
-            global::System.ReadOnlySpan<float> bias, // (6)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Kernel = 5, Stride = 1, Padding = 2, RowLength = 32, PlaneLength = 1024, Window = 25;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
-                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            // Copy each input plane into the middle of a plane bordered by 2 x 0f, so every window below reads in bounds.
-            global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 2, 0f);
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float sum = bias[co];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 5x5 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                sum += weight[w] * x[i];
-                                sum += weight[w + 1] * x[i + 1];
-                                sum += weight[w + 2] * x[i + 2];
-                                sum += weight[w + 3] * x[i + 3];
-                                sum += weight[w + 4] * x[i + 4];
-                                sum += weight[w + 5] * x[i + 32];
-                                sum += weight[w + 6] * x[i + 33];
-                                sum += weight[w + 7] * x[i + 34];
-                                sum += weight[w + 8] * x[i + 35];
-                                sum += weight[w + 9] * x[i + 36];
-                                sum += weight[w + 10] * x[i + 64];
-                                sum += weight[w + 11] * x[i + 65];
-                                sum += weight[w + 12] * x[i + 66];
-                                sum += weight[w + 13] * x[i + 67];
-                                sum += weight[w + 14] * x[i + 68];
-                                sum += weight[w + 15] * x[i + 96];
-                                sum += weight[w + 16] * x[i + 97];
-                                sum += weight[w + 17] * x[i + 98];
-                                sum += weight[w + 18] * x[i + 99];
-                                sum += weight[w + 19] * x[i + 100];
-                                sum += weight[w + 20] * x[i + 128];
-                                sum += weight[w + 21] * x[i + 129];
-                                sum += weight[w + 22] * x[i + 130];
-                                sum += weight[w + 23] * x[i + 131];
-                                sum += weight[w + 24] * x[i + 132];
-                            }
-                            output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>conv1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 1, 28, 28)
-            global::System.Span<float> paddedGradient, // (B, 1, 32, 32)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 6, 28, 28)
-            global::System.ReadOnlySpan<float> weight, // (6, 1, 5, 5)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Kernel = 5, Stride = 1, Padding = 2, RowLength = 32, PlaneLength = 1024, Window = 25;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
-                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-            global::System.Span<float> dx = paddedGradient;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 5x5 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                dx[i] += weight[w] * g;
-                                dx[i + 1] += weight[w + 1] * g;
-                                dx[i + 2] += weight[w + 2] * g;
-                                dx[i + 3] += weight[w + 3] * g;
-                                dx[i + 4] += weight[w + 4] * g;
-                                dx[i + 32] += weight[w + 5] * g;
-                                dx[i + 33] += weight[w + 6] * g;
-                                dx[i + 34] += weight[w + 7] * g;
-                                dx[i + 35] += weight[w + 8] * g;
-                                dx[i + 36] += weight[w + 9] * g;
-                                dx[i + 64] += weight[w + 10] * g;
-                                dx[i + 65] += weight[w + 11] * g;
-                                dx[i + 66] += weight[w + 12] * g;
-                                dx[i + 67] += weight[w + 13] * g;
-                                dx[i + 68] += weight[w + 14] * g;
-                                dx[i + 96] += weight[w + 15] * g;
-                                dx[i + 97] += weight[w + 16] * g;
-                                dx[i + 98] += weight[w + 17] * g;
-                                dx[i + 99] += weight[w + 18] * g;
-                                dx[i + 100] += weight[w + 19] * g;
-                                dx[i + 128] += weight[w + 20] * g;
-                                dx[i + 129] += weight[w + 21] * g;
-                                dx[i + 130] += weight[w + 22] * g;
-                                dx[i + 131] += weight[w + 23] * g;
-                                dx[i + 132] += weight[w + 24] * g;
-                            }
-                        }
-                    }
-                }
-            }
-            // The border is not part of the input: keep the gradient of the interior only.
-            global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 2);
-        }
-
-        /// <summary>conv1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv1BackwardParameters(
-            global::System.Span<float> weightGradient, // (6, 1, 5, 5)
-            global::System.Span<float> biasGradient, // (6)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 6, 28, 28)
-            global::System.ReadOnlySpan<float> input, // (B, 1, 28, 28)
-            global::System.ReadOnlySpan<float> padded, // (B, 1, 32, 32), written by the scalar forward
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 1, Height = 28, Width = 28, OutChannels = 6, OutHeight = 28, OutWidth = 28, Kernel = 5, Stride = 1, Padding = 2, RowLength = 32, PlaneLength = 1024, Window = 25;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
-                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            biasGradient[co] += g;
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 5x5 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                weightGradient[w] += g * x[i];
-                                weightGradient[w + 1] += g * x[i + 1];
-                                weightGradient[w + 2] += g * x[i + 2];
-                                weightGradient[w + 3] += g * x[i + 3];
-                                weightGradient[w + 4] += g * x[i + 4];
-                                weightGradient[w + 5] += g * x[i + 32];
-                                weightGradient[w + 6] += g * x[i + 33];
-                                weightGradient[w + 7] += g * x[i + 34];
-                                weightGradient[w + 8] += g * x[i + 35];
-                                weightGradient[w + 9] += g * x[i + 36];
-                                weightGradient[w + 10] += g * x[i + 64];
-                                weightGradient[w + 11] += g * x[i + 65];
-                                weightGradient[w + 12] += g * x[i + 66];
-                                weightGradient[w + 13] += g * x[i + 67];
-                                weightGradient[w + 14] += g * x[i + 68];
-                                weightGradient[w + 15] += g * x[i + 96];
-                                weightGradient[w + 16] += g * x[i + 97];
-                                weightGradient[w + 17] += g * x[i + 98];
-                                weightGradient[w + 18] += g * x[i + 99];
-                                weightGradient[w + 19] += g * x[i + 100];
-                                weightGradient[w + 20] += g * x[i + 128];
-                                weightGradient[w + 21] += g * x[i + 129];
-                                weightGradient[w + 22] += g * x[i + 130];
-                                weightGradient[w + 23] += g * x[i + 131];
-                                weightGradient[w + 24] += g * x[i + 132];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // relu1: ReLU, (B, 6, 28, 28) -> (B, 6, 28, 28)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>relu1 forward: <c>max(0, x)</c> for every value.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu1Forward(
-            global::System.Span<float> y, // (B, 6, 28, 28)
-            global::System.ReadOnlySpan<float> x, // (B, 6, 28, 28)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 4704;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = global::System.MathF.Max(x[i], 0f);
-            }
-        }
-
-        /// <summary>relu1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu1BackwardInput(
-            global::System.Span<float> dx, // (B, 6, 28, 28)
-            global::System.ReadOnlySpan<float> dy, // (B, 6, 28, 28)
-            global::System.ReadOnlySpan<float> y, // (B, 6, 28, 28)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 4704;
-            for (int i = 0; i < length; i++)
-            {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // pool1: MaxPool2D 2x2, stride 2, pad 0, (B, 6, 28, 28) -> (B, 6, 14, 14)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>pool1 forward: the largest value of each 2x2 window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Pool1Forward(
-            global::System.Span<float> output, // (B, 6, 14, 14)
-            global::System.ReadOnlySpan<float> input, // (B, 6, 28, 28)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 28, Width = 28, OutHeight = 14, OutWidth = 14, Kernel = 2, Stride = 2, Padding = 0, RowLength = 28, PlaneLength = 784;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: windows clamped to each plane, so no bordered copy is needed.
-                global::StaticNet.Kernels.Pooling.MaxForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = input;
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        float max = float.NegativeInfinity;
-                        // The 2x2 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                        max = x[i] > max ? x[i] : max;
-                        max = x[i + 1] > max ? x[i + 1] : max;
-                        max = x[i + 28] > max ? x[i + 28] : max;
-                        max = x[i + 29] > max ? x[i + 29] : max;
-                        output[(p * OutHeight + oy) * OutWidth + ox] = max;
-                    }
-                }
-            }
-        }
-
-        /// <summary>pool1 backward: each output's gradient goes to the first largest value of its window, as in PyTorch.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Pool1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 6, 28, 28)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 6, 14, 14)
-            global::System.ReadOnlySpan<float> input, // (B, 6, 28, 28)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 28, Width = 28, OutHeight = 14, OutWidth = 14, Kernel = 2, Stride = 2, Padding = 0, RowLength = 28, PlaneLength = 784;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: windows clamped to each plane, the first largest value of each recomputed from the input.
-                global::StaticNet.Kernels.Pooling.MaxBackward(input, outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
-                return;
-            }
-
-            // Scalar reference.
-            inputGradient.Slice(0, batchSize * Channels * Height * Width).Clear();
-            global::System.Span<float> dx = inputGradient;
-            global::System.ReadOnlySpan<float> x = input;
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        int best = i;
-                        float max = float.NegativeInfinity;
-                        // The 2x2 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                        if (x[i] > max) { max = x[i]; best = i; }
-                        if (x[i + 1] > max) { max = x[i + 1]; best = i + 1; }
-                        if (x[i + 28] > max) { max = x[i + 28]; best = i + 28; }
-                        if (x[i + 29] > max) { max = x[i + 29]; best = i + 29; }
-                        dx[best] += outputGradient[(p * OutHeight + oy) * OutWidth + ox];
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // conv2: Conv2D 5x5, stride 1, pad 0, (B, 6, 14, 14) -> (B, 16, 10, 10)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>conv2 forward: each output is its channel's bias plus the weighted sum of one 5x5 window in every input channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv2Forward(
-            global::System.Span<float> output, // (B, 16, 10, 10)
-            global::System.ReadOnlySpan<float> input, // (B, 6, 14, 14)
-            global::System.ReadOnlySpan<float> weight, // (16, 6, 5, 5)
-            global::System.ReadOnlySpan<float> bias, // (16)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Kernel = 5, Stride = 1, Padding = 0, RowLength = 14, PlaneLength = 196, Window = 25;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
-                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = input;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float sum = bias[co];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 5x5 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                sum += weight[w] * x[i];
-                                sum += weight[w + 1] * x[i + 1];
-                                sum += weight[w + 2] * x[i + 2];
-                                sum += weight[w + 3] * x[i + 3];
-                                sum += weight[w + 4] * x[i + 4];
-                                sum += weight[w + 5] * x[i + 14];
-                                sum += weight[w + 6] * x[i + 15];
-                                sum += weight[w + 7] * x[i + 16];
-                                sum += weight[w + 8] * x[i + 17];
-                                sum += weight[w + 9] * x[i + 18];
-                                sum += weight[w + 10] * x[i + 28];
-                                sum += weight[w + 11] * x[i + 29];
-                                sum += weight[w + 12] * x[i + 30];
-                                sum += weight[w + 13] * x[i + 31];
-                                sum += weight[w + 14] * x[i + 32];
-                                sum += weight[w + 15] * x[i + 42];
-                                sum += weight[w + 16] * x[i + 43];
-                                sum += weight[w + 17] * x[i + 44];
-                                sum += weight[w + 18] * x[i + 45];
-                                sum += weight[w + 19] * x[i + 46];
-                                sum += weight[w + 20] * x[i + 56];
-                                sum += weight[w + 21] * x[i + 57];
-                                sum += weight[w + 22] * x[i + 58];
-                                sum += weight[w + 23] * x[i + 59];
-                                sum += weight[w + 24] * x[i + 60];
-                            }
-                            output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>conv2 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv2BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 6, 14, 14)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 16, 10, 10)
-            global::System.ReadOnlySpan<float> weight, // (16, 6, 5, 5)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Kernel = 5, Stride = 1, Padding = 0, RowLength = 14, PlaneLength = 196, Window = 25;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
-                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            inputGradient.Slice(0, batchSize * Channels * Height * Width).Clear();
-            global::System.Span<float> dx = inputGradient;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 5x5 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                dx[i] += weight[w] * g;
-                                dx[i + 1] += weight[w + 1] * g;
-                                dx[i + 2] += weight[w + 2] * g;
-                                dx[i + 3] += weight[w + 3] * g;
-                                dx[i + 4] += weight[w + 4] * g;
-                                dx[i + 14] += weight[w + 5] * g;
-                                dx[i + 15] += weight[w + 6] * g;
-                                dx[i + 16] += weight[w + 7] * g;
-                                dx[i + 17] += weight[w + 8] * g;
-                                dx[i + 18] += weight[w + 9] * g;
-                                dx[i + 28] += weight[w + 10] * g;
-                                dx[i + 29] += weight[w + 11] * g;
-                                dx[i + 30] += weight[w + 12] * g;
-                                dx[i + 31] += weight[w + 13] * g;
-                                dx[i + 32] += weight[w + 14] * g;
-                                dx[i + 42] += weight[w + 15] * g;
-                                dx[i + 43] += weight[w + 16] * g;
-                                dx[i + 44] += weight[w + 17] * g;
-                                dx[i + 45] += weight[w + 18] * g;
-                                dx[i + 46] += weight[w + 19] * g;
-                                dx[i + 56] += weight[w + 20] * g;
-                                dx[i + 57] += weight[w + 21] * g;
-                                dx[i + 58] += weight[w + 22] * g;
-                                dx[i + 59] += weight[w + 23] * g;
-                                dx[i + 60] += weight[w + 24] * g;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>conv2 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv2BackwardParameters(
-            global::System.Span<float> weightGradient, // (16, 6, 5, 5)
-            global::System.Span<float> biasGradient, // (16)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 16, 10, 10)
-            global::System.ReadOnlySpan<float> input, // (B, 6, 14, 14)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 6, Height = 14, Width = 14, OutChannels = 16, OutHeight = 10, OutWidth = 10, Kernel = 5, Stride = 1, Padding = 0, RowLength = 14, PlaneLength = 196, Window = 25;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
-                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = input;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            biasGradient[co] += g;
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 5x5 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                weightGradient[w] += g * x[i];
-                                weightGradient[w + 1] += g * x[i + 1];
-                                weightGradient[w + 2] += g * x[i + 2];
-                                weightGradient[w + 3] += g * x[i + 3];
-                                weightGradient[w + 4] += g * x[i + 4];
-                                weightGradient[w + 5] += g * x[i + 14];
-                                weightGradient[w + 6] += g * x[i + 15];
-                                weightGradient[w + 7] += g * x[i + 16];
-                                weightGradient[w + 8] += g * x[i + 17];
-                                weightGradient[w + 9] += g * x[i + 18];
-                                weightGradient[w + 10] += g * x[i + 28];
-                                weightGradient[w + 11] += g * x[i + 29];
-                                weightGradient[w + 12] += g * x[i + 30];
-                                weightGradient[w + 13] += g * x[i + 31];
-                                weightGradient[w + 14] += g * x[i + 32];
-                                weightGradient[w + 15] += g * x[i + 42];
-                                weightGradient[w + 16] += g * x[i + 43];
-                                weightGradient[w + 17] += g * x[i + 44];
-                                weightGradient[w + 18] += g * x[i + 45];
-                                weightGradient[w + 19] += g * x[i + 46];
-                                weightGradient[w + 20] += g * x[i + 56];
-                                weightGradient[w + 21] += g * x[i + 57];
-                                weightGradient[w + 22] += g * x[i + 58];
-                                weightGradient[w + 23] += g * x[i + 59];
-                                weightGradient[w + 24] += g * x[i + 60];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // relu2: ReLU, (B, 16, 10, 10) -> (B, 16, 10, 10)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>relu2 forward: <c>max(0, x)</c> for every value.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu2Forward(
-            global::System.Span<float> y, // (B, 16, 10, 10)
-            global::System.ReadOnlySpan<float> x, // (B, 16, 10, 10)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 1600;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = global::System.MathF.Max(x[i], 0f);
-            }
-        }
-
-        /// <summary>relu2 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu2BackwardInput(
-            global::System.Span<float> dx, // (B, 16, 10, 10)
-            global::System.ReadOnlySpan<float> dy, // (B, 16, 10, 10)
-            global::System.ReadOnlySpan<float> y, // (B, 16, 10, 10)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 1600;
-            for (int i = 0; i < length; i++)
-            {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // pool2: MaxPool2D 2x2, stride 2, pad 0, (B, 16, 10, 10) -> (B, 16, 5, 5)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>pool2 forward: the largest value of each 2x2 window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Pool2Forward(
-            global::System.Span<float> output, // (B, 16, 5, 5)
-            global::System.ReadOnlySpan<float> input, // (B, 16, 10, 10)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 16, Height = 10, Width = 10, OutHeight = 5, OutWidth = 5, Kernel = 2, Stride = 2, Padding = 0, RowLength = 10, PlaneLength = 100;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: windows clamped to each plane, so no bordered copy is needed.
-                global::StaticNet.Kernels.Pooling.MaxForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = input;
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        float max = float.NegativeInfinity;
-                        // The 2x2 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                        max = x[i] > max ? x[i] : max;
-                        max = x[i + 1] > max ? x[i + 1] : max;
-                        max = x[i + 10] > max ? x[i + 10] : max;
-                        max = x[i + 11] > max ? x[i + 11] : max;
-                        output[(p * OutHeight + oy) * OutWidth + ox] = max;
-                    }
-                }
-            }
-        }
-
-        /// <summary>pool2 backward: each output's gradient goes to the first largest value of its window, as in PyTorch.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Pool2BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 16, 10, 10)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 16, 5, 5)
-            global::System.ReadOnlySpan<float> input, // (B, 16, 10, 10)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 16, Height = 10, Width = 10, OutHeight = 5, OutWidth = 5, Kernel = 2, Stride = 2, Padding = 0, RowLength = 10, PlaneLength = 100;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: windows clamped to each plane, the first largest value of each recomputed from the input.
-                global::StaticNet.Kernels.Pooling.MaxBackward(input, outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth);
-                return;
-            }
-
-            // Scalar reference.
-            inputGradient.Slice(0, batchSize * Channels * Height * Width).Clear();
-            global::System.Span<float> dx = inputGradient;
-            global::System.ReadOnlySpan<float> x = input;
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                        int best = i;
-                        float max = float.NegativeInfinity;
-                        // The 2x2 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                        if (x[i] > max) { max = x[i]; best = i; }
-                        if (x[i + 1] > max) { max = x[i + 1]; best = i + 1; }
-                        if (x[i + 10] > max) { max = x[i + 10]; best = i + 10; }
-                        if (x[i + 11] > max) { max = x[i + 11]; best = i + 11; }
-                        dx[best] += outputGradient[(p * OutHeight + oy) * OutWidth + ox];
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // fc1: Dense, (B, 400) -> (B, 120)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc1Forward(
-            global::System.Span<float> output, // (B, 120)
-            global::System.ReadOnlySpan<float> input, // (B, 400)
-            global::System.ReadOnlySpan<float> weight, // (120, 400)
-            global::System.ReadOnlySpan<float> bias, // (120)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 400, Outputs = 120;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
-                {
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    float sum = bias[o];
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        sum += w[i] * x[i];
-                    }
-                    y[o] = sum;
-                }
-            }
-        }
-
-        /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 400)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 120)
-            global::System.ReadOnlySpan<float> weight, // (120, 400)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 400, Outputs = 120;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                dx.Clear();
-                for (int o = 0; o < Outputs; o++)
-                {
-                    float g = dy[o];
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dx[i] += g * w[i];
-                    }
-                }
-            }
-        }
-
-        /// <summary>fc1 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc1BackwardParameters(
-            global::System.Span<float> weightGradient, // (120, 400)
-            global::System.Span<float> biasGradient, // (120)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 120)
-            global::System.ReadOnlySpan<float> input, // (B, 400)
-            int batchSize,
-            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-            int outputCount, // [firstOutput, firstOutput + outputCount)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 400, Outputs = 120;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = firstOutput; o < firstOutput + outputCount; o++)
-                {
-                    float g = dy[o];
-                    biasGradient[o] += g;
-                    global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dw[i] += g * x[i];
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // relu3: ReLU, (B, 120) -> (B, 120)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>relu3 forward: <c>max(0, x)</c> for every value.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu3Forward(
-            global::System.Span<float> y, // (B, 120)
-            global::System.ReadOnlySpan<float> x, // (B, 120)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 120;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = global::System.MathF.Max(x[i], 0f);
-            }
-        }
-
-        /// <summary>relu3 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu3BackwardInput(
-            global::System.Span<float> dx, // (B, 120)
-            global::System.ReadOnlySpan<float> dy, // (B, 120)
-            global::System.ReadOnlySpan<float> y, // (B, 120)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 120;
-            for (int i = 0; i < length; i++)
-            {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // fc2: Dense, (B, 120) -> (B, 84)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>fc2 forward: <c>output = input W^T + b</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc2Forward(
-            global::System.Span<float> output, // (B, 84)
-            global::System.ReadOnlySpan<float> input, // (B, 120)
-            global::System.ReadOnlySpan<float> weight, // (84, 120)
-            global::System.ReadOnlySpan<float> bias, // (84)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 120, Outputs = 84;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
-                {
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    float sum = bias[o];
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        sum += w[i] * x[i];
-                    }
-                    y[o] = sum;
-                }
-            }
-        }
-
-        /// <summary>fc2 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc2BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 120)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 84)
-            global::System.ReadOnlySpan<float> weight, // (84, 120)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 120, Outputs = 84;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                dx.Clear();
-                for (int o = 0; o < Outputs; o++)
-                {
-                    float g = dy[o];
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dx[i] += g * w[i];
-                    }
-                }
-            }
-        }
-
-        /// <summary>fc2 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc2BackwardParameters(
-            global::System.Span<float> weightGradient, // (84, 120)
-            global::System.Span<float> biasGradient, // (84)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 84)
-            global::System.ReadOnlySpan<float> input, // (B, 120)
-            int batchSize,
-            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-            int outputCount, // [firstOutput, firstOutput + outputCount)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 120, Outputs = 84;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = firstOutput; o < firstOutput + outputCount; o++)
-                {
-                    float g = dy[o];
-                    biasGradient[o] += g;
-                    global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dw[i] += g * x[i];
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // relu4: ReLU, (B, 84) -> (B, 84)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>relu4 forward: <c>max(0, x)</c> for every value.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu4Forward(
-            global::System.Span<float> y, // (B, 84)
-            global::System.ReadOnlySpan<float> x, // (B, 84)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 84;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = global::System.MathF.Max(x[i], 0f);
-            }
-        }
-
-        /// <summary>relu4 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu4BackwardInput(
-            global::System.Span<float> dx, // (B, 84)
-            global::System.ReadOnlySpan<float> dy, // (B, 84)
-            global::System.ReadOnlySpan<float> y, // (B, 84)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 84;
-            for (int i = 0; i < length; i++)
-            {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // fc3: Dense, (B, 84) -> (B, 10)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>fc3 forward: <c>output = input W^T + b</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc3Forward(
-            global::System.Span<float> output, // (B, 10)
-            global::System.ReadOnlySpan<float> input, // (B, 84)
-            global::System.ReadOnlySpan<float> weight, // (10, 84)
-            global::System.ReadOnlySpan<float> bias, // (10)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 84, Outputs = 10;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
-                {
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    float sum = bias[o];
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        sum += w[i] * x[i];
-                    }
-                    y[o] = sum;
-                }
-            }
-        }
-
-        /// <summary>fc3 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc3BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 84)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
-            global::System.ReadOnlySpan<float> weight, // (10, 84)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 84, Outputs = 10;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                dx.Clear();
-                for (int o = 0; o < Outputs; o++)
-                {
-                    float g = dy[o];
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dx[i] += g * w[i];
-                    }
-                }
-            }
-        }
-
-        /// <summary>fc3 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc3BackwardParameters(
-            global::System.Span<float> weightGradient, // (10, 84)
-            global::System.Span<float> biasGradient, // (10)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
-            global::System.ReadOnlySpan<float> input, // (B, 84)
-            int batchSize,
-            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-            int outputCount, // [firstOutput, firstOutput + outputCount)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 84, Outputs = 10;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = firstOutput; o < firstOutput + outputCount; o++)
-                {
-                    float g = dy[o];
-                    biasGradient[o] += g;
-                    global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dw[i] += g * x[i];
-                    }
-                }
-            }
-        }
-
-        // The INetwork view of the constants above, for code that trains any network (the Trainer).
-        string global::StaticNet.INetwork.Name => "LeNet5";
-
-        int global::StaticNet.INetwork.InputLength => InputLength;
-
-        int global::StaticNet.INetwork.OutputLength => OutputLength;
-
-        int global::StaticNet.INetwork.ParameterCount => ParameterCount;
-
-        string global::StaticNet.INetwork.Summary => Summary;
-
-        global::StaticNet.OutputActivation global::StaticNet.INetwork.OutputActivation => global::StaticNet.OutputActivation.None;
     }
 }

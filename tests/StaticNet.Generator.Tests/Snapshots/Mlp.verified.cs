@@ -18,7 +18,7 @@ namespace Tests.Networks
     /// </code>
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "0.1.0")]
-    partial class Mlp : global::StaticNet.INetwork
+    partial class Mlp : global::StaticNet.CompiledNetwork
     {
         /// <summary>Values in one input sample, of shape 784.</summary>
         public const int InputLength = 784;
@@ -26,10 +26,10 @@ namespace Tests.Networks
         /// <summary>Values in one output sample, of shape 10.</summary>
         public const int OutputLength = 10;
 
-        /// <summary>Learned parameters in all layers: the length of <see cref="Parameters"/> and <see cref="Gradients"/>.</summary>
+        /// <summary>Learned parameters in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.Parameters"/> and <see cref="global::StaticNet.CompiledNetwork.Gradients"/>.</summary>
         public const int ParameterCount = 235146;
 
-        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>
+        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>
         public const int WorkspaceLengthPerSample = 3124;
 
         /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>
@@ -37,13 +37,6 @@ namespace Tests.Networks
 
         /// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>
         public const long TrainingFlopsPerSample = 1009044;
-
-        /// <summary>
-        /// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split
-        /// depends on the batch size alone, and chunk gradients are added in chunk order, so results are
-        /// the same whatever <see cref="Threads"/> is.
-        /// </summary>
-        public const int BatchChunks = 4;
 
         /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
         public const string Summary =
@@ -72,16 +65,9 @@ namespace Tests.Networks
                 public const string Name = "fc1";
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 256;
-                /// <summary>Where <c>fc1.weight</c> (256, 784) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 0;
-                /// <summary>Values in <c>fc1.weight</c>.</summary>
-                public const int WeightLength = 200704;
-                /// <summary>Where <c>fc1.bias</c> (256) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 200704;
-                /// <summary>Values in <c>fc1.bias</c>.</summary>
-                public const int BiasLength = 256;
+                /// <summary>Where <c>fc1.weight</c> (256, 784), <c>fc1.bias</c> (256) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 0, WeightLength = 200704, BiasOffset = 200704, BiasLength = 256;
             }
-
             /// <summary>relu1: ReLU, (B, 256) -> (B, 256).</summary>
             public static class Relu1
             {
@@ -90,7 +76,6 @@ namespace Tests.Networks
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 256;
             }
-
             /// <summary>fc2: Dense, (B, 256) -> (B, 128).</summary>
             public static class Fc2
             {
@@ -98,16 +83,9 @@ namespace Tests.Networks
                 public const string Name = "fc2";
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 128;
-                /// <summary>Where <c>fc2.weight</c> (128, 256) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 200960;
-                /// <summary>Values in <c>fc2.weight</c>.</summary>
-                public const int WeightLength = 32768;
-                /// <summary>Where <c>fc2.bias</c> (128) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 233728;
-                /// <summary>Values in <c>fc2.bias</c>.</summary>
-                public const int BiasLength = 128;
+                /// <summary>Where <c>fc2.weight</c> (128, 256), <c>fc2.bias</c> (128) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 200960, WeightLength = 32768, BiasOffset = 233728, BiasLength = 128;
             }
-
             /// <summary>relu2: ReLU, (B, 128) -> (B, 128).</summary>
             public static class Relu2
             {
@@ -116,7 +94,6 @@ namespace Tests.Networks
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 128;
             }
-
             /// <summary>fc3: Dense, (B, 128) -> (B, 10).</summary>
             public static class Fc3
             {
@@ -124,990 +101,108 @@ namespace Tests.Networks
                 public const string Name = "fc3";
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 10;
-                /// <summary>Where <c>fc3.weight</c> (10, 128) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 233856;
-                /// <summary>Values in <c>fc3.weight</c>.</summary>
-                public const int WeightLength = 1280;
-                /// <summary>Where <c>fc3.bias</c> (10) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 235136;
-                /// <summary>Values in <c>fc3.bias</c>.</summary>
-                public const int BiasLength = 10;
+                /// <summary>Where <c>fc3.weight</c> (10, 128), <c>fc3.bias</c> (10) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 233856, WeightLength = 1280, BiasOffset = 235136, BiasLength = 10;
             }
         }
 
-        // Every parameter tensor by its PyTorch state_dict name, with its shape and place in the parameter buffer.
-        private static readonly global::StaticNet.TensorInfo[] s_tensors =
+        // The network as the engine sees it: its tensors by state_dict name with their shapes, places and initialisation,
+        // its layer graph, and where its input and output live in the workspace.
+        private static readonly global::StaticNet.NetworkDefinition s_definition = new(
+            "Mlp",
+            new global::StaticNet.TensorInfo[]
+            {
+                new("fc1.weight", new int[] { 256, 784 }, 0, 200704) { Init = global::StaticNet.TensorInit.Uniform(-0.035714287f, 0.035714287f) }, // fan_in 784, bound 1/sqrt(784)
+                new("fc1.bias", new int[] { 256 }, 200704, 256) { Init = global::StaticNet.TensorInit.Uniform(-0.035714287f, 0.035714287f) }, // fan_in 784, bound 1/sqrt(784)
+                new("fc2.weight", new int[] { 128, 256 }, 200960, 32768) { Init = global::StaticNet.TensorInit.Uniform(-0.0625f, 0.0625f) }, // fan_in 256, bound 1/sqrt(256)
+                new("fc2.bias", new int[] { 128 }, 233728, 128) { Init = global::StaticNet.TensorInit.Uniform(-0.0625f, 0.0625f) }, // fan_in 256, bound 1/sqrt(256)
+                new("fc3.weight", new int[] { 10, 128 }, 233856, 1280) { Init = global::StaticNet.TensorInit.Uniform(-0.088388346f, 0.088388346f) }, // fan_in 128, bound 1/sqrt(128)
+                new("fc3.bias", new int[] { 10 }, 235136, 10) { Init = global::StaticNet.TensorInit.Uniform(-0.088388346f, 0.088388346f) }, // fan_in 128, bound 1/sqrt(128)
+            },
+            new global::StaticNet.LayerInfo[]
+            {
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "input" }, new int[] { 784 }, new int[] { 256 }, new string[] { "fc1.weight", "fc1.bias" }),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu1", new string[] { "fc1" }, new int[] { 256 }, new int[] { 256 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc2", new string[] { "relu1" }, new int[] { 256 }, new int[] { 128 }, new string[] { "fc2.weight", "fc2.bias" }),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu2", new string[] { "fc2" }, new int[] { 128 }, new int[] { 128 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc3", new string[] { "relu2" }, new int[] { 128 }, new int[] { 10 }, new string[] { "fc3.weight", "fc3.bias" }),
+            })
         {
-            new global::StaticNet.TensorInfo("fc1.weight", new int[] { 256, 784 }, 0, 200704),
-            new global::StaticNet.TensorInfo("fc1.bias", new int[] { 256 }, 200704, 256),
-            new global::StaticNet.TensorInfo("fc2.weight", new int[] { 128, 256 }, 200960, 32768),
-            new global::StaticNet.TensorInfo("fc2.bias", new int[] { 128 }, 233728, 128),
-            new global::StaticNet.TensorInfo("fc3.weight", new int[] { 10, 128 }, 233856, 1280),
-            new global::StaticNet.TensorInfo("fc3.bias", new int[] { 10 }, 235136, 10),
+            InputShape = new int[] { 784 },
+            OutputShape = new int[] { 10 },
+            InputLength = InputLength,
+            OutputLength = OutputLength,
+            ParameterCount = ParameterCount,
+            WorkspaceLengthPerSample = WorkspaceLengthPerSample,
+            InputGradientOffset = 784,
+            OutputOffset = 3104,
+            OutputGradientOffset = 3114,
+            BatchWideGradients = true,
+            Summary = Summary,
         };
-
-        // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
-        private static readonly global::StaticNet.LayerInfo[] s_layerTable =
-        {
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "input" }, new int[] { 784 }, new int[] { 256 }, new string[] { "fc1.weight", "fc1.bias" }),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu1", new string[] { "fc1" }, new int[] { 256 }, new int[] { 256 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc2", new string[] { "relu1" }, new int[] { 256 }, new int[] { 128 }, new string[] { "fc2.weight", "fc2.bias" }),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu2", new string[] { "fc2" }, new int[] { 128 }, new int[] { 128 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc3", new string[] { "relu2" }, new int[] { 128 }, new int[] { 10 }, new string[] { "fc3.weight", "fc3.bias" }),
-        };
-
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-
-        // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
-        private readonly float[] _workspace;
-
-        // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
-        private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
-        private readonly float[] _sampleScratch;
-
-        // The vectorised kernels' scratch, one block per thread.
-        private readonly float[] _kernelScratch;
-
-        // The work of one chunk, as delegates made once so that running a batch allocates nothing.
-        private readonly global::System.Action<int, int> _forwardChunk;
-        private readonly global::System.Action<int, int> _backwardChunk;
-        private readonly global::System.Action<int, int> _parameterSlice;
-
-        // The batch the chunks are working on: its size, chunks, stage and SIMD level.
-        private int _runBatchSize;
-        private int _runChunks;
-        private int _runStage;
-        private bool _runInputGradient;
-        private global::StaticNet.SimdLevel _runSimd;
-
-        // The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.
-        private int _forwardBatchSize;
-        private global::StaticNet.SimdLevel _forwardSimd;
-        private int _threads;
-
-        // Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.
-        private static readonly global::StaticNet.ParameterRange[] s_layerRanges =
-        {
-            new global::StaticNet.ParameterRange(0, 200960), // fc1
-            new global::StaticNet.ParameterRange(200960, 32896), // fc2
-            new global::StaticNet.ParameterRange(233856, 1290), // fc3
-        };
-
-        private readonly bool[] _frozen = new bool[3];
-        private global::StaticNet.ParameterRange[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[3]);
 
         /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
-        /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
-        /// <param name="batchCapacity">The largest batch <see cref="Forward"/> takes; the workspace is allocated for it once, here.</param>
+        /// <param name="seed">Seeds the initialisation and any dropout masks: the same seed gives the same parameters on every machine.</param>
+        /// <param name="batchCapacity">The largest batch <see cref="global::StaticNet.CompiledNetwork.Forward"/> takes; the workspace is allocated for it once, here.</param>
         public Mlp(int seed = 0, int batchCapacity = 64)
+            : base(s_definition, seed, batchCapacity)
         {
-            global::StaticNet.NetworkChecks.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));
-            BatchCapacity = batchCapacity;
-            _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
-            MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
-            _threads = MaxThreads;
-            KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));
-            _kernelScratch = new float[MaxThreads * KernelScratchLength];
-            _sampleScratch = new float[KernelScratchFor(1)];
-            _forwardChunk = ForwardChunk;
-            _backwardChunk = BackwardChunk;
-            _parameterSlice = ParameterSlice;
-            Initialize(seed);
         }
 
-        /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
-        public int BatchCapacity { get; }
-
-        /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
-        public int KernelScratchLength { get; }
-
-        /// <summary>The largest scratch any layer's vectorised kernels need for <paramref name="samples"/> samples at a time.</summary>
-        private static int KernelScratchFor(int samples)
-        {
-            return 0;
-        }
-
-        /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
-        public int MaxThreads { get; }
-
-        /// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
-        public int Threads
-        {
-            get => _threads;
-            set => _threads = global::StaticNet.NetworkChecks.Threads(value, MaxThreads, nameof(value));
-        }
-
-        /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
-        public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
-
-        /// <summary>All parameters in one flat buffer; each tensor's place is in <see cref="Tensors"/> and <see cref="Layers"/>.</summary>
-        public global::System.Span<float> Parameters => _parameters;
-
-        /// <summary>Gradients of the parameters, in the same layout; <see cref="Backward"/> adds to them and <see cref="ZeroGradients"/> clears them.</summary>
-        public global::System.Span<float> Gradients => _gradients;
-
-        /// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
-
-        /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
-
-        /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
-
-        /// <summary>The vectorised kernels' scratch of one thread.</summary>
-        private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
-
-        /// <summary>Runs stage <paramref name="stage"/> of a pass on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
-        private void RunChunks(global::System.Action<int, int> work, int batchSize, int stage, global::StaticNet.SimdLevel simd)
-        {
-            _runBatchSize = batchSize;
-            _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
-            _runStage = stage;
-            _runSimd = simd;
-            global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
-        }
-
-        /// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>
-        private void ForwardChunk(int chunk, int thread)
-        {
-            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            global::System.Span<float> scratch = KernelScratch(thread);
-            global::StaticNet.SimdLevel simd = _runSimd;
-            RunForward(_parameters, workspace, capacity, first, count, scratch, simd);
-        }
-
-        /// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>
-        private void BackwardChunk(int chunk, int thread)
-        {
-            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-            // No layer computes parameter gradients per chunk.
-            global::System.Span<float> gradients = global::System.Span<float>.Empty;
-
-            RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
-        }
-
-        /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
-        private void ParameterSlice(int slice, int thread)
-        {
-            RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
-        }
-
-        /// <summary>
-        /// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights
-        /// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch
-        /// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by
-        /// <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
-        /// </summary>
-        public void Initialize(int seed)
-        {
-            // fc1.weight (256, 784): fan_in 784, bound 1/sqrt(784).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(0, 200704), -0.035714287f, 0.035714287f, seed, "fc1.weight");
-            // fc1.bias (256): fan_in 784, bound 1/sqrt(784).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(200704, 256), -0.035714287f, 0.035714287f, seed, "fc1.bias");
-            // fc2.weight (128, 256): fan_in 256, bound 1/sqrt(256).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(200960, 32768), -0.0625f, 0.0625f, seed, "fc2.weight");
-            // fc2.bias (128): fan_in 256, bound 1/sqrt(256).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(233728, 128), -0.0625f, 0.0625f, seed, "fc2.bias");
-            // fc3.weight (10, 128): fan_in 128, bound 1/sqrt(128).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(233856, 1280), -0.088388346f, 0.088388346f, seed, "fc3.weight");
-            // fc3.bias (10): fan_in 128, bound 1/sqrt(128).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(235136, 10), -0.088388346f, 0.088388346f, seed, "fc3.bias");
-        }
-
-        /// <summary>
-        /// Runs a training batch forward and keeps every activation for <see cref="Backward"/>.
-        /// Allocates nothing.
-        /// </summary>
-        /// <param name="input">The batch, sample after sample: at least <c>batchSize * 784</c> values (B, 784).</param>
-        /// <param name="output">Receives the outputs: at least <c>batchSize * 10</c> values (B, 10).</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="BatchCapacity"/>.</param>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batchSize)
-        {
-            global::StaticNet.NetworkChecks.Batch(batchSize, BatchCapacity, nameof(batchSize));
-            global::StaticNet.NetworkChecks.Length(input.Length, batchSize * InputLength, nameof(input));
-            global::StaticNet.NetworkChecks.Length(output.Length, batchSize * OutputLength, nameof(output));
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunChunks(_forwardChunk, batchSize, 0, Simd);
-            workspace.Slice(3104 * capacity, batchSize * OutputLength).CopyTo(output);
-            _forwardBatchSize = batchSize;
-            _forwardSimd = Simd;
-        }
-
-        /// <summary>
-        /// Runs the last <see cref="Forward"/> batch backward: adds each parameter's gradient to
-        /// <see cref="Gradients"/> and, when <paramref name="inputGradient"/> is not empty, writes the
-        /// gradient of the input. Allocates nothing.
-        /// </summary>
-        /// <param name="outputGradient">The gradient of the loss with respect to each output (B, 10).</param>
-        /// <param name="inputGradient">Receives the gradient of the loss with respect to the input (B, 784), or empty to skip that work.</param>
-        /// <param name="batchSize">The batch size of the preceding <see cref="Forward"/>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batchSize)
-        {
-            global::StaticNet.NetworkChecks.PendingForward(batchSize, _forwardBatchSize);
-            global::StaticNet.NetworkChecks.Length(outputGradient.Length, batchSize * OutputLength, nameof(outputGradient));
-            bool computeInputGradient = !inputGradient.IsEmpty;
-            if (computeInputGradient)
-            {
-                global::StaticNet.NetworkChecks.Length(inputGradient.Length, batchSize * InputLength, nameof(inputGradient));
-            }
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(3114 * capacity, batchSize * OutputLength));
-            _runInputGradient = computeInputGradient;
-            // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
-            RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
-
-            // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
-            global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
-
-
-            if (computeInputGradient)
-            {
-                workspace.Slice(784 * capacity, batchSize * InputLength).CopyTo(inputGradient);
-            }
-        }
-
-        /// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>
-        /// <param name="input">One sample: exactly 784 values, shape 784.</param>
-        /// <param name="output">Receives the outputs: exactly 10 values.</param>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-        {
-            global::StaticNet.NetworkChecks.ExactLength(input.Length, InputLength, nameof(input));
-            global::StaticNet.NetworkChecks.ExactLength(output.Length, OutputLength, nameof(output));
-            global::System.Span<float> workspace = _sampleWorkspace;
-            const int capacity = 1, batchSize = 1;
-            input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunForward(_parameters, workspace, capacity, first: 0, batchSize, _sampleScratch, Simd);
-            workspace.Slice(3104 * capacity, batchSize * OutputLength).CopyTo(output);
-        }
-
-        /// <summary>
-        /// Runs any number of samples forward in inference mode, <see cref="BatchCapacity"/> at a time.
-        /// Allocates nothing. It reuses the training workspace, so a <see cref="Backward"/> cannot follow it.
-        /// </summary>
-        /// <param name="inputs">The samples, one after another: exactly <c>count * 784</c> values.</param>
-        /// <param name="outputs">Receives the outputs: exactly <c>count * 10</c> values.</param>
-        /// <param name="count">Samples to run.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
-        {
-            global::StaticNet.NetworkChecks.Count(count, nameof(count));
-            global::StaticNet.NetworkChecks.ExactLength(inputs.Length, (long)count * InputLength, nameof(inputs));
-            global::StaticNet.NetworkChecks.ExactLength(outputs.Length, (long)count * OutputLength, nameof(outputs));
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            _forwardBatchSize = 0;
-            for (int start = 0; start < count; start += capacity)
-            {
-                int batchSize = global::System.Math.Min(capacity, count - start);
-                inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-                RunChunks(_forwardChunk, batchSize, 0, Simd);
-                workspace.Slice(3104 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
-            }
-        }
-
-        /// <summary>Copies the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) into <paramref name="destination"/>, in PyTorch's layout.</summary>
-        public void ReadTensor(string name, global::System.Span<float> destination)
-        {
-            global::StaticNet.TensorInfo tensor = FindTensor(name);
-            global::StaticNet.NetworkChecks.TensorLength(tensor, destination.Length, nameof(destination));
-            // Parameters are stored in PyTorch's layout, so reading one is a copy.
-            Parameters.Slice(tensor.Offset, tensor.Length).CopyTo(destination);
-        }
-
-        /// <summary>Overwrites the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) with <paramref name="source"/>, given in PyTorch's layout.</summary>
-        public void WriteTensor(string name, global::System.ReadOnlySpan<float> source)
-        {
-            global::StaticNet.TensorInfo tensor = FindTensor(name);
-            global::StaticNet.NetworkChecks.TensorLength(tensor, source.Length, nameof(source));
-            source.CopyTo(Parameters.Slice(tensor.Offset, tensor.Length));
-        }
-
-        private static global::StaticNet.TensorInfo FindTensor(string name)
-        {
-            int index = name switch
-            {
-                "fc1.weight" => 0,
-                "fc1.bias" => 1,
-                "fc2.weight" => 2,
-                "fc2.bias" => 3,
-                "fc3.weight" => 4,
-                "fc3.bias" => 5,
-                _ => -1,
-            };
-            return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "Mlp", s_tensors);
-        }
-
-        // The names of the layers with parameters, for messages.
-        private static readonly string[] s_layersWithParameters = { "fc1", "fc2", "fc3" };
-
-        /// <summary>
-        /// The parts of <see cref="Parameters"/> training may change: every layer's parameters but those frozen in
-        /// the declaration or with <see cref="Freeze"/>, as ranges in ascending order. An optimizer that updates
-        /// only these leaves frozen layers untouched.
-        /// </summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterRange> TrainableRanges => _trainableRanges;
-
-        /// <summary>
-        /// Freezes the parameters of the layer named <paramref name="layer"/> until <see cref="Unfreeze"/>: Backward
-        /// computes no gradient for them (their gradients keep their values, zero after <see cref="ZeroGradients"/>)
-        /// and they leave <see cref="TrainableRanges"/>. Their running statistics, if any, still update in training.
-        /// </summary>
-        public void Freeze(string layer) => SetFrozen(layer, true);
-
-        /// <summary>Lets the layer named <paramref name="layer"/> train again after <see cref="Freeze"/>; a layer frozen in its declaration cannot be.</summary>
-        public void Unfreeze(string layer) => SetFrozen(layer, false);
-
-        /// <summary>Whether the parameters of the layer named <paramref name="layer"/> are frozen, in its declaration or with <see cref="Freeze"/>.</summary>
-        public bool IsFrozen(string layer)
-        {
-            int index = FreezeIndex(layer);
-            return index < 0 || _frozen[index];
-        }
-
-        private void SetFrozen(string layer, bool frozen)
-        {
-            int index = FreezeIndex(layer);
-            if (index < 0)
-            {
-                // Frozen in the declaration: its Backward has no gradient code to turn back on.
-                if (!frozen)
-                {
-                    throw global::StaticNet.NetworkChecks.FrozenInDeclaration(layer, "Mlp");
-                }
-
-                return;
-            }
-
-            _frozen[index] = frozen;
-            _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);
-        }
-
-        /// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>
-        private static int FreezeIndex(string layer) => layer switch
-        {
-            "fc1" => 0,
-            "fc2" => 1,
-            "fc3" => 2,
-            _ => throw global::StaticNet.NetworkChecks.UnknownLayer(layer, "Mlp", s_layersWithParameters),
-        };
-
-        /// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>
-        private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             // fc1: Dense, (B, 784) -> (B, 256)
-            Fc1Forward(
-                workspace.Slice(1568 * capacity + first * 256, batchSize * 256), // output (B, 256)
-                workspace.Slice(first * 784, batchSize * 784), // input (B, 784)
-                parameters.Slice(0, 200704), // fc1.weight (256, 784)
-                parameters.Slice(200704, 256), // fc1.bias (256)
-                batchSize,
-                simd);
-
+            p.DenseForward(output: 1568, input: 0, weight: 0, bias: 200704, inputs: 784, outputs: 256);
             // relu1: ReLU, (B, 256) -> (B, 256)
-            Relu1Forward(
-                workspace.Slice(2080 * capacity + first * 256, batchSize * 256), // output (B, 256)
-                workspace.Slice(1568 * capacity + first * 256, batchSize * 256), // input (B, 256)
-                batchSize,
-                simd);
-
+            p.ReLUForward(output: 2080, input: 1568, length: 256);
             // fc2: Dense, (B, 256) -> (B, 128)
-            Fc2Forward(
-                workspace.Slice(2592 * capacity + first * 128, batchSize * 128), // output (B, 128)
-                workspace.Slice(2080 * capacity + first * 256, batchSize * 256), // input (B, 256)
-                parameters.Slice(200960, 32768), // fc2.weight (128, 256)
-                parameters.Slice(233728, 128), // fc2.bias (128)
-                batchSize,
-                simd);
-
+            p.DenseForward(output: 2592, input: 2080, weight: 200960, bias: 233728, inputs: 256, outputs: 128);
             // relu2: ReLU, (B, 128) -> (B, 128)
-            Relu2Forward(
-                workspace.Slice(2848 * capacity + first * 128, batchSize * 128), // output (B, 128)
-                workspace.Slice(2592 * capacity + first * 128, batchSize * 128), // input (B, 128)
-                batchSize,
-                simd);
-
+            p.ReLUForward(output: 2848, input: 2592, length: 128);
             // fc3: Dense, (B, 128) -> (B, 10)
-            Fc3Forward(
-                workspace.Slice(3104 * capacity + first * 10, batchSize * 10), // output (B, 10)
-                workspace.Slice(2848 * capacity + first * 128, batchSize * 128), // input (B, 128)
-                parameters.Slice(233856, 1280), // fc3.weight (10, 128)
-                parameters.Slice(235136, 10), // fc3.bias (10)
-                batchSize,
-                simd);
+            p.DenseForward(output: 3104, input: 2848, weight: 233856, bias: 235136, inputs: 128, outputs: 10);
         }
 
-        /// <summary>
-        /// Runs samples [first, first + batchSize) backward through every layer, last to first.
-        /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
-        /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
-        /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
-        /// layer needs are computed only when the caller asks for the input gradient.
-        /// </summary>
-        private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             // fc3: Dense, (B, 128) -> (B, 10)
             // fc3's parameter gradients: over the whole batch, in RunBackwardParameters.
-            Fc3BackwardInput(
-                workspace.Slice(2976 * capacity + first * 128, batchSize * 128), // d input (B, 128)
-                workspace.Slice(3114 * capacity + first * 10, batchSize * 10), // d output (B, 10)
-                parameters.Slice(233856, 1280), // fc3.weight (10, 128)
-                batchSize,
-                simd);
-
+            p.DenseBackwardInput(inputGradient: 2976, outputGradient: 3114, weight: 233856, inputs: 128, outputs: 10);
             // relu2: ReLU, (B, 128) -> (B, 128)
-            Relu2BackwardInput(
-                workspace.Slice(2720 * capacity + first * 128, batchSize * 128), // d input (B, 128)
-                workspace.Slice(2976 * capacity + first * 128, batchSize * 128), // d output (B, 128)
-                workspace.Slice(2848 * capacity + first * 128, batchSize * 128), // output (B, 128)
-                batchSize,
-                simd);
-
+            p.ReLUBackwardInput(inputGradient: 2720, outputGradient: 2976, output: 2848, length: 128);
             // fc2: Dense, (B, 256) -> (B, 128)
             // fc2's parameter gradients: over the whole batch, in RunBackwardParameters.
-            Fc2BackwardInput(
-                workspace.Slice(2336 * capacity + first * 256, batchSize * 256), // d input (B, 256)
-                workspace.Slice(2720 * capacity + first * 128, batchSize * 128), // d output (B, 128)
-                parameters.Slice(200960, 32768), // fc2.weight (128, 256)
-                batchSize,
-                simd);
-
+            p.DenseBackwardInput(inputGradient: 2336, outputGradient: 2720, weight: 200960, inputs: 256, outputs: 128);
             // relu1: ReLU, (B, 256) -> (B, 256)
-            Relu1BackwardInput(
-                workspace.Slice(1824 * capacity + first * 256, batchSize * 256), // d input (B, 256)
-                workspace.Slice(2336 * capacity + first * 256, batchSize * 256), // d output (B, 256)
-                workspace.Slice(2080 * capacity + first * 256, batchSize * 256), // output (B, 256)
-                batchSize,
-                simd);
-
+            p.ReLUBackwardInput(inputGradient: 1824, outputGradient: 2336, output: 2080, length: 256);
             // fc1: Dense, (B, 784) -> (B, 256)
             // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
-            if (computeInputGradient)
+            if (p.InputGradient)
             {
-                Fc1BackwardInput(
-                    workspace.Slice(784 * capacity + first * 784, batchSize * 784), // d input (B, 784)
-                    workspace.Slice(1824 * capacity + first * 256, batchSize * 256), // d output (B, 256)
-                    parameters.Slice(0, 200704), // fc1.weight (256, 784)
-                    batchSize,
-                    simd);
+                p.DenseBackwardInput(inputGradient: 784, outputGradient: 1824, weight: 0, inputs: 784, outputs: 256);
             }
         }
 
-        /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
-        private const int ParameterSlices = 4;
-
-        /// <summary>
-        /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
-        /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
-        /// </summary>
-        private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
         {
             // fc3: 10 outputs
-            if (!frozen[2])
+            if (p.Trains(2))
             {
-                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 10);
-                Fc3BackwardParameters(
-                    gradients.Slice(233856, 1280), // d fc3.weight
-                    gradients.Slice(235136, 10), // d fc3.bias
-                    workspace.Slice(3114 * capacity + first * 10, batchSize * 10), // d output (B, 10)
-                    workspace.Slice(2848 * capacity + first * 128, batchSize * 128), // input (B, 128)
-                    batchSize,
-                    firstOutput,
-                    outputCount,
-                    simd);
+                p.DenseBackwardParameters(weightGradient: 233856, biasGradient: 235136, outputGradient: 3114, input: 2848, inputs: 128, outputs: 10);
             }
-
             // fc2: 128 outputs
-            if (!frozen[1])
+            if (p.Trains(1))
             {
-                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 128);
-                Fc2BackwardParameters(
-                    gradients.Slice(200960, 32768), // d fc2.weight
-                    gradients.Slice(233728, 128), // d fc2.bias
-                    workspace.Slice(2720 * capacity + first * 128, batchSize * 128), // d output (B, 128)
-                    workspace.Slice(2080 * capacity + first * 256, batchSize * 256), // input (B, 256)
-                    batchSize,
-                    firstOutput,
-                    outputCount,
-                    simd);
+                p.DenseBackwardParameters(weightGradient: 200960, biasGradient: 233728, outputGradient: 2720, input: 2080, inputs: 256, outputs: 128);
             }
-
             // fc1: 256 outputs
-            if (!frozen[0])
+            if (p.Trains(0))
             {
-                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 256);
-                Fc1BackwardParameters(
-                    gradients.Slice(0, 200704), // d fc1.weight
-                    gradients.Slice(200704, 256), // d fc1.bias
-                    workspace.Slice(1824 * capacity + first * 256, batchSize * 256), // d output (B, 256)
-                    workspace.Slice(first * 784, batchSize * 784), // input (B, 784)
-                    batchSize,
-                    firstOutput,
-                    outputCount,
-                    simd);
+                p.DenseBackwardParameters(weightGradient: 0, biasGradient: 200704, outputGradient: 1824, input: 0, inputs: 784, outputs: 256);
             }
         }
-
-        // ------------------------------------------------------------------------------------------------
-        // fc1: Dense, (B, 784) -> (B, 256)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc1Forward(
-            global::System.Span<float> output, // (B, 256)
-            global::System.ReadOnlySpan<float> input, // (B, 784)
-            global::System.ReadOnlySpan<float> weight, // (256, 784)
-            global::System.ReadOnlySpan<float> bias, // (256)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 784, Outputs = 256;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
-                {
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    float sum = bias[o];
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        sum += w[i] * x[i];
-                    }
-                    y[o] = sum;
-                }
-            }
-        }
-
-        /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 784)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 256)
-            global::System.ReadOnlySpan<float> weight, // (256, 784)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 784, Outputs = 256;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                dx.Clear();
-                for (int o = 0; o < Outputs; o++)
-                {
-                    float g = dy[o];
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dx[i] += g * w[i];
-                    }
-                }
-            }
-        }
-
-        /// <summary>fc1 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc1BackwardParameters(
-            global::System.Span<float> weightGradient, // (256, 784)
-            global::System.Span<float> biasGradient, // (256)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 256)
-            global::System.ReadOnlySpan<float> input, // (B, 784)
-            int batchSize,
-            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-            int outputCount, // [firstOutput, firstOutput + outputCount)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 784, Outputs = 256;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = firstOutput; o < firstOutput + outputCount; o++)
-                {
-                    float g = dy[o];
-                    biasGradient[o] += g;
-                    global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dw[i] += g * x[i];
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // relu1: ReLU, (B, 256) -> (B, 256)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>relu1 forward: <c>max(0, x)</c> for every value.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu1Forward(
-            global::System.Span<float> y, // (B, 256)
-            global::System.ReadOnlySpan<float> x, // (B, 256)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 256;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = global::System.MathF.Max(x[i], 0f);
-            }
-        }
-
-        /// <summary>relu1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu1BackwardInput(
-            global::System.Span<float> dx, // (B, 256)
-            global::System.ReadOnlySpan<float> dy, // (B, 256)
-            global::System.ReadOnlySpan<float> y, // (B, 256)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 256;
-            for (int i = 0; i < length; i++)
-            {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // fc2: Dense, (B, 256) -> (B, 128)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>fc2 forward: <c>output = input W^T + b</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc2Forward(
-            global::System.Span<float> output, // (B, 128)
-            global::System.ReadOnlySpan<float> input, // (B, 256)
-            global::System.ReadOnlySpan<float> weight, // (128, 256)
-            global::System.ReadOnlySpan<float> bias, // (128)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 256, Outputs = 128;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
-                {
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    float sum = bias[o];
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        sum += w[i] * x[i];
-                    }
-                    y[o] = sum;
-                }
-            }
-        }
-
-        /// <summary>fc2 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc2BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 256)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 128)
-            global::System.ReadOnlySpan<float> weight, // (128, 256)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 256, Outputs = 128;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                dx.Clear();
-                for (int o = 0; o < Outputs; o++)
-                {
-                    float g = dy[o];
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dx[i] += g * w[i];
-                    }
-                }
-            }
-        }
-
-        /// <summary>fc2 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc2BackwardParameters(
-            global::System.Span<float> weightGradient, // (128, 256)
-            global::System.Span<float> biasGradient, // (128)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 128)
-            global::System.ReadOnlySpan<float> input, // (B, 256)
-            int batchSize,
-            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-            int outputCount, // [firstOutput, firstOutput + outputCount)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 256, Outputs = 128;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = firstOutput; o < firstOutput + outputCount; o++)
-                {
-                    float g = dy[o];
-                    biasGradient[o] += g;
-                    global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dw[i] += g * x[i];
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // relu2: ReLU, (B, 128) -> (B, 128)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>relu2 forward: <c>max(0, x)</c> for every value.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu2Forward(
-            global::System.Span<float> y, // (B, 128)
-            global::System.ReadOnlySpan<float> x, // (B, 128)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 128;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = global::System.MathF.Max(x[i], 0f);
-            }
-        }
-
-        /// <summary>relu2 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu2BackwardInput(
-            global::System.Span<float> dx, // (B, 128)
-            global::System.ReadOnlySpan<float> dy, // (B, 128)
-            global::System.ReadOnlySpan<float> y, // (B, 128)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 128;
-            for (int i = 0; i < length; i++)
-            {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // fc3: Dense, (B, 128) -> (B, 10)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>fc3 forward: <c>output = input W^T + b</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc3Forward(
-            global::System.Span<float> output, // (B, 10)
-            global::System.ReadOnlySpan<float> input, // (B, 128)
-            global::System.ReadOnlySpan<float> weight, // (10, 128)
-            global::System.ReadOnlySpan<float> bias, // (10)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 128, Outputs = 10;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
-                {
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    float sum = bias[o];
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        sum += w[i] * x[i];
-                    }
-                    y[o] = sum;
-                }
-            }
-        }
-
-        /// <summary>fc3 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc3BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 128)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
-            global::System.ReadOnlySpan<float> weight, // (10, 128)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 128, Outputs = 10;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                dx.Clear();
-                for (int o = 0; o < Outputs; o++)
-                {
-                    float g = dy[o];
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dx[i] += g * w[i];
-                    }
-                }
-            }
-        }
-
-        /// <summary>fc3 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc3BackwardParameters(
-            global::System.Span<float> weightGradient, // (10, 128)
-            global::System.Span<float> biasGradient, // (10)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
-            global::System.ReadOnlySpan<float> input, // (B, 128)
-            int batchSize,
-            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-            int outputCount, // [firstOutput, firstOutput + outputCount)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 128, Outputs = 10;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = firstOutput; o < firstOutput + outputCount; o++)
-                {
-                    float g = dy[o];
-                    biasGradient[o] += g;
-                    global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dw[i] += g * x[i];
-                    }
-                }
-            }
-        }
-
-        // The INetwork view of the constants above, for code that trains any network (the Trainer).
-        string global::StaticNet.INetwork.Name => "Mlp";
-
-        int global::StaticNet.INetwork.InputLength => InputLength;
-
-        int global::StaticNet.INetwork.OutputLength => OutputLength;
-
-        int global::StaticNet.INetwork.ParameterCount => ParameterCount;
-
-        string global::StaticNet.INetwork.Summary => Summary;
-
-        global::StaticNet.OutputActivation global::StaticNet.INetwork.OutputActivation => global::StaticNet.OutputActivation.None;
     }
 }

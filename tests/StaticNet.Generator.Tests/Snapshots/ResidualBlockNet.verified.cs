@@ -28,7 +28,7 @@ namespace Tests.Networks
     /// </code>
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "0.1.0")]
-    partial class ResidualBlockNet : global::StaticNet.INetwork
+    partial class ResidualBlockNet : global::StaticNet.CompiledNetwork
     {
         /// <summary>Values in one input sample, of shape 1x8x8.</summary>
         public const int InputLength = 64;
@@ -36,30 +36,23 @@ namespace Tests.Networks
         /// <summary>Values in one output sample, of shape 10.</summary>
         public const int OutputLength = 10;
 
-        /// <summary>Learned parameters in all layers: the length of <see cref="Parameters"/> and <see cref="Gradients"/>.</summary>
+        /// <summary>Learned parameters in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.Parameters"/> and <see cref="global::StaticNet.CompiledNetwork.Gradients"/>.</summary>
         public const int ParameterCount = 1082;
 
-        /// <summary>Values of state (running estimates) in all layers: the length of <see cref="State"/>. Saved and loaded with the parameters, never trained.</summary>
+        /// <summary>Values of state (running estimates) in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.State"/>. Saved and loaded with the parameters, never trained.</summary>
         public const int StateCount = 60;
 
-        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>
-        public const int WorkspaceLengthPerSample = 5912;
+        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>
+        public const int WorkspaceLengthPerSample = 4336;
+
+        /// <summary>Floats of workspace once per batch, whatever its size: batch statistics, after the per-sample buffers.</summary>
+        public const int WorkspaceFixedLength = 116;
 
         /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>
         public const long ForwardFlopsPerSample = 35002;
 
         /// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>
         public const long TrainingFlopsPerSample = 100132;
-
-        /// <summary>
-        /// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split
-        /// depends on the batch size alone, and chunk gradients are added in chunk order, so results are
-        /// the same whatever <see cref="Threads"/> is.
-        /// </summary>
-        public const int BatchChunks = 4;
-
-        /// <summary>Floats of workspace once per batch, whatever its size: batch statistics, after the per-sample buffers.</summary>
-        public const int WorkspaceFixedLength = 116;
 
         /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
         public const string Summary =
@@ -96,281 +89,121 @@ namespace Tests.Networks
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "stem";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 4;
-                /// <summary>Output height.</summary>
-                public const int Height = 8;
-                /// <summary>Output width.</summary>
-                public const int Width = 8;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 256;
-                /// <summary>Where <c>stem.weight</c> (4, 1, 3, 3) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 0;
-                /// <summary>Values in <c>stem.weight</c>.</summary>
-                public const int WeightLength = 36;
-                /// <summary>Where <c>stem.bias</c> (4) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 36;
-                /// <summary>Values in <c>stem.bias</c>.</summary>
-                public const int BiasLength = 4;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 4, Height = 8, Width = 8, OutputLength = 256;
+                /// <summary>Where <c>stem.weight</c> (4, 1, 3, 3), <c>stem.bias</c> (4) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 0, WeightLength = 36, BiasOffset = 36, BiasLength = 4;
             }
-
             /// <summary>bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8).</summary>
             public static class Bn1
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "bn1";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 4;
-                /// <summary>Output height.</summary>
-                public const int Height = 8;
-                /// <summary>Output width.</summary>
-                public const int Width = 8;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 256;
-                /// <summary>Where <c>bn1.weight</c> (4) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 40;
-                /// <summary>Values in <c>bn1.weight</c>.</summary>
-                public const int WeightLength = 4;
-                /// <summary>Where <c>bn1.bias</c> (4) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 44;
-                /// <summary>Values in <c>bn1.bias</c>.</summary>
-                public const int BiasLength = 4;
-                /// <summary>Where <c>bn1.running_mean</c> (4) starts in the state buffer.</summary>
-                public const int RunningMeanOffset = 0;
-                /// <summary>Values in <c>bn1.running_mean</c>.</summary>
-                public const int RunningMeanLength = 4;
-                /// <summary>Where <c>bn1.running_var</c> (4) starts in the state buffer.</summary>
-                public const int RunningVarOffset = 4;
-                /// <summary>Values in <c>bn1.running_var</c>.</summary>
-                public const int RunningVarLength = 4;
-                /// <summary>Where <c>bn1.num_batches_tracked</c> () starts in the state buffer.</summary>
-                public const int NumBatchesTrackedOffset = 8;
-                /// <summary>Values in <c>bn1.num_batches_tracked</c>.</summary>
-                public const int NumBatchesTrackedLength = 1;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 4, Height = 8, Width = 8, OutputLength = 256;
+                /// <summary>Where <c>bn1.weight</c> (4), <c>bn1.bias</c> (4) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 40, WeightLength = 4, BiasOffset = 44, BiasLength = 4;
+                /// <summary>Where <c>bn1.running_mean</c> (4), <c>bn1.running_var</c> (4), <c>bn1.num_batches_tracked</c> () start in the state buffer, and their lengths.</summary>
+                public const int RunningMeanOffset = 0, RunningMeanLength = 4, RunningVarOffset = 4, RunningVarLength = 4, NumBatchesTrackedOffset = 8, NumBatchesTrackedLength = 1;
             }
-
             /// <summary>block_in: ReLU, (B, 4, 8, 8) -> (B, 4, 8, 8).</summary>
             public static class BlockIn
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "block_in";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 4;
-                /// <summary>Output height.</summary>
-                public const int Height = 8;
-                /// <summary>Output width.</summary>
-                public const int Width = 8;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 256;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 4, Height = 8, Width = 8, OutputLength = 256;
             }
-
             /// <summary>conv2: Conv2D 3x3, stride 2, pad 1, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4).</summary>
             public static class Conv2
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "conv2";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 8;
-                /// <summary>Output height.</summary>
-                public const int Height = 4;
-                /// <summary>Output width.</summary>
-                public const int Width = 4;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 128;
-                /// <summary>Where <c>conv2.weight</c> (8, 4, 3, 3) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 48;
-                /// <summary>Values in <c>conv2.weight</c>.</summary>
-                public const int WeightLength = 288;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 8, Height = 4, Width = 4, OutputLength = 128;
+                /// <summary>Where <c>conv2.weight</c> (8, 4, 3, 3) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 48, WeightLength = 288;
             }
-
             /// <summary>bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4).</summary>
             public static class Bn2
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "bn2";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 8;
-                /// <summary>Output height.</summary>
-                public const int Height = 4;
-                /// <summary>Output width.</summary>
-                public const int Width = 4;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 128;
-                /// <summary>Where <c>bn2.weight</c> (8) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 336;
-                /// <summary>Values in <c>bn2.weight</c>.</summary>
-                public const int WeightLength = 8;
-                /// <summary>Where <c>bn2.bias</c> (8) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 344;
-                /// <summary>Values in <c>bn2.bias</c>.</summary>
-                public const int BiasLength = 8;
-                /// <summary>Where <c>bn2.running_mean</c> (8) starts in the state buffer.</summary>
-                public const int RunningMeanOffset = 9;
-                /// <summary>Values in <c>bn2.running_mean</c>.</summary>
-                public const int RunningMeanLength = 8;
-                /// <summary>Where <c>bn2.running_var</c> (8) starts in the state buffer.</summary>
-                public const int RunningVarOffset = 17;
-                /// <summary>Values in <c>bn2.running_var</c>.</summary>
-                public const int RunningVarLength = 8;
-                /// <summary>Where <c>bn2.num_batches_tracked</c> () starts in the state buffer.</summary>
-                public const int NumBatchesTrackedOffset = 25;
-                /// <summary>Values in <c>bn2.num_batches_tracked</c>.</summary>
-                public const int NumBatchesTrackedLength = 1;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 8, Height = 4, Width = 4, OutputLength = 128;
+                /// <summary>Where <c>bn2.weight</c> (8), <c>bn2.bias</c> (8) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 336, WeightLength = 8, BiasOffset = 344, BiasLength = 8;
+                /// <summary>Where <c>bn2.running_mean</c> (8), <c>bn2.running_var</c> (8), <c>bn2.num_batches_tracked</c> () start in the state buffer, and their lengths.</summary>
+                public const int RunningMeanOffset = 9, RunningMeanLength = 8, RunningVarOffset = 17, RunningVarLength = 8, NumBatchesTrackedOffset = 25, NumBatchesTrackedLength = 1;
             }
-
             /// <summary>relu2: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4).</summary>
             public static class Relu2
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "relu2";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 8;
-                /// <summary>Output height.</summary>
-                public const int Height = 4;
-                /// <summary>Output width.</summary>
-                public const int Width = 4;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 128;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 8, Height = 4, Width = 4, OutputLength = 128;
             }
-
             /// <summary>conv3: Conv2D 3x3, stride 1, pad 1, no bias, (B, 8, 4, 4) -> (B, 8, 4, 4).</summary>
             public static class Conv3
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "conv3";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 8;
-                /// <summary>Output height.</summary>
-                public const int Height = 4;
-                /// <summary>Output width.</summary>
-                public const int Width = 4;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 128;
-                /// <summary>Where <c>conv3.weight</c> (8, 8, 3, 3) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 352;
-                /// <summary>Values in <c>conv3.weight</c>.</summary>
-                public const int WeightLength = 576;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 8, Height = 4, Width = 4, OutputLength = 128;
+                /// <summary>Where <c>conv3.weight</c> (8, 8, 3, 3) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 352, WeightLength = 576;
             }
-
             /// <summary>main: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4).</summary>
             public static class Main
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "main";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 8;
-                /// <summary>Output height.</summary>
-                public const int Height = 4;
-                /// <summary>Output width.</summary>
-                public const int Width = 4;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 128;
-                /// <summary>Where <c>main.weight</c> (8) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 928;
-                /// <summary>Values in <c>main.weight</c>.</summary>
-                public const int WeightLength = 8;
-                /// <summary>Where <c>main.bias</c> (8) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 936;
-                /// <summary>Values in <c>main.bias</c>.</summary>
-                public const int BiasLength = 8;
-                /// <summary>Where <c>main.running_mean</c> (8) starts in the state buffer.</summary>
-                public const int RunningMeanOffset = 26;
-                /// <summary>Values in <c>main.running_mean</c>.</summary>
-                public const int RunningMeanLength = 8;
-                /// <summary>Where <c>main.running_var</c> (8) starts in the state buffer.</summary>
-                public const int RunningVarOffset = 34;
-                /// <summary>Values in <c>main.running_var</c>.</summary>
-                public const int RunningVarLength = 8;
-                /// <summary>Where <c>main.num_batches_tracked</c> () starts in the state buffer.</summary>
-                public const int NumBatchesTrackedOffset = 42;
-                /// <summary>Values in <c>main.num_batches_tracked</c>.</summary>
-                public const int NumBatchesTrackedLength = 1;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 8, Height = 4, Width = 4, OutputLength = 128;
+                /// <summary>Where <c>main.weight</c> (8), <c>main.bias</c> (8) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 928, WeightLength = 8, BiasOffset = 936, BiasLength = 8;
+                /// <summary>Where <c>main.running_mean</c> (8), <c>main.running_var</c> (8), <c>main.num_batches_tracked</c> () start in the state buffer, and their lengths.</summary>
+                public const int RunningMeanOffset = 26, RunningMeanLength = 8, RunningVarOffset = 34, RunningVarLength = 8, NumBatchesTrackedOffset = 42, NumBatchesTrackedLength = 1;
             }
-
             /// <summary>conv4: Conv2D from block_in, 1x1, stride 2, pad 0, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4).</summary>
             public static class Conv4
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "conv4";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 8;
-                /// <summary>Output height.</summary>
-                public const int Height = 4;
-                /// <summary>Output width.</summary>
-                public const int Width = 4;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 128;
-                /// <summary>Where <c>conv4.weight</c> (8, 4, 1, 1) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 944;
-                /// <summary>Values in <c>conv4.weight</c>.</summary>
-                public const int WeightLength = 32;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 8, Height = 4, Width = 4, OutputLength = 128;
+                /// <summary>Where <c>conv4.weight</c> (8, 4, 1, 1) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 944, WeightLength = 32;
             }
-
             /// <summary>shortcut: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4).</summary>
             public static class Shortcut
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "shortcut";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 8;
-                /// <summary>Output height.</summary>
-                public const int Height = 4;
-                /// <summary>Output width.</summary>
-                public const int Width = 4;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 128;
-                /// <summary>Where <c>shortcut.weight</c> (8) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 976;
-                /// <summary>Values in <c>shortcut.weight</c>.</summary>
-                public const int WeightLength = 8;
-                /// <summary>Where <c>shortcut.bias</c> (8) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 984;
-                /// <summary>Values in <c>shortcut.bias</c>.</summary>
-                public const int BiasLength = 8;
-                /// <summary>Where <c>shortcut.running_mean</c> (8) starts in the state buffer.</summary>
-                public const int RunningMeanOffset = 43;
-                /// <summary>Values in <c>shortcut.running_mean</c>.</summary>
-                public const int RunningMeanLength = 8;
-                /// <summary>Where <c>shortcut.running_var</c> (8) starts in the state buffer.</summary>
-                public const int RunningVarOffset = 51;
-                /// <summary>Values in <c>shortcut.running_var</c>.</summary>
-                public const int RunningVarLength = 8;
-                /// <summary>Where <c>shortcut.num_batches_tracked</c> () starts in the state buffer.</summary>
-                public const int NumBatchesTrackedOffset = 59;
-                /// <summary>Values in <c>shortcut.num_batches_tracked</c>.</summary>
-                public const int NumBatchesTrackedLength = 1;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 8, Height = 4, Width = 4, OutputLength = 128;
+                /// <summary>Where <c>shortcut.weight</c> (8), <c>shortcut.bias</c> (8) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 976, WeightLength = 8, BiasOffset = 984, BiasLength = 8;
+                /// <summary>Where <c>shortcut.running_mean</c> (8), <c>shortcut.running_var</c> (8), <c>shortcut.num_batches_tracked</c> () start in the state buffer, and their lengths.</summary>
+                public const int RunningMeanOffset = 43, RunningMeanLength = 8, RunningVarOffset = 51, RunningVarLength = 8, NumBatchesTrackedOffset = 59, NumBatchesTrackedLength = 1;
             }
-
             /// <summary>add1: Add + main, (B, 8, 4, 4) -> (B, 8, 4, 4).</summary>
             public static class Add1
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "add1";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 8;
-                /// <summary>Output height.</summary>
-                public const int Height = 4;
-                /// <summary>Output width.</summary>
-                public const int Width = 4;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 128;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 8, Height = 4, Width = 4, OutputLength = 128;
             }
-
             /// <summary>relu3: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4).</summary>
             public static class Relu3
             {
                 /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
                 public const string Name = "relu3";
-                /// <summary>Output channels.</summary>
-                public const int Channels = 8;
-                /// <summary>Output height.</summary>
-                public const int Height = 4;
-                /// <summary>Output width.</summary>
-                public const int Width = 4;
-                /// <summary>Values in one sample's output.</summary>
-                public const int OutputLength = 128;
+                /// <summary>The output's channels, height and width, and its values per sample.</summary>
+                public const int Channels = 8, Height = 4, Width = 4, OutputLength = 128;
             }
-
             /// <summary>gap1: GlobalAvgPool2D, (B, 8, 4, 4) -> (B, 8).</summary>
             public static class Gap1
             {
@@ -379,7 +212,6 @@ namespace Tests.Networks
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 8;
             }
-
             /// <summary>dropout1: Dropout rate 0.25, (B, 8) -> (B, 8).</summary>
             public static class Dropout1
             {
@@ -388,7 +220,6 @@ namespace Tests.Networks
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 8;
             }
-
             /// <summary>fc1: Dense, (B, 8) -> (B, 10).</summary>
             public static class Fc1
             {
@@ -396,160 +227,84 @@ namespace Tests.Networks
                 public const string Name = "fc1";
                 /// <summary>Values in one sample's output.</summary>
                 public const int OutputLength = 10;
-                /// <summary>Where <c>fc1.weight</c> (10, 8) starts in the parameter buffer.</summary>
-                public const int WeightOffset = 992;
-                /// <summary>Values in <c>fc1.weight</c>.</summary>
-                public const int WeightLength = 80;
-                /// <summary>Where <c>fc1.bias</c> (10) starts in the parameter buffer.</summary>
-                public const int BiasOffset = 1072;
-                /// <summary>Values in <c>fc1.bias</c>.</summary>
-                public const int BiasLength = 10;
+                /// <summary>Where <c>fc1.weight</c> (10, 8), <c>fc1.bias</c> (10) start in the parameter buffer, and their lengths.</summary>
+                public const int WeightOffset = 992, WeightLength = 80, BiasOffset = 1072, BiasLength = 10;
             }
         }
 
-        // Every tensor by its PyTorch state_dict name, with its shape and place: parameters in the parameter buffer, state in the state buffer.
-        private static readonly global::StaticNet.TensorInfo[] s_tensors =
+        // The network as the engine sees it: its tensors by state_dict name with their shapes, places and initialisation,
+        // its layer graph, and where its input and output live in the workspace.
+        private static readonly global::StaticNet.NetworkDefinition s_definition = new(
+            "ResidualBlockNet",
+            new global::StaticNet.TensorInfo[]
+            {
+                new("stem.weight", new int[] { 4, 1, 3, 3 }, 0, 36) { Init = global::StaticNet.TensorInit.Uniform(-0.33333334f, 0.33333334f) }, // fan_in 9, bound 1/sqrt(9)
+                new("stem.bias", new int[] { 4 }, 36, 4) { Init = global::StaticNet.TensorInit.Uniform(-0.33333334f, 0.33333334f) }, // fan_in 9, bound 1/sqrt(9)
+                new("bn1.weight", new int[] { 4 }, 40, 4) { Init = global::StaticNet.TensorInit.Constant(1.0f) }, // PyTorch default, ones
+                new("bn1.bias", new int[] { 4 }, 44, 4) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // PyTorch default, zeros
+                new("bn1.running_mean", new int[] { 4 }, 0, 4, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // zeros
+                new("bn1.running_var", new int[] { 4 }, 4, 4, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(1.0f) }, // ones
+                new("bn1.num_batches_tracked", new int[] {  }, 8, 1, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // zeros
+                new("conv2.weight", new int[] { 8, 4, 3, 3 }, 48, 288) { Init = global::StaticNet.TensorInit.Normal(0.0f, 0.16666667f) }, // Kaiming normal, gain sqrt(2) for ReLU, fan_out 72: std gain / sqrt(fan_out)
+                new("bn2.weight", new int[] { 8 }, 336, 8) { Init = global::StaticNet.TensorInit.Constant(1.0f) }, // PyTorch default, ones
+                new("bn2.bias", new int[] { 8 }, 344, 8) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // PyTorch default, zeros
+                new("bn2.running_mean", new int[] { 8 }, 9, 8, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // zeros
+                new("bn2.running_var", new int[] { 8 }, 17, 8, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(1.0f) }, // ones
+                new("bn2.num_batches_tracked", new int[] {  }, 25, 1, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // zeros
+                new("conv3.weight", new int[] { 8, 8, 3, 3 }, 352, 576) { Init = global::StaticNet.TensorInit.Uniform(-0.11785113f, 0.11785113f) }, // fan_in 72, bound 1/sqrt(72)
+                new("main.weight", new int[] { 8 }, 928, 8) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // zeros
+                new("main.bias", new int[] { 8 }, 936, 8) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // PyTorch default, zeros
+                new("main.running_mean", new int[] { 8 }, 26, 8, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // zeros
+                new("main.running_var", new int[] { 8 }, 34, 8, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(1.0f) }, // ones
+                new("main.num_batches_tracked", new int[] {  }, 42, 1, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // zeros
+                new("conv4.weight", new int[] { 8, 4, 1, 1 }, 944, 32) { Init = global::StaticNet.TensorInit.Uniform(-0.5f, 0.5f) }, // fan_in 4, bound 1/sqrt(4)
+                new("shortcut.weight", new int[] { 8 }, 976, 8) { Init = global::StaticNet.TensorInit.Constant(1.0f) }, // PyTorch default, ones
+                new("shortcut.bias", new int[] { 8 }, 984, 8) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // PyTorch default, zeros
+                new("shortcut.running_mean", new int[] { 8 }, 43, 8, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // zeros
+                new("shortcut.running_var", new int[] { 8 }, 51, 8, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(1.0f) }, // ones
+                new("shortcut.num_batches_tracked", new int[] {  }, 59, 1, global::StaticNet.TensorKind.State) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // zeros
+                new("fc1.weight", new int[] { 10, 8 }, 992, 80) { Init = global::StaticNet.TensorInit.Uniform(-0.57735026f, 0.57735026f) }, // Xavier uniform, gain 1, fan_in 8, fan_out 10: bound gain * sqrt(6 / (fan_in + fan_out))
+                new("fc1.bias", new int[] { 10 }, 1072, 10) { Init = global::StaticNet.TensorInit.Constant(0.0f) }, // zeros
+            },
+            new global::StaticNet.LayerInfo[]
+            {
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "stem", new string[] { "input" }, new int[] { 1, 8, 8 }, new int[] { 4, 8, 8 }, new string[] { "stem.weight", "stem.bias" }) { Kernel = 3, Stride = 1, Padding = 1, Dilation = 1, Frozen = true },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm2D, "bn1", new string[] { "stem" }, new int[] { 4, 8, 8 }, new int[] { 4, 8, 8 }, new string[] { "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.1, Affine = true, Frozen = true },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "block_in", new string[] { "bn1" }, new int[] { 4, 8, 8 }, new int[] { 4, 8, 8 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv2", new string[] { "block_in" }, new int[] { 4, 8, 8 }, new int[] { 8, 4, 4 }, new string[] { "conv2.weight" }) { Kernel = 3, Stride = 2, Padding = 1, Dilation = 1 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm2D, "bn2", new string[] { "conv2" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[] { "bn2.weight", "bn2.bias", "bn2.running_mean", "bn2.running_var", "bn2.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.1, Affine = true },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu2", new string[] { "bn2" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv3", new string[] { "relu2" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[] { "conv3.weight" }) { Kernel = 3, Stride = 1, Padding = 1, Dilation = 1 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm2D, "main", new string[] { "conv3" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[] { "main.weight", "main.bias", "main.running_mean", "main.running_var", "main.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.1, Affine = true },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv4", new string[] { "block_in" }, new int[] { 4, 8, 8 }, new int[] { 8, 4, 4 }, new string[] { "conv4.weight" }) { Kernel = 1, Stride = 2, Padding = 0, Dilation = 1 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm2D, "shortcut", new string[] { "conv4" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[] { "shortcut.weight", "shortcut.bias", "shortcut.running_mean", "shortcut.running_var", "shortcut.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.1, Affine = true },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Add, "add1", new string[] { "shortcut", "main" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu3", new string[] { "add1" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.GlobalAvgPool2D, "gap1", new string[] { "relu3" }, new int[] { 8, 4, 4 }, new int[] { 8 }, new string[0]),
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dropout, "dropout1", new string[] { "gap1" }, new int[] { 8 }, new int[] { 8 }, new string[0]) { Rate = 0.25 },
+                new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "dropout1" }, new int[] { 8 }, new int[] { 10 }, new string[] { "fc1.weight", "fc1.bias" }),
+            })
         {
-            new global::StaticNet.TensorInfo("stem.weight", new int[] { 4, 1, 3, 3 }, 0, 36),
-            new global::StaticNet.TensorInfo("stem.bias", new int[] { 4 }, 36, 4),
-            new global::StaticNet.TensorInfo("bn1.weight", new int[] { 4 }, 40, 4),
-            new global::StaticNet.TensorInfo("bn1.bias", new int[] { 4 }, 44, 4),
-            new global::StaticNet.TensorInfo("bn1.running_mean", new int[] { 4 }, 0, 4, global::StaticNet.TensorKind.State),
-            new global::StaticNet.TensorInfo("bn1.running_var", new int[] { 4 }, 4, 4, global::StaticNet.TensorKind.State),
-            new global::StaticNet.TensorInfo("bn1.num_batches_tracked", new int[] {  }, 8, 1, global::StaticNet.TensorKind.State),
-            new global::StaticNet.TensorInfo("conv2.weight", new int[] { 8, 4, 3, 3 }, 48, 288),
-            new global::StaticNet.TensorInfo("bn2.weight", new int[] { 8 }, 336, 8),
-            new global::StaticNet.TensorInfo("bn2.bias", new int[] { 8 }, 344, 8),
-            new global::StaticNet.TensorInfo("bn2.running_mean", new int[] { 8 }, 9, 8, global::StaticNet.TensorKind.State),
-            new global::StaticNet.TensorInfo("bn2.running_var", new int[] { 8 }, 17, 8, global::StaticNet.TensorKind.State),
-            new global::StaticNet.TensorInfo("bn2.num_batches_tracked", new int[] {  }, 25, 1, global::StaticNet.TensorKind.State),
-            new global::StaticNet.TensorInfo("conv3.weight", new int[] { 8, 8, 3, 3 }, 352, 576),
-            new global::StaticNet.TensorInfo("main.weight", new int[] { 8 }, 928, 8),
-            new global::StaticNet.TensorInfo("main.bias", new int[] { 8 }, 936, 8),
-            new global::StaticNet.TensorInfo("main.running_mean", new int[] { 8 }, 26, 8, global::StaticNet.TensorKind.State),
-            new global::StaticNet.TensorInfo("main.running_var", new int[] { 8 }, 34, 8, global::StaticNet.TensorKind.State),
-            new global::StaticNet.TensorInfo("main.num_batches_tracked", new int[] {  }, 42, 1, global::StaticNet.TensorKind.State),
-            new global::StaticNet.TensorInfo("conv4.weight", new int[] { 8, 4, 1, 1 }, 944, 32),
-            new global::StaticNet.TensorInfo("shortcut.weight", new int[] { 8 }, 976, 8),
-            new global::StaticNet.TensorInfo("shortcut.bias", new int[] { 8 }, 984, 8),
-            new global::StaticNet.TensorInfo("shortcut.running_mean", new int[] { 8 }, 43, 8, global::StaticNet.TensorKind.State),
-            new global::StaticNet.TensorInfo("shortcut.running_var", new int[] { 8 }, 51, 8, global::StaticNet.TensorKind.State),
-            new global::StaticNet.TensorInfo("shortcut.num_batches_tracked", new int[] {  }, 59, 1, global::StaticNet.TensorKind.State),
-            new global::StaticNet.TensorInfo("fc1.weight", new int[] { 10, 8 }, 992, 80),
-            new global::StaticNet.TensorInfo("fc1.bias", new int[] { 10 }, 1072, 10),
+            InputShape = new int[] { 1, 8, 8 },
+            OutputShape = new int[] { 10 },
+            InputLength = InputLength,
+            OutputLength = OutputLength,
+            ParameterCount = ParameterCount,
+            StateCount = StateCount,
+            WorkspaceLengthPerSample = WorkspaceLengthPerSample,
+            WorkspaceFixedLength = WorkspaceFixedLength,
+            InputGradientOffset = 64,
+            OutputOffset = 4316,
+            OutputGradientOffset = 4326,
+            Stages = 5,
+            ChunkGradientRanges = new global::StaticNet.ParameterRange[] { new(48, 288), new(352, 576), new(944, 32) }, // conv2, conv3, conv4
+            BatchWideGradients = true,
+            KernelScratch = KernelScratchLengthFor,
+            Summary = Summary,
         };
 
-        // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
-        private static readonly global::StaticNet.LayerInfo[] s_layerTable =
-        {
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "stem", new string[] { "input" }, new int[] { 1, 8, 8 }, new int[] { 4, 8, 8 }, new string[] { "stem.weight", "stem.bias" }) { Kernel = 3, Stride = 1, Padding = 1, Dilation = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm2D, "bn1", new string[] { "stem" }, new int[] { 4, 8, 8 }, new int[] { 4, 8, 8 }, new string[] { "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.1, Affine = true },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "block_in", new string[] { "bn1" }, new int[] { 4, 8, 8 }, new int[] { 4, 8, 8 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv2", new string[] { "block_in" }, new int[] { 4, 8, 8 }, new int[] { 8, 4, 4 }, new string[] { "conv2.weight" }) { Kernel = 3, Stride = 2, Padding = 1, Dilation = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm2D, "bn2", new string[] { "conv2" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[] { "bn2.weight", "bn2.bias", "bn2.running_mean", "bn2.running_var", "bn2.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.1, Affine = true },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu2", new string[] { "bn2" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv3", new string[] { "relu2" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[] { "conv3.weight" }) { Kernel = 3, Stride = 1, Padding = 1, Dilation = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm2D, "main", new string[] { "conv3" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[] { "main.weight", "main.bias", "main.running_mean", "main.running_var", "main.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.1, Affine = true },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv4", new string[] { "block_in" }, new int[] { 4, 8, 8 }, new int[] { 8, 4, 4 }, new string[] { "conv4.weight" }) { Kernel = 1, Stride = 2, Padding = 0, Dilation = 1 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.BatchNorm2D, "shortcut", new string[] { "conv4" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[] { "shortcut.weight", "shortcut.bias", "shortcut.running_mean", "shortcut.running_var", "shortcut.num_batches_tracked" }) { Epsilon = 1E-05, Momentum = 0.1, Affine = true },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Add, "add1", new string[] { "shortcut", "main" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.ReLU, "relu3", new string[] { "add1" }, new int[] { 8, 4, 4 }, new int[] { 8, 4, 4 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.GlobalAvgPool2D, "gap1", new string[] { "relu3" }, new int[] { 8, 4, 4 }, new int[] { 8 }, new string[0]),
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dropout, "dropout1", new string[] { "gap1" }, new int[] { 8 }, new int[] { 8 }, new string[0]) { Rate = 0.25 },
-            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "dropout1" }, new int[] { 8 }, new int[] { 10 }, new string[] { "fc1.weight", "fc1.bias" }),
-        };
-
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _state = new float[StateCount];
-
-        // Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.
-        private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
-        private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;
-
-        // The parameters whose gradients each chunk computes for its own samples.
-        private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =
-        {
-            new global::StaticNet.ParameterRange(48, 288), // conv2
-            new global::StaticNet.ParameterRange(352, 576), // conv3
-            new global::StaticNet.ParameterRange(944, 32), // conv4
-        };
-
-        // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
-        private readonly float[] _workspace;
-
-        // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
-        private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample + WorkspaceFixedLength];
-        private readonly float[] _sampleScratch;
-
-        // The vectorised kernels' scratch, one block per thread.
-        private readonly float[] _kernelScratch;
-
-        // The work of one chunk, as delegates made once so that running a batch allocates nothing.
-        private readonly global::System.Action<int, int> _forwardChunk;
-        private readonly global::System.Action<int, int> _backwardChunk;
-        private readonly global::System.Action<int, int> _parameterSlice;
-
-        // The batch the chunks are working on: its size, chunks, stage, mode and SIMD level.
-        private int _runBatchSize;
-        private int _runChunks;
-        private int _runStage;
-        private bool _runTraining;
-        private bool _runInputGradient;
-        private global::StaticNet.SimdLevel _runSimd;
-
-        // The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.
-        private int _forwardBatchSize;
-        private global::StaticNet.SimdLevel _forwardSimd;
-        private int _threads;
-
-        // The seed of the dropout masks (the one Initialize was given), and the step of the last training Forward, whose masks Backward recomputes.
-        private int _seed;
-        private long _forwardStep;
-
-        // Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.
-        private static readonly global::StaticNet.ParameterRange[] s_layerRanges =
-        {
-            new global::StaticNet.ParameterRange(48, 288), // conv2
-            new global::StaticNet.ParameterRange(336, 16), // bn2
-            new global::StaticNet.ParameterRange(352, 576), // conv3
-            new global::StaticNet.ParameterRange(928, 16), // main
-            new global::StaticNet.ParameterRange(944, 32), // conv4
-            new global::StaticNet.ParameterRange(976, 16), // shortcut
-            new global::StaticNet.ParameterRange(992, 90), // fc1
-        };
-
-        private readonly bool[] _frozen = new bool[7];
-        private global::StaticNet.ParameterRange[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[7]);
-
-        /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
-        /// <param name="seed">Seeds the initialisation and the dropout masks: the same seed gives the same parameters on every machine.</param>
-        /// <param name="batchCapacity">The largest batch <see cref="Forward"/> takes; the workspace is allocated for it once, here.</param>
-        public ResidualBlockNet(int seed = 0, int batchCapacity = 64)
-        {
-            global::StaticNet.NetworkChecks.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, WorkspaceFixedLength, nameof(batchCapacity));
-            BatchCapacity = batchCapacity;
-            _workspace = new float[WorkspaceLengthPerSample * batchCapacity + WorkspaceFixedLength];
-            MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
-            _threads = MaxThreads;
-            KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));
-            _kernelScratch = new float[MaxThreads * KernelScratchLength];
-            _sampleScratch = new float[KernelScratchFor(1)];
-            _forwardChunk = ForwardChunk;
-            _backwardChunk = BackwardChunk;
-            _parameterSlice = ParameterSlice;
-            _chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);
-            Initialize(seed);
-        }
-
-        /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
-        public int BatchCapacity { get; }
-
-        /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
-        public int KernelScratchLength { get; }
-
-        /// <summary>The largest scratch any layer's vectorised kernels need for <paramref name="samples"/> samples at a time.</summary>
-        private static int KernelScratchFor(int samples)
+        /// <summary>The floats of scratch the layers' kernels need for <paramref name="samples"/> samples at a time.</summary>
+        private static int KernelScratchLengthFor(int samples)
         {
             int length = 0;
             length = global::System.Math.Max(length, global::StaticNet.Kernels.Convolution.ScratchLength(1, 8, 8, 4, 3, 1, 1, 1, samples));
@@ -559,3086 +314,231 @@ namespace Tests.Networks
             return length;
         }
 
-        /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
-        public int MaxThreads { get; }
-
-        /// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
-        public int Threads
+        /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
+        /// <param name="seed">Seeds the initialisation and any dropout masks: the same seed gives the same parameters on every machine.</param>
+        /// <param name="batchCapacity">The largest batch <see cref="global::StaticNet.CompiledNetwork.Forward"/> takes; the workspace is allocated for it once, here.</param>
+        public ResidualBlockNet(int seed = 0, int batchCapacity = 64)
+            : base(s_definition, seed, batchCapacity)
         {
-            get => _threads;
-            set => _threads = global::StaticNet.NetworkChecks.Threads(value, MaxThreads, nameof(value));
         }
 
-        /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
-        public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
-
-        /// <summary>All parameters in one flat buffer; each tensor's place is in <see cref="Tensors"/> and <see cref="Layers"/>.</summary>
-        public global::System.Span<float> Parameters => _parameters;
-
-        /// <summary>Gradients of the parameters, in the same layout; <see cref="Backward"/> adds to them and <see cref="ZeroGradients"/> clears them.</summary>
-        public global::System.Span<float> Gradients => _gradients;
-
-        /// <summary>
-        /// All state in one flat buffer: batch normalisation's running estimates, which training Forward passes
-        /// update and inference uses. No optimizer touches it; <see cref="ReadTensor"/> and <see cref="WriteTensor"/> reach it by name.
-        /// </summary>
-        public global::System.Span<float> State => _state;
-
-        /// <summary>
-        /// Training Forward passes so far. Each one draws its dropout masks from this step (and the seed),
-        /// then adds 1; Initialize resets it to 0. Set it to replay a step's masks or to resume a run.
-        /// </summary>
-        public long Step { get; set; }
-
-        /// <summary>Every tensor with its PyTorch <c>state_dict</c> name, shape and kind: the parameters, and state such as running estimates.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
-
-        /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
-
-        /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
-
-        /// <summary>The vectorised kernels' scratch of one thread.</summary>
-        private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
-
-        /// <summary>Runs stage <paramref name="stage"/> of a pass on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
-        private void RunChunks(global::System.Action<int, int> work, int batchSize, int stage, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
-            _runBatchSize = batchSize;
-            _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
-            _runStage = stage;
-            _runSimd = simd;
-            global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
-        }
-
-        /// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>
-        private void ForwardChunk(int chunk, int thread)
-        {
-            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            bool training = _runTraining;
-            long step = _forwardStep;
-            global::System.Span<float> scratch = KernelScratch(thread);
-            global::StaticNet.SimdLevel simd = _runSimd;
-            switch (_runStage)
+            switch (stage)
             {
                 case 0:
-                    RunForward0(_parameters, workspace, capacity, first, count, chunk, training, _seed, step, scratch, simd);
-                    break;
+                    // stem: Conv2D 3x3, stride 1, pad 1, frozen, (B, 1, 8, 8) -> (B, 4, 8, 8)
+                    p.Conv2DForward(output: 128, input: 0, weight: 0, bias: 36,
+                        channels: 1, height: 8, width: 8, filters: 4, kernel: 3, stride: 1, padding: 1, dilation: 1);
+                    // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8) (the chunk's partial statistics)
+                    p.BatchNormStatistics(records: 1152, input: 128, channels: 4, plane: 64);
+                    return;
                 case 1:
-                    RunForward1(_parameters, workspace, capacity, first, count, chunk, training, _seed, step, scratch, simd);
-                    break;
+                    // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8) (with the batch's statistics)
+                    p.BatchNormNormalize(output: 640, input: 128, statistics: 0, weight: 40, bias: 44, channels: 4, plane: 64);
+                    // block_in: ReLU, (B, 4, 8, 8) -> (B, 4, 8, 8)
+                    p.ReLUForward(output: 1161, input: 640, length: 256);
+                    // conv2: Conv2D 3x3, stride 2, pad 1, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
+                    p.Conv2DForward(output: 1929, input: 1161, weight: 48, bias: -1,
+                        channels: 4, height: 8, width: 8, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 1);
+                    // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (the chunk's partial statistics)
+                    p.BatchNormStatistics(records: 2441, input: 1929, channels: 8, plane: 16);
+                    return;
                 case 2:
-                    RunForward2(_parameters, workspace, capacity, first, count, chunk, training, _seed, step, scratch, simd);
-                    break;
+                    // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (with the batch's statistics)
+                    p.BatchNormNormalize(output: 2185, input: 1929, statistics: 17, weight: 336, bias: 344, channels: 8, plane: 16);
+                    // relu2: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.ReLUForward(output: 2458, input: 2185, length: 128);
+                    // conv3: Conv2D 3x3, stride 1, pad 1, no bias, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.Conv2DForward(output: 2714, input: 2458, weight: 352, bias: -1,
+                        channels: 8, height: 4, width: 4, filters: 8, kernel: 3, stride: 1, padding: 1, dilation: 1);
+                    // main: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (the chunk's partial statistics)
+                    p.BatchNormStatistics(records: 3226, input: 2714, channels: 8, plane: 16);
+                    return;
                 case 3:
-                    RunForward3(_parameters, workspace, capacity, first, count, chunk, training, _seed, step, scratch, simd);
-                    break;
+                    // main: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (with the batch's statistics)
+                    p.BatchNormNormalize(output: 2970, input: 2714, statistics: 50, weight: 928, bias: 936, channels: 8, plane: 16);
+                    // conv4: Conv2D from block_in, 1x1, stride 2, pad 0, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
+                    p.Conv2DForward(output: 3243, input: 1161, weight: 944, bias: -1,
+                        channels: 4, height: 8, width: 8, filters: 8, kernel: 1, stride: 2, padding: 0, dilation: 1);
+                    // shortcut: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (the chunk's partial statistics)
+                    p.BatchNormStatistics(records: 3755, input: 3243, channels: 8, plane: 16);
+                    return;
                 case 4:
-                    RunForward4(_parameters, workspace, capacity, first, count, chunk, training, _seed, step, scratch, simd);
-                    break;
+                    // shortcut: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (with the batch's statistics)
+                    p.BatchNormNormalize(output: 3499, input: 3243, statistics: 83, weight: 976, bias: 984, channels: 8, plane: 16);
+                    // add1: Add + main, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.AddForward(output: 3772, input: 3499, added: 2970, length: 128);
+                    // relu3: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.ReLUForward(output: 4028, input: 3772, length: 128);
+                    // gap1: GlobalAvgPool2D, (B, 8, 4, 4) -> (B, 8)
+                    p.GlobalAvgPool2DForward(output: 4284, input: 4028, channels: 8, plane: 16);
+                    // dropout1: Dropout rate 0.25, (B, 8) -> (B, 8)
+                    p.DropoutForward(output: 4300, input: 4284, features: 8, rate: 0.25, layer: 0xFA3D1C866899C713UL);
+                    // fc1: Dense, (B, 8) -> (B, 10)
+                    p.DenseForward(output: 4316, input: 4300, weight: 992, bias: 1072, inputs: 8, outputs: 10);
+                    return;
             }
         }
 
-        /// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>
-        private void BackwardChunk(int chunk, int thread)
+        /// <inheritdoc/>
+        protected override void ReduceForward(in global::StaticNet.LayerPass p, int stage)
         {
-            (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-            global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
-            if (_runStage == 0)
-            {
-                global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);
-            }
-
-            switch (_runStage)
+            switch (stage)
             {
                 case 0:
-                    RunBackward0(_parameters, gradients, _workspace, BatchCapacity, first, count, chunk, _runInputGradient, _frozen, _seed, _forwardStep, KernelScratch(thread), _runSimd);
-                    break;
+                    // bn1: the batch's statistics (training), or the running estimates (inference)
+                    p.BatchNormReduce(statistics: 0, records: 1152, runningMean: 0, runningVar: 4, batchesTracked: 8, channels: 4, momentum: 0.1, epsilon: 1E-05);
+                    return;
                 case 1:
-                    RunBackward1(_parameters, gradients, _workspace, BatchCapacity, first, count, chunk, _runInputGradient, _frozen, _seed, _forwardStep, KernelScratch(thread), _runSimd);
-                    break;
+                    // bn2: the batch's statistics (training), or the running estimates (inference)
+                    p.BatchNormReduce(statistics: 17, records: 2441, runningMean: 9, runningVar: 17, batchesTracked: 25, channels: 8, momentum: 0.1, epsilon: 1E-05);
+                    return;
                 case 2:
-                    RunBackward2(_parameters, gradients, _workspace, BatchCapacity, first, count, chunk, _runInputGradient, _frozen, _seed, _forwardStep, KernelScratch(thread), _runSimd);
-                    break;
+                    // main: the batch's statistics (training), or the running estimates (inference)
+                    p.BatchNormReduce(statistics: 50, records: 3226, runningMean: 26, runningVar: 34, batchesTracked: 42, channels: 8, momentum: 0.1, epsilon: 1E-05);
+                    return;
                 case 3:
-                    RunBackward3(_parameters, gradients, _workspace, BatchCapacity, first, count, chunk, _runInputGradient, _frozen, _seed, _forwardStep, KernelScratch(thread), _runSimd);
-                    break;
+                    // shortcut: the batch's statistics (training), or the running estimates (inference)
+                    p.BatchNormReduce(statistics: 83, records: 3755, runningMean: 43, runningVar: 51, batchesTracked: 59, channels: 8, momentum: 0.1, epsilon: 1E-05);
+                    return;
+            }
+        }
+
+        /// <inheritdoc/>
+        protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
+        {
+            switch (stage)
+            {
+                case 0:
+                    // fc1: Dense, (B, 8) -> (B, 10)
+                    // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
+                    p.DenseBackwardInput(inputGradient: 4308, outputGradient: 4326, weight: 992, inputs: 8, outputs: 10);
+                    // dropout1: Dropout rate 0.25, (B, 8) -> (B, 8)
+                    p.DropoutBackwardInput(inputGradient: 4292, outputGradient: 4308, features: 8, rate: 0.25, layer: 0xFA3D1C866899C713UL);
+                    // gap1: GlobalAvgPool2D, (B, 8, 4, 4) -> (B, 8)
+                    p.GlobalAvgPool2DBackwardInput(inputGradient: 4156, outputGradient: 4292, channels: 8, plane: 16);
+                    // relu3: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.ReLUBackwardInput(inputGradient: 3900, outputGradient: 4156, output: 4028, length: 128);
+                    // add1: Add + main, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.AddBackwardInput(inputGradient: 3627, outputGradient: 3900, length: 128);
+                    p.AddBackwardInput(inputGradient: 3098, outputGradient: 3900, length: 128);
+                    // shortcut: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.BatchNormBackwardSums(records: 3755, outputGradient: 3627, input: 3243, statistics: 83, channels: 8, plane: 16);
+                    return;
+                case 1:
+                    // shortcut: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.BatchNormBackwardInput(inputGradient: 3371, outputGradient: 3627, input: 3243, statistics: 83, totals: 99, weight: 976, channels: 8, plane: 16);
+                    // conv4: Conv2D from block_in, 1x1, stride 2, pad 0, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
+                    if (p.Trains(4))
+                    {
+                        p.Conv2DBackwardParameters(weightGradient: 944, biasGradient: -1, outputGradient: 3371, input: 1161,
+                            channels: 4, height: 8, width: 8, filters: 8, kernel: 1, stride: 2, padding: 0, dilation: 1);
+                    }
+                    if (p.InputGradient)
+                    {
+                        p.Conv2DBackwardInput(inputGradient: 1673, outputGradient: 3371, weight: 944,
+                            channels: 4, height: 8, width: 8, filters: 8, kernel: 1, stride: 2, padding: 0, dilation: 1);
+                    }
+                    // main: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.BatchNormBackwardSums(records: 3226, outputGradient: 3098, input: 2714, statistics: 50, channels: 8, plane: 16);
+                    return;
+                case 2:
+                    // main: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.BatchNormBackwardInput(inputGradient: 2842, outputGradient: 3098, input: 2714, statistics: 50, totals: 66, weight: 928, channels: 8, plane: 16);
+                    // conv3: Conv2D 3x3, stride 1, pad 1, no bias, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    if (p.Trains(2))
+                    {
+                        p.Conv2DBackwardParameters(weightGradient: 352, biasGradient: -1, outputGradient: 2842, input: 2458,
+                            channels: 8, height: 4, width: 4, filters: 8, kernel: 3, stride: 1, padding: 1, dilation: 1);
+                    }
+                    p.Conv2DBackwardInput(inputGradient: 2586, outputGradient: 2842, weight: 352,
+                        channels: 8, height: 4, width: 4, filters: 8, kernel: 3, stride: 1, padding: 1, dilation: 1);
+                    // relu2: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.ReLUBackwardInput(inputGradient: 2313, outputGradient: 2586, output: 2458, length: 128);
+                    // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.BatchNormBackwardSums(records: 2441, outputGradient: 2313, input: 1929, statistics: 17, channels: 8, plane: 16);
+                    return;
+                case 3:
+                    // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
+                    p.BatchNormBackwardInput(inputGradient: 2057, outputGradient: 2313, input: 1929, statistics: 17, totals: 33, weight: 336, channels: 8, plane: 16);
+                    // conv2: Conv2D 3x3, stride 2, pad 1, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
+                    if (p.Trains(0))
+                    {
+                        p.Conv2DBackwardParameters(weightGradient: 48, biasGradient: -1, outputGradient: 2057, input: 1161,
+                            channels: 4, height: 8, width: 8, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 1);
+                    }
+                    if (p.InputGradient)
+                    {
+                        p.Conv2DBackwardInput(inputGradient: 1417, outputGradient: 2057, weight: 48,
+                            channels: 4, height: 8, width: 8, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 1);
+                    }
+                    // block_in: ReLU, (B, 4, 8, 8) -> (B, 4, 8, 8)
+                    if (p.InputGradient)
+                    {
+                        // block_in's output is read by 2 layers, each of which wrote its gradient apart: sum them.
+                        p.AddGradient(target: 1417, source: 1673, length: 256);
+                        p.ReLUBackwardInput(inputGradient: 896, outputGradient: 1417, output: 1161, length: 256);
+                    }
+                    // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8)
+                    if (p.InputGradient)
+                    {
+                        p.BatchNormBackwardSums(records: 1152, outputGradient: 896, input: 128, statistics: 0, channels: 4, plane: 64);
+                    }
+                    return;
                 case 4:
-                    RunBackward4(_parameters, gradients, _workspace, BatchCapacity, first, count, chunk, _runInputGradient, _frozen, _seed, _forwardStep, KernelScratch(thread), _runSimd);
-                    break;
+                    // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8)
+                    if (p.InputGradient)
+                    {
+                        p.BatchNormBackwardInput(inputGradient: 384, outputGradient: 896, input: 128, statistics: 0, totals: 8, weight: 40, channels: 4, plane: 64);
+                    }
+                    // stem: Conv2D 3x3, stride 1, pad 1, frozen, (B, 1, 8, 8) -> (B, 4, 8, 8)
+                    // stem is frozen in its declaration: no parameter gradients.
+                    if (p.InputGradient)
+                    {
+                        p.Conv2DBackwardInput(inputGradient: 64, outputGradient: 384, weight: 0,
+                            channels: 1, height: 8, width: 8, filters: 4, kernel: 3, stride: 1, padding: 1, dilation: 1);
+                    }
+                    return;
             }
         }
 
-        /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
-        private void ParameterSlice(int slice, int thread)
+        /// <inheritdoc/>
+        protected override void ReduceBackward(in global::StaticNet.LayerPass p, int stage)
         {
-            RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
-        }
-
-        /// <summary>
-        /// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights
-        /// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch
-        /// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by
-        /// <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
-        /// State starts as PyTorch's does: running means 0, running variances 1, no batches tracked.
-        /// </summary>
-        public void Initialize(int seed)
-        {
-            // stem.weight (4, 1, 3, 3): fan_in 9, bound 1/sqrt(9).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(0, 36), -0.33333334f, 0.33333334f, seed, "stem.weight");
-            // stem.bias (4): fan_in 9, bound 1/sqrt(9).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(36, 4), -0.33333334f, 0.33333334f, seed, "stem.bias");
-            // bn1.weight (4): PyTorch default, ones.
-            Parameters.Slice(40, 4).Fill(1.0f);
-            // bn1.bias (4): PyTorch default, zeros.
-            Parameters.Slice(44, 4).Clear();
-            // bn1.running_mean (4): zeros.
-            State.Slice(0, 4).Clear();
-            // bn1.running_var (4): ones.
-            State.Slice(4, 4).Fill(1.0f);
-            // bn1.num_batches_tracked (): zeros.
-            State.Slice(8, 1).Clear();
-            // conv2.weight (8, 4, 3, 3): Kaiming normal, gain sqrt(2) for ReLU, fan_out 72: std gain / sqrt(fan_out).
-            global::StaticNet.Initializers.Normal(Parameters.Slice(48, 288), 0.0f, 0.16666667f, seed, "conv2.weight");
-            // bn2.weight (8): PyTorch default, ones.
-            Parameters.Slice(336, 8).Fill(1.0f);
-            // bn2.bias (8): PyTorch default, zeros.
-            Parameters.Slice(344, 8).Clear();
-            // bn2.running_mean (8): zeros.
-            State.Slice(9, 8).Clear();
-            // bn2.running_var (8): ones.
-            State.Slice(17, 8).Fill(1.0f);
-            // bn2.num_batches_tracked (): zeros.
-            State.Slice(25, 1).Clear();
-            // conv3.weight (8, 8, 3, 3): fan_in 72, bound 1/sqrt(72).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(352, 576), -0.11785113f, 0.11785113f, seed, "conv3.weight");
-            // main.weight (8): zeros.
-            Parameters.Slice(928, 8).Clear();
-            // main.bias (8): PyTorch default, zeros.
-            Parameters.Slice(936, 8).Clear();
-            // main.running_mean (8): zeros.
-            State.Slice(26, 8).Clear();
-            // main.running_var (8): ones.
-            State.Slice(34, 8).Fill(1.0f);
-            // main.num_batches_tracked (): zeros.
-            State.Slice(42, 1).Clear();
-            // conv4.weight (8, 4, 1, 1): fan_in 4, bound 1/sqrt(4).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(944, 32), -0.5f, 0.5f, seed, "conv4.weight");
-            // shortcut.weight (8): PyTorch default, ones.
-            Parameters.Slice(976, 8).Fill(1.0f);
-            // shortcut.bias (8): PyTorch default, zeros.
-            Parameters.Slice(984, 8).Clear();
-            // shortcut.running_mean (8): zeros.
-            State.Slice(43, 8).Clear();
-            // shortcut.running_var (8): ones.
-            State.Slice(51, 8).Fill(1.0f);
-            // shortcut.num_batches_tracked (): zeros.
-            State.Slice(59, 1).Clear();
-            // fc1.weight (10, 8): Xavier uniform, gain 1, fan_in 8, fan_out 10: bound gain * sqrt(6 / (fan_in + fan_out)).
-            global::StaticNet.Initializers.Uniform(Parameters.Slice(992, 80), -0.57735026f, 0.57735026f, seed, "fc1.weight");
-            // fc1.bias (10): zeros.
-            Parameters.Slice(1072, 10).Clear();
-            // Dropout draws its masks from the same seed, from step 0.
-            _seed = seed;
-            Step = 0;
-        }
-
-        /// <summary>
-        /// Runs a training batch forward and keeps every activation for <see cref="Backward"/>.
-        /// Allocates nothing.
-        /// </summary>
-        /// <param name="input">The batch, sample after sample: at least <c>batchSize * 64</c> values (B, 1, 8, 8).</param>
-        /// <param name="output">Receives the outputs: at least <c>batchSize * 10</c> values (B, 10).</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="BatchCapacity"/>.</param>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batchSize)
-        {
-            global::StaticNet.NetworkChecks.Batch(batchSize, BatchCapacity, nameof(batchSize));
-            global::StaticNet.NetworkChecks.Length(input.Length, batchSize * InputLength, nameof(input));
-            global::StaticNet.NetworkChecks.Length(output.Length, batchSize * OutputLength, nameof(output));
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            _forwardStep = Step++;
-            _runTraining = true;
-            RunChunks(_forwardChunk, batchSize, 0, Simd);
-            ReduceForward0(_state, _workspace, BatchCapacity, _runChunks, training: true, Simd);
-            RunChunks(_forwardChunk, batchSize, 1, Simd);
-            ReduceForward1(_state, _workspace, BatchCapacity, _runChunks, training: true, Simd);
-            RunChunks(_forwardChunk, batchSize, 2, Simd);
-            ReduceForward2(_state, _workspace, BatchCapacity, _runChunks, training: true, Simd);
-            RunChunks(_forwardChunk, batchSize, 3, Simd);
-            ReduceForward3(_state, _workspace, BatchCapacity, _runChunks, training: true, Simd);
-            RunChunks(_forwardChunk, batchSize, 4, Simd);
-            workspace.Slice(5892 * capacity, batchSize * OutputLength).CopyTo(output);
-            _forwardBatchSize = batchSize;
-            _forwardSimd = Simd;
-        }
-
-        /// <summary>
-        /// Runs the last <see cref="Forward"/> batch backward: adds each parameter's gradient to
-        /// <see cref="Gradients"/> and, when <paramref name="inputGradient"/> is not empty, writes the
-        /// gradient of the input. Allocates nothing.
-        /// </summary>
-        /// <param name="outputGradient">The gradient of the loss with respect to each output (B, 10).</param>
-        /// <param name="inputGradient">Receives the gradient of the loss with respect to the input (B, 1, 8, 8), or empty to skip that work.</param>
-        /// <param name="batchSize">The batch size of the preceding <see cref="Forward"/>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batchSize)
-        {
-            global::StaticNet.NetworkChecks.PendingForward(batchSize, _forwardBatchSize);
-            global::StaticNet.NetworkChecks.Length(outputGradient.Length, batchSize * OutputLength, nameof(outputGradient));
-            bool computeInputGradient = !inputGradient.IsEmpty;
-            if (computeInputGradient)
+            switch (stage)
             {
-                global::StaticNet.NetworkChecks.Length(inputGradient.Length, batchSize * InputLength, nameof(inputGradient));
-            }
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(5902 * capacity, batchSize * OutputLength));
-            _runInputGradient = computeInputGradient;
-            // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
-            RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
-            ReduceBackward0(_gradients, _workspace, BatchCapacity, _runChunks, computeInputGradient, _frozen, _forwardSimd);
-            RunChunks(_backwardChunk, batchSize, 1, _forwardSimd);
-            ReduceBackward1(_gradients, _workspace, BatchCapacity, _runChunks, computeInputGradient, _frozen, _forwardSimd);
-            RunChunks(_backwardChunk, batchSize, 2, _forwardSimd);
-            ReduceBackward2(_gradients, _workspace, BatchCapacity, _runChunks, computeInputGradient, _frozen, _forwardSimd);
-            RunChunks(_backwardChunk, batchSize, 3, _forwardSimd);
-            ReduceBackward3(_gradients, _workspace, BatchCapacity, _runChunks, computeInputGradient, _frozen, _forwardSimd);
-            RunChunks(_backwardChunk, batchSize, 4, _forwardSimd);
-
-            // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
-            global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
-
-            // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
-            _chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);
-
-            if (computeInputGradient)
-            {
-                workspace.Slice(64 * capacity, batchSize * InputLength).CopyTo(inputGradient);
+                case 0:
+                    // shortcut: the batch's totals and its parameter gradients
+                    p.BatchNormReduceBackward(totals: 99, records: 3755, weightGradient: 976, biasGradient: 984, trainable: 5, channels: 8);
+                    return;
+                case 1:
+                    // main: the batch's totals and its parameter gradients
+                    p.BatchNormReduceBackward(totals: 66, records: 3226, weightGradient: 928, biasGradient: 936, trainable: 3, channels: 8);
+                    return;
+                case 2:
+                    // bn2: the batch's totals and its parameter gradients
+                    p.BatchNormReduceBackward(totals: 33, records: 2441, weightGradient: 336, biasGradient: 344, trainable: 1, channels: 8);
+                    return;
+                case 3:
+                    // bn1: the batch's totals
+                    if (p.InputGradient)
+                    {
+                        p.BatchNormReduceBackward(totals: 8, records: 1152, weightGradient: -1, biasGradient: -1, trainable: -1, channels: 4);
+                    }
+                    return;
             }
         }
 
-        /// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>
-        /// <param name="input">One sample: exactly 64 values, shape 1x8x8.</param>
-        /// <param name="output">Receives the outputs: exactly 10 values.</param>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-        {
-            global::StaticNet.NetworkChecks.ExactLength(input.Length, InputLength, nameof(input));
-            global::StaticNet.NetworkChecks.ExactLength(output.Length, OutputLength, nameof(output));
-            global::System.Span<float> workspace = _sampleWorkspace;
-            const int capacity = 1, batchSize = 1;
-            input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunForward0(_parameters, workspace, capacity, first: 0, batchSize, chunk: 0, training: false, _seed, step: 0, _sampleScratch, Simd);
-            ReduceForward0(_state, workspace, capacity, chunks: 1, training: false, Simd);
-            RunForward1(_parameters, workspace, capacity, first: 0, batchSize, chunk: 0, training: false, _seed, step: 0, _sampleScratch, Simd);
-            ReduceForward1(_state, workspace, capacity, chunks: 1, training: false, Simd);
-            RunForward2(_parameters, workspace, capacity, first: 0, batchSize, chunk: 0, training: false, _seed, step: 0, _sampleScratch, Simd);
-            ReduceForward2(_state, workspace, capacity, chunks: 1, training: false, Simd);
-            RunForward3(_parameters, workspace, capacity, first: 0, batchSize, chunk: 0, training: false, _seed, step: 0, _sampleScratch, Simd);
-            ReduceForward3(_state, workspace, capacity, chunks: 1, training: false, Simd);
-            RunForward4(_parameters, workspace, capacity, first: 0, batchSize, chunk: 0, training: false, _seed, step: 0, _sampleScratch, Simd);
-            workspace.Slice(5892 * capacity, batchSize * OutputLength).CopyTo(output);
-        }
-
-        /// <summary>
-        /// Runs any number of samples forward in inference mode, <see cref="BatchCapacity"/> at a time.
-        /// Allocates nothing. It reuses the training workspace, so a <see cref="Backward"/> cannot follow it.
-        /// </summary>
-        /// <param name="inputs">The samples, one after another: exactly <c>count * 64</c> values.</param>
-        /// <param name="outputs">Receives the outputs: exactly <c>count * 10</c> values.</param>
-        /// <param name="count">Samples to run.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
-        {
-            global::StaticNet.NetworkChecks.Count(count, nameof(count));
-            global::StaticNet.NetworkChecks.ExactLength(inputs.Length, (long)count * InputLength, nameof(inputs));
-            global::StaticNet.NetworkChecks.ExactLength(outputs.Length, (long)count * OutputLength, nameof(outputs));
-            global::System.Span<float> workspace = _workspace;
-            int capacity = BatchCapacity;
-            _forwardBatchSize = 0;
-            for (int start = 0; start < count; start += capacity)
-            {
-                int batchSize = global::System.Math.Min(capacity, count - start);
-                inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-                _runTraining = false;
-                RunChunks(_forwardChunk, batchSize, 0, Simd);
-                ReduceForward0(_state, _workspace, BatchCapacity, _runChunks, training: false, Simd);
-                RunChunks(_forwardChunk, batchSize, 1, Simd);
-                ReduceForward1(_state, _workspace, BatchCapacity, _runChunks, training: false, Simd);
-                RunChunks(_forwardChunk, batchSize, 2, Simd);
-                ReduceForward2(_state, _workspace, BatchCapacity, _runChunks, training: false, Simd);
-                RunChunks(_forwardChunk, batchSize, 3, Simd);
-                ReduceForward3(_state, _workspace, BatchCapacity, _runChunks, training: false, Simd);
-                RunChunks(_forwardChunk, batchSize, 4, Simd);
-                workspace.Slice(5892 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
-            }
-        }
-
-        /// <summary>Copies the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) into <paramref name="destination"/>, in PyTorch's layout.</summary>
-        public void ReadTensor(string name, global::System.Span<float> destination)
-        {
-            global::StaticNet.TensorInfo tensor = FindTensor(name);
-            global::StaticNet.NetworkChecks.TensorLength(tensor, destination.Length, nameof(destination));
-            // Tensors are stored in PyTorch's layout, so reading one is a copy.
-            (tensor.Kind == global::StaticNet.TensorKind.State ? State : Parameters).Slice(tensor.Offset, tensor.Length).CopyTo(destination);
-        }
-
-        /// <summary>Overwrites the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) with <paramref name="source"/>, given in PyTorch's layout.</summary>
-        public void WriteTensor(string name, global::System.ReadOnlySpan<float> source)
-        {
-            global::StaticNet.TensorInfo tensor = FindTensor(name);
-            global::StaticNet.NetworkChecks.TensorLength(tensor, source.Length, nameof(source));
-            source.CopyTo((tensor.Kind == global::StaticNet.TensorKind.State ? State : Parameters).Slice(tensor.Offset, tensor.Length));
-        }
-
-        private static global::StaticNet.TensorInfo FindTensor(string name)
-        {
-            int index = name switch
-            {
-                "stem.weight" => 0,
-                "stem.bias" => 1,
-                "bn1.weight" => 2,
-                "bn1.bias" => 3,
-                "bn1.running_mean" => 4,
-                "bn1.running_var" => 5,
-                "bn1.num_batches_tracked" => 6,
-                "conv2.weight" => 7,
-                "bn2.weight" => 8,
-                "bn2.bias" => 9,
-                "bn2.running_mean" => 10,
-                "bn2.running_var" => 11,
-                "bn2.num_batches_tracked" => 12,
-                "conv3.weight" => 13,
-                "main.weight" => 14,
-                "main.bias" => 15,
-                "main.running_mean" => 16,
-                "main.running_var" => 17,
-                "main.num_batches_tracked" => 18,
-                "conv4.weight" => 19,
-                "shortcut.weight" => 20,
-                "shortcut.bias" => 21,
-                "shortcut.running_mean" => 22,
-                "shortcut.running_var" => 23,
-                "shortcut.num_batches_tracked" => 24,
-                "fc1.weight" => 25,
-                "fc1.bias" => 26,
-                _ => -1,
-            };
-            return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "ResidualBlockNet", s_tensors);
-        }
-
-        // The names of the layers with parameters, for messages.
-        private static readonly string[] s_layersWithParameters = { "stem", "bn1", "conv2", "bn2", "conv3", "main", "conv4", "shortcut", "fc1" };
-
-        /// <summary>
-        /// The parts of <see cref="Parameters"/> training may change: every layer's parameters but those frozen in
-        /// the declaration or with <see cref="Freeze"/>, as ranges in ascending order. An optimizer that updates
-        /// only these leaves frozen layers untouched.
-        /// </summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterRange> TrainableRanges => _trainableRanges;
-
-        /// <summary>
-        /// Freezes the parameters of the layer named <paramref name="layer"/> until <see cref="Unfreeze"/>: Backward
-        /// computes no gradient for them (their gradients keep their values, zero after <see cref="ZeroGradients"/>)
-        /// and they leave <see cref="TrainableRanges"/>. Their running statistics, if any, still update in training.
-        /// </summary>
-        public void Freeze(string layer) => SetFrozen(layer, true);
-
-        /// <summary>Lets the layer named <paramref name="layer"/> train again after <see cref="Freeze"/>; a layer frozen in its declaration cannot be.</summary>
-        public void Unfreeze(string layer) => SetFrozen(layer, false);
-
-        /// <summary>Whether the parameters of the layer named <paramref name="layer"/> are frozen, in its declaration or with <see cref="Freeze"/>.</summary>
-        public bool IsFrozen(string layer)
-        {
-            int index = FreezeIndex(layer);
-            return index < 0 || _frozen[index];
-        }
-
-        private void SetFrozen(string layer, bool frozen)
-        {
-            int index = FreezeIndex(layer);
-            if (index < 0)
-            {
-                // Frozen in the declaration: its Backward has no gradient code to turn back on.
-                if (!frozen)
-                {
-                    throw global::StaticNet.NetworkChecks.FrozenInDeclaration(layer, "ResidualBlockNet");
-                }
-
-                return;
-            }
-
-            _frozen[index] = frozen;
-            _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);
-        }
-
-        /// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>
-        private static int FreezeIndex(string layer) => layer switch
-        {
-            "stem" => -1,
-            "bn1" => -1,
-            "conv2" => 0,
-            "bn2" => 1,
-            "conv3" => 2,
-            "main" => 3,
-            "conv4" => 4,
-            "shortcut" => 5,
-            "fc1" => 6,
-            _ => throw global::StaticNet.NetworkChecks.UnknownLayer(layer, "ResidualBlockNet", s_layersWithParameters),
-        };
-
-        /// <summary>Forward stage 0 of 5: runs samples [first, first + batchSize) of the chunk up to bn1's partial statistics.</summary>
-        /// <remarks>
-        /// With <paramref name="training"/>, batch normalisation uses the batch's statistics (and updates its running
-        /// estimates) and dropout drops values; without, both behave as in inference.
-        /// </remarks>
-        private static void RunForward0(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool training, int seed, long step, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-        {
-            // stem: Conv2D 3x3, stride 1, pad 1, frozen, (B, 1, 8, 8) -> (B, 4, 8, 8)
-            StemForward(
-                workspace.Slice(128 * capacity + first * 256, batchSize * 256), // output (B, 4, 8, 8)
-                workspace.Slice(first * 64, batchSize * 64), // input (B, 1, 8, 8)
-                workspace.Slice(640 * capacity + first * 100, batchSize * 100), // padded input (B, 1, 10, 10)
-                parameters.Slice(0, 36), // stem.weight (4, 1, 3, 3)
-                parameters.Slice(36, 4), // stem.bias (4)
-                scratch,
-                batchSize,
-                simd);
-
-            // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8) (the chunk's partial statistics)
-            if (training)
-            {
-                Bn1ForwardStatistics(
-                    workspace.Slice(1352 * capacity + chunk * 9, 9), // the chunk's partial statistics [count, mean (4), squared deviations (4)]
-                    workspace.Slice(128 * capacity + first * 256, batchSize * 256), // input (B, 4, 8, 8)
-                    batchSize,
-                    simd);
-            }
-        }
-
-        /// <summary>Between forward stages 0 and 1, once per batch: bn1's statistics, from every chunk's partial statistics in training, from its running estimates in inference.</summary>
-        private static void ReduceForward0(global::System.Span<float> state, global::System.Span<float> workspace, int capacity, int chunks, bool training, global::StaticNet.SimdLevel simd)
-        {
-            if (training)
-            {
-                Bn1ForwardReduce(
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 0, 8), // the batch's [mean (4), 1/std (4)]
-                    state.Slice(0, 4), // bn1.running_mean (4)
-                    state.Slice(4, 4), // bn1.running_var (4)
-                    state.Slice(8, 1), // bn1.num_batches_tracked ()
-                    workspace.Slice(1352 * capacity, chunks * 9), // every chunk's record
-                    chunks,
-                    simd);
-            }
-            else
-            {
-                Bn1InferenceStatistics(
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 0, 8), // [mean (4), 1/std (4)]
-                    state.Slice(0, 4), // bn1.running_mean (4)
-                    state.Slice(4, 4), // bn1.running_var (4)
-                    simd);
-            }
-        }
-
-        /// <summary>Forward stage 1 of 5: runs samples [first, first + batchSize) of the chunk up to bn2's partial statistics.</summary>
-        private static void RunForward1(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool training, int seed, long step, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-        {
-            // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8) (with the batch's statistics)
-            Bn1ForwardNormalize(
-                workspace.Slice(840 * capacity + first * 256, batchSize * 256), // output (B, 4, 8, 8)
-                workspace.Slice(128 * capacity + first * 256, batchSize * 256), // input (B, 4, 8, 8)
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 0, 8), // [mean (4), 1/std (4)]
-                parameters.Slice(40, 4), // bn1.weight (4)
-                parameters.Slice(44, 4), // bn1.bias (4)
-                batchSize,
-                simd);
-
-            // block_in: ReLU, (B, 4, 8, 8) -> (B, 4, 8, 8)
-            BlockInForward(
-                workspace.Slice(1361 * capacity + first * 256, batchSize * 256), // output (B, 4, 8, 8)
-                workspace.Slice(840 * capacity + first * 256, batchSize * 256), // input (B, 4, 8, 8)
-                batchSize,
-                simd);
-
-            // conv2: Conv2D 3x3, stride 2, pad 1, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
-            Conv2Forward(
-                workspace.Slice(2129 * capacity + first * 128, batchSize * 128), // output (B, 8, 4, 4)
-                workspace.Slice(1361 * capacity + first * 256, batchSize * 256), // input (B, 4, 8, 8)
-                workspace.Slice(2385 * capacity + first * 400, batchSize * 400), // padded input (B, 4, 10, 10)
-                parameters.Slice(48, 288), // conv2.weight (8, 4, 3, 3)
-                scratch,
-                batchSize,
-                simd);
-
-            // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (the chunk's partial statistics)
-            if (training)
-            {
-                Bn2ForwardStatistics(
-                    workspace.Slice(3441 * capacity + chunk * 17, 17), // the chunk's partial statistics [count, mean (8), squared deviations (8)]
-                    workspace.Slice(2129 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                    batchSize,
-                    simd);
-            }
-        }
-
-        /// <summary>Between forward stages 1 and 2, once per batch: bn2's statistics, from every chunk's partial statistics in training, from its running estimates in inference.</summary>
-        private static void ReduceForward1(global::System.Span<float> state, global::System.Span<float> workspace, int capacity, int chunks, bool training, global::StaticNet.SimdLevel simd)
-        {
-            if (training)
-            {
-                Bn2ForwardReduce(
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 17, 16), // the batch's [mean (8), 1/std (8)]
-                    state.Slice(9, 8), // bn2.running_mean (8)
-                    state.Slice(17, 8), // bn2.running_var (8)
-                    state.Slice(25, 1), // bn2.num_batches_tracked ()
-                    workspace.Slice(3441 * capacity, chunks * 17), // every chunk's record
-                    chunks,
-                    simd);
-            }
-            else
-            {
-                Bn2InferenceStatistics(
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 17, 16), // [mean (8), 1/std (8)]
-                    state.Slice(9, 8), // bn2.running_mean (8)
-                    state.Slice(17, 8), // bn2.running_var (8)
-                    simd);
-            }
-        }
-
-        /// <summary>Forward stage 2 of 5: runs samples [first, first + batchSize) of the chunk up to main's partial statistics.</summary>
-        private static void RunForward2(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool training, int seed, long step, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-        {
-            // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (with the batch's statistics)
-            Bn2ForwardNormalize(
-                workspace.Slice(3185 * capacity + first * 128, batchSize * 128), // output (B, 8, 4, 4)
-                workspace.Slice(2129 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 17, 16), // [mean (8), 1/std (8)]
-                parameters.Slice(336, 8), // bn2.weight (8)
-                parameters.Slice(344, 8), // bn2.bias (8)
-                batchSize,
-                simd);
-
-            // relu2: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            Relu2Forward(
-                workspace.Slice(3458 * capacity + first * 128, batchSize * 128), // output (B, 8, 4, 4)
-                workspace.Slice(3185 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                batchSize,
-                simd);
-
-            // conv3: Conv2D 3x3, stride 1, pad 1, no bias, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            Conv3Forward(
-                workspace.Slice(3714 * capacity + first * 128, batchSize * 128), // output (B, 8, 4, 4)
-                workspace.Slice(3458 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                workspace.Slice(3970 * capacity + first * 288, batchSize * 288), // padded input (B, 8, 6, 6)
-                parameters.Slice(352, 576), // conv3.weight (8, 8, 3, 3)
-                scratch,
-                batchSize,
-                simd);
-
-            // main: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (the chunk's partial statistics)
-            if (training)
-            {
-                MainForwardStatistics(
-                    workspace.Slice(4802 * capacity + chunk * 17, 17), // the chunk's partial statistics [count, mean (8), squared deviations (8)]
-                    workspace.Slice(3714 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                    batchSize,
-                    simd);
-            }
-        }
-
-        /// <summary>Between forward stages 2 and 3, once per batch: main's statistics, from every chunk's partial statistics in training, from its running estimates in inference.</summary>
-        private static void ReduceForward2(global::System.Span<float> state, global::System.Span<float> workspace, int capacity, int chunks, bool training, global::StaticNet.SimdLevel simd)
-        {
-            if (training)
-            {
-                MainForwardReduce(
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 50, 16), // the batch's [mean (8), 1/std (8)]
-                    state.Slice(26, 8), // main.running_mean (8)
-                    state.Slice(34, 8), // main.running_var (8)
-                    state.Slice(42, 1), // main.num_batches_tracked ()
-                    workspace.Slice(4802 * capacity, chunks * 17), // every chunk's record
-                    chunks,
-                    simd);
-            }
-            else
-            {
-                MainInferenceStatistics(
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 50, 16), // [mean (8), 1/std (8)]
-                    state.Slice(26, 8), // main.running_mean (8)
-                    state.Slice(34, 8), // main.running_var (8)
-                    simd);
-            }
-        }
-
-        /// <summary>Forward stage 3 of 5: runs samples [first, first + batchSize) of the chunk up to shortcut's partial statistics.</summary>
-        private static void RunForward3(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool training, int seed, long step, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-        {
-            // main: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (with the batch's statistics)
-            MainForwardNormalize(
-                workspace.Slice(4546 * capacity + first * 128, batchSize * 128), // output (B, 8, 4, 4)
-                workspace.Slice(3714 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 50, 16), // [mean (8), 1/std (8)]
-                parameters.Slice(928, 8), // main.weight (8)
-                parameters.Slice(936, 8), // main.bias (8)
-                batchSize,
-                simd);
-
-            // conv4: Conv2D from block_in, 1x1, stride 2, pad 0, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
-            Conv4Forward(
-                workspace.Slice(4819 * capacity + first * 128, batchSize * 128), // output (B, 8, 4, 4)
-                workspace.Slice(1361 * capacity + first * 256, batchSize * 256), // input (B, 4, 8, 8)
-                parameters.Slice(944, 32), // conv4.weight (8, 4, 1, 1)
-                scratch,
-                batchSize,
-                simd);
-
-            // shortcut: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (the chunk's partial statistics)
-            if (training)
-            {
-                ShortcutForwardStatistics(
-                    workspace.Slice(5331 * capacity + chunk * 17, 17), // the chunk's partial statistics [count, mean (8), squared deviations (8)]
-                    workspace.Slice(4819 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                    batchSize,
-                    simd);
-            }
-        }
-
-        /// <summary>Between forward stages 3 and 4, once per batch: shortcut's statistics, from every chunk's partial statistics in training, from its running estimates in inference.</summary>
-        private static void ReduceForward3(global::System.Span<float> state, global::System.Span<float> workspace, int capacity, int chunks, bool training, global::StaticNet.SimdLevel simd)
-        {
-            if (training)
-            {
-                ShortcutForwardReduce(
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 83, 16), // the batch's [mean (8), 1/std (8)]
-                    state.Slice(43, 8), // shortcut.running_mean (8)
-                    state.Slice(51, 8), // shortcut.running_var (8)
-                    state.Slice(59, 1), // shortcut.num_batches_tracked ()
-                    workspace.Slice(5331 * capacity, chunks * 17), // every chunk's record
-                    chunks,
-                    simd);
-            }
-            else
-            {
-                ShortcutInferenceStatistics(
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 83, 16), // [mean (8), 1/std (8)]
-                    state.Slice(43, 8), // shortcut.running_mean (8)
-                    state.Slice(51, 8), // shortcut.running_var (8)
-                    simd);
-            }
-        }
-
-        /// <summary>Forward stage 4 of 5: runs samples [first, first + batchSize) of the chunk to the end.</summary>
-        private static void RunForward4(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool training, int seed, long step, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-        {
-            // shortcut: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (with the batch's statistics)
-            ShortcutForwardNormalize(
-                workspace.Slice(5075 * capacity + first * 128, batchSize * 128), // output (B, 8, 4, 4)
-                workspace.Slice(4819 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 83, 16), // [mean (8), 1/std (8)]
-                parameters.Slice(976, 8), // shortcut.weight (8)
-                parameters.Slice(984, 8), // shortcut.bias (8)
-                batchSize,
-                simd);
-
-            // add1: Add + main, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            Add1Forward(
-                workspace.Slice(5348 * capacity + first * 128, batchSize * 128), // output (B, 8, 4, 4)
-                workspace.Slice(5075 * capacity + first * 128, batchSize * 128), // input: output of 'shortcut' (B, 8, 4, 4)
-                workspace.Slice(4546 * capacity + first * 128, batchSize * 128), // added: output of 'main' (B, 8, 4, 4)
-                batchSize,
-                simd);
-
-            // relu3: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            Relu3Forward(
-                workspace.Slice(5604 * capacity + first * 128, batchSize * 128), // output (B, 8, 4, 4)
-                workspace.Slice(5348 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                batchSize,
-                simd);
-
-            // gap1: GlobalAvgPool2D, (B, 8, 4, 4) -> (B, 8)
-            Gap1Forward(
-                workspace.Slice(5860 * capacity + first * 8, batchSize * 8), // output (B, 8)
-                workspace.Slice(5604 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                batchSize,
-                simd);
-
-            // dropout1: Dropout rate 0.25, (B, 8) -> (B, 8)
-            if (training)
-            {
-                Dropout1Forward(
-                    workspace.Slice(5876 * capacity + first * 8, batchSize * 8), // output (B, 8)
-                    workspace.Slice(5860 * capacity + first * 8, batchSize * 8), // input (B, 8)
-                    global::StaticNet.Kernels.DropoutMask.Key(seed, step, 0xFA3D1C866899C713UL), // seed, step, and the layer ("dropout1")
-                    first, // the chunk's first sample in the batch
-                    batchSize,
-                    simd);
-            }
-            else
-            {
-                // In inference dropout passes every value through.
-                workspace.Slice(5860 * capacity + first * 8, batchSize * 8).CopyTo(workspace.Slice(5876 * capacity + first * 8, batchSize * 8));
-            }
-
-            // fc1: Dense, (B, 8) -> (B, 10)
-            Fc1Forward(
-                workspace.Slice(5892 * capacity + first * 10, batchSize * 10), // output (B, 10)
-                workspace.Slice(5876 * capacity + first * 8, batchSize * 8), // input (B, 8)
-                parameters.Slice(992, 80), // fc1.weight (10, 8)
-                parameters.Slice(1072, 10), // fc1.bias (10)
-                batchSize,
-                simd);
-        }
-
-        /// <summary>
-        /// Backward stage 0 of 5: runs the chunk's samples back through its layers, last to first.
-        /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
-        /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
-        /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
-        /// layer needs are computed only when the caller asks for the input gradient.
-        /// </summary>
-        private static void RunBackward0(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, int seed, long step, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-        {
-            // fc1: Dense, (B, 8) -> (B, 10)
-            // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
-            Fc1BackwardInput(
-                workspace.Slice(5884 * capacity + first * 8, batchSize * 8), // d input (B, 8)
-                workspace.Slice(5902 * capacity + first * 10, batchSize * 10), // d output (B, 10)
-                parameters.Slice(992, 80), // fc1.weight (10, 8)
-                batchSize,
-                simd);
-
-            // dropout1: Dropout rate 0.25, (B, 8) -> (B, 8)
-            Dropout1BackwardInput(
-                workspace.Slice(5868 * capacity + first * 8, batchSize * 8), // d input (B, 8)
-                workspace.Slice(5884 * capacity + first * 8, batchSize * 8), // d output (B, 8)
-                global::StaticNet.Kernels.DropoutMask.Key(seed, step, 0xFA3D1C866899C713UL), // the key of the forward step
-                first, // the chunk's first sample in the batch
-                batchSize,
-                simd);
-
-            // gap1: GlobalAvgPool2D, (B, 8, 4, 4) -> (B, 8)
-            Gap1BackwardInput(
-                workspace.Slice(5732 * capacity + first * 128, batchSize * 128), // d input (B, 8, 4, 4)
-                workspace.Slice(5868 * capacity + first * 8, batchSize * 8), // d output (B, 8)
-                batchSize,
-                simd);
-
-            // relu3: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            Relu3BackwardInput(
-                workspace.Slice(5476 * capacity + first * 128, batchSize * 128), // d input (B, 8, 4, 4)
-                workspace.Slice(5732 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                workspace.Slice(5604 * capacity + first * 128, batchSize * 128), // output (B, 8, 4, 4)
-                batchSize,
-                simd);
-
-            // add1: Add + main, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            Add1BackwardInput(
-                workspace.Slice(5203 * capacity + first * 128, batchSize * 128), // d input: gradient of 'shortcut' (B, 8, 4, 4)
-                workspace.Slice(5476 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                batchSize,
-                simd);
-            Add1BackwardInput(
-                workspace.Slice(4674 * capacity + first * 128, batchSize * 128), // d added: gradient of 'main' (B, 8, 4, 4)
-                workspace.Slice(5476 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                batchSize,
-                simd);
-
-            // shortcut: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            ShortcutBackwardStatistics(
-                workspace.Slice(5331 * capacity + chunk * 17, 17), // the chunk's sums [count, sum dy (8), sum dy * x_hat (8)]
-                workspace.Slice(5203 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                workspace.Slice(4819 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 83, 16), // the batch's [mean (8), 1/std (8)]
-                batchSize,
-                simd);
-        }
-
-        /// <summary>Between backward stages 0 and 1, once per batch: the totals every chunk's sums add up to, and the parameter gradients they give, added to <paramref name="gradients"/> (the network's own).</summary>
-        private static void ReduceBackward0(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int chunks, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
-        {
-            ShortcutBackwardReduce(
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 99, 17), // the batch's [count, sum dy (8), sum dy * x_hat (8)]
-                workspace.Slice(5331 * capacity, chunks * 17), // every chunk's record
-                chunks,
-                simd);
-            if (!frozen[5])
-            {
-                ShortcutBackwardParameters(
-                    gradients.Slice(976, 8), // d shortcut.weight
-                    gradients.Slice(984, 8), // d shortcut.bias
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 99, 17), // [count, sum dy (8), sum dy * x_hat (8)]
-                    simd);
-            }
-        }
-
-        /// <summary>
-        /// Backward stage 1 of 5: runs the chunk's samples back through its layers, last to first.
-        /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
-        /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
-        /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
-        /// layer needs are computed only when the caller asks for the input gradient.
-        /// </summary>
-        private static void RunBackward1(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, int seed, long step, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-        {
-            // shortcut: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            ShortcutBackwardInput(
-                workspace.Slice(4947 * capacity + first * 128, batchSize * 128), // d input (B, 8, 4, 4)
-                workspace.Slice(5203 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                workspace.Slice(4819 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 83, 16), // [mean (8), 1/std (8)]
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 99, 17), // [count, sum dy (8), sum dy * x_hat (8)]
-                parameters.Slice(976, 8), // shortcut.weight (8)
-                batchSize,
-                simd);
-
-            // conv4: Conv2D from block_in, 1x1, stride 2, pad 0, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
-            if (!frozen[4])
-            {
-                Conv4BackwardParameters(
-                    gradients.Slice(944, 32), // d conv4.weight
-                    workspace.Slice(4947 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                    workspace.Slice(1361 * capacity + first * 256, batchSize * 256), // input (B, 4, 8, 8)
-                    scratch,
-                    batchSize,
-                    simd);
-            }
-            if (computeInputGradient)
-            {
-                Conv4BackwardInput(
-                    workspace.Slice(1873 * capacity + first * 256, batchSize * 256), // d input (B, 4, 8, 8)
-                    workspace.Slice(4947 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                    parameters.Slice(944, 32), // conv4.weight (8, 4, 1, 1)
-                    scratch,
-                    batchSize,
-                    simd);
-            }
-
-            // main: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            MainBackwardStatistics(
-                workspace.Slice(4802 * capacity + chunk * 17, 17), // the chunk's sums [count, sum dy (8), sum dy * x_hat (8)]
-                workspace.Slice(4674 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                workspace.Slice(3714 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 50, 16), // the batch's [mean (8), 1/std (8)]
-                batchSize,
-                simd);
-        }
-
-        /// <summary>Between backward stages 1 and 2, once per batch: the totals every chunk's sums add up to, and the parameter gradients they give, added to <paramref name="gradients"/> (the network's own).</summary>
-        private static void ReduceBackward1(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int chunks, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
-        {
-            MainBackwardReduce(
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 66, 17), // the batch's [count, sum dy (8), sum dy * x_hat (8)]
-                workspace.Slice(4802 * capacity, chunks * 17), // every chunk's record
-                chunks,
-                simd);
-            if (!frozen[3])
-            {
-                MainBackwardParameters(
-                    gradients.Slice(928, 8), // d main.weight
-                    gradients.Slice(936, 8), // d main.bias
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 66, 17), // [count, sum dy (8), sum dy * x_hat (8)]
-                    simd);
-            }
-        }
-
-        /// <summary>
-        /// Backward stage 2 of 5: runs the chunk's samples back through its layers, last to first.
-        /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
-        /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
-        /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
-        /// layer needs are computed only when the caller asks for the input gradient.
-        /// </summary>
-        private static void RunBackward2(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, int seed, long step, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-        {
-            // main: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            MainBackwardInput(
-                workspace.Slice(3842 * capacity + first * 128, batchSize * 128), // d input (B, 8, 4, 4)
-                workspace.Slice(4674 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                workspace.Slice(3714 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 50, 16), // [mean (8), 1/std (8)]
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 66, 17), // [count, sum dy (8), sum dy * x_hat (8)]
-                parameters.Slice(928, 8), // main.weight (8)
-                batchSize,
-                simd);
-
-            // conv3: Conv2D 3x3, stride 1, pad 1, no bias, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            if (!frozen[2])
-            {
-                Conv3BackwardParameters(
-                    gradients.Slice(352, 576), // d conv3.weight
-                    workspace.Slice(3842 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                    workspace.Slice(3458 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                    workspace.Slice(3970 * capacity + first * 288, batchSize * 288), // padded input (B, 8, 6, 6)
-                    scratch,
-                    batchSize,
-                    simd);
-            }
-            Conv3BackwardInput(
-                workspace.Slice(3586 * capacity + first * 128, batchSize * 128), // d input (B, 8, 4, 4)
-                workspace.Slice(4258 * capacity + first * 288, batchSize * 288), // d padded input (B, 8, 6, 6)
-                workspace.Slice(3842 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                parameters.Slice(352, 576), // conv3.weight (8, 8, 3, 3)
-                scratch,
-                batchSize,
-                simd);
-
-            // relu2: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            Relu2BackwardInput(
-                workspace.Slice(3313 * capacity + first * 128, batchSize * 128), // d input (B, 8, 4, 4)
-                workspace.Slice(3586 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                workspace.Slice(3458 * capacity + first * 128, batchSize * 128), // output (B, 8, 4, 4)
-                batchSize,
-                simd);
-
-            // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            Bn2BackwardStatistics(
-                workspace.Slice(3441 * capacity + chunk * 17, 17), // the chunk's sums [count, sum dy (8), sum dy * x_hat (8)]
-                workspace.Slice(3313 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                workspace.Slice(2129 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 17, 16), // the batch's [mean (8), 1/std (8)]
-                batchSize,
-                simd);
-        }
-
-        /// <summary>Between backward stages 2 and 3, once per batch: the totals every chunk's sums add up to, and the parameter gradients they give, added to <paramref name="gradients"/> (the network's own).</summary>
-        private static void ReduceBackward2(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int chunks, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
-        {
-            Bn2BackwardReduce(
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 33, 17), // the batch's [count, sum dy (8), sum dy * x_hat (8)]
-                workspace.Slice(3441 * capacity, chunks * 17), // every chunk's record
-                chunks,
-                simd);
-            if (!frozen[1])
-            {
-                Bn2BackwardParameters(
-                    gradients.Slice(336, 8), // d bn2.weight
-                    gradients.Slice(344, 8), // d bn2.bias
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 33, 17), // [count, sum dy (8), sum dy * x_hat (8)]
-                    simd);
-            }
-        }
-
-        /// <summary>
-        /// Backward stage 3 of 5: runs the chunk's samples back through its layers, last to first.
-        /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
-        /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
-        /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
-        /// layer needs are computed only when the caller asks for the input gradient.
-        /// </summary>
-        private static void RunBackward3(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, int seed, long step, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-        {
-            // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
-            Bn2BackwardInput(
-                workspace.Slice(2257 * capacity + first * 128, batchSize * 128), // d input (B, 8, 4, 4)
-                workspace.Slice(3313 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                workspace.Slice(2129 * capacity + first * 128, batchSize * 128), // input (B, 8, 4, 4)
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 17, 16), // [mean (8), 1/std (8)]
-                workspace.Slice(WorkspaceLengthPerSample * capacity + 33, 17), // [count, sum dy (8), sum dy * x_hat (8)]
-                parameters.Slice(336, 8), // bn2.weight (8)
-                batchSize,
-                simd);
-
-            // conv2: Conv2D 3x3, stride 2, pad 1, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
-            if (!frozen[0])
-            {
-                Conv2BackwardParameters(
-                    gradients.Slice(48, 288), // d conv2.weight
-                    workspace.Slice(2257 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                    workspace.Slice(1361 * capacity + first * 256, batchSize * 256), // input (B, 4, 8, 8)
-                    workspace.Slice(2385 * capacity + first * 400, batchSize * 400), // padded input (B, 4, 10, 10)
-                    scratch,
-                    batchSize,
-                    simd);
-            }
-            if (computeInputGradient)
-            {
-                Conv2BackwardInput(
-                    workspace.Slice(1617 * capacity + first * 256, batchSize * 256), // d input (B, 4, 8, 8)
-                    workspace.Slice(2785 * capacity + first * 400, batchSize * 400), // d padded input (B, 4, 10, 10)
-                    workspace.Slice(2257 * capacity + first * 128, batchSize * 128), // d output (B, 8, 4, 4)
-                    parameters.Slice(48, 288), // conv2.weight (8, 4, 3, 3)
-                    scratch,
-                    batchSize,
-                    simd);
-            }
-
-            // block_in: ReLU, (B, 4, 8, 8) -> (B, 4, 8, 8)
-            if (computeInputGradient)
-            {
-                // block_in's output is read by 2 layers, each of which wrote its gradient apart: sum them.
-                global::StaticNet.Kernels.VectorMath.Add(workspace.Slice(1873 * capacity + first * 256, batchSize * 256), workspace.Slice(1617 * capacity + first * 256, batchSize * 256), simd);
-                BlockInBackwardInput(
-                    workspace.Slice(1096 * capacity + first * 256, batchSize * 256), // d input (B, 4, 8, 8)
-                    workspace.Slice(1617 * capacity + first * 256, batchSize * 256), // d output (B, 4, 8, 8)
-                    workspace.Slice(1361 * capacity + first * 256, batchSize * 256), // output (B, 4, 8, 8)
-                    batchSize,
-                    simd);
-            }
-
-            // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8)
-            if (computeInputGradient)
-            {
-                Bn1BackwardStatistics(
-                    workspace.Slice(1352 * capacity + chunk * 9, 9), // the chunk's sums [count, sum dy (4), sum dy * x_hat (4)]
-                    workspace.Slice(1096 * capacity + first * 256, batchSize * 256), // d output (B, 4, 8, 8)
-                    workspace.Slice(128 * capacity + first * 256, batchSize * 256), // input (B, 4, 8, 8)
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 0, 8), // the batch's [mean (4), 1/std (4)]
-                    batchSize,
-                    simd);
-            }
-        }
-
-        /// <summary>Between backward stages 3 and 4, once per batch: the totals every chunk's sums add up to, and the parameter gradients they give, added to <paramref name="gradients"/> (the network's own).</summary>
-        private static void ReduceBackward3(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int chunks, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
-        {
-            if (computeInputGradient)
-            {
-                Bn1BackwardReduce(
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 8, 9), // the batch's [count, sum dy (4), sum dy * x_hat (4)]
-                    workspace.Slice(1352 * capacity, chunks * 9), // every chunk's record
-                    chunks,
-                    simd);
-            }
-        }
-
-        /// <summary>
-        /// Backward stage 4 of 5: runs the chunk's samples back through its layers, last to first.
-        /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
-        /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
-        /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
-        /// layer needs are computed only when the caller asks for the input gradient.
-        /// </summary>
-        private static void RunBackward4(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int chunk, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, int seed, long step, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
-        {
-            // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8)
-            if (computeInputGradient)
-            {
-                Bn1BackwardInput(
-                    workspace.Slice(384 * capacity + first * 256, batchSize * 256), // d input (B, 4, 8, 8)
-                    workspace.Slice(1096 * capacity + first * 256, batchSize * 256), // d output (B, 4, 8, 8)
-                    workspace.Slice(128 * capacity + first * 256, batchSize * 256), // input (B, 4, 8, 8)
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 0, 8), // [mean (4), 1/std (4)]
-                    workspace.Slice(WorkspaceLengthPerSample * capacity + 8, 9), // [count, sum dy (4), sum dy * x_hat (4)]
-                    parameters.Slice(40, 4), // bn1.weight (4)
-                    batchSize,
-                    simd);
-            }
-
-            // stem: Conv2D 3x3, stride 1, pad 1, frozen, (B, 1, 8, 8) -> (B, 4, 8, 8)
-            // stem is frozen in its declaration: no parameter gradients.
-            if (computeInputGradient)
-            {
-                StemBackwardInput(
-                    workspace.Slice(64 * capacity + first * 64, batchSize * 64), // d input (B, 1, 8, 8)
-                    workspace.Slice(740 * capacity + first * 100, batchSize * 100), // d padded input (B, 1, 10, 10)
-                    workspace.Slice(384 * capacity + first * 256, batchSize * 256), // d output (B, 4, 8, 8)
-                    parameters.Slice(0, 36), // stem.weight (4, 1, 3, 3)
-                    scratch,
-                    batchSize,
-                    simd);
-            }
-        }
-
-        /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
-        private const int ParameterSlices = 4;
-
-        /// <summary>
-        /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
-        /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
-        /// </summary>
-        private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+        /// <inheritdoc/>
+        protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
         {
             // fc1: 10 outputs
-            if (!frozen[6])
+            if (p.Trains(6))
             {
-                (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 10);
-                Fc1BackwardParameters(
-                    gradients.Slice(992, 80), // d fc1.weight
-                    gradients.Slice(1072, 10), // d fc1.bias
-                    workspace.Slice(5902 * capacity + first * 10, batchSize * 10), // d output (B, 10)
-                    workspace.Slice(5876 * capacity + first * 8, batchSize * 8), // input (B, 8)
-                    batchSize,
-                    firstOutput,
-                    outputCount,
-                    simd);
+                p.DenseBackwardParameters(weightGradient: 992, biasGradient: 1072, outputGradient: 4326, input: 4300, inputs: 8, outputs: 10);
             }
         }
-
-        // ------------------------------------------------------------------------------------------------
-        // stem: Conv2D 3x3, stride 1, pad 1, frozen, (B, 1, 8, 8) -> (B, 4, 8, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>stem forward: each output is its channel's bias plus the weighted sum of one 3x3 window in every input channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void StemForward(
-            global::System.Span<float> output, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> input, // (B, 1, 8, 8)
-            global::System.Span<float> padded, // (B, 1, 10, 10)
-            global::System.ReadOnlySpan<float> weight, // (4, 1, 3, 3)
-            global::System.ReadOnlySpan<float> bias, // (4)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 1, Height = 8, Width = 8, OutChannels = 4, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 1, Padding = 1, RowLength = 10, PlaneLength = 100, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
-                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            // Copy each input plane into the middle of a plane bordered by 1 x 0f, so every window below reads in bounds.
-            global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 1, 0f);
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float sum = bias[co];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                sum += weight[w] * x[i];
-                                sum += weight[w + 1] * x[i + 1];
-                                sum += weight[w + 2] * x[i + 2];
-                                sum += weight[w + 3] * x[i + 10];
-                                sum += weight[w + 4] * x[i + 11];
-                                sum += weight[w + 5] * x[i + 12];
-                                sum += weight[w + 6] * x[i + 20];
-                                sum += weight[w + 7] * x[i + 21];
-                                sum += weight[w + 8] * x[i + 22];
-                            }
-                            output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>stem backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void StemBackwardInput(
-            global::System.Span<float> inputGradient, // (B, 1, 8, 8)
-            global::System.Span<float> paddedGradient, // (B, 1, 10, 10)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> weight, // (4, 1, 3, 3)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 1, Height = 8, Width = 8, OutChannels = 4, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 1, Padding = 1, RowLength = 10, PlaneLength = 100, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
-                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-            global::System.Span<float> dx = paddedGradient;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                dx[i] += weight[w] * g;
-                                dx[i + 1] += weight[w + 1] * g;
-                                dx[i + 2] += weight[w + 2] * g;
-                                dx[i + 10] += weight[w + 3] * g;
-                                dx[i + 11] += weight[w + 4] * g;
-                                dx[i + 12] += weight[w + 5] * g;
-                                dx[i + 20] += weight[w + 6] * g;
-                                dx[i + 21] += weight[w + 7] * g;
-                                dx[i + 22] += weight[w + 8] * g;
-                            }
-                        }
-                    }
-                }
-            }
-            // The border is not part of the input: keep the gradient of the interior only.
-            global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 1);
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>bn1 forward in training, phase 1 of 3 (per slice of samples): per channel, the count, mean and sum of squared deviations over the slice's samples and positions.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1ForwardStatistics(
-            global::System.Span<float> partial, // [count, mean (4), squared deviations (4)]
-            global::System.ReadOnlySpan<float> x, // (B, 4, 8, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 4, PlaneLength = 64;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: each plane summed in vectors, the plane sums in double.
-                global::StaticNet.Kernels.BatchNormalization.Statistics(x, partial, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            partial[0] = batchSize * PlaneLength;
-            for (int c = 0; c < Channels; c++)
-            {
-                // Two passes, in double: the mean, then the squared deviations from it.
-                double sum = 0;
-                for (int b = 0; b < batchSize; b++)
-                {
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = 0; i < PlaneLength; i++)
-                    {
-                        sum += x[start + i];
-                    }
-                }
-                double mean = sum / (batchSize * PlaneLength);
-                double squares = 0;
-                for (int b = 0; b < batchSize; b++)
-                {
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = 0; i < PlaneLength; i++)
-                    {
-                        double deviation = x[start + i] - mean;
-                        squares += deviation * deviation;
-                    }
-                }
-                partial[1 + c] = (float)mean;
-                partial[1 + Channels + c] = (float)squares;
-            }
-        }
-
-        /// <summary>bn1 forward in training, phase 2 of 3 (once per batch): merges the slices' statistics into the batch's mean and 1/sqrt(biased variance + eps), and moves the running estimates toward the batch's mean and unbiased variance.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1ForwardReduce(
-            global::System.Span<float> statistics, // [mean (4), 1/std (4)]
-            global::System.Span<float> runningMean, // (4)
-            global::System.Span<float> runningVar, // (4)
-            global::System.Span<float> numBatchesTracked, // ()
-            global::System.ReadOnlySpan<float> partials, // chunks x [count, mean (4), squared deviations (4)]
-            int chunks, // the slices the batch was split into
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 4, PartialLength = 9;
-            const double Momentum = 0.1, Epsilon = 1E-05;
-            for (int c = 0; c < Channels; c++)
-            {
-                double count = 0, mean = 0, squares = 0;
-                for (int k = 0; k < chunks; k++)
-                {
-                    global::System.ReadOnlySpan<float> part = partials.Slice(k * PartialLength, PartialLength);
-                    double n = part[0];
-                    if (n == 0)
-                    {
-                        continue; // an empty slice adds nothing
-                    }
-                    double delta = part[1 + c] - mean, total = count + n;
-                    mean += delta * n / total;
-                    squares += part[1 + Channels + c] + delta * delta * count * n / total;
-                    count = total;
-                }
-                statistics[c] = (float)mean;
-                statistics[Channels + c] = (float)(1.0 / global::System.Math.Sqrt(squares / count + Epsilon));
-                runningMean[c] = (float)((1 - Momentum) * runningMean[c] + Momentum * mean);
-                runningVar[c] = (float)((1 - Momentum) * runningVar[c] + Momentum * squares / (count - 1));
-            }
-            numBatchesTracked[0] += 1f;
-        }
-
-        /// <summary>bn1 forward in inference: the running estimates as the statistics to normalise with.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1InferenceStatistics(
-            global::System.Span<float> statistics, // [mean (4), 1/std (4)]
-            global::System.ReadOnlySpan<float> runningMean, // (4)
-            global::System.ReadOnlySpan<float> runningVar, // (4)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 4;
-            for (int c = 0; c < Channels; c++)
-            {
-                statistics[c] = runningMean[c];
-                statistics[Channels + c] = (float)(1.0 / global::System.Math.Sqrt(runningVar[c] + 1E-05));
-            }
-        }
-
-        /// <summary>bn1 forward, phase 3 of 3 (per slice of samples): <c>y = (x - mean) / std * weight + bias</c> per channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1ForwardNormalize(
-            global::System.Span<float> y, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> x, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> statistics, // [mean (4), 1/std (4)]
-            global::System.ReadOnlySpan<float> weight, // (4)
-            global::System.ReadOnlySpan<float> bias, // (4)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 4, PlaneLength = 64;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: one multiply-add per value, with each channel's mean, scale and shift broadcast.
-                global::StaticNet.Kernels.BatchNormalization.Normalize(x, y, statistics, weight, bias, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int c = 0; c < Channels; c++)
-                {
-                    float mean = statistics[c], scale = statistics[Channels + c] * weight[c], shift = bias[c];
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = start; i < start + PlaneLength; i++)
-                    {
-                        y[i] = (x[i] - mean) * scale + shift;
-                    }
-                }
-            }
-        }
-
-        /// <summary>bn1 backward, phase 1 of 3 (per slice of samples): per channel, the sums of dy and of dy * x_hat over the slice, with x_hat = (x - mean) / std.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1BackwardStatistics(
-            global::System.Span<float> partial, // [count, sum dy (4), sum dy * x_hat (4)]
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> x, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> statistics, // [mean (4), 1/std (4)]
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 4, PlaneLength = 64;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: each plane's sums in vectors, added up in double.
-                global::StaticNet.Kernels.BatchNormalization.BackwardStatistics(outputGradient, x, statistics, partial, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            partial[0] = batchSize * PlaneLength;
-            for (int c = 0; c < Channels; c++)
-            {
-                float mean = statistics[c], inverseStd = statistics[Channels + c];
-                double sumDy = 0, sumDyXHat = 0;
-                for (int b = 0; b < batchSize; b++)
-                {
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = 0; i < PlaneLength; i++)
-                    {
-                        float dy = outputGradient[start + i];
-                        sumDy += dy;
-                        sumDyXHat += dy * ((x[start + i] - mean) * inverseStd);
-                    }
-                }
-                partial[1 + c] = (float)sumDy;
-                partial[1 + Channels + c] = (float)sumDyXHat;
-            }
-        }
-
-        /// <summary>bn1 backward, phase 2 of 3 (once per batch): adds up the slices' sums.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1BackwardReduce(
-            global::System.Span<float> totals, // [count, sum dy (4), sum dy * x_hat (4)]
-            global::System.ReadOnlySpan<float> partials, // chunks x [count, sum dy (4), sum dy * x_hat (4)]
-            int chunks, // the slices the batch was split into
-            global::StaticNet.SimdLevel simd)
-        {
-            const int PartialLength = 9;
-            totals.Clear();
-            for (int k = 0; k < chunks; k++)
-            {
-                global::System.ReadOnlySpan<float> part = partials.Slice(k * PartialLength, PartialLength);
-                for (int i = 0; i < PartialLength; i++)
-                {
-                    totals[i] += part[i];
-                }
-            }
-        }
-
-        /// <summary>bn1 backward to the input, phase 3 of 3 (per slice of samples): <c>dx = weight / std * (dy - mean(dy) - x_hat * mean(dy * x_hat))</c>, means over the whole batch.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> x, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> statistics, // [mean (4), 1/std (4)]
-            global::System.ReadOnlySpan<float> totals, // [count, sum dy (4), sum dy * x_hat (4)]
-            global::System.ReadOnlySpan<float> weight, // (4)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 4, PlaneLength = 64;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: two multiply-adds per value.
-                global::StaticNet.Kernels.BatchNormalization.BackwardInput(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            float inverseCount = 1f / totals[0];
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int c = 0; c < Channels; c++)
-                {
-                    float mean = statistics[c], inverseStd = statistics[Channels + c];
-                    float scale = weight[c] * inverseStd;
-                    float meanDy = totals[1 + c] * inverseCount, meanDyXHat = totals[1 + Channels + c] * inverseCount;
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = start; i < start + PlaneLength; i++)
-                    {
-                        float xHat = (x[i] - mean) * inverseStd;
-                        inputGradient[i] = scale * (outputGradient[i] - meanDy - xHat * meanDyXHat);
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // block_in: ReLU, (B, 4, 8, 8) -> (B, 4, 8, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>block_in forward: <c>max(0, x)</c> for every value.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void BlockInForward(
-            global::System.Span<float> y, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> x, // (B, 4, 8, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 256;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = global::System.MathF.Max(x[i], 0f);
-            }
-        }
-
-        /// <summary>block_in backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void BlockInBackwardInput(
-            global::System.Span<float> dx, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> dy, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> y, // (B, 4, 8, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 256;
-            for (int i = 0; i < length; i++)
-            {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // conv2: Conv2D 3x3, stride 2, pad 1, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>conv2 forward: each output is the weighted sum of one 3x3 window in every input channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv2Forward(
-            global::System.Span<float> output, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> input, // (B, 4, 8, 8)
-            global::System.Span<float> padded, // (B, 4, 10, 10)
-            global::System.ReadOnlySpan<float> weight, // (8, 4, 3, 3)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 4, Height = 8, Width = 8, OutChannels = 8, OutHeight = 4, OutWidth = 4, Kernel = 3, Stride = 2, Padding = 1, RowLength = 10, PlaneLength = 100, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: im2col of each sample (stride 2), then one matrix product.
-                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, global::System.ReadOnlySpan<float>.Empty, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            // Copy each input plane into the middle of a plane bordered by 1 x 0f, so every window below reads in bounds.
-            global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 1, 0f);
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float sum = 0f;
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                sum += weight[w] * x[i];
-                                sum += weight[w + 1] * x[i + 1];
-                                sum += weight[w + 2] * x[i + 2];
-                                sum += weight[w + 3] * x[i + 10];
-                                sum += weight[w + 4] * x[i + 11];
-                                sum += weight[w + 5] * x[i + 12];
-                                sum += weight[w + 6] * x[i + 20];
-                                sum += weight[w + 7] * x[i + 21];
-                                sum += weight[w + 8] * x[i + 22];
-                            }
-                            output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>conv2 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv2BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 4, 8, 8)
-            global::System.Span<float> paddedGradient, // (B, 4, 10, 10)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> weight, // (8, 4, 3, 3)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 4, Height = 8, Width = 8, OutChannels = 8, OutHeight = 4, OutWidth = 4, Kernel = 3, Stride = 2, Padding = 1, RowLength = 10, PlaneLength = 100, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: im2col of each sample (stride 2), then one matrix product, with the kernel flipped.
-                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-            global::System.Span<float> dx = paddedGradient;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                dx[i] += weight[w] * g;
-                                dx[i + 1] += weight[w + 1] * g;
-                                dx[i + 2] += weight[w + 2] * g;
-                                dx[i + 10] += weight[w + 3] * g;
-                                dx[i + 11] += weight[w + 4] * g;
-                                dx[i + 12] += weight[w + 5] * g;
-                                dx[i + 20] += weight[w + 6] * g;
-                                dx[i + 21] += weight[w + 7] * g;
-                                dx[i + 22] += weight[w + 8] * g;
-                            }
-                        }
-                    }
-                }
-            }
-            // The border is not part of the input: keep the gradient of the interior only.
-            global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 1);
-        }
-
-        /// <summary>conv2 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv2BackwardParameters(
-            global::System.Span<float> weightGradient, // (8, 4, 3, 3)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> input, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> padded, // (B, 4, 10, 10), written by the scalar forward
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 4, Height = 8, Width = 8, OutChannels = 8, OutHeight = 4, OutWidth = 4, Kernel = 3, Stride = 2, Padding = 1, RowLength = 10, PlaneLength = 100, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: im2col of each sample (stride 2), then one matrix product over the chunk's samples at once.
-                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, global::System.Span<float>.Empty, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                weightGradient[w] += g * x[i];
-                                weightGradient[w + 1] += g * x[i + 1];
-                                weightGradient[w + 2] += g * x[i + 2];
-                                weightGradient[w + 3] += g * x[i + 10];
-                                weightGradient[w + 4] += g * x[i + 11];
-                                weightGradient[w + 5] += g * x[i + 12];
-                                weightGradient[w + 6] += g * x[i + 20];
-                                weightGradient[w + 7] += g * x[i + 21];
-                                weightGradient[w + 8] += g * x[i + 22];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>bn2 forward in training, phase 1 of 3 (per slice of samples): per channel, the count, mean and sum of squared deviations over the slice's samples and positions.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2ForwardStatistics(
-            global::System.Span<float> partial, // [count, mean (8), squared deviations (8)]
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: each plane summed in vectors, the plane sums in double.
-                global::StaticNet.Kernels.BatchNormalization.Statistics(x, partial, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            partial[0] = batchSize * PlaneLength;
-            for (int c = 0; c < Channels; c++)
-            {
-                // Two passes, in double: the mean, then the squared deviations from it.
-                double sum = 0;
-                for (int b = 0; b < batchSize; b++)
-                {
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = 0; i < PlaneLength; i++)
-                    {
-                        sum += x[start + i];
-                    }
-                }
-                double mean = sum / (batchSize * PlaneLength);
-                double squares = 0;
-                for (int b = 0; b < batchSize; b++)
-                {
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = 0; i < PlaneLength; i++)
-                    {
-                        double deviation = x[start + i] - mean;
-                        squares += deviation * deviation;
-                    }
-                }
-                partial[1 + c] = (float)mean;
-                partial[1 + Channels + c] = (float)squares;
-            }
-        }
-
-        /// <summary>bn2 forward in training, phase 2 of 3 (once per batch): merges the slices' statistics into the batch's mean and 1/sqrt(biased variance + eps), and moves the running estimates toward the batch's mean and unbiased variance.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2ForwardReduce(
-            global::System.Span<float> statistics, // [mean (8), 1/std (8)]
-            global::System.Span<float> runningMean, // (8)
-            global::System.Span<float> runningVar, // (8)
-            global::System.Span<float> numBatchesTracked, // ()
-            global::System.ReadOnlySpan<float> partials, // chunks x [count, mean (8), squared deviations (8)]
-            int chunks, // the slices the batch was split into
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PartialLength = 17;
-            const double Momentum = 0.1, Epsilon = 1E-05;
-            for (int c = 0; c < Channels; c++)
-            {
-                double count = 0, mean = 0, squares = 0;
-                for (int k = 0; k < chunks; k++)
-                {
-                    global::System.ReadOnlySpan<float> part = partials.Slice(k * PartialLength, PartialLength);
-                    double n = part[0];
-                    if (n == 0)
-                    {
-                        continue; // an empty slice adds nothing
-                    }
-                    double delta = part[1 + c] - mean, total = count + n;
-                    mean += delta * n / total;
-                    squares += part[1 + Channels + c] + delta * delta * count * n / total;
-                    count = total;
-                }
-                statistics[c] = (float)mean;
-                statistics[Channels + c] = (float)(1.0 / global::System.Math.Sqrt(squares / count + Epsilon));
-                runningMean[c] = (float)((1 - Momentum) * runningMean[c] + Momentum * mean);
-                runningVar[c] = (float)((1 - Momentum) * runningVar[c] + Momentum * squares / (count - 1));
-            }
-            numBatchesTracked[0] += 1f;
-        }
-
-        /// <summary>bn2 forward in inference: the running estimates as the statistics to normalise with.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2InferenceStatistics(
-            global::System.Span<float> statistics, // [mean (8), 1/std (8)]
-            global::System.ReadOnlySpan<float> runningMean, // (8)
-            global::System.ReadOnlySpan<float> runningVar, // (8)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8;
-            for (int c = 0; c < Channels; c++)
-            {
-                statistics[c] = runningMean[c];
-                statistics[Channels + c] = (float)(1.0 / global::System.Math.Sqrt(runningVar[c] + 1E-05));
-            }
-        }
-
-        /// <summary>bn2 forward, phase 3 of 3 (per slice of samples): <c>y = (x - mean) / std * weight + bias</c> per channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2ForwardNormalize(
-            global::System.Span<float> y, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> statistics, // [mean (8), 1/std (8)]
-            global::System.ReadOnlySpan<float> weight, // (8)
-            global::System.ReadOnlySpan<float> bias, // (8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: one multiply-add per value, with each channel's mean, scale and shift broadcast.
-                global::StaticNet.Kernels.BatchNormalization.Normalize(x, y, statistics, weight, bias, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int c = 0; c < Channels; c++)
-                {
-                    float mean = statistics[c], scale = statistics[Channels + c] * weight[c], shift = bias[c];
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = start; i < start + PlaneLength; i++)
-                    {
-                        y[i] = (x[i] - mean) * scale + shift;
-                    }
-                }
-            }
-        }
-
-        /// <summary>bn2 backward, phase 1 of 3 (per slice of samples): per channel, the sums of dy and of dy * x_hat over the slice, with x_hat = (x - mean) / std.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2BackwardStatistics(
-            global::System.Span<float> partial, // [count, sum dy (8), sum dy * x_hat (8)]
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> statistics, // [mean (8), 1/std (8)]
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: each plane's sums in vectors, added up in double.
-                global::StaticNet.Kernels.BatchNormalization.BackwardStatistics(outputGradient, x, statistics, partial, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            partial[0] = batchSize * PlaneLength;
-            for (int c = 0; c < Channels; c++)
-            {
-                float mean = statistics[c], inverseStd = statistics[Channels + c];
-                double sumDy = 0, sumDyXHat = 0;
-                for (int b = 0; b < batchSize; b++)
-                {
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = 0; i < PlaneLength; i++)
-                    {
-                        float dy = outputGradient[start + i];
-                        sumDy += dy;
-                        sumDyXHat += dy * ((x[start + i] - mean) * inverseStd);
-                    }
-                }
-                partial[1 + c] = (float)sumDy;
-                partial[1 + Channels + c] = (float)sumDyXHat;
-            }
-        }
-
-        /// <summary>bn2 backward, phase 2 of 3 (once per batch): adds up the slices' sums.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2BackwardReduce(
-            global::System.Span<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
-            global::System.ReadOnlySpan<float> partials, // chunks x [count, sum dy (8), sum dy * x_hat (8)]
-            int chunks, // the slices the batch was split into
-            global::StaticNet.SimdLevel simd)
-        {
-            const int PartialLength = 17;
-            totals.Clear();
-            for (int k = 0; k < chunks; k++)
-            {
-                global::System.ReadOnlySpan<float> part = partials.Slice(k * PartialLength, PartialLength);
-                for (int i = 0; i < PartialLength; i++)
-                {
-                    totals[i] += part[i];
-                }
-            }
-        }
-
-        /// <summary>bn2 backward to the parameters, accumulated: the weight's gradient is sum(dy * x_hat), the bias's sum(dy), per channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2BackwardParameters(
-            global::System.Span<float> weightGradient, // (8)
-            global::System.Span<float> biasGradient, // (8)
-            global::System.ReadOnlySpan<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8;
-            for (int c = 0; c < Channels; c++)
-            {
-                weightGradient[c] += totals[1 + Channels + c];
-                biasGradient[c] += totals[1 + c];
-            }
-        }
-
-        /// <summary>bn2 backward to the input, phase 3 of 3 (per slice of samples): <c>dx = weight / std * (dy - mean(dy) - x_hat * mean(dy * x_hat))</c>, means over the whole batch.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Bn2BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> statistics, // [mean (8), 1/std (8)]
-            global::System.ReadOnlySpan<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
-            global::System.ReadOnlySpan<float> weight, // (8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: two multiply-adds per value.
-                global::StaticNet.Kernels.BatchNormalization.BackwardInput(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            float inverseCount = 1f / totals[0];
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int c = 0; c < Channels; c++)
-                {
-                    float mean = statistics[c], inverseStd = statistics[Channels + c];
-                    float scale = weight[c] * inverseStd;
-                    float meanDy = totals[1 + c] * inverseCount, meanDyXHat = totals[1 + Channels + c] * inverseCount;
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = start; i < start + PlaneLength; i++)
-                    {
-                        float xHat = (x[i] - mean) * inverseStd;
-                        inputGradient[i] = scale * (outputGradient[i] - meanDy - xHat * meanDyXHat);
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // relu2: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>relu2 forward: <c>max(0, x)</c> for every value.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu2Forward(
-            global::System.Span<float> y, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 128;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = global::System.MathF.Max(x[i], 0f);
-            }
-        }
-
-        /// <summary>relu2 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu2BackwardInput(
-            global::System.Span<float> dx, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> dy, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> y, // (B, 8, 4, 4)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 128;
-            for (int i = 0; i < length; i++)
-            {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // conv3: Conv2D 3x3, stride 1, pad 1, no bias, (B, 8, 4, 4) -> (B, 8, 4, 4)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>conv3 forward: each output is the weighted sum of one 3x3 window in every input channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv3Forward(
-            global::System.Span<float> output, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> input, // (B, 8, 4, 4)
-            global::System.Span<float> padded, // (B, 8, 6, 6)
-            global::System.ReadOnlySpan<float> weight, // (8, 8, 3, 3)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, Height = 4, Width = 4, OutChannels = 8, OutHeight = 4, OutWidth = 4, Kernel = 3, Stride = 1, Padding = 1, RowLength = 6, PlaneLength = 36, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
-                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, global::System.ReadOnlySpan<float>.Empty, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            // Copy each input plane into the middle of a plane bordered by 1 x 0f, so every window below reads in bounds.
-            global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 1, 0f);
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float sum = 0f;
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                sum += weight[w] * x[i];
-                                sum += weight[w + 1] * x[i + 1];
-                                sum += weight[w + 2] * x[i + 2];
-                                sum += weight[w + 3] * x[i + 6];
-                                sum += weight[w + 4] * x[i + 7];
-                                sum += weight[w + 5] * x[i + 8];
-                                sum += weight[w + 6] * x[i + 12];
-                                sum += weight[w + 7] * x[i + 13];
-                                sum += weight[w + 8] * x[i + 14];
-                            }
-                            output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>conv3 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv3BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 8, 4, 4)
-            global::System.Span<float> paddedGradient, // (B, 8, 6, 6)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> weight, // (8, 8, 3, 3)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, Height = 4, Width = 4, OutChannels = 8, OutHeight = 4, OutWidth = 4, Kernel = 3, Stride = 1, Padding = 1, RowLength = 6, PlaneLength = 36, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
-                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-            global::System.Span<float> dx = paddedGradient;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                dx[i] += weight[w] * g;
-                                dx[i + 1] += weight[w + 1] * g;
-                                dx[i + 2] += weight[w + 2] * g;
-                                dx[i + 6] += weight[w + 3] * g;
-                                dx[i + 7] += weight[w + 4] * g;
-                                dx[i + 8] += weight[w + 5] * g;
-                                dx[i + 12] += weight[w + 6] * g;
-                                dx[i + 13] += weight[w + 7] * g;
-                                dx[i + 14] += weight[w + 8] * g;
-                            }
-                        }
-                    }
-                }
-            }
-            // The border is not part of the input: keep the gradient of the interior only.
-            global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 1);
-        }
-
-        /// <summary>conv3 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv3BackwardParameters(
-            global::System.Span<float> weightGradient, // (8, 8, 3, 3)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> input, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> padded, // (B, 8, 6, 6), written by the scalar forward
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, Height = 4, Width = 4, OutChannels = 8, OutHeight = 4, OutWidth = 4, Kernel = 3, Stride = 1, Padding = 1, RowLength = 6, PlaneLength = 36, Window = 9;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
-                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, global::System.Span<float>.Empty, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = padded;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                weightGradient[w] += g * x[i];
-                                weightGradient[w + 1] += g * x[i + 1];
-                                weightGradient[w + 2] += g * x[i + 2];
-                                weightGradient[w + 3] += g * x[i + 6];
-                                weightGradient[w + 4] += g * x[i + 7];
-                                weightGradient[w + 5] += g * x[i + 8];
-                                weightGradient[w + 6] += g * x[i + 12];
-                                weightGradient[w + 7] += g * x[i + 13];
-                                weightGradient[w + 8] += g * x[i + 14];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // main: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>main forward in training, phase 1 of 3 (per slice of samples): per channel, the count, mean and sum of squared deviations over the slice's samples and positions.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void MainForwardStatistics(
-            global::System.Span<float> partial, // [count, mean (8), squared deviations (8)]
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: each plane summed in vectors, the plane sums in double.
-                global::StaticNet.Kernels.BatchNormalization.Statistics(x, partial, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            partial[0] = batchSize * PlaneLength;
-            for (int c = 0; c < Channels; c++)
-            {
-                // Two passes, in double: the mean, then the squared deviations from it.
-                double sum = 0;
-                for (int b = 0; b < batchSize; b++)
-                {
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = 0; i < PlaneLength; i++)
-                    {
-                        sum += x[start + i];
-                    }
-                }
-                double mean = sum / (batchSize * PlaneLength);
-                double squares = 0;
-                for (int b = 0; b < batchSize; b++)
-                {
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = 0; i < PlaneLength; i++)
-                    {
-                        double deviation = x[start + i] - mean;
-                        squares += deviation * deviation;
-                    }
-                }
-                partial[1 + c] = (float)mean;
-                partial[1 + Channels + c] = (float)squares;
-            }
-        }
-
-        /// <summary>main forward in training, phase 2 of 3 (once per batch): merges the slices' statistics into the batch's mean and 1/sqrt(biased variance + eps), and moves the running estimates toward the batch's mean and unbiased variance.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void MainForwardReduce(
-            global::System.Span<float> statistics, // [mean (8), 1/std (8)]
-            global::System.Span<float> runningMean, // (8)
-            global::System.Span<float> runningVar, // (8)
-            global::System.Span<float> numBatchesTracked, // ()
-            global::System.ReadOnlySpan<float> partials, // chunks x [count, mean (8), squared deviations (8)]
-            int chunks, // the slices the batch was split into
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PartialLength = 17;
-            const double Momentum = 0.1, Epsilon = 1E-05;
-            for (int c = 0; c < Channels; c++)
-            {
-                double count = 0, mean = 0, squares = 0;
-                for (int k = 0; k < chunks; k++)
-                {
-                    global::System.ReadOnlySpan<float> part = partials.Slice(k * PartialLength, PartialLength);
-                    double n = part[0];
-                    if (n == 0)
-                    {
-                        continue; // an empty slice adds nothing
-                    }
-                    double delta = part[1 + c] - mean, total = count + n;
-                    mean += delta * n / total;
-                    squares += part[1 + Channels + c] + delta * delta * count * n / total;
-                    count = total;
-                }
-                statistics[c] = (float)mean;
-                statistics[Channels + c] = (float)(1.0 / global::System.Math.Sqrt(squares / count + Epsilon));
-                runningMean[c] = (float)((1 - Momentum) * runningMean[c] + Momentum * mean);
-                runningVar[c] = (float)((1 - Momentum) * runningVar[c] + Momentum * squares / (count - 1));
-            }
-            numBatchesTracked[0] += 1f;
-        }
-
-        /// <summary>main forward in inference: the running estimates as the statistics to normalise with.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void MainInferenceStatistics(
-            global::System.Span<float> statistics, // [mean (8), 1/std (8)]
-            global::System.ReadOnlySpan<float> runningMean, // (8)
-            global::System.ReadOnlySpan<float> runningVar, // (8)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8;
-            for (int c = 0; c < Channels; c++)
-            {
-                statistics[c] = runningMean[c];
-                statistics[Channels + c] = (float)(1.0 / global::System.Math.Sqrt(runningVar[c] + 1E-05));
-            }
-        }
-
-        /// <summary>main forward, phase 3 of 3 (per slice of samples): <c>y = (x - mean) / std * weight + bias</c> per channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void MainForwardNormalize(
-            global::System.Span<float> y, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> statistics, // [mean (8), 1/std (8)]
-            global::System.ReadOnlySpan<float> weight, // (8)
-            global::System.ReadOnlySpan<float> bias, // (8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: one multiply-add per value, with each channel's mean, scale and shift broadcast.
-                global::StaticNet.Kernels.BatchNormalization.Normalize(x, y, statistics, weight, bias, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int c = 0; c < Channels; c++)
-                {
-                    float mean = statistics[c], scale = statistics[Channels + c] * weight[c], shift = bias[c];
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = start; i < start + PlaneLength; i++)
-                    {
-                        y[i] = (x[i] - mean) * scale + shift;
-                    }
-                }
-            }
-        }
-
-        /// <summary>main backward, phase 1 of 3 (per slice of samples): per channel, the sums of dy and of dy * x_hat over the slice, with x_hat = (x - mean) / std.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void MainBackwardStatistics(
-            global::System.Span<float> partial, // [count, sum dy (8), sum dy * x_hat (8)]
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> statistics, // [mean (8), 1/std (8)]
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: each plane's sums in vectors, added up in double.
-                global::StaticNet.Kernels.BatchNormalization.BackwardStatistics(outputGradient, x, statistics, partial, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            partial[0] = batchSize * PlaneLength;
-            for (int c = 0; c < Channels; c++)
-            {
-                float mean = statistics[c], inverseStd = statistics[Channels + c];
-                double sumDy = 0, sumDyXHat = 0;
-                for (int b = 0; b < batchSize; b++)
-                {
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = 0; i < PlaneLength; i++)
-                    {
-                        float dy = outputGradient[start + i];
-                        sumDy += dy;
-                        sumDyXHat += dy * ((x[start + i] - mean) * inverseStd);
-                    }
-                }
-                partial[1 + c] = (float)sumDy;
-                partial[1 + Channels + c] = (float)sumDyXHat;
-            }
-        }
-
-        /// <summary>main backward, phase 2 of 3 (once per batch): adds up the slices' sums.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void MainBackwardReduce(
-            global::System.Span<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
-            global::System.ReadOnlySpan<float> partials, // chunks x [count, sum dy (8), sum dy * x_hat (8)]
-            int chunks, // the slices the batch was split into
-            global::StaticNet.SimdLevel simd)
-        {
-            const int PartialLength = 17;
-            totals.Clear();
-            for (int k = 0; k < chunks; k++)
-            {
-                global::System.ReadOnlySpan<float> part = partials.Slice(k * PartialLength, PartialLength);
-                for (int i = 0; i < PartialLength; i++)
-                {
-                    totals[i] += part[i];
-                }
-            }
-        }
-
-        /// <summary>main backward to the parameters, accumulated: the weight's gradient is sum(dy * x_hat), the bias's sum(dy), per channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void MainBackwardParameters(
-            global::System.Span<float> weightGradient, // (8)
-            global::System.Span<float> biasGradient, // (8)
-            global::System.ReadOnlySpan<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8;
-            for (int c = 0; c < Channels; c++)
-            {
-                weightGradient[c] += totals[1 + Channels + c];
-                biasGradient[c] += totals[1 + c];
-            }
-        }
-
-        /// <summary>main backward to the input, phase 3 of 3 (per slice of samples): <c>dx = weight / std * (dy - mean(dy) - x_hat * mean(dy * x_hat))</c>, means over the whole batch.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void MainBackwardInput(
-            global::System.Span<float> inputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> statistics, // [mean (8), 1/std (8)]
-            global::System.ReadOnlySpan<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
-            global::System.ReadOnlySpan<float> weight, // (8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: two multiply-adds per value.
-                global::StaticNet.Kernels.BatchNormalization.BackwardInput(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            float inverseCount = 1f / totals[0];
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int c = 0; c < Channels; c++)
-                {
-                    float mean = statistics[c], inverseStd = statistics[Channels + c];
-                    float scale = weight[c] * inverseStd;
-                    float meanDy = totals[1 + c] * inverseCount, meanDyXHat = totals[1 + Channels + c] * inverseCount;
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = start; i < start + PlaneLength; i++)
-                    {
-                        float xHat = (x[i] - mean) * inverseStd;
-                        inputGradient[i] = scale * (outputGradient[i] - meanDy - xHat * meanDyXHat);
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // conv4: Conv2D from block_in, 1x1, stride 2, pad 0, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>conv4 forward: each output is the weighted sum of one 1x1 window in every input channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv4Forward(
-            global::System.Span<float> output, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> input, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> weight, // (8, 4, 1, 1)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 4, Height = 8, Width = 8, OutChannels = 8, OutHeight = 4, OutWidth = 4, Kernel = 1, Stride = 2, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 1;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: im2col of each sample (stride 2), then one matrix product.
-                global::StaticNet.Kernels.Convolution.Forward(input, output, weight, global::System.ReadOnlySpan<float>.Empty, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = input;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float sum = 0f;
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 1x1 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                sum += weight[w] * x[i];
-                            }
-                            output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>conv4 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv4BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 4, 8, 8)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> weight, // (8, 4, 1, 1)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 4, Height = 8, Width = 8, OutChannels = 8, OutHeight = 4, OutWidth = 4, Kernel = 1, Stride = 2, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 1;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: im2col of each sample (stride 2), then one matrix product, with the kernel flipped.
-                global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            inputGradient.Slice(0, batchSize * Channels * Height * Width).Clear();
-            global::System.Span<float> dx = inputGradient;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 1x1 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                dx[i] += weight[w] * g;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>conv4 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Conv4BackwardParameters(
-            global::System.Span<float> weightGradient, // (8, 4, 1, 1)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> input, // (B, 4, 8, 8)
-            global::System.Span<float> scratch, // the thread's scratch
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 4, Height = 8, Width = 8, OutChannels = 8, OutHeight = 4, OutWidth = 4, Kernel = 1, Stride = 2, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 1;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: im2col of each sample (stride 2), then one matrix product over the chunk's samples at once.
-                global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, global::System.Span<float>.Empty, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-                return;
-            }
-
-            // Scalar reference.
-            global::System.ReadOnlySpan<float> x = input;
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int co = 0; co < OutChannels; co++)
-                {
-                    for (int oy = 0; oy < OutHeight; oy++)
-                    {
-                        for (int ox = 0; ox < OutWidth; ox++)
-                        {
-                            float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                            for (int ci = 0; ci < Channels; ci++)
-                            {
-                                int w = (co * Channels + ci) * Window;
-                                int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                                // The 1x1 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                                weightGradient[w] += g * x[i];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // shortcut: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>shortcut forward in training, phase 1 of 3 (per slice of samples): per channel, the count, mean and sum of squared deviations over the slice's samples and positions.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void ShortcutForwardStatistics(
-            global::System.Span<float> partial, // [count, mean (8), squared deviations (8)]
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: each plane summed in vectors, the plane sums in double.
-                global::StaticNet.Kernels.BatchNormalization.Statistics(x, partial, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            partial[0] = batchSize * PlaneLength;
-            for (int c = 0; c < Channels; c++)
-            {
-                // Two passes, in double: the mean, then the squared deviations from it.
-                double sum = 0;
-                for (int b = 0; b < batchSize; b++)
-                {
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = 0; i < PlaneLength; i++)
-                    {
-                        sum += x[start + i];
-                    }
-                }
-                double mean = sum / (batchSize * PlaneLength);
-                double squares = 0;
-                for (int b = 0; b < batchSize; b++)
-                {
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = 0; i < PlaneLength; i++)
-                    {
-                        double deviation = x[start + i] - mean;
-                        squares += deviation * deviation;
-                    }
-                }
-                partial[1 + c] = (float)mean;
-                partial[1 + Channels + c] = (float)squares;
-            }
-        }
-
-        /// <summary>shortcut forward in training, phase 2 of 3 (once per batch): merges the slices' statistics into the batch's mean and 1/sqrt(biased variance + eps), and moves the running estimates toward the batch's mean and unbiased variance.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void ShortcutForwardReduce(
-            global::System.Span<float> statistics, // [mean (8), 1/std (8)]
-            global::System.Span<float> runningMean, // (8)
-            global::System.Span<float> runningVar, // (8)
-            global::System.Span<float> numBatchesTracked, // ()
-            global::System.ReadOnlySpan<float> partials, // chunks x [count, mean (8), squared deviations (8)]
-            int chunks, // the slices the batch was split into
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PartialLength = 17;
-            const double Momentum = 0.1, Epsilon = 1E-05;
-            for (int c = 0; c < Channels; c++)
-            {
-                double count = 0, mean = 0, squares = 0;
-                for (int k = 0; k < chunks; k++)
-                {
-                    global::System.ReadOnlySpan<float> part = partials.Slice(k * PartialLength, PartialLength);
-                    double n = part[0];
-                    if (n == 0)
-                    {
-                        continue; // an empty slice adds nothing
-                    }
-                    double delta = part[1 + c] - mean, total = count + n;
-                    mean += delta * n / total;
-                    squares += part[1 + Channels + c] + delta * delta * count * n / total;
-                    count = total;
-                }
-                statistics[c] = (float)mean;
-                statistics[Channels + c] = (float)(1.0 / global::System.Math.Sqrt(squares / count + Epsilon));
-                runningMean[c] = (float)((1 - Momentum) * runningMean[c] + Momentum * mean);
-                runningVar[c] = (float)((1 - Momentum) * runningVar[c] + Momentum * squares / (count - 1));
-            }
-            numBatchesTracked[0] += 1f;
-        }
-
-        /// <summary>shortcut forward in inference: the running estimates as the statistics to normalise with.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void ShortcutInferenceStatistics(
-            global::System.Span<float> statistics, // [mean (8), 1/std (8)]
-            global::System.ReadOnlySpan<float> runningMean, // (8)
-            global::System.ReadOnlySpan<float> runningVar, // (8)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8;
-            for (int c = 0; c < Channels; c++)
-            {
-                statistics[c] = runningMean[c];
-                statistics[Channels + c] = (float)(1.0 / global::System.Math.Sqrt(runningVar[c] + 1E-05));
-            }
-        }
-
-        /// <summary>shortcut forward, phase 3 of 3 (per slice of samples): <c>y = (x - mean) / std * weight + bias</c> per channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void ShortcutForwardNormalize(
-            global::System.Span<float> y, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> statistics, // [mean (8), 1/std (8)]
-            global::System.ReadOnlySpan<float> weight, // (8)
-            global::System.ReadOnlySpan<float> bias, // (8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: one multiply-add per value, with each channel's mean, scale and shift broadcast.
-                global::StaticNet.Kernels.BatchNormalization.Normalize(x, y, statistics, weight, bias, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int c = 0; c < Channels; c++)
-                {
-                    float mean = statistics[c], scale = statistics[Channels + c] * weight[c], shift = bias[c];
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = start; i < start + PlaneLength; i++)
-                    {
-                        y[i] = (x[i] - mean) * scale + shift;
-                    }
-                }
-            }
-        }
-
-        /// <summary>shortcut backward, phase 1 of 3 (per slice of samples): per channel, the sums of dy and of dy * x_hat over the slice, with x_hat = (x - mean) / std.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void ShortcutBackwardStatistics(
-            global::System.Span<float> partial, // [count, sum dy (8), sum dy * x_hat (8)]
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> statistics, // [mean (8), 1/std (8)]
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: each plane's sums in vectors, added up in double.
-                global::StaticNet.Kernels.BatchNormalization.BackwardStatistics(outputGradient, x, statistics, partial, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            partial[0] = batchSize * PlaneLength;
-            for (int c = 0; c < Channels; c++)
-            {
-                float mean = statistics[c], inverseStd = statistics[Channels + c];
-                double sumDy = 0, sumDyXHat = 0;
-                for (int b = 0; b < batchSize; b++)
-                {
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = 0; i < PlaneLength; i++)
-                    {
-                        float dy = outputGradient[start + i];
-                        sumDy += dy;
-                        sumDyXHat += dy * ((x[start + i] - mean) * inverseStd);
-                    }
-                }
-                partial[1 + c] = (float)sumDy;
-                partial[1 + Channels + c] = (float)sumDyXHat;
-            }
-        }
-
-        /// <summary>shortcut backward, phase 2 of 3 (once per batch): adds up the slices' sums.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void ShortcutBackwardReduce(
-            global::System.Span<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
-            global::System.ReadOnlySpan<float> partials, // chunks x [count, sum dy (8), sum dy * x_hat (8)]
-            int chunks, // the slices the batch was split into
-            global::StaticNet.SimdLevel simd)
-        {
-            const int PartialLength = 17;
-            totals.Clear();
-            for (int k = 0; k < chunks; k++)
-            {
-                global::System.ReadOnlySpan<float> part = partials.Slice(k * PartialLength, PartialLength);
-                for (int i = 0; i < PartialLength; i++)
-                {
-                    totals[i] += part[i];
-                }
-            }
-        }
-
-        /// <summary>shortcut backward to the parameters, accumulated: the weight's gradient is sum(dy * x_hat), the bias's sum(dy), per channel.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void ShortcutBackwardParameters(
-            global::System.Span<float> weightGradient, // (8)
-            global::System.Span<float> biasGradient, // (8)
-            global::System.ReadOnlySpan<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8;
-            for (int c = 0; c < Channels; c++)
-            {
-                weightGradient[c] += totals[1 + Channels + c];
-                biasGradient[c] += totals[1 + c];
-            }
-        }
-
-        /// <summary>shortcut backward to the input, phase 3 of 3 (per slice of samples): <c>dx = weight / std * (dy - mean(dy) - x_hat * mean(dy * x_hat))</c>, means over the whole batch.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void ShortcutBackwardInput(
-            global::System.Span<float> inputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> statistics, // [mean (8), 1/std (8)]
-            global::System.ReadOnlySpan<float> totals, // [count, sum dy (8), sum dy * x_hat (8)]
-            global::System.ReadOnlySpan<float> weight, // (8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: two multiply-adds per value.
-                global::StaticNet.Kernels.BatchNormalization.BackwardInput(outputGradient, x, statistics, totals, weight, inputGradient, batchSize, Channels, PlaneLength, simd);
-                return;
-            }
-
-            // Scalar reference.
-            float inverseCount = 1f / totals[0];
-            for (int b = 0; b < batchSize; b++)
-            {
-                for (int c = 0; c < Channels; c++)
-                {
-                    float mean = statistics[c], inverseStd = statistics[Channels + c];
-                    float scale = weight[c] * inverseStd;
-                    float meanDy = totals[1 + c] * inverseCount, meanDyXHat = totals[1 + Channels + c] * inverseCount;
-                    int start = (b * Channels + c) * PlaneLength;
-                    for (int i = start; i < start + PlaneLength; i++)
-                    {
-                        float xHat = (x[i] - mean) * inverseStd;
-                        inputGradient[i] = scale * (outputGradient[i] - meanDy - xHat * meanDyXHat);
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // add1: Add + main, (B, 8, 4, 4) -> (B, 8, 4, 4)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>add1 forward: <c>y = x + added</c>, the output of 'shortcut' plus that of 'main'.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Add1Forward(
-            global::System.Span<float> y, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> added, // (B, 8, 4, 4)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            int length = batchSize * 128;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = x[i] + added[i];
-            }
-        }
-
-        /// <summary>add1 backward: the gradient of a sum reaches each term unchanged; called once per input.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Add1BackwardInput(
-            global::System.Span<float> dx, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> dy, // (B, 8, 4, 4)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            dy.Slice(0, batchSize * 128).CopyTo(dx);
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // relu3: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>relu3 forward: <c>max(0, x)</c> for every value.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu3Forward(
-            global::System.Span<float> y, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> x, // (B, 8, 4, 4)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.Relu(x, y, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 128;
-            for (int i = 0; i < length; i++)
-            {
-                y[i] = global::System.MathF.Max(x[i], 0f);
-            }
-        }
-
-        /// <summary>relu3 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Relu3BackwardInput(
-            global::System.Span<float> dx, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> dy, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> y, // (B, 8, 4, 4)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: whole vectors at a time.
-                global::StaticNet.Kernels.VectorMath.ReluBackward(dy, y, dx, simd);
-                return;
-            }
-
-            // Scalar reference.
-            int length = batchSize * 128;
-            for (int i = 0; i < length; i++)
-            {
-                dx[i] = y[i] > 0f ? dy[i] : 0f;
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // gap1: GlobalAvgPool2D, (B, 8, 4, 4) -> (B, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>gap1 forward: the mean of each 4x4 plane.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Gap1Forward(
-            global::System.Span<float> output, // (B, 8)
-            global::System.ReadOnlySpan<float> input, // (B, 8, 4, 4)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            const float Scale = 1f / 16;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: each plane summed in vectors.
-                for (int p = 0; p < batchSize * Channels; p++)
-                {
-                    output[p] = global::StaticNet.Kernels.VectorMath.Sum(input.Slice(p * PlaneLength, PlaneLength), simd) * Scale;
-                }
-                return;
-            }
-
-            // Scalar reference.
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                global::System.ReadOnlySpan<float> plane = input.Slice(p * PlaneLength, PlaneLength);
-                float sum = 0f;
-                for (int i = 0; i < PlaneLength; i++)
-                {
-                    sum += plane[i];
-                }
-                output[p] = sum * Scale;
-            }
-        }
-
-        /// <summary>gap1 backward: each channel's gradient, divided by 16, goes to every position of its plane.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Gap1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 8, 4, 4)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Channels = 8, PlaneLength = 16;
-            const float Scale = 1f / 16;
-            for (int p = 0; p < batchSize * Channels; p++)
-            {
-                inputGradient.Slice(p * PlaneLength, PlaneLength).Fill(outputGradient[p] * Scale);
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // dropout1: Dropout rate 0.25, (B, 8) -> (B, 8)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>dropout1 forward in training: each value kept with probability 1 - 0.25 and scaled by 1 / (1 - 0.25), or zeroed.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Dropout1Forward(
-            global::System.Span<float> y, // (B, 8)
-            global::System.ReadOnlySpan<float> x, // (B, 8)
-            ulong key, // the mask's key for this step
-            int firstSample, // the index in the batch of the slice's first sample
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Features = 8;
-            const uint Threshold = 4194304; // round(0.25 * 2^24)
-            const float Scale = 1.3333334f;
-            for (int b = 0; b < batchSize; b++)
-            {
-                // The mask of value j of sample s is a function of (key, s * Features + j) alone.
-                long start = (long)(firstSample + b) * Features;
-                for (int j = 0, i = b * Features; j < Features; j++, i++)
-                {
-                    y[i] = global::StaticNet.Kernels.DropoutMask.Bits(key, start + j) >= Threshold ? x[i] * Scale : 0f;
-                }
-            }
-        }
-
-        /// <summary>dropout1 backward: the output gradient through the same mask, recomputed from its key.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Dropout1BackwardInput(
-            global::System.Span<float> dx, // (B, 8)
-            global::System.ReadOnlySpan<float> dy, // (B, 8)
-            ulong key, // the mask's key of the forward step
-            int firstSample, // the index in the batch of the slice's first sample
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Features = 8;
-            const uint Threshold = 4194304; // round(0.25 * 2^24)
-            const float Scale = 1.3333334f;
-            for (int b = 0; b < batchSize; b++)
-            {
-                // The mask of value j of sample s is a function of (key, s * Features + j) alone.
-                long start = (long)(firstSample + b) * Features;
-                for (int j = 0, i = b * Features; j < Features; j++, i++)
-                {
-                    dx[i] = global::StaticNet.Kernels.DropoutMask.Bits(key, start + j) >= Threshold ? dy[i] * Scale : 0f;
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------------------------------------
-        // fc1: Dense, (B, 8) -> (B, 10)
-        // ------------------------------------------------------------------------------------------------
-
-        /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc1Forward(
-            global::System.Span<float> output, // (B, 10)
-            global::System.ReadOnlySpan<float> input, // (B, 8)
-            global::System.ReadOnlySpan<float> weight, // (10, 8)
-            global::System.ReadOnlySpan<float> bias, // (10)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 8, Outputs = 10;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-                global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-                for (int o = 0; o < Outputs; o++)
-                {
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    float sum = bias[o];
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        sum += w[i] * x[i];
-                    }
-                    y[o] = sum;
-                }
-            }
-        }
-
-        /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc1BackwardInput(
-            global::System.Span<float> inputGradient, // (B, 8)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
-            global::System.ReadOnlySpan<float> weight, // (10, 8)
-            int batchSize,
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 8, Outputs = 10;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                dx.Clear();
-                for (int o = 0; o < Outputs; o++)
-                {
-                    float g = dy[o];
-                    global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dx[i] += g * w[i];
-                    }
-                }
-            }
-        }
-
-        /// <summary>fc1 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static void Fc1BackwardParameters(
-            global::System.Span<float> weightGradient, // (10, 8)
-            global::System.Span<float> biasGradient, // (10)
-            global::System.ReadOnlySpan<float> outputGradient, // (B, 10)
-            global::System.ReadOnlySpan<float> input, // (B, 8)
-            int batchSize,
-            int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-            int outputCount, // [firstOutput, firstOutput + outputCount)
-            global::StaticNet.SimdLevel simd)
-        {
-            const int Inputs = 8, Outputs = 10;
-            if (simd != global::StaticNet.SimdLevel.Scalar)
-            {
-                // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-                global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-                global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-                return;
-            }
-
-            // Scalar reference.
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-                global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-                for (int o = firstOutput; o < firstOutput + outputCount; o++)
-                {
-                    float g = dy[o];
-                    biasGradient[o] += g;
-                    global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                    for (int i = 0; i < Inputs; i++)
-                    {
-                        dw[i] += g * x[i];
-                    }
-                }
-            }
-        }
-
-        // The INetwork view of the constants above, for code that trains any network (the Trainer).
-        string global::StaticNet.INetwork.Name => "ResidualBlockNet";
-
-        int global::StaticNet.INetwork.InputLength => InputLength;
-
-        int global::StaticNet.INetwork.OutputLength => OutputLength;
-
-        int global::StaticNet.INetwork.ParameterCount => ParameterCount;
-
-        string global::StaticNet.INetwork.Summary => Summary;
-
-        global::StaticNet.OutputActivation global::StaticNet.INetwork.OutputActivation => global::StaticNet.OutputActivation.None;
     }
 }

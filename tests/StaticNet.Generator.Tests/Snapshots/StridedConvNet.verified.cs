@@ -19,7 +19,7 @@
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "0.1.0")]
-partial class StridedConvNet : global::StaticNet.INetwork
+partial class StridedConvNet : global::StaticNet.CompiledNetwork
 {
     /// <summary>Values in one input sample, of shape 3x32x32.</summary>
     public const int InputLength = 3072;
@@ -27,24 +27,17 @@ partial class StridedConvNet : global::StaticNet.INetwork
     /// <summary>Values in one output sample, of shape 5.</summary>
     public const int OutputLength = 5;
 
-    /// <summary>Learned parameters in all layers: the length of <see cref="Parameters"/> and <see cref="Gradients"/>.</summary>
+    /// <summary>Learned parameters in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.Parameters"/> and <see cref="global::StaticNet.CompiledNetwork.Gradients"/>.</summary>
     public const int ParameterCount = 1237;
 
-    /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, and padded copies.</summary>
-    public const int WorkspaceLengthPerSample = 28076;
+    /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>
+    public const int WorkspaceLengthPerSample = 15956;
 
     /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>
     public const long ForwardFlopsPerSample = 141636;
 
     /// <summary>Floating-point operations of one sample's training step: forward, every parameter gradient, and the input gradients backward needs.</summary>
     public const long TrainingFlopsPerSample = 304061;
-
-    /// <summary>
-    /// The most chunks a batch is split into for Forward and Backward; threads take chunks. The split
-    /// depends on the batch size alone, and chunk gradients are added in chunk order, so results are
-    /// the same whatever <see cref="Threads"/> is.
-    /// </summary>
-    public const int BatchChunks = 4;
 
     /// <summary>The model summary: each layer with its output shape and parameter count.</summary>
     public const string Summary =
@@ -74,88 +67,45 @@ partial class StridedConvNet : global::StaticNet.INetwork
         {
             /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
             public const string Name = "conv1";
-            /// <summary>Output channels.</summary>
-            public const int Channels = 8;
-            /// <summary>Output height.</summary>
-            public const int Height = 16;
-            /// <summary>Output width.</summary>
-            public const int Width = 16;
-            /// <summary>Values in one sample's output.</summary>
-            public const int OutputLength = 2048;
-            /// <summary>Where <c>conv1.weight</c> (8, 3, 3, 3) starts in the parameter buffer.</summary>
-            public const int WeightOffset = 0;
-            /// <summary>Values in <c>conv1.weight</c>.</summary>
-            public const int WeightLength = 216;
-            /// <summary>Where <c>conv1.bias</c> (8) starts in the parameter buffer.</summary>
-            public const int BiasOffset = 216;
-            /// <summary>Values in <c>conv1.bias</c>.</summary>
-            public const int BiasLength = 8;
+            /// <summary>The output's channels, height and width, and its values per sample.</summary>
+            public const int Channels = 8, Height = 16, Width = 16, OutputLength = 2048;
+            /// <summary>Where <c>conv1.weight</c> (8, 3, 3, 3), <c>conv1.bias</c> (8) start in the parameter buffer, and their lengths.</summary>
+            public const int WeightOffset = 0, WeightLength = 216, BiasOffset = 216, BiasLength = 8;
         }
-
         /// <summary>tanh1: Tanh, (B, 8, 16, 16) -> (B, 8, 16, 16).</summary>
         public static class Tanh1
         {
             /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
             public const string Name = "tanh1";
-            /// <summary>Output channels.</summary>
-            public const int Channels = 8;
-            /// <summary>Output height.</summary>
-            public const int Height = 16;
-            /// <summary>Output width.</summary>
-            public const int Width = 16;
-            /// <summary>Values in one sample's output.</summary>
-            public const int OutputLength = 2048;
+            /// <summary>The output's channels, height and width, and its values per sample.</summary>
+            public const int Channels = 8, Height = 16, Width = 16, OutputLength = 2048;
         }
-
         /// <summary>pool1: AvgPool2D 3x3, stride 2, pad 1, (B, 8, 16, 16) -> (B, 8, 8, 8).</summary>
         public static class Pool1
         {
             /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
             public const string Name = "pool1";
-            /// <summary>Output channels.</summary>
-            public const int Channels = 8;
-            /// <summary>Output height.</summary>
-            public const int Height = 8;
-            /// <summary>Output width.</summary>
-            public const int Width = 8;
-            /// <summary>Values in one sample's output.</summary>
-            public const int OutputLength = 512;
+            /// <summary>The output's channels, height and width, and its values per sample.</summary>
+            public const int Channels = 8, Height = 8, Width = 8, OutputLength = 512;
         }
-
         /// <summary>conv2: Conv2D 3x3, stride 1, pad 0, no bias, (B, 8, 8, 8) -> (B, 4, 6, 6).</summary>
         public static class Conv2
         {
             /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
             public const string Name = "conv2";
-            /// <summary>Output channels.</summary>
-            public const int Channels = 4;
-            /// <summary>Output height.</summary>
-            public const int Height = 6;
-            /// <summary>Output width.</summary>
-            public const int Width = 6;
-            /// <summary>Values in one sample's output.</summary>
-            public const int OutputLength = 144;
-            /// <summary>Where <c>conv2.weight</c> (4, 8, 3, 3) starts in the parameter buffer.</summary>
-            public const int WeightOffset = 224;
-            /// <summary>Values in <c>conv2.weight</c>.</summary>
-            public const int WeightLength = 288;
+            /// <summary>The output's channels, height and width, and its values per sample.</summary>
+            public const int Channels = 4, Height = 6, Width = 6, OutputLength = 144;
+            /// <summary>Where <c>conv2.weight</c> (4, 8, 3, 3) start in the parameter buffer, and their lengths.</summary>
+            public const int WeightOffset = 224, WeightLength = 288;
         }
-
         /// <summary>sigmoid1: Sigmoid, (B, 4, 6, 6) -> (B, 4, 6, 6).</summary>
         public static class Sigmoid1
         {
             /// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>
             public const string Name = "sigmoid1";
-            /// <summary>Output channels.</summary>
-            public const int Channels = 4;
-            /// <summary>Output height.</summary>
-            public const int Height = 6;
-            /// <summary>Output width.</summary>
-            public const int Width = 6;
-            /// <summary>Values in one sample's output.</summary>
-            public const int OutputLength = 144;
+            /// <summary>The output's channels, height and width, and its values per sample.</summary>
+            public const int Channels = 4, Height = 6, Width = 6, OutputLength = 144;
         }
-
         /// <summary>flatten1: Flatten, (B, 4, 6, 6) -> (B, 144).</summary>
         public static class Flatten1
         {
@@ -164,7 +114,6 @@ partial class StridedConvNet : global::StaticNet.INetwork
             /// <summary>Values in one sample's output.</summary>
             public const int OutputLength = 144;
         }
-
         /// <summary>fc1: Dense, (B, 144) -> (B, 5).</summary>
         public static class Fc1
         {
@@ -172,16 +121,9 @@ partial class StridedConvNet : global::StaticNet.INetwork
             public const string Name = "fc1";
             /// <summary>Values in one sample's output.</summary>
             public const int OutputLength = 5;
-            /// <summary>Where <c>fc1.weight</c> (5, 144) starts in the parameter buffer.</summary>
-            public const int WeightOffset = 512;
-            /// <summary>Values in <c>fc1.weight</c>.</summary>
-            public const int WeightLength = 720;
-            /// <summary>Where <c>fc1.bias</c> (5) starts in the parameter buffer.</summary>
-            public const int BiasOffset = 1232;
-            /// <summary>Values in <c>fc1.bias</c>.</summary>
-            public const int BiasLength = 5;
+            /// <summary>Where <c>fc1.weight</c> (5, 144), <c>fc1.bias</c> (5) start in the parameter buffer, and their lengths.</summary>
+            public const int WeightOffset = 512, WeightLength = 720, BiasOffset = 1232, BiasLength = 5;
         }
-
         /// <summary>softmax1: Softmax, (B, 5) -> (B, 5).</summary>
         public static class Softmax1
         {
@@ -192,109 +134,48 @@ partial class StridedConvNet : global::StaticNet.INetwork
         }
     }
 
-    // Every parameter tensor by its PyTorch state_dict name, with its shape and place in the parameter buffer.
-    private static readonly global::StaticNet.TensorInfo[] s_tensors =
+    // The network as the engine sees it: its tensors by state_dict name with their shapes, places and initialisation,
+    // its layer graph, and where its input and output live in the workspace.
+    private static readonly global::StaticNet.NetworkDefinition s_definition = new(
+        "StridedConvNet",
+        new global::StaticNet.TensorInfo[]
+        {
+            new("conv1.weight", new int[] { 8, 3, 3, 3 }, 0, 216) { Init = global::StaticNet.TensorInit.Uniform(-0.19245009f, 0.19245009f) }, // fan_in 27, bound 1/sqrt(27)
+            new("conv1.bias", new int[] { 8 }, 216, 8) { Init = global::StaticNet.TensorInit.Uniform(-0.19245009f, 0.19245009f) }, // fan_in 27, bound 1/sqrt(27)
+            new("conv2.weight", new int[] { 4, 8, 3, 3 }, 224, 288) { Init = global::StaticNet.TensorInit.Uniform(-0.11785113f, 0.11785113f) }, // fan_in 72, bound 1/sqrt(72)
+            new("fc1.weight", new int[] { 5, 144 }, 512, 720) { Init = global::StaticNet.TensorInit.Uniform(-0.083333336f, 0.083333336f) }, // fan_in 144, bound 1/sqrt(144)
+            new("fc1.bias", new int[] { 5 }, 1232, 5) { Init = global::StaticNet.TensorInit.Uniform(-0.083333336f, 0.083333336f) }, // fan_in 144, bound 1/sqrt(144)
+        },
+        new global::StaticNet.LayerInfo[]
+        {
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 3, 32, 32 }, new int[] { 8, 16, 16 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 3, Stride = 2, Padding = 1, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Tanh, "tanh1", new string[] { "conv1" }, new int[] { 8, 16, 16 }, new int[] { 8, 16, 16 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.AvgPool2D, "pool1", new string[] { "tanh1" }, new int[] { 8, 16, 16 }, new int[] { 8, 8, 8 }, new string[0]) { Kernel = 3, Stride = 2, Padding = 1, CountIncludePad = true },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv2", new string[] { "pool1" }, new int[] { 8, 8, 8 }, new int[] { 4, 6, 6 }, new string[] { "conv2.weight" }) { Kernel = 3, Stride = 1, Padding = 0, Dilation = 1 },
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Sigmoid, "sigmoid1", new string[] { "conv2" }, new int[] { 4, 6, 6 }, new int[] { 4, 6, 6 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "flatten1", new string[] { "sigmoid1" }, new int[] { 4, 6, 6 }, new int[] { 144 }, new string[0]),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "flatten1" }, new int[] { 144 }, new int[] { 5 }, new string[] { "fc1.weight", "fc1.bias" }),
+            new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Softmax, "softmax1", new string[] { "fc1" }, new int[] { 5 }, new int[] { 5 }, new string[0]),
+        })
     {
-        new global::StaticNet.TensorInfo("conv1.weight", new int[] { 8, 3, 3, 3 }, 0, 216),
-        new global::StaticNet.TensorInfo("conv1.bias", new int[] { 8 }, 216, 8),
-        new global::StaticNet.TensorInfo("conv2.weight", new int[] { 4, 8, 3, 3 }, 224, 288),
-        new global::StaticNet.TensorInfo("fc1.weight", new int[] { 5, 144 }, 512, 720),
-        new global::StaticNet.TensorInfo("fc1.bias", new int[] { 5 }, 1232, 5),
+        InputShape = new int[] { 3, 32, 32 },
+        OutputShape = new int[] { 5 },
+        InputLength = InputLength,
+        OutputLength = OutputLength,
+        ParameterCount = ParameterCount,
+        WorkspaceLengthPerSample = WorkspaceLengthPerSample,
+        InputGradientOffset = 3072,
+        OutputOffset = 15946,
+        OutputGradientOffset = 15951,
+        ChunkGradientRanges = new global::StaticNet.ParameterRange[] { new(0, 224), new(224, 288) }, // conv1, conv2
+        BatchWideGradients = true,
+        KernelScratch = KernelScratchLengthFor,
+        Summary = Summary,
+        OutputActivation = global::StaticNet.OutputActivation.Softmax,
     };
 
-    // The layer graph as data, one row per layer in the order they run: kind, inputs, shapes, settings, tensors.
-    private static readonly global::StaticNet.LayerInfo[] s_layerTable =
-    {
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv1", new string[] { "input" }, new int[] { 3, 32, 32 }, new int[] { 8, 16, 16 }, new string[] { "conv1.weight", "conv1.bias" }) { Kernel = 3, Stride = 2, Padding = 1, Dilation = 1 },
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Tanh, "tanh1", new string[] { "conv1" }, new int[] { 8, 16, 16 }, new int[] { 8, 16, 16 }, new string[0]),
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.AvgPool2D, "pool1", new string[] { "tanh1" }, new int[] { 8, 16, 16 }, new int[] { 8, 8, 8 }, new string[0]) { Kernel = 3, Stride = 2, Padding = 1, CountIncludePad = true },
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Conv2D, "conv2", new string[] { "pool1" }, new int[] { 8, 8, 8 }, new int[] { 4, 6, 6 }, new string[] { "conv2.weight" }) { Kernel = 3, Stride = 1, Padding = 0, Dilation = 1 },
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Sigmoid, "sigmoid1", new string[] { "conv2" }, new int[] { 4, 6, 6 }, new int[] { 4, 6, 6 }, new string[0]),
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Flatten, "flatten1", new string[] { "sigmoid1" }, new int[] { 4, 6, 6 }, new int[] { 144 }, new string[0]),
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Dense, "fc1", new string[] { "flatten1" }, new int[] { 144 }, new int[] { 5 }, new string[] { "fc1.weight", "fc1.bias" }),
-        new global::StaticNet.LayerInfo(global::StaticNet.LayerKind.Softmax, "softmax1", new string[] { "fc1" }, new int[] { 5 }, new int[] { 5 }, new string[0]),
-    };
-
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
-
-    // Each chunk's parameter gradients of the layers in s_chunkGradientRanges, added into _gradients in chunk order after every Backward.
-    private readonly float[] _chunkGradients = new float[BatchChunks * ParameterCount];
-    private readonly global::StaticNet.Kernels.ChunkGradientSum _chunkGradientSum;
-
-    // The parameters whose gradients each chunk computes for its own samples.
-    private static readonly global::StaticNet.ParameterRange[] s_chunkGradientRanges =
-    {
-        new global::StaticNet.ParameterRange(0, 224), // conv1
-        new global::StaticNet.ParameterRange(224, 288), // conv2
-    };
-
-    // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
-    private readonly float[] _workspace;
-
-    // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
-    private readonly float[] _sampleWorkspace = new float[WorkspaceLengthPerSample];
-    private readonly float[] _sampleScratch;
-
-    // The vectorised kernels' scratch, one block per thread.
-    private readonly float[] _kernelScratch;
-
-    // The work of one chunk, as delegates made once so that running a batch allocates nothing.
-    private readonly global::System.Action<int, int> _forwardChunk;
-    private readonly global::System.Action<int, int> _backwardChunk;
-    private readonly global::System.Action<int, int> _parameterSlice;
-
-    // The batch the chunks are working on: its size, chunks, stage and SIMD level.
-    private int _runBatchSize;
-    private int _runChunks;
-    private int _runStage;
-    private bool _runInputGradient;
-    private global::StaticNet.SimdLevel _runSimd;
-
-    // The batch size and SIMD level of the last Forward, which Backward must match; size 0 when no Forward is pending.
-    private int _forwardBatchSize;
-    private global::StaticNet.SimdLevel _forwardSimd;
-    private int _threads;
-
-    // Each layer whose parameters can train: its range of the parameter buffer; Freeze sets its flag in _frozen.
-    private static readonly global::StaticNet.ParameterRange[] s_layerRanges =
-    {
-        new global::StaticNet.ParameterRange(0, 224), // conv1
-        new global::StaticNet.ParameterRange(224, 288), // conv2
-        new global::StaticNet.ParameterRange(512, 725), // fc1
-    };
-
-    private readonly bool[] _frozen = new bool[3];
-    private global::StaticNet.ParameterRange[] _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, new bool[3]);
-
-    /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
-    /// <param name="seed">Seeds the initialisation: the same seed gives the same parameters on every machine.</param>
-    /// <param name="batchCapacity">The largest batch <see cref="Forward"/> takes; the workspace is allocated for it once, here.</param>
-    public StridedConvNet(int seed = 0, int batchCapacity = 64)
-    {
-        global::StaticNet.NetworkChecks.BatchCapacity(batchCapacity, WorkspaceLengthPerSample, nameof(batchCapacity));
-        BatchCapacity = batchCapacity;
-        _workspace = new float[WorkspaceLengthPerSample * batchCapacity];
-        MaxThreads = global::System.Math.Min(BatchChunks, global::StaticNet.Kernels.BatchRunner.MaxThreads);
-        _threads = MaxThreads;
-        KernelScratchLength = KernelScratchFor(global::StaticNet.Kernels.Chunks.MaxChunkSize(batchCapacity, BatchChunks));
-        _kernelScratch = new float[MaxThreads * KernelScratchLength];
-        _sampleScratch = new float[KernelScratchFor(1)];
-        _forwardChunk = ForwardChunk;
-        _backwardChunk = BackwardChunk;
-        _parameterSlice = ParameterSlice;
-        _chunkGradientSum = new global::StaticNet.Kernels.ChunkGradientSum(_chunkGradients, _gradients, ParameterCount, s_chunkGradientRanges);
-        Initialize(seed);
-    }
-
-    /// <summary>The largest batch <see cref="Forward"/> and <see cref="Backward"/> take.</summary>
-    public int BatchCapacity { get; }
-
-    /// <summary>Floats of scratch each thread's vectorised kernels need, for the largest chunk of a batch.</summary>
-    public int KernelScratchLength { get; }
-
-    /// <summary>The largest scratch any layer's vectorised kernels need for <paramref name="samples"/> samples at a time.</summary>
-    private static int KernelScratchFor(int samples)
+    /// <summary>The floats of scratch the layers' kernels need for <paramref name="samples"/> samples at a time.</summary>
+    private static int KernelScratchLengthFor(int samples)
     {
         int length = 0;
         length = global::System.Math.Max(length, global::StaticNet.Kernels.Convolution.ScratchLength(3, 32, 32, 8, 3, 2, 1, 1, samples));
@@ -302,1168 +183,81 @@ partial class StridedConvNet : global::StaticNet.INetwork
         return length;
     }
 
-    /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
-    public int MaxThreads { get; }
-
-    /// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
-    public int Threads
+    /// <summary>Creates the network with its parameters initialised as its layers declare (PyTorch's defaults unless stated), reproducibly from <paramref name="seed"/>.</summary>
+    /// <param name="seed">Seeds the initialisation and any dropout masks: the same seed gives the same parameters on every machine.</param>
+    /// <param name="batchCapacity">The largest batch <see cref="global::StaticNet.CompiledNetwork.Forward"/> takes; the workspace is allocated for it once, here.</param>
+    public StridedConvNet(int seed = 0, int batchCapacity = 64)
+        : base(s_definition, seed, batchCapacity)
     {
-        get => _threads;
-        set => _threads = global::StaticNet.NetworkChecks.Threads(value, MaxThreads, nameof(value));
     }
 
-    /// <summary>The code the layers run: vectorised kernels at the widest width the hardware has (the default), or the generated scalar code. Every level computes the same function.</summary>
-    public global::StaticNet.SimdLevel Simd { get; set; } = global::StaticNet.SimdLevels.Best;
-
-    /// <summary>All parameters in one flat buffer; each tensor's place is in <see cref="Tensors"/> and <see cref="Layers"/>.</summary>
-    public global::System.Span<float> Parameters => _parameters;
-
-    /// <summary>Gradients of the parameters, in the same layout; <see cref="Backward"/> adds to them and <see cref="ZeroGradients"/> clears them.</summary>
-    public global::System.Span<float> Gradients => _gradients;
-
-    /// <summary>Every parameter tensor with its PyTorch <c>state_dict</c> name and shape.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.TensorInfo> Tensors => s_tensors;
-
-    /// <summary>The layer graph, one row per layer in the order they run: kind, inputs, shapes, settings and tensors.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.LayerInfo> LayerTable => s_layerTable;
-
-    /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
-    public void ZeroGradients() => global::System.Array.Clear(_gradients);
-
-    /// <summary>The vectorised kernels' scratch of one thread.</summary>
-    private global::System.Span<float> KernelScratch(int thread) => new global::System.Span<float>(_kernelScratch, thread * KernelScratchLength, KernelScratchLength);
-
-    /// <summary>Runs stage <paramref name="stage"/> of a pass on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
-    private void RunChunks(global::System.Action<int, int> work, int batchSize, int stage, global::StaticNet.SimdLevel simd)
-    {
-        _runBatchSize = batchSize;
-        _runChunks = global::StaticNet.Kernels.Chunks.Count(batchSize, BatchChunks);
-        _runStage = stage;
-        _runSimd = simd;
-        global::StaticNet.Kernels.BatchRunner.Run(_runChunks, _threads, work);
-    }
-
-    /// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>
-    private void ForwardChunk(int chunk, int thread)
-    {
-        (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-        global::System.Span<float> workspace = _workspace;
-        int capacity = BatchCapacity;
-        global::System.Span<float> scratch = KernelScratch(thread);
-        global::StaticNet.SimdLevel simd = _runSimd;
-        RunForward(_parameters, workspace, capacity, first, count, scratch, simd);
-    }
-
-    /// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>
-    private void BackwardChunk(int chunk, int thread)
-    {
-        (int first, int count) = global::StaticNet.Kernels.Chunks.Range(chunk, _runChunks, _runBatchSize);
-        global::System.Span<float> gradients = new global::System.Span<float>(_chunkGradients, chunk * ParameterCount, ParameterCount);
-        if (_runStage == 0)
-        {
-            global::StaticNet.Kernels.ChunkGradientSum.Clear(gradients, s_chunkGradientRanges);
-        }
-
-        RunBackward(_parameters, gradients, _workspace, BatchCapacity, first, count, _runInputGradient, _frozen, KernelScratch(thread), _runSimd);
-    }
-
-    /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
-    private void ParameterSlice(int slice, int thread)
-    {
-        RunBackwardParameters(_gradients, _workspace, BatchCapacity, 0, _runBatchSize, slice, _frozen, _runSimd);
-    }
-
-    /// <summary>
-    /// Sets every parameter as its layer declares: PyTorch's default initialisation unless stated (weights
-    /// Kaiming-uniform with a = sqrt(5) and biases uniform, both in [-1/sqrt(fan_in), 1/sqrt(fan_in)]; batch
-    /// normalisation weight 1 and bias 0). Each random tensor draws from its own stream, keyed by
-    /// <paramref name="seed"/> and its name, so adding a layer changes no other layer's values.
-    /// </summary>
-    public void Initialize(int seed)
-    {
-        // conv1.weight (8, 3, 3, 3): fan_in 27, bound 1/sqrt(27).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(0, 216), -0.19245009f, 0.19245009f, seed, "conv1.weight");
-        // conv1.bias (8): fan_in 27, bound 1/sqrt(27).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(216, 8), -0.19245009f, 0.19245009f, seed, "conv1.bias");
-        // conv2.weight (4, 8, 3, 3): fan_in 72, bound 1/sqrt(72).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(224, 288), -0.11785113f, 0.11785113f, seed, "conv2.weight");
-        // fc1.weight (5, 144): fan_in 144, bound 1/sqrt(144).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(512, 720), -0.083333336f, 0.083333336f, seed, "fc1.weight");
-        // fc1.bias (5): fan_in 144, bound 1/sqrt(144).
-        global::StaticNet.Initializers.Uniform(Parameters.Slice(1232, 5), -0.083333336f, 0.083333336f, seed, "fc1.bias");
-    }
-
-    /// <summary>
-    /// Runs a training batch forward and keeps every activation for <see cref="Backward"/>.
-    /// Allocates nothing.
-    /// </summary>
-    /// <param name="input">The batch, sample after sample: at least <c>batchSize * 3072</c> values (B, 3, 32, 32).</param>
-    /// <param name="output">Receives the outputs: at least <c>batchSize * 5</c> values (B, 5).</param>
-    /// <param name="batchSize">Samples in the batch, from 1 to <see cref="BatchCapacity"/>.</param>
-    public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batchSize)
-    {
-        global::StaticNet.NetworkChecks.Batch(batchSize, BatchCapacity, nameof(batchSize));
-        global::StaticNet.NetworkChecks.Length(input.Length, batchSize * InputLength, nameof(input));
-        global::StaticNet.NetworkChecks.Length(output.Length, batchSize * OutputLength, nameof(output));
-        global::System.Span<float> workspace = _workspace;
-        int capacity = BatchCapacity;
-        input.Slice(0, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-        RunChunks(_forwardChunk, batchSize, 0, Simd);
-        workspace.Slice(28066 * capacity, batchSize * OutputLength).CopyTo(output);
-        _forwardBatchSize = batchSize;
-        _forwardSimd = Simd;
-    }
-
-    /// <summary>
-    /// Runs the last <see cref="Forward"/> batch backward: adds each parameter's gradient to
-    /// <see cref="Gradients"/> and, when <paramref name="inputGradient"/> is not empty, writes the
-    /// gradient of the input. Allocates nothing.
-    /// </summary>
-    /// <param name="outputGradient">The gradient of the loss with respect to each output (B, 5).</param>
-    /// <param name="inputGradient">Receives the gradient of the loss with respect to the input (B, 3, 32, 32), or empty to skip that work.</param>
-    /// <param name="batchSize">The batch size of the preceding <see cref="Forward"/>.</param>
-    public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, int batchSize)
-    {
-        global::StaticNet.NetworkChecks.PendingForward(batchSize, _forwardBatchSize);
-        global::StaticNet.NetworkChecks.Length(outputGradient.Length, batchSize * OutputLength, nameof(outputGradient));
-        bool computeInputGradient = !inputGradient.IsEmpty;
-        if (computeInputGradient)
-        {
-            global::StaticNet.NetworkChecks.Length(inputGradient.Length, batchSize * InputLength, nameof(inputGradient));
-        }
-        global::System.Span<float> workspace = _workspace;
-        int capacity = BatchCapacity;
-        outputGradient.Slice(0, batchSize * OutputLength).CopyTo(workspace.Slice(28071 * capacity, batchSize * OutputLength));
-        _runInputGradient = computeInputGradient;
-        // Backward runs the code Forward ran: the scalar code's padded copies exist only after its own forward.
-        RunChunks(_backwardChunk, batchSize, 0, _forwardSimd);
-
-        // Dense layers' parameter gradients over the whole batch, their outputs in ParameterSlices slices shared among the threads.
-        global::StaticNet.Kernels.BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
-
-        // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.
-        _chunkGradientSum.Add(_runChunks, _threads, _forwardSimd);
-
-        if (computeInputGradient)
-        {
-            workspace.Slice(3072 * capacity, batchSize * InputLength).CopyTo(inputGradient);
-        }
-    }
-
-    /// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>
-    /// <param name="input">One sample: exactly 3072 values, shape 3x32x32.</param>
-    /// <param name="output">Receives the outputs: exactly 5 values.</param>
-    public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-    {
-        global::StaticNet.NetworkChecks.ExactLength(input.Length, InputLength, nameof(input));
-        global::StaticNet.NetworkChecks.ExactLength(output.Length, OutputLength, nameof(output));
-        global::System.Span<float> workspace = _sampleWorkspace;
-        const int capacity = 1, batchSize = 1;
-        input.Slice(0, InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-        RunForward(_parameters, workspace, capacity, first: 0, batchSize, _sampleScratch, Simd);
-        workspace.Slice(28066 * capacity, batchSize * OutputLength).CopyTo(output);
-    }
-
-    /// <summary>
-    /// Runs any number of samples forward in inference mode, <see cref="BatchCapacity"/> at a time.
-    /// Allocates nothing. It reuses the training workspace, so a <see cref="Backward"/> cannot follow it.
-    /// </summary>
-    /// <param name="inputs">The samples, one after another: exactly <c>count * 3072</c> values.</param>
-    /// <param name="outputs">Receives the outputs: exactly <c>count * 5</c> values.</param>
-    /// <param name="count">Samples to run.</param>
-    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
-    {
-        global::StaticNet.NetworkChecks.Count(count, nameof(count));
-        global::StaticNet.NetworkChecks.ExactLength(inputs.Length, (long)count * InputLength, nameof(inputs));
-        global::StaticNet.NetworkChecks.ExactLength(outputs.Length, (long)count * OutputLength, nameof(outputs));
-        global::System.Span<float> workspace = _workspace;
-        int capacity = BatchCapacity;
-        _forwardBatchSize = 0;
-        for (int start = 0; start < count; start += capacity)
-        {
-            int batchSize = global::System.Math.Min(capacity, count - start);
-            inputs.Slice(start * InputLength, batchSize * InputLength).CopyTo(workspace.Slice(0, batchSize * InputLength));
-            RunChunks(_forwardChunk, batchSize, 0, Simd);
-            workspace.Slice(28066 * capacity, batchSize * OutputLength).CopyTo(outputs.Slice(start * OutputLength));
-        }
-    }
-
-    /// <summary>Copies the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) into <paramref name="destination"/>, in PyTorch's layout.</summary>
-    public void ReadTensor(string name, global::System.Span<float> destination)
-    {
-        global::StaticNet.TensorInfo tensor = FindTensor(name);
-        global::StaticNet.NetworkChecks.TensorLength(tensor, destination.Length, nameof(destination));
-        // Parameters are stored in PyTorch's layout, so reading one is a copy.
-        Parameters.Slice(tensor.Offset, tensor.Length).CopyTo(destination);
-    }
-
-    /// <summary>Overwrites the tensor named <paramref name="name"/> (a PyTorch <c>state_dict</c> name) with <paramref name="source"/>, given in PyTorch's layout.</summary>
-    public void WriteTensor(string name, global::System.ReadOnlySpan<float> source)
-    {
-        global::StaticNet.TensorInfo tensor = FindTensor(name);
-        global::StaticNet.NetworkChecks.TensorLength(tensor, source.Length, nameof(source));
-        source.CopyTo(Parameters.Slice(tensor.Offset, tensor.Length));
-    }
-
-    private static global::StaticNet.TensorInfo FindTensor(string name)
-    {
-        int index = name switch
-        {
-            "conv1.weight" => 0,
-            "conv1.bias" => 1,
-            "conv2.weight" => 2,
-            "fc1.weight" => 3,
-            "fc1.bias" => 4,
-            _ => -1,
-        };
-        return index >= 0 ? s_tensors[index] : throw global::StaticNet.NetworkChecks.UnknownTensor(name, "StridedConvNet", s_tensors);
-    }
-
-    // The names of the layers with parameters, for messages.
-    private static readonly string[] s_layersWithParameters = { "conv1", "conv2", "fc1" };
-
-    /// <summary>
-    /// The parts of <see cref="Parameters"/> training may change: every layer's parameters but those frozen in
-    /// the declaration or with <see cref="Freeze"/>, as ranges in ascending order. An optimizer that updates
-    /// only these leaves frozen layers untouched.
-    /// </summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterRange> TrainableRanges => _trainableRanges;
-
-    /// <summary>
-    /// Freezes the parameters of the layer named <paramref name="layer"/> until <see cref="Unfreeze"/>: Backward
-    /// computes no gradient for them (their gradients keep their values, zero after <see cref="ZeroGradients"/>)
-    /// and they leave <see cref="TrainableRanges"/>. Their running statistics, if any, still update in training.
-    /// </summary>
-    public void Freeze(string layer) => SetFrozen(layer, true);
-
-    /// <summary>Lets the layer named <paramref name="layer"/> train again after <see cref="Freeze"/>; a layer frozen in its declaration cannot be.</summary>
-    public void Unfreeze(string layer) => SetFrozen(layer, false);
-
-    /// <summary>Whether the parameters of the layer named <paramref name="layer"/> are frozen, in its declaration or with <see cref="Freeze"/>.</summary>
-    public bool IsFrozen(string layer)
-    {
-        int index = FreezeIndex(layer);
-        return index < 0 || _frozen[index];
-    }
-
-    private void SetFrozen(string layer, bool frozen)
-    {
-        int index = FreezeIndex(layer);
-        if (index < 0)
-        {
-            // Frozen in the declaration: its Backward has no gradient code to turn back on.
-            if (!frozen)
-            {
-                throw global::StaticNet.NetworkChecks.FrozenInDeclaration(layer, "StridedConvNet");
-            }
-
-            return;
-        }
-
-        _frozen[index] = frozen;
-        _trainableRanges = global::StaticNet.ParameterRanges.Trainable(s_layerRanges, _frozen);
-    }
-
-    /// <summary>A layer's place among the freeze flags, or -1 when its declaration freezes it.</summary>
-    private static int FreezeIndex(string layer) => layer switch
-    {
-        "conv1" => 0,
-        "conv2" => 1,
-        "fc1" => 2,
-        _ => throw global::StaticNet.NetworkChecks.UnknownLayer(layer, "StridedConvNet", s_layersWithParameters),
-    };
-
-    /// <summary>Runs samples [first, first + batchSize) through every layer, first to last; their input is already in the workspace.</summary>
-    private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> workspace, int capacity, int first, int batchSize, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
+    /// <inheritdoc/>
+    protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
     {
         // conv1: Conv2D 3x3, stride 2, pad 1, (B, 3, 32, 32) -> (B, 8, 16, 16)
-        Conv1Forward(
-            workspace.Slice(6144 * capacity + first * 2048, batchSize * 2048), // output (B, 8, 16, 16)
-            workspace.Slice(first * 3072, batchSize * 3072), // input (B, 3, 32, 32)
-            workspace.Slice(10240 * capacity + first * 3468, batchSize * 3468), // padded input (B, 3, 34, 34)
-            parameters.Slice(0, 216), // conv1.weight (8, 3, 3, 3)
-            parameters.Slice(216, 8), // conv1.bias (8)
-            scratch,
-            batchSize,
-            simd);
-
+        p.Conv2DForward(output: 6144, input: 0, weight: 0, bias: 216,
+            channels: 3, height: 32, width: 32, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 1);
         // tanh1: Tanh, (B, 8, 16, 16) -> (B, 8, 16, 16)
-        Tanh1Forward(
-            workspace.Slice(17176 * capacity + first * 2048, batchSize * 2048), // output (B, 8, 16, 16)
-            workspace.Slice(6144 * capacity + first * 2048, batchSize * 2048), // input (B, 8, 16, 16)
-            batchSize,
-            simd);
-
+        p.TanhForward(output: 10240, input: 6144, length: 2048);
         // pool1: AvgPool2D 3x3, stride 2, pad 1, (B, 8, 16, 16) -> (B, 8, 8, 8)
-        Pool1Forward(
-            workspace.Slice(21272 * capacity + first * 512, batchSize * 512), // output (B, 8, 8, 8)
-            workspace.Slice(17176 * capacity + first * 2048, batchSize * 2048), // input (B, 8, 16, 16)
-            workspace.Slice(22296 * capacity + first * 2592, batchSize * 2592), // padded input (B, 8, 18, 18)
-            batchSize,
-            simd);
-
+        p.AvgPool2DForward(output: 14336, input: 10240,
+            channels: 8, height: 16, width: 16, kernel: 3, stride: 2, padding: 1, countIncludePad: true, outHeight: 8, outWidth: 8);
         // conv2: Conv2D 3x3, stride 1, pad 0, no bias, (B, 8, 8, 8) -> (B, 4, 6, 6)
-        Conv2Forward(
-            workspace.Slice(27480 * capacity + first * 144, batchSize * 144), // output (B, 4, 6, 6)
-            workspace.Slice(21272 * capacity + first * 512, batchSize * 512), // input (B, 8, 8, 8)
-            parameters.Slice(224, 288), // conv2.weight (4, 8, 3, 3)
-            scratch,
-            batchSize,
-            simd);
-
+        p.Conv2DForward(output: 15360, input: 14336, weight: 224, bias: -1,
+            channels: 8, height: 8, width: 8, filters: 4, kernel: 3, stride: 1, padding: 0, dilation: 1);
         // sigmoid1: Sigmoid, (B, 4, 6, 6) -> (B, 4, 6, 6)
-        Sigmoid1Forward(
-            workspace.Slice(27768 * capacity + first * 144, batchSize * 144), // output (B, 4, 6, 6)
-            workspace.Slice(27480 * capacity + first * 144, batchSize * 144), // input (B, 4, 6, 6)
-            batchSize,
-            simd);
-
+        p.SigmoidForward(output: 15648, input: 15360, length: 144);
         // flatten1: Flatten, (B, 4, 6, 6) -> (B, 144): the same buffer, read as a vector; nothing to compute.
-
         // fc1: Dense, (B, 144) -> (B, 5)
-        Fc1Forward(
-            workspace.Slice(28056 * capacity + first * 5, batchSize * 5), // output (B, 5)
-            workspace.Slice(27768 * capacity + first * 144, batchSize * 144), // input (B, 144)
-            parameters.Slice(512, 720), // fc1.weight (5, 144)
-            parameters.Slice(1232, 5), // fc1.bias (5)
-            batchSize,
-            simd);
-
+        p.DenseForward(output: 15936, input: 15648, weight: 512, bias: 1232, inputs: 144, outputs: 5);
         // softmax1: Softmax, (B, 5) -> (B, 5)
-        Softmax1Forward(
-            workspace.Slice(28066 * capacity + first * 5, batchSize * 5), // output (B, 5)
-            workspace.Slice(28056 * capacity + first * 5, batchSize * 5), // input (B, 5)
-            batchSize,
-            simd);
+        p.SoftmaxForward(output: 15946, input: 15936, features: 5);
     }
 
-    /// <summary>
-    /// Runs samples [first, first + batchSize) backward through every layer, last to first.
-    /// Parameter gradients are added to <paramref name="gradients"/>, the chunk's own (except for layers frozen in
-    /// the declaration, which have no gradient code, and for those <paramref name="frozen"/> marks); each
-    /// layer's input gradient is written to the workspace for the layer before it. Gradients that no trainable
-    /// layer needs are computed only when the caller asks for the input gradient.
-    /// </summary>
-    private static void RunBackward(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, bool computeInputGradient, global::System.ReadOnlySpan<bool> frozen, global::System.Span<float> scratch, global::StaticNet.SimdLevel simd)
+    /// <inheritdoc/>
+    protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
     {
         // softmax1: Softmax, (B, 5) -> (B, 5)
-        Softmax1BackwardInput(
-            workspace.Slice(28061 * capacity + first * 5, batchSize * 5), // d input (B, 5)
-            workspace.Slice(28071 * capacity + first * 5, batchSize * 5), // d output (B, 5)
-            workspace.Slice(28066 * capacity + first * 5, batchSize * 5), // output (B, 5)
-            batchSize,
-            simd);
-
+        p.SoftmaxBackwardInput(inputGradient: 15941, outputGradient: 15951, output: 15946, features: 5);
         // fc1: Dense, (B, 144) -> (B, 5)
         // fc1's parameter gradients: over the whole batch, in RunBackwardParameters.
-        Fc1BackwardInput(
-            workspace.Slice(27912 * capacity + first * 144, batchSize * 144), // d input (B, 144)
-            workspace.Slice(28061 * capacity + first * 5, batchSize * 5), // d output (B, 5)
-            parameters.Slice(512, 720), // fc1.weight (5, 144)
-            batchSize,
-            simd);
-
+        p.DenseBackwardInput(inputGradient: 15792, outputGradient: 15941, weight: 512, inputs: 144, outputs: 5);
         // flatten1: the gradient shares the buffer too; nothing to compute.
-
         // sigmoid1: Sigmoid, (B, 4, 6, 6) -> (B, 4, 6, 6)
-        Sigmoid1BackwardInput(
-            workspace.Slice(27624 * capacity + first * 144, batchSize * 144), // d input (B, 4, 6, 6)
-            workspace.Slice(27912 * capacity + first * 144, batchSize * 144), // d output (B, 4, 6, 6)
-            workspace.Slice(27768 * capacity + first * 144, batchSize * 144), // output (B, 4, 6, 6)
-            batchSize,
-            simd);
-
+        p.SigmoidBackwardInput(inputGradient: 15504, outputGradient: 15792, output: 15648, length: 144);
         // conv2: Conv2D 3x3, stride 1, pad 0, no bias, (B, 8, 8, 8) -> (B, 4, 6, 6)
-        if (!frozen[1])
+        if (p.Trains(1))
         {
-            Conv2BackwardParameters(
-                gradients.Slice(224, 288), // d conv2.weight
-                workspace.Slice(27624 * capacity + first * 144, batchSize * 144), // d output (B, 4, 6, 6)
-                workspace.Slice(21272 * capacity + first * 512, batchSize * 512), // input (B, 8, 8, 8)
-                scratch,
-                batchSize,
-                simd);
+            p.Conv2DBackwardParameters(weightGradient: 224, biasGradient: -1, outputGradient: 15504, input: 14336,
+                channels: 8, height: 8, width: 8, filters: 4, kernel: 3, stride: 1, padding: 0, dilation: 1);
         }
-        Conv2BackwardInput(
-            workspace.Slice(21784 * capacity + first * 512, batchSize * 512), // d input (B, 8, 8, 8)
-            workspace.Slice(27624 * capacity + first * 144, batchSize * 144), // d output (B, 4, 6, 6)
-            parameters.Slice(224, 288), // conv2.weight (4, 8, 3, 3)
-            scratch,
-            batchSize,
-            simd);
-
+        p.Conv2DBackwardInput(inputGradient: 14848, outputGradient: 15504, weight: 224,
+            channels: 8, height: 8, width: 8, filters: 4, kernel: 3, stride: 1, padding: 0, dilation: 1);
         // pool1: AvgPool2D 3x3, stride 2, pad 1, (B, 8, 16, 16) -> (B, 8, 8, 8)
-        Pool1BackwardInput(
-            workspace.Slice(19224 * capacity + first * 2048, batchSize * 2048), // d input (B, 8, 16, 16)
-            workspace.Slice(24888 * capacity + first * 2592, batchSize * 2592), // d padded input (B, 8, 18, 18)
-            workspace.Slice(21784 * capacity + first * 512, batchSize * 512), // d output (B, 8, 8, 8)
-            batchSize,
-            simd);
-
+        p.AvgPool2DBackwardInput(inputGradient: 12288, outputGradient: 14848,
+            channels: 8, height: 16, width: 16, kernel: 3, stride: 2, padding: 1, countIncludePad: true, outHeight: 8, outWidth: 8);
         // tanh1: Tanh, (B, 8, 16, 16) -> (B, 8, 16, 16)
-        Tanh1BackwardInput(
-            workspace.Slice(8192 * capacity + first * 2048, batchSize * 2048), // d input (B, 8, 16, 16)
-            workspace.Slice(19224 * capacity + first * 2048, batchSize * 2048), // d output (B, 8, 16, 16)
-            workspace.Slice(17176 * capacity + first * 2048, batchSize * 2048), // output (B, 8, 16, 16)
-            batchSize,
-            simd);
-
+        p.TanhBackwardInput(inputGradient: 8192, outputGradient: 12288, output: 10240, length: 2048);
         // conv1: Conv2D 3x3, stride 2, pad 1, (B, 3, 32, 32) -> (B, 8, 16, 16)
-        if (!frozen[0])
+        if (p.Trains(0))
         {
-            Conv1BackwardParameters(
-                gradients.Slice(0, 216), // d conv1.weight
-                gradients.Slice(216, 8), // d conv1.bias
-                workspace.Slice(8192 * capacity + first * 2048, batchSize * 2048), // d output (B, 8, 16, 16)
-                workspace.Slice(first * 3072, batchSize * 3072), // input (B, 3, 32, 32)
-                workspace.Slice(10240 * capacity + first * 3468, batchSize * 3468), // padded input (B, 3, 34, 34)
-                scratch,
-                batchSize,
-                simd);
+            p.Conv2DBackwardParameters(weightGradient: 0, biasGradient: 216, outputGradient: 8192, input: 0,
+                channels: 3, height: 32, width: 32, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 1);
         }
-        if (computeInputGradient)
+        if (p.InputGradient)
         {
-            Conv1BackwardInput(
-                workspace.Slice(3072 * capacity + first * 3072, batchSize * 3072), // d input (B, 3, 32, 32)
-                workspace.Slice(13708 * capacity + first * 3468, batchSize * 3468), // d padded input (B, 3, 34, 34)
-                workspace.Slice(8192 * capacity + first * 2048, batchSize * 2048), // d output (B, 8, 16, 16)
-                parameters.Slice(0, 216), // conv1.weight (8, 3, 3, 3)
-                scratch,
-                batchSize,
-                simd);
+            p.Conv2DBackwardInput(inputGradient: 3072, outputGradient: 8192, weight: 0,
+                channels: 3, height: 32, width: 32, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 1);
         }
     }
 
-    /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
-    private const int ParameterSlices = 4;
-
-    /// <summary>
-    /// After every chunk's backward: the parameter gradients of the dense layers over samples [first, first + batchSize),
-    /// for slice <paramref name="slice"/> of each layer's outputs, added to <paramref name="gradients"/> (the network's own).
-    /// </summary>
-    private static void RunBackwardParameters(global::System.Span<float> gradients, global::System.Span<float> workspace, int capacity, int first, int batchSize, int slice, global::System.ReadOnlySpan<bool> frozen, global::StaticNet.SimdLevel simd)
+    /// <inheritdoc/>
+    protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
     {
         // fc1: 5 outputs
-        if (!frozen[2])
+        if (p.Trains(2))
         {
-            (int firstOutput, int outputCount) = global::StaticNet.Kernels.Chunks.Range(slice, ParameterSlices, 5);
-            Fc1BackwardParameters(
-                gradients.Slice(512, 720), // d fc1.weight
-                gradients.Slice(1232, 5), // d fc1.bias
-                workspace.Slice(28061 * capacity + first * 5, batchSize * 5), // d output (B, 5)
-                workspace.Slice(27768 * capacity + first * 144, batchSize * 144), // input (B, 144)
-                batchSize,
-                firstOutput,
-                outputCount,
-                simd);
+            p.DenseBackwardParameters(weightGradient: 512, biasGradient: 1232, outputGradient: 15941, input: 15648, inputs: 144, outputs: 5);
         }
     }
-
-    // ------------------------------------------------------------------------------------------------
-    // conv1: Conv2D 3x3, stride 2, pad 1, (B, 3, 32, 32) -> (B, 8, 16, 16)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>conv1 forward: each output is its channel's bias plus the weighted sum of one 3x3 window in every input channel.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Conv1Forward(
-        global::System.Span<float> output, // (B, 8, 16, 16)
-        global::System.ReadOnlySpan<float> input, // (B, 3, 32, 32)
-        global::System.Span<float> padded, // (B, 3, 34, 34)
-        global::System.ReadOnlySpan<float> weight, // (8, 3, 3, 3)
-        global::System.ReadOnlySpan<float> bias, // (8)
-        global::System.Span<float> scratch, // the thread's scratch
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Kernel = 3, Stride = 2, Padding = 1, RowLength = 34, PlaneLength = 1156, Window = 9;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: im2col of each sample (stride 2), then one matrix product.
-            global::StaticNet.Kernels.Convolution.Forward(input, output, weight, bias, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-            return;
-        }
-
-        // Scalar reference.
-        // Copy each input plane into the middle of a plane bordered by 1 x 0f, so every window below reads in bounds.
-        global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 1, 0f);
-        global::System.ReadOnlySpan<float> x = padded;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int co = 0; co < OutChannels; co++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        float sum = bias[co];
-                        for (int ci = 0; ci < Channels; ci++)
-                        {
-                            int w = (co * Channels + ci) * Window;
-                            int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                            // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                            sum += weight[w] * x[i];
-                            sum += weight[w + 1] * x[i + 1];
-                            sum += weight[w + 2] * x[i + 2];
-                            sum += weight[w + 3] * x[i + 34];
-                            sum += weight[w + 4] * x[i + 35];
-                            sum += weight[w + 5] * x[i + 36];
-                            sum += weight[w + 6] * x[i + 68];
-                            sum += weight[w + 7] * x[i + 69];
-                            sum += weight[w + 8] * x[i + 70];
-                        }
-                        output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>conv1 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Conv1BackwardInput(
-        global::System.Span<float> inputGradient, // (B, 3, 32, 32)
-        global::System.Span<float> paddedGradient, // (B, 3, 34, 34)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 16, 16)
-        global::System.ReadOnlySpan<float> weight, // (8, 3, 3, 3)
-        global::System.Span<float> scratch, // the thread's scratch
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Kernel = 3, Stride = 2, Padding = 1, RowLength = 34, PlaneLength = 1156, Window = 9;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: im2col of each sample (stride 2), then one matrix product, with the kernel flipped.
-            global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-            return;
-        }
-
-        // Scalar reference.
-        paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-        global::System.Span<float> dx = paddedGradient;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int co = 0; co < OutChannels; co++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                        for (int ci = 0; ci < Channels; ci++)
-                        {
-                            int w = (co * Channels + ci) * Window;
-                            int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                            // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                            dx[i] += weight[w] * g;
-                            dx[i + 1] += weight[w + 1] * g;
-                            dx[i + 2] += weight[w + 2] * g;
-                            dx[i + 34] += weight[w + 3] * g;
-                            dx[i + 35] += weight[w + 4] * g;
-                            dx[i + 36] += weight[w + 5] * g;
-                            dx[i + 68] += weight[w + 6] * g;
-                            dx[i + 69] += weight[w + 7] * g;
-                            dx[i + 70] += weight[w + 8] * g;
-                        }
-                    }
-                }
-            }
-        }
-        // The border is not part of the input: keep the gradient of the interior only.
-        global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 1);
-    }
-
-    /// <summary>conv1 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied; each bias, the sum of its channel's output gradient.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Conv1BackwardParameters(
-        global::System.Span<float> weightGradient, // (8, 3, 3, 3)
-        global::System.Span<float> biasGradient, // (8)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 16, 16)
-        global::System.ReadOnlySpan<float> input, // (B, 3, 32, 32)
-        global::System.ReadOnlySpan<float> padded, // (B, 3, 34, 34), written by the scalar forward
-        global::System.Span<float> scratch, // the thread's scratch
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 3, Height = 32, Width = 32, OutChannels = 8, OutHeight = 16, OutWidth = 16, Kernel = 3, Stride = 2, Padding = 1, RowLength = 34, PlaneLength = 1156, Window = 9;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: im2col of each sample (stride 2), then one matrix product over the chunk's samples at once.
-            global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-            return;
-        }
-
-        // Scalar reference.
-        global::System.ReadOnlySpan<float> x = padded;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int co = 0; co < OutChannels; co++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                        biasGradient[co] += g;
-                        for (int ci = 0; ci < Channels; ci++)
-                        {
-                            int w = (co * Channels + ci) * Window;
-                            int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                            // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                            weightGradient[w] += g * x[i];
-                            weightGradient[w + 1] += g * x[i + 1];
-                            weightGradient[w + 2] += g * x[i + 2];
-                            weightGradient[w + 3] += g * x[i + 34];
-                            weightGradient[w + 4] += g * x[i + 35];
-                            weightGradient[w + 5] += g * x[i + 36];
-                            weightGradient[w + 6] += g * x[i + 68];
-                            weightGradient[w + 7] += g * x[i + 69];
-                            weightGradient[w + 8] += g * x[i + 70];
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // tanh1: Tanh, (B, 8, 16, 16) -> (B, 8, 16, 16)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>tanh1 forward: <c>tanh(x)</c> for every value.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Tanh1Forward(
-        global::System.Span<float> y, // (B, 8, 16, 16)
-        global::System.ReadOnlySpan<float> x, // (B, 8, 16, 16)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: whole vectors at a time.
-            global::StaticNet.Kernels.VectorMath.Tanh(x, y);
-            return;
-        }
-
-        // Scalar reference.
-        int length = batchSize * 2048;
-        for (int i = 0; i < length; i++)
-        {
-            y[i] = global::System.MathF.Tanh(x[i]);
-        }
-    }
-
-    /// <summary>tanh1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Tanh1BackwardInput(
-        global::System.Span<float> dx, // (B, 8, 16, 16)
-        global::System.ReadOnlySpan<float> dy, // (B, 8, 16, 16)
-        global::System.ReadOnlySpan<float> y, // (B, 8, 16, 16)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: whole vectors at a time.
-            global::StaticNet.Kernels.VectorMath.TanhBackward(dy, y, dx, simd);
-            return;
-        }
-
-        // Scalar reference.
-        int length = batchSize * 2048;
-        for (int i = 0; i < length; i++)
-        {
-            dx[i] = dy[i] * (1f - y[i] * y[i]);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // pool1: AvgPool2D 3x3, stride 2, pad 1, (B, 8, 16, 16) -> (B, 8, 8, 8)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>pool1 forward: the mean of each 3x3 window.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Pool1Forward(
-        global::System.Span<float> output, // (B, 8, 8, 8)
-        global::System.ReadOnlySpan<float> input, // (B, 8, 16, 16)
-        global::System.Span<float> padded, // (B, 8, 18, 18)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 8, Height = 16, Width = 16, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 2, Padding = 1, RowLength = 18, PlaneLength = 324;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: windows clamped to each plane, so no bordered copy is needed.
-            global::StaticNet.Kernels.Pooling.AverageForward(input, output, batchSize * Channels, Height, Width, Kernel, Stride, Padding, countIncludePad: true, OutHeight, OutWidth);
-            return;
-        }
-
-        // Scalar reference.
-        // Copy each input plane into the middle of a plane bordered by 1 x 0f, so every window below reads in bounds.
-        global::StaticNet.Kernels.PaddedPlanes.Pad(input, padded, batchSize * Channels, Height, Width, 1, 0f);
-        global::System.ReadOnlySpan<float> x = padded;
-        for (int p = 0; p < batchSize * Channels; p++)
-        {
-            for (int oy = 0; oy < OutHeight; oy++)
-            {
-                for (int ox = 0; ox < OutWidth; ox++)
-                {
-                    int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                    const float scale = 1f / 9;
-                    float sum = 0f;
-                    // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                    sum += x[i];
-                    sum += x[i + 1];
-                    sum += x[i + 2];
-                    sum += x[i + 18];
-                    sum += x[i + 19];
-                    sum += x[i + 20];
-                    sum += x[i + 36];
-                    sum += x[i + 37];
-                    sum += x[i + 38];
-                    output[(p * OutHeight + oy) * OutWidth + ox] = sum * scale;
-                }
-            }
-        }
-    }
-
-    /// <summary>pool1 backward: each output's gradient, divided as in the forward mean, goes to every value of its window.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Pool1BackwardInput(
-        global::System.Span<float> inputGradient, // (B, 8, 16, 16)
-        global::System.Span<float> paddedGradient, // (B, 8, 18, 18)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 8, 8, 8)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 8, Height = 16, Width = 16, OutHeight = 8, OutWidth = 8, Kernel = 3, Stride = 2, Padding = 1, RowLength = 18, PlaneLength = 324;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: windows clamped to each plane, each output's gradient spread evenly over its window.
-            global::StaticNet.Kernels.Pooling.AverageBackward(outputGradient, inputGradient, batchSize * Channels, Height, Width, Kernel, Stride, Padding, countIncludePad: true, OutHeight, OutWidth);
-            return;
-        }
-
-        // Scalar reference.
-        paddedGradient.Slice(0, batchSize * Channels * PlaneLength).Clear();
-        global::System.Span<float> dx = paddedGradient;
-        for (int p = 0; p < batchSize * Channels; p++)
-        {
-            for (int oy = 0; oy < OutHeight; oy++)
-            {
-                for (int ox = 0; ox < OutWidth; ox++)
-                {
-                    int i = p * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                    const float scale = 1f / 9;
-                    float g = outputGradient[(p * OutHeight + oy) * OutWidth + ox] * scale;
-                    // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                    dx[i] += g;
-                    dx[i + 1] += g;
-                    dx[i + 2] += g;
-                    dx[i + 18] += g;
-                    dx[i + 19] += g;
-                    dx[i + 20] += g;
-                    dx[i + 36] += g;
-                    dx[i + 37] += g;
-                    dx[i + 38] += g;
-                }
-            }
-        }
-        // The border is not part of the input: keep the gradient of the interior only.
-        global::StaticNet.Kernels.PaddedPlanes.Crop(paddedGradient, inputGradient, batchSize * Channels, Height, Width, 1);
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // conv2: Conv2D 3x3, stride 1, pad 0, no bias, (B, 8, 8, 8) -> (B, 4, 6, 6)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>conv2 forward: each output is the weighted sum of one 3x3 window in every input channel.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Conv2Forward(
-        global::System.Span<float> output, // (B, 4, 6, 6)
-        global::System.ReadOnlySpan<float> input, // (B, 8, 8, 8)
-        global::System.ReadOnlySpan<float> weight, // (4, 8, 3, 3)
-        global::System.Span<float> scratch, // the thread's scratch
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Kernel = 3, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 9;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product.
-            global::StaticNet.Kernels.Convolution.Forward(input, output, weight, global::System.ReadOnlySpan<float>.Empty, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-            return;
-        }
-
-        // Scalar reference.
-        global::System.ReadOnlySpan<float> x = input;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int co = 0; co < OutChannels; co++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        float sum = 0f;
-                        for (int ci = 0; ci < Channels; ci++)
-                        {
-                            int w = (co * Channels + ci) * Window;
-                            int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                            // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                            sum += weight[w] * x[i];
-                            sum += weight[w + 1] * x[i + 1];
-                            sum += weight[w + 2] * x[i + 2];
-                            sum += weight[w + 3] * x[i + 8];
-                            sum += weight[w + 4] * x[i + 9];
-                            sum += weight[w + 5] * x[i + 10];
-                            sum += weight[w + 6] * x[i + 16];
-                            sum += weight[w + 7] * x[i + 17];
-                            sum += weight[w + 8] * x[i + 18];
-                        }
-                        output[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox] = sum;
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>conv2 backward to the input: each output's gradient flows back, through the weights, to every value of its window.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Conv2BackwardInput(
-        global::System.Span<float> inputGradient, // (B, 8, 8, 8)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 6, 6)
-        global::System.ReadOnlySpan<float> weight, // (4, 8, 3, 3)
-        global::System.Span<float> scratch, // the thread's scratch
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Kernel = 3, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 9;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product, with the kernel flipped.
-            global::StaticNet.Kernels.Convolution.BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-            return;
-        }
-
-        // Scalar reference.
-        inputGradient.Slice(0, batchSize * Channels * Height * Width).Clear();
-        global::System.Span<float> dx = inputGradient;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int co = 0; co < OutChannels; co++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                        for (int ci = 0; ci < Channels; ci++)
-                        {
-                            int w = (co * Channels + ci) * Window;
-                            int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                            // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                            dx[i] += weight[w] * g;
-                            dx[i + 1] += weight[w + 1] * g;
-                            dx[i + 2] += weight[w + 2] * g;
-                            dx[i + 8] += weight[w + 3] * g;
-                            dx[i + 9] += weight[w + 4] * g;
-                            dx[i + 10] += weight[w + 5] * g;
-                            dx[i + 16] += weight[w + 6] * g;
-                            dx[i + 17] += weight[w + 7] * g;
-                            dx[i + 18] += weight[w + 8] * g;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>conv2 backward to the parameters, accumulated: each weight gathers output gradient times the input value it multiplied.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Conv2BackwardParameters(
-        global::System.Span<float> weightGradient, // (4, 8, 3, 3)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 4, 6, 6)
-        global::System.ReadOnlySpan<float> input, // (B, 8, 8, 8)
-        global::System.Span<float> scratch, // the thread's scratch
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Channels = 8, Height = 8, Width = 8, OutChannels = 4, OutHeight = 6, OutWidth = 6, Kernel = 3, Stride = 1, Padding = 0, RowLength = 8, PlaneLength = 64, Window = 9;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: shifted views of the padded input (an implicit im2col: no copy), one matrix product over the chunk's samples at once.
-            global::StaticNet.Kernels.Convolution.BackwardParameters(input, outputGradient, weightGradient, global::System.Span<float>.Empty, scratch, batchSize, Channels, Height, Width, OutChannels, Kernel, Stride, Padding, 1, simd);
-            return;
-        }
-
-        // Scalar reference.
-        global::System.ReadOnlySpan<float> x = input;
-        for (int b = 0; b < batchSize; b++)
-        {
-            for (int co = 0; co < OutChannels; co++)
-            {
-                for (int oy = 0; oy < OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < OutWidth; ox++)
-                    {
-                        float g = outputGradient[((b * OutChannels + co) * OutHeight + oy) * OutWidth + ox];
-                        for (int ci = 0; ci < Channels; ci++)
-                        {
-                            int w = (co * Channels + ci) * Window;
-                            int i = (b * Channels + ci) * PlaneLength + oy * Stride * RowLength + ox * Stride;
-                            // The 3x3 window, unrolled: tap (ky, kx) reads source row ky, column kx.
-                            weightGradient[w] += g * x[i];
-                            weightGradient[w + 1] += g * x[i + 1];
-                            weightGradient[w + 2] += g * x[i + 2];
-                            weightGradient[w + 3] += g * x[i + 8];
-                            weightGradient[w + 4] += g * x[i + 9];
-                            weightGradient[w + 5] += g * x[i + 10];
-                            weightGradient[w + 6] += g * x[i + 16];
-                            weightGradient[w + 7] += g * x[i + 17];
-                            weightGradient[w + 8] += g * x[i + 18];
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // sigmoid1: Sigmoid, (B, 4, 6, 6) -> (B, 4, 6, 6)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>sigmoid1 forward: <c>1 / (1 + exp(-x))</c> for every value.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Sigmoid1Forward(
-        global::System.Span<float> y, // (B, 4, 6, 6)
-        global::System.ReadOnlySpan<float> x, // (B, 4, 6, 6)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: whole vectors at a time.
-            global::StaticNet.Kernels.VectorMath.Sigmoid(x, y);
-            return;
-        }
-
-        // Scalar reference.
-        int length = batchSize * 144;
-        for (int i = 0; i < length; i++)
-        {
-            y[i] = 1f / (1f + global::System.MathF.Exp(-x[i]));
-        }
-    }
-
-    /// <summary>sigmoid1 backward: the output gradient times the derivative, written in terms of the saved output.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Sigmoid1BackwardInput(
-        global::System.Span<float> dx, // (B, 4, 6, 6)
-        global::System.ReadOnlySpan<float> dy, // (B, 4, 6, 6)
-        global::System.ReadOnlySpan<float> y, // (B, 4, 6, 6)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: whole vectors at a time.
-            global::StaticNet.Kernels.VectorMath.SigmoidBackward(dy, y, dx, simd);
-            return;
-        }
-
-        // Scalar reference.
-        int length = batchSize * 144;
-        for (int i = 0; i < length; i++)
-        {
-            dx[i] = dy[i] * y[i] * (1f - y[i]);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // fc1: Dense, (B, 144) -> (B, 5)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>fc1 forward: <c>output = input W^T + b</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc1Forward(
-        global::System.Span<float> output, // (B, 5)
-        global::System.ReadOnlySpan<float> input, // (B, 144)
-        global::System.ReadOnlySpan<float> weight, // (5, 144)
-        global::System.ReadOnlySpan<float> bias, // (5)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 144, Outputs = 5;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: the batch's inputs times the weight rows, dot product by dot product, plus the bias.
-            global::StaticNet.Kernels.Gemm.MultiplyTransposed(input, weight, output, batchSize, Outputs, Inputs, bias, accumulate: false, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-            global::System.Span<float> y = output.Slice(b * Outputs, Outputs);
-            for (int o = 0; o < Outputs; o++)
-            {
-                global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                float sum = bias[o];
-                for (int i = 0; i < Inputs; i++)
-                {
-                    sum += w[i] * x[i];
-                }
-                y[o] = sum;
-            }
-        }
-    }
-
-    /// <summary>fc1 backward to the input: <c>inputGradient = outputGradient W</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc1BackwardInput(
-        global::System.Span<float> inputGradient, // (B, 144)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 5)
-        global::System.ReadOnlySpan<float> weight, // (5, 144)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 144, Outputs = 5;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: inputGradient (B x Inputs) = outputGradient (B x Outputs) times weight (Outputs x Inputs).
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient, Outputs, 1, weight, inputGradient, batchSize, Inputs, Outputs, global::System.ReadOnlySpan<float>.Empty, accumulate: false, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.Span<float> dx = inputGradient.Slice(b * Inputs, Inputs);
-            global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            dx.Clear();
-            for (int o = 0; o < Outputs; o++)
-            {
-                float g = dy[o];
-                global::System.ReadOnlySpan<float> w = weight.Slice(o * Inputs, Inputs);
-                for (int i = 0; i < Inputs; i++)
-                {
-                    dx[i] += g * w[i];
-                }
-            }
-        }
-    }
-
-    /// <summary>fc1 backward to the parameters, accumulated, for a run of outputs: <c>weightGradient += outputGradient^T input</c>, <c>biasGradient += sum over the batch of outputGradient</c>.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Fc1BackwardParameters(
-        global::System.Span<float> weightGradient, // (5, 144)
-        global::System.Span<float> biasGradient, // (5)
-        global::System.ReadOnlySpan<float> outputGradient, // (B, 5)
-        global::System.ReadOnlySpan<float> input, // (B, 144)
-        int batchSize,
-        int firstOutput, // the rows of weightGradient (and values of biasGradient) to compute:
-        int outputCount, // [firstOutput, firstOutput + outputCount)
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Inputs = 144, Outputs = 5;
-        if (simd != global::StaticNet.SimdLevel.Scalar)
-        {
-            // Vectorised: weightGradient rows (outputCount x Inputs) += outputGradient's columns transposed (read through its strides) times input.
-            global::StaticNet.Kernels.Gemm.Multiply(outputGradient.Slice(firstOutput), 1, Outputs, input, weightGradient.Slice(firstOutput * Inputs, outputCount * Inputs), outputCount, Inputs, batchSize, global::System.ReadOnlySpan<float>.Empty, accumulate: true, simd);
-            global::StaticNet.Kernels.VectorMath.AddColumnSums(outputGradient.Slice(firstOutput), biasGradient.Slice(firstOutput, outputCount), batchSize, outputCount, Outputs, simd);
-            return;
-        }
-
-        // Scalar reference.
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> x = input.Slice(b * Inputs, Inputs);
-            global::System.ReadOnlySpan<float> dy = outputGradient.Slice(b * Outputs, Outputs);
-            for (int o = firstOutput; o < firstOutput + outputCount; o++)
-            {
-                float g = dy[o];
-                biasGradient[o] += g;
-                global::System.Span<float> dw = weightGradient.Slice(o * Inputs, Inputs);
-                for (int i = 0; i < Inputs; i++)
-                {
-                    dw[i] += g * x[i];
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // softmax1: Softmax, (B, 5) -> (B, 5)
-    // ------------------------------------------------------------------------------------------------
-
-    /// <summary>softmax1 forward: <c>y = exp(x - max(x)) / sum(exp(x - max(x)))</c> for each sample.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Softmax1Forward(
-        global::System.Span<float> y, // (B, 5)
-        global::System.ReadOnlySpan<float> x, // (B, 5)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Features = 5;
-        for (int b = 0; b < batchSize; b++)
-        {
-            global::System.ReadOnlySpan<float> xs = x.Slice(b * Features, Features);
-            global::System.Span<float> ys = y.Slice(b * Features, Features);
-            float max = xs[0];
-            for (int i = 1; i < Features; i++)
-            {
-                max = xs[i] > max ? xs[i] : max;
-            }
-            float sum = 0f;
-            for (int i = 0; i < Features; i++)
-            {
-                ys[i] = global::System.MathF.Exp(xs[i] - max);
-                sum += ys[i];
-            }
-            float inverse = 1f / sum;
-            for (int i = 0; i < Features; i++)
-            {
-                ys[i] *= inverse;
-            }
-        }
-    }
-
-    /// <summary>softmax1 backward: <c>dx = y * (dy - sum(dy * y))</c> for each sample.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Softmax1BackwardInput(
-        global::System.Span<float> dx, // (B, 5)
-        global::System.ReadOnlySpan<float> dy, // (B, 5)
-        global::System.ReadOnlySpan<float> y, // (B, 5)
-        int batchSize,
-        global::StaticNet.SimdLevel simd)
-    {
-        const int Features = 5;
-        for (int b = 0; b < batchSize; b++)
-        {
-            int start = b * Features;
-            float dot = 0f;
-            for (int i = start; i < start + Features; i++)
-            {
-                dot += dy[i] * y[i];
-            }
-            for (int i = start; i < start + Features; i++)
-            {
-                dx[i] = y[i] * (dy[i] - dot);
-            }
-        }
-    }
-
-    // The INetwork view of the constants above, for code that trains any network (the Trainer).
-    string global::StaticNet.INetwork.Name => "StridedConvNet";
-
-    int global::StaticNet.INetwork.InputLength => InputLength;
-
-    int global::StaticNet.INetwork.OutputLength => OutputLength;
-
-    int global::StaticNet.INetwork.ParameterCount => ParameterCount;
-
-    string global::StaticNet.INetwork.Summary => Summary;
-
-    global::StaticNet.OutputActivation global::StaticNet.INetwork.OutputActivation => global::StaticNet.OutputActivation.Softmax;
 }

@@ -1,0 +1,51 @@
+using StaticNet.Generator.Model;
+
+namespace StaticNet.Generator.Emit;
+
+/// <summary>
+/// 2-D max or average pooling, as PyTorch's <c>nn.MaxPool2d</c> and <c>nn.AvgPool2d</c>: square windows over each
+/// plane. A max's gradient goes to the first largest value of its window, found again from the saved input.
+/// </summary>
+internal sealed class Pool2DEmitter : LayerEmitter
+{
+    public Pool2DEmitter(LayerModel layer)
+        : base(layer)
+    {
+    }
+
+    private Pool2DSpec Pool => (Pool2DSpec)Spec;
+
+    private string Kind => Pool.Pooling == PoolKind.Max ? "MaxPool2D" : "AvgPool2D";
+
+    private string[] Shape
+    {
+        get
+        {
+            var sizes = new System.Collections.Generic.List<string>
+            {
+                Arg("channels", Layer.Input.Channels),
+                Arg("height", Layer.Input.Height),
+                Arg("width", Layer.Input.Width),
+                Arg("kernel", Pool.Kernel),
+                Arg("stride", Pool.Stride),
+                Arg("padding", Pool.Padding),
+            };
+            if (Pool.Pooling == PoolKind.Average)
+            {
+                sizes.Add(Arg("countIncludePad", Pool.CountIncludePad));
+            }
+
+            sizes.Add(Arg("outHeight", Layer.Output.Height));
+            sizes.Add(Arg("outWidth", Layer.Output.Width));
+            return sizes.ToArray();
+        }
+    }
+
+    public override void EmitForward(SourceWriter writer) => EmitCall(writer, Kind + "Forward", new[] { Output, Input }, Shape);
+
+    public override void EmitBackwardInput(SourceWriter writer, int slot) => EmitCall(
+        writer,
+        Kind + "BackwardInput",
+        Pool.Pooling == PoolKind.Max ? new[] { InputGradient, OutputGradient, Input } : new[] { InputGradient, OutputGradient },
+        Shape);
+}

@@ -1,0 +1,246 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace StaticNet.Generator.Tests;
+
+/// <summary>
+/// Each layer emitter's calls, one small network per layer kind: which LayerPass operation each direction runs,
+/// with which buffers and literal sizes, under which condition. The workspace offsets are worked out by hand from
+/// the planner's rule (the input, then its gradient, then each layer's output and output gradient in turn, then
+/// any space of the layer's own). The whole-network snapshots cover how the calls are put together.
+/// </summary>
+public sealed class EmitterTests
+{
+    [Fact]
+    public void Conv2D_calls_its_three_operations_with_its_window_and_tensors()
+    {
+        // input (2, 6, 6) = 72 at 0, its gradient at 72; conv output (3, 3, 3) = 27 at 144, gradient at 171.
+        Emitted emitted = Emit("[Network, Input(2, 6, 6), Conv2D(3, 3, Stride = 2, Padding = 1)] public partial class Net;");
+
+        const string Shape = "channels: 2, height: 6, width: 6, filters: 3, kernel: 3, stride: 2, padding: 1, dilation: 1";
+        Assert.Equal(new[] { $"p.Conv2DForward(output: 144, input: 0, weight: 0, bias: 54, {Shape});" }, emitted.Forward);
+        Assert.Equal(
+            new[]
+            {
+                "if (p.Trains(0))",
+                $"p.Conv2DBackwardParameters(weightGradient: 0, biasGradient: 54, outputGradient: 171, input: 0, {Shape});",
+                "if (p.InputGradient)",
+                $"p.Conv2DBackwardInput(inputGradient: 72, outputGradient: 171, weight: 0, {Shape});",
+            },
+            emitted.Backward);
+        Assert.Contains("Convolution.ScratchLength(2, 6, 6, 3, 3, 2, 1, 1, samples)", emitted.Source);
+        Assert.Contains("ChunkGradientRanges = new global::StaticNet.ParameterRange[] { new(0, 57) }", emitted.Source);
+    }
+
+    [Fact]
+    public void Conv2D_without_bias_passes_no_bias_tensor()
+    {
+        Emitted emitted = Emit("[Network, Input(1, 4, 4), Conv2D(2, 3, Bias = false, Dilation = 1)] public partial class Net;");
+
+        Assert.StartsWith("p.Conv2DForward(output: 32, input: 0, weight: 0, bias: -1,", emitted.Forward.Single());
+        Assert.Contains("p.Conv2DBackwardParameters(weightGradient: 0, biasGradient: -1,", emitted.Backward[1]);
+    }
+
+    [Fact]
+    public void Dense_computes_its_parameter_gradients_over_the_whole_batch()
+    {
+        // input 5 at 0, gradient at 5; fc1 output 3 at 10, gradient at 13.
+        Emitted emitted = Emit("[Network, Input(5), Dense(3)] public partial class Net;");
+
+        Assert.Equal(new[] { "p.DenseForward(output: 10, input: 0, weight: 0, bias: 15, inputs: 5, outputs: 3);" }, emitted.Forward);
+        Assert.Equal(new[] { "if (p.InputGradient)", "p.DenseBackwardInput(inputGradient: 5, outputGradient: 13, weight: 0, inputs: 5, outputs: 3);" }, emitted.Backward);
+        Assert.Equal(
+            new[] { "if (p.Trains(0))", "p.DenseBackwardParameters(weightGradient: 0, biasGradient: 15, outputGradient: 13, input: 0, inputs: 5, outputs: 3);" },
+            emitted.Method("RunBackwardParameters"));
+        Assert.Contains("BatchWideGradients = true,", emitted.Source);
+    }
+
+    [Theory]
+    [InlineData("MaxPool2D(2)", "p.MaxPool2DForward(output: 144, input: 0, channels: 2, height: 6, width: 6, kernel: 2, stride: 2, padding: 0, outHeight: 3, outWidth: 3);", "p.MaxPool2DBackwardInput(inputGradient: 72, outputGradient: 162, input: 0,")]
+    [InlineData("AvgPool2D(3, Stride = 3, Padding = 1, CountIncludePad = false)", "p.AvgPool2DForward(output: 144, input: 0, channels: 2, height: 6, width: 6, kernel: 3, stride: 3, padding: 1, countIncludePad: false, outHeight: 2, outWidth: 2);", "p.AvgPool2DBackwardInput(inputGradient: 72, outputGradient: 152, channels: 2,")]
+    public void Pooling_passes_its_window_and_output_size(string layer, string forward, string backward)
+    {
+        // input (2, 6, 6) = 72 at 0, its gradient at 72; the pooled output at 144, its gradient after it.
+        Emitted emitted = Emit($"[Network, Input(2, 6, 6), {layer}] public partial class Net;");
+
+        Assert.Equal(new[] { forward }, emitted.Forward);
+        Assert.StartsWith(backward, emitted.Backward.Last());
+    }
+
+    [Fact]
+    public void GlobalAvgPool2D_passes_channels_and_plane()
+    {
+        Emitted emitted = Emit("[Network, Input(3, 2, 5), GlobalAvgPool2D] public partial class Net;");
+
+        Assert.Equal(new[] { "p.GlobalAvgPool2DForward(output: 60, input: 0, channels: 3, plane: 10);" }, emitted.Forward);
+        Assert.Equal(new[] { "if (p.InputGradient)", "p.GlobalAvgPool2DBackwardInput(inputGradient: 30, outputGradient: 63, channels: 3, plane: 10);" }, emitted.Backward);
+    }
+
+    [Fact]
+    public void BatchNorm2D_splits_each_pass_into_stages_around_its_reduction()
+    {
+        // input (2, 3, 3) = 18 at 0, gradient at 18; bn output at 36, gradient at 54, its records (2 * 2 + 1 = 5
+        // per sample of capacity) at 72. Fixed region: statistics (4) at 0, totals (5) at 4. Parameters: weight 0,
+        // bias 2; state: running_mean 0, running_var 2, num_batches_tracked 4.
+        Emitted emitted = Emit("[Network, Input(2, 3, 3), BatchNorm2D(Momentum = 0.2, Epsilon = 0.001)] public partial class Net;");
+
+        Assert.Equal(
+            new[]
+            {
+                "switch (stage)",
+                "case 0:",
+                "p.BatchNormStatistics(records: 72, input: 0, channels: 2, plane: 9);",
+                "return;",
+                "case 1:",
+                "p.BatchNormNormalize(output: 36, input: 0, statistics: 0, weight: 0, bias: 2, channels: 2, plane: 9);",
+                "return;",
+            },
+            emitted.Forward);
+        Assert.Equal(
+            new[] { "p.BatchNormReduce(statistics: 0, records: 72, runningMean: 0, runningVar: 2, batchesTracked: 4, channels: 2, momentum: 0.2, epsilon: 0.001);" },
+            emitted.Method("ReduceForward"));
+        Assert.Equal(
+            new[]
+            {
+                "switch (stage)",
+                "case 0:",
+                "p.BatchNormBackwardSums(records: 72, outputGradient: 54, input: 0, statistics: 0, channels: 2, plane: 9);",
+                "return;",
+                "case 1:",
+                "if (p.InputGradient)",
+                "p.BatchNormBackwardInput(inputGradient: 18, outputGradient: 54, input: 0, statistics: 0, totals: 4, weight: 0, channels: 2, plane: 9);",
+                "return;",
+            },
+            emitted.Backward);
+        Assert.Equal(
+            new[] { "p.BatchNormReduceBackward(totals: 4, records: 72, weightGradient: 0, biasGradient: 2, trainable: 0, channels: 2);" },
+            emitted.Method("ReduceBackward"));
+        Assert.Contains("Stages = 2,", emitted.Source);
+    }
+
+    [Fact]
+    public void Frozen_BatchNorm_computes_no_parameter_gradients_and_is_marked_in_the_layer_table()
+    {
+        Emitted emitted = Emit("[Network, Input(2, 3, 3), Conv2D(2, 1), BatchNorm2D(Frozen = true)] public partial class Net;");
+
+        Assert.Contains("weightGradient: -1, biasGradient: -1, trainable: -1,", emitted.Method("ReduceBackward").Single());
+        Assert.Contains("\"bn1\", new string[] { \"conv1\" }", emitted.Source);
+        Assert.Contains("{ Epsilon = 1E-05, Momentum = 0.1, Affine = true, Frozen = true }", emitted.Source);
+    }
+
+    [Theory]
+    [InlineData("ReLU", "p.ReLUForward(output: 8, input: 0, length: 4);", "p.ReLUBackwardInput(inputGradient: 4, outputGradient: 12, output: 8, length: 4);")]
+    [InlineData("Sigmoid", "p.SigmoidForward(output: 8, input: 0, length: 4);", "p.SigmoidBackwardInput(inputGradient: 4, outputGradient: 12, output: 8, length: 4);")]
+    [InlineData("Tanh", "p.TanhForward(output: 8, input: 0, length: 4);", "p.TanhBackwardInput(inputGradient: 4, outputGradient: 12, output: 8, length: 4);")]
+    [InlineData("LeakyReLU(0.25)", "p.LeakyReLUForward(output: 8, input: 0, length: 4, slope: 0.25);", "p.LeakyReLUBackwardInput(inputGradient: 4, outputGradient: 12, input: 0, length: 4, slope: 0.25);")]
+    [InlineData("ELU(0.5)", "p.EluForward(output: 8, input: 0, length: 4, alpha: 0.5);", "p.EluBackwardInput(inputGradient: 4, outputGradient: 12, input: 0, output: 8, length: 4, alpha: 0.5);")]
+    [InlineData("GELU", "p.GeluForward(output: 8, input: 0, length: 4);", "p.GeluBackwardInput(inputGradient: 4, outputGradient: 12, input: 0, length: 4);")]
+    [InlineData("SiLU", "p.SiluForward(output: 8, input: 0, length: 4);", "p.SiluBackwardInput(inputGradient: 4, outputGradient: 12, input: 0, length: 4);")]
+    [InlineData("Softplus(Beta = 2, Threshold = 10)", "p.SoftplusForward(output: 8, input: 0, length: 4, beta: 2.0, threshold: 10.0);", "p.SoftplusBackwardInput(inputGradient: 4, outputGradient: 12, input: 0, length: 4, beta: 2.0, threshold: 10.0);")]
+    [InlineData("Softmax", "p.SoftmaxForward(output: 8, input: 0, features: 4);", "p.SoftmaxBackwardInput(inputGradient: 4, outputGradient: 12, output: 8, features: 4);")]
+    [InlineData("LogSoftmax", "p.LogSoftmaxForward(output: 8, input: 0, features: 4);", "p.LogSoftmaxBackwardInput(inputGradient: 4, outputGradient: 12, output: 8, features: 4);")]
+    public void Element_wise_layers_read_what_their_derivative_needs(string layer, string forward, string backward)
+    {
+        Emitted emitted = Emit($"[Network, Input(4), {layer}] public partial class Net;");
+
+        Assert.Equal(new[] { forward }, emitted.Forward);
+        Assert.Equal(new[] { "if (p.InputGradient)", backward }, emitted.Backward);
+    }
+
+    [Fact]
+    public void Dropout_keys_its_mask_with_the_runtimes_hash_of_its_name()
+    {
+        Emitted emitted = Emit("[Network, Input(4), Dropout(0.25, Name = \"drop\")] public partial class Net;");
+        string key = "0x" + StableHash.Fnv1a("drop").ToString("X16", System.Globalization.CultureInfo.InvariantCulture) + "UL";
+
+        Assert.Equal(new[] { $"p.DropoutForward(output: 8, input: 0, features: 4, rate: 0.25, layer: {key});" }, emitted.Forward);
+        Assert.Equal(new[] { "if (p.InputGradient)", $"p.DropoutBackwardInput(inputGradient: 4, outputGradient: 12, features: 4, rate: 0.25, layer: {key});" }, emitted.Backward);
+    }
+
+    [Fact]
+    public void Add_reads_two_values_and_sums_the_gradients_of_a_value_read_twice()
+    {
+        // input 3 at 0 (gradient 3); fc1 output at 6 (gradient 9), read by relu1 and by sum, so sum writes its
+        // gradient of it apart, at 12, added into 9 before fc1's backward; relu1 at 15 (18); sum at 21 (24).
+        Emitted emitted = Emit("[Network, Input(3), Dense(3), ReLU, Add(\"fc1\", Name = \"sum\")] public partial class Net;");
+
+        Assert.Contains("p.AddForward(output: 21, input: 15, added: 6, length: 3);", emitted.Forward);
+        Assert.Contains("p.AddBackwardInput(inputGradient: 18, outputGradient: 24, length: 3);", emitted.Backward);
+        Assert.Contains("p.AddBackwardInput(inputGradient: 12, outputGradient: 24, length: 3);", emitted.Backward);
+        Assert.Contains("p.AddGradient(target: 9, source: 12, length: 3);", emitted.Backward);
+    }
+
+    [Fact]
+    public void Concat_copies_each_input_to_its_place_in_the_output()
+    {
+        // input (1, 2, 2) = 4 at 0 (gradient 4); a (2, 2, 2) = 8 at 8 (gradient 16, and cat's own gradient of it at
+        // 24); b (3, 2, 2) = 12 at 32 (44); cat (5, 2, 2) = 20 at 56 (76).
+        Emitted emitted = Emit("[Network, Input(1, 2, 2), Conv2D(2, 1, Name = \"a\"), Conv2D(3, 1, Name = \"b\"), Concat(\"a\", Name = \"cat\")] public partial class Net;");
+
+        Assert.Contains("p.ConcatForward(output: 56, input: 32, inputLength: 12, outputLength: 20, offset: 0);", emitted.Forward);
+        Assert.Contains("p.ConcatForward(output: 56, input: 8, inputLength: 8, outputLength: 20, offset: 12);", emitted.Forward);
+        Assert.Contains("p.ConcatBackwardInput(inputGradient: 44, outputGradient: 76, inputLength: 12, outputLength: 20, offset: 0);", emitted.Backward);
+        Assert.Contains("p.ConcatBackwardInput(inputGradient: 24, outputGradient: 76, inputLength: 8, outputLength: 20, offset: 12);", emitted.Backward);
+    }
+
+    [Fact]
+    public void Flatten_runs_nothing()
+    {
+        Emitted emitted = Emit("[Network, Input(2, 2, 2), Flatten, Dense(2)] public partial class Net;");
+
+        Assert.Equal(new[] { "p.DenseForward(output: 16, input: 0, weight: 0, bias: 16, inputs: 8, outputs: 2);" }, emitted.Forward);
+    }
+
+    private static Emitted Emit(string declaration)
+    {
+        GeneratorRun run = GeneratorHarness.Run("using StaticNet;\n" + declaration);
+        Assert.True(run.Diagnostics.IsEmpty, GeneratorRun.Describe(run.Diagnostics));
+        Assert.True(run.OutputDiagnostics.IsEmpty, "Compiler diagnostics with the generated code:\n" + GeneratorRun.Describe(run.OutputDiagnostics));
+        return new Emitted(run.Source!);
+    }
+
+    /// <summary>The statements of a generated network's methods, each call on one line, comments and braces left out.</summary>
+    private sealed class Emitted
+    {
+        public Emitted(string source) => Source = source;
+
+        public string Source { get; }
+
+        public string[] Forward => Method("RunForward");
+
+        public string[] Backward => Method("RunBackward");
+
+        public string[] Method(string name)
+        {
+            Match start = Regex.Match(Source, @"protected override void " + name + @"\(.*\n(\s*)\{\n");
+            Assert.True(start.Success, $"No method {name} in:\n{Source}");
+            string indent = start.Groups[1].Value;
+            int end = Source.IndexOf("\n" + indent + "}\n", start.Index + start.Length - 1, StringComparison.Ordinal);
+            string body = Source.Substring(start.Index + start.Length, end - start.Index - start.Length);
+            var statements = new List<string>();
+            foreach (string raw in body.Split('\n'))
+            {
+                string line = raw.Trim();
+                if (line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal) || line is "{" or "}")
+                {
+                    continue;
+                }
+
+                // A call's sizes on a second line belong to the call.
+                if (statements.Count > 0 && statements[^1].EndsWith(",", StringComparison.Ordinal))
+                {
+                    statements[^1] += " " + line;
+                }
+                else
+                {
+                    statements.Add(line);
+                }
+            }
+
+            return statements.ToArray();
+        }
+    }
+}

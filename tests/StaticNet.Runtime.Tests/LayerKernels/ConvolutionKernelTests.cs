@@ -1,0 +1,226 @@
+using System;
+using StaticNet.Kernels;
+using Xunit;
+
+namespace StaticNet.Tests.LayerKernels;
+
+/// <summary>
+/// The convolution's scalar reference (<see cref="SimdLevel.Scalar"/>): checked by hand on tiny cases and
+/// against finite differences of itself, then taken as the reference every vector level must agree with,
+/// on shapes that take both vectorised algorithms, strides, padding and dilation, odd sizes and batches of
+/// 1 and 7.
+/// </summary>
+public class ConvolutionKernelTests
+{
+    /// <summary>batch, channels, height, width, filters, kernel, stride, padding, dilation.</summary>
+    public static TheoryData<int, int, int, int, int, int, int, int, int> Shapes()
+    {
+        var data = new TheoryData<int, int, int, int, int, int, int, int, int>
+        {
+            { 1, 1, 28, 28, 6, 5, 1, 2, 1 },    // LeNet-5's first layer: shifted views
+            { 7, 3, 9, 11, 5, 3, 2, 1, 1 },     // strided and padded: im2col
+            { 7, 2, 9, 9, 3, 3, 1, 2, 2 },      // dilated
+            { 1, 4, 5, 3, 2, 2, 3, 0, 1 },      // stride past the kernel, planes narrower than a vector
+            { 7, 2, 6, 37, 3, 3, 1, 1, 1 },     // rows wider than a 512-bit vector
+            { 1, 1, 1, 1, 1, 1, 1, 0, 1 },      // a single value
+            { 7, 3, 12, 12, 4, 9, 1, 4, 1 },    // a kernel wider than the unrolled windows
+            { 7, 2, 7, 8, 3, 3, 2, 2, 2 },      // stride, padding and dilation at once
+        };
+
+        // And shapes drawn at random, each valid: the padded input holds at least one dilated window.
+        var random = new Random(20261202);
+        for (int added = 0; added < 10;)
+        {
+            int kernel = random.Next(1, 6), dilation = random.Next(1, 4), padding = random.Next(0, kernel), stride = random.Next(1, 4);
+            int height = random.Next(1, 14), width = random.Next(1, 20);
+            if (height + (2 * padding) <= dilation * (kernel - 1) || width + (2 * padding) <= dilation * (kernel - 1))
+            {
+                continue;
+            }
+
+            data.Add(random.Next(2) == 0 ? 1 : 7, random.Next(1, 5), height, width, random.Next(1, 6), kernel, stride, padding, dilation);
+            added++;
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void EveryVectorLevelAgreesWithTheScalarReference(int batch, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation)
+    {
+        var shape = new Shape(batch, channels, height, width, filters, kernel, stride, padding, dilation);
+        float[] input = KernelAssert.Random(shape.InputLength, 1);
+        float[] weight = KernelAssert.Random(shape.WeightLength, 2);
+        float[] bias = KernelAssert.Random(filters, 3);
+        float[] outputGradient = KernelAssert.Random(shape.OutputLength, 4);
+        Results reference = Run(shape, input, weight, bias, outputGradient, SimdLevel.Scalar);
+        foreach (SimdLevel level in KernelAssert.VectorLevels)
+        {
+            Results vector = Run(shape, input, weight, bias, outputGradient, level);
+            KernelAssert.Close(reference.Output, vector.Output, $"{level} output");
+            KernelAssert.Close(reference.OutputWithoutBias, vector.OutputWithoutBias, $"{level} output without bias");
+            KernelAssert.Close(reference.InputGradient, vector.InputGradient, $"{level} input gradient");
+            KernelAssert.Close(reference.WeightGradient, vector.WeightGradient, $"{level} weight gradient");
+            KernelAssert.Close(reference.BiasGradient, vector.BiasGradient, $"{level} bias gradient");
+            KernelAssert.Close(reference.WeightGradientWithoutBias, vector.WeightGradientWithoutBias, $"{level} weight gradient without bias");
+        }
+    }
+
+    [Fact]
+    public void TheScalarReferenceComputesAHandWorkedCase()
+    {
+        // 1 channel of 3x3, one 2x2 filter, stride 1, no padding.
+        float[] input = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+        float[] weight = { 1, 2, 3, 4 };
+        var output = new float[4];
+        Convolution.Forward(input, output, weight, new float[] { 1 }, Span<float>.Empty, 1, 1, 3, 3, 1, 2, 1, 0, 1, SimdLevel.Scalar);
+
+        // 1*1 + 2*2 + 3*4 + 4*5 + 1 = 38, then the window one to the right, one down, both.
+        Assert.Equal(new float[] { 38, 48, 68, 78 }, output);
+
+        // The top-left output's gradient reaches its window through the weights; each weight gathers the value it multiplied.
+        float[] outputGradient = { 1, 0, 0, 0 };
+        var inputGradient = new float[9];
+        inputGradient.AsSpan().Fill(float.NaN);
+        Convolution.BackwardInput(outputGradient, weight, inputGradient, Span<float>.Empty, 1, 1, 3, 3, 1, 2, 1, 0, 1, SimdLevel.Scalar);
+        Assert.Equal(new float[] { 1, 2, 0, 3, 4, 0, 0, 0, 0 }, inputGradient);
+
+        float[] weightGradient = { 10, 10, 10, 10 };
+        float[] biasGradient = { 10 };
+        Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, Span<float>.Empty, 1, 1, 3, 3, 1, 2, 1, 0, 1, SimdLevel.Scalar);
+        Assert.Equal(new float[] { 11, 12, 14, 15 }, weightGradient);
+        Assert.Equal(new float[] { 11 }, biasGradient);
+    }
+
+    [Fact]
+    public void TheScalarReferenceHandlesStridePaddingAndDilationByHand()
+    {
+        // 3x3 input, a 2x2 kernel dilated by 2 (taps 2 apart), padding 1, stride 2: a 2x2 output. Output
+        // (oy, ox) reads rows 2oy - 1 and 2oy + 1, columns 2ox - 1 and 2ox + 1: each window has one tap
+        // inside the input, on the centre value 5, through weight 4, 3, 2 and 1 in turn.
+        float[] input = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+        float[] weight = { 1, 2, 3, 4 };
+        var output = new float[4];
+        Convolution.Forward(input, output, weight, ReadOnlySpan<float>.Empty, Span<float>.Empty, 1, 1, 3, 3, 1, 2, 2, 1, 2, SimdLevel.Scalar);
+        Assert.Equal(new float[] { 20, 15, 10, 5 }, output);
+
+        var inputGradient = new float[9];
+        Convolution.BackwardInput(new float[] { 1, 1, 1, 1 }, weight, inputGradient, Span<float>.Empty, 1, 1, 3, 3, 1, 2, 2, 1, 2, SimdLevel.Scalar);
+        Assert.Equal(new float[] { 0, 0, 0, 0, 4 + 3 + 2 + 1, 0, 0, 0, 0 }, inputGradient);
+
+        var weightGradient = new float[4];
+        Convolution.BackwardParameters(input, new float[] { 1, 2, 3, 4 }, weightGradient, Span<float>.Empty, Span<float>.Empty, 1, 1, 3, 3, 1, 2, 2, 1, 2, SimdLevel.Scalar);
+        Assert.Equal(new float[] { 4 * 5, 3 * 5, 2 * 5, 1 * 5 }, weightGradient);
+    }
+
+    /// <summary>batch, channels, height, width, filters, kernel, stride, padding, dilation: small, so every value is stepped.</summary>
+    public static TheoryData<int, int, int, int, int, int, int, int, int> SmallShapes() => new()
+    {
+        { 2, 2, 5, 6, 3, 3, 2, 1, 1 },
+        { 1, 2, 6, 5, 2, 2, 1, 1, 2 },
+        { 2, 1, 7, 7, 2, 3, 1, 0, 1 },
+        { 1, 3, 4, 4, 2, 3, 3, 2, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(SmallShapes))]
+    public void TheScalarBackwardIsTheDerivativeOfTheScalarForward(int batch, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation)
+    {
+        var shape = new Shape(batch, channels, height, width, filters, kernel, stride, padding, dilation);
+        float[] input = KernelAssert.Random(shape.InputLength, 11);
+        float[] weight = KernelAssert.Random(shape.WeightLength, 12);
+        float[] bias = KernelAssert.Random(filters, 13);
+        float[] outputWeights = KernelAssert.Random(shape.OutputLength, 14);
+        var output = new float[shape.OutputLength];
+        double Objective()
+        {
+            shape.Forward(input, weight, bias, output, SimdLevel.Scalar);
+            return KernelAssert.WeightedSum(output, outputWeights);
+        }
+
+        var inputGradient = new float[input.Length];
+        var weightGradient = new float[weight.Length];
+        var biasGradient = new float[filters];
+        shape.BackwardInput(outputWeights, weight, inputGradient, SimdLevel.Scalar);
+        shape.BackwardParameters(input, outputWeights, weightGradient, biasGradient, SimdLevel.Scalar);
+
+        // The convolution is linear in each of its arguments, so a large step costs no accuracy.
+        KernelAssert.Gradient(input, inputGradient, Objective, "input gradient", step: 0.25f);
+        KernelAssert.Gradient(weight, weightGradient, Objective, "weight gradient", step: 0.25f);
+        KernelAssert.Gradient(bias, biasGradient, Objective, "bias gradient", step: 0.25f);
+    }
+
+    [Fact]
+    public void SpansTooShortForTheSizesAreRejectedByName()
+    {
+        // 2 samples of 1x4x4 with 2 3x3 filters, padding 1: 32 input, 64 output, 18 weight values.
+        var scratch = new float[Convolution.ScratchLength(1, 4, 4, 2, 3, 1, 1, 1, 2)];
+        foreach (SimdLevel level in new[] { SimdLevel.Scalar, SimdLevel.Vector256 })
+        {
+            KernelAssert.Rejects(() => Convolution.Forward(new float[31], new float[64], new float[18], new float[2], scratch, 2, 1, 4, 4, 2, 3, 1, 1, 1, level), "input", "Convolution.Forward", "holds 31 values", "need 32");
+            KernelAssert.Rejects(() => Convolution.Forward(new float[32], new float[63], new float[18], new float[2], scratch, 2, 1, 4, 4, 2, 3, 1, 1, 1, level), "output", "holds 63", "need 64");
+            KernelAssert.Rejects(() => Convolution.Forward(new float[32], new float[64], new float[17], new float[2], scratch, 2, 1, 4, 4, 2, 3, 1, 1, 1, level), "weight", "holds 17", "need 18");
+            KernelAssert.Rejects(() => Convolution.Forward(new float[32], new float[64], new float[18], new float[1], scratch, 2, 1, 4, 4, 2, 3, 1, 1, 1, level), "bias", "holds 1", "at least 2");
+            KernelAssert.Rejects(() => Convolution.BackwardInput(new float[64], new float[18], new float[31], scratch, 2, 1, 4, 4, 2, 3, 1, 1, 1, level), "inputGradient", "Convolution.BackwardInput", "holds 31", "need 32");
+            KernelAssert.Rejects(() => Convolution.BackwardParameters(new float[32], new float[63], new float[18], new float[2], scratch, 2, 1, 4, 4, 2, 3, 1, 1, 1, level), "outputGradient", "Convolution.BackwardParameters", "holds 63", "need 64");
+            KernelAssert.Rejects(() => Convolution.BackwardParameters(new float[32], new float[64], new float[18], new float[1], scratch, 2, 1, 4, 4, 2, 3, 1, 1, 1, level), "biasGradient", "holds 1");
+            KernelAssert.Rejects(() => Convolution.Forward(new float[32], new float[64], new float[18], new float[2], scratch, 2, 1, 4, 4, 2, 5, 1, 0, 1, level), "kernel", "5x5", "4x4");
+        }
+    }
+
+    /// <summary>One convolution's sizes, and its kernels called with them.</summary>
+    private sealed record Shape(int Batch, int Channels, int Height, int Width, int Filters, int Kernel, int Stride, int Padding, int Dilation)
+    {
+        public int OutHeight => ((Height + (2 * Padding) - (Dilation * (Kernel - 1)) - 1) / Stride) + 1;
+
+        public int OutWidth => ((Width + (2 * Padding) - (Dilation * (Kernel - 1)) - 1) / Stride) + 1;
+
+        public int InputLength => Batch * Channels * Height * Width;
+
+        public int OutputLength => Batch * Filters * OutHeight * OutWidth;
+
+        public int WeightLength => Filters * Channels * Kernel * Kernel;
+
+        /// <summary>The scratch the vector levels need; the scalar reference needs none, and gets none, to prove it.</summary>
+        public float[] Scratch(SimdLevel level) =>
+            level == SimdLevel.Scalar ? Array.Empty<float>() : new float[Convolution.ScratchLength(Channels, Height, Width, Filters, Kernel, Stride, Padding, Dilation, Batch)];
+
+        public void Forward(float[] input, float[] weight, ReadOnlySpan<float> bias, float[] output, SimdLevel level) =>
+            Convolution.Forward(input, output, weight, bias, Scratch(level), Batch, Channels, Height, Width, Filters, Kernel, Stride, Padding, Dilation, level);
+
+        public void BackwardInput(float[] outputGradient, float[] weight, float[] inputGradient, SimdLevel level) =>
+            Convolution.BackwardInput(outputGradient, weight, inputGradient, Scratch(level), Batch, Channels, Height, Width, Filters, Kernel, Stride, Padding, Dilation, level);
+
+        public void BackwardParameters(float[] input, float[] outputGradient, float[] weightGradient, Span<float> biasGradient, SimdLevel level) =>
+            Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, Scratch(level), Batch, Channels, Height, Width, Filters, Kernel, Stride, Padding, Dilation, level);
+    }
+
+    private sealed record Results(float[] Output, float[] OutputWithoutBias, float[] InputGradient, float[] WeightGradient, float[] BiasGradient, float[] WeightGradientWithoutBias);
+
+    /// <summary>
+    /// Every entry point at one level. The input gradient starts as NaN, which only overwriting clears; the
+    /// parameter gradients start at 0.5, which only accumulating keeps.
+    /// </summary>
+    private static Results Run(Shape shape, float[] input, float[] weight, float[] bias, float[] outputGradient, SimdLevel level)
+    {
+        var output = new float[shape.OutputLength];
+        var outputWithoutBias = new float[shape.OutputLength];
+        shape.Forward(input, weight, bias, output, level);
+        shape.Forward(input, weight, ReadOnlySpan<float>.Empty, outputWithoutBias, level);
+
+        var inputGradient = new float[shape.InputLength];
+        inputGradient.AsSpan().Fill(float.NaN);
+        shape.BackwardInput(outputGradient, weight, inputGradient, level);
+
+        var weightGradient = new float[weight.Length];
+        var biasGradient = new float[bias.Length];
+        var weightGradientWithoutBias = new float[weight.Length];
+        weightGradient.AsSpan().Fill(0.5f);
+        biasGradient.AsSpan().Fill(0.5f);
+        weightGradientWithoutBias.AsSpan().Fill(0.5f);
+        shape.BackwardParameters(input, outputGradient, weightGradient, biasGradient, level);
+        shape.BackwardParameters(input, outputGradient, weightGradientWithoutBias, Span<float>.Empty, level);
+        return new Results(output, outputWithoutBias, inputGradient, weightGradient, biasGradient, weightGradientWithoutBias);
+    }
+}
