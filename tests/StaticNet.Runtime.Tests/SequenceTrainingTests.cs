@@ -138,8 +138,13 @@ public class SequenceTrainingTests
         (Dataset data, _) = HandChecked();
         var net = new CtcConvNet(seed: 1, batchCapacity: 4);
         SpellAlignments(net);
-        var trainer = new Trainer<CtcConvNet>(net, new Sgd(0), Ctc()) { BatchSize = 4, Epochs = 2, Validation = data, Test = data };
+        var output = new StringWriter();
+        var trainer = new Trainer<CtcConvNet>(net, new Sgd(0), Ctc())
+        {
+            BatchSize = 4, Epochs = 2, Validation = data, Test = data, Callbacks = { new ConsoleProgress(ProgressStyle.Plain, output) },
+        };
         History history = trainer.Fit(data);
+        Assert.Contains(", sequence accuracy 33.33%, item error rate 40.00% (6 samples)", output.ToString());
         using var directory = new TempDirectory();
         history.SaveCsv(directory.File("history.csv"));
         history.SaveJson(directory.File("history.json"));
