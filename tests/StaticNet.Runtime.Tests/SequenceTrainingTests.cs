@@ -311,6 +311,8 @@ public class SequenceTrainingTests
         accuracy.EarlyStopping = new EarlyStopping(MonitoredMetric.ValidationAccuracy);
         Assert.Contains("EarlyStopping monitors val_accuracy, but epoch 1 has no value for it; it is measured on class labels", Assert.Throws<InvalidOperationException>(() => accuracy.Fit(good)).Message);
 
+        Assert.Contains("strips: a confusion matrix needs class labels, but the dataset has label sequences", Assert.Throws<ArgumentException>(() => NewTrainer().ConfusionMatrix(good)).Message);
+
         // And the other way round: sequences for a loss of one class per sample, a sequence metric on class labels.
         var classifier = new Trainer<DenseReluNetFour>(new DenseReluNetFour(seed: 1, batchCapacity: 16), new Adam(1e-2), Losses.SoftmaxCrossEntropy) { BatchSize = 16, Epochs = 1 };
         Assert.Contains("train (sequences): the dataset has label sequences, which a CtcLoss reads, but the trainer's loss is", Assert.Throws<ArgumentException>(
