@@ -64,8 +64,8 @@ public static class ItemLines
             int[] items = lines[line];
             Span<float> strip = features.AsSpan(line * Height * Width, Height * Width);
 
-            // The free width, shared out at random: n sorted draws from 0 to the free width are the gaps
-            // before each item, added up, so that every placement without overlap is as likely.
+            // The free width, shared out at random: n draws from 0 to the free width, sorted, are how far
+            // each item sits to the right of where it would touch its left neighbour, the first the left edge.
             int free = Width - (items.Length * ItemWidth);
             for (int k = 0; k < items.Length; k++)
             {

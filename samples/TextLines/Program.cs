@@ -114,7 +114,7 @@ for (int i = 0; i < test.Count; i++)
 }
 
 Console.WriteLine();
-Console.WriteLine($"Test lines: item error rate {result.ItemErrorRate * 100:F2}% (about {Math.Round(result.ItemErrorRate!.Value * items):N0} edits in {items:N0} items), " +
+Console.WriteLine($"Test lines: item error rate {result.ItemErrorRate * 100:F2}% ({Math.Round(result.ItemErrorRate!.Value * items):N0} edits in {items:N0} items), " +
     $"exact-match sequence accuracy {result.SequenceAccuracy * 100:F2}% of {test.Count:N0} lines; {Stopwatch.GetElapsedTime(started).TotalMinutes:F1} minutes from loading the data");
 Console.WriteLine();
 Console.WriteLine("The first test lines, as read:");
