@@ -171,7 +171,7 @@ internal sealed record Options(
         Usage: TextLines [options]
           --data DIR             Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist,
                                  from Debian's dataset-fashion-mnist package)
-          --epochs N             most epochs to train; early stopping may end sooner (default 12)
+          --epochs N             most epochs to train; early stopping may end sooner (default 8)
           --batch-size N         lines per batch (default 32)
           --learning-rate X      AdamW's peak learning rate (default 0.002)
           --seed N               seed of initialisation, the lines, the validation images and shuffling (default 1)
@@ -188,7 +188,7 @@ internal sealed record Options(
 
     public static Options Parse(string[] args)
     {
-        var options = new Options(FashionMnistData.DefaultDirectory, 12, 32, 2e-3, 1, 0.1, 2, 4, 0, 0, "lines.safetensors", false, false, false);
+        var options = new Options(FashionMnistData.DefaultDirectory, 8, 32, 2e-3, 1, 0.1, 2, 4, 0, 0, "lines.safetensors", false, false, false);
         for (int i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
