@@ -98,6 +98,29 @@ public class ResumeTests
         Assert.NotNull(history.RestoredEpoch);
     }
 
+    [Fact]
+    public void AResumedSequenceRunIsBitIdenticalToTheUninterruptedOne()
+    {
+        // CTC on label sequences: a random validation split, early stopping and the best checkpoint on the
+        // validation item error rate, and a test set.
+        Dataset data = SequenceTrainingTests.RandomTask(120, 5);
+        Trainer<CtcConvNet> Create(string directory, int initSeed) =>
+            new(new CtcConvNet(seed: initSeed, batchCapacity: 16), new Adam(2e-2), new CtcLoss(8, 4, CtcLayout.ClassMajor))
+            {
+                BatchSize = 16,
+                Epochs = 5,
+                Seed = 3,
+                ValidationSplit = 0.2,
+                Test = SequenceTrainingTests.RandomTask(40, 6),
+                EarlyStopping = new EarlyStopping(MonitoredMetric.ValidationItemErrorRate, patience: 10, restoreBestWeights: true),
+                Checkpoints = new CheckpointSettings(directory) { Monitor = MonitoredMetric.ValidationItemErrorRate },
+            };
+
+        History history = AssertResumeIsExact(Create, data, crashAt: (Epoch: 3, Batch: 2));
+        Assert.All(history.Epochs, epoch => Assert.NotNull(epoch.ValidationItemErrorRate));
+        Assert.NotNull(history.Test!.Value.ItemErrorRate);
+    }
+
     /// <summary>Adam for three epochs, then SGD with momentum: a crash before the hand-over and one after it both resume exactly.</summary>
     [Theory]
     [InlineData(2, 3)]

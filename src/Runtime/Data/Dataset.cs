@@ -4,8 +4,9 @@ using System.Collections.Generic;
 namespace StaticNet;
 
 /// <summary>
-/// Samples in memory: one flat array of features (sample after sample) and, per sample, either a
-/// class index (<see cref="Labels"/>) or a row of target values (<see cref="Targets"/>).
+/// Samples in memory: one flat array of features (sample after sample) and, per sample, a class index
+/// (<see cref="Labels"/>), a row of target values (<see cref="Targets"/>), or a sequence of class indices
+/// of its own length (<see cref="Sequence"/>, for the <see cref="CtcLoss"/>).
 /// <see cref="Source"/> names where the data came from, for error messages.
 /// </summary>
 public sealed class Dataset
@@ -70,6 +71,58 @@ public sealed class Dataset
         TargetLength = targetLength;
     }
 
+    /// <summary>
+    /// A sequence dataset: features and, per sample, a sequence of class indices of its own length (the
+    /// items of a line of text, the phonemes of an utterance), possibly empty. The classes are numbered from
+    /// 0 as a classification dataset's are; a sequence loss maps them to its own classes
+    /// (<see cref="CtcLoss.ClassOf"/>: the CTC blank is no label).
+    /// </summary>
+    /// <param name="features">The samples, one after another.</param>
+    /// <param name="sampleShape">The shape of one sample ([1, 28, 140] for a line of text).</param>
+    /// <param name="sequences">One sequence per sample, each label from 0 to <paramref name="classCount"/> - 1; copied.</param>
+    /// <param name="classCount">The number of classes the labels come from.</param>
+    /// <param name="source">Where the data came from, for messages (a file name).</param>
+    public Dataset(float[] features, int[] sampleShape, IReadOnlyList<int[]> sequences, int classCount, string source = "dataset")
+        : this(features, sampleShape, Flatten(sequences, source), classCount, source)
+    {
+    }
+
+    private Dataset(float[] features, int[] sampleShape, (int[] Labels, int[] Offsets) sequences, int classCount, string source)
+    {
+        Source = source;
+        SampleShape = CheckShape(sampleShape, source);
+        SampleLength = Product(sampleShape);
+        Count = CheckFeatures(features, SampleLength, source);
+        (int[] labels, int[] offsets) = sequences;
+        if (offsets.Length - 1 != Count)
+        {
+            throw new ArgumentException($"{source}: {Count} samples but {offsets.Length - 1} label sequences.", nameof(sequences));
+        }
+
+        if (classCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(classCount), classCount, $"{source}: the class count must be at least 1.");
+        }
+
+        for (int i = 0; i < Count; i++)
+        {
+            for (int k = offsets[i]; k < offsets[i + 1]; k++)
+            {
+                if ((uint)labels[k] >= (uint)classCount)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(sequences), labels[k], $"{source}: sample {i} has label {labels[k]} at position {k - offsets[i]} of its sequence, outside the {classCount} classes 0 to {classCount - 1}.");
+                }
+            }
+
+            MaxSequenceLength = Math.Max(MaxSequenceLength, offsets[i + 1] - offsets[i]);
+        }
+
+        Features = features;
+        _sequenceLabels = labels;
+        _sequenceOffsets = offsets;
+        ClassCount = classCount;
+    }
+
     /// <summary>Where the data came from, for messages.</summary>
     public string Source { get; }
 
@@ -88,8 +141,35 @@ public sealed class Dataset
     /// <summary>One class index per sample, for classification; otherwise <see langword="null"/>.</summary>
     public int[]? Labels { get; }
 
-    /// <summary>The number of classes, for classification; otherwise 0.</summary>
+    /// <summary>The number of classes, for classification and sequences; otherwise 0.</summary>
     public int ClassCount { get; }
+
+    /// <summary>Whether each sample's target is a label sequence (<see cref="Sequence"/>).</summary>
+    public bool HasSequences => _sequenceOffsets is not null;
+
+    /// <summary>The length of the longest label sequence; 0 for other datasets.</summary>
+    public int MaxSequenceLength { get; }
+
+    // Every sample's sequence, one after another; sample i's is labels[offsets[i] .. offsets[i + 1]].
+    private readonly int[]? _sequenceLabels;
+    private readonly int[]? _sequenceOffsets;
+
+    /// <summary>The label sequence of sample <paramref name="index"/>.</summary>
+    /// <exception cref="InvalidOperationException">The dataset holds class labels or target values, not sequences.</exception>
+    public ReadOnlySpan<int> Sequence(int index)
+    {
+        if (_sequenceOffsets is null)
+        {
+            throw new InvalidOperationException($"{Source}: the dataset has {(Labels is not null ? "class labels" : "target values")}, not label sequences.");
+        }
+
+        if ((uint)index >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"{Source}: sample {index} asked for, but the dataset has {Count} samples.");
+        }
+
+        return _sequenceLabels.AsSpan(_sequenceOffsets[index], _sequenceOffsets[index + 1] - _sequenceOffsets[index]);
+    }
 
     /// <summary>
     /// The name of each class, by label, for tables and charts (a CSV loader fills them from text labels);
@@ -147,6 +227,23 @@ public sealed class Dataset
             return new Dataset(features, shape, labels, ClassCount, source) { ClassNames = ClassNames };
         }
 
+        if (_sequenceOffsets is not null)
+        {
+            var offsets = new int[indices.Length + 1];
+            for (int i = 0; i < indices.Length; i++)
+            {
+                offsets[i + 1] = offsets[i] + Sequence(indices[i]).Length;
+            }
+
+            var sequenceLabels = new int[offsets[^1]];
+            for (int i = 0; i < indices.Length; i++)
+            {
+                Sequence(indices[i]).CopyTo(sequenceLabels.AsSpan(offsets[i]));
+            }
+
+            return new Dataset(features, shape, (sequenceLabels, offsets), ClassCount, source) { ClassNames = ClassNames };
+        }
+
         var targets = new float[(long)indices.Length * TargetLength];
         for (int i = 0; i < indices.Length; i++)
         {
@@ -182,7 +279,7 @@ public sealed class Dataset
 
         if (stratified && Labels is null)
         {
-            throw new ArgumentException($"{Source}: a stratified split needs class labels, but the dataset has target values.", nameof(stratified));
+            throw new ArgumentException($"{Source}: a stratified split needs class labels, but the dataset has {(HasSequences ? "label sequences" : "target values")}.", nameof(stratified));
         }
 
         bool[] heldOut = stratified ? StratifiedChoice(heldOutCount, seed) : RandomChoice(heldOutCount, seed);
@@ -320,6 +417,27 @@ public sealed class Dataset
         }
 
         return shape;
+    }
+
+    /// <summary>The sequences one after another, and where each starts (one more offset than sequences).</summary>
+    private static (int[] Labels, int[] Offsets) Flatten(IReadOnlyList<int[]> sequences, string source)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        var offsets = new int[sequences.Count + 1];
+        for (int i = 0; i < sequences.Count; i++)
+        {
+            int[] sequence = sequences[i] ?? throw new ArgumentException($"{source}: sample {i} has no label sequence (null); give an empty array for an empty one.", nameof(sequences));
+            long end = (long)offsets[i] + sequence.Length;
+            offsets[i + 1] = end <= int.MaxValue ? (int)end : throw new ArgumentException($"{source}: the label sequences hold more labels than an int counts.", nameof(sequences));
+        }
+
+        var labels = new int[offsets[^1]];
+        for (int i = 0; i < sequences.Count; i++)
+        {
+            sequences[i].CopyTo(labels, offsets[i]);
+        }
+
+        return (labels, offsets);
     }
 
     private static int[] CheckShape(int[] shape, string source)

@@ -54,11 +54,14 @@ public enum CtcLayout
 /// two threads at once.
 /// </para>
 /// <para>
-/// The <see cref="Trainer{TNetwork}"/> trains with it through <c>TrainStep</c>, on batches whose sequence
-/// targets you build: <c>Fit</c>'s datasets hold one class or one row of values per sample. Creating the
-/// trainer checks the network's output against the loss: <see cref="Steps"/> x <see cref="Classes"/>
-/// values, and for <see cref="CtcLayout.ClassMajor"/> an output of shape [Classes, 1, Steps], the shape
-/// that declares a sequence: a convolution whose height is 1 and whose width is the time axis.
+/// The <see cref="Trainer{TNetwork}"/> trains with it through <c>Fit</c> on a dataset of label sequences
+/// (<see cref="Dataset(float[], int[], System.Collections.Generic.IReadOnlyList{int[]}, int, string)"/>),
+/// whose labels 0 to K - 1 are this loss's classes other than the blank, in order (<see cref="ClassOf"/>),
+/// and reports exact-match sequence accuracy and item error rate; or through <c>TrainStep</c> on batches
+/// whose targets, already classes, you build. Creating the trainer checks the network's output against the
+/// loss: <see cref="Steps"/> x <see cref="Classes"/> values, and for <see cref="CtcLayout.ClassMajor"/> an
+/// output of shape [Classes, 1, Steps], the shape that declares a sequence: a convolution whose height is
+/// 1 and whose width is the time axis.
 /// </para>
 /// </remarks>
 public sealed class CtcLoss : ILoss
@@ -132,6 +135,22 @@ public sealed class CtcLoss : ILoss
 
     /// <inheritdoc/>
     public string Name => "CTC";
+
+    /// <summary>
+    /// The class that stands for a dataset's label <paramref name="label"/>: the labels 0 to
+    /// <see cref="Classes"/> - 2 are the classes other than the blank, in order, so label l is class l + 1
+    /// with the blank at 0 (PyTorch's default), and class l with the blank last (Keras's).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="label"/> is not from 0 to <see cref="Classes"/> - 2.</exception>
+    public int ClassOf(int label) => (uint)label < (uint)(Classes - 1)
+        ? (label < Blank ? label : label + 1)
+        : throw new ArgumentOutOfRangeException(nameof(label), label, $"Labels go from 0 to {Classes - 2}: the {Classes} classes less the blank.");
+
+    /// <summary>The dataset label that class <paramref name="class"/> stands for: the inverse of <see cref="ClassOf"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="class"/> is the blank, which stands for no label, or not a class.</exception>
+    public int LabelOf(int @class) => (uint)@class < (uint)Classes && @class != Blank
+        ? (@class < Blank ? @class : @class - 1)
+        : throw new ArgumentOutOfRangeException(nameof(@class), @class, $"Classes other than the blank ({Blank}) stand for labels; they go from 0 to {Classes - 1}.");
 
     /// <summary>False: the targets are label sequences (<see cref="BatchTargets.Sequences"/>), not one class per sample.</summary>
     public bool UsesLabels => false;

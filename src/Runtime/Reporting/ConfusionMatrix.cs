@@ -68,7 +68,7 @@ public sealed class ConfusionMatrix
         ArgumentNullException.ThrowIfNull(data);
         if (data.Labels is null)
         {
-            throw new ArgumentException($"{data.Source}: a confusion matrix needs class labels, but the dataset has target values.", nameof(data));
+            throw new ArgumentException($"{data.Source}: a confusion matrix needs class labels, but the dataset has {(data.HasSequences ? "label sequences" : "target values")}.", nameof(data));
         }
 
         if (data.SampleLength != network.InputLength)

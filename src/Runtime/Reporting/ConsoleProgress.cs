@@ -84,7 +84,7 @@ public sealed class ConsoleProgress : ITrainingCallback
     {
         if (_progress is not null)
         {
-            _task = _progress.AddTask(Markup.Escape(Running(context.Epoch, context.Epochs, double.NaN, double.NaN)), maxValue: context.SamplesPerEpoch);
+            _task = _progress.AddTask(Markup.Escape(Running(context.Epoch, context.Epochs, double.NaN, double.NaN, double.NaN)), maxValue: context.SamplesPerEpoch);
             _lastRefresh = 0;
         }
     }
@@ -104,7 +104,7 @@ public sealed class ConsoleProgress : ITrainingCallback
         if (now - _lastRefresh >= RefreshTicks)
         {
             _lastRefresh = now;
-            _task.Description = Markup.Escape(Running(batch.Epoch, context.Epochs, batch.EpochLoss, batch.EpochAccuracy));
+            _task.Description = Markup.Escape(Running(batch.Epoch, context.Epochs, batch.EpochLoss, batch.EpochAccuracy, batch.EpochItemErrorRate));
         }
     }
 
@@ -141,7 +141,8 @@ public sealed class ConsoleProgress : ITrainingCallback
 
         if (history.Test is Evaluation test)
         {
-            WriteLine($"Test: loss {Number(test.Loss)}{(test.Accuracy is double accuracy ? $", accuracy {Percent(accuracy)}" : "")}{(test.TopKAccuracy is double topK ? $", top{history.TopK} {Percent(topK)}" : "")} ({test.Count:N0} samples)");
+            WriteLine($"Test: loss {Number(test.Loss)}{(test.Accuracy is double accuracy ? $", accuracy {Percent(accuracy)}" : "")}{(test.TopKAccuracy is double topK ? $", top{history.TopK} {Percent(topK)}" : "")}" +
+                $"{(test.SequenceAccuracy is double sequences ? $", sequence accuracy {Percent(sequences)}" : "")}{(test.ItemErrorRate is double errors ? $", item error rate {Percent(errors)}" : "")} ({test.Count:N0} samples)");
         }
     }
 
@@ -150,7 +151,9 @@ public sealed class ConsoleProgress : ITrainingCallback
 
     /// <summary>
     /// One epoch's figures as a line: <c>epoch  3/20  loss 0.3121  acc 88.52%  val_loss 0.3012  val_acc 89.10%  lr 0.001  |g| 1.23  12.3 s  4,400/s</c>
-    /// (<c>|g|</c> is the mean gradient norm); top-k accuracies appear when <paramref name="topK"/> is above 0.
+    /// (<c>|g|</c> is the mean gradient norm); top-k accuracies appear when <paramref name="topK"/> is above 0,
+    /// and for label sequences the exact-match sequence accuracy and item error rate (<c>seq_acc</c>, <c>ier</c>)
+    /// instead of accuracies.
     /// </summary>
     public static string Summary(EpochMetrics metrics, int epochs, int topK = 0)
     {
@@ -160,9 +163,13 @@ public sealed class ConsoleProgress : ITrainingCallback
         Optional(line, "acc", metrics.TrainAccuracy, percent: true);
         string k = "top" + topK.ToString(CultureInfo.InvariantCulture);
         Optional(line, k, metrics.TrainTopKAccuracy, percent: true);
+        Optional(line, "seq_acc", metrics.TrainSequenceAccuracy, percent: true);
+        Optional(line, "ier", metrics.TrainItemErrorRate, percent: true);
         Optional(line, "val_loss", metrics.ValidationLoss, percent: false);
         Optional(line, "val_acc", metrics.ValidationAccuracy, percent: true);
         Optional(line, "val_" + k, metrics.ValidationTopKAccuracy, percent: true);
+        Optional(line, "val_seq_acc", metrics.ValidationSequenceAccuracy, percent: true);
+        Optional(line, "val_ier", metrics.ValidationItemErrorRate, percent: true);
         line.Append("  lr ").Append(Rate(metrics.LearningRate));
         line.Append("  |g| ").Append(metrics.GradientNorm.ToString("G3", CultureInfo.InvariantCulture));
         line.Append("  ").Append(metrics.Duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)).Append(" s");
@@ -175,12 +182,14 @@ public sealed class ConsoleProgress : ITrainingCallback
         var line = new StringBuilder();
         line.Append(EpochLabel(metrics.Epoch, epochs)).Append("  loss ").Append(Number(metrics.TrainLoss));
         Optional(line, "acc", metrics.TrainAccuracy, percent: true);
+        Optional(line, "ier", metrics.TrainItemErrorRate, percent: true);
         Optional(line, "val_loss", metrics.ValidationLoss, percent: false);
         Optional(line, "val_acc", metrics.ValidationAccuracy, percent: true);
+        Optional(line, "val_ier", metrics.ValidationItemErrorRate, percent: true);
         return line.ToString();
     }
 
-    private static string Running(int epoch, int epochs, double loss, double accuracy)
+    private static string Running(int epoch, int epochs, double loss, double accuracy, double itemErrorRate)
     {
         var line = new StringBuilder(EpochLabel(epoch, epochs));
         if (!double.IsNaN(loss))
@@ -191,6 +200,11 @@ public sealed class ConsoleProgress : ITrainingCallback
         if (!double.IsNaN(accuracy))
         {
             line.Append("  acc ").Append(Percent(accuracy));
+        }
+
+        if (!double.IsNaN(itemErrorRate))
+        {
+            line.Append("  ier ").Append(Percent(itemErrorRate));
         }
 
         return line.ToString();

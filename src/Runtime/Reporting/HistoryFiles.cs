@@ -17,8 +17,9 @@ public static class HistoryFiles
     /// <summary>
     /// Writes one row per epoch: <c>epoch, loss, accuracy, top_k_accuracy, val_loss, val_accuracy,
     /// val_top_k_accuracy, lr, grad_norm, steps, seconds, samples_per_second</c>, with k the history's
-    /// top-k (<c>top_3_accuracy</c>; the columns stay, empty, without top-k), then, when tensors were
-    /// monitored, <c>grad_norm:NAME, weight_norm:NAME, update_ratio:NAME</c> per parameter tensor; a
+    /// top-k (<c>top_3_accuracy</c>; the columns stay, empty, without top-k), then, for label sequences,
+    /// <c>sequence_accuracy, item_error_rate, val_sequence_accuracy, val_item_error_rate</c>, then, when tensors
+    /// were monitored, <c>grad_norm:NAME, weight_norm:NAME, update_ratio:NAME</c> per parameter tensor; a
     /// missing value is an empty cell. Atomic, like every file the runtime writes.
     /// </summary>
     public static void SaveCsv(this History history, string path)
@@ -27,6 +28,12 @@ public static class HistoryFiles
         string topK = history.TopK > 0 ? $"top_{history.TopK}_accuracy" : "top_k_accuracy";
         var text = new StringBuilder();
         text.Append("epoch,loss,accuracy,").Append(topK).Append(",val_loss,val_accuracy,val_").Append(topK).Append(",lr,grad_norm,steps,seconds,samples_per_second");
+        bool sequences = HasSequenceMetrics(history);
+        if (sequences)
+        {
+            text.Append(",sequence_accuracy,item_error_rate,val_sequence_accuracy,val_item_error_rate");
+        }
+
         IReadOnlyList<TensorStatistics>? tensors = history.Epochs.Count > 0 ? history.Epochs[0].Tensors : null;
         foreach (TensorStatistics tensor in tensors ?? Array.Empty<TensorStatistics>())
         {
@@ -48,6 +55,12 @@ public static class HistoryFiles
                 .Append(epoch.Steps.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(Number(epoch.Duration.TotalSeconds)).Append(',')
                 .Append(Number(epoch.SamplesPerSecond));
+            if (sequences)
+            {
+                text.Append(',').Append(Number(epoch.TrainSequenceAccuracy)).Append(',').Append(Number(epoch.TrainItemErrorRate))
+                    .Append(',').Append(Number(epoch.ValidationSequenceAccuracy)).Append(',').Append(Number(epoch.ValidationItemErrorRate));
+            }
+
             if (tensors is not null)
             {
                 foreach (TensorStatistics tensor in epoch.Tensors ?? Array.Empty<TensorStatistics>())
@@ -98,6 +111,12 @@ public static class HistoryFiles
                 WriteNullable(json, "loss", test.Loss);
                 WriteNullable(json, "accuracy", test.Accuracy);
                 WriteNullable(json, "top_k_accuracy", test.TopKAccuracy);
+                if (test.ItemErrorRate is not null)
+                {
+                    WriteNullable(json, "sequence_accuracy", test.SequenceAccuracy);
+                    WriteNullable(json, "item_error_rate", test.ItemErrorRate);
+                }
+
                 json.WriteNumber("count", test.Count);
                 WriteValues(json, "precision", test.Precision);
                 WriteValues(json, "recall", test.Recall);
@@ -119,6 +138,15 @@ public static class HistoryFiles
                 WriteNullable(json, "val_loss", epoch.ValidationLoss);
                 WriteNullable(json, "val_accuracy", epoch.ValidationAccuracy);
                 WriteNullable(json, "val_top_k_accuracy", epoch.ValidationTopKAccuracy);
+                if (epoch.TrainItemErrorRate is not null)
+                {
+                    // Only for label sequences, so that a classifier's history reads as it always has.
+                    WriteNullable(json, "sequence_accuracy", epoch.TrainSequenceAccuracy);
+                    WriteNullable(json, "item_error_rate", epoch.TrainItemErrorRate);
+                    WriteNullable(json, "val_sequence_accuracy", epoch.ValidationSequenceAccuracy);
+                    WriteNullable(json, "val_item_error_rate", epoch.ValidationItemErrorRate);
+                }
+
                 WriteNullable(json, "lr", epoch.LearningRate);
                 WriteNullable(json, "grad_norm", epoch.GradientNorm);
                 json.WriteNumber("steps", epoch.Steps);
@@ -266,6 +294,10 @@ public static class HistoryFiles
                 "val_loss" => epoch with { ValidationLoss = Nullable(ref reader) },
                 "val_accuracy" => epoch with { ValidationAccuracy = Nullable(ref reader) },
                 "val_top_k_accuracy" => epoch with { ValidationTopKAccuracy = Nullable(ref reader) },
+                "sequence_accuracy" => epoch with { TrainSequenceAccuracy = Sequence(ref reader) },
+                "item_error_rate" => epoch with { TrainItemErrorRate = Sequence(ref reader) },
+                "val_sequence_accuracy" => epoch with { ValidationSequenceAccuracy = Nullable(ref reader) },
+                "val_item_error_rate" => epoch with { ValidationItemErrorRate = Nullable(ref reader) },
                 "lr" => epoch with { LearningRate = Double(ref reader) },
                 "grad_norm" => epoch with { GradientNorm = Double(ref reader) },
                 "steps" => epoch with { Steps = reader.GetInt32() },
@@ -284,7 +316,7 @@ public static class HistoryFiles
     {
         Expect(reader.TokenType == JsonTokenType.StartObject, source, "test is not an object");
         double loss = 0;
-        double? accuracy = null, topK = null;
+        double? accuracy = null, topK = null, sequenceAccuracy = null, itemErrorRate = null;
         int count = 0;
         double[]? precision = null, recall = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -302,6 +334,12 @@ public static class HistoryFiles
                 case "top_k_accuracy":
                     topK = Nullable(ref reader);
                     break;
+                case "sequence_accuracy":
+                    sequenceAccuracy = Sequence(ref reader);
+                    break;
+                case "item_error_rate":
+                    itemErrorRate = Sequence(ref reader);
+                    break;
                 case "count":
                     count = reader.GetInt32();
                     break;
@@ -317,7 +355,7 @@ public static class HistoryFiles
             }
         }
 
-        return new Evaluation(loss, accuracy, count, topK) { Precision = precision, Recall = recall };
+        return new Evaluation(loss, accuracy, count, topK) { Precision = precision, Recall = recall, SequenceAccuracy = sequenceAccuracy, ItemErrorRate = itemErrorRate };
     }
 
     /// <summary>Per-class figures, NaN as null; nothing at all when there are none.</summary>
@@ -369,6 +407,13 @@ public static class HistoryFiles
     }
 
     private static double? Nullable(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.Null ? null : reader.GetDouble();
+
+    // A training or test sequence figure is present for every sequence run; null there is a non-finite value
+    // (an item error rate with only empty targets), read back as NaN so that the run still reads as one of sequences.
+    private static double? Sequence(ref Utf8JsonReader reader) => Double(ref reader);
+
+    /// <summary>Whether the history is of label sequences: its epochs have an item error rate.</summary>
+    internal static bool HasSequenceMetrics(History history) => history.Epochs.Count > 0 && history.Epochs[0].TrainItemErrorRate is not null;
 
     private static double Double(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
 

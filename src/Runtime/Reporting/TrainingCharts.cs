@@ -6,8 +6,9 @@ namespace StaticNet;
 
 /// <summary>
 /// An SVG chart of a <see cref="History"/>: training and validation loss per epoch and, for classifiers,
-/// training and validation accuracy per epoch side by side, with the epoch early stopping restored marked;
-/// with per-tensor monitoring, each parameter tensor's mean gradient norm per epoch beside them, on a log scale.
+/// training and validation accuracy per epoch side by side (for label sequences, item error rate and
+/// exact-match sequence accuracy), with the epoch early stopping restored marked; with per-tensor
+/// monitoring, each parameter tensor's mean gradient norm per epoch beside them, on a log scale.
 /// </summary>
 public static class TrainingCharts
 {
@@ -25,8 +26,9 @@ public static class TrainingCharts
         ArgumentNullException.ThrowIfNull(history);
         IReadOnlyList<EpochMetrics> epochs = history.Epochs;
         bool accuracy = epochs.Count > 0 && epochs[0].TrainAccuracy is not null;
+        bool sequences = HistoryFiles.HasSequenceMetrics(history);
         bool tensors = epochs.Count > 0 && epochs[0].Tensors is { Count: > 0 };
-        int panels = (accuracy ? 2 : 1) + (tensors ? 1 : 0);
+        int panels = 1 + (accuracy ? 1 : 0) + (sequences ? 2 : 0) + (tensors ? 1 : 0);
         double top = 40;
         var svg = new SvgWriter((panels * PanelWidth) + ((panels + 1) * Margin), top + PanelHeight + Margin);
         svg.Text(Margin, 24, title ?? $"Training history: {epochs.Count} epoch{(epochs.Count == 1 ? "" : "s")}", size: 15, bold: true);
@@ -35,29 +37,45 @@ public static class TrainingCharts
         var validationLoss = new double?[epochs.Count];
         var trainAccuracy = new double?[epochs.Count];
         var validationAccuracy = new double?[epochs.Count];
+        var trainErrors = new double?[epochs.Count];
+        var validationErrors = new double?[epochs.Count];
+        var trainSequences = new double?[epochs.Count];
+        var validationSequences = new double?[epochs.Count];
         for (int i = 0; i < epochs.Count; i++)
         {
             trainLoss[i] = epochs[i].TrainLoss;
             validationLoss[i] = epochs[i].ValidationLoss;
             trainAccuracy[i] = epochs[i].TrainAccuracy;
             validationAccuracy[i] = epochs[i].ValidationAccuracy;
+            trainErrors[i] = epochs[i].TrainItemErrorRate;
+            validationErrors[i] = epochs[i].ValidationItemErrorRate;
+            trainSequences[i] = epochs[i].TrainSequenceAccuracy;
+            validationSequences[i] = epochs[i].ValidationSequenceAccuracy;
         }
 
-        Panel(svg, Margin, top, "Loss" + (history.LossName is { Length: > 0 } name && name != "loss" ? $" ({name})" : ""), trainLoss, validationLoss, history.RestoredEpoch, fraction: false);
+        int panel = 0;
+        double Left() => ((panel + 1) * Margin) + (panel++ * PanelWidth);
+        Panel(svg, Left(), top, "Loss" + (history.LossName is { Length: > 0 } name && name != "loss" ? $" ({name})" : ""), trainLoss, validationLoss, history.RestoredEpoch, fraction: false);
         if (accuracy)
         {
-            string testNote = history.Test?.Accuracy is double test ? $", test {(test * 100).ToString("F2", CultureInfo.InvariantCulture)}%" : "";
-            Panel(svg, (2 * Margin) + PanelWidth, top, "Accuracy" + testNote, trainAccuracy, validationAccuracy, history.RestoredEpoch, fraction: true);
+            Panel(svg, Left(), top, "Accuracy" + TestNote(history.Test?.Accuracy), trainAccuracy, validationAccuracy, history.RestoredEpoch, fraction: true);
+        }
+
+        if (sequences)
+        {
+            Panel(svg, Left(), top, "Item error rate" + TestNote(history.Test?.ItemErrorRate), trainErrors, validationErrors, history.RestoredEpoch, fraction: true);
+            Panel(svg, Left(), top, "Sequence accuracy" + TestNote(history.Test?.SequenceAccuracy), trainSequences, validationSequences, history.RestoredEpoch, fraction: true);
         }
 
         if (tensors)
         {
-            int panel = accuracy ? 2 : 1;
-            TensorPanel(svg, ((panel + 1) * Margin) + (panel * PanelWidth), top, epochs);
+            TensorPanel(svg, Left(), top, epochs);
         }
 
         return svg;
     }
+
+    private static string TestNote(double? test) => test is double value && double.IsFinite(value) ? $", test {(value * 100).ToString("F2", CultureInfo.InvariantCulture)}%" : "";
 
     private static readonly string[] TensorColors = { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf" };
 
@@ -155,11 +173,13 @@ public static class TrainingCharts
         }
 
         double padding = Math.Max((max - min) * 0.08, Math.Max(Math.Abs(max) * 0.01, 1e-6));
+        double largest = max;
         min -= padding;
         max += padding;
         if (fraction)
         {
-            max = Math.Min(max, 1.0);
+            // A fraction's axis stops at 100%, unless a value passes it (an error rate can).
+            max = Math.Min(max, Math.Max(1.0, largest));
         }
 
         double X(double epoch) => count == 1 ? (x0 + x1) / 2 : x0 + ((epoch - 1) / (count - 1) * (x1 - x0));

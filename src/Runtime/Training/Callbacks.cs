@@ -114,8 +114,10 @@ public sealed class TrainingContext
 /// <summary>What one optimizer step measured, and how far the epoch has come; for progress bars and custom callbacks.</summary>
 public readonly struct BatchMetrics
 {
-    internal BatchMetrics(int epoch, int batch, int batchesPerEpoch, long step, int batchSize, float loss, double gradientNorm, double learningRate, double epochLoss, double epochAccuracy, int epochSamples, TimeSpan elapsed)
+    internal BatchMetrics(int epoch, int batch, int batchesPerEpoch, long step, int batchSize, float loss, double gradientNorm, double learningRate, double epochLoss, double epochAccuracy, int epochSamples, TimeSpan elapsed, double epochSequenceAccuracy = double.NaN, double epochItemErrorRate = double.NaN)
     {
+        EpochSequenceAccuracy = epochSequenceAccuracy;
+        EpochItemErrorRate = epochItemErrorRate;
         Epoch = epoch;
         Batch = batch;
         BatchesPerEpoch = batchesPerEpoch;
@@ -159,6 +161,12 @@ public readonly struct BatchMetrics
 
     /// <summary>The accuracy of the epoch so far; NaN for losses without class labels.</summary>
     public double EpochAccuracy { get; }
+
+    /// <summary>The exact-match sequence accuracy of the epoch so far, for label sequences; otherwise NaN.</summary>
+    public double EpochSequenceAccuracy { get; }
+
+    /// <summary>The item error rate of the epoch so far, for label sequences; otherwise NaN.</summary>
+    public double EpochItemErrorRate { get; }
 
     /// <summary>Samples trained on in the epoch so far.</summary>
     public int EpochSamples { get; }

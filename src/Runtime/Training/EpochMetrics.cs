@@ -5,9 +5,9 @@ namespace StaticNet;
 
 /// <summary>
 /// What one epoch of training measured. Accuracies are <see langword="null"/> for losses that do not
-/// take class labels, top-k accuracies when <see cref="Trainer{TNetwork}.TopK"/> is 0, validation
-/// figures without a validation set. Losses are the data loss the loss function computes, without
-/// L1/L2 penalties, so training and validation losses compare.
+/// take class labels, top-k accuracies when <see cref="Trainer{TNetwork}.TopK"/> is 0, sequence figures
+/// unless the data are label sequences, validation figures without a validation set. Losses are the data
+/// loss the loss function computes, without L1/L2 penalties, so training and validation losses compare.
 /// </summary>
 public sealed record EpochMetrics
 {
@@ -35,6 +35,24 @@ public sealed record EpochMetrics
     /// <summary>The validation top-k accuracy after the epoch.</summary>
     public double? ValidationTopKAccuracy { get; init; }
 
+    /// <summary>
+    /// For label sequences: the fraction of training samples whose sequence, read greedily from the outputs
+    /// in training mode as each batch was stepped on, is exactly their target.
+    /// </summary>
+    public double? TrainSequenceAccuracy { get; init; }
+
+    /// <summary>
+    /// For label sequences: the item (character) error rate of the epoch's training samples, read as for
+    /// <see cref="TrainSequenceAccuracy"/>: the edit distances to the targets summed, over the targets' total length.
+    /// </summary>
+    public double? TrainItemErrorRate { get; init; }
+
+    /// <summary>For label sequences: the exact-match sequence accuracy on the validation set after the epoch, in inference mode.</summary>
+    public double? ValidationSequenceAccuracy { get; init; }
+
+    /// <summary>For label sequences: the item error rate on the validation set after the epoch, in inference mode.</summary>
+    public double? ValidationItemErrorRate { get; init; }
+
     /// <summary>The learning rate of the epoch's last step.</summary>
     public double LearningRate { get; init; }
 
@@ -61,6 +79,8 @@ public sealed record EpochMetrics
         other is not null && Epoch == other.Epoch && TrainLoss.Equals(other.TrainLoss) && TrainAccuracy.Equals(other.TrainAccuracy)
         && TrainTopKAccuracy.Equals(other.TrainTopKAccuracy) && ValidationLoss.Equals(other.ValidationLoss)
         && ValidationAccuracy.Equals(other.ValidationAccuracy) && ValidationTopKAccuracy.Equals(other.ValidationTopKAccuracy)
+        && TrainSequenceAccuracy.Equals(other.TrainSequenceAccuracy) && TrainItemErrorRate.Equals(other.TrainItemErrorRate)
+        && ValidationSequenceAccuracy.Equals(other.ValidationSequenceAccuracy) && ValidationItemErrorRate.Equals(other.ValidationItemErrorRate)
         && LearningRate.Equals(other.LearningRate) && GradientNorm.Equals(other.GradientNorm) && Steps == other.Steps
         && Duration == other.Duration && SamplesPerSecond.Equals(other.SamplesPerSecond)
         && (Tensors is null || other.Tensors is null ? Tensors is null && other.Tensors is null : System.Linq.Enumerable.SequenceEqual(Tensors, other.Tensors));
@@ -71,7 +91,7 @@ public sealed record EpochMetrics
 
 /// <summary>The result of evaluating a network on a dataset in inference mode.</summary>
 /// <param name="Loss">The mean loss over every sample.</param>
-/// <param name="Accuracy">The fraction of samples whose largest output is their label; <see langword="null"/> for losses without labels.</param>
+/// <param name="Accuracy">The fraction of samples whose largest output is their label; <see langword="null"/> for data without class labels.</param>
 /// <param name="Count">The number of samples evaluated.</param>
 /// <param name="TopKAccuracy">The fraction of samples whose label is among the k largest outputs, when k was asked for.</param>
 public readonly record struct Evaluation(double Loss, double? Accuracy, int Count, double? TopKAccuracy = null)
@@ -88,9 +108,23 @@ public readonly record struct Evaluation(double Loss, double? Accuracy, int Coun
     /// </summary>
     public IReadOnlyList<double>? Recall { get; init; }
 
+    /// <summary>
+    /// For label sequences: the fraction of samples whose decoded sequence is exactly their target;
+    /// <see langword="null"/> for other data.
+    /// </summary>
+    public double? SequenceAccuracy { get; init; }
+
+    /// <summary>
+    /// For label sequences: the item (character) error rate, the edit distances between the decoded sequences
+    /// and the targets summed over the samples and divided by the targets' total length (NaN when every target
+    /// is empty); <see langword="null"/> for other data. It can pass 1 when the decodings are longer than the targets.
+    /// </summary>
+    public double? ItemErrorRate { get; init; }
+
     /// <summary>Equal when every figure is, the per-class ones value by value (NaN equal to NaN).</summary>
     public bool Equals(Evaluation other) =>
         Loss.Equals(other.Loss) && Accuracy.Equals(other.Accuracy) && Count == other.Count && TopKAccuracy.Equals(other.TopKAccuracy)
+        && SequenceAccuracy.Equals(other.SequenceAccuracy) && ItemErrorRate.Equals(other.ItemErrorRate)
         && SameValues(Precision, other.Precision) && SameValues(Recall, other.Recall);
 
     /// <inheritdoc/>

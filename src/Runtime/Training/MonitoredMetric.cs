@@ -46,6 +46,18 @@ public sealed class MonitoredMetric
     /// <summary>The training accuracy of the epoch (higher is better).</summary>
     public static MonitoredMetric TrainAccuracy { get; } = new("accuracy", m => m.TrainAccuracy, MetricMode.Max);
 
+    /// <summary>The item (character) error rate on the validation set, for label sequences (lower is better).</summary>
+    public static MonitoredMetric ValidationItemErrorRate { get; } = new("val_item_error_rate", m => m.ValidationItemErrorRate, MetricMode.Min);
+
+    /// <summary>The exact-match sequence accuracy on the validation set, for label sequences (higher is better).</summary>
+    public static MonitoredMetric ValidationSequenceAccuracy { get; } = new("val_sequence_accuracy", m => m.ValidationSequenceAccuracy, MetricMode.Max);
+
+    /// <summary>The item error rate of the epoch's training samples, for label sequences (lower is better).</summary>
+    public static MonitoredMetric TrainItemErrorRate { get; } = new("item_error_rate", m => m.TrainItemErrorRate, MetricMode.Min);
+
+    /// <summary>The exact-match sequence accuracy of the epoch's training samples, for label sequences (higher is better).</summary>
+    public static MonitoredMetric TrainSequenceAccuracy { get; } = new("sequence_accuracy", m => m.TrainSequenceAccuracy, MetricMode.Max);
+
     /// <summary>The name used in messages and history files.</summary>
     public string Name { get; }
 
@@ -64,11 +76,20 @@ public sealed class MonitoredMetric
         double? value = _read(metrics);
         if (value is not double number || double.IsNaN(number))
         {
-            throw new InvalidOperationException($"{user} monitors {Name}, but epoch {metrics.Epoch} has no value for it{(NeedsValidation ? "; give the trainer a validation set (Validation or ValidationSplit)" : "")}.");
+            throw new InvalidOperationException($"{user} monitors {Name}, but epoch {metrics.Epoch} has no value for it{MissingHint(metrics, value is null)}.");
         }
 
         return number;
     }
+
+    /// <summary>Why an epoch may lack the metric, for the message: no validation set, or data of the other kind.</summary>
+    private string MissingHint(EpochMetrics metrics, bool absent) =>
+        NeedsValidation && metrics.ValidationLoss is null ? "; give the trainer a validation set (Validation or ValidationSplit)"
+        : !absent ? ""
+        : Name.Contains("top_k", StringComparison.Ordinal) ? "; set the trainer's TopK, and train on class labels"
+        : Name.Contains("sequence_accuracy", StringComparison.Ordinal) || Name.Contains("item_error_rate", StringComparison.Ordinal) ? "; it is measured on label sequences, with a CtcLoss"
+        : Name.Contains("accuracy", StringComparison.Ordinal) ? "; it is measured on class labels"
+        : "";
 
     /// <inheritdoc/>
     public override string ToString() => Name;

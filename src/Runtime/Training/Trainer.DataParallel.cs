@@ -4,8 +4,8 @@ namespace StaticNet;
 
 public sealed partial class Trainer<TNetwork>
 {
-    /// <summary>Per batch, summed over the ranks: the loss times the shard's samples (a summed loss as it is); then the correct and top-k counts; then whether any rank stops.</summary>
-    private readonly double[] _rankSums = new double[2];
+    /// <summary>Per batch, summed over the ranks: the loss times the shard's samples (a summed loss as it is); then the correct and top-k counts, or the sequence tally; then whether any rank stops.</summary>
+    private readonly double[] _rankSums = new double[3];
 
     /// <summary>The network's state tensors (batch normalisation's running estimates) and a buffer holding all of them, for broadcasts.</summary>
     private TensorInfo[] _stateTensors = Array.Empty<TensorInfo>();
@@ -121,8 +121,23 @@ public sealed partial class Trainer<TNetwork>
 
         _rankSums[0] = correct;
         _rankSums[1] = topK;
-        DataParallel.AllReduceSum(_rankSums);
+        DataParallel.AllReduceSum(_rankSums.AsSpan(0, 2));
         return ((long)_rankSums[0], (long)_rankSums[1]);
+    }
+
+    /// <summary>The global batch's sequence tally, from this rank's (counts well below 2^53, so exact in doubles).</summary>
+    private void GlobalSequenceTally(ref SequenceTally tally)
+    {
+        if (DataParallel is null)
+        {
+            return;
+        }
+
+        _rankSums[0] = tally.Exact;
+        _rankSums[1] = tally.Edits;
+        _rankSums[2] = tally.Items;
+        DataParallel.AllReduceSum(_rankSums.AsSpan(0, 3));
+        tally = new SequenceTally { Exact = (long)_rankSums[0], Edits = (long)_rankSums[1], Items = (long)_rankSums[2] };
     }
 
     /// <summary>

@@ -7,16 +7,28 @@ public sealed partial class Trainer<TNetwork>
 {
     /// <summary>
     /// The mean loss (with <see cref="LossReduction.Sum"/>, the summed loss per sample), the accuracy, (with <see cref="TopK"/>) the top-k accuracy, and each class's precision
-    /// and recall of the network on <paramref name="data"/>, in inference mode.
+    /// and recall of the network on <paramref name="data"/>, in inference mode; for label sequences, the mean
+    /// loss, the exact-match sequence accuracy and the item error rate, the sequences read as
+    /// <see cref="DecodingBeamWidth"/> says.
     /// </summary>
     public Evaluation Evaluate(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckCompatible(data, nameof(data));
+        if (DecodingBeamWidth < 0)
+        {
+            throw new InvalidOperationException($"DecodingBeamWidth is {DecodingBeamWidth}; it must be 0 (greedy decoding) or a beam of at least 1.");
+        }
+
         int capacity = Network.BatchCapacity, inputLength = Network.InputLength, outputLength = Network.OutputLength;
         if (_evaluationOutputs.Length < capacity * outputLength)
         {
             _evaluationOutputs = new float[capacity * outputLength];
+        }
+
+        if (data.HasSequences)
+        {
+            return EvaluateSequences(data, (CtcLoss)Loss);
         }
 
         double lossSum = 0;

@@ -328,6 +328,12 @@ public sealed partial class Trainer<TNetwork>
         bool finished = state.Finished;
 
         bool labels = trainSet.Labels is not null;
+
+        // Label sequences: each batch's padded to the longest in the dataset, as the loss's classes.
+        CtcLoss? ctc = trainSet.HasSequences ? (CtcLoss)Loss : null;
+        int padded = trainSet.MaxSequenceLength;
+        var batchSequences = new int[ctc is null ? 0 : batchSize * padded];
+        var batchSequenceLengths = new int[ctc is null ? 0 : batchSize];
         for (int epoch = state.Epoch + 1; epoch <= Epochs && !finished; epoch++)
         {
             context.Epoch = epoch;
@@ -354,6 +360,7 @@ public sealed partial class Trainer<TNetwork>
             long started = Stopwatch.GetTimestamp();
             double lossSum = 0, normSum = 0;
             long correct = 0, topKCorrect = 0;
+            var read = default(SequenceTally);
             int samples = 0, steps = 0;
             for (int batch = 0; batch < batchesPerEpoch; batch++)
             {
@@ -366,14 +373,19 @@ public sealed partial class Trainer<TNetwork>
                 // This process's samples of the batch: all of them, or its rank's shard in a data-parallel job.
                 (int shardStart, int shardCount) = DataParallel?.Shard(start, count) ?? (start, count);
                 Gather(trainSet, order.AsSpan(shardStart, shardCount), batchInput, batchLabels, batchTargets);
+                if (ctc is not null)
+                {
+                    GatherSequences(trainSet, order.AsSpan(shardStart, shardCount), ctc, batchSequences, padded, batchSequenceLengths);
+                }
+
                 if (Augmentation is not null)
                 {
                     _random.Reseed(Seed, RandomStream.StreamKey(AugmentationStream, (ulong)epoch, (ulong)batch));
                     Augmentation.Apply(batchInput, shardCount, _random);
                 }
 
-                BatchTargets targets = labels
-                    ? new BatchTargets(batchLabels.AsSpan(0, shardCount))
+                BatchTargets targets = labels ? new BatchTargets(batchLabels.AsSpan(0, shardCount))
+                    : ctc is not null ? new BatchTargets(batchSequences.AsSpan(0, shardCount * padded), padded, batchSequenceLengths.AsSpan(0, shardCount))
                     : new BatchTargets(batchTargets.AsSpan(0, shardCount * trainSet.TargetLength));
                 StepOutcome outcome = RunStep(batchInput.AsSpan(0, shardCount * inputLength), targets, shardCount, count, loss, out float batchLoss, out double norm);
                 if (outcome != StepOutcome.Stepped)
@@ -409,10 +421,21 @@ public sealed partial class Trainer<TNetwork>
                     correct += batchCorrect;
                     topKCorrect += batchTopK;
                 }
+                else if (ctc is not null)
+                {
+                    var batchRead = default(SequenceTally);
+                    CountSequences(_outputs.AsSpan(0, shardCount * outputLength), targets, shardCount, ctc, null, ref batchRead);
+                    GlobalSequenceTally(ref batchRead);
+                    read.Exact += batchRead.Exact;
+                    read.Edits += batchRead.Edits;
+                    read.Items += batchRead.Items;
+                }
 
                 if (callbacks.Length > 0)
                 {
-                    var metrics = new BatchMetrics(epoch, batch + 1, batchesPerEpoch, context.Step, count, batchLoss, norm, Optimizer.LearningRate, lossSum / samples, labels ? (double)correct / samples : double.NaN, samples, Stopwatch.GetElapsedTime(started));
+                    var metrics = new BatchMetrics(
+                        epoch, batch + 1, batchesPerEpoch, context.Step, count, batchLoss, norm, Optimizer.LearningRate, lossSum / samples, labels ? (double)correct / samples : double.NaN, samples, Stopwatch.GetElapsedTime(started),
+                        ctc is not null ? read.Accuracy(samples) : double.NaN, ctc is not null ? read.ErrorRate : double.NaN);
                     foreach (ITrainingCallback callback in callbacks)
                     {
                         callback.BatchCompleted(context, in metrics);
@@ -448,6 +471,10 @@ public sealed partial class Trainer<TNetwork>
                 ValidationLoss = evaluation?.Loss,
                 ValidationAccuracy = evaluation?.Accuracy,
                 ValidationTopKAccuracy = evaluation?.TopKAccuracy,
+                TrainSequenceAccuracy = ctc is not null ? read.Accuracy(samples) : null,
+                TrainItemErrorRate = ctc is not null ? read.ErrorRate : null,
+                ValidationSequenceAccuracy = evaluation?.SequenceAccuracy,
+                ValidationItemErrorRate = evaluation?.ItemErrorRate,
                 LearningRate = Optimizer.LearningRate,
                 GradientNorm = normSum / steps,
                 Steps = steps,
@@ -684,6 +711,16 @@ public sealed partial class Trainer<TNetwork>
             throw new ArgumentOutOfRangeException(nameof(ClipGradientValue), value, "ClipGradientValue must be above 0.");
         }
 
+        if (Loss is CtcLoss && (TopK > 0 || ClassWeights is not null))
+        {
+            throw new ArgumentException($"{(TopK > 0 ? "TopK" : "ClassWeights")} is for one class per sample, but the CTC loss reads label sequences; leave it unset (the sequence metrics are exact-match accuracy and item error rate).", TopK > 0 ? nameof(TopK) : nameof(ClassWeights));
+        }
+
+        if (DecodingBeamWidth < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DecodingBeamWidth), DecodingBeamWidth, "DecodingBeamWidth must be 0 (greedy decoding) or a beam of at least 1.");
+        }
+
         if (ClassWeights is not null && ClassWeights.Length != Network.OutputLength)
         {
             throw new ArgumentException($"ClassWeights has {ClassWeights.Length} weights, but network {Network.Name} has {Network.OutputLength} classes (outputs).", nameof(ClassWeights));
@@ -732,15 +769,19 @@ public sealed partial class Trainer<TNetwork>
     // Metrics with every figure an epoch of this run will have, to check before training that monitors can read theirs.
     private EpochMetrics Probe(bool hasValidation)
     {
-        double? label = Loss.UsesLabels ? 0 : null, topK = Loss.UsesLabels && TopK > 0 ? 0 : null;
+        double? label = Loss.UsesLabels ? 0 : null, topK = Loss.UsesLabels && TopK > 0 ? 0 : null, sequence = Loss is CtcLoss ? 0 : null;
         return new EpochMetrics
         {
             Epoch = 1,
             TrainAccuracy = label,
             TrainTopKAccuracy = topK,
+            TrainSequenceAccuracy = sequence,
+            TrainItemErrorRate = sequence,
             ValidationLoss = hasValidation ? 0 : null,
             ValidationAccuracy = hasValidation ? label : null,
             ValidationTopKAccuracy = hasValidation ? topK : null,
+            ValidationSequenceAccuracy = hasValidation ? sequence : null,
+            ValidationItemErrorRate = hasValidation ? sequence : null,
         };
     }
 
@@ -771,7 +812,7 @@ public sealed partial class Trainer<TNetwork>
             {
                 labels[i] = data.Labels[index];
             }
-            else
+            else if (!data.HasSequences)
             {
                 data.Targets.AsSpan(index * data.TargetLength, data.TargetLength).CopyTo(targets.AsSpan(i * data.TargetLength, data.TargetLength));
             }
@@ -785,7 +826,15 @@ public sealed partial class Trainer<TNetwork>
             throw new ArgumentException($"{argument} ({data.Source}): samples have {data.SampleLength} values (shape [{string.Join(", ", data.SampleShape)}]), but network {Network.Name} takes {Network.InputLength}.", argument);
         }
 
-        if (Loss.UsesLabels)
+        if (Loss is CtcLoss ctc)
+        {
+            CheckSequences(data, argument, ctc);
+        }
+        else if (data.HasSequences)
+        {
+            throw new ArgumentException($"{argument} ({data.Source}): the dataset has label sequences, which a CtcLoss reads, but the trainer's loss is {Loss.Name}.", argument);
+        }
+        else if (Loss.UsesLabels)
         {
             if (data.Labels is null)
             {
