@@ -187,6 +187,38 @@ public sealed class EmitterTests
     }
 
     [Fact]
+    public void Inference_folds_batch_normalisation_and_relu_into_the_convolution_before_them()
+    {
+        // input (1, 4, 4) = 16 at 0 (gradient 16); conv1 (2, 4, 4) = 32 at 32 (64); bn1 at 96 (128), its records
+        // (2 * 2 + 1 = 5) at 160; relu1 at 165 (197); fc1 at 229. Parameters: conv1.weight 0, conv1.bias 18, bn1.weight 20, bn1.bias 22;
+        // state: bn1.running_mean 0, running_var 2.
+        Emitted emitted = Emit("[Network, Input(1, 4, 4), Conv2D(2, 3, Padding = 1), BatchNorm2D(Epsilon = 0.001), ReLU, Flatten, Dense(3)] public partial class Net;");
+
+        Assert.Equal(
+            new[]
+            {
+                "p.Conv2DInference(output: 165, input: 0, weight: 0, bias: 18, normWeight: 20, normBias: 22, runningMean: 0, runningVar: 2, epsilon: 0.001, relu: true, "
+                    + "channels: 1, height: 4, width: 4, filters: 2, kernel: 3, stride: 1, padding: 1, dilation: 1);",
+                "p.DenseForward(output: 229, input: 165, weight: 24, bias: 120, inputs: 32, outputs: 3);",
+            },
+            emitted.Method("RunInference"));
+    }
+
+    [Fact]
+    public void Inference_folds_nothing_into_a_layer_whose_output_is_read_twice_and_skips_dropout()
+    {
+        // fc1's output (at 8) is read by relu1 and by the Add, so the ReLU stays apart; the dropout's readers read its input.
+        Emitted emitted = Emit("[Network, Input(4), Dense(4), ReLU, Dropout(0.5), Add(\"fc1\"), Dense(2)] public partial class Net;");
+        string[] inference = emitted.Method("RunInference");
+
+        Assert.Equal("p.DenseForward(output: 8, input: 0, weight: 0, bias: 16, inputs: 4, outputs: 4);", inference[0]);
+        Assert.StartsWith("p.ReLUForward(output: 20, input: 8,", inference[1]);
+        Assert.StartsWith("p.AddForward(output: 36, input: 20, added: 8,", inference[2]);
+        Assert.DoesNotContain(inference, statement => statement.Contains("Dropout", StringComparison.Ordinal));
+        Assert.Contains(emitted.Forward, statement => statement.StartsWith("p.DropoutForward(", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Flatten_runs_nothing()
     {
         Emitted emitted = Emit("[Network, Input(2, 2, 2), Flatten, Dense(2)] public partial class Net;");

@@ -11,7 +11,7 @@ internal sealed class AddEmitter : LayerEmitter
     }
 
     public override void EmitForward(SourceWriter writer) =>
-        EmitCall(writer, "AddForward", new[] { Output, Input, Arg("added", Layer.Inputs[1].Offset) }, Sizes(("length", Layer.Output.Length)));
+        EmitCall(writer, "AddForward", new[] { Output, Input, Arg("added", Buffer(Layer.Inputs[1].Offset)) }, Sizes(("length", Layer.Output.Length)));
 
     /// <summary>The gradient of a sum reaches each term unchanged: one copy per input.</summary>
     public override void EmitBackwardInput(SourceWriter writer, int slot) =>

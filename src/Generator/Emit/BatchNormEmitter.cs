@@ -47,6 +47,23 @@ internal sealed class BatchNormEmitter : LayerEmitter
     public override void EmitForwardFinish(SourceWriter writer) =>
         EmitCall(writer, "BatchNormNormalize", new[] { Output, Input, Statistics, Tensor("weight", Weight), Tensor("bias", Bias) }, Shape);
 
+    /// <summary>Inference alone (no convolution or dense layer before it to fold into): the running estimates, in one pass, with the ReLU after it when <paramref name="relu"/>.</summary>
+    public void EmitInference(SourceWriter writer, string input, bool relu, int output) => EmitCall(
+        writer,
+        "BatchNormInference",
+        new[] { Arg("output", output), input, Tensor("weight", Weight), Tensor("bias", Bias), Tensor("runningMean", Layer.State[0]), Tensor("runningVar", Layer.State[1]) },
+        new[] { Arg("epsilon", Norm.Epsilon), Arg("relu", relu), Arg("channels", Layer.Input.Channels), Arg("plane", Layer.Input.Height * Layer.Input.Width) });
+
+    /// <summary>The batch normalisation's arguments to a convolution or dense layer it is folded into.</summary>
+    public IEnumerable<string> FoldedArguments => new[]
+    {
+        Tensor("normWeight", Weight),
+        Tensor("normBias", Bias),
+        Tensor("runningMean", Layer.State[0]),
+        Tensor("runningVar", Layer.State[1]),
+        Arg("epsilon", Norm.Epsilon),
+    };
+
     public override void EmitBackwardPartial(SourceWriter writer) =>
         EmitCall(writer, "BatchNormBackwardSums", new[] { Records, OutputGradient, Input, Statistics }, Shape);
 

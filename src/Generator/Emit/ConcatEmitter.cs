@@ -32,7 +32,7 @@ internal sealed class ConcatEmitter : LayerEmitter
     {
         for (int slot = 0; slot < Layer.Inputs.Count; slot++)
         {
-            EmitCall(writer, "ConcatForward", new[] { Output, Arg("input", Layer.Inputs[slot].Offset) }, Shape(slot));
+            EmitCall(writer, "ConcatForward", new[] { Output, Arg("input", Buffer(Layer.Inputs[slot].Offset)) }, Shape(slot));
         }
     }
 

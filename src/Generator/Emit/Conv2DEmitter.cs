@@ -1,3 +1,4 @@
+using System.Linq;
 using StaticNet.Generator.Model;
 
 namespace StaticNet.Generator.Emit;
@@ -36,6 +37,13 @@ internal sealed class Conv2DEmitter : LayerEmitter
 
     public override void EmitForward(SourceWriter writer) =>
         EmitCall(writer, "Conv2DForward", new[] { Output, Input, Tensor("weight", Weight), Tensor("bias", Bias) }, Shape);
+
+    /// <summary>Inference with the batch normalisation after it (or none) and a ReLU (or none) folded in, writing at <paramref name="output"/>.</summary>
+    public void EmitFolded(SourceWriter writer, string input, BatchNormEmitter? norm, bool relu, int output) => EmitCall(
+        writer,
+        "Conv2DInference",
+        new[] { Arg("output", output), input, Tensor("weight", Weight), Tensor("bias", Bias) }.Concat(norm?.FoldedArguments ?? NoNormalization).Append(Arg("relu", relu)),
+        Shape);
 
     public override void EmitBackwardParameters(SourceWriter writer) =>
         EmitCall(writer, "Conv2DBackwardParameters", new[] { Tensor("weightGradient", Weight), Tensor("biasGradient", Bias), OutputGradient, Input }, Shape);

@@ -1,3 +1,4 @@
+using System.Linq;
 using StaticNet.Generator.Model;
 
 namespace StaticNet.Generator.Emit;
@@ -24,6 +25,13 @@ internal sealed class DenseEmitter : LayerEmitter
 
     public override void EmitForward(SourceWriter writer) =>
         EmitCall(writer, "DenseForward", new[] { Output, Input, Tensor("weight", Weight), Tensor("bias", Bias) }, Shape);
+
+    /// <summary>Inference with the batch normalisation after it (or none) and a ReLU (or none) folded in, writing at <paramref name="output"/>.</summary>
+    public void EmitFolded(SourceWriter writer, string input, BatchNormEmitter? norm, bool relu, int output) => EmitCall(
+        writer,
+        "DenseInference",
+        new[] { Arg("output", output), input, Tensor("weight", Weight), Tensor("bias", Bias) }.Concat(norm?.FoldedArguments ?? NoNormalization).Append(Arg("relu", relu)),
+        Shape);
 
     public override void EmitBackwardParameters(SourceWriter writer) =>
         EmitCall(writer, "DenseBackwardParameters", new[] { Tensor("weightGradient", Weight), Tensor("biasGradient", Bias), OutputGradient, Input }, Shape);

@@ -17,6 +17,9 @@ internal abstract class LayerEmitter
     /// <summary>Calls longer than this put their sizes on a second line.</summary>
     private const int LineLength = 150;
 
+    /// <summary>Where a buffer is read in the program being written: itself, except in inference, where a layer that passes its input through (dropout) is skipped.</summary>
+    private Func<int, int> _buffer = static offset => offset;
+
     protected LayerEmitter(LayerModel layer) => Layer = layer;
 
     public LayerModel Layer { get; }
@@ -54,6 +57,27 @@ internal abstract class LayerEmitter
 
     /// <summary>Writes the statement in RunForward that runs this layer on the pass's samples.</summary>
     public abstract void EmitForward(SourceWriter writer);
+
+    /// <summary>
+    /// Writes the statement in RunInference that runs this layer alone: its forward, reading its inputs where
+    /// <paramref name="buffer"/> says they are. Layers that inference runs otherwise (batch normalisation, and layers
+    /// folded together) are written by the network emitter.
+    /// </summary>
+    public void EmitInference(SourceWriter writer, Func<int, int> buffer)
+    {
+        _buffer = buffer;
+        try
+        {
+            EmitForward(writer);
+        }
+        finally
+        {
+            _buffer = static offset => offset;
+        }
+    }
+
+    /// <summary>Where the buffer at <paramref name="offset"/> is read in the program being written.</summary>
+    protected int Buffer(int offset) => _buffer(offset);
 
     /// <summary>Writes the statement that adds this layer's parameter gradients to the pass's gradient buffer.</summary>
     public virtual void EmitBackwardParameters(SourceWriter writer)
@@ -119,7 +143,7 @@ internal abstract class LayerEmitter
 
     protected string Output => Arg("output", Layer.OutputOffset);
 
-    protected string Input => Arg("input", Layer.InputOffset);
+    protected string Input => Arg("input", Buffer(Layer.InputOffset));
 
     protected string InputGradient => Arg("inputGradient", Layer.InputGradientOffset);
 
@@ -144,6 +168,9 @@ internal abstract class LayerEmitter
         writer.Line(head + ",");
         writer.Line("    " + tail + ");");
     }
+
+    /// <summary>A folded call's batch-normalisation arguments when there is no batch normalisation.</summary>
+    protected static readonly string[] NoNormalization = { "normWeight: -1", "normBias: -1", "runningMean: -1", "runningVar: -1", "epsilon: 0.0" };
 
     /// <summary>The layer's sizes as named literals, for its calls.</summary>
     protected static IEnumerable<string> Sizes(params (string Name, long Value)[] sizes) => sizes.Select(s => Arg(s.Name, s.Value));

@@ -98,6 +98,7 @@ internal sealed class NetworkEmitter
             }
 
             EmitRunForward();
+            EmitRunInference();
             EmitRunBackward();
             EmitRunBackwardParameters();
         }
@@ -406,15 +407,10 @@ internal sealed class NetworkEmitter
             {
                 foreach ((LayerEmitter layer, Part part) in stages[stage])
                 {
-                    string what = part switch
+                    // A batch-coupled layer is described where it finishes; its partial statistics' call says what it is.
+                    if (layer.EmitsCode && part != Part.Partial)
                     {
-                        Part.Partial => " (the chunk's partial statistics)",
-                        Part.Finish => " (with the batch's statistics)",
-                        _ => string.Empty,
-                    };
-                    if (layer.EmitsCode)
-                    {
-                        w.Line("// " + layer.Description + what);
+                        w.Line("// " + layer.Description + (part == Part.Finish ? " (with the batch's statistics)" : string.Empty));
                     }
 
                     switch (part)
@@ -440,11 +436,7 @@ internal sealed class NetworkEmitter
             w.Line("/// <inheritdoc/>");
             using (w.Block($"protected override void ReduceForward({Pass}, int stage)"))
             {
-                EmitStages(coupled.Count, "stage", stage =>
-                {
-                    w.Line($"// {coupled[stage].Layer.Name}: the batch's statistics (training), or the running estimates (inference)");
-                    coupled[stage].EmitForwardReduce(w);
-                });
+                EmitStages(coupled.Count, "stage", stage => coupled[stage].EmitForwardReduce(w), stage => coupled[stage].Layer.Name + ": the batch's statistics, or the running estimates");
             }
 
             w.Line();
@@ -452,10 +444,95 @@ internal sealed class NetworkEmitter
     }
 
     /// <summary>
+    /// The inference program, in one stage: batch normalisation by its running estimates, folded with the ReLU after
+    /// it into the convolution or dense layer before it when that layer's output goes nowhere else; dropout skipped,
+    /// the layer after it reading its input; every other layer as in forward.
+    /// </summary>
+    private void EmitRunInference()
+    {
+        SourceWriter w = _writer;
+        var alias = new Dictionary<int, int>();
+        int Buffer(int offset) => alias.TryGetValue(offset, out int source) ? source : offset;
+        int last = _layers.Count - 1;
+
+        // Whether layer j reads only layer i's output and is the only layer that reads it, so the two can be one.
+        bool FoldsInto(int i, int j) => j <= last && _model.Layers[i].GradientSums.Count == 0 && _model.Layers[j].Inputs.Count == 1 && _model.Layers[j].Inputs[0].Producer == _model.Layers[i].Name;
+
+        w.Line("/// <inheritdoc/>");
+        using (w.Block($"protected override void RunInference({Pass})"))
+        {
+            for (int i = 0; i <= last; i++)
+            {
+                LayerEmitter layer = _layers[i];
+                LayerModel model = layer.Layer;
+                string input = $"input: {Buffer(model.InputOffset)}";
+                if (model.Spec is DropoutSpec && i < last)
+                {
+                    w.Line($"// {model.Name}: {model.Spec.Kind}, the identity in inference: the layers after it read its input.");
+                    alias[model.OutputOffset] = Buffer(model.InputOffset);
+                    continue;
+                }
+
+                if (layer is Conv2DEmitter or DenseEmitter or BatchNormEmitter)
+                {
+                    // The layers folded into this one: a batch normalisation of the matching kind, then a ReLU.
+                    int end = i;
+                    BatchNormEmitter? norm = null;
+                    if (layer is not BatchNormEmitter && FoldsInto(i, i + 1) && _layers[i + 1] is BatchNormEmitter next && ((BatchNormSpec)next.Layer.Spec).IsImage == (layer is Conv2DEmitter))
+                    {
+                        norm = next;
+                        end = i + 1;
+                    }
+
+                    bool relu = FoldsInto(end, end + 1) && _model.Layers[end + 1].Spec is ActivationSpec { Function: ActivationKind.ReLU };
+                    end += relu ? 1 : 0;
+                    if (end == i && layer is not BatchNormEmitter)
+                    {
+                        w.Line("// " + layer.Description);
+                        layer.EmitInference(w, Buffer);
+                        continue;
+                    }
+
+                    for (int k = i; k <= end; k++)
+                    {
+                        w.Line("// " + _layers[k].Description + (k == i ? string.Empty : ", folded into " + model.Name));
+                    }
+
+                    int output = _model.Layers[end].OutputOffset;
+                    switch (layer)
+                    {
+                        case Conv2DEmitter conv:
+                            conv.EmitFolded(w, input, norm, relu, output);
+                            break;
+                        case DenseEmitter dense:
+                            dense.EmitFolded(w, input, norm, relu, output);
+                            break;
+                        default:
+                            ((BatchNormEmitter)layer).EmitInference(w, input, relu, output);
+                            break;
+                    }
+
+                    i = end;
+                    continue;
+                }
+
+                if (layer.EmitsCode)
+                {
+                    w.Line("// " + layer.Description);
+                }
+
+                layer.EmitInference(w, Buffer);
+            }
+        }
+
+        w.Line();
+    }
+
+    /// <summary>
     /// Writes the body of a staged method: the one stage's statements, or a switch over the stages. A stage's
     /// statements may be none (a stage of backward that only reduces).
     /// </summary>
-    private void EmitStages(int count, string variable, System.Action<int> emitStage)
+    private void EmitStages(int count, string variable, System.Action<int> emitStage, System.Func<int, string>? label = null)
     {
         SourceWriter w = _writer;
         if (count == 1)
@@ -468,7 +545,7 @@ internal sealed class NetworkEmitter
         {
             for (int stage = 0; stage < count; stage++)
             {
-                w.Line($"case {stage}:");
+                w.Line($"case {stage}:" + (label is null ? string.Empty : " // " + label(stage)));
                 using (w.Indent())
                 {
                     emitStage(stage);
@@ -483,6 +560,7 @@ internal sealed class NetworkEmitter
         SourceWriter w = _writer;
         var stages = new List<List<System.Action>> { new() };
         var reductions = new List<System.Action>();
+        var reductionLabels = new List<string>();
 
         // Layers last to first; each layer's statements are always run, or only when the input gradient is asked
         // for, and neighbours with the same condition share one if block. A batch-coupled layer ends a stage with
@@ -510,11 +588,8 @@ internal sealed class NetworkEmitter
                 statements.Add((neededAlways, () => layer.EmitBackwardPartial(w)));
                 AddLayer(layer, statements);
                 stages.Add(new List<System.Action>());
-                reductions.Add(() =>
-                {
-                    w.Line($"// {model.Name}: the batch's totals" + (model.Trainable ? " and its parameter gradients" : string.Empty));
-                    Guarded(neededAlways, () => layer.EmitBackwardReduce(w));
-                });
+                reductions.Add(() => Guarded(neededAlways, () => layer.EmitBackwardReduce(w)));
+                reductionLabels.Add(model.Name + ": the batch's totals" + (model.Trainable ? " and its parameter gradients" : string.Empty));
                 statements = new List<(bool Always, System.Action Emit)>();
             }
             else if (layer.HasParameters && !model.Trainable)
@@ -557,7 +632,7 @@ internal sealed class NetworkEmitter
             w.Line("/// <inheritdoc/>");
             using (w.Block($"protected override void ReduceBackward({Pass}, int stage)"))
             {
-                EmitStages(reductions.Count, "stage", stage => reductions[stage]());
+                EmitStages(reductions.Count, "stage", stage => reductions[stage](), stage => reductionLabels[stage]);
             }
 
             w.Line();

@@ -50,6 +50,7 @@ public abstract class CompiledNetwork : INetwork
 
     // The work of one chunk, as delegates made once so that running a batch allocates nothing.
     private readonly Action<int, int> _forwardChunk;
+    private readonly Action<int, int> _inferenceChunk;
     private readonly Action<int, int> _backwardChunk;
     private readonly Action<int, int> _parameterSlice;
 
@@ -61,7 +62,6 @@ public abstract class CompiledNetwork : INetwork
     private int _runBatchSize;
     private int _runChunks;
     private int _runStage;
-    private bool _runTraining;
     private bool _runInputGradient;
     private SimdLevel _runSimd;
 
@@ -95,6 +95,7 @@ public abstract class CompiledNetwork : INetwork
         _kernelScratch = new float[MaxThreads * KernelScratchLength];
         _sampleScratch = new float[definition.KernelScratch(1)];
         _forwardChunk = ForwardChunk;
+        _inferenceChunk = InferenceChunk;
         _backwardChunk = BackwardChunk;
         _parameterSlice = ParameterSlice;
         if (definition.ChunkGradientRanges.Length > 0)
@@ -217,7 +218,7 @@ public abstract class CompiledNetwork : INetwork
 
         input.Slice(0, batchSize * d.InputLength).CopyTo(_workspace);
         _forwardStep = Step++;
-        RunForwardStages(batchSize, training: true, Simd);
+        RunForwardStages(batchSize, Simd);
         _workspace.AsSpan(d.OutputOffset * BatchCapacity, batchSize * d.OutputLength).CopyTo(output);
         _forwardBatchSize = batchSize;
         _forwardSimd = Simd;
@@ -277,17 +278,7 @@ public abstract class CompiledNetwork : INetwork
         NetworkChecks.ExactLength(input.Length, d.InputLength, nameof(input));
         NetworkChecks.ExactLength(output.Length, d.OutputLength, nameof(output));
         input.CopyTo(_sampleWorkspace);
-        SimdLevel simd = Simd;
-        for (int stage = 0; stage < d.Stages; stage++)
-        {
-            LayerPass pass = new(_parameters, Span<float>.Empty, _state, _sampleWorkspace, capacity: 1, d.WorkspaceLengthPerSample, first: 0, count: 1, chunk: 0, chunks: 1, training: false, inputGradient: false, _frozen, _seed, step: 0, _sampleScratch, simd, slice: 0);
-            RunForward(pass, stage);
-            if (stage < d.Stages - 1)
-            {
-                ReduceForward(pass, stage);
-            }
-        }
-
+        RunInference(new LayerPass(_parameters, Span<float>.Empty, _state, _sampleWorkspace, capacity: 1, d.WorkspaceLengthPerSample, first: 0, count: 1, chunk: 0, chunks: 1, training: false, inputGradient: false, _frozen, _seed, step: 0, _sampleScratch, Simd, slice: 0));
         _sampleWorkspace.AsSpan(d.OutputOffset, d.OutputLength).CopyTo(output);
     }
 
@@ -309,7 +300,7 @@ public abstract class CompiledNetwork : INetwork
         {
             int batchSize = Math.Min(BatchCapacity, count - start);
             inputs.Slice(start * d.InputLength, batchSize * d.InputLength).CopyTo(_workspace);
-            RunForwardStages(batchSize, training: false, Simd);
+            RunChunks(_inferenceChunk, batchSize, stage: 0, Simd);
             _workspace.AsSpan(d.OutputOffset * BatchCapacity, batchSize * d.OutputLength).CopyTo(outputs.Slice(start * d.OutputLength));
         }
     }
@@ -361,6 +352,13 @@ public abstract class CompiledNetwork : INetwork
     /// </summary>
     protected abstract void RunBackward(in LayerPass pass, int stage);
 
+    /// <summary>
+    /// Runs the network in inference mode on the pass's samples, first layer to last, in one stage: what
+    /// <see cref="Predict(ReadOnlySpan{float}, Span{float})"/> runs. Batch normalisation uses its running estimates and,
+    /// with a ReLU after it, is folded into the convolution or dense layer before it; dropout passes values through.
+    /// </summary>
+    protected abstract void RunInference(in LayerPass pass);
+
     /// <summary>Between forward stages <paramref name="stage"/> and the next, once per batch: the batch statistics of the layer that ends the stage.</summary>
     protected virtual void ReduceForward(in LayerPass pass, int stage) => throw new InvalidOperationException($"{_definition.Name} has no forward stage {stage} to reduce.");
 
@@ -395,10 +393,9 @@ public abstract class CompiledNetwork : INetwork
         _trainableRanges = ParameterRanges.Trainable(_definition.TrainableLayerRanges, _frozen);
     }
 
-    /// <summary>The forward stages of a batch in the training workspace: each stage on every chunk, each reduction once, in order.</summary>
-    private void RunForwardStages(int batchSize, bool training, SimdLevel simd)
+    /// <summary>The forward stages of a training batch: each stage on every chunk, each reduction once, in order.</summary>
+    private void RunForwardStages(int batchSize, SimdLevel simd)
     {
-        _runTraining = training;
         for (int stage = 0; stage < _definition.Stages; stage++)
         {
             RunChunks(_forwardChunk, batchSize, stage, simd);
@@ -421,13 +418,20 @@ public abstract class CompiledNetwork : INetwork
 
     /// <summary>A pass over samples [first, first + count) of the training workspace, in the current batch's settings.</summary>
     private LayerPass Pass(int first, int count, int chunk, Span<float> gradients, Span<float> scratch, SimdLevel simd) =>
-        new(_parameters, gradients, _state, _workspace, BatchCapacity, _definition.WorkspaceLengthPerSample * BatchCapacity, first, count, chunk, _runChunks, _runTraining, _runInputGradient, _frozen, _seed, _forwardStep, scratch, simd, slice: 0);
+        new(_parameters, gradients, _state, _workspace, BatchCapacity, _definition.WorkspaceLengthPerSample * BatchCapacity, first, count, chunk, _runChunks, training: true, _runInputGradient, _frozen, _seed, _forwardStep, scratch, simd, slice: 0);
 
     /// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>
     private void ForwardChunk(int chunk, int thread)
     {
         (int first, int count) = Chunks.Range(chunk, _runChunks, _runBatchSize);
         RunForward(Pass(first, count, chunk, Span<float>.Empty, KernelScratch(thread), _runSimd), _runStage);
+    }
+
+    /// <summary>One chunk of a batched Predict: the inference program, which has no stages.</summary>
+    private void InferenceChunk(int chunk, int thread)
+    {
+        (int first, int count) = Chunks.Range(chunk, _runChunks, _runBatchSize);
+        RunInference(new LayerPass(_parameters, Span<float>.Empty, _state, _workspace, BatchCapacity, _definition.WorkspaceLengthPerSample * BatchCapacity, first, count, chunk, _runChunks, training: false, inputGradient: false, _frozen, _seed, step: 0, KernelScratch(thread), _runSimd, slice: 0));
     }
 
     /// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>

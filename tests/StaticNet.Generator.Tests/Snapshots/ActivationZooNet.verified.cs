@@ -312,7 +312,6 @@ partial class ActivationZooNet : global::StaticNet.CompiledNetwork
                 p.SiluForward(output: 1464, input: 1432, length: 16);
                 // fc3: Dense, (B, 16) -> (B, 8)
                 p.DenseForward(output: 1496, input: 1464, weight: 689, bias: 817, inputs: 16, outputs: 8);
-                // bn1: BatchNorm1D momentum 0.01, eps 1E-05, not affine, (B, 8) -> (B, 8) (the chunk's partial statistics)
                 p.BatchNormStatistics(records: 1528, input: 1496, channels: 8, plane: 1);
                 return;
             case 1:
@@ -331,8 +330,41 @@ partial class ActivationZooNet : global::StaticNet.CompiledNetwork
     /// <inheritdoc/>
     protected override void ReduceForward(in global::StaticNet.LayerPass p, int stage)
     {
-        // bn1: the batch's statistics (training), or the running estimates (inference)
         p.BatchNormReduce(statistics: 0, records: 1528, runningMean: 0, runningVar: 8, batchesTracked: 16, channels: 8, momentum: 0.01, epsilon: 1E-05);
+    }
+
+    /// <inheritdoc/>
+    protected override void RunInference(in global::StaticNet.LayerPass p)
+    {
+        // conv1: Conv2D 3x3, stride 1, pad 2, dilation 2, (B, 2, 9, 9) -> (B, 3, 9, 9)
+        p.Conv2DForward(output: 324, input: 0, weight: 0, bias: 54,
+            channels: 2, height: 9, width: 9, filters: 3, kernel: 3, stride: 1, padding: 2, dilation: 2);
+        // leaky_relu1: LeakyReLU slope 0.2, (B, 3, 9, 9) -> (B, 3, 9, 9)
+        p.LeakyReLUForward(output: 810, input: 324, length: 243, slope: 0.2);
+        // conv2: Conv2D 3x3, stride 1, pad 0, dilation 3, (B, 3, 9, 9) -> (B, 2, 3, 3)
+        p.Conv2DForward(output: 1296, input: 810, weight: 57, bias: 111,
+            channels: 3, height: 9, width: 9, filters: 2, kernel: 3, stride: 1, padding: 0, dilation: 3);
+        // elu1: ELU alpha 1, (B, 2, 3, 3) -> (B, 2, 3, 3)
+        p.EluForward(output: 1332, input: 1296, length: 18, alpha: 1.0);
+        // flatten1: Flatten, (B, 2, 3, 3) -> (B, 18): the same buffer, read as a vector; nothing to compute.
+        // fc1: Dense, (B, 18) -> (B, 16)
+        p.DenseForward(output: 1368, input: 1332, weight: 113, bias: 401, inputs: 18, outputs: 16);
+        // gelu1: GELU, (B, 16) -> (B, 16)
+        p.GeluForward(output: 1400, input: 1368, length: 16);
+        // fc2: Dense, (B, 16) -> (B, 16)
+        p.DenseForward(output: 1432, input: 1400, weight: 417, bias: 673, inputs: 16, outputs: 16);
+        // silu1: SiLU, (B, 16) -> (B, 16)
+        p.SiluForward(output: 1464, input: 1432, length: 16);
+        // fc3: Dense, (B, 16) -> (B, 8)
+        // bn1: BatchNorm1D momentum 0.01, eps 1E-05, not affine, (B, 8) -> (B, 8), folded into fc3
+        p.DenseInference(output: 1512, input: 1464, weight: 689, bias: 817, normWeight: -1, normBias: -1, runningMean: 0, runningVar: 8, epsilon: 1E-05, relu: false,
+            inputs: 16, outputs: 8);
+        // softplus1: Softplus beta 2, threshold 10, (B, 8) -> (B, 8)
+        p.SoftplusForward(output: 1545, input: 1512, length: 8, beta: 2.0, threshold: 10.0);
+        // fc4: Dense, (B, 8) -> (B, 4)
+        p.DenseForward(output: 1561, input: 1545, weight: 825, bias: 857, inputs: 8, outputs: 4);
+        // log_softmax1: LogSoftmax, (B, 4) -> (B, 4)
+        p.LogSoftmaxForward(output: 1569, input: 1561, features: 4);
     }
 
     /// <inheritdoc/>
@@ -398,7 +430,6 @@ partial class ActivationZooNet : global::StaticNet.CompiledNetwork
     /// <inheritdoc/>
     protected override void ReduceBackward(in global::StaticNet.LayerPass p, int stage)
     {
-        // bn1: the batch's totals
         p.BatchNormReduceBackward(totals: 16, records: 1528, weightGradient: -1, biasGradient: -1, trainable: -1, channels: 8);
     }
 

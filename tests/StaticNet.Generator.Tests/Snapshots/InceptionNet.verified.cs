@@ -283,6 +283,39 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        protected override void RunInference(in global::StaticNet.LayerPass p)
+        {
+            // conv1: Conv2D 3x3, stride 1, pad 1, (B, 3, 8, 8) -> (B, 6, 8, 8)
+            // stem: ReLU, (B, 6, 8, 8) -> (B, 6, 8, 8), folded into conv1
+            p.Conv2DInference(output: 1152, input: 0, weight: 0, bias: 162, normWeight: -1, normBias: -1, runningMean: -1, runningVar: -1, epsilon: 0.0, relu: true,
+                channels: 3, height: 8, width: 8, filters: 6, kernel: 3, stride: 1, padding: 1, dilation: 1);
+            // b1: Conv2D 1x1, stride 1, pad 0, (B, 6, 8, 8) -> (B, 4, 8, 8)
+            p.Conv2DForward(output: 3072, input: 1152, weight: 168, bias: 192,
+                channels: 6, height: 8, width: 8, filters: 4, kernel: 1, stride: 1, padding: 0, dilation: 1);
+            // conv3: Conv2D from stem, 3x3, stride 1, pad 1, (B, 6, 8, 8) -> (B, 5, 8, 8)
+            // b2: ReLU, (B, 5, 8, 8) -> (B, 5, 8, 8), folded into conv3
+            p.Conv2DInference(output: 4224, input: 1152, weight: 196, bias: 466, normWeight: -1, normBias: -1, runningMean: -1, runningVar: -1, epsilon: 0.0, relu: true,
+                channels: 6, height: 8, width: 8, filters: 5, kernel: 3, stride: 1, padding: 1, dilation: 1);
+            // pool1: MaxPool2D from stem, 3x3, stride 1, pad 1, (B, 6, 8, 8) -> (B, 6, 8, 8)
+            p.MaxPool2DForward(output: 4864, input: 1152, channels: 6, height: 8, width: 8, kernel: 3, stride: 1, padding: 1, outHeight: 8, outWidth: 8);
+            // b3: Conv2D 1x1, stride 1, pad 0, (B, 6, 8, 8) -> (B, 3, 8, 8)
+            p.Conv2DForward(output: 5632, input: 4864, weight: 471, bias: 489,
+                channels: 6, height: 8, width: 8, filters: 3, kernel: 1, stride: 1, padding: 0, dilation: 1);
+            // joined: Concat from b1, with b2, b3, (B, 4, 8, 8) -> (B, 12, 8, 8)
+            p.ConcatForward(output: 6016, input: 3072, inputLength: 256, outputLength: 768, offset: 0);
+            p.ConcatForward(output: 6016, input: 4224, inputLength: 320, outputLength: 768, offset: 256);
+            p.ConcatForward(output: 6016, input: 5632, inputLength: 192, outputLength: 768, offset: 576);
+            // gap: GlobalAvgPool2D, (B, 12, 8, 8) -> (B, 12)
+            p.GlobalAvgPool2DForward(output: 7552, input: 6016, channels: 12, plane: 64);
+            // stem_flat: Flatten from stem, (B, 6, 8, 8) -> (B, 384): the same buffer, read as a vector; nothing to compute.
+            // features: Concat with gap, (B, 384) -> (B, 396)
+            p.ConcatForward(output: 7576, input: 1152, inputLength: 384, outputLength: 396, offset: 0);
+            p.ConcatForward(output: 7576, input: 7552, inputLength: 12, outputLength: 396, offset: 384);
+            // fc1: Dense, (B, 396) -> (B, 10)
+            p.DenseForward(output: 8368, input: 7576, weight: 492, bias: 4452, inputs: 396, outputs: 10);
+        }
+
+        /// <inheritdoc/>
         protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             // fc1: Dense, (B, 396) -> (B, 10)

@@ -184,6 +184,23 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        protected override void RunInference(in global::StaticNet.LayerPass p)
+        {
+            // conv1: Conv2D 9x9, stride 1, pad 4, (B, 2, 20, 20) -> (B, 3, 20, 20)
+            // relu1: ReLU, (B, 3, 20, 20) -> (B, 3, 20, 20), folded into conv1
+            p.Conv2DInference(output: 4000, input: 0, weight: 0, bias: 486, normWeight: -1, normBias: -1, runningMean: -1, runningVar: -1, epsilon: 0.0, relu: true,
+                channels: 2, height: 20, width: 20, filters: 3, kernel: 9, stride: 1, padding: 4, dilation: 1);
+            // pool1: AvgPool2D 9x9, stride 3, pad 4, (B, 3, 20, 20) -> (B, 3, 7, 7)
+            p.AvgPool2DForward(output: 6400, input: 4000,
+                channels: 3, height: 20, width: 20, kernel: 9, stride: 3, padding: 4, countIncludePad: false, outHeight: 7, outWidth: 7);
+            // pool2: MaxPool2D 3x3, stride 1, pad 1, (B, 3, 7, 7) -> (B, 3, 7, 7)
+            p.MaxPool2DForward(output: 6694, input: 6400, channels: 3, height: 7, width: 7, kernel: 3, stride: 1, padding: 1, outHeight: 7, outWidth: 7);
+            // flatten1: Flatten, (B, 3, 7, 7) -> (B, 147): the same buffer, read as a vector; nothing to compute.
+            // head: Dense no bias, (B, 147) -> (B, 4)
+            p.DenseForward(output: 6988, input: 6694, weight: 489, bias: -1, inputs: 147, outputs: 4);
+        }
+
+        /// <inheritdoc/>
         protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             // head: Dense no bias, (B, 147) -> (B, 4)

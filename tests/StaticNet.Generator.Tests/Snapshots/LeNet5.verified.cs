@@ -276,6 +276,34 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        protected override void RunInference(in global::StaticNet.LayerPass p)
+        {
+            // conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)
+            // relu1: ReLU, (B, 6, 28, 28) -> (B, 6, 28, 28), folded into conv1
+            p.Conv2DInference(output: 10976, input: 0, weight: 0, bias: 150, normWeight: -1, normBias: -1, runningMean: -1, runningVar: -1, epsilon: 0.0, relu: true,
+                channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padding: 2, dilation: 1);
+            // pool1: MaxPool2D 2x2, stride 2, pad 0, (B, 6, 28, 28) -> (B, 6, 14, 14)
+            p.MaxPool2DForward(output: 20384, input: 10976, channels: 6, height: 28, width: 28, kernel: 2, stride: 2, padding: 0, outHeight: 14, outWidth: 14);
+            // conv2: Conv2D 5x5, stride 1, pad 0, (B, 6, 14, 14) -> (B, 16, 10, 10)
+            // relu2: ReLU, (B, 16, 10, 10) -> (B, 16, 10, 10), folded into conv2
+            p.Conv2DInference(output: 25936, input: 20384, weight: 156, bias: 2556, normWeight: -1, normBias: -1, runningMean: -1, runningVar: -1, epsilon: 0.0, relu: true,
+                channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padding: 0, dilation: 1);
+            // pool2: MaxPool2D 2x2, stride 2, pad 0, (B, 16, 10, 10) -> (B, 16, 5, 5)
+            p.MaxPool2DForward(output: 29136, input: 25936, channels: 16, height: 10, width: 10, kernel: 2, stride: 2, padding: 0, outHeight: 5, outWidth: 5);
+            // flatten1: Flatten, (B, 16, 5, 5) -> (B, 400): the same buffer, read as a vector; nothing to compute.
+            // fc1: Dense, (B, 400) -> (B, 120)
+            // relu3: ReLU, (B, 120) -> (B, 120), folded into fc1
+            p.DenseInference(output: 30176, input: 29136, weight: 2572, bias: 50572, normWeight: -1, normBias: -1, runningMean: -1, runningVar: -1, epsilon: 0.0, relu: true,
+                inputs: 400, outputs: 120);
+            // fc2: Dense, (B, 120) -> (B, 84)
+            // relu4: ReLU, (B, 84) -> (B, 84), folded into fc2
+            p.DenseInference(output: 30584, input: 30176, weight: 50692, bias: 60772, normWeight: -1, normBias: -1, runningMean: -1, runningVar: -1, epsilon: 0.0, relu: true,
+                inputs: 120, outputs: 84);
+            // fc3: Dense, (B, 84) -> (B, 10)
+            p.DenseForward(output: 30752, input: 30584, weight: 60856, bias: 61696, inputs: 84, outputs: 10);
+        }
+
+        /// <inheritdoc/>
         protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             // fc3: Dense, (B, 84) -> (B, 10)

@@ -165,6 +165,21 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        protected override void RunInference(in global::StaticNet.LayerPass p)
+        {
+            // fc1: Dense, (B, 784) -> (B, 256)
+            // relu1: ReLU, (B, 256) -> (B, 256), folded into fc1
+            p.DenseInference(output: 2080, input: 0, weight: 0, bias: 200704, normWeight: -1, normBias: -1, runningMean: -1, runningVar: -1, epsilon: 0.0, relu: true,
+                inputs: 784, outputs: 256);
+            // fc2: Dense, (B, 256) -> (B, 128)
+            // relu2: ReLU, (B, 128) -> (B, 128), folded into fc2
+            p.DenseInference(output: 2848, input: 2080, weight: 200960, bias: 233728, normWeight: -1, normBias: -1, runningMean: -1, runningVar: -1, epsilon: 0.0, relu: true,
+                inputs: 256, outputs: 128);
+            // fc3: Dense, (B, 128) -> (B, 10)
+            p.DenseForward(output: 3104, input: 2848, weight: 233856, bias: 235136, inputs: 128, outputs: 10);
+        }
+
+        /// <inheritdoc/>
         protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             // fc3: Dense, (B, 128) -> (B, 10)

@@ -331,7 +331,6 @@ namespace Tests.Networks
                     // stem: Conv2D 3x3, stride 1, pad 1, frozen, (B, 1, 8, 8) -> (B, 4, 8, 8)
                     p.Conv2DForward(output: 128, input: 0, weight: 0, bias: 36,
                         channels: 1, height: 8, width: 8, filters: 4, kernel: 3, stride: 1, padding: 1, dilation: 1);
-                    // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8) (the chunk's partial statistics)
                     p.BatchNormStatistics(records: 1152, input: 128, channels: 4, plane: 64);
                     return;
                 case 1:
@@ -342,7 +341,6 @@ namespace Tests.Networks
                     // conv2: Conv2D 3x3, stride 2, pad 1, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
                     p.Conv2DForward(output: 1929, input: 1161, weight: 48, bias: -1,
                         channels: 4, height: 8, width: 8, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 1);
-                    // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (the chunk's partial statistics)
                     p.BatchNormStatistics(records: 2441, input: 1929, channels: 8, plane: 16);
                     return;
                 case 2:
@@ -353,7 +351,6 @@ namespace Tests.Networks
                     // conv3: Conv2D 3x3, stride 1, pad 1, no bias, (B, 8, 4, 4) -> (B, 8, 4, 4)
                     p.Conv2DForward(output: 2714, input: 2458, weight: 352, bias: -1,
                         channels: 8, height: 4, width: 4, filters: 8, kernel: 3, stride: 1, padding: 1, dilation: 1);
-                    // main: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (the chunk's partial statistics)
                     p.BatchNormStatistics(records: 3226, input: 2714, channels: 8, plane: 16);
                     return;
                 case 3:
@@ -362,7 +359,6 @@ namespace Tests.Networks
                     // conv4: Conv2D from block_in, 1x1, stride 2, pad 0, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
                     p.Conv2DForward(output: 3243, input: 1161, weight: 944, bias: -1,
                         channels: 4, height: 8, width: 8, filters: 8, kernel: 1, stride: 2, padding: 0, dilation: 1);
-                    // shortcut: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (the chunk's partial statistics)
                     p.BatchNormStatistics(records: 3755, input: 3243, channels: 8, plane: 16);
                     return;
                 case 4:
@@ -387,23 +383,51 @@ namespace Tests.Networks
         {
             switch (stage)
             {
-                case 0:
-                    // bn1: the batch's statistics (training), or the running estimates (inference)
+                case 0: // bn1: the batch's statistics, or the running estimates
                     p.BatchNormReduce(statistics: 0, records: 1152, runningMean: 0, runningVar: 4, batchesTracked: 8, channels: 4, momentum: 0.1, epsilon: 1E-05);
                     return;
-                case 1:
-                    // bn2: the batch's statistics (training), or the running estimates (inference)
+                case 1: // bn2: the batch's statistics, or the running estimates
                     p.BatchNormReduce(statistics: 17, records: 2441, runningMean: 9, runningVar: 17, batchesTracked: 25, channels: 8, momentum: 0.1, epsilon: 1E-05);
                     return;
-                case 2:
-                    // main: the batch's statistics (training), or the running estimates (inference)
+                case 2: // main: the batch's statistics, or the running estimates
                     p.BatchNormReduce(statistics: 50, records: 3226, runningMean: 26, runningVar: 34, batchesTracked: 42, channels: 8, momentum: 0.1, epsilon: 1E-05);
                     return;
-                case 3:
-                    // shortcut: the batch's statistics (training), or the running estimates (inference)
+                case 3: // shortcut: the batch's statistics, or the running estimates
                     p.BatchNormReduce(statistics: 83, records: 3755, runningMean: 43, runningVar: 51, batchesTracked: 59, channels: 8, momentum: 0.1, epsilon: 1E-05);
                     return;
             }
+        }
+
+        /// <inheritdoc/>
+        protected override void RunInference(in global::StaticNet.LayerPass p)
+        {
+            // stem: Conv2D 3x3, stride 1, pad 1, frozen, (B, 1, 8, 8) -> (B, 4, 8, 8)
+            // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8), folded into stem
+            // block_in: ReLU, (B, 4, 8, 8) -> (B, 4, 8, 8), folded into stem
+            p.Conv2DInference(output: 1161, input: 0, weight: 0, bias: 36, normWeight: 40, normBias: 44, runningMean: 0, runningVar: 4, epsilon: 1E-05, relu: true,
+                channels: 1, height: 8, width: 8, filters: 4, kernel: 3, stride: 1, padding: 1, dilation: 1);
+            // conv2: Conv2D 3x3, stride 2, pad 1, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
+            // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4), folded into conv2
+            // relu2: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4), folded into conv2
+            p.Conv2DInference(output: 2458, input: 1161, weight: 48, bias: -1, normWeight: 336, normBias: 344, runningMean: 9, runningVar: 17, epsilon: 1E-05, relu: true,
+                channels: 4, height: 8, width: 8, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 1);
+            // conv3: Conv2D 3x3, stride 1, pad 1, no bias, (B, 8, 4, 4) -> (B, 8, 4, 4)
+            // main: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4), folded into conv3
+            p.Conv2DInference(output: 2970, input: 2458, weight: 352, bias: -1, normWeight: 928, normBias: 936, runningMean: 26, runningVar: 34, epsilon: 1E-05, relu: false,
+                channels: 8, height: 4, width: 4, filters: 8, kernel: 3, stride: 1, padding: 1, dilation: 1);
+            // conv4: Conv2D from block_in, 1x1, stride 2, pad 0, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
+            // shortcut: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4), folded into conv4
+            p.Conv2DInference(output: 3499, input: 1161, weight: 944, bias: -1, normWeight: 976, normBias: 984, runningMean: 43, runningVar: 51, epsilon: 1E-05, relu: false,
+                channels: 4, height: 8, width: 8, filters: 8, kernel: 1, stride: 2, padding: 0, dilation: 1);
+            // add1: Add + main, (B, 8, 4, 4) -> (B, 8, 4, 4)
+            p.AddForward(output: 3772, input: 3499, added: 2970, length: 128);
+            // relu3: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
+            p.ReLUForward(output: 4028, input: 3772, length: 128);
+            // gap1: GlobalAvgPool2D, (B, 8, 4, 4) -> (B, 8)
+            p.GlobalAvgPool2DForward(output: 4284, input: 4028, channels: 8, plane: 16);
+            // dropout1: Dropout, the identity in inference: the layers after it read its input.
+            // fc1: Dense, (B, 8) -> (B, 10)
+            p.DenseForward(output: 4316, input: 4284, weight: 992, bias: 1072, inputs: 8, outputs: 10);
         }
 
         /// <inheritdoc/>
@@ -509,20 +533,16 @@ namespace Tests.Networks
         {
             switch (stage)
             {
-                case 0:
-                    // shortcut: the batch's totals and its parameter gradients
+                case 0: // shortcut: the batch's totals and its parameter gradients
                     p.BatchNormReduceBackward(totals: 99, records: 3755, weightGradient: 976, biasGradient: 984, trainable: 5, channels: 8);
                     return;
-                case 1:
-                    // main: the batch's totals and its parameter gradients
+                case 1: // main: the batch's totals and its parameter gradients
                     p.BatchNormReduceBackward(totals: 66, records: 3226, weightGradient: 928, biasGradient: 936, trainable: 3, channels: 8);
                     return;
-                case 2:
-                    // bn2: the batch's totals and its parameter gradients
+                case 2: // bn2: the batch's totals and its parameter gradients
                     p.BatchNormReduceBackward(totals: 33, records: 2441, weightGradient: 336, biasGradient: 344, trainable: 1, channels: 8);
                     return;
-                case 3:
-                    // bn1: the batch's totals
+                case 3: // bn1: the batch's totals
                     if (p.InputGradient)
                     {
                         p.BatchNormReduceBackward(totals: 8, records: 1152, weightGradient: -1, biasGradient: -1, trainable: -1, channels: 4);

@@ -215,6 +215,29 @@ partial class StridedConvNet : global::StaticNet.CompiledNetwork
     }
 
     /// <inheritdoc/>
+    protected override void RunInference(in global::StaticNet.LayerPass p)
+    {
+        // conv1: Conv2D 3x3, stride 2, pad 1, (B, 3, 32, 32) -> (B, 8, 16, 16)
+        p.Conv2DForward(output: 6144, input: 0, weight: 0, bias: 216,
+            channels: 3, height: 32, width: 32, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 1);
+        // tanh1: Tanh, (B, 8, 16, 16) -> (B, 8, 16, 16)
+        p.TanhForward(output: 10240, input: 6144, length: 2048);
+        // pool1: AvgPool2D 3x3, stride 2, pad 1, (B, 8, 16, 16) -> (B, 8, 8, 8)
+        p.AvgPool2DForward(output: 14336, input: 10240,
+            channels: 8, height: 16, width: 16, kernel: 3, stride: 2, padding: 1, countIncludePad: true, outHeight: 8, outWidth: 8);
+        // conv2: Conv2D 3x3, stride 1, pad 0, no bias, (B, 8, 8, 8) -> (B, 4, 6, 6)
+        p.Conv2DForward(output: 15360, input: 14336, weight: 224, bias: -1,
+            channels: 8, height: 8, width: 8, filters: 4, kernel: 3, stride: 1, padding: 0, dilation: 1);
+        // sigmoid1: Sigmoid, (B, 4, 6, 6) -> (B, 4, 6, 6)
+        p.SigmoidForward(output: 15648, input: 15360, length: 144);
+        // flatten1: Flatten, (B, 4, 6, 6) -> (B, 144): the same buffer, read as a vector; nothing to compute.
+        // fc1: Dense, (B, 144) -> (B, 5)
+        p.DenseForward(output: 15936, input: 15648, weight: 512, bias: 1232, inputs: 144, outputs: 5);
+        // softmax1: Softmax, (B, 5) -> (B, 5)
+        p.SoftmaxForward(output: 15946, input: 15936, features: 5);
+    }
+
+    /// <inheritdoc/>
     protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
     {
         // softmax1: Softmax, (B, 5) -> (B, 5)

@@ -1,0 +1,115 @@
+using System;
+using System.ComponentModel;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// What inference folds into the layer that produces a tensor: batch normalisation with its running estimates,
+/// <c>y = (x - mean) / sqrt(var + eps) * weight + bias</c>, which per channel is one multiply-add
+/// <c>y = x * scale + shift</c>, and a ReLU after it. Applied to each sample's output while it is still in cache,
+/// it takes the place of a batch-norm pass and a ReLU pass over the whole batch.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly ref struct ChannelAffine
+{
+    private readonly ReadOnlySpan<float> _runningMean;
+    private readonly ReadOnlySpan<float> _runningVar;
+    private readonly ReadOnlySpan<float> _weight;
+    private readonly ReadOnlySpan<float> _bias;
+    private readonly double _epsilon;
+
+    /// <summary>
+    /// Batch normalisation by its running estimates (empty spans for none: then only the ReLU, if any), with its
+    /// weight and bias (empty when it is not affine), and a ReLU after it when <paramref name="relu"/>.
+    /// </summary>
+    public ChannelAffine(ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, double epsilon, bool relu)
+    {
+        if (runningMean.Length != runningVar.Length || (!weight.IsEmpty && weight.Length != runningMean.Length) || weight.Length != bias.Length)
+        {
+            throw new ArgumentException($"The batch normalisation's tensors must have one value per channel each: running mean {runningMean.Length}, running variance {runningVar.Length}, weight {weight.Length}, bias {bias.Length}.", nameof(runningVar));
+        }
+
+        _runningMean = runningMean;
+        _runningVar = runningVar;
+        _weight = weight;
+        _bias = bias;
+        _epsilon = epsilon;
+        Relu = relu;
+    }
+
+    /// <summary>Whether a ReLU follows.</summary>
+    public bool Relu { get; }
+
+    /// <summary>Whether there is a batch normalisation.</summary>
+    public bool Normalizes => !_runningMean.IsEmpty;
+
+    /// <summary>Applies the affine map and the ReLU in place to one sample's <paramref name="channels"/> planes of <paramref name="plane"/> values.</summary>
+    public void Apply(Span<float> values, int channels, int plane, SimdLevel simd) => Apply(values, values, channels, plane, simd);
+
+    /// <summary>
+    /// Writes the affine map and the ReLU of one sample's <paramref name="channels"/> planes of <paramref name="plane"/>
+    /// values into <paramref name="destination"/> (which may be <paramref name="source"/>). The scalar level is the
+    /// reference: the plain loop of the formula.
+    /// </summary>
+    public void Apply(ReadOnlySpan<float> source, Span<float> destination, int channels, int plane, SimdLevel simd)
+    {
+        if (Normalizes && _runningMean.Length != channels)
+        {
+            throw new ArgumentException($"ChannelAffine.Apply: the batch normalisation has {_runningMean.Length} channels, but the values have {channels}.", nameof(channels));
+        }
+
+        KernelChecks.AtLeast(source.Length, (long)channels * plane, nameof(source), "ChannelAffine.Apply");
+        KernelChecks.AtLeast(destination.Length, (long)channels * plane, nameof(destination), "ChannelAffine.Apply");
+        if (!Normalizes && !source.Overlaps(destination))
+        {
+            source.Slice(0, channels * plane).CopyTo(destination);
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            ReadOnlySpan<float> from = source.Slice(c * plane, plane);
+            Span<float> row = destination.Slice(c * plane, plane);
+            if (Normalizes)
+            {
+                // As BatchNormalization.InferenceStatistics: 1/std in double, rounded once.
+                float inverseStd = (float)(1.0 / Math.Sqrt(_runningVar[c] + _epsilon));
+                float scale = _weight.IsEmpty ? inverseStd : inverseStd * _weight[c];
+                float shift = (_bias.IsEmpty ? 0f : _bias[c]) - (_runningMean[c] * scale);
+                // A multiply, then an add (never fused): every level rounds as the scalar reference does.
+                int i = 0;
+                if (simd != SimdLevel.Scalar && Vector.IsHardwareAccelerated)
+                {
+                    Vector<float> scales = new(scale), shifts = new(shift);
+                    for (; i <= row.Length - Vector<float>.Count; i += Vector<float>.Count)
+                    {
+                        ((new Vector<float>(from.Slice(i)) * scales) + shifts).CopyTo(row.Slice(i));
+                    }
+                }
+
+                for (; i < row.Length; i++)
+                {
+                    row[i] = (from[i] * scale) + shift;
+                }
+            }
+
+            if (!Relu)
+            {
+                continue;
+            }
+
+            if (simd == SimdLevel.Scalar)
+            {
+                for (int i = 0; i < row.Length; i++)
+                {
+                    row[i] = MathF.Max(row[i], 0f);
+                }
+            }
+            else
+            {
+                TensorPrimitives.Max(row, 0f, row);
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using StaticNet.Kernels;
+
+namespace StaticNet;
+
+// Inference only (Predict): a convolution or dense layer with the batch normalisation and the ReLU that follow it
+// folded in, applied to each sample's output while it is in cache; and batch normalisation by its running
+// estimates in one pass, with no batch statistics and so no stages. Batch-norm tensors are -1 when there is
+// no batch normalisation (its weight and bias -1 when it is not affine).
+public readonly ref partial struct LayerPass
+{
+    /// <summary>Conv2D, then (when <paramref name="runningMean"/> is not -1) batch normalisation by its running estimates, then (when <paramref name="relu"/>) ReLU, sample by sample.</summary>
+    public void Conv2DInference(
+        int output,
+        int input,
+        int weight,
+        int bias,
+        int normWeight,
+        int normBias,
+        int runningMean,
+        int runningVar,
+        double epsilon,
+        bool relu,
+        int channels,
+        int height,
+        int width,
+        int filters,
+        int kernel,
+        int stride,
+        int padding,
+        int dilation)
+    {
+        ConvolutionSizes s = new(channels, height, width, filters, kernel, stride, padding, dilation);
+        ChannelAffine affine = Affine(normWeight, normBias, runningMean, runningVar, filters, epsilon, relu);
+        System.Span<float> inputs = Batch(input, s.Input), outputs = Batch(output, s.Output);
+        int plane = s.Output / filters;
+        for (int b = 0; b < Count; b++)
+        {
+            System.Span<float> sample = outputs.Slice(b * s.Output, s.Output);
+            Convolution.Forward(inputs.Slice(b * s.Input, s.Input), sample, Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, 1, channels, height, width, filters, kernel, stride, padding, dilation, Simd);
+            affine.Apply(sample, filters, plane, Simd);
+        }
+    }
+
+    /// <summary>Dense, then (when <paramref name="runningMean"/> is not -1) batch normalisation by its running estimates, then (when <paramref name="relu"/>) ReLU.</summary>
+    public void DenseInference(int output, int input, int weight, int bias, int normWeight, int normBias, int runningMean, int runningVar, double epsilon, bool relu, int inputs, int outputs)
+    {
+        System.Span<float> y = Batch(output, outputs);
+        Dense.Forward(Batch(input, inputs), Parameter(weight, outputs * inputs), Parameter(bias, outputs), y, Count, inputs, outputs, Simd);
+        ChannelAffine affine = Affine(normWeight, normBias, runningMean, runningVar, outputs, epsilon, relu);
+        for (int b = 0; b < Count; b++)
+        {
+            // A flat batch normalisation has one value per feature: each feature is a channel of one value.
+            affine.Apply(y.Slice(b * outputs, outputs), outputs, 1, Simd);
+        }
+    }
+
+    /// <summary>Batch normalisation in inference, alone, then (when <paramref name="relu"/>) ReLU: the running estimates as the statistics, in one pass per sample.</summary>
+    public void BatchNormInference(int output, int input, int weight, int bias, int runningMean, int runningVar, double epsilon, bool relu, int channels, int plane)
+    {
+        ChannelAffine affine = Affine(weight, bias, runningMean, runningVar, channels, epsilon, relu);
+        System.Span<float> x = Batch(input, channels * plane), y = Batch(output, channels * plane);
+        for (int b = 0; b < Count; b++)
+        {
+            affine.Apply(x.Slice(b * channels * plane, channels * plane), y.Slice(b * channels * plane, channels * plane), channels, plane, Simd);
+        }
+    }
+
+    private ChannelAffine Affine(int normWeight, int normBias, int runningMean, int runningVar, int channels, double epsilon, bool relu) => runningMean < 0
+        ? new ChannelAffine(default, default, default, default, 0, relu)
+        : new ChannelAffine(State(runningMean, channels), State(runningVar, channels), Parameter(normWeight, channels), Parameter(normBias, channels), epsilon, relu);
+}
