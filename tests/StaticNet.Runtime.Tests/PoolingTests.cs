@@ -39,8 +39,8 @@ public class PoolingTests
         var inputGradient = new float[input.Length];
         inputGradient.AsSpan().Fill(float.NaN);
 
-        Pooling.MaxForward(input, output, Planes, height, width, kernel, stride, 0, outHeight, outWidth);
-        Pooling.MaxBackward(input, outputGradient, inputGradient, Planes, height, width, kernel, stride, 0, outHeight, outWidth);
+        Pooling.MaxForward(input, output, Planes, height, width, kernel, stride, 0, outHeight, outWidth, SimdLevels.Best);
+        Pooling.MaxBackward(input, outputGradient, inputGradient, Planes, height, width, kernel, stride, 0, outHeight, outWidth, SimdLevels.Best);
 
         var expectedGradient = new float[input.Length];
         for (int p = 0; p < Planes; p++)
