@@ -1,11 +1,13 @@
 using System;
 using System.Globalization;
 
-namespace StaticNet.Generator.Model;
+namespace StaticNet;
 
 /// <summary>
 /// A window setting of a 2-D layer (kernel, stride, padding, dilation) along height and width, as PyTorch's
 /// tuples: <c>kernel_size=(3, 2)</c> is <c>Axes(3, 2)</c>, and <c>kernel_size=3</c> is <c>Axes.Square(3)</c>.
+/// The generator's model and the ONNX import both describe windows with it, and print them the same way;
+/// this one file is compiled into both.
 /// </summary>
 internal readonly record struct Axes(int Height, int Width)
 {
