@@ -9,8 +9,8 @@ namespace StaticNet.Kernels;
 /// at compile time:
 /// <list type="bullet">
 /// <item><b>Shifted</b> (stride 1 along both axes): in a zero-bordered plane read flat, kernel tap (ky, kx)
-/// sees the plane shifted by <c>dilationHeight * ky * paddedWidth + dilationWidth * kx</c>, so the matrix product reads its rows straight from the
-/// padded input, with no im2col copy. Outputs come out on a grid as wide as the padded row; the few
+/// sees the plane shifted by <c>dilationHeight * ky * paddedWidth + dilationWidth * kx</c>, so the matrix
+/// product reads its rows straight from the padded input, with no im2col copy. Outputs come out on a grid as wide as the padded row; the few
 /// columns past the output's width are dropped. For the input gradient, one product gives each tap's
 /// share on that wide grid (zero in the extra columns), and each share is one contiguous add into the
 /// padded gradient, shifted by its tap.</item>
