@@ -307,6 +307,43 @@ public sealed class DeclarationFuzzTests
         return builder.ToString();
     }
 
+    /// <summary>
+    /// A window setting with <paramref name="probability"/>: mostly square (<c>Stride = 2</c>), sometimes per axis
+    /// (<c>StrideHeight = 2, StrideWidth = 1</c>, either axis left out now and then), rarely both forms, an error.
+    /// </summary>
+    private static void WindowSetting(Random random, List<string> named, string setting, double probability, int low, int high)
+    {
+        if (!Chance(random, probability))
+        {
+            return;
+        }
+
+        double form = random.NextDouble();
+        if (form < 0.7 || form >= 0.95)
+        {
+            named.Add(setting + " = " + WindowValue(random, low, high));
+        }
+
+        if (form >= 0.7)
+        {
+            WindowAxes(random, named, setting, low, high, 0.85);
+        }
+    }
+
+    /// <summary>The per-axis form of a window setting, each axis given with <paramref name="probability"/>.</summary>
+    private static void WindowAxes(Random random, List<string> named, string setting, int low, int high, double probability)
+    {
+        foreach (string axis in new[] { "Height", "Width" })
+        {
+            if (Chance(random, probability))
+            {
+                named.Add(setting + axis + " = " + WindowValue(random, low, high));
+            }
+        }
+    }
+
+    private static string WindowValue(Random random, int low, int high) => Chance(random, 0.85) ? random.Next(low, high).ToString(CultureInfo.InvariantCulture) : Size(random);
+
     private static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
 
     private static string Layer(Random random, string[] names, List<string> layerNames, bool image, bool last)
@@ -340,7 +377,13 @@ public sealed class DeclarationFuzzTests
                 break;
             case "Conv2D":
                 positional.Add(SmallSize(random));
-                if (Chance(random, 0.6))
+                if (Chance(random, 0.25))
+                {
+                    // A kernel per axis; now and then the square one as well, which is an error.
+                    WindowAxes(random, named, "Kernel", 1, 4, 0.95);
+                    Maybe(0.05, "Kernel = " + random.Next(1, 4).ToString(CultureInfo.InvariantCulture));
+                }
+                else if (Chance(random, 0.6))
                 {
                     positional.Add(Chance(random, 0.9) ? random.Next(1, 4).ToString(CultureInfo.InvariantCulture) : Size(random));
                 }
@@ -349,17 +392,27 @@ public sealed class DeclarationFuzzTests
                     Maybe(0.9, "Kernel = " + (Chance(random, 0.9) ? random.Next(1, 4).ToString(CultureInfo.InvariantCulture) : Size(random)));
                 }
 
-                Maybe(0.2, "Stride = " + (Chance(random, 0.8) ? random.Next(1, 3).ToString(CultureInfo.InvariantCulture) : Size(random)));
-                Maybe(0.3, "Padding = " + (Chance(random, 0.8) ? random.Next(0, 2).ToString(CultureInfo.InvariantCulture) : Size(random)));
-                Maybe(0.1, "Dilation = " + (Chance(random, 0.8) ? random.Next(1, 3).ToString(CultureInfo.InvariantCulture) : Size(random)));
+                WindowSetting(random, named, "Stride", 0.2, 1, 3);
+                WindowSetting(random, named, "Padding", 0.3, 0, 2);
+                WindowSetting(random, named, "Dilation", 0.1, 1, 3);
                 Maybe(0.1, "Bias = false");
                 Initializers(random, named, fans: true);
                 break;
             case "MaxPool2D":
             case "AvgPool2D":
-                positional.Add(Chance(random, 0.9) ? random.Next(1, 3).ToString(CultureInfo.InvariantCulture) : Size(random));
-                Maybe(0.2, "Stride = " + (Chance(random, 0.8) ? random.Next(0, 3).ToString(CultureInfo.InvariantCulture) : Size(random)));
-                Maybe(0.2, "Padding = " + (Chance(random, 0.8) ? random.Next(0, 2).ToString(CultureInfo.InvariantCulture) : Size(random)));
+                if (Chance(random, 0.8))
+                {
+                    positional.Add(Chance(random, 0.9) ? random.Next(1, 3).ToString(CultureInfo.InvariantCulture) : Size(random));
+                }
+
+                if (positional.Count == 0 || Chance(random, 0.03))
+                {
+                    // A window per axis (MaxPool2D(KernelHeight = 2, KernelWidth = 1)); beside a positional kernel, an error.
+                    WindowAxes(random, named, "Kernel", 1, 3, 0.95);
+                }
+
+                WindowSetting(random, named, "Stride", 0.2, 0, 3);
+                WindowSetting(random, named, "Padding", 0.2, 0, 2);
                 if (kind == "AvgPool2D")
                 {
                     Maybe(0.2, "CountIncludePad = false");

@@ -707,6 +707,87 @@ public sealed partial class DiagnosticTests
         AssertSingleError($"[Network]\n[Input(8)]\n[{layer}]\npartial class Net;", "SN0021", span, message);
     }
 
+    [Theory]
+    [InlineData("Conv2D(4, Kernel = 3, KernelWidth = 2)", "KernelWidth = 2", "Conv2D 'conv1' sets Kernel = 3 and KernelWidth = 2; give either the square Kernel or KernelHeight and KernelWidth")]
+    [InlineData("Conv2D(4, 3, KernelHeight = 2)", "KernelHeight = 2", "Conv2D 'conv1' sets Kernel = 3 and KernelHeight = 2; give either the square Kernel or KernelHeight and KernelWidth")]
+    [InlineData("Conv2D(4, 3, Stride = 2, StrideHeight = 1)", "StrideHeight = 1", "Conv2D 'conv1' sets Stride = 2 and StrideHeight = 1; give either the square Stride or StrideHeight and StrideWidth")]
+    [InlineData("Conv2D(4, 3, PaddingWidth = 0, Padding = 1)", "PaddingWidth = 0", "Conv2D 'conv1' sets Padding = 1 and PaddingWidth = 0; give either the square Padding or PaddingHeight and PaddingWidth")]
+    [InlineData("Conv2D(4, 3, Dilation = 2, DilationHeight = 1)", "DilationHeight = 1", "Conv2D 'conv1' sets Dilation = 2 and DilationHeight = 1; give either the square Dilation or DilationHeight and DilationWidth")]
+    [InlineData("MaxPool2D(2, KernelWidth = 1)", "KernelWidth = 1", "MaxPool2D 'pool1' sets Kernel = 2 and KernelWidth = 1; give either the square Kernel or KernelHeight and KernelWidth")]
+    [InlineData("AvgPool2D(2, Stride = 1, StrideWidth = 2)", "StrideWidth = 2", "AvgPool2D 'pool1' sets Stride = 1 and StrideWidth = 2; give either the square Stride or StrideHeight and StrideWidth")]
+    [InlineData("AvgPool2D(3, Padding = 1, PaddingHeight = 0)", "PaddingHeight = 0", "AvgPool2D 'pool1' sets Padding = 1 and PaddingHeight = 0; give either the square Padding or PaddingHeight and PaddingWidth")]
+    public void SN0041_square_and_per_axis_setting(string layer, string span, string message)
+    {
+        AssertSingleError($"[Network]\n[Input(1, 8, 8)]\n[{layer}]\npartial class Net;", "SN0041", span, message);
+    }
+
+    [Fact]
+    public void SN0041_is_reported_on_each_per_axis_argument_beside_the_square_one()
+    {
+        GeneratorRun run = GeneratorHarness.Run(
+            """
+            using StaticNet;
+
+            [Network]
+            [Input(1, 8, 8)]
+            [Conv2D(4, Kernel = 3, KernelHeight = 3, KernelWidth = 2)]
+            partial class Net;
+            """);
+
+        Assert.Equal(
+            new[] { ("SN0041", "KernelHeight = 3"), ("SN0041", "KernelWidth = 2") },
+            run.Diagnostics.Select(d => (d.Id, run.SpanText(d))).ToArray());
+        Assert.Null(run.Source);
+    }
+
+    [Theory]
+    [InlineData("Conv2D(4, KernelHeight = 3)", "Conv2D(4, KernelHeight = 3)", "Conv2D 'conv1': KernelWidth must be at least 1 (give KernelWidth with KernelHeight, or the square Kernel alone), but is 0")] // the missing axis: the attribute is at fault
+    [InlineData("Conv2D(4, KernelHeight = 0, KernelWidth = 2)", "KernelHeight = 0", "Conv2D 'conv1': KernelHeight must be at least 1, but is 0")]
+    [InlineData("Conv2D(4, 3, StrideWidth = 0)", "StrideWidth = 0", "Conv2D 'conv1': StrideWidth must be at least 1, but is 0")]
+    [InlineData("Conv2D(4, 3, StrideHeight = 2, StrideWidth = -1)", "StrideWidth = -1", "Conv2D 'conv1': StrideWidth must be at least 1, but is -1")]
+    [InlineData("Conv2D(4, 3, PaddingHeight = -1)", "PaddingHeight = -1", "Conv2D 'conv1': PaddingHeight must be at least 0, but is -1")]
+    [InlineData("Conv2D(4, 3, DilationWidth = 0)", "DilationWidth = 0", "Conv2D 'conv1': DilationWidth must be at least 1, but is 0")]
+    [InlineData("MaxPool2D()", "MaxPool2D()", "MaxPool2D 'pool1': kernel must be at least 1 (set it with MaxPool2D(kernel), or KernelHeight and KernelWidth), but is 0")]
+    [InlineData("MaxPool2D(KernelWidth = 2)", "MaxPool2D(KernelWidth = 2)", "MaxPool2D 'pool1': KernelHeight must be at least 1 (give KernelHeight with KernelWidth, or the square Kernel alone), but is 0")]
+    [InlineData("AvgPool2D(KernelHeight = 2, KernelWidth = 0)", "KernelWidth = 0", "AvgPool2D 'pool1': KernelWidth must be at least 1, but is 0")]
+    [InlineData("AvgPool2D(KernelHeight = 2, KernelWidth = 2, StrideHeight = -1)", "StrideHeight = -1", "AvgPool2D 'pool1': StrideHeight must be at least 1 (or 0 for the kernel's size along it), but is -1")]
+    [InlineData("MaxPool2D(KernelHeight = 2, KernelWidth = 2, PaddingWidth = -1)", "PaddingWidth = -1", "MaxPool2D 'pool1': PaddingWidth must be at least 0, but is -1")]
+    public void SN0006_per_axis_argument_out_of_range(string layer, string span, string message)
+    {
+        AssertSingleError($"[Network]\n[Input(1, 8, 8)]\n[{layer}]\npartial class Net;", "SN0006", span, message);
+    }
+
+    [Theory]
+    [InlineData("Conv2D(2, KernelHeight = 3, KernelWidth = 3, DilationWidth = 2, PaddingHeight = 1)", "Conv2D 'conv1' has a 3x5 (3x3 dilated by (1, 2)) window, larger than its padded input: 'input' produces 1x8x4, which is 10x4 with padding (1, 0)")]
+    [InlineData("Conv2D(2, KernelHeight = 1, KernelWidth = 5)", "Conv2D 'conv1' has a 1x5 window, larger than its padded input: 'input' produces 1x8x4, which is 8x4 with padding 0")]
+    [InlineData("MaxPool2D(KernelHeight = 9, KernelWidth = 2, PaddingWidth = 1)", "MaxPool2D 'pool1' has a 9x2 window, larger than its padded input: 'input' produces 1x8x4, which is 8x6 with padding (0, 1)")]
+    public void SN0007_window_larger_than_padded_input_on_one_axis(string layer, string message)
+    {
+        AssertSingleError($"[Network]\n[Input(1, 8, 4)]\n[{layer}]\npartial class Net;", "SN0007", layer, message);
+    }
+
+    [Theory]
+    [InlineData("MaxPool2D(KernelHeight = 2, KernelWidth = 1, PaddingWidth = 1)", "PaddingWidth = 1", "MaxPool2D 'pool1': PaddingWidth must be at most half the kernel's width (0), but is 1")]
+    [InlineData("AvgPool2D(KernelHeight = 2, KernelWidth = 4, PaddingHeight = 2)", "PaddingHeight = 2", "AvgPool2D 'pool1': PaddingHeight must be at most half the kernel's height (1), but is 2")]
+    [InlineData("AvgPool2D(KernelHeight = 3, KernelWidth = 1, Padding = 1)", "Padding = 1", "AvgPool2D 'pool1': Padding must be at most half the kernel's width (0), but is 1")]
+    public void SN0014_pool_padding_over_half_the_kernel_on_one_axis(string layer, string span, string message)
+    {
+        AssertSingleError($"[Network]\n[Input(1, 8, 8)]\n[{layer}]\npartial class Net;", "SN0014", span, message);
+    }
+
+    [Theory]
+    [InlineData("Conv2D(4, KernelHeight = 3, KernelWidth = 2, StrideHeight = 2, PaddingHeight = 1, DilationWidth = 2)")]
+    [InlineData("Conv2D(4, 3, StrideWidth = 2)")]
+    [InlineData("MaxPool2D(KernelHeight = 2, KernelWidth = 1)")]
+    [InlineData("AvgPool2D(KernelHeight = 3, KernelWidth = 1, PaddingHeight = 1, StrideWidth = 2)")]
+    public void Per_axis_settings_without_a_square_one_report_nothing(string layer)
+    {
+        GeneratorRun run = GeneratorHarness.Run($"using StaticNet;\n\n[Network]\n[Input(1, 8, 8)]\n[{layer}]\npartial class Net;");
+
+        Assert.Empty(run.Diagnostics);
+        Assert.NotNull(run.Source);
+    }
+
     [Fact]
     public void Every_invalid_layer_is_reported_on_its_own_argument()
     {

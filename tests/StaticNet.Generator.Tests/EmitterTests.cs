@@ -36,6 +36,40 @@ public sealed class EmitterTests
     }
 
     [Fact]
+    public void Conv2D_with_a_rectangular_window_passes_each_setting_per_axis()
+    {
+        // input (2, 7, 5) = 70 at 0, its gradient at 70. Kernel (3, 2), stride (2, 1), padding (1, 0), dilation (1, 2):
+        // height (7 + 2 - 3) / 2 + 1 = 4, width (5 - 3) / 1 + 1 = 3; output (3, 4, 3) = 36 at 140, gradient at 176.
+        // Weight (3, 2, 3, 2) = 36 values, then the bias.
+        Emitted emitted = Emit("[Network, Input(2, 7, 5), Conv2D(3, KernelHeight = 3, KernelWidth = 2, StrideHeight = 2, PaddingHeight = 1, DilationWidth = 2)] public partial class Net;");
+
+        const string Shape = "channels: 2, height: 7, width: 5, filters: 3, kernelHeight: 3, kernelWidth: 2, strideHeight: 2, strideWidth: 1, paddingHeight: 1, paddingWidth: 0, dilationHeight: 1, dilationWidth: 2";
+        Assert.Equal(new[] { $"p.Conv2DForward(output: 140, input: 0, weight: 0, bias: 36, {Shape});" }, emitted.Forward);
+        Assert.Equal(
+            new[]
+            {
+                "if (p.Trains(0))",
+                $"p.Conv2DBackwardParameters(weightGradient: 0, biasGradient: 36, outputGradient: 176, input: 0, {Shape});",
+                "if (p.InputGradient)",
+                $"p.Conv2DBackwardInput(inputGradient: 70, outputGradient: 176, weight: 0, {Shape});",
+            },
+            emitted.Backward);
+        Assert.Contains("Convolution.ScratchLength(2, 7, 5, 3, 3, 2, 2, 1, 1, 0, 1, 2, samples)", emitted.Source);
+        Assert.Contains("new(\"conv1.weight\", new int[] { 3, 2, 3, 2 }, 0, 36)", emitted.Source);
+        Assert.Contains("{ KernelHeight = 3, KernelWidth = 2, StrideHeight = 2, StrideWidth = 1, PaddingHeight = 1, PaddingWidth = 0, DilationHeight = 1, DilationWidth = 2 }", emitted.Source);
+    }
+
+    [Fact]
+    public void Conv2D_with_one_setting_per_axis_passes_the_whole_window_per_axis()
+    {
+        // Only the stride differs between the axes; the kernel's call has no mixed form, so every setting goes per axis.
+        Emitted emitted = Emit("[Network, Input(1, 6, 6), Conv2D(2, 3, StrideWidth = 2)] public partial class Net;");
+
+        Assert.Contains("kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 2, paddingHeight: 0, paddingWidth: 0, dilationHeight: 1, dilationWidth: 1);", emitted.Forward.Single());
+        Assert.Contains("{ Kernel = 3, StrideHeight = 1, StrideWidth = 2, Padding = 0, Dilation = 1 }", emitted.Source);
+    }
+
+    [Fact]
     public void Conv2D_without_bias_passes_no_bias_tensor()
     {
         Emitted emitted = Emit("[Network, Input(1, 4, 4), Conv2D(2, 3, Bias = false, Dilation = 1)] public partial class Net;");
@@ -61,6 +95,8 @@ public sealed class EmitterTests
     [Theory]
     [InlineData("MaxPool2D(2)", "p.MaxPool2DForward(output: 144, input: 0, channels: 2, height: 6, width: 6, kernel: 2, stride: 2, padding: 0, outHeight: 3, outWidth: 3);", "p.MaxPool2DBackwardInput(inputGradient: 72, outputGradient: 162, input: 0,")]
     [InlineData("AvgPool2D(3, Stride = 3, Padding = 1, CountIncludePad = false)", "p.AvgPool2DForward(output: 144, input: 0, channels: 2, height: 6, width: 6, kernel: 3, stride: 3, padding: 1, countIncludePad: false, outHeight: 2, outWidth: 2);", "p.AvgPool2DBackwardInput(inputGradient: 72, outputGradient: 152, channels: 2,")]
+    [InlineData("MaxPool2D(KernelHeight = 2, KernelWidth = 3, StrideWidth = 1)", "p.MaxPool2DForward(output: 144, input: 0, channels: 2, height: 6, width: 6, kernelHeight: 2, kernelWidth: 3, strideHeight: 2, strideWidth: 1, paddingHeight: 0, paddingWidth: 0, outHeight: 3, outWidth: 4);", "p.MaxPool2DBackwardInput(inputGradient: 72, outputGradient: 168, input: 0, channels: 2, height: 6, width: 6, kernelHeight: 2, kernelWidth: 3,")]
+    [InlineData("AvgPool2D(KernelHeight = 3, KernelWidth = 1, PaddingHeight = 1, CountIncludePad = false)", "p.AvgPool2DForward(output: 144, input: 0, channels: 2, height: 6, width: 6, kernelHeight: 3, kernelWidth: 1, strideHeight: 3, strideWidth: 1, paddingHeight: 1, paddingWidth: 0, countIncludePad: false, outHeight: 2, outWidth: 6);", "p.AvgPool2DBackwardInput(inputGradient: 72, outputGradient: 168, channels: 2,")]
     public void Pooling_passes_its_window_and_output_size(string layer, string forward, string backward)
     {
         // input (2, 6, 6) = 72 at 0, its gradient at 72; the pooled output at 144, its gradient after it.

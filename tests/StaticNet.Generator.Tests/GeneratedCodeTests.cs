@@ -130,6 +130,31 @@ public sealed class GeneratedCodeTests
     }
 
     [Fact]
+    public void Rectangular_Conv2D_reads_its_window_per_axis()
+    {
+        // A 2x1 kernel of ones dilated by (2, 1), stride (1, 2), padding (0, 1), no bias: each output is the sum of
+        // the value two rows down and itself, on every other column of the input padded by one column each side.
+        INetwork network = Compile("[Network, Input(1, 4, 5), Conv2D(1, KernelHeight = 2, KernelWidth = 1, StrideWidth = 2, PaddingWidth = 1, DilationHeight = 2, Bias = false, WeightInit = Init.Ones)] public partial class Rectangular;", "Rectangular");
+        float[] input = Enumerable.Range(0, 20).Select(i => (float)i).ToArray();
+        var output = new float[2 * 4];
+        network.Predict(input, output);
+        float Tap(int y, int x) => x < 0 || x >= 5 ? 0f : input[(y * 5) + x];
+        float[] expected = Enumerable.Range(0, 2).SelectMany(oy => Enumerable.Range(0, 4).Select(ox => Tap(oy, (2 * ox) - 1) + Tap(oy + 2, (2 * ox) - 1))).ToArray();
+        Assert.Equal(expected, output);
+    }
+
+    [Fact]
+    public void Rectangular_pooling_reads_its_window_per_axis()
+    {
+        // Max over 1x2 windows (stride (1, 2)), then the mean over 2x1 windows (stride (2, 1)): the mean of the
+        // two rows' largest values of each pair of columns.
+        INetwork network = Compile("[Network, Input(1, 2, 4), MaxPool2D(KernelHeight = 1, KernelWidth = 2), AvgPool2D(KernelHeight = 2, KernelWidth = 1)] public partial class Pools;", "Pools");
+        var output = new float[2];
+        network.Predict(new float[] { 1, 7, 3, 2, 5, -1, 0, 4 }, output);
+        Assert.Equal(new[] { (7f + 5f) / 2, (3f + 4f) / 2 }, output);
+    }
+
+    [Fact]
     public void Add_sums_the_input_and_the_named_layers_output()
     {
         // a = sum(x) in every unit; b = W a = 4 sum(x); y = b + a = 5 sum(x).
@@ -162,6 +187,7 @@ public sealed class GeneratedCodeTests
         Assert.Equal(new[] { 4, 8, 8 }, conv2.InputShape);
         Assert.Equal(new[] { 8, 4, 4 }, conv2.OutputShape);
         Assert.Equal((3, 2, 1, 1), (conv2.Kernel, conv2.Stride, conv2.Padding, conv2.Dilation));
+        Assert.Equal((3, 3, 2, 2, 1, 1, 1, 1), (conv2.KernelHeight, conv2.KernelWidth, conv2.StrideHeight, conv2.StrideWidth, conv2.PaddingHeight, conv2.PaddingWidth, conv2.DilationHeight, conv2.DilationWidth));
         Assert.Equal(new[] { "conv2.weight" }, conv2.Tensors);
 
         // The projection reads block_in (From), not the layer declared before it; Add reads the projection and main.
@@ -177,6 +203,25 @@ public sealed class GeneratedCodeTests
         Assert.Equal(LayerKind.GlobalAvgPool2D, layers[12].Kind);
         Assert.Equal(new[] { 8 }, layers[12].OutputShape);
         Assert.Equal((LayerKind.Dropout, 0.25), (layers[13].Kind, layers[13].Rate));
+    }
+
+    [Fact]
+    public void Layer_table_holds_windows_per_axis_and_square_settings_only_where_the_axes_agree()
+    {
+        INetwork network = GeneratorHarness.CreateNetwork(GeneratorHarness.Run(Networks.RectangularWindowNet), "Tests.Networks.RectangularWindowNet");
+        IReadOnlyList<LayerInfo> layers = network.LayerTable;
+
+        LayerInfo conv1 = layers[0];
+        Assert.Equal((3, 2, 2, 1, 1, 0, 1, 2), (conv1.KernelHeight, conv1.KernelWidth, conv1.StrideHeight, conv1.StrideWidth, conv1.PaddingHeight, conv1.PaddingWidth, conv1.DilationHeight, conv1.DilationWidth));
+        Assert.Equal((0, 0, 0, 0), (conv1.Kernel, conv1.Stride, conv1.Padding, conv1.Dilation));
+
+        LayerInfo conv2 = layers[2];
+        Assert.Equal((1, 5, 0, 2), (conv2.KernelHeight, conv2.KernelWidth, conv2.PaddingHeight, conv2.PaddingWidth));
+        Assert.Equal((0, 1, 0, 1), (conv2.Kernel, conv2.Stride, conv2.Padding, conv2.Dilation));
+
+        LayerInfo max = layers[4], mean = layers[5];
+        Assert.Equal((LayerKind.MaxPool2D, 2, 1, 2, 1, 0), (max.Kind, max.KernelHeight, max.KernelWidth, max.StrideHeight, max.StrideWidth, max.Padding));
+        Assert.Equal((LayerKind.AvgPool2D, 1, 3, 1, 2, 0, 1, false), (mean.Kind, mean.KernelHeight, mean.KernelWidth, mean.StrideHeight, mean.StrideWidth, mean.PaddingHeight, mean.PaddingWidth, mean.CountIncludePad));
     }
 
     [Fact]

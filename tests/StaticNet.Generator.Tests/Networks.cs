@@ -139,10 +139,32 @@ internal static class Networks
         public partial class ActivationZooNet;
         """;
 
+    /// <summary>
+    /// Windows given per axis, as PyTorch's tuples: a rectangular kernel with stride, padding and dilation
+    /// that differ between height and width (im2col), a 1x5 kernel padded along rows only (shifted views),
+    /// max pooling over 2x1 windows and average pooling over 1x3 windows of stride (1, 2).
+    /// </summary>
+    public const string RectangularWindowNet = """
+        using StaticNet;
+
+        namespace Tests.Networks;
+
+        /// <summary>Rectangular windows.</summary>
+        [Network]
+        [Input(3, 10, 9)]
+        [Conv2D(8, KernelHeight = 3, KernelWidth = 2, StrideHeight = 2, PaddingHeight = 1, DilationWidth = 2), ReLU]
+        [Conv2D(4, KernelHeight = 1, KernelWidth = 5, PaddingWidth = 2), ReLU]
+        [MaxPool2D(KernelHeight = 2, KernelWidth = 1)]
+        [AvgPool2D(KernelHeight = 1, KernelWidth = 3, StrideWidth = 2, PaddingWidth = 1, CountIncludePad = false)]
+        [Flatten]
+        [Dense(3)]
+        public partial class RectangularWindowNet;
+        """;
+
     /// <summary>ResNet-18 for 3x224x224 images (<see cref="Declarations.ResNet18"/>): the network the generated-size and generator-speed targets are set on.</summary>
     public static string ResNet18 => Declarations.ResNet18;
 
-    public static TheoryData<string> Names => new() { nameof(Mlp), nameof(LeNet5), nameof(StridedConvNet), nameof(LargeWindowNet), nameof(ResidualBlockNet), nameof(ActivationZooNet), nameof(InceptionNet) };
+    public static TheoryData<string> Names => new() { nameof(Mlp), nameof(LeNet5), nameof(StridedConvNet), nameof(LargeWindowNet), nameof(ResidualBlockNet), nameof(ActivationZooNet), nameof(InceptionNet), nameof(RectangularWindowNet) };
 
     public static string Source(string name) => name switch
     {
@@ -153,6 +175,7 @@ internal static class Networks
         nameof(ResidualBlockNet) => ResidualBlockNet,
         nameof(ActivationZooNet) => ActivationZooNet,
         nameof(InceptionNet) => InceptionNet,
+        nameof(RectangularWindowNet) => RectangularWindowNet,
         _ => throw new KeyNotFoundException(name),
     };
 }

@@ -25,10 +25,11 @@ internal static class LayerTables
             Assert.True(inputs.SequenceEqual(a.Inputs), $"{where}: reads {string.Join(", ", a.Inputs)}, expected {string.Join(", ", inputs)}");
             Assert.True(e.InputShape.SequenceEqual(a.InputShape) && e.OutputShape.SequenceEqual(a.OutputShape), $"{where}: shapes");
             Assert.True(e.Tensors.SequenceEqual(a.Tensors), $"{where}: tensors {string.Join(", ", a.Tensors)}, expected {string.Join(", ", e.Tensors)}");
-            Assert.True((e.Kernel, e.Stride, e.Padding, e.Dilation, e.Affine) == (a.Kernel, a.Stride, a.Padding, a.Dilation, a.Affine), $"{where}: window or affine settings");
+            Assert.True((e.KernelHeight, e.KernelWidth, e.StrideHeight, e.StrideWidth, e.Affine) == (a.KernelHeight, a.KernelWidth, a.StrideHeight, a.StrideWidth, a.Affine), $"{where}: kernel, stride or affine settings");
+            Assert.True((e.PaddingHeight, e.PaddingWidth, e.DilationHeight, e.DilationWidth) == (a.PaddingHeight, a.PaddingWidth, a.DilationHeight, a.DilationWidth), $"{where}: padding or dilation");
 
             // Without padding, whether padding is counted changes nothing, and the export does not say.
-            Assert.True(e.Padding == 0 || e.CountIncludePad == a.CountIncludePad, $"{where}: CountIncludePad");
+            Assert.True((e.PaddingHeight, e.PaddingWidth) == (0, 0) || e.CountIncludePad == a.CountIncludePad, $"{where}: CountIncludePad");
             foreach ((string setting, double x, double y) in new[]
             {
                 ("Epsilon", e.Epsilon, a.Epsilon), ("Momentum", e.Momentum, a.Momentum), ("Slope", e.Slope, a.Slope), ("Alpha", e.Alpha, a.Alpha),

@@ -20,7 +20,7 @@ public sealed class PyTorchImportTests(PyTorchModels models, ITestOutputHelper o
     private static readonly string[] ModelNames =
     {
         "lenet5", "lenet5-fixed-batch", "batchnorm-cnn", "batchnorm-cnn-preserve", "resnet", "resnet-folded", "inception", "activations",
-        "nested-blocks", "lenet5-opset9", "inception-opset10", "activations-opset11", "resnet-opset12",
+        "nested-blocks", "lenet5-opset9", "inception-opset10", "activations-opset11", "resnet-opset12", "rectangular-windows",
         "opset11", "dropout-and-shapes", "pooled-image", "gelu-opset20",
     };
 

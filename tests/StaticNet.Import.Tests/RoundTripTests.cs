@@ -20,6 +20,7 @@ public sealed class RoundTripTests : IDisposable
     private static readonly (string File, string Type)[] Declared =
     {
         ("OnnxTestNetworks.cs", "StaticNet.Onnx.Tests.WindowNet"),
+        ("OnnxTestNetworks.cs", "StaticNet.Onnx.Tests.RectangularWindowNet"),
         ("OnnxTestNetworks.cs", "StaticNet.Onnx.Tests.PoolNet"),
         ("OnnxTestNetworks.cs", "StaticNet.Onnx.Tests.NormNet"),
         ("OnnxTestNetworks.cs", "StaticNet.Onnx.Tests.SoftplusNet"),

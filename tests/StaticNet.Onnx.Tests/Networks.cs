@@ -17,6 +17,20 @@ namespace StaticNet.Onnx.Tests;
 [Dense(3), Softmax]
 public partial class WindowNet;
 
+/// <summary>
+/// Windows given per axis: a 3x2 kernel with stride (2, 1), padding (1, 0) and dilation (1, 2); a 1x5 kernel padded
+/// (0, 2) without bias; max pooling over 2x1 windows; average pooling over 1x3 windows of stride (1, 2) padded (0, 1).
+/// </summary>
+[Network]
+[Input(3, 10, 9)]
+[Conv2D(4, KernelHeight = 3, KernelWidth = 2, StrideHeight = 2, PaddingHeight = 1, DilationWidth = 2), ReLU]
+[Conv2D(3, KernelHeight = 1, KernelWidth = 5, PaddingWidth = 2, Bias = false), Tanh]
+[MaxPool2D(KernelHeight = 2, KernelWidth = 1)]
+[AvgPool2D(KernelHeight = 1, KernelWidth = 3, StrideWidth = 2, PaddingWidth = 1, CountIncludePad = false)]
+[Flatten]
+[Dense(3)]
+public partial class RectangularWindowNet;
+
 /// <summary>Average pooling with the padding in its divisor, sigmoid, global average pooling and log-softmax.</summary>
 [Network]
 [Input(2, 8, 8)]

@@ -77,13 +77,14 @@ internal static class TestNetworks
 {
     public static readonly string[] Names =
     {
-        nameof(WindowNet), nameof(PoolNet), nameof(NormNet), nameof(SoftplusNet), nameof(BranchNet), nameof(OutputNameNet), nameof(ConcatNet),
+        nameof(WindowNet), nameof(RectangularWindowNet), nameof(PoolNet), nameof(NormNet), nameof(SoftplusNet), nameof(BranchNet), nameof(OutputNameNet), nameof(ConcatNet),
         nameof(Mlp), nameof(BatchNormCnn), nameof(LeNet5), nameof(FashionCnn), nameof(FashionResNet),
     };
 
     public static INetwork Create(string name) => name switch
     {
         nameof(WindowNet) => new WindowNet(),
+        nameof(RectangularWindowNet) => new RectangularWindowNet(),
         nameof(PoolNet) => new PoolNet(),
         nameof(NormNet) => new NormNet(),
         nameof(SoftplusNet) => new SoftplusNet(),

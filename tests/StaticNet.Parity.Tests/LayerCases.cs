@@ -134,6 +134,21 @@ public static class LayerCases
         Case("conv-dilation2-stride2-pad2", () => new ConvDilatedNet(seed: 100), CrossEntropy, AdamCustom, batch: 3, batches: 3),
         Case("conv-dilation3-stride3-pad1-untiled", () => new ConvDilatedUntiledNet(seed: 101), Mse, SgdNesterov, batch: 3, batches: 3),
 
+        // Windows given per axis, as PyTorch's tuples: rectangular kernels, strides, padding and dilations that
+        // differ between height and width, through im2col and the shifted views; batches of 7 (chunks) and 1
+        Case("conv-3x2-stride2x1-pad1x0-dilation1x2", () => new ConvRectangularNet(seed: 130), CrossEntropy, AdamCustom, batch: 7, batches: 3),
+        Case("conv-3x2-stride2x1-pad1x0-dilation1x2-batch1", () => new ConvRectangularNet(seed: 131), Mse, SgdMomentum, batch: 1, batches: 2),
+        Case("conv-3x2-pad1x0-dilation1x2-shifted", () => new ConvRectangularShiftedNet(seed: 132), Mse, SgdNesterov, batch: 7, batches: 3),
+        Case("conv-1x5-pad0x2", () => new ConvRowKernelNet(seed: 133), Mse, SgdMomentum, batch: 7, batches: 3),
+        Case("conv-1x5-pad0x2-batch1", () => new ConvRowKernelNet(seed: 134), CrossEntropy, AdamCustom, batch: 1, batches: 2),
+        Case("conv-5x1-stride2x1-pad2x0", () => new ConvColumnKernelNet(seed: 135), CrossEntropy, SgdDecay, batch: 7, batches: 3),
+        Case("conv-3x2-stride1x2-pad0x2-dilation2x1-no-bias", () => new ConvAsymmetricStrideNet(seed: 136), Mse, AdamCustom, batch: 7, batches: 3),
+        Case("conv-3x2-stride1x2-pad0x2-dilation2x1-no-bias-batch1", () => new ConvAsymmetricStrideNet(seed: 137), CrossEntropy, SgdNesterov, batch: 1, batches: 2),
+        Case("maxpool-3x2-stride3x1-pad1x0", () => new MaxPoolRectangularNet(seed: 138), CrossEntropy, AdamCustom, batch: 7, batches: 3),
+        Case("maxpool-3x2-stride3x1-pad1x0-negative-batch1", () => new MaxPoolRectangularNet(seed: 139), Mse, SgdMomentum, batch: 1, input: Uniform(-3, -1)),
+        Case("avgpool-1x3-stride1x2-pad0x1-exclude", () => new AvgPoolRectangularExcludePadNet(seed: 140), Mse, SgdNesterov, batch: 7, batches: 3),
+        Case("avgpool-2x3-pad1", () => new AvgPoolRectangularNet(seed: 141), CrossEntropy, SgdMomentum, batch: 1, batches: 2),
+
         // Activations of the catalog, first on the chosen inputs: both signs, saturation, softplus's threshold
         Case("leaky-relu", () => new LeakyReluNet(seed: 102), Mse, SgdMomentum, batch: 5, input: Uniform(-3, 3)),
         Case("elu", () => new EluNet(seed: 103), CrossEntropy, AdamCustom, batch: 5, input: Uniform(-4, 4)),

@@ -345,6 +345,72 @@ public partial class ConvDilatedNet;
 [Dense(3)]
 public partial class ConvDilatedUntiledNet;
 
+// ---- Windows given per axis, as PyTorch's tuples ------------------------------------------------
+
+/// <summary>A 3x2 kernel with stride (2, 1), padding (1, 0) and dilation (1, 2): im2col.</summary>
+[Network]
+[Input(2, 9, 8)]
+[Conv2D(3, KernelHeight = 3, KernelWidth = 2, StrideHeight = 2, PaddingHeight = 1, DilationWidth = 2), Tanh]
+[Flatten]
+[Dense(3)]
+public partial class ConvRectangularNet;
+
+/// <summary>The same 3x2 kernel at stride 1, padding (1, 0) and dilation (1, 2): the shifted views.</summary>
+[Network]
+[Input(2, 7, 9)]
+[Conv2D(3, KernelHeight = 3, KernelWidth = 2, PaddingHeight = 1, DilationWidth = 2), Sigmoid]
+[Flatten]
+[Dense(3)]
+public partial class ConvRectangularShiftedNet;
+
+/// <summary>A 1x5 kernel padded (0, 2): 'same' output size, rows only.</summary>
+[Network]
+[Input(2, 6, 9)]
+[Conv2D(3, KernelHeight = 1, KernelWidth = 5, PaddingWidth = 2), ReLU]
+[Flatten]
+[Dense(3)]
+public partial class ConvRowKernelNet;
+
+/// <summary>A 5x1 kernel with stride (2, 1) and padding (2, 0).</summary>
+[Network]
+[Input(2, 8, 5)]
+[Conv2D(2, KernelHeight = 5, KernelWidth = 1, StrideHeight = 2, PaddingHeight = 2), Tanh]
+[Flatten]
+[Dense(3)]
+public partial class ConvColumnKernelNet;
+
+/// <summary>A 3x2 kernel with stride (1, 2), padding (0, 2), dilation (2, 1) and no bias.</summary>
+[Network]
+[Input(1, 10, 9)]
+[Conv2D(2, KernelHeight = 3, KernelWidth = 2, StrideWidth = 2, PaddingWidth = 2, DilationHeight = 2, Bias = false), Tanh]
+[Flatten]
+[Dense(3)]
+public partial class ConvAsymmetricStrideNet;
+
+/// <summary>Max pooling over 3x2 windows with stride (3, 1) and padding (1, 0).</summary>
+[Network]
+[Input(2, 6, 7)]
+[MaxPool2D(KernelHeight = 3, KernelWidth = 2, StrideWidth = 1, PaddingHeight = 1)]
+[Flatten]
+[Dense(3)]
+public partial class MaxPoolRectangularNet;
+
+/// <summary>Average pooling over 1x3 windows with stride (1, 2) and padding (0, 1), the padding left out of the divisor.</summary>
+[Network]
+[Input(2, 7, 6)]
+[AvgPool2D(KernelHeight = 1, KernelWidth = 3, StrideWidth = 2, PaddingWidth = 1, CountIncludePad = false)]
+[Flatten]
+[Dense(3)]
+public partial class AvgPoolRectangularExcludePadNet;
+
+/// <summary>Average pooling over 2x3 windows, padded by one on every side, the padding counted in the divisor.</summary>
+[Network]
+[Input(2, 6, 7)]
+[AvgPool2D(KernelHeight = 2, KernelWidth = 3, Padding = 1)]
+[Flatten]
+[Dense(3)]
+public partial class AvgPoolRectangularNet;
+
 // ---- Activations of the layer catalog: each on the input (which a case chooses) and again after a dense layer
 
 /// <summary>LeakyReLU with slope 0.2.</summary>

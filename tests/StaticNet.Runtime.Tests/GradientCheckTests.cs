@@ -37,6 +37,9 @@ public class GradientCheckTests
         nameof(SharedValueNet),
         nameof(FlattenBranchNet),
         nameof(DilatedConvNet),
+        nameof(RectangularConvNet),
+        nameof(AsymmetricStrideConvNet),
+        nameof(RectangularPoolNet),
         nameof(SmoothActivationsNet),
         nameof(KinkedActivationsNet),
         nameof(LogSoftmaxNet),
@@ -59,7 +62,7 @@ public class GradientCheckTests
 
     /// <summary>The networks built only from piecewise-linear layers (ReLU, max pooling, and linear ones).</summary>
     private static bool IsPiecewiseLinear(string name) =>
-        name is nameof(DenseReluNet) or nameof(MaxPoolPadNet) or nameof(SmallLeNet) or nameof(PoolFirstNet) or nameof(KinkedActivationsNet);
+        name is nameof(DenseReluNet) or nameof(MaxPoolPadNet) or nameof(SmallLeNet) or nameof(PoolFirstNet) or nameof(KinkedActivationsNet) or nameof(RectangularPoolNet);
 
     internal static INetwork Create(string name, SimdLevel level)
     {
@@ -91,6 +94,9 @@ public class GradientCheckTests
         nameof(SharedValueNet) => new SharedValueNet(seed: 1, batchCapacity: Batch),
         nameof(FlattenBranchNet) => new FlattenBranchNet(seed: 1, batchCapacity: Batch),
         nameof(DilatedConvNet) => new DilatedConvNet(seed: 1, batchCapacity: Batch),
+        nameof(RectangularConvNet) => new RectangularConvNet(seed: 1, batchCapacity: Batch),
+        nameof(AsymmetricStrideConvNet) => new AsymmetricStrideConvNet(seed: 1, batchCapacity: Batch),
+        nameof(RectangularPoolNet) => new RectangularPoolNet(seed: 1, batchCapacity: Batch),
         nameof(SmoothActivationsNet) => new SmoothActivationsNet(seed: 1, batchCapacity: Batch),
         nameof(KinkedActivationsNet) => new KinkedActivationsNet(seed: 1, batchCapacity: Batch),
         nameof(LogSoftmaxNet) => new LogSoftmaxNet(seed: 1, batchCapacity: Batch),

@@ -197,6 +197,36 @@ public partial class SharedValueNet;
 [Dense(2)]
 public partial class DilatedConvNet;
 
+/// <summary>
+/// Rectangular convolutions: a 3x2 kernel with stride (2, 1), padding (1, 0) and dilation (1, 2) (im2col), then a 1x3
+/// kernel dilated by (2, 1) and padded (0, 1), which the shifted views take.
+/// </summary>
+[Network]
+[Input(2, 9, 7)]
+[Conv2D(3, KernelHeight = 3, KernelWidth = 2, StrideHeight = 2, PaddingHeight = 1, DilationWidth = 2), Tanh]
+[Conv2D(2, KernelHeight = 1, KernelWidth = 3, PaddingWidth = 1, DilationHeight = 2), Sigmoid]
+[Flatten]
+[Dense(3)]
+public partial class RectangularConvNet;
+
+/// <summary>Strides that differ between the axes: (1, 2) with a 2x3 kernel dilated by (2, 1), then (2, 1) with a square kernel.</summary>
+[Network]
+[Input(1, 8, 9)]
+[Conv2D(2, KernelHeight = 2, KernelWidth = 3, StrideWidth = 2, PaddingWidth = 1, DilationHeight = 2, Bias = false), Tanh]
+[Conv2D(2, 3, StrideHeight = 2), Sigmoid]
+[Flatten]
+[Dense(3)]
+public partial class AsymmetricStrideConvNet;
+
+/// <summary>Pooling over rectangular windows: 3x2 max pooling padded above and below, 1x3 mean of stride (1, 2) padded left and right.</summary>
+[Network]
+[Input(2, 6, 7)]
+[MaxPool2D(KernelHeight = 3, KernelWidth = 2, StrideHeight = 2, PaddingHeight = 1)]
+[AvgPool2D(KernelHeight = 1, KernelWidth = 3, StrideWidth = 2, PaddingWidth = 1)]
+[Flatten]
+[Dense(3)]
+public partial class RectangularPoolNet;
+
 /// <summary>The smooth activations: GELU, SiLU and softplus.</summary>
 [Network]
 [Input(6)]

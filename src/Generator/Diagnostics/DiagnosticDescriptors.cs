@@ -79,7 +79,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor PoolPaddingTooLarge = Error(
         "SN0014",
         "Pooling padding larger than half the window",
-        "{0} '{1}': Padding must be at most half the kernel ({2}), but is {3}");
+        "{0} '{1}': {2} must be at most half the {3} ({4}), but is {5}");
 
     public static readonly DiagnosticDescriptor RuntimeNotReferenced = Error(
         "SN0015",
@@ -110,6 +110,11 @@ internal static class DiagnosticDescriptors
         "SN0040",
         "Network class has a base class",
         "Network class '{0}' derives from '{1}', but its generated half derives from StaticNet.CompiledNetwork, the engine every network runs on, and a class has one base class; remove the base class, and share code through a field or an interface");
+
+    public static readonly DiagnosticDescriptor SquareAndPerAxisSetting = Error(
+        "SN0041",
+        "Window setting given both square and per axis",
+        "{0} '{1}' sets {2} = {3} and {4} = {5}; give either the square {2} or {6} and {7}");
 
     public static readonly DiagnosticDescriptor UnusedLayerOutput = Error(
         "SN0019",

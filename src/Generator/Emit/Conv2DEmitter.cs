@@ -4,8 +4,9 @@ using StaticNet.Generator.Model;
 namespace StaticNet.Generator.Emit;
 
 /// <summary>
-/// 2-D convolution (cross-correlation, as PyTorch's <c>nn.Conv2d</c>): weight [filters, channels, kernel,
-/// kernel], bias [filters]. Each chunk adds its samples' parameter gradients to a buffer of its own.
+/// 2-D convolution (cross-correlation, as PyTorch's <c>nn.Conv2d</c>): weight [filters, channels, kernelHeight,
+/// kernelWidth], bias [filters]. Each chunk adds its samples' parameter gradients to a buffer of its own. A
+/// square window is passed as one kernel, stride, padding and dilation; any other as both axes of each.
 /// </summary>
 internal sealed class Conv2DEmitter : LayerEmitter
 {
@@ -20,20 +21,29 @@ internal sealed class Conv2DEmitter : LayerEmitter
 
     private ParameterTensor? Bias => Conv.HasBias ? Layer.Parameters[1] : null;
 
-    private string[] Shape => new[]
+    private string[] Shape
     {
-        Arg("channels", Layer.Input.Channels),
-        Arg("height", Layer.Input.Height),
-        Arg("width", Layer.Input.Width),
-        Arg("filters", Conv.Filters),
-        Arg("kernel", Conv.Kernel),
-        Arg("stride", Conv.Stride),
-        Arg("padding", Conv.Padding),
-        Arg("dilation", Conv.Dilation),
-    };
+        get
+        {
+            var sizes = new System.Collections.Generic.List<string>
+            {
+                Arg("channels", Layer.Input.Channels),
+                Arg("height", Layer.Input.Height),
+                Arg("width", Layer.Input.Width),
+                Arg("filters", Conv.Filters),
+            };
+            sizes.AddRange(WindowArgs(Conv.IsSquare, ("kernel", Conv.Kernel), ("stride", Conv.Stride), ("padding", Conv.Padding), ("dilation", Conv.Dilation)));
+            return sizes.ToArray();
+        }
+    }
 
-    public override string? KernelScratchExpression(string samples) =>
-        $"global::StaticNet.Kernels.Convolution.ScratchLength({Layer.Input.Channels}, {Layer.Input.Height}, {Layer.Input.Width}, {Conv.Filters}, {Conv.Kernel}, {Conv.Stride}, {Conv.Padding}, {Conv.Dilation}, {samples})";
+    public override string? KernelScratchExpression(string samples)
+    {
+        string window = Conv.IsSquare
+            ? $"{Conv.Kernel.Height}, {Conv.Stride.Height}, {Conv.Padding.Height}, {Conv.Dilation.Height}"
+            : $"{Conv.Kernel.Height}, {Conv.Kernel.Width}, {Conv.Stride.Height}, {Conv.Stride.Width}, {Conv.Padding.Height}, {Conv.Padding.Width}, {Conv.Dilation.Height}, {Conv.Dilation.Width}";
+        return $"global::StaticNet.Kernels.Convolution.ScratchLength({Layer.Input.Channels}, {Layer.Input.Height}, {Layer.Input.Width}, {Conv.Filters}, {window}, {samples})";
+    }
 
     public override void EmitForward(SourceWriter writer) =>
         EmitCall(writer, "Conv2DForward", new[] { Output, Input, Tensor("weight", Weight), Tensor("bias", Bias) }, Shape);

@@ -172,6 +172,14 @@ internal abstract class LayerEmitter
     /// <summary>A folded call's batch-normalisation arguments when there is no batch normalisation.</summary>
     protected static readonly string[] NoNormalization = { "normWeight: -1", "normBias: -1", "runningMean: -1", "runningVar: -1", "epsilon: 0.0" };
 
+    /// <summary>
+    /// A window's settings as named literals: one each (<c>kernel: 5</c>) when the whole window is square, else
+    /// both axes of each (<c>kernelHeight: 3, kernelWidth: 2</c>), for the runtime's per-axis overloads.
+    /// </summary>
+    protected static IEnumerable<string> WindowArgs(bool square, params (string Name, Axes Value)[] settings) => square
+        ? settings.Select(s => Arg(s.Name, s.Value.Height))
+        : settings.SelectMany(s => new[] { Arg(s.Name + "Height", s.Value.Height), Arg(s.Name + "Width", s.Value.Width) });
+
     /// <summary>The layer's sizes as named literals, for its calls.</summary>
     protected static IEnumerable<string> Sizes(params (string Name, long Value)[] sizes) => sizes.Select(s => Arg(s.Name, s.Value));
 }

@@ -38,7 +38,7 @@ internal static class LayerTableEmitter
         {
             case Conv2DSpec conv:
                 Window(settings, conv.Kernel, conv.Stride, conv.Padding);
-                settings.Add("Dilation = " + Literals.Int(conv.Dilation));
+                Setting(settings, "Dilation", conv.Dilation);
                 break;
             case Pool2DSpec pool:
                 Window(settings, pool.Kernel, pool.Stride, pool.Padding);
@@ -71,11 +71,24 @@ internal static class LayerTableEmitter
         return settings;
     }
 
-    private static void Window(List<string> settings, int kernel, int stride, int padding)
+    private static void Window(List<string> settings, Axes kernel, Axes stride, Axes padding)
     {
-        settings.Add("Kernel = " + Literals.Int(kernel));
-        settings.Add("Stride = " + Literals.Int(stride));
-        settings.Add("Padding = " + Literals.Int(padding));
+        Setting(settings, "Kernel", kernel);
+        Setting(settings, "Stride", stride);
+        Setting(settings, "Padding", padding);
+    }
+
+    /// <summary>A window setting: <c>Kernel = 5</c> when square, else <c>KernelHeight = 3, KernelWidth = 2</c>.</summary>
+    private static void Setting(List<string> settings, string name, Axes value)
+    {
+        if (value.IsSquare)
+        {
+            settings.Add(name + " = " + Literals.Int(value.Height));
+            return;
+        }
+
+        settings.Add(name + "Height = " + Literals.Int(value.Height));
+        settings.Add(name + "Width = " + Literals.Int(value.Width));
     }
 
     private static string Bool(bool value) => value ? "true" : "false";

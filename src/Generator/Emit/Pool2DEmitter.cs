@@ -3,8 +3,9 @@ using StaticNet.Generator.Model;
 namespace StaticNet.Generator.Emit;
 
 /// <summary>
-/// 2-D max or average pooling, as PyTorch's <c>nn.MaxPool2d</c> and <c>nn.AvgPool2d</c>: square windows over each
-/// plane. A max's gradient goes to the first largest value of its window, found again from the saved input.
+/// 2-D max or average pooling, as PyTorch's <c>nn.MaxPool2d</c> and <c>nn.AvgPool2d</c>: windows over each plane,
+/// square (one kernel, stride and padding) or given per axis. A max's gradient goes to the first largest value of
+/// its window, found again from the saved input.
 /// </summary>
 internal sealed class Pool2DEmitter : LayerEmitter
 {
@@ -26,10 +27,8 @@ internal sealed class Pool2DEmitter : LayerEmitter
                 Arg("channels", Layer.Input.Channels),
                 Arg("height", Layer.Input.Height),
                 Arg("width", Layer.Input.Width),
-                Arg("kernel", Pool.Kernel),
-                Arg("stride", Pool.Stride),
-                Arg("padding", Pool.Padding),
             };
+            sizes.AddRange(WindowArgs(Pool.IsSquare, ("kernel", Pool.Kernel), ("stride", Pool.Stride), ("padding", Pool.Padding)));
             if (Pool.Pooling == PoolKind.Average)
             {
                 sizes.Add(Arg("countIncludePad", Pool.CountIncludePad));

@@ -62,17 +62,26 @@ internal sealed record DenseSpec(string Name, int Units, bool HasBias) : LayerSp
     internal static string Join(params string[] parts) => string.Join(", ", System.Linq.Enumerable.Where(parts, p => p.Length > 0));
 }
 
-/// <summary>A square-kernel 2-D convolution with PyTorch's <c>nn.Conv2d</c> parameter layout.</summary>
-internal sealed record Conv2DSpec(string Name, int Filters, int Kernel, int Stride, int Padding, bool HasBias) : LayerSpec(Name)
+/// <summary>
+/// A 2-D convolution with PyTorch's <c>nn.Conv2d</c> parameter layout, its window given per axis (a square
+/// declaration has the same value on both).
+/// </summary>
+internal sealed record Conv2DSpec(string Name, int Filters, Axes Kernel, Axes Stride, Axes Padding, bool HasBias) : LayerSpec(Name)
 {
     public override string Kind => "Conv2D";
 
     public override bool IsSpatial => true;
 
-    public int Dilation { get; init; } = 1;
+    public Axes Dilation { get; init; } = Axes.Square(1);
 
-    /// <summary>The side of the input region one output reads: <c>Dilation * (Kernel - 1) + 1</c>.</summary>
-    public long Span => ((long)Dilation * (Kernel - 1)) + 1;
+    /// <summary>Whether every window setting is the same along height and width, which the square forms of the kernels take.</summary>
+    public bool IsSquare => Kernel.IsSquare && Stride.IsSquare && Padding.IsSquare && Dilation.IsSquare;
+
+    /// <summary>The rows of the input region one output reads: <c>DilationHeight * (KernelHeight - 1) + 1</c>.</summary>
+    public long SpanHeight => ((long)Dilation.Height * (Kernel.Height - 1)) + 1;
+
+    /// <summary>The columns of the input region one output reads: <c>DilationWidth * (KernelWidth - 1) + 1</c>.</summary>
+    public long SpanWidth => ((long)Dilation.Width * (Kernel.Width - 1)) + 1;
 
     public InitSpec WeightInit { get; init; } = InitSpec.Default;
 
@@ -84,21 +93,25 @@ internal sealed record Conv2DSpec(string Name, int Filters, int Kernel, int Stri
 
     public override bool Frozen => IsFrozen;
 
+    /// <summary><c>5x5, stride 1, pad 2</c>; per axis where the axes differ: <c>3x2, stride (2, 1), pad (1, 0), dilation (1, 2)</c>.</summary>
     public override string Settings => DenseSpec.Join(
-        System.FormattableString.Invariant($"{Kernel}x{Kernel}, stride {Stride}, pad {Padding}"),
-        Dilation == 1 ? string.Empty : System.FormattableString.Invariant($"dilation {Dilation}"),
+        System.FormattableString.Invariant($"{Kernel.Window}, stride {Stride}, pad {Padding}"),
+        Dilation == Axes.Square(1) ? string.Empty : System.FormattableString.Invariant($"dilation {Dilation}"),
         HasBias ? string.Empty : "no bias",
         IsFrozen ? "frozen" : string.Empty);
 }
 
-/// <summary>Max or average pooling over square windows.</summary>
-internal sealed record Pool2DSpec(string Name, PoolKind Pooling, int Kernel, int Stride, int Padding, bool CountIncludePad) : LayerSpec(Name)
+/// <summary>Max or average pooling over windows given per axis (a square declaration has the same value on both).</summary>
+internal sealed record Pool2DSpec(string Name, PoolKind Pooling, Axes Kernel, Axes Stride, Axes Padding, bool CountIncludePad) : LayerSpec(Name)
 {
     public override string Kind => Pooling == PoolKind.Max ? "MaxPool2D" : "AvgPool2D";
 
     public override bool IsSpatial => true;
 
-    public override string Settings => System.FormattableString.Invariant($"{Kernel}x{Kernel}, stride {Stride}, pad {Padding}");
+    /// <summary>Whether every window setting is the same along height and width, which the square forms of the kernels take.</summary>
+    public bool IsSquare => Kernel.IsSquare && Stride.IsSquare && Padding.IsSquare;
+
+    public override string Settings => System.FormattableString.Invariant($"{Kernel.Window}, stride {Stride}, pad {Padding}");
 }
 
 internal enum PoolKind

@@ -16,6 +16,10 @@ internal sealed class AttributeSite : System.IEquatable<AttributeSite>
     private readonly Dictionary<string, LocationInfo> _named = new(System.StringComparer.Ordinal);
     private readonly Dictionary<int, LocationInfo> _positional = new();
 
+    // The text of each argument's value as written (the 3 of Kernel = 3), for messages that quote it.
+    private readonly Dictionary<string, string> _namedText = new(System.StringComparer.Ordinal);
+    private readonly Dictionary<int, string> _positionalText = new();
+
     private AttributeSite(LocationInfo? attribute) => Attribute = attribute;
 
     /// <summary>The whole attribute: <c>Conv2D(4, 3, Padding = -1)</c>.</summary>
@@ -34,6 +38,13 @@ internal sealed class AttributeSite : System.IEquatable<AttributeSite>
     public LocationInfo? PositionalOrNamed(int index, string property) =>
         _positional.TryGetValue(index, out LocationInfo? location) ? location : Named(property);
 
+    /// <summary>Whether the declaration writes the constructor argument at <paramref name="index"/> or the named argument <paramref name="property"/>.</summary>
+    public bool Writes(int index, string property) => _positional.ContainsKey(index) || _named.ContainsKey(property);
+
+    /// <summary>The value of the constructor argument at <paramref name="index"/> as written, else of the named argument <paramref name="property"/>; empty when neither is written.</summary>
+    public string WrittenValue(int index, string property) =>
+        _positionalText.TryGetValue(index, out string? text) ? text : _namedText.TryGetValue(property, out text) ? text : string.Empty;
+
     public static AttributeSite From(AttributeSyntax? syntax, AttributeData data)
     {
         var site = new AttributeSite(LocationInfo.From(syntax));
@@ -47,9 +58,11 @@ internal sealed class AttributeSite : System.IEquatable<AttributeSite>
         foreach (AttributeArgumentSyntax argument in syntax.ArgumentList.Arguments)
         {
             LocationInfo location = LocationInfo.From(argument)!;
+            string value = argument.Expression.ToString();
             if (argument.NameEquals is not null)
             {
                 site._named[argument.NameEquals.Name.Identifier.ValueText] = location;
+                site._namedText[argument.NameEquals.Name.Identifier.ValueText] = value;
                 continue;
             }
 
@@ -68,29 +81,32 @@ internal sealed class AttributeSite : System.IEquatable<AttributeSite>
             }
 
             site._positional[index] = location;
+            site._positionalText[index] = value;
         }
 
         return site;
     }
 
     public bool Equals(AttributeSite? other) =>
-        other is not null && Equals(Attribute, other.Attribute) && SameEntries(_named, other._named) && SameEntries(_positional, other._positional);
+        other is not null && Equals(Attribute, other.Attribute) && SameEntries(_named, other._named) && SameEntries(_positional, other._positional)
+        && SameEntries(_namedText, other._namedText) && SameEntries(_positionalText, other._positionalText);
 
     public override bool Equals(object? obj) => Equals(obj as AttributeSite);
 
     public override int GetHashCode() => ((Attribute?.GetHashCode() ?? 0) * 31) + (_named.Count * 7) + _positional.Count;
 
-    private static bool SameEntries<TKey>(Dictionary<TKey, LocationInfo> a, Dictionary<TKey, LocationInfo> b)
+    private static bool SameEntries<TKey, TValue>(Dictionary<TKey, TValue> a, Dictionary<TKey, TValue> b)
         where TKey : notnull
+        where TValue : notnull
     {
         if (a.Count != b.Count)
         {
             return false;
         }
 
-        foreach (KeyValuePair<TKey, LocationInfo> entry in a)
+        foreach (KeyValuePair<TKey, TValue> entry in a)
         {
-            if (!b.TryGetValue(entry.Key, out LocationInfo? location) || !entry.Value.Equals(location))
+            if (!b.TryGetValue(entry.Key, out TValue? value) || !entry.Value.Equals(value))
             {
                 return false;
             }

@@ -67,16 +67,16 @@ internal static class LayerReader
                 Fan = new FanSpec(dense.InitMode, dense.InitNonlinearity, dense.InitSlope),
                 IsFrozen = dense.Frozen,
             },
-            Conv2DAttribute conv => new Conv2DSpec(name, conv.Filters, conv.Kernel, conv.Stride, conv.Padding, conv.Bias)
+            Conv2DAttribute conv => new Conv2DSpec(name, conv.Filters, new Axes(conv.KernelHeight, conv.KernelWidth), new Axes(conv.StrideHeight, conv.StrideWidth), new Axes(conv.PaddingHeight, conv.PaddingWidth), conv.Bias)
             {
-                Dilation = conv.Dilation,
+                Dilation = new Axes(conv.DilationHeight, conv.DilationWidth),
                 WeightInit = WeightInit(conv),
                 BiasInit = BiasInit(conv),
                 Fan = new FanSpec(conv.InitMode, conv.InitNonlinearity, conv.InitSlope),
                 IsFrozen = conv.Frozen,
             },
-            MaxPool2DAttribute pool => Pool(name, PoolKind.Max, pool.Kernel, pool.Stride, pool.Padding, countIncludePad: true),
-            AvgPool2DAttribute pool => Pool(name, PoolKind.Average, pool.Kernel, pool.Stride, pool.Padding, pool.CountIncludePad),
+            MaxPool2DAttribute pool => Pool(name, PoolKind.Max, new Axes(pool.KernelHeight, pool.KernelWidth), new Axes(pool.StrideHeight, pool.StrideWidth), new Axes(pool.PaddingHeight, pool.PaddingWidth), countIncludePad: true),
+            AvgPool2DAttribute pool => Pool(name, PoolKind.Average, new Axes(pool.KernelHeight, pool.KernelWidth), new Axes(pool.StrideHeight, pool.StrideWidth), new Axes(pool.PaddingHeight, pool.PaddingWidth), pool.CountIncludePad),
             GlobalAvgPool2DAttribute => new GlobalAvgPool2DSpec(name),
             BatchNorm2DAttribute norm => BatchNorm(name, isImage: true, norm, norm.Momentum, norm.Epsilon, norm.Affine),
             BatchNorm1DAttribute norm => BatchNorm(name, isImage: false, norm, norm.Momentum, norm.Epsilon, norm.Affine),
@@ -126,9 +126,9 @@ internal static class LayerReader
         IsFrozen = layer.Frozen,
     };
 
-    // PyTorch's default: a stride of 0 (unset) means windows that do not overlap.
-    private static Pool2DSpec Pool(string name, PoolKind kind, int kernel, int stride, int padding, bool countIncludePad) =>
-        new(name, kind, kernel, stride == 0 ? kernel : stride, padding, countIncludePad);
+    // PyTorch's default: a stride of 0 (unset) means windows that do not overlap, on each axis.
+    private static Pool2DSpec Pool(string name, PoolKind kind, Axes kernel, Axes stride, Axes padding, bool countIncludePad) =>
+        new(name, kind, kernel, new Axes(stride.Height == 0 ? kernel.Height : stride.Height, stride.Width == 0 ? kernel.Width : stride.Width), padding, countIncludePad);
 
     // The attribute as a declaration spells it: the class name without "Attribute".
     private static string Prefix(Type attribute) =>

@@ -20,6 +20,9 @@ internal static class LayerValidator
     /// <summary>The smallest batch-norm epsilon: <c>1 / sqrt(variance + epsilon)</c> must fit a float when the variance is 0.</summary>
     public const double MinEpsilon = 1E-77;
 
+    /// <summary>The position of a setting that has no constructor argument.</summary>
+    private const int NoPosition = -1;
+
     /// <param name="layer">The layer as read.</param>
     /// <param name="site">Where the layer and each of its arguments are written, and which named arguments it gives (to report those that have no effect).</param>
     /// <param name="diagnostics">Receives every problem found.</param>
@@ -62,20 +65,23 @@ internal static class LayerValidator
                 break;
             case Conv2DSpec conv:
                 Require(conv.Filters >= 1, site.Positional(0), "filters", "at least 1", conv.Filters);
-                Require(conv.Kernel >= 1, site.PositionalOrNamed(1, "Kernel"), "Kernel", "at least 1 (set it with Conv2D(filters, kernel) or Kernel = k)", conv.Kernel);
-                Require(conv.Stride >= 1, site.Named("Stride"), "Stride", "at least 1", conv.Stride);
-                Require(conv.Padding >= 0, site.Named("Padding"), "Padding", "at least 0", conv.Padding);
-                Require(conv.Dilation >= 1, site.Named("Dilation"), "Dilation", "at least 1", conv.Dilation);
+                Window("Kernel", "Kernel", 1, conv.Kernel, 1, "at least 1 (set it with Conv2D(filters, kernel) or Kernel = k)");
+                Window("Stride", "Stride", NoPosition, conv.Stride, 1, "at least 1");
+                Window("Padding", "Padding", NoPosition, conv.Padding, 0, "at least 0");
+                Window("Dilation", "Dilation", NoPosition, conv.Dilation, 1, "at least 1");
                 ValidateInitializers(conv.WeightInit, conv.BiasInit, conv.Fan, conv.HasBias, "Bias = false");
                 break;
             case Pool2DSpec pool:
-                Require(pool.Kernel >= 1, site.Positional(0), "kernel", "at least 1", pool.Kernel);
-                Require(pool.Stride >= 1, site.Named("Stride"), "Stride", "at least 1 (or 0 for the kernel size)", pool.Stride);
-                Require(pool.Padding >= 0, site.Named("Padding"), "Padding", "at least 0", pool.Padding);
-                if (pool.Kernel >= 1 && pool.Padding > pool.Kernel / 2)
+                bool kernelValid = Window("Kernel", "kernel", 0, pool.Kernel, 1, site.Writes(0, "Kernel") ? "at least 1" : $"at least 1 (set it with {layer.Kind}(kernel), or KernelHeight and KernelWidth)");
+                if (kernelValid)
                 {
-                    // PyTorch's rule: a window centred on the border must still cover one real value.
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PoolPaddingTooLarge, site.Named("Padding"), layer.Kind, layer.Name, pool.Kernel / 2, pool.Padding));
+                    // A stride left out is the kernel's, which says nothing new when the kernel is at fault.
+                    Window("Stride", "Stride", NoPosition, pool.Stride, 1, "at least 1 (or 0 for the kernel size)", "at least 1 (or 0 for the kernel's size along it)");
+                }
+
+                if (Window("Padding", "Padding", NoPosition, pool.Padding, 0, "at least 0") && kernelValid)
+                {
+                    PoolPadding(pool.Kernel, pool.Padding);
                 }
 
                 break;
@@ -109,6 +115,65 @@ internal static class LayerValidator
                 RequireRange(softplus.Parameter, MinSoftplusBeta, float.MaxValue, site.Named("Beta"), "Beta", "so that log(1 + exp(Beta * x)) / Beta fits a float");
                 RequireRange(softplus.Parameter2, -float.MaxValue, MaxSoftplusThreshold, site.Named("Threshold"), "Threshold", "above it, exp(Beta * x) overflows");
                 break;
+        }
+
+        // A window setting is written square (Kernel = 3, or a constructor argument) or per axis
+        // (KernelHeight = 3, KernelWidth = 2), never both; an axis left out takes the square value. Each
+        // axis must be at least the minimum. Returns whether the setting is written one way and in range.
+        bool Window(string setting, string squareArgument, int position, Axes value, int minimum, string squareRequirement, string? axisRequirement = null)
+        {
+            string height = setting + "Height", width = setting + "Width";
+            bool square = site.Writes(position, setting);
+            bool givesHeight = explicitSettings.Contains(height), givesWidth = explicitSettings.Contains(width);
+            if (square && (givesHeight || givesWidth))
+            {
+                foreach (string axis in new[] { height, width }.Where(explicitSettings.Contains))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SquareAndPerAxisSetting, site.Named(axis), layer.Kind, layer.Name, setting, site.WrittenValue(position, setting), axis, site.WrittenValue(NoPosition, axis), height, width));
+                }
+
+                return false;
+            }
+
+            string atLeast = axisRequirement ?? "at least " + minimum.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!givesHeight && !givesWidth)
+            {
+                Require(value.Height >= minimum, site.PositionalOrNamed(position, setting), squareArgument, squareRequirement, value.Height);
+                return value.Height >= minimum;
+            }
+
+            // An axis that is not written takes the square value, which only a kernel lacks a usable default for.
+            Require(value.Height >= minimum, givesHeight ? site.Named(height) : site.Attribute, height, givesHeight ? atLeast : $"{atLeast} (give {height} with {width}, or the square {setting} alone)", value.Height);
+            Require(value.Width >= minimum, givesWidth ? site.Named(width) : site.Attribute, width, givesWidth ? atLeast : $"{atLeast} (give {width} with {height}, or the square {setting} alone)", value.Width);
+            return value.Height >= minimum && value.Width >= minimum;
+        }
+
+        // PyTorch's rule, per axis: a pooling window centred on the border must still cover one real value.
+        void PoolPadding(Axes kernel, Axes padding)
+        {
+            bool heightTooLarge = padding.Height > kernel.Height / 2, widthTooLarge = padding.Width > kernel.Width / 2;
+            if (!explicitSettings.Contains("PaddingHeight") && !explicitSettings.Contains("PaddingWidth"))
+            {
+                // One Padding argument: one diagnostic, against the axis with the smaller limit.
+                if (heightTooLarge || widthTooLarge)
+                {
+                    bool height = kernel.Height <= kernel.Width;
+                    string of = kernel.IsSquare ? "kernel" : height ? "kernel's height" : "kernel's width";
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PoolPaddingTooLarge, site.Named("Padding"), layer.Kind, layer.Name, "Padding", of, (height ? kernel.Height : kernel.Width) / 2, padding.Height));
+                }
+
+                return;
+            }
+
+            if (heightTooLarge)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PoolPaddingTooLarge, site.Named("PaddingHeight"), layer.Kind, layer.Name, "PaddingHeight", "kernel's height", kernel.Height / 2, padding.Height));
+            }
+
+            if (widthTooLarge)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PoolPaddingTooLarge, site.Named("PaddingWidth"), layer.Kind, layer.Name, "PaddingWidth", "kernel's width", kernel.Width / 2, padding.Width));
+            }
         }
 
         void ValidateInitializers(InitSpec weight, InitSpec bias, FanSpec? fan, bool hasBias, string noBias)

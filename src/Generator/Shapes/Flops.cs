@@ -12,8 +12,8 @@ internal static class Flops
     public static long Forward(LayerModel layer) => layer.Spec switch
     {
         DenseSpec dense => (2L * layer.Input.Length * dense.Units) + (dense.HasBias ? dense.Units : 0),
-        Conv2DSpec conv => (2L * layer.Input.Channels * conv.Kernel * conv.Kernel * layer.Output.Length) + (conv.HasBias ? layer.Output.Length : 0),
-        Pool2DSpec pool => (long)pool.Kernel * pool.Kernel * layer.Output.Length,
+        Conv2DSpec conv => (2L * layer.Input.Channels * conv.Kernel.Height * conv.Kernel.Width * layer.Output.Length) + (conv.HasBias ? layer.Output.Length : 0),
+        Pool2DSpec pool => (long)pool.Kernel.Height * pool.Kernel.Width * layer.Output.Length,
         FlattenSpec or ConcatSpec => 0,
         SoftmaxSpec => 3L * layer.Output.Length,
         _ => layer.Output.Length,
@@ -30,7 +30,7 @@ internal static class Flops
     public static long BackwardInput(LayerModel layer) => layer.Spec switch
     {
         DenseSpec dense => 2L * layer.Input.Length * dense.Units,
-        Conv2DSpec conv => 2L * layer.Input.Channels * conv.Kernel * conv.Kernel * layer.Output.Length,
+        Conv2DSpec conv => 2L * layer.Input.Channels * conv.Kernel.Height * conv.Kernel.Width * layer.Output.Length,
         FlattenSpec or ConcatSpec => 0,
         SoftmaxSpec => 4L * layer.Output.Length,
         _ => 2L * layer.Output.Length,

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using StaticNet.Generator.Diagnostics;
 using StaticNet.Generator.Model;
@@ -61,21 +62,21 @@ internal static class LayerShapes
                 return result.Flat(dense.Units, WeightAndBias(new long[] { dense.Units, input.Length }, dense.Units, fanIn: input.Length, fanOut: dense.Units, dense.HasBias), scratch: 0);
 
             case Conv2DSpec conv:
-                string window = conv.Dilation == 1
-                    ? Sizes.Square(conv.Kernel)
-                    : Sizes.Square(conv.Span) + " (" + Sizes.Square(conv.Kernel) + " dilated by " + conv.Dilation.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
-                if (!FitsWindow(layer, conv.Span, window, conv.Padding, input, producer, location, diagnostics))
+                string window = conv.Dilation == Axes.Square(1)
+                    ? conv.Kernel.Window
+                    : FormattableString.Invariant($"{conv.SpanHeight}x{conv.SpanWidth} ({conv.Kernel.Window} dilated by {conv.Dilation})");
+                if (!FitsWindow(layer, conv.SpanHeight, conv.SpanWidth, window, conv.Padding, input, producer, location, diagnostics))
                 {
                     return null;
                 }
 
-                long receptive = Sizes.Product(conv.Kernel, conv.Kernel);
+                long receptive = Sizes.Product(conv.Kernel.Height, conv.Kernel.Width);
                 return result.Image(
                     conv.Filters,
-                    OutputSize(input.Height, conv.Span, conv.Stride, conv.Padding),
-                    OutputSize(input.Width, conv.Span, conv.Stride, conv.Padding),
+                    OutputSize(input.Height, conv.SpanHeight, conv.Stride.Height, conv.Padding.Height),
+                    OutputSize(input.Width, conv.SpanWidth, conv.Stride.Width, conv.Padding.Width),
                     WeightAndBias(
-                        new long[] { conv.Filters, input.Channels, conv.Kernel, conv.Kernel },
+                        new long[] { conv.Filters, input.Channels, conv.Kernel.Height, conv.Kernel.Width },
                         conv.Filters,
                         fanIn: Sizes.Product(input.Channels, receptive),
                         fanOut: Sizes.Product(conv.Filters, receptive),
@@ -83,15 +84,15 @@ internal static class LayerShapes
                     scratch: 0);
 
             case Pool2DSpec pool:
-                if (!FitsWindow(layer, pool.Kernel, Sizes.Square(pool.Kernel), pool.Padding, input, producer, location, diagnostics))
+                if (!FitsWindow(layer, pool.Kernel.Height, pool.Kernel.Width, pool.Kernel.Window, pool.Padding, input, producer, location, diagnostics))
                 {
                     return null;
                 }
 
                 return result.Image(
                     input.Channels,
-                    OutputSize(input.Height, pool.Kernel, pool.Stride, pool.Padding),
-                    OutputSize(input.Width, pool.Kernel, pool.Stride, pool.Padding),
+                    OutputSize(input.Height, pool.Kernel.Height, pool.Stride.Height, pool.Padding.Height),
+                    OutputSize(input.Width, pool.Kernel.Width, pool.Stride.Width, pool.Padding.Width),
                     None,
                     scratch: 0);
 
@@ -151,16 +152,17 @@ internal static class LayerShapes
     /// <summary>PyTorch's output size without ceil mode: <c>floor((size + 2 * padding - span) / stride) + 1</c>, where span is the (dilated) window's side.</summary>
     private static long OutputSize(int size, long span, int stride, int padding) => ((size + (2L * padding) - span) / stride) + 1;
 
-    private static bool FitsWindow(LayerSpec layer, long span, string window, int padding, Shape input, string producer, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    /// <summary>Whether the (dilated) window, <paramref name="spanHeight"/> by <paramref name="spanWidth"/>, fits the padded input along both axes; reports it when not.</summary>
+    private static bool FitsWindow(LayerSpec layer, long spanHeight, long spanWidth, string window, Axes padding, Shape input, string producer, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
-        long paddedHeight = input.Height + (2L * padding);
-        long paddedWidth = input.Width + (2L * padding);
-        if (span <= paddedHeight && span <= paddedWidth)
+        long paddedHeight = input.Height + (2L * padding.Height);
+        long paddedWidth = input.Width + (2L * padding.Width);
+        if (spanHeight <= paddedHeight && spanWidth <= paddedWidth)
         {
             return true;
         }
 
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WindowLargerThanInput, location, layer.Kind, layer.Name, window, producer, input, paddedHeight, paddedWidth, padding));
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WindowLargerThanInput, location, layer.Kind, layer.Name, window, producer, input, paddedHeight, paddedWidth, padding.ToString()));
         return false;
     }
 
@@ -222,9 +224,6 @@ internal static class LayerShapes
 /// <summary>Size arithmetic that saturates at <see cref="long.MaxValue"/> instead of overflowing.</summary>
 internal static class Sizes
 {
-    /// <summary>A square window's size for messages: <c>5x5</c>.</summary>
-    public static string Square(long side) => side.ToString(System.Globalization.CultureInfo.InvariantCulture) + "x" + side.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
     public static long Product(params long[] factors)
     {
         long product = 1;

@@ -5,8 +5,9 @@ namespace StaticNet.Kernels;
 // The scalar reference of the convolution (SimdLevel.Scalar): the definition written out, one
 // multiply-add per tap, in the order samples, filters, output rows and columns, then input channels and
 // the kernel's rows and columns. Tap (ky, kx) of output (oy, ox) reads input row
-// oy * stride - padding + ky * dilation and column ox * stride - padding + kx * dilation; a tap that
-// falls in the padding reads zero, and so is skipped.
+// oy * strideHeight - paddingHeight + ky * dilationHeight and column
+// ox * strideWidth - paddingWidth + kx * dilationWidth; a tap that falls in the padding reads zero, and so
+// is skipped.
 public static partial class Convolution
 {
     private static void ForwardReference(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, Geometry g)
@@ -22,17 +23,17 @@ public static partial class Convolution
                         float sum = bias.IsEmpty ? 0f : bias[co];
                         for (int ci = 0; ci < g.Channels; ci++)
                         {
-                            for (int ky = 0; ky < g.Kernel; ky++)
+                            for (int ky = 0; ky < g.KernelHeight; ky++)
                             {
-                                int iy = (oy * g.Stride) - g.Padding + (ky * g.Dilation);
+                                int iy = (oy * g.StrideHeight) - g.PaddingHeight + (ky * g.DilationHeight);
                                 if (iy < 0 || iy >= g.Height)
                                 {
                                     continue;
                                 }
 
-                                for (int kx = 0; kx < g.Kernel; kx++)
+                                for (int kx = 0; kx < g.KernelWidth; kx++)
                                 {
-                                    int ix = (ox * g.Stride) - g.Padding + (kx * g.Dilation);
+                                    int ix = (ox * g.StrideWidth) - g.PaddingWidth + (kx * g.DilationWidth);
                                     if (ix < 0 || ix >= g.Width)
                                     {
                                         continue;
@@ -64,17 +65,17 @@ public static partial class Convolution
                         float gradient = outputGradient[g.OutputIndex(b, co, oy, ox)];
                         for (int ci = 0; ci < g.Channels; ci++)
                         {
-                            for (int ky = 0; ky < g.Kernel; ky++)
+                            for (int ky = 0; ky < g.KernelHeight; ky++)
                             {
-                                int iy = (oy * g.Stride) - g.Padding + (ky * g.Dilation);
+                                int iy = (oy * g.StrideHeight) - g.PaddingHeight + (ky * g.DilationHeight);
                                 if (iy < 0 || iy >= g.Height)
                                 {
                                     continue;
                                 }
 
-                                for (int kx = 0; kx < g.Kernel; kx++)
+                                for (int kx = 0; kx < g.KernelWidth; kx++)
                                 {
-                                    int ix = (ox * g.Stride) - g.Padding + (kx * g.Dilation);
+                                    int ix = (ox * g.StrideWidth) - g.PaddingWidth + (kx * g.DilationWidth);
                                     if (ix < 0 || ix >= g.Width)
                                     {
                                         continue;
@@ -108,17 +109,17 @@ public static partial class Convolution
 
                         for (int ci = 0; ci < g.Channels; ci++)
                         {
-                            for (int ky = 0; ky < g.Kernel; ky++)
+                            for (int ky = 0; ky < g.KernelHeight; ky++)
                             {
-                                int iy = (oy * g.Stride) - g.Padding + (ky * g.Dilation);
+                                int iy = (oy * g.StrideHeight) - g.PaddingHeight + (ky * g.DilationHeight);
                                 if (iy < 0 || iy >= g.Height)
                                 {
                                     continue;
                                 }
 
-                                for (int kx = 0; kx < g.Kernel; kx++)
+                                for (int kx = 0; kx < g.KernelWidth; kx++)
                                 {
-                                    int ix = (ox * g.Stride) - g.Padding + (kx * g.Dilation);
+                                    int ix = (ox * g.StrideWidth) - g.PaddingWidth + (kx * g.DilationWidth);
                                     if (ix < 0 || ix >= g.Width)
                                     {
                                         continue;

@@ -8,16 +8,18 @@ namespace StaticNet.Kernels;
 /// The vectorised convolutions generated layers call, in two algorithms the generator chooses between
 /// at compile time:
 /// <list type="bullet">
-/// <item><b>Shifted</b> (stride 1): in a zero-bordered plane read flat, kernel tap (ky, kx) sees the
-/// plane shifted by <c>ky * paddedWidth + kx</c>, so the matrix product reads its rows straight from the
-/// padded input, with no im2col copy. Outputs come out on a grid as wide as the padded row; the few
+/// <item><b>Shifted</b> (stride 1 along both axes): in a zero-bordered plane read flat, kernel tap (ky, kx)
+/// sees the plane shifted by <c>dilationHeight * ky * paddedWidth + dilationWidth * kx</c>, so the matrix
+/// product reads its rows straight from the padded input, with no im2col copy. Outputs come out on a grid as wide as the padded row; the few
 /// columns past the output's width are dropped. For the input gradient, one product gives each tap's
 /// share on that wide grid (zero in the extra columns), and each share is one contiguous add into the
 /// padded gradient, shifted by its tap.</item>
 /// <item><b>Im2Col</b> (any stride and dilation): each sample's windows are copied into columns first.</item>
 /// </list>
-/// Both take the chunk's samples and one thread's scratch, whose length
-/// <see cref="ScratchLength(int, int, int, int, int, int, int, int, int)"/> gives.
+/// Every size of the window is given per axis, height then width, as PyTorch's tuples
+/// (<c>kernel_size=(3, 2)</c>); the overloads with one kernel, stride, padding and dilation are the square
+/// case. Both algorithms take the chunk's samples and one thread's scratch, whose length
+/// <see cref="ScratchLength(int, int, int, int, int, int, int, int, int, int, int, int, int)"/> gives.
 /// <see cref="SimdLevel.Scalar"/> runs neither: it runs the direct convolution of the scalar reference
 /// (Convolution.Reference.cs), which needs no scratch.
 /// </summary>
@@ -28,8 +30,12 @@ public static partial class Convolution
     [ThreadStatic]
     private static int[]? t_rows;
 
-    /// <summary>Whether the shifted algorithm applies: stride 1, and padding within the dilated kernel's reach.</summary>
-    public static bool CanShift(int kernel, int stride, int padding, int dilation) => stride == 1 && padding <= dilation * (kernel - 1);
+    /// <summary>Whether the shifted algorithm applies to a square window: stride 1, and padding within the dilated kernel's reach.</summary>
+    public static bool CanShift(int kernel, int stride, int padding, int dilation) => CanShift(kernel, kernel, stride, stride, padding, padding, dilation, dilation);
+
+    /// <summary>Whether the shifted algorithm applies: stride 1 along both axes, and on each the padding within the dilated kernel's reach.</summary>
+    public static bool CanShift(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth) =>
+        strideHeight == 1 && strideWidth == 1 && paddingHeight <= dilationHeight * (kernelHeight - 1) && paddingWidth <= dilationWidth * (kernelWidth - 1);
 
     /// <summary>
     /// Floats of scratch one thread needs to run the layer on up to <paramref name="samples"/> samples at
@@ -37,12 +43,19 @@ public static partial class Convolution
     /// gradient, one sample's bordered output gradient, wide input gradient and rearranged weights); for
     /// im2col, one sample's columns.
     /// </summary>
-    public static int ScratchLength(int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, int samples)
+    public static int ScratchLength(int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, int samples) =>
+        ScratchLength(channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation, samples);
+
+    /// <summary>
+    /// Floats of scratch one thread needs to run the layer on up to <paramref name="samples"/> samples at a
+    /// time, for a window given per axis; see <see cref="ScratchLength(int, int, int, int, int, int, int, int, int)"/>.
+    /// </summary>
+    public static int ScratchLength(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int samples)
     {
-        Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
-        long length = CanShift(kernel, stride, padding, dilation)
+        Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
+        long length = g.Shifts
             ? Math.Max((long)samples * (g.PaddedLength + g.WideOutputLength), g.WideOutputLength + ((long)g.Taps * g.WidePositions) + g.PaddedLength)
-            : (long)channels * kernel * kernel * g.OutHeight * g.OutWidth;
+            : (long)channels * kernelHeight * kernelWidth * g.OutHeight * g.OutWidth;
         return length > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The convolution's scratch would not fit in one array.") : (int)length;
     }
 
@@ -50,11 +63,15 @@ public static partial class Convolution
     private const string BackwardInputName = "Convolution.BackwardInput";
     private const string BackwardParametersName = "Convolution.BackwardParameters";
 
+    /// <summary>output = weight (*) input + bias for every sample, with a square window; <paramref name="bias"/> may be empty (no bias).</summary>
+    public static void Forward(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd) =>
+        Forward(input, output, weight, bias, scratch, batchSize, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation, simd);
+
     /// <summary>output = weight (*) input + bias for every sample; <paramref name="bias"/> may be empty (no bias).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd)
+    public static void Forward(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, SimdLevel simd)
     {
-        Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
+        Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
         g.CheckSizes(batchSize, ForwardName);
         KernelChecks.AtLeast(input.Length, (long)batchSize * g.InputLength, nameof(input), ForwardName);
         KernelChecks.AtLeast(output.Length, (long)batchSize * g.OutputLength, nameof(output), ForwardName);
@@ -71,7 +88,7 @@ public static partial class Convolution
         {
             for (int b = 0; b < batchSize; b++)
             {
-                Im2Col.Unfold(input.Slice(b * g.InputLength, g.InputLength), scratch, channels, height, width, kernel, stride, padding, dilation, g.OutHeight, g.OutWidth);
+                g.Unfold(input.Slice(b * g.InputLength, g.InputLength), scratch);
                 Gemm.Multiply(weight, g.Taps, 1, scratch, output.Slice(b * g.OutputLength, g.OutputLength), filters, g.Positions, g.Taps, bias, accumulate: false, simd);
             }
 
@@ -89,11 +106,15 @@ public static partial class Convolution
         }
     }
 
+    /// <summary>weightGradient += outputGradient (*) input over every sample, with a square window; biasGradient += its sums, when not empty. Accumulates.</summary>
+    public static void BackwardParameters(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd) =>
+        BackwardParameters(input, outputGradient, weightGradient, biasGradient, scratch, batchSize, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation, simd);
+
     /// <summary>weightGradient += outputGradient (*) input over every sample; biasGradient += its sums, when not empty. Accumulates.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BackwardParameters(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd)
+    public static void BackwardParameters(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, SimdLevel simd)
     {
-        Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
+        Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
         g.CheckSizes(batchSize, BackwardParametersName);
         KernelChecks.AtLeast(input.Length, (long)batchSize * g.InputLength, nameof(input), BackwardParametersName);
         KernelChecks.AtLeast(outputGradient.Length, (long)batchSize * g.OutputLength, nameof(outputGradient), BackwardParametersName);
@@ -115,7 +136,7 @@ public static partial class Convolution
             g.CheckScratch(scratch, 1);
             for (int b = 0; b < batchSize; b++)
             {
-                Im2Col.Unfold(input.Slice(b * g.InputLength, g.InputLength), scratch, channels, height, width, kernel, stride, padding, dilation, g.OutHeight, g.OutWidth);
+                g.Unfold(input.Slice(b * g.InputLength, g.InputLength), scratch);
                 Gemm.MultiplyTransposed(outputGradient.Slice(b * g.OutputLength, g.OutputLength), scratch, weightGradient, filters, g.Taps, g.Positions, ReadOnlySpan<float>.Empty, accumulate: true, simd);
             }
 
@@ -150,11 +171,15 @@ public static partial class Convolution
             g.InputRows());
     }
 
+    /// <summary>inputGradient = the gradient of the loss with respect to every sample's input, with a square window. Overwrites.</summary>
+    public static void BackwardInput(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd) =>
+        BackwardInput(outputGradient, weight, inputGradient, scratch, batchSize, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation, simd);
+
     /// <summary>inputGradient = the gradient of the loss with respect to every sample's input. Overwrites.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BackwardInput(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, SimdLevel simd)
+    public static void BackwardInput(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, SimdLevel simd)
     {
-        Geometry g = new(channels, height, width, filters, kernel, stride, padding, dilation);
+        Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
         g.CheckSizes(batchSize, BackwardInputName);
         KernelChecks.AtLeast(outputGradient.Length, (long)batchSize * g.OutputLength, nameof(outputGradient), BackwardInputName);
         KernelChecks.AtLeast(weight.Length, (long)filters * g.Taps, nameof(weight), BackwardInputName);
@@ -172,7 +197,7 @@ public static partial class Convolution
             for (int b = 0; b < batchSize; b++)
             {
                 Gemm.Multiply(weight, 1, g.Taps, outputGradient.Slice(b * g.OutputLength, g.OutputLength), scratch, g.Taps, g.Positions, filters, ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                Im2Col.FoldAdd(scratch, inputGradient.Slice(b * g.InputLength, g.InputLength), channels, height, width, kernel, stride, padding, dilation, g.OutHeight, g.OutWidth, simd);
+                g.FoldAdd(scratch, inputGradient.Slice(b * g.InputLength, g.InputLength), simd);
             }
 
             return;
@@ -195,7 +220,7 @@ public static partial class Convolution
                 VectorMath.Add(columns.Slice(tap * g.WidePositions, g.WidePositions), padded.Slice(rows[tap], g.WidePositions), simd);
             }
 
-            PaddedPlanes.Crop(padded, inputGradient.Slice(b * g.InputLength, g.InputLength), channels, height, width, padding);
+            PaddedPlanes.Crop(padded, inputGradient.Slice(b * g.InputLength, g.InputLength), channels, height, width, g.PaddingHeight, g.PaddingWidth);
         }
     }
 
@@ -229,26 +254,31 @@ public static partial class Convolution
         }
     }
 
-    /// <summary>Every size of one convolution, derived once.</summary>
+    /// <summary>Every size of one convolution, derived once; the window's per axis, height then width.</summary>
     private readonly struct Geometry
     {
-        public Geometry(int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation)
+        public Geometry(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
         {
             Channels = channels;
             Height = height;
             Width = width;
             Filters = filters;
-            Kernel = kernel;
-            Stride = stride;
-            Padding = padding;
-            Dilation = dilation;
-            Reach = dilation * (kernel - 1);
+            KernelHeight = kernelHeight;
+            KernelWidth = kernelWidth;
+            StrideHeight = strideHeight;
+            StrideWidth = strideWidth;
+            PaddingHeight = paddingHeight;
+            PaddingWidth = paddingWidth;
+            DilationHeight = dilationHeight;
+            DilationWidth = dilationWidth;
+            ReachHeight = dilationHeight * (kernelHeight - 1);
+            ReachWidth = dilationWidth * (kernelWidth - 1);
             // A stride below 1 is rejected by CheckSizes; it must not divide by zero before that.
-            OutHeight = stride > 0 ? ((height + (2 * padding) - Reach - 1) / stride) + 1 : 0;
-            OutWidth = stride > 0 ? ((width + (2 * padding) - Reach - 1) / stride) + 1 : 0;
-            Shifts = CanShift(kernel, stride, padding, dilation);
-            PaddedHeight = height + (2 * padding);
-            PaddedWidth = width + (2 * padding);
+            OutHeight = strideHeight > 0 ? ((height + (2 * paddingHeight) - ReachHeight - 1) / strideHeight) + 1 : 0;
+            OutWidth = strideWidth > 0 ? ((width + (2 * paddingWidth) - ReachWidth - 1) / strideWidth) + 1 : 0;
+            Shifts = CanShift(kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
+            PaddedHeight = height + (2 * paddingHeight);
+            PaddedWidth = width + (2 * paddingWidth);
         }
 
         public int Channels { get; }
@@ -259,16 +289,27 @@ public static partial class Convolution
 
         public int Filters { get; }
 
-        public int Kernel { get; }
+        public int KernelHeight { get; }
 
-        public int Stride { get; }
+        public int KernelWidth { get; }
 
-        public int Padding { get; }
+        public int StrideHeight { get; }
 
-        public int Dilation { get; }
+        public int StrideWidth { get; }
 
-        /// <summary>How far the dilated kernel reaches past its first tap: <c>dilation * (kernel - 1)</c>.</summary>
-        public int Reach { get; }
+        public int PaddingHeight { get; }
+
+        public int PaddingWidth { get; }
+
+        public int DilationHeight { get; }
+
+        public int DilationWidth { get; }
+
+        /// <summary>How far the dilated kernel reaches down past its first tap: <c>dilationHeight * (kernelHeight - 1)</c>.</summary>
+        public int ReachHeight { get; }
+
+        /// <summary>How far the dilated kernel reaches right past its first tap: <c>dilationWidth * (kernelWidth - 1)</c>.</summary>
+        public int ReachWidth { get; }
 
         public int OutHeight { get; }
 
@@ -286,10 +327,10 @@ public static partial class Convolution
 
         public int Positions => OutHeight * OutWidth;
 
-        public int Taps => Channels * Kernel * Kernel;
+        public int Taps => Channels * KernelHeight * KernelWidth;
 
-        /// <summary>Where weight (co, ci, ky, kx) is in the [filters, channels, kernel, kernel] weight.</summary>
-        public int WeightIndex(int co, int ci, int ky, int kx) => (((((co * Channels) + ci) * Kernel) + ky) * Kernel) + kx;
+        /// <summary>Where weight (co, ci, ky, kx) is in the [filters, channels, kernelHeight, kernelWidth] weight.</summary>
+        public int WeightIndex(int co, int ci, int ky, int kx) => (((((co * Channels) + ci) * KernelHeight) + ky) * KernelWidth) + kx;
 
         /// <summary>Where input (b, ci, iy, ix) is in the [batch, channels, height, width] input.</summary>
         public int InputIndex(int b, int ci, int iy, int ix) => (((((b * Channels) + ci) * Height) + iy) * Width) + ix;
@@ -306,12 +347,12 @@ public static partial class Convolution
         public int WideOutputLength => Filters * WidePositions;
 
         /// <summary>
-        /// The padded planes, then zeros the last shifted rows read past them: the kernel's reach, and the
-        /// wide grid's rounding to whole vectors.
+        /// The padded planes, then zeros the last shifted rows read past them: the kernel's reach along a
+        /// row, and the wide grid's rounding to whole vectors.
         /// </summary>
-        public int PaddedLength => (Channels * PaddedHeight * PaddedWidth) + Reach + (WidePositions - (OutHeight * PaddedWidth));
+        public int PaddedLength => (Channels * PaddedHeight * PaddedWidth) + ReachWidth + (WidePositions - (OutHeight * PaddedWidth));
 
-        /// <summary>Throws unless every size is in range and the kernel's reach fits in the padded input.</summary>
+        /// <summary>Throws unless every size is in range and the kernel's reach fits in the padded input along both axes.</summary>
         public void CheckSizes(int batchSize, string kernel)
         {
             KernelChecks.SizeAtLeast(batchSize, 0, nameof(batchSize), kernel);
@@ -319,30 +360,42 @@ public static partial class Convolution
             KernelChecks.SizeAtLeast(Height, 1, "height", kernel);
             KernelChecks.SizeAtLeast(Width, 1, "width", kernel);
             KernelChecks.SizeAtLeast(Filters, 1, "filters", kernel);
-            KernelChecks.SizeAtLeast(Kernel, 1, "kernel", kernel);
-            KernelChecks.SizeAtLeast(Stride, 1, "stride", kernel);
-            KernelChecks.SizeAtLeast(Padding, 0, "padding", kernel);
-            KernelChecks.SizeAtLeast(Dilation, 1, "dilation", kernel);
-            if (PaddedHeight <= Reach || PaddedWidth <= Reach)
+            KernelChecks.SizeAtLeast(KernelHeight, 1, "kernelHeight", kernel);
+            KernelChecks.SizeAtLeast(KernelWidth, 1, "kernelWidth", kernel);
+            KernelChecks.SizeAtLeast(StrideHeight, 1, "strideHeight", kernel);
+            KernelChecks.SizeAtLeast(StrideWidth, 1, "strideWidth", kernel);
+            KernelChecks.SizeAtLeast(PaddingHeight, 0, "paddingHeight", kernel);
+            KernelChecks.SizeAtLeast(PaddingWidth, 0, "paddingWidth", kernel);
+            KernelChecks.SizeAtLeast(DilationHeight, 1, "dilationHeight", kernel);
+            KernelChecks.SizeAtLeast(DilationWidth, 1, "dilationWidth", kernel);
+            if (PaddedHeight <= ReachHeight || PaddedWidth <= ReachWidth)
             {
-                throw new ArgumentException($"{kernel}: a {Kernel}x{Kernel} kernel dilated by {Dilation} reaches {Reach + 1} values, more than the {Height}x{Width} input padded by {Padding} holds.", "kernel");
+                throw new ArgumentException($"{kernel}: a {KernelHeight}x{KernelWidth} kernel dilated by {Pair(DilationHeight, DilationWidth)} reaches {ReachHeight + 1}x{ReachWidth + 1} values, more than the {Height}x{Width} input padded by {Pair(PaddingHeight, PaddingWidth)} holds.", "kernel");
             }
         }
 
         public void CheckScratch(Span<float> scratch, int samples)
         {
-            int needed = ScratchLength(Channels, Height, Width, Filters, Kernel, Stride, Padding, Dilation, samples);
+            int needed = ScratchLength(Channels, Height, Width, Filters, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, samples);
             if (scratch.Length < needed)
             {
-                throw new ArgumentException($"A convolution of {Channels}x{Height}x{Width} by {Filters} {Kernel}x{Kernel} kernels on {samples} samples needs {needed} floats of scratch, but has {scratch.Length}.", nameof(scratch));
+                throw new ArgumentException($"A convolution of {Channels}x{Height}x{Width} by {Filters} {KernelHeight}x{KernelWidth} kernels on {samples} samples needs {needed} floats of scratch, but has {scratch.Length}.", nameof(scratch));
             }
         }
+
+        /// <summary>Writes one sample's im2col columns.</summary>
+        public void Unfold(ReadOnlySpan<float> sample, Span<float> columns) =>
+            Im2Col.Unfold(sample, columns, Channels, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, OutHeight, OutWidth);
+
+        /// <summary>Adds one sample's im2col columns back to the input positions they came from.</summary>
+        public void FoldAdd(ReadOnlySpan<float> columns, Span<float> sampleGradient, SimdLevel simd) =>
+            Im2Col.FoldAdd(columns, sampleGradient, Channels, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, OutHeight, OutWidth, simd);
 
         /// <summary>Copies one sample into the middle of its zero-bordered planes, and zeroes what the last rows read past them.</summary>
         public void Pad(ReadOnlySpan<float> sample, Span<float> padded)
         {
             int planes = Channels * PaddedHeight * PaddedWidth;
-            PaddedPlanes.Pad(sample, padded, Channels, Height, Width, Padding, 0f);
+            PaddedPlanes.Pad(sample, padded, Channels, Height, Width, PaddingHeight, PaddingWidth, 0f);
             padded.Slice(planes, PaddedLength - planes).Clear();
         }
 
@@ -351,21 +404,24 @@ public static partial class Convolution
 
         private int[] Rows(int planes, int planeLength, int rowLength)
         {
-            int count = planes * Kernel * Kernel;
+            int count = planes * KernelHeight * KernelWidth;
             int[] rows = t_rows is { } cached && cached.Length >= count ? cached : (t_rows = new int[Math.Max(count, 256)]);
             int index = 0;
             for (int plane = 0; plane < planes; plane++)
             {
-                for (int ky = 0; ky < Kernel; ky++)
+                for (int ky = 0; ky < KernelHeight; ky++)
                 {
-                    for (int kx = 0; kx < Kernel; kx++)
+                    for (int kx = 0; kx < KernelWidth; kx++)
                     {
-                        rows[index++] = (plane * planeLength) + (Dilation * ((ky * rowLength) + kx));
+                        rows[index++] = (plane * planeLength) + (DilationHeight * ky * rowLength) + (DilationWidth * kx);
                     }
                 }
             }
 
             return rows;
         }
+
+        /// <summary>A setting for messages: <c>2</c> when both axes agree, <c>(2, 1)</c> otherwise.</summary>
+        private static string Pair(int height, int width) => height == width ? height.ToString(System.Globalization.CultureInfo.InvariantCulture) : FormattableString.Invariant($"({height}, {width})");
     }
 }

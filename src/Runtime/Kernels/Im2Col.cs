@@ -7,33 +7,39 @@ namespace StaticNet.Kernels;
 /// <summary>
 /// Rearranges one sample's [channels, height, width] input into the columns a convolution multiplies
 /// by its weights (im2col), and sums columns back into an input gradient (col2im). Row
-/// <c>(c * kernel + ky) * kernel + kx</c> of the columns holds, for every output position, the input
-/// value that kernel tap (ky, kx) of channel c meets there, or 0 where it falls in the padding. The
+/// <c>(c * kernelHeight + ky) * kernelWidth + kx</c> of the columns holds, for every output position, the
+/// input value that kernel tap (ky, kx) of channel c meets there, or 0 where it falls in the padding. The
 /// convolution is then one matrix product: <c>output = weight (filters x columns rows) * columns</c>.
+/// Window sizes are per axis, height then width; the overloads with one kernel, stride, padding and
+/// dilation are the square case.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Im2Col
 {
-    /// <summary>Writes the columns of one sample: <c>channels * kernel * kernel</c> rows of <c>outHeight * outWidth</c> values.</summary>
+    /// <summary>Writes the columns of one sample for a square window: <c>channels * kernel * kernel</c> rows of <c>outHeight * outWidth</c> values.</summary>
+    public static void Unfold(ReadOnlySpan<float> input, Span<float> columns, int channels, int height, int width, int kernel, int stride, int padding, int dilation, int outHeight, int outWidth) =>
+        Unfold(input, columns, channels, height, width, kernel, kernel, stride, stride, padding, padding, dilation, dilation, outHeight, outWidth);
+
+    /// <summary>Writes the columns of one sample: <c>channels * kernelHeight * kernelWidth</c> rows of <c>outHeight * outWidth</c> values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Unfold(ReadOnlySpan<float> input, Span<float> columns, int channels, int height, int width, int kernel, int stride, int padding, int dilation, int outHeight, int outWidth)
+    public static void Unfold(ReadOnlySpan<float> input, Span<float> columns, int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int outHeight, int outWidth)
     {
         int positions = outHeight * outWidth;
-        Check(input.Length, channels * height * width, columns.Length, channels * kernel * kernel * positions);
+        Check(input.Length, channels * height * width, columns.Length, channels * kernelHeight * kernelWidth * positions);
         for (int c = 0; c < channels; c++)
         {
             ReadOnlySpan<float> plane = input.Slice(c * height * width, height * width);
-            for (int ky = 0; ky < kernel; ky++)
+            for (int ky = 0; ky < kernelHeight; ky++)
             {
-                for (int kx = 0; kx < kernel; kx++)
+                for (int kx = 0; kx < kernelWidth; kx++)
                 {
-                    Span<float> row = columns.Slice((((c * kernel) + ky) * kernel + kx) * positions, positions);
-                    int dx = (kx * dilation) - padding;
-                    (int first, int last) = ValidOutputs(dx, stride, width, outWidth);
+                    Span<float> row = columns.Slice((((c * kernelHeight) + ky) * kernelWidth + kx) * positions, positions);
+                    int dx = (kx * dilationWidth) - paddingWidth;
+                    (int first, int last) = ValidOutputs(dx, strideWidth, width, outWidth);
                     for (int oy = 0; oy < outHeight; oy++)
                     {
                         Span<float> target = row.Slice(oy * outWidth, outWidth);
-                        int iy = (oy * stride) + (ky * dilation) - padding;
+                        int iy = (oy * strideHeight) + (ky * dilationHeight) - paddingHeight;
                         if ((uint)iy >= (uint)height || first >= last)
                         {
                             target.Clear();
@@ -44,7 +50,7 @@ public static class Im2Col
                         target.Slice(0, first).Clear();
                         target.Slice(last).Clear();
                         ReadOnlySpan<float> source = plane.Slice(iy * width, width);
-                        if (stride == 1)
+                        if (strideWidth == 1)
                         {
                             source.Slice(first + dx, last - first).CopyTo(target.Slice(first, last - first));
                         }
@@ -52,7 +58,7 @@ public static class Im2Col
                         {
                             for (int ox = first; ox < last; ox++)
                             {
-                                target[ox] = source[(ox * stride) + dx];
+                                target[ox] = source[(ox * strideWidth) + dx];
                             }
                         }
                     }
@@ -61,22 +67,29 @@ public static class Im2Col
         }
     }
 
-    /// <summary>Adds each column value to the input position it came from; positions in the padding are dropped. The inverse of <see cref="Unfold"/>, summed.</summary>
+    /// <summary>Adds each column value of a square window to the input position it came from; positions in the padding are dropped.</summary>
+    public static void FoldAdd(ReadOnlySpan<float> columns, Span<float> inputGradient, int channels, int height, int width, int kernel, int stride, int padding, int dilation, int outHeight, int outWidth, SimdLevel simd) =>
+        FoldAdd(columns, inputGradient, channels, height, width, kernel, kernel, stride, stride, padding, padding, dilation, dilation, outHeight, outWidth, simd);
+
+    /// <summary>
+    /// Adds each column value to the input position it came from; positions in the padding are dropped. The
+    /// inverse of <see cref="Unfold(ReadOnlySpan{float}, Span{float}, int, int, int, int, int, int, int, int, int, int, int, int, int)"/>, summed.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FoldAdd(ReadOnlySpan<float> columns, Span<float> inputGradient, int channels, int height, int width, int kernel, int stride, int padding, int dilation, int outHeight, int outWidth, SimdLevel simd)
+    public static void FoldAdd(ReadOnlySpan<float> columns, Span<float> inputGradient, int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int outHeight, int outWidth, SimdLevel simd)
     {
         int positions = outHeight * outWidth;
-        Check(inputGradient.Length, channels * height * width, columns.Length, channels * kernel * kernel * positions);
+        Check(inputGradient.Length, channels * height * width, columns.Length, channels * kernelHeight * kernelWidth * positions);
         for (int c = 0; c < channels; c++)
         {
             Span<float> plane = inputGradient.Slice(c * height * width, height * width);
-            for (int ky = 0; ky < kernel; ky++)
+            for (int ky = 0; ky < kernelHeight; ky++)
             {
-                for (int kx = 0; kx < kernel; kx++)
+                for (int kx = 0; kx < kernelWidth; kx++)
                 {
-                    ReadOnlySpan<float> row = columns.Slice((((c * kernel) + ky) * kernel + kx) * positions, positions);
-                    int dx = (kx * dilation) - padding;
-                    (int first, int last) = ValidOutputs(dx, stride, width, outWidth);
+                    ReadOnlySpan<float> row = columns.Slice((((c * kernelHeight) + ky) * kernelWidth + kx) * positions, positions);
+                    int dx = (kx * dilationWidth) - paddingWidth;
+                    (int first, int last) = ValidOutputs(dx, strideWidth, width, outWidth);
                     if (first >= last)
                     {
                         continue;
@@ -84,7 +97,7 @@ public static class Im2Col
 
                     for (int oy = 0; oy < outHeight; oy++)
                     {
-                        int iy = (oy * stride) + (ky * dilation) - padding;
+                        int iy = (oy * strideHeight) + (ky * dilationHeight) - paddingHeight;
                         if ((uint)iy >= (uint)height)
                         {
                             continue;
@@ -92,7 +105,7 @@ public static class Im2Col
 
                         ReadOnlySpan<float> source = row.Slice((oy * outWidth) + first, last - first);
                         Span<float> target = plane.Slice(iy * width, width);
-                        if (stride == 1)
+                        if (strideWidth == 1)
                         {
                             VectorMath.Add(source, target.Slice(first + dx, last - first), simd);
                         }
@@ -100,7 +113,7 @@ public static class Im2Col
                         {
                             for (int ox = first; ox < last; ox++)
                             {
-                                target[(ox * stride) + dx] += source[ox - first];
+                                target[(ox * strideWidth) + dx] += source[ox - first];
                             }
                         }
                     }

@@ -3,13 +3,13 @@ using System;
 namespace StaticNet.Kernels;
 
 // The scalar references of max and average pooling (SimdLevel.Scalar): every tap of every window in
-// reading order, tap (ky, kx) of output (oy, ox) reading row oy * stride - padding + ky and column
-// ox * stride - padding + kx. A tap in the padding is skipped: for a max it would read minus infinity,
+// reading order, tap (ky, kx) of output (oy, ox) reading row oy * strideHeight - paddingHeight + ky and
+// column ox * strideWidth - paddingWidth + kx. A tap in the padding is skipped: for a max it would read minus infinity,
 // which never wins, and for a mean zero, which adds nothing (it still counts in the divisor when
 // countIncludePad is on).
 public static partial class Pooling
 {
-    private static void MaxForwardReference(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth)
+    private static void MaxForwardReference(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int outHeight, int outWidth)
     {
         for (int p = 0; p < planes; p++)
         {
@@ -18,17 +18,17 @@ public static partial class Pooling
                 for (int ox = 0; ox < outWidth; ox++)
                 {
                     float max = float.NegativeInfinity;
-                    for (int ky = 0; ky < kernel; ky++)
+                    for (int ky = 0; ky < kernelHeight; ky++)
                     {
-                        int iy = (oy * stride) - padding + ky;
+                        int iy = (oy * strideHeight) - paddingHeight + ky;
                         if (iy < 0 || iy >= height)
                         {
                             continue;
                         }
 
-                        for (int kx = 0; kx < kernel; kx++)
+                        for (int kx = 0; kx < kernelWidth; kx++)
                         {
-                            int ix = (ox * stride) - padding + kx;
+                            int ix = (ox * strideWidth) - paddingWidth + kx;
                             if (ix < 0 || ix >= width)
                             {
                                 continue;
@@ -45,7 +45,7 @@ public static partial class Pooling
         }
     }
 
-    private static void MaxBackwardReference(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth)
+    private static void MaxBackwardReference(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int outHeight, int outWidth)
     {
         inputGradient.Slice(0, planes * height * width).Clear();
         for (int p = 0; p < planes; p++)
@@ -56,10 +56,10 @@ public static partial class Pooling
                 {
                     // The window's first tap holds the gradient until a value beats minus infinity; when
                     // that tap is padding, and nothing in the window is larger, the gradient reaches no input.
-                    int top = (oy * stride) - padding, left = (ox * stride) - padding;
+                    int top = (oy * strideHeight) - paddingHeight, left = (ox * strideWidth) - paddingWidth;
                     int best = top >= 0 && top < height && left >= 0 && left < width ? (((p * height) + top) * width) + left : -1;
                     float max = float.NegativeInfinity;
-                    for (int ky = 0; ky < kernel; ky++)
+                    for (int ky = 0; ky < kernelHeight; ky++)
                     {
                         int iy = top + ky;
                         if (iy < 0 || iy >= height)
@@ -67,7 +67,7 @@ public static partial class Pooling
                             continue;
                         }
 
-                        for (int kx = 0; kx < kernel; kx++)
+                        for (int kx = 0; kx < kernelWidth; kx++)
                         {
                             int ix = left + kx;
                             if (ix < 0 || ix >= width)
@@ -93,7 +93,7 @@ public static partial class Pooling
         }
     }
 
-    private static void AverageForwardReference(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth)
+    private static void AverageForwardReference(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, bool countIncludePad, int outHeight, int outWidth)
     {
         for (int p = 0; p < planes; p++)
         {
@@ -102,17 +102,17 @@ public static partial class Pooling
                 for (int ox = 0; ox < outWidth; ox++)
                 {
                     float sum = 0f;
-                    for (int ky = 0; ky < kernel; ky++)
+                    for (int ky = 0; ky < kernelHeight; ky++)
                     {
-                        int iy = (oy * stride) - padding + ky;
+                        int iy = (oy * strideHeight) - paddingHeight + ky;
                         if (iy < 0 || iy >= height)
                         {
                             continue;
                         }
 
-                        for (int kx = 0; kx < kernel; kx++)
+                        for (int kx = 0; kx < kernelWidth; kx++)
                         {
-                            int ix = (ox * stride) - padding + kx;
+                            int ix = (ox * strideWidth) - paddingWidth + kx;
                             if (ix < 0 || ix >= width)
                             {
                                 continue;
@@ -122,13 +122,13 @@ public static partial class Pooling
                         }
                     }
 
-                    output[(((p * outHeight) + oy) * outWidth) + ox] = sum * MeanScale(oy, ox, height, width, kernel, stride, padding, countIncludePad);
+                    output[(((p * outHeight) + oy) * outWidth) + ox] = sum * MeanScale(oy, ox, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, countIncludePad);
                 }
             }
         }
     }
 
-    private static void AverageBackwardReference(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth)
+    private static void AverageBackwardReference(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, bool countIncludePad, int outHeight, int outWidth)
     {
         inputGradient.Slice(0, planes * height * width).Clear();
         for (int p = 0; p < planes; p++)
@@ -137,18 +137,18 @@ public static partial class Pooling
             {
                 for (int ox = 0; ox < outWidth; ox++)
                 {
-                    float share = outputGradient[(((p * outHeight) + oy) * outWidth) + ox] * MeanScale(oy, ox, height, width, kernel, stride, padding, countIncludePad);
-                    for (int ky = 0; ky < kernel; ky++)
+                    float share = outputGradient[(((p * outHeight) + oy) * outWidth) + ox] * MeanScale(oy, ox, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, countIncludePad);
+                    for (int ky = 0; ky < kernelHeight; ky++)
                     {
-                        int iy = (oy * stride) - padding + ky;
+                        int iy = (oy * strideHeight) - paddingHeight + ky;
                         if (iy < 0 || iy >= height)
                         {
                             continue;
                         }
 
-                        for (int kx = 0; kx < kernel; kx++)
+                        for (int kx = 0; kx < kernelWidth; kx++)
                         {
-                            int ix = (ox * stride) - padding + kx;
+                            int ix = (ox * strideWidth) - paddingWidth + kx;
                             if (ix < 0 || ix >= width)
                             {
                                 continue;
@@ -166,16 +166,16 @@ public static partial class Pooling
     /// One over the divisor of window (oy, ox)'s mean: the whole window when padding counts, else its rows
     /// and columns inside the plane.
     /// </summary>
-    private static float MeanScale(int oy, int ox, int height, int width, int kernel, int stride, int padding, bool countIncludePad)
+    private static float MeanScale(int oy, int ox, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, bool countIncludePad)
     {
         if (countIncludePad)
         {
-            return 1f / (kernel * kernel);
+            return 1f / (kernelHeight * kernelWidth);
         }
 
-        int top = (oy * stride) - padding, left = (ox * stride) - padding;
-        int rows = Math.Min(top + kernel, height) - Math.Max(top, 0);
-        int columns = Math.Min(left + kernel, width) - Math.Max(left, 0);
+        int top = (oy * strideHeight) - paddingHeight, left = (ox * strideWidth) - paddingWidth;
+        int rows = Math.Min(top + kernelHeight, height) - Math.Max(top, 0);
+        int columns = Math.Min(left + kernelWidth, width) - Math.Max(left, 0);
         return 1f / (rows * columns);
     }
 }

@@ -8,12 +8,13 @@ using System.Runtime.Intrinsics.X86;
 namespace StaticNet.Kernels;
 
 /// <summary>
-/// Max and average pooling over square windows of every plane of a batch, with PyTorch's semantics:
+/// Max and average pooling over windows of every plane of a batch, with PyTorch's semantics:
 /// padding never wins a max; for averages it counts in the divisor unless <c>countIncludePad</c> is off;
 /// a max's gradient goes to the first largest value of its window. Windows are clamped to the plane,
 /// so no padded copy is needed and nothing is read out of bounds. <see cref="SimdLevel.Scalar"/> runs the
 /// scalar reference (Pooling.Reference.cs); the vector levels run the loops here, with a vectorised path
-/// for 2x2 windows of stride 2.
+/// for 2x2 windows of stride 2. Window sizes are per axis, height then width; the overloads with one
+/// kernel, stride and padding are the square case.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Pooling
@@ -23,20 +24,24 @@ public static partial class Pooling
     private const string AverageForwardName = "Pooling.AverageForward";
     private const string AverageBackwardName = "Pooling.AverageBackward";
 
+    /// <summary>The largest value of each window, over square windows.</summary>
+    public static void MaxForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth, SimdLevel simd) =>
+        MaxForward(input, output, planes, height, width, kernel, kernel, stride, stride, padding, padding, outHeight, outWidth, simd);
+
     /// <summary>The largest value of each window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MaxForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth, SimdLevel simd)
+    public static void MaxForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int outHeight, int outWidth, SimdLevel simd)
     {
-        CheckSizes(planes, height, width, kernel, stride, padding, outHeight, outWidth, MaxForwardName);
+        CheckSizes(planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, outHeight, outWidth, MaxForwardName);
         KernelChecks.AtLeast(input.Length, (long)planes * height * width, nameof(input), MaxForwardName);
         KernelChecks.AtLeast(output.Length, (long)planes * outHeight * outWidth, nameof(output), MaxForwardName);
         if (simd == SimdLevel.Scalar)
         {
-            MaxForwardReference(input, output, planes, height, width, kernel, stride, padding, outHeight, outWidth);
+            MaxForwardReference(input, output, planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, outHeight, outWidth);
             return;
         }
 
-        if (kernel == 2 && stride == 2 && padding == 0)
+        if (kernelHeight == 2 && kernelWidth == 2 && strideHeight == 2 && strideWidth == 2 && paddingHeight == 0 && paddingWidth == 0)
         {
             MaxForward2x2(input, output, planes, height, width, outHeight, outWidth, simd);
             return;
@@ -50,10 +55,10 @@ public static partial class Pooling
             ref float outPlane = ref Unsafe.Add(ref target, (nint)p * outHeight * outWidth);
             for (int oy = 0; oy < outHeight; oy++)
             {
-                (int y0, int y1) = Window(oy, stride, padding, kernel, height);
+                (int y0, int y1) = Window(oy, strideHeight, paddingHeight, kernelHeight, height);
                 for (int ox = 0; ox < outWidth; ox++)
                 {
-                    (int x0, int x1) = Window(ox, stride, padding, kernel, width);
+                    (int x0, int x1) = Window(ox, strideWidth, paddingWidth, kernelWidth, width);
                     float max = float.NegativeInfinity;
                     for (int y = y0; y < y1; y++)
                     {
@@ -70,21 +75,25 @@ public static partial class Pooling
         }
     }
 
+    /// <summary>Clears <paramref name="inputGradient"/>, then adds each output's gradient to the first largest value of its window, over square windows.</summary>
+    public static void MaxBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth, SimdLevel simd) =>
+        MaxBackward(input, outputGradient, inputGradient, planes, height, width, kernel, kernel, stride, stride, padding, padding, outHeight, outWidth, simd);
+
     /// <summary>Clears <paramref name="inputGradient"/>, then adds each output's gradient to the first largest value of its window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MaxBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth, SimdLevel simd)
+    public static void MaxBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int outHeight, int outWidth, SimdLevel simd)
     {
-        CheckSizes(planes, height, width, kernel, stride, padding, outHeight, outWidth, MaxBackwardName);
+        CheckSizes(planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, outHeight, outWidth, MaxBackwardName);
         KernelChecks.AtLeast(input.Length, (long)planes * height * width, nameof(input), MaxBackwardName);
         KernelChecks.AtLeast(outputGradient.Length, (long)planes * outHeight * outWidth, nameof(outputGradient), MaxBackwardName);
         KernelChecks.AtLeast(inputGradient.Length, (long)planes * height * width, nameof(inputGradient), MaxBackwardName);
         if (simd == SimdLevel.Scalar)
         {
-            MaxBackwardReference(input, outputGradient, inputGradient, planes, height, width, kernel, stride, padding, outHeight, outWidth);
+            MaxBackwardReference(input, outputGradient, inputGradient, planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, outHeight, outWidth);
             return;
         }
 
-        if (kernel == 2 && stride == 2 && padding == 0)
+        if (kernelHeight == 2 && kernelWidth == 2 && strideHeight == 2 && strideWidth == 2 && paddingHeight == 0 && paddingWidth == 0)
         {
             MaxBackward2x2(input, outputGradient, inputGradient, planes, height, width, outHeight, outWidth, simd);
             return;
@@ -101,10 +110,10 @@ public static partial class Pooling
             ref float gradientPlane = ref Unsafe.Add(ref gradient, (nint)p * outHeight * outWidth);
             for (int oy = 0; oy < outHeight; oy++)
             {
-                (int y0, int y1) = Window(oy, stride, padding, kernel, height);
+                (int y0, int y1) = Window(oy, strideHeight, paddingHeight, kernelHeight, height);
                 for (int ox = 0; ox < outWidth; ox++)
                 {
-                    (int x0, int x1) = Window(ox, stride, padding, kernel, width);
+                    (int x0, int x1) = Window(ox, strideWidth, paddingWidth, kernelWidth, width);
                     float max = float.NegativeInfinity;
                     int best = (y0 * width) + x0;
                     for (int y = y0; y < y1; y++)
@@ -126,16 +135,20 @@ public static partial class Pooling
         }
     }
 
+    /// <summary>The mean of each window, over square windows.</summary>
+    public static void AverageForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth, SimdLevel simd) =>
+        AverageForward(input, output, planes, height, width, kernel, kernel, stride, stride, padding, padding, countIncludePad, outHeight, outWidth, simd);
+
     /// <summary>The mean of each window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AverageForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth, SimdLevel simd)
+    public static void AverageForward(ReadOnlySpan<float> input, Span<float> output, int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, bool countIncludePad, int outHeight, int outWidth, SimdLevel simd)
     {
-        CheckSizes(planes, height, width, kernel, stride, padding, outHeight, outWidth, AverageForwardName);
+        CheckSizes(planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, outHeight, outWidth, AverageForwardName);
         KernelChecks.AtLeast(input.Length, (long)planes * height * width, nameof(input), AverageForwardName);
         KernelChecks.AtLeast(output.Length, (long)planes * outHeight * outWidth, nameof(output), AverageForwardName);
         if (simd == SimdLevel.Scalar)
         {
-            AverageForwardReference(input, output, planes, height, width, kernel, stride, padding, countIncludePad, outHeight, outWidth);
+            AverageForwardReference(input, output, planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, countIncludePad, outHeight, outWidth);
             return;
         }
 
@@ -147,10 +160,10 @@ public static partial class Pooling
             ref float outPlane = ref Unsafe.Add(ref target, (nint)p * outHeight * outWidth);
             for (int oy = 0; oy < outHeight; oy++)
             {
-                (int y0, int y1) = Window(oy, stride, padding, kernel, height);
+                (int y0, int y1) = Window(oy, strideHeight, paddingHeight, kernelHeight, height);
                 for (int ox = 0; ox < outWidth; ox++)
                 {
-                    (int x0, int x1) = Window(ox, stride, padding, kernel, width);
+                    (int x0, int x1) = Window(ox, strideWidth, paddingWidth, kernelWidth, width);
                     float sum = 0f;
                     for (int y = y0; y < y1; y++)
                     {
@@ -161,22 +174,26 @@ public static partial class Pooling
                         }
                     }
 
-                    Unsafe.Add(ref outPlane, (oy * outWidth) + ox) = sum * Scale(y0, y1, x0, x1, kernel, countIncludePad);
+                    Unsafe.Add(ref outPlane, (oy * outWidth) + ox) = sum * Scale(y0, y1, x0, x1, kernelHeight * kernelWidth, countIncludePad);
                 }
             }
         }
     }
 
+    /// <summary>Clears <paramref name="inputGradient"/>, then spreads each output's gradient, divided as in the forward mean, over its window, over square windows.</summary>
+    public static void AverageBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth, SimdLevel simd) =>
+        AverageBackward(outputGradient, inputGradient, planes, height, width, kernel, kernel, stride, stride, padding, padding, countIncludePad, outHeight, outWidth, simd);
+
     /// <summary>Clears <paramref name="inputGradient"/>, then spreads each output's gradient, divided as in the forward mean, over its window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AverageBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth, SimdLevel simd)
+    public static void AverageBackward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, bool countIncludePad, int outHeight, int outWidth, SimdLevel simd)
     {
-        CheckSizes(planes, height, width, kernel, stride, padding, outHeight, outWidth, AverageBackwardName);
+        CheckSizes(planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, outHeight, outWidth, AverageBackwardName);
         KernelChecks.AtLeast(outputGradient.Length, (long)planes * outHeight * outWidth, nameof(outputGradient), AverageBackwardName);
         KernelChecks.AtLeast(inputGradient.Length, (long)planes * height * width, nameof(inputGradient), AverageBackwardName);
         if (simd == SimdLevel.Scalar)
         {
-            AverageBackwardReference(outputGradient, inputGradient, planes, height, width, kernel, stride, padding, countIncludePad, outHeight, outWidth);
+            AverageBackwardReference(outputGradient, inputGradient, planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, countIncludePad, outHeight, outWidth);
             return;
         }
 
@@ -189,11 +206,11 @@ public static partial class Pooling
             ref float gradientPlane = ref Unsafe.Add(ref gradient, (nint)p * outHeight * outWidth);
             for (int oy = 0; oy < outHeight; oy++)
             {
-                (int y0, int y1) = Window(oy, stride, padding, kernel, height);
+                (int y0, int y1) = Window(oy, strideHeight, paddingHeight, kernelHeight, height);
                 for (int ox = 0; ox < outWidth; ox++)
                 {
-                    (int x0, int x1) = Window(ox, stride, padding, kernel, width);
-                    float share = Unsafe.Add(ref gradientPlane, (oy * outWidth) + ox) * Scale(y0, y1, x0, x1, kernel, countIncludePad);
+                    (int x0, int x1) = Window(ox, strideWidth, paddingWidth, kernelWidth, width);
+                    float share = Unsafe.Add(ref gradientPlane, (oy * outWidth) + ox) * Scale(y0, y1, x0, x1, kernelHeight * kernelWidth, countIncludePad);
                     for (int y = y0; y < y1; y++)
                     {
                         ref float row = ref Unsafe.Add(ref plane, (nint)y * width);
@@ -381,24 +398,31 @@ public static partial class Pooling
 
     /// <summary>
     /// The divisor of a mean: the whole window when padding counts (without ceil mode, PyTorch's windows
-    /// never pass the padded edge, so that is kernel squared), else the part inside the plane.
+    /// never pass the padded edge, so that is the kernel's height times its width), else the part inside the plane.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Scale(int y0, int y1, int x0, int x1, int kernel, bool countIncludePad) =>
-        countIncludePad ? 1f / (kernel * kernel) : 1f / ((y1 - y0) * (x1 - x0));
+    private static float Scale(int y0, int y1, int x0, int x1, int windowSize, bool countIncludePad) =>
+        countIncludePad ? 1f / windowSize : 1f / ((y1 - y0) * (x1 - x0));
 
-    private static void CheckSizes(int planes, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth, string name)
+    private static void CheckSizes(int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int outHeight, int outWidth, string name)
     {
         KernelChecks.SizeAtLeast(planes, 0, nameof(planes), name);
         KernelChecks.SizeAtLeast(height, 1, nameof(height), name);
         KernelChecks.SizeAtLeast(width, 1, nameof(width), name);
-        KernelChecks.SizeAtLeast(kernel, 1, nameof(kernel), name);
-        KernelChecks.SizeAtLeast(stride, 1, nameof(stride), name);
-        KernelChecks.SizeAtLeast(padding, 0, nameof(padding), name);
-        int expectedHeight = ((height + (2 * padding) - kernel) / stride) + 1, expectedWidth = ((width + (2 * padding) - kernel) / stride) + 1;
-        if (height + (2 * padding) < kernel || width + (2 * padding) < kernel || outHeight != expectedHeight || outWidth != expectedWidth)
+        KernelChecks.SizeAtLeast(kernelHeight, 1, nameof(kernelHeight), name);
+        KernelChecks.SizeAtLeast(kernelWidth, 1, nameof(kernelWidth), name);
+        KernelChecks.SizeAtLeast(strideHeight, 1, nameof(strideHeight), name);
+        KernelChecks.SizeAtLeast(strideWidth, 1, nameof(strideWidth), name);
+        KernelChecks.SizeAtLeast(paddingHeight, 0, nameof(paddingHeight), name);
+        KernelChecks.SizeAtLeast(paddingWidth, 0, nameof(paddingWidth), name);
+        int expectedHeight = ((height + (2 * paddingHeight) - kernelHeight) / strideHeight) + 1, expectedWidth = ((width + (2 * paddingWidth) - kernelWidth) / strideWidth) + 1;
+        if (height + (2 * paddingHeight) < kernelHeight || width + (2 * paddingWidth) < kernelWidth || outHeight != expectedHeight || outWidth != expectedWidth)
         {
-            throw new ArgumentException($"{name}: {kernel}x{kernel} windows of stride {stride} over {height}x{width} planes padded by {padding} give {expectedHeight}x{expectedWidth} outputs, not {outHeight}x{outWidth}.", nameof(outHeight));
+            string stride = strideHeight == strideWidth ? Text(strideHeight) : $"({Text(strideHeight)}, {Text(strideWidth)})";
+            string padding = paddingHeight == paddingWidth ? Text(paddingHeight) : $"({Text(paddingHeight)}, {Text(paddingWidth)})";
+            throw new ArgumentException($"{name}: {kernelHeight}x{kernelWidth} windows of stride {stride} over {height}x{width} planes padded by {padding} give {expectedHeight}x{expectedWidth} outputs, not {outHeight}x{outWidth}.", nameof(outHeight));
         }
     }
+
+    private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -9,7 +9,7 @@ public enum LayerKind
     /// <summary><c>[Dense]</c>: a fully connected layer, <c>y = x W^T + b</c>.</summary>
     Dense,
 
-    /// <summary><c>[Conv2D]</c>: a square-kernel 2-D convolution.</summary>
+    /// <summary><c>[Conv2D]</c>: a 2-D convolution.</summary>
     Conv2D,
 
     /// <summary><c>[MaxPool2D]</c>: the largest value of each window.</summary>
@@ -131,17 +131,59 @@ public sealed class LayerInfo
     /// <summary>Whether the declaration freezes the layer's parameters: backward never computes their gradients, and <c>Unfreeze</c> cannot change that.</summary>
     public bool Frozen { get; init; }
 
-    /// <summary>The window's side: a convolution's kernel or a pooling window; 0 for other kinds.</summary>
-    public int Kernel { get; init; }
+    // A window's settings per axis, height then width. The square properties (Kernel, Stride, Padding,
+    // Dilation) set both axes, and read the value the axes share, or 0 where they differ.
 
-    /// <summary>The step between windows of a convolution or pooling layer; 0 for other kinds.</summary>
-    public int Stride { get; init; }
+    /// <summary>
+    /// The side of a square window, a convolution's kernel or a pooling window; 0 when the window's height
+    /// and width differ (read <see cref="KernelHeight"/> and <see cref="KernelWidth"/>) and for other kinds.
+    /// Setting it sets both.
+    /// </summary>
+    public int Kernel { get => Square(KernelHeight, KernelWidth); init => (KernelHeight, KernelWidth) = (value, value); }
 
-    /// <summary>The zeros (or, for max pooling, the values that never win) added on each side of a convolution's or pooling layer's input.</summary>
-    public int Padding { get; init; }
+    /// <summary>The window's height: rows of a convolution's kernel or a pooling window; 0 for other kinds.</summary>
+    public int KernelHeight { get; init; }
 
-    /// <summary>The spacing of a convolution's kernel taps: 1 for a dense kernel; 0 for other kinds.</summary>
-    public int Dilation { get; init; }
+    /// <summary>The window's width: columns of a convolution's kernel or a pooling window; 0 for other kinds.</summary>
+    public int KernelWidth { get; init; }
+
+    /// <summary>
+    /// The step between windows of a convolution or pooling layer when it is the same down and across; 0 when
+    /// it differs (read <see cref="StrideHeight"/> and <see cref="StrideWidth"/>) and for other kinds. Setting it sets both.
+    /// </summary>
+    public int Stride { get => Square(StrideHeight, StrideWidth); init => (StrideHeight, StrideWidth) = (value, value); }
+
+    /// <summary>The step between windows down the rows; 0 for other kinds.</summary>
+    public int StrideHeight { get; init; }
+
+    /// <summary>The step between windows along a row; 0 for other kinds.</summary>
+    public int StrideWidth { get; init; }
+
+    /// <summary>
+    /// The zeros (or, for max pooling, the values that never win) added on each side of a convolution's or
+    /// pooling layer's input, when it is the same on all four sides; 0 when the rows and the columns are padded
+    /// differently (read <see cref="PaddingHeight"/> and <see cref="PaddingWidth"/>). Setting it sets both.
+    /// </summary>
+    public int Padding { get => Square(PaddingHeight, PaddingWidth); init => (PaddingHeight, PaddingWidth) = (value, value); }
+
+    /// <summary>The rows added above and below the input of a convolution or pooling layer.</summary>
+    public int PaddingHeight { get; init; }
+
+    /// <summary>The columns added left and right of the input of a convolution or pooling layer.</summary>
+    public int PaddingWidth { get; init; }
+
+    /// <summary>
+    /// The spacing of a convolution's kernel taps when it is the same down and across: 1 for a dense kernel;
+    /// 0 when it differs (read <see cref="DilationHeight"/> and <see cref="DilationWidth"/>) and for other
+    /// kinds. Setting it sets both.
+    /// </summary>
+    public int Dilation { get => Square(DilationHeight, DilationWidth); init => (DilationHeight, DilationWidth) = (value, value); }
+
+    /// <summary>The spacing of a convolution's kernel taps down the rows; 0 for other kinds.</summary>
+    public int DilationHeight { get; init; }
+
+    /// <summary>The spacing of a convolution's kernel taps along a row; 0 for other kinds.</summary>
+    public int DilationWidth { get; init; }
 
     /// <summary>Whether average pooling divides by the whole window, padding included (PyTorch's <c>count_include_pad</c>), rather than by the input values in it.</summary>
     public bool CountIncludePad { get; init; }
@@ -183,6 +225,9 @@ public sealed class LayerInfo
 
         return null;
     }
+
+    /// <summary>The value both axes share, or 0 where they differ.</summary>
+    private static int Square(int height, int width) => height == width ? height : 0;
 
     /// <inheritdoc/>
     public override string ToString() =>

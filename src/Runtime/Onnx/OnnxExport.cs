@@ -140,10 +140,10 @@ public static class OnnxExport
                         name,
                         y,
                         WithOptional(x, Tensor(layer, "weight"), OptionalTensor(layer, "bias")),
-                        NodeAttribute.Ints("kernel_shape", layer.Kernel, layer.Kernel),
-                        NodeAttribute.Ints("strides", layer.Stride, layer.Stride),
-                        NodeAttribute.Ints("pads", layer.Padding, layer.Padding, layer.Padding, layer.Padding),
-                        NodeAttribute.Ints("dilations", layer.Dilation, layer.Dilation),
+                        NodeAttribute.Ints("kernel_shape", layer.KernelHeight, layer.KernelWidth),
+                        NodeAttribute.Ints("strides", layer.StrideHeight, layer.StrideWidth),
+                        Pads(layer),
+                        NodeAttribute.Ints("dilations", layer.DilationHeight, layer.DilationWidth),
                         NodeAttribute.Int("group", 1));
                     break;
 
@@ -306,10 +306,14 @@ public static class OnnxExport
 
         private static NodeAttribute[] PoolAttributes(LayerInfo layer) => new[]
         {
-            NodeAttribute.Ints("kernel_shape", layer.Kernel, layer.Kernel),
-            NodeAttribute.Ints("strides", layer.Stride, layer.Stride),
-            NodeAttribute.Ints("pads", layer.Padding, layer.Padding, layer.Padding, layer.Padding),
+            NodeAttribute.Ints("kernel_shape", layer.KernelHeight, layer.KernelWidth),
+            NodeAttribute.Ints("strides", layer.StrideHeight, layer.StrideWidth),
+            Pads(layer),
         };
+
+        /// <summary>ONNX's pads, the beginnings of the axes then their ends: [top, left, bottom, right], each axis padded alike at both ends.</summary>
+        private static NodeAttribute Pads(LayerInfo layer) =>
+            NodeAttribute.Ints("pads", layer.PaddingHeight, layer.PaddingWidth, layer.PaddingHeight, layer.PaddingWidth);
 
         /// <summary>The ONNX value a layer reads as its input number <paramref name="index"/>.</summary>
         private string Input(LayerInfo layer, int index)

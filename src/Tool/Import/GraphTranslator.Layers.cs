@@ -15,7 +15,7 @@ internal sealed partial class GraphTranslator
         FloatConstant? bias = Weight(node, 2, "bias", optional: true);
         if (weight.Dims.Length != 4)
         {
-            throw _nodes.Node(node, $"has a weight of shape {weight.ShapeText}; StaticNet's Conv2D is 2-D, with a weight of [filters, channels, kernel, kernel]");
+            throw _nodes.Node(node, $"has a weight of shape {weight.ShapeText}; StaticNet's Conv2D is 2-D, with a weight of [filters, channels, kernelHeight, kernelWidth]");
         }
 
         long group = _nodes.Int(node, "group", 1);
@@ -36,40 +36,28 @@ internal sealed partial class GraphTranslator
             throw _nodes.Attribute(node, "kernel_shape", Ints(kernelShape), $"it must match the weight's {weight.ShapeText}");
         }
 
-        int kernel = Square(node, "kernel_shape", kernelShape, "StaticNet's Conv2D has square kernels only");
-        int stride = Square(node, "strides", _nodes.Ints(node, "strides", new long[] { 1, 1 }), "StaticNet's Conv2D has the same stride along height and width");
-        int dilation = Square(node, "dilations", _nodes.Ints(node, "dilations", new long[] { 1, 1 }), "StaticNet's Conv2D has the same dilation along height and width");
-        int padding = Padding(node, "StaticNet's Conv2D pads all four sides alike");
+        Axes kernel = PerAxis(node, "kernel_shape", kernelShape, "StaticNet's Conv2D has a 2-D kernel of at least 1x1");
+        Axes stride = PerAxis(node, "strides", _nodes.Ints(node, "strides", new long[] { 1, 1 }), "StaticNet's Conv2D takes a stride of at least 1 along height and width");
+        Axes dilation = PerAxis(node, "dilations", _nodes.Ints(node, "dilations", new long[] { 1, 1 }), "StaticNet's Conv2D takes a dilation of at least 1 along height and width");
+        Axes padding = Padding(node, "StaticNet's Conv2D pads each axis alike at both ends");
         if (bias is not null && bias.Values.Length != filters)
         {
             throw _nodes.Node(node, $"has a bias of shape {bias.ShapeText} for {filters} filters");
         }
 
-        int height = Output(node, x.Shape[1], kernel, stride, padding, dilation), width = Output(node, x.Shape[2], kernel, stride, padding, dilation);
+        int height = Output(node, x.Shape[1], kernel.Height, stride.Height, padding.Height, dilation.Height), width = Output(node, x.Shape[2], kernel.Width, stride.Width, padding.Width, dilation.Width);
         var layer = new ImportedLayer(LayerKind.Conv2D, node, new[] { x.Producer }, new[] { filters, height, width })
-            .Argument(Numbers.Format(filters))
-            .Argument(Numbers.Format(kernel));
-        if (stride != 1)
-        {
-            layer.Setting("Stride", Numbers.Format(stride));
-        }
-
-        if (padding != 0)
-        {
-            layer.Setting("Padding", Numbers.Format(padding));
-        }
-
-        if (dilation != 1)
-        {
-            layer.Setting("Dilation", Numbers.Format(dilation));
-        }
-
+            .Argument(Numbers.Format(filters));
+        WindowKernel(layer, kernel);
+        WindowSetting(layer, "Stride", stride, Axes.Square(1));
+        WindowSetting(layer, "Padding", padding, Axes.Square(0));
+        WindowSetting(layer, "Dilation", dilation, Axes.Square(1));
         if (bias is null)
         {
             layer.Setting("Bias", "false");
         }
 
-        layer.Tensor("weight", new[] { filters, channels, kernel, kernel }, weight.Values);
+        layer.Tensor("weight", new[] { filters, channels, kernel.Height, kernel.Width }, weight.Values);
         if (bias is not null)
         {
             layer.Tensor("bias", new[] { filters }, bias.Values);
@@ -299,21 +287,21 @@ internal sealed partial class GraphTranslator
             throw _nodes.Attribute(node, "kernel_shape", Ints(kernelShape), $"StaticNet's {kind} has a 2-D window");
         }
 
-        int kernel = Square(node, "kernel_shape", kernelShape, $"StaticNet's {kind} has square windows only");
+        Axes kernel = PerAxis(node, "kernel_shape", kernelShape, $"StaticNet's {kind} has a 2-D window of at least 1x1");
 
         // ONNX's strides default to 1, StaticNet's (and PyTorch's) to the kernel.
-        int stride = Square(node, "strides", _nodes.Ints(node, "strides", new long[] { 1, 1 }), $"StaticNet's {kind} has the same stride along height and width");
-        int dilation = Square(node, "dilations", _nodes.Ints(node, "dilations", new long[] { 1, 1 }), $"StaticNet's {kind} has no dilation");
-        if (dilation != 1)
+        Axes stride = PerAxis(node, "strides", _nodes.Ints(node, "strides", new long[] { 1, 1 }), $"StaticNet's {kind} takes a stride of at least 1 along height and width");
+        Axes dilation = PerAxis(node, "dilations", _nodes.Ints(node, "dilations", new long[] { 1, 1 }), $"StaticNet's {kind} has no dilation");
+        if (dilation != Axes.Square(1))
         {
             throw _nodes.Attribute(node, "dilations", Ints(_nodes.Ints(node, "dilations", Array.Empty<long>())), $"StaticNet's {kind} has no dilation (dilations = [1, 1])");
         }
 
-        int padding = Padding(node, $"StaticNet's {kind} pads all four sides alike");
+        Axes padding = Padding(node, $"StaticNet's {kind} pads each axis alike at both ends");
         bool countIncludePad = _nodes.Int(node, "count_include_pad", 0) != 0;
         if (pad is not null)
         {
-            if (padding != 0)
+            if (padding != Axes.Square(0))
             {
                 throw _nodes.Node(node, "pads what a Pad before it padded already; the import reads AveragePool after Pad with pads of 0");
             }
@@ -322,33 +310,26 @@ internal sealed partial class GraphTranslator
             countIncludePad = true; // the zeros Pad adds are values like any other
         }
 
-        if (padding > kernel / 2)
+        if (padding.Height > kernel.Height / 2 || padding.Width > kernel.Width / 2)
         {
-            throw _nodes.Attribute(node, pad is null ? "pads" : "pads (of the Pad before it)", Numbers.Format(padding), $"StaticNet's {kind} pads at most half its window, {kernel / 2} for a window of {kernel}");
+            throw _nodes.Attribute(node, pad is null ? "pads" : "pads (of the Pad before it)", padding.ToString(), $"StaticNet's {kind} pads at most half its window along each axis, {new Axes(kernel.Height / 2, kernel.Width / 2)} for a window of {kernel.Height}x{kernel.Width}");
         }
 
-        int height = PoolOutput(node, x.Shape[1], kernel, stride, padding), width = PoolOutput(node, x.Shape[2], kernel, stride, padding);
-        var layer = new ImportedLayer(max ? LayerKind.MaxPool2D : LayerKind.AvgPool2D, node, new[] { x.Producer }, new[] { x.Shape[0], height, width })
-            .Argument(Numbers.Format(kernel));
-        if (stride != kernel)
+        int height = PoolOutput(node, x.Shape[1], kernel.Height, stride.Height, padding.Height), width = PoolOutput(node, x.Shape[2], kernel.Width, stride.Width, padding.Width);
+        var layer = new ImportedLayer(max ? LayerKind.MaxPool2D : LayerKind.AvgPool2D, node, new[] { x.Producer }, new[] { x.Shape[0], height, width });
+        WindowKernel(layer, kernel);
+        WindowSetting(layer, "Stride", stride, kernel);
+        WindowSetting(layer, "Padding", padding, Axes.Square(0));
+        if (padding != Axes.Square(0) && !max && !countIncludePad)
         {
-            layer.Setting("Stride", Numbers.Format(stride));
-        }
-
-        if (padding != 0)
-        {
-            layer.Setting("Padding", Numbers.Format(padding));
-            if (!max && !countIncludePad)
-            {
-                layer.Setting("CountIncludePad", "false");
-            }
+            layer.Setting("CountIncludePad", "false");
         }
 
         Emit(node, layer, layer.OutputShape);
     }
 
-    /// <summary>The zeros a <c>Pad</c> adds before an average pooling: the same on every side of height and width, none on batch and channels.</summary>
-    private int PadAmount(OnnxNode pad)
+    /// <summary>The zeros a <c>Pad</c> adds before an average pooling: each of height and width padded alike at both ends, batch and channels not at all.</summary>
+    private Axes PadAmount(OnnxNode pad)
     {
         _nodes.OnlyKnownAttributes(pad, Opset >= 11 ? new[] { "mode" } : new[] { "mode", "pads", "value" });
         string mode = _nodes.String(pad, "mode", "constant");
@@ -379,18 +360,18 @@ internal sealed partial class GraphTranslator
             throw _nodes.Attribute(pad, "constant_value", Numbers.Format(value), "StaticNet's average pooling pads with zeros");
         }
 
-        if (pads is not [0, 0, long p, long q, 0, 0, long r, long s] || p != q || p != r || p != s || p < 0 || p > int.MaxValue)
+        if (pads is not [0, 0, long top, long left, 0, 0, long bottom, long right] || top != bottom || left != right || top < 0 || left < 0 || top > int.MaxValue || left > int.MaxValue)
         {
-            throw _nodes.Attribute(pad, "pads", Ints(pads), "StaticNet pads height and width alike on every side, and not batch or channels ([0, 0, p, p, 0, 0, p, p])");
+            throw _nodes.Attribute(pad, "pads", Ints(pads), "StaticNet pads each of height and width alike at both ends, and not batch or channels ([0, 0, h, w, 0, 0, h, w])");
         }
 
-        return (int)pads[2];
+        return new Axes((int)pads[2], (int)pads[3]);
     }
 
     /// <summary>
     /// Global average pooling: <c>GlobalAvgPool2D</c>, whose output is flat, when what reads it only
     /// flattens it (as PyTorch's <c>AdaptiveAvgPool2d(1)</c> then <c>flatten</c> does); otherwise an average
-    /// pooling over the whole square image, which keeps the [C, 1, 1] shape.
+    /// pooling over the whole image, which keeps the [C, 1, 1] shape.
     /// </summary>
     private void GlobalAveragePool(OnnxNode node)
     {
@@ -404,12 +385,8 @@ internal sealed partial class GraphTranslator
             return;
         }
 
-        if (x.Shape[1] != x.Shape[2])
-        {
-            throw _nodes.Node(node, $"averages a {x.Shape[1]}x{x.Shape[2]} image whose [C, 1, 1] output is read as an image; StaticNet's GlobalAvgPool2D gives flat [C] values, and its AvgPool2D has square windows only");
-        }
-
-        var layer = new ImportedLayer(LayerKind.AvgPool2D, node, new[] { x.Producer }, new[] { channels, 1, 1 }).Argument(Numbers.Format(x.Shape[1]));
+        var layer = new ImportedLayer(LayerKind.AvgPool2D, node, new[] { x.Producer }, new[] { channels, 1, 1 });
+        WindowKernel(layer, new Axes(x.Shape[1], x.Shape[2]));
         Emit(node, layer, layer.OutputShape);
     }
 
@@ -464,24 +441,27 @@ internal sealed partial class GraphTranslator
             : throw _nodes.Node(node, $"takes {x.DimsText}; StaticNet's {kind} takes [batch, channels, height, width]");
     }
 
-    /// <summary>A size given per spatial dimension, which StaticNet has one of.</summary>
-    private int Square(OnnxNode node, string attribute, long[] values, string supported)
+    /// <summary>A size given per spatial dimension, [height, width], each at least 1.</summary>
+    private Axes PerAxis(OnnxNode node, string attribute, long[] values, string supported)
     {
-        if (values.Length != 2 || values[0] != values[1] || values[0] < 1 || values[0] > int.MaxValue)
+        if (values.Length != 2 || values[0] < 1 || values[1] < 1 || values[0] > int.MaxValue || values[1] > int.MaxValue)
         {
             throw _nodes.Attribute(node, attribute, Ints(values), supported);
         }
 
-        return (int)values[0];
+        return new Axes((int)values[0], (int)values[1]);
     }
 
-    /// <summary>The padding of a convolution or pooling: <c>pads</c> the same on every side (or <c>auto_pad</c> VALID, none).</summary>
-    private int Padding(OnnxNode node, string supported)
+    /// <summary>
+    /// The padding of a convolution or pooling: <c>pads</c> [top, left, bottom, right] with each axis padded alike
+    /// at both ends (or <c>auto_pad</c> VALID, none); StaticNet, as PyTorch's layers, has no other.
+    /// </summary>
+    private Axes Padding(OnnxNode node, string supported)
     {
         string autoPad = _nodes.String(node, "auto_pad", "NOTSET");
         if (autoPad == "VALID")
         {
-            return 0;
+            return Axes.Square(0);
         }
 
         if (autoPad != "NOTSET")
@@ -490,12 +470,44 @@ internal sealed partial class GraphTranslator
         }
 
         long[] pads = _nodes.Ints(node, "pads", new long[] { 0, 0, 0, 0 });
-        if (pads.Length != 4 || pads.Any(p => p != pads[0]) || pads[0] < 0 || pads[0] > int.MaxValue)
+        if (pads is not [long top, long left, long bottom, long right] || top != bottom || left != right || top < 0 || left < 0 || top > int.MaxValue || left > int.MaxValue)
         {
-            throw _nodes.Attribute(node, "pads", Ints(pads), supported);
+            throw _nodes.Attribute(node, "pads", Ints(pads), supported + " (pads [h, w, h, w])");
         }
 
-        return (int)pads[0];
+        return new Axes((int)top, (int)left);
+    }
+
+    /// <summary>A window's kernel as the declaration writes it: the positional kernel when square, <c>KernelHeight</c> and <c>KernelWidth</c> otherwise.</summary>
+    private static void WindowKernel(ImportedLayer layer, Axes kernel)
+    {
+        if (kernel.IsSquare)
+        {
+            layer.Argument(Numbers.Format(kernel.Height));
+            return;
+        }
+
+        layer.Setting("KernelHeight", Numbers.Format(kernel.Height)).Setting("KernelWidth", Numbers.Format(kernel.Width));
+    }
+
+    /// <summary>
+    /// A window setting as the declaration writes it: nothing at the attribute's default, <c>Stride = 2</c> when the
+    /// same along both axes, <c>StrideHeight = 2, StrideWidth = 1</c> otherwise.
+    /// </summary>
+    private static void WindowSetting(ImportedLayer layer, string setting, Axes value, Axes byDefault)
+    {
+        if (value == byDefault)
+        {
+            return;
+        }
+
+        if (value.IsSquare)
+        {
+            layer.Setting(setting, Numbers.Format(value.Height));
+            return;
+        }
+
+        layer.Setting(setting + "Height", Numbers.Format(value.Height)).Setting(setting + "Width", Numbers.Format(value.Width));
     }
 
     private int Output(OnnxNode node, int size, int kernel, int stride, int padding, int dilation)
@@ -508,7 +520,7 @@ internal sealed partial class GraphTranslator
 
         return output >= 1 && size + (2L * padding) >= ((long)dilation * (kernel - 1)) + 1
             ? (int)output
-            : throw _nodes.Node(node, $"has a window of {kernel} (dilation {dilation}) larger than its padded input of {size} + 2 x {padding}");
+            : throw _nodes.Node(node, $"has a window of {kernel} (dilation {dilation}) along an axis, larger than its padded input of {size} + 2 x {padding} there");
     }
 
     /// <summary>The output size of a pooling; ceil_mode is read where it gives the same size as rounding down.</summary>

@@ -74,7 +74,7 @@ internal static class SupportedOperators
     /// <summary>The operators that become layers, each with what it becomes.</summary>
     public static readonly IReadOnlyList<(string Operators, string Becomes)> Layers = new[]
     {
-        ("Conv", "Conv2D (2-D, group 1, square kernel, the same stride, padding and dilation on every side)"),
+        ("Conv", "Conv2D (2-D, group 1, each axis padded alike at both ends)"),
         ("Gemm", "Dense (transA 0, transB 0 or 1, alpha and beta 1)"),
         ("MatMul, MatMul then Add", "Dense without and with bias (a weight of [inputs, units])"),
         ("BatchNormalization", "BatchNorm2D or BatchNorm1D (inference form)"),
@@ -82,7 +82,7 @@ internal static class SupportedOperators
         ("Gelu, or x * (1 + Erf(x / sqrt 2)) / 2", "GELU (the exact form)"),
         ("x * Sigmoid(x)", "SiLU"),
         ("Mul, Softplus, Div (and Greater, Where)", "Softplus(Beta, Threshold)"),
-        ("MaxPool, AveragePool, Pad then AveragePool", "MaxPool2D, AvgPool2D (square windows, padding at most half the kernel)"),
+        ("MaxPool, AveragePool, Pad then AveragePool", "MaxPool2D, AvgPool2D (padding at most half the window, each axis alike at both ends)"),
         ("GlobalAveragePool", "GlobalAvgPool2D"),
         ("Flatten, Reshape or Squeeze to [batch, features]", "Flatten"),
         ("Add of two computed values", "Add (a residual connection)"),

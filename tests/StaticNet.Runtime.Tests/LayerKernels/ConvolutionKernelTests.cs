@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using StaticNet.Kernels;
 using Xunit;
 
@@ -8,7 +9,8 @@ namespace StaticNet.Tests.LayerKernels;
 /// The convolution's scalar reference (<see cref="SimdLevel.Scalar"/>): checked by hand on tiny cases and
 /// against finite differences of itself, then taken as the reference every vector level must agree with,
 /// on shapes that take both vectorised algorithms, strides, padding and dilation, odd sizes and batches of
-/// 1 and 7.
+/// 1 and 7; square windows through the square overloads, rectangular ones (a kernel, stride, padding or
+/// dilation that differs between height and width) through the per-axis ones.
 /// </summary>
 public class ConvolutionKernelTests
 {
@@ -47,12 +49,78 @@ public class ConvolutionKernelTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void EveryVectorLevelAgreesWithTheScalarReference(int batch, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation)
+    public void EveryVectorLevelAgreesWithTheScalarReference(int batch, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation) =>
+        AgreesWithTheScalarReference(new Shape(batch, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation));
+
+    /// <summary>
+    /// batch, channels, height, width, filters, then the window per axis: kernel height and width, stride
+    /// height and width, padding height and width, dilation height and width.
+    /// </summary>
+    public static TheoryData<int, int, int, int, int, int[]> RectangularShapes()
     {
-        var shape = new Shape(batch, channels, height, width, filters, kernel, stride, padding, dilation);
+        var data = new TheoryData<int, int, int, int, int, int[]>
+        {
+            { 1, 3, 10, 9, 4, new[] { 3, 2, 2, 1, 1, 0, 1, 2 } },   // PyTorch's Conv2d(3, 4, (3, 2), (2, 1), (1, 0), (1, 2)): im2col
+            { 7, 2, 8, 11, 3, new[] { 3, 2, 1, 1, 1, 0, 1, 2 } },   // the same window at stride 1: shifted views
+            { 7, 2, 9, 13, 3, new[] { 1, 5, 1, 1, 0, 2, 1, 1 } },   // a 1x5 kernel padded (0, 2): shifted views, 'same' size
+            { 1, 3, 6, 20, 5, new[] { 5, 1, 1, 1, 2, 0, 1, 1 } },   // a 5x1 kernel, rows wider than a 512-bit vector
+            { 7, 2, 12, 7, 3, new[] { 3, 3, 1, 1, 0, 1, 2, 1 } },   // square kernel, dilation (2, 1): shifted views
+            { 7, 1, 7, 9, 2, new[] { 2, 3, 2, 1, 0, 2, 1, 1 } },    // stride (2, 1), padding (0, 2)
+            { 1, 2, 9, 6, 3, new[] { 3, 2, 1, 2, 1, 0, 2, 1 } },    // stride (1, 2), dilation (2, 1)
+            { 7, 2, 5, 17, 3, new[] { 1, 5, 1, 3, 0, 2, 1, 2 } },   // stride past the kernel along a row
+            { 1, 1, 1, 6, 2, new[] { 1, 3, 1, 1, 0, 0, 1, 1 } },    // a single row
+        };
+
+        // And windows drawn at random, each valid: the padded input holds at least one dilated window on each axis.
+        var random = new Random(20261203);
+        for (int added = 0; added < 12;)
+        {
+            int[] window = new int[8];
+            int height = random.Next(1, 14), width = random.Next(1, 20);
+            for (int axis = 0; axis < 2; axis++)
+            {
+                window[axis] = random.Next(1, 6);
+                window[2 + axis] = random.Next(1, 4);
+                window[4 + axis] = random.Next(0, window[axis]);
+                window[6 + axis] = random.Next(1, 4);
+            }
+
+            if (height + (2 * window[4]) <= window[6] * (window[0] - 1) || width + (2 * window[5]) <= window[7] * (window[1] - 1))
+            {
+                continue;
+            }
+
+            data.Add(random.Next(2) == 0 ? 1 : 7, random.Next(1, 5), height, width, random.Next(1, 6), window);
+            added++;
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RectangularShapes))]
+    public void EveryVectorLevelAgreesWithTheScalarReferenceOnRectangularWindows(int batch, int channels, int height, int width, int filters, int[] window) =>
+        AgreesWithTheScalarReference(Shape.Of(batch, channels, height, width, filters, window));
+
+    [Fact]
+    public void TheRectangularShapesTakeBothVectorAlgorithms()
+    {
+        bool[] shifts = RectangularShapes().Select(row => (int[])row[5]).Select(w => Convolution.CanShift(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7])).ToArray();
+
+        Assert.Contains(true, shifts);
+        Assert.Contains(false, shifts);
+
+        // Stride 1 on one axis is not enough, and padding past the reach on one axis rules it out.
+        Assert.False(Convolution.CanShift(3, 2, 2, 1, 1, 0, 1, 2));
+        Assert.False(Convolution.CanShift(3, 2, 1, 1, 1, 2, 1, 1));
+        Assert.True(Convolution.CanShift(3, 2, 1, 1, 1, 1, 1, 2));
+    }
+
+    private static void AgreesWithTheScalarReference(Shape shape)
+    {
         float[] input = KernelAssert.Random(shape.InputLength, 1);
         float[] weight = KernelAssert.Random(shape.WeightLength, 2);
-        float[] bias = KernelAssert.Random(filters, 3);
+        float[] bias = KernelAssert.Random(shape.Filters, 3);
         float[] outputGradient = KernelAssert.Random(shape.OutputLength, 4);
         Results reference = Run(shape, input, weight, bias, outputGradient, SimdLevel.Scalar);
         foreach (SimdLevel level in KernelAssert.VectorLevels)
@@ -114,6 +182,65 @@ public class ConvolutionKernelTests
         Assert.Equal(new float[] { 4 * 5, 3 * 5, 2 * 5, 1 * 5 }, weightGradient);
     }
 
+    [Fact]
+    public void EveryLevelComputesAHandWorkedRectangularKernelWithStrideAlongARow()
+    {
+        // One channel of 3x4, one 2x1 filter (a column of two taps), stride (1, 2), no padding: a 2x2 output.
+        // Output (oy, ox) = 1 * x[oy][2 ox] + 2 * x[oy + 1][2 ox] + 1.
+        float[] input = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+        float[] weight = { 1, 2 };
+        var shape = new Shape(1, 1, 3, 4, 1, 2, 1, 1, 2, 0, 0, 1, 1);
+        foreach (SimdLevel level in KernelAssert.AllLevels)
+        {
+            var output = new float[4];
+            shape.Forward(input, weight, new float[] { 1 }, output, level);
+            Assert.Equal(new float[] { 1 + 10 + 1, 3 + 14 + 1, 5 + 18 + 1, 7 + 22 + 1 }, output);
+
+            // Each output's gradient reaches the two values of its column through weights 1 and 2; the odd columns get none.
+            var inputGradient = new float[12];
+            inputGradient.AsSpan().Fill(float.NaN);
+            shape.BackwardInput(new float[] { 1, 2, 3, 4 }, weight, inputGradient, level);
+            Assert.Equal(new float[] { 1, 0, 2, 0, 2 + 3, 0, 4 + 4, 0, 6, 0, 8, 0 }, inputGradient);
+
+            var weightGradient = new float[2];
+            var biasGradient = new float[1];
+            shape.BackwardParameters(input, new float[] { 1, 2, 3, 4 }, weightGradient, biasGradient, level);
+            Assert.Equal(new float[] { (1 * 1) + (2 * 3) + (3 * 5) + (4 * 7), (1 * 5) + (2 * 7) + (3 * 9) + (4 * 11) }, weightGradient);
+            Assert.Equal(new float[] { 10 }, biasGradient);
+        }
+    }
+
+    [Fact]
+    public void EveryLevelComputesAHandWorkedRowKernelWithPaddingAndDilationOnOneAxisEach()
+    {
+        // One channel of 2x5, one 1x2 filter dilated by (1, 2) (taps two columns apart), padding (1, 0): the
+        // rows above and below are zeros, the columns are not padded. A 4x3 output: (oy, ox) reads row
+        // oy - 1, columns ox and ox + 2, through weights 1 and 10.
+        float[] input = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+        float[] weight = { 1, 10 };
+        var shape = new Shape(1, 1, 2, 5, 1, 1, 2, 1, 1, 1, 0, 1, 2);
+        foreach (SimdLevel level in KernelAssert.AllLevels)
+        {
+            var output = new float[12];
+            shape.Forward(input, weight, ReadOnlySpan<float>.Empty, output, level);
+            Assert.Equal(new float[] { 0, 0, 0, 1 + 30, 2 + 40, 3 + 50, 6 + 80, 7 + 90, 8 + 100, 0, 0, 0 }, output);
+
+            // With every output's gradient 1: columns 0 and 1 are read by the first tap only, 3 and 4 by the
+            // second only, column 2 by both.
+            float[] ones = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+            var inputGradient = new float[10];
+            inputGradient.AsSpan().Fill(float.NaN);
+            shape.BackwardInput(ones, weight, inputGradient, level);
+            Assert.Equal(new float[] { 1, 1, 11, 10, 10, 1, 1, 11, 10, 10 }, inputGradient);
+
+            var weightGradient = new float[2];
+            var biasGradient = new float[1];
+            shape.BackwardParameters(input, ones, weightGradient, biasGradient, level);
+            Assert.Equal(new float[] { 1 + 2 + 3 + 6 + 7 + 8, 3 + 4 + 5 + 8 + 9 + 10 }, weightGradient);
+            Assert.Equal(new float[] { 12 }, biasGradient);
+        }
+    }
+
     /// <summary>batch, channels, height, width, filters, kernel, stride, padding, dilation: small, so every value is stepped.</summary>
     public static TheoryData<int, int, int, int, int, int, int, int, int> SmallShapes() => new()
     {
@@ -125,9 +252,25 @@ public class ConvolutionKernelTests
 
     [Theory]
     [MemberData(nameof(SmallShapes))]
-    public void TheScalarBackwardIsTheDerivativeOfTheScalarForward(int batch, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation)
+    public void TheScalarBackwardIsTheDerivativeOfTheScalarForward(int batch, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation) =>
+        BackwardIsTheDerivativeOfForward(new Shape(batch, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation));
+
+    /// <summary>Small rectangular windows, as <see cref="RectangularShapes"/> lists them: every value is stepped.</summary>
+    public static TheoryData<int, int, int, int, int, int[]> SmallRectangularShapes() => new()
     {
-        var shape = new Shape(batch, channels, height, width, filters, kernel, stride, padding, dilation);
+        { 2, 2, 6, 5, 3, new[] { 3, 2, 2, 1, 1, 0, 1, 2 } },
+        { 1, 2, 4, 7, 2, new[] { 1, 5, 1, 1, 0, 2, 1, 1 } },
+        { 2, 1, 7, 5, 2, new[] { 2, 3, 1, 2, 1, 1, 2, 1 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(SmallRectangularShapes))]
+    public void TheScalarBackwardIsTheDerivativeOfTheScalarForwardOnRectangularWindows(int batch, int channels, int height, int width, int filters, int[] window) =>
+        BackwardIsTheDerivativeOfForward(Shape.Of(batch, channels, height, width, filters, window));
+
+    private static void BackwardIsTheDerivativeOfForward(Shape shape)
+    {
+        int filters = shape.Filters;
         float[] input = KernelAssert.Random(shape.InputLength, 11);
         float[] weight = KernelAssert.Random(shape.WeightLength, 12);
         float[] bias = KernelAssert.Random(filters, 13);
@@ -169,31 +312,68 @@ public class ConvolutionKernelTests
         }
     }
 
-    /// <summary>One convolution's sizes, and its kernels called with them.</summary>
-    private sealed record Shape(int Batch, int Channels, int Height, int Width, int Filters, int Kernel, int Stride, int Padding, int Dilation)
+    /// <summary>
+    /// One convolution's sizes, the window's per axis, and its kernels called with them: a square window
+    /// through the square overloads, any other through the per-axis ones.
+    /// </summary>
+    private sealed record Shape(int Batch, int Channels, int Height, int Width, int Filters, int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PaddingHeight, int PaddingWidth, int DilationHeight, int DilationWidth)
     {
-        public int OutHeight => ((Height + (2 * Padding) - (Dilation * (Kernel - 1)) - 1) / Stride) + 1;
+        public static Shape Of(int batch, int channels, int height, int width, int filters, int[] w) =>
+            new(batch, channels, height, width, filters, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]);
 
-        public int OutWidth => ((Width + (2 * Padding) - (Dilation * (Kernel - 1)) - 1) / Stride) + 1;
+        public bool IsSquare => KernelHeight == KernelWidth && StrideHeight == StrideWidth && PaddingHeight == PaddingWidth && DilationHeight == DilationWidth;
+
+        public int OutHeight => ((Height + (2 * PaddingHeight) - (DilationHeight * (KernelHeight - 1)) - 1) / StrideHeight) + 1;
+
+        public int OutWidth => ((Width + (2 * PaddingWidth) - (DilationWidth * (KernelWidth - 1)) - 1) / StrideWidth) + 1;
 
         public int InputLength => Batch * Channels * Height * Width;
 
         public int OutputLength => Batch * Filters * OutHeight * OutWidth;
 
-        public int WeightLength => Filters * Channels * Kernel * Kernel;
+        public int WeightLength => Filters * Channels * KernelHeight * KernelWidth;
 
         /// <summary>The scratch the vector levels need; the scalar reference needs none, and gets none, to prove it.</summary>
         public float[] Scratch(SimdLevel level) =>
-            level == SimdLevel.Scalar ? Array.Empty<float>() : new float[Convolution.ScratchLength(Channels, Height, Width, Filters, Kernel, Stride, Padding, Dilation, Batch)];
+            level == SimdLevel.Scalar ? Array.Empty<float>()
+            : IsSquare ? new float[Convolution.ScratchLength(Channels, Height, Width, Filters, KernelHeight, StrideHeight, PaddingHeight, DilationHeight, Batch)]
+            : new float[Convolution.ScratchLength(Channels, Height, Width, Filters, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, Batch)];
 
-        public void Forward(float[] input, float[] weight, ReadOnlySpan<float> bias, float[] output, SimdLevel level) =>
-            Convolution.Forward(input, output, weight, bias, Scratch(level), Batch, Channels, Height, Width, Filters, Kernel, Stride, Padding, Dilation, level);
+        public void Forward(float[] input, float[] weight, ReadOnlySpan<float> bias, float[] output, SimdLevel level)
+        {
+            if (IsSquare)
+            {
+                Convolution.Forward(input, output, weight, bias, Scratch(level), Batch, Channels, Height, Width, Filters, KernelHeight, StrideHeight, PaddingHeight, DilationHeight, level);
+            }
+            else
+            {
+                Convolution.Forward(input, output, weight, bias, Scratch(level), Batch, Channels, Height, Width, Filters, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, level);
+            }
+        }
 
-        public void BackwardInput(float[] outputGradient, float[] weight, float[] inputGradient, SimdLevel level) =>
-            Convolution.BackwardInput(outputGradient, weight, inputGradient, Scratch(level), Batch, Channels, Height, Width, Filters, Kernel, Stride, Padding, Dilation, level);
+        public void BackwardInput(float[] outputGradient, float[] weight, float[] inputGradient, SimdLevel level)
+        {
+            if (IsSquare)
+            {
+                Convolution.BackwardInput(outputGradient, weight, inputGradient, Scratch(level), Batch, Channels, Height, Width, Filters, KernelHeight, StrideHeight, PaddingHeight, DilationHeight, level);
+            }
+            else
+            {
+                Convolution.BackwardInput(outputGradient, weight, inputGradient, Scratch(level), Batch, Channels, Height, Width, Filters, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, level);
+            }
+        }
 
-        public void BackwardParameters(float[] input, float[] outputGradient, float[] weightGradient, Span<float> biasGradient, SimdLevel level) =>
-            Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, Scratch(level), Batch, Channels, Height, Width, Filters, Kernel, Stride, Padding, Dilation, level);
+        public void BackwardParameters(float[] input, float[] outputGradient, float[] weightGradient, Span<float> biasGradient, SimdLevel level)
+        {
+            if (IsSquare)
+            {
+                Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, Scratch(level), Batch, Channels, Height, Width, Filters, KernelHeight, StrideHeight, PaddingHeight, DilationHeight, level);
+            }
+            else
+            {
+                Convolution.BackwardParameters(input, outputGradient, weightGradient, biasGradient, Scratch(level), Batch, Channels, Height, Width, Filters, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, level);
+            }
+        }
     }
 
     private sealed record Results(float[] Output, float[] OutputWithoutBias, float[] InputGradient, float[] WeightGradient, float[] BiasGradient, float[] WeightGradientWithoutBias);

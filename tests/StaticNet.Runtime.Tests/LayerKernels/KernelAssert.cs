@@ -16,6 +16,9 @@ internal static class KernelAssert
     /// </summary>
     public static readonly SimdLevel[] VectorLevels = { SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512 };
 
+    /// <summary>The scalar reference and every vector level, for hand-worked cases every level must compute exactly.</summary>
+    public static readonly SimdLevel[] AllLevels = { SimdLevel.Scalar, SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512 };
+
     /// <summary>
     /// Float sums in another order differ by a few units in the last place of the largest partial sum:
     /// with values of magnitude 1 and at most a few thousand terms, well below 1e-4 absolute. A wrong

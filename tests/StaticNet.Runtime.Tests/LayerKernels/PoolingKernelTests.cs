@@ -6,7 +6,8 @@ namespace StaticNet.Tests.LayerKernels;
 
 /// <summary>
 /// The scalar references of max, average and global average pooling: by hand, against finite differences
-/// of their forward, and as the reference every vector level (2x2 fast paths included) must agree with.
+/// of their forward, and as the reference every vector level (2x2 fast paths included) must agree with;
+/// square windows through the square overloads, windows given per axis through the per-axis ones.
 /// </summary>
 public class PoolingKernelTests
 {
@@ -38,9 +39,39 @@ public class PoolingKernelTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void EveryVectorLevelAgreesWithTheScalarReference(int planes, int height, int width, int kernel, int stride, int padding)
+    public void EveryVectorLevelAgreesWithTheScalarReference(int planes, int height, int width, int kernel, int stride, int padding) =>
+        AgreesWithTheScalarReference(new Shape(planes, height, width, kernel, kernel, stride, stride, padding, padding));
+
+    /// <summary>planes, height, width, then the window per axis: kernel height and width, stride height and width, padding height and width.</summary>
+    public static TheoryData<int, int, int, int[]> RectangularShapes()
     {
-        var shape = new Shape(planes, height, width, kernel, stride, padding);
+        var data = new TheoryData<int, int, int, int[]>
+        {
+            { 3, 8, 9, new[] { 2, 1, 2, 1, 0, 0 } },     // PyTorch's MaxPool2d((2, 1)): halves the height only
+            { 7, 9, 20, new[] { 1, 2, 1, 2, 0, 0 } },    // halves the width only, rows wider than a vector
+            { 7, 7, 11, new[] { 3, 2, 2, 1, 1, 1 } },    // overlapping windows over the border
+            { 1, 6, 9, new[] { 2, 2, 1, 2, 0, 1 } },     // a square kernel, stride (1, 2), padding (0, 1): not the 2x2 path
+            { 3, 5, 17, new[] { 1, 5, 1, 3, 0, 2 } },
+        };
+
+        var random = new Random(20261204);
+        for (int added = 0; added < 8; added++)
+        {
+            int kernelHeight = random.Next(1, 6), kernelWidth = random.Next(1, 6);
+            int[] window = { kernelHeight, kernelWidth, random.Next(1, 4), random.Next(1, 4), random.Next(0, (kernelHeight / 2) + 1), random.Next(0, (kernelWidth / 2) + 1) };
+            data.Add(random.Next(1, 8), random.Next(kernelHeight, 14), random.Next(kernelWidth, 20), window);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RectangularShapes))]
+    public void EveryVectorLevelAgreesWithTheScalarReferenceOnRectangularWindows(int planes, int height, int width, int[] window) =>
+        AgreesWithTheScalarReference(Shape.Of(planes, height, width, window));
+
+    private static void AgreesWithTheScalarReference(Shape shape)
+    {
         float[] input = KernelAssert.Random(shape.InputLength, 1);
         float[] outputGradient = KernelAssert.Random(shape.OutputLength, 2);
 
@@ -83,7 +114,7 @@ public class PoolingKernelTests
             0, 2, 7, 3,
             8, 1, 7, 5,
         };
-        var shape = new Shape(1, 4, 4, 2, 2, 0);
+        var shape = new Shape(1, 4, 4, 2, 2, 2, 2, 0, 0);
         Assert.Equal(new float[] { 5, 6, 8, 7 }, shape.MaxForward(input, SimdLevel.Scalar));
         float[] expected =
         {
@@ -100,7 +131,7 @@ public class PoolingKernelTests
     {
         // All values negative, padding 1: were the border a zero, it would win every window.
         float[] input = { -4, -3, -2, -1 };
-        var shape = new Shape(1, 2, 2, 3, 1, 1);
+        var shape = new Shape(1, 2, 2, 3, 3, 1, 1, 1, 1);
         Assert.Equal(new float[] { -1, -1, -1, -1 }, shape.MaxForward(input, SimdLevel.Scalar));
         Assert.Equal(new float[] { 0, 0, 0, 1 + 2 + 3 + 4 }, shape.MaxBackward(input, new float[] { 1, 2, 3, 4 }, SimdLevel.Scalar));
     }
@@ -112,7 +143,7 @@ public class PoolingKernelTests
         // larger value is found, and nothing beats minus infinity. Of the four 2x2 windows of stride 2 over
         // a 2x2 plane padded by 1, only the last starts inside the plane, on its last value.
         float[] input = { float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity };
-        var shape = new Shape(1, 2, 2, 2, 2, 1);
+        var shape = new Shape(1, 2, 2, 2, 2, 2, 2, 1, 1);
         Assert.Equal(new float[] { 0, 0, 0, 4 }, shape.MaxBackward(input, new float[] { 1, 2, 3, 4 }, SimdLevel.Scalar));
     }
 
@@ -121,7 +152,7 @@ public class PoolingKernelTests
     {
         // A 3x3 plane, 3x3 windows of stride 2 padded by 1: four windows, each over one 2x2 corner of the plane.
         float[] input = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
-        var shape = new Shape(1, 3, 3, 3, 2, 1);
+        var shape = new Shape(1, 3, 3, 3, 3, 2, 2, 1, 1);
 
         // Counting the padding, each corner's sum is divided by 9; without it, by the 4 values inside.
         KernelAssert.Close(new[] { 12f / 9, 16f / 9, 24f / 9, 28f / 9 }, shape.AverageForward(input, countIncludePad: true, SimdLevel.Scalar), "counting padding", 1e-6, 1e-6);
@@ -131,6 +162,38 @@ public class PoolingKernelTests
         float[] expected = { 0.25f, 0.5f, 0.25f, 0.5f, 1f, 0.5f, 0.25f, 0.5f, 0.25f };
         Assert.Equal(expected, shape.AverageBackward(new float[] { 1, 1, 1, 1 }, countIncludePad: false, SimdLevel.Scalar));
         KernelAssert.Close(Array.ConvertAll(expected, value => value * 4 / 9), shape.AverageBackward(new float[] { 1, 1, 1, 1 }, countIncludePad: true, SimdLevel.Scalar), "gradient counting padding", 1e-7, 1e-6);
+    }
+
+    [Fact]
+    public void EveryLevelComputesHandWorkedRectangularWindows()
+    {
+        // A 3x4 plane in 1x2 windows of stride (1, 2): the larger of each pair along a row.
+        float[] input =
+        {
+            1, 5, 2, 0,
+            3, 4, 6, 1,
+            0, 2, 7, 3,
+        };
+        var rows = new Shape(1, 3, 4, 1, 2, 1, 2, 0, 0);
+
+        // A 2x3 plane in 2x1 windows of stride 1, padded by one row above and below: the mean of each
+        // column's neighbouring pair, the padding's zero counted in the divisor or not.
+        float[] plane = { 1, 2, 3, 4, 5, 6 };
+        var columns = new Shape(1, 2, 3, 2, 1, 1, 1, 1, 0);
+        foreach (SimdLevel level in KernelAssert.AllLevels)
+        {
+            Assert.Equal(new float[] { 5, 2, 4, 6, 2, 7 }, rows.MaxForward(input, level));
+            Assert.Equal(new float[] { 0, 1, 2, 0, 0, 3, 4, 0, 0, 5, 6, 0 }, rows.MaxBackward(input, new float[] { 1, 2, 3, 4, 5, 6 }, level));
+
+            Assert.Equal(new[] { 0.5f, 1f, 1.5f, 2.5f, 3.5f, 4.5f, 2f, 2.5f, 3f }, columns.AverageForward(plane, countIncludePad: true, level));
+            Assert.Equal(new[] { 1f, 2f, 3f, 2.5f, 3.5f, 4.5f, 4f, 5f, 6f }, columns.AverageForward(plane, countIncludePad: false, level));
+
+            // Each value is in two windows, each passing on half its gradient; without the padding counted,
+            // the border windows pass on the whole of theirs.
+            float[] gradient = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+            Assert.Equal(new[] { 2.5f, 3.5f, 4.5f, 5.5f, 6.5f, 7.5f }, columns.AverageBackward(gradient, countIncludePad: true, level));
+            Assert.Equal(new[] { 1 + 2f, 2 + 2.5f, 3 + 3f, 2 + 7f, 2.5f + 8, 3 + 9f }, columns.AverageBackward(gradient, countIncludePad: false, level));
+        }
     }
 
     /// <summary>planes, height, width, kernel, stride, padding: small, so every value is stepped.</summary>
@@ -144,9 +207,24 @@ public class PoolingKernelTests
 
     [Theory]
     [MemberData(nameof(SmallShapes))]
-    public void TheScalarBackwardIsTheDerivativeOfTheScalarForward(int planes, int height, int width, int kernel, int stride, int padding)
+    public void TheScalarBackwardIsTheDerivativeOfTheScalarForward(int planes, int height, int width, int kernel, int stride, int padding) =>
+        BackwardIsTheDerivativeOfForward(new Shape(planes, height, width, kernel, kernel, stride, stride, padding, padding));
+
+    /// <summary>Small windows given per axis, as <see cref="RectangularShapes"/> lists them: every value is stepped.</summary>
+    public static TheoryData<int, int, int, int[]> SmallRectangularShapes() => new()
     {
-        var shape = new Shape(planes, height, width, kernel, stride, padding);
+        { 2, 6, 5, new[] { 2, 1, 2, 1, 0, 0 } },
+        { 2, 5, 7, new[] { 3, 2, 2, 1, 1, 1 } },
+        { 1, 4, 7, new[] { 1, 3, 1, 2, 0, 1 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(SmallRectangularShapes))]
+    public void TheScalarBackwardIsTheDerivativeOfTheScalarForwardOnRectangularWindows(int planes, int height, int width, int[] window) =>
+        BackwardIsTheDerivativeOfForward(Shape.Of(planes, height, width, window));
+
+    private static void BackwardIsTheDerivativeOfForward(Shape shape)
+    {
         float[] outputWeights = KernelAssert.Random(shape.OutputLength, 21);
 
         // Values 0.1 apart, stepped by at most 0.02: no step changes which value of a window is largest.
@@ -238,12 +316,19 @@ public class PoolingKernelTests
         KernelAssert.Rejects(() => Pooling.GlobalAverageBackward(new float[2], new float[31], 2, 16), "inputGradient", "Pooling.GlobalAverageBackward", "holds 31");
     }
 
-    /// <summary>One pooling's sizes, and its kernels called with them on fresh buffers.</summary>
-    private sealed record Shape(int Planes, int Height, int Width, int Kernel, int Stride, int Padding)
+    /// <summary>
+    /// One pooling's sizes, the window's per axis, and its kernels called with them on fresh buffers: a square
+    /// window through the square overloads, any other through the per-axis ones.
+    /// </summary>
+    private sealed record Shape(int Planes, int Height, int Width, int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PaddingHeight, int PaddingWidth)
     {
-        public int OutHeight => ((Height + (2 * Padding) - Kernel) / Stride) + 1;
+        public static Shape Of(int planes, int height, int width, int[] w) => new(planes, height, width, w[0], w[1], w[2], w[3], w[4], w[5]);
 
-        public int OutWidth => ((Width + (2 * Padding) - Kernel) / Stride) + 1;
+        public bool IsSquare => KernelHeight == KernelWidth && StrideHeight == StrideWidth && PaddingHeight == PaddingWidth;
+
+        public int OutHeight => ((Height + (2 * PaddingHeight) - KernelHeight) / StrideHeight) + 1;
+
+        public int OutWidth => ((Width + (2 * PaddingWidth) - KernelWidth) / StrideWidth) + 1;
 
         public int InputLength => Planes * Height * Width;
 
@@ -252,7 +337,15 @@ public class PoolingKernelTests
         public float[] MaxForward(float[] input, SimdLevel level)
         {
             var output = new float[OutputLength];
-            Pooling.MaxForward(input, output, Planes, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth, level);
+            if (IsSquare)
+            {
+                Pooling.MaxForward(input, output, Planes, Height, Width, KernelHeight, StrideHeight, PaddingHeight, OutHeight, OutWidth, level);
+            }
+            else
+            {
+                Pooling.MaxForward(input, output, Planes, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, OutHeight, OutWidth, level);
+            }
+
             return output;
         }
 
@@ -261,14 +354,30 @@ public class PoolingKernelTests
         {
             var inputGradient = new float[InputLength];
             inputGradient.AsSpan().Fill(float.NaN);
-            Pooling.MaxBackward(input, outputGradient, inputGradient, Planes, Height, Width, Kernel, Stride, Padding, OutHeight, OutWidth, level);
+            if (IsSquare)
+            {
+                Pooling.MaxBackward(input, outputGradient, inputGradient, Planes, Height, Width, KernelHeight, StrideHeight, PaddingHeight, OutHeight, OutWidth, level);
+            }
+            else
+            {
+                Pooling.MaxBackward(input, outputGradient, inputGradient, Planes, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, OutHeight, OutWidth, level);
+            }
+
             return inputGradient;
         }
 
         public float[] AverageForward(float[] input, bool countIncludePad, SimdLevel level)
         {
             var output = new float[OutputLength];
-            Pooling.AverageForward(input, output, Planes, Height, Width, Kernel, Stride, Padding, countIncludePad, OutHeight, OutWidth, level);
+            if (IsSquare)
+            {
+                Pooling.AverageForward(input, output, Planes, Height, Width, KernelHeight, StrideHeight, PaddingHeight, countIncludePad, OutHeight, OutWidth, level);
+            }
+            else
+            {
+                Pooling.AverageForward(input, output, Planes, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, countIncludePad, OutHeight, OutWidth, level);
+            }
+
             return output;
         }
 
@@ -276,7 +385,15 @@ public class PoolingKernelTests
         {
             var inputGradient = new float[InputLength];
             inputGradient.AsSpan().Fill(float.NaN);
-            Pooling.AverageBackward(outputGradient, inputGradient, Planes, Height, Width, Kernel, Stride, Padding, countIncludePad, OutHeight, OutWidth, level);
+            if (IsSquare)
+            {
+                Pooling.AverageBackward(outputGradient, inputGradient, Planes, Height, Width, KernelHeight, StrideHeight, PaddingHeight, countIncludePad, OutHeight, OutWidth, level);
+            }
+            else
+            {
+                Pooling.AverageBackward(outputGradient, inputGradient, Planes, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, countIncludePad, OutHeight, OutWidth, level);
+            }
+
             return inputGradient;
         }
     }

@@ -2,39 +2,53 @@ using StaticNet.Kernels;
 
 namespace StaticNet;
 
-// Conv2D: cross-correlation as PyTorch's nn.Conv2d; weight (filters, channels, kernel, kernel), bias (filters).
+// Conv2D: cross-correlation as PyTorch's nn.Conv2d; weight (filters, channels, kernelHeight, kernelWidth), bias (filters).
+// Each operation comes in two forms: a square window (kernel, stride, padding, dilation), and a window given
+// per axis, height then width, as PyTorch's tuples; generated code calls the square form for square layers.
 public readonly ref partial struct LayerPass
 {
+    /// <summary>Conv2D forward with a square window: <c>output = weight (*) input + bias</c>; <paramref name="bias"/> is -1 for none.</summary>
+    public void Conv2DForward(int output, int input, int weight, int bias, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation) =>
+        Conv2DForward(output, input, weight, bias, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
+
     /// <summary>Conv2D forward: <c>output = weight (*) input + bias</c>; <paramref name="bias"/> is -1 for none.</summary>
-    public void Conv2DForward(int output, int input, int weight, int bias, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation)
+    public void Conv2DForward(int output, int input, int weight, int bias, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
     {
-        ConvolutionSizes s = new(channels, height, width, filters, kernel, stride, padding, dilation);
-        Convolution.Forward(Batch(input, s.Input), Batch(output, s.Output), Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, Count, channels, height, width, filters, kernel, stride, padding, dilation, Simd);
+        ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
+        Convolution.Forward(Batch(input, s.Input), Batch(output, s.Output), Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, Count, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd);
     }
+
+    /// <summary>Conv2D backward to the parameters with a square window, added to the pass's gradients; <paramref name="biasGradient"/> is -1 for none.</summary>
+    public void Conv2DBackwardParameters(int weightGradient, int biasGradient, int outputGradient, int input, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation) =>
+        Conv2DBackwardParameters(weightGradient, biasGradient, outputGradient, input, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
 
     /// <summary>Conv2D backward to the parameters, added to the pass's gradients; <paramref name="biasGradient"/> is -1 for none.</summary>
-    public void Conv2DBackwardParameters(int weightGradient, int biasGradient, int outputGradient, int input, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation)
+    public void Conv2DBackwardParameters(int weightGradient, int biasGradient, int outputGradient, int input, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
     {
-        ConvolutionSizes s = new(channels, height, width, filters, kernel, stride, padding, dilation);
-        Convolution.BackwardParameters(Batch(input, s.Input), Batch(outputGradient, s.Output), Gradient(weightGradient, s.Weight), Gradient(biasGradient, filters), Scratch, Count, channels, height, width, filters, kernel, stride, padding, dilation, Simd);
+        ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
+        Convolution.BackwardParameters(Batch(input, s.Input), Batch(outputGradient, s.Output), Gradient(weightGradient, s.Weight), Gradient(biasGradient, filters), Scratch, Count, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd);
     }
 
+    /// <summary>Conv2D backward to the input with a square window: each output's gradient flows back, through the weights, to its window.</summary>
+    public void Conv2DBackwardInput(int inputGradient, int outputGradient, int weight, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation) =>
+        Conv2DBackwardInput(inputGradient, outputGradient, weight, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
+
     /// <summary>Conv2D backward to the input: each output's gradient flows back, through the weights, to its window.</summary>
-    public void Conv2DBackwardInput(int inputGradient, int outputGradient, int weight, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation)
+    public void Conv2DBackwardInput(int inputGradient, int outputGradient, int weight, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
     {
-        ConvolutionSizes s = new(channels, height, width, filters, kernel, stride, padding, dilation);
-        Convolution.BackwardInput(Batch(outputGradient, s.Output), Parameter(weight, s.Weight), Batch(inputGradient, s.Input), Scratch, Count, channels, height, width, filters, kernel, stride, padding, dilation, Simd);
+        ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
+        Convolution.BackwardInput(Batch(outputGradient, s.Output), Parameter(weight, s.Weight), Batch(inputGradient, s.Input), Scratch, Count, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd);
     }
 
     /// <summary>The per-sample lengths of a convolution's input and output, and its weight's.</summary>
     private readonly struct ConvolutionSizes
     {
-        public ConvolutionSizes(int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation)
+        public ConvolutionSizes(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
         {
-            int span = (dilation * (kernel - 1)) + 1;
+            int spanHeight = (dilationHeight * (kernelHeight - 1)) + 1, spanWidth = (dilationWidth * (kernelWidth - 1)) + 1;
             Input = channels * height * width;
-            Output = filters * (((height + (2 * padding) - span) / stride) + 1) * (((width + (2 * padding) - span) / stride) + 1);
-            Weight = filters * channels * kernel * kernel;
+            Output = filters * (((height + (2 * paddingHeight) - spanHeight) / strideHeight) + 1) * (((width + (2 * paddingWidth) - spanWidth) / strideWidth) + 1);
+            Weight = filters * channels * kernelHeight * kernelWidth;
         }
 
         public int Input { get; }

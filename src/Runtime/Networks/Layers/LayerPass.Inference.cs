@@ -8,6 +8,10 @@ namespace StaticNet;
 // no batch normalisation (its weight and bias -1 when it is not affine).
 public readonly ref partial struct LayerPass
 {
+    /// <summary>Conv2D with a square window, then (when <paramref name="runningMean"/> is not -1) batch normalisation by its running estimates, then (when <paramref name="relu"/>) ReLU, sample by sample.</summary>
+    public void Conv2DInference(int output, int input, int weight, int bias, int normWeight, int normBias, int runningMean, int runningVar, double epsilon, bool relu, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation) =>
+        Conv2DInference(output, input, weight, bias, normWeight, normBias, runningMean, runningVar, epsilon, relu, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
+
     /// <summary>Conv2D, then (when <paramref name="runningMean"/> is not -1) batch normalisation by its running estimates, then (when <paramref name="relu"/>) ReLU, sample by sample.</summary>
     public void Conv2DInference(
         int output,
@@ -24,19 +28,23 @@ public readonly ref partial struct LayerPass
         int height,
         int width,
         int filters,
-        int kernel,
-        int stride,
-        int padding,
-        int dilation)
+        int kernelHeight,
+        int kernelWidth,
+        int strideHeight,
+        int strideWidth,
+        int paddingHeight,
+        int paddingWidth,
+        int dilationHeight,
+        int dilationWidth)
     {
-        ConvolutionSizes s = new(channels, height, width, filters, kernel, stride, padding, dilation);
+        ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
         ChannelAffine affine = Affine(normWeight, normBias, runningMean, runningVar, filters, epsilon, relu);
         System.Span<float> inputs = Batch(input, s.Input), outputs = Batch(output, s.Output);
         int plane = s.Output / filters;
         for (int b = 0; b < Count; b++)
         {
             System.Span<float> sample = outputs.Slice(b * s.Output, s.Output);
-            Convolution.Forward(inputs.Slice(b * s.Input, s.Input), sample, Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, 1, channels, height, width, filters, kernel, stride, padding, dilation, Simd);
+            Convolution.Forward(inputs.Slice(b * s.Input, s.Input), sample, Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, 1, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd);
             affine.Apply(sample, filters, plane, Simd);
         }
     }
