@@ -7,9 +7,10 @@ namespace StaticNet.Samples;
 /// pooling bring the line to 32 x 7 x 35; a 7x7 convolution without padding then reduces the height to 1
 /// and leaves 29 steps along the width, each seeing a window about one item wide (FashionCnn's
 /// classifier, slid along the line); a 1x1 convolution per step and a last one to the 11 classes (the CTC
-/// blank and the ten items) give the [11, 1, 29] output the class-major CTC loss reads.
+/// blank and the ten items) give the [11, 1, 29] output the class-major CTC loss reads. The declaration says the
+/// output is a sequence, so the compiler checks that shape and gives <c>SequenceSteps</c> and <c>SequenceClasses</c>.
 /// </summary>
-[Network]
+[Network(Output = NetworkOutput.Sequence)]
 [Input(1, 28, 140)]
 [Conv2D(16, Kernel = 3, Padding = 1), ReLU, MaxPool2D(2)]
 [Conv2D(32, Kernel = 3, Padding = 1), ReLU, MaxPool2D(2)]

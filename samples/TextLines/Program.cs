@@ -44,7 +44,7 @@ normalization.Apply(test);
 
 // The blank is class 0 (PyTorch's default), so item class c is CTC class c + 1 (ctc.ClassOf).
 var network = new LineReader(seed: options.Seed, batchCapacity: options.BatchSize);
-var ctc = new CtcLoss(steps: LineReader.Layers.Conv5.Width, classes: LineReader.Layers.Conv5.Channels, CtcLayout.ClassMajor);
+var ctc = new CtcLoss(LineReader.SequenceSteps, LineReader.SequenceClasses, CtcLayout.ClassMajor);
 int batchesPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
 string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.OutputPath))!, Path.GetFileNameWithoutExtension(options.OutputPath));
 var metadata = new Dictionary<string, string>

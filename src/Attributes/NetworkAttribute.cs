@@ -33,6 +33,33 @@ sealed class NetworkAttribute : Attribute
     /// exactly the network's tensors, as float32 under their PyTorch <c>state_dict</c> names.
     /// </summary>
     public string? Weights { get; set; }
+
+    /// <summary>
+    /// What the network's output is: values in the last layer's shape (the default), or
+    /// <see cref="NetworkOutput.Sequence"/>, a sequence of steps for a sequence loss such as CTC. A sequence output is
+    /// checked at compile time to be <c>[classes, 1, steps]</c>, and the class gets the constants
+    /// <c>SequenceClasses</c> and <c>SequenceSteps</c>.
+    /// </summary>
+    public NetworkOutput Output { get; set; }
+}
+
+/// <summary>What a network's output is, as <c>[Network(Output = ...)]</c> declares it.</summary>
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+enum NetworkOutput
+{
+    /// <summary>Values in the last layer's shape: class scores, regression targets, an embedding.</summary>
+    Values,
+
+    /// <summary>
+    /// A sequence: the last layer's output is <c>[classes, 1, steps]</c>, an image one row high whose columns are
+    /// the steps and whose channels are each step's class scores, what <c>CtcLayout.ClassMajor</c> reads (a CRNN's
+    /// convolutions over a text line, its width becoming the time axis).
+    /// </summary>
+    Sequence,
 }
 
 /// <summary>

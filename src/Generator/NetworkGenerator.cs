@@ -120,7 +120,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         var diagnostics = new System.Collections.Generic.List<DiagnosticInfo>(parse.Diagnostics);
         try
         {
-            NetworkModel? model = NetworkPlanner.Plan(parse.Spec, parse.Sites, diagnostics);
+            NetworkModel? model = NetworkPlanner.Plan(parse.Spec, parse.Sites, diagnostics, parse.OutputArgument);
             return new PlanResult(parse, diagnostics.Count == 0 ? model : null, diagnostics.ToEquatableArray());
         }
         catch (System.Exception exception) when (exception is not System.OperationCanceledException)

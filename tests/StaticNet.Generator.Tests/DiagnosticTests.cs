@@ -458,6 +458,28 @@ public sealed partial class DiagnosticTests
             $"{what} of network class 'Net' has the {(what.StartsWith("The constructor") ? "parameters of the constructor" : "name of a member")} that StaticNet generates in the class; rename it");
     }
 
+    [Theory]
+    [InlineData("[Conv2D(5, 3)]", "'conv1' produces 5x4x8; bring the height from 4 to 1, with a convolution or pooling over the whole height (e.g. KernelHeight = 4), so that the 8 columns are the steps")]
+    [InlineData("[Flatten, Dense(5)]", "'fc1' produces 5; a flat output has no steps; keep the image and reduce its height to 1 instead of flattening it")]
+    public void SN0042_sequence_output_that_is_not_one_row_of_steps(string layers, string produces)
+    {
+        AssertSingleError(
+            $"[Network(Output = NetworkOutput.Sequence), Input(2, 6, 10)]\n{layers}\npartial class Reader;",
+            "SN0042",
+            "Output = NetworkOutput.Sequence",
+            "Network 'Reader' declares a sequence output, [classes, 1, steps], each column a step of class scores, but its last layer " + produces);
+    }
+
+    [Fact]
+    public void Sequence_output_one_row_high_gets_its_steps_and_classes_as_constants()
+    {
+        GeneratorRun run = GeneratorHarness.Run("using StaticNet;\n[Network(Output = NetworkOutput.Sequence), Input(2, 6, 10), Conv2D(5, KernelHeight = 6, KernelWidth = 3)] partial class Reader;");
+
+        Assert.Empty(run.Diagnostics);
+        Assert.True(run.OutputDiagnostics.IsEmpty, GeneratorRun.Describe(run.OutputDiagnostics));
+        Assert.Contains("public const int SequenceSteps = 8, SequenceClasses = 5;", run.Source);
+    }
+
     [Fact]
     public void SN0040_network_with_a_base_class_of_its_own()
     {

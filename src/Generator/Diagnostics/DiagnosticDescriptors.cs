@@ -116,6 +116,11 @@ internal static class DiagnosticDescriptors
         "Window setting given both square and per axis",
         "{0} '{1}' sets {2} = {3} and {4} = {5}; give either the square {2} or {6} and {7}");
 
+    public static readonly DiagnosticDescriptor SequenceOutputShape = Error(
+        "SN0042",
+        "Sequence output of the wrong shape",
+        "Network '{0}' declares a sequence output, [classes, 1, steps], each column a step of class scores, but its last layer '{1}' produces {2}; {3}");
+
     public static readonly DiagnosticDescriptor UnusedLayerOutput = Error(
         "SN0019",
         "Layer output is never used",

@@ -123,6 +123,13 @@ internal sealed class NetworkEmitter
             w.Line();
         }
 
+        if (_model.SequenceOutput)
+        {
+            w.Line($"/// <summary>The output is a sequence, [classes, 1, steps] as its declaration says: {_model.Output.Width} steps of {_model.Output.Channels} class scores each, as <c>CtcLoss(SequenceSteps, SequenceClasses, CtcLayout.ClassMajor)</c> reads it.</summary>");
+            w.Line($"public const int SequenceSteps = {_model.Output.Width}, SequenceClasses = {_model.Output.Channels};");
+            w.Line();
+        }
+
         w.Line("/// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>");
         w.Line($"public const int WorkspaceLengthPerSample = {_model.WorkspaceLength};");
         w.Line();

@@ -19,6 +19,9 @@ internal sealed record NetworkModel(
     int WorkspaceFixedLength)
 {
     public Shape Output => Layers[Layers.Count - 1].Output;
+
+    /// <summary>Whether the output is declared a sequence: then it is [classes, 1, steps].</summary>
+    public bool SequenceOutput { get; init; }
 }
 
 /// <summary>

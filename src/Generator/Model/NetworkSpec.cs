@@ -8,4 +8,8 @@ internal sealed record NetworkSpec(
     string? Namespace,
     string ClassName,
     Shape Input,
-    EquatableArray<LayerSpec> Layers);
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>Whether <c>[Network(Output = NetworkOutput.Sequence)]</c> declares the output a sequence of steps.</summary>
+    public bool SequenceOutput { get; init; }
+}

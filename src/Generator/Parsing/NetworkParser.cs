@@ -46,7 +46,12 @@ internal static class NetworkParser
     {
         var diagnostics = new List<DiagnosticInfo>();
         var sites = new List<AttributeSite>();
-        ParseResult Result(NetworkSpec? spec, DeclarationFacts? facts) => new(spec, sites.ToEquatableArray(), facts, diagnostics.ToEquatableArray(), type.Name, networkLocation);
+        AttributeData network = context.Attributes[0];
+        AttributeSite networkSite = AttributeSite.From(network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax, network);
+        ParseResult Result(NetworkSpec? spec, DeclarationFacts? facts) => new(spec, sites.ToEquatableArray(), facts, diagnostics.ToEquatableArray(), type.Name, networkLocation)
+        {
+            OutputArgument = networkSite.Named(nameof(NetworkAttribute.Output)),
+        };
 
         var declaration = (TypeDeclarationSyntax)context.TargetNode;
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -139,7 +144,10 @@ internal static class NetworkParser
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers)),
             type.Name,
             input.Value,
-            layers.ToEquatableArray());
+            layers.ToEquatableArray())
+        {
+            SequenceOutput = AttributeInstance.Create<NetworkAttribute>(network)?.Output == NetworkOutput.Sequence,
+        };
         return Result(spec, DeclarationFacts.Read(type, declaration, context.SemanticModel.Compilation));
     }
 

@@ -19,6 +19,9 @@ internal sealed record ParseResult(
 {
     /// <summary>The weights file <c>[Network(Weights = ...)]</c> names, if any: the network starts with its tensors.</summary>
     public WeightsReference? Weights { get; init; }
+
+    /// <summary>Where <c>Output = ...</c> is written in <c>[Network]</c>, for the diagnostic on a sequence output of the wrong shape.</summary>
+    public LocationInfo? OutputArgument { get; init; }
 }
 
 /// <summary>What the plan step yields: the network's model (shapes, layout, workspace), or the diagnostics that stopped it.</summary>

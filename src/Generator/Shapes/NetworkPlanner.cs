@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -27,7 +28,8 @@ internal static class NetworkPlanner
     /// <param name="spec">The declaration, names assigned and arguments checked.</param>
     /// <param name="sites">Where each layer and its arguments are written, for diagnostics.</param>
     /// <param name="diagnostics">Receives every problem found.</param>
-    public static NetworkModel? Plan(NetworkSpec spec, IReadOnlyList<AttributeSite> sites, List<DiagnosticInfo> diagnostics)
+    /// <param name="outputArgument">Where <c>[Network(Output = ...)]</c> is written, for a sequence output of the wrong shape.</param>
+    public static NetworkModel? Plan(NetworkSpec spec, IReadOnlyList<AttributeSite> sites, List<DiagnosticInfo> diagnostics, LocationInfo? outputArgument = null)
     {
         int count = spec.Layers.Count;
         int[][]? reads = ResolveReads(spec, sites, diagnostics);
@@ -207,7 +209,21 @@ internal static class NetworkPlanner
                 trainableIndex[i]));
         }
 
-        return new NetworkModel(spec.Namespace, spec.ClassName, spec.Input, layers.ToEquatableArray(), (int)parameterCount, (int)stateCount, (int)workspace.Length, (int)fixedRegion.Length);
+        // A sequence output is read as [classes, 1, steps]: one row, each column a step's class scores.
+        Shape output = layers[count - 1].Output;
+        if (spec.SequenceOutput && (output.IsFlat || output.Height != 1))
+        {
+            string hint = output.IsFlat
+                ? "a flat output has no steps; keep the image and reduce its height to 1 instead of flattening it"
+                : FormattableString.Invariant($"bring the height from {output.Height} to 1, with a convolution or pooling over the whole height (e.g. KernelHeight = {output.Height}), so that the {output.Width} columns are the steps");
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SequenceOutputShape, outputArgument, spec.ClassName, layers[count - 1].Name, output, hint));
+            return null;
+        }
+
+        return new NetworkModel(spec.Namespace, spec.ClassName, spec.Input, layers.ToEquatableArray(), (int)parameterCount, (int)stateCount, (int)workspace.Length, (int)fixedRegion.Length)
+        {
+            SequenceOutput = spec.SequenceOutput,
+        };
     }
 
     /// <summary>
