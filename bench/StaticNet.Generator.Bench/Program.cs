@@ -27,18 +27,12 @@ var references = Directory.GetFiles(runtimeDirectory, "*.dll")
     .Append(MetadataReference.CreateFromFile(Path.Combine(Path.GetDirectoryName(typeof(StaticNet.INetwork).Assembly.Location)!, "StaticNet.Attributes.dll")))
     .ToList();
 
-const string LeNet5 = """
-    using StaticNet;
-    [Network]
-    [Input(1, 28, 28)]
-    [Conv2D(6, Kernel = 5, Padding = 2), ReLU, MaxPool2D(2)]
-    [Conv2D(16, Kernel = 5), ReLU, MaxPool2D(2)]
-    [Flatten]
-    [Dense(120), ReLU]
-    [Dense(84), ReLU]
-    [Dense(10)]
-    public partial class LeNet5;
-    """;
+// samples/Shared/LeNet5.cs, embedded by the project file.
+string LeNet5;
+using (var reader = new StreamReader(typeof(Program).Assembly.GetManifestResourceStream("LeNet5.cs")!))
+{
+    LeNet5 = reader.ReadToEnd();
+}
 
 int missed = 0;
 foreach ((string name, string declaration) in new[] { ("LeNet-5", LeNet5), ("ResNet-18", Declarations.ResNet18) })

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using StaticNet.Generator.Model;
+using StaticNet.Kernels;
 
 namespace StaticNet.Generator.Emit;
 
@@ -19,13 +20,13 @@ internal sealed class ActivationEmitter : LayerEmitter
     /// <summary>The operation's name in <c>LayerPass</c>, and which saved buffers its backward reads.</summary>
     private (string Name, bool ReadsInput, bool ReadsOutput) Operation => Activation.Function switch
     {
-        ActivationKind.ReLU => ("ReLU", false, true),
-        ActivationKind.Sigmoid => ("Sigmoid", false, true),
-        ActivationKind.Tanh => ("Tanh", false, true),
-        ActivationKind.LeakyReLU => ("LeakyReLU", true, false),
-        ActivationKind.Elu => ("Elu", true, true),
-        ActivationKind.Gelu => ("Gelu", true, false),
-        ActivationKind.Silu => ("Silu", true, false),
+        ActivationFunction.ReLU => ("ReLU", false, true),
+        ActivationFunction.Sigmoid => ("Sigmoid", false, true),
+        ActivationFunction.Tanh => ("Tanh", false, true),
+        ActivationFunction.LeakyReLU => ("LeakyReLU", true, false),
+        ActivationFunction.Elu => ("Elu", true, true),
+        ActivationFunction.Gelu => ("Gelu", true, false),
+        ActivationFunction.Silu => ("Silu", true, false),
         _ => ("Softplus", true, false),
     };
 
@@ -36,13 +37,13 @@ internal sealed class ActivationEmitter : LayerEmitter
             yield return Arg("length", Layer.Output.Length);
             switch (Activation.Function)
             {
-                case ActivationKind.LeakyReLU:
+                case ActivationFunction.LeakyReLU:
                     yield return Arg("slope", Activation.Parameter);
                     break;
-                case ActivationKind.Elu:
+                case ActivationFunction.Elu:
                     yield return Arg("alpha", Activation.Parameter);
                     break;
-                case ActivationKind.Softplus:
+                case ActivationFunction.Softplus:
                     yield return Arg("beta", Activation.Parameter);
                     yield return Arg("threshold", Activation.Parameter2);
                     break;

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using StaticNet.Generator.Model;
+using StaticNet.Kernels;
 
 namespace StaticNet.Generator.Emit;
 
@@ -56,13 +57,13 @@ internal static class LayerTableEmitter
             case DropoutSpec dropout:
                 settings.Add("Rate = " + Literals.Double(dropout.Rate));
                 break;
-            case ActivationSpec { Function: ActivationKind.LeakyReLU } leaky:
+            case ActivationSpec { Function: ActivationFunction.LeakyReLU } leaky:
                 settings.Add("Slope = " + Literals.Double(leaky.Parameter));
                 break;
-            case ActivationSpec { Function: ActivationKind.Elu } elu:
+            case ActivationSpec { Function: ActivationFunction.Elu } elu:
                 settings.Add("Alpha = " + Literals.Double(elu.Parameter));
                 break;
-            case ActivationSpec { Function: ActivationKind.Softplus } softplus:
+            case ActivationSpec { Function: ActivationFunction.Softplus } softplus:
                 settings.Add("Beta = " + Literals.Double(softplus.Parameter));
                 settings.Add("Threshold = " + Literals.Double(softplus.Parameter2));
                 break;

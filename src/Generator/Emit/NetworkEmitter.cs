@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Shapes;
+using StaticNet.Kernels;
 
 namespace StaticNet.Generator.Emit;
 
@@ -14,6 +15,13 @@ namespace StaticNet.Generator.Emit;
 /// </summary>
 internal sealed class NetworkEmitter
 {
+    /// <summary>
+    /// Compiled fully optimised on first call: the straight-line programs run from a network's first batch, and the
+    /// tier-0 code the JIT would start with costs a single-sample Predict several times its optimised time until
+    /// it is replaced.
+    /// </summary>
+    private const string Optimized = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
     private static readonly string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"StaticNet.Generator\", \"" + ThisAssembly.Version + "\")]";
     private const string Pass = "in global::StaticNet.LayerPass p";
 
@@ -408,6 +416,7 @@ internal sealed class NetworkEmitter
         SourceWriter w = _writer;
         List<List<(LayerEmitter Layer, Part Part)>> stages = ForwardStages();
         w.Line("/// <inheritdoc/>");
+        w.Line(Optimized);
         using (w.Block($"protected override void RunForward({Pass}, int stage)"))
         {
             EmitStages(stages.Count, "stage", stage =>
@@ -441,6 +450,7 @@ internal sealed class NetworkEmitter
         {
             List<LayerEmitter> coupled = Coupled;
             w.Line("/// <inheritdoc/>");
+            w.Line(Optimized);
             using (w.Block($"protected override void ReduceForward({Pass}, int stage)"))
             {
                 EmitStages(coupled.Count, "stage", stage => coupled[stage].EmitForwardReduce(w), stage => coupled[stage].Layer.Name + ": the batch's statistics, or the running estimates");
@@ -466,6 +476,7 @@ internal sealed class NetworkEmitter
         bool FoldsInto(int i, int j) => j <= last && _model.Layers[i].GradientSums.Count == 0 && _model.Layers[j].Inputs.Count == 1 && _model.Layers[j].Inputs[0].Producer == _model.Layers[i].Name;
 
         w.Line("/// <inheritdoc/>");
+        w.Line(Optimized);
         using (w.Block($"protected override void RunInference({Pass})"))
         {
             for (int i = 0; i <= last; i++)
@@ -491,7 +502,7 @@ internal sealed class NetworkEmitter
                         end = i + 1;
                     }
 
-                    bool relu = FoldsInto(end, end + 1) && _model.Layers[end + 1].Spec is ActivationSpec { Function: ActivationKind.ReLU };
+                    bool relu = FoldsInto(end, end + 1) && _model.Layers[end + 1].Spec is ActivationSpec { Function: ActivationFunction.ReLU };
                     end += relu ? 1 : 0;
                     if (end == i && layer is not BatchNormEmitter)
                     {
@@ -628,6 +639,7 @@ internal sealed class NetworkEmitter
         }
 
         w.Line("/// <inheritdoc/>");
+        w.Line(Optimized);
         using (w.Block($"protected override void RunBackward({Pass}, int stage)"))
         {
             EmitStages(stages.Count, "stage", stage => stages[stage].ForEach(emit => emit()));
@@ -637,6 +649,7 @@ internal sealed class NetworkEmitter
         if (reductions.Count > 0)
         {
             w.Line("/// <inheritdoc/>");
+            w.Line(Optimized);
             using (w.Block($"protected override void ReduceBackward({Pass}, int stage)"))
             {
                 EmitStages(reductions.Count, "stage", stage => reductions[stage](), stage => reductionLabels[stage]);
@@ -705,6 +718,7 @@ internal sealed class NetworkEmitter
 
         SourceWriter w = _writer;
         w.Line("/// <inheritdoc/>");
+        w.Line(Optimized);
         using (w.Block($"protected override void RunBackwardParameters({Pass})"))
         {
             for (int i = layers.Count - 1; i >= 0; i--)
@@ -727,7 +741,7 @@ internal sealed class NetworkEmitter
     {
         SoftmaxSpec { Log: true } => "LogSoftmax",
         SoftmaxSpec => "Softmax",
-        ActivationSpec { Function: ActivationKind.Sigmoid } => "Sigmoid",
+        ActivationSpec { Function: ActivationFunction.Sigmoid } => "Sigmoid",
         _ => "None",
     };
 }

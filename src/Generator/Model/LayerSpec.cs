@@ -1,3 +1,4 @@
+using StaticNet.Kernels;
 namespace StaticNet.Generator.Model;
 
 /// <summary>
@@ -186,36 +187,24 @@ internal sealed record FlattenSpec(string Name) : LayerSpec(Name)
 }
 
 /// <summary>An element-wise activation, with up to two settings (LeakyReLU's slope, ELU's alpha, Softplus's beta and threshold).</summary>
-internal sealed record ActivationSpec(string Name, ActivationKind Function, double Parameter = 0, double Parameter2 = 0) : LayerSpec(Name)
+internal sealed record ActivationSpec(string Name, ActivationFunction Function, double Parameter = 0, double Parameter2 = 0) : LayerSpec(Name)
 {
     public override string Kind => Function switch
     {
-        ActivationKind.LeakyReLU => "LeakyReLU",
-        ActivationKind.Elu => "ELU",
-        ActivationKind.Gelu => "GELU",
-        ActivationKind.Silu => "SiLU",
+        ActivationFunction.LeakyReLU => "LeakyReLU",
+        ActivationFunction.Elu => "ELU",
+        ActivationFunction.Gelu => "GELU",
+        ActivationFunction.Silu => "SiLU",
         _ => Function.ToString(),
     };
 
     public override string Settings => Function switch
     {
-        ActivationKind.LeakyReLU => System.FormattableString.Invariant($"slope {Parameter:R}"),
-        ActivationKind.Elu => System.FormattableString.Invariant($"alpha {Parameter:R}"),
-        ActivationKind.Softplus => System.FormattableString.Invariant($"beta {Parameter:R}, threshold {Parameter2:R}"),
+        ActivationFunction.LeakyReLU => System.FormattableString.Invariant($"slope {Parameter:R}"),
+        ActivationFunction.Elu => System.FormattableString.Invariant($"alpha {Parameter:R}"),
+        ActivationFunction.Softplus => System.FormattableString.Invariant($"beta {Parameter:R}, threshold {Parameter2:R}"),
         _ => string.Empty,
     };
-}
-
-internal enum ActivationKind
-{
-    ReLU,
-    Sigmoid,
-    Tanh,
-    LeakyReLU,
-    Elu,
-    Gelu,
-    Silu,
-    Softplus,
 }
 
 /// <summary>Softmax (or log-softmax) over each sample's features; only ever the last layer.</summary>

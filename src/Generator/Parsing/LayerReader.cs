@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using StaticNet.Generator.Model;
+using StaticNet.Kernels;
 
 namespace StaticNet.Generator.Parsing;
 
@@ -84,14 +85,14 @@ internal static class LayerReader
             AddAttribute add => new AddSpec(name, add.Layer ?? string.Empty),
             ConcatAttribute concat => new ConcatSpec(name, (concat.Layers ?? new string[0]).Select(layer => layer ?? string.Empty).ToEquatableArray()),
             FlattenAttribute => new FlattenSpec(name),
-            ReLUAttribute => new ActivationSpec(name, ActivationKind.ReLU),
-            SigmoidAttribute => new ActivationSpec(name, ActivationKind.Sigmoid),
-            TanhAttribute => new ActivationSpec(name, ActivationKind.Tanh),
-            LeakyReLUAttribute leaky => new ActivationSpec(name, ActivationKind.LeakyReLU, leaky.Slope),
-            ELUAttribute elu => new ActivationSpec(name, ActivationKind.Elu, elu.Alpha),
-            GELUAttribute => new ActivationSpec(name, ActivationKind.Gelu),
-            SiLUAttribute => new ActivationSpec(name, ActivationKind.Silu),
-            SoftplusAttribute softplus => new ActivationSpec(name, ActivationKind.Softplus, softplus.Beta, softplus.Threshold),
+            ReLUAttribute => new ActivationSpec(name, ActivationFunction.ReLU),
+            SigmoidAttribute => new ActivationSpec(name, ActivationFunction.Sigmoid),
+            TanhAttribute => new ActivationSpec(name, ActivationFunction.Tanh),
+            LeakyReLUAttribute leaky => new ActivationSpec(name, ActivationFunction.LeakyReLU, leaky.Slope),
+            ELUAttribute elu => new ActivationSpec(name, ActivationFunction.Elu, elu.Alpha),
+            GELUAttribute => new ActivationSpec(name, ActivationFunction.Gelu),
+            SiLUAttribute => new ActivationSpec(name, ActivationFunction.Silu),
+            SoftplusAttribute softplus => new ActivationSpec(name, ActivationFunction.Softplus, softplus.Beta, softplus.Threshold),
             SoftmaxAttribute => new SoftmaxSpec(name),
             LogSoftmaxAttribute => new SoftmaxSpec(name, Log: true),
             _ => throw new InvalidOperationException($"{layer.GetType().FullName} is in the table of layer attributes but has no reading."),

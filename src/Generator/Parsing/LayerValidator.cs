@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using StaticNet.Generator.Diagnostics;
 using StaticNet.Generator.Model;
+using StaticNet.Kernels;
 
 namespace StaticNet.Generator.Parsing;
 
@@ -105,13 +106,13 @@ internal static class LayerValidator
             case DropoutSpec dropout:
                 Require(dropout.Rate >= 0 && dropout.Rate < 1, site.Positional(0), "rate", "from 0 to below 1", dropout.Rate);
                 break;
-            case ActivationSpec { Function: ActivationKind.LeakyReLU } leaky:
+            case ActivationSpec { Function: ActivationFunction.LeakyReLU } leaky:
                 RequireRange(leaky.Parameter, -float.MaxValue, float.MaxValue, site.Positional(0), "slope");
                 break;
-            case ActivationSpec { Function: ActivationKind.Elu } elu:
+            case ActivationSpec { Function: ActivationFunction.Elu } elu:
                 RequireRange(elu.Parameter, -float.MaxValue, float.MaxValue, site.Positional(0), "alpha");
                 break;
-            case ActivationSpec { Function: ActivationKind.Softplus } softplus:
+            case ActivationSpec { Function: ActivationFunction.Softplus } softplus:
                 RequireRange(softplus.Parameter, MinSoftplusBeta, float.MaxValue, site.Named("Beta"), "Beta", "so that log(1 + exp(Beta * x)) / Beta fits a float");
                 RequireRange(softplus.Parameter2, -float.MaxValue, MaxSoftplusThreshold, site.Named("Threshold"), "Threshold", "above it, exp(Beta * x) overflows");
                 break;

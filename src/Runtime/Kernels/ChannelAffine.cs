@@ -1,7 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace StaticNet.Kernels;
 
@@ -53,6 +53,7 @@ public readonly ref struct ChannelAffine
     /// values into <paramref name="destination"/> (which may be <paramref name="source"/>). The scalar level is the
     /// reference: the plain loop of the formula.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(ReadOnlySpan<float> source, Span<float> destination, int channels, int plane, SimdLevel simd)
     {
         if (Normalizes && _runningMean.Length != channels)
@@ -62,54 +63,56 @@ public readonly ref struct ChannelAffine
 
         KernelChecks.AtLeast(source.Length, (long)channels * plane, nameof(source), "ChannelAffine.Apply");
         KernelChecks.AtLeast(destination.Length, (long)channels * plane, nameof(destination), "ChannelAffine.Apply");
-        if (!Normalizes && !source.Overlaps(destination))
+        if (!Normalizes)
         {
-            source.Slice(0, channels * plane).CopyTo(destination);
+            // A ReLU alone, or a copy: one pass over the whole sample.
+            ReadOnlySpan<float> values = source.Slice(0, channels * plane);
+            Span<float> target = destination.Slice(0, channels * plane);
+            if (Relu)
+            {
+                MaxWithZero(values, target, simd);
+            }
+            else if (!values.Overlaps(target))
+            {
+                values.CopyTo(target);
+            }
+
+            return;
         }
 
         for (int c = 0; c < channels; c++)
         {
             ReadOnlySpan<float> from = source.Slice(c * plane, plane);
             Span<float> row = destination.Slice(c * plane, plane);
-            if (Normalizes)
-            {
-                // As BatchNormalization.InferenceStatistics: 1/std in double, rounded once.
-                float inverseStd = (float)(1.0 / Math.Sqrt(_runningVar[c] + _epsilon));
-                float scale = _weight.IsEmpty ? inverseStd : inverseStd * _weight[c];
-                float shift = (_bias.IsEmpty ? 0f : _bias[c]) - (_runningMean[c] * scale);
-                // A multiply, then an add (never fused): every level rounds as the scalar reference does.
-                int i = 0;
-                if (simd != SimdLevel.Scalar && Vector.IsHardwareAccelerated)
-                {
-                    Vector<float> scales = new(scale), shifts = new(shift);
-                    for (; i <= row.Length - Vector<float>.Count; i += Vector<float>.Count)
-                    {
-                        ((new Vector<float>(from.Slice(i)) * scales) + shifts).CopyTo(row.Slice(i));
-                    }
-                }
 
-                for (; i < row.Length; i++)
+            // As BatchNormalization.InferenceStatistics: 1/std in double, rounded once.
+            float inverseStd = (float)(1.0 / Math.Sqrt(_runningVar[c] + _epsilon));
+            float scale = _weight.IsEmpty ? inverseStd : inverseStd * _weight[c];
+            float shift = (_bias.IsEmpty ? 0f : _bias[c]) - (_runningMean[c] * scale);
+
+            // A multiply, then an add (never fused): every level rounds as the scalar reference does.
+            int i = 0;
+            if (simd != SimdLevel.Scalar && Vector.IsHardwareAccelerated)
+            {
+                Vector<float> scales = new(scale), shifts = new(shift);
+                for (; i <= row.Length - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    row[i] = (from[i] * scale) + shift;
+                    ((new Vector<float>(from.Slice(i)) * scales) + shifts).CopyTo(row.Slice(i));
                 }
             }
 
-            if (!Relu)
+            for (; i < row.Length; i++)
             {
-                continue;
-            }
-
-            if (simd == SimdLevel.Scalar)
-            {
-                for (int i = 0; i < row.Length; i++)
-                {
-                    row[i] = MathF.Max(row[i], 0f);
-                }
-            }
-            else
-            {
-                TensorPrimitives.Max(row, 0f, row);
+                row[i] = (from[i] * scale) + shift;
             }
         }
+
+        if (Relu)
+        {
+            MaxWithZero(destination.Slice(0, channels * plane), destination.Slice(0, channels * plane), simd);
+        }
     }
+
+    /// <summary>The ReLU over a whole span, as the ReLU layer computes it.</summary>
+    private static void MaxWithZero(ReadOnlySpan<float> values, Span<float> target, SimdLevel simd) => VectorMath.Relu(values, target, simd);
 }

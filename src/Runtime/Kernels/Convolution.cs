@@ -31,9 +31,11 @@ public static partial class Convolution
     private static int[]? t_rows;
 
     /// <summary>Whether the shifted algorithm applies to a square window: stride 1, and padding within the dilated kernel's reach.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool CanShift(int kernel, int stride, int padding, int dilation) => CanShift(kernel, kernel, stride, stride, padding, padding, dilation, dilation);
 
     /// <summary>Whether the shifted algorithm applies: stride 1 along both axes, and on each the padding within the dilated kernel's reach.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool CanShift(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth) =>
         strideHeight == 1 && strideWidth == 1 && paddingHeight <= dilationHeight * (kernelHeight - 1) && paddingWidth <= dilationWidth * (kernelWidth - 1);
 
@@ -50,6 +52,7 @@ public static partial class Convolution
     /// Floats of scratch one thread needs to run the layer on up to <paramref name="samples"/> samples at a
     /// time, for a window given per axis; see <see cref="ScratchLength(int, int, int, int, int, int, int, int, int)"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ScratchLength(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int samples)
     {
         Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
@@ -353,6 +356,7 @@ public static partial class Convolution
         public int PaddedLength => (Channels * PaddedHeight * PaddedWidth) + ReachWidth + (WidePositions - (OutHeight * PaddedWidth));
 
         /// <summary>Throws unless every size is in range and the kernel's reach fits in the padded input along both axes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void CheckSizes(int batchSize, string kernel)
         {
             KernelChecks.SizeAtLeast(batchSize, 0, nameof(batchSize), kernel);
@@ -374,6 +378,7 @@ public static partial class Convolution
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void CheckScratch(Span<float> scratch, int samples)
         {
             int needed = ScratchLength(Channels, Height, Width, Filters, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, samples);
@@ -402,6 +407,7 @@ public static partial class Convolution
         /// <summary>Where tap (ci, ky, kx) of the input's shifted views starts in the padded sample.</summary>
         public int[] InputRows() => Rows(Channels, PaddedHeight * PaddedWidth, PaddedWidth);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int[] Rows(int planes, int planeLength, int rowLength)
         {
             int count = planes * KernelHeight * KernelWidth;

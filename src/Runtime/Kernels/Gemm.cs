@@ -33,6 +33,7 @@ public static class Gemm
     /// and B is a row-major <paramref name="k"/> x <paramref name="n"/> matrix. <paramref name="rowBias"/>
     /// is empty or holds one value per row of C.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(
         ReadOnlySpan<float> a,
         int aRowStride,
@@ -81,6 +82,7 @@ public static class Gemm
     /// for a row-major <paramref name="m"/> x <paramref name="k"/> A and <paramref name="n"/> x <paramref name="k"/> B.
     /// <paramref name="columnBias"/> is empty or holds one value per column of C.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyTransposed(
         ReadOnlySpan<float> a,
         ReadOnlySpan<float> b,
@@ -100,6 +102,7 @@ public static class Gemm
     /// (and likewise for B). A convolution's weight gradient is such a product, with one segment per
     /// sample of the batch: summing in registers across samples saves a reduction per sample.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyTransposed(
         ReadOnlySpan<float> a,
         int aRowStride,
@@ -273,6 +276,7 @@ public static class Gemm
         public nint Row(int index) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_offsets), index);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckLength(int actual, long required, string argument)
     {
         if (actual < required)

@@ -135,6 +135,7 @@ public static class Im2Col
         return (Math.Min(first, outWidth), Math.Max(last, 0));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Check(int inputLength, int inputNeeded, int columnsLength, int columnsNeeded)
     {
         if (inputLength < inputNeeded || columnsLength < columnsNeeded)

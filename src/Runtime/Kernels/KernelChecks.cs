@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace StaticNet.Kernels;
 
@@ -10,6 +11,7 @@ namespace StaticNet.Kernels;
 internal static class KernelChecks
 {
     /// <summary>Throws unless <paramref name="span"/> holds at least <paramref name="needed"/> values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AtLeast(int length, long needed, string span, string kernel)
     {
         if (length < needed)
@@ -19,6 +21,7 @@ internal static class KernelChecks
     }
 
     /// <summary>Throws unless <paramref name="span"/> is empty or holds at least <paramref name="needed"/> values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void EmptyOrAtLeast(int length, long needed, string span, string kernel)
     {
         if (length != 0 && length < needed)
@@ -28,6 +31,7 @@ internal static class KernelChecks
     }
 
     /// <summary>Throws unless <paramref name="span"/> holds exactly as many values as <paramref name="other"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SameLength(int length, int otherLength, string span, string other, string kernel)
     {
         if (length != otherLength)
@@ -37,6 +41,7 @@ internal static class KernelChecks
     }
 
     /// <summary>Throws unless <paramref name="value"/> is at least <paramref name="minimum"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SizeAtLeast(int value, int minimum, string size, string kernel)
     {
         if (value < minimum)

@@ -404,6 +404,7 @@ public static partial class Pooling
     private static float Scale(int y0, int y1, int x0, int x1, int windowSize, bool countIncludePad) =>
         countIncludePad ? 1f / windowSize : 1f / ((y1 - y0) * (x1 - x0));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckSizes(int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int outHeight, int outWidth, string name)
     {
         KernelChecks.SizeAtLeast(planes, 0, nameof(planes), name);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using StaticNet.Kernels;
 
 namespace StaticNet;
@@ -205,6 +206,7 @@ public abstract class CompiledNetwork : INetwork
     /// <param name="input">The batch, sample after sample: at least <c>batchSize</c> input samples.</param>
     /// <param name="output">Receives the outputs: at least <c>batchSize</c> output samples.</param>
     /// <param name="batchSize">Samples in the batch, from 1 to <see cref="BatchCapacity"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> input, Span<float> output, int batchSize)
     {
         NetworkDefinition d = _definition;
@@ -231,6 +233,7 @@ public abstract class CompiledNetwork : INetwork
     /// <param name="outputGradient">The gradient of the loss with respect to each output.</param>
     /// <param name="inputGradient">Receives the gradient of the loss with respect to the input, or empty to skip that work.</param>
     /// <param name="batchSize">The batch size of the preceding <see cref="Forward"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int batchSize)
     {
         NetworkDefinition d = _definition;
@@ -272,6 +275,7 @@ public abstract class CompiledNetwork : INetwork
     /// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>
     /// <param name="input">One sample: exactly one input sample's values.</param>
     /// <param name="output">Receives the outputs: exactly one output sample's values.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Predict(ReadOnlySpan<float> input, Span<float> output)
     {
         NetworkDefinition d = _definition;
@@ -289,6 +293,7 @@ public abstract class CompiledNetwork : INetwork
     /// <param name="inputs">The samples, one after another: exactly <paramref name="count"/> input samples.</param>
     /// <param name="outputs">Receives the outputs: exactly <paramref name="count"/> output samples.</param>
     /// <param name="count">Samples to run.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count)
     {
         NetworkDefinition d = _definition;
@@ -394,6 +399,7 @@ public abstract class CompiledNetwork : INetwork
     }
 
     /// <summary>The forward stages of a training batch: each stage on every chunk, each reduction once, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunForwardStages(int batchSize, SimdLevel simd)
     {
         for (int stage = 0; stage < _definition.Stages; stage++)
@@ -407,6 +413,7 @@ public abstract class CompiledNetwork : INetwork
     }
 
     /// <summary>Runs stage <paramref name="stage"/> of a pass on every chunk of a batch of <paramref name="batchSize"/>, on up to <see cref="Threads"/> threads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunChunks(Action<int, int> work, int batchSize, int stage, SimdLevel simd)
     {
         _runBatchSize = batchSize;
@@ -421,6 +428,7 @@ public abstract class CompiledNetwork : INetwork
         new(_parameters, gradients, _state, _workspace, BatchCapacity, _definition.WorkspaceLengthPerSample * BatchCapacity, first, count, chunk, _runChunks, training: true, _runInputGradient, _frozen, _seed, _forwardStep, scratch, simd, slice: 0);
 
     /// <summary>One chunk of a Forward or batched Predict, in the current stage.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardChunk(int chunk, int thread)
     {
         (int first, int count) = Chunks.Range(chunk, _runChunks, _runBatchSize);
@@ -428,6 +436,7 @@ public abstract class CompiledNetwork : INetwork
     }
 
     /// <summary>One chunk of a batched Predict: the inference program, which has no stages.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InferenceChunk(int chunk, int thread)
     {
         (int first, int count) = Chunks.Range(chunk, _runChunks, _runBatchSize);
@@ -435,6 +444,7 @@ public abstract class CompiledNetwork : INetwork
     }
 
     /// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardChunk(int chunk, int thread)
     {
         (int first, int count) = Chunks.Range(chunk, _runChunks, _runBatchSize);
@@ -449,6 +459,7 @@ public abstract class CompiledNetwork : INetwork
     }
 
     /// <summary>One slice of the outputs of every dense layer: its parameter gradients over the whole batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ParameterSlice(int slice, int thread)
     {
         var pass = new LayerPass(_parameters, _gradients, _state, _workspace, BatchCapacity, _definition.WorkspaceLengthPerSample * BatchCapacity, first: 0, _runBatchSize, chunk: 0, _runChunks, training: true, _runInputGradient, _frozen, _seed, _forwardStep, Span<float>.Empty, _forwardSimd, slice);

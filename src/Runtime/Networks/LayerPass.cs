@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace StaticNet;
 
@@ -105,32 +106,41 @@ public readonly ref partial struct LayerPass
     internal const int ParameterSlices = 4;
 
     /// <summary>Whether the layer with run-time freeze flag <paramref name="index"/> trains: backward computes its parameter gradients.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Trains(int index) => !_frozen[index];
 
     /// <summary>The pass's samples of the workspace buffer at per-sample offset <paramref name="offset"/>, <paramref name="length"/> values per sample.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> Batch(int offset, int length) => _workspace.Slice((offset * _capacity) + (First * length), Count * length);
 
     /// <summary>The pass's chunk's record of <paramref name="length"/> values in the buffer at per-sample offset <paramref name="offset"/>, which holds a record per sample of capacity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> Record(int offset, int length) => _workspace.Slice((offset * _capacity) + (Chunk * length), length);
 
     /// <summary>Every chunk's record, one after another, for a reduction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> Records(int offset, int length) => _workspace.Slice(offset * _capacity, Chunks * length);
 
     /// <summary>Values in the workspace's fixed region, after the per-sample buffers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> Fixed(int offset, int length) => _workspace.Slice(_fixedStart + offset, length);
 
     /// <summary>A parameter tensor; an empty span for offset -1 (a tensor the layer does not have).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<float> Parameter(int offset, int length) => offset < 0 ? ReadOnlySpan<float>.Empty : _parameters.Slice(offset, length);
 
     /// <summary>A parameter tensor's gradient, in the pass's gradient buffer; an empty span for offset -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> Gradient(int offset, int length) => offset < 0 ? Span<float>.Empty : _gradients.Slice(offset, length);
 
     /// <summary>A state tensor.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> State(int offset, int length) => _state.Slice(offset, length);
 
     /// <summary>
     /// Adds the gradient a second reader of a value wrote apart (at <paramref name="source"/>) into the value's
     /// gradient (at <paramref name="target"/>), before the value's producer runs backward.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddGradient(int target, int source, int length) => Kernels.VectorMath.Add(Batch(source, length), Batch(target, length), Simd);
 }

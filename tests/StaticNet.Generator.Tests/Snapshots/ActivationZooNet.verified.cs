@@ -286,6 +286,7 @@ partial class ActivationZooNet : global::StaticNet.CompiledNetwork
     }
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
     {
         switch (stage)
@@ -328,12 +329,14 @@ partial class ActivationZooNet : global::StaticNet.CompiledNetwork
     }
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void ReduceForward(in global::StaticNet.LayerPass p, int stage)
     {
         p.BatchNormReduce(statistics: 0, records: 1528, runningMean: 0, runningVar: 8, batchesTracked: 16, channels: 8, momentum: 0.01, epsilon: 1E-05);
     }
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void RunInference(in global::StaticNet.LayerPass p)
     {
         // conv1: Conv2D 3x3, stride 1, pad 2, dilation 2, (B, 2, 9, 9) -> (B, 3, 9, 9)
@@ -368,6 +371,7 @@ partial class ActivationZooNet : global::StaticNet.CompiledNetwork
     }
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
     {
         switch (stage)
@@ -428,12 +432,14 @@ partial class ActivationZooNet : global::StaticNet.CompiledNetwork
     }
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void ReduceBackward(in global::StaticNet.LayerPass p, int stage)
     {
         p.BatchNormReduceBackward(totals: 16, records: 1528, weightGradient: -1, biasGradient: -1, trainable: -1, channels: 8);
     }
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
     {
         // fc4: 4 outputs

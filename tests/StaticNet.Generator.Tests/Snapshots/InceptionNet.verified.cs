@@ -248,6 +248,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             // conv1: Conv2D 3x3, stride 1, pad 1, (B, 3, 8, 8) -> (B, 6, 8, 8)
@@ -283,6 +284,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunInference(in global::StaticNet.LayerPass p)
         {
             // conv1: Conv2D 3x3, stride 1, pad 1, (B, 3, 8, 8) -> (B, 6, 8, 8)
@@ -316,6 +318,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             // fc1: Dense, (B, 396) -> (B, 10)
@@ -380,6 +383,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
         {
             // fc1: 10 outputs

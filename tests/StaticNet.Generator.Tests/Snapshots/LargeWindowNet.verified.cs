@@ -166,6 +166,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             // conv1: Conv2D 9x9, stride 1, pad 4, (B, 2, 20, 20) -> (B, 3, 20, 20)
@@ -184,6 +185,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunInference(in global::StaticNet.LayerPass p)
         {
             // conv1: Conv2D 9x9, stride 1, pad 4, (B, 2, 20, 20) -> (B, 3, 20, 20)
@@ -201,6 +203,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             // head: Dense no bias, (B, 147) -> (B, 4)
@@ -229,6 +232,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
         {
             // head: 4 outputs

@@ -246,6 +246,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             // conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)
@@ -276,6 +277,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunInference(in global::StaticNet.LayerPass p)
         {
             // conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)
@@ -304,6 +306,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             // fc3: Dense, (B, 84) -> (B, 10)
@@ -352,6 +355,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
         {
             // fc3: 10 outputs

@@ -150,6 +150,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             // fc1: Dense, (B, 784) -> (B, 256)
@@ -165,6 +166,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunInference(in global::StaticNet.LayerPass p)
         {
             // fc1: Dense, (B, 784) -> (B, 256)
@@ -180,6 +182,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             // fc3: Dense, (B, 128) -> (B, 10)
@@ -201,6 +204,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
         {
             // fc3: 10 outputs

@@ -323,6 +323,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             switch (stage)
@@ -379,6 +380,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void ReduceForward(in global::StaticNet.LayerPass p, int stage)
         {
             switch (stage)
@@ -399,6 +401,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunInference(in global::StaticNet.LayerPass p)
         {
             // stem: Conv2D 3x3, stride 1, pad 1, frozen, (B, 1, 8, 8) -> (B, 4, 8, 8)
@@ -431,6 +434,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
         {
             switch (stage)
@@ -529,6 +533,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void ReduceBackward(in global::StaticNet.LayerPass p, int stage)
         {
             switch (stage)
@@ -552,6 +557,7 @@ namespace Tests.Networks
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
         {
             // fc1: 10 outputs

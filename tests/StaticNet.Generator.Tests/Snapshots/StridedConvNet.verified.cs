@@ -192,6 +192,7 @@ partial class StridedConvNet : global::StaticNet.CompiledNetwork
     }
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
     {
         // conv1: Conv2D 3x3, stride 2, pad 1, (B, 3, 32, 32) -> (B, 8, 16, 16)
@@ -215,6 +216,7 @@ partial class StridedConvNet : global::StaticNet.CompiledNetwork
     }
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void RunInference(in global::StaticNet.LayerPass p)
     {
         // conv1: Conv2D 3x3, stride 2, pad 1, (B, 3, 32, 32) -> (B, 8, 16, 16)
@@ -238,6 +240,7 @@ partial class StridedConvNet : global::StaticNet.CompiledNetwork
     }
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void RunBackward(in global::StaticNet.LayerPass p, int stage)
     {
         // softmax1: Softmax, (B, 5) -> (B, 5)
@@ -275,6 +278,7 @@ partial class StridedConvNet : global::StaticNet.CompiledNetwork
     }
 
     /// <inheritdoc/>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void RunBackwardParameters(in global::StaticNet.LayerPass p)
     {
         // fc1: 5 outputs

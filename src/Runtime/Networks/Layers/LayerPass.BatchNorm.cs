@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StaticNet.Kernels;
 
 namespace StaticNet;
@@ -10,6 +11,7 @@ namespace StaticNet;
 public readonly ref partial struct LayerPass
 {
     /// <summary>BatchNorm forward, step 1 of 3, per chunk in training: the count, mean and squared deviations of each channel over the chunk's samples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BatchNormStatistics(int records, int input, int channels, int plane)
     {
         if (Training)
@@ -23,6 +25,7 @@ public readonly ref partial struct LayerPass
     /// and 1/std, and the running estimates moved toward the batch's mean and unbiased variance; in inference, the
     /// running estimates as the statistics.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BatchNormReduce(int statistics, int records, int runningMean, int runningVar, int batchesTracked, int channels, double momentum, double epsilon)
     {
         if (Training)
@@ -36,10 +39,12 @@ public readonly ref partial struct LayerPass
     }
 
     /// <summary>BatchNorm forward, step 3 of 3, per chunk: <c>y = (x - mean) / std * weight + bias</c>; <paramref name="weight"/> and <paramref name="bias"/> are -1 when not affine.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BatchNormNormalize(int output, int input, int statistics, int weight, int bias, int channels, int plane) =>
         BatchNormalization.Normalize(Batch(input, channels * plane), Batch(output, channels * plane), Fixed(statistics, 2 * channels), Parameter(weight, channels), Parameter(bias, channels), Count, channels, plane, Simd);
 
     /// <summary>BatchNorm backward, step 1 of 3, per chunk: each channel's sums of dy and of dy * x_hat over the chunk.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BatchNormBackwardSums(int records, int outputGradient, int input, int statistics, int channels, int plane) =>
         BatchNormalization.BackwardStatistics(Batch(outputGradient, channels * plane), Batch(input, channels * plane), Fixed(statistics, 2 * channels), Record(records, (2 * channels) + 1), Count, channels, plane, Simd);
 
@@ -48,6 +53,7 @@ public readonly ref partial struct LayerPass
     /// weight (sum of dy * x_hat) and bias (sum of dy), unless the layer is not affine (-1) or frozen
     /// (<paramref name="trainable"/> is its freeze flag, -1 when its declaration freezes it).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BatchNormReduceBackward(int totals, int records, int weightGradient, int biasGradient, int trainable, int channels)
     {
         BatchNormalization.ReduceSums(Records(records, (2 * channels) + 1), Chunks, Fixed(totals, (2 * channels) + 1), channels);
@@ -58,6 +64,7 @@ public readonly ref partial struct LayerPass
     }
 
     /// <summary>BatchNorm backward, step 3 of 3, per chunk: <c>dx = weight / std * (dy - mean(dy) - x_hat * mean(dy * x_hat))</c>, the means over the batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BatchNormBackwardInput(int inputGradient, int outputGradient, int input, int statistics, int totals, int weight, int channels, int plane) =>
         BatchNormalization.BackwardInput(Batch(outputGradient, channels * plane), Batch(input, channels * plane), Fixed(statistics, 2 * channels), Fixed(totals, (2 * channels) + 1), Parameter(weight, channels), Batch(inputGradient, channels * plane), Count, channels, plane, Simd);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StaticNet.Kernels;
 
 namespace StaticNet;
@@ -8,10 +9,12 @@ namespace StaticNet;
 public readonly ref partial struct LayerPass
 {
     /// <summary>Conv2D forward with a square window: <c>output = weight (*) input + bias</c>; <paramref name="bias"/> is -1 for none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DForward(int output, int input, int weight, int bias, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation) =>
         Conv2DForward(output, input, weight, bias, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
 
     /// <summary>Conv2D forward: <c>output = weight (*) input + bias</c>; <paramref name="bias"/> is -1 for none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DForward(int output, int input, int weight, int bias, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
     {
         ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
@@ -19,10 +22,12 @@ public readonly ref partial struct LayerPass
     }
 
     /// <summary>Conv2D backward to the parameters with a square window, added to the pass's gradients; <paramref name="biasGradient"/> is -1 for none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DBackwardParameters(int weightGradient, int biasGradient, int outputGradient, int input, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation) =>
         Conv2DBackwardParameters(weightGradient, biasGradient, outputGradient, input, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
 
     /// <summary>Conv2D backward to the parameters, added to the pass's gradients; <paramref name="biasGradient"/> is -1 for none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DBackwardParameters(int weightGradient, int biasGradient, int outputGradient, int input, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
     {
         ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
@@ -30,10 +35,12 @@ public readonly ref partial struct LayerPass
     }
 
     /// <summary>Conv2D backward to the input with a square window: each output's gradient flows back, through the weights, to its window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DBackwardInput(int inputGradient, int outputGradient, int weight, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation) =>
         Conv2DBackwardInput(inputGradient, outputGradient, weight, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
 
     /// <summary>Conv2D backward to the input: each output's gradient flows back, through the weights, to its window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DBackwardInput(int inputGradient, int outputGradient, int weight, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
     {
         ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);

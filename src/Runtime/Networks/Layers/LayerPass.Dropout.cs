@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StaticNet.Kernels;
 
 namespace StaticNet;
@@ -11,6 +12,7 @@ public readonly ref partial struct LayerPass
     /// or zeroed; in inference copied. <paramref name="layer"/> is the stable hash of the layer's name, so each
     /// dropout layer draws its own mask.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void DropoutForward(int output, int input, int features, double rate, ulong layer)
     {
         if (Training)
@@ -24,6 +26,7 @@ public readonly ref partial struct LayerPass
     }
 
     /// <summary>Dropout backward: the output gradient through the forward step's mask, recomputed from its key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void DropoutBackwardInput(int inputGradient, int outputGradient, int features, double rate, ulong layer) =>
         Dropout.Backward(Batch(outputGradient, features), Batch(inputGradient, features), DropoutMask.Key(Seed, Step, layer), First, Count, features, rate);
 }

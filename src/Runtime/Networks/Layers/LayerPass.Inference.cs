@@ -1,18 +1,21 @@
+using System.Runtime.CompilerServices;
 using StaticNet.Kernels;
 
 namespace StaticNet;
 
 // Inference only (Predict): a convolution or dense layer with the batch normalisation and the ReLU that follow it
-// folded in, applied to each sample's output while it is in cache; and batch normalisation by its running
+// folded in, applied to the layer's output sample by sample right after it; and batch normalisation by its running
 // estimates in one pass, with no batch statistics and so no stages. Batch-norm tensors are -1 when there is
 // no batch normalisation (its weight and bias -1 when it is not affine).
 public readonly ref partial struct LayerPass
 {
-    /// <summary>Conv2D with a square window, then (when <paramref name="runningMean"/> is not -1) batch normalisation by its running estimates, then (when <paramref name="relu"/>) ReLU, sample by sample.</summary>
+    /// <summary>Conv2D with a square window, then (when <paramref name="runningMean"/> is not -1) batch normalisation by its running estimates, then (when <paramref name="relu"/>) ReLU.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DInference(int output, int input, int weight, int bias, int normWeight, int normBias, int runningMean, int runningVar, double epsilon, bool relu, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation) =>
         Conv2DInference(output, input, weight, bias, normWeight, normBias, runningMean, runningVar, epsilon, relu, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
 
-    /// <summary>Conv2D, then (when <paramref name="runningMean"/> is not -1) batch normalisation by its running estimates, then (when <paramref name="relu"/>) ReLU, sample by sample.</summary>
+    /// <summary>Conv2D, then (when <paramref name="runningMean"/> is not -1) batch normalisation by its running estimates, then (when <paramref name="relu"/>) ReLU.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DInference(
         int output,
         int input,
@@ -39,17 +42,17 @@ public readonly ref partial struct LayerPass
     {
         ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
         ChannelAffine affine = Affine(normWeight, normBias, runningMean, runningVar, filters, epsilon, relu);
-        System.Span<float> inputs = Batch(input, s.Input), outputs = Batch(output, s.Output);
+        System.Span<float> outputs = Batch(output, s.Output);
+        Convolution.Forward(Batch(input, s.Input), outputs, Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, Count, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd);
         int plane = s.Output / filters;
         for (int b = 0; b < Count; b++)
         {
-            System.Span<float> sample = outputs.Slice(b * s.Output, s.Output);
-            Convolution.Forward(inputs.Slice(b * s.Input, s.Input), sample, Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, 1, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd);
-            affine.Apply(sample, filters, plane, Simd);
+            affine.Apply(outputs.Slice(b * s.Output, s.Output), filters, plane, Simd);
         }
     }
 
     /// <summary>Dense, then (when <paramref name="runningMean"/> is not -1) batch normalisation by its running estimates, then (when <paramref name="relu"/>) ReLU.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void DenseInference(int output, int input, int weight, int bias, int normWeight, int normBias, int runningMean, int runningVar, double epsilon, bool relu, int inputs, int outputs)
     {
         System.Span<float> y = Batch(output, outputs);
@@ -63,6 +66,7 @@ public readonly ref partial struct LayerPass
     }
 
     /// <summary>Batch normalisation in inference, alone, then (when <paramref name="relu"/>) ReLU: the running estimates as the statistics, in one pass per sample.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BatchNormInference(int output, int input, int weight, int bias, int runningMean, int runningVar, double epsilon, bool relu, int channels, int plane)
     {
         ChannelAffine affine = Affine(weight, bias, runningMean, runningVar, channels, epsilon, relu);
@@ -73,6 +77,7 @@ public readonly ref partial struct LayerPass
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ChannelAffine Affine(int normWeight, int normBias, int runningMean, int runningVar, int channels, double epsilon, bool relu) => runningMean < 0
         ? new ChannelAffine(default, default, default, default, 0, relu)
         : new ChannelAffine(State(runningMean, channels), State(runningVar, channels), Parameter(normWeight, channels), Parameter(normBias, channels), epsilon, relu);

@@ -1,11 +1,17 @@
 namespace StaticNet.Kernels;
 
 /// <summary>
-/// The element-wise activation functions <see cref="Activations.Forward"/> and <see cref="Activations.Backward"/>
+/// The element-wise activation functions <c>Activations.Forward</c> and <c>Activations.Backward</c>
 /// compute, with PyTorch's definitions. Each function's backward reads the saved input <c>x</c>, the saved
-/// output <c>y</c>, or both, whichever its derivative is simplest in; see each member.
+/// output <c>y</c>, or both, whichever its derivative is simplest in; see each member. The generator compiles this
+/// file in too, so its layer specs name the functions the runtime computes.
 /// </summary>
-public enum ActivationFunction
+#if STATICNET_GENERATOR
+internal
+#else
+public
+#endif
+enum ActivationFunction
 {
     /// <summary><c>max(0, x)</c>; backward reads y (<c>y &gt; 0 ? dy : 0</c>).</summary>
     ReLU,
