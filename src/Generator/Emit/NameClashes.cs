@@ -33,7 +33,7 @@ internal static class NameClashes
         var inherited = new HashSet<string>(declaration.ObjectMembers, System.StringComparer.Ordinal);
         for (int i = 0; i < model.Layers.Count; i++)
         {
-            string className = model.Layers[i].MethodName;
+            string className = model.Layers[i].ConstantsClass;
             if (!generated.LayerClasses.TryGetValue(className, out HashSet<string>? members))
             {
                 continue;

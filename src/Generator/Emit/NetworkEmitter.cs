@@ -10,8 +10,8 @@ namespace StaticNet.Generator.Emit;
 /// Writes the generated half of a network class, a thin layer over the runtime's engine
 /// (<c>StaticNet.CompiledNetwork</c>, as the Regex generator's runner derives from <c>RegexRunner</c>): the
 /// constants, the definition the engine reads (tensors, layer table, workspace places), the constructor, and
-/// <c>RunForward</c> and <c>RunBackward</c>, which call each layer's operation in order as llm.c's
-/// <c>gpt2_forward</c> does. The layers' calls come from their <see cref="LayerEmitter"/>s.
+/// <c>RunForward</c>, <c>RunInference</c> and <c>RunBackward</c>, which call each layer's operation in order as
+/// llm.c's <c>gpt2_forward</c> does. The layers' calls come from their <see cref="LayerEmitter"/>s.
 /// </summary>
 internal sealed class NetworkEmitter
 {
@@ -52,6 +52,9 @@ internal sealed class NetworkEmitter
     private List<LayerEmitter> Coupled => _layers.Where(l => l.CouplesBatch).ToList();
 
     private int StageCount => Coupled.Count + 1;
+
+    /// <summary>The trainable layers whose parameter gradients are computed over the whole batch after the chunks (dense layers).</summary>
+    private List<LayerEmitter> BatchWideGradientLayers => _layers.Where(l => l.Layer.Trainable && l.BatchWideParameterGradients).ToList();
 
     /// <summary>Every tensor in PyTorch's <c>state_dict</c> order: per layer, its parameters, then its state.</summary>
     private IEnumerable<(ParameterTensor Tensor, bool IsState)> AllTensors =>
@@ -191,7 +194,7 @@ internal sealed class NetworkEmitter
             {
                 LayerModel layer = _model.Layers[i];
                 w.Line($"/// <summary>{_layers[i].Description}.</summary>");
-                using (w.Block("public static class " + layer.MethodName))
+                using (w.Block("public static class " + layer.ConstantsClass))
                 {
                     w.Line("/// <summary>The layer's name, the prefix of its <c>state_dict</c> entries.</summary>");
                     w.Line($"public const string Name = {Literals.String(layer.Name)};");
@@ -286,12 +289,13 @@ internal sealed class NetworkEmitter
             w.Line($"    ChunkGradientRanges = new global::StaticNet.ParameterRange[] {{ {ranges} }}, // {string.Join(", ", chunkGradientLayers.Select(l => l.Name))}");
         }
 
-        if (_layers.Any(l => l.Layer.Trainable && l.BatchWideParameterGradients))
+        if (BatchWideGradientLayers.Count > 0)
         {
             w.Line("    BatchWideGradients = true,");
         }
 
-        if (_layers.Any(l => l.KernelScratchExpression("samples") is not null))
+        string[] scratchLengths = _layers.Select(l => l.KernelScratchExpression("samples")).Where(e => e is not null).Select(e => e!).Distinct().ToArray();
+        if (scratchLengths.Length > 0)
         {
             w.Line("    KernelScratch = KernelScratchLengthFor,");
         }
@@ -310,13 +314,12 @@ internal sealed class NetworkEmitter
 
         w.Line("};");
         w.Line();
-        EmitKernelScratch();
+        EmitKernelScratch(scratchLengths);
     }
 
     /// <summary>The largest scratch any layer's kernels need for a number of samples at a time; the runtime owns each formula.</summary>
-    private void EmitKernelScratch()
+    private void EmitKernelScratch(string[] lengths)
     {
-        string[] lengths = _layers.Select(l => l.KernelScratchExpression("samples")).Where(e => e is not null).Select(e => e!).Distinct().ToArray();
         if (lengths.Length == 0)
         {
             return;
@@ -710,7 +713,7 @@ internal sealed class NetworkEmitter
     /// </summary>
     private void EmitRunBackwardParameters()
     {
-        List<LayerEmitter> layers = _layers.Where(l => l.Layer.Trainable && l.BatchWideParameterGradients).ToList();
+        List<LayerEmitter> layers = BatchWideGradientLayers;
         if (layers.Count == 0)
         {
             return;

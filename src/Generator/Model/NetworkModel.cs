@@ -59,7 +59,7 @@ internal sealed record LayerInput(string Producer, Shape Shape, int Offset, int 
 /// </param>
 internal sealed record LayerModel(
     LayerSpec Spec,
-    string MethodName,
+    string ConstantsClass,
     EquatableArray<LayerInput> Inputs,
     Shape Output,
     int OutputOffset,

@@ -61,8 +61,9 @@ internal static class NetworkPlanner
         var extraGradients = new List<int>[count + 1];
         var edgeGradients = new Dictionary<(int Layer, int Slot), int>();
 
-        // Stems the generated class already uses: a layer named "run" must not give RunForward, nor "layers" a second Layers.
-        var methodNames = new HashSet<string> { "Run", "Layers", "LayerConstants" };
+        // Names already taken among the constants classes: "layers" must not give a second Layers (nor LayerConstants, its
+        // name in a network called Layers); "run" keeps the Run_2 it has always been given.
+        var classNames = new HashSet<string> { "Run", "Layers", "LayerConstants" };
 
         // Gives each reader of value v its gradient buffer: the value's own for the first, a new one for each other.
         void AssignGradients(int v)
@@ -193,7 +194,7 @@ internal static class NetworkPlanner
 
             layers.Add(new LayerModel(
                 layer,
-                UniqueMethodName(layer.Name, methodNames),
+                UniqueClassName(layer.Name, classNames),
                 inputs.ToEquatableArray(),
                 resolved.Output,
                 offsets[i + 1],
@@ -352,8 +353,8 @@ internal static class NetworkPlanner
         return true;
     }
 
-    /// <summary>A PascalCase method-name stem from a layer name (<c>conv1</c> gives <c>Conv1</c>), unique within the class.</summary>
-    private static string UniqueMethodName(string layerName, HashSet<string> used)
+    /// <summary>A PascalCase constants-class name from a layer name (<c>conv1</c> gives <c>Conv1</c>), unique within the network.</summary>
+    private static string UniqueClassName(string layerName, HashSet<string> used)
     {
         var builder = new StringBuilder();
         bool upper = true;

@@ -4,10 +4,8 @@ namespace StaticNet.Kernels;
 
 // The scalar reference of the convolution (SimdLevel.Scalar): the definition written out, one
 // multiply-add per tap, in the order samples, filters, output rows and columns, then input channels and
-// the kernel's rows and columns. Tap (ky, kx) of output (oy, ox) reads input row
-// oy * strideHeight - paddingHeight + ky * dilationHeight and column
-// ox * strideWidth - paddingWidth + kx * dilationWidth; a tap that falls in the padding reads zero, and so
-// is skipped.
+// the kernel's rows and columns. Tap (ky, kx) of output (oy, ox) reads input row Geometry.TapRow(oy, ky)
+// and column Geometry.TapColumn(ox, kx); a tap that falls in the padding reads zero, and so is skipped.
 public static partial class Convolution
 {
     private static void ForwardReference(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, Geometry g)
@@ -25,7 +23,7 @@ public static partial class Convolution
                         {
                             for (int ky = 0; ky < g.KernelHeight; ky++)
                             {
-                                int iy = (oy * g.StrideHeight) - g.PaddingHeight + (ky * g.DilationHeight);
+                                int iy = g.TapRow(oy, ky);
                                 if (iy < 0 || iy >= g.Height)
                                 {
                                     continue;
@@ -33,7 +31,7 @@ public static partial class Convolution
 
                                 for (int kx = 0; kx < g.KernelWidth; kx++)
                                 {
-                                    int ix = (ox * g.StrideWidth) - g.PaddingWidth + (kx * g.DilationWidth);
+                                    int ix = g.TapColumn(ox, kx);
                                     if (ix < 0 || ix >= g.Width)
                                     {
                                         continue;
@@ -67,7 +65,7 @@ public static partial class Convolution
                         {
                             for (int ky = 0; ky < g.KernelHeight; ky++)
                             {
-                                int iy = (oy * g.StrideHeight) - g.PaddingHeight + (ky * g.DilationHeight);
+                                int iy = g.TapRow(oy, ky);
                                 if (iy < 0 || iy >= g.Height)
                                 {
                                     continue;
@@ -75,7 +73,7 @@ public static partial class Convolution
 
                                 for (int kx = 0; kx < g.KernelWidth; kx++)
                                 {
-                                    int ix = (ox * g.StrideWidth) - g.PaddingWidth + (kx * g.DilationWidth);
+                                    int ix = g.TapColumn(ox, kx);
                                     if (ix < 0 || ix >= g.Width)
                                     {
                                         continue;
@@ -111,7 +109,7 @@ public static partial class Convolution
                         {
                             for (int ky = 0; ky < g.KernelHeight; ky++)
                             {
-                                int iy = (oy * g.StrideHeight) - g.PaddingHeight + (ky * g.DilationHeight);
+                                int iy = g.TapRow(oy, ky);
                                 if (iy < 0 || iy >= g.Height)
                                 {
                                     continue;
@@ -119,7 +117,7 @@ public static partial class Convolution
 
                                 for (int kx = 0; kx < g.KernelWidth; kx++)
                                 {
-                                    int ix = (ox * g.StrideWidth) - g.PaddingWidth + (kx * g.DilationWidth);
+                                    int ix = g.TapColumn(ox, kx);
                                     if (ix < 0 || ix >= g.Width)
                                     {
                                         continue;

@@ -341,6 +341,12 @@ public static partial class Convolution
         /// <summary>Where output (b, co, oy, ox) is in the [batch, filters, outHeight, outWidth] output.</summary>
         public int OutputIndex(int b, int co, int oy, int ox) => (((((b * Filters) + co) * OutHeight) + oy) * OutWidth) + ox;
 
+        /// <summary>The unpadded input row that tap row <paramref name="ky"/> of output row <paramref name="oy"/> reads; outside [0, Height) it reads the zero padding.</summary>
+        public int TapRow(int oy, int ky) => (oy * StrideHeight) - PaddingHeight + (ky * DilationHeight);
+
+        /// <summary>The unpadded input column that tap column <paramref name="kx"/> of output column <paramref name="ox"/> reads; outside [0, Width) it reads the zero padding.</summary>
+        public int TapColumn(int ox, int kx) => (ox * StrideWidth) - PaddingWidth + (kx * DilationWidth);
+
         /// <summary>
         /// Output positions on the padded-width grid, rounded up to whole 512-bit vectors so that every
         /// block of the products is full: the extra positions are junk, like the grid's extra columns.

@@ -13,13 +13,6 @@ namespace StaticNet.Kernels;
 public static class PaddedPlanes
 {
     /// <summary>
-    /// Copies <paramref name="planes"/> planes of <paramref name="height"/> x <paramref name="width"/>
-    /// into the middle of planes bordered by <paramref name="padding"/> values of <paramref name="border"/>.
-    /// </summary>
-    public static void Pad(ReadOnlySpan<float> source, Span<float> destination, int planes, int height, int width, int padding, float border) =>
-        Pad(source, destination, planes, height, width, padding, padding, border);
-
-    /// <summary>
     /// Copies <paramref name="planes"/> planes of <paramref name="height"/> x <paramref name="width"/> into the
     /// middle of planes bordered by <paramref name="border"/>: <paramref name="paddingHeight"/> rows above and
     /// below, <paramref name="paddingWidth"/> columns left and right.
@@ -39,10 +32,6 @@ public static class PaddedPlanes
             }
         }
     }
-
-    /// <summary>Copies the interior of planes bordered alike on every side back to planes without the border.</summary>
-    public static void Crop(ReadOnlySpan<float> source, Span<float> destination, int planes, int height, int width, int padding) =>
-        Crop(source, destination, planes, height, width, padding, padding);
 
     /// <summary>
     /// Copies the interior of bordered planes back to planes without the border: the inverse of

@@ -27,9 +27,6 @@ public abstract class CompiledNetwork : INetwork
     /// </summary>
     public const int BatchChunks = 4;
 
-    /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
-    private const int ParameterSlices = 4;
-
     private readonly NetworkDefinition _definition;
     private readonly float[] _parameters;
     private readonly float[] _gradients;
@@ -89,7 +86,7 @@ public abstract class CompiledNetwork : INetwork
         _gradients = new float[definition.ParameterCount];
         _state = new float[definition.StateCount];
         _workspace = new float[(definition.WorkspaceLengthPerSample * batchCapacity) + definition.WorkspaceFixedLength];
-        _sampleWorkspace = new float[definition.WorkspaceLengthPerSample + definition.WorkspaceFixedLength];
+        _sampleWorkspace = new float[definition.WorkspaceLengthPerSample]; // inference has no batch statistics: no fixed region
         MaxThreads = Math.Min(BatchChunks, BatchRunner.MaxThreads);
         _threads = MaxThreads;
         KernelScratchLength = definition.KernelScratch(Chunks.MaxChunkSize(batchCapacity, BatchChunks));
@@ -261,7 +258,7 @@ public abstract class CompiledNetwork : INetwork
         if (d.BatchWideGradients)
         {
             // Dense layers' parameter gradients over the whole batch, their outputs in slices shared among the threads.
-            BatchRunner.Run(ParameterSlices, _threads, _parameterSlice);
+            BatchRunner.Run(LayerPass.ParameterSlices, _threads, _parameterSlice);
         }
 
         // Add each chunk's gradients in chunk order: the sum is the same whichever thread ran which chunk.

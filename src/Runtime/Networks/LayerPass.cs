@@ -102,7 +102,7 @@ public readonly ref partial struct LayerPass
     /// <summary>For dense layers' parameter gradients over the whole batch: which slice of each layer's outputs this pass computes.</summary>
     public int Slice { get; }
 
-    /// <summary>Dense layers' outputs split into this many slices for their parameter gradients.</summary>
+    /// <summary>Dense layers' outputs are split into this many slices for their parameter gradients, whatever the number of threads, so the sums never depend on it.</summary>
     internal const int ParameterSlices = 4;
 
     /// <summary>Whether the layer with run-time freeze flag <paramref name="index"/> trains: backward computes its parameter gradients.</summary>

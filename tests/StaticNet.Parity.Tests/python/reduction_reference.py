@@ -20,11 +20,7 @@ It computes the torch.nn loss (CPU, float32) with that reduction and writes:
            respect to the outputs
 """
 
-import json
-import os
 import sys
-import time
-import traceback
 
 try:
     import torch
@@ -32,7 +28,7 @@ except ImportError:
     print(f"PyTorch is not installed for {sys.executable}: apt-get install python3-torch", file=sys.stderr)
     sys.exit(3)
 
-from torch_to_safetensors import read_safetensors, write_safetensors
+from case_runner import run_cases
 
 
 def run_case(tensors, spec):
@@ -50,25 +46,5 @@ def run_case(tensors, spec):
     return {"loss": loss.detach().reshape(-1).clone(), "grad": outputs.grad.clone()}
 
 
-def main(case_dir, result_dir):
-    torch.set_num_threads(1)
-    os.makedirs(result_dir, exist_ok=True)
-    names = sorted(f[:-len(".safetensors")] for f in os.listdir(case_dir) if f.endswith(".safetensors"))
-    for name in names:
-        started = time.perf_counter()
-        try:
-            tensors, metadata = read_safetensors(os.path.join(case_dir, name + ".safetensors"))
-            results = run_case(tensors, json.loads(metadata["case"]))
-            write_safetensors(os.path.join(result_dir, name + ".safetensors"), results)
-            print(f"{name}: {time.perf_counter() - started:.3f} s")
-        except Exception:  # one failing case must not hide the others' results
-            with open(os.path.join(result_dir, name + ".error.txt"), "w") as f:
-                f.write(traceback.format_exc())
-            print(f"{name}: FAILED", file=sys.stderr)
-
-
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
-    main(sys.argv[1], sys.argv[2])
+    run_cases(__doc__, run_case)

@@ -53,11 +53,7 @@ Safetensors is read and written by scripts/torch_to_safetensors.py (copied next 
 standard-library writer users convert their PyTorch weights with.
 """
 
-import json
-import os
 import sys
-import time
-import traceback
 import warnings
 from collections import OrderedDict
 
@@ -69,7 +65,7 @@ except ImportError:
     print(f"PyTorch is not installed for {sys.executable}: apt-get install python3-torch", file=sys.stderr)
     sys.exit(3)
 
-from torch_to_safetensors import read_safetensors, write_safetensors
+from case_runner import run_cases
 
 
 # ----------------------------------------------------------------------------------------------
@@ -565,29 +561,7 @@ def run_case(tensors, spec):
     return results
 
 
-def main(case_dir, result_dir):
-    torch.set_num_threads(1)  # deterministic, and polite on a shared machine; the cases are small
+if __name__ == "__main__":
     # SequentialLR starts each next scheduler with step(0), which torch 1.13 itself warns about.
     warnings.filterwarnings("ignore", message="The epoch parameter in `scheduler.step")
-    os.makedirs(result_dir, exist_ok=True)
-    names = sorted(f[:-len(".safetensors")] for f in os.listdir(case_dir) if f.endswith(".safetensors"))
-    for name in names:
-        started = time.perf_counter()
-        try:
-            tensors, metadata = read_safetensors(os.path.join(case_dir, name + ".safetensors"))
-            results = run_case(tensors, json.loads(metadata["case"]))
-            write_safetensors(os.path.join(result_dir, name + ".safetensors"), results)
-            print(f"{name}: {time.perf_counter() - started:.3f} s")
-        except Exception:  # one failing case must not hide the others' results
-            with open(os.path.join(result_dir, name + ".error.txt"), "w") as f:
-                f.write(traceback.format_exc())
-            print(f"{name}: FAILED", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
-    if sys.byteorder != "little":
-        sys.exit("safetensors data is little-endian; this reader assumes a little-endian machine")
-    main(sys.argv[1], sys.argv[2])
+    run_cases(__doc__, run_case)
