@@ -6,8 +6,8 @@ namespace StaticNet.Tests;
 
 /// <summary>
 /// The matrix kernels at every SIMD level against a naive double-precision product, on sizes chosen
-/// to hit every block shape and every tail: rows not a multiple of 4, columns and depths not a
-/// multiple of either vector width.
+/// to hit both tile shapes and every edge: rows not a multiple of 4 or 6, columns not a multiple of any
+/// strip, depths past one block of depth; A read transposed (copied to rows first) and in place.
 /// </summary>
 public class GemmTests
 {
@@ -16,7 +16,7 @@ public class GemmTests
         var data = new TheoryData<SimdLevel, int, int, int>();
         foreach (SimdLevel level in new[] { SimdLevel.Scalar, SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512 })
         {
-            foreach ((int m, int n, int k) in new[] { (1, 1, 1), (4, 48, 16), (5, 50, 17), (7, 3, 33), (6, 784, 25), (16, 100, 150), (13, 120, 400), (3, 10, 84) })
+            foreach ((int m, int n, int k) in new[] { (1, 1, 1), (4, 48, 16), (5, 50, 17), (7, 3, 33), (6, 784, 25), (16, 100, 150), (13, 120, 400), (3, 10, 84), (12, 32, 300), (18, 64, 130) })
             {
                 data.Add(level, m, n, k);
             }
@@ -47,6 +47,100 @@ public class GemmTests
                 }
 
                 Assert.True(Math.Abs(expected - c[(i * n) + j]) <= 1e-4 * (1 + Math.Sqrt(k)), $"C[{i}, {j}]: expected {expected}, got {c[(i * n) + j]}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MultiplyWithRowsOfAInPlaceMatchesTheDefinition(SimdLevel level, int m, int n, int k)
+    {
+        // A's rows k + 3 apart, so the row stride is not the depth; B's rows read where they lie (shifted) or packed (strided).
+        int aRowStride = k + 3;
+        float[] a = GradientCheck.Random(m * aRowStride, 1, -1f, 1f), b = GradientCheck.Random(k * n, 2, -1f, 1f), bias = GradientCheck.Random(m, 3, -1f, 1f);
+        int[] rows = new int[k];
+        for (int p = 0; p < k; p++)
+        {
+            rows[p] = p * n;
+        }
+
+        var strided = new float[m * n];
+        var shifted = new float[m * n];
+        Gemm.Multiply(a, aRowStride, 1, b, strided, m, n, k, bias, accumulate: false, level);
+        Gemm.MultiplyShifted(a, aRowStride, 1, b, rows, shifted, n, m, n, k, bias, accumulate: false, level);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double expected = bias[i];
+                for (int p = 0; p < k; p++)
+                {
+                    expected += (double)a[(i * aRowStride) + p] * b[(p * n) + j];
+                }
+
+                Assert.True(Math.Abs(expected - strided[(i * n) + j]) <= 1e-4 * (1 + Math.Sqrt(k)), $"C[{i}, {j}]: expected {expected}, got {strided[(i * n) + j]}");
+            }
+        }
+
+        // The two ways of reading B sum each element in the same order: the same floats.
+        Assert.Equal(strided, shifted);
+    }
+
+    [Theory]
+    [InlineData(SimdLevel.Vector128)]
+    [InlineData(SimdLevel.Vector256)]
+    [InlineData(SimdLevel.Vector512)]
+    public void AnElementIsTheSameWhateverTileAndShapeItFallsIn(SimdLevel level)
+    {
+        // 13 x 50 takes 4 x 3 tiles, its first 6 rows alone 6 x 2 tiles, its last 7 columns alone an edge
+        // tile: every element must come out bit for bit the same, which is what keeps a batch's results
+        // independent of how it is split into chunks and groups.
+        const int M = 13, N = 50, K = 300;
+        float[] a = GradientCheck.Random(M * K, 1, -1f, 1f), b = GradientCheck.Random(K * N, 2, -1f, 1f), bias = GradientCheck.Random(M, 3, -1f, 1f);
+        var whole = new float[M * N];
+        Gemm.Multiply(a, K, 1, b, whole, M, N, K, bias, accumulate: false, level);
+
+        var top = new float[6 * N];
+        Gemm.Multiply(a, K, 1, b, top, 6, N, K, bias, accumulate: false, level);
+        Assert.Equal(whole.AsSpan(0, 6 * N).ToArray(), top);
+
+        int[] rows = new int[K];
+        for (int p = 0; p < K; p++)
+        {
+            rows[p] = (p * N) + 43;
+        }
+
+        var right = new float[M * 7];
+        Gemm.MultiplyShifted(a, K, 1, b, rows, right, 7, M, 7, K, bias, accumulate: false, level);
+        for (int i = 0; i < M; i++)
+        {
+            Assert.Equal(whole.AsSpan((i * N) + 43, 7).ToArray(), right.AsSpan(i * 7, 7).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(SimdLevel.Scalar)]
+    [InlineData(SimdLevel.Vector256)]
+    [InlineData(SimdLevel.Vector512)]
+    public void MultiplyShiftedRowsMatchesTheDefinition(SimdLevel level)
+    {
+        // Rows of A at offsets that overlap, as a convolution's shifted views do; C accumulates.
+        const int M = 9, N = 20, K = 37;
+        float[] a = GradientCheck.Random(200, 1, -1f, 1f), b = GradientCheck.Random(K * N, 2, -1f, 1f);
+        int[] rows = { 0, 1, 2, 15, 16, 17, 30, 31, 32 };
+        float[] c = GradientCheck.Random(M * N, 4, -1f, 1f), initial = (float[])c.Clone();
+        Gemm.MultiplyShiftedRows(a, rows, b, c, M, N, K, accumulate: true, level);
+        for (int i = 0; i < M; i++)
+        {
+            for (int j = 0; j < N; j++)
+            {
+                double expected = initial[(i * N) + j];
+                for (int p = 0; p < K; p++)
+                {
+                    expected += (double)a[rows[i] + p] * b[(p * N) + j];
+                }
+
+                Assert.True(Math.Abs(expected - c[(i * N) + j]) <= 1e-4 * (1 + Math.Sqrt(K)), $"C[{i}, {j}]: expected {expected}, got {c[(i * N) + j]}");
             }
         }
     }

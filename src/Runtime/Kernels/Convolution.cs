@@ -8,12 +8,17 @@ namespace StaticNet.Kernels;
 /// The vectorised convolutions generated layers call, in two algorithms the generator chooses between
 /// at compile time:
 /// <list type="bullet">
-/// <item><b>Shifted</b> (stride 1 along both axes): in a zero-bordered plane read flat, kernel tap (ky, kx)
-/// sees the plane shifted by <c>dilationHeight * ky * paddedWidth + dilationWidth * kx</c>, so the matrix
-/// product reads its rows straight from the padded input, with no im2col copy. Outputs come out on a grid as wide as the padded row; the few
-/// columns past the output's width are dropped. For the input gradient, one product gives each tap's
-/// share on that wide grid (zero in the extra columns), and each share is one contiguous add into the
-/// padded gradient, shifted by its tap.</item>
+/// <item><b>Shifted</b> (stride 1 along both axes): the samples of a group are laid side by side, each
+/// channel's planes one after another with their zero borders shared: one run of zero rows between two
+/// samples' planes serves as the bottom padding of one and the top padding of the next, and one run of
+/// zero columns between two rows as the right padding of one and the left padding of the next. Read
+/// flat, kernel tap (ky, kx) then sees every sample's plane shifted by
+/// <c>dilationHeight * ky * rowLength + dilationWidth * kx</c>, so one matrix product over the whole
+/// group reads its rows straight from the bordered input, with no im2col copy. Outputs come out on the
+/// same grid; the positions that are not outputs (the border's) are dropped. The input gradient is the
+/// transposed convolution on that grid: the output gradient, zero off the outputs, read at each tap's
+/// negative shift by the weights rearranged to [channels, filters, kernelHeight, kernelWidth]. The
+/// weight gradient is one product of the output gradient and the same shifted views.</item>
 /// <item><b>Im2Col</b> (any stride and dilation): each sample's windows are copied into columns first.</item>
 /// </list>
 /// Every size of the window is given per axis, height then width, as PyTorch's tuples
@@ -26,9 +31,22 @@ namespace StaticNet.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Convolution
 {
-    /// <summary>The rows of the shifted views, one table per thread, rebuilt when the shape changes.</summary>
+    /// <summary>The rows of the shifted views, one table per thread, rebuilt by every call.</summary>
     [ThreadStatic]
     private static int[]? t_rows;
+
+    /// <summary>
+    /// Output positions (border included) the shifted algorithm puts side by side in one product: enough
+    /// that packing the weights once is paid back over many columns, few enough that the group's planes
+    /// stay in the second-level cache.
+    /// </summary>
+    private const int GroupPositions = 2048;
+
+    /// <summary>
+    /// Below this many taps the weight gradient is too small a product to pay for laying the output
+    /// gradient out position by position; it is taken as dot products instead.
+    /// </summary>
+    private const int FewTaps = 32;
 
     /// <summary>Whether the shifted algorithm applies to a square window: stride 1, and padding within the dilated kernel's reach.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -41,9 +59,8 @@ public static partial class Convolution
 
     /// <summary>
     /// Floats of scratch one thread needs to run the layer on up to <paramref name="samples"/> samples at
-    /// a time: for the shifted algorithm, the padded input and wide output of each sample (and for the input
-    /// gradient, one sample's bordered output gradient, wide input gradient and rearranged weights); for
-    /// im2col, one sample's columns.
+    /// a time: for the shifted algorithm, one group's bordered input, output gradient and wide output (and
+    /// for the input gradient, the rearranged weights); for im2col, one sample's columns.
     /// </summary>
     public static int ScratchLength(int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, int samples) =>
         ScratchLength(channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation, samples);
@@ -57,7 +74,7 @@ public static partial class Convolution
     {
         Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
         long length = g.Shifts
-            ? Math.Max((long)samples * (g.PaddedLength + g.WideOutputLength), g.WideOutputLength + ((long)g.Taps * g.WidePositions) + g.PaddedLength)
+            ? g.SharedScratchLength(g.GroupSize(samples))
             : (long)channels * kernelHeight * kernelWidth * g.OutHeight * g.OutWidth;
         return length > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The convolution's scratch would not fit in one array.") : (int)length;
     }
@@ -86,7 +103,7 @@ public static partial class Convolution
             return;
         }
 
-        g.CheckScratch(scratch, 1);
+        g.CheckScratch(scratch, batchSize);
         if (!g.Shifts)
         {
             for (int b = 0; b < batchSize; b++)
@@ -98,14 +115,15 @@ public static partial class Convolution
             return;
         }
 
-        int[] rows = g.InputRows();
-        Span<float> padded = scratch.Slice(0, g.PaddedLength);
-        Span<float> wide = scratch.Slice(g.PaddedLength, g.WideOutputLength);
-        for (int b = 0; b < batchSize; b++)
+        for (int first = 0; first < batchSize; first += g.GroupSize(batchSize))
         {
-            g.Pad(input.Slice(b * g.InputLength, g.InputLength), padded);
-            Gemm.MultiplyShifted(weight, g.Taps, 1, padded, rows, wide, filters, g.WidePositions, g.Taps, bias, accumulate: false, simd);
-            Compact(wide, output.Slice(b * g.OutputLength, g.OutputLength), filters, g.OutHeight, g.PaddedWidth, g.OutWidth, g.WidePositions);
+            int samples = Math.Min(g.GroupSize(batchSize), batchSize - first);
+            int columns = samples * g.SampleSpan;
+            Span<float> bordered = scratch.Slice(0, g.Channels * g.ChannelSpan(samples));
+            Span<float> wide = scratch.Slice(bordered.Length, filters * columns);
+            g.Border(input.Slice(first * g.InputLength, samples * g.InputLength), bordered, samples);
+            g.MultiplyOnGrid(weight, g.Taps, bordered, g.InputRows(samples), wide, filters, samples, firstRow: 0, g.OutHeight, g.Taps, bias, simd);
+            g.Gather(wide, output.Slice(first * g.OutputLength, samples * g.OutputLength), filters, samples);
         }
     }
 
@@ -146,32 +164,44 @@ public static partial class Convolution
             return;
         }
 
-        // Every sample's padded input and wide output gradient side by side, so that one product sums over
-        // all of them in registers: a dot product per weight for the whole chunk, not one per sample.
         g.CheckScratch(scratch, batchSize);
-        int sampleStride = g.PaddedLength + g.WideOutputLength;
-        for (int b = 0; b < batchSize; b++)
+        if (g.Taps < FewTaps)
         {
-            Span<float> sample = scratch.Slice(b * sampleStride, sampleStride);
-            g.Pad(input.Slice(b * g.InputLength, g.InputLength), sample.Slice(0, g.PaddedLength));
-            Widen(outputGradient.Slice(b * g.OutputLength, g.OutputLength), sample.Slice(g.PaddedLength, g.WideOutputLength), filters, g.OutHeight, g.OutWidth, g.PaddedWidth, g.WidePositions);
+            // Few taps (a first layer's, on one or two channels): one dot product per weight, of the output
+            // gradient on the bordered grid (zero off the outputs) with the tap's shifted view, over the group.
+            for (int first = 0; first < batchSize; first += g.GroupSize(batchSize))
+            {
+                int samples = Math.Min(g.GroupSize(batchSize), batchSize - first);
+                int columns = samples * g.SampleSpan;
+                Span<float> bordered = scratch.Slice(0, g.Channels * g.ChannelSpan(samples));
+                Span<float> wideGradient = scratch.Slice(bordered.Length, filters * columns);
+                g.Border(input.Slice(first * g.InputLength, samples * g.InputLength), bordered, samples);
+                g.Scatter(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), wideGradient, filters, samples, columns, margin: 0);
+                Gemm.MultiplyTransposed(wideGradient, columns, 0, bordered, 0, 1, weightGradient, filters, g.Taps, columns, ReadOnlySpan<float>.Empty, accumulate: true, simd, g.InputRows(samples));
+            }
+
+            return;
         }
 
-        Gemm.MultiplyTransposed(
-            scratch.Slice(g.PaddedLength),
-            g.WidePositions,
-            sampleStride,
-            scratch,
-            sampleStride,
-            batchSize,
-            weightGradient,
-            filters,
-            g.Taps,
-            g.WidePositions,
-            ReadOnlySpan<float>.Empty,
-            accumulate: true,
-            simd,
-            g.InputRows());
+        // The weight gradient transposed, [taps, filters], as one product over every group: row t of A is
+        // tap t's shifted view of the bordered input, B the output gradient on the bordered grid (one row
+        // per position, zero off the outputs). Added to the weight gradient transposed back at the end.
+        Span<float> transposed = scratch.Slice(0, g.Taps * filters);
+        for (int first = 0; first < batchSize; first += g.GroupSize(batchSize))
+        {
+            int samples = Math.Min(g.GroupSize(batchSize), batchSize - first);
+            int columns = samples * g.SampleSpan;
+            Span<float> bordered = scratch.Slice(transposed.Length, g.Channels * g.ChannelSpan(samples));
+            Span<float> positions = scratch.Slice(transposed.Length + bordered.Length, columns * filters);
+            g.Border(input.Slice(first * g.InputLength, samples * g.InputLength), bordered, samples);
+            g.ScatterByPosition(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), positions, samples);
+            Gemm.MultiplyShiftedRows(bordered, g.InputRows(samples), positions, transposed, g.Taps, filters, columns, accumulate: first > 0, simd);
+        }
+
+        if (batchSize > 0)
+        {
+            g.AddTransposed(transposed, weightGradient);
+        }
     }
 
     /// <summary>inputGradient = the gradient of the loss with respect to every sample's input, with a square window. Overwrites.</summary>
@@ -193,7 +223,7 @@ public static partial class Convolution
             return;
         }
 
-        g.CheckScratch(scratch, 1);
+        g.CheckScratch(scratch, batchSize);
         if (!g.Shifts)
         {
             inputGradient.Slice(0, batchSize * g.InputLength).Clear();
@@ -206,54 +236,22 @@ public static partial class Convolution
             return;
         }
 
-        // Each tap's share of the input gradient, on the wide output grid: columns = weight transposed x
-        // the output gradient, widened with zeros so the extra columns carry nothing. Each share is then
-        // added, shifted by its tap, into the padded gradient, whose interior is the input gradient.
-        Span<float> wideGradient = scratch.Slice(0, g.WideOutputLength);
-        Span<float> columns = scratch.Slice(g.WideOutputLength, g.Taps * g.WidePositions);
-        Span<float> padded = scratch.Slice(g.WideOutputLength + (g.Taps * g.WidePositions), g.PaddedLength);
-        int[] rows = g.InputRows();
-        for (int b = 0; b < batchSize; b++)
+        // The transposed convolution on the bordered grid: input gradient position n sums, over every
+        // filter and tap, weight x the output gradient at n minus the tap's shift. The output gradient
+        // sits after a margin of zeros as long as the largest shift, so no shift reads before it.
+        Span<float> rearranged = scratch.Slice(0, g.Taps * filters);
+        g.RearrangeWeights(weight, rearranged);
+        int reverseTaps = filters * g.KernelHeight * g.KernelWidth;
+        for (int first = 0; first < batchSize; first += g.GroupSize(batchSize))
         {
-            Widen(outputGradient.Slice(b * g.OutputLength, g.OutputLength), wideGradient, filters, g.OutHeight, g.OutWidth, g.PaddedWidth, g.WidePositions);
-            Gemm.Multiply(weight, 1, g.Taps, wideGradient, columns, g.Taps, g.WidePositions, filters, ReadOnlySpan<float>.Empty, accumulate: false, simd);
-            padded.Clear();
-            for (int tap = 0; tap < g.Taps; tap++)
-            {
-                VectorMath.Add(columns.Slice(tap * g.WidePositions, g.WidePositions), padded.Slice(rows[tap], g.WidePositions), simd);
-            }
-
-            PaddedPlanes.Crop(padded, inputGradient.Slice(b * g.InputLength, g.InputLength), channels, height, width, g.PaddingHeight, g.PaddingWidth);
-        }
-    }
-
-    /// <summary>
-    /// Spreads each plane's rows of <paramref name="width"/> to rows of <paramref name="wideWidth"/> in planes
-    /// of <paramref name="planeLength"/>, zero everywhere else, so the extra columns add nothing.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Widen(ReadOnlySpan<float> compact, Span<float> wide, int planes, int height, int width, int wideWidth, int planeLength)
-    {
-        wide.Slice(0, planes * planeLength).Clear();
-        for (int plane = 0; plane < planes; plane++)
-        {
-            for (int row = 0; row < height; row++)
-            {
-                RowCopy.Copy(compact.Slice(((plane * height) + row) * width, width), wide.Slice((plane * planeLength) + (row * wideWidth), width));
-            }
-        }
-    }
-
-    /// <summary>Copies the first <paramref name="width"/> values of each row of each plane of <paramref name="planeLength"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Compact(ReadOnlySpan<float> wide, Span<float> compact, int planes, int height, int wideWidth, int width, int planeLength)
-    {
-        for (int plane = 0; plane < planes; plane++)
-        {
-            for (int row = 0; row < height; row++)
-            {
-                RowCopy.Copy(wide.Slice((plane * planeLength) + (row * wideWidth), width), compact.Slice(((plane * height) + row) * width, width));
-            }
+            int samples = Math.Min(g.GroupSize(batchSize), batchSize - first);
+            int columns = samples * g.SampleSpan;
+            int gradientSpan = g.MaxShift + columns;
+            Span<float> wideGradient = scratch.Slice(rearranged.Length, filters * gradientSpan);
+            Span<float> wideInputGradient = scratch.Slice(rearranged.Length + wideGradient.Length, channels * columns);
+            g.Scatter(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), wideGradient, filters, samples, gradientSpan, g.MaxShift);
+            g.MultiplyOnGrid(rearranged, reverseTaps, wideGradient, g.ReverseRows(gradientSpan), wideInputGradient, channels, samples, g.PaddingHeight, g.Height, reverseTaps, ReadOnlySpan<float>.Empty, simd);
+            g.Crop(wideInputGradient, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples);
         }
     }
 
@@ -347,19 +345,30 @@ public static partial class Convolution
         /// <summary>The unpadded input column that tap column <paramref name="kx"/> of output column <paramref name="ox"/> reads; outside [0, Width) it reads the zero padding.</summary>
         public int TapColumn(int ox, int kx) => (ox * StrideWidth) - PaddingWidth + (kx * DilationWidth);
 
-        /// <summary>
-        /// Output positions on the padded-width grid, rounded up to whole 512-bit vectors so that every
-        /// block of the products is full: the extra positions are junk, like the grid's extra columns.
-        /// </summary>
-        public int WidePositions => ((OutHeight * PaddedWidth) + 15) / 16 * 16;
+        /// <summary>Values from the start of one row to the next on the bordered grid: the row, then the zero columns it shares with the next.</summary>
+        public int RowLength => Width + PaddingWidth;
 
-        public int WideOutputLength => Filters * WidePositions;
+        /// <summary>Values from the start of one sample's plane to the next on the bordered grid: its zero rows, then its rows.</summary>
+        public int SampleSpan => (Height + PaddingHeight) * RowLength;
 
-        /// <summary>
-        /// The padded planes, then zeros the last shifted rows read past them: the kernel's reach along a
-        /// row, and the wide grid's rounding to whole vectors.
-        /// </summary>
-        public int PaddedLength => (Channels * PaddedHeight * PaddedWidth) + ReachWidth + (WidePositions - (OutHeight * PaddedWidth));
+        /// <summary>The shift of the kernel's last tap on the bordered grid.</summary>
+        public int MaxShift => (ReachHeight * RowLength) + ReachWidth;
+
+        /// <summary>Values from one channel's bordered planes to the next: the samples', then zeros the last shifted views read past them.</summary>
+        public int ChannelSpan(int samples) => (samples * SampleSpan) + MaxShift;
+
+        /// <summary>How many samples of a batch one product takes at a time.</summary>
+        public int GroupSize(int batchSize) => Math.Clamp(GroupPositions / SampleSpan, 1, Math.Max(batchSize, 1));
+
+        /// <summary>Floats of scratch the shifted algorithm needs for a group of <paramref name="samples"/>: the most any of the three passes lays out.</summary>
+        public long SharedScratchLength(int samples)
+        {
+            long columns = (long)samples * SampleSpan;
+            long forward = ((long)Channels * ChannelSpan(samples)) + (Filters * columns);
+            long weightGradient = ((long)Taps * Filters) + forward;
+            long inputGradient = ((long)Taps * Filters) + (Filters * (MaxShift + columns)) + (Channels * columns);
+            return Math.Max(weightGradient, inputGradient);
+        }
 
         /// <summary>Throws unless every size is in range and the kernel's reach fits in the padded input along both axes.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -402,19 +411,161 @@ public static partial class Convolution
         public void FoldAdd(ReadOnlySpan<float> columns, Span<float> sampleGradient, SimdLevel simd) =>
             Im2Col.FoldAdd(columns, sampleGradient, Channels, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, OutHeight, OutWidth, simd);
 
-        /// <summary>Copies one sample into the middle of its zero-bordered planes, and zeroes what the last rows read past them.</summary>
-        public void Pad(ReadOnlySpan<float> sample, Span<float> padded)
+        /// <summary>
+        /// C = A B on the bordered grid of a group of <paramref name="samples"/>, where only rows
+        /// [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="rowCount"/>) of each
+        /// sample's plane are wanted: one product over the whole grid, or one per sample over just those
+        /// rows, whichever computes fewer columns (a valid convolution's output leaves several rows of each
+        /// plane unused; a padded one's, one row in many).
+        /// </summary>
+        public void MultiplyOnGrid(ReadOnlySpan<float> a, int aRowStride, ReadOnlySpan<float> b, int[] bRows, Span<float> c, int m, int samples, int firstRow, int rowCount, int k, ReadOnlySpan<float> rowBias, SimdLevel simd)
         {
-            int planes = Channels * PaddedHeight * PaddedWidth;
-            PaddedPlanes.Pad(sample, padded, Channels, Height, Width, PaddingHeight, PaddingWidth, 0f);
-            padded.Slice(planes, PaddedLength - planes).Clear();
+            int columns = samples * SampleSpan;
+            int wanted = rowCount * RowLength, offset = firstRow * RowLength;
+            if ((long)samples * ((wanted + 15) / 16 * 16) >= columns)
+            {
+                Gemm.MultiplyShifted(a, aRowStride, 1, b, bRows, c, columns, m, columns, k, rowBias, accumulate: false, simd);
+                return;
+            }
+
+            for (int sample = 0; sample < samples; sample++)
+            {
+                int start = (sample * SampleSpan) + offset;
+                Gemm.MultiplyShifted(a, aRowStride, 1, b.Slice(start), bRows, c.Slice(start), columns, m, wanted, k, rowBias, accumulate: false, simd);
+            }
         }
 
-        /// <summary>Where tap (ci, ky, kx) of the input's shifted views starts in the padded sample.</summary>
-        public int[] InputRows() => Rows(Channels, PaddedHeight * PaddedWidth, PaddedWidth);
+        /// <summary>Lays a group's samples out on the bordered grid, channel by channel, zero everywhere else.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Border(ReadOnlySpan<float> input, Span<float> bordered, int samples)
+        {
+            int channelSpan = ChannelSpan(samples);
+            bordered.Slice(0, Channels * channelSpan).Clear();
+            for (int c = 0; c < Channels; c++)
+            {
+                for (int b = 0; b < samples; b++)
+                {
+                    int target = (c * channelSpan) + (b * SampleSpan) + (PaddingHeight * RowLength) + PaddingWidth;
+                    for (int row = 0; row < Height; row++)
+                    {
+                        RowCopy.Copy(input.Slice(InputIndex(b, c, row, 0), Width), bordered.Slice(target + (row * RowLength), Width));
+                    }
+                }
+            }
+        }
+
+        /// <summary>Copies the outputs of a group off the bordered grid (<paramref name="planes"/> rows of one product) into [samples, planes, outHeight, outWidth].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Gather(ReadOnlySpan<float> wide, Span<float> output, int planes, int samples)
+        {
+            int columns = samples * SampleSpan;
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int b = 0; b < samples; b++)
+                {
+                    for (int oy = 0; oy < OutHeight; oy++)
+                    {
+                        RowCopy.Copy(wide.Slice((plane * columns) + (b * SampleSpan) + (oy * RowLength), OutWidth), output.Slice(OutputIndex(b, plane, oy, 0), OutWidth));
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Lays a group's output gradient out on the bordered grid, each plane <paramref name="span"/> values
+        /// long and starting after <paramref name="margin"/> zeros, zero everywhere off the outputs.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Scatter(ReadOnlySpan<float> outputGradient, Span<float> wide, int planes, int samples, int span, int margin)
+        {
+            wide.Slice(0, planes * span).Clear();
+            for (int plane = 0; plane < planes; plane++)
+            {
+                for (int b = 0; b < samples; b++)
+                {
+                    for (int oy = 0; oy < OutHeight; oy++)
+                    {
+                        RowCopy.Copy(outputGradient.Slice(OutputIndex(b, plane, oy, 0), OutWidth), wide.Slice((plane * span) + margin + (b * SampleSpan) + (oy * RowLength), OutWidth));
+                    }
+                }
+            }
+        }
+
+        /// <summary>Lays a group's output gradient out on the bordered grid position by position, [position, filters], zero at every position that is not an output.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void ScatterByPosition(ReadOnlySpan<float> outputGradient, Span<float> positions, int samples)
+        {
+            positions.Slice(0, samples * SampleSpan * Filters).Clear();
+            for (int b = 0; b < samples; b++)
+            {
+                for (int co = 0; co < Filters; co++)
+                {
+                    for (int oy = 0; oy < OutHeight; oy++)
+                    {
+                        ReadOnlySpan<float> row = outputGradient.Slice(OutputIndex(b, co, oy, 0), OutWidth);
+                        int position = (b * SampleSpan) + (oy * RowLength);
+                        for (int ox = 0; ox < OutWidth; ox++)
+                        {
+                            positions[((position + ox) * Filters) + co] = row[ox];
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>weightGradient[co, tap] += transposed[tap, co].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void AddTransposed(ReadOnlySpan<float> transposed, Span<float> weightGradient)
+        {
+            for (int tap = 0; tap < Taps; tap++)
+            {
+                for (int co = 0; co < Filters; co++)
+                {
+                    weightGradient[(co * Taps) + tap] += transposed[(tap * Filters) + co];
+                }
+            }
+        }
+
+        /// <summary>Copies a group's input gradient off the bordered grid (one row of the product per channel) into [samples, channels, height, width].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Crop(ReadOnlySpan<float> wide, Span<float> inputGradient, int samples)
+        {
+            int columns = samples * SampleSpan;
+            for (int c = 0; c < Channels; c++)
+            {
+                for (int b = 0; b < samples; b++)
+                {
+                    int source = (c * columns) + (b * SampleSpan) + (PaddingHeight * RowLength) + PaddingWidth;
+                    for (int row = 0; row < Height; row++)
+                    {
+                        RowCopy.Copy(wide.Slice(source + (row * RowLength), Width), inputGradient.Slice(InputIndex(b, c, row, 0), Width));
+                    }
+                }
+            }
+        }
+
+        /// <summary>Copies the [filters, channels, kernelHeight, kernelWidth] weight to [channels, filters, kernelHeight, kernelWidth]: the transposed convolution's rows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void RearrangeWeights(ReadOnlySpan<float> weight, Span<float> rearranged)
+        {
+            int window = KernelHeight * KernelWidth;
+            for (int co = 0; co < Filters; co++)
+            {
+                for (int ci = 0; ci < Channels; ci++)
+                {
+                    weight.Slice(WeightIndex(co, ci, 0, 0), window).CopyTo(rearranged.Slice(((ci * Filters) + co) * window, window));
+                }
+            }
+        }
+
+        /// <summary>Where tap (ci, ky, kx)'s shifted view of a bordered group of <paramref name="samples"/> starts.</summary>
+        public int[] InputRows(int samples) => Rows(Channels, ChannelSpan(samples), 0, 1);
+
+        /// <summary>Where tap (co, ky, kx) of the transposed convolution reads an output gradient whose planes are <paramref name="span"/> long: its shift back from the margin.</summary>
+        public int[] ReverseRows(int span) => Rows(Filters, span, MaxShift, -1);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private int[] Rows(int planes, int planeLength, int rowLength)
+        private int[] Rows(int planes, int planeLength, int origin, int direction)
         {
             int count = planes * KernelHeight * KernelWidth;
             int[] rows = t_rows is { } cached && cached.Length >= count ? cached : (t_rows = new int[Math.Max(count, 256)]);
@@ -425,7 +576,7 @@ public static partial class Convolution
                 {
                     for (int kx = 0; kx < KernelWidth; kx++)
                     {
-                        rows[index++] = (plane * planeLength) + (DilationHeight * ky * rowLength) + (DilationWidth * kx);
+                        rows[index++] = (plane * planeLength) + origin + (direction * ((DilationHeight * ky * RowLength) + (DilationWidth * kx)));
                     }
                 }
             }

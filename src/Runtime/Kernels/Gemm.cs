@@ -12,21 +12,17 @@ namespace StaticNet.Kernels;
 /// every layer:
 /// <list type="bullet">
 /// <item><see cref="Multiply"/>: <c>C = A B</c>, one element of A broadcast against vectors of a row of
-/// B. A is read through strides, so a transposed A costs nothing.</item>
+/// B, by register tiles over packed strips of B (Gemm.Packed.cs). A is read through strides, so a
+/// transposed A costs one copy.</item>
 /// <item><c>MultiplyTransposed</c>: <c>C = A B^T</c>, dot products of rows of A with rows of B,
 /// both read along their contiguous length.</item>
 /// </list>
-/// Both can add a bias and accumulate into C. A column count that is not a multiple of the vector
-/// width is handled by packing the last columns into a zero-padded block, so no load ever reads past
-/// a buffer.
+/// Both can add a bias and accumulate into C. Columns past the last whole vector are computed in a
+/// zero-padded copy, so no load ever reads past a buffer.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class Gemm
+public static partial class Gemm
 {
-    /// <summary>Scratch for packed tails, one per thread, grown once to the largest size needed.</summary>
-    [ThreadStatic]
-    private static float[]? t_pack;
-
     /// <summary>
     /// <c>C[i, j] = (accumulate ? C[i, j] : 0) + rowBias[i] + sum over p of A[i, p] * B[p, j]</c> for an
     /// <paramref name="m"/> x <paramref name="n"/> C, where <c>A[i, p] = a[i * aRowStride + p * aColumnStride]</c>
@@ -59,17 +55,17 @@ public static class Gemm
         ref float rb = ref MemoryMarshal.GetReference(b);
         ref float rc = ref MemoryMarshal.GetReference(c);
         ref float bias = ref MemoryMarshal.GetReference(rowBias);
-        var shape = new Shape(aRowStride, aColumnStride, m, n, k, !rowBias.IsEmpty, accumulate);
+        var shape = new Shape(aRowStride, aColumnStride, m, n, k, !rowBias.IsEmpty, accumulate, CRowStride: n);
         switch (simd)
         {
             case SimdLevel.Vector512:
-                Multiply<Vector512<float>, Ops512, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
+                MultiplyPacked<Vector512<float>, Ops512, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
                 break;
             case SimdLevel.Vector256:
-                Multiply<Vector256<float>, Ops256, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
+                MultiplyPacked<Vector256<float>, Ops256, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
                 break;
             case SimdLevel.Vector128:
-                Multiply<Vector128<float>, Ops128, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
+                MultiplyPacked<Vector128<float>, Ops128, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
                 break;
             default:
                 MultiplyScalar(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
@@ -196,37 +192,86 @@ public static class Gemm
     private readonly record struct DotShape(int ARowStride, int ASegmentStride, int BRowStride, int BSegmentStride, int Segments, int M, int N, int K, bool HasBias, bool Accumulate);
 
     /// <summary>The sizes and options of one product, passed as one value.</summary>
-    private readonly record struct Shape(int ARowStride, int AColumnStride, int M, int N, int K, bool HasBias, bool Accumulate);
+    private readonly record struct Shape(int ARowStride, int AColumnStride, int M, int N, int K, bool HasBias, bool Accumulate, int CRowStride);
 
     /// <summary>
     /// <c>C = A B</c> where row p of B starts at <c>b[bRowOffsets[p]]</c> and its columns are contiguous:
     /// a convolution's shifted views of one padded input, read without copying (an implicit im2col).
-    /// Rows may overlap; every row must have <paramref name="n"/> readable values.
+    /// Rows may overlap; every row must have <paramref name="n"/> readable values. Row i of C starts at
+    /// <c>c[i * cRowStride]</c>, so a product may fill part of each row of a wider C.
     /// </summary>
-    internal static void MultiplyShifted(ReadOnlySpan<float> a, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, int[] bRowOffsets, Span<float> c, int m, int n, int k, ReadOnlySpan<float> rowBias, bool accumulate, SimdLevel simd)
+    internal static void MultiplyShifted(ReadOnlySpan<float> a, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, int[] bRowOffsets, Span<float> c, int cRowStride, int m, int n, int k, ReadOnlySpan<float> rowBias, bool accumulate, SimdLevel simd)
     {
         CheckLength(a.Length, ((long)(m - 1) * aRowStride) + ((long)(k - 1) * aColumnStride) + 1, nameof(a));
         CheckRows(b.Length, bRowOffsets, k, n);
-        CheckLength(c.Length, (long)m * n, nameof(c));
+        CheckLength(c.Length, ((long)(m - 1) * cRowStride) + n, nameof(c));
         ref float ra = ref MemoryMarshal.GetReference(a);
         ref float rb = ref MemoryMarshal.GetReference(b);
         ref float rc = ref MemoryMarshal.GetReference(c);
         ref float bias = ref MemoryMarshal.GetReference(rowBias);
-        var shape = new Shape(aRowStride, aColumnStride, m, n, k, !rowBias.IsEmpty, accumulate);
+        var shape = new Shape(aRowStride, aColumnStride, m, n, k, !rowBias.IsEmpty, accumulate, cRowStride);
         var rows = new OffsetRows(bRowOffsets);
         switch (simd)
         {
             case SimdLevel.Vector512:
-                Multiply<Vector512<float>, Ops512, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                MultiplyPacked<Vector512<float>, Ops512, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
                 break;
             case SimdLevel.Vector256:
-                Multiply<Vector256<float>, Ops256, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                MultiplyPacked<Vector256<float>, Ops256, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
                 break;
             case SimdLevel.Vector128:
-                Multiply<Vector128<float>, Ops128, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                MultiplyPacked<Vector128<float>, Ops128, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
                 break;
             default:
                 MultiplyScalar(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// <c>C = A B</c> where row i of A starts at <c>a[aRowOffsets[i]]</c> and its <paramref name="k"/> values
+    /// are contiguous, and B is a row-major <paramref name="k"/> x <paramref name="n"/> matrix: a
+    /// convolution's weight gradient, transposed, whose rows of A are the shifted views of its input.
+    /// </summary>
+    internal static void MultiplyShiftedRows(ReadOnlySpan<float> a, int[] aRowOffsets, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate, SimdLevel simd)
+    {
+        CheckRows(a.Length, aRowOffsets, m, k);
+        CheckLength(b.Length, (long)k * n, nameof(b));
+        CheckLength(c.Length, (long)m * n, nameof(c));
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
+        ref float rc = ref MemoryMarshal.GetReference(c);
+        float none = 0f;
+        var shape = new Shape(0, 1, m, n, k, HasBias: false, accumulate, CRowStride: n);
+        var aRows = new OffsetRows(aRowOffsets);
+        var bRows = new StridedRows(n);
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                MultiplyPacked<Vector512<float>, Ops512, OffsetRows, StridedRows>(ref ra, aRows, ref rb, bRows, ref rc, ref none, shape);
+                break;
+            case SimdLevel.Vector256:
+                MultiplyPacked<Vector256<float>, Ops256, OffsetRows, StridedRows>(ref ra, aRows, ref rb, bRows, ref rc, ref none, shape);
+                break;
+            case SimdLevel.Vector128:
+                MultiplyPacked<Vector128<float>, Ops128, OffsetRows, StridedRows>(ref ra, aRows, ref rb, bRows, ref rc, ref none, shape);
+                break;
+            default:
+                for (int i = 0; i < m; i++)
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        float sum = 0f;
+                        for (int p = 0; p < k; p++)
+                        {
+                            sum += Unsafe.Add(ref ra, aRows.Row(i) + p) * Unsafe.Add(ref rb, ((nint)p * n) + j);
+                        }
+
+                        ref float target = ref Unsafe.Add(ref rc, ((nint)i * n) + j);
+                        target = accumulate ? target + sum : sum;
+                    }
+                }
+
                 break;
         }
     }
@@ -282,339 +327,6 @@ public static class Gemm
         if (actual < required)
         {
             throw new ArgumentException($"{argument} holds {actual} values, but the product needs {required}.", argument);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // C = A B: blocks of 4 rows x 3 vectors (12 accumulators), then narrower blocks at the edges.
-    // ---------------------------------------------------------------------------------------------
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Multiply<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, Shape s, TRows rows)
-        where TVector : struct
-        where TOps : struct, IVectorOps<TVector>
-        where TRows : struct, IRows
-    {
-        int width = TOps.Count;
-        int j = 0;
-        for (; j + (3 * width) <= s.N; j += 3 * width)
-        {
-            int i = 0;
-            for (; i + 4 <= s.M; i += 4)
-            {
-                Block4x3<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, i, j, s);
-            }
-
-            // Two rows left (six filters, ten): a 2x3 block still loads B once for two rows.
-            if (i + 2 <= s.M)
-            {
-                Block2x3<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, i, j, s);
-                i += 2;
-            }
-
-            for (; i < s.M; i++)
-            {
-                Block1x3<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, i, j, s);
-            }
-        }
-
-        if (j + (2 * width) <= s.N)
-        {
-            // Two vectors of columns left: blocks of 4 rows x 2 vectors (8 accumulators).
-            int i = 0;
-            for (; i + 4 <= s.M; i += 4)
-            {
-                Block4x2<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, i, j, s);
-            }
-
-            for (; i < s.M; i++)
-            {
-                MultiplyColumnVector<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, j, s, store: width, firstRow: i, rowCount: 1);
-                MultiplyColumnVector<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j + width), rows, ref c, ref bias, j + width, s, store: width, firstRow: i, rowCount: 1);
-            }
-
-            j += 2 * width;
-        }
-
-        if (j + width <= s.N)
-        {
-            MultiplyColumnVector<TVector, TOps, TRows>(ref a, ref Unsafe.Add(ref b, j), rows, ref c, ref bias, j, s, store: width);
-            j += width;
-        }
-
-        if (j < s.N)
-        {
-            // The last columns, fewer than a vector: pack them into a zero-padded k x width block.
-            int tail = s.N - j;
-            float[] pack = Pack(s.K * width);
-            for (int p = 0; p < s.K; p++)
-            {
-                ref float row = ref Unsafe.Add(ref b, rows.Row(p) + j);
-                for (int t = 0; t < width; t++)
-                {
-                    pack[(p * width) + t] = t < tail ? Unsafe.Add(ref row, t) : 0f;
-                }
-            }
-
-            MultiplyColumnVector<TVector, TOps, StridedRows>(ref a, ref pack[0], new StridedRows(width), ref c, ref bias, j, s, store: tail);
-        }
-    }
-
-    /// <summary>
-    /// One vector of columns for rows [firstRow, firstRow + rowCount) (every row by default): blocks of 8
-    /// rows, whose 8 broadcasts share one load of B, then of 4, then single rows; stores <paramref name="store"/> lanes.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyColumnVector<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int j, Shape s, int store, int firstRow = 0, int rowCount = -1)
-        where TVector : struct
-        where TOps : struct, IVectorOps<TVector>
-        where TRows : struct, IRows
-    {
-        int end = rowCount < 0 ? s.M : firstRow + rowCount;
-        nint rs = s.ARowStride;
-        int i = firstRow;
-        for (; i + 8 <= end; i += 8)
-        {
-            TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, store), c1 = Start<TVector, TOps>(ref c, ref bias, i + 1, j, s, store);
-            TVector c2 = Start<TVector, TOps>(ref c, ref bias, i + 2, j, s, store), c3 = Start<TVector, TOps>(ref c, ref bias, i + 3, j, s, store);
-            TVector c4 = Start<TVector, TOps>(ref c, ref bias, i + 4, j, s, store), c5 = Start<TVector, TOps>(ref c, ref bias, i + 5, j, s, store);
-            TVector c6 = Start<TVector, TOps>(ref c, ref bias, i + 6, j, s, store), c7 = Start<TVector, TOps>(ref c, ref bias, i + 7, j, s, store);
-            ref float a0 = ref Unsafe.Add(ref a, i * rs);
-            for (int p = 0; p < s.K; p++)
-            {
-                TVector bv = TOps.Load(ref b, rows.Row(p));
-                ref float ap = ref Unsafe.Add(ref a0, (nint)p * s.AColumnStride);
-                c0 = TOps.MultiplyAdd(TOps.Broadcast(ap), bv, c0);
-                c1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, rs)), bv, c1);
-                c2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 2 * rs)), bv, c2);
-                c3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 3 * rs)), bv, c3);
-                c4 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 4 * rs)), bv, c4);
-                c5 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 5 * rs)), bv, c5);
-                c6 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 6 * rs)), bv, c6);
-                c7 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 7 * rs)), bv, c7);
-            }
-
-            Finish<TVector, TOps>(c0, ref c, i, j, s, store);
-            Finish<TVector, TOps>(c1, ref c, i + 1, j, s, store);
-            Finish<TVector, TOps>(c2, ref c, i + 2, j, s, store);
-            Finish<TVector, TOps>(c3, ref c, i + 3, j, s, store);
-            Finish<TVector, TOps>(c4, ref c, i + 4, j, s, store);
-            Finish<TVector, TOps>(c5, ref c, i + 5, j, s, store);
-            Finish<TVector, TOps>(c6, ref c, i + 6, j, s, store);
-            Finish<TVector, TOps>(c7, ref c, i + 7, j, s, store);
-        }
-
-        for (; i + 4 <= end; i += 4)
-        {
-            TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, store), c1 = Start<TVector, TOps>(ref c, ref bias, i + 1, j, s, store);
-            TVector c2 = Start<TVector, TOps>(ref c, ref bias, i + 2, j, s, store), c3 = Start<TVector, TOps>(ref c, ref bias, i + 3, j, s, store);
-            ref float a0 = ref Unsafe.Add(ref a, i * rs);
-            for (int p = 0; p < s.K; p++)
-            {
-                TVector bv = TOps.Load(ref b, rows.Row(p));
-                ref float ap = ref Unsafe.Add(ref a0, (nint)p * s.AColumnStride);
-                c0 = TOps.MultiplyAdd(TOps.Broadcast(ap), bv, c0);
-                c1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, rs)), bv, c1);
-                c2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 2 * rs)), bv, c2);
-                c3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref ap, 3 * rs)), bv, c3);
-            }
-
-            Finish<TVector, TOps>(c0, ref c, i, j, s, store);
-            Finish<TVector, TOps>(c1, ref c, i + 1, j, s, store);
-            Finish<TVector, TOps>(c2, ref c, i + 2, j, s, store);
-            Finish<TVector, TOps>(c3, ref c, i + 3, j, s, store);
-        }
-
-        for (; i < end; i++)
-        {
-            TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, store);
-            ref float a0 = ref Unsafe.Add(ref a, i * rs);
-            for (int p = 0; p < s.K; p++)
-            {
-                c0 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a0, (nint)p * s.AColumnStride)), TOps.Load(ref b, rows.Row(p)), c0);
-            }
-
-            Finish<TVector, TOps>(c0, ref c, i, j, s, store);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block4x2<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int i, int j, Shape s)
-        where TVector : struct
-        where TOps : struct, IVectorOps<TVector>
-        where TRows : struct, IRows
-    {
-        int w = TOps.Count;
-        TVector c00 = Start<TVector, TOps>(ref c, ref bias, i, j, s, w), c01 = Start<TVector, TOps>(ref c, ref bias, i, j + w, s, w);
-        TVector c10 = Start<TVector, TOps>(ref c, ref bias, i + 1, j, s, w), c11 = Start<TVector, TOps>(ref c, ref bias, i + 1, j + w, s, w);
-        TVector c20 = Start<TVector, TOps>(ref c, ref bias, i + 2, j, s, w), c21 = Start<TVector, TOps>(ref c, ref bias, i + 2, j + w, s, w);
-        TVector c30 = Start<TVector, TOps>(ref c, ref bias, i + 3, j, s, w), c31 = Start<TVector, TOps>(ref c, ref bias, i + 3, j + w, s, w);
-        ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
-        nint rs = s.ARowStride;
-        for (int p = 0; p < s.K; p++)
-        {
-            ref float bp = ref Unsafe.Add(ref b, rows.Row(p));
-            TVector b0 = TOps.Load(ref bp, 0), b1 = TOps.Load(ref bp, w);
-            ref float ap = ref Unsafe.Add(ref a0, (nint)p * s.AColumnStride);
-            TVector x = TOps.Broadcast(ap);
-            c00 = TOps.MultiplyAdd(x, b0, c00);
-            c01 = TOps.MultiplyAdd(x, b1, c01);
-            x = TOps.Broadcast(Unsafe.Add(ref ap, rs));
-            c10 = TOps.MultiplyAdd(x, b0, c10);
-            c11 = TOps.MultiplyAdd(x, b1, c11);
-            x = TOps.Broadcast(Unsafe.Add(ref ap, 2 * rs));
-            c20 = TOps.MultiplyAdd(x, b0, c20);
-            c21 = TOps.MultiplyAdd(x, b1, c21);
-            x = TOps.Broadcast(Unsafe.Add(ref ap, 3 * rs));
-            c30 = TOps.MultiplyAdd(x, b0, c30);
-            c31 = TOps.MultiplyAdd(x, b1, c31);
-        }
-
-        Finish<TVector, TOps>(c00, ref c, i, j, s, w);
-        Finish<TVector, TOps>(c01, ref c, i, j + w, s, w);
-        Finish<TVector, TOps>(c10, ref c, i + 1, j, s, w);
-        Finish<TVector, TOps>(c11, ref c, i + 1, j + w, s, w);
-        Finish<TVector, TOps>(c20, ref c, i + 2, j, s, w);
-        Finish<TVector, TOps>(c21, ref c, i + 2, j + w, s, w);
-        Finish<TVector, TOps>(c30, ref c, i + 3, j, s, w);
-        Finish<TVector, TOps>(c31, ref c, i + 3, j + w, s, w);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block4x3<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int i, int j, Shape s)
-        where TVector : struct
-        where TOps : struct, IVectorOps<TVector>
-        where TRows : struct, IRows
-    {
-        int w = TOps.Count;
-        TVector c00 = Start<TVector, TOps>(ref c, ref bias, i, j, s, w), c01 = Start<TVector, TOps>(ref c, ref bias, i, j + w, s, w), c02 = Start<TVector, TOps>(ref c, ref bias, i, j + (2 * w), s, w);
-        TVector c10 = Start<TVector, TOps>(ref c, ref bias, i + 1, j, s, w), c11 = Start<TVector, TOps>(ref c, ref bias, i + 1, j + w, s, w), c12 = Start<TVector, TOps>(ref c, ref bias, i + 1, j + (2 * w), s, w);
-        TVector c20 = Start<TVector, TOps>(ref c, ref bias, i + 2, j, s, w), c21 = Start<TVector, TOps>(ref c, ref bias, i + 2, j + w, s, w), c22 = Start<TVector, TOps>(ref c, ref bias, i + 2, j + (2 * w), s, w);
-        TVector c30 = Start<TVector, TOps>(ref c, ref bias, i + 3, j, s, w), c31 = Start<TVector, TOps>(ref c, ref bias, i + 3, j + w, s, w), c32 = Start<TVector, TOps>(ref c, ref bias, i + 3, j + (2 * w), s, w);
-        ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
-        nint rowStride = s.ARowStride;
-        for (int p = 0; p < s.K; p++)
-        {
-            ref float bp = ref Unsafe.Add(ref b, rows.Row(p));
-            TVector b0 = TOps.Load(ref bp, 0), b1 = TOps.Load(ref bp, w), b2 = TOps.Load(ref bp, 2 * w);
-            nint ap = (nint)p * s.AColumnStride;
-            TVector x = TOps.Broadcast(Unsafe.Add(ref a0, ap));
-            c00 = TOps.MultiplyAdd(x, b0, c00);
-            c01 = TOps.MultiplyAdd(x, b1, c01);
-            c02 = TOps.MultiplyAdd(x, b2, c02);
-            x = TOps.Broadcast(Unsafe.Add(ref a0, ap + rowStride));
-            c10 = TOps.MultiplyAdd(x, b0, c10);
-            c11 = TOps.MultiplyAdd(x, b1, c11);
-            c12 = TOps.MultiplyAdd(x, b2, c12);
-            x = TOps.Broadcast(Unsafe.Add(ref a0, ap + (2 * rowStride)));
-            c20 = TOps.MultiplyAdd(x, b0, c20);
-            c21 = TOps.MultiplyAdd(x, b1, c21);
-            c22 = TOps.MultiplyAdd(x, b2, c22);
-            x = TOps.Broadcast(Unsafe.Add(ref a0, ap + (3 * rowStride)));
-            c30 = TOps.MultiplyAdd(x, b0, c30);
-            c31 = TOps.MultiplyAdd(x, b1, c31);
-            c32 = TOps.MultiplyAdd(x, b2, c32);
-        }
-
-        Finish<TVector, TOps>(c00, ref c, i, j, s, w);
-        Finish<TVector, TOps>(c01, ref c, i, j + w, s, w);
-        Finish<TVector, TOps>(c02, ref c, i, j + (2 * w), s, w);
-        Finish<TVector, TOps>(c10, ref c, i + 1, j, s, w);
-        Finish<TVector, TOps>(c11, ref c, i + 1, j + w, s, w);
-        Finish<TVector, TOps>(c12, ref c, i + 1, j + (2 * w), s, w);
-        Finish<TVector, TOps>(c20, ref c, i + 2, j, s, w);
-        Finish<TVector, TOps>(c21, ref c, i + 2, j + w, s, w);
-        Finish<TVector, TOps>(c22, ref c, i + 2, j + (2 * w), s, w);
-        Finish<TVector, TOps>(c30, ref c, i + 3, j, s, w);
-        Finish<TVector, TOps>(c31, ref c, i + 3, j + w, s, w);
-        Finish<TVector, TOps>(c32, ref c, i + 3, j + (2 * w), s, w);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block2x3<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int i, int j, Shape s)
-        where TVector : struct
-        where TOps : struct, IVectorOps<TVector>
-        where TRows : struct, IRows
-    {
-        int w = TOps.Count;
-        TVector c00 = Start<TVector, TOps>(ref c, ref bias, i, j, s, w), c01 = Start<TVector, TOps>(ref c, ref bias, i, j + w, s, w), c02 = Start<TVector, TOps>(ref c, ref bias, i, j + (2 * w), s, w);
-        TVector c10 = Start<TVector, TOps>(ref c, ref bias, i + 1, j, s, w), c11 = Start<TVector, TOps>(ref c, ref bias, i + 1, j + w, s, w), c12 = Start<TVector, TOps>(ref c, ref bias, i + 1, j + (2 * w), s, w);
-        ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
-        nint rs = s.ARowStride;
-        for (int p = 0; p < s.K; p++)
-        {
-            ref float bp = ref Unsafe.Add(ref b, rows.Row(p));
-            TVector b0 = TOps.Load(ref bp, 0), b1 = TOps.Load(ref bp, w), b2 = TOps.Load(ref bp, 2 * w);
-            ref float ap = ref Unsafe.Add(ref a0, (nint)p * s.AColumnStride);
-            TVector x = TOps.Broadcast(ap);
-            c00 = TOps.MultiplyAdd(x, b0, c00);
-            c01 = TOps.MultiplyAdd(x, b1, c01);
-            c02 = TOps.MultiplyAdd(x, b2, c02);
-            x = TOps.Broadcast(Unsafe.Add(ref ap, rs));
-            c10 = TOps.MultiplyAdd(x, b0, c10);
-            c11 = TOps.MultiplyAdd(x, b1, c11);
-            c12 = TOps.MultiplyAdd(x, b2, c12);
-        }
-
-        Finish<TVector, TOps>(c00, ref c, i, j, s, w);
-        Finish<TVector, TOps>(c01, ref c, i, j + w, s, w);
-        Finish<TVector, TOps>(c02, ref c, i, j + (2 * w), s, w);
-        Finish<TVector, TOps>(c10, ref c, i + 1, j, s, w);
-        Finish<TVector, TOps>(c11, ref c, i + 1, j + w, s, w);
-        Finish<TVector, TOps>(c12, ref c, i + 1, j + (2 * w), s, w);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block1x3<TVector, TOps, TRows>(ref float a, ref float b, TRows rows, ref float c, ref float bias, int i, int j, Shape s)
-        where TVector : struct
-        where TOps : struct, IVectorOps<TVector>
-        where TRows : struct, IRows
-    {
-        int w = TOps.Count;
-        TVector c0 = Start<TVector, TOps>(ref c, ref bias, i, j, s, w), c1 = Start<TVector, TOps>(ref c, ref bias, i, j + w, s, w), c2 = Start<TVector, TOps>(ref c, ref bias, i, j + (2 * w), s, w);
-        ref float a0 = ref Unsafe.Add(ref a, (nint)i * s.ARowStride);
-        for (int p = 0; p < s.K; p++)
-        {
-            ref float bp = ref Unsafe.Add(ref b, rows.Row(p));
-            TVector x = TOps.Broadcast(Unsafe.Add(ref a0, (nint)p * s.AColumnStride));
-            c0 = TOps.MultiplyAdd(x, TOps.Load(ref bp, 0), c0);
-            c1 = TOps.MultiplyAdd(x, TOps.Load(ref bp, w), c1);
-            c2 = TOps.MultiplyAdd(x, TOps.Load(ref bp, 2 * w), c2);
-        }
-
-        Finish<TVector, TOps>(c0, ref c, i, j, s, w);
-        Finish<TVector, TOps>(c1, ref c, i, j + w, s, w);
-        Finish<TVector, TOps>(c2, ref c, i, j + (2 * w), s, w);
-    }
-
-    /// <summary>The starting value of one accumulator: C's current lanes when accumulating, plus the row's bias.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Start<TVector, TOps>(ref float c, ref float bias, int i, int j, Shape s, int lanes)
-        where TVector : struct
-        where TOps : struct, IVectorOps<TVector>
-    {
-        TVector start = s.HasBias ? TOps.Broadcast(Unsafe.Add(ref bias, i)) : TOps.Zero;
-        if (s.Accumulate)
-        {
-            start = TOps.Add(start, lanes == TOps.Count ? TOps.Load(ref c, ((nint)i * s.N) + j) : LoadPartial<TVector, TOps>(ref Unsafe.Add(ref c, ((nint)i * s.N) + j), lanes));
-        }
-
-        return start;
-    }
-
-    /// <summary>Stores <paramref name="lanes"/> lanes of one accumulator into row <paramref name="i"/> of C.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<TVector, TOps>(TVector value, ref float c, int i, int j, Shape s, int lanes)
-        where TVector : struct
-        where TOps : struct, IVectorOps<TVector>
-    {
-        if (lanes == TOps.Count)
-        {
-            TOps.Store(value, ref c, ((nint)i * s.N) + j);
-        }
-        else
-        {
-            StorePartial<TVector, TOps>(value, ref Unsafe.Add(ref c, ((nint)i * s.N) + j), lanes);
         }
     }
 
@@ -908,43 +620,8 @@ public static class Gemm
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Partial vectors and the scalar reference.
+    // The scalar reference.
     // ---------------------------------------------------------------------------------------------
-
-    /// <summary>Loads <paramref name="count"/> values (fewer than a vector) with the other lanes zero, reading nothing beyond them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector LoadPartial<TVector, TOps>(ref float source, int count)
-        where TVector : struct
-        where TOps : struct, IVectorOps<TVector>
-    {
-        Span<float> lanes = stackalloc float[TOps.Count];
-        lanes.Clear();
-        MemoryMarshal.CreateReadOnlySpan(ref source, count).CopyTo(lanes);
-        return TOps.Load(ref MemoryMarshal.GetReference(lanes), 0);
-    }
-
-    /// <summary>Stores the first <paramref name="count"/> lanes of <paramref name="value"/>, writing nothing beyond them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePartial<TVector, TOps>(TVector value, ref float destination, int count)
-        where TVector : struct
-        where TOps : struct, IVectorOps<TVector>
-    {
-        Span<float> lanes = stackalloc float[TOps.Count];
-        TOps.Store(value, ref MemoryMarshal.GetReference(lanes), 0);
-        lanes.Slice(0, count).CopyTo(MemoryMarshal.CreateSpan(ref destination, count));
-    }
-
-    private static float[] Pack(int length)
-    {
-        float[]? pack = t_pack;
-        if (pack is null || pack.Length < length)
-        {
-            pack = new float[Math.Max(length, 4096)];
-            t_pack = pack;
-        }
-
-        return pack;
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyScalar<TRows>(ref float a, ref float b, ref float c, ref float bias, Shape s, TRows rows)
@@ -960,7 +637,7 @@ public static class Gemm
                     sum += Unsafe.Add(ref a, ((nint)i * s.ARowStride) + ((nint)p * s.AColumnStride)) * Unsafe.Add(ref b, rows.Row(p) + j);
                 }
 
-                ref float target = ref Unsafe.Add(ref c, ((nint)i * s.N) + j);
+                ref float target = ref Unsafe.Add(ref c, ((nint)i * s.CRowStride) + j);
                 target = s.Accumulate ? target + sum : sum;
             }
         }

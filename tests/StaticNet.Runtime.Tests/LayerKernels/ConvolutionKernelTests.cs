@@ -27,6 +27,9 @@ public class ConvolutionKernelTests
             { 1, 1, 1, 1, 1, 1, 1, 0, 1 },      // a single value
             { 7, 3, 12, 12, 4, 9, 1, 4, 1 },    // a kernel wider than the unrolled windows
             { 7, 2, 7, 8, 3, 3, 2, 2, 2 },      // stride, padding and dilation at once
+            { 9, 2, 28, 28, 3, 3, 1, 1, 1 },    // shifted views over several groups of samples, the last one short
+            { 40, 3, 7, 7, 5, 3, 1, 1, 1 },     // one full group of small planes and a short one after it
+            { 5, 2, 30, 33, 6, 5, 1, 0, 1 },    // no padding: no border rows between samples, groups of two
         };
 
         // And shapes drawn at random, each valid: the padded input holds at least one dilated window.

@@ -1,0 +1,342 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace StaticNet.Kernels;
+
+// -------------------------------------------------------------------------------------------------
+// C = A B by register tiles over packed strips of B. Each strip of B (a few vectors of columns, every
+// row) is copied into one contiguous panel before the tiles of every group of rows of C run over it,
+// so the inner loop reads B front to back whatever the offsets of its rows (a convolution's shifted
+// views), and its loads never alias in the cache. A is read in place, one broadcast per row and step,
+// when its rows are contiguous; a transposed A is first copied to rows.
+//
+// Two tile shapes cover the products layers make: 4 rows x 3 vectors and 6 rows x 2 vectors, each 12
+// accumulators (16 vector registers at 256 bits, with the loads of B and one broadcast). A product
+// takes the one that wastes fewer multiply-adds on its edges: a convolution's forward has few rows (its
+// filters, a multiple of 4) and many columns; its weight gradient, transposed, many rows (its taps) and
+// a multiple of 16 columns (its filters).
+//
+// Every element of C is still (accumulate ? C : 0) + bias, then one fused multiply-add per p in
+// order: the same value whatever tile it falls in, and whatever the tile shape.
+// -------------------------------------------------------------------------------------------------
+public static partial class Gemm
+{
+    /// <summary>
+    /// Rows of B one strip holds: a strip of 128 rows of 3 vectors is 12 KB at 256 bits, so it stays in
+    /// the first-level cache while every tile of rows reads it.
+    /// </summary>
+    private const int DepthBlock = 128;
+
+    /// <summary>A transposed A copied to rows, one buffer per thread, grown once to the largest size needed.</summary>
+    [ThreadStatic]
+    private static float[]? t_rowsOfA;
+
+    /// <summary>One packed strip of B, then the row bias, one buffer per thread.</summary>
+    [ThreadStatic]
+    private static float[]? t_strip;
+
+    /// <summary>C = A B, with A read through <paramref name="s"/>'s strides and B's rows at <paramref name="rows"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyPacked<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, Shape s, TRows rows)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
+    {
+        if (s.AColumnStride == 1)
+        {
+            MultiplyPacked<TVector, TOps, StridedRows, TRows>(ref a, new StridedRows(s.ARowStride), ref b, rows, ref c, ref bias, s);
+            return;
+        }
+
+        // A transposed (a dense layer's output gradient as the weight gradient reads it): its rows copied out once.
+        float[] rowsOfA = Grow(ref t_rowsOfA, s.M * s.K);
+        ref float copy = ref MemoryMarshal.GetArrayDataReference(rowsOfA);
+        for (int i = 0; i < s.M; i++)
+        {
+            for (int p = 0; p < s.K; p++)
+            {
+                Unsafe.Add(ref copy, (i * s.K) + p) = Unsafe.Add(ref a, ((nint)i * s.ARowStride) + ((nint)p * s.AColumnStride));
+            }
+        }
+
+        MultiplyPacked<TVector, TOps, StridedRows, TRows>(ref copy, new StridedRows(s.K), ref b, rows, ref c, ref bias, s);
+    }
+
+    /// <summary>C = A B, with A's rows (contiguous) at <paramref name="aRows"/> and B's at <paramref name="bRows"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyPacked<TVector, TOps, TRowsA, TRowsB>(ref float a, TRowsA aRows, ref float b, TRowsB bRows, ref float c, ref float bias, Shape s)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TRowsA : struct, IRows
+        where TRowsB : struct, IRows
+    {
+        if (s.M == 0 || s.N == 0)
+        {
+            return;
+        }
+
+        // The tile shape that leaves fewer idle lanes and rows on the edges of C; 4 x 3 when they tie.
+        int w = TOps.Count;
+        long wide = RoundUp(s.M, 4) * RoundUp(s.N, 3 * w), tall = RoundUp(s.M, 6) * RoundUp(s.N, 2 * w);
+        bool tallTiles = tall < wide;
+        int tileRows = tallTiles ? 6 : 4, stripWidth = (tallTiles ? 2 : 3) * w;
+
+        float[] buffer = Grow(ref t_strip, (DepthBlock * stripWidth) + (int)RoundUp(s.M, tileRows));
+        ref float strip = ref MemoryMarshal.GetArrayDataReference(buffer);
+        ref float rowBias = ref Unsafe.Add(ref strip, DepthBlock * stripWidth);
+        for (int i = 0; i < RoundUp(s.M, tileRows); i++)
+        {
+            Unsafe.Add(ref rowBias, i) = s.HasBias && i < s.M ? Unsafe.Add(ref bias, i) : 0f;
+        }
+
+        // A tile on the edge of C runs on this copy of its corner, so the tile itself never tests a bound.
+        Span<float> edge = stackalloc float[6 * 3 * 64 / sizeof(float)];
+        ref float corner = ref MemoryMarshal.GetReference(edge);
+        Span<nint> tileA = stackalloc nint[6];
+        int rowTiles = (s.M + tileRows - 1) / tileRows;
+        for (int j = 0; j < s.N; j += stripWidth)
+        {
+            int columns = Math.Min(stripWidth, s.N - j);
+            for (int p0 = 0; p0 < s.K; p0 += DepthBlock)
+            {
+                // The first block of depth starts from the bias (and C when accumulating); the others from the sums before them.
+                int depth = Math.Min(DepthBlock, s.K - p0);
+                bool first = p0 == 0, accumulate = s.Accumulate || !first, hasBias = s.HasBias && first;
+                // A whole strip is read where it lies when a copy would be read only once (one tile of rows),
+                // or when its rows are a convolution's shifted views: their odd offsets never alias in the
+                // cache, as the rows of a matrix a power of two wide do, and they overlap, so they are few.
+                bool direct = columns == stripWidth && (rowTiles == 1 || typeof(TRowsB) != typeof(StridedRows));
+                if (!direct)
+                {
+                    PackStrip<TVector, TOps, TRowsB>(ref b, bRows, ref strip, j, columns, stripWidth, p0, depth);
+                }
+
+                for (int i = 0; i < s.M; i += tileRows)
+                {
+                    int rowsHere = Math.Min(tileRows, s.M - i);
+
+                    // Rows past the last read row i again; their sums are computed and dropped.
+                    for (int r = 0; r < tileRows; r++)
+                    {
+                        tileA[r] = aRows.Row(r < rowsHere ? i + r : i) + p0;
+                    }
+
+                    ref float tileC = ref Unsafe.Add(ref c, ((nint)i * s.CRowStride) + j);
+                    bool whole = rowsHere == tileRows && columns == stripWidth;
+                    ref float target = ref whole ? ref tileC : ref corner;
+                    nint stride = whole ? s.CRowStride : stripWidth;
+                    if (!whole && accumulate)
+                    {
+                        CopyCorner(ref tileC, s.CRowStride, ref corner, stripWidth, rowsHere, columns);
+                    }
+
+                    ref float tileBias = ref Unsafe.Add(ref rowBias, i);
+                    if (direct)
+                    {
+                        var rowsHereOfB = new ShiftedRows<TRowsB>(bRows, p0);
+                        if (tallTiles)
+                        {
+                            Tile6x2<TVector, TOps, ShiftedRows<TRowsB>>(ref a, tileA, ref Unsafe.Add(ref b, j), rowsHereOfB, depth, ref target, stride, ref tileBias, hasBias, accumulate);
+                        }
+                        else
+                        {
+                            Tile4x3<TVector, TOps, ShiftedRows<TRowsB>>(ref a, tileA, ref Unsafe.Add(ref b, j), rowsHereOfB, depth, ref target, stride, ref tileBias, hasBias, accumulate);
+                        }
+                    }
+                    else if (tallTiles)
+                    {
+                        Tile6x2<TVector, TOps, StridedRows>(ref a, tileA, ref strip, new StridedRows(stripWidth), depth, ref target, stride, ref tileBias, hasBias, accumulate);
+                    }
+                    else
+                    {
+                        Tile4x3<TVector, TOps, StridedRows>(ref a, tileA, ref strip, new StridedRows(stripWidth), depth, ref target, stride, ref tileBias, hasBias, accumulate);
+                    }
+
+                    if (!whole)
+                    {
+                        CopyCorner(ref corner, stripWidth, ref tileC, s.CRowStride, rowsHere, columns);
+                    }
+                }
+            }
+        }
+    }
+
+    private static long RoundUp(int value, int multiple) => ((long)value + multiple - 1) / multiple * multiple;
+
+    /// <summary>Copies columns [j, j + columns) of rows [p0, p0 + depth) of B into one contiguous strip of <paramref name="stripWidth"/>, zero past the last column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackStrip<TVector, TOps, TRows>(ref float b, TRows rows, ref float strip, int j, int columns, int stripWidth, int p0, int depth)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
+    {
+        int w = TOps.Count, vectors = columns / w;
+        for (int p = p0; p < p0 + depth; p++)
+        {
+            ref float row = ref Unsafe.Add(ref b, rows.Row(p) + j);
+            for (int v = 0; v < vectors; v++)
+            {
+                TOps.Store(TOps.Load(ref row, v * w), ref strip, v * w);
+            }
+
+            for (int t = vectors * w; t < stripWidth; t++)
+            {
+                Unsafe.Add(ref strip, t) = t < columns ? Unsafe.Add(ref row, t) : 0f;
+            }
+
+            strip = ref Unsafe.Add(ref strip, stripWidth);
+        }
+    }
+
+    /// <summary>The rows of B from row <c>first</c> on.</summary>
+    private readonly struct ShiftedRows<TRows> : IRows
+        where TRows : struct, IRows
+    {
+        private readonly TRows _rows;
+        private readonly int _first;
+
+        public ShiftedRows(TRows rows, int first) => (_rows, _first) = (rows, first);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Row(int index) => _rows.Row(_first + index);
+    }
+
+    /// <summary>Copies a <paramref name="rows"/> x <paramref name="columns"/> corner between C and the edge tile.</summary>
+    private static void CopyCorner(ref float source, nint sourceStride, ref float target, nint targetStride, int rows, int columns)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref source, r * sourceStride), columns).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, r * targetStride), columns));
+        }
+    }
+
+    /// <summary>
+    /// 4 rows x 3 vectors of C = start + A x the strip: <paramref name="k"/> steps of 3 loads, 4
+    /// broadcasts and 12 fused multiply-adds. Row r of A starts at <c>a[rowsOfA[r]]</c>; row p of B at <c>b[rows.Row(p)]</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x3<TVector, TOps, TRows>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, TRows rows, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
+    {
+        int w = TOps.Count;
+        ref float a0 = ref Unsafe.Add(ref a, rowsOfA[0]), a1 = ref Unsafe.Add(ref a, rowsOfA[1]), a2 = ref Unsafe.Add(ref a, rowsOfA[2]), a3 = ref Unsafe.Add(ref a, rowsOfA[3]);
+        TVector c00 = TileStart<TVector, TOps>(ref c, 0, 0, cStride, ref bias, hasBias, accumulate), c01 = TileStart<TVector, TOps>(ref c, 0, w, cStride, ref bias, hasBias, accumulate), c02 = TileStart<TVector, TOps>(ref c, 0, 2 * w, cStride, ref bias, hasBias, accumulate);
+        TVector c10 = TileStart<TVector, TOps>(ref c, 1, 0, cStride, ref bias, hasBias, accumulate), c11 = TileStart<TVector, TOps>(ref c, 1, w, cStride, ref bias, hasBias, accumulate), c12 = TileStart<TVector, TOps>(ref c, 1, 2 * w, cStride, ref bias, hasBias, accumulate);
+        TVector c20 = TileStart<TVector, TOps>(ref c, 2, 0, cStride, ref bias, hasBias, accumulate), c21 = TileStart<TVector, TOps>(ref c, 2, w, cStride, ref bias, hasBias, accumulate), c22 = TileStart<TVector, TOps>(ref c, 2, 2 * w, cStride, ref bias, hasBias, accumulate);
+        TVector c30 = TileStart<TVector, TOps>(ref c, 3, 0, cStride, ref bias, hasBias, accumulate), c31 = TileStart<TVector, TOps>(ref c, 3, w, cStride, ref bias, hasBias, accumulate), c32 = TileStart<TVector, TOps>(ref c, 3, 2 * w, cStride, ref bias, hasBias, accumulate);
+        for (nint p = 0; p < k; p++)
+        {
+            ref float strip = ref Unsafe.Add(ref b, rows.Row((int)p));
+            TVector b0 = TOps.Load(ref strip, 0), b1 = TOps.Load(ref strip, w), b2 = TOps.Load(ref strip, 2 * w);
+            TVector x = TOps.Broadcast(Unsafe.Add(ref a0, p));
+            c00 = TOps.MultiplyAdd(x, b0, c00);
+            c01 = TOps.MultiplyAdd(x, b1, c01);
+            c02 = TOps.MultiplyAdd(x, b2, c02);
+            x = TOps.Broadcast(Unsafe.Add(ref a1, p));
+            c10 = TOps.MultiplyAdd(x, b0, c10);
+            c11 = TOps.MultiplyAdd(x, b1, c11);
+            c12 = TOps.MultiplyAdd(x, b2, c12);
+            x = TOps.Broadcast(Unsafe.Add(ref a2, p));
+            c20 = TOps.MultiplyAdd(x, b0, c20);
+            c21 = TOps.MultiplyAdd(x, b1, c21);
+            c22 = TOps.MultiplyAdd(x, b2, c22);
+            x = TOps.Broadcast(Unsafe.Add(ref a3, p));
+            c30 = TOps.MultiplyAdd(x, b0, c30);
+            c31 = TOps.MultiplyAdd(x, b1, c31);
+            c32 = TOps.MultiplyAdd(x, b2, c32);
+        }
+
+        TOps.Store(c00, ref c, 0);
+        TOps.Store(c01, ref c, w);
+        TOps.Store(c02, ref c, 2 * w);
+        TOps.Store(c10, ref c, cStride);
+        TOps.Store(c11, ref c, cStride + w);
+        TOps.Store(c12, ref c, cStride + (2 * w));
+        TOps.Store(c20, ref c, 2 * cStride);
+        TOps.Store(c21, ref c, (2 * cStride) + w);
+        TOps.Store(c22, ref c, (2 * cStride) + (2 * w));
+        TOps.Store(c30, ref c, 3 * cStride);
+        TOps.Store(c31, ref c, (3 * cStride) + w);
+        TOps.Store(c32, ref c, (3 * cStride) + (2 * w));
+    }
+
+    /// <summary>
+    /// 6 rows x 2 vectors of C = start + A x the strip: <paramref name="k"/> steps of 2 loads, 6
+    /// broadcasts and 12 fused multiply-adds. Row r of A starts at <c>a[rowsOfA[r]]</c>; row p of B at <c>b[rows.Row(p)]</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Tile6x2<TVector, TOps, TRows>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, TRows rows, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
+    {
+        int w = TOps.Count;
+        ref float a0 = ref Unsafe.Add(ref a, rowsOfA[0]), a1 = ref Unsafe.Add(ref a, rowsOfA[1]), a2 = ref Unsafe.Add(ref a, rowsOfA[2]);
+        ref float a3 = ref Unsafe.Add(ref a, rowsOfA[3]), a4 = ref Unsafe.Add(ref a, rowsOfA[4]), a5 = ref Unsafe.Add(ref a, rowsOfA[5]);
+        TVector c00 = TileStart<TVector, TOps>(ref c, 0, 0, cStride, ref bias, hasBias, accumulate), c01 = TileStart<TVector, TOps>(ref c, 0, w, cStride, ref bias, hasBias, accumulate);
+        TVector c10 = TileStart<TVector, TOps>(ref c, 1, 0, cStride, ref bias, hasBias, accumulate), c11 = TileStart<TVector, TOps>(ref c, 1, w, cStride, ref bias, hasBias, accumulate);
+        TVector c20 = TileStart<TVector, TOps>(ref c, 2, 0, cStride, ref bias, hasBias, accumulate), c21 = TileStart<TVector, TOps>(ref c, 2, w, cStride, ref bias, hasBias, accumulate);
+        TVector c30 = TileStart<TVector, TOps>(ref c, 3, 0, cStride, ref bias, hasBias, accumulate), c31 = TileStart<TVector, TOps>(ref c, 3, w, cStride, ref bias, hasBias, accumulate);
+        TVector c40 = TileStart<TVector, TOps>(ref c, 4, 0, cStride, ref bias, hasBias, accumulate), c41 = TileStart<TVector, TOps>(ref c, 4, w, cStride, ref bias, hasBias, accumulate);
+        TVector c50 = TileStart<TVector, TOps>(ref c, 5, 0, cStride, ref bias, hasBias, accumulate), c51 = TileStart<TVector, TOps>(ref c, 5, w, cStride, ref bias, hasBias, accumulate);
+        for (nint p = 0; p < k; p++)
+        {
+            ref float strip = ref Unsafe.Add(ref b, rows.Row((int)p));
+            TVector b0 = TOps.Load(ref strip, 0), b1 = TOps.Load(ref strip, w);
+            TVector x = TOps.Broadcast(Unsafe.Add(ref a0, p));
+            c00 = TOps.MultiplyAdd(x, b0, c00);
+            c01 = TOps.MultiplyAdd(x, b1, c01);
+            x = TOps.Broadcast(Unsafe.Add(ref a1, p));
+            c10 = TOps.MultiplyAdd(x, b0, c10);
+            c11 = TOps.MultiplyAdd(x, b1, c11);
+            x = TOps.Broadcast(Unsafe.Add(ref a2, p));
+            c20 = TOps.MultiplyAdd(x, b0, c20);
+            c21 = TOps.MultiplyAdd(x, b1, c21);
+            x = TOps.Broadcast(Unsafe.Add(ref a3, p));
+            c30 = TOps.MultiplyAdd(x, b0, c30);
+            c31 = TOps.MultiplyAdd(x, b1, c31);
+            x = TOps.Broadcast(Unsafe.Add(ref a4, p));
+            c40 = TOps.MultiplyAdd(x, b0, c40);
+            c41 = TOps.MultiplyAdd(x, b1, c41);
+            x = TOps.Broadcast(Unsafe.Add(ref a5, p));
+            c50 = TOps.MultiplyAdd(x, b0, c50);
+            c51 = TOps.MultiplyAdd(x, b1, c51);
+        }
+
+        TOps.Store(c00, ref c, 0);
+        TOps.Store(c01, ref c, w);
+        TOps.Store(c10, ref c, cStride);
+        TOps.Store(c11, ref c, cStride + w);
+        TOps.Store(c20, ref c, 2 * cStride);
+        TOps.Store(c21, ref c, (2 * cStride) + w);
+        TOps.Store(c30, ref c, 3 * cStride);
+        TOps.Store(c31, ref c, (3 * cStride) + w);
+        TOps.Store(c40, ref c, 4 * cStride);
+        TOps.Store(c41, ref c, (4 * cStride) + w);
+        TOps.Store(c50, ref c, 5 * cStride);
+        TOps.Store(c51, ref c, (5 * cStride) + w);
+    }
+
+    /// <summary>The starting value of one accumulator: the row's bias, plus C's current lanes when accumulating.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector TileStart<TVector, TOps>(ref float c, int row, int column, nint cStride, ref float bias, bool hasBias, bool accumulate)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        TVector start = hasBias ? TOps.Broadcast(Unsafe.Add(ref bias, row)) : TOps.Zero;
+        return accumulate ? TOps.Add(start, TOps.Load(ref c, (row * cStride) + column)) : start;
+    }
+
+    private static float[] Grow(ref float[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new float[Math.Max(length, 4096)];
+        }
+
+        return buffer;
+    }
+}
