@@ -18,8 +18,10 @@ namespace StaticNet.Kernels;
 /// same grid; the positions that are not outputs (the border's) are dropped. The input gradient is the
 /// transposed convolution on that grid: the output gradient, zero off the outputs, read at each tap's
 /// negative shift by the weights rearranged to [channels, filters, kernelHeight, kernelWidth]. The
-/// weight gradient is one product of the output gradient and the same shifted views.</item>
-/// <item><b>Im2Col</b> (any stride and dilation): each sample's windows are copied into columns first.</item>
+/// weight gradient, transposed to [taps, filters], is one product of the shifted views and the output
+/// gradient laid out position by position (with few taps, one dot product per weight).</item>
+/// <item><b>Im2Col</b> (any stride and dilation): the windows of a group of samples are copied into columns
+/// side by side, and one product covers the group; the weight gradient is again taken transposed.</item>
 /// </list>
 /// Every size of the window is given per axis, height then width, as PyTorch's tuples
 /// (<c>kernel_size=(3, 2)</c>); the overloads with one kernel, stride, padding and dilation are the square
@@ -36,7 +38,7 @@ public static partial class Convolution
     private static int[]? t_rows;
 
     /// <summary>
-    /// Output positions (border included) the shifted algorithm puts side by side in one product: enough
+    /// Output positions (the shifted algorithm's border included) one product takes side by side: enough
     /// that packing the weights once is paid back over many columns, few enough that the group's planes
     /// stay in the second-level cache.
     /// </summary>
@@ -73,9 +75,7 @@ public static partial class Convolution
     public static int ScratchLength(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int samples)
     {
         Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
-        long length = g.Shifts
-            ? g.SharedScratchLength(g.GroupSize(samples))
-            : (long)channels * kernelHeight * kernelWidth * g.OutHeight * g.OutWidth;
+        long length = g.GroupScratchLength(g.GroupSize(samples));
         return length > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The convolution's scratch would not fit in one array.") : (int)length;
     }
 
@@ -106,10 +106,16 @@ public static partial class Convolution
         g.CheckScratch(scratch, batchSize);
         if (!g.Shifts)
         {
-            for (int b = 0; b < batchSize; b++)
+            // The group's columns side by side, one product, then each sample's outputs copied out of it.
+            for (int first = 0; first < batchSize; first += g.GroupSize(batchSize))
             {
-                g.Unfold(input.Slice(b * g.InputLength, g.InputLength), scratch);
-                Gemm.Multiply(weight, g.Taps, 1, scratch, output.Slice(b * g.OutputLength, g.OutputLength), filters, g.Positions, g.Taps, bias, accumulate: false, simd);
+                int samples = Math.Min(g.GroupSize(batchSize), batchSize - first);
+                int columns = samples * g.Positions;
+                Span<float> unfolded = scratch.Slice(0, g.Taps * columns);
+                Span<float> wide = scratch.Slice(unfolded.Length, filters * columns);
+                g.Unfold(input.Slice(first * g.InputLength, samples * g.InputLength), unfolded, samples);
+                Gemm.Multiply(weight, g.Taps, 1, unfolded, wide, filters, columns, g.Taps, bias, accumulate: false, simd);
+                g.GatherPositions(wide, output.Slice(first * g.OutputLength, samples * g.OutputLength), samples);
             }
 
             return;
@@ -152,19 +158,31 @@ public static partial class Convolution
             VectorMath.AddRowSums(outputGradient, biasGradient, batchSize * filters, g.Positions, filters, simd);
         }
 
+        g.CheckScratch(scratch, batchSize);
         if (!g.Shifts)
         {
-            g.CheckScratch(scratch, 1);
-            for (int b = 0; b < batchSize; b++)
+            // The weight gradient transposed, [taps, filters]: the group's columns times its output
+            // gradient laid out by position, over every group; added transposed back at the end.
+            Span<float> transposedGradient = scratch.Slice(0, g.Taps * filters);
+            for (int first = 0; first < batchSize; first += g.GroupSize(batchSize))
             {
-                g.Unfold(input.Slice(b * g.InputLength, g.InputLength), scratch);
-                Gemm.MultiplyTransposed(outputGradient.Slice(b * g.OutputLength, g.OutputLength), scratch, weightGradient, filters, g.Taps, g.Positions, ReadOnlySpan<float>.Empty, accumulate: true, simd);
+                int samples = Math.Min(g.GroupSize(batchSize), batchSize - first);
+                int columns = samples * g.Positions;
+                Span<float> unfolded = scratch.Slice(transposedGradient.Length, g.Taps * columns);
+                Span<float> byPosition = scratch.Slice(transposedGradient.Length + unfolded.Length, columns * filters);
+                g.Unfold(input.Slice(first * g.InputLength, samples * g.InputLength), unfolded, samples);
+                g.ScatterByPosition(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), byPosition, samples, g.Positions, g.OutWidth);
+                Gemm.Multiply(unfolded, columns, 1, byPosition, transposedGradient, g.Taps, filters, columns, ReadOnlySpan<float>.Empty, accumulate: first > 0, simd);
+            }
+
+            if (batchSize > 0)
+            {
+                g.AddTransposed(transposedGradient, weightGradient);
             }
 
             return;
         }
 
-        g.CheckScratch(scratch, batchSize);
         if (g.Taps < FewTaps)
         {
             // Few taps (a first layer's, on one or two channels): one dot product per weight, of the output
@@ -194,7 +212,7 @@ public static partial class Convolution
             Span<float> bordered = scratch.Slice(transposed.Length, g.Channels * g.ChannelSpan(samples));
             Span<float> positions = scratch.Slice(transposed.Length + bordered.Length, columns * filters);
             g.Border(input.Slice(first * g.InputLength, samples * g.InputLength), bordered, samples);
-            g.ScatterByPosition(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), positions, samples);
+            g.ScatterByPosition(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), positions, samples, g.SampleSpan, g.RowLength);
             Gemm.MultiplyShiftedRows(bordered, g.InputRows(samples), positions, transposed, g.Taps, filters, columns, accumulate: first > 0, simd);
         }
 
@@ -226,11 +244,18 @@ public static partial class Convolution
         g.CheckScratch(scratch, batchSize);
         if (!g.Shifts)
         {
+            // The group's columns = weight transposed x its output gradient, side by side; each sample's
+            // then summed back to the input positions they came from.
             inputGradient.Slice(0, batchSize * g.InputLength).Clear();
-            for (int b = 0; b < batchSize; b++)
+            for (int first = 0; first < batchSize; first += g.GroupSize(batchSize))
             {
-                Gemm.Multiply(weight, 1, g.Taps, outputGradient.Slice(b * g.OutputLength, g.OutputLength), scratch, g.Taps, g.Positions, filters, ReadOnlySpan<float>.Empty, accumulate: false, simd);
-                g.FoldAdd(scratch, inputGradient.Slice(b * g.InputLength, g.InputLength), simd);
+                int samples = Math.Min(g.GroupSize(batchSize), batchSize - first);
+                int columns = samples * g.Positions;
+                Span<float> wideGradient = scratch.Slice(0, filters * columns);
+                Span<float> unfolded = scratch.Slice(wideGradient.Length, g.Taps * columns);
+                g.ScatterPositions(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), wideGradient, samples);
+                Gemm.Multiply(weight, 1, g.Taps, wideGradient, unfolded, g.Taps, columns, filters, ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                g.FoldAdd(unfolded, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples, simd);
             }
 
             return;
@@ -358,11 +383,18 @@ public static partial class Convolution
         public int ChannelSpan(int samples) => (samples * SampleSpan) + MaxShift;
 
         /// <summary>How many samples of a batch one product takes at a time.</summary>
-        public int GroupSize(int batchSize) => Math.Clamp(GroupPositions / SampleSpan, 1, Math.Max(batchSize, 1));
+        public int GroupSize(int batchSize) => Math.Clamp(GroupPositions / (Shifts ? SampleSpan : Positions), 1, Math.Max(batchSize, 1));
 
-        /// <summary>Floats of scratch the shifted algorithm needs for a group of <paramref name="samples"/>: the most any of the three passes lays out.</summary>
-        public long SharedScratchLength(int samples)
+        /// <summary>Floats of scratch a group of <paramref name="samples"/> needs: the most any of the three passes lays out.</summary>
+        public long GroupScratchLength(int samples)
         {
+            if (!Shifts)
+            {
+                // The weight gradient transposed, the group's columns, and its outputs (or output gradient) side by side.
+                long positions = (long)samples * Positions;
+                return ((long)Taps * Filters) + (Taps * positions) + (Filters * positions);
+            }
+
             long columns = (long)samples * SampleSpan;
             long forward = ((long)Channels * ChannelSpan(samples)) + (Filters * columns);
             long weightGradient = ((long)Taps * Filters) + forward;
@@ -403,13 +435,49 @@ public static partial class Convolution
             }
         }
 
-        /// <summary>Writes one sample's im2col columns.</summary>
-        public void Unfold(ReadOnlySpan<float> sample, Span<float> columns) =>
-            Im2Col.Unfold(sample, columns, Channels, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, OutHeight, OutWidth);
+        /// <summary>Writes a group's im2col columns side by side: sample b's in columns [b * positions, (b + 1) * positions) of every row.</summary>
+        public void Unfold(ReadOnlySpan<float> input, Span<float> columns, int samples)
+        {
+            for (int b = 0; b < samples; b++)
+            {
+                Im2Col.Unfold(input.Slice(b * InputLength, InputLength), columns.Slice(b * Positions), samples * Positions, Channels, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, OutHeight, OutWidth);
+            }
+        }
 
-        /// <summary>Adds one sample's im2col columns back to the input positions they came from.</summary>
-        public void FoldAdd(ReadOnlySpan<float> columns, Span<float> sampleGradient, SimdLevel simd) =>
-            Im2Col.FoldAdd(columns, sampleGradient, Channels, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, OutHeight, OutWidth, simd);
+        /// <summary>Adds a group's im2col columns, laid out as <see cref="Unfold"/> writes them, back to the input positions they came from.</summary>
+        public void FoldAdd(ReadOnlySpan<float> columns, Span<float> inputGradient, int samples, SimdLevel simd)
+        {
+            for (int b = 0; b < samples; b++)
+            {
+                Im2Col.FoldAdd(columns.Slice(b * Positions), samples * Positions, inputGradient.Slice(b * InputLength, InputLength), Channels, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, DilationHeight, DilationWidth, OutHeight, OutWidth, simd);
+            }
+        }
+
+        /// <summary>Copies a group's outputs, [filters, samples * positions] side by side, into [samples, filters, positions].</summary>
+        public void GatherPositions(ReadOnlySpan<float> wide, Span<float> output, int samples)
+        {
+            int columns = samples * Positions;
+            for (int co = 0; co < Filters; co++)
+            {
+                for (int b = 0; b < samples; b++)
+                {
+                    wide.Slice((co * columns) + (b * Positions), Positions).CopyTo(output.Slice(OutputIndex(b, co, 0, 0), Positions));
+                }
+            }
+        }
+
+        /// <summary>Copies a group's output gradient, [samples, filters, positions], side by side into [filters, samples * positions].</summary>
+        public void ScatterPositions(ReadOnlySpan<float> outputGradient, Span<float> wide, int samples)
+        {
+            int columns = samples * Positions;
+            for (int co = 0; co < Filters; co++)
+            {
+                for (int b = 0; b < samples; b++)
+                {
+                    outputGradient.Slice(OutputIndex(b, co, 0, 0), Positions).CopyTo(wide.Slice((co * columns) + (b * Positions), Positions));
+                }
+            }
+        }
 
         /// <summary>
         /// C = A B on the bordered grid of a group of <paramref name="samples"/>, where only rows
@@ -491,11 +559,15 @@ public static partial class Convolution
             }
         }
 
-        /// <summary>Lays a group's output gradient out on the bordered grid position by position, [position, filters], zero at every position that is not an output.</summary>
+        /// <summary>
+        /// Lays a group's output gradient out position by position, [position, filters], on a grid of
+        /// <paramref name="sampleSpan"/> positions per sample and <paramref name="rowLength"/> per output row
+        /// (the bordered grid, or the outputs alone); zero at every position that is not an output.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void ScatterByPosition(ReadOnlySpan<float> outputGradient, Span<float> positions, int samples)
+        public void ScatterByPosition(ReadOnlySpan<float> outputGradient, Span<float> positions, int samples, int sampleSpan, int rowLength)
         {
-            positions.Slice(0, samples * SampleSpan * Filters).Clear();
+            positions.Slice(0, samples * sampleSpan * Filters).Clear();
             for (int b = 0; b < samples; b++)
             {
                 for (int co = 0; co < Filters; co++)
@@ -503,7 +575,7 @@ public static partial class Convolution
                     for (int oy = 0; oy < OutHeight; oy++)
                     {
                         ReadOnlySpan<float> row = outputGradient.Slice(OutputIndex(b, co, oy, 0), OutWidth);
-                        int position = (b * SampleSpan) + (oy * RowLength);
+                        int position = (b * sampleSpan) + (oy * rowLength);
                         for (int ox = 0; ox < OutWidth; ox++)
                         {
                             positions[((position + ox) * Filters) + co] = row[ox];

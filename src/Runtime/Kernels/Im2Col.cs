@@ -21,11 +21,18 @@ public static class Im2Col
         Unfold(input, columns, channels, height, width, kernel, kernel, stride, stride, padding, padding, dilation, dilation, outHeight, outWidth);
 
     /// <summary>Writes the columns of one sample: <c>channels * kernelHeight * kernelWidth</c> rows of <c>outHeight * outWidth</c> values.</summary>
+    public static void Unfold(ReadOnlySpan<float> input, Span<float> columns, int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int outHeight, int outWidth) =>
+        Unfold(input, columns, outHeight * outWidth, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, outHeight, outWidth);
+
+    /// <summary>
+    /// Writes the columns of one sample into rows <paramref name="rowStride"/> apart: a group of samples'
+    /// columns side by side, one product's worth.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Unfold(ReadOnlySpan<float> input, Span<float> columns, int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int outHeight, int outWidth)
+    internal static void Unfold(ReadOnlySpan<float> input, Span<float> columns, int rowStride, int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int outHeight, int outWidth)
     {
         int positions = outHeight * outWidth;
-        Check(input.Length, channels * height * width, columns.Length, channels * kernelHeight * kernelWidth * positions);
+        Check(input.Length, channels * height * width, columns.Length, ((long)((channels * kernelHeight * kernelWidth) - 1) * rowStride) + positions);
         for (int c = 0; c < channels; c++)
         {
             ReadOnlySpan<float> plane = input.Slice(c * height * width, height * width);
@@ -33,7 +40,7 @@ public static class Im2Col
             {
                 for (int kx = 0; kx < kernelWidth; kx++)
                 {
-                    Span<float> row = columns.Slice((((c * kernelHeight) + ky) * kernelWidth + kx) * positions, positions);
+                    Span<float> row = columns.Slice((((c * kernelHeight) + ky) * kernelWidth + kx) * rowStride, positions);
                     int dx = (kx * dilationWidth) - paddingWidth;
                     (int first, int last) = ValidOutputs(dx, strideWidth, width, outWidth);
                     for (int oy = 0; oy < outHeight; oy++)
@@ -75,11 +82,15 @@ public static class Im2Col
     /// Adds each column value to the input position it came from; positions in the padding are dropped. The
     /// inverse of <see cref="Unfold(ReadOnlySpan{float}, Span{float}, int, int, int, int, int, int, int, int, int, int, int, int, int)"/>, summed.
     /// </summary>
+    public static void FoldAdd(ReadOnlySpan<float> columns, Span<float> inputGradient, int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int outHeight, int outWidth, SimdLevel simd) =>
+        FoldAdd(columns, outHeight * outWidth, inputGradient, channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, outHeight, outWidth, simd);
+
+    /// <summary>Adds one sample's columns, in rows <paramref name="rowStride"/> apart, back to the input positions they came from.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FoldAdd(ReadOnlySpan<float> columns, Span<float> inputGradient, int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int outHeight, int outWidth, SimdLevel simd)
+    internal static void FoldAdd(ReadOnlySpan<float> columns, int rowStride, Span<float> inputGradient, int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int outHeight, int outWidth, SimdLevel simd)
     {
         int positions = outHeight * outWidth;
-        Check(inputGradient.Length, channels * height * width, columns.Length, channels * kernelHeight * kernelWidth * positions);
+        Check(inputGradient.Length, channels * height * width, columns.Length, ((long)((channels * kernelHeight * kernelWidth) - 1) * rowStride) + positions);
         for (int c = 0; c < channels; c++)
         {
             Span<float> plane = inputGradient.Slice(c * height * width, height * width);
@@ -87,7 +98,7 @@ public static class Im2Col
             {
                 for (int kx = 0; kx < kernelWidth; kx++)
                 {
-                    ReadOnlySpan<float> row = columns.Slice((((c * kernelHeight) + ky) * kernelWidth + kx) * positions, positions);
+                    ReadOnlySpan<float> row = columns.Slice((((c * kernelHeight) + ky) * kernelWidth + kx) * rowStride, positions);
                     int dx = (kx * dilationWidth) - paddingWidth;
                     (int first, int last) = ValidOutputs(dx, strideWidth, width, outWidth);
                     if (first >= last)
@@ -136,7 +147,7 @@ public static class Im2Col
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Check(int inputLength, int inputNeeded, int columnsLength, int columnsNeeded)
+    private static void Check(int inputLength, int inputNeeded, int columnsLength, long columnsNeeded)
     {
         if (inputLength < inputNeeded || columnsLength < columnsNeeded)
         {

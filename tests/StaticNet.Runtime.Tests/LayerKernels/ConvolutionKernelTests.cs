@@ -30,6 +30,7 @@ public class ConvolutionKernelTests
             { 9, 2, 28, 28, 3, 3, 1, 1, 1 },    // shifted views over several groups of samples, the last one short
             { 40, 3, 7, 7, 5, 3, 1, 1, 1 },     // one full group of small planes and a short one after it
             { 5, 2, 30, 33, 6, 5, 1, 0, 1 },    // no padding: no border rows between samples, groups of two
+            { 5, 2, 64, 62, 3, 3, 2, 1, 1 },    // im2col over several groups of samples, the last one short
         };
 
         // And shapes drawn at random, each valid: the padded input holds at least one dilated window.
