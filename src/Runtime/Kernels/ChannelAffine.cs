@@ -84,11 +84,7 @@ public readonly ref struct ChannelAffine
         {
             ReadOnlySpan<float> from = source.Slice(c * plane, plane);
             Span<float> row = destination.Slice(c * plane, plane);
-
-            // As BatchNormalization.InferenceStatistics: 1/std in double, rounded once.
-            float inverseStd = (float)(1.0 / Math.Sqrt(_runningVar[c] + _epsilon));
-            float scale = _weight.IsEmpty ? inverseStd : inverseStd * _weight[c];
-            float shift = (_bias.IsEmpty ? 0f : _bias[c]) - (_runningMean[c] * scale);
+            (float scale, float shift) = Coefficients(c);
 
             // A multiply, then an add (never fused): every level rounds as the scalar reference does.
             int i = 0;
@@ -111,6 +107,26 @@ public readonly ref struct ChannelAffine
         {
             MaxWithZero(destination.Slice(0, channels * plane), destination.Slice(0, channels * plane), simd);
         }
+    }
+
+    /// <summary>
+    /// Each channel's <c>scale</c> and <c>shift</c> (<c>y = x * scale + shift</c>, a multiply then an add, never
+    /// fused), for a kernel that applies them as it writes its outputs.
+    /// </summary>
+    internal void Coefficients(Span<float> scales, Span<float> shifts)
+    {
+        for (int c = 0; c < _runningMean.Length; c++)
+        {
+            (scales[c], shifts[c]) = Coefficients(c);
+        }
+    }
+
+    private (float Scale, float Shift) Coefficients(int channel)
+    {
+        // As BatchNormalization.InferenceStatistics: 1/std in double, rounded once.
+        float inverseStd = (float)(1.0 / Math.Sqrt(_runningVar[channel] + _epsilon));
+        float scale = _weight.IsEmpty ? inverseStd : inverseStd * _weight[channel];
+        return (scale, (_bias.IsEmpty ? 0f : _bias[channel]) - (_runningMean[channel] * scale));
     }
 
     /// <summary>The ReLU over a whole span, as the ReLU layer computes it.</summary>

@@ -88,8 +88,15 @@ public static partial class Convolution
         Forward(input, output, weight, bias, scratch, batchSize, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation, simd);
 
     /// <summary>output = weight (*) input + bias for every sample; <paramref name="bias"/> may be empty (no bias).</summary>
+    public static void Forward(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, SimdLevel simd) =>
+        Forward(input, output, weight, bias, scratch, batchSize, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, simd, default);
+
+    /// <summary>
+    /// output = epilogue(weight (*) input + bias) for every sample: each filter's outputs scaled and shifted,
+    /// then through a ReLU, as the product stores them (inference's batch normalisation and ReLU, folded).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, SimdLevel simd)
+    internal static void Forward(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, SimdLevel simd, in Gemm.RowEpilogue epilogue)
     {
         Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
         g.CheckSizes(batchSize, ForwardName);
@@ -100,6 +107,11 @@ public static partial class Convolution
         if (simd == SimdLevel.Scalar)
         {
             ForwardReference(input, output, weight, bias, batchSize, g);
+            for (int b = 0; b < batchSize; b++)
+            {
+                epilogue.Apply(ref output[b * g.OutputLength], filters, g.Positions, g.Positions);
+            }
+
             return;
         }
 
@@ -114,7 +126,7 @@ public static partial class Convolution
                 Span<float> unfolded = scratch.Slice(0, g.Taps * columns);
                 Span<float> wide = scratch.Slice(unfolded.Length, filters * columns);
                 g.Unfold(input.Slice(first * g.InputLength, samples * g.InputLength), unfolded, samples);
-                Gemm.Multiply(weight, g.Taps, 1, unfolded, wide, filters, columns, g.Taps, bias, accumulate: false, simd);
+                Gemm.Multiply(weight, g.Taps, 1, unfolded, wide, filters, columns, g.Taps, bias, accumulate: false, simd, epilogue);
                 g.GatherPositions(wide, output.Slice(first * g.OutputLength, samples * g.OutputLength), samples);
             }
 
@@ -128,7 +140,7 @@ public static partial class Convolution
             Span<float> bordered = scratch.Slice(0, g.Channels * g.ChannelSpan(samples));
             Span<float> wide = scratch.Slice(bordered.Length, filters * columns);
             g.Border(input.Slice(first * g.InputLength, samples * g.InputLength), bordered, samples);
-            g.MultiplyOnGrid(weight, g.Taps, bordered, g.InputRows(samples), wide, filters, samples, firstRow: 0, g.OutHeight, g.Taps, bias, simd);
+            g.MultiplyOnGrid(weight, g.Taps, bordered, g.InputRows(samples), wide, filters, samples, firstRow: 0, g.OutHeight, g.Taps, bias, simd, epilogue);
             g.Gather(wide, output.Slice(first * g.OutputLength, samples * g.OutputLength), filters, samples);
         }
     }
@@ -275,7 +287,7 @@ public static partial class Convolution
             Span<float> wideGradient = scratch.Slice(rearranged.Length, filters * gradientSpan);
             Span<float> wideInputGradient = scratch.Slice(rearranged.Length + wideGradient.Length, channels * columns);
             g.Scatter(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), wideGradient, filters, samples, gradientSpan, g.MaxShift);
-            g.MultiplyOnGrid(rearranged, reverseTaps, wideGradient, g.ReverseRows(gradientSpan), wideInputGradient, channels, samples, g.PaddingHeight, g.Height, reverseTaps, ReadOnlySpan<float>.Empty, simd);
+            g.MultiplyOnGrid(rearranged, reverseTaps, wideGradient, g.ReverseRows(gradientSpan), wideInputGradient, channels, samples, g.PaddingHeight, g.Height, reverseTaps, ReadOnlySpan<float>.Empty, simd, default);
             g.Crop(wideInputGradient, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples);
         }
     }
@@ -486,20 +498,20 @@ public static partial class Convolution
         /// rows, whichever computes fewer columns (a valid convolution's output leaves several rows of each
         /// plane unused; a padded one's, one row in many).
         /// </summary>
-        public void MultiplyOnGrid(ReadOnlySpan<float> a, int aRowStride, ReadOnlySpan<float> b, int[] bRows, Span<float> c, int m, int samples, int firstRow, int rowCount, int k, ReadOnlySpan<float> rowBias, SimdLevel simd)
+        public void MultiplyOnGrid(ReadOnlySpan<float> a, int aRowStride, ReadOnlySpan<float> b, int[] bRows, Span<float> c, int m, int samples, int firstRow, int rowCount, int k, ReadOnlySpan<float> rowBias, SimdLevel simd, in Gemm.RowEpilogue epilogue)
         {
             int columns = samples * SampleSpan;
             int wanted = rowCount * RowLength, offset = firstRow * RowLength;
             if ((long)samples * ((wanted + 15) / 16 * 16) >= columns)
             {
-                Gemm.MultiplyShifted(a, aRowStride, 1, b, bRows, c, columns, m, columns, k, rowBias, accumulate: false, simd);
+                Gemm.MultiplyShifted(a, aRowStride, 1, b, bRows, c, columns, m, columns, k, rowBias, accumulate: false, simd, epilogue);
                 return;
             }
 
             for (int sample = 0; sample < samples; sample++)
             {
                 int start = (sample * SampleSpan) + offset;
-                Gemm.MultiplyShifted(a, aRowStride, 1, b.Slice(start), bRows, c.Slice(start), columns, m, wanted, k, rowBias, accumulate: false, simd);
+                Gemm.MultiplyShifted(a, aRowStride, 1, b.Slice(start), bRows, c.Slice(start), columns, m, wanted, k, rowBias, accumulate: false, simd, epilogue);
             }
         }
 

@@ -38,14 +38,14 @@ public static partial class Gemm
 
     /// <summary>C = A B, with A read through <paramref name="s"/>'s strides and B's rows at <paramref name="rows"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyPacked<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, Shape s, TRows rows)
+    private static void MultiplyPacked<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, Shape s, TRows rows, in RowEpilogue epilogue = default)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
         where TRows : struct, IRows
     {
         if (s.AColumnStride == 1)
         {
-            MultiplyPacked<TVector, TOps, StridedRows, TRows>(ref a, new StridedRows(s.ARowStride), ref b, rows, ref c, ref bias, s);
+            MultiplyPacked<TVector, TOps, StridedRows, TRows>(ref a, new StridedRows(s.ARowStride), ref b, rows, ref c, ref bias, s, epilogue);
             return;
         }
 
@@ -60,12 +60,12 @@ public static partial class Gemm
             }
         }
 
-        MultiplyPacked<TVector, TOps, StridedRows, TRows>(ref copy, new StridedRows(s.K), ref b, rows, ref c, ref bias, s);
+        MultiplyPacked<TVector, TOps, StridedRows, TRows>(ref copy, new StridedRows(s.K), ref b, rows, ref c, ref bias, s, epilogue);
     }
 
     /// <summary>C = A B, with A's rows (contiguous) at <paramref name="aRows"/> and B's at <paramref name="bRows"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyPacked<TVector, TOps, TRowsA, TRowsB>(ref float a, TRowsA aRows, ref float b, TRowsB bRows, ref float c, ref float bias, Shape s)
+    private static void MultiplyPacked<TVector, TOps, TRowsA, TRowsB>(ref float a, TRowsA aRows, ref float b, TRowsB bRows, ref float c, ref float bias, Shape s, in RowEpilogue epilogue)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
         where TRowsA : struct, IRows
@@ -82,12 +82,19 @@ public static partial class Gemm
         bool tallTiles = tall < wide;
         int tileRows = tallTiles ? 6 : 4, stripWidth = (tallTiles ? 2 : 3) * w;
 
-        float[] buffer = Grow(ref t_strip, (DepthBlock * stripWidth) + (int)RoundUp(s.M, tileRows));
+        // The strip, then the bias and the epilogue's scales and shifts, one per row, zero past the last.
+        int paddedRows = (int)RoundUp(s.M, tileRows);
+        float[] buffer = Grow(ref t_strip, (DepthBlock * stripWidth) + (3 * paddedRows));
         ref float strip = ref MemoryMarshal.GetArrayDataReference(buffer);
         ref float rowBias = ref Unsafe.Add(ref strip, DepthBlock * stripWidth);
-        for (int i = 0; i < RoundUp(s.M, tileRows); i++)
+        ref float rowScale = ref Unsafe.Add(ref rowBias, paddedRows);
+        ref float rowShift = ref Unsafe.Add(ref rowScale, paddedRows);
+        bool affine = !epilogue.Scales.IsEmpty;
+        for (int i = 0; i < paddedRows; i++)
         {
             Unsafe.Add(ref rowBias, i) = s.HasBias && i < s.M ? Unsafe.Add(ref bias, i) : 0f;
+            Unsafe.Add(ref rowScale, i) = affine && i < s.M ? epilogue.Scales[i] : 0f;
+            Unsafe.Add(ref rowShift, i) = affine && i < s.M ? epilogue.Shifts[i] : 0f;
         }
 
         // A tile on the edge of C runs on this copy of its corner, so the tile itself never tests a bound.
@@ -103,6 +110,7 @@ public static partial class Gemm
                 // The first block of depth starts from the bias (and C when accumulating); the others from the sums before them.
                 int depth = Math.Min(DepthBlock, s.K - p0);
                 bool first = p0 == 0, accumulate = s.Accumulate || !first, hasBias = s.HasBias && first;
+                var finish = new TileFinish(affine && p0 + depth == s.K, epilogue.Relu && p0 + depth == s.K);
                 // A whole strip is read where it lies when a copy would be read only once (one tile of rows),
                 // or when its rows are a convolution's shifted views: their odd offsets never alias in the
                 // cache, as the rows of a matrix a power of two wide do, and they overlap, so they are few.
@@ -132,25 +140,26 @@ public static partial class Gemm
                     }
 
                     ref float tileBias = ref Unsafe.Add(ref rowBias, i);
+                    ref float tileScale = ref Unsafe.Add(ref rowScale, i), tileShift = ref Unsafe.Add(ref rowShift, i);
                     if (direct)
                     {
                         var rowsHereOfB = new ShiftedRows<TRowsB>(bRows, p0);
                         if (tallTiles)
                         {
-                            Tile6x2<TVector, TOps, ShiftedRows<TRowsB>>(ref a, tileA, ref Unsafe.Add(ref b, j), rowsHereOfB, depth, ref target, stride, ref tileBias, hasBias, accumulate);
+                            Tile6x2<TVector, TOps, ShiftedRows<TRowsB>>(ref a, tileA, ref Unsafe.Add(ref b, j), rowsHereOfB, depth, ref target, stride, ref tileBias, hasBias, accumulate, ref tileScale, ref tileShift, finish);
                         }
                         else
                         {
-                            Tile4x3<TVector, TOps, ShiftedRows<TRowsB>>(ref a, tileA, ref Unsafe.Add(ref b, j), rowsHereOfB, depth, ref target, stride, ref tileBias, hasBias, accumulate);
+                            Tile4x3<TVector, TOps, ShiftedRows<TRowsB>>(ref a, tileA, ref Unsafe.Add(ref b, j), rowsHereOfB, depth, ref target, stride, ref tileBias, hasBias, accumulate, ref tileScale, ref tileShift, finish);
                         }
                     }
                     else if (tallTiles)
                     {
-                        Tile6x2<TVector, TOps, StridedRows>(ref a, tileA, ref strip, new StridedRows(stripWidth), depth, ref target, stride, ref tileBias, hasBias, accumulate);
+                        Tile6x2<TVector, TOps, StridedRows>(ref a, tileA, ref strip, new StridedRows(stripWidth), depth, ref target, stride, ref tileBias, hasBias, accumulate, ref tileScale, ref tileShift, finish);
                     }
                     else
                     {
-                        Tile4x3<TVector, TOps, StridedRows>(ref a, tileA, ref strip, new StridedRows(stripWidth), depth, ref target, stride, ref tileBias, hasBias, accumulate);
+                        Tile4x3<TVector, TOps, StridedRows>(ref a, tileA, ref strip, new StridedRows(stripWidth), depth, ref target, stride, ref tileBias, hasBias, accumulate, ref tileScale, ref tileShift, finish);
                     }
 
                     if (!whole)
@@ -189,6 +198,46 @@ public static partial class Gemm
         }
     }
 
+    /// <summary>
+    /// What a product does to row i of C as it stores it: <c>y = x * Scales[i] + Shifts[i]</c> (a multiply,
+    /// then an add, never fused) when there are scales, then a ReLU when <see cref="Relu"/>. Inference's
+    /// batch normalisation and ReLU after a convolution, applied while the values are still in registers.
+    /// </summary>
+    internal readonly ref struct RowEpilogue
+    {
+        public RowEpilogue(ReadOnlySpan<float> scales, ReadOnlySpan<float> shifts, bool relu)
+        {
+            if (scales.Length != shifts.Length)
+            {
+                throw new ArgumentException($"An epilogue needs as many shifts as scales, but has {shifts.Length} and {scales.Length}.", nameof(shifts));
+            }
+
+            Scales = scales;
+            Shifts = shifts;
+            Relu = relu;
+        }
+
+        public ReadOnlySpan<float> Scales { get; }
+
+        public ReadOnlySpan<float> Shifts { get; }
+
+        public bool Relu { get; }
+
+        /// <summary>Applies the epilogue to the <paramref name="m"/> rows of C (row i at <c>c[i * rowStride]</c>, <paramref name="n"/> values), one value at a time: the scalar reference's way.</summary>
+        public void Apply(ref float c, int m, int n, int rowStride)
+        {
+            for (int i = 0; i < m && (!Scales.IsEmpty || Relu); i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    ref float value = ref Unsafe.Add(ref c, ((nint)i * rowStride) + j);
+                    float y = Scales.IsEmpty ? value : (value * Scales[i]) + Shifts[i];
+                    value = Relu ? MathF.Max(y, 0f) : y;
+                }
+            }
+        }
+    }
+
     /// <summary>The rows of B from row <c>first</c> on.</summary>
     private readonly struct ShiftedRows<TRows> : IRows
         where TRows : struct, IRows
@@ -216,7 +265,7 @@ public static partial class Gemm
     /// broadcasts and 12 fused multiply-adds. Row r of A starts at <c>a[rowsOfA[r]]</c>; row p of B at <c>b[rows.Row(p)]</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x3<TVector, TOps, TRows>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, TRows rows, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate)
+    private static void Tile4x3<TVector, TOps, TRows>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, TRows rows, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
         where TRows : struct, IRows
@@ -249,18 +298,18 @@ public static partial class Gemm
             c32 = TOps.MultiplyAdd(x, b2, c32);
         }
 
-        TOps.Store(c00, ref c, 0);
-        TOps.Store(c01, ref c, w);
-        TOps.Store(c02, ref c, 2 * w);
-        TOps.Store(c10, ref c, cStride);
-        TOps.Store(c11, ref c, cStride + w);
-        TOps.Store(c12, ref c, cStride + (2 * w));
-        TOps.Store(c20, ref c, 2 * cStride);
-        TOps.Store(c21, ref c, (2 * cStride) + w);
-        TOps.Store(c22, ref c, (2 * cStride) + (2 * w));
-        TOps.Store(c30, ref c, 3 * cStride);
-        TOps.Store(c31, ref c, (3 * cStride) + w);
-        TOps.Store(c32, ref c, (3 * cStride) + (2 * w));
+        TOps.Store(Finish<TVector, TOps>(c00, 0, ref scale, ref shift, finish), ref c, 0);
+        TOps.Store(Finish<TVector, TOps>(c01, 0, ref scale, ref shift, finish), ref c, w);
+        TOps.Store(Finish<TVector, TOps>(c02, 0, ref scale, ref shift, finish), ref c, 2 * w);
+        TOps.Store(Finish<TVector, TOps>(c10, 1, ref scale, ref shift, finish), ref c, cStride);
+        TOps.Store(Finish<TVector, TOps>(c11, 1, ref scale, ref shift, finish), ref c, cStride + w);
+        TOps.Store(Finish<TVector, TOps>(c12, 1, ref scale, ref shift, finish), ref c, cStride + (2 * w));
+        TOps.Store(Finish<TVector, TOps>(c20, 2, ref scale, ref shift, finish), ref c, 2 * cStride);
+        TOps.Store(Finish<TVector, TOps>(c21, 2, ref scale, ref shift, finish), ref c, (2 * cStride) + w);
+        TOps.Store(Finish<TVector, TOps>(c22, 2, ref scale, ref shift, finish), ref c, (2 * cStride) + (2 * w));
+        TOps.Store(Finish<TVector, TOps>(c30, 3, ref scale, ref shift, finish), ref c, 3 * cStride);
+        TOps.Store(Finish<TVector, TOps>(c31, 3, ref scale, ref shift, finish), ref c, (3 * cStride) + w);
+        TOps.Store(Finish<TVector, TOps>(c32, 3, ref scale, ref shift, finish), ref c, (3 * cStride) + (2 * w));
     }
 
     /// <summary>
@@ -268,7 +317,7 @@ public static partial class Gemm
     /// broadcasts and 12 fused multiply-adds. Row r of A starts at <c>a[rowsOfA[r]]</c>; row p of B at <c>b[rows.Row(p)]</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Tile6x2<TVector, TOps, TRows>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, TRows rows, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate)
+    private static void Tile6x2<TVector, TOps, TRows>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, TRows rows, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
         where TRows : struct, IRows
@@ -306,18 +355,35 @@ public static partial class Gemm
             c51 = TOps.MultiplyAdd(x, b1, c51);
         }
 
-        TOps.Store(c00, ref c, 0);
-        TOps.Store(c01, ref c, w);
-        TOps.Store(c10, ref c, cStride);
-        TOps.Store(c11, ref c, cStride + w);
-        TOps.Store(c20, ref c, 2 * cStride);
-        TOps.Store(c21, ref c, (2 * cStride) + w);
-        TOps.Store(c30, ref c, 3 * cStride);
-        TOps.Store(c31, ref c, (3 * cStride) + w);
-        TOps.Store(c40, ref c, 4 * cStride);
-        TOps.Store(c41, ref c, (4 * cStride) + w);
-        TOps.Store(c50, ref c, 5 * cStride);
-        TOps.Store(c51, ref c, (5 * cStride) + w);
+        TOps.Store(Finish<TVector, TOps>(c00, 0, ref scale, ref shift, finish), ref c, 0);
+        TOps.Store(Finish<TVector, TOps>(c01, 0, ref scale, ref shift, finish), ref c, w);
+        TOps.Store(Finish<TVector, TOps>(c10, 1, ref scale, ref shift, finish), ref c, cStride);
+        TOps.Store(Finish<TVector, TOps>(c11, 1, ref scale, ref shift, finish), ref c, cStride + w);
+        TOps.Store(Finish<TVector, TOps>(c20, 2, ref scale, ref shift, finish), ref c, 2 * cStride);
+        TOps.Store(Finish<TVector, TOps>(c21, 2, ref scale, ref shift, finish), ref c, (2 * cStride) + w);
+        TOps.Store(Finish<TVector, TOps>(c30, 3, ref scale, ref shift, finish), ref c, 3 * cStride);
+        TOps.Store(Finish<TVector, TOps>(c31, 3, ref scale, ref shift, finish), ref c, (3 * cStride) + w);
+        TOps.Store(Finish<TVector, TOps>(c40, 4, ref scale, ref shift, finish), ref c, 4 * cStride);
+        TOps.Store(Finish<TVector, TOps>(c41, 4, ref scale, ref shift, finish), ref c, (4 * cStride) + w);
+        TOps.Store(Finish<TVector, TOps>(c50, 5, ref scale, ref shift, finish), ref c, 5 * cStride);
+        TOps.Store(Finish<TVector, TOps>(c51, 5, ref scale, ref shift, finish), ref c, (5 * cStride) + w);
+    }
+
+    /// <summary>What the last block of depth does to a tile's rows as it stores them: the epilogue's scale and shift, its ReLU.</summary>
+    private readonly record struct TileFinish(bool Affine, bool Relu);
+
+    /// <summary>One accumulator of row <paramref name="row"/> as it is stored: times the row's scale plus its shift (a multiply, then an add), then the ReLU.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Finish<TVector, TOps>(TVector value, int row, ref float scale, ref float shift, TileFinish finish)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        if (finish.Affine)
+        {
+            value = TOps.Add(TOps.Multiply(value, TOps.Broadcast(Unsafe.Add(ref scale, row))), TOps.Broadcast(Unsafe.Add(ref shift, row)));
+        }
+
+        return finish.Relu ? TOps.Max(value, TOps.Zero) : value;
     }
 
     /// <summary>The starting value of one accumulator: the row's bias, plus C's current lanes when accumulating.</summary>

@@ -11,7 +11,7 @@ namespace StaticNet.Kernels;
 /// that the vectorised paths of generated layers call with their compile-time shapes. Two forms cover
 /// every layer:
 /// <list type="bullet">
-/// <item><see cref="Multiply"/>: <c>C = A B</c>, one element of A broadcast against vectors of a row of
+/// <item><see cref="Multiply(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, Span{float}, int, int, int, ReadOnlySpan{float}, bool, SimdLevel)"/>: <c>C = A B</c>, one element of A broadcast against vectors of a row of
 /// B, by register tiles over packed strips of B (Gemm.Packed.cs). A is read through strides, so a
 /// transposed A costs one copy.</item>
 /// <item><c>MultiplyTransposed</c>: <c>C = A B^T</c>, dot products of rows of A with rows of B,
@@ -41,7 +41,12 @@ public static partial class Gemm
         int k,
         ReadOnlySpan<float> rowBias,
         bool accumulate,
-        SimdLevel simd)
+        SimdLevel simd) =>
+        Multiply(a, aRowStride, aColumnStride, b, c, m, n, k, rowBias, accumulate, simd, default);
+
+    /// <summary>C = A B as <see cref="Multiply(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, Span{float}, int, int, int, ReadOnlySpan{float}, bool, SimdLevel)"/>, with an epilogue applied to each row as it is stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Multiply(ReadOnlySpan<float> a, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, ReadOnlySpan<float> rowBias, bool accumulate, SimdLevel simd, in RowEpilogue epilogue)
     {
         CheckLength(a.Length, ((long)(m - 1) * aRowStride) + ((long)(k - 1) * aColumnStride) + 1, nameof(a));
         CheckLength(b.Length, (long)k * n, nameof(b));
@@ -55,21 +60,31 @@ public static partial class Gemm
         ref float rb = ref MemoryMarshal.GetReference(b);
         ref float rc = ref MemoryMarshal.GetReference(c);
         ref float bias = ref MemoryMarshal.GetReference(rowBias);
+        CheckEpilogue(epilogue, m);
         var shape = new Shape(aRowStride, aColumnStride, m, n, k, !rowBias.IsEmpty, accumulate, CRowStride: n);
         switch (simd)
         {
             case SimdLevel.Vector512:
-                MultiplyPacked<Vector512<float>, Ops512, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
+                MultiplyPacked<Vector512<float>, Ops512, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n), epilogue);
                 break;
             case SimdLevel.Vector256:
-                MultiplyPacked<Vector256<float>, Ops256, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
+                MultiplyPacked<Vector256<float>, Ops256, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n), epilogue);
                 break;
             case SimdLevel.Vector128:
-                MultiplyPacked<Vector128<float>, Ops128, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
+                MultiplyPacked<Vector128<float>, Ops128, StridedRows>(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n), epilogue);
                 break;
             default:
                 MultiplyScalar(ref ra, ref rb, ref rc, ref bias, shape, new StridedRows(n));
+                epilogue.Apply(ref rc, m, n, n);
                 break;
+        }
+    }
+
+    private static void CheckEpilogue(in RowEpilogue epilogue, int m)
+    {
+        if (!epilogue.Scales.IsEmpty)
+        {
+            CheckLength(epilogue.Scales.Length, m, "scales");
         }
     }
 
@@ -200,8 +215,9 @@ public static partial class Gemm
     /// Rows may overlap; every row must have <paramref name="n"/> readable values. Row i of C starts at
     /// <c>c[i * cRowStride]</c>, so a product may fill part of each row of a wider C.
     /// </summary>
-    internal static void MultiplyShifted(ReadOnlySpan<float> a, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, int[] bRowOffsets, Span<float> c, int cRowStride, int m, int n, int k, ReadOnlySpan<float> rowBias, bool accumulate, SimdLevel simd)
+    internal static void MultiplyShifted(ReadOnlySpan<float> a, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, int[] bRowOffsets, Span<float> c, int cRowStride, int m, int n, int k, ReadOnlySpan<float> rowBias, bool accumulate, SimdLevel simd, in RowEpilogue epilogue = default)
     {
+        CheckEpilogue(epilogue, m);
         CheckLength(a.Length, ((long)(m - 1) * aRowStride) + ((long)(k - 1) * aColumnStride) + 1, nameof(a));
         CheckRows(b.Length, bRowOffsets, k, n);
         CheckLength(c.Length, ((long)(m - 1) * cRowStride) + n, nameof(c));
@@ -214,16 +230,17 @@ public static partial class Gemm
         switch (simd)
         {
             case SimdLevel.Vector512:
-                MultiplyPacked<Vector512<float>, Ops512, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                MultiplyPacked<Vector512<float>, Ops512, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows, epilogue);
                 break;
             case SimdLevel.Vector256:
-                MultiplyPacked<Vector256<float>, Ops256, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                MultiplyPacked<Vector256<float>, Ops256, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows, epilogue);
                 break;
             case SimdLevel.Vector128:
-                MultiplyPacked<Vector128<float>, Ops128, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                MultiplyPacked<Vector128<float>, Ops128, OffsetRows>(ref ra, ref rb, ref rc, ref bias, shape, rows, epilogue);
                 break;
             default:
                 MultiplyScalar(ref ra, ref rb, ref rc, ref bias, shape, rows);
+                epilogue.Apply(ref rc, m, n, cRowStride);
                 break;
         }
     }
@@ -248,13 +265,13 @@ public static partial class Gemm
         switch (simd)
         {
             case SimdLevel.Vector512:
-                MultiplyPacked<Vector512<float>, Ops512, OffsetRows, StridedRows>(ref ra, aRows, ref rb, bRows, ref rc, ref none, shape);
+                MultiplyPacked<Vector512<float>, Ops512, OffsetRows, StridedRows>(ref ra, aRows, ref rb, bRows, ref rc, ref none, shape, default);
                 break;
             case SimdLevel.Vector256:
-                MultiplyPacked<Vector256<float>, Ops256, OffsetRows, StridedRows>(ref ra, aRows, ref rb, bRows, ref rc, ref none, shape);
+                MultiplyPacked<Vector256<float>, Ops256, OffsetRows, StridedRows>(ref ra, aRows, ref rb, bRows, ref rc, ref none, shape, default);
                 break;
             case SimdLevel.Vector128:
-                MultiplyPacked<Vector128<float>, Ops128, OffsetRows, StridedRows>(ref ra, aRows, ref rb, bRows, ref rc, ref none, shape);
+                MultiplyPacked<Vector128<float>, Ops128, OffsetRows, StridedRows>(ref ra, aRows, ref rb, bRows, ref rc, ref none, shape, default);
                 break;
             default:
                 for (int i = 0; i < m; i++)

@@ -139,6 +139,47 @@ public class ConvolutionKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(7, 3, 9, 11, 5, 3, 1, 1)]     // shifted views, one group
+    [InlineData(9, 2, 28, 28, 6, 3, 1, 1)]    // shifted views, several groups
+    [InlineData(3, 6, 14, 14, 16, 5, 1, 0)]   // a valid convolution: one product per sample
+    [InlineData(7, 3, 9, 11, 5, 3, 2, 1)]     // im2col
+    public void AFoldedBatchNormAndReluGiveWhatTheSeparatePassesGive(int batch, int channels, int height, int width, int filters, int kernel, int stride, int padding)
+    {
+        // Inference folds batch normalisation (by running estimates) and ReLU into the product's stores: at every
+        // level, bit for bit what the convolution followed by ChannelAffine's own pass gives.
+        var shape = new Shape(batch, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, 1, 1);
+        float[] input = KernelAssert.Random(shape.InputLength, 1), weight = KernelAssert.Random(shape.WeightLength, 2), bias = KernelAssert.Random(filters, 3);
+        float[] mean = KernelAssert.Random(filters, 4), variance = KernelAssert.Random(filters, 5).Select(v => v + 1.5f).ToArray();
+        float[] gamma = KernelAssert.Random(filters, 6), beta = KernelAssert.Random(filters, 7);
+        foreach (SimdLevel level in KernelAssert.AllLevels)
+        {
+            foreach (bool normalizes in new[] { true, false })
+            {
+                var affine = normalizes ? new ChannelAffine(mean, variance, gamma, beta, 1e-5, relu: true) : new ChannelAffine(default, default, default, default, 0, relu: true);
+                var separate = new float[shape.OutputLength];
+                shape.Forward(input, weight, bias, separate, level);
+                int plane = shape.OutHeight * shape.OutWidth;
+                for (int b = 0; b < batch; b++)
+                {
+                    affine.Apply(separate.AsSpan(b * filters * plane, filters * plane), filters, plane, level);
+                }
+
+                var scales = new float[normalizes ? filters : 0];
+                var shifts = new float[normalizes ? filters : 0];
+                if (normalizes)
+                {
+                    affine.Coefficients(scales, shifts);
+                }
+
+                var folded = new float[shape.OutputLength];
+                Convolution.Forward(input, folded, weight, bias, shape.Scratch(level), batch, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, 1, 1, level, new Gemm.RowEpilogue(scales, shifts, relu: true));
+                Assert.Equal(separate, folded);
+                Assert.Contains(folded, v => v == 0f);
+            }
+        }
+    }
+
     [Fact]
     public void TheScalarReferenceComputesAHandWorkedCase()
     {

@@ -1,10 +1,12 @@
+using System;
 using System.Runtime.CompilerServices;
 using StaticNet.Kernels;
 
 namespace StaticNet;
 
 // Inference only (Predict): a convolution or dense layer with the batch normalisation and the ReLU that follow it
-// folded in, applied to the layer's output sample by sample right after it; and batch normalisation by its running
+// folded in (a convolution's product applies them as it stores each tile of outputs; a dense layer's output takes
+// them sample by sample right after it); and batch normalisation by its running
 // estimates in one pass, with no batch statistics and so no stages. Batch-norm tensors are -1 when there is
 // no batch normalisation (its weight and bias -1 when it is not affine).
 public readonly ref partial struct LayerPass
@@ -42,13 +44,31 @@ public readonly ref partial struct LayerPass
     {
         ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
         ChannelAffine affine = Affine(normWeight, normBias, runningMean, runningVar, filters, epsilon, relu);
-        System.Span<float> outputs = Batch(output, s.Output);
-        Convolution.Forward(Batch(input, s.Input), outputs, Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, Count, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd);
-        int plane = s.Output / filters;
-        for (int b = 0; b < Count; b++)
+
+        // The batch normalisation's per-filter scale and shift, and the ReLU, applied by the product as it stores each tile.
+        int normalized = affine.Normalizes ? filters : 0;
+        Span<float> coefficients = Coefficients(2 * normalized);
+        if (affine.Normalizes)
         {
-            affine.Apply(outputs.Slice(b * s.Output, s.Output), filters, plane, Simd);
+            affine.Coefficients(coefficients.Slice(0, filters), coefficients.Slice(filters));
         }
+
+        var epilogue = new Gemm.RowEpilogue(coefficients.Slice(0, normalized), coefficients.Slice(normalized), relu);
+        Convolution.Forward(Batch(input, s.Input), Batch(output, s.Output), Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, Count, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd, epilogue);
+    }
+
+    /// <summary>Room for a folded layer's per-channel coefficients, one buffer per thread, grown once to the largest size needed.</summary>
+    [ThreadStatic]
+    private static float[]? t_coefficients;
+
+    private static Span<float> Coefficients(int length)
+    {
+        if (t_coefficients is null || t_coefficients.Length < length)
+        {
+            t_coefficients = new float[Math.Max(length, 256)];
+        }
+
+        return t_coefficients.AsSpan(0, length);
     }
 
     /// <summary>Dense, then (when <paramref name="runningMean"/> is not -1) batch normalisation by its running estimates, then (when <paramref name="relu"/>) ReLU.</summary>
