@@ -141,25 +141,17 @@ public static partial class Gemm
 
                     ref float tileBias = ref Unsafe.Add(ref rowBias, i);
                     ref float tileScale = ref Unsafe.Add(ref rowScale, i), tileShift = ref Unsafe.Add(ref rowShift, i);
-                    if (direct)
+                    if (!direct)
                     {
-                        var rowsHereOfB = new ShiftedRows<TRowsB>(bRows, p0);
-                        if (tallTiles)
-                        {
-                            Tile6x2<TVector, TOps, ShiftedRows<TRowsB>>(ref a, tileA, ref Unsafe.Add(ref b, j), rowsHereOfB, depth, ref target, stride, ref tileBias, hasBias, accumulate, ref tileScale, ref tileShift, finish);
-                        }
-                        else
-                        {
-                            Tile4x3<TVector, TOps, ShiftedRows<TRowsB>>(ref a, tileA, ref Unsafe.Add(ref b, j), rowsHereOfB, depth, ref target, stride, ref tileBias, hasBias, accumulate, ref tileScale, ref tileShift, finish);
-                        }
+                        Tile<TVector, TOps, StrideStep>(tallTiles, ref a, tileA, ref strip, ref Unsafe.NullRef<int>(), stripWidth, depth, ref target, stride, ref tileBias, hasBias, accumulate, ref tileScale, ref tileShift, finish);
                     }
-                    else if (tallTiles)
+                    else if (bRows.HasTable)
                     {
-                        Tile6x2<TVector, TOps, StridedRows>(ref a, tileA, ref strip, new StridedRows(stripWidth), depth, ref target, stride, ref tileBias, hasBias, accumulate, ref tileScale, ref tileShift, finish);
+                        Tile<TVector, TOps, TableStep>(tallTiles, ref a, tileA, ref Unsafe.Add(ref b, j), ref bRows.Table(p0), 0, depth, ref target, stride, ref tileBias, hasBias, accumulate, ref tileScale, ref tileShift, finish);
                     }
                     else
                     {
-                        Tile4x3<TVector, TOps, StridedRows>(ref a, tileA, ref strip, new StridedRows(stripWidth), depth, ref target, stride, ref tileBias, hasBias, accumulate, ref tileScale, ref tileShift, finish);
+                        Tile<TVector, TOps, StrideStep>(tallTiles, ref a, tileA, ref Unsafe.Add(ref b, bRows.Row(p0) + j), ref Unsafe.NullRef<int>(), bRows.Row(1) - bRows.Row(0), depth, ref target, stride, ref tileBias, hasBias, accumulate, ref tileScale, ref tileShift, finish);
                     }
 
                     if (!whole)
@@ -238,19 +230,6 @@ public static partial class Gemm
         }
     }
 
-    /// <summary>The rows of B from row <c>first</c> on.</summary>
-    private readonly struct ShiftedRows<TRows> : IRows
-        where TRows : struct, IRows
-    {
-        private readonly TRows _rows;
-        private readonly int _first;
-
-        public ShiftedRows(TRows rows, int first) => (_rows, _first) = (rows, first);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public nint Row(int index) => _rows.Row(_first + index);
-    }
-
     /// <summary>Copies a <paramref name="rows"/> x <paramref name="columns"/> corner between C and the edge tile.</summary>
     private static void CopyCorner(ref float source, nint sourceStride, ref float target, nint targetStride, int rows, int columns)
     {
@@ -260,15 +239,49 @@ public static partial class Gemm
         }
     }
 
-    /// <summary>
-    /// 4 rows x 3 vectors of C = start + A x the strip: <paramref name="k"/> steps of 3 loads, 4
-    /// broadcasts and 12 fused multiply-adds. Row r of A starts at <c>a[rowsOfA[r]]</c>; row p of B at <c>b[rows.Row(p)]</c>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x3<TVector, TOps, TRows>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, TRows rows, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<TVector, TOps, TStep>(bool tall, ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, ref int table, nint stride, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
-        where TRows : struct, IRows
+        where TStep : struct, IStripStep
+    {
+        if (tall)
+        {
+            Tile6x2<TVector, TOps, TStep>(ref a, rowsOfA, ref b, ref table, stride, k, ref c, cStride, ref bias, hasBias, accumulate, ref scale, ref shift, finish);
+        }
+        else
+        {
+            Tile4x3<TVector, TOps, TStep>(ref a, rowsOfA, ref b, ref table, stride, k, ref c, cStride, ref bias, hasBias, accumulate, ref scale, ref shift, finish);
+        }
+    }
+
+    /// <summary>Where a tile finds row p of its strip of B: rows a fixed stride apart, or at the offsets of a table.</summary>
+    private interface IStripStep
+    {
+        static abstract nint Offset(ref int table, nint stride, nint p);
+    }
+
+    private readonly struct StrideStep : IStripStep
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Offset(ref int table, nint stride, nint p) => p * stride;
+    }
+
+    private readonly struct TableStep : IStripStep
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Offset(ref int table, nint stride, nint p) => Unsafe.Add(ref table, p);
+    }
+
+    /// <summary>
+    /// 4 rows x 3 vectors of C = start + A x the strip: <paramref name="k"/> steps of 3 loads, 4
+    /// broadcasts and 12 fused multiply-adds. Row r of A starts at <c>a[rowsOfA[r]]</c>; row p of B where <typeparamref name="TStep"/> puts it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x3<TVector, TOps, TStep>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, ref int table, nint stride, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TStep : struct, IStripStep
     {
         int w = TOps.Count;
         ref float a0 = ref Unsafe.Add(ref a, rowsOfA[0]), a1 = ref Unsafe.Add(ref a, rowsOfA[1]), a2 = ref Unsafe.Add(ref a, rowsOfA[2]), a3 = ref Unsafe.Add(ref a, rowsOfA[3]);
@@ -276,9 +289,9 @@ public static partial class Gemm
         TVector c10 = TileStart<TVector, TOps>(ref c, 1, 0, cStride, ref bias, hasBias, accumulate), c11 = TileStart<TVector, TOps>(ref c, 1, w, cStride, ref bias, hasBias, accumulate), c12 = TileStart<TVector, TOps>(ref c, 1, 2 * w, cStride, ref bias, hasBias, accumulate);
         TVector c20 = TileStart<TVector, TOps>(ref c, 2, 0, cStride, ref bias, hasBias, accumulate), c21 = TileStart<TVector, TOps>(ref c, 2, w, cStride, ref bias, hasBias, accumulate), c22 = TileStart<TVector, TOps>(ref c, 2, 2 * w, cStride, ref bias, hasBias, accumulate);
         TVector c30 = TileStart<TVector, TOps>(ref c, 3, 0, cStride, ref bias, hasBias, accumulate), c31 = TileStart<TVector, TOps>(ref c, 3, w, cStride, ref bias, hasBias, accumulate), c32 = TileStart<TVector, TOps>(ref c, 3, 2 * w, cStride, ref bias, hasBias, accumulate);
-        for (nint p = 0; p < k; p++)
+        for (nint p = 0, depth = k; p < depth; p++)
         {
-            ref float strip = ref Unsafe.Add(ref b, rows.Row((int)p));
+            ref float strip = ref Unsafe.Add(ref b, TStep.Offset(ref table, stride, p));
             TVector b0 = TOps.Load(ref strip, 0), b1 = TOps.Load(ref strip, w), b2 = TOps.Load(ref strip, 2 * w);
             TVector x = TOps.Broadcast(Unsafe.Add(ref a0, p));
             c00 = TOps.MultiplyAdd(x, b0, c00);
@@ -314,13 +327,13 @@ public static partial class Gemm
 
     /// <summary>
     /// 6 rows x 2 vectors of C = start + A x the strip: <paramref name="k"/> steps of 2 loads, 6
-    /// broadcasts and 12 fused multiply-adds. Row r of A starts at <c>a[rowsOfA[r]]</c>; row p of B at <c>b[rows.Row(p)]</c>.
+    /// broadcasts and 12 fused multiply-adds. Row r of A starts at <c>a[rowsOfA[r]]</c>; row p of B where <typeparamref name="TStep"/> puts it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Tile6x2<TVector, TOps, TRows>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, TRows rows, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish)
+    private static void Tile6x2<TVector, TOps, TStep>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, ref int table, nint stride, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
-        where TRows : struct, IRows
+        where TStep : struct, IStripStep
     {
         int w = TOps.Count;
         ref float a0 = ref Unsafe.Add(ref a, rowsOfA[0]), a1 = ref Unsafe.Add(ref a, rowsOfA[1]), a2 = ref Unsafe.Add(ref a, rowsOfA[2]);
@@ -331,9 +344,9 @@ public static partial class Gemm
         TVector c30 = TileStart<TVector, TOps>(ref c, 3, 0, cStride, ref bias, hasBias, accumulate), c31 = TileStart<TVector, TOps>(ref c, 3, w, cStride, ref bias, hasBias, accumulate);
         TVector c40 = TileStart<TVector, TOps>(ref c, 4, 0, cStride, ref bias, hasBias, accumulate), c41 = TileStart<TVector, TOps>(ref c, 4, w, cStride, ref bias, hasBias, accumulate);
         TVector c50 = TileStart<TVector, TOps>(ref c, 5, 0, cStride, ref bias, hasBias, accumulate), c51 = TileStart<TVector, TOps>(ref c, 5, w, cStride, ref bias, hasBias, accumulate);
-        for (nint p = 0; p < k; p++)
+        for (nint p = 0, depth = k; p < depth; p++)
         {
-            ref float strip = ref Unsafe.Add(ref b, rows.Row((int)p));
+            ref float strip = ref Unsafe.Add(ref b, TStep.Offset(ref table, stride, p));
             TVector b0 = TOps.Load(ref strip, 0), b1 = TOps.Load(ref strip, w);
             TVector x = TOps.Broadcast(Unsafe.Add(ref a0, p));
             c00 = TOps.MultiplyAdd(x, b0, c00);

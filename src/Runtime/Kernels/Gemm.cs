@@ -313,7 +313,13 @@ public static partial class Gemm
     /// <summary>Where each row of B starts, in floats from its first value.</summary>
     private interface IRows
     {
+        /// <summary>Whether the rows' offsets are read from a table (<see cref="Table"/>), not computed.</summary>
+        bool HasTable { get; }
+
         nint Row(int index);
+
+        /// <summary>The table's entry for row <paramref name="index"/>, when <see cref="HasTable"/>.</summary>
+        ref int Table(int index);
     }
 
     /// <summary>Rows a fixed stride apart: an ordinary row-major matrix.</summary>
@@ -323,8 +329,12 @@ public static partial class Gemm
 
         public StridedRows(nint stride) => _stride = stride;
 
+        public bool HasTable => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public nint Row(int index) => index * _stride;
+
+        public ref int Table(int index) => ref Unsafe.NullRef<int>();
     }
 
     /// <summary>Rows at arbitrary offsets, from a table.</summary>
@@ -334,8 +344,13 @@ public static partial class Gemm
 
         public OffsetRows(int[] offsets) => _offsets = offsets;
 
+        public bool HasTable => true;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public nint Row(int index) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_offsets), index);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ref int Table(int index) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_offsets), index);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
