@@ -119,6 +119,35 @@ public class GemmTests
     }
 
     [Theory]
+    [InlineData(SimdLevel.Vector128)]
+    [InlineData(SimdLevel.Vector256)]
+    [InlineData(SimdLevel.Vector512)]
+    public void SlackPastTheLastColumnChangesNoWantedValueAndNothingPastIt(SimdLevel level)
+    {
+        // 50 wanted columns of rows 80 apart: with 30 columns of slack the last strip is computed whole in
+        // place, writing junk into the slack; the 50 columns must be what a product without slack gives, and
+        // nothing past the slack may be touched.
+        const int M = 9, N = 50, K = 140, Stride = 80, Slack = 30;
+        float[] a = GradientCheck.Random(M * K, 1, -1f, 1f), b = GradientCheck.Random((K * Stride) + Slack, 2, -1f, 1f), bias = GradientCheck.Random(M, 3, -1f, 1f);
+        int[] rows = new int[K];
+        for (int p = 0; p < K; p++)
+        {
+            rows[p] = p * Stride;
+        }
+
+        var exact = new float[M * Stride];
+        var slack = new float[M * Stride];
+        slack.AsSpan().Fill(7f);
+        Gemm.MultiplyShifted(a, K, 1, b, rows, exact, Stride, M, N, K, bias, accumulate: false, level);
+        Gemm.MultiplyShifted(a, K, 1, b, rows, slack, Stride, M, N, K, bias, accumulate: false, level, slack: Slack);
+        for (int i = 0; i < M; i++)
+        {
+            Assert.Equal(exact.AsSpan(i * Stride, N).ToArray(), slack.AsSpan(i * Stride, N).ToArray());
+            Assert.All(slack.AsSpan((i * Stride) + N + Slack, Stride - N - Slack).ToArray(), v => Assert.Equal(7f, v));
+        }
+    }
+
+    [Theory]
     [InlineData(SimdLevel.Scalar)]
     [InlineData(SimdLevel.Vector256)]
     [InlineData(SimdLevel.Vector512)]

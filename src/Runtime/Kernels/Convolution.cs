@@ -508,10 +508,13 @@ public static partial class Convolution
                 return;
             }
 
+            // The rest of each sample's plane past the wanted rows is junk the product may overwrite: its last
+            // strip of columns is computed whole there.
+            int slack = SampleSpan - offset - wanted;
             for (int sample = 0; sample < samples; sample++)
             {
                 int start = (sample * SampleSpan) + offset;
-                Gemm.MultiplyShifted(a, aRowStride, 1, b.Slice(start), bRows, c.Slice(start), columns, m, wanted, k, rowBias, accumulate: false, simd, epilogue);
+                Gemm.MultiplyShifted(a, aRowStride, 1, b.Slice(start), bRows, c.Slice(start), columns, m, wanted, k, rowBias, accumulate: false, simd, epilogue, slack);
             }
         }
 

@@ -104,7 +104,9 @@ public static partial class Gemm
         int rowTiles = (s.M + tileRows - 1) / tileRows;
         for (int j = 0; j < s.N; j += stripWidth)
         {
+            // A last strip that fits in the slack past the last column is computed whole, in place.
             int columns = Math.Min(stripWidth, s.N - j);
+            bool fits = columns == stripWidth || s.N - j + s.Slack >= stripWidth;
             for (int p0 = 0; p0 < s.K; p0 += DepthBlock)
             {
                 // The first block of depth starts from the bias (and C when accumulating); the others from the sums before them.
@@ -114,7 +116,7 @@ public static partial class Gemm
                 // A whole strip is read where it lies when a copy would be read only once (one tile of rows),
                 // or when its rows are a convolution's shifted views: their odd offsets never alias in the
                 // cache, as the rows of a matrix a power of two wide do, and they overlap, so they are few.
-                bool direct = columns == stripWidth && (rowTiles == 1 || typeof(TRowsB) != typeof(StridedRows));
+                bool direct = fits && (rowTiles == 1 || typeof(TRowsB) != typeof(StridedRows));
                 if (!direct)
                 {
                     PackStrip<TVector, TOps, TRowsB>(ref b, bRows, ref strip, j, columns, stripWidth, p0, depth);
@@ -131,7 +133,7 @@ public static partial class Gemm
                     }
 
                     ref float tileC = ref Unsafe.Add(ref c, ((nint)i * s.CRowStride) + j);
-                    bool whole = rowsHere == tileRows && columns == stripWidth;
+                    bool whole = rowsHere == tileRows && (columns == stripWidth || (direct && fits));
                     ref float target = ref whole ? ref tileC : ref corner;
                     nint stride = whole ? s.CRowStride : stripWidth;
                     if (!whole && accumulate)

@@ -207,25 +207,35 @@ public static partial class Gemm
     private readonly record struct DotShape(int ARowStride, int ASegmentStride, int BRowStride, int BSegmentStride, int Segments, int M, int N, int K, bool HasBias, bool Accumulate);
 
     /// <summary>The sizes and options of one product, passed as one value.</summary>
-    private readonly record struct Shape(int ARowStride, int AColumnStride, int M, int N, int K, bool HasBias, bool Accumulate, int CRowStride);
+    /// <summary>
+    /// The sizes and options of one product, passed as one value. <see cref="Slack"/> columns past the last of
+    /// every row of B may be read, and past the last of every row of C overwritten: a last strip that fits
+    /// in them is computed whole, in place, its extra columns junk.
+    /// </summary>
+    private readonly record struct Shape(int ARowStride, int AColumnStride, int M, int N, int K, bool HasBias, bool Accumulate, int CRowStride, int Slack = 0);
 
     /// <summary>
     /// <c>C = A B</c> where row p of B starts at <c>b[bRowOffsets[p]]</c> and its columns are contiguous:
     /// a convolution's shifted views of one padded input, read without copying (an implicit im2col).
     /// Rows may overlap; every row must have <paramref name="n"/> readable values. Row i of C starts at
-    /// <c>c[i * cRowStride]</c>, so a product may fill part of each row of a wider C.
+    /// <c>c[i * cRowStride]</c>, so a product may fill part of each row of a wider C. The <paramref name="slack"/>
+    /// values past the last column of every row of B may be read, and of C overwritten, with junk.
     /// </summary>
-    internal static void MultiplyShifted(ReadOnlySpan<float> a, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, int[] bRowOffsets, Span<float> c, int cRowStride, int m, int n, int k, ReadOnlySpan<float> rowBias, bool accumulate, SimdLevel simd, in RowEpilogue epilogue = default)
+    internal static void MultiplyShifted(ReadOnlySpan<float> a, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, int[] bRowOffsets, Span<float> c, int cRowStride, int m, int n, int k, ReadOnlySpan<float> rowBias, bool accumulate, SimdLevel simd, in RowEpilogue epilogue = default, int slack = 0)
     {
         CheckEpilogue(epilogue, m);
         CheckLength(a.Length, ((long)(m - 1) * aRowStride) + ((long)(k - 1) * aColumnStride) + 1, nameof(a));
-        CheckRows(b.Length, bRowOffsets, k, n);
-        CheckLength(c.Length, ((long)(m - 1) * cRowStride) + n, nameof(c));
+        CheckRows(b.Length, bRowOffsets, k, n + slack);
+        CheckLength(c.Length, ((long)(m - 1) * cRowStride) + n + slack, nameof(c));
+        if (slack > 0 && accumulate)
+        {
+            throw new ArgumentException("A product that accumulates has no columns to spare.", nameof(slack));
+        }
         ref float ra = ref MemoryMarshal.GetReference(a);
         ref float rb = ref MemoryMarshal.GetReference(b);
         ref float rc = ref MemoryMarshal.GetReference(c);
         ref float bias = ref MemoryMarshal.GetReference(rowBias);
-        var shape = new Shape(aRowStride, aColumnStride, m, n, k, !rowBias.IsEmpty, accumulate, cRowStride);
+        var shape = new Shape(aRowStride, aColumnStride, m, n, k, !rowBias.IsEmpty, accumulate, cRowStride, slack);
         var rows = new OffsetRows(bRowOffsets);
         switch (simd)
         {
