@@ -136,9 +136,8 @@ public static partial class Convolution
         for (int first = 0; first < batchSize; first += g.GroupSize(batchSize))
         {
             int samples = Math.Min(g.GroupSize(batchSize), batchSize - first);
-            int columns = samples * g.SampleSpan;
             Span<float> bordered = scratch.Slice(0, g.Channels * g.ChannelSpan(samples));
-            Span<float> wide = scratch.Slice(bordered.Length, filters * columns);
+            Span<float> wide = scratch.Slice(bordered.Length, filters * g.GridRow(samples));
             g.Border(input.Slice(first * g.InputLength, samples * g.InputLength), bordered, samples);
             g.MultiplyOnGrid(weight, g.Taps, bordered, g.InputRows(samples), wide, filters, samples, firstRow: 0, g.OutHeight, g.Taps, bias, simd, epilogue);
             g.Gather(wide, output.Slice(first * g.OutputLength, samples * g.OutputLength), filters, samples);
@@ -282,10 +281,9 @@ public static partial class Convolution
         for (int first = 0; first < batchSize; first += g.GroupSize(batchSize))
         {
             int samples = Math.Min(g.GroupSize(batchSize), batchSize - first);
-            int columns = samples * g.SampleSpan;
-            int gradientSpan = g.MaxShift + columns;
+            int gradientSpan = g.MaxShift + g.GridRow(samples);
             Span<float> wideGradient = scratch.Slice(rearranged.Length, filters * gradientSpan);
-            Span<float> wideInputGradient = scratch.Slice(rearranged.Length + wideGradient.Length, channels * columns);
+            Span<float> wideInputGradient = scratch.Slice(rearranged.Length + wideGradient.Length, channels * g.GridRow(samples));
             g.Scatter(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), wideGradient, filters, samples, gradientSpan, g.MaxShift);
             g.MultiplyOnGrid(rearranged, reverseTaps, wideGradient, g.ReverseRows(gradientSpan), wideInputGradient, channels, samples, g.PaddingHeight, g.Height, reverseTaps, ReadOnlySpan<float>.Empty, simd, default);
             g.Crop(wideInputGradient, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples);
@@ -391,8 +389,14 @@ public static partial class Convolution
         /// <summary>The shift of the kernel's last tap on the bordered grid.</summary>
         public int MaxShift => (ReachHeight * RowLength) + ReachWidth;
 
-        /// <summary>Values from one channel's bordered planes to the next: the samples', then zeros the last shifted views read past them.</summary>
-        public int ChannelSpan(int samples) => (samples * SampleSpan) + MaxShift;
+        /// <summary>
+        /// Values from one row of a product's output on the grid to the next: the group's positions, then room
+        /// for the last strip of columns to be computed whole (the widest a product's tiles take).
+        /// </summary>
+        public int GridRow(int samples) => (samples * SampleSpan) + Gemm.WidestStrip;
+
+        /// <summary>Values from one channel's bordered planes to the next: the samples', then zeros the last shifted views read past them, the last strip's room included.</summary>
+        public int ChannelSpan(int samples) => GridRow(samples) + MaxShift;
 
         /// <summary>How many samples of a batch one product takes at a time.</summary>
         public int GroupSize(int batchSize) => Math.Clamp(GroupPositions / (Shifts ? SampleSpan : Positions), 1, Math.Max(batchSize, 1));
@@ -407,11 +411,12 @@ public static partial class Convolution
                 return ((long)Taps * Filters) + (Taps * positions) + (Filters * positions);
             }
 
-            long columns = (long)samples * SampleSpan;
-            long forward = ((long)Channels * ChannelSpan(samples)) + (Filters * columns);
-            long weightGradient = ((long)Taps * Filters) + forward;
-            long inputGradient = ((long)Taps * Filters) + (Filters * (MaxShift + columns)) + (Channels * columns);
-            return Math.Max(weightGradient, inputGradient);
+            // Forward and the weight gradient: the transposed weight gradient, the bordered input, the output
+            // (or output gradient) on the grid. The input gradient: the rearranged weights, the output gradient
+            // after its margin, the input gradient on the grid.
+            long forward = ((long)Taps * Filters) + ((long)Channels * ChannelSpan(samples)) + ((long)Filters * GridRow(samples));
+            long inputGradient = ((long)Taps * Filters) + ((long)Filters * (MaxShift + GridRow(samples))) + ((long)Channels * GridRow(samples));
+            return Math.Max(forward, inputGradient);
         }
 
         /// <summary>Throws unless every size is in range and the kernel's reach fits in the padded input along both axes.</summary>
@@ -500,21 +505,21 @@ public static partial class Convolution
         /// </summary>
         public void MultiplyOnGrid(ReadOnlySpan<float> a, int aRowStride, ReadOnlySpan<float> b, int[] bRows, Span<float> c, int m, int samples, int firstRow, int rowCount, int k, ReadOnlySpan<float> rowBias, SimdLevel simd, in Gemm.RowEpilogue epilogue)
         {
-            int columns = samples * SampleSpan;
+            // C's rows are GridRow long: past the group's positions is room for the last strip computed whole.
+            int columns = samples * SampleSpan, gridRow = GridRow(samples);
             int wanted = rowCount * RowLength, offset = firstRow * RowLength;
             if ((long)samples * ((wanted + 15) / 16 * 16) >= columns)
             {
-                Gemm.MultiplyShifted(a, aRowStride, 1, b, bRows, c, columns, m, columns, k, rowBias, accumulate: false, simd, epilogue);
+                Gemm.MultiplyShifted(a, aRowStride, 1, b, bRows, c, gridRow, m, columns, k, rowBias, accumulate: false, simd, epilogue, slack: gridRow - columns);
                 return;
             }
 
-            // The rest of each sample's plane past the wanted rows is junk the product may overwrite: its last
-            // strip of columns is computed whole there.
+            // The rest of each sample's plane past the wanted rows is junk the product may overwrite too.
             int slack = SampleSpan - offset - wanted;
             for (int sample = 0; sample < samples; sample++)
             {
                 int start = (sample * SampleSpan) + offset;
-                Gemm.MultiplyShifted(a, aRowStride, 1, b.Slice(start), bRows, c.Slice(start), columns, m, wanted, k, rowBias, accumulate: false, simd, epilogue, slack);
+                Gemm.MultiplyShifted(a, aRowStride, 1, b.Slice(start), bRows, c.Slice(start), gridRow, m, wanted, k, rowBias, accumulate: false, simd, epilogue, slack);
             }
         }
 
@@ -537,11 +542,11 @@ public static partial class Convolution
             }
         }
 
-        /// <summary>Copies the outputs of a group off the bordered grid (<paramref name="planes"/> rows of one product) into [samples, planes, outHeight, outWidth].</summary>
+        /// <summary>Copies the outputs of a group off the bordered grid (<paramref name="planes"/> rows of one product, <see cref="GridRow"/> apart) into [samples, planes, outHeight, outWidth].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Gather(ReadOnlySpan<float> wide, Span<float> output, int planes, int samples)
         {
-            int columns = samples * SampleSpan;
+            int columns = GridRow(samples);
             for (int plane = 0; plane < planes; plane++)
             {
                 for (int b = 0; b < samples; b++)
@@ -613,11 +618,11 @@ public static partial class Convolution
             }
         }
 
-        /// <summary>Copies a group's input gradient off the bordered grid (one row of the product per channel) into [samples, channels, height, width].</summary>
+        /// <summary>Copies a group's input gradient off the bordered grid (one row of the product per channel, <see cref="GridRow"/> apart) into [samples, channels, height, width].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Crop(ReadOnlySpan<float> wide, Span<float> inputGradient, int samples)
         {
-            int columns = samples * SampleSpan;
+            int columns = GridRow(samples);
             for (int c = 0; c < Channels; c++)
             {
                 for (int b = 0; b < samples; b++)

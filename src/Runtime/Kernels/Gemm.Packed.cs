@@ -28,6 +28,9 @@ public static partial class Gemm
     /// </summary>
     private const int DepthBlock = 128;
 
+    /// <summary>The widest strip of columns any tile shape takes at any level: 3 vectors of 16.</summary>
+    internal const int WidestStrip = 48;
+
     /// <summary>A transposed A copied to rows, one buffer per thread, grown once to the largest size needed.</summary>
     [ThreadStatic]
     private static float[]? t_rowsOfA;
