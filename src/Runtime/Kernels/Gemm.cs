@@ -400,18 +400,29 @@ public static partial class Gemm
 
         int tail = s.K % TOps.Count;
         TVector mask = TOps.Load(ref TailMaskSource[0], 16 - TOps.Count + tail);
+
+        // Blocks of 4 rows x 4 columns take 16 accumulators: with 32 vector registers (512 bits) they fit,
+        // with 16 they spill to the stack on every step, so narrower vectors take blocks of 3 rows.
+        int blockRows = TOps.Count == 16 ? 4 : 3;
         int i = 0;
-        for (; i + 4 <= s.M; i += 4)
+        for (; i + blockRows <= s.M; i += blockRows)
         {
             int j = 0;
             for (; j + 4 <= s.N; j += 4)
             {
-                Dot4x4<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
+                if (blockRows == 4)
+                {
+                    Dot4x4<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
+                }
+                else
+                {
+                    Dot3x4<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
+                }
             }
 
             for (; j < s.N; j++)
             {
-                for (int r = 0; r < 4; r++)
+                for (int r = 0; r < blockRows; r++)
                 {
                     Dot1x1<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i + r, j, s, rows, mask);
                 }
@@ -514,6 +525,78 @@ public static partial class Gemm
         Put4(ref c, ref bias, i + 1, j, s, TOps.Sum4(s10, s11, s12, s13));
         Put4(ref c, ref bias, i + 2, j, s, TOps.Sum4(s20, s21, s22, s23));
         Put4(ref c, ref bias, i + 3, j, s, TOps.Sum4(s30, s31, s32, s33));
+    }
+
+    /// <summary>
+    /// <see cref="Dot4x4"/> on 3 rows: 12 accumulators, which with the loads fit in 16 vector registers. Each
+    /// output is summed exactly as there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Dot3x4<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TRows rows, TVector mask)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
+    {
+        int w = TOps.Count, k = s.K, full = k - (k % w);
+        nint ar = s.ARowStride;
+        nint row0 = rows.Row(j), row1 = rows.Row(j + 1), row2 = rows.Row(j + 2), row3 = rows.Row(j + 3);
+        TVector s00 = TOps.Zero, s01 = TOps.Zero, s02 = TOps.Zero, s03 = TOps.Zero;
+        TVector s10 = TOps.Zero, s11 = TOps.Zero, s12 = TOps.Zero, s13 = TOps.Zero;
+        TVector s20 = TOps.Zero, s21 = TOps.Zero, s22 = TOps.Zero, s23 = TOps.Zero;
+        for (int segment = 0; segment < s.Segments; segment++)
+        {
+            ref float a0 = ref Unsafe.Add(ref a, ((nint)segment * s.ASegmentStride) + ((nint)i * ar));
+            ref float bs = ref Unsafe.Add(ref b, (nint)segment * s.BSegmentStride);
+            ref float b0 = ref Unsafe.Add(ref bs, row0), b1 = ref Unsafe.Add(ref bs, row1), b2 = ref Unsafe.Add(ref bs, row2), b3 = ref Unsafe.Add(ref bs, row3);
+            for (int p = 0; p < full; p += w)
+            {
+                TVector x0 = TOps.Load(ref a0, p), x1 = TOps.Load(ref a0, ar + p), x2 = TOps.Load(ref a0, (2 * ar) + p);
+                TVector y = TOps.Load(ref b0, p);
+                s00 = TOps.MultiplyAdd(x0, y, s00);
+                s10 = TOps.MultiplyAdd(x1, y, s10);
+                s20 = TOps.MultiplyAdd(x2, y, s20);
+                y = TOps.Load(ref b1, p);
+                s01 = TOps.MultiplyAdd(x0, y, s01);
+                s11 = TOps.MultiplyAdd(x1, y, s11);
+                s21 = TOps.MultiplyAdd(x2, y, s21);
+                y = TOps.Load(ref b2, p);
+                s02 = TOps.MultiplyAdd(x0, y, s02);
+                s12 = TOps.MultiplyAdd(x1, y, s12);
+                s22 = TOps.MultiplyAdd(x2, y, s22);
+                y = TOps.Load(ref b3, p);
+                s03 = TOps.MultiplyAdd(x0, y, s03);
+                s13 = TOps.MultiplyAdd(x1, y, s13);
+                s23 = TOps.MultiplyAdd(x2, y, s23);
+            }
+
+            if (full < k)
+            {
+                // The last values: one vector ending at the row's end, masked to the lanes not yet counted.
+                int p = k - w;
+                TVector x0 = TOps.Multiply(TOps.Load(ref a0, p), mask), x1 = TOps.Multiply(TOps.Load(ref a0, ar + p), mask);
+                TVector x2 = TOps.Multiply(TOps.Load(ref a0, (2 * ar) + p), mask);
+                TVector y = TOps.Load(ref b0, p);
+                s00 = TOps.MultiplyAdd(x0, y, s00);
+                s10 = TOps.MultiplyAdd(x1, y, s10);
+                s20 = TOps.MultiplyAdd(x2, y, s20);
+                y = TOps.Load(ref b1, p);
+                s01 = TOps.MultiplyAdd(x0, y, s01);
+                s11 = TOps.MultiplyAdd(x1, y, s11);
+                s21 = TOps.MultiplyAdd(x2, y, s21);
+                y = TOps.Load(ref b2, p);
+                s02 = TOps.MultiplyAdd(x0, y, s02);
+                s12 = TOps.MultiplyAdd(x1, y, s12);
+                s22 = TOps.MultiplyAdd(x2, y, s22);
+                y = TOps.Load(ref b3, p);
+                s03 = TOps.MultiplyAdd(x0, y, s03);
+                s13 = TOps.MultiplyAdd(x1, y, s13);
+                s23 = TOps.MultiplyAdd(x2, y, s23);
+            }
+        }
+
+        Put4(ref c, ref bias, i, j, s, TOps.Sum4(s00, s01, s02, s03));
+        Put4(ref c, ref bias, i + 1, j, s, TOps.Sum4(s10, s11, s12, s13));
+        Put4(ref c, ref bias, i + 2, j, s, TOps.Sum4(s20, s21, s22, s23));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
