@@ -28,6 +28,9 @@ public static partial class Gemm
     /// </summary>
     private const int DepthBlock = 128;
 
+    /// <summary>Depths up to which a product read in place runs each tile of rows along all its strips in one call.</summary>
+    private const int ShallowDepth = 32;
+
     /// <summary>The widest strip of columns any tile shape takes at any level: 3 vectors of 16.</summary>
     internal const int WidestStrip = 48;
 
@@ -105,7 +108,37 @@ public static partial class Gemm
         ref float corner = ref MemoryMarshal.GetReference(edge);
         Span<nint> tileA = stackalloc nint[6];
         int rowTiles = (s.M + tileRows - 1) / tileRows;
-        for (int j = 0; j < s.N; j += stripWidth)
+        int firstStrip = 0;
+        if (s.K <= ShallowDepth && s.M % tileRows == 0 && (rowTiles == 1 || bRows.HasTable))
+        {
+            // A shallow product read in place (a first layer's: 9 or 25 taps): each tile of rows runs along
+            // every strip that fits in one call, so the call's cost is not paid for a few steps each.
+            int strips = Math.Min((s.N + stripWidth - 1) / stripWidth, (s.N + s.Slack) / stripWidth);
+            var finish = new TileFinish(affine, epilogue.Relu);
+            for (int i = 0; i < s.M && strips > 0; i += tileRows)
+            {
+                for (int r = 0; r < tileRows; r++)
+                {
+                    tileA[r] = aRows.Row(i + r);
+                }
+
+                ref float tileC = ref Unsafe.Add(ref c, (nint)i * s.CRowStride);
+                ref float tileBias = ref Unsafe.Add(ref rowBias, i);
+                ref float tileScale = ref Unsafe.Add(ref rowScale, i), tileShift = ref Unsafe.Add(ref rowShift, i);
+                if (bRows.HasTable)
+                {
+                    Tile<TVector, TOps, TableStep>(tallTiles, ref a, tileA, ref b, ref bRows.Table(0), 0, s.K, ref tileC, s.CRowStride, ref tileBias, s.HasBias, s.Accumulate, ref tileScale, ref tileShift, finish, strips);
+                }
+                else
+                {
+                    Tile<TVector, TOps, StrideStep>(tallTiles, ref a, tileA, ref b, ref Unsafe.NullRef<int>(), bRows.Row(1) - bRows.Row(0), s.K, ref tileC, s.CRowStride, ref tileBias, s.HasBias, s.Accumulate, ref tileScale, ref tileShift, finish, strips);
+                }
+            }
+
+            firstStrip = strips * stripWidth;
+        }
+
+        for (int j = firstStrip; j < s.N; j += stripWidth)
         {
             // A last strip that fits in the slack past the last column is computed whole, in place.
             int columns = Math.Min(stripWidth, s.N - j);
@@ -245,18 +278,18 @@ public static partial class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<TVector, TOps, TStep>(bool tall, ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, ref int table, nint stride, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish)
+    private static void Tile<TVector, TOps, TStep>(bool tall, ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, ref int table, nint stride, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish, int strips = 1)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
         where TStep : struct, IStripStep
     {
         if (tall)
         {
-            Tile6x2<TVector, TOps, TStep>(ref a, rowsOfA, ref b, ref table, stride, k, ref c, cStride, ref bias, hasBias, accumulate, ref scale, ref shift, finish);
+            Tile6x2<TVector, TOps, TStep>(ref a, rowsOfA, ref b, ref table, stride, k, ref c, cStride, ref bias, hasBias, accumulate, ref scale, ref shift, finish, strips);
         }
         else
         {
-            Tile4x3<TVector, TOps, TStep>(ref a, rowsOfA, ref b, ref table, stride, k, ref c, cStride, ref bias, hasBias, accumulate, ref scale, ref shift, finish);
+            Tile4x3<TVector, TOps, TStep>(ref a, rowsOfA, ref b, ref table, stride, k, ref c, cStride, ref bias, hasBias, accumulate, ref scale, ref shift, finish, strips);
         }
     }
 
@@ -283,51 +316,56 @@ public static partial class Gemm
     /// broadcasts and 12 fused multiply-adds. Row r of A starts at <c>a[rowsOfA[r]]</c>; row p of B where <typeparamref name="TStep"/> puts it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x3<TVector, TOps, TStep>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, ref int table, nint stride, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish)
+    private static void Tile4x3<TVector, TOps, TStep>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, ref int table, nint stride, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish, int strips = 1)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
         where TStep : struct, IStripStep
     {
         int w = TOps.Count;
         ref float a0 = ref Unsafe.Add(ref a, rowsOfA[0]), a1 = ref Unsafe.Add(ref a, rowsOfA[1]), a2 = ref Unsafe.Add(ref a, rowsOfA[2]), a3 = ref Unsafe.Add(ref a, rowsOfA[3]);
-        TVector c00 = TileStart<TVector, TOps>(ref c, 0, 0, cStride, ref bias, hasBias, accumulate), c01 = TileStart<TVector, TOps>(ref c, 0, w, cStride, ref bias, hasBias, accumulate), c02 = TileStart<TVector, TOps>(ref c, 0, 2 * w, cStride, ref bias, hasBias, accumulate);
-        TVector c10 = TileStart<TVector, TOps>(ref c, 1, 0, cStride, ref bias, hasBias, accumulate), c11 = TileStart<TVector, TOps>(ref c, 1, w, cStride, ref bias, hasBias, accumulate), c12 = TileStart<TVector, TOps>(ref c, 1, 2 * w, cStride, ref bias, hasBias, accumulate);
-        TVector c20 = TileStart<TVector, TOps>(ref c, 2, 0, cStride, ref bias, hasBias, accumulate), c21 = TileStart<TVector, TOps>(ref c, 2, w, cStride, ref bias, hasBias, accumulate), c22 = TileStart<TVector, TOps>(ref c, 2, 2 * w, cStride, ref bias, hasBias, accumulate);
-        TVector c30 = TileStart<TVector, TOps>(ref c, 3, 0, cStride, ref bias, hasBias, accumulate), c31 = TileStart<TVector, TOps>(ref c, 3, w, cStride, ref bias, hasBias, accumulate), c32 = TileStart<TVector, TOps>(ref c, 3, 2 * w, cStride, ref bias, hasBias, accumulate);
-        for (nint p = 0, depth = k; p < depth; p++)
+        for (int next = 0; next < strips; next++)
         {
-            ref float strip = ref Unsafe.Add(ref b, TStep.Offset(ref table, stride, p));
-            TVector b0 = TOps.Load(ref strip, 0), b1 = TOps.Load(ref strip, w), b2 = TOps.Load(ref strip, 2 * w);
-            TVector x = TOps.Broadcast(Unsafe.Add(ref a0, p));
-            c00 = TOps.MultiplyAdd(x, b0, c00);
-            c01 = TOps.MultiplyAdd(x, b1, c01);
-            c02 = TOps.MultiplyAdd(x, b2, c02);
-            x = TOps.Broadcast(Unsafe.Add(ref a1, p));
-            c10 = TOps.MultiplyAdd(x, b0, c10);
-            c11 = TOps.MultiplyAdd(x, b1, c11);
-            c12 = TOps.MultiplyAdd(x, b2, c12);
-            x = TOps.Broadcast(Unsafe.Add(ref a2, p));
-            c20 = TOps.MultiplyAdd(x, b0, c20);
-            c21 = TOps.MultiplyAdd(x, b1, c21);
-            c22 = TOps.MultiplyAdd(x, b2, c22);
-            x = TOps.Broadcast(Unsafe.Add(ref a3, p));
-            c30 = TOps.MultiplyAdd(x, b0, c30);
-            c31 = TOps.MultiplyAdd(x, b1, c31);
-            c32 = TOps.MultiplyAdd(x, b2, c32);
-        }
+            TVector c00 = TileStart<TVector, TOps>(ref c, 0, 0, cStride, ref bias, hasBias, accumulate), c01 = TileStart<TVector, TOps>(ref c, 0, w, cStride, ref bias, hasBias, accumulate), c02 = TileStart<TVector, TOps>(ref c, 0, 2 * w, cStride, ref bias, hasBias, accumulate);
+            TVector c10 = TileStart<TVector, TOps>(ref c, 1, 0, cStride, ref bias, hasBias, accumulate), c11 = TileStart<TVector, TOps>(ref c, 1, w, cStride, ref bias, hasBias, accumulate), c12 = TileStart<TVector, TOps>(ref c, 1, 2 * w, cStride, ref bias, hasBias, accumulate);
+            TVector c20 = TileStart<TVector, TOps>(ref c, 2, 0, cStride, ref bias, hasBias, accumulate), c21 = TileStart<TVector, TOps>(ref c, 2, w, cStride, ref bias, hasBias, accumulate), c22 = TileStart<TVector, TOps>(ref c, 2, 2 * w, cStride, ref bias, hasBias, accumulate);
+            TVector c30 = TileStart<TVector, TOps>(ref c, 3, 0, cStride, ref bias, hasBias, accumulate), c31 = TileStart<TVector, TOps>(ref c, 3, w, cStride, ref bias, hasBias, accumulate), c32 = TileStart<TVector, TOps>(ref c, 3, 2 * w, cStride, ref bias, hasBias, accumulate);
+            for (nint p = 0, depth = k; p < depth; p++)
+            {
+                ref float strip = ref Unsafe.Add(ref b, TStep.Offset(ref table, stride, p));
+                TVector b0 = TOps.Load(ref strip, 0), b1 = TOps.Load(ref strip, w), b2 = TOps.Load(ref strip, 2 * w);
+                TVector x = TOps.Broadcast(Unsafe.Add(ref a0, p));
+                c00 = TOps.MultiplyAdd(x, b0, c00);
+                c01 = TOps.MultiplyAdd(x, b1, c01);
+                c02 = TOps.MultiplyAdd(x, b2, c02);
+                x = TOps.Broadcast(Unsafe.Add(ref a1, p));
+                c10 = TOps.MultiplyAdd(x, b0, c10);
+                c11 = TOps.MultiplyAdd(x, b1, c11);
+                c12 = TOps.MultiplyAdd(x, b2, c12);
+                x = TOps.Broadcast(Unsafe.Add(ref a2, p));
+                c20 = TOps.MultiplyAdd(x, b0, c20);
+                c21 = TOps.MultiplyAdd(x, b1, c21);
+                c22 = TOps.MultiplyAdd(x, b2, c22);
+                x = TOps.Broadcast(Unsafe.Add(ref a3, p));
+                c30 = TOps.MultiplyAdd(x, b0, c30);
+                c31 = TOps.MultiplyAdd(x, b1, c31);
+                c32 = TOps.MultiplyAdd(x, b2, c32);
+            }
 
-        TOps.Store(Finish<TVector, TOps>(c00, 0, ref scale, ref shift, finish), ref c, 0);
-        TOps.Store(Finish<TVector, TOps>(c01, 0, ref scale, ref shift, finish), ref c, w);
-        TOps.Store(Finish<TVector, TOps>(c02, 0, ref scale, ref shift, finish), ref c, 2 * w);
-        TOps.Store(Finish<TVector, TOps>(c10, 1, ref scale, ref shift, finish), ref c, cStride);
-        TOps.Store(Finish<TVector, TOps>(c11, 1, ref scale, ref shift, finish), ref c, cStride + w);
-        TOps.Store(Finish<TVector, TOps>(c12, 1, ref scale, ref shift, finish), ref c, cStride + (2 * w));
-        TOps.Store(Finish<TVector, TOps>(c20, 2, ref scale, ref shift, finish), ref c, 2 * cStride);
-        TOps.Store(Finish<TVector, TOps>(c21, 2, ref scale, ref shift, finish), ref c, (2 * cStride) + w);
-        TOps.Store(Finish<TVector, TOps>(c22, 2, ref scale, ref shift, finish), ref c, (2 * cStride) + (2 * w));
-        TOps.Store(Finish<TVector, TOps>(c30, 3, ref scale, ref shift, finish), ref c, 3 * cStride);
-        TOps.Store(Finish<TVector, TOps>(c31, 3, ref scale, ref shift, finish), ref c, (3 * cStride) + w);
-        TOps.Store(Finish<TVector, TOps>(c32, 3, ref scale, ref shift, finish), ref c, (3 * cStride) + (2 * w));
+            TOps.Store(Finish<TVector, TOps>(c00, 0, ref scale, ref shift, finish), ref c, 0);
+            TOps.Store(Finish<TVector, TOps>(c01, 0, ref scale, ref shift, finish), ref c, w);
+            TOps.Store(Finish<TVector, TOps>(c02, 0, ref scale, ref shift, finish), ref c, 2 * w);
+            TOps.Store(Finish<TVector, TOps>(c10, 1, ref scale, ref shift, finish), ref c, cStride);
+            TOps.Store(Finish<TVector, TOps>(c11, 1, ref scale, ref shift, finish), ref c, cStride + w);
+            TOps.Store(Finish<TVector, TOps>(c12, 1, ref scale, ref shift, finish), ref c, cStride + (2 * w));
+            TOps.Store(Finish<TVector, TOps>(c20, 2, ref scale, ref shift, finish), ref c, 2 * cStride);
+            TOps.Store(Finish<TVector, TOps>(c21, 2, ref scale, ref shift, finish), ref c, (2 * cStride) + w);
+            TOps.Store(Finish<TVector, TOps>(c22, 2, ref scale, ref shift, finish), ref c, (2 * cStride) + (2 * w));
+            TOps.Store(Finish<TVector, TOps>(c30, 3, ref scale, ref shift, finish), ref c, 3 * cStride);
+            TOps.Store(Finish<TVector, TOps>(c31, 3, ref scale, ref shift, finish), ref c, (3 * cStride) + w);
+            TOps.Store(Finish<TVector, TOps>(c32, 3, ref scale, ref shift, finish), ref c, (3 * cStride) + (2 * w));
+            b = ref Unsafe.Add(ref b, 3 * w);
+            c = ref Unsafe.Add(ref c, 3 * w);
+        }
     }
 
     /// <summary>
@@ -335,7 +373,7 @@ public static partial class Gemm
     /// broadcasts and 12 fused multiply-adds. Row r of A starts at <c>a[rowsOfA[r]]</c>; row p of B where <typeparamref name="TStep"/> puts it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Tile6x2<TVector, TOps, TStep>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, ref int table, nint stride, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish)
+    private static void Tile6x2<TVector, TOps, TStep>(ref float a, ReadOnlySpan<nint> rowsOfA, ref float b, ref int table, nint stride, int k, ref float c, nint cStride, ref float bias, bool hasBias, bool accumulate, ref float scale, ref float shift, TileFinish finish, int strips = 1)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
         where TStep : struct, IStripStep
@@ -343,48 +381,53 @@ public static partial class Gemm
         int w = TOps.Count;
         ref float a0 = ref Unsafe.Add(ref a, rowsOfA[0]), a1 = ref Unsafe.Add(ref a, rowsOfA[1]), a2 = ref Unsafe.Add(ref a, rowsOfA[2]);
         ref float a3 = ref Unsafe.Add(ref a, rowsOfA[3]), a4 = ref Unsafe.Add(ref a, rowsOfA[4]), a5 = ref Unsafe.Add(ref a, rowsOfA[5]);
-        TVector c00 = TileStart<TVector, TOps>(ref c, 0, 0, cStride, ref bias, hasBias, accumulate), c01 = TileStart<TVector, TOps>(ref c, 0, w, cStride, ref bias, hasBias, accumulate);
-        TVector c10 = TileStart<TVector, TOps>(ref c, 1, 0, cStride, ref bias, hasBias, accumulate), c11 = TileStart<TVector, TOps>(ref c, 1, w, cStride, ref bias, hasBias, accumulate);
-        TVector c20 = TileStart<TVector, TOps>(ref c, 2, 0, cStride, ref bias, hasBias, accumulate), c21 = TileStart<TVector, TOps>(ref c, 2, w, cStride, ref bias, hasBias, accumulate);
-        TVector c30 = TileStart<TVector, TOps>(ref c, 3, 0, cStride, ref bias, hasBias, accumulate), c31 = TileStart<TVector, TOps>(ref c, 3, w, cStride, ref bias, hasBias, accumulate);
-        TVector c40 = TileStart<TVector, TOps>(ref c, 4, 0, cStride, ref bias, hasBias, accumulate), c41 = TileStart<TVector, TOps>(ref c, 4, w, cStride, ref bias, hasBias, accumulate);
-        TVector c50 = TileStart<TVector, TOps>(ref c, 5, 0, cStride, ref bias, hasBias, accumulate), c51 = TileStart<TVector, TOps>(ref c, 5, w, cStride, ref bias, hasBias, accumulate);
-        for (nint p = 0, depth = k; p < depth; p++)
+        for (int next = 0; next < strips; next++)
         {
-            ref float strip = ref Unsafe.Add(ref b, TStep.Offset(ref table, stride, p));
-            TVector b0 = TOps.Load(ref strip, 0), b1 = TOps.Load(ref strip, w);
-            TVector x = TOps.Broadcast(Unsafe.Add(ref a0, p));
-            c00 = TOps.MultiplyAdd(x, b0, c00);
-            c01 = TOps.MultiplyAdd(x, b1, c01);
-            x = TOps.Broadcast(Unsafe.Add(ref a1, p));
-            c10 = TOps.MultiplyAdd(x, b0, c10);
-            c11 = TOps.MultiplyAdd(x, b1, c11);
-            x = TOps.Broadcast(Unsafe.Add(ref a2, p));
-            c20 = TOps.MultiplyAdd(x, b0, c20);
-            c21 = TOps.MultiplyAdd(x, b1, c21);
-            x = TOps.Broadcast(Unsafe.Add(ref a3, p));
-            c30 = TOps.MultiplyAdd(x, b0, c30);
-            c31 = TOps.MultiplyAdd(x, b1, c31);
-            x = TOps.Broadcast(Unsafe.Add(ref a4, p));
-            c40 = TOps.MultiplyAdd(x, b0, c40);
-            c41 = TOps.MultiplyAdd(x, b1, c41);
-            x = TOps.Broadcast(Unsafe.Add(ref a5, p));
-            c50 = TOps.MultiplyAdd(x, b0, c50);
-            c51 = TOps.MultiplyAdd(x, b1, c51);
-        }
+            TVector c00 = TileStart<TVector, TOps>(ref c, 0, 0, cStride, ref bias, hasBias, accumulate), c01 = TileStart<TVector, TOps>(ref c, 0, w, cStride, ref bias, hasBias, accumulate);
+            TVector c10 = TileStart<TVector, TOps>(ref c, 1, 0, cStride, ref bias, hasBias, accumulate), c11 = TileStart<TVector, TOps>(ref c, 1, w, cStride, ref bias, hasBias, accumulate);
+            TVector c20 = TileStart<TVector, TOps>(ref c, 2, 0, cStride, ref bias, hasBias, accumulate), c21 = TileStart<TVector, TOps>(ref c, 2, w, cStride, ref bias, hasBias, accumulate);
+            TVector c30 = TileStart<TVector, TOps>(ref c, 3, 0, cStride, ref bias, hasBias, accumulate), c31 = TileStart<TVector, TOps>(ref c, 3, w, cStride, ref bias, hasBias, accumulate);
+            TVector c40 = TileStart<TVector, TOps>(ref c, 4, 0, cStride, ref bias, hasBias, accumulate), c41 = TileStart<TVector, TOps>(ref c, 4, w, cStride, ref bias, hasBias, accumulate);
+            TVector c50 = TileStart<TVector, TOps>(ref c, 5, 0, cStride, ref bias, hasBias, accumulate), c51 = TileStart<TVector, TOps>(ref c, 5, w, cStride, ref bias, hasBias, accumulate);
+            for (nint p = 0, depth = k; p < depth; p++)
+            {
+                ref float strip = ref Unsafe.Add(ref b, TStep.Offset(ref table, stride, p));
+                TVector b0 = TOps.Load(ref strip, 0), b1 = TOps.Load(ref strip, w);
+                TVector x = TOps.Broadcast(Unsafe.Add(ref a0, p));
+                c00 = TOps.MultiplyAdd(x, b0, c00);
+                c01 = TOps.MultiplyAdd(x, b1, c01);
+                x = TOps.Broadcast(Unsafe.Add(ref a1, p));
+                c10 = TOps.MultiplyAdd(x, b0, c10);
+                c11 = TOps.MultiplyAdd(x, b1, c11);
+                x = TOps.Broadcast(Unsafe.Add(ref a2, p));
+                c20 = TOps.MultiplyAdd(x, b0, c20);
+                c21 = TOps.MultiplyAdd(x, b1, c21);
+                x = TOps.Broadcast(Unsafe.Add(ref a3, p));
+                c30 = TOps.MultiplyAdd(x, b0, c30);
+                c31 = TOps.MultiplyAdd(x, b1, c31);
+                x = TOps.Broadcast(Unsafe.Add(ref a4, p));
+                c40 = TOps.MultiplyAdd(x, b0, c40);
+                c41 = TOps.MultiplyAdd(x, b1, c41);
+                x = TOps.Broadcast(Unsafe.Add(ref a5, p));
+                c50 = TOps.MultiplyAdd(x, b0, c50);
+                c51 = TOps.MultiplyAdd(x, b1, c51);
+            }
 
-        TOps.Store(Finish<TVector, TOps>(c00, 0, ref scale, ref shift, finish), ref c, 0);
-        TOps.Store(Finish<TVector, TOps>(c01, 0, ref scale, ref shift, finish), ref c, w);
-        TOps.Store(Finish<TVector, TOps>(c10, 1, ref scale, ref shift, finish), ref c, cStride);
-        TOps.Store(Finish<TVector, TOps>(c11, 1, ref scale, ref shift, finish), ref c, cStride + w);
-        TOps.Store(Finish<TVector, TOps>(c20, 2, ref scale, ref shift, finish), ref c, 2 * cStride);
-        TOps.Store(Finish<TVector, TOps>(c21, 2, ref scale, ref shift, finish), ref c, (2 * cStride) + w);
-        TOps.Store(Finish<TVector, TOps>(c30, 3, ref scale, ref shift, finish), ref c, 3 * cStride);
-        TOps.Store(Finish<TVector, TOps>(c31, 3, ref scale, ref shift, finish), ref c, (3 * cStride) + w);
-        TOps.Store(Finish<TVector, TOps>(c40, 4, ref scale, ref shift, finish), ref c, 4 * cStride);
-        TOps.Store(Finish<TVector, TOps>(c41, 4, ref scale, ref shift, finish), ref c, (4 * cStride) + w);
-        TOps.Store(Finish<TVector, TOps>(c50, 5, ref scale, ref shift, finish), ref c, 5 * cStride);
-        TOps.Store(Finish<TVector, TOps>(c51, 5, ref scale, ref shift, finish), ref c, (5 * cStride) + w);
+            TOps.Store(Finish<TVector, TOps>(c00, 0, ref scale, ref shift, finish), ref c, 0);
+            TOps.Store(Finish<TVector, TOps>(c01, 0, ref scale, ref shift, finish), ref c, w);
+            TOps.Store(Finish<TVector, TOps>(c10, 1, ref scale, ref shift, finish), ref c, cStride);
+            TOps.Store(Finish<TVector, TOps>(c11, 1, ref scale, ref shift, finish), ref c, cStride + w);
+            TOps.Store(Finish<TVector, TOps>(c20, 2, ref scale, ref shift, finish), ref c, 2 * cStride);
+            TOps.Store(Finish<TVector, TOps>(c21, 2, ref scale, ref shift, finish), ref c, (2 * cStride) + w);
+            TOps.Store(Finish<TVector, TOps>(c30, 3, ref scale, ref shift, finish), ref c, 3 * cStride);
+            TOps.Store(Finish<TVector, TOps>(c31, 3, ref scale, ref shift, finish), ref c, (3 * cStride) + w);
+            TOps.Store(Finish<TVector, TOps>(c40, 4, ref scale, ref shift, finish), ref c, 4 * cStride);
+            TOps.Store(Finish<TVector, TOps>(c41, 4, ref scale, ref shift, finish), ref c, (4 * cStride) + w);
+            TOps.Store(Finish<TVector, TOps>(c50, 5, ref scale, ref shift, finish), ref c, 5 * cStride);
+            TOps.Store(Finish<TVector, TOps>(c51, 5, ref scale, ref shift, finish), ref c, (5 * cStride) + w);
+            b = ref Unsafe.Add(ref b, 2 * w);
+            c = ref Unsafe.Add(ref c, 2 * w);
+        }
     }
 
     /// <summary>What the last block of depth does to a tile's rows as it stores them: the epilogue's scale and shift, its ReLU.</summary>
