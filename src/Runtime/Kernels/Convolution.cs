@@ -224,7 +224,18 @@ public static partial class Convolution
             Span<float> positions = scratch.Slice(transposed.Length + bordered.Length, columns * filters);
             g.Border(input.Slice(first * g.InputLength, samples * g.InputLength), bordered, samples);
             g.ScatterByPosition(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), positions, samples, g.SampleSpan, g.RowLength);
-            Gemm.MultiplyShiftedRows(bordered, g.InputRows(samples), positions, transposed, g.Taps, filters, columns, accumulate: first > 0, simd);
+            if (!g.PerSample(g.OutHeight))
+            {
+                Gemm.MultiplyShiftedRows(bordered, g.InputRows(samples), positions, transposed, g.Taps, filters, columns, accumulate: first > 0, simd);
+                continue;
+            }
+
+            // A valid convolution's planes leave rows with no output: each sample's product stops at its last output row.
+            int wanted = g.OutHeight * g.RowLength;
+            for (int b = 0; b < samples; b++)
+            {
+                Gemm.MultiplyShiftedRows(bordered.Slice(b * g.SampleSpan), g.InputRows(samples), positions.Slice(b * g.SampleSpan * filters), transposed, g.Taps, filters, wanted, accumulate: first > 0 || b > 0, simd);
+            }
         }
 
         if (batchSize > 0)
@@ -508,7 +519,7 @@ public static partial class Convolution
             // C's rows are GridRow long: past the group's positions is room for the last strip computed whole.
             int columns = samples * SampleSpan, gridRow = GridRow(samples);
             int wanted = rowCount * RowLength, offset = firstRow * RowLength;
-            if ((long)samples * ((wanted + 15) / 16 * 16) >= columns)
+            if (!PerSample(rowCount))
             {
                 Gemm.MultiplyShifted(a, aRowStride, 1, b, bRows, c, gridRow, m, columns, k, rowBias, accumulate: false, simd, epilogue, slack: gridRow - columns);
                 return;
@@ -522,6 +533,12 @@ public static partial class Convolution
                 Gemm.MultiplyShifted(a, aRowStride, 1, b.Slice(start), bRows, c.Slice(start), gridRow, m, wanted, k, rowBias, accumulate: false, simd, epilogue, slack);
             }
         }
+
+        /// <summary>
+        /// Whether one product per sample over <paramref name="rowCount"/> rows of its plane (rounded up to whole
+        /// vectors) computes fewer columns than one over the group's whole grid.
+        /// </summary>
+        public bool PerSample(int rowCount) => (((rowCount * RowLength) + 15) / 16 * 16) < SampleSpan;
 
         /// <summary>Lays a group's samples out on the bordered grid, channel by channel, zero everywhere else.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
