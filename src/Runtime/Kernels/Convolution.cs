@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.ComponentModel;
 
 namespace StaticNet.Kernels;
@@ -604,20 +605,34 @@ public static partial class Convolution
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void ScatterByPosition(ReadOnlySpan<float> outputGradient, Span<float> positions, int samples, int sampleSpan, int rowLength)
         {
-            positions.Slice(0, samples * sampleSpan * Filters).Clear();
+            // Written position by position, front to back (each position's filters side by side, read a
+            // plane apart), with the zeros between: a pass that writes in order, where writing filter by
+            // filter would touch every position's line once per filter.
+            Span<float> target = positions.Slice(0, samples * sampleSpan * Filters);
+            int plane = OutHeight * OutWidth, rowsOnGrid = sampleSpan / rowLength;
+            ref float to = ref MemoryMarshal.GetReference(target);
             for (int b = 0; b < samples; b++)
             {
-                for (int co = 0; co < Filters; co++)
+                ref float sample = ref Unsafe.AsRef(in outputGradient[OutputIndex(b, 0, 0, 0)]);
+                for (int oy = 0; oy < rowsOnGrid; oy++)
                 {
-                    for (int oy = 0; oy < OutHeight; oy++)
+                    int position = (b * sampleSpan) + (oy * rowLength), written = 0;
+                    if (oy < OutHeight)
                     {
-                        ReadOnlySpan<float> row = outputGradient.Slice(OutputIndex(b, co, oy, 0), OutWidth);
-                        int position = (b * sampleSpan) + (oy * rowLength);
                         for (int ox = 0; ox < OutWidth; ox++)
                         {
-                            positions[((position + ox) * Filters) + co] = row[ox];
+                            ref float from = ref Unsafe.Add(ref sample, (oy * OutWidth) + ox);
+                            ref float filters = ref Unsafe.Add(ref to, (nint)(position + ox) * Filters);
+                            for (int co = 0; co < Filters; co++)
+                            {
+                                Unsafe.Add(ref filters, co) = Unsafe.Add(ref from, (nint)co * plane);
+                            }
                         }
+
+                        written = OutWidth;
                     }
+
+                    target.Slice((position + written) * Filters, (rowLength - written) * Filters).Clear();
                 }
             }
         }
