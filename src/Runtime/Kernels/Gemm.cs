@@ -373,7 +373,7 @@ public static partial class Gemm
     }
 
     // ---------------------------------------------------------------------------------------------
-    // C = A B^T: dot products, blocks of 4 rows of A x 4 rows of B (16 accumulators), reduced four at
+    // C = A B^T: dot products, blocks of 4 rows of A (3 below 512 bits) x 4 rows of B, reduced four at
     // a time. The last values of each row, fewer than a vector, are read as one vector that ends at
     // the row's end and overlaps the previous one; a mask zeroes the lanes already counted.
     // ---------------------------------------------------------------------------------------------
@@ -402,7 +402,7 @@ public static partial class Gemm
         TVector mask = TOps.Load(ref TailMaskSource[0], 16 - TOps.Count + tail);
 
         // Blocks of 4 rows x 4 columns take 16 accumulators: with 32 vector registers (512 bits) they fit,
-        // with 16 they spill to the stack on every step, so narrower vectors take blocks of 3 rows.
+        // with 16 they spill to the stack on every step, so narrower vectors take blocks of 3 rows (DotBlock).
         int blockRows = TOps.Count == 16 ? 4 : 3;
         int i = 0;
         for (; i + blockRows <= s.M; i += blockRows)
@@ -410,14 +410,7 @@ public static partial class Gemm
             int j = 0;
             for (; j + 4 <= s.N; j += 4)
             {
-                if (blockRows == 4)
-                {
-                    Dot4x4<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
-                }
-                else
-                {
-                    Dot3x4<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
-                }
+                DotBlock<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
             }
 
             for (; j < s.N; j++)
@@ -449,12 +442,16 @@ public static partial class Gemm
         }
     }
 
+    /// <summary>The dot products of a block of 4 rows of A (3 below 512 bits) with 4 rows of B.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x4<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TRows rows, TVector mask)
+    private static void DotBlock<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TRows rows, TVector mask)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
         where TRows : struct, IRows
     {
+        // The fourth row only at 512 bits (a constant for each width, so the JIT drops it elsewhere): its four
+        // accumulators would not fit beside the others in 16 registers.
+        bool fourRows = TOps.Count == 16;
         int w = TOps.Count, k = s.K, full = k - (k % w);
         nint ar = s.ARowStride;
         nint row0 = rows.Row(j), row1 = rows.Row(j + 1), row2 = rows.Row(j + 2), row3 = rows.Row(j + 3);
@@ -469,27 +466,43 @@ public static partial class Gemm
             ref float b0 = ref Unsafe.Add(ref bs, row0), b1 = ref Unsafe.Add(ref bs, row1), b2 = ref Unsafe.Add(ref bs, row2), b3 = ref Unsafe.Add(ref bs, row3);
             for (int p = 0; p < full; p += w)
             {
-                TVector x0 = TOps.Load(ref a0, p), x1 = TOps.Load(ref a0, ar + p), x2 = TOps.Load(ref a0, (2 * ar) + p), x3 = TOps.Load(ref a0, (3 * ar) + p);
+                TVector x0 = TOps.Load(ref a0, p), x1 = TOps.Load(ref a0, ar + p), x2 = TOps.Load(ref a0, (2 * ar) + p), x3 = fourRows ? TOps.Load(ref a0, (3 * ar) + p) : TOps.Zero;
                 TVector y = TOps.Load(ref b0, p);
                 s00 = TOps.MultiplyAdd(x0, y, s00);
                 s10 = TOps.MultiplyAdd(x1, y, s10);
                 s20 = TOps.MultiplyAdd(x2, y, s20);
-                s30 = TOps.MultiplyAdd(x3, y, s30);
+                if (fourRows)
+                {
+                    s30 = TOps.MultiplyAdd(x3, y, s30);
+                }
+
                 y = TOps.Load(ref b1, p);
                 s01 = TOps.MultiplyAdd(x0, y, s01);
                 s11 = TOps.MultiplyAdd(x1, y, s11);
                 s21 = TOps.MultiplyAdd(x2, y, s21);
-                s31 = TOps.MultiplyAdd(x3, y, s31);
+                if (fourRows)
+                {
+                    s31 = TOps.MultiplyAdd(x3, y, s31);
+                }
+
                 y = TOps.Load(ref b2, p);
                 s02 = TOps.MultiplyAdd(x0, y, s02);
                 s12 = TOps.MultiplyAdd(x1, y, s12);
                 s22 = TOps.MultiplyAdd(x2, y, s22);
-                s32 = TOps.MultiplyAdd(x3, y, s32);
+                if (fourRows)
+                {
+                    s32 = TOps.MultiplyAdd(x3, y, s32);
+                }
+
                 y = TOps.Load(ref b3, p);
                 s03 = TOps.MultiplyAdd(x0, y, s03);
                 s13 = TOps.MultiplyAdd(x1, y, s13);
                 s23 = TOps.MultiplyAdd(x2, y, s23);
-                s33 = TOps.MultiplyAdd(x3, y, s33);
+                if (fourRows)
+                {
+                    s33 = TOps.MultiplyAdd(x3, y, s33);
+                }
+
             }
 
             if (full < k)
@@ -497,106 +510,53 @@ public static partial class Gemm
                 // The last values: one vector ending at the row's end, masked to the lanes not yet counted.
                 int p = k - w;
                 TVector x0 = TOps.Multiply(TOps.Load(ref a0, p), mask), x1 = TOps.Multiply(TOps.Load(ref a0, ar + p), mask);
-                TVector x2 = TOps.Multiply(TOps.Load(ref a0, (2 * ar) + p), mask), x3 = TOps.Multiply(TOps.Load(ref a0, (3 * ar) + p), mask);
+                TVector x2 = TOps.Multiply(TOps.Load(ref a0, (2 * ar) + p), mask), x3 = fourRows ? TOps.Multiply(TOps.Load(ref a0, (3 * ar) + p), mask) : TOps.Zero;
                 TVector y = TOps.Load(ref b0, p);
                 s00 = TOps.MultiplyAdd(x0, y, s00);
                 s10 = TOps.MultiplyAdd(x1, y, s10);
                 s20 = TOps.MultiplyAdd(x2, y, s20);
-                s30 = TOps.MultiplyAdd(x3, y, s30);
+                if (fourRows)
+                {
+                    s30 = TOps.MultiplyAdd(x3, y, s30);
+                }
+
                 y = TOps.Load(ref b1, p);
                 s01 = TOps.MultiplyAdd(x0, y, s01);
                 s11 = TOps.MultiplyAdd(x1, y, s11);
                 s21 = TOps.MultiplyAdd(x2, y, s21);
-                s31 = TOps.MultiplyAdd(x3, y, s31);
+                if (fourRows)
+                {
+                    s31 = TOps.MultiplyAdd(x3, y, s31);
+                }
+
                 y = TOps.Load(ref b2, p);
                 s02 = TOps.MultiplyAdd(x0, y, s02);
                 s12 = TOps.MultiplyAdd(x1, y, s12);
                 s22 = TOps.MultiplyAdd(x2, y, s22);
-                s32 = TOps.MultiplyAdd(x3, y, s32);
+                if (fourRows)
+                {
+                    s32 = TOps.MultiplyAdd(x3, y, s32);
+                }
+
                 y = TOps.Load(ref b3, p);
                 s03 = TOps.MultiplyAdd(x0, y, s03);
                 s13 = TOps.MultiplyAdd(x1, y, s13);
                 s23 = TOps.MultiplyAdd(x2, y, s23);
-                s33 = TOps.MultiplyAdd(x3, y, s33);
+                if (fourRows)
+                {
+                    s33 = TOps.MultiplyAdd(x3, y, s33);
+                }
+
             }
         }
 
         Put4(ref c, ref bias, i, j, s, TOps.Sum4(s00, s01, s02, s03));
         Put4(ref c, ref bias, i + 1, j, s, TOps.Sum4(s10, s11, s12, s13));
         Put4(ref c, ref bias, i + 2, j, s, TOps.Sum4(s20, s21, s22, s23));
-        Put4(ref c, ref bias, i + 3, j, s, TOps.Sum4(s30, s31, s32, s33));
-    }
-
-    /// <summary>
-    /// <see cref="Dot4x4"/> on 3 rows: 12 accumulators, which with the loads fit in 16 vector registers. Each
-    /// output is summed exactly as there.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot3x4<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TRows rows, TVector mask)
-        where TVector : struct
-        where TOps : struct, IVectorOps<TVector>
-        where TRows : struct, IRows
-    {
-        int w = TOps.Count, k = s.K, full = k - (k % w);
-        nint ar = s.ARowStride;
-        nint row0 = rows.Row(j), row1 = rows.Row(j + 1), row2 = rows.Row(j + 2), row3 = rows.Row(j + 3);
-        TVector s00 = TOps.Zero, s01 = TOps.Zero, s02 = TOps.Zero, s03 = TOps.Zero;
-        TVector s10 = TOps.Zero, s11 = TOps.Zero, s12 = TOps.Zero, s13 = TOps.Zero;
-        TVector s20 = TOps.Zero, s21 = TOps.Zero, s22 = TOps.Zero, s23 = TOps.Zero;
-        for (int segment = 0; segment < s.Segments; segment++)
+        if (fourRows)
         {
-            ref float a0 = ref Unsafe.Add(ref a, ((nint)segment * s.ASegmentStride) + ((nint)i * ar));
-            ref float bs = ref Unsafe.Add(ref b, (nint)segment * s.BSegmentStride);
-            ref float b0 = ref Unsafe.Add(ref bs, row0), b1 = ref Unsafe.Add(ref bs, row1), b2 = ref Unsafe.Add(ref bs, row2), b3 = ref Unsafe.Add(ref bs, row3);
-            for (int p = 0; p < full; p += w)
-            {
-                TVector x0 = TOps.Load(ref a0, p), x1 = TOps.Load(ref a0, ar + p), x2 = TOps.Load(ref a0, (2 * ar) + p);
-                TVector y = TOps.Load(ref b0, p);
-                s00 = TOps.MultiplyAdd(x0, y, s00);
-                s10 = TOps.MultiplyAdd(x1, y, s10);
-                s20 = TOps.MultiplyAdd(x2, y, s20);
-                y = TOps.Load(ref b1, p);
-                s01 = TOps.MultiplyAdd(x0, y, s01);
-                s11 = TOps.MultiplyAdd(x1, y, s11);
-                s21 = TOps.MultiplyAdd(x2, y, s21);
-                y = TOps.Load(ref b2, p);
-                s02 = TOps.MultiplyAdd(x0, y, s02);
-                s12 = TOps.MultiplyAdd(x1, y, s12);
-                s22 = TOps.MultiplyAdd(x2, y, s22);
-                y = TOps.Load(ref b3, p);
-                s03 = TOps.MultiplyAdd(x0, y, s03);
-                s13 = TOps.MultiplyAdd(x1, y, s13);
-                s23 = TOps.MultiplyAdd(x2, y, s23);
-            }
-
-            if (full < k)
-            {
-                // The last values: one vector ending at the row's end, masked to the lanes not yet counted.
-                int p = k - w;
-                TVector x0 = TOps.Multiply(TOps.Load(ref a0, p), mask), x1 = TOps.Multiply(TOps.Load(ref a0, ar + p), mask);
-                TVector x2 = TOps.Multiply(TOps.Load(ref a0, (2 * ar) + p), mask);
-                TVector y = TOps.Load(ref b0, p);
-                s00 = TOps.MultiplyAdd(x0, y, s00);
-                s10 = TOps.MultiplyAdd(x1, y, s10);
-                s20 = TOps.MultiplyAdd(x2, y, s20);
-                y = TOps.Load(ref b1, p);
-                s01 = TOps.MultiplyAdd(x0, y, s01);
-                s11 = TOps.MultiplyAdd(x1, y, s11);
-                s21 = TOps.MultiplyAdd(x2, y, s21);
-                y = TOps.Load(ref b2, p);
-                s02 = TOps.MultiplyAdd(x0, y, s02);
-                s12 = TOps.MultiplyAdd(x1, y, s12);
-                s22 = TOps.MultiplyAdd(x2, y, s22);
-                y = TOps.Load(ref b3, p);
-                s03 = TOps.MultiplyAdd(x0, y, s03);
-                s13 = TOps.MultiplyAdd(x1, y, s13);
-                s23 = TOps.MultiplyAdd(x2, y, s23);
-            }
+            Put4(ref c, ref bias, i + 3, j, s, TOps.Sum4(s30, s31, s32, s33));
         }
-
-        Put4(ref c, ref bias, i, j, s, TOps.Sum4(s00, s01, s02, s03));
-        Put4(ref c, ref bias, i + 1, j, s, TOps.Sum4(s10, s11, s12, s13));
-        Put4(ref c, ref bias, i + 2, j, s, TOps.Sum4(s20, s21, s22, s23));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
