@@ -40,8 +40,8 @@ public static partial class Convolution
 
     /// <summary>
     /// Output positions (the shifted algorithm's border included) one product takes side by side: enough
-    /// that packing the weights once is paid back over many columns, few enough that the group's planes
-    /// stay in the second-level cache.
+    /// that each call's set-up and each pass over the weights serve many columns, few enough that the
+    /// group's planes stay in the second-level cache.
     /// </summary>
     private const int GroupPositions = 2048;
 
@@ -62,8 +62,8 @@ public static partial class Convolution
 
     /// <summary>
     /// Floats of scratch one thread needs to run the layer on up to <paramref name="samples"/> samples at
-    /// a time: for the shifted algorithm, one group's bordered input, output gradient and wide output (and
-    /// for the input gradient, the rearranged weights); for im2col, one sample's columns.
+    /// a time: one group's bordered input (for im2col, its columns), its output or output gradient on the
+    /// grid, and the weight gradient transposed (for the input gradient, the rearranged weights).
     /// </summary>
     public static int ScratchLength(int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, int samples) =>
         ScratchLength(channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation, samples);

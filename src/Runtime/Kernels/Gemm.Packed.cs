@@ -5,11 +5,13 @@ using System.Runtime.InteropServices;
 namespace StaticNet.Kernels;
 
 // -------------------------------------------------------------------------------------------------
-// C = A B by register tiles over packed strips of B. Each strip of B (a few vectors of columns, every
-// row) is copied into one contiguous panel before the tiles of every group of rows of C run over it,
-// so the inner loop reads B front to back whatever the offsets of its rows (a convolution's shifted
-// views), and its loads never alias in the cache. A is read in place, one broadcast per row and step,
-// when its rows are contiguous; a transposed A is first copied to rows.
+// C = A B by register tiles over strips of B (a few vectors of columns, every row). The tiles of every
+// group of rows of C run along one strip before the next, reading it through a pointer bump or one
+// load from the row-offset table per step. A strip is read where it lies when its rows are a
+// convolution's shifted views (odd offsets, overlapping, few lines) or when one tile of rows reads it;
+// a strip of a matrix a power of two wide, whose rows alias in the cache, or a strip cut short by the
+// last column, is first copied into one contiguous panel. A is read in place, one broadcast per row and
+// step; a transposed A is first copied to rows.
 //
 // Two tile shapes cover the products layers make: 4 rows x 3 vectors and 6 rows x 2 vectors, each 12
 // accumulators (16 vector registers at 256 bits, with the loads of B and one broadcast). A product
@@ -38,7 +40,7 @@ public static partial class Gemm
     [ThreadStatic]
     private static float[]? t_rowsOfA;
 
-    /// <summary>One packed strip of B, then the row bias, one buffer per thread.</summary>
+    /// <summary>One copied strip of B, then the row bias and the epilogue's scales and shifts, one buffer per thread.</summary>
     [ThreadStatic]
     private static float[]? t_strip;
 
