@@ -51,6 +51,12 @@ public static partial class Convolution
     /// </summary>
     private const int FewTaps = 32;
 
+    /// <summary>
+    /// Below this many input channels the input gradient's product (one row per channel) would leave most
+    /// rows of a tile idle; each tap's share is computed and added at its shift instead.
+    /// </summary>
+    private const int FewChannels = 4;
+
     /// <summary>Whether the shifted algorithm applies to a square window: stride 1, and padding within the dilated kernel's reach.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool CanShift(int kernel, int stride, int padding, int dilation) => CanShift(kernel, kernel, stride, stride, padding, padding, dilation, dilation);
@@ -284,6 +290,35 @@ public static partial class Convolution
             return;
         }
 
+        if (channels < FewChannels)
+        {
+            // So few channels that the transposed convolution's product would leave most of each tile's rows
+            // idle: each tap's share of the input gradient instead (the weights transposed x the output
+            // gradient on the grid, zero off the outputs), each share added into its channel at the tap's shift.
+            for (int first = 0; first < batchSize; first += g.GroupSize(batchSize))
+            {
+                int samples = Math.Min(g.GroupSize(batchSize), batchSize - first);
+                int gridRow = g.GridRow(samples), shiftedRow = gridRow + g.MaxShift;
+                Span<float> wideGradient = scratch.Slice(0, filters * gridRow);
+                Span<float> shares = scratch.Slice(wideGradient.Length, g.Taps * gridRow);
+                Span<float> wideInputGradient = scratch.Slice(wideGradient.Length + shares.Length, channels * shiftedRow);
+                g.Scatter(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), wideGradient, filters, samples, gridRow, margin: 0);
+                Gemm.Multiply(weight, 1, g.Taps, wideGradient, shares, g.Taps, gridRow, filters, ReadOnlySpan<float>.Empty, accumulate: false, simd);
+                wideInputGradient.Clear();
+                int[] rows = g.InputRows(samples);
+                for (int tap = 0; tap < g.Taps; tap++)
+                {
+                    // rows[tap] is the tap's channel's start (a multiple of the channel span) plus its shift.
+                    int channel = tap / (g.KernelHeight * g.KernelWidth), shift = rows[tap] - (channel * g.ChannelSpan(samples));
+                    VectorMath.Add(shares.Slice(tap * gridRow, gridRow), wideInputGradient.Slice((channel * shiftedRow) + shift, gridRow), simd);
+                }
+
+                g.Crop(wideInputGradient, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples, shiftedRow);
+            }
+
+            return;
+        }
+
         // The transposed convolution on the bordered grid: input gradient position n sums, over every
         // filter and tap, weight x the output gradient at n minus the tap's shift. The output gradient
         // sits after a margin of zeros as long as the largest shift, so no shift reads before it.
@@ -298,7 +333,7 @@ public static partial class Convolution
             Span<float> wideInputGradient = scratch.Slice(rearranged.Length + wideGradient.Length, channels * g.GridRow(samples));
             g.Scatter(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), wideGradient, filters, samples, gradientSpan, g.MaxShift);
             g.MultiplyOnGrid(rearranged, reverseTaps, wideGradient, g.ReverseRows(gradientSpan), wideInputGradient, channels, samples, g.PaddingHeight, g.Height, reverseTaps, ReadOnlySpan<float>.Empty, simd, default);
-            g.Crop(wideInputGradient, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples);
+            g.Crop(wideInputGradient, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples, g.GridRow(samples));
         }
     }
 
@@ -427,7 +462,9 @@ public static partial class Convolution
             // (or output gradient) on the grid. The input gradient: the rearranged weights, the output gradient
             // after its margin, the input gradient on the grid.
             long forward = ((long)Taps * Filters) + ((long)Channels * ChannelSpan(samples)) + ((long)Filters * GridRow(samples));
-            long inputGradient = ((long)Taps * Filters) + ((long)Filters * (MaxShift + GridRow(samples))) + ((long)Channels * GridRow(samples));
+            long inputGradient = Channels < FewChannels
+                ? (((long)Filters + Taps) * GridRow(samples)) + ((long)Channels * (GridRow(samples) + MaxShift))
+                : ((long)Taps * Filters) + ((long)Filters * (MaxShift + GridRow(samples))) + ((long)Channels * GridRow(samples));
             return Math.Max(forward, inputGradient);
         }
 
@@ -650,11 +687,10 @@ public static partial class Convolution
             }
         }
 
-        /// <summary>Copies a group's input gradient off the bordered grid (one row of the product per channel, <see cref="GridRow"/> apart) into [samples, channels, height, width].</summary>
+        /// <summary>Copies a group's input gradient off the bordered grid (one row per channel, <paramref name="columns"/> apart) into [samples, channels, height, width].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Crop(ReadOnlySpan<float> wide, Span<float> inputGradient, int samples)
+        public void Crop(ReadOnlySpan<float> wide, Span<float> inputGradient, int samples, int columns)
         {
-            int columns = GridRow(samples);
             for (int c = 0; c < Channels; c++)
             {
                 for (int b = 0; b < samples; b++)

@@ -31,6 +31,8 @@ public class ConvolutionKernelTests
             { 40, 3, 7, 7, 5, 3, 1, 1, 1 },     // one full group of small planes and a short one after it
             { 5, 2, 30, 33, 6, 5, 1, 0, 1 },    // no padding: no border rows between samples, groups of two
             { 5, 2, 64, 62, 3, 3, 2, 1, 1 },    // im2col over several groups of samples, the last one short
+            { 7, 5, 9, 9, 6, 3, 1, 1, 1 },      // enough channels for the input gradient's transposed convolution (fewer take each tap's share)
+            { 3, 6, 14, 14, 16, 5, 1, 0, 1 },   // LeNet-5's conv2: valid, one product per sample, input gradient transposed
         };
 
         // And shapes drawn at random, each valid: the padded input holds at least one dilated window.
