@@ -8,8 +8,9 @@ namespace StaticNet.Kernels;
 /// <summary>
 /// What inference folds into the layer that produces a tensor: batch normalisation with its running estimates,
 /// <c>y = (x - mean) / sqrt(var + eps) * weight + bias</c>, which per channel is one multiply-add
-/// <c>y = x * scale + shift</c>, and a ReLU after it. Applied to each sample's output while it is still in cache,
-/// it takes the place of a batch-norm pass and a ReLU pass over the whole batch.
+/// <c>y = x * scale + shift</c>, and a ReLU after it. Applied by a convolution's product as it stores each tile
+/// (through <see cref="Coefficients(Span{float}, Span{float})"/>), or to a dense layer's output sample by sample while
+/// it is still in cache, it takes the place of a batch-norm pass and a ReLU pass over the whole batch.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly ref struct ChannelAffine
