@@ -239,9 +239,10 @@ public static partial class Convolution
 
             // A valid convolution's planes leave rows with no output: each sample's product stops at its last output row.
             int wanted = g.OutHeight * g.RowLength;
+            int[] rows = g.InputRows(samples);
             for (int b = 0; b < samples; b++)
             {
-                Gemm.MultiplyShiftedRows(bordered.Slice(b * g.SampleSpan), g.InputRows(samples), positions.Slice(b * g.SampleSpan * filters), transposed, g.Taps, filters, wanted, accumulate: first > 0 || b > 0, simd);
+                Gemm.MultiplyShiftedRows(bordered.Slice(b * g.SampleSpan), rows, positions.Slice(b * g.SampleSpan * filters), transposed, g.Taps, filters, wanted, accumulate: first > 0 || b > 0, simd);
             }
         }
 
@@ -305,12 +306,10 @@ public static partial class Convolution
                 g.Scatter(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), wideGradient, filters, samples, gridRow, margin: 0);
                 Gemm.Multiply(weight, 1, g.Taps, wideGradient, shares, g.Taps, gridRow, filters, ReadOnlySpan<float>.Empty, accumulate: false, simd);
                 wideInputGradient.Clear();
-                int[] rows = g.InputRows(samples);
+                int[] targets = g.TapOffsets(shiftedRow);
                 for (int tap = 0; tap < g.Taps; tap++)
                 {
-                    // rows[tap] is the tap's channel's start (a multiple of the channel span) plus its shift.
-                    int channel = tap / (g.KernelHeight * g.KernelWidth), shift = rows[tap] - (channel * g.ChannelSpan(samples));
-                    VectorMath.Add(shares.Slice(tap * gridRow, gridRow), wideInputGradient.Slice((channel * shiftedRow) + shift, gridRow), simd);
+                    VectorMath.Add(shares.Slice(tap * gridRow, gridRow), wideInputGradient.Slice(targets[tap], gridRow), simd);
                 }
 
                 g.Crop(wideInputGradient, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples, shiftedRow);
@@ -719,7 +718,10 @@ public static partial class Convolution
         }
 
         /// <summary>Where tap (ci, ky, kx)'s shifted view of a bordered group of <paramref name="samples"/> starts.</summary>
-        public int[] InputRows(int samples) => Rows(Channels, ChannelSpan(samples), 0, 1);
+        public int[] InputRows(int samples) => TapOffsets(ChannelSpan(samples));
+
+        /// <summary>Where tap (ci, ky, kx) lands in channels <paramref name="planeLength"/> apart: its channel's start plus its shift.</summary>
+        public int[] TapOffsets(int planeLength) => Rows(Channels, planeLength, 0, 1);
 
         /// <summary>Where tap (co, ky, kx) of the transposed convolution reads an output gradient whose planes are <paramref name="span"/> long: its shift back from the margin.</summary>
         public int[] ReverseRows(int span) => Rows(Filters, span, MaxShift, -1);

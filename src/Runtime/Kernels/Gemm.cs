@@ -12,7 +12,7 @@ namespace StaticNet.Kernels;
 /// every layer:
 /// <list type="bullet">
 /// <item><see cref="Multiply(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, Span{float}, int, int, int, ReadOnlySpan{float}, bool, SimdLevel)"/>: <c>C = A B</c>, one element of A broadcast against vectors of a row of
-/// B, by register tiles over packed strips of B (Gemm.Packed.cs). A is read through strides, so a
+/// B, by register tiles over strips of B (Gemm.Packed.cs). A is read through strides, so a
 /// transposed A costs one copy.</item>
 /// <item><c>MultiplyTransposed</c>: <c>C = A B^T</c>, dot products of rows of A with rows of B,
 /// both read along their contiguous length.</item>
@@ -401,9 +401,7 @@ public static partial class Gemm
         int tail = s.K % TOps.Count;
         TVector mask = TOps.Load(ref TailMaskSource[0], 16 - TOps.Count + tail);
 
-        // Blocks of 4 rows x 4 columns take 16 accumulators: with 32 vector registers (512 bits) they fit,
-        // with 16 they spill to the stack on every step, so narrower vectors take blocks of 3 rows (DotBlock).
-        int blockRows = TOps.Count == 16 ? 4 : 3;
+        int blockRows = DotBlockRows<TVector, TOps>();
         int i = 0;
         for (; i + blockRows <= s.M; i += blockRows)
         {
@@ -442,16 +440,24 @@ public static partial class Gemm
         }
     }
 
-    /// <summary>The dot products of a block of 4 rows of A (3 below 512 bits) with 4 rows of B.</summary>
+    /// <summary>
+    /// Rows of A in a dot-product block of 4 rows of B: 4 x 4 blocks take 16 accumulators, which fit in the 32
+    /// vector registers of 512 bits but spill to the stack at every step in 16, so narrower vectors take 3.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int DotBlockRows<TVector, TOps>()
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector> => TOps.Count == 16 ? 4 : 3;
+
+    /// <summary>The dot products of a block of <see cref="DotBlockRows{TVector, TOps}"/> rows of A with 4 rows of B.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotBlock<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int j, DotShape s, TRows rows, TVector mask)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
         where TRows : struct, IRows
     {
-        // The fourth row only at 512 bits (a constant for each width, so the JIT drops it elsewhere): its four
-        // accumulators would not fit beside the others in 16 registers.
-        bool fourRows = TOps.Count == 16;
+        // The fourth row's loads and multiply-adds sit behind a constant of the width, which the JIT drops below 512 bits.
+        bool fourRows = DotBlockRows<TVector, TOps>() == 4;
         int w = TOps.Count, k = s.K, full = k - (k % w);
         nint ar = s.ARowStride;
         nint row0 = rows.Row(j), row1 = rows.Row(j + 1), row2 = rows.Row(j + 2), row3 = rows.Row(j + 3);
