@@ -1,10 +1,12 @@
 using System;
+using System.Runtime.InteropServices;
 
 namespace StaticNet.Kernels;
 
 // The scalar references of batch normalisation's per-slice phases (SimdLevel.Scalar). Statistics and
 // backward's sums are accumulated value by value in double; the normalisation and the input gradient are
-// float formulas per value.
+// float formulas per value. A ReLU fused into the normalisation is applied by the same operator structs as
+// the vector forms use (IStoredActivation, IGradientSource).
 public static partial class BatchNormalization
 {
     private static void StatisticsReference(ReadOnlySpan<float> x, Span<float> partial, int batchSize, int channels, int plane)
@@ -40,7 +42,8 @@ public static partial class BatchNormalization
         }
     }
 
-    private static void NormalizeReference(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> statistics, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, int channels, int plane)
+    private static void NormalizeReference<TActivation>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> statistics, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, int channels, int plane)
+        where TActivation : struct, IStoredActivation
     {
         for (int b = 0; b < batchSize; b++)
         {
@@ -53,7 +56,7 @@ public static partial class BatchNormalization
                     float scale = statistics[channels + c];
                     for (int i = start; i < start + plane; i++)
                     {
-                        y[i] = (x[i] - mean) * scale;
+                        y[i] = TActivation.Scalar((x[i] - mean) * scale);
                     }
                 }
                 else
@@ -61,15 +64,19 @@ public static partial class BatchNormalization
                     float scale = statistics[channels + c] * weight[c], shift = bias[c];
                     for (int i = start; i < start + plane; i++)
                     {
-                        y[i] = ((x[i] - mean) * scale) + shift;
+                        y[i] = TActivation.Scalar(((x[i] - mean) * scale) + shift);
                     }
                 }
             }
         }
     }
 
-    private static void BackwardStatisticsReference(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, Span<float> partial, int batchSize, int channels, int plane)
+    private static void BackwardStatisticsReference<TGradient>(ReadOnlySpan<float> gradient, ReadOnlySpan<float> output, Span<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, Span<float> partial, int batchSize, int channels, int plane)
+        where TGradient : struct, IGradientSource
     {
+        ref float given = ref MemoryMarshal.GetReference(gradient);
+        ref float saved = ref MemoryMarshal.GetReference(output);
+        ref float written = ref MemoryMarshal.GetReference(outputGradient);
         partial[0] = batchSize * plane;
         for (int c = 0; c < channels; c++)
         {
@@ -80,7 +87,7 @@ public static partial class BatchNormalization
                 int start = ((b * channels) + c) * plane;
                 for (int i = 0; i < plane; i++)
                 {
-                    float dy = outputGradient[start + i];
+                    float dy = TGradient.Scalar(ref given, ref saved, ref written, start + i);
                     sumDy += dy;
                     sumDyXHat += dy * ((x[start + i] - mean) * inverseStd);
                 }

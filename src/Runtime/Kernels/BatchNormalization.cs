@@ -53,28 +53,16 @@ public static partial class BatchNormalization
     /// statistics are <c>[mean (channels), 1/std (channels)]</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Normalize(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> statistics, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, int channels, int plane, SimdLevel simd)
-    {
-        Check(x.Length, batchSize, channels, plane, nameof(x));
-        Check(y.Length, batchSize, channels, plane, nameof(y));
-        CheckLength(statistics, 2 * channels, nameof(statistics));
-        CheckAffine(weight, bias, channels);
-        switch (simd)
-        {
-            case SimdLevel.Vector512:
-                Normalize<Vector512<float>, Ops512>(x, y, statistics, weight, bias, batchSize, channels, plane);
-                break;
-            case SimdLevel.Vector256:
-                Normalize<Vector256<float>, Ops256>(x, y, statistics, weight, bias, batchSize, channels, plane);
-                break;
-            case SimdLevel.Scalar:
-                NormalizeReference(x, y, statistics, weight, bias, batchSize, channels, plane);
-                break;
-            default:
-                Normalize<Vector128<float>, Ops128>(x, y, statistics, weight, bias, batchSize, channels, plane);
-                break;
-        }
-    }
+    public static void Normalize(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> statistics, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, int channels, int plane, SimdLevel simd) =>
+        Normalize<Unchanged>(x, y, statistics, weight, bias, batchSize, channels, plane, simd);
+
+    /// <summary>
+    /// <see cref="Normalize"/> and the ReLU after it in one pass: <c>y = max(0, (x - mean) * scale + shift)</c>,
+    /// bit for bit the two passes' result, without writing and reading back the normalised values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void NormalizeRelu(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> statistics, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, int channels, int plane, SimdLevel simd) =>
+        Normalize<Rectified>(x, y, statistics, weight, bias, batchSize, channels, plane, simd);
 
     /// <summary>
     /// <c>partial = [count, sum dy (channels), sum dy * x_hat (channels)]</c> over the slice, with
@@ -84,24 +72,21 @@ public static partial class BatchNormalization
     public static void BackwardStatistics(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, Span<float> partial, int batchSize, int channels, int plane, SimdLevel simd)
     {
         Check(outputGradient.Length, batchSize, channels, plane, nameof(outputGradient));
-        Check(x.Length, batchSize, channels, plane, nameof(x));
-        CheckLength(statistics, 2 * channels, nameof(statistics));
-        CheckLength(partial, 1 + (2 * channels), nameof(partial));
-        switch (simd)
-        {
-            case SimdLevel.Vector512:
-                BackwardStatistics<Vector512<float>, Ops512>(outputGradient, x, statistics, partial, batchSize, channels, plane);
-                break;
-            case SimdLevel.Vector256:
-                BackwardStatistics<Vector256<float>, Ops256>(outputGradient, x, statistics, partial, batchSize, channels, plane);
-                break;
-            case SimdLevel.Scalar:
-                BackwardStatisticsReference(outputGradient, x, statistics, partial, batchSize, channels, plane);
-                break;
-            default:
-                BackwardStatistics<Vector128<float>, Ops128>(outputGradient, x, statistics, partial, batchSize, channels, plane);
-                break;
-        }
+        BackwardStatistics<GivenGradient>(outputGradient, ReadOnlySpan<float>.Empty, Span<float>.Empty, x, statistics, partial, batchSize, channels, plane, simd);
+    }
+
+    /// <summary>
+    /// The backward of a ReLU that follows the normalisation, and <see cref="BackwardStatistics"/> of its result, in
+    /// one pass: <c>outputGradient = reluOutput &gt; 0 ? reluGradient : 0</c> is written, for the input gradient's
+    /// pass to read, and summed as <see cref="BackwardStatistics"/> sums it; bit for bit the two passes' result.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ReluBackwardStatistics(ReadOnlySpan<float> reluGradient, ReadOnlySpan<float> reluOutput, Span<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, Span<float> partial, int batchSize, int channels, int plane, SimdLevel simd)
+    {
+        Check(reluGradient.Length, batchSize, channels, plane, nameof(reluGradient));
+        Check(reluOutput.Length, batchSize, channels, plane, nameof(reluOutput));
+        Check(outputGradient.Length, batchSize, channels, plane, nameof(outputGradient));
+        BackwardStatistics<RectifiedGradient>(reluGradient, reluOutput, outputGradient, x, statistics, partial, batchSize, channels, plane, simd);
     }
 
     /// <summary>
@@ -150,14 +135,22 @@ public static partial class BatchNormalization
             for (int b = 0; b < batchSize; b++)
             {
                 ref float values = ref Unsafe.Add(ref source, ((b * channels) + c) * plane);
-                TVector vectorSum = TOps.Zero;
+                // Even and odd vectors summed apart, so that each addition need not wait for the one before.
+                TVector vectorSum = TOps.Zero, oddSum = TOps.Zero;
                 int i = 0;
-                for (; i < vectorEnd; i += TOps.Count)
+                for (; i + TOps.Count < vectorEnd; i += 2 * TOps.Count)
                 {
                     vectorSum = TOps.Add(vectorSum, TOps.Load(ref values, i));
+                    oddSum = TOps.Add(oddSum, TOps.Load(ref values, i + TOps.Count));
                 }
 
-                float planeSum = TOps.Sum(vectorSum);
+                if (i < vectorEnd)
+                {
+                    vectorSum = TOps.Add(vectorSum, TOps.Load(ref values, i));
+                    i += TOps.Count;
+                }
+
+                float planeSum = TOps.Sum(TOps.Add(vectorSum, oddSum));
                 for (; i < plane; i++)
                 {
                     planeSum += Unsafe.Add(ref values, i);
@@ -172,15 +165,24 @@ public static partial class BatchNormalization
             for (int b = 0; b < batchSize; b++)
             {
                 ref float values = ref Unsafe.Add(ref source, ((b * channels) + c) * plane);
-                TVector vectorSquares = TOps.Zero;
+                TVector vectorSquares = TOps.Zero, oddSquares = TOps.Zero;
                 int i = 0;
-                for (; i < vectorEnd; i += TOps.Count)
+                for (; i + TOps.Count < vectorEnd; i += 2 * TOps.Count)
+                {
+                    TVector deviation = TOps.Add(TOps.Load(ref values, i), negativeMean);
+                    TVector oddDeviation = TOps.Add(TOps.Load(ref values, i + TOps.Count), negativeMean);
+                    vectorSquares = TOps.MultiplyAdd(deviation, deviation, vectorSquares);
+                    oddSquares = TOps.MultiplyAdd(oddDeviation, oddDeviation, oddSquares);
+                }
+
+                if (i < vectorEnd)
                 {
                     TVector deviation = TOps.Add(TOps.Load(ref values, i), negativeMean);
                     vectorSquares = TOps.MultiplyAdd(deviation, deviation, vectorSquares);
+                    i += TOps.Count;
                 }
 
-                float planeSquares = TOps.Sum(vectorSquares);
+                float planeSquares = TOps.Sum(TOps.Add(vectorSquares, oddSquares));
                 for (; i < plane; i++)
                 {
                     float deviation = Unsafe.Add(ref values, i) - mean;
@@ -195,10 +197,37 @@ public static partial class BatchNormalization
         }
     }
 
+    /// <summary>Checks, then the normalisation at <paramref name="simd"/>, each value passed through <typeparamref name="TActivation"/> as it is stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Normalize<TVector, TOps>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> statistics, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, int channels, int plane)
+    private static void Normalize<TActivation>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> statistics, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, int channels, int plane, SimdLevel simd)
+        where TActivation : struct, IStoredActivation
+    {
+        Check(x.Length, batchSize, channels, plane, nameof(x));
+        Check(y.Length, batchSize, channels, plane, nameof(y));
+        CheckLength(statistics, 2 * channels, nameof(statistics));
+        CheckAffine(weight, bias, channels);
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                Normalize<Vector512<float>, Ops512, TActivation>(x, y, statistics, weight, bias, batchSize, channels, plane);
+                break;
+            case SimdLevel.Vector256:
+                Normalize<Vector256<float>, Ops256, TActivation>(x, y, statistics, weight, bias, batchSize, channels, plane);
+                break;
+            case SimdLevel.Scalar:
+                NormalizeReference<TActivation>(x, y, statistics, weight, bias, batchSize, channels, plane);
+                break;
+            default:
+                Normalize<Vector128<float>, Ops128, TActivation>(x, y, statistics, weight, bias, batchSize, channels, plane);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Normalize<TVector, TOps, TActivation>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> statistics, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int batchSize, int channels, int plane)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TActivation : struct, IStoredActivation
     {
         ref float source = ref MemoryMarshal.GetReference(x);
         ref float target = ref MemoryMarshal.GetReference(y);
@@ -217,23 +246,51 @@ public static partial class BatchNormalization
                 int i = 0;
                 for (; i < vectorEnd; i += TOps.Count)
                 {
-                    TOps.Store(TOps.MultiplyAdd(TOps.Add(TOps.Load(ref values, i), negativeMean), scales, shifts), ref results, i);
+                    TOps.Store(TActivation.Vector<TVector, TOps>(TOps.MultiplyAdd(TOps.Add(TOps.Load(ref values, i), negativeMean), scales, shifts)), ref results, i);
                 }
 
                 for (; i < plane; i++)
                 {
-                    Unsafe.Add(ref results, i) = ((Unsafe.Add(ref values, i) - mean) * scale) + shift;
+                    Unsafe.Add(ref results, i) = TActivation.Scalar(((Unsafe.Add(ref values, i) - mean) * scale) + shift);
                 }
             }
         }
     }
 
+    /// <summary>Checks, then backward's sums at <paramref name="simd"/>, of the gradient <typeparamref name="TGradient"/> reads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardStatistics<TVector, TOps>(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, Span<float> partial, int batchSize, int channels, int plane)
+    private static void BackwardStatistics<TGradient>(ReadOnlySpan<float> gradient, ReadOnlySpan<float> output, Span<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, Span<float> partial, int batchSize, int channels, int plane, SimdLevel simd)
+        where TGradient : struct, IGradientSource
+    {
+        Check(x.Length, batchSize, channels, plane, nameof(x));
+        CheckLength(statistics, 2 * channels, nameof(statistics));
+        CheckLength(partial, 1 + (2 * channels), nameof(partial));
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                BackwardStatistics<Vector512<float>, Ops512, TGradient>(gradient, output, outputGradient, x, statistics, partial, batchSize, channels, plane);
+                break;
+            case SimdLevel.Vector256:
+                BackwardStatistics<Vector256<float>, Ops256, TGradient>(gradient, output, outputGradient, x, statistics, partial, batchSize, channels, plane);
+                break;
+            case SimdLevel.Scalar:
+                BackwardStatisticsReference<TGradient>(gradient, output, outputGradient, x, statistics, partial, batchSize, channels, plane);
+                break;
+            default:
+                BackwardStatistics<Vector128<float>, Ops128, TGradient>(gradient, output, outputGradient, x, statistics, partial, batchSize, channels, plane);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardStatistics<TVector, TOps, TGradient>(ReadOnlySpan<float> gradient, ReadOnlySpan<float> output, Span<float> outputGradient, ReadOnlySpan<float> x, ReadOnlySpan<float> statistics, Span<float> partial, int batchSize, int channels, int plane)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TGradient : struct, IGradientSource
     {
-        ref float gradient = ref MemoryMarshal.GetReference(outputGradient);
+        ref float given = ref MemoryMarshal.GetReference(gradient);
+        ref float saved = ref MemoryMarshal.GetReference(output);
+        ref float written = ref MemoryMarshal.GetReference(outputGradient);
         ref float source = ref MemoryMarshal.GetReference(x);
         int vectorEnd = VectorEnd<TVector, TOps>(plane);
         partial[0] = (float)((double)batchSize * plane);
@@ -247,21 +304,35 @@ public static partial class BatchNormalization
             for (int b = 0; b < batchSize; b++)
             {
                 int start = ((b * channels) + c) * plane;
-                ref float dy = ref Unsafe.Add(ref gradient, start);
+                ref float g = ref Unsafe.Add(ref given, start);
+                ref float y = ref Unsafe.Add(ref saved, start);
+                ref float dy = ref Unsafe.Add(ref written, start);
                 ref float values = ref Unsafe.Add(ref source, start);
-                TVector vectorDy = TOps.Zero, vectorDyDeviation = TOps.Zero;
+                // Two sets of sums, even and odd vectors, so that each addition need not wait for the one before.
+                TVector vectorDy = TOps.Zero, vectorDyDeviation = TOps.Zero, oddDy = TOps.Zero, oddDyDeviation = TOps.Zero;
                 int i = 0;
-                for (; i < vectorEnd; i += TOps.Count)
+                for (; i + TOps.Count < vectorEnd; i += 2 * TOps.Count)
                 {
-                    TVector d = TOps.Load(ref dy, i);
+                    TVector d = TGradient.Vector<TVector, TOps>(ref g, ref y, ref dy, i);
+                    TVector odd = TGradient.Vector<TVector, TOps>(ref g, ref y, ref dy, i + TOps.Count);
                     vectorDy = TOps.Add(vectorDy, d);
+                    oddDy = TOps.Add(oddDy, odd);
                     vectorDyDeviation = TOps.MultiplyAdd(d, TOps.Add(TOps.Load(ref values, i), negativeMean), vectorDyDeviation);
+                    oddDyDeviation = TOps.MultiplyAdd(odd, TOps.Add(TOps.Load(ref values, i + TOps.Count), negativeMean), oddDyDeviation);
                 }
 
-                float planeDy = TOps.Sum(vectorDy), planeDyDeviation = TOps.Sum(vectorDyDeviation);
+                if (i < vectorEnd)
+                {
+                    TVector d = TGradient.Vector<TVector, TOps>(ref g, ref y, ref dy, i);
+                    vectorDy = TOps.Add(vectorDy, d);
+                    vectorDyDeviation = TOps.MultiplyAdd(d, TOps.Add(TOps.Load(ref values, i), negativeMean), vectorDyDeviation);
+                    i += TOps.Count;
+                }
+
+                float planeDy = TOps.Sum(TOps.Add(vectorDy, oddDy)), planeDyDeviation = TOps.Sum(TOps.Add(vectorDyDeviation, oddDyDeviation));
                 for (; i < plane; i++)
                 {
-                    float d = Unsafe.Add(ref dy, i);
+                    float d = TGradient.Scalar(ref g, ref y, ref dy, i);
                     planeDy += d;
                     planeDyDeviation += d * (Unsafe.Add(ref values, i) - mean);
                 }
@@ -313,6 +384,83 @@ public static partial class BatchNormalization
                     Unsafe.Add(ref dx, i) = (Unsafe.Add(ref dy, i) * scale) + (((Unsafe.Add(ref values, i) - mean) * slope) + offset);
                 }
             }
+        }
+    }
+
+    /// <summary>What the normalisation applies to each value as it stores it: nothing, or the ReLU after it.</summary>
+    private interface IStoredActivation
+    {
+        static abstract TVector Vector<TVector, TOps>(TVector value)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector>;
+
+        static abstract float Scalar(float value);
+    }
+
+    private readonly struct Unchanged : IStoredActivation
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Vector<TVector, TOps>(TVector value)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector> => value;
+
+        public static float Scalar(float value) => value;
+    }
+
+    /// <summary>The ReLU as <see cref="VectorMath.Relu"/> computes it, so that the fused pass equals the two.</summary>
+    private readonly struct Rectified : IStoredActivation
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Vector<TVector, TOps>(TVector value)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector> => TOps.Max(value, TOps.Zero);
+
+        public static float Scalar(float value) => MathF.Max(value, 0f);
+    }
+
+    /// <summary>
+    /// Where backward's sums read the gradient of the normalisation's output at position <c>i</c>: given, or made
+    /// from the gradient and saved output of a ReLU after it, and then written where the input gradient's pass reads it.
+    /// </summary>
+    private interface IGradientSource
+    {
+        static abstract TVector Vector<TVector, TOps>(ref float gradient, ref float output, ref float outputGradient, int i)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector>;
+
+        static abstract float Scalar(ref float gradient, ref float output, ref float outputGradient, int i);
+    }
+
+    private readonly struct GivenGradient : IGradientSource
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Vector<TVector, TOps>(ref float gradient, ref float output, ref float outputGradient, int i)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector> => TOps.Load(ref gradient, i);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Scalar(ref float gradient, ref float output, ref float outputGradient, int i) => Unsafe.Add(ref gradient, i);
+    }
+
+    /// <summary><c>dy = y &gt; 0 ? g : 0</c> as <see cref="VectorMath.ReluBackward"/> computes it, written and returned.</summary>
+    private readonly struct RectifiedGradient : IGradientSource
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Vector<TVector, TOps>(ref float gradient, ref float output, ref float outputGradient, int i)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector>
+        {
+            TVector dy = TOps.WherePositive(TOps.Load(ref output, i), TOps.Load(ref gradient, i));
+            TOps.Store(dy, ref outputGradient, i);
+            return dy;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Scalar(ref float gradient, ref float output, ref float outputGradient, int i)
+        {
+            float dy = Unsafe.Add(ref output, i) > 0f ? Unsafe.Add(ref gradient, i) : 0f;
+            Unsafe.Add(ref outputGradient, i) = dy;
+            return dy;
         }
     }
 

@@ -84,6 +84,43 @@ public class BatchNormalizationKernelTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void TheReLUFusedIntoEachPassGivesTheTwoPassesResultBitForBit(int batch, int channels, int plane)
+    {
+        int length = batch * channels * plane, partialLength = (2 * channels) + 1;
+        float[] x = KernelAssert.Random(length, 21, -2f, 3f);
+        float[] reluGradient = KernelAssert.Random(length, 22);
+        float[] weight = KernelAssert.Random(channels, 23, -1.5f, 1.5f);
+        float[] bias = KernelAssert.Random(channels, 24);
+        var partial = new float[partialLength];
+        BatchNormalization.Statistics(x, partial, batch, channels, plane, SimdLevel.Scalar);
+        float[] statistics = Reduce(partial, channels);
+
+        foreach (SimdLevel level in KernelAssert.AllLevels)
+        {
+            // Forward: the normalisation, then the ReLU over the whole buffer, against the two in one pass.
+            var normalized = new float[length];
+            var expectedY = new float[length];
+            BatchNormalization.Normalize(x, normalized, statistics, weight, bias, batch, channels, plane, level);
+            VectorMath.Relu(normalized, expectedY, level);
+            var y = new float[length];
+            BatchNormalization.NormalizeRelu(x, y, statistics, weight, bias, batch, channels, plane, level);
+            KernelAssert.Identical(expectedY, y, $"{level} normalised and rectified");
+
+            // Backward: the ReLU's gradient, then the sums of it, against the two in one pass.
+            var expectedGradient = new float[length];
+            VectorMath.ReluBackward(reluGradient, y, expectedGradient, level);
+            var expectedSums = new float[partialLength];
+            BatchNormalization.BackwardStatistics(expectedGradient, x, statistics, expectedSums, batch, channels, plane, level);
+            float[] gradient = KernelAssert.Random(length, 25);
+            var sums = new float[partialLength];
+            BatchNormalization.ReluBackwardStatistics(reluGradient, y, gradient, x, statistics, sums, batch, channels, plane, level);
+            KernelAssert.Identical(expectedGradient, gradient, $"{level} rectified gradient");
+            KernelAssert.Identical(expectedSums, sums, $"{level} backward sums of the rectified gradient");
+        }
+    }
+
     [Fact]
     public void StatisticsComputesAHandWorkedCase()
     {
