@@ -49,7 +49,7 @@ internal static class TrainingStepProfile
             (int inChannels, int height, int width, int filters) = blocks[layer];
             int plane = height * width, inLength = inChannels * plane, outLength = filters * plane;
             float[] x = input, xGradient = new float[Batch * inLength];
-            float[] conv = Buffers.Random(Batch * outLength, 2), norm = new float[Batch * outLength], relu = Buffers.Random(Batch * outLength, 3);
+            float[] conv = Buffers.Random(Batch * outLength, 2), relu = Buffers.Random(Batch * outLength, 3);
             float[] reluGradient = Buffers.Random(Batch * outLength, 4), normGradient = new float[Batch * outLength], convGradient = new float[Batch * outLength];
             float[] partial = new float[1 + (2 * filters)], statistics = Statistics(conv, filters, plane), totals = new float[1 + (2 * filters)];
             BatchNormalization.BackwardStatistics(reluGradient, conv, statistics, totals, Batch, filters, plane, SimdLevel.Scalar);
@@ -61,18 +61,15 @@ internal static class TrainingStepProfile
 
             parts.Add(new("conv" + name, "forward", () => Chunked((first, count) =>
                 Convolution.Forward(x.AsSpan(first * inLength, count * inLength), conv.AsSpan(first * outLength, count * outLength), W(), ReadOnlySpan<float>.Empty, scratch, count, inChannels, height, width, filters, 3, 1, 1, 1, simd))));
-            parts.Add(new("bn" + name, "forward", () => Chunked((first, count) =>
+            // The ReLU runs inside the batch normalisation, as the generated code runs it.
+            parts.Add(new("bn" + name + "+relu" + name, "forward", () => Chunked((first, count) =>
             {
                 BatchNormalization.Statistics(conv.AsSpan(first * outLength, count * outLength), partial, count, filters, plane, simd);
-                BatchNormalization.Normalize(conv.AsSpan(first * outLength, count * outLength), norm.AsSpan(first * outLength, count * outLength), statistics, parameters.AsSpan(normOffset, filters), parameters.AsSpan(biasOffset, filters), count, filters, plane, simd);
+                BatchNormalization.NormalizeRelu(conv.AsSpan(first * outLength, count * outLength), relu.AsSpan(first * outLength, count * outLength), statistics, parameters.AsSpan(normOffset, filters), parameters.AsSpan(biasOffset, filters), count, filters, plane, simd);
             })));
-            parts.Add(new("relu" + name, "forward", () => Chunked((first, count) =>
-                VectorMath.Relu(norm.AsSpan(first * outLength, count * outLength), relu.AsSpan(first * outLength, count * outLength), simd))));
-            parts.Add(new("relu" + name, "backward", () => Chunked((first, count) =>
-                VectorMath.ReluBackward(reluGradient.AsSpan(first * outLength, count * outLength), relu.AsSpan(first * outLength, count * outLength), normGradient.AsSpan(first * outLength, count * outLength), simd))));
-            parts.Add(new("bn" + name, "backward", () => Chunked((first, count) =>
+            parts.Add(new("bn" + name + "+relu" + name, "backward", () => Chunked((first, count) =>
             {
-                BatchNormalization.BackwardStatistics(normGradient.AsSpan(first * outLength, count * outLength), conv.AsSpan(first * outLength, count * outLength), statistics, partial, count, filters, plane, simd);
+                BatchNormalization.ReluBackwardStatistics(reluGradient.AsSpan(first * outLength, count * outLength), relu.AsSpan(first * outLength, count * outLength), normGradient.AsSpan(first * outLength, count * outLength), conv.AsSpan(first * outLength, count * outLength), statistics, partial, count, filters, plane, simd);
                 BatchNormalization.BackwardInput(normGradient.AsSpan(first * outLength, count * outLength), conv.AsSpan(first * outLength, count * outLength), statistics, totals, parameters.AsSpan(normOffset, filters), convGradient.AsSpan(first * outLength, count * outLength), count, filters, plane, simd);
             })));
             parts.Add(new("conv" + name, "backward", () => Chunked((first, count) =>

@@ -158,6 +158,55 @@ public sealed class EmitterTests
     }
 
     [Fact]
+    public void A_ReLU_that_alone_reads_a_batch_normalisation_runs_inside_it_forward_and_backward()
+    {
+        // As above, then relu1's output at 77 (after bn1's records, 72 to 77), its gradient at 95. bn1's own output
+        // (36) is never written: the normalisation stores the ReLU's output; backward's sums write bn1's gradient (54).
+        Emitted emitted = Emit("[Network, Input(2, 3, 3), BatchNorm2D, ReLU] public partial class Net;");
+
+        Assert.Equal(
+            new[]
+            {
+                "switch (stage)",
+                "case 0:",
+                "p.BatchNormStatistics(records: 72, input: 0, channels: 2, plane: 9);",
+                "return;",
+                "case 1:",
+                "p.BatchNormNormalizeReLU(output: 77, input: 0, statistics: 0, weight: 0, bias: 2, channels: 2, plane: 9);",
+                "return;",
+            },
+            emitted.Forward);
+        Assert.Equal(
+            new[]
+            {
+                "switch (stage)",
+                "case 0:",
+                "p.BatchNormReLUBackwardSums(records: 72, outputGradient: 54, reluGradient: 95, reluOutput: 77, input: 0, statistics: 0, channels: 2, plane: 9);",
+                "return;",
+                "case 1:",
+                "if (p.InputGradient)",
+                "p.BatchNormBackwardInput(inputGradient: 18, outputGradient: 54, input: 0, statistics: 0, totals: 4, weight: 0, channels: 2, plane: 9);",
+                "return;",
+            },
+            emitted.Backward);
+    }
+
+    [Theory]
+    [InlineData("BatchNorm1D, ReLU, Add(\"bn1\")", "ReLU")] // bn1's output is read by the Add too
+    [InlineData("BatchNorm1D, Sigmoid", "Sigmoid")] // not a ReLU
+    public void A_batch_normalisation_runs_apart_from_an_activation_it_cannot_hold(string layers, string activation)
+    {
+        Emitted emitted = Emit($"[Network, Input(4), {layers}, Dense(2)] public partial class Net;");
+
+        Assert.Contains(emitted.Forward, statement => statement.StartsWith("p.BatchNormNormalize(", StringComparison.Ordinal));
+        Assert.Contains(emitted.Forward, statement => statement.StartsWith($"p.{activation}Forward(", StringComparison.Ordinal));
+        Assert.Contains(emitted.Backward, statement => statement.StartsWith($"p.{activation}BackwardInput(", StringComparison.Ordinal));
+        Assert.Contains(emitted.Backward, statement => statement.StartsWith("p.BatchNormBackwardSums(", StringComparison.Ordinal));
+        Assert.DoesNotContain("ReLUBackwardSums", emitted.Source, StringComparison.Ordinal);
+        Assert.DoesNotContain("NormalizeReLU", emitted.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Frozen_BatchNorm_computes_no_parameter_gradients_and_is_marked_in_the_layer_table()
     {
         Emitted emitted = Emit("[Network, Input(2, 3, 3), Conv2D(2, 1), BatchNorm2D(Frozen = true)] public partial class Net;");

@@ -17,6 +17,11 @@ internal sealed class ActivationEmitter : LayerEmitter
 
     private ActivationSpec Activation => (ActivationSpec)Spec;
 
+    public bool IsReLU => Activation.Function == ActivationFunction.ReLU;
+
+    /// <summary>The batch normalisation this ReLU runs inside of, forward and backward, or <see langword="null"/> when it runs apart.</summary>
+    public BatchNormEmitter? FusedInto { get; set; }
+
     /// <summary>The operation's name in <c>LayerPass</c>, and which saved buffers its backward reads.</summary>
     private (string Name, bool ReadsInput, bool ReadsOutput) Operation => Activation.Function switch
     {

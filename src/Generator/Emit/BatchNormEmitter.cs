@@ -19,6 +19,12 @@ internal sealed class BatchNormEmitter : LayerEmitter
 
     public override bool CouplesBatch => true;
 
+    /// <summary>
+    /// The ReLU that alone reads this layer's output and runs inside it, or <see langword="null"/>: forward then
+    /// writes the ReLU's output directly, and backward's sums mask the ReLU's gradient and write it as this layer's.
+    /// </summary>
+    public ActivationEmitter? FusedReLU { get; set; }
+
     private BatchNormSpec Norm => (BatchNormSpec)Spec;
 
     private ParameterTensor? Weight => Norm.Affine ? Layer.Parameters[0] : null;
@@ -44,8 +50,11 @@ internal sealed class BatchNormEmitter : LayerEmitter
         new[] { Statistics, Records, Tensor("runningMean", Layer.State[0]), Tensor("runningVar", Layer.State[1]), Tensor("batchesTracked", Layer.State[2]) },
         new[] { Arg("channels", Layer.Input.Channels), Arg("momentum", Norm.Momentum), Arg("epsilon", Norm.Epsilon) });
 
-    public override void EmitForwardFinish(SourceWriter writer) =>
-        EmitCall(writer, "BatchNormNormalize", new[] { Output, Input, Statistics, Tensor("weight", Weight), Tensor("bias", Bias) }, Shape);
+    public override void EmitForwardFinish(SourceWriter writer) => EmitCall(
+        writer,
+        FusedReLU is null ? "BatchNormNormalize" : "BatchNormNormalizeReLU",
+        new[] { Arg("output", (FusedReLU?.Layer ?? Layer).OutputOffset), Input, Statistics, Tensor("weight", Weight), Tensor("bias", Bias) },
+        Shape);
 
     /// <summary>Inference alone (no convolution or dense layer before it to fold into): the running estimates, in one pass, with the ReLU after it when <paramref name="relu"/>.</summary>
     public void EmitInference(SourceWriter writer, string input, bool relu, int output) => EmitCall(
@@ -64,8 +73,17 @@ internal sealed class BatchNormEmitter : LayerEmitter
         Arg("epsilon", Norm.Epsilon),
     };
 
-    public override void EmitBackwardPartial(SourceWriter writer) =>
-        EmitCall(writer, "BatchNormBackwardSums", new[] { Records, OutputGradient, Input, Statistics }, Shape);
+    public override void EmitBackwardPartial(SourceWriter writer)
+    {
+        if (FusedReLU is null)
+        {
+            EmitCall(writer, "BatchNormBackwardSums", new[] { Records, OutputGradient, Input, Statistics }, Shape);
+            return;
+        }
+
+        LayerModel relu = FusedReLU.Layer;
+        EmitCall(writer, "BatchNormReLUBackwardSums", new[] { Records, OutputGradient, Arg("reluGradient", relu.OutputGradientOffset), Arg("reluOutput", relu.OutputOffset), Input, Statistics }, Shape);
+    }
 
     public override void EmitBackwardReduce(SourceWriter writer) => EmitCall(
         writer,

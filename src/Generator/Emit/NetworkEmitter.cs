@@ -35,6 +35,17 @@ internal sealed class NetworkEmitter
         _model = model;
         _weights = weights;
         _layers = model.Layers.Select(LayerEmitter.Create).ToList();
+
+        // A ReLU that alone reads a batch normalisation's output runs inside it, in training as in inference:
+        // the normalised values are then never stored, and backward masks the gradient as it sums it.
+        for (int i = 0; i + 1 < _layers.Count; i++)
+        {
+            if (_layers[i] is BatchNormEmitter norm && ReadsAlone(i, i + 1) && _layers[i + 1] is ActivationEmitter { IsReLU: true } relu)
+            {
+                norm.FusedReLU = relu;
+                relu.FusedInto = norm;
+            }
+        }
     }
 
     public static string Emit(NetworkModel model) => new NetworkEmitter(model, null).EmitFile();
@@ -426,6 +437,12 @@ internal sealed class NetworkEmitter
             {
                 foreach ((LayerEmitter layer, Part part) in stages[stage])
                 {
+                    if (layer is ActivationEmitter { FusedInto: { } norm })
+                    {
+                        w.Line($"// {layer.Description}, applied by {norm.Layer.Name}");
+                        continue;
+                    }
+
                     // A batch-coupled layer is described where it finishes; its partial statistics' call says what it is.
                     if (layer.EmitsCode && part != Part.Partial)
                     {
@@ -475,9 +492,6 @@ internal sealed class NetworkEmitter
         int Buffer(int offset) => alias.TryGetValue(offset, out int source) ? source : offset;
         int last = _layers.Count - 1;
 
-        // Whether layer j reads only layer i's output and is the only layer that reads it, so the two can be one.
-        bool FoldsInto(int i, int j) => j <= last && _model.Layers[i].GradientSums.Count == 0 && _model.Layers[j].Inputs.Count == 1 && _model.Layers[j].Inputs[0].Producer == _model.Layers[i].Name;
-
         w.Line("/// <inheritdoc/>");
         w.Line(Optimized);
         using (w.Block($"protected override void RunInference({Pass})"))
@@ -499,13 +513,13 @@ internal sealed class NetworkEmitter
                     // The layers folded into this one: a batch normalisation of the matching kind, then a ReLU.
                     int end = i;
                     BatchNormEmitter? norm = null;
-                    if (layer is not BatchNormEmitter && FoldsInto(i, i + 1) && _layers[i + 1] is BatchNormEmitter next && ((BatchNormSpec)next.Layer.Spec).IsImage == (layer is Conv2DEmitter))
+                    if (layer is not BatchNormEmitter && ReadsAlone(i, i + 1) && _layers[i + 1] is BatchNormEmitter next && ((BatchNormSpec)next.Layer.Spec).IsImage == (layer is Conv2DEmitter))
                     {
                         norm = next;
                         end = i + 1;
                     }
 
-                    bool relu = FoldsInto(end, end + 1) && _model.Layers[end + 1].Spec is ActivationSpec { Function: ActivationFunction.ReLU };
+                    bool relu = ReadsAlone(end, end + 1) && _layers[end + 1] is ActivationEmitter { IsReLU: true };
                     end += relu ? 1 : 0;
                     if (end == i && layer is not BatchNormEmitter)
                     {
@@ -548,6 +562,10 @@ internal sealed class NetworkEmitter
 
         w.Line();
     }
+
+    /// <summary>Whether layer <paramref name="j"/> reads only layer <paramref name="i"/>'s output and is the only layer that reads it, so the two can run as one.</summary>
+    private bool ReadsAlone(int i, int j) =>
+        j < _model.Layers.Count && _model.Layers[i].GradientSums.Count == 0 && _model.Layers[j].Inputs.Count == 1 && _model.Layers[j].Inputs[0].Producer == _model.Layers[i].Name;
 
     /// <summary>
     /// Writes the body of a staged method: the one stage's statements, or a switch over the stages. A stage's
@@ -632,10 +650,17 @@ internal sealed class NetworkEmitter
                 }));
             }
 
-            for (int slot = 0; slot < model.Inputs.Count; slot++)
+            if (layer is ActivationEmitter { FusedInto: { } norm })
             {
-                int current = slot;
-                statements.Add((model.Inputs[slot].GradientAlways || !layer.EmitsCode, () => layer.EmitBackwardInput(w, current)));
+                statements.Add((true, () => w.Line($"// {model.Name}'s gradient: masked by {norm.Layer.Name}'s backward sums.")));
+            }
+            else
+            {
+                for (int slot = 0; slot < model.Inputs.Count; slot++)
+                {
+                    int current = slot;
+                    statements.Add((model.Inputs[slot].GradientAlways || !layer.EmitsCode, () => layer.EmitBackwardInput(w, current)));
+                }
             }
 
             AddLayer(layer, statements);

@@ -336,9 +336,8 @@ namespace Tests.Networks
                     return;
                 case 1:
                     // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8) (with the batch's statistics)
-                    p.BatchNormNormalize(output: 640, input: 128, statistics: 0, weight: 40, bias: 44, channels: 4, plane: 64);
-                    // block_in: ReLU, (B, 4, 8, 8) -> (B, 4, 8, 8)
-                    p.ReLUForward(output: 1161, input: 640, length: 256);
+                    p.BatchNormNormalizeReLU(output: 1161, input: 128, statistics: 0, weight: 40, bias: 44, channels: 4, plane: 64);
+                    // block_in: ReLU, (B, 4, 8, 8) -> (B, 4, 8, 8), applied by bn1
                     // conv2: Conv2D 3x3, stride 2, pad 1, no bias, (B, 4, 8, 8) -> (B, 8, 4, 4)
                     p.Conv2DForward(output: 1929, input: 1161, weight: 48, bias: -1,
                         channels: 4, height: 8, width: 8, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 1);
@@ -346,9 +345,8 @@ namespace Tests.Networks
                     return;
                 case 2:
                     // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4) (with the batch's statistics)
-                    p.BatchNormNormalize(output: 2185, input: 1929, statistics: 17, weight: 336, bias: 344, channels: 8, plane: 16);
-                    // relu2: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
-                    p.ReLUForward(output: 2458, input: 2185, length: 128);
+                    p.BatchNormNormalizeReLU(output: 2458, input: 1929, statistics: 17, weight: 336, bias: 344, channels: 8, plane: 16);
+                    // relu2: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4), applied by bn2
                     // conv3: Conv2D 3x3, stride 1, pad 1, no bias, (B, 8, 4, 4) -> (B, 8, 4, 4)
                     p.Conv2DForward(output: 2714, input: 2458, weight: 352, bias: -1,
                         channels: 8, height: 4, width: 4, filters: 8, kernel: 3, stride: 1, padding: 1, dilation: 1);
@@ -484,9 +482,10 @@ namespace Tests.Networks
                     p.Conv2DBackwardInput(inputGradient: 2586, outputGradient: 2842, weight: 352,
                         channels: 8, height: 4, width: 4, filters: 8, kernel: 3, stride: 1, padding: 1, dilation: 1);
                     // relu2: ReLU, (B, 8, 4, 4) -> (B, 8, 4, 4)
-                    p.ReLUBackwardInput(inputGradient: 2313, outputGradient: 2586, output: 2458, length: 128);
+                    // relu2's gradient: masked by bn2's backward sums.
                     // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
-                    p.BatchNormBackwardSums(records: 2441, outputGradient: 2313, input: 1929, statistics: 17, channels: 8, plane: 16);
+                    p.BatchNormReLUBackwardSums(records: 2441, outputGradient: 2313, reluGradient: 2586, reluOutput: 2458, input: 1929, statistics: 17,
+                        channels: 8, plane: 16);
                     return;
                 case 3:
                     // bn2: BatchNorm2D momentum 0.1, eps 1E-05, (B, 8, 4, 4) -> (B, 8, 4, 4)
@@ -507,12 +506,13 @@ namespace Tests.Networks
                     {
                         // block_in's output is read by 2 layers, each of which wrote its gradient apart: sum them.
                         p.AddGradient(target: 1417, source: 1673, length: 256);
-                        p.ReLUBackwardInput(inputGradient: 896, outputGradient: 1417, output: 1161, length: 256);
                     }
+                    // block_in's gradient: masked by bn1's backward sums.
                     // bn1: BatchNorm2D momentum 0.1, eps 1E-05, frozen, (B, 4, 8, 8) -> (B, 4, 8, 8)
                     if (p.InputGradient)
                     {
-                        p.BatchNormBackwardSums(records: 1152, outputGradient: 896, input: 128, statistics: 0, channels: 4, plane: 64);
+                        p.BatchNormReLUBackwardSums(records: 1152, outputGradient: 896, reluGradient: 1417, reluOutput: 1161, input: 128, statistics: 0,
+                            channels: 4, plane: 64);
                     }
                     return;
                 case 4:

@@ -43,10 +43,26 @@ public readonly ref partial struct LayerPass
     public void BatchNormNormalize(int output, int input, int statistics, int weight, int bias, int channels, int plane) =>
         BatchNormalization.Normalize(Batch(input, channels * plane), Batch(output, channels * plane), Fixed(statistics, 2 * channels), Parameter(weight, channels), Parameter(bias, channels), Count, channels, plane, Simd);
 
+    /// <summary>
+    /// BatchNorm forward, step 3 of 3, and the ReLU after it, per chunk, in one pass: <c>output = max(0, y)</c>, the
+    /// ReLU's output. The normalised values are not written: the ReLU is their only reader, and its backward reads its output.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void BatchNormNormalizeReLU(int output, int input, int statistics, int weight, int bias, int channels, int plane) =>
+        BatchNormalization.NormalizeRelu(Batch(input, channels * plane), Batch(output, channels * plane), Fixed(statistics, 2 * channels), Parameter(weight, channels), Parameter(bias, channels), Count, channels, plane, Simd);
+
     /// <summary>BatchNorm backward, step 1 of 3, per chunk: each channel's sums of dy and of dy * x_hat over the chunk.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BatchNormBackwardSums(int records, int outputGradient, int input, int statistics, int channels, int plane) =>
         BatchNormalization.BackwardStatistics(Batch(outputGradient, channels * plane), Batch(input, channels * plane), Fixed(statistics, 2 * channels), Record(records, (2 * channels) + 1), Count, channels, plane, Simd);
+
+    /// <summary>
+    /// The backward of the ReLU after a BatchNorm, and BatchNorm backward step 1 of 3, per chunk, in one pass:
+    /// <c>outputGradient = reluOutput &gt; 0 ? reluGradient : 0</c> written for step 3, and its sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void BatchNormReLUBackwardSums(int records, int outputGradient, int reluGradient, int reluOutput, int input, int statistics, int channels, int plane) =>
+        BatchNormalization.ReluBackwardStatistics(Batch(reluGradient, channels * plane), Batch(reluOutput, channels * plane), Batch(outputGradient, channels * plane), Batch(input, channels * plane), Fixed(statistics, 2 * channels), Record(records, (2 * channels) + 1), Count, channels, plane, Simd);
 
     /// <summary>
     /// BatchNorm backward, step 2 of 3, once per batch: the chunks' sums added up, and from them the gradients of
