@@ -69,7 +69,8 @@ public static partial class Convolution
     /// <summary>
     /// Floats of scratch one thread needs to run the layer on up to <paramref name="samples"/> samples at
     /// a time: one group's bordered input (for im2col, its columns), its output or output gradient on the
-    /// grid, and the weight gradient transposed (for the input gradient, the rearranged weights).
+    /// grid, and the weight gradient transposed (for the input gradient, the rearranged weights); or, in
+    /// blocked channels, one block of filters' packed weights.
     /// </summary>
     public static int ScratchLength(int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, int samples) =>
         ScratchLength(channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation, samples);
@@ -82,7 +83,9 @@ public static partial class Convolution
     public static int ScratchLength(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int samples)
     {
         Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
-        long length = g.GroupScratchLength(g.GroupSize(samples));
+
+        // Inference may run the layer in blocked channels instead (BlockedConvolution), whose scratch is far smaller but not nothing.
+        long length = Math.Max(g.GroupScratchLength(g.GroupSize(samples)), BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth));
         return length > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The convolution's scratch would not fit in one array.") : (int)length;
     }
 

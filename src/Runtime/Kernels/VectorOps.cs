@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
@@ -182,4 +183,37 @@ internal readonly struct Ops128 : IVectorOps<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d) => Reduce.Sum4(a, b, c, d);
+}
+
+/// <summary>
+/// One lane: the scalar level of a kernel written once for every vector width, whose sums, maxima and fused
+/// multiply-adds then come out as each lane of the vector forms computes them.
+/// </summary>
+internal readonly struct OpsScalar : IVectorOps<float>
+{
+    public static int Count => 1;
+
+    public static float Zero => 0f;
+
+    public static float Broadcast(float value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Load(ref float source, nint offset) => Unsafe.Add(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float value, ref float destination, nint offset) => Unsafe.Add(ref destination, offset) = value;
+
+    public static float MultiplyAdd(float a, float b, float addend) => MathF.FusedMultiplyAdd(a, b, addend);
+
+    public static float Add(float a, float b) => a + b;
+
+    public static float Multiply(float a, float b) => a * b;
+
+    public static float Max(float a, float b) => MathF.Max(a, b);
+
+    public static float WherePositive(float condition, float value) => condition > 0f ? value : 0f;
+
+    public static float Sum(float value) => value;
+
+    public static Vector128<float> Sum4(float a, float b, float c, float d) => Vector128.Create(a, b, c, d);
 }

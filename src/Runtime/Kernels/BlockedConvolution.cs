@@ -1,0 +1,476 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// Inference's convolution in blocked channels (<see cref="BlockedLayout"/>), for the layers the generator runs
+/// blocked: filters a multiple of <see cref="Block"/>. A tile holds two vectors of filters for six output
+/// positions in twelve accumulators (at 256 bits the two halves of a block, at 512 bits, where a vector is a whole
+/// block, two blocks); each step of its sum loads two vectors of packed weights and broadcasts one input value per
+/// position, so that the tile has the independent sums and the few loads per multiply-add that keep both of the
+/// core's multiply-add units busy. Nothing is copied or computed for padding, and no load straddles its data: the
+/// product runs near the core's peak even on 7x7 planes, where a product over planes loses a quarter of its work
+/// to borders. The output is blocked, its border zero for the convolutions after it.
+/// </summary>
+/// <remarks>
+/// Each block of filters' weights is packed into scratch as <c>[steps][Block]</c> just before its tiles run (two
+/// blocks at a time at 512 bits), the steps in PyTorch's order (channel, then tap), so packing is a transpose and
+/// the packed weights stay in cache while they are used; a table beside it says where each step reads in the input. Packing on every
+/// call, rather than keeping packed weights, means no copy of the weights can ever be out of date. Every output is
+/// its bias, then one multiply-add per step in that order, then the folded batch normalisation and ReLU: the same
+/// in any tile, sample or batch, and at every SIMD level whose multiply-adds the hardware fuses, the scalar one
+/// running the same code on one lane (<see cref="OpsScalar"/>).
+/// </remarks>
+internal static class BlockedConvolution
+{
+    /// <summary>Channels in a block of a blocked layer's output.</summary>
+    public const int Block = ChannelBlocks.Block;
+
+    /// <summary>Output positions in a tile.</summary>
+    private const int Positions = 6;
+
+    /// <summary>Blocks of filters packed at once, the most a tile reads: two, at 512 bits.</summary>
+    private const int PackedBlocks = 2;
+
+    private const string ForwardName = "BlockedConvolution.Forward";
+
+    /// <summary>Floats of scratch a call needs: the packed weights of the blocks of filters a tile reads, and where each step of the sum reads.</summary>
+    public static int ScratchLength(int channels, int kernelHeight, int kernelWidth) => ((PackedBlocks * Block) + 1) * channels * kernelHeight * kernelWidth;
+
+    /// <summary>
+    /// <c>output = weight (*) input + bias</c> for <paramref name="samples"/> samples, then <c>output * scale + shift</c>
+    /// per filter (when <paramref name="scale"/> is not empty) and the ReLU (when <paramref name="relu"/>); the input and
+    /// output in their layouts, the output's border cleared; <paramref name="weight"/> is [filters, channels, kh, kw].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward(
+        ReadOnlySpan<float> input,
+        in BlockedLayout inputLayout,
+        ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> scale,
+        ReadOnlySpan<float> shift,
+        bool relu,
+        Span<float> output,
+        in BlockedLayout outputLayout,
+        int kernelHeight,
+        int kernelWidth,
+        int strideHeight,
+        int strideWidth,
+        int paddingHeight,
+        int paddingWidth,
+        int dilationHeight,
+        int dilationWidth,
+        Span<float> scratch,
+        int samples,
+        SimdLevel simd)
+    {
+        int filters = outputLayout.Channels, steps = inputLayout.Channels * kernelHeight * kernelWidth;
+        KernelChecks.SizeAtLeast(samples, 0, nameof(samples), ForwardName);
+        KernelChecks.SizeAtLeast(strideHeight, 1, nameof(strideHeight), ForwardName);
+        KernelChecks.SizeAtLeast(strideWidth, 1, nameof(strideWidth), ForwardName);
+        KernelChecks.SizeAtLeast(inputLayout.Border, Math.Max(paddingHeight, paddingWidth), "the input's border", ForwardName);
+        if (outputLayout.Block != Block
+            || outputLayout.Height != ((inputLayout.Height + (2 * paddingHeight) - (dilationHeight * (kernelHeight - 1)) - 1) / strideHeight) + 1
+            || outputLayout.Width != ((inputLayout.Width + (2 * paddingWidth) - (dilationWidth * (kernelWidth - 1)) - 1) / strideWidth) + 1)
+        {
+            throw new ArgumentException($"{ForwardName}: the output must be blocked by {Block} and as large as the window leaves the input; found blocks of {outputLayout.Block} and {outputLayout.Height}x{outputLayout.Width}.", nameof(outputLayout));
+        }
+
+        KernelChecks.AtLeast(input.Length, (long)samples * inputLayout.Length, nameof(input), ForwardName);
+        KernelChecks.AtLeast(output.Length, (long)samples * outputLayout.Length, nameof(output), ForwardName);
+        KernelChecks.AtLeast(weight.Length, (long)filters * steps, nameof(weight), ForwardName);
+        KernelChecks.AtLeast(scratch.Length, ScratchLength(inputLayout.Channels, kernelHeight, kernelWidth), nameof(scratch), ForwardName);
+        KernelChecks.EmptyOrAtLeast(bias.Length, filters, nameof(bias), ForwardName);
+        KernelChecks.EmptyOrAtLeast(scale.Length, filters, nameof(scale), ForwardName);
+        KernelChecks.SameLength(shift.Length, scale.Length, nameof(shift), nameof(scale), ForwardName);
+
+        // Where each step, channel c at tap (i, j), reads from a window's first position.
+        Span<int> reads = MemoryMarshal.Cast<float, int>(scratch.Slice(PackedBlocks * Block * steps, steps));
+        int step = 0;
+        for (int c = 0; c < inputLayout.Channels; c++)
+        {
+            for (int i = 0; i < kernelHeight; i++)
+            {
+                for (int j = 0; j < kernelWidth; j++, step++)
+                {
+                    reads[step] = (c / inputLayout.Block * inputLayout.BlockLength) + (((i * dilationHeight * inputLayout.PaddedWidth) + (j * dilationWidth)) * inputLayout.Block) + (c % inputLayout.Block);
+                }
+            }
+        }
+
+        BlockedTensors.ClearBorder(output, outputLayout, samples);
+        var walk = new PositionWalk(inputLayout, outputLayout, strideHeight, strideWidth, paddingHeight, paddingWidth, samples);
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                Forward<Vector512<float>, Ops512>(input, weight, bias, scale, shift, relu, output, outputLayout, walk, steps, scratch);
+                break;
+            case SimdLevel.Vector256:
+                Forward<Vector256<float>, Ops256>(input, weight, bias, scale, shift, relu, output, outputLayout, walk, steps, scratch);
+                break;
+            case SimdLevel.Scalar:
+                Forward<float, OpsScalar>(input, weight, bias, scale, shift, relu, output, outputLayout, walk, steps, scratch);
+                break;
+            default:
+                Forward<Vector128<float>, Ops128>(input, weight, bias, scale, shift, relu, output, outputLayout, walk, steps, scratch);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Forward<TVector, TOps>(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, bool relu, Span<float> output, BlockedLayout outputLayout, PositionWalk walk, int steps, Span<float> scratch)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        int filters = outputLayout.Channels;
+        ref float x = ref MemoryMarshal.GetReference(input);
+        ref float y = ref MemoryMarshal.GetReference(output);
+        ref float packed = ref MemoryMarshal.GetReference(scratch);
+        ref int reads = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<float, int>(scratch.Slice(PackedBlocks * Block * steps, steps)));
+        Span<int> inputAt = stackalloc int[Positions];
+        Span<int> outputAt = stackalloc int[Positions];
+
+        // A vector as wide as a block pairs two blocks; a narrower one pairs the vectors within a block.
+        int perPack = TOps.Count == Block ? PackedBlocks : 1;
+        for (int block = 0; block < filters; block += perPack * Block)
+        {
+            int packedFilters = Math.Min(perPack * Block, filters - block);
+            for (int b = 0; b < packedFilters; b += Block)
+            {
+                Pack(weight.Slice((block + b) * steps, Block * steps), scratch.Slice(b * steps, Block * steps), steps);
+            }
+
+            for (int first = block; first < block + packedFilters; first += 2 * TOps.Count)
+            {
+                // Two vectors of filters where the packed blocks hold them, else one.
+                bool pair = first + TOps.Count < block + packedFilters;
+                int second = pair ? first + TOps.Count : first;
+                ref float weightsA = ref Unsafe.Add(ref packed, PackedAt(first - block, steps));
+                ref float weightsB = ref Unsafe.Add(ref packed, PackedAt(second - block, steps));
+                var finish = new Epilogue<TVector, TOps>(bias, scale, shift, relu, first, second, Stored(first, outputLayout), Stored(second, outputLayout));
+                walk.Restart();
+                for (int count; (count = walk.Next(inputAt, outputAt)) > 0;)
+                {
+                    if (pair)
+                    {
+                        SumPair(in finish, ref x, inputAt, ref weightsA, ref weightsB, ref reads, steps, ref y, outputAt, count);
+                    }
+                    else
+                    {
+                        SumSingle(in finish, ref x, inputAt, ref weightsA, ref reads, steps, ref y, outputAt, count);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Where the packed weights of the <paramref name="filter"/>-th filter packed start: in its block's <c>[steps][Block]</c>, the blocks one after the other.</summary>
+    private static int PackedAt(int filter, int steps) => (filter / Block * Block * steps) + (filter % Block);
+
+    /// <summary>Block <c>[Block filters][steps]</c> of the weights as <c>[steps][Block]</c>: a step's filters side by side.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pack(ReadOnlySpan<float> weights, Span<float> packed, int steps)
+    {
+        int step = 0;
+        if (Avx.IsSupported)
+        {
+            // 8x8 transposes: eight filters' next eight steps in, eight steps' eight filters out.
+            ref float source = ref MemoryMarshal.GetReference(weights);
+            ref float target = ref MemoryMarshal.GetReference(packed);
+            for (; step + 8 <= steps; step += 8)
+            {
+                for (int lanes = 0; lanes < Block; lanes += 8)
+                {
+                    ref float rows = ref Unsafe.Add(ref source, (lanes * steps) + step);
+                    Transpose8(
+                        Vector256.LoadUnsafe(ref rows),
+                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, steps)),
+                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, 2 * steps)),
+                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, 3 * steps)),
+                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, 4 * steps)),
+                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, 5 * steps)),
+                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, 6 * steps)),
+                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, 7 * steps)),
+                        ref Unsafe.Add(ref target, (step * Block) + lanes));
+                }
+            }
+        }
+
+        for (int lane = 0; lane < Block; lane++)
+        {
+            ReadOnlySpan<float> row = weights.Slice(lane * steps, steps);
+            for (int k = step; k < steps; k++)
+            {
+                packed[(k * Block) + lane] = row[k];
+            }
+        }
+    }
+
+    /// <summary>Writes the columns of the 8x8 matrix whose rows are <paramref name="r0"/> to <paramref name="r7"/> as rows <see cref="Block"/> floats apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3, Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, ref float target)
+    {
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref target);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref target, Block));
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref target, 2 * Block));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref target, 3 * Block));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 4 * Block));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 5 * Block));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 6 * Block));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 7 * Block));
+    }
+
+    /// <summary>
+    /// A tile for two vectors of filters: each sum is the bias, then one multiply-add per step; then the epilogue, and
+    /// the tile's <paramref name="count"/> valid positions stored. Apart from the caller, so that its twelve
+    /// accumulators, six input rows, two weight rows and the step table all stay in registers through the loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void SumPair<TVector, TOps>(in Epilogue<TVector, TOps> finish, ref float x, ReadOnlySpan<int> inputAt, ref float weightsA, ref float weightsB, ref int reads, int steps, ref float y, ReadOnlySpan<int> outputAt, int count)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float x0 = ref Unsafe.Add(ref x, inputAt[0]);
+        ref float x1 = ref Unsafe.Add(ref x, inputAt[1]);
+        ref float x2 = ref Unsafe.Add(ref x, inputAt[2]);
+        ref float x3 = ref Unsafe.Add(ref x, inputAt[3]);
+        ref float x4 = ref Unsafe.Add(ref x, inputAt[4]);
+        ref float x5 = ref Unsafe.Add(ref x, inputAt[5]);
+        TVector a0 = finish.BiasA, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        TVector b0 = finish.BiasB, b1 = b0, b2 = b0, b3 = b0, b4 = b0, b5 = b0;
+        for (int k = 0; k < steps; k++)
+        {
+            nint at = Unsafe.Add(ref reads, k);
+            TVector wa = TOps.Load(ref weightsA, k * Block), wb = TOps.Load(ref weightsB, k * Block);
+            TVector v = TOps.Broadcast(Unsafe.Add(ref x0, at));
+            a0 = TOps.MultiplyAdd(wa, v, a0);
+            b0 = TOps.MultiplyAdd(wb, v, b0);
+            v = TOps.Broadcast(Unsafe.Add(ref x1, at));
+            a1 = TOps.MultiplyAdd(wa, v, a1);
+            b1 = TOps.MultiplyAdd(wb, v, b1);
+            v = TOps.Broadcast(Unsafe.Add(ref x2, at));
+            a2 = TOps.MultiplyAdd(wa, v, a2);
+            b2 = TOps.MultiplyAdd(wb, v, b2);
+            v = TOps.Broadcast(Unsafe.Add(ref x3, at));
+            a3 = TOps.MultiplyAdd(wa, v, a3);
+            b3 = TOps.MultiplyAdd(wb, v, b3);
+            v = TOps.Broadcast(Unsafe.Add(ref x4, at));
+            a4 = TOps.MultiplyAdd(wa, v, a4);
+            b4 = TOps.MultiplyAdd(wb, v, b4);
+            v = TOps.Broadcast(Unsafe.Add(ref x5, at));
+            a5 = TOps.MultiplyAdd(wa, v, a5);
+            b5 = TOps.MultiplyAdd(wb, v, b5);
+        }
+
+        finish.Store(a0, b0, ref y, outputAt[0], pair: true);
+        if (count > 1)
+        {
+            finish.Store(a1, b1, ref y, outputAt[1], pair: true);
+        }
+
+        if (count > 2)
+        {
+            finish.Store(a2, b2, ref y, outputAt[2], pair: true);
+        }
+
+        if (count > 3)
+        {
+            finish.Store(a3, b3, ref y, outputAt[3], pair: true);
+        }
+
+        if (count > 4)
+        {
+            finish.Store(a4, b4, ref y, outputAt[4], pair: true);
+        }
+
+        if (count > 5)
+        {
+            finish.Store(a5, b5, ref y, outputAt[5], pair: true);
+        }
+    }
+
+    /// <summary>A tile for one vector of filters (a last block left alone, in 512-bit vectors); as <see cref="SumPair"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void SumSingle<TVector, TOps>(in Epilogue<TVector, TOps> finish, ref float x, ReadOnlySpan<int> inputAt, ref float weights, ref int reads, int steps, ref float y, ReadOnlySpan<int> outputAt, int count)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float x0 = ref Unsafe.Add(ref x, inputAt[0]);
+        ref float x1 = ref Unsafe.Add(ref x, inputAt[1]);
+        ref float x2 = ref Unsafe.Add(ref x, inputAt[2]);
+        ref float x3 = ref Unsafe.Add(ref x, inputAt[3]);
+        ref float x4 = ref Unsafe.Add(ref x, inputAt[4]);
+        ref float x5 = ref Unsafe.Add(ref x, inputAt[5]);
+        TVector a0 = finish.BiasA, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        for (int k = 0; k < steps; k++)
+        {
+            nint at = Unsafe.Add(ref reads, k);
+            TVector w = TOps.Load(ref weights, k * Block);
+            a0 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref x0, at)), a0);
+            a1 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref x1, at)), a1);
+            a2 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref x2, at)), a2);
+            a3 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref x3, at)), a3);
+            a4 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref x4, at)), a4);
+            a5 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref x5, at)), a5);
+        }
+
+        finish.Store(a0, a0, ref y, outputAt[0], pair: false);
+        if (count > 1)
+        {
+            finish.Store(a1, a1, ref y, outputAt[1], pair: false);
+        }
+
+        if (count > 2)
+        {
+            finish.Store(a2, a2, ref y, outputAt[2], pair: false);
+        }
+
+        if (count > 3)
+        {
+            finish.Store(a3, a3, ref y, outputAt[3], pair: false);
+        }
+
+        if (count > 4)
+        {
+            finish.Store(a4, a4, ref y, outputAt[4], pair: false);
+        }
+
+        if (count > 5)
+        {
+            finish.Store(a5, a5, ref y, outputAt[5], pair: false);
+        }
+    }
+
+    /// <summary>A tile's vectors of filters: their biases, and what their sums go through before they are stored (the folded batch normalisation, the ReLU) and where.</summary>
+    private readonly struct Epilogue<TVector, TOps>
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        private readonly TVector _scaleA, _shiftA, _scaleB, _shiftB;
+        private readonly bool _normalizes, _relu;
+        private readonly int _outA, _outB;
+
+        public Epilogue(ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, bool relu, int first, int second, int outA, int outB)
+        {
+            BiasA = bias.IsEmpty ? TOps.Zero : TOps.Load(ref MemoryMarshal.GetReference(bias), first);
+            BiasB = bias.IsEmpty ? TOps.Zero : TOps.Load(ref MemoryMarshal.GetReference(bias), second);
+            _normalizes = !scale.IsEmpty;
+            _scaleA = _normalizes ? TOps.Load(ref MemoryMarshal.GetReference(scale), first) : default;
+            _scaleB = _normalizes ? TOps.Load(ref MemoryMarshal.GetReference(scale), second) : default;
+            _shiftA = _normalizes ? TOps.Load(ref MemoryMarshal.GetReference(shift), first) : default;
+            _shiftB = _normalizes ? TOps.Load(ref MemoryMarshal.GetReference(shift), second) : default;
+            _relu = relu;
+            _outA = outA;
+            _outB = outB;
+        }
+
+        public TVector BiasA { get; }
+
+        public TVector BiasB { get; }
+
+        /// <summary>Stores one position's sums: the first vector's, and the second's for a pair.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(TVector a, TVector b, ref float y, int at, bool pair)
+        {
+            TOps.Store(Finish(a, _scaleA, _shiftA), ref y, at + _outA);
+            if (pair)
+            {
+                TOps.Store(Finish(b, _scaleB, _shiftB), ref y, at + _outB);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private TVector Finish(TVector sum, TVector scale, TVector shift)
+        {
+            TVector value = _normalizes ? TOps.MultiplyAdd(sum, scale, shift) : sum;
+            return _relu ? TOps.Max(value, TOps.Zero) : value;
+        }
+    }
+
+    /// <summary>Where filter <paramref name="filter"/> lies from a position of the output's first block.</summary>
+    private static int Stored(int filter, in BlockedLayout output) => (filter / Block * output.BlockLength) + (filter % Block);
+
+    /// <summary>
+    /// Output positions in order, sample by sample, row by row, a tile at a time, with where each one's window starts
+    /// in the input and where it lies in the output; the last tile repeats its last position to be whole.
+    /// </summary>
+    private struct PositionWalk
+    {
+        private readonly BlockedLayout _input;
+        private readonly BlockedLayout _output;
+        private readonly int _strideHeight;
+        private readonly int _strideWidth;
+        private readonly int _paddingHeight;
+        private readonly int _paddingWidth;
+        private readonly int _samples;
+        private int _sample;
+        private int _row;
+        private int _column;
+
+        public PositionWalk(in BlockedLayout input, in BlockedLayout output, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int samples)
+        {
+            _input = input;
+            _output = output;
+            _strideHeight = strideHeight;
+            _strideWidth = strideWidth;
+            _paddingHeight = paddingHeight;
+            _paddingWidth = paddingWidth;
+            _samples = samples;
+            _sample = _row = _column = 0;
+        }
+
+        public void Restart() => _sample = _row = _column = 0;
+
+        /// <summary>Fills the places of the next tile's positions; returns how many there are, 0 at the end.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Next(Span<int> inputAt, Span<int> outputAt)
+        {
+            if (_sample == _samples)
+            {
+                return 0;
+            }
+
+            int count = 0;
+            while (count < Positions && _sample < _samples)
+            {
+                // A run along the current row: the places step by the stride.
+                int run = Math.Min(Positions - count, _output.Width - _column);
+                int inputFirst = (_sample * _input.Length) + _input.At((_row * _strideHeight) - _paddingHeight, (_column * _strideWidth) - _paddingWidth);
+                int outputFirst = (_sample * _output.Length) + _output.At(_row, _column);
+                for (int i = 0; i < run; i++, count++)
+                {
+                    inputAt[count] = inputFirst + (i * _strideWidth * _input.Block);
+                    outputAt[count] = outputFirst + (i * Block);
+                }
+
+                _column += run;
+                if (_column == _output.Width)
+                {
+                    _column = 0;
+                    if (++_row == _output.Height)
+                    {
+                        _row = 0;
+                        _sample++;
+                    }
+                }
+            }
+
+            for (int i = count; i < Positions; i++)
+            {
+                inputAt[i] = inputAt[count - 1];
+                outputAt[i] = outputAt[count - 1];
+            }
+
+            return count;
+        }
+    }
+}

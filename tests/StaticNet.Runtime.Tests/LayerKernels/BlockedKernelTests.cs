@@ -1,0 +1,285 @@
+using System;
+using System.Runtime.Intrinsics.X86;
+using StaticNet.Kernels;
+using Xunit;
+
+namespace StaticNet.Tests.LayerKernels;
+
+/// <summary>
+/// Inference's blocked-channel kernels against plain loops over planes written here: the convolution with its
+/// folded batch normalisation and ReLU on every kind of window, from planes and from blocks; pooling, addition and
+/// the conversions. Each output's border must come out zero whatever the buffer held, and every SIMD level must
+/// give the same bits, alone or in a batch.
+/// </summary>
+public class BlockedKernelTests
+{
+    private const int Block = BlockedConvolution.Block;
+
+    /// <summary>channels, input block, height, width, filters, kernel h/w, stride h/w, padding h/w, dilation h/w, output border, samples.</summary>
+    public static System.Collections.Generic.IEnumerable<object[]> Convolutions() => new[]
+    {
+        new object[] { 1, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 0, 2 }, // a first layer on planes
+        new object[] { 16, 16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1 },
+        new object[] { 32, 16, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1, 0, 3 }, // 49 positions: tiles across samples
+        new object[] { 32, 16, 8, 8, 48, 3, 3, 2, 2, 1, 1, 1, 1, 2, 2 }, // strided, three blocks of filters
+        new object[] { 16, 16, 9, 7, 16, 1, 1, 2, 2, 0, 0, 1, 1, 0, 1 }, // 1x1 shortcut
+        new object[] { 3, 1, 11, 9, 32, 3, 2, 2, 1, 2, 0, 1, 2, 1, 2 }, // rectangular window, dilated
+        new object[] { 6, 1, 5, 5, 16, 5, 5, 1, 1, 2, 2, 1, 1, 0, 1 }, // one output row per position tile
+        new object[] { 16, 16, 1, 1, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 5 }, // one position a sample
+    };
+
+    [Theory]
+    [MemberData(nameof(Convolutions))]
+    public void ConvolutionMatchesPlainLoopsAtEveryLevelBitForBitAcrossLevels(
+        int channels, int inputBlock, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int outputBorder, int samples)
+    {
+        int outHeight = ((height + (2 * paddingHeight) - (dilationHeight * (kernelHeight - 1)) - 1) / strideHeight) + 1;
+        int outWidth = ((width + (2 * paddingWidth) - (dilationWidth * (kernelWidth - 1)) - 1) / strideWidth) + 1;
+        var inputLayout = new BlockedLayout(channels, height, width, Math.Max(paddingHeight, paddingWidth) + 1, inputBlock);
+        var outputLayout = new BlockedLayout(filters, outHeight, outWidth, outputBorder, Block);
+        float[] planes = KernelAssert.Random(samples * channels * height * width, 1);
+        float[] weight = KernelAssert.Random(filters * channels * kernelHeight * kernelWidth, 2);
+        float[] bias = KernelAssert.Random(filters, 3);
+        float[] scale = KernelAssert.Random(filters, 4, 0.5f, 1.5f);
+        float[] shift = KernelAssert.Random(filters, 5);
+        float[] input = ToBlocks(planes, inputLayout, samples);
+        float[] scratch = new float[BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth)];
+
+        // Plain loops: the convolution in double, then the bias, the affine map and the ReLU.
+        int plane = outHeight * outWidth;
+        var expected = new float[samples * filters * plane];
+        for (int n = 0; n < samples; n++)
+        {
+            for (int f = 0; f < filters; f++)
+            {
+                for (int oy = 0; oy < outHeight; oy++)
+                {
+                    for (int ox = 0; ox < outWidth; ox++)
+                    {
+                        double sum = bias[f];
+                        for (int c = 0; c < channels; c++)
+                        {
+                            for (int i = 0; i < kernelHeight; i++)
+                            {
+                                for (int j = 0; j < kernelWidth; j++)
+                                {
+                                    int iy = (oy * strideHeight) - paddingHeight + (i * dilationHeight), ix = (ox * strideWidth) - paddingWidth + (j * dilationWidth);
+                                    if (iy >= 0 && iy < height && ix >= 0 && ix < width)
+                                    {
+                                        sum += (double)weight[(((f * channels) + c) * kernelHeight * kernelWidth) + (i * kernelWidth) + j] * planes[(((n * channels) + c) * height * width) + (iy * width) + ix];
+                                    }
+                                }
+                            }
+                        }
+
+                        expected[(((n * filters) + f) * plane) + (oy * outWidth) + ox] = Math.Max(0f, (float)((sum * scale[f]) + shift[f]));
+                    }
+                }
+            }
+        }
+
+        float[]? first = null;
+        foreach (SimdLevel level in KernelAssert.AllLevels)
+        {
+            float[] output = Filled(samples * outputLayout.Length, float.NaN);
+            BlockedConvolution.Forward(input, inputLayout, weight, bias, scale, shift, true, output, outputLayout, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, scratch, samples, level);
+            KernelAssert.Close(expected, ToPlanes(output, outputLayout, samples), $"{level} convolution");
+            AssertBorderZero(output, outputLayout, samples, level.ToString());
+            if (Fused(level))
+            {
+                first ??= output;
+                KernelAssert.Identical(first, output, $"{level} against {KernelAssert.AllLevels[0]}");
+            }
+        }
+    }
+
+    [Fact]
+    public void EachSampleComesOutTheSameAloneAsInABatch()
+    {
+        var inputLayout = new BlockedLayout(16, 7, 7, 1, Block);
+        var outputLayout = new BlockedLayout(32, 7, 7, 0, Block);
+        float[] input = ToBlocks(KernelAssert.Random(3 * 16 * 49, 11), inputLayout, 3);
+        float[] weight = KernelAssert.Random(32 * 16 * 9, 12);
+        float[] scratch = new float[BlockedConvolution.ScratchLength(16, 3, 3)];
+        var batch = new float[3 * outputLayout.Length];
+        BlockedConvolution.Forward(input, inputLayout, weight, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, false, batch, outputLayout, 3, 3, 1, 1, 1, 1, 1, 1, scratch, 3, SimdLevels.Best);
+        for (int n = 0; n < 3; n++)
+        {
+            var alone = new float[outputLayout.Length];
+            BlockedConvolution.Forward(input.AsSpan(n * inputLayout.Length, inputLayout.Length), inputLayout, weight, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, false, alone, outputLayout, 3, 3, 1, 1, 1, 1, 1, 1, scratch, 1, SimdLevels.Best);
+            KernelAssert.Identical(batch.AsSpan(n * outputLayout.Length, outputLayout.Length), alone, $"sample {n}");
+        }
+    }
+
+    [Fact]
+    public void MaxPoolGlobalAverageAndAddMatchPlainLoops()
+    {
+        const int Channels = 32, Height = 6, Width = 5, Samples = 2;
+        float[] planes = KernelAssert.Random(Samples * Channels * Height * Width, 21);
+        float[] others = KernelAssert.Random(Samples * Channels * Height * Width, 22);
+        var layout = new BlockedLayout(Channels, Height, Width, 1, Block);
+        var otherLayout = new BlockedLayout(Channels, Height, Width, 0, Block);
+        float[] blocks = ToBlocks(planes, layout, Samples), otherBlocks = ToBlocks(others, otherLayout, Samples);
+        var pooledLayout = new BlockedLayout(Channels, 2, 2, 2, Block);
+        foreach (SimdLevel level in KernelAssert.AllLevels)
+        {
+            // 3x2 windows, stride 2x2: rows 0-2 and 2-4, columns 0-1 and 2-3.
+            float[] pooled = Filled(Samples * pooledLayout.Length, float.NaN);
+            BlockedTensors.MaxPool(blocks, layout, pooled, pooledLayout, 3, 2, 2, 2, Samples, level);
+            var expectedPooled = new float[Samples * Channels * 4];
+            for (int p = 0; p < Samples * Channels; p++)
+            {
+                for (int oy = 0; oy < 2; oy++)
+                {
+                    for (int ox = 0; ox < 2; ox++)
+                    {
+                        float largest = float.NegativeInfinity;
+                        for (int i = 0; i < 3; i++)
+                        {
+                            for (int j = 0; j < 2; j++)
+                            {
+                                largest = Math.Max(largest, planes[(p * Height * Width) + (((oy * 2) + i) * Width) + (ox * 2) + j]);
+                            }
+                        }
+
+                        expectedPooled[(p * 4) + (oy * 2) + ox] = largest;
+                    }
+                }
+            }
+
+            KernelAssert.Identical(expectedPooled, ToPlanes(pooled, pooledLayout, Samples), $"{level} max pool");
+            AssertBorderZero(pooled, pooledLayout, Samples, $"{level} max pool");
+
+            var means = new float[Samples * Channels];
+            BlockedTensors.GlobalAverage(blocks, layout, means, Samples, level);
+            var expectedMeans = new float[Samples * Channels];
+            for (int p = 0; p < Samples * Channels; p++)
+            {
+                double sum = 0;
+                for (int i = 0; i < Height * Width; i++)
+                {
+                    sum += planes[(p * Height * Width) + i];
+                }
+
+                expectedMeans[p] = (float)(sum / (Height * Width));
+            }
+
+            KernelAssert.Close(expectedMeans, means, $"{level} global average");
+
+            var sumLayout = new BlockedLayout(Channels, Height, Width, 2, Block);
+            float[] sums = Filled(Samples * sumLayout.Length, float.NaN);
+            BlockedTensors.Add(blocks, layout, otherBlocks, otherLayout, true, sums, sumLayout, Samples, level);
+            var expectedSums = new float[planes.Length];
+            var expectedRelu = new float[planes.Length];
+            for (int i = 0; i < planes.Length; i++)
+            {
+                expectedSums[i] = Math.Max(0f, planes[i] + others[i]);
+                expectedRelu[i] = Math.Max(0f, planes[i]);
+            }
+
+            KernelAssert.Identical(expectedSums, ToPlanes(sums, sumLayout, Samples), $"{level} add and ReLU");
+            AssertBorderZero(sums, sumLayout, Samples, $"{level} add");
+            BlockedTensors.Relu(blocks, layout, sums, sumLayout, Samples, level);
+            KernelAssert.Identical(expectedRelu, ToPlanes(sums, sumLayout, Samples), $"{level} ReLU alone");
+        }
+    }
+
+    [Fact]
+    public void PadAndToPlanesKeepEveryValueAndZeroTheBorder()
+    {
+        float[] planes = KernelAssert.Random(2 * 3 * 4 * 5, 31);
+        var layout = new BlockedLayout(3, 4, 5, 2, 1);
+        float[] padded = Filled(2 * layout.Length, float.NaN);
+        BlockedTensors.Pad(planes, padded, layout, 2);
+        AssertBorderZero(padded, layout, 2, "padded planes");
+        KernelAssert.Identical(planes, ToPlanes(padded, layout, 2), "padded planes' values");
+
+        var blockedLayout = new BlockedLayout(32, 4, 5, 1, Block);
+        float[] values = KernelAssert.Random(2 * 32 * 20, 32);
+        var back = new float[values.Length];
+        BlockedTensors.ToPlanes(ToBlocks(values, blockedLayout, 2), blockedLayout, back, 2);
+        KernelAssert.Identical(values, back, "blocks back to planes");
+        KernelAssert.Rejects(() => BlockedTensors.ToPlanes(new float[10], blockedLayout, back, 2), "blocked", "BlockedTensors.ToPlanes", "holds 10 values");
+    }
+
+    /// <summary>Whether the level's multiply-adds are fused on this machine, as the scalar level's are: then every output must come out the same.</summary>
+    private static bool Fused(SimdLevel level) => level switch
+    {
+        SimdLevel.Vector512 => Avx512F.IsSupported,
+        SimdLevel.Vector256 => Fma.IsSupported,
+        SimdLevel.Vector128 => Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported,
+        _ => true,
+    };
+
+    /// <summary>Planes ([channels, height, width] per sample) into a blocked layout, by the definition of the layout.</summary>
+    private static float[] ToBlocks(float[] planes, BlockedLayout layout, int samples)
+    {
+        var blocks = new float[samples * layout.Length];
+        int plane = layout.Height * layout.Width;
+        for (int n = 0; n < samples; n++)
+        {
+            for (int c = 0; c < layout.Channels; c++)
+            {
+                for (int y = 0; y < layout.Height; y++)
+                {
+                    for (int x = 0; x < layout.Width; x++)
+                    {
+                        blocks[(n * layout.Length) + (c / layout.Block * layout.BlockLength) + ((((y + layout.Border) * layout.PaddedWidth) + x + layout.Border) * layout.Block) + (c % layout.Block)] =
+                            planes[(((n * layout.Channels) + c) * plane) + (y * layout.Width) + x];
+                    }
+                }
+            }
+        }
+
+        return blocks;
+    }
+
+    /// <summary>The inverse of <see cref="ToBlocks"/>, by the same definition.</summary>
+    private static float[] ToPlanes(float[] blocks, BlockedLayout layout, int samples)
+    {
+        int plane = layout.Height * layout.Width;
+        var planes = new float[samples * layout.Channels * plane];
+        for (int n = 0; n < samples; n++)
+        {
+            for (int c = 0; c < layout.Channels; c++)
+            {
+                for (int y = 0; y < layout.Height; y++)
+                {
+                    for (int x = 0; x < layout.Width; x++)
+                    {
+                        planes[(((n * layout.Channels) + c) * plane) + (y * layout.Width) + x] =
+                            blocks[(n * layout.Length) + (c / layout.Block * layout.BlockLength) + ((((y + layout.Border) * layout.PaddedWidth) + x + layout.Border) * layout.Block) + (c % layout.Block)];
+                    }
+                }
+            }
+        }
+
+        return planes;
+    }
+
+    private static void AssertBorderZero(float[] blocks, BlockedLayout layout, int samples, string what)
+    {
+        for (int b = 0; b < samples * layout.Blocks; b++)
+        {
+            for (int y = 0; y < layout.PaddedHeight; y++)
+            {
+                for (int x = 0; x < layout.PaddedWidth; x++)
+                {
+                    bool inside = y >= layout.Border && y < layout.Border + layout.Height && x >= layout.Border && x < layout.Border + layout.Width;
+                    for (int lane = 0; lane < layout.Block && !inside; lane++)
+                    {
+                        float value = blocks[(b * layout.BlockLength) + (((y * layout.PaddedWidth) + x) * layout.Block) + lane];
+                        Assert.True(BitConverter.SingleToInt32Bits(value) == 0, $"{what}: border value {value} at block {b}, row {y}, column {x}.");
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] Filled(int length, float value)
+    {
+        var values = new float[length];
+        Array.Fill(values, value);
+        return values;
+    }
+}
