@@ -304,6 +304,84 @@ public sealed class EmitterTests
     }
 
     [Fact]
+    public void Inference_passes_blocks_between_convolutions_whose_filters_fill_blocks_and_gives_planes_back_at_the_edge()
+    {
+        // Training layout: input (1, 4, 4) = 16 at 0 (gradient 16); conv1 (16, 4, 4) = 256 at 32 (288); relu1 at 544
+        // (800); conv2 at 1056 (1312); pool1 (16, 2, 2) = 64 at 1568 (1632); flatten1 reads pool1's buffer; fc1 at
+        // 1696 (1698): 1700 floats. Parameters: conv1.weight 0, conv1.bias 144, conv2.weight 160, conv2.bias 2464, fc1 2480.
+        // After it, in the order they are written: the input with conv1's border of 1, (1, 6, 6) = 36 at 1700; relu1's
+        // blocks with conv2's border, 16 * 6 * 6 = 576 at 1736; conv2's blocks, read by the pooling alone, 256 at 2312;
+        // pool1's blocks at 2568, copied out to pool1's planes for the dense layer.
+        Emitted emitted = Emit("[Network, Input(1, 4, 4), Conv2D(16, 3, Padding = 1), ReLU, Conv2D(16, 3, Padding = 1), MaxPool2D(2), Flatten, Dense(2)] public partial class Net;");
+
+        const string Window = "kernel: 3, stride: 1, padding: 1, dilation: 1";
+        const string NoNorm = "normWeight: -1, normBias: -1, runningMean: -1, runningVar: -1, epsilon: 0.0";
+        Assert.Equal(
+            new[]
+            {
+                "p.PadPlanes(output: 1700, input: 0, channels: 1, height: 4, width: 4, border: 1);",
+                $"p.Conv2DBlocked(output: 1736, input: 1700, weight: 0, bias: 144, {NoNorm}, relu: true, channels: 1, height: 4, width: 4, inputBlock: 1, inputBorder: 1, filters: 16, outputBorder: 1, {Window});",
+                $"p.Conv2DBlocked(output: 2312, input: 1736, weight: 160, bias: 2464, {NoNorm}, relu: false, channels: 16, height: 4, width: 4, inputBlock: 16, inputBorder: 1, filters: 16, outputBorder: 0, {Window});",
+                "p.MaxPool2DBlocked(output: 2568, input: 2312, channels: 16, height: 4, width: 4, inputBorder: 0, outputBorder: 0, kernel: 2, stride: 2, outHeight: 2, outWidth: 2);",
+                "p.BlocksToPlanes(output: 1568, input: 2568, channels: 16, height: 2, width: 2, inputBorder: 0);",
+                "p.DenseForward(output: 1696, input: 1568, weight: 2480, bias: 2608, inputs: 64, outputs: 2);",
+            },
+            emitted.Method("RunInference"));
+        Assert.Contains("public const int WorkspaceLengthPerSample = 2632;", emitted.Source);
+    }
+
+    [Fact]
+    public void Inference_keeps_on_planes_a_convolution_whose_filters_do_not_fill_a_block_and_copies_blocks_out_for_it()
+    {
+        // conv1 (16 filters) runs blocked; conv2 (8) reads planes, so conv1's output is copied out to them.
+        // Training layout: input (1, 3, 3) = 9 at 0 (9); conv1 (16, 3, 3) = 144 at 18 (162); conv2 (8, 3, 3) at 306.
+        Emitted emitted = Emit("[Network, Input(1, 3, 3), Conv2D(16, 1), Conv2D(8, 1)] public partial class Net;");
+        string[] inference = emitted.Method("RunInference");
+
+        Assert.Equal(3, inference.Length);
+        Assert.StartsWith("p.Conv2DBlocked(output: 450, input: 0,", inference[0]);
+        Assert.Equal("p.BlocksToPlanes(output: 18, input: 450, channels: 16, height: 3, width: 3, inputBorder: 0);", inference[1]);
+        Assert.StartsWith("p.Conv2DForward(output: 306, input: 18,", inference[2]);
+    }
+
+    [Fact]
+    public void Inference_gives_a_blocked_tensors_place_to_a_later_one_of_its_length_only()
+    {
+        // Four 3x3 convolutions that pad by 1 on (16, 4, 4). Training ends at 2 * 256 + 4 * 512 = 2560 (conv4's
+        // output at 2048). The input's bordered copy, 16 * 6 * 6 = 576, goes first at 2560; conv1's blocks, with
+        // conv2's border, also 576, at 3136. Once conv1 has read the copy, conv2 writes its place, and once conv2
+        // has read conv1's blocks, conv3 writes theirs. conv4's blocks, borderless (256), may take neither place,
+        // each of a different length, and get their own at 3712.
+        Emitted emitted = Emit("[Network, Input(16, 4, 4), Conv2D(16, 3, Padding = 1), Conv2D(16, 3, Padding = 1), Conv2D(16, 3, Padding = 1), Conv2D(16, 3, Padding = 1)] public partial class Net;");
+        string[] inference = emitted.Method("RunInference");
+
+        Assert.StartsWith("p.PadPlanes(output: 2560, input: 0,", inference[0]);
+        Assert.StartsWith("p.Conv2DBlocked(output: 3136, input: 2560,", inference[1]);
+        Assert.StartsWith("p.Conv2DBlocked(output: 2560, input: 3136,", inference[2]);
+        Assert.StartsWith("p.Conv2DBlocked(output: 3136, input: 2560,", inference[3]);
+        Assert.StartsWith("p.Conv2DBlocked(output: 3712, input: 3136,", inference[4]);
+        Assert.Equal("p.BlocksToPlanes(output: 2048, input: 3712, channels: 16, height: 4, width: 4, inputBorder: 0);", inference[5]);
+        Assert.Contains("public const int WorkspaceLengthPerSample = 3968;", emitted.Source);
+    }
+
+    [Fact]
+    public void Inference_joins_blocked_branches_with_the_relu_after_them_and_averages_blocks_to_a_vector()
+    {
+        // relu1's blocks are read by conv2 (border 1) and by the join; the join takes the ReLU after it, and the
+        // global average pooling reads the joined blocks into its plain output.
+        Emitted emitted = Emit("[Network, Input(16, 4, 4), Conv2D(16, 3, Padding = 1), ReLU, Conv2D(16, 3, Padding = 1), Add(\"relu1\"), ReLU, GlobalAvgPool2D, Dense(2)] public partial class Net;");
+        string[] inference = emitted.Method("RunInference");
+
+        Assert.Equal(6, inference.Length);
+        Assert.StartsWith("p.PadPlanes(", inference[0]);
+        Assert.Contains("relu: true, channels: 16, height: 4, width: 4, inputBlock: 1, inputBorder: 1, filters: 16, outputBorder: 1,", inference[1]);
+        Assert.Contains("relu: false, channels: 16, height: 4, width: 4, inputBlock: 16, inputBorder: 1, filters: 16, outputBorder: 0,", inference[2]);
+        Assert.Matches(@"^p\.AddBlocked\(output: \d+, input: \d+, added: \d+, channels: 16, height: 4, width: 4, inputBorder: 0, addedBorder: 1, outputBorder: 0, relu: true\);$", inference[3]);
+        Assert.StartsWith("p.GlobalAvgPool2DBlocked(", inference[4]);
+        Assert.StartsWith("p.DenseForward(", inference[5]);
+    }
+
+    [Fact]
     public void Flatten_runs_nothing()
     {
         Emitted emitted = Emit("[Network, Input(2, 2, 2), Flatten, Dense(2)] public partial class Net;");

@@ -311,3 +311,29 @@ public partial class SigmoidOutputNet;
 [Input(2, 1, 8)]
 [Conv2D(4, Kernel = 3, Padding = 1)]
 public partial class CtcConvNet;
+
+/// <summary>
+/// Layers that inference runs in blocked channels, each kind in turn: a first convolution on padded planes, max
+/// pooling, a strided convolution and a 1x1 shortcut read from one blocked tensor with different paddings, a join
+/// with its ReLU, a dilated rectangular window, a ReLU alone, global average pooling; no batch normalisation, so that
+/// training's forward computes the same function.
+/// </summary>
+[Network]
+[Input(3, 12, 10)]
+[Conv2D(16, Kernel = 3, Padding = 1), ReLU, MaxPool2D(2, Name = "pool1")]
+[Conv2D(32, Kernel = 3, Stride = 2, Padding = 1), ReLU]
+[Conv2D(32, Kernel = 3, Padding = 1, Name = "main")]
+[Conv2D(32, Kernel = 1, Stride = 2, From = "pool1"), Add("main"), ReLU]
+[Conv2D(16, KernelHeight = 3, KernelWidth = 2, PaddingHeight = 2, PaddingWidth = 1, DilationHeight = 2)]
+[ReLU]
+[GlobalAvgPool2D]
+[Dense(5)]
+public partial class BlockedChannelsNet;
+
+/// <summary>A blocked convolution whose output a layer on planes reads: copied out of blocks for the flatten.</summary>
+[Network]
+[Input(2, 6, 6)]
+[Conv2D(16, Kernel = 3), ReLU, MaxPool2D(2)]
+[Flatten]
+[Dense(3)]
+public partial class BlockedToPlanesNet;

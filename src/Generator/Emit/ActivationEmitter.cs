@@ -58,6 +58,13 @@ internal sealed class ActivationEmitter : LayerEmitter
 
     public override void EmitForward(SourceWriter writer) => EmitCall(writer, Operation.Name + "Forward", new[] { Output, Input }, Shape);
 
+    /// <summary>A ReLU's inference on blocked channels.</summary>
+    public void EmitBlocked(SourceWriter writer, BlockedTensor input, BlockedTensor output) => EmitCall(
+        writer,
+        "ReLUBlocked",
+        new[] { Arg("output", output.Offset), Arg("input", input.Offset) },
+        Sizes(("channels", Layer.Output.Channels), ("height", Layer.Output.Height), ("width", Layer.Output.Width), ("inputBorder", input.Border), ("outputBorder", output.Border)));
+
     public override void EmitBackwardInput(SourceWriter writer, int slot)
     {
         var buffers = new List<string> { InputGradient, OutputGradient };

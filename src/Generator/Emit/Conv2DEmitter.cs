@@ -1,5 +1,6 @@
 using System.Linq;
 using StaticNet.Generator.Model;
+using StaticNet.Kernels;
 
 namespace StaticNet.Generator.Emit;
 
@@ -54,6 +55,33 @@ internal sealed class Conv2DEmitter : LayerEmitter
         "Conv2DInference",
         new[] { Arg("output", output), input, Tensor("weight", Weight), Tensor("bias", Bias) }.Concat(norm?.FoldedArguments ?? NoNormalization).Append(Arg("relu", relu)),
         Shape);
+
+    /// <summary>Whether inference runs the layer in blocked channels: its filters fill whole blocks.</summary>
+    public bool RunsBlocked => Conv.Filters % ChannelBlocks.Block == 0;
+
+    /// <summary>The widest padding, which a blocked tensor it reads needs as border.</summary>
+    public int Padding => System.Math.Max(Conv.Padding.Height, Conv.Padding.Width);
+
+    /// <summary>
+    /// Inference in blocked channels, reading <paramref name="input"/> (blocks, or planes with a border for its padding)
+    /// and writing blocks at <paramref name="output"/>, with the batch normalisation after it (or none) and a ReLU (or none)
+    /// folded in.
+    /// </summary>
+    public void EmitBlocked(SourceWriter writer, BlockedTensor input, BlockedTensor output, BatchNormEmitter? norm, bool relu) => EmitCall(
+        writer,
+        "Conv2DBlocked",
+        new[] { Arg("output", output.Offset), Arg("input", input.Offset), Tensor("weight", Weight), Tensor("bias", Bias) }.Concat(norm?.FoldedArguments ?? NoNormalization).Append(Arg("relu", relu)),
+        BlockedShape(input).Concat(new[] { Arg("filters", Conv.Filters), Arg("outputBorder", output.Border) })
+            .Concat(WindowArgs(Conv.IsSquare, ("kernel", Conv.Kernel), ("stride", Conv.Stride), ("padding", Conv.Padding), ("dilation", Conv.Dilation))));
+
+    private System.Collections.Generic.IEnumerable<string> BlockedShape(BlockedTensor input) => new[]
+    {
+        Arg("channels", Layer.Input.Channels),
+        Arg("height", Layer.Input.Height),
+        Arg("width", Layer.Input.Width),
+        Arg("inputBlock", input.Block),
+        Arg("inputBorder", input.Border),
+    };
 
     public override void EmitBackwardParameters(SourceWriter writer) =>
         EmitCall(writer, "Conv2DBackwardParameters", new[] { Tensor("weightGradient", Weight), Tensor("biasGradient", Bias), OutputGradient, Input }, Shape);

@@ -14,5 +14,12 @@ internal sealed class GlobalAvgPool2DEmitter : LayerEmitter
 
     public override void EmitForward(SourceWriter writer) => EmitCall(writer, "GlobalAvgPool2DForward", new[] { Output, Input }, Shape);
 
+    /// <summary>Inference on blocked channels; the output is flat, as always.</summary>
+    public void EmitBlocked(SourceWriter writer, BlockedTensor input) => EmitCall(
+        writer,
+        "GlobalAvgPool2DBlocked",
+        new[] { Output, Arg("input", input.Offset) },
+        Sizes(("channels", Layer.Input.Channels), ("height", Layer.Input.Height), ("width", Layer.Input.Width), ("inputBorder", input.Border)));
+
     public override void EmitBackwardInput(SourceWriter writer, int slot) => EmitCall(writer, "GlobalAvgPool2DBackwardInput", new[] { InputGradient, OutputGradient }, Shape);
 }

@@ -132,11 +132,11 @@ internal abstract class LayerEmitter
 
     // ---- Arguments of a call: offsets name buffers, literals give sizes ----
 
-    protected static string Arg(string name, long value) => name + ": " + Literals.Int(value);
+    internal static string Arg(string name, long value) => name + ": " + Literals.Int(value);
 
     protected static string Arg(string name, double value) => name + ": " + Literals.Double(value);
 
-    protected static string Arg(string name, bool value) => name + ": " + (value ? "true" : "false");
+    internal static string Arg(string name, bool value) => name + ": " + (value ? "true" : "false");
 
     /// <summary>A tensor's offset in the parameter (or state) buffer, or -1 for a tensor the layer does not have.</summary>
     protected static string Tensor(string name, ParameterTensor? tensor) => name + ": " + Literals.Int(tensor?.Offset ?? -1);
@@ -153,7 +153,7 @@ internal abstract class LayerEmitter
     /// Writes <c>p.Method(buffers, sizes);</c> on one line, or with the sizes on a second line when it would be
     /// long, so that a reader sees first what the layer reads and writes.
     /// </summary>
-    protected static void EmitCall(SourceWriter writer, string method, IEnumerable<string> buffers, IEnumerable<string> sizes)
+    internal static void EmitCall(SourceWriter writer, string method, IEnumerable<string> buffers, IEnumerable<string> sizes)
     {
         string head = "p." + method + "(" + string.Join(", ", buffers);
         string tail = string.Join(", ", sizes);
@@ -181,5 +181,5 @@ internal abstract class LayerEmitter
         : settings.SelectMany(s => new[] { Arg(s.Name + "Height", s.Value.Height), Arg(s.Name + "Width", s.Value.Width) });
 
     /// <summary>The layer's sizes as named literals, for its calls.</summary>
-    protected static IEnumerable<string> Sizes(params (string Name, long Value)[] sizes) => sizes.Select(s => Arg(s.Name, s.Value));
+    internal static IEnumerable<string> Sizes(params (string Name, long Value)[] sizes) => sizes.Select(s => Arg(s.Name, s.Value));
 }

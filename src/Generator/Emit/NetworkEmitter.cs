@@ -28,6 +28,7 @@ internal sealed class NetworkEmitter
     private readonly NetworkModel _model;
     private readonly EmbeddedWeights? _weights;
     private readonly List<LayerEmitter> _layers;
+    private readonly InferenceProgram _inference;
     private readonly SourceWriter _writer = new();
 
     private NetworkEmitter(NetworkModel model, EmbeddedWeights? weights)
@@ -40,12 +41,14 @@ internal sealed class NetworkEmitter
         // the normalised values are then never stored, and backward masks the gradient as it sums it.
         for (int i = 0; i + 1 < _layers.Count; i++)
         {
-            if (_layers[i] is BatchNormEmitter norm && ReadsAlone(i, i + 1) && _layers[i + 1] is ActivationEmitter { IsReLU: true } relu)
+            if (_layers[i] is BatchNormEmitter norm && _model.ReadsAlone(i, i + 1) && _layers[i + 1] is ActivationEmitter { IsReLU: true } relu)
             {
                 norm.FusedReLU = relu;
                 relu.FusedInto = norm;
             }
         }
+
+        _inference = new InferenceProgram(model, _layers);
     }
 
     public static string Emit(NetworkModel model) => new NetworkEmitter(model, null).EmitFile();
@@ -152,8 +155,8 @@ internal sealed class NetworkEmitter
             w.Line();
         }
 
-        w.Line("/// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>");
-        w.Line($"public const int WorkspaceLengthPerSample = {_model.WorkspaceLength};");
+        w.Line("/// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, then the blocked tensors of inference.</summary>");
+        w.Line($"public const int WorkspaceLengthPerSample = {_inference.WorkspaceLength};");
         w.Line();
         if (HasFixedRegion)
         {
@@ -480,92 +483,19 @@ internal sealed class NetworkEmitter
         }
     }
 
-    /// <summary>
-    /// The inference program, in one stage: batch normalisation by its running estimates, folded with the ReLU after
-    /// it into the convolution or dense layer before it when that layer's output goes nowhere else; dropout skipped,
-    /// the layer after it reading its input; every other layer as in forward.
-    /// </summary>
+    /// <summary>The inference program: see <see cref="InferenceProgram"/>.</summary>
     private void EmitRunInference()
     {
         SourceWriter w = _writer;
-        var alias = new Dictionary<int, int>();
-        int Buffer(int offset) => alias.TryGetValue(offset, out int source) ? source : offset;
-        int last = _layers.Count - 1;
-
         w.Line("/// <inheritdoc/>");
         w.Line(Optimized);
         using (w.Block($"protected override void RunInference({Pass})"))
         {
-            for (int i = 0; i <= last; i++)
-            {
-                LayerEmitter layer = _layers[i];
-                LayerModel model = layer.Layer;
-                string input = $"input: {Buffer(model.InputOffset)}";
-                if (model.Spec is DropoutSpec && i < last)
-                {
-                    w.Line($"// {model.Name}: {model.Spec.Kind}, the identity in inference: the layers after it read its input.");
-                    alias[model.OutputOffset] = Buffer(model.InputOffset);
-                    continue;
-                }
-
-                if (layer is Conv2DEmitter or DenseEmitter or BatchNormEmitter)
-                {
-                    // The layers folded into this one: a batch normalisation of the matching kind, then a ReLU.
-                    int end = i;
-                    BatchNormEmitter? norm = null;
-                    if (layer is not BatchNormEmitter && ReadsAlone(i, i + 1) && _layers[i + 1] is BatchNormEmitter next && ((BatchNormSpec)next.Layer.Spec).IsImage == (layer is Conv2DEmitter))
-                    {
-                        norm = next;
-                        end = i + 1;
-                    }
-
-                    bool relu = ReadsAlone(end, end + 1) && _layers[end + 1] is ActivationEmitter { IsReLU: true };
-                    end += relu ? 1 : 0;
-                    if (end == i && layer is not BatchNormEmitter)
-                    {
-                        w.Line("// " + layer.Description);
-                        layer.EmitInference(w, Buffer);
-                        continue;
-                    }
-
-                    for (int k = i; k <= end; k++)
-                    {
-                        w.Line("// " + _layers[k].Description + (k == i ? string.Empty : ", folded into " + model.Name));
-                    }
-
-                    int output = _model.Layers[end].OutputOffset;
-                    switch (layer)
-                    {
-                        case Conv2DEmitter conv:
-                            conv.EmitFolded(w, input, norm, relu, output);
-                            break;
-                        case DenseEmitter dense:
-                            dense.EmitFolded(w, input, norm, relu, output);
-                            break;
-                        default:
-                            ((BatchNormEmitter)layer).EmitInference(w, input, relu, output);
-                            break;
-                    }
-
-                    i = end;
-                    continue;
-                }
-
-                if (layer.EmitsCode)
-                {
-                    w.Line("// " + layer.Description);
-                }
-
-                layer.EmitInference(w, Buffer);
-            }
+            _inference.EmitRun(w);
         }
 
         w.Line();
     }
-
-    /// <summary>Whether layer <paramref name="j"/> reads only layer <paramref name="i"/>'s output and is the only layer that reads it, so the two can run as one.</summary>
-    private bool ReadsAlone(int i, int j) =>
-        j < _model.Layers.Count && _model.Layers[i].GradientSums.Count == 0 && _model.Layers[j].Inputs.Count == 1 && _model.Layers[j].Inputs[0].Producer == _model.Layers[i].Name;
 
     /// <summary>
     /// Writes the body of a staged method: the one stage's statements, or a switch over the stages. A stage's

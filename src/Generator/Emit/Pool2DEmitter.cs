@@ -42,6 +42,26 @@ internal sealed class Pool2DEmitter : LayerEmitter
 
     public override void EmitForward(SourceWriter writer) => EmitCall(writer, Kind + "Forward", new[] { Output, Input }, Shape);
 
+    /// <summary>Whether inference can run the layer on blocked channels: a max without padding, whose windows all lie in the input.</summary>
+    public bool RunsBlocked => Pool.Pooling == PoolKind.Max && Pool.Padding.Height == 0 && Pool.Padding.Width == 0;
+
+    /// <summary>Inference on blocked channels, block to block.</summary>
+    public void EmitBlocked(SourceWriter writer, BlockedTensor input, BlockedTensor output)
+    {
+        var sizes = new System.Collections.Generic.List<string>
+        {
+            Arg("channels", Layer.Input.Channels),
+            Arg("height", Layer.Input.Height),
+            Arg("width", Layer.Input.Width),
+            Arg("inputBorder", input.Border),
+            Arg("outputBorder", output.Border),
+        };
+        sizes.AddRange(WindowArgs(Pool.Kernel.IsSquare && Pool.Stride.IsSquare, ("kernel", Pool.Kernel), ("stride", Pool.Stride)));
+        sizes.Add(Arg("outHeight", Layer.Output.Height));
+        sizes.Add(Arg("outWidth", Layer.Output.Width));
+        EmitCall(writer, "MaxPool2DBlocked", new[] { Arg("output", output.Offset), Arg("input", input.Offset) }, sizes);
+    }
+
     public override void EmitBackwardInput(SourceWriter writer, int slot) => EmitCall(
         writer,
         Kind + "BackwardInput",

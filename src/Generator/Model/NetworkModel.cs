@@ -22,6 +22,10 @@ internal sealed record NetworkModel(
 
     /// <summary>Whether the output is declared a sequence: then it is [classes, 1, steps].</summary>
     public bool SequenceOutput { get; init; }
+
+    /// <summary>Whether layer <paramref name="reader"/> reads only layer <paramref name="producer"/>'s output and is the only layer that reads it, so the two can run as one.</summary>
+    public bool ReadsAlone(int producer, int reader) =>
+        reader < Layers.Count && Layers[producer].GradientSums.Count == 0 && Layers[reader].Inputs.Count == 1 && Layers[reader].Inputs[0].Producer == Layers[producer].Name;
 }
 
 /// <summary>

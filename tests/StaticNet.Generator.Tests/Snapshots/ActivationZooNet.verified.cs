@@ -39,7 +39,7 @@ partial class ActivationZooNet : global::StaticNet.CompiledNetwork
     /// <summary>Values of state (running estimates) in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.State"/>. Saved and loaded with the parameters, never trained.</summary>
     public const int StateCount = 17;
 
-    /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>
+    /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, then the blocked tensors of inference.</summary>
     public const int WorkspaceLengthPerSample = 1577;
 
     /// <summary>Floats of workspace once per batch, whatever its size: batch statistics, after the per-sample buffers.</summary>

@@ -36,8 +36,8 @@ namespace Tests.Networks
         /// <summary>Learned parameters in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.Parameters"/> and <see cref="global::StaticNet.CompiledNetwork.Gradients"/>.</summary>
         public const int ParameterCount = 61706;
 
-        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>
-        public const int WorkspaceLengthPerSample = 30772;
+        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, then the blocked tensors of inference.</summary>
+        public const int WorkspaceLengthPerSample = 32772;
 
         /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>
         public const long ForwardFlopsPerSample = 852370;
@@ -286,12 +286,15 @@ namespace Tests.Networks
                 channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padding: 2, dilation: 1);
             // pool1: MaxPool2D 2x2, stride 2, pad 0, (B, 6, 28, 28) -> (B, 6, 14, 14)
             p.MaxPool2DForward(output: 20384, input: 10976, channels: 6, height: 28, width: 28, kernel: 2, stride: 2, padding: 0, outHeight: 14, outWidth: 14);
-            // conv2: Conv2D 5x5, stride 1, pad 0, (B, 6, 14, 14) -> (B, 16, 10, 10)
+            // conv2: Conv2D 5x5, stride 1, pad 0, (B, 6, 14, 14) -> (B, 16, 10, 10), in blocked channels
             // relu2: ReLU, (B, 16, 10, 10) -> (B, 16, 10, 10), folded into conv2
-            p.Conv2DInference(output: 25936, input: 20384, weight: 156, bias: 2556, normWeight: -1, normBias: -1, runningMean: -1, runningVar: -1, epsilon: 0.0, relu: true,
-                channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padding: 0, dilation: 1);
-            // pool2: MaxPool2D 2x2, stride 2, pad 0, (B, 16, 10, 10) -> (B, 16, 5, 5)
-            p.MaxPool2DForward(output: 29136, input: 25936, channels: 16, height: 10, width: 10, kernel: 2, stride: 2, padding: 0, outHeight: 5, outWidth: 5);
+            p.Conv2DBlocked(output: 30772, input: 20384, weight: 156, bias: 2556, normWeight: -1, normBias: -1, runningMean: -1, runningVar: -1, epsilon: 0.0, relu: true,
+                channels: 6, height: 14, width: 14, inputBlock: 1, inputBorder: 0, filters: 16, outputBorder: 0, kernel: 5, stride: 1, padding: 0, dilation: 1);
+            // pool2: MaxPool2D 2x2, stride 2, pad 0, (B, 16, 10, 10) -> (B, 16, 5, 5), in blocked channels
+            p.MaxPool2DBlocked(output: 32372, input: 30772,
+                channels: 16, height: 10, width: 10, inputBorder: 0, outputBorder: 0, kernel: 2, stride: 2, outHeight: 5, outWidth: 5);
+            // pool2's output as planes, for the layers that read planes
+            p.BlocksToPlanes(output: 29136, input: 32372, channels: 16, height: 5, width: 5, inputBorder: 0);
             // flatten1: Flatten, (B, 16, 5, 5) -> (B, 400): the same buffer, read as a vector; nothing to compute.
             // fc1: Dense, (B, 400) -> (B, 120)
             // relu3: ReLU, (B, 120) -> (B, 120), folded into fc1

@@ -32,7 +32,7 @@ namespace Tests.Networks
         /// <summary>Learned parameters in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.Parameters"/> and <see cref="global::StaticNet.CompiledNetwork.Gradients"/>.</summary>
         public const int ParameterCount = 415;
 
-        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>
+        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, then the blocked tensors of inference.</summary>
         public const int WorkspaceLengthPerSample = 2402;
 
         /// <summary>Floating-point operations of one sample's forward pass (a multiply-add counts two).</summary>

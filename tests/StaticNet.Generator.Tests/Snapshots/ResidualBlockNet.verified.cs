@@ -42,7 +42,7 @@ namespace Tests.Networks
         /// <summary>Values of state (running estimates) in all layers: the length of <see cref="global::StaticNet.CompiledNetwork.State"/>. Saved and loaded with the parameters, never trained.</summary>
         public const int StateCount = 60;
 
-        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient.</summary>
+        /// <summary>Floats of workspace per sample of batch capacity: each layer's output and its gradient, then the blocked tensors of inference.</summary>
         public const int WorkspaceLengthPerSample = 4336;
 
         /// <summary>Floats of workspace once per batch, whatever its size: batch statistics, after the per-sample buffers.</summary>

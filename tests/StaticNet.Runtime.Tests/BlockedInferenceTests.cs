@@ -1,0 +1,67 @@
+using System;
+using StaticNet.Tests.LayerKernels;
+using StaticNet.Tests.Networks;
+using Xunit;
+
+namespace StaticNet.Tests;
+
+/// <summary>
+/// Inference in blocked channels, through whole generated networks: Predict against training's forward (the same
+/// function when there is no batch normalisation or dropout), each sample alone as in a batch, and after the weights
+/// change, which the packed copies must follow.
+/// </summary>
+public class BlockedInferenceTests
+{
+    public static TheoryData<string> Networks() => new() { nameof(BlockedChannelsNet), nameof(BlockedToPlanesNet) };
+
+    private static INetwork Create(string name, int seed) => name switch
+    {
+        nameof(BlockedChannelsNet) => new BlockedChannelsNet(seed, batchCapacity: 8),
+        _ => new BlockedToPlanesNet(seed, batchCapacity: 8),
+    };
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void PredictComputesWhatForwardComputesAloneAndInABatch(string name)
+    {
+        const int Samples = 7;
+        INetwork network = Create(name, seed: 3);
+        float[] inputs = KernelAssert.Random(Samples * network.InputLength, 4);
+        var forward = new float[Samples * network.OutputLength];
+        network.Forward(inputs, forward, Samples);
+
+        var batched = new float[forward.Length];
+        network.Predict(inputs, batched, Samples);
+        KernelAssert.Close(forward, batched, name + " batched Predict");
+        for (int n = 0; n < Samples; n++)
+        {
+            var alone = new float[network.OutputLength];
+            network.Predict(inputs.AsSpan(n * network.InputLength, network.InputLength), alone);
+            KernelAssert.Identical(batched.AsSpan(n * network.OutputLength, network.OutputLength), alone, $"{name} sample {n} alone");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void PredictFollowsWeightsChangedBetweenCalls(string name)
+    {
+        INetwork network = Create(name, seed: 5);
+        float[] input = KernelAssert.Random(network.InputLength, 6);
+        var before = new float[network.OutputLength];
+        network.Predict(input, before);
+
+        // Every parameter changes, through the span training writes to, after the weights were packed.
+        Span<float> parameters = network.Parameters;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            parameters[i] *= -0.75f;
+        }
+
+        var expected = new float[network.OutputLength];
+        network.Forward(input, expected, 1);
+        var after = new float[network.OutputLength];
+        network.Predict(input, after);
+        KernelAssert.Close(expected, after, name + " after the weights changed");
+        Assert.NotEqual(before, after);
+    }
+}
