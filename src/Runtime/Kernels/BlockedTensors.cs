@@ -189,29 +189,34 @@ internal static class BlockedTensors
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
-        ref float x = ref MemoryMarshal.GetReference(input);
-        ref float y = ref MemoryMarshal.GetReference(output);
-        int row = inputLayout.PaddedWidth * Block;
+        // The window's first position steps by the strides through the input's rows, the output's by one position.
+        int inputRow = inputLayout.PaddedWidth * Block, windowStep = strideWidth * Block, windowRowStep = strideHeight * inputRow;
+        int outputRow = outputLayout.PaddedWidth * Block, outputHeight = outputLayout.Height, outputWidth = outputLayout.Width;
+        ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), inputLayout.At(0, 0));
+        ref float y = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), outputLayout.At(0, 0));
         for (int block = 0; block < samples * inputLayout.Blocks; block++)
         {
-            for (int oy = 0; oy < outputLayout.Height; oy++)
+            ref float windows = ref Unsafe.Add(ref x, block * inputLayout.BlockLength);
+            ref float targets = ref Unsafe.Add(ref y, block * outputLayout.BlockLength);
+            for (int oy = 0; oy < outputHeight; oy++)
             {
-                for (int ox = 0; ox < outputLayout.Width; ox++)
+                ref float windowRow = ref Unsafe.Add(ref windows, oy * windowRowStep);
+                ref float targetRow = ref Unsafe.Add(ref targets, oy * outputRow);
+                for (int ox = 0; ox < outputWidth; ox++)
                 {
-                    ref float window = ref Unsafe.Add(ref x, (block * inputLayout.BlockLength) + inputLayout.At(oy * strideHeight, ox * strideWidth));
-                    int at = (block * outputLayout.BlockLength) + outputLayout.At(oy, ox);
+                    ref float window = ref Unsafe.Add(ref windowRow, ox * windowStep);
                     for (int lane = 0; lane < Block; lane += TOps.Count)
                     {
                         TVector largest = TOps.Load(ref window, lane);
                         for (int i = 0; i < kernelHeight; i++)
                         {
-                            for (int j = 0; j < kernelWidth; j++)
+                            for (int j = i == 0 ? 1 : 0; j < kernelWidth; j++)
                             {
-                                largest = TOps.Max(largest, TOps.Load(ref window, (i * row) + (j * Block) + lane));
+                                largest = TOps.Max(largest, TOps.Load(ref window, (i * inputRow) + (j * Block) + lane));
                             }
                         }
 
-                        TOps.Store(largest, ref y, at + lane);
+                        TOps.Store(largest, ref targetRow, (ox * Block) + lane);
                     }
                 }
             }
