@@ -1,6 +1,7 @@
 // Single-sample latency of the comparison bench's networks, measured exactly as the bench measures
-// them under the JIT (Measurements.LatencyMicroseconds), but compiled ahead of time. Prints the SIMD
-// line, then one "latency NAME MICROSECONDS" line per network, for the bench to read.
+// them under the JIT (Measurements.LatencyMicroseconds), on one thread, so that code generation is
+// compared alone, but compiled ahead of time. Prints the SIMD line, then one "latency NAME
+// MICROSECONDS" line per network, for the bench to read.
 using System;
 using System.Globalization;
 using StaticNet;
@@ -24,5 +25,6 @@ foreach ((string name, INetwork network) in new (string, INetwork)[]
     ("FashionResNet", new FashionResNet(seed: 1, batchCapacity: 1)),
 })
 {
+    network.Threads = 1;
     Console.WriteLine($"latency {name.Replace(' ', '_')} {Measurements.LatencyMicroseconds(network, test, calls, 200).ToString("R", CultureInfo.InvariantCulture)}");
 }

@@ -99,6 +99,41 @@ public class ParallelAndSimdTests
         Assert.Equal(Train(1), OnSeveralThreads(() => Train(4)));
     }
 
+    [Fact]
+    public void OneSamplesPredictDoesNotDependOnTheNumberOfThreadsItsConvolutionsShare()
+    {
+        // Both convolutions are large enough to be shared out; a batch normalisation with running estimates away
+        // from the defaults is folded into the second.
+        const int Samples = 3;
+        float[] inputs = GradientCheck.Random(Samples * Networks.BlockedSharedNet.InputLength, 31, -1f, 1f);
+        Networks.BlockedSharedNet Create(int threads)
+        {
+            var network = new Networks.BlockedSharedNet(seed: 4, batchCapacity: Samples);
+            network.Threads = Math.Min(threads, network.MaxThreads);
+            network.WriteTensor("bn1.running_mean", GradientCheck.Random(16, 32, -0.5f, 0.5f));
+            network.WriteTensor("bn1.running_var", GradientCheck.Random(16, 33, 0.5f, 2f));
+            return network;
+        }
+
+        float[] Alone(int threads)
+        {
+            Networks.BlockedSharedNet network = Create(threads);
+            var outputs = new float[Samples * Networks.BlockedSharedNet.OutputLength];
+            for (int n = 0; n < Samples; n++)
+            {
+                network.Predict(inputs.AsSpan(n * Networks.BlockedSharedNet.InputLength, Networks.BlockedSharedNet.InputLength), outputs.AsSpan(n * Networks.BlockedSharedNet.OutputLength, Networks.BlockedSharedNet.OutputLength));
+            }
+
+            return outputs;
+        }
+
+        float[] oneThread = Alone(1);
+        Assert.Equal(oneThread, OnSeveralThreads(() => Alone(2)));
+        var batched = new float[oneThread.Length];
+        Create(1).Predict(inputs, batched, Samples);
+        Assert.Equal(oneThread, batched);
+    }
+
     [Theory]
     [InlineData(nameof(LeNet5))]
     [InlineData(nameof(Networks.ProjectionResidualNet))]

@@ -330,6 +330,18 @@ public partial class CtcConvNet;
 [Dense(5)]
 public partial class BlockedChannelsNet;
 
+/// <summary>
+/// Two blocked convolutions large enough for one sample's Predict to share their tiles among threads (373,248
+/// multiply-adds each), on a 9x9 plane whose 81 positions leave the last tile part-filled.
+/// </summary>
+[Network]
+[Input(16, 9, 9)]
+[Conv2D(32, Kernel = 3, Padding = 1), ReLU]
+[Conv2D(16, Kernel = 3, Padding = 1), BatchNorm2D, ReLU]
+[GlobalAvgPool2D]
+[Dense(3)]
+public partial class BlockedSharedNet;
+
 /// <summary>A blocked convolution whose output a layer on planes reads: copied out of blocks for the flatten.</summary>
 [Network]
 [Input(2, 6, 6)]

@@ -17,10 +17,11 @@ namespace StaticNet.Kernels;
 /// to borders. The output is blocked, its border zero for the convolutions after it.
 /// </summary>
 /// <remarks>
-/// Each block of filters' weights is packed into scratch as <c>[steps][Block]</c> just before its tiles run (two
-/// blocks at a time at 512 bits), the steps in PyTorch's order (channel, then tap), so packing is a transpose and
-/// the packed weights stay in cache while they are used; a table beside it says where each step reads in the input. Packing on every
-/// call, rather than keeping packed weights, means no copy of the weights can ever be out of date. Every output is
+/// Every block of filters' weights is packed into scratch as <c>[steps][Block]</c> before the tiles run, the steps
+/// in PyTorch's order (channel, then tap), so packing is a transpose; a table beside them says where each step reads
+/// in the input. Packing on every call, rather than keeping packed weights, means no copy of the weights can ever be
+/// out of date. Packing (<see cref="Prepare"/>) and the tiles (<see cref="Run"/>) are apart so that threads can share
+/// one sample's tiles, each a range of its positions, after one packing. Every output is
 /// its bias, then one multiply-add per step in that order, then the folded batch normalisation and ReLU: the same
 /// in any tile, sample or batch, and at every SIMD level whose multiply-adds the hardware fuses, the scalar one
 /// running the same code on one lane (<see cref="OpsScalar"/>).
@@ -31,22 +32,19 @@ internal static class BlockedConvolution
     public const int Block = ChannelBlocks.Block;
 
     /// <summary>Output positions in a tile.</summary>
-    private const int Positions = 6;
-
-    /// <summary>Blocks of filters packed at once, the most a tile reads: two, at 512 bits.</summary>
-    private const int PackedBlocks = 2;
+    internal const int TilePositions = 6;
 
     private const string ForwardName = "BlockedConvolution.Forward";
 
-    /// <summary>Floats of scratch a call needs: the packed weights of the blocks of filters a tile reads, and where each step of the sum reads.</summary>
-    public static int ScratchLength(int channels, int kernelHeight, int kernelWidth) => ((PackedBlocks * Block) + 1) * channels * kernelHeight * kernelWidth;
+    /// <summary>Floats of scratch a call needs: every filter's packed weights, and where each step of the sum reads.</summary>
+    public static int ScratchLength(int channels, int kernelHeight, int kernelWidth, int filters) =>
+        ((((filters + Block - 1) / Block * Block) + 1) * channels * kernelHeight * kernelWidth);
 
     /// <summary>
     /// <c>output = weight (*) input + bias</c> for <paramref name="samples"/> samples, then <c>output * scale + shift</c>
     /// per filter (when <paramref name="scale"/> is not empty) and the ReLU (when <paramref name="relu"/>); the input and
     /// output in their layouts, the output's border cleared; <paramref name="weight"/> is [filters, channels, kh, kw].
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(
         ReadOnlySpan<float> input,
         in BlockedLayout inputLayout,
@@ -69,14 +67,41 @@ internal static class BlockedConvolution
         int samples,
         SimdLevel simd)
     {
-        int filters = outputLayout.Channels, steps = inputLayout.Channels * kernelHeight * kernelWidth;
+        var window = new Window(kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
+        Prepare(input, inputLayout, weight, bias, scale, shift, output, outputLayout, window, scratch, samples);
+        Run(input, inputLayout, bias, scale, shift, relu, output, outputLayout, window, scratch, samples, 0, Positions(outputLayout, samples), simd);
+    }
+
+    /// <summary>The output positions of <paramref name="samples"/> samples, which <see cref="Run"/> takes in ranges.</summary>
+    public static int Positions(in BlockedLayout outputLayout, int samples) => samples * outputLayout.Height * outputLayout.Width;
+
+    /// <summary>
+    /// The part of <see cref="Forward"/> that comes once before its tiles, whichever threads run them: checks the
+    /// tensors, packs the weights and the table of where each step reads into <paramref name="scratch"/>, and clears the
+    /// output's border.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Prepare(
+        ReadOnlySpan<float> input,
+        in BlockedLayout inputLayout,
+        ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> scale,
+        ReadOnlySpan<float> shift,
+        Span<float> output,
+        in BlockedLayout outputLayout,
+        in Window window,
+        Span<float> scratch,
+        int samples)
+    {
+        int filters = outputLayout.Channels, steps = inputLayout.Channels * window.KernelHeight * window.KernelWidth;
         KernelChecks.SizeAtLeast(samples, 0, nameof(samples), ForwardName);
-        KernelChecks.SizeAtLeast(strideHeight, 1, nameof(strideHeight), ForwardName);
-        KernelChecks.SizeAtLeast(strideWidth, 1, nameof(strideWidth), ForwardName);
-        KernelChecks.SizeAtLeast(inputLayout.Border, Math.Max(paddingHeight, paddingWidth), "the input's border", ForwardName);
+        KernelChecks.SizeAtLeast(window.StrideHeight, 1, "strideHeight", ForwardName);
+        KernelChecks.SizeAtLeast(window.StrideWidth, 1, "strideWidth", ForwardName);
+        KernelChecks.SizeAtLeast(inputLayout.Border, Math.Max(window.PaddingHeight, window.PaddingWidth), "the input's border", ForwardName);
         if (outputLayout.Block != Block
-            || outputLayout.Height != ((inputLayout.Height + (2 * paddingHeight) - (dilationHeight * (kernelHeight - 1)) - 1) / strideHeight) + 1
-            || outputLayout.Width != ((inputLayout.Width + (2 * paddingWidth) - (dilationWidth * (kernelWidth - 1)) - 1) / strideWidth) + 1)
+            || outputLayout.Height != ((inputLayout.Height + (2 * window.PaddingHeight) - (window.DilationHeight * (window.KernelHeight - 1)) - 1) / window.StrideHeight) + 1
+            || outputLayout.Width != ((inputLayout.Width + (2 * window.PaddingWidth) - (window.DilationWidth * (window.KernelWidth - 1)) - 1) / window.StrideWidth) + 1)
         {
             throw new ArgumentException($"{ForwardName}: the output must be blocked by {Block} and as large as the window leaves the input; found blocks of {outputLayout.Block} and {outputLayout.Height}x{outputLayout.Width}.", nameof(outputLayout));
         }
@@ -84,46 +109,88 @@ internal static class BlockedConvolution
         KernelChecks.AtLeast(input.Length, (long)samples * inputLayout.Length, nameof(input), ForwardName);
         KernelChecks.AtLeast(output.Length, (long)samples * outputLayout.Length, nameof(output), ForwardName);
         KernelChecks.AtLeast(weight.Length, (long)filters * steps, nameof(weight), ForwardName);
-        KernelChecks.AtLeast(scratch.Length, ScratchLength(inputLayout.Channels, kernelHeight, kernelWidth), nameof(scratch), ForwardName);
+        KernelChecks.AtLeast(scratch.Length, ScratchLength(inputLayout.Channels, window.KernelHeight, window.KernelWidth, filters), nameof(scratch), ForwardName);
         KernelChecks.EmptyOrAtLeast(bias.Length, filters, nameof(bias), ForwardName);
         KernelChecks.EmptyOrAtLeast(scale.Length, filters, nameof(scale), ForwardName);
         KernelChecks.SameLength(shift.Length, scale.Length, nameof(shift), nameof(scale), ForwardName);
 
-        // Where each step, channel c at tap (i, j), reads from a window's first position.
-        Span<int> reads = MemoryMarshal.Cast<float, int>(scratch.Slice(PackedBlocks * Block * steps, steps));
-        int step = 0;
-        for (int c = 0; c < inputLayout.Channels; c++)
+        for (int block = 0; block < filters; block += Block)
         {
-            for (int i = 0; i < kernelHeight; i++)
+            Pack(weight.Slice(block * steps, Block * steps), scratch.Slice(block * steps, Block * steps), steps);
+        }
+
+        // Where each step, channel c at tap (i, j), reads from a window's first position: the channel's place in its
+        // block, then the tap's offset, the same for every channel.
+        Span<int> reads = MemoryMarshal.Cast<float, int>(scratch.Slice(filters * steps, steps));
+        int taps = window.KernelHeight * window.KernelWidth, inputBlock = inputLayout.Block, blockLength = inputLayout.BlockLength, paddedWidth = inputLayout.PaddedWidth;
+        for (int i = 0, tap = 0; i < window.KernelHeight; i++)
+        {
+            for (int j = 0; j < window.KernelWidth; j++, tap++)
             {
-                for (int j = 0; j < kernelWidth; j++, step++)
-                {
-                    reads[step] = (c / inputLayout.Block * inputLayout.BlockLength) + (((i * dilationHeight * inputLayout.PaddedWidth) + (j * dilationWidth)) * inputLayout.Block) + (c % inputLayout.Block);
-                }
+                reads[tap] = ((i * window.DilationHeight * paddedWidth) + (j * window.DilationWidth)) * inputBlock;
+            }
+        }
+
+        for (int c = inputLayout.Channels - 1; c >= 0; c--)
+        {
+            int channelAt = (c / inputBlock * blockLength) + (c % inputBlock);
+            for (int tap = taps - 1; tap >= 0; tap--)
+            {
+                reads[(c * taps) + tap] = channelAt + reads[tap];
             }
         }
 
         BlockedTensors.ClearBorder(output, outputLayout, samples);
-        var walk = new PositionWalk(inputLayout, outputLayout, strideHeight, strideWidth, paddingHeight, paddingWidth, samples);
+    }
+
+    /// <summary>
+    /// The tiles of <see cref="Forward"/> for output positions [<paramref name="firstPosition"/>, + <paramref name="positions"/>)
+    /// (sample by sample, row by row), after <see cref="Prepare"/> with the same tensors: ranges that cover the positions
+    /// once, on any threads, give what one call for all of them gives, bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(
+        ReadOnlySpan<float> input,
+        in BlockedLayout inputLayout,
+        ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> scale,
+        ReadOnlySpan<float> shift,
+        bool relu,
+        Span<float> output,
+        in BlockedLayout outputLayout,
+        in Window window,
+        ReadOnlySpan<float> scratch,
+        int samples,
+        int firstPosition,
+        int positions,
+        SimdLevel simd)
+    {
+        int steps = inputLayout.Channels * window.KernelHeight * window.KernelWidth;
+        if (firstPosition < 0 || positions < 0 || firstPosition > Positions(outputLayout, samples) - positions)
+        {
+            throw new ArgumentOutOfRangeException(nameof(positions), positions, $"{ForwardName}: positions {firstPosition} to {firstPosition + positions} do not lie in the {Positions(outputLayout, samples)} output positions.");
+        }
+
+        var walk = new PositionWalk(inputLayout, outputLayout, window, firstPosition, positions);
         switch (simd)
         {
             case SimdLevel.Vector512:
-                Forward<Vector512<float>, Ops512>(input, weight, bias, scale, shift, relu, output, outputLayout, walk, steps, scratch);
+                Run<Vector512<float>, Ops512>(input, bias, scale, shift, relu, output, outputLayout, walk, steps, scratch);
                 break;
             case SimdLevel.Vector256:
-                Forward<Vector256<float>, Ops256>(input, weight, bias, scale, shift, relu, output, outputLayout, walk, steps, scratch);
+                Run<Vector256<float>, Ops256>(input, bias, scale, shift, relu, output, outputLayout, walk, steps, scratch);
                 break;
             case SimdLevel.Scalar:
-                Forward<float, OpsScalar>(input, weight, bias, scale, shift, relu, output, outputLayout, walk, steps, scratch);
+                Run<float, OpsScalar>(input, bias, scale, shift, relu, output, outputLayout, walk, steps, scratch);
                 break;
             default:
-                Forward<Vector128<float>, Ops128>(input, weight, bias, scale, shift, relu, output, outputLayout, walk, steps, scratch);
+                Run<Vector128<float>, Ops128>(input, bias, scale, shift, relu, output, outputLayout, walk, steps, scratch);
                 break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Forward<TVector, TOps>(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, bool relu, Span<float> output, BlockedLayout outputLayout, PositionWalk walk, int steps, Span<float> scratch)
+    private static void Run<TVector, TOps>(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, bool relu, Span<float> output, BlockedLayout outputLayout, PositionWalk walk, int steps, ReadOnlySpan<float> scratch)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
@@ -131,27 +198,22 @@ internal static class BlockedConvolution
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float y = ref MemoryMarshal.GetReference(output);
         ref float packed = ref MemoryMarshal.GetReference(scratch);
-        ref int reads = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<float, int>(scratch.Slice(PackedBlocks * Block * steps, steps)));
-        Span<int> inputAt = stackalloc int[Positions];
-        Span<int> outputAt = stackalloc int[Positions];
+        ref int reads = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<float, int>(scratch.Slice(filters * steps, steps)));
+        Span<int> inputAt = stackalloc int[TilePositions];
+        Span<int> outputAt = stackalloc int[TilePositions];
 
         // A vector as wide as a block pairs two blocks; a narrower one pairs the vectors within a block.
-        int perPack = TOps.Count == Block ? PackedBlocks : 1;
-        for (int block = 0; block < filters; block += perPack * Block)
+        int perPair = TOps.Count == Block ? 2 * Block : Block;
+        for (int group = 0; group < filters; group += perPair)
         {
-            int packedFilters = Math.Min(perPack * Block, filters - block);
-            for (int b = 0; b < packedFilters; b += Block)
+            int groupFilters = Math.Min(perPair, filters - group);
+            for (int first = group; first < group + groupFilters; first += 2 * TOps.Count)
             {
-                Pack(weight.Slice((block + b) * steps, Block * steps), scratch.Slice(b * steps, Block * steps), steps);
-            }
-
-            for (int first = block; first < block + packedFilters; first += 2 * TOps.Count)
-            {
-                // Two vectors of filters where the packed blocks hold them, else one.
-                bool pair = first + TOps.Count < block + packedFilters;
+                // Two vectors of filters where the group holds them, else one.
+                bool pair = first + TOps.Count < group + groupFilters;
                 int second = pair ? first + TOps.Count : first;
-                ref float weightsA = ref Unsafe.Add(ref packed, PackedAt(first - block, steps));
-                ref float weightsB = ref Unsafe.Add(ref packed, PackedAt(second - block, steps));
+                ref float weightsA = ref Unsafe.Add(ref packed, PackedAt(first, steps));
+                ref float weightsB = ref Unsafe.Add(ref packed, PackedAt(second, steps));
                 var finish = new Epilogue<TVector, TOps>(bias, scale, shift, relu, first, second, Stored(first, outputLayout), Stored(second, outputLayout));
                 walk.Restart();
                 for (int count; (count = walk.Next(inputAt, outputAt)) > 0;)
@@ -169,7 +231,7 @@ internal static class BlockedConvolution
         }
     }
 
-    /// <summary>Where the packed weights of the <paramref name="filter"/>-th filter packed start: in its block's <c>[steps][Block]</c>, the blocks one after the other.</summary>
+    /// <summary>Where filter <paramref name="filter"/>'s packed weights start: in its block's <c>[steps][Block]</c>, the blocks one after the other.</summary>
     private static int PackedAt(int filter, int steps) => (filter / Block * Block * steps) + (filter % Block);
 
     /// <summary>Block <c>[Block filters][steps]</c> of the weights as <c>[steps][Block]</c>: a step's filters side by side.</summary>
@@ -399,9 +461,12 @@ internal static class BlockedConvolution
     /// <summary>Where filter <paramref name="filter"/> lies from a position of the output's first block.</summary>
     private static int Stored(int filter, in BlockedLayout output) => (filter / Block * output.BlockLength) + (filter % Block);
 
+    /// <summary>A convolution's window: kernel, stride, padding and dilation along each axis.</summary>
+    internal readonly record struct Window(int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PaddingHeight, int PaddingWidth, int DilationHeight, int DilationWidth);
+
     /// <summary>
-    /// Output positions in order, sample by sample, row by row, a tile at a time, with where each one's window starts
-    /// in the input and where it lies in the output; the last tile repeats its last position to be whole.
+    /// A range of output positions in order, sample by sample, row by row, a tile at a time, with where each one's
+    /// window starts in the input and where it lies in the output; the last tile repeats its last position to be whole.
     /// </summary>
     private struct PositionWalk
     {
@@ -411,39 +476,50 @@ internal static class BlockedConvolution
         private readonly int _strideWidth;
         private readonly int _paddingHeight;
         private readonly int _paddingWidth;
-        private readonly int _samples;
+        private readonly int _firstPosition;
+        private readonly int _positions;
         private int _sample;
         private int _row;
         private int _column;
+        private int _left;
 
-        public PositionWalk(in BlockedLayout input, in BlockedLayout output, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int samples)
+        public PositionWalk(in BlockedLayout input, in BlockedLayout output, in Window window, int firstPosition, int positions)
         {
             _input = input;
             _output = output;
-            _strideHeight = strideHeight;
-            _strideWidth = strideWidth;
-            _paddingHeight = paddingHeight;
-            _paddingWidth = paddingWidth;
-            _samples = samples;
-            _sample = _row = _column = 0;
+            _strideHeight = window.StrideHeight;
+            _strideWidth = window.StrideWidth;
+            _paddingHeight = window.PaddingHeight;
+            _paddingWidth = window.PaddingWidth;
+            _firstPosition = firstPosition;
+            _positions = positions;
+            _sample = _row = _column = _left = 0;
         }
 
-        public void Restart() => _sample = _row = _column = 0;
+        /// <summary>Goes back to the range's first position.</summary>
+        public void Restart()
+        {
+            int plane = _output.Height * _output.Width;
+            _sample = _firstPosition / plane;
+            _row = _firstPosition % plane / _output.Width;
+            _column = _firstPosition % _output.Width;
+            _left = _positions;
+        }
 
         /// <summary>Fills the places of the next tile's positions; returns how many there are, 0 at the end.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Next(Span<int> inputAt, Span<int> outputAt)
         {
-            if (_sample == _samples)
+            if (_left == 0)
             {
                 return 0;
             }
 
             int count = 0;
-            while (count < Positions && _sample < _samples)
+            while (count < TilePositions && _left > 0)
             {
                 // A run along the current row: the places step by the stride.
-                int run = Math.Min(Positions - count, _output.Width - _column);
+                int run = Math.Min(Math.Min(TilePositions - count, _output.Width - _column), _left);
                 int inputFirst = (_sample * _input.Length) + _input.At((_row * _strideHeight) - _paddingHeight, (_column * _strideWidth) - _paddingWidth);
                 int outputFirst = (_sample * _output.Length) + _output.At(_row, _column);
                 for (int i = 0; i < run; i++, count++)
@@ -452,6 +528,7 @@ internal static class BlockedConvolution
                     outputAt[count] = outputFirst + (i * Block);
                 }
 
+                _left -= run;
                 _column += run;
                 if (_column == _output.Width)
                 {
@@ -464,7 +541,7 @@ internal static class BlockedConvolution
                 }
             }
 
-            for (int i = count; i < Positions; i++)
+            for (int i = count; i < TilePositions; i++)
             {
                 inputAt[i] = inputAt[count - 1];
                 outputAt[i] = outputAt[count - 1];

@@ -70,7 +70,7 @@ public static partial class Convolution
     /// Floats of scratch one thread needs to run the layer on up to <paramref name="samples"/> samples at
     /// a time: one group's bordered input (for im2col, its columns), its output or output gradient on the
     /// grid, and the weight gradient transposed (for the input gradient, the rearranged weights); or, in
-    /// blocked channels, one block of filters' packed weights.
+    /// blocked channels, every filter's packed weights.
     /// </summary>
     public static int ScratchLength(int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation, int samples) =>
         ScratchLength(channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation, samples);
@@ -84,8 +84,8 @@ public static partial class Convolution
     {
         Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
 
-        // Inference may run the layer in blocked channels instead (BlockedConvolution), whose scratch is far smaller but not nothing.
-        long length = Math.Max(g.GroupScratchLength(g.GroupSize(samples)), BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth));
+        // Inference may run the layer in blocked channels instead (BlockedConvolution), whose scratch holds its packed weights.
+        long length = Math.Max(g.GroupScratchLength(g.GroupSize(samples)), BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth, filters));
         return length > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The convolution's scratch would not fit in one array.") : (int)length;
     }
 

@@ -38,6 +38,7 @@ public abstract class CompiledNetwork : INetwork
     // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
     private readonly float[] _sampleWorkspace;
     private readonly float[] _sampleScratch;
+    private readonly SampleThreads? _sampleThreads;
 
     // The vectorised kernels' scratch, one block per thread.
     private readonly float[] _kernelScratch;
@@ -92,6 +93,7 @@ public abstract class CompiledNetwork : INetwork
         KernelScratchLength = definition.KernelScratch(Chunks.MaxChunkSize(batchCapacity, BatchChunks));
         _kernelScratch = new float[MaxThreads * KernelScratchLength];
         _sampleScratch = new float[definition.KernelScratch(1)];
+        _sampleThreads = MaxThreads > 1 ? new SampleThreads(_parameters, _sampleWorkspace, _sampleScratch) : null;
         _forwardChunk = ForwardChunk;
         _inferenceChunk = InferenceChunk;
         _backwardChunk = BackwardChunk;
@@ -124,7 +126,7 @@ public abstract class CompiledNetwork : INetwork
     /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
     public int MaxThreads { get; }
 
-    /// <summary>Threads that Forward, Backward and batched Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
+    /// <summary>Threads that Forward, Backward, batched Predict and the larger convolutions of one sample's Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
     public int Threads
     {
         get => _threads;
@@ -269,7 +271,7 @@ public abstract class CompiledNetwork : INetwork
         }
     }
 
-    /// <summary>Runs one sample forward in inference mode. Allocates nothing.</summary>
+    /// <summary>Runs one sample forward in inference mode, its larger blocked convolutions shared among <see cref="Threads"/> threads. Allocates nothing.</summary>
     /// <param name="input">One sample: exactly one input sample's values.</param>
     /// <param name="output">Receives the outputs: exactly one output sample's values.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -279,7 +281,12 @@ public abstract class CompiledNetwork : INetwork
         NetworkChecks.ExactLength(input.Length, d.InputLength, nameof(input));
         NetworkChecks.ExactLength(output.Length, d.OutputLength, nameof(output));
         input.CopyTo(_sampleWorkspace);
-        RunInference(new LayerPass(_parameters, Span<float>.Empty, _state, _sampleWorkspace, capacity: 1, d.WorkspaceLengthPerSample, first: 0, count: 1, chunk: 0, chunks: 1, training: false, inputGradient: false, _frozen, _seed, step: 0, _sampleScratch, Simd, slice: 0));
+        if (_sampleThreads is not null)
+        {
+            _sampleThreads.Threads = _threads;
+        }
+
+        RunInference(new LayerPass(_parameters, Span<float>.Empty, _state, _sampleWorkspace, capacity: 1, d.WorkspaceLengthPerSample, first: 0, count: 1, chunk: 0, chunks: 1, training: false, inputGradient: false, _frozen, _seed, step: 0, _sampleScratch, Simd, slice: 0, _sampleThreads));
         _sampleWorkspace.AsSpan(d.OutputOffset, d.OutputLength).CopyTo(output);
     }
 

@@ -27,8 +27,9 @@ public readonly ref partial struct LayerPass
     private readonly int _capacity;
     private readonly int _fixedStart;
     private readonly ReadOnlySpan<bool> _frozen;
+    private readonly SampleThreads? _sampleThreads;
 
-    /// <summary>Describes a pass; the engine creates these.</summary>
+    /// <summary>Describes a pass; the engine creates these. A pass given <paramref name="sampleThreads"/> (one sample's Predict) shares its larger blocked convolutions among them.</summary>
     internal LayerPass(
         ReadOnlySpan<float> parameters,
         Span<float> gradients,
@@ -47,7 +48,8 @@ public readonly ref partial struct LayerPass
         long step,
         Span<float> scratch,
         SimdLevel simd,
-        int slice)
+        int slice,
+        SampleThreads? sampleThreads = null)
     {
         _parameters = parameters;
         _gradients = gradients;
@@ -67,6 +69,7 @@ public readonly ref partial struct LayerPass
         Scratch = scratch;
         Simd = simd;
         Slice = slice;
+        _sampleThreads = sampleThreads;
     }
 
     /// <summary>The pass's first sample in the batch.</summary>

@@ -43,7 +43,7 @@ public class BlockedKernelTests
         float[] scale = KernelAssert.Random(filters, 4, 0.5f, 1.5f);
         float[] shift = KernelAssert.Random(filters, 5);
         float[] input = ToBlocks(planes, inputLayout, samples);
-        float[] scratch = new float[BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth)];
+        float[] scratch = new float[BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth, filters)];
 
         // Plain loops: the convolution in double, then the bias, the affine map and the ReLU.
         int plane = outHeight * outWidth;
@@ -90,7 +90,29 @@ public class BlockedKernelTests
                 first ??= output;
                 KernelAssert.Identical(first, output, $"{level} against {KernelAssert.AllLevels[0]}");
             }
+
+            // The positions in three ranges that cut tiles, each run on its own after one packing, as threads share
+            // one sample's tiles: the same output, bit for bit.
+            int positions = BlockedConvolution.Positions(outputLayout, samples), cut1 = positions / 3, cut2 = Math.Max(cut1, positions - 5);
+            var window = new BlockedConvolution.Window(kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
+            float[] inParts = Filled(samples * outputLayout.Length, float.NaN);
+            BlockedConvolution.Prepare(input, inputLayout, weight, bias, scale, shift, inParts, outputLayout, window, scratch, samples);
+            BlockedConvolution.Run(input, inputLayout, bias, scale, shift, true, inParts, outputLayout, window, scratch, samples, cut2, positions - cut2, level);
+            BlockedConvolution.Run(input, inputLayout, bias, scale, shift, true, inParts, outputLayout, window, scratch, samples, 0, cut1, level);
+            BlockedConvolution.Run(input, inputLayout, bias, scale, shift, true, inParts, outputLayout, window, scratch, samples, cut1, cut2 - cut1, level);
+            KernelAssert.Identical(output, inParts, $"{level} in ranges of positions");
         }
+    }
+
+    [Fact]
+    public void ARangeOfPositionsOutsideTheOutputIsRefused()
+    {
+        var inputLayout = new BlockedLayout(16, 5, 5, 1, Block);
+        var outputLayout = new BlockedLayout(16, 5, 5, 0, Block);
+        var window = new BlockedConvolution.Window(3, 3, 1, 1, 1, 1, 1, 1);
+        float[] scratch = new float[BlockedConvolution.ScratchLength(16, 3, 3, 16)];
+        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => BlockedConvolution.Run(new float[inputLayout.Length], inputLayout, default, default, default, false, new float[outputLayout.Length], outputLayout, window, scratch, 1, 20, 6, SimdLevel.Scalar));
+        Assert.Contains("positions 20 to 26 do not lie in the 25 output positions", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -100,7 +122,7 @@ public class BlockedKernelTests
         var outputLayout = new BlockedLayout(32, 7, 7, 0, Block);
         float[] input = ToBlocks(KernelAssert.Random(3 * 16 * 49, 11), inputLayout, 3);
         float[] weight = KernelAssert.Random(32 * 16 * 9, 12);
-        float[] scratch = new float[BlockedConvolution.ScratchLength(16, 3, 3)];
+        float[] scratch = new float[BlockedConvolution.ScratchLength(16, 3, 3, 32)];
         var batch = new float[3 * outputLayout.Length];
         BlockedConvolution.Forward(input, inputLayout, weight, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, false, batch, outputLayout, 3, 3, 1, 1, 1, 1, 1, 1, scratch, 3, SimdLevels.Best);
         for (int n = 0; n < 3; n++)

@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using StaticNet.Kernels;
 
@@ -47,37 +48,30 @@ public readonly ref partial struct LayerPass
         int outHeight = ((height + (2 * paddingHeight) - (dilationHeight * (kernelHeight - 1)) - 1) / strideHeight) + 1;
         int outWidth = ((width + (2 * paddingWidth) - (dilationWidth * (kernelWidth - 1)) - 1) / strideWidth) + 1;
         var to = new BlockedLayout(filters, outHeight, outWidth, outputBorder, BlockedConvolution.Block);
+        var window = new BlockedConvolution.Window(kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
 
         // The batch normalisation's per-filter scale and shift, applied with the ReLU as each tile is stored.
         ChannelAffine affine = Affine(normWeight, normBias, runningMean, runningVar, filters, epsilon, relu);
         int normalized = affine.Normalizes ? filters : 0;
-        System.Span<float> coefficients = Coefficients(2 * normalized);
+        float[] coefficients = CoefficientArray(2 * normalized);
         if (affine.Normalizes)
         {
-            affine.Coefficients(coefficients.Slice(0, filters), coefficients.Slice(filters));
+            affine.Coefficients(coefficients.AsSpan(0, filters), coefficients.AsSpan(filters, filters));
         }
 
-        BlockedConvolution.Forward(
-            Batch(input, from.Length),
-            from,
-            Parameter(weight, filters * channels * kernelHeight * kernelWidth),
-            Parameter(bias, filters),
-            coefficients.Slice(0, normalized),
-            coefficients.Slice(normalized),
-            relu,
-            Batch(output, to.Length),
-            to,
-            kernelHeight,
-            kernelWidth,
-            strideHeight,
-            strideWidth,
-            paddingHeight,
-            paddingWidth,
-            dilationHeight,
-            dilationWidth,
-            Scratch,
-            Count,
-            Simd);
+        Span<float> x = Batch(input, from.Length), y = Batch(output, to.Length);
+        ReadOnlySpan<float> biases = Parameter(bias, filters), scales = coefficients.AsSpan(0, normalized), shifts = coefficients.AsSpan(normalized, normalized);
+        BlockedConvolution.Prepare(x, from, Parameter(weight, filters * channels * kernelHeight * kernelWidth), biases, scales, shifts, y, to, window, Scratch, Count);
+        long multiplyAdds = (long)BlockedConvolution.Positions(to, Count) * filters * channels * kernelHeight * kernelWidth;
+        if (_sampleThreads is { } threads && threads.Splits(multiplyAdds))
+        {
+            int inputAt = (input * _capacity) + (First * from.Length), outputAt = (output * _capacity) + (First * to.Length);
+            threads.Run(new SampleThreads.Convolution(inputAt, from, bias, coefficients, normalized, relu, outputAt, to, window, Count, Simd));
+        }
+        else
+        {
+            BlockedConvolution.Run(x, from, biases, scales, shifts, relu, y, to, window, Scratch, Count, 0, BlockedConvolution.Positions(to, Count), Simd);
+        }
     }
 
     /// <summary>Planes given a zero border of <paramref name="border"/>, for a blocked convolution that pads them.</summary>

@@ -61,14 +61,17 @@ public readonly ref partial struct LayerPass
     [ThreadStatic]
     private static float[]? t_coefficients;
 
-    private static Span<float> Coefficients(int length)
+    private static Span<float> Coefficients(int length) => CoefficientArray(length).AsSpan(0, length);
+
+    /// <summary>The thread's room for coefficients, at least <paramref name="length"/> long, for what other threads read too.</summary>
+    private static float[] CoefficientArray(int length)
     {
         if (t_coefficients is null || t_coefficients.Length < length)
         {
             t_coefficients = new float[Math.Max(length, 256)];
         }
 
-        return t_coefficients.AsSpan(0, length);
+        return t_coefficients;
     }
 
     /// <summary>Dense, then (when <paramref name="runningMean"/> is not -1) batch normalisation by its running estimates, then (when <paramref name="relu"/>) ReLU.</summary>
