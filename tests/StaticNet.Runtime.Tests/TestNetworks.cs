@@ -331,8 +331,8 @@ public partial class CtcConvNet;
 public partial class BlockedChannelsNet;
 
 /// <summary>
-/// Two blocked convolutions large enough for one sample's Predict to share their tiles among threads (373,248
-/// multiply-adds each), on a 9x9 plane whose 81 positions leave the last tile part-filled.
+/// Two blocked convolutions large enough for one sample's Predict to share their tiles among threads (14 tiles of
+/// 144 and 288 steps for each block of filters), on a 9x9 plane whose 81 positions leave the last tile part-filled.
 /// </summary>
 [Network]
 [Input(16, 9, 9)]

@@ -72,6 +72,15 @@ internal static class BlockedConvolution
         Run(input, inputLayout, bias, scale, shift, relu, output, outputLayout, window, scratch, samples, 0, Positions(outputLayout, samples), simd);
     }
 
+    /// <summary>
+    /// The time the tiles of a call take, in tile steps (a step of one tile of one block of filters, six multiply-adds of
+    /// a vector): each tile is its steps and a fixed cost of about twenty more, finding its positions and storing its
+    /// outputs, which is most of the time of a layer with few input channels.
+    /// </summary>
+    public static long TileSteps(in BlockedLayout inputLayout, in BlockedLayout outputLayout, in Window window, int samples) =>
+        (long)((Positions(outputLayout, samples) + TilePositions - 1) / TilePositions) * (outputLayout.Channels / Block)
+        * ((inputLayout.Channels * window.KernelHeight * window.KernelWidth) + 20);
+
     /// <summary>The output positions of <paramref name="samples"/> samples, which <see cref="Run"/> takes in ranges.</summary>
     public static int Positions(in BlockedLayout outputLayout, int samples) => samples * outputLayout.Height * outputLayout.Width;
 

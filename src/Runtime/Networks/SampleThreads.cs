@@ -15,11 +15,11 @@ namespace StaticNet;
 internal sealed class SampleThreads
 {
     /// <summary>
-    /// Multiply-adds below which a convolution runs on the calling thread alone: about five microseconds of work, below
-    /// which handing parts out and waiting for them cost what sharing saves (LeNet-5's second convolution, 240,000,
-    /// ran no faster on two threads than on one).
+    /// Tile steps (<see cref="BlockedConvolution.TileSteps"/>) below which a convolution runs on the calling thread
+    /// alone: about six microseconds of work, below which handing parts out and waiting for them cost what sharing
+    /// saves (LeNet-5's second convolution, 2,890 tile steps, ran no faster on two threads than on one).
     /// </summary>
-    private const long SplitMultiplyAdds = 1 << 18;
+    private const long SplitTileSteps = 3_000;
 
     /// <summary>
     /// Parts per thread: the threads take parts as they free up, so a thread that starts late (its core busy) leaves
@@ -45,8 +45,8 @@ internal sealed class SampleThreads
     /// <summary>The threads the next <c>Predict</c> may use.</summary>
     public int Threads { get; set; } = 1;
 
-    /// <summary>Whether a convolution of <paramref name="multiplyAdds"/> is shared among threads.</summary>
-    public bool Splits(long multiplyAdds) => Threads > 1 && multiplyAdds >= SplitMultiplyAdds;
+    /// <summary>Whether a convolution whose tiles take <paramref name="tileSteps"/> is shared among threads.</summary>
+    public bool Splits(long tileSteps) => Threads > 1 && tileSteps >= SplitTileSteps;
 
     /// <summary>Runs the tiles of <paramref name="convolution"/>, whose <see cref="BlockedConvolution.Prepare"/> has run on the scratch, in parts on up to <see cref="Threads"/> threads.</summary>
     public void Run(in Convolution convolution)

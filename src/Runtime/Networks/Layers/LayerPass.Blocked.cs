@@ -62,8 +62,7 @@ public readonly ref partial struct LayerPass
         Span<float> x = Batch(input, from.Length), y = Batch(output, to.Length);
         ReadOnlySpan<float> biases = Parameter(bias, filters), scales = coefficients.AsSpan(0, normalized), shifts = coefficients.AsSpan(normalized, normalized);
         BlockedConvolution.Prepare(x, from, Parameter(weight, filters * channels * kernelHeight * kernelWidth), biases, scales, shifts, y, to, window, Scratch, Count);
-        long multiplyAdds = (long)BlockedConvolution.Positions(to, Count) * filters * channels * kernelHeight * kernelWidth;
-        if (_sampleThreads is { } threads && threads.Splits(multiplyAdds))
+        if (_sampleThreads is { } threads && threads.Splits(BlockedConvolution.TileSteps(from, to, window, Count)))
         {
             int inputAt = (input * _capacity) + (First * from.Length), outputAt = (output * _capacity) + (First * to.Length);
             threads.Run(new SampleThreads.Convolution(inputAt, from, bias, coefficients, normalized, relu, outputAt, to, window, Count, Simd));
