@@ -109,8 +109,8 @@ internal static class BlockedConvolution
         KernelChecks.SizeAtLeast(window.StrideWidth, 1, "strideWidth", ForwardName);
         KernelChecks.SizeAtLeast(inputLayout.Border, Math.Max(window.PaddingHeight, window.PaddingWidth), "the input's border", ForwardName);
         if (outputLayout.Block != Block
-            || outputLayout.Height != ((inputLayout.Height + (2 * window.PaddingHeight) - (window.DilationHeight * (window.KernelHeight - 1)) - 1) / window.StrideHeight) + 1
-            || outputLayout.Width != ((inputLayout.Width + (2 * window.PaddingWidth) - (window.DilationWidth * (window.KernelWidth - 1)) - 1) / window.StrideWidth) + 1)
+            || outputLayout.Height != window.OutputHeight(inputLayout.Height)
+            || outputLayout.Width != window.OutputWidth(inputLayout.Width))
         {
             throw new ArgumentException($"{ForwardName}: the output must be blocked by {Block} and as large as the window leaves the input; found blocks of {outputLayout.Block} and {outputLayout.Height}x{outputLayout.Width}.", nameof(outputLayout));
         }
@@ -471,7 +471,14 @@ internal static class BlockedConvolution
     private static int Stored(int filter, in BlockedLayout output) => (filter / Block * output.BlockLength) + (filter % Block);
 
     /// <summary>A convolution's window: kernel, stride, padding and dilation along each axis.</summary>
-    internal readonly record struct Window(int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PaddingHeight, int PaddingWidth, int DilationHeight, int DilationWidth);
+    internal readonly record struct Window(int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PaddingHeight, int PaddingWidth, int DilationHeight, int DilationWidth)
+    {
+        /// <summary>The output's height for an input <paramref name="height"/> high.</summary>
+        public int OutputHeight(int height) => Convolution.OutputLength(height, KernelHeight, StrideHeight, PaddingHeight, DilationHeight);
+
+        /// <summary>The output's width for an input <paramref name="width"/> wide.</summary>
+        public int OutputWidth(int width) => Convolution.OutputLength(width, KernelWidth, StrideWidth, PaddingWidth, DilationWidth);
+    }
 
     /// <summary>
     /// A range of output positions in order, sample by sample, row by row, a tile at a time, with where each one's

@@ -89,6 +89,10 @@ public static partial class Convolution
         return length > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The convolution's scratch would not fit in one array.") : (int)length;
     }
 
+    /// <summary>The output length along an axis of <paramref name="length"/> input values: where the dilated window, stepping by the stride, still fits in the padded input.</summary>
+    public static int OutputLength(int length, int kernel, int stride, int padding, int dilation) =>
+        ((length + (2 * padding) - (dilation * (kernel - 1)) - 1) / stride) + 1;
+
     private const string ForwardName = "Convolution.Forward";
     private const string BackwardInputName = "Convolution.BackwardInput";
     private const string BackwardParametersName = "Convolution.BackwardParameters";
@@ -359,8 +363,8 @@ public static partial class Convolution
             ReachHeight = dilationHeight * (kernelHeight - 1);
             ReachWidth = dilationWidth * (kernelWidth - 1);
             // A stride below 1 is rejected by CheckSizes; it must not divide by zero before that.
-            OutHeight = strideHeight > 0 ? ((height + (2 * paddingHeight) - ReachHeight - 1) / strideHeight) + 1 : 0;
-            OutWidth = strideWidth > 0 ? ((width + (2 * paddingWidth) - ReachWidth - 1) / strideWidth) + 1 : 0;
+            OutHeight = strideHeight > 0 ? OutputLength(height, kernelHeight, strideHeight, paddingHeight, dilationHeight) : 0;
+            OutWidth = strideWidth > 0 ? OutputLength(width, kernelWidth, strideWidth, paddingWidth, dilationWidth) : 0;
             Shifts = CanShift(kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
             PaddedHeight = height + (2 * paddingHeight);
             PaddedWidth = width + (2 * paddingWidth);

@@ -44,11 +44,9 @@ public readonly ref partial struct LayerPass
         int dilationHeight,
         int dilationWidth)
     {
-        var from = new BlockedLayout(channels, height, width, inputBorder, inputBlock);
-        int outHeight = ((height + (2 * paddingHeight) - (dilationHeight * (kernelHeight - 1)) - 1) / strideHeight) + 1;
-        int outWidth = ((width + (2 * paddingWidth) - (dilationWidth * (kernelWidth - 1)) - 1) / strideWidth) + 1;
-        var to = new BlockedLayout(filters, outHeight, outWidth, outputBorder, BlockedConvolution.Block);
         var window = new BlockedConvolution.Window(kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
+        var from = new BlockedLayout(channels, height, width, inputBorder, inputBlock);
+        var to = new BlockedLayout(filters, window.OutputHeight(height), window.OutputWidth(width), outputBorder, BlockedConvolution.Block);
 
         // The batch normalisation's per-filter scale and shift, applied with the ReLU as each tile is stored.
         ChannelAffine affine = Affine(normWeight, normBias, runningMean, runningVar, filters, epsilon, relu);

@@ -52,9 +52,8 @@ public readonly ref partial struct LayerPass
     {
         public ConvolutionSizes(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
         {
-            int spanHeight = (dilationHeight * (kernelHeight - 1)) + 1, spanWidth = (dilationWidth * (kernelWidth - 1)) + 1;
             Input = channels * height * width;
-            Output = filters * (((height + (2 * paddingHeight) - spanHeight) / strideHeight) + 1) * (((width + (2 * paddingWidth) - spanWidth) / strideWidth) + 1);
+            Output = filters * Convolution.OutputLength(height, kernelHeight, strideHeight, paddingHeight, dilationHeight) * Convolution.OutputLength(width, kernelWidth, strideWidth, paddingWidth, dilationWidth);
             Weight = filters * channels * kernelHeight * kernelWidth;
         }
 
