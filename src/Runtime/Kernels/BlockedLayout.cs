@@ -26,6 +26,14 @@ internal readonly struct BlockedLayout
         Width = width;
         Border = border;
         Block = block;
+
+        // Kept, not derived on each use: the tile walks of the convolution read them per tile, and a division per read
+        // cost as much as a small layer's arithmetic.
+        Blocks = channels / block;
+        PaddedHeight = height + (2 * border);
+        PaddedWidth = width + (2 * border);
+        BlockLength = PaddedHeight * PaddedWidth * block;
+        Length = Blocks * BlockLength;
     }
 
     public int Channels { get; }
@@ -38,17 +46,17 @@ internal readonly struct BlockedLayout
 
     public int Block { get; }
 
-    public int Blocks => Channels / Block;
+    public int Blocks { get; }
 
-    public int PaddedHeight => Height + (2 * Border);
+    public int PaddedHeight { get; }
 
-    public int PaddedWidth => Width + (2 * Border);
+    public int PaddedWidth { get; }
 
     /// <summary>Floats from one block of channels to the next.</summary>
-    public int BlockLength => PaddedHeight * PaddedWidth * Block;
+    public int BlockLength { get; }
 
     /// <summary>Floats of one sample.</summary>
-    public int Length => Blocks * BlockLength;
+    public int Length { get; }
 
     /// <summary>Where position (<paramref name="y"/>, <paramref name="x"/>) of the first block starts; <paramref name="y"/> and <paramref name="x"/> may reach into the border.</summary>
     public int At(int y, int x) => ((((y + Border) * PaddedWidth) + x + Border) * Block);
