@@ -382,6 +382,26 @@ public sealed class EmitterTests
     }
 
     [Fact]
+    public void Inference_converts_at_each_edge_of_a_blocked_run_and_reads_past_a_dropout()
+    {
+        // relu1's blocks are read through the dropout by the blocked "left" and by "narrow" on planes, which gets them
+        // copied out; the join on planes gets "left" copied out; the join's planes get a bordered copy for the last
+        // convolution, whose blocks, the network's output, are copied out to planes at the end. The input is padded
+        // once: the skipped dropout writes nothing to pad.
+        Emitted emitted = Emit("[Network, Input(3, 8, 8), Conv2D(16, 3, Padding = 1), ReLU, Dropout(0.0, Name = \"drop\"), Conv2D(16, 3, Padding = 1, Name = \"left\"), "
+            + "Conv2D(8, 1, From = \"drop\", Name = \"narrow\"), Concat(\"left\"), Conv2D(16, 3, Padding = 1)] public partial class Net;");
+        string[] calls = emitted.Method("RunInference").Select(statement => statement.Substring(0, statement.IndexOf('(', StringComparison.Ordinal))).ToArray();
+
+        Assert.Equal(
+            new[]
+            {
+                "p.PadPlanes", "p.Conv2DBlocked", "p.BlocksToPlanes", "p.Conv2DBlocked", "p.BlocksToPlanes", "p.Conv2DForward", "p.ConcatForward",
+                "p.ConcatForward", "p.PadPlanes", "p.Conv2DBlocked", "p.BlocksToPlanes",
+            },
+            calls);
+    }
+
+    [Fact]
     public void Flatten_runs_nothing()
     {
         Emitted emitted = Emit("[Network, Input(2, 2, 2), Flatten, Dense(2)] public partial class Net;");

@@ -12,11 +12,12 @@ namespace StaticNet.Tests;
 /// </summary>
 public class BlockedInferenceTests
 {
-    public static TheoryData<string> Networks() => new() { nameof(BlockedChannelsNet), nameof(BlockedToPlanesNet) };
+    public static TheoryData<string> Networks() => new() { nameof(BlockedChannelsNet), nameof(BlockedToPlanesNet), nameof(BlockedEdgesNet) };
 
     private static INetwork Create(string name, int seed) => name switch
     {
         nameof(BlockedChannelsNet) => new BlockedChannelsNet(seed, batchCapacity: 8),
+        nameof(BlockedEdgesNet) => new BlockedEdgesNet(seed, batchCapacity: 8),
         _ => new BlockedToPlanesNet(seed, batchCapacity: 8),
     };
 

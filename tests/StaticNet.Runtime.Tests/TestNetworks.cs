@@ -342,6 +342,20 @@ public partial class BlockedChannelsNet;
 [Dense(3)]
 public partial class BlockedSharedNet;
 
+/// <summary>
+/// The edges of blocked runs: a blocked tensor read through a dropout (identity at rate 0, so that training's forward
+/// computes the same function) by a blocked convolution and by one on planes; a join on planes of a planes tensor and
+/// a blocked one; planes padded for the blocked convolution after the join; and a blocked network output.
+/// </summary>
+[Network]
+[Input(3, 8, 8)]
+[Conv2D(16, Kernel = 3, Padding = 1), ReLU, Dropout(0.0, Name = "drop")]
+[Conv2D(16, Kernel = 3, Padding = 1, Name = "left")]
+[Conv2D(8, Kernel = 1, From = "drop", Name = "narrow")]
+[Concat("left")]
+[Conv2D(16, Kernel = 3, Padding = 1)]
+public partial class BlockedEdgesNet;
+
 /// <summary>A blocked convolution whose output a layer on planes reads: copied out of blocks for the flatten.</summary>
 [Network]
 [Input(2, 6, 6)]

@@ -87,7 +87,8 @@ internal sealed class InferenceProgram
                     LayerEmitter.Sizes(("channels", last.Output.Channels), ("height", last.Output.Height), ("width", last.Output.Width), ("inputBorder", _blocked[unit.Output].Border)));
             }
 
-            if (!unit.WritesBlocks && unit.Layer.EmitsCode)
+            // Planes a unit writes, padded for the blocked convolutions after it; a skipped dropout writes nothing.
+            if (unit.Kind is not (Kind.Skipped or Kind.Convolution or Kind.Blocks) && unit.Layer.EmitsCode)
             {
                 EmitPadding(w, unit.Output);
             }
