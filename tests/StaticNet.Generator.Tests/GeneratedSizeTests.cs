@@ -34,6 +34,7 @@ public sealed class GeneratedSizeTests
     [InlineData("[Conv2D(8, 3, Padding = 1, Bias = false)]", 1)]
     [InlineData("[BatchNorm2D]", 1)]
     [InlineData("[Conv2D(8, 3, Padding = 1), BatchNorm2D]", 2)]
+    [InlineData("[Conv2D(16, 3, Padding = 1), BatchNorm2D]", 2)] // in blocked channels for inference, with its conversions
     public void One_more_image_layer_adds_at_most_40_lines(string layer, int layers)
     {
         // The stem has batch normalisations already, so what is counted is the layer, not the staging the first ones bring.
