@@ -402,6 +402,22 @@ public sealed class EmitterTests
     }
 
     [Fact]
+    public void Inference_places_the_bordered_input_as_written_first_whatever_dropout_follows()
+    {
+        // The input's bordered copy (16 * 10 * 10) and conv1's blocks with conv2's border have one length. The copy is
+        // written before conv1 and read by it, so conv1 may not write its blocks over it; a dropout later in the
+        // network must not change when the copy counts as written.
+        Emitted emitted = Emit("[Network, Input(16, 8, 8), Conv2D(16, 3, Padding = 1), Conv2D(16, 3, Padding = 1), Dropout(0.5), Conv2D(16, 3, Padding = 1)] public partial class Net;");
+        string[] inference = emitted.Method("RunInference");
+
+        string padded = Regex.Match(inference[0], @"^p\.PadPlanes\(output: (\d+), input: 0,").Groups[1].Value;
+        Match conv1 = Regex.Match(inference[1], @"^p\.Conv2DBlocked\(output: (\d+), input: (\d+),");
+        Assert.True(padded.Length > 0 && conv1.Success, string.Join("\n", inference));
+        Assert.Equal(padded, conv1.Groups[2].Value);
+        Assert.NotEqual(padded, conv1.Groups[1].Value);
+    }
+
+    [Fact]
     public void Flatten_runs_nothing()
     {
         Emitted emitted = Emit("[Network, Input(2, 2, 2), Flatten, Dense(2)] public partial class Net;");

@@ -87,8 +87,7 @@ internal sealed class InferenceProgram
                     LayerEmitter.Sizes(("channels", last.Output.Channels), ("height", last.Output.Height), ("width", last.Output.Width), ("inputBorder", _blocked[unit.Output].Border)));
             }
 
-            // Planes a unit writes, padded for the blocked convolutions after it; a skipped dropout writes nothing.
-            if (unit.Kind is not (Kind.Skipped or Kind.Convolution or Kind.Blocks) && unit.Layer.EmitsCode)
+            if (!unit.WritesBlocks && unit.Layer.EmitsCode)
             {
                 EmitPadding(w, unit.Output);
             }
@@ -106,7 +105,7 @@ internal sealed class InferenceProgram
             if (model.Spec is DropoutSpec && i < last)
             {
                 _alias[model.OutputOffset] = Resolve(model.InputOffset);
-                _units.Add(new Unit(layer, i, null, false, Kind.Skipped, new int[0]));
+                Add(new Unit(layer, i, null, false, Kind.Skipped, new int[0]));
                 continue;
             }
 
@@ -204,10 +203,9 @@ internal sealed class InferenceProgram
 
         foreach (KeyValuePair<int, int> planes in padding.Where(p => p.Value > 0))
         {
-            int producer = _units.FindIndex(u => u.Output == planes.Key);
-            Shape shape = producer < 0 ? _model.Input : _model.Layers[_units[producer].Last].Output;
+            int producer = Producer(planes.Key);
             _padded[planes.Key] = new BlockedTensor(-1, 1, planes.Value);
-            tensors.Add((planes.Key, true, Length(shape, planes.Value), producer, lastRead[planes.Key]));
+            tensors.Add((planes.Key, true, Length(ShapeOf(producer), planes.Value), producer, lastRead[planes.Key]));
         }
 
         return tensors;
@@ -244,6 +242,12 @@ internal sealed class InferenceProgram
         return end;
     }
 
+    /// <summary>The unit that writes the planes at <paramref name="planes"/>, or -1 for the network's input, written before every unit.</summary>
+    private int Producer(int planes) => _units.FindIndex(u => u.Output == planes);
+
+    /// <summary>The shape of what unit <paramref name="producer"/> writes (-1: the network's input).</summary>
+    private Shape ShapeOf(int producer) => producer < 0 ? _model.Input : _model.Layers[_units[producer].Last].Output;
+
     private static int Length(Shape shape, int border) => shape.Channels * (shape.Height + (2 * border)) * (shape.Width + (2 * border));
 
     /// <summary>The tensor a unit's <paramref name="slot"/>-th input is read from: its blocks, its bordered copy, or the planes themselves.</summary>
@@ -262,8 +266,9 @@ internal sealed class InferenceProgram
             return;
         }
 
-        Shape shape = planes == 0 ? _model.Input : _model.Layers[_units.First(u => u.Output == planes).Last].Output;
-        w.Line($"// {(planes == 0 ? "The input" : _model.Layers[_units.First(u => u.Output == planes).Last].Name + "'s output")} with a border of {padded.Border}, for the blocked convolutions that pad it");
+        int producer = Producer(planes);
+        Shape shape = ShapeOf(producer);
+        w.Line($"// {(producer < 0 ? "The input" : _model.Layers[_units[producer].Last].Name + "'s output")} with a border of {padded.Border}, for the blocked convolutions that pad it");
         LayerEmitter.EmitCall(
             w,
             "PadPlanes",
@@ -361,11 +366,10 @@ internal sealed class InferenceProgram
         /// <summary>The tensors it reads, past skipped layers, each named by its training offset.</summary>
         public int[] Inputs { get; }
 
-        /// <summary>Its last layer's training offset, which names its output.</summary>
+        /// <summary>Its last layer's training offset, which names its output (a skipped dropout's, which nothing reads).</summary>
         public int Output { get; set; }
 
         /// <summary>Whether its output is blocked. (A flatten's output is its input under another shape, never blocked: a blocked input is copied out to planes for it.)</summary>
         public bool WritesBlocks => Kind is Kind.Convolution or Kind.Blocks;
-
     }
 }
