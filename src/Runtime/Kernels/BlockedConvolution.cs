@@ -78,8 +78,10 @@ internal static class BlockedConvolution
     /// outputs, which is most of the time of a layer with few input channels.
     /// </summary>
     public static long TileSteps(in BlockedLayout inputLayout, in BlockedLayout outputLayout, in Window window, int samples) =>
-        (long)((Positions(outputLayout, samples) + TilePositions - 1) / TilePositions) * (outputLayout.Channels / Block)
-        * ((inputLayout.Channels * window.KernelHeight * window.KernelWidth) + 20);
+        (long)Tiles(outputLayout, samples) * (outputLayout.Channels / Block) * ((inputLayout.Channels * window.KernelHeight * window.KernelWidth) + 20);
+
+    /// <summary>The tiles of positions of <paramref name="samples"/> samples, the last one maybe part-filled.</summary>
+    public static int Tiles(in BlockedLayout outputLayout, int samples) => (Positions(outputLayout, samples) + TilePositions - 1) / TilePositions;
 
     /// <summary>The output positions of <paramref name="samples"/> samples, which <see cref="Run"/> takes in ranges.</summary>
     public static int Positions(in BlockedLayout outputLayout, int samples) => samples * outputLayout.Height * outputLayout.Width;
@@ -211,30 +213,25 @@ internal static class BlockedConvolution
         Span<int> inputAt = stackalloc int[TilePositions];
         Span<int> outputAt = stackalloc int[TilePositions];
 
-        // A vector as wide as a block pairs two blocks; a narrower one pairs the vectors within a block.
-        int perPair = TOps.Count == Block ? 2 * Block : Block;
-        for (int group = 0; group < filters; group += perPair)
+        // Two vectors of filters a tile, the halves of a block below 512 bits, two blocks at 512; one where a last
+        // 512-bit block is left alone (filters fill blocks, so narrower vectors always pair).
+        for (int first = 0; first < filters; first += 2 * TOps.Count)
         {
-            int groupFilters = Math.Min(perPair, filters - group);
-            for (int first = group; first < group + groupFilters; first += 2 * TOps.Count)
+            bool pair = first + TOps.Count < filters;
+            int second = pair ? first + TOps.Count : first;
+            ref float weightsA = ref Unsafe.Add(ref packed, PackedAt(first, steps));
+            ref float weightsB = ref Unsafe.Add(ref packed, PackedAt(second, steps));
+            var finish = new Epilogue<TVector, TOps>(bias, scale, shift, relu, first, second, Stored(first, outputLayout), Stored(second, outputLayout));
+            walk.Restart();
+            for (int count; (count = walk.Next(inputAt, outputAt)) > 0;)
             {
-                // Two vectors of filters where the group holds them, else one.
-                bool pair = first + TOps.Count < group + groupFilters;
-                int second = pair ? first + TOps.Count : first;
-                ref float weightsA = ref Unsafe.Add(ref packed, PackedAt(first, steps));
-                ref float weightsB = ref Unsafe.Add(ref packed, PackedAt(second, steps));
-                var finish = new Epilogue<TVector, TOps>(bias, scale, shift, relu, first, second, Stored(first, outputLayout), Stored(second, outputLayout));
-                walk.Restart();
-                for (int count; (count = walk.Next(inputAt, outputAt)) > 0;)
+                if (pair)
                 {
-                    if (pair)
-                    {
-                        SumPair(in finish, ref x, inputAt, ref weightsA, ref weightsB, ref reads, steps, ref y, outputAt, count);
-                    }
-                    else
-                    {
-                        SumSingle(in finish, ref x, inputAt, ref weightsA, ref reads, steps, ref y, outputAt, count);
-                    }
+                    SumPair(in finish, ref x, inputAt, ref weightsA, ref weightsB, ref reads, steps, ref y, outputAt, count);
+                }
+                else
+                {
+                    SumSingle(in finish, ref x, inputAt, ref weightsA, ref reads, steps, ref y, outputAt, count);
                 }
             }
         }

@@ -114,7 +114,10 @@ public readonly ref partial struct LayerPass
 
     /// <summary>The pass's samples of the workspace buffer at per-sample offset <paramref name="offset"/>, <paramref name="length"/> values per sample.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Span<float> Batch(int offset, int length) => _workspace.Slice((offset * _capacity) + (First * length), Count * length);
+    public Span<float> Batch(int offset, int length) => _workspace.Slice(BatchStart(offset, length), Count * length);
+
+    /// <summary>Where the pass's samples of the workspace buffer at per-sample offset <paramref name="offset"/> start, <paramref name="length"/> values per sample.</summary>
+    private int BatchStart(int offset, int length) => (offset * _capacity) + (First * length);
 
     /// <summary>The pass's chunk's record of <paramref name="length"/> values in the buffer at per-sample offset <paramref name="offset"/>, which holds a record per sample of capacity.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -51,9 +51,8 @@ internal sealed class SampleThreads
     /// <summary>Runs the tiles of <paramref name="convolution"/>, whose <see cref="BlockedConvolution.Prepare"/> has run on the scratch, in parts on up to <see cref="Threads"/> threads.</summary>
     public void Run(in Convolution convolution)
     {
-        int tiles = (BlockedConvolution.Positions(convolution.OutputLayout, convolution.Samples) + BlockedConvolution.TilePositions - 1) / BlockedConvolution.TilePositions;
         _convolution = convolution;
-        _parts = Math.Min(PartsPerThread * Threads, tiles);
+        _parts = Math.Min(PartsPerThread * Threads, BlockedConvolution.Tiles(convolution.OutputLayout, convolution.Samples));
         BatchRunner.Run(_parts, Threads, _runPart);
     }
 
@@ -62,7 +61,7 @@ internal sealed class SampleThreads
     {
         ref readonly Convolution c = ref _convolution;
         int positions = BlockedConvolution.Positions(c.OutputLayout, c.Samples);
-        int tiles = (positions + BlockedConvolution.TilePositions - 1) / BlockedConvolution.TilePositions;
+        int tiles = BlockedConvolution.Tiles(c.OutputLayout, c.Samples);
         int first = Math.Min(positions, part * tiles / _parts * BlockedConvolution.TilePositions);
         int end = Math.Min(positions, (part + 1) * tiles / _parts * BlockedConvolution.TilePositions);
         int filters = c.OutputLayout.Channels;

@@ -62,8 +62,7 @@ public readonly ref partial struct LayerPass
         BlockedConvolution.Prepare(x, from, Parameter(weight, filters * channels * kernelHeight * kernelWidth), biases, scales, shifts, y, to, window, Scratch, Count);
         if (_sampleThreads is { } threads && threads.Splits(BlockedConvolution.TileSteps(from, to, window, Count)))
         {
-            int inputAt = (input * _capacity) + (First * from.Length), outputAt = (output * _capacity) + (First * to.Length);
-            threads.Run(new SampleThreads.Convolution(inputAt, from, bias, coefficients, normalized, relu, outputAt, to, window, Count, Simd));
+            threads.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd));
         }
         else
         {
