@@ -2,7 +2,6 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace StaticNet.Kernels;
 
@@ -127,7 +126,8 @@ internal static class BlockedConvolution
 
         for (int block = 0; block < filters; block += Block)
         {
-            Pack(weight.Slice(block * steps, Block * steps), scratch.Slice(block * steps, Block * steps), steps);
+            // Block [Block filters][steps] of the weights as [steps][Block]: a step's filters side by side.
+            BlockTranspose.Transpose(weight.Slice(block * steps, Block * steps), steps, scratch.Slice(block * steps, Block * steps), Block, Block, steps);
         }
 
         // Where each step, channel c at tap (i, j), reads from a window's first position: the channel's place in its
@@ -239,63 +239,6 @@ internal static class BlockedConvolution
 
     /// <summary>Where filter <paramref name="filter"/>'s packed weights start: in its block's <c>[steps][Block]</c>, the blocks one after the other.</summary>
     private static int PackedAt(int filter, int steps) => (filter / Block * Block * steps) + (filter % Block);
-
-    /// <summary>Block <c>[Block filters][steps]</c> of the weights as <c>[steps][Block]</c>: a step's filters side by side.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Pack(ReadOnlySpan<float> weights, Span<float> packed, int steps)
-    {
-        int step = 0;
-        if (Avx.IsSupported)
-        {
-            // 8x8 transposes: eight filters' next eight steps in, eight steps' eight filters out.
-            ref float source = ref MemoryMarshal.GetReference(weights);
-            ref float target = ref MemoryMarshal.GetReference(packed);
-            for (; step + 8 <= steps; step += 8)
-            {
-                for (int lanes = 0; lanes < Block; lanes += 8)
-                {
-                    ref float rows = ref Unsafe.Add(ref source, (lanes * steps) + step);
-                    Transpose8(
-                        Vector256.LoadUnsafe(ref rows),
-                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, steps)),
-                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, 2 * steps)),
-                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, 3 * steps)),
-                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, 4 * steps)),
-                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, 5 * steps)),
-                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, 6 * steps)),
-                        Vector256.LoadUnsafe(ref Unsafe.Add(ref rows, 7 * steps)),
-                        ref Unsafe.Add(ref target, (step * Block) + lanes));
-                }
-            }
-        }
-
-        for (int lane = 0; lane < Block; lane++)
-        {
-            ReadOnlySpan<float> row = weights.Slice(lane * steps, steps);
-            for (int k = step; k < steps; k++)
-            {
-                packed[(k * Block) + lane] = row[k];
-            }
-        }
-    }
-
-    /// <summary>Writes the columns of the 8x8 matrix whose rows are <paramref name="r0"/> to <paramref name="r7"/> as rows <see cref="Block"/> floats apart.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3, Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, ref float target)
-    {
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref target);
-        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref target, Block));
-        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref target, 2 * Block));
-        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref target, 3 * Block));
-        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 4 * Block));
-        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 5 * Block));
-        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 6 * Block));
-        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 7 * Block));
-    }
 
     /// <summary>
     /// A tile for two vectors of filters: each sum is the bias, then one multiply-add per step; then the epilogue, and

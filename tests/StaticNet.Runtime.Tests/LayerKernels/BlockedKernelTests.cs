@@ -206,22 +206,56 @@ public class BlockedKernelTests
         }
     }
 
-    [Fact]
-    public void PadAndToPlanesKeepEveryValueAndZeroTheBorder()
+    /// <summary>channels, height, width, border, samples: planes padded and blocks turned back into planes.</summary>
+    [Theory]
+    [InlineData(32, 4, 5, 1, 2)]    // rows narrower than a square of the transpose
+    [InlineData(32, 7, 7, 0, 3)]    // no border: each block's 49 positions at once, a tail past the squares
+    [InlineData(16, 14, 14, 1, 1)]  // a border: row by row, 14 positions a row
+    [InlineData(48, 3, 19, 2, 2)]   // rows of two squares and a tail, three blocks
+    public void PadAndToPlanesKeepEveryValueAndZeroTheBorder(int channels, int height, int width, int border, int samples)
     {
-        float[] planes = KernelAssert.Random(2 * 3 * 4 * 5, 31);
-        var layout = new BlockedLayout(3, 4, 5, 2, 1);
-        float[] padded = Filled(2 * layout.Length, float.NaN);
-        BlockedTensors.Pad(planes, padded, layout, 2);
-        AssertBorderZero(padded, layout, 2, "padded planes");
-        KernelAssert.Identical(planes, ToPlanes(padded, layout, 2), "padded planes' values");
+        int plane = height * width;
+        float[] planes = KernelAssert.Random(samples * channels * plane, 31);
+        var layout = new BlockedLayout(channels, height, width, border, 1);
+        float[] padded = Filled(samples * layout.Length, float.NaN);
+        BlockedTensors.Pad(planes, padded, layout, samples);
+        AssertBorderZero(padded, layout, samples, "padded planes");
+        KernelAssert.Identical(planes, ToPlanes(padded, layout, samples), "padded planes' values");
 
-        var blockedLayout = new BlockedLayout(32, 4, 5, 1, Block);
-        float[] values = KernelAssert.Random(2 * 32 * 20, 32);
-        var back = new float[values.Length];
-        BlockedTensors.ToPlanes(ToBlocks(values, blockedLayout, 2), blockedLayout, back, 2);
-        KernelAssert.Identical(values, back, "blocks back to planes");
-        KernelAssert.Rejects(() => BlockedTensors.ToPlanes(new float[10], blockedLayout, back, 2), "blocked", "BlockedTensors.ToPlanes", "holds 10 values");
+        var blockedLayout = new BlockedLayout(channels, height, width, border, Block);
+        var back = Filled(planes.Length, float.NaN);
+        BlockedTensors.ToPlanes(ToBlocks(planes, blockedLayout, samples), blockedLayout, back, samples);
+        KernelAssert.Identical(planes, back, "blocks back to planes");
+        KernelAssert.Rejects(() => BlockedTensors.ToPlanes(new float[10], blockedLayout, back, samples), "blocked", "BlockedTensors.ToPlanes", "holds 10 values");
+    }
+
+    [Theory]
+    [InlineData(16, 288, 288, 16)]  // a block of filters' weights packed step by step
+    [InlineData(49, 16, 16, 49)]    // a block's positions into channel planes
+    [InlineData(13, 19, 21, 17)]    // squares, a column tail and a row tail, rows and columns apart
+    [InlineData(5, 3, 3, 7)]        // smaller than a square
+    public void ATransposeMovesEveryValueAndNothingElse(int rows, int columns, int sourceStride, int targetStride)
+    {
+        float[] source = KernelAssert.Random(((rows - 1) * sourceStride) + columns, 41);
+        float[] target = Filled(((columns - 1) * targetStride) + rows + 3, float.NaN);
+        BlockTranspose.Transpose(source, sourceStride, target, targetStride, rows, columns);
+        for (int c = 0; c < columns; c++)
+        {
+            for (int r = 0; r < targetStride && (c * targetStride) + r < target.Length; r++)
+            {
+                float value = target[(c * targetStride) + r];
+                if (r < rows)
+                {
+                    Assert.Equal(source[(r * sourceStride) + c], value);
+                }
+                else
+                {
+                    Assert.True(float.IsNaN(value), $"row {r} of column {c}, past the rows, was written: {value}.");
+                }
+            }
+        }
+
+        KernelAssert.Rejects(() => BlockTranspose.Transpose(source, sourceStride, new float[rows], targetStride, rows, columns), "target", "BlockTranspose.Transpose", "do not fit");
     }
 
     /// <summary>Whether the level's multiply-adds are fused on this machine, as the scalar level's are: then every output must come out the same.</summary>
