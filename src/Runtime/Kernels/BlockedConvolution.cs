@@ -399,10 +399,11 @@ internal static class BlockedConvolution
             }
         }
 
+        /// <summary>A multiply, then an add, never fused, as <see cref="Gemm.RowEpilogue"/> and the batch normalisation's own pass: the same values whichever path folds it.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TVector Finish(TVector sum, TVector scale, TVector shift)
         {
-            TVector value = _normalizes ? TOps.MultiplyAdd(sum, scale, shift) : sum;
+            TVector value = _normalizes ? TOps.Add(TOps.Multiply(sum, scale), shift) : sum;
             return _relu ? TOps.Max(value, TOps.Zero) : value;
         }
     }
