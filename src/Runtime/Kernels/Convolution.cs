@@ -84,8 +84,10 @@ public static partial class Convolution
     {
         Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
 
-        // Inference may run the layer in blocked channels instead (BlockedConvolution), whose scratch holds its packed weights.
+        // Inference may run the layer in blocked channels instead (BlockedConvolution), whose scratch holds its packed
+        // weights; training may run its forward pass and input gradient blocked (Convolution.Blocked.cs).
         long length = Math.Max(g.GroupScratchLength(g.GroupSize(samples)), BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth, filters));
+        length = Math.Max(length, BlockedScratchLength(g, samples));
         return length > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The convolution's scratch would not fit in one array.") : (int)length;
     }
 
@@ -130,6 +132,12 @@ public static partial class Convolution
         }
 
         g.CheckScratch(scratch, batchSize);
+        if (ForwardRunsBlocked(g))
+        {
+            ForwardBlocked(input, output, weight, bias, scratch, batchSize, g, simd, epilogue);
+            return;
+        }
+
         if (!g.Shifts)
         {
             // The group's columns side by side, one product, then each sample's outputs copied out of it.
@@ -279,6 +287,12 @@ public static partial class Convolution
         }
 
         g.CheckScratch(scratch, batchSize);
+        if (InputGradientRunsBlocked(g))
+        {
+            BackwardInputBlocked(outputGradient, weight, inputGradient, scratch, batchSize, g, simd);
+            return;
+        }
+
         if (!g.Shifts)
         {
             // The group's columns = weight transposed x its output gradient, side by side; each sample's
@@ -344,7 +358,7 @@ public static partial class Convolution
     }
 
     /// <summary>Every size of one convolution, derived once; the window's per axis, height then width.</summary>
-    private readonly struct Geometry
+    private readonly partial struct Geometry
     {
         public Geometry(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
         {

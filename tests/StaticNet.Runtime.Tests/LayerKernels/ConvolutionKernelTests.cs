@@ -33,6 +33,14 @@ public class ConvolutionKernelTests
             { 5, 2, 64, 62, 3, 3, 2, 1, 1 },    // im2col over several groups of samples, the last one short
             { 7, 5, 9, 9, 6, 3, 1, 1, 1 },      // enough channels for the input gradient's transposed convolution (fewer take each tap's share)
             { 3, 6, 14, 14, 16, 5, 1, 0, 1 },   // LeNet-5's conv2: valid, one product per sample, input gradient transposed
+            { 16, 16, 14, 14, 32, 3, 1, 1, 1 }, // forward and input gradient in blocked channels, two groups of samples
+            { 16, 32, 7, 7, 64, 3, 1, 1, 1 },   // blocked on 7x7 planes: one group, four blocks of filters
+            { 50, 16, 7, 7, 16, 3, 1, 1, 1 },   // blocked over a full group and a short one, one block of filters
+            { 3, 16, 9, 9, 32, 3, 2, 1, 1 },    // strided: the forward pass blocked, the input gradient on im2col
+            { 3, 16, 11, 10, 16, 3, 1, 2, 2 },  // blocked, dilated: the input gradient's border is the reach less the padding
+            { 2, 16, 5, 6, 16, 3, 1, 0, 1 },    // blocked, valid: the input gradient's border is the whole reach
+            { 3, 32, 6, 5, 32, 1, 1, 0, 1 },    // blocked 1x1: no border either way
+            { 7, 32, 6, 6, 16, 1, 1, 0, 1 },    // 1x1, the forward pass blocked, too few filters for a blocked input gradient
         };
 
         // And shapes drawn at random, each valid: the padded input holds at least one dilated window.
@@ -75,6 +83,8 @@ public class ConvolutionKernelTests
             { 1, 2, 9, 6, 3, new[] { 3, 2, 1, 2, 1, 0, 2, 1 } },    // stride (1, 2), dilation (2, 1)
             { 7, 2, 5, 17, 3, new[] { 1, 5, 1, 3, 0, 2, 1, 2 } },   // stride past the kernel along a row
             { 1, 1, 1, 6, 2, new[] { 1, 3, 1, 1, 0, 0, 1, 1 } },    // a single row
+            { 3, 16, 8, 11, 32, new[] { 3, 2, 1, 1, 1, 0, 1, 2 } }, // blocked both ways: borders (1, 0) forward, (1, 2) for the input gradient
+            { 2, 16, 10, 9, 16, new[] { 3, 2, 2, 1, 1, 0, 1, 2 } }, // stride (2, 1): the forward pass blocked, the input gradient on im2col
         };
 
         // And windows drawn at random, each valid: the padded input holds at least one dilated window on each axis.
@@ -107,6 +117,25 @@ public class ConvolutionKernelTests
     [MemberData(nameof(RectangularShapes))]
     public void EveryVectorLevelAgreesWithTheScalarReferenceOnRectangularWindows(int batch, int channels, int height, int width, int filters, int[] window) =>
         AgreesWithTheScalarReference(Shape.Of(batch, channels, height, width, filters, window));
+
+    [Fact]
+    public void TheShapesRunEachPassBothInBlockedChannelsAndOnPlanes()
+    {
+        var passes = Shapes().Select(row => row.Select(value => (int)value).ToArray())
+            .Select(s => Convolution.BlockedPasses(s[1], s[2], s[3], s[4], s[5], s[5], s[6], s[6], s[7], s[7], s[8], s[8]))
+            .Concat(RectangularShapes().Select(row => (Size: row.Take(5).Select(value => (int)value).ToArray(), Window: (int[])row[5]))
+                .Select(r => Convolution.BlockedPasses(r.Size[1], r.Size[2], r.Size[3], r.Size[4], r.Window[0], r.Window[1], r.Window[2], r.Window[3], r.Window[4], r.Window[5], r.Window[6], r.Window[7])))
+            .ToArray();
+
+        Assert.Contains(passes, p => p.Forward && p.InputGradient);
+        Assert.Contains(passes, p => p.Forward && !p.InputGradient);
+        Assert.Contains(passes, p => !p.Forward && !p.InputGradient);
+
+        // Filters that do not fill blocks, or sums too short to pay for the conversions, stay on planes.
+        Assert.Equal((false, false), Convolution.BlockedPasses(6, 14, 14, 10, 5, 5, 1, 1, 0, 0, 1, 1));
+        Assert.Equal((false, false), Convolution.BlockedPasses(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1));
+        Assert.Equal((true, true), Convolution.BlockedPasses(16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1));
+    }
 
     [Fact]
     public void TheRectangularShapesTakeBothVectorAlgorithms()
@@ -146,6 +175,7 @@ public class ConvolutionKernelTests
     [InlineData(9, 2, 28, 28, 6, 3, 1, 1)]    // shifted views, several groups
     [InlineData(3, 6, 14, 14, 16, 5, 1, 0)]   // a valid convolution: one product per sample
     [InlineData(7, 3, 9, 11, 5, 3, 2, 1)]     // im2col
+    [InlineData(5, 16, 7, 7, 32, 3, 1, 1)]    // blocked channels
     public void AFoldedBatchNormAndReluGiveWhatTheSeparatePassesGive(int batch, int channels, int height, int width, int filters, int kernel, int stride, int padding)
     {
         // Inference folds batch normalisation (by running estimates) and ReLU into the product's stores: at every

@@ -1,0 +1,166 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// Training's convolutions in blocked channels: the forward pass and the input gradient of a layer whose outputs
+/// fill blocks of <see cref="BlockedConvolution.Block"/> run as <see cref="BlockedConvolution"/>'s tiles over a whole
+/// group of samples at once, the group's planes given their border on the way in and transposed back to planes on
+/// the way out. A product over planes computes the border of every plane too, a quarter of its work on a 7x7 plane;
+/// the tiles compute outputs only and keep both multiply-add units busy, so even with the two conversions a layer
+/// with enough channels runs faster this way, and the callers still see planes.
+/// </summary>
+public static partial class Convolution
+{
+    /// <summary>
+    /// Below this many steps in each output's sum (input channels times taps), a tile's fixed cost, finding its positions
+    /// and storing its outputs, outweighs its sums and the conversions cost more than they save: a first layer on one
+    /// or three channels stays on planes.
+    /// </summary>
+    private const int FewBlockedSteps = 32;
+
+    /// <summary>Which of a layer's passes run in blocked channels at a vector level: the forward pass, and the input gradient.</summary>
+    internal static (bool Forward, bool InputGradient) BlockedPasses(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
+    {
+        Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
+        return (ForwardRunsBlocked(g), InputGradientRunsBlocked(g));
+    }
+
+    /// <summary>Whether the forward pass runs in blocked channels: its filters fill blocks and each sum is long enough.</summary>
+    private static bool ForwardRunsBlocked(in Geometry g) => g.Filters % BlockedConvolution.Block == 0 && g.Taps >= FewBlockedSteps;
+
+    /// <summary>
+    /// Whether the input gradient runs in blocked channels, as the convolution of the output gradient by the flipped
+    /// weights: stride 1 (a longer stride's transposed convolution reads between its outputs), the input's channels
+    /// fill blocks, and each sum, over the filters and taps, is long enough.
+    /// </summary>
+    private static bool InputGradientRunsBlocked(in Geometry g) =>
+        g.Shifts && g.Channels % BlockedConvolution.Block == 0 && g.Filters * g.KernelHeight * g.KernelWidth >= FewBlockedSteps;
+
+    /// <summary>The samples a blocked pass takes at once: as many planes of <paramref name="positions"/> outputs as a product over planes takes.</summary>
+    private static int BlockedGroupSize(int positions, int batchSize) => Math.Clamp(GroupPositions / positions, 1, Math.Max(batchSize, 1));
+
+    /// <summary>The forward pass's layouts: its input planes with a border as wide as the padding, its output in blocks without one.</summary>
+    private static (BlockedLayout Input, BlockedLayout Output) ForwardLayouts(in Geometry g) =>
+        (new BlockedLayout(g.Channels, g.Height, g.Width, Math.Max(g.PaddingHeight, g.PaddingWidth), 1), new BlockedLayout(g.Filters, g.OutHeight, g.OutWidth, 0, BlockedConvolution.Block));
+
+    /// <summary>
+    /// The input gradient's layouts: the output gradient's planes with a border as wide as its padding, the rest of the
+    /// kernel's reach past the forward padding, and the input gradient in blocks without one.
+    /// </summary>
+    private static (BlockedLayout Input, BlockedLayout Output) InputGradientLayouts(in Geometry g) =>
+        (new BlockedLayout(g.Filters, g.OutHeight, g.OutWidth, Math.Max(g.ReachHeight - g.PaddingHeight, g.ReachWidth - g.PaddingWidth), 1), new BlockedLayout(g.Channels, g.Height, g.Width, 0, BlockedConvolution.Block));
+
+    /// <summary>The transposed convolution's window: the same kernel and dilation, stride 1, padded by what the forward padding leaves of the reach.</summary>
+    private static BlockedConvolution.Window InputGradientWindow(in Geometry g) =>
+        new(g.KernelHeight, g.KernelWidth, 1, 1, g.ReachHeight - g.PaddingHeight, g.ReachWidth - g.PaddingWidth, g.DilationHeight, g.DilationWidth);
+
+    /// <summary>Floats of scratch the blocked passes that apply to the layer need for a batch of <paramref name="batchSize"/>: packed weights, and a group's two converted tensors.</summary>
+    private static long BlockedScratchLength(in Geometry g, int batchSize)
+    {
+        long length = 0;
+        if (g.OutHeight < 1 || g.OutWidth < 1 || g.Channels < 1 || g.Height < 1 || g.Width < 1 || g.PaddingHeight < 0 || g.PaddingWidth < 0)
+        {
+            // Sizes the kernels refuse: no layout to size.
+            return length;
+        }
+
+        if (ForwardRunsBlocked(g))
+        {
+            var (input, output) = ForwardLayouts(g);
+            int samples = BlockedGroupSize(g.Positions, batchSize);
+            length = BlockedConvolution.ScratchLength(g.Channels, g.KernelHeight, g.KernelWidth, g.Filters) + ((long)samples * (input.Length + output.Length));
+        }
+
+        if (InputGradientRunsBlocked(g))
+        {
+            var (input, output) = InputGradientLayouts(g);
+            int samples = BlockedGroupSize(g.Height * g.Width, batchSize);
+            length = Math.Max(length, ((long)g.Taps * g.Filters) + BlockedConvolution.ScratchLength(g.Filters, g.KernelHeight, g.KernelWidth, g.Channels) + ((long)samples * (input.Length + output.Length)));
+        }
+
+        return length;
+    }
+
+    /// <summary>The forward pass in blocked channels, group by group: border the input planes, run the tiles over every position of the group, transpose the blocks back to planes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardBlocked(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, in Geometry g, SimdLevel simd, in Gemm.RowEpilogue epilogue)
+    {
+        var (inputLayout, outputLayout) = ForwardLayouts(g);
+        var window = new BlockedConvolution.Window(g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.PaddingHeight, g.PaddingWidth, g.DilationHeight, g.DilationWidth);
+        int groupSize = BlockedGroupSize(g.Positions, batchSize);
+        Span<float> packed = scratch.Slice(0, BlockedConvolution.ScratchLength(g.Channels, g.KernelHeight, g.KernelWidth, g.Filters));
+        for (int first = 0; first < batchSize; first += groupSize)
+        {
+            int samples = Math.Min(groupSize, batchSize - first);
+            Span<float> blocked = scratch.Slice(packed.Length, samples * outputLayout.Length);
+            ReadOnlySpan<float> planes = input.Slice(first * g.InputLength, samples * g.InputLength);
+            if (inputLayout.Border > 0)
+            {
+                Span<float> padded = scratch.Slice(packed.Length + blocked.Length, samples * inputLayout.Length);
+                BlockedTensors.Pad(planes, padded, inputLayout, samples);
+                planes = padded;
+            }
+
+            BlockedConvolution.Prepare(planes, inputLayout, weight, bias, epilogue.Scales, epilogue.Shifts, blocked, outputLayout, window, packed, samples);
+            BlockedConvolution.Run(planes, inputLayout, bias, epilogue.Scales, epilogue.Shifts, epilogue.Relu, blocked, outputLayout, window, packed, samples, 0, BlockedConvolution.Positions(outputLayout, samples), simd);
+            BlockedTensors.ToPlanes(blocked, outputLayout, output.Slice(first * g.OutputLength, samples * g.OutputLength), samples);
+        }
+    }
+
+    /// <summary>
+    /// The input gradient in blocked channels: the convolution of the output gradient, bordered by the rest of the
+    /// kernel's reach, by the weights rearranged to [channels, filters, kernelHeight, kernelWidth] and flipped in both
+    /// axes, so that input position n sums every output whose window covered it. Overwrites.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardInputBlocked(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> scratch, int batchSize, in Geometry g, SimdLevel simd)
+    {
+        var (gradientLayout, inputLayout) = InputGradientLayouts(g);
+        var window = InputGradientWindow(g);
+        int groupSize = BlockedGroupSize(g.Height * g.Width, batchSize);
+        Span<float> flipped = scratch.Slice(0, g.Taps * g.Filters);
+        Span<float> packed = scratch.Slice(flipped.Length, BlockedConvolution.ScratchLength(g.Filters, g.KernelHeight, g.KernelWidth, g.Channels));
+        g.FlipWeights(weight, flipped);
+        int used = flipped.Length + packed.Length;
+        for (int first = 0; first < batchSize; first += groupSize)
+        {
+            int samples = Math.Min(groupSize, batchSize - first);
+            Span<float> blocked = scratch.Slice(used, samples * inputLayout.Length);
+            ReadOnlySpan<float> planes = outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength);
+            if (gradientLayout.Border > 0)
+            {
+                Span<float> padded = scratch.Slice(used + blocked.Length, samples * gradientLayout.Length);
+                BlockedTensors.Pad(planes, padded, gradientLayout, samples);
+                planes = padded;
+            }
+
+            BlockedConvolution.Prepare(planes, gradientLayout, flipped, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, blocked, inputLayout, window, packed, samples);
+            BlockedConvolution.Run(planes, gradientLayout, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, relu: false, blocked, inputLayout, window, packed, samples, 0, BlockedConvolution.Positions(inputLayout, samples), simd);
+            BlockedTensors.ToPlanes(blocked, inputLayout, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples);
+        }
+    }
+
+    private readonly partial struct Geometry
+    {
+        /// <summary>Copies the [filters, channels, kernelHeight, kernelWidth] weight to [channels, filters, kernelHeight, kernelWidth] with each window reversed: the transposed convolution's filters.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void FlipWeights(ReadOnlySpan<float> weight, Span<float> flipped)
+        {
+            int window = KernelHeight * KernelWidth;
+            for (int co = 0; co < Filters; co++)
+            {
+                for (int ci = 0; ci < Channels; ci++)
+                {
+                    ReadOnlySpan<float> source = weight.Slice(WeightIndex(co, ci, 0, 0), window);
+                    Span<float> target = flipped.Slice(((ci * Filters) + co) * window, window);
+                    for (int tap = 0; tap < window; tap++)
+                    {
+                        target[window - 1 - tap] = source[tap];
+                    }
+                }
+            }
+        }
+    }
+}
