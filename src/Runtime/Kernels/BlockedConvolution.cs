@@ -25,7 +25,7 @@ namespace StaticNet.Kernels;
 /// in any tile, sample or batch, and at every SIMD level whose multiply-adds the hardware fuses, the scalar one
 /// running the same code on one lane (<see cref="OpsScalar"/>).
 /// </remarks>
-internal static class BlockedConvolution
+internal static partial class BlockedConvolution
 {
     /// <summary>Channels in a block of a blocked layer's output.</summary>
     public const int Block = ChannelBlocks.Block;

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace StaticNet.Kernels;
 
@@ -20,11 +21,11 @@ public static partial class Convolution
     /// </summary>
     private const int FewBlockedSteps = 32;
 
-    /// <summary>Which of a layer's passes run in blocked channels at a vector level: the forward pass, and the input gradient.</summary>
-    internal static (bool Forward, bool InputGradient) BlockedPasses(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
+    /// <summary>Which of a layer's passes run in blocked channels at a vector level: the forward pass, the input gradient, the weight gradient.</summary>
+    internal static (bool Forward, bool InputGradient, bool WeightGradient) BlockedPasses(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
     {
         Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
-        return (ForwardRunsBlocked(g), InputGradientRunsBlocked(g));
+        return (ForwardRunsBlocked(g), InputGradientRunsBlocked(g), WeightGradientRunsBlocked(g));
     }
 
     /// <summary>Whether the forward pass runs in blocked channels: its filters fill blocks and each sum is long enough.</summary>
@@ -37,6 +38,12 @@ public static partial class Convolution
     /// </summary>
     private static bool InputGradientRunsBlocked(in Geometry g) =>
         g.Shifts && g.Channels % BlockedConvolution.Block == 0 && g.Filters * g.KernelHeight * g.KernelWidth >= FewBlockedSteps;
+
+    /// <summary>
+    /// Whether the weight gradient runs in blocked channels: the filters fill blocks, and there are enough taps for
+    /// whole tiles (fewer are taken as one dot product per weight).
+    /// </summary>
+    private static bool WeightGradientRunsBlocked(in Geometry g) => g.Filters % BlockedConvolution.Block == 0 && g.Taps >= FewTaps;
 
     /// <summary>The samples a blocked pass takes at once: as many planes of <paramref name="positions"/> outputs as a product over planes takes.</summary>
     private static int BlockedGroupSize(int positions, int batchSize) => Math.Clamp(GroupPositions / positions, 1, Math.Max(batchSize, 1));
@@ -80,8 +87,22 @@ public static partial class Convolution
             length = Math.Max(length, ((long)g.Taps * g.Filters) + BlockedConvolution.ScratchLength(g.Filters, g.KernelHeight, g.KernelWidth, g.Channels) + ((long)samples * (input.Length + output.Length)));
         }
 
+        if (WeightGradientRunsBlocked(g))
+        {
+            var (input, _) = ForwardLayouts(g);
+            int samples = BlockedGroupSize(g.Positions, batchSize);
+            length = Math.Max(length, WeightGradientScratch(g, samples) + ((long)samples * input.Length));
+        }
+
         return length;
     }
+
+    /// <summary>
+    /// Floats of the weight gradient's scratch before a group's bordered input: the group's sum and the sum over
+    /// groups, both transposed, the taps' and the positions' reads, and the output gradient packed.
+    /// </summary>
+    private static int WeightGradientScratch(in Geometry g, int groupSize) =>
+        (2 * g.Taps * g.Filters) + g.Taps + (groupSize * g.Positions) + (groupSize * g.Positions * g.Filters);
 
     /// <summary>The forward pass in blocked channels, group by group: border the input planes, run the tiles over every position of the group, transpose the blocks back to planes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -139,6 +160,87 @@ public static partial class Convolution
             BlockedConvolution.Prepare(planes, gradientLayout, flipped, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, blocked, inputLayout, window, packed, samples);
             BlockedConvolution.Run(planes, gradientLayout, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, relu: false, blocked, inputLayout, window, packed, samples, 0, BlockedConvolution.Positions(inputLayout, samples), simd);
             BlockedTensors.ToPlanes(blocked, inputLayout, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples);
+        }
+    }
+
+    /// <summary>
+    /// The weight gradient in blocked channels, group by group: the output gradient packed a block of filters at a
+    /// time, position by position, the input bordered, then each tile sums six taps' products over the group's
+    /// positions. The sums come out transposed, [taps, filters]; they are added up over the groups, then added to the
+    /// weight gradient transposed back. Accumulates.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardParametersBlocked(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> scratch, int batchSize, in Geometry g, SimdLevel simd)
+    {
+        const int Block = BlockedConvolution.Block;
+        var (inputLayout, _) = ForwardLayouts(g);
+        int groupSize = BlockedGroupSize(g.Positions, batchSize), taps = g.Taps, filters = g.Filters, plane = g.Positions;
+        Span<float> groupSum = scratch.Slice(0, taps * filters);
+        Span<float> sum = scratch.Slice(groupSum.Length, taps * filters);
+        Span<int> tapAt = MemoryMarshal.Cast<float, int>(scratch.Slice(2 * taps * filters, taps));
+        Span<int> reads = MemoryMarshal.Cast<float, int>(scratch.Slice((2 * taps * filters) + taps, groupSize * plane));
+        Span<float> packed = scratch.Slice((2 * taps * filters) + taps + reads.Length, groupSize * plane * filters);
+        Span<float> padded = scratch.Slice(WeightGradientScratch(g, groupSize), groupSize * inputLayout.Length);
+
+        // Tap (c, ky, kx) of the window at output (0, 0) reads channel c's bordered plane at the window's first row and
+        // column, the padding's reach into the border, plus the tap's dilated offset.
+        int origin = inputLayout.At(-g.PaddingHeight, -g.PaddingWidth);
+        for (int c = 0, t = 0; c < g.Channels; c++)
+        {
+            for (int ky = 0; ky < g.KernelHeight; ky++)
+            {
+                for (int kx = 0; kx < g.KernelWidth; kx++, t++)
+                {
+                    tapAt[t] = (c * inputLayout.BlockLength) + origin + (ky * g.DilationHeight * inputLayout.PaddedWidth) + (kx * g.DilationWidth);
+                }
+            }
+        }
+
+        for (int first = 0; first < batchSize; first += groupSize)
+        {
+            int samples = Math.Min(groupSize, batchSize - first), steps = samples * plane;
+
+            // Output (n, oy, ox)'s windows start a sample, and then the strides, apart.
+            for (int n = 0, k = 0; n < samples; n++)
+            {
+                for (int oy = 0; oy < g.OutHeight; oy++)
+                {
+                    for (int ox = 0; ox < g.OutWidth; ox++, k++)
+                    {
+                        reads[k] = (n * inputLayout.Length) + (((oy * g.StrideHeight * inputLayout.PaddedWidth) + (ox * g.StrideWidth)) * inputLayout.Block);
+                    }
+                }
+            }
+
+            // Each block of filters' output gradient, [steps][Block]: every sample's plane of the block, transposed.
+            ReadOnlySpan<float> gradient = outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength);
+            for (int block = 0; block < filters; block += Block)
+            {
+                for (int n = 0; n < samples; n++)
+                {
+                    BlockTranspose.Transpose(gradient.Slice((n * g.OutputLength) + (block * plane), Block * plane), plane, packed.Slice((block * steps) + (n * plane * Block), plane * Block), Block, Block, plane);
+                }
+            }
+
+            ReadOnlySpan<float> planes = input.Slice(first * g.InputLength, samples * g.InputLength);
+            if (inputLayout.Border > 0)
+            {
+                BlockedTensors.Pad(planes, padded, inputLayout, samples);
+                planes = padded.Slice(0, samples * inputLayout.Length);
+            }
+
+            BlockedConvolution.SumOverPositions(planes, tapAt, packed.Slice(0, steps * filters), reads.Slice(0, steps), filters, first == 0 ? sum : groupSum, simd);
+            if (first > 0)
+            {
+                VectorMath.Add(groupSum, sum, simd);
+            }
+        }
+
+        if (batchSize > 0)
+        {
+            // The sum over groups back to [filters, taps], then added in.
+            BlockTranspose.Transpose(sum, filters, groupSum, taps, taps, filters);
+            VectorMath.Add(groupSum, weightGradient.Slice(0, filters * taps), simd);
         }
     }
 

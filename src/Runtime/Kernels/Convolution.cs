@@ -85,7 +85,7 @@ public static partial class Convolution
         Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
 
         // Inference may run the layer in blocked channels instead (BlockedConvolution), whose scratch holds its packed
-        // weights; training may run its forward pass and input gradient blocked (Convolution.Blocked.cs).
+        // weights; training may run any of its three passes blocked (Convolution.Blocked.cs).
         long length = Math.Max(g.GroupScratchLength(g.GroupSize(samples)), BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth, filters));
         length = Math.Max(length, BlockedScratchLength(g, samples));
         return length > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The convolution's scratch would not fit in one array.") : (int)length;
@@ -192,6 +192,12 @@ public static partial class Convolution
         }
 
         g.CheckScratch(scratch, batchSize);
+        if (WeightGradientRunsBlocked(g))
+        {
+            BackwardParametersBlocked(input, outputGradient, weightGradient, scratch, batchSize, g, simd);
+            return;
+        }
+
         if (!g.Shifts)
         {
             // The weight gradient transposed, [taps, filters]: the group's columns times its output

@@ -41,6 +41,8 @@ public class ConvolutionKernelTests
             { 2, 16, 5, 6, 16, 3, 1, 0, 1 },    // blocked, valid: the input gradient's border is the whole reach
             { 3, 32, 6, 5, 32, 1, 1, 0, 1 },    // blocked 1x1: no border either way
             { 7, 32, 6, 6, 16, 1, 1, 0, 1 },    // 1x1, the forward pass blocked, too few filters for a blocked input gradient
+            { 2, 4, 9, 9, 16, 3, 1, 1, 1 },     // 36 taps on 4 channels: forward and weight gradient blocked, six whole tiles of taps
+            { 1, 5, 6, 7, 32, 3, 2, 0, 2 },     // 45 taps, strided and dilated: the weight gradient's last tile of taps part-filled
         };
 
         // And shapes drawn at random, each valid: the padded input holds at least one dilated window.
@@ -127,14 +129,14 @@ public class ConvolutionKernelTests
                 .Select(r => Convolution.BlockedPasses(r.Size[1], r.Size[2], r.Size[3], r.Size[4], r.Window[0], r.Window[1], r.Window[2], r.Window[3], r.Window[4], r.Window[5], r.Window[6], r.Window[7])))
             .ToArray();
 
-        Assert.Contains(passes, p => p.Forward && p.InputGradient);
-        Assert.Contains(passes, p => p.Forward && !p.InputGradient);
-        Assert.Contains(passes, p => !p.Forward && !p.InputGradient);
+        Assert.Contains(passes, p => p.Forward && p.InputGradient && p.WeightGradient);
+        Assert.Contains(passes, p => p.Forward && !p.InputGradient && p.WeightGradient);
+        Assert.Contains(passes, p => !p.Forward && !p.InputGradient && !p.WeightGradient);
 
-        // Filters that do not fill blocks, or sums too short to pay for the conversions, stay on planes.
-        Assert.Equal((false, false), Convolution.BlockedPasses(6, 14, 14, 10, 5, 5, 1, 1, 0, 0, 1, 1));
-        Assert.Equal((false, false), Convolution.BlockedPasses(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1));
-        Assert.Equal((true, true), Convolution.BlockedPasses(16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1));
+        // Filters that do not fill blocks, or sums and taps too few to pay for the conversions, stay on planes.
+        Assert.Equal((false, false, false), Convolution.BlockedPasses(6, 14, 14, 10, 5, 5, 1, 1, 0, 0, 1, 1));
+        Assert.Equal((false, false, false), Convolution.BlockedPasses(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1));
+        Assert.Equal((true, true, true), Convolution.BlockedPasses(16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1));
     }
 
     [Fact]
