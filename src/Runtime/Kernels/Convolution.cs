@@ -6,9 +6,12 @@ using System.ComponentModel;
 namespace StaticNet.Kernels;
 
 /// <summary>
-/// The vectorised convolutions generated layers call, in two algorithms the generator chooses between
-/// at compile time:
+/// The vectorised convolutions generated layers call, in three algorithms chosen by the layer's shape:
 /// <list type="bullet">
+/// <item><b>Blocked</b> (filters that fill blocks of 16, sums of at least 32 steps): inference's blocked
+/// tiles over a group of samples, converted from and back to planes on the way (Convolution.Blocked.cs);
+/// the input gradient so at stride 1 when the input's channels fill blocks too. The layers it does not
+/// take run one of the two products below.</item>
 /// <item><b>Shifted</b> (stride 1 along both axes): the samples of a group are laid side by side, each
 /// channel's planes one after another with their zero borders shared: one run of zero rows between two
 /// samples' planes serves as the bottom padding of one and the top padding of the next, and one run of

@@ -42,6 +42,7 @@ public class ConvolutionKernelTests
             { 3, 32, 6, 5, 32, 1, 1, 0, 1 },    // blocked 1x1: no border either way
             { 7, 32, 6, 6, 16, 1, 1, 0, 1 },    // 1x1, the forward pass blocked, too few filters for a blocked input gradient
             { 2, 4, 9, 9, 16, 3, 1, 1, 1 },     // 36 taps on 4 channels: forward and weight gradient blocked, six whole tiles of taps
+            { 3, 1, 28, 28, 16, 3, 1, 1, 1 },   // a first layer: only the weight gradient blocked, its second tile of taps half-filled
             { 1, 5, 6, 7, 32, 3, 2, 0, 2 },     // 45 taps, strided and dilated: the weight gradient's last tile of taps part-filled
         };
 
@@ -131,11 +132,13 @@ public class ConvolutionKernelTests
 
         Assert.Contains(passes, p => p.Forward && p.InputGradient && p.WeightGradient);
         Assert.Contains(passes, p => p.Forward && !p.InputGradient && p.WeightGradient);
+        Assert.Contains(passes, p => !p.Forward && !p.InputGradient && p.WeightGradient);
         Assert.Contains(passes, p => !p.Forward && !p.InputGradient && !p.WeightGradient);
 
         // Filters that do not fill blocks, or sums and taps too few to pay for the conversions, stay on planes.
         Assert.Equal((false, false, false), Convolution.BlockedPasses(6, 14, 14, 10, 5, 5, 1, 1, 0, 0, 1, 1));
-        Assert.Equal((false, false, false), Convolution.BlockedPasses(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1));
+        Assert.Equal((false, false, true), Convolution.BlockedPasses(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1));
+        Assert.Equal((false, false, false), Convolution.BlockedPasses(1, 28, 28, 16, 2, 2, 1, 1, 1, 1, 1, 1));
         Assert.Equal((true, true, true), Convolution.BlockedPasses(16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1));
     }
 
