@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.Intrinsics.X86;
 using StaticNet.Kernels;
 using Xunit;
@@ -256,6 +257,17 @@ public class BlockedKernelTests
         }
 
         KernelAssert.Rejects(() => BlockTranspose.Transpose(source, sourceStride, new float[rows], targetStride, rows, columns), "target", "BlockTranspose.Transpose", "do not fit");
+    }
+
+    [Fact]
+    public void TheWeightGradientsTilesRefuseReadsPastTheInputAndFiltersThatDoNotFillBlocks()
+    {
+        float[] input = new float[100], packed = new float[16 * 10], transposed = new float[16 * 3];
+        int[] taps = { 0, 1, 2 }, reads = Enumerable.Range(0, 10).ToArray();
+        BlockedConvolution.SumOverPositions(input, taps, packed, reads, 16, transposed, SimdLevel.Vector256);
+        KernelAssert.Rejects(() => BlockedConvolution.SumOverPositions(input, new[] { 0, 1, 91 }, packed, reads, 16, transposed, SimdLevel.Vector256), "input", "reads the input at 100", "past its 100 values");
+        KernelAssert.Rejects(() => BlockedConvolution.SumOverPositions(input, new[] { 0, -1, 2 }, packed, reads, 16, transposed, SimdLevel.Vector256), "offsets", "negative");
+        KernelAssert.Rejects(() => BlockedConvolution.SumOverPositions(input, taps, packed, reads, 8, transposed, SimdLevel.Vector256), "filters", "fill blocks of 16");
     }
 
     /// <summary>Whether the level's multiply-adds are fused on this machine, as the scalar level's are: then every output must come out the same.</summary>
