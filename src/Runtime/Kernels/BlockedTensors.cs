@@ -59,15 +59,18 @@ internal static class BlockedTensors
             return;
         }
 
-        // Each plane cleared whole, then its rows copied in: one pass of wide stores costs less than a clear for
-        // each side of each row.
+        // Every plane cleared in one call, then the rows copied in: on small planes a clear per plane, let alone
+        // one per side of each row, costs more in calls than the stores it makes.
+        padded.Slice(0, samples * layout.Length).Clear();
+        ref float source = ref MemoryMarshal.GetReference(planes);
+        ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(padded), layout.At(0, 0));
         for (int c = 0; c < samples * layout.Channels; c++)
         {
-            Span<float> block = padded.Slice(c * layout.BlockLength, layout.BlockLength);
-            block.Clear();
+            ref float from = ref Unsafe.Add(ref source, c * plane);
+            ref float to = ref Unsafe.Add(ref target, c * layout.BlockLength);
             for (int y = 0; y < layout.Height; y++)
             {
-                RowCopy.Copy(planes.Slice((c * plane) + (y * layout.Width), layout.Width), block.Slice(layout.At(y, 0), layout.Width));
+                RowCopy.Copy(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref from, y * layout.Width), layout.Width), MemoryMarshal.CreateSpan(ref Unsafe.Add(ref to, y * layout.PaddedWidth), layout.Width));
             }
         }
     }
