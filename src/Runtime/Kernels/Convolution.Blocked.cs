@@ -25,7 +25,7 @@ public static partial class Convolution
     internal static (bool Forward, bool InputGradient, bool WeightGradient) BlockedPasses(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
     {
         Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
-        return (ForwardRunsBlocked(g), InputGradientRunsBlocked(g), WeightGradientRunsBlocked(g));
+        return (ForwardRunsBlocked(g), InputGradientRunsBlocked(g) || PhasedInputGradientRunsBlocked(g), WeightGradientRunsBlocked(g));
     }
 
     /// <summary>Whether the forward pass runs in blocked channels: its filters fill blocks and each sum is long enough.</summary>
@@ -33,16 +33,29 @@ public static partial class Convolution
 
     /// <summary>
     /// Whether the input gradient runs in blocked channels, as the convolution of the output gradient by the flipped
-    /// weights: stride 1 (a longer stride's transposed convolution reads between its outputs), the input's channels
-    /// fill blocks, and each sum, over the filters and taps, is long enough.
+    /// weights: stride 1 (a longer stride goes phase by phase, <see cref="PhasedInputGradientRunsBlocked"/>), the input's
+    /// channels fill blocks, and each sum, over the filters and taps, is long enough.
     /// </summary>
     private static bool InputGradientRunsBlocked(in Geometry g) =>
         g.Shifts && g.Channels % BlockedConvolution.Block == 0 && g.Filters * g.KernelHeight * g.KernelWidth >= FewBlockedSteps;
 
     /// <summary>
+    /// Whether the input gradient of a layer the shifted views do not take (a longer stride, or padding past the
+    /// kernel's reach) runs in blocked channels, phase by phase (<see cref="BackwardInputByPhase"/>): the input's
+    /// channels fill blocks, the kernel is small enough for a phase's taps to be listed on the stack, and the sums of
+    /// the phases that have taps are long enough on average.
+    /// </summary>
+    private static bool PhasedInputGradientRunsBlocked(in Geometry g) =>
+        !g.Shifts && g.Channels % BlockedConvolution.Block == 0 && g.KernelHeight <= MaxPhasedKernel && g.KernelWidth <= MaxPhasedKernel
+        && new Phases(g).AverageSteps >= FewBlockedSteps;
+
+    /// <summary>The longest kernel axis whose phases <see cref="BackwardInputByPhase"/> lists on the stack.</summary>
+    private const int MaxPhasedKernel = 64;
+
+    /// <summary>
     /// Whether the weight gradient runs in blocked channels: the filters fill blocks, and there are taps for a whole
     /// tile. Its sums run over the group's positions, long whatever the layer, so even a first layer's nine taps
-    /// (two tiles, the second half-filled) run faster so than as one dot product per weight.
+    /// (two tiles, the second half-filled) keep up with one dot product per weight, and more taps pass it.
     /// </summary>
     private static bool WeightGradientRunsBlocked(in Geometry g) => g.Filters % BlockedConvolution.Block == 0 && g.Taps >= BlockedConvolution.TilePositions;
 
@@ -86,6 +99,13 @@ public static partial class Convolution
             var (input, output) = InputGradientLayouts(g);
             int samples = BlockedGroupSize(g.Height * g.Width, batchSize);
             length = Math.Max(length, ((long)g.Taps * g.Filters) + BlockedConvolution.ScratchLength(g.Filters, g.KernelHeight, g.KernelWidth, g.Channels) + ((long)samples * (input.Length + output.Length)));
+        }
+
+        if (PhasedInputGradientRunsBlocked(g))
+        {
+            var phases = new Phases(g);
+            int samples = BlockedGroupSize(g.Height * g.Width, batchSize);
+            length = Math.Max(length, phases.ScratchBeforeGroup(g) + ((long)samples * (phases.GradientLayout(g).Length + ((long)g.Channels * phases.MostPositions))));
         }
 
         if (WeightGradientRunsBlocked(g))
@@ -245,8 +265,226 @@ public static partial class Convolution
         }
     }
 
+    /// <summary>
+    /// The input gradient of a longer stride, in blocked channels, phase by phase. Input positions (r + s * Y) along an
+    /// axis of stride s form phase r, and each is reached only by the taps whose dilated offset, less the padding,
+    /// leaves r modulo s; those taps read the output gradient at Y plus a fixed offset. So each phase is a stride-1
+    /// sum over the filters and its own taps of the output gradient, bordered wide enough for every offset: the
+    /// blocked tiles with a table of where each step reads, the phase's positions then put back in place in the
+    /// planes. Positions no tap reaches (a phase without taps) keep the zero they start from. Overwrites.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardInputByPhase(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> scratch, int batchSize, in Geometry g, SimdLevel simd)
+    {
+        const int Block = BlockedConvolution.Block;
+        var phases = new Phases(g);
+        BlockedLayout gradientLayout = phases.GradientLayout(g);
+        int groupSize = BlockedGroupSize(g.Height * g.Width, batchSize), used = phases.ScratchBeforeGroup(g);
+        Span<float> byLane = scratch.Slice(0, g.Channels * phases.MostSteps);
+        Span<int> tapsY = stackalloc int[MaxPhasedKernel], offsetsY = stackalloc int[MaxPhasedKernel];
+        Span<int> tapsX = stackalloc int[MaxPhasedKernel], offsetsX = stackalloc int[MaxPhasedKernel];
+
+        // Every phase's weights packed once, the phases one after the other: step (f, i, j) is filter f's weight at
+        // the phase's i-th row tap and j-th column tap for every channel, and reads filter f's bordered plane at the
+        // taps' offsets from the phase position.
+        for (int phaseY = 0, at = byLane.Length; phaseY < g.StrideHeight; phaseY++)
+        {
+            int countY = Phases.Taps(phaseY, g.KernelHeight, g.StrideHeight, g.PaddingHeight, g.DilationHeight, tapsY, offsetsY);
+            for (int phaseX = 0; phaseX < g.StrideWidth; phaseX++)
+            {
+                int countX = Phases.Taps(phaseX, g.KernelWidth, g.StrideWidth, g.PaddingWidth, g.DilationWidth, tapsX, offsetsX);
+                int steps = g.Filters * countY * countX;
+                Span<float> packed = scratch.Slice(at, (g.Channels + 1) * steps);
+                Span<int> reads = MemoryMarshal.Cast<float, int>(packed.Slice(g.Channels * steps, steps));
+                at += packed.Length;
+                for (int c = 0; c < g.Channels; c++)
+                {
+                    Span<float> lane = byLane.Slice(c * steps, steps);
+                    for (int f = 0, step = 0; f < g.Filters; f++)
+                    {
+                        for (int i = 0; i < countY; i++)
+                        {
+                            for (int j = 0; j < countX; j++, step++)
+                            {
+                                lane[step] = weight[g.WeightIndex(f, c, tapsY[i], tapsX[j])];
+                                reads[step] = (f * gradientLayout.BlockLength) + (offsetsY[i] * gradientLayout.PaddedWidth) + offsetsX[j];
+                            }
+                        }
+                    }
+                }
+
+                for (int block = 0; block < g.Channels; block += Block)
+                {
+                    BlockTranspose.Transpose(byLane.Slice(block * steps, Block * steps), steps, packed.Slice(block * steps, Block * steps), Block, Block, steps);
+                }
+            }
+        }
+
+        inputGradient.Slice(0, batchSize * g.InputLength).Clear();
+        for (int first = 0; first < batchSize; first += groupSize)
+        {
+            int samples = Math.Min(groupSize, batchSize - first);
+            Span<float> padded = scratch.Slice(used, samples * gradientLayout.Length);
+            Span<float> blocked = scratch.Slice(used + padded.Length, samples * g.Channels * phases.MostPositions);
+            Span<float> group = inputGradient.Slice(first * g.InputLength, samples * g.InputLength);
+            BlockedTensors.Pad(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), padded, gradientLayout, samples);
+            for (int phaseY = 0, at = byLane.Length; phaseY < g.StrideHeight; phaseY++)
+            {
+                int rows = Phases.Length(phaseY, g.Height, g.StrideHeight);
+                int countY = Phases.Taps(phaseY, g.KernelHeight, g.StrideHeight, g.PaddingHeight, g.DilationHeight, tapsY, offsetsY);
+                for (int phaseX = 0; phaseX < g.StrideWidth; phaseX++)
+                {
+                    int columns = Phases.Length(phaseX, g.Width, g.StrideWidth);
+                    int countX = Phases.Taps(phaseX, g.KernelWidth, g.StrideWidth, g.PaddingWidth, g.DilationWidth, tapsX, offsetsX);
+                    int steps = g.Filters * countY * countX;
+                    ReadOnlySpan<float> packed = scratch.Slice(at, (g.Channels + 1) * steps);
+                    at += packed.Length;
+                    if (rows == 0 || columns == 0 || steps == 0)
+                    {
+                        // No position, or no tap reaches them: their gradient stays zero.
+                        continue;
+                    }
+
+                    var phaseLayout = new BlockedLayout(g.Channels, rows, columns, 0, Block);
+                    var phaseWindow = new BlockedConvolution.Window(countY, countX, 1, 1, 0, 0, 1, 1);
+                    Span<float> phaseGradient = blocked.Slice(0, samples * phaseLayout.Length);
+                    BlockedConvolution.Run(padded, gradientLayout, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, relu: false, phaseGradient, phaseLayout, phaseWindow, packed, samples, 0, BlockedConvolution.Positions(phaseLayout, samples), simd);
+                    g.PlacePhase(phaseGradient, phaseLayout, group, phaseY, phaseX, samples);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The phases of a longer stride's input gradient (<see cref="BackwardInputByPhase"/>): along each axis, which taps
+    /// reach phase r and where they read, and the sizes every phase shares: the output gradient's border, the most
+    /// steps and positions of any phase.
+    /// </summary>
+    private readonly struct Phases
+    {
+        public Phases(in Geometry g)
+        {
+            Span<int> taps = stackalloc int[MaxPhasedKernel], offsets = stackalloc int[MaxPhasedKernel];
+            int border = 0, mostTapsY = 0, mostTapsX = 0, mostRows = 0, mostColumns = 0;
+            int tapsY = 0, tapsX = 0, phasesY = 0, phasesX = 0, tapsAllY = 0, tapsAllX = 0;
+            for (int phase = 0; phase < g.StrideHeight; phase++)
+            {
+                int rows = Length(phase, g.Height, g.StrideHeight), count = Taps(phase, g.KernelHeight, g.StrideHeight, g.PaddingHeight, g.DilationHeight, taps, offsets);
+                border = Math.Max(border, Border(offsets.Slice(0, count), rows, g.OutHeight));
+                mostTapsY = Math.Max(mostTapsY, count);
+                tapsAllY += count;
+                mostRows = Math.Max(mostRows, rows);
+                (tapsY, phasesY) = rows > 0 && count > 0 ? (tapsY + count, phasesY + 1) : (tapsY, phasesY);
+            }
+
+            for (int phase = 0; phase < g.StrideWidth; phase++)
+            {
+                int columns = Length(phase, g.Width, g.StrideWidth), count = Taps(phase, g.KernelWidth, g.StrideWidth, g.PaddingWidth, g.DilationWidth, taps, offsets);
+                border = Math.Max(border, Border(offsets.Slice(0, count), columns, g.OutWidth));
+                mostTapsX = Math.Max(mostTapsX, count);
+                tapsAllX += count;
+                mostColumns = Math.Max(mostColumns, columns);
+                (tapsX, phasesX) = columns > 0 && count > 0 ? (tapsX + count, phasesX + 1) : (tapsX, phasesX);
+            }
+
+            GradientBorder = border;
+            PackedLength = (g.Channels + 1) * g.Filters * tapsAllY * tapsAllX;
+            MostSteps = Math.Max(1, g.Filters * mostTapsY * mostTapsX);
+            MostPositions = mostRows * mostColumns;
+            AverageSteps = phasesY * phasesX == 0 ? 0 : (double)g.Filters * tapsY * tapsX / (phasesY * phasesX);
+        }
+
+        /// <summary>The steps in the sums of a phase that has taps, on average over such phases; 0 when none has.</summary>
+        public double AverageSteps { get; }
+
+        /// <summary>The output gradient's border: as far as any phase's taps read past its planes.</summary>
+        public int GradientBorder { get; }
+
+        /// <summary>Floats of every phase's packed weights and read table, the phases one after the other.</summary>
+        public int PackedLength { get; }
+
+        /// <summary>The most steps in any phase's sums.</summary>
+        public int MostSteps { get; }
+
+        /// <summary>The most positions of any phase.</summary>
+        public int MostPositions { get; }
+
+        /// <summary>The input positions of phase <paramref name="phase"/> along an axis <paramref name="length"/> long.</summary>
+        public static int Length(int phase, int length, int stride) => phase < length ? (length - phase + stride - 1) / stride : 0;
+
+        /// <summary>
+        /// Fills the taps that reach phase <paramref name="phase"/> along an axis, in order, and where each reads the
+        /// output gradient from the phase position's own index; returns how many there are.
+        /// </summary>
+        public static int Taps(int phase, int kernel, int stride, int padding, int dilation, Span<int> taps, Span<int> offsets)
+        {
+            int count = 0;
+            for (int k = 0; k < kernel; k++)
+            {
+                // Input position r + s Y is read by output o through tap k when o s - padding + k dilation = r + s Y.
+                int reach = phase + padding - (k * dilation);
+                if (reach % stride == 0)
+                {
+                    taps[count] = k;
+                    offsets[count++] = reach / stride;
+                }
+            }
+
+            return count;
+        }
+
+        /// <summary>The output gradient laid out for the phases: planes of one filter, bordered by <see cref="GradientBorder"/>.</summary>
+        public BlockedLayout GradientLayout(in Geometry g) => new(g.Filters, g.OutHeight, g.OutWidth, GradientBorder, 1);
+
+        /// <summary>Floats of scratch before a group's tensors: a phase's weights by channel, then every phase's packed, with its read table.</summary>
+        public int ScratchBeforeGroup(in Geometry g) => (g.Channels * MostSteps) + PackedLength;
+
+        /// <summary>How far phase positions 0 to <paramref name="positions"/> - 1, reading at <paramref name="offsets"/> from themselves, reach past an axis of <paramref name="length"/>.</summary>
+        private static int Border(ReadOnlySpan<int> offsets, int positions, int length)
+        {
+            int border = 0;
+            foreach (int offset in offsets)
+            {
+                border = Math.Max(border, Math.Max(-offset, positions - 1 + offset - (length - 1)));
+            }
+
+            return positions == 0 ? 0 : border;
+        }
+    }
+
     private readonly partial struct Geometry
     {
+        /// <summary>
+        /// Puts a phase's input gradient, blocked ([samples][channel blocks][rows x columns][Block]), in its place in the
+        /// planes: position (Y, X) at row <paramref name="phaseY"/> + strideHeight Y, column <paramref name="phaseX"/> + strideWidth X.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void PlacePhase(ReadOnlySpan<float> blocked, in BlockedLayout layout, Span<float> inputGradient, int phaseY, int phaseX, int samples)
+        {
+            const int Block = BlockedConvolution.Block;
+            KernelChecks.AtLeast(blocked.Length, (long)samples * layout.Length, nameof(blocked), "Convolution.PlacePhase");
+            KernelChecks.AtLeast(inputGradient.Length, (long)samples * InputLength, nameof(inputGradient), "Convolution.PlacePhase");
+            ref float from = ref MemoryMarshal.GetReference(blocked);
+            ref float to = ref MemoryMarshal.GetReference(inputGradient);
+            for (int n = 0; n < samples; n++)
+            {
+                for (int c = 0; c < Channels; c++)
+                {
+                    ref float lane = ref Unsafe.Add(ref from, (n * layout.Length) + (c / Block * layout.BlockLength) + (c % Block));
+                    ref float plane = ref Unsafe.Add(ref to, InputIndex(n, c, phaseY, phaseX));
+                    for (int y = 0; y < layout.Height; y++)
+                    {
+                        ref float row = ref Unsafe.Add(ref plane, y * StrideHeight * Width);
+                        ref float values = ref Unsafe.Add(ref lane, y * layout.Width * Block);
+                        for (int x = 0; x < layout.Width; x++)
+                        {
+                            Unsafe.Add(ref row, x * StrideWidth) = Unsafe.Add(ref values, x * Block);
+                        }
+                    }
+                }
+            }
+        }
+
         /// <summary>Copies the [filters, channels, kernelHeight, kernelWidth] weight to [channels, filters, kernelHeight, kernelWidth] with each window reversed: the transposed convolution's filters.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void FlipWeights(ReadOnlySpan<float> weight, Span<float> flipped)

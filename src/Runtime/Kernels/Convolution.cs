@@ -302,6 +302,12 @@ public static partial class Convolution
             return;
         }
 
+        if (PhasedInputGradientRunsBlocked(g))
+        {
+            BackwardInputByPhase(outputGradient, weight, inputGradient, scratch, batchSize, g, simd);
+            return;
+        }
+
         if (!g.Shifts)
         {
             // The group's columns = weight transposed x its output gradient, side by side; each sample's

@@ -36,7 +36,11 @@ public class ConvolutionKernelTests
             { 16, 16, 14, 14, 32, 3, 1, 1, 1 }, // forward and input gradient in blocked channels, two groups of samples
             { 16, 32, 7, 7, 64, 3, 1, 1, 1 },   // blocked on 7x7 planes: one group, four blocks of filters
             { 50, 16, 7, 7, 16, 3, 1, 1, 1 },   // blocked over a full group and a short one, one block of filters
-            { 3, 16, 9, 9, 32, 3, 2, 1, 1 },    // strided: the forward pass blocked, the input gradient on im2col
+            { 3, 16, 9, 9, 32, 3, 2, 1, 1 },    // strided: the forward pass blocked, the input gradient phase by phase (1 or 2 taps a row)
+            { 5, 32, 14, 14, 48, 1, 2, 0, 1 },  // a 1x1 shortcut at stride 2: one phase of four has a tap, the rest stay zero
+            { 2, 16, 11, 13, 48, 3, 2, 2, 2 },  // stride 2, dilation 2: no tap reaches the odd rows and columns, their gradient zero
+            { 2, 16, 11, 13, 32, 3, 3, 2, 2 },  // stride 3: phases of uneven lengths, one tap each
+            { 3, 16, 8, 8, 16, 2, 2, 0, 1 },    // 2x2 at stride 2 with 16 filters: 16 steps a phase, the input gradient on im2col
             { 3, 16, 11, 10, 16, 3, 1, 2, 2 },  // blocked, dilated: the input gradient's border is the reach less the padding
             { 2, 16, 5, 6, 16, 3, 1, 0, 1 },    // blocked, valid: the input gradient's border is the whole reach
             { 3, 32, 6, 5, 32, 1, 1, 0, 1 },    // blocked 1x1: no border either way
@@ -87,7 +91,8 @@ public class ConvolutionKernelTests
             { 7, 2, 5, 17, 3, new[] { 1, 5, 1, 3, 0, 2, 1, 2 } },   // stride past the kernel along a row
             { 1, 1, 1, 6, 2, new[] { 1, 3, 1, 1, 0, 0, 1, 1 } },    // a single row
             { 3, 16, 8, 11, 32, new[] { 3, 2, 1, 1, 1, 0, 1, 2 } }, // blocked both ways: borders (1, 0) forward, (1, 2) for the input gradient
-            { 2, 16, 10, 9, 16, new[] { 3, 2, 2, 1, 1, 0, 1, 2 } }, // stride (2, 1): the forward pass blocked, the input gradient on im2col
+            { 2, 16, 10, 9, 16, new[] { 3, 2, 2, 1, 1, 0, 1, 2 } }, // stride (2, 1): the forward pass blocked, the input gradient phase by phase
+            { 2, 16, 9, 12, 32, new[] { 2, 3, 1, 2, 2, 0, 1, 1 } }, // padding past the reach at stride 1 along one axis, stride 2 along the other
         };
 
         // And windows drawn at random, each valid: the padded input holds at least one dilated window on each axis.
@@ -132,6 +137,7 @@ public class ConvolutionKernelTests
 
         Assert.Contains(passes, p => p.Forward && p.InputGradient && p.WeightGradient);
         Assert.Contains(passes, p => p.Forward && !p.InputGradient && p.WeightGradient);
+        Assert.Contains(passes, p => p.Forward && p.InputGradient && p.WeightGradient);
         Assert.Contains(passes, p => !p.Forward && !p.InputGradient && p.WeightGradient);
         Assert.Contains(passes, p => !p.Forward && !p.InputGradient && !p.WeightGradient);
 
@@ -140,6 +146,11 @@ public class ConvolutionKernelTests
         Assert.Equal((false, false, true), Convolution.BlockedPasses(1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1));
         Assert.Equal((false, false, false), Convolution.BlockedPasses(1, 28, 28, 16, 2, 2, 1, 1, 1, 1, 1, 1));
         Assert.Equal((true, true, true), Convolution.BlockedPasses(16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1));
+
+        // A longer stride's input gradient runs phase by phase when its phases' sums are long enough on average.
+        Assert.Equal((true, true, true), Convolution.BlockedPasses(16, 9, 9, 32, 3, 3, 2, 2, 1, 1, 1, 1));
+        Assert.Equal((true, true, true), Convolution.BlockedPasses(32, 14, 14, 48, 1, 1, 2, 2, 0, 0, 1, 1));
+        Assert.Equal((true, false, true), Convolution.BlockedPasses(16, 8, 8, 16, 2, 2, 2, 2, 0, 0, 1, 1));
     }
 
     [Fact]
