@@ -364,34 +364,13 @@ public static partial class Convolution
     {
         public Phases(in Geometry g)
         {
-            Span<int> taps = stackalloc int[MaxPhasedKernel], offsets = stackalloc int[MaxPhasedKernel];
-            int border = 0, mostTapsY = 0, mostTapsX = 0, mostRows = 0, mostColumns = 0;
-            int tapsY = 0, tapsX = 0, phasesY = 0, phasesX = 0, tapsAllY = 0, tapsAllX = 0;
-            for (int phase = 0; phase < g.StrideHeight; phase++)
-            {
-                int rows = Length(phase, g.Height, g.StrideHeight), count = Taps(phase, g.KernelHeight, g.StrideHeight, g.PaddingHeight, g.DilationHeight, taps, offsets);
-                border = Math.Max(border, Border(offsets.Slice(0, count), rows, g.OutHeight));
-                mostTapsY = Math.Max(mostTapsY, count);
-                tapsAllY += count;
-                mostRows = Math.Max(mostRows, rows);
-                (tapsY, phasesY) = rows > 0 && count > 0 ? (tapsY + count, phasesY + 1) : (tapsY, phasesY);
-            }
-
-            for (int phase = 0; phase < g.StrideWidth; phase++)
-            {
-                int columns = Length(phase, g.Width, g.StrideWidth), count = Taps(phase, g.KernelWidth, g.StrideWidth, g.PaddingWidth, g.DilationWidth, taps, offsets);
-                border = Math.Max(border, Border(offsets.Slice(0, count), columns, g.OutWidth));
-                mostTapsX = Math.Max(mostTapsX, count);
-                tapsAllX += count;
-                mostColumns = Math.Max(mostColumns, columns);
-                (tapsX, phasesX) = columns > 0 && count > 0 ? (tapsX + count, phasesX + 1) : (tapsX, phasesX);
-            }
-
-            GradientBorder = border;
-            PackedLength = (g.Channels + 1) * g.Filters * tapsAllY * tapsAllX;
-            MostSteps = Math.Max(1, g.Filters * mostTapsY * mostTapsX);
-            MostPositions = mostRows * mostColumns;
-            AverageSteps = phasesY * phasesX == 0 ? 0 : (double)g.Filters * tapsY * tapsX / (phasesY * phasesX);
+            Axis rows = new(g.Height, g.OutHeight, g.KernelHeight, g.StrideHeight, g.PaddingHeight, g.DilationHeight);
+            Axis columns = new(g.Width, g.OutWidth, g.KernelWidth, g.StrideWidth, g.PaddingWidth, g.DilationWidth);
+            GradientBorder = Math.Max(rows.Border, columns.Border);
+            PackedLength = (g.Channels + 1) * g.Filters * rows.AllTaps * columns.AllTaps;
+            MostSteps = Math.Max(1, g.Filters * rows.MostTaps * columns.MostTaps);
+            MostPositions = rows.MostPositions * columns.MostPositions;
+            AverageSteps = rows.Reached * columns.Reached == 0 ? 0 : (double)g.Filters * rows.ReachedTaps * columns.ReachedTaps / (rows.Reached * columns.Reached);
         }
 
         /// <summary>The steps in the sums of a phase that has taps, on average over such phases; 0 when none has.</summary>
@@ -449,6 +428,46 @@ public static partial class Convolution
             }
 
             return positions == 0 ? 0 : border;
+        }
+
+        /// <summary>One axis's phases, summed up: the border they need, their taps and positions.</summary>
+        private readonly struct Axis
+        {
+            public Axis(int length, int outputLength, int kernel, int stride, int padding, int dilation)
+            {
+                Span<int> taps = stackalloc int[MaxPhasedKernel], offsets = stackalloc int[MaxPhasedKernel];
+                for (int phase = 0; phase < stride; phase++)
+                {
+                    int positions = Length(phase, length, stride), count = Taps(phase, kernel, stride, padding, dilation, taps, offsets);
+                    Border = Math.Max(Border, Phases.Border(offsets.Slice(0, count), positions, outputLength));
+                    MostTaps = Math.Max(MostTaps, count);
+                    MostPositions = Math.Max(MostPositions, positions);
+                    AllTaps += count;
+                    if (positions > 0 && count > 0)
+                    {
+                        ReachedTaps += count;
+                        Reached++;
+                    }
+                }
+            }
+
+            /// <summary>How far any phase's taps read past the output gradient.</summary>
+            public int Border { get; }
+
+            /// <summary>The most taps of any phase.</summary>
+            public int MostTaps { get; }
+
+            /// <summary>The most positions of any phase.</summary>
+            public int MostPositions { get; }
+
+            /// <summary>The taps of every phase together.</summary>
+            public int AllTaps { get; }
+
+            /// <summary>The phases that have both positions and taps.</summary>
+            public int Reached { get; }
+
+            /// <summary>The taps of those phases together.</summary>
+            public int ReachedTaps { get; }
         }
     }
 
