@@ -145,7 +145,12 @@ public static partial class Convolution
                 planes = padded;
             }
 
-            BlockedConvolution.Prepare(planes, inputLayout, weight, bias, epilogue.Scales, epilogue.Shifts, blocked, outputLayout, window, packed, samples);
+            if (first == 0)
+            {
+                // The weights packed once, for every group: the groups' tensors lie past them.
+                BlockedConvolution.Prepare(planes, inputLayout, weight, bias, epilogue.Scales, epilogue.Shifts, blocked, outputLayout, window, packed, samples);
+            }
+
             BlockedConvolution.Run(planes, inputLayout, bias, epilogue.Scales, epilogue.Shifts, epilogue.Relu, blocked, outputLayout, window, packed, samples, 0, BlockedConvolution.Positions(outputLayout, samples), simd);
             BlockedTensors.ToPlanes(blocked, outputLayout, output.Slice(first * g.OutputLength, samples * g.OutputLength), samples);
         }
@@ -178,7 +183,12 @@ public static partial class Convolution
                 planes = padded;
             }
 
-            BlockedConvolution.Prepare(planes, gradientLayout, flipped, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, blocked, inputLayout, window, packed, samples);
+            if (first == 0)
+            {
+                // The flipped weights packed once, for every group.
+                BlockedConvolution.Prepare(planes, gradientLayout, flipped, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, blocked, inputLayout, window, packed, samples);
+            }
+
             BlockedConvolution.Run(planes, gradientLayout, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, relu: false, blocked, inputLayout, window, packed, samples, 0, BlockedConvolution.Positions(inputLayout, samples), simd);
             BlockedTensors.ToPlanes(blocked, inputLayout, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples);
         }
@@ -217,21 +227,22 @@ public static partial class Convolution
             }
         }
 
+        // Output (n, oy, ox)'s windows start a sample, and then the strides, apart: the same in every group, a shorter
+        // last one reading the start of the table.
+        for (int n = 0, k = 0; n < groupSize; n++)
+        {
+            for (int oy = 0; oy < g.OutHeight; oy++)
+            {
+                for (int ox = 0; ox < g.OutWidth; ox++, k++)
+                {
+                    reads[k] = (n * inputLayout.Length) + (((oy * g.StrideHeight * inputLayout.PaddedWidth) + (ox * g.StrideWidth)) * inputLayout.Block);
+                }
+            }
+        }
+
         for (int first = 0; first < batchSize; first += groupSize)
         {
             int samples = Math.Min(groupSize, batchSize - first), steps = samples * plane;
-
-            // Output (n, oy, ox)'s windows start a sample, and then the strides, apart.
-            for (int n = 0, k = 0; n < samples; n++)
-            {
-                for (int oy = 0; oy < g.OutHeight; oy++)
-                {
-                    for (int ox = 0; ox < g.OutWidth; ox++, k++)
-                    {
-                        reads[k] = (n * inputLayout.Length) + (((oy * g.StrideHeight * inputLayout.PaddedWidth) + (ox * g.StrideWidth)) * inputLayout.Block);
-                    }
-                }
-            }
 
             // Each block of filters' output gradient, [steps][Block]: every sample's plane of the block, transposed.
             ReadOnlySpan<float> gradient = outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength);

@@ -49,13 +49,7 @@ public readonly ref partial struct LayerPass
         var to = new BlockedLayout(filters, window.OutputHeight(height), window.OutputWidth(width), outputBorder, BlockedConvolution.Block);
 
         // The batch normalisation's per-filter scale and shift, applied with the ReLU as each tile is stored.
-        ChannelAffine affine = Affine(normWeight, normBias, runningMean, runningVar, filters, epsilon, relu);
-        int normalized = affine.Normalizes ? filters : 0;
-        float[] coefficients = CoefficientArray(2 * normalized);
-        if (affine.Normalizes)
-        {
-            affine.Coefficients(coefficients.AsSpan(0, filters), coefficients.AsSpan(filters, filters));
-        }
+        float[] coefficients = FoldedCoefficients(normWeight, normBias, runningMean, runningVar, filters, epsilon, out int normalized);
 
         Span<float> x = Batch(input, from.Length), y = Batch(output, to.Length);
         ReadOnlySpan<float> biases = Parameter(bias, filters), scales = coefficients.AsSpan(0, normalized), shifts = coefficients.AsSpan(normalized, normalized);

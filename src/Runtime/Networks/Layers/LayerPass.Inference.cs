@@ -43,17 +43,10 @@ public readonly ref partial struct LayerPass
         int dilationWidth)
     {
         ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
-        ChannelAffine affine = Affine(normWeight, normBias, runningMean, runningVar, filters, epsilon, relu);
 
         // The batch normalisation's per-filter scale and shift, and the ReLU, applied by the product as it stores each tile.
-        int normalized = affine.Normalizes ? filters : 0;
-        Span<float> coefficients = Coefficients(2 * normalized);
-        if (affine.Normalizes)
-        {
-            affine.Coefficients(coefficients.Slice(0, filters), coefficients.Slice(filters));
-        }
-
-        var epilogue = new Gemm.RowEpilogue(coefficients.Slice(0, normalized), coefficients.Slice(normalized), relu);
+        float[] coefficients = FoldedCoefficients(normWeight, normBias, runningMean, runningVar, filters, epsilon, out int normalized);
+        var epilogue = new Gemm.RowEpilogue(coefficients.AsSpan(0, normalized), coefficients.AsSpan(normalized, normalized), relu);
         Convolution.Forward(Batch(input, s.Input), Batch(output, s.Output), Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, Count, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd, epilogue);
     }
 
@@ -61,14 +54,23 @@ public readonly ref partial struct LayerPass
     [ThreadStatic]
     private static float[]? t_coefficients;
 
-    private static Span<float> Coefficients(int length) => CoefficientArray(length).AsSpan(0, length);
-
-    /// <summary>The thread's room for coefficients, at least <paramref name="length"/> long, for what other threads read too.</summary>
-    private static float[] CoefficientArray(int length)
+    /// <summary>
+    /// A folded batch normalisation's per-filter scales, then shifts, each <paramref name="normalized"/> long (0 when
+    /// <paramref name="runningMean"/> is -1: no normalisation), in the thread's room for them, which other threads may
+    /// read while the layer runs.
+    /// </summary>
+    private float[] FoldedCoefficients(int normWeight, int normBias, int runningMean, int runningVar, int filters, double epsilon, out int normalized)
     {
-        if (t_coefficients is null || t_coefficients.Length < length)
+        ChannelAffine affine = Affine(normWeight, normBias, runningMean, runningVar, filters, epsilon, relu: false);
+        normalized = affine.Normalizes ? filters : 0;
+        if (t_coefficients is null || t_coefficients.Length < 2 * normalized)
         {
-            t_coefficients = new float[Math.Max(length, 256)];
+            t_coefficients = new float[Math.Max(2 * normalized, 256)];
+        }
+
+        if (affine.Normalizes)
+        {
+            affine.Coefficients(t_coefficients.AsSpan(0, filters), t_coefficients.AsSpan(filters, filters));
         }
 
         return t_coefficients;
