@@ -175,6 +175,83 @@ public class GemmTests
     }
 
     [Theory]
+    [InlineData(SimdLevel.Vector128)]
+    [InlineData(SimdLevel.Vector256)]
+    [InlineData(SimdLevel.Vector512)]
+    public void MultiplyBySegmentsSumsEachStripsOwnSegmentsOnly(SimdLevel level)
+    {
+        // Two tiles of rows, A's rows apart by more than the depth; B's rows at scattered, overlapping offsets; four
+        // strips: two segments, none (zero), one step, and the whole depth split in two.
+        int width = Gemm.SegmentStripWidth(level), rows = 2 * Gemm.SegmentTileRows;
+        const int Depth = 40, ARowStride = 43;
+        int cRowStride = (4 * width) + 5;
+        float[] a = GradientCheck.Random(rows * ARowStride, 1, -1f, 1f), b = GradientCheck.Random(600 + (4 * width), 2, -1f, 1f);
+        var random = new Random(3);
+        int[] table = new int[Depth];
+        for (int p = 0; p < Depth; p++)
+        {
+            table[p] = random.Next(0, 500);
+        }
+
+        int[] bColumns = { 0, 7, 31, 90 };
+        int[] firstSegments = { 0, 2, 2, 3, 5 };
+        int[] segments = { 0, 10, 15, 40, 5, 6, 0, 17, 17, 40 };
+        float[] c = new float[rows * cRowStride];
+        c.AsSpan().Fill(float.NaN);
+        Gemm.MultiplyBySegments(a, ARowStride, b, bColumns, table, firstSegments, segments, c, cRowStride, rowTiles: 2, level);
+
+        for (int strip = 0; strip < bColumns.Length; strip++)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                for (int column = 0; column < width; column++)
+                {
+                    double expected = 0;
+                    for (int segment = firstSegments[strip]; segment < firstSegments[strip + 1]; segment++)
+                    {
+                        for (int p = segments[2 * segment]; p < segments[(2 * segment) + 1]; p++)
+                        {
+                            expected += (double)a[(i * ARowStride) + p] * b[bColumns[strip] + table[p] + column];
+                        }
+                    }
+
+                    float actual = c[(i * cRowStride) + (strip * width) + column];
+                    Assert.True(Math.Abs(expected - actual) <= 1e-4 * (1 + Math.Sqrt(Depth)), $"strip {strip}, C[{i}, {column}]: expected {expected}, got {actual}");
+                }
+            }
+        }
+
+        // Nothing past the strips is written; a sum split into segments is the one it continues, bit for bit.
+        for (int i = 0; i < rows; i++)
+        {
+            Assert.All(c.AsSpan((i * cRowStride) + (4 * width), 5).ToArray(), v => Assert.True(float.IsNaN(v)));
+        }
+
+        float[] whole = new float[rows * cRowStride];
+        Gemm.MultiplyBySegments(a, ARowStride, b, new[] { 90 }, table, new[] { 0, 1 }, new[] { 0, 40 }, whole, cRowStride, rowTiles: 2, level);
+        for (int i = 0; i < rows; i++)
+        {
+            Assert.Equal(whole.AsSpan(i * cRowStride, width).ToArray(), c.AsSpan((i * cRowStride) + (3 * width), width).ToArray());
+        }
+    }
+
+    [Fact]
+    public void MultiplyBySegmentsRefusesReadsAndWritesOutsideItsSpans()
+    {
+        const SimdLevel Level = SimdLevel.Vector256;
+        int width = Gemm.SegmentStripWidth(Level);
+        float[] a = new float[6 * 10], b = new float[100], c = new float[6 * width];
+        int[] table = { 0, 10, 20, 30, 40, 50, 60, 70, 80, 100 - width };
+        Gemm.MultiplyBySegments(a, 10, b, new[] { 0 }, table, new[] { 0, 1 }, new[] { 0, 10 }, c, width, 1, Level);
+
+        Assert.Contains("outside the 10 rows of B", Assert.Throws<ArgumentException>(() => Gemm.MultiplyBySegments(a, 10, b, new[] { 0 }, table, new[] { 0, 1 }, new[] { 0, 11 }, c, width, 1, Level)).Message);
+        Assert.Contains("strip 0 would read B outside its 100 values", Assert.Throws<ArgumentException>(() => Gemm.MultiplyBySegments(a, 10, b, new[] { 1 }, table, new[] { 0, 1 }, new[] { 0, 10 }, c, width, 1, Level)).Message);
+        Assert.Contains("do not fit in 60 and", Assert.Throws<ArgumentException>(() => Gemm.MultiplyBySegments(a, 11, b, new[] { 0 }, table, new[] { 0, 1 }, new[] { 0, 10 }, c, width, 1, Level)).Message);
+        Assert.Contains("do not describe a product", Assert.Throws<ArgumentException>(() => Gemm.MultiplyBySegments(a, 10, b, new[] { 0 }, table, new[] { 0, 2 }, new[] { 0, 10 }, c, width, 1, Level)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MultiplyBySegments(a, 10, b, new[] { 0 }, table, new[] { 0, 1 }, new[] { 0, 10 }, c, width, 1, SimdLevel.Scalar));
+    }
+
+    [Theory]
     [MemberData(nameof(Cases))]
     public void MultiplyTransposedMatchesTheDefinition(SimdLevel level, int m, int n, int k)
     {

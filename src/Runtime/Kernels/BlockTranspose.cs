@@ -17,7 +17,7 @@ internal static class BlockTranspose
     /// <summary>
     /// <c>target[c * targetStride + r] = source[r * sourceStride + c]</c> for every row <c>r</c> below
     /// <paramref name="rows"/> and column <c>c</c> below <paramref name="columns"/>: the rows of the source become the
-    /// columns of the target.
+    /// columns of the target. The two must not overlap.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(ReadOnlySpan<float> source, int sourceStride, Span<float> target, int targetStride, int rows, int columns)
@@ -36,24 +36,27 @@ internal static class BlockTranspose
 
         ref float from = ref MemoryMarshal.GetReference(source);
         ref float to = ref MemoryMarshal.GetReference(target);
-        int squareRows = 0, squareColumns = 0;
-        if (Avx.IsSupported)
+        if (Avx.IsSupported && rows >= 8 && columns >= 8)
         {
-            squareRows = rows & ~7;
-            squareColumns = columns & ~7;
-            for (int r = 0; r < squareRows; r += 8)
+            // Squares cover everything: the last row and column of squares start 8 before the end, overlapping the ones
+            // before them where the sizes are not multiples of 8, and write those values twice rather than one by one.
+            for (int nextRow = 0; nextRow < rows; nextRow += 8)
             {
-                for (int c = 0; c < squareColumns; c += 8)
+                int r = Math.Min(nextRow, rows - 8);
+                for (int nextColumn = 0; nextColumn < columns; nextColumn += 8)
                 {
+                    int c = Math.Min(nextColumn, columns - 8);
                     Square(ref Unsafe.Add(ref from, ((nint)r * sourceStride) + c), sourceStride, ref Unsafe.Add(ref to, ((nint)c * targetStride) + r), targetStride);
                 }
             }
+
+            return;
         }
 
-        // What the squares leave: the columns right of them in their rows, then the rows below them.
+        // Without squares (fewer than 8 rows or columns, or no AVX), value by value.
         for (int r = 0; r < rows; r++)
         {
-            for (int c = r < squareRows ? squareColumns : 0; c < columns; c++)
+            for (int c = 0; c < columns; c++)
             {
                 Unsafe.Add(ref to, ((nint)c * targetStride) + r) = Unsafe.Add(ref from, ((nint)r * sourceStride) + c);
             }

@@ -90,7 +90,7 @@ public static partial class Convolution
         // Inference may run the layer in blocked channels instead (BlockedConvolution), whose scratch holds its packed
         // weights; training may run any of its three passes blocked (Convolution.Blocked.cs).
         long length = Math.Max(g.GroupScratchLength(g.GroupSize(samples)), BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth, filters));
-        length = Math.Max(length, BlockedScratchLength(g, samples));
+        length = Math.Max(length, Math.Max(BlockedScratchLength(g, samples), AcrossSamplesScratchLength(g)));
         return length > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The convolution's scratch would not fit in one array.") : (int)length;
     }
 
@@ -305,6 +305,12 @@ public static partial class Convolution
         if (PhasedInputGradientRunsBlocked(g))
         {
             BackwardInputByPhase(outputGradient, weight, inputGradient, scratch, batchSize, g, simd);
+            return;
+        }
+
+        if (InputGradientRunsAcrossSamples(g, batchSize, simd))
+        {
+            BackwardInputAcrossSamples(outputGradient, weight, inputGradient, scratch, batchSize, g, simd);
             return;
         }
 

@@ -235,6 +235,11 @@ public class BlockedKernelTests
     [InlineData(49, 16, 16, 49)]    // a block's positions into channel planes
     [InlineData(13, 19, 21, 17)]    // squares, a column tail and a row tail, rows and columns apart
     [InlineData(5, 3, 3, 7)]        // smaller than a square
+    [InlineData(8, 8, 8, 8)]        // one square exactly
+    [InlineData(16, 10, 10, 16)]    // samples' rows of 10 into lanes: the last column of squares overlaps the first
+    [InlineData(14, 16, 17, 14)]    // lanes back into rows of 14: the last row of squares overlaps
+    [InlineData(9, 30, 31, 9)]      // both overlap, by 7 rows and 2 columns
+    [InlineData(7, 20, 20, 7)]      // fewer than 8 rows: value by value
     public void ATransposeMovesEveryValueAndNothingElse(int rows, int columns, int sourceStride, int targetStride)
     {
         float[] source = KernelAssert.Random(((rows - 1) * sourceStride) + columns, 41);

@@ -48,6 +48,9 @@ public class ConvolutionKernelTests
             { 2, 4, 9, 9, 16, 3, 1, 1, 1 },     // 36 taps on 4 channels: forward and weight gradient blocked, six whole tiles of taps
             { 3, 1, 28, 28, 16, 3, 1, 1, 1 },   // a first layer: only the weight gradient blocked, its second tile of taps half-filled
             { 1, 5, 6, 7, 32, 3, 2, 0, 2 },     // 45 taps, strided and dilated: the weight gradient's last tile of taps part-filled
+            { 40, 6, 14, 14, 16, 5, 1, 0, 1 },  // LeNet-5's conv2 over whole groups across the lanes and a short last one
+            { 20, 5, 11, 9, 7, 3, 1, 0, 2 },    // valid and dilated across the lanes: which taps reach depends on the dilation
+            { 17, 4, 6, 5, 3, 4, 1, 1, 1 },     // 4 channels (a tile's rows part idle), an even kernel padded by 1, across the lanes at 256 bits
         };
 
         // And shapes drawn at random, each valid: the padded input holds at least one dilated window.
@@ -93,6 +96,7 @@ public class ConvolutionKernelTests
             { 3, 16, 8, 11, 32, new[] { 3, 2, 1, 1, 1, 0, 1, 2 } }, // blocked both ways: borders (1, 0) forward, (1, 2) for the input gradient
             { 2, 16, 10, 9, 16, new[] { 3, 2, 2, 1, 1, 0, 1, 2 } }, // stride (2, 1): the forward pass blocked, the input gradient phase by phase
             { 2, 16, 9, 12, 32, new[] { 2, 3, 1, 2, 2, 0, 1, 1 } }, // padding past the reach at stride 1 along one axis, stride 2 along the other
+            { 18, 6, 9, 12, 5, new[] { 3, 5, 1, 1, 0, 1, 2, 1 } },  // the input gradient across the lanes: rows dilated and valid, columns padded by 1
         };
 
         // And windows drawn at random, each valid: the padded input holds at least one dilated window on each axis.
@@ -151,6 +155,34 @@ public class ConvolutionKernelTests
         Assert.Equal((true, true, true), Convolution.BlockedPasses(16, 9, 9, 32, 3, 3, 2, 2, 1, 1, 1, 1));
         Assert.Equal((true, true, true), Convolution.BlockedPasses(32, 14, 14, 48, 1, 1, 2, 2, 0, 0, 1, 1));
         Assert.Equal((true, false, true), Convolution.BlockedPasses(16, 8, 8, 16, 2, 2, 2, 2, 0, 0, 1, 1));
+    }
+
+    [Fact]
+    public void TheInputGradientRunsAcrossSamplesWhereTheTransposedConvolutionWouldSumMostlyZeros()
+    {
+        // LeNet-5's conv2, valid 5x5 on 14x14: half the transposed convolution's multiply-adds read the zero border.
+        foreach (SimdLevel level in KernelAssert.VectorLevels)
+        {
+            Assert.True(Convolution.InputGradientAcrossSamples(6, 14, 14, 16, 5, 5, 0, 0, 1, 1, 16, level), $"{level}");
+        }
+
+        // A 3x3 layer padded to keep its size wastes little there, and 8 channels would leave a third of the tile's rows idle.
+        Assert.False(Convolution.InputGradientAcrossSamples(8, 28, 28, 8, 3, 3, 1, 1, 1, 1, 16, SimdLevel.Vector256));
+
+        // One sample would fill one lane in eight; the scalar level runs the reference; channels that fill blocks run
+        // blocked, and fewer than four take each tap's share.
+        Assert.False(Convolution.InputGradientAcrossSamples(6, 14, 14, 16, 5, 5, 0, 0, 1, 1, 1, SimdLevel.Vector256));
+        Assert.False(Convolution.InputGradientAcrossSamples(6, 14, 14, 16, 5, 5, 0, 0, 1, 1, 16, SimdLevel.Scalar));
+        Assert.False(Convolution.InputGradientAcrossSamples(16, 14, 14, 16, 5, 5, 0, 0, 1, 1, 16, SimdLevel.Vector256));
+        Assert.False(Convolution.InputGradientAcrossSamples(3, 14, 14, 16, 5, 5, 0, 0, 1, 1, 16, SimdLevel.Vector256));
+
+        // The shapes the vector levels are checked on take it at every level, on square and rectangular windows.
+        foreach (SimdLevel level in KernelAssert.VectorLevels)
+        {
+            Assert.Contains(Shapes(), row => row[6] is 1 && Convolution.InputGradientAcrossSamples((int)row[1], (int)row[2], (int)row[3], (int)row[4], (int)row[5], (int)row[5], (int)row[7], (int)row[7], (int)row[8], (int)row[8], (int)row[0], level));
+            Assert.Contains(RectangularShapes(), row => row[5] is int[] w && w[2] == 1 && w[3] == 1
+                && Convolution.InputGradientAcrossSamples((int)row[1], (int)row[2], (int)row[3], (int)row[4], w[0], w[1], w[4], w[5], w[6], w[7], (int)row[0], level));
+        }
     }
 
     [Fact]
