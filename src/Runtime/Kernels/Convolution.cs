@@ -21,7 +21,9 @@ namespace StaticNet.Kernels;
 /// group reads its rows straight from the bordered input, with no im2col copy. Outputs come out on the
 /// same grid; the positions that are not outputs (the border's) are dropped. The input gradient is the
 /// transposed convolution on that grid: the output gradient, zero off the outputs, read at each tap's
-/// negative shift by the weights rearranged to [channels, filters, kernelHeight, kernelWidth]. The
+/// negative shift by the weights rearranged to [channels, filters, kernelHeight, kernelWidth]; where most
+/// of its taps would read zeros off the outputs, it runs with the samples across the lanes instead, each
+/// input position summing only the taps that reach an output (Convolution.AcrossSamples.cs). The
 /// weight gradient, transposed to [taps, filters], is one product of the shifted views and the output
 /// gradient laid out position by position (with few taps, one dot product per weight).</item>
 /// <item><b>Im2Col</b> (any stride and dilation): the windows of a group of samples are copied into columns
