@@ -122,6 +122,26 @@ public class GemmTests
     [InlineData(SimdLevel.Vector128)]
     [InlineData(SimdLevel.Vector256)]
     [InlineData(SimdLevel.Vector512)]
+    public void ADotProductIsTheSameWhateverBlockItFallsIn(SimdLevel level)
+    {
+        // 7 x 9 dot products: blocks of rows by 4 columns, the ninth column a block of rows by one, the rows past the
+        // blocks one by one; each row alone takes the one-row kernels. Every element must come out bit for bit the same.
+        const int M = 7, N = 9, K = 45;
+        float[] a = GradientCheck.Random(M * K, 1, -1f, 1f), b = GradientCheck.Random(N * K, 2, -1f, 1f), bias = GradientCheck.Random(N, 3, -1f, 1f);
+        var whole = new float[M * N];
+        Gemm.MultiplyTransposed(a, b, whole, M, N, K, bias, accumulate: false, level);
+        for (int i = 0; i < M; i++)
+        {
+            var row = new float[N];
+            Gemm.MultiplyTransposed(a.AsSpan(i * K, K), b, row, 1, N, K, bias, accumulate: false, level);
+            Assert.Equal(row, whole.AsSpan(i * N, N).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(SimdLevel.Vector128)]
+    [InlineData(SimdLevel.Vector256)]
+    [InlineData(SimdLevel.Vector512)]
     public void SlackPastTheLastColumnChangesNoWantedValueAndNothingPastIt(SimdLevel level)
     {
         // 50 wanted columns of rows 80 apart: with 30 columns of slack the last strip is computed whole in

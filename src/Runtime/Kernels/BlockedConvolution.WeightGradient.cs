@@ -54,21 +54,37 @@ internal static partial class BlockedConvolution
         }
     }
 
-    /// <summary>The largest of <paramref name="offsets"/>, which must not be negative.</summary>
+    /// <summary>The largest of <paramref name="offsets"/>, which must not be negative: a whole group's reads, so a vector at a time.</summary>
     private static int Furthest(ReadOnlySpan<int> offsets)
     {
-        int furthest = 0;
-        foreach (int offset in offsets)
+        int furthest = 0, nearest = 0, i = 0;
+        if (Vector256.IsHardwareAccelerated && offsets.Length >= Vector256<int>.Count)
         {
-            if (offset < 0)
+            ref int start = ref MemoryMarshal.GetReference(offsets);
+            Vector256<int> most = Vector256<int>.Zero, least = Vector256<int>.Zero;
+            for (; i <= offsets.Length - Vector256<int>.Count; i += Vector256<int>.Count)
             {
-                throw new ArgumentOutOfRangeException(nameof(offsets), offset, "BlockedConvolution.SumOverPositions: an offset into the input is negative.");
+                Vector256<int> next = Vector256.LoadUnsafe(ref start, (nuint)i);
+                most = Vector256.Max(most, next);
+                least = Vector256.Min(least, next);
             }
 
-            furthest = Math.Max(furthest, offset);
+            for (int lane = 0; lane < Vector256<int>.Count; lane++)
+            {
+                furthest = Math.Max(furthest, most.GetElement(lane));
+                nearest = Math.Min(nearest, least.GetElement(lane));
+            }
         }
 
-        return furthest;
+        for (; i < offsets.Length; i++)
+        {
+            furthest = Math.Max(furthest, offsets[i]);
+            nearest = Math.Min(nearest, offsets[i]);
+        }
+
+        return nearest < 0
+            ? throw new ArgumentOutOfRangeException(nameof(offsets), nearest, "BlockedConvolution.SumOverPositions: an offset into the input is negative.")
+            : furthest;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

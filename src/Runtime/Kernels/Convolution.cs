@@ -664,16 +664,22 @@ public static partial class Convolution
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Scatter(ReadOnlySpan<float> outputGradient, Span<float> wide, int planes, int samples, int span, int margin)
         {
-            wide.Slice(0, planes * span).Clear();
+            // Front to back, each row copied and the zeros before it written, so no value is written twice.
             for (int plane = 0; plane < planes; plane++)
             {
+                int written = plane * span;
                 for (int b = 0; b < samples; b++)
                 {
                     for (int oy = 0; oy < OutHeight; oy++)
                     {
-                        RowCopy.Copy(outputGradient.Slice(OutputIndex(b, plane, oy, 0), OutWidth), wide.Slice((plane * span) + margin + (b * SampleSpan) + (oy * RowLength), OutWidth));
+                        int row = (plane * span) + margin + (b * SampleSpan) + (oy * RowLength);
+                        wide.Slice(written, row - written).Clear();
+                        RowCopy.Copy(outputGradient.Slice(OutputIndex(b, plane, oy, 0), OutWidth), wide.Slice(row, OutWidth));
+                        written = row + OutWidth;
                     }
                 }
+
+                wide.Slice(written, ((plane + 1) * span) - written).Clear();
             }
         }
 

@@ -273,6 +273,13 @@ public class BlockedKernelTests
         KernelAssert.Rejects(() => BlockedConvolution.SumOverPositions(input, new[] { 0, 1, 91 }, packed, reads, 16, transposed, SimdLevel.Vector256), "input", "reads the input at 100", "past its 100 values");
         KernelAssert.Rejects(() => BlockedConvolution.SumOverPositions(input, new[] { 0, -1, 2 }, packed, reads, 16, transposed, SimdLevel.Vector256), "offsets", "negative");
         KernelAssert.Rejects(() => BlockedConvolution.SumOverPositions(input, taps, packed, reads, 8, transposed, SimdLevel.Vector256), "filters", "fill blocks of 16");
+
+        // The positions' reads are checked a vector at a time: a read too far, or negative, among the first eight is found too.
+        int[] tooFar = reads.ToArray(), negative = reads.ToArray();
+        tooFar[6] = 98;
+        negative[3] = -2;
+        KernelAssert.Rejects(() => BlockedConvolution.SumOverPositions(input, taps, packed, tooFar, 16, transposed, SimdLevel.Vector256), "input", "reads the input at 100", "past its 100 values");
+        KernelAssert.Rejects(() => BlockedConvolution.SumOverPositions(input, taps, packed, negative, 16, transposed, SimdLevel.Vector256), "offsets", "negative");
     }
 
     /// <summary>Whether the level's multiply-adds are fused on this machine, as the scalar level's are: then every output must come out the same.</summary>
