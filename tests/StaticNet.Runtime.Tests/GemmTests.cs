@@ -7,7 +7,8 @@ namespace StaticNet.Tests;
 /// <summary>
 /// The matrix kernels at every SIMD level against a naive double-precision product, on sizes chosen
 /// to hit both tile shapes and every edge: rows not a multiple of 4 or 6, columns not a multiple of any
-/// strip, depths past one block of depth; A read transposed (copied to rows first) and in place.
+/// strip, depths past one block of depth, dot products in several blocks of rows and of columns; A read transposed
+/// (copied to rows first) and in place.
 /// </summary>
 public class GemmTests
 {
@@ -16,7 +17,7 @@ public class GemmTests
         var data = new TheoryData<SimdLevel, int, int, int>();
         foreach (SimdLevel level in new[] { SimdLevel.Scalar, SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512 })
         {
-            foreach ((int m, int n, int k) in new[] { (1, 1, 1), (4, 48, 16), (5, 50, 17), (7, 3, 33), (6, 784, 25), (16, 100, 150), (13, 120, 400), (3, 10, 84), (12, 32, 300), (18, 64, 130) })
+            foreach ((int m, int n, int k) in new[] { (1, 1, 1), (4, 48, 16), (5, 50, 17), (7, 3, 33), (6, 784, 25), (16, 100, 150), (13, 120, 400), (3, 10, 84), (12, 32, 300), (18, 64, 130), (100, 42, 1000) })
             {
                 data.Add(level, m, n, k);
             }
