@@ -191,6 +191,32 @@ public sealed class EmitterTests
             emitted.Backward);
     }
 
+    [Fact]
+    public void A_ReLU_that_alone_reads_a_convolution_is_applied_by_its_forward_pass_and_masks_apart_backward()
+    {
+        // As in the first test, then relu1's output (27) at 198, its gradient at 225. conv1's own output (144) is never
+        // written in training: the product stores the ReLU's output; backward reads it to mask conv1's gradient (171).
+        Emitted emitted = Emit("[Network, Input(2, 6, 6), Conv2D(3, 3, Stride = 2, Padding = 1), ReLU] public partial class Net;");
+
+        const string Shape = "channels: 2, height: 6, width: 6, filters: 3, kernel: 3, stride: 2, padding: 1, dilation: 1";
+        Assert.Equal(new[] { $"p.Conv2DReLUForward(output: 198, input: 0, weight: 0, bias: 54, {Shape});" }, emitted.Forward);
+        Assert.Contains("// relu1: ReLU, (B, 3, 3, 3) -> (B, 3, 3, 3), applied by conv1", emitted.Source, StringComparison.Ordinal);
+        Assert.Equal("p.ReLUBackwardInput(inputGradient: 171, outputGradient: 225, output: 198, length: 27);", emitted.Backward[0]);
+        Assert.Contains($"p.Conv2DBackwardParameters(weightGradient: 0, biasGradient: 54, outputGradient: 171, input: 0, {Shape});", emitted.Backward);
+    }
+
+    [Theory]
+    [InlineData("Conv2D(3, 3), ReLU, Add(\"conv1\")", "Conv2DForward")] // conv1's output is read by the Add too
+    [InlineData("Conv2D(3, 3), Sigmoid", "Conv2DForward")]             // not a ReLU
+    [InlineData("Conv2D(3, 3), BatchNorm2D, ReLU", "Conv2DForward")]   // the ReLU reads the batch normalisation
+    public void A_convolution_runs_apart_from_an_activation_it_cannot_apply(string layers, string forward)
+    {
+        Emitted emitted = Emit($"[Network, Input(3, 6, 6), {layers}, Flatten, Dense(2)] public partial class Net;");
+
+        Assert.Contains(emitted.Forward, statement => statement.StartsWith($"p.{forward}(", StringComparison.Ordinal));
+        Assert.DoesNotContain("Conv2DReLUForward", emitted.Source, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("BatchNorm1D, ReLU, Add(\"bn1\")", "ReLU")] // bn1's output is read by the Add too
     [InlineData("BatchNorm1D, Sigmoid", "Sigmoid")] // not a ReLU

@@ -22,6 +22,9 @@ internal sealed class ActivationEmitter : LayerEmitter
     /// <summary>The batch normalisation this ReLU runs inside of, forward and backward, or <see langword="null"/> when it runs apart.</summary>
     public BatchNormEmitter? FusedInto { get; set; }
 
+    /// <summary>The convolution whose forward pass applies this ReLU in training as it stores its outputs, or <see langword="null"/>; backward still runs apart.</summary>
+    public Conv2DEmitter? AppliedBy { get; set; }
+
     /// <summary>The operation's name in <c>LayerPass</c>, and which saved buffers its backward reads.</summary>
     private (string Name, bool ReadsInput, bool ReadsOutput) Operation => Activation.Function switch
     {

@@ -46,8 +46,20 @@ internal sealed class Conv2DEmitter : LayerEmitter
         return $"global::StaticNet.Kernels.Convolution.ScratchLength({Layer.Input.Channels}, {Layer.Input.Height}, {Layer.Input.Width}, {Conv.Filters}, {window}, {samples})";
     }
 
-    public override void EmitForward(SourceWriter writer) =>
+    /// <summary>The ReLU that alone reads this layer's output, which training's forward pass applies as it stores its outputs, or <see langword="null"/>.</summary>
+    public ActivationEmitter? ReLUAfter { get; set; }
+
+    /// <summary>Training's forward pass: with a ReLU after it, written where the ReLU's output lies, through the ReLU (its backward still runs apart).</summary>
+    public override void EmitForward(SourceWriter writer)
+    {
+        if (ReLUAfter is { } relu)
+        {
+            EmitCall(writer, "Conv2DReLUForward", new[] { Arg("output", relu.Layer.OutputOffset), Input, Tensor("weight", Weight), Tensor("bias", Bias) }, Shape);
+            return;
+        }
+
         EmitCall(writer, "Conv2DForward", new[] { Output, Input, Tensor("weight", Weight), Tensor("bias", Bias) }, Shape);
+    }
 
     /// <summary>Inference with the batch normalisation after it (or none) and a ReLU (or none) folded in, writing at <paramref name="output"/>.</summary>
     public void EmitFolded(SourceWriter writer, string input, BatchNormEmitter? norm, bool relu, int output) => EmitCall(

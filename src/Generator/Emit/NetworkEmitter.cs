@@ -46,6 +46,14 @@ internal sealed class NetworkEmitter
                 norm.FusedReLU = relu;
                 relu.FusedInto = norm;
             }
+
+            // A ReLU that alone reads a convolution's output is applied by the convolution's product as it stores each
+            // tile, which saves a pass over the outputs; backward still masks the gradient by the ReLU's output.
+            if (_layers[i] is Conv2DEmitter conv && _model.ReadsAlone(i, i + 1) && _layers[i + 1] is ActivationEmitter { IsReLU: true } applied)
+            {
+                conv.ReLUAfter = applied;
+                applied.AppliedBy = conv;
+            }
         }
 
         _inference = new InferenceProgram(model, _layers);
@@ -443,6 +451,12 @@ internal sealed class NetworkEmitter
                     if (layer is ActivationEmitter { FusedInto: { } norm })
                     {
                         w.Line($"// {layer.Description}, applied by {norm.Layer.Name}");
+                        continue;
+                    }
+
+                    if (layer is ActivationEmitter { AppliedBy: { } conv })
+                    {
+                        w.Line($"// {layer.Description}, applied by {conv.Layer.Name}");
                         continue;
                     }
 

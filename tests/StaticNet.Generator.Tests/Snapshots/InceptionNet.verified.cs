@@ -252,18 +252,16 @@ namespace Tests.Networks
         protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             // conv1: Conv2D 3x3, stride 1, pad 1, (B, 3, 8, 8) -> (B, 6, 8, 8)
-            p.Conv2DForward(output: 384, input: 0, weight: 0, bias: 162,
+            p.Conv2DReLUForward(output: 1152, input: 0, weight: 0, bias: 162,
                 channels: 3, height: 8, width: 8, filters: 6, kernel: 3, stride: 1, padding: 1, dilation: 1);
-            // stem: ReLU, (B, 6, 8, 8) -> (B, 6, 8, 8)
-            p.ReLUForward(output: 1152, input: 384, length: 384);
+            // stem: ReLU, (B, 6, 8, 8) -> (B, 6, 8, 8), applied by conv1
             // b1: Conv2D 1x1, stride 1, pad 0, (B, 6, 8, 8) -> (B, 4, 8, 8)
             p.Conv2DForward(output: 3072, input: 1152, weight: 168, bias: 192,
                 channels: 6, height: 8, width: 8, filters: 4, kernel: 1, stride: 1, padding: 0, dilation: 1);
             // conv3: Conv2D from stem, 3x3, stride 1, pad 1, (B, 6, 8, 8) -> (B, 5, 8, 8)
-            p.Conv2DForward(output: 3584, input: 1152, weight: 196, bias: 466,
+            p.Conv2DReLUForward(output: 4224, input: 1152, weight: 196, bias: 466,
                 channels: 6, height: 8, width: 8, filters: 5, kernel: 3, stride: 1, padding: 1, dilation: 1);
-            // b2: ReLU, (B, 5, 8, 8) -> (B, 5, 8, 8)
-            p.ReLUForward(output: 4224, input: 3584, length: 320);
+            // b2: ReLU, (B, 5, 8, 8) -> (B, 5, 8, 8), applied by conv3
             // pool1: MaxPool2D from stem, 3x3, stride 1, pad 1, (B, 6, 8, 8) -> (B, 6, 8, 8)
             p.MaxPool2DForward(output: 4864, input: 1152, channels: 6, height: 8, width: 8, kernel: 3, stride: 1, padding: 1, outHeight: 8, outWidth: 8);
             // b3: Conv2D 1x1, stride 1, pad 0, (B, 6, 8, 8) -> (B, 3, 8, 8)

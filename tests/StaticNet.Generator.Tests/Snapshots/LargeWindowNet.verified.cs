@@ -170,10 +170,9 @@ namespace Tests.Networks
         protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             // conv1: Conv2D 9x9, stride 1, pad 4, (B, 2, 20, 20) -> (B, 3, 20, 20)
-            p.Conv2DForward(output: 1600, input: 0, weight: 0, bias: 486,
+            p.Conv2DReLUForward(output: 4000, input: 0, weight: 0, bias: 486,
                 channels: 2, height: 20, width: 20, filters: 3, kernel: 9, stride: 1, padding: 4, dilation: 1);
-            // relu1: ReLU, (B, 3, 20, 20) -> (B, 3, 20, 20)
-            p.ReLUForward(output: 4000, input: 1600, length: 1200);
+            // relu1: ReLU, (B, 3, 20, 20) -> (B, 3, 20, 20), applied by conv1
             // pool1: AvgPool2D 9x9, stride 3, pad 4, (B, 3, 20, 20) -> (B, 3, 7, 7)
             p.AvgPool2DForward(output: 6400, input: 4000,
                 channels: 3, height: 20, width: 20, kernel: 9, stride: 3, padding: 4, countIncludePad: false, outHeight: 7, outWidth: 7);

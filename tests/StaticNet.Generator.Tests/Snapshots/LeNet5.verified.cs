@@ -250,17 +250,15 @@ namespace Tests.Networks
         protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             // conv1: Conv2D 5x5, stride 1, pad 2, (B, 1, 28, 28) -> (B, 6, 28, 28)
-            p.Conv2DForward(output: 1568, input: 0, weight: 0, bias: 150,
+            p.Conv2DReLUForward(output: 10976, input: 0, weight: 0, bias: 150,
                 channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padding: 2, dilation: 1);
-            // relu1: ReLU, (B, 6, 28, 28) -> (B, 6, 28, 28)
-            p.ReLUForward(output: 10976, input: 1568, length: 4704);
+            // relu1: ReLU, (B, 6, 28, 28) -> (B, 6, 28, 28), applied by conv1
             // pool1: MaxPool2D 2x2, stride 2, pad 0, (B, 6, 28, 28) -> (B, 6, 14, 14)
             p.MaxPool2DForward(output: 20384, input: 10976, channels: 6, height: 28, width: 28, kernel: 2, stride: 2, padding: 0, outHeight: 14, outWidth: 14);
             // conv2: Conv2D 5x5, stride 1, pad 0, (B, 6, 14, 14) -> (B, 16, 10, 10)
-            p.Conv2DForward(output: 22736, input: 20384, weight: 156, bias: 2556,
+            p.Conv2DReLUForward(output: 25936, input: 20384, weight: 156, bias: 2556,
                 channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padding: 0, dilation: 1);
-            // relu2: ReLU, (B, 16, 10, 10) -> (B, 16, 10, 10)
-            p.ReLUForward(output: 25936, input: 22736, length: 1600);
+            // relu2: ReLU, (B, 16, 10, 10) -> (B, 16, 10, 10), applied by conv2
             // pool2: MaxPool2D 2x2, stride 2, pad 0, (B, 16, 10, 10) -> (B, 16, 5, 5)
             p.MaxPool2DForward(output: 29136, input: 25936, channels: 16, height: 10, width: 10, kernel: 2, stride: 2, padding: 0, outHeight: 5, outWidth: 5);
             // flatten1: Flatten, (B, 16, 5, 5) -> (B, 400): the same buffer, read as a vector; nothing to compute.

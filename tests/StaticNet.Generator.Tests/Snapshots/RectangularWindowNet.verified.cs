@@ -198,15 +198,13 @@ namespace Tests.Networks
         protected override void RunForward(in global::StaticNet.LayerPass p, int stage)
         {
             // conv1: Conv2D 3x2, stride (2, 1), pad (1, 0), dilation (1, 2), (B, 3, 10, 9) -> (B, 8, 5, 7)
-            p.Conv2DForward(output: 540, input: 0, weight: 0, bias: 144,
+            p.Conv2DReLUForward(output: 1100, input: 0, weight: 0, bias: 144,
                 channels: 3, height: 10, width: 9, filters: 8, kernelHeight: 3, kernelWidth: 2, strideHeight: 2, strideWidth: 1, paddingHeight: 1, paddingWidth: 0, dilationHeight: 1, dilationWidth: 2);
-            // relu1: ReLU, (B, 8, 5, 7) -> (B, 8, 5, 7)
-            p.ReLUForward(output: 1100, input: 540, length: 280);
+            // relu1: ReLU, (B, 8, 5, 7) -> (B, 8, 5, 7), applied by conv1
             // conv2: Conv2D 1x5, stride 1, pad (0, 2), (B, 8, 5, 7) -> (B, 4, 5, 7)
-            p.Conv2DForward(output: 1660, input: 1100, weight: 152, bias: 312,
+            p.Conv2DReLUForward(output: 1940, input: 1100, weight: 152, bias: 312,
                 channels: 8, height: 5, width: 7, filters: 4, kernelHeight: 1, kernelWidth: 5, strideHeight: 1, strideWidth: 1, paddingHeight: 0, paddingWidth: 2, dilationHeight: 1, dilationWidth: 1);
-            // relu2: ReLU, (B, 4, 5, 7) -> (B, 4, 5, 7)
-            p.ReLUForward(output: 1940, input: 1660, length: 140);
+            // relu2: ReLU, (B, 4, 5, 7) -> (B, 4, 5, 7), applied by conv2
             // pool1: MaxPool2D 2x1, stride (2, 1), pad 0, (B, 4, 5, 7) -> (B, 4, 2, 7)
             p.MaxPool2DForward(output: 2220, input: 1940,
                 channels: 4, height: 5, width: 7, kernelHeight: 2, kernelWidth: 1, strideHeight: 2, strideWidth: 1, paddingHeight: 0, paddingWidth: 0, outHeight: 2, outWidth: 7);

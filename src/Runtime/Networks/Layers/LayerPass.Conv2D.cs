@@ -21,6 +21,23 @@ public readonly ref partial struct LayerPass
         Convolution.Forward(Batch(input, s.Input), Batch(output, s.Output), Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, Count, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd);
     }
 
+    /// <summary>
+    /// Conv2D forward with a square window, then the ReLU that alone reads it, applied as the product stores each tile:
+    /// <c>output = max(weight (*) input + bias, 0)</c>, written where the ReLU's output lies.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Conv2DReLUForward(int output, int input, int weight, int bias, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation) =>
+        Conv2DReLUForward(output, input, weight, bias, channels, height, width, filters, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
+
+    /// <summary>Conv2D forward, then the ReLU that alone reads it, applied as the product stores each tile: <c>output = max(weight (*) input + bias, 0)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Conv2DReLUForward(int output, int input, int weight, int bias, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
+    {
+        ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
+        var relu = new Gemm.RowEpilogue(default, default, relu: true);
+        Convolution.Forward(Batch(input, s.Input), Batch(output, s.Output), Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, Count, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd, relu);
+    }
+
     /// <summary>Conv2D backward to the parameters with a square window, added to the pass's gradients; <paramref name="biasGradient"/> is -1 for none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DBackwardParameters(int weightGradient, int biasGradient, int outputGradient, int input, int channels, int height, int width, int filters, int kernel, int stride, int padding, int dilation) =>
