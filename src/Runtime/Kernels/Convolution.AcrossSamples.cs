@@ -33,10 +33,26 @@ public static partial class Convolution
     /// <summary>
     /// Whether the layer's shape lets the input gradient run with the samples across the lanes: stride 1 with the
     /// padding within the reach (the shifted views' case), input channels that do not fill blocks (those run blocked),
-    /// and at least <see cref="FewChannels"/> of them (fewer leave most of a tile's rows idle: each tap's share instead).
+    /// at least <see cref="FewChannels"/> of them (fewer leave most of a tile's rows idle: each tap's share instead),
+    /// and planes small enough for a group's scratch.
     /// </summary>
     private static bool InputGradientFitsAcrossSamples(in Geometry g) =>
-        g.Shifts && g.Channels >= FewChannels && !InputGradientRunsBlocked(g) && g.OutHeight >= 1 && g.OutWidth >= 1;
+        g.Shifts && g.Channels >= FewChannels && !InputGradientRunsBlocked(g) && g.Filters >= 1 && g.Height >= 1 && g.Width >= 1
+        && g.OutHeight >= 1 && g.OutWidth >= 1 && AcrossSamplesScratch(g) <= MostAcrossSamplesScratch;
+
+    /// <summary>
+    /// The most scratch, in floats, one thread may hold for the product across samples: 4 MB. A group lays whole
+    /// planes across the lanes, so large planes (a valid 5x5 layer of 16 filters on 64x64 would take 9 MB) stay on the
+    /// transposed convolution, whose groups are a few thousand positions whatever the plane.
+    /// </summary>
+    private const long MostAcrossSamplesScratch = 1 << 20;
+
+    /// <summary>Floats of scratch the product across samples needs, for groups as wide as the widest level takes.</summary>
+    private static long AcrossSamplesScratch(in Geometry g)
+    {
+        var sizes = new AcrossSamples(g, MostSamplesAcrossLanes, MostSamplesAcrossLanes);
+        return ((long)sizes.Rows * sizes.Depth) + sizes.PlanLength(g) + sizes.GradientLength(g) + sizes.OutputLength(g);
+    }
 
     /// <summary>
     /// Whether the input gradient of <paramref name="batchSize"/> samples at <paramref name="simd"/> runs with the samples
@@ -123,17 +139,9 @@ public static partial class Convolution
         public int PlanLength(in Geometry g) => Depth + Strips(g) + (Strips(g) + 1) + (2 * Strips(g) * g.KernelHeight);
     }
 
-    /// <summary>Floats of scratch the input gradient across samples needs, for groups as wide as the widest level takes.</summary>
-    private static long AcrossSamplesScratchLength(in Geometry g)
-    {
-        if (!InputGradientFitsAcrossSamples(g) || g.Height < 1 || g.Width < 1)
-        {
-            return 0;
-        }
-
-        var sizes = new AcrossSamples(g, MostSamplesAcrossLanes, MostSamplesAcrossLanes);
-        return ((long)sizes.Rows * sizes.Depth) + sizes.PlanLength(g) + sizes.GradientLength(g) + sizes.OutputLength(g);
-    }
+    /// <summary>Floats of scratch the input gradient across samples needs where the layer's shape lets it run so, else 0.</summary>
+    private static long AcrossSamplesScratchLength(in Geometry g) =>
+        InputGradientFitsAcrossSamples(g) ? AcrossSamplesScratch(g) : 0;
 
     /// <summary>The input gradient with the samples across the lanes, group by group. Overwrites.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -176,6 +176,10 @@ public class ConvolutionKernelTests
         Assert.False(Convolution.InputGradientAcrossSamples(16, 14, 14, 16, 5, 5, 0, 0, 1, 1, 16, SimdLevel.Vector256));
         Assert.False(Convolution.InputGradientAcrossSamples(3, 14, 14, 16, 5, 5, 0, 0, 1, 1, 16, SimdLevel.Vector256));
 
+        // Large planes would need megabytes of scratch a thread (whole planes across the lanes): they stay on the grid.
+        Assert.False(Convolution.InputGradientAcrossSamples(6, 64, 64, 16, 5, 5, 0, 0, 1, 1, 16, SimdLevel.Vector256));
+        Assert.True(Convolution.ScratchLength(6, 64, 64, 16, 5, 1, 0, 1, 16) < 1 << 20, "the layer's scratch should stay below 4 MB");
+
         // The shapes the vector levels are checked on take it at every level, on square and rectangular windows.
         foreach (SimdLevel level in KernelAssert.VectorLevels)
         {
