@@ -15,11 +15,8 @@ public readonly ref partial struct LayerPass
 
     /// <summary>Conv2D forward: <c>output = weight (*) input + bias</c>; <paramref name="bias"/> is -1 for none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Conv2DForward(int output, int input, int weight, int bias, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
-    {
-        ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
-        Convolution.Forward(Batch(input, s.Input), Batch(output, s.Output), Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, Count, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd);
-    }
+    public void Conv2DForward(int output, int input, int weight, int bias, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth) =>
+        Conv2DForward(output, input, weight, bias, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, relu: false);
 
     /// <summary>
     /// Conv2D forward with a square window, then the ReLU that alone reads it, applied as the product stores each tile:
@@ -31,11 +28,16 @@ public readonly ref partial struct LayerPass
 
     /// <summary>Conv2D forward, then the ReLU that alone reads it, applied as the product stores each tile: <c>output = max(weight (*) input + bias, 0)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Conv2DReLUForward(int output, int input, int weight, int bias, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
+    public void Conv2DReLUForward(int output, int input, int weight, int bias, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth) =>
+        Conv2DForward(output, input, weight, bias, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, relu: true);
+
+    /// <summary>Conv2D forward, each output through a ReLU as the product stores it when <paramref name="relu"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Conv2DForward(int output, int input, int weight, int bias, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, bool relu)
     {
         ConvolutionSizes s = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
-        var relu = new Gemm.RowEpilogue(default, default, relu: true);
-        Convolution.Forward(Batch(input, s.Input), Batch(output, s.Output), Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, Count, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd, relu);
+        var epilogue = new Gemm.RowEpilogue(default, default, relu);
+        Convolution.Forward(Batch(input, s.Input), Batch(output, s.Output), Parameter(weight, s.Weight), Parameter(bias, filters), Scratch, Count, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, Simd, epilogue);
     }
 
     /// <summary>Conv2D backward to the parameters with a square window, added to the pass's gradients; <paramref name="biasGradient"/> is -1 for none.</summary>
