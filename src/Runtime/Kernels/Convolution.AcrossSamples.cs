@@ -11,7 +11,7 @@ namespace StaticNet.Kernels;
 /// whose rows are the channels, whose columns are (position, sample), and whose depth, (tap row, tap column, filter),
 /// each strip of columns walks only as far as its taps reach. The transposed convolution over planes instead sums every
 /// tap at every position and reads zeros where a tap falls off the output: half its multiply-adds on a valid 5x5
-/// layer's 14x14 input. The output gradient is first transposed to [filters, rows, columns, samples] with a zero border
+/// layer's 14x14 input. The output gradient is first transposed to [rows, filters, columns, samples] with a zero border
 /// as wide as the reach less the padding, so a strip that spans two positions reads zeros for the taps only one of them
 /// has; the input gradient comes back from [channels, rows, columns, samples] the same way.
 /// </summary>
@@ -34,11 +34,15 @@ public static partial class Convolution
     /// Whether the layer's shape lets the input gradient run with the samples across the lanes: stride 1 with the
     /// padding within the reach (the shifted views' case), input channels that do not fill blocks (those run blocked),
     /// at least <see cref="FewChannels"/> of them (fewer leave most of a tile's rows idle: each tap's share instead),
-    /// and planes small enough for a group's scratch.
+    /// and planes small enough for a group's scratch (the bordered planes and the depth bounded first, in 64 bits, so
+    /// that no size worked out from them overflows).
     /// </summary>
     private static bool InputGradientFitsAcrossSamples(in Geometry g) =>
         g.Shifts && g.Channels >= FewChannels && !InputGradientRunsBlocked(g) && g.Filters >= 1 && g.Height >= 1 && g.Width >= 1
-        && g.OutHeight >= 1 && g.OutWidth >= 1 && AcrossSamplesScratch(g) <= MostAcrossSamplesScratch;
+        && g.OutHeight >= 1 && g.OutWidth >= 1
+        && (long)(g.Height + g.ReachHeight) * (g.Width + g.ReachWidth) * MostSamplesAcrossLanes <= MostAcrossSamplesScratch
+        && (long)g.KernelHeight * g.KernelWidth * g.Filters <= MostAcrossSamplesScratch
+        && AcrossSamplesScratch(g) <= MostAcrossSamplesScratch;
 
     /// <summary>
     /// The most scratch, in floats, one thread may hold for the product across samples: 4 MB. A group lays whole
@@ -136,7 +140,7 @@ public static partial class Convolution
         public int Strips(in Geometry g) => g.Height * StripsPerRow;
 
         /// <summary>Values of the plan, as integers: the depth's read table, where each strip reads, each strip's first segment and the segments (at most one per tap row).</summary>
-        public int PlanLength(in Geometry g) => Depth + Strips(g) + (Strips(g) + 1) + (2 * Strips(g) * g.KernelHeight);
+        public long PlanLength(in Geometry g) => Depth + Strips(g) + (Strips(g) + 1L) + (2L * Strips(g) * g.KernelHeight);
     }
 
     /// <summary>Floats of scratch the input gradient across samples needs where the layer's shape lets it run so, else 0.</summary>
@@ -157,7 +161,7 @@ public static partial class Convolution
             // The rearranged weights, the plan (integers), the bordered output gradient and the product, one after another.
             int strips = sizes.Strips(g);
             Span<float> rearranged = scratch.Slice(0, sizes.Rows * sizes.Depth);
-            Span<int> plan = MemoryMarshal.Cast<float, int>(scratch.Slice(rearranged.Length, sizes.PlanLength(g)));
+            Span<int> plan = MemoryMarshal.Cast<float, int>(scratch.Slice(rearranged.Length, (int)sizes.PlanLength(g)));
             Span<float> bordered = scratch.Slice(rearranged.Length + plan.Length, (int)sizes.GradientLength(g));
             Span<float> product = scratch.Slice(rearranged.Length + plan.Length + bordered.Length, (int)sizes.OutputLength(g));
             Span<int> table = plan.Slice(0, sizes.Depth), bColumns = plan.Slice(table.Length, strips);
