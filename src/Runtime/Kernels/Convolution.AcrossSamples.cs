@@ -46,7 +46,7 @@ public static partial class Convolution
 
     /// <summary>
     /// The most scratch, in floats, one thread may hold for the product across samples: 4 MB. A group lays whole
-    /// planes across the lanes, so large planes (a valid 5x5 layer of 16 filters on 64x64 would take 9 MB) stay on the
+    /// planes across the lanes, so large planes (a valid 5x5 layer of 16 filters on 64x64 would take 12 MB) stay on the
     /// transposed convolution, whose groups are a few thousand positions whatever the plane.
     /// </summary>
     private const long MostAcrossSamplesScratch = 1 << 20;
@@ -166,10 +166,14 @@ public static partial class Convolution
             Span<float> product = scratch.Slice(rearranged.Length + plan.Length + bordered.Length, (int)sizes.OutputLength(g));
             Span<int> table = plan.Slice(0, sizes.Depth), bColumns = plan.Slice(table.Length, strips);
             Span<int> firstSegments = plan.Slice(table.Length + strips, strips + 1), segments = plan.Slice(table.Length + strips + strips + 1);
+            if (first == 0)
+            {
+                RearrangeForSamples(weight, rearranged, g, sizes);
+            }
+
             if (first == 0 || samples < groupSize)
             {
                 // The same for every group as wide as the first; a short last group has fewer lanes.
-                RearrangeForSamples(weight, rearranged, g, sizes);
                 PlanStrips(table, bColumns, firstSegments, segments, g, sizes);
             }
 
