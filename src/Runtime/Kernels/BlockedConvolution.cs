@@ -105,24 +105,9 @@ internal static partial class BlockedConvolution
         int samples)
     {
         int filters = outputLayout.Channels, steps = inputLayout.Channels * window.KernelHeight * window.KernelWidth;
-        KernelChecks.SizeAtLeast(samples, 0, nameof(samples), ForwardName);
-        KernelChecks.SizeAtLeast(window.StrideHeight, 1, "strideHeight", ForwardName);
-        KernelChecks.SizeAtLeast(window.StrideWidth, 1, "strideWidth", ForwardName);
-        KernelChecks.SizeAtLeast(inputLayout.Border, Math.Max(window.PaddingHeight, window.PaddingWidth), "the input's border", ForwardName);
-        if (outputLayout.Block != Block
-            || outputLayout.Height != window.OutputHeight(inputLayout.Height)
-            || outputLayout.Width != window.OutputWidth(inputLayout.Width))
-        {
-            throw new ArgumentException($"{ForwardName}: the output must be blocked by {Block} and as large as the window leaves the input; found blocks of {outputLayout.Block} and {outputLayout.Height}x{outputLayout.Width}.", nameof(outputLayout));
-        }
-
-        KernelChecks.AtLeast(input.Length, (long)samples * inputLayout.Length, nameof(input), ForwardName);
-        KernelChecks.AtLeast(output.Length, (long)samples * outputLayout.Length, nameof(output), ForwardName);
+        CheckTensors(input, inputLayout, bias, scale, shift, output, outputLayout, window, samples, ForwardName);
         KernelChecks.AtLeast(weight.Length, (long)filters * steps, nameof(weight), ForwardName);
         KernelChecks.AtLeast(scratch.Length, ScratchLength(inputLayout.Channels, window.KernelHeight, window.KernelWidth, filters), nameof(scratch), ForwardName);
-        KernelChecks.EmptyOrAtLeast(bias.Length, filters, nameof(bias), ForwardName);
-        KernelChecks.EmptyOrAtLeast(scale.Length, filters, nameof(scale), ForwardName);
-        KernelChecks.SameLength(shift.Length, scale.Length, nameof(shift), nameof(scale), ForwardName);
 
         for (int block = 0; block < filters; block += Block)
         {
@@ -152,6 +137,42 @@ internal static partial class BlockedConvolution
         }
 
         BlockedTensors.ClearBorder(output, outputLayout, samples);
+    }
+
+    /// <summary>
+    /// Throws unless the tensors fit a blocked convolution of <paramref name="samples"/> samples by
+    /// <paramref name="window"/>: the output blocked and as large as the window leaves the input, the input's border as
+    /// wide as the padding, every span but the weights long enough; <paramref name="kernel"/> names the caller in the message.
+    /// </summary>
+    internal static void CheckTensors(
+        ReadOnlySpan<float> input,
+        in BlockedLayout inputLayout,
+        ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> scale,
+        ReadOnlySpan<float> shift,
+        ReadOnlySpan<float> output,
+        in BlockedLayout outputLayout,
+        in Window window,
+        int samples,
+        string kernel)
+    {
+        int filters = outputLayout.Channels;
+        KernelChecks.SizeAtLeast(samples, 0, nameof(samples), kernel);
+        KernelChecks.SizeAtLeast(window.StrideHeight, 1, "strideHeight", kernel);
+        KernelChecks.SizeAtLeast(window.StrideWidth, 1, "strideWidth", kernel);
+        KernelChecks.SizeAtLeast(inputLayout.Border, Math.Max(window.PaddingHeight, window.PaddingWidth), "the input's border", kernel);
+        if (outputLayout.Block != Block
+            || outputLayout.Height != window.OutputHeight(inputLayout.Height)
+            || outputLayout.Width != window.OutputWidth(inputLayout.Width))
+        {
+            throw new ArgumentException($"{kernel}: the output must be blocked by {Block} and as large as the window leaves the input; found blocks of {outputLayout.Block} and {outputLayout.Height}x{outputLayout.Width}.", nameof(outputLayout));
+        }
+
+        KernelChecks.AtLeast(input.Length, (long)samples * inputLayout.Length, nameof(input), kernel);
+        KernelChecks.AtLeast(output.Length, (long)samples * outputLayout.Length, nameof(output), kernel);
+        KernelChecks.EmptyOrAtLeast(bias.Length, filters, nameof(bias), kernel);
+        KernelChecks.EmptyOrAtLeast(scale.Length, filters, nameof(scale), kernel);
+        KernelChecks.SameLength(shift.Length, scale.Length, nameof(shift), nameof(scale), kernel);
     }
 
     /// <summary>
@@ -238,7 +259,7 @@ internal static partial class BlockedConvolution
     }
 
     /// <summary>Where filter <paramref name="filter"/>'s packed weights start: in its block's <c>[steps][Block]</c>, the blocks one after the other.</summary>
-    private static int PackedAt(int filter, int steps) => (filter / Block * Block * steps) + (filter % Block);
+    internal static int PackedAt(int filter, int steps) => (filter / Block * Block * steps) + (filter % Block);
 
     /// <summary>
     /// A tile for two vectors of filters: each sum is the bias, then one multiply-add per step; then the epilogue, and
@@ -362,7 +383,7 @@ internal static partial class BlockedConvolution
     }
 
     /// <summary>A tile's vectors of filters: their biases, and what their sums go through before they are stored (the folded batch normalisation, the ReLU) and where.</summary>
-    private readonly struct Epilogue<TVector, TOps>
+    internal readonly struct Epilogue<TVector, TOps>
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
@@ -409,7 +430,7 @@ internal static partial class BlockedConvolution
     }
 
     /// <summary>Where filter <paramref name="filter"/> lies from a position of the output's first block.</summary>
-    private static int Stored(int filter, in BlockedLayout output) => (filter / Block * output.BlockLength) + (filter % Block);
+    internal static int Stored(int filter, in BlockedLayout output) => (filter / Block * output.BlockLength) + (filter % Block);
 
     /// <summary>A convolution's window: kernel, stride, padding and dilation along each axis.</summary>
     internal readonly record struct Window(int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PaddingHeight, int PaddingWidth, int DilationHeight, int DilationWidth)

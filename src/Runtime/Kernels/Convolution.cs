@@ -90,8 +90,14 @@ public static partial class Convolution
         Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
 
         // Inference may run the layer in blocked channels instead (BlockedConvolution), whose scratch holds its packed
-        // weights; training may run any of its three passes blocked (Convolution.Blocked.cs).
+        // weights, or, for a 3x3 window at stride 1, by Winograd's transforms (WinogradConvolution), whose scratch holds
+        // its transformed weights and a work area; training may run any of its three passes blocked (Convolution.Blocked.cs).
         long length = Math.Max(g.GroupScratchLength(g.GroupSize(samples)), BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth, filters));
+        if (kernelHeight == 3 && kernelWidth == 3 && strideHeight == 1 && strideWidth == 1 && dilationHeight == 1 && dilationWidth == 1)
+        {
+            length = Math.Max(length, WinogradConvolution.ScratchLength(channels, filters));
+        }
+
         length = Math.Max(length, Math.Max(BlockedScratchLength(g, samples), AcrossSamplesScratchLength(g)));
         return length > Array.MaxLength ? throw new ArgumentOutOfRangeException(nameof(samples), samples, "The convolution's scratch would not fit in one array.") : (int)length;
     }

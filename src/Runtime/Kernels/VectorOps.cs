@@ -29,6 +29,8 @@ internal interface IVectorOps<TVector>
 
     static abstract TVector Add(TVector a, TVector b);
 
+    static abstract TVector Subtract(TVector a, TVector b);
+
     static abstract TVector Multiply(TVector a, TVector b);
 
     static abstract TVector Max(TVector a, TVector b);
@@ -85,6 +87,9 @@ internal readonly struct Ops512 : IVectorOps<Vector512<float>>
     public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -124,6 +129,9 @@ internal readonly struct Ops256 : IVectorOps<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
@@ -169,6 +177,9 @@ internal readonly struct Ops128 : IVectorOps<Vector128<float>>
     public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Subtract(Vector128<float> a, Vector128<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -206,6 +217,8 @@ internal readonly struct OpsScalar : IVectorOps<float>
     public static float MultiplyAdd(float a, float b, float addend) => MathF.FusedMultiplyAdd(a, b, addend);
 
     public static float Add(float a, float b) => a + b;
+
+    public static float Subtract(float a, float b) => a - b;
 
     public static float Multiply(float a, float b) => a * b;
 

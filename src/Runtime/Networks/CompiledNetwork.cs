@@ -93,7 +93,7 @@ public abstract class CompiledNetwork : INetwork
         KernelScratchLength = definition.KernelScratch(Chunks.MaxChunkSize(batchCapacity, BatchChunks));
         _kernelScratch = new float[MaxThreads * KernelScratchLength];
         _sampleScratch = new float[definition.KernelScratch(1)];
-        _sampleThreads = MaxThreads > 1 ? new SampleThreads(_parameters, _sampleWorkspace, _sampleScratch) : null;
+        _sampleThreads = MaxThreads > 1 ? new SampleThreads(_parameters, _sampleWorkspace, _sampleScratch, _kernelScratch, KernelScratchLength) : null;
         _forwardChunk = ForwardChunk;
         _inferenceChunk = InferenceChunk;
         _backwardChunk = BackwardChunk;

@@ -283,7 +283,7 @@ public class BlockedKernelTests
     }
 
     /// <summary>Whether the level's multiply-adds are fused on this machine, as the scalar level's are: then every output must come out the same.</summary>
-    private static bool Fused(SimdLevel level) => level switch
+    internal static bool Fused(SimdLevel level) => level switch
     {
         SimdLevel.Vector512 => Avx512F.IsSupported,
         SimdLevel.Vector256 => Fma.IsSupported,
@@ -292,7 +292,7 @@ public class BlockedKernelTests
     };
 
     /// <summary>Planes ([channels, height, width] per sample) into a blocked layout, by the definition of the layout.</summary>
-    private static float[] ToBlocks(float[] planes, BlockedLayout layout, int samples)
+    internal static float[] ToBlocks(float[] planes, BlockedLayout layout, int samples)
     {
         var blocks = new float[samples * layout.Length];
         int plane = layout.Height * layout.Width;
@@ -315,7 +315,7 @@ public class BlockedKernelTests
     }
 
     /// <summary>The inverse of <see cref="ToBlocks"/>, by the same definition.</summary>
-    private static float[] ToPlanes(float[] blocks, BlockedLayout layout, int samples)
+    internal static float[] ToPlanes(float[] blocks, BlockedLayout layout, int samples)
     {
         int plane = layout.Height * layout.Width;
         var planes = new float[samples * layout.Channels * plane];
@@ -337,7 +337,7 @@ public class BlockedKernelTests
         return planes;
     }
 
-    private static void AssertBorderZero(float[] blocks, BlockedLayout layout, int samples, string what)
+    internal static void AssertBorderZero(float[] blocks, BlockedLayout layout, int samples, string what)
     {
         for (int b = 0; b < samples * layout.Blocks; b++)
         {

@@ -15,7 +15,7 @@ public readonly ref partial struct LayerPass
     public void Conv2DBlocked(int output, int input, int weight, int bias, int normWeight, int normBias, int runningMean, int runningVar, double epsilon, bool relu, int channels, int height, int width, int inputBlock, int inputBorder, int filters, int outputBorder, int kernel, int stride, int padding, int dilation) =>
         Conv2DBlocked(output, input, weight, bias, normWeight, normBias, runningMean, runningVar, epsilon, relu, channels, height, width, inputBlock, inputBorder, filters, outputBorder, kernel, kernel, stride, stride, padding, padding, dilation, dilation);
 
-    /// <summary>Conv2D on a blocked input or on planes (block 1), into blocks, then batch normalisation by its running estimates (when <paramref name="runningMean"/> is not -1), then ReLU (when <paramref name="relu"/>).</summary>
+    /// <summary>Conv2D on a blocked input or on planes (block 1), into blocks, then batch normalisation by its running estimates (when <paramref name="runningMean"/> is not -1), then ReLU (when <paramref name="relu"/>); by Winograd's transforms where <see cref="WinogradConvolution.Runs"/> takes the window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2DBlocked(
         int output,
@@ -53,10 +53,27 @@ public readonly ref partial struct LayerPass
 
         Span<float> x = Batch(input, from.Length), y = Batch(output, to.Length);
         ReadOnlySpan<float> biases = Parameter(bias, filters), scales = coefficients.AsSpan(0, normalized), shifts = coefficients.AsSpan(normalized, normalized);
-        BlockedConvolution.Prepare(x, from, Parameter(weight, filters * channels * kernelHeight * kernelWidth), biases, scales, shifts, y, to, window, Scratch, Count);
+        ReadOnlySpan<float> weights = Parameter(weight, filters * channels * kernelHeight * kernelWidth);
+        if (WinogradConvolution.Runs(from, to, window))
+        {
+            WinogradConvolution.Prepare(x, from, weights, biases, scales, shifts, y, to, window, Scratch, Count, Simd);
+            if (_sampleThreads is { } sharing && sharing.Splits(WinogradConvolution.TileSteps(from, to, Count)))
+            {
+                sharing.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd, Winograd: true));
+            }
+            else
+            {
+                int transformed = WinogradConvolution.WeightsLength(channels, filters);
+                WinogradConvolution.Run(x, from, biases, scales, shifts, relu, y, to, window, Scratch.Slice(0, transformed), Scratch.Slice(transformed), Count, 0, WinogradConvolution.Tiles(to, Count), Simd);
+            }
+
+            return;
+        }
+
+        BlockedConvolution.Prepare(x, from, weights, biases, scales, shifts, y, to, window, Scratch, Count);
         if (_sampleThreads is { } threads && threads.Splits(BlockedConvolution.TileSteps(from, to, window, Count)))
         {
-            threads.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd));
+            threads.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd, Winograd: false));
         }
         else
         {

@@ -1,0 +1,626 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// Inference's 3x3, stride-1 convolution on blocked channels by Winograd's minimal filtering F(2x2, 3x3): each 2x2
+/// of outputs is <c>Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A</c> of the 4x4 of input <c>d</c> under it, so that a tile's 36
+/// multiply-adds per channel and filter become 16. The transformed weights <c>U = G g Gᵀ</c> and inputs
+/// <c>V = Bᵀ d B</c> meet in 16 products over the channels, one per point of the 4x4, on the same 6x2 tile of
+/// accumulators as the direct kernel (<see cref="BlockedConvolution"/>), the rows six 2x2 tiles of outputs; the
+/// transforms are additions and halvings around them. At the bench's shapes the products are 2.25x (14x14 planes)
+/// and 1.72x (7x7, whose tiles cover 8x8) fewer multiply-adds than the direct kernel's.
+/// </summary>
+/// <remarks>
+/// Training keeps the direct convolution, whose sums are PyTorch's; inference's results differ from it by rounding
+/// alone, the transforms' few additions. A group of six tiles is transformed, multiplied and transformed back while
+/// it is in the first-level cache, so the work area stays a few kilobytes whatever the batch. Every output is
+/// computed by the same operations in the same order in any group, sample, range of tiles and thread, and at every
+/// SIMD level whose multiply-adds the hardware fuses, the scalar one running the same code on one lane. The weights
+/// are transformed on every call (<see cref="Prepare"/>), as the direct kernel packs them, so that no transformed copy
+/// can be out of date; <see cref="Run"/> takes ranges of tiles so that threads can share one sample's.
+/// </remarks>
+internal static class WinogradConvolution
+{
+    /// <summary>Points of a transformed tile: the 4x4 input a 2x2 of outputs reads.</summary>
+    internal const int Points = 16;
+
+    /// <summary>Tiles of outputs in a group: the six rows of the products' tile of accumulators.</summary>
+    internal const int GroupTiles = BlockedConvolution.TilePositions;
+
+    /// <summary>
+    /// The largest share of the direct kernel's multiply-adds (9 per output position) that the 16 points of each tile
+    /// may come to, its tiles counted whole: below it, the fewer products pay for the transforms. A 3x3 output (one
+    /// tile and three part-filled ones, 0.79) or 1x1 (1.78) keeps the direct kernel; 4x4 (0.44), 7x7 (0.58) and every
+    /// larger plane take this one.
+    /// </summary>
+    internal const double DirectShare = 0.7;
+
+    private const int Block = BlockedConvolution.Block;
+
+    private const string ForwardName = "WinogradConvolution.Forward";
+
+    /// <summary>Whether a convolution by <paramref name="window"/> from <paramref name="input"/> runs here: a 3x3 window at stride 1, undilated, on blocked channels, over a plane large enough (<see cref="DirectShare"/>).</summary>
+    public static bool Runs(in BlockedLayout input, in BlockedLayout output, in BlockedConvolution.Window window) =>
+        input.Block == Block
+        && window is { KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 }
+        && (double)TilesDown(output) * TilesAcross(output) * Points <= DirectShare * 9 * output.Height * output.Width;
+
+    /// <summary>Floats of the transformed weights, <c>[point][filter block][channel][Block]</c>, at the start of the scratch.</summary>
+    public static int WeightsLength(int channels, int filters) => Points * WeightsPointStride(channels, filters);
+
+    /// <summary>Floats of a thread's work area: a group's transformed inputs, <c>[point][tile][channel]</c>, and products, <c>[point][tile][two vectors]</c>.</summary>
+    public static int WorkLength(int channels) => (Points * InputsPointStride(channels)) + (Points * GroupTiles * 2 * Block);
+
+    /// <summary>
+    /// Floats from one point's weights to the next: a block more than they fill. The transforms write (and read) all 16
+    /// points of a vector at once; planes a multiple of 4 KB apart, as the bench's 32x64 weights are, would put all 16
+    /// in the same set of the first-level cache, which holds 8. Staggered by a line, the weights' transform for the bench's batch-norm CNN ran 3x faster.
+    /// </summary>
+    private static int WeightsPointStride(int channels, int filters) => (channels * filters) + Block;
+
+    /// <summary>Floats from one point's transformed inputs to the next, staggered by a line as the weights are.</summary>
+    private static int InputsPointStride(int channels) => (GroupTiles * channels) + Block;
+
+    /// <summary>Floats of scratch a call needs: the transformed weights, then room for one block of filters' weights on their way or for the calling thread's work area.</summary>
+    public static int ScratchLength(int channels, int filters) =>
+        WeightsLength(channels, filters) + Math.Max(Block * channels * 9, WorkLength(channels));
+
+    /// <summary>The tiles of <paramref name="samples"/> samples, sample by sample, row by row, which <see cref="Run"/> takes in ranges.</summary>
+    public static int Tiles(in BlockedLayout output, int samples) => samples * TilesDown(output) * TilesAcross(output);
+
+    /// <summary>
+    /// The time the tiles of a call take, in the direct kernel's tile steps (<see cref="BlockedConvolution.TileSteps"/>):
+    /// per group and block of filters, 16 products over the channels, and about 4 steps more per point for the transforms.
+    /// </summary>
+    public static long TileSteps(in BlockedLayout input, in BlockedLayout output, int samples) =>
+        (((long)Tiles(output, samples) + GroupTiles - 1) / GroupTiles) * (output.Channels / Block) * Points * (input.Channels + 4);
+
+    /// <summary>
+    /// <c>output = weight (*) input + bias</c>, then the folded normalisation and ReLU, as
+    /// <see cref="BlockedConvolution.Forward"/> takes them, for a window <see cref="Runs"/> accepts.
+    /// </summary>
+    public static void Forward(
+        ReadOnlySpan<float> input,
+        in BlockedLayout inputLayout,
+        ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> scale,
+        ReadOnlySpan<float> shift,
+        bool relu,
+        Span<float> output,
+        in BlockedLayout outputLayout,
+        in BlockedConvolution.Window window,
+        Span<float> scratch,
+        int samples,
+        SimdLevel simd)
+    {
+        Prepare(input, inputLayout, weight, bias, scale, shift, output, outputLayout, window, scratch, samples, simd);
+        int weights = WeightsLength(inputLayout.Channels, outputLayout.Channels);
+        Run(input, inputLayout, bias, scale, shift, relu, output, outputLayout, window, scratch.Slice(0, weights), scratch.Slice(weights), samples, 0, Tiles(outputLayout, samples), simd);
+    }
+
+    /// <summary>
+    /// The part of <see cref="Forward"/> that comes once before its tiles, whichever threads run them: checks the
+    /// tensors, transforms the weights into the start of <paramref name="scratch"/> and clears the output's border.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Prepare(
+        ReadOnlySpan<float> input,
+        in BlockedLayout inputLayout,
+        ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> scale,
+        ReadOnlySpan<float> shift,
+        Span<float> output,
+        in BlockedLayout outputLayout,
+        in BlockedConvolution.Window window,
+        Span<float> scratch,
+        int samples,
+        SimdLevel simd)
+    {
+        BlockedConvolution.CheckTensors(input, inputLayout, bias, scale, shift, output, outputLayout, window, samples, ForwardName);
+        CheckWindow(inputLayout, outputLayout, window);
+        int channels = inputLayout.Channels, filters = outputLayout.Channels, steps = channels * 9, weights = WeightsLength(channels, filters);
+        KernelChecks.AtLeast(weight.Length, (long)filters * steps, nameof(weight), ForwardName);
+        KernelChecks.AtLeast(scratch.Length, ScratchLength(channels, filters), nameof(scratch), ForwardName);
+        Span<float> packed = scratch.Slice(weights, Block * steps);
+        for (int block = 0; block < filters; block += Block)
+        {
+            // Block [Block filters][channel, tap] of the weights as [channel, tap][Block]: a tap's filters side by side.
+            BlockTranspose.Transpose(weight.Slice(block * steps, Block * steps), steps, packed, Block, Block, steps);
+            switch (simd)
+            {
+                case SimdLevel.Vector512:
+                    TransformWeights<Vector512<float>, Ops512>(packed, scratch, block, channels, filters);
+                    break;
+                case SimdLevel.Vector256:
+                    TransformWeights<Vector256<float>, Ops256>(packed, scratch, block, channels, filters);
+                    break;
+                case SimdLevel.Scalar:
+                    TransformWeights<float, OpsScalar>(packed, scratch, block, channels, filters);
+                    break;
+                default:
+                    TransformWeights<Vector128<float>, Ops128>(packed, scratch, block, channels, filters);
+                    break;
+            }
+        }
+
+        BlockedTensors.ClearBorder(output, outputLayout, samples);
+    }
+
+    /// <summary>
+    /// The tiles of <see cref="Forward"/> in [<paramref name="firstTile"/>, + <paramref name="tiles"/>), after
+    /// <see cref="Prepare"/> with the same tensors, its transformed weights in <paramref name="weights"/>;
+    /// <paramref name="work"/> is the thread's own (<see cref="WorkLength"/>). Ranges that cover the tiles once, on any
+    /// threads, give what one call for all of them gives, bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(
+        ReadOnlySpan<float> input,
+        in BlockedLayout inputLayout,
+        ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> scale,
+        ReadOnlySpan<float> shift,
+        bool relu,
+        Span<float> output,
+        in BlockedLayout outputLayout,
+        in BlockedConvolution.Window window,
+        ReadOnlySpan<float> weights,
+        Span<float> work,
+        int samples,
+        int firstTile,
+        int tiles,
+        SimdLevel simd)
+    {
+        BlockedConvolution.CheckTensors(input, inputLayout, bias, scale, shift, output, outputLayout, window, samples, ForwardName);
+        CheckWindow(inputLayout, outputLayout, window);
+        KernelChecks.AtLeast(weights.Length, WeightsLength(inputLayout.Channels, outputLayout.Channels), nameof(weights), ForwardName);
+        KernelChecks.AtLeast(work.Length, WorkLength(inputLayout.Channels), nameof(work), ForwardName);
+        if (firstTile < 0 || tiles < 0 || firstTile > Tiles(outputLayout, samples) - tiles)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tiles), tiles, $"{ForwardName}: tiles {firstTile} to {firstTile + tiles} do not lie in the {Tiles(outputLayout, samples)} tiles of the output.");
+        }
+
+        var range = new TileRange(inputLayout, outputLayout, window.PaddingHeight, window.PaddingWidth, firstTile, tiles);
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                Run<Vector512<float>, Ops512>(input, bias, scale, shift, relu, output, range, weights, work);
+                break;
+            case SimdLevel.Vector256:
+                Run<Vector256<float>, Ops256>(input, bias, scale, shift, relu, output, range, weights, work);
+                break;
+            case SimdLevel.Scalar:
+                Run<float, OpsScalar>(input, bias, scale, shift, relu, output, range, weights, work);
+                break;
+            default:
+                Run<Vector128<float>, Ops128>(input, bias, scale, shift, relu, output, range, weights, work);
+                break;
+        }
+    }
+
+    private static void CheckWindow(in BlockedLayout input, in BlockedLayout output, in BlockedConvolution.Window window)
+    {
+        if (!Runs(input, output, window))
+        {
+            throw new ArgumentException($"{ForwardName}: runs a 3x3 window at stride 1, undilated, on blocked channels over a plane of at least 2x2 outputs; found a {window.KernelHeight}x{window.KernelWidth} window, stride {window.StrideHeight}x{window.StrideWidth}, dilation {window.DilationHeight}x{window.DilationWidth}, input blocks of {input.Block}, {output.Height}x{output.Width} outputs.", nameof(window));
+        }
+    }
+
+    private static int TilesDown(in BlockedLayout output) => (output.Height + 1) / 2;
+
+    private static int TilesAcross(in BlockedLayout output) => (output.Width + 1) / 2;
+
+    /// <summary>
+    /// <c>U = G g Gᵀ</c> for one block of filters, its weights <paramref name="packed"/> as <c>[channel, tap][Block]</c>:
+    /// <c>G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]</c>, a vector of filters at a time, into <c>[point][filter block][channel][Block]</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformWeights<TVector, TOps>(ReadOnlySpan<float> packed, Span<float> transformed, int block, int channels, int filters)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float g = ref MemoryMarshal.GetReference(packed);
+        ref float u = ref MemoryMarshal.GetReference(transformed);
+        int pointStride = WeightsPointStride(channels, filters);
+        for (int c = 0; c < channels; c++)
+        {
+            for (int lane = 0; lane < Block; lane += TOps.Count)
+            {
+                ref float taps = ref Unsafe.Add(ref g, (c * 9 * Block) + lane);
+
+                // G g, a column of taps at a time: rows 0-3 of column j.
+                Spread<TVector, TOps>(TOps.Load(ref taps, 0 * Block), TOps.Load(ref taps, 3 * Block), TOps.Load(ref taps, 6 * Block), out TVector r00, out TVector r10, out TVector r20, out TVector r30);
+                Spread<TVector, TOps>(TOps.Load(ref taps, 1 * Block), TOps.Load(ref taps, 4 * Block), TOps.Load(ref taps, 7 * Block), out TVector r01, out TVector r11, out TVector r21, out TVector r31);
+                Spread<TVector, TOps>(TOps.Load(ref taps, 2 * Block), TOps.Load(ref taps, 5 * Block), TOps.Load(ref taps, 8 * Block), out TVector r02, out TVector r12, out TVector r22, out TVector r32);
+
+                // (G g) Gᵀ, a row at a time, each point into its plane of the transformed weights.
+                ref float at = ref Unsafe.Add(ref u, BlockedConvolution.PackedAt(block + lane, channels) + (c * Block));
+                StoreSpread<TVector, TOps>(r00, r01, r02, ref at, 0 * pointStride, pointStride);
+                StoreSpread<TVector, TOps>(r10, r11, r12, ref at, 4 * pointStride, pointStride);
+                StoreSpread<TVector, TOps>(r20, r21, r22, ref at, 8 * pointStride, pointStride);
+                StoreSpread<TVector, TOps>(r30, r31, r32, ref at, 12 * pointStride, pointStride);
+            }
+        }
+    }
+
+    /// <summary><c>G [a b c]ᵀ = [a, ½(a + b + c), ½(a - b + c), c]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Spread<TVector, TOps>(TVector a, TVector b, TVector c, out TVector p0, out TVector p1, out TVector p2, out TVector p3)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        TVector half = TOps.Broadcast(0.5f), ac = TOps.Add(a, c);
+        p0 = a;
+        p1 = TOps.Multiply(TOps.Add(ac, b), half);
+        p2 = TOps.Multiply(TOps.Subtract(ac, b), half);
+        p3 = c;
+    }
+
+    /// <summary>One row of <c>(G g) Gᵀ</c>: the four points <see cref="Spread"/> makes of <paramref name="a"/>, <paramref name="b"/>, <paramref name="c"/>, stored <paramref name="stride"/> apart from <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreSpread<TVector, TOps>(TVector a, TVector b, TVector c, ref float at, int offset, int stride)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        Spread<TVector, TOps>(a, b, c, out TVector p0, out TVector p1, out TVector p2, out TVector p3);
+        TOps.Store(p0, ref at, offset);
+        TOps.Store(p1, ref at, offset + stride);
+        TOps.Store(p2, ref at, offset + (2 * stride));
+        TOps.Store(p3, ref at, offset + (3 * stride));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run<TVector, TOps>(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, bool relu, Span<float> output, TileRange range, ReadOnlySpan<float> weights, Span<float> work)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        int channels = range.Input.Channels, filters = range.Output.Channels;
+        ref float x = ref MemoryMarshal.GetReference(input);
+        ref float y = ref MemoryMarshal.GetReference(output);
+        ref float u = ref MemoryMarshal.GetReference(weights);
+        ref float v = ref MemoryMarshal.GetReference(work);
+        ref float m = ref Unsafe.Add(ref v, Points * InputsPointStride(channels));
+        Span<int> outputAt = stackalloc int[GroupTiles];
+        Span<int> rows = stackalloc int[GroupTiles];
+        Span<int> columns = stackalloc int[GroupTiles];
+        int pointStride = WeightsPointStride(channels, filters), inputsStride = InputsPointStride(channels);
+        for (int first = range.First; first < range.End; first += GroupTiles)
+        {
+            // The group's tiles into [point][tile][channel]; a short last group repeats its last tile to fill the rows.
+            int count = Math.Min(GroupTiles, range.End - first);
+            for (int t = 0; t < GroupTiles; t++)
+            {
+                int inputAt = range.Locate(first + Math.Min(t, count - 1), out outputAt[t], out rows[t], out columns[t], out int inputRows, out int inputColumns);
+                TransformInput<TVector, TOps>(ref Unsafe.Add(ref x, inputAt), range.Input, inputRows, inputColumns, ref Unsafe.Add(ref v, t * channels));
+            }
+
+            // Two vectors of filters at a time, as in the direct kernel: the 16 products, then back to 2x2 outputs.
+            for (int filter = 0; filter < filters; filter += 2 * TOps.Count)
+            {
+                bool pair = filter + TOps.Count < filters;
+                int second = pair ? filter + TOps.Count : filter;
+                var finish = new BlockedConvolution.Epilogue<TVector, TOps>(bias, scale, shift, relu, filter, second, BlockedConvolution.Stored(filter, range.Output), BlockedConvolution.Stored(second, range.Output));
+                int weightsA = BlockedConvolution.PackedAt(filter, channels), weightsB = BlockedConvolution.PackedAt(second, channels);
+                for (int point = 0; point < Points; point++)
+                {
+                    ref float rowsOfPoint = ref Unsafe.Add(ref v, point * inputsStride);
+                    ref float products = ref Unsafe.Add(ref m, point * GroupTiles * 2 * TOps.Count);
+                    ref float weightsOfPoint = ref Unsafe.Add(ref u, point * pointStride);
+                    if (pair)
+                    {
+                        MultiplyPair<TVector, TOps>(ref rowsOfPoint, channels, ref Unsafe.Add(ref weightsOfPoint, weightsA), ref Unsafe.Add(ref weightsOfPoint, weightsB), ref products);
+                    }
+                    else
+                    {
+                        MultiplySingle<TVector, TOps>(ref rowsOfPoint, channels, ref Unsafe.Add(ref weightsOfPoint, weightsA), ref products);
+                    }
+                }
+
+                for (int t = 0; t < count; t++)
+                {
+                    TransformOutput(in finish, ref Unsafe.Add(ref m, t * 2 * TOps.Count), pair, ref y, outputAt[t], range.Output, rows[t], columns[t]);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>V = Bᵀ d B</c> of one tile's 4x4 input, <c>Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]</c>, a vector of
+    /// channels at a time, into the tile's row of each point, <paramref name="v"/> [point][tile][channel]. Only
+    /// <paramref name="rows"/> x <paramref name="columns"/> of the 4x4 lie in the input's buffer; the rest read as zero.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransformInput<TVector, TOps>(ref float x, in BlockedLayout input, int rows, int columns, ref float v)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        int rowStride = input.PaddedWidth * Block, pointStride = InputsPointStride(input.Channels);
+        for (int block = 0; block < input.Blocks; block++)
+        {
+            for (int lane = 0; lane < Block; lane += TOps.Count)
+            {
+                ref float d = ref Unsafe.Add(ref x, (block * input.BlockLength) + lane);
+
+                // Bᵀ d, a column at a time.
+                Gather<TVector, TOps>(ref d, 0, rows, columns, rowStride, out TVector t00, out TVector t10, out TVector t20, out TVector t30);
+                Gather<TVector, TOps>(ref d, 1, rows, columns, rowStride, out TVector t01, out TVector t11, out TVector t21, out TVector t31);
+                Gather<TVector, TOps>(ref d, 2, rows, columns, rowStride, out TVector t02, out TVector t12, out TVector t22, out TVector t32);
+                Gather<TVector, TOps>(ref d, 3, rows, columns, rowStride, out TVector t03, out TVector t13, out TVector t23, out TVector t33);
+
+                // (Bᵀ d) B, a row at a time, each point into its plane.
+                ref float at = ref Unsafe.Add(ref v, (block * Block) + lane);
+                StoreDifferences<TVector, TOps>(t00, t01, t02, t03, ref at, 0 * pointStride, pointStride);
+                StoreDifferences<TVector, TOps>(t10, t11, t12, t13, ref at, 4 * pointStride, pointStride);
+                StoreDifferences<TVector, TOps>(t20, t21, t22, t23, ref at, 8 * pointStride, pointStride);
+                StoreDifferences<TVector, TOps>(t30, t31, t32, t33, ref at, 12 * pointStride, pointStride);
+            }
+        }
+    }
+
+    /// <summary>Column <paramref name="column"/> of <c>Bᵀ d</c>: the column's four inputs (zero outside the buffer) as <see cref="Differences"/> combines them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Gather<TVector, TOps>(ref float d, int column, int rows, int columns, int rowStride, out TVector p0, out TVector p1, out TVector p2, out TVector p3)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float top = ref Unsafe.Add(ref d, column * Block);
+        bool inside = column < columns;
+        TVector d0 = inside ? TOps.Load(ref top, 0) : TOps.Zero;
+        TVector d1 = inside && rows > 1 ? TOps.Load(ref top, rowStride) : TOps.Zero;
+        TVector d2 = inside && rows > 2 ? TOps.Load(ref top, 2 * rowStride) : TOps.Zero;
+        TVector d3 = inside && rows > 3 ? TOps.Load(ref top, 3 * rowStride) : TOps.Zero;
+        Differences<TVector, TOps>(d0, d1, d2, d3, out p0, out p1, out p2, out p3);
+    }
+
+    /// <summary><c>Bᵀ [a b c d]ᵀ = [a - c, b + c, c - b, b - d]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Differences<TVector, TOps>(TVector a, TVector b, TVector c, TVector d, out TVector p0, out TVector p1, out TVector p2, out TVector p3)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        p0 = TOps.Subtract(a, c);
+        p1 = TOps.Add(b, c);
+        p2 = TOps.Subtract(c, b);
+        p3 = TOps.Subtract(b, d);
+    }
+
+    /// <summary>One row of <c>(Bᵀ d) B</c>: the four points <see cref="Differences"/> makes, stored <paramref name="stride"/> apart from <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreDifferences<TVector, TOps>(TVector a, TVector b, TVector c, TVector d, ref float at, int offset, int stride)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        Differences<TVector, TOps>(a, b, c, d, out TVector p0, out TVector p1, out TVector p2, out TVector p3);
+        TOps.Store(p0, ref at, offset);
+        TOps.Store(p1, ref at, offset + stride);
+        TOps.Store(p2, ref at, offset + (2 * stride));
+        TOps.Store(p3, ref at, offset + (3 * stride));
+    }
+
+    /// <summary>
+    /// One point's products for two vectors of filters: each of the six tiles' rows of <paramref name="v"/> (channels
+    /// long, <paramref name="channels"/> apart) against the transformed weights, one multiply-add per channel in order
+    /// from zero, into <paramref name="m"/> as [tile][two vectors]. Apart from the caller, so that its twelve
+    /// accumulators stay in registers, as in <see cref="BlockedConvolution"/>'s tiles.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyPair<TVector, TOps>(ref float v, int channels, ref float weightsA, ref float weightsB, ref float m)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float v0 = ref v;
+        ref float v1 = ref Unsafe.Add(ref v, channels);
+        ref float v2 = ref Unsafe.Add(ref v, 2 * channels);
+        ref float v3 = ref Unsafe.Add(ref v, 3 * channels);
+        ref float v4 = ref Unsafe.Add(ref v, 4 * channels);
+        ref float v5 = ref Unsafe.Add(ref v, 5 * channels);
+        TVector a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        TVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
+        for (int c = 0; c < channels; c++)
+        {
+            TVector wa = TOps.Load(ref weightsA, c * Block), wb = TOps.Load(ref weightsB, c * Block);
+            TVector x = TOps.Broadcast(Unsafe.Add(ref v0, c));
+            a0 = TOps.MultiplyAdd(wa, x, a0);
+            b0 = TOps.MultiplyAdd(wb, x, b0);
+            x = TOps.Broadcast(Unsafe.Add(ref v1, c));
+            a1 = TOps.MultiplyAdd(wa, x, a1);
+            b1 = TOps.MultiplyAdd(wb, x, b1);
+            x = TOps.Broadcast(Unsafe.Add(ref v2, c));
+            a2 = TOps.MultiplyAdd(wa, x, a2);
+            b2 = TOps.MultiplyAdd(wb, x, b2);
+            x = TOps.Broadcast(Unsafe.Add(ref v3, c));
+            a3 = TOps.MultiplyAdd(wa, x, a3);
+            b3 = TOps.MultiplyAdd(wb, x, b3);
+            x = TOps.Broadcast(Unsafe.Add(ref v4, c));
+            a4 = TOps.MultiplyAdd(wa, x, a4);
+            b4 = TOps.MultiplyAdd(wb, x, b4);
+            x = TOps.Broadcast(Unsafe.Add(ref v5, c));
+            a5 = TOps.MultiplyAdd(wa, x, a5);
+            b5 = TOps.MultiplyAdd(wb, x, b5);
+        }
+
+        int n = TOps.Count;
+        TOps.Store(a0, ref m, 0);
+        TOps.Store(b0, ref m, n);
+        TOps.Store(a1, ref m, 2 * n);
+        TOps.Store(b1, ref m, 3 * n);
+        TOps.Store(a2, ref m, 4 * n);
+        TOps.Store(b2, ref m, 5 * n);
+        TOps.Store(a3, ref m, 6 * n);
+        TOps.Store(b3, ref m, 7 * n);
+        TOps.Store(a4, ref m, 8 * n);
+        TOps.Store(b4, ref m, 9 * n);
+        TOps.Store(a5, ref m, 10 * n);
+        TOps.Store(b5, ref m, 11 * n);
+    }
+
+    /// <summary>One vector of filters (a last 512-bit block left alone); as <see cref="MultiplyPair"/>, the same layout of products.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplySingle<TVector, TOps>(ref float v, int channels, ref float weights, ref float m)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float v0 = ref v;
+        ref float v1 = ref Unsafe.Add(ref v, channels);
+        ref float v2 = ref Unsafe.Add(ref v, 2 * channels);
+        ref float v3 = ref Unsafe.Add(ref v, 3 * channels);
+        ref float v4 = ref Unsafe.Add(ref v, 4 * channels);
+        ref float v5 = ref Unsafe.Add(ref v, 5 * channels);
+        TVector a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        for (int c = 0; c < channels; c++)
+        {
+            TVector w = TOps.Load(ref weights, c * Block);
+            a0 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref v0, c)), a0);
+            a1 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref v1, c)), a1);
+            a2 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref v2, c)), a2);
+            a3 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref v3, c)), a3);
+            a4 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref v4, c)), a4);
+            a5 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref v5, c)), a5);
+        }
+
+        int n = TOps.Count;
+        TOps.Store(a0, ref m, 0);
+        TOps.Store(a1, ref m, 2 * n);
+        TOps.Store(a2, ref m, 4 * n);
+        TOps.Store(a3, ref m, 6 * n);
+        TOps.Store(a4, ref m, 8 * n);
+        TOps.Store(a5, ref m, 10 * n);
+    }
+
+    /// <summary>
+    /// <c>Aᵀ M A</c> of one tile's products, <c>Aᵀ = [1 1 1 0; 0 1 -1 -1]</c>, plus the bias, through the epilogue into
+    /// the tile's 2x2 outputs that lie in the output (<paramref name="rows"/> x <paramref name="columns"/>);
+    /// <paramref name="m"/> is the tile's first product, a point's products <see cref="GroupTiles"/> x 2 vectors apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransformOutput<TVector, TOps>(in BlockedConvolution.Epilogue<TVector, TOps> finish, ref float m, bool pair, ref float y, int outputAt, in BlockedLayout output, int rows, int columns)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        int n = TOps.Count;
+        Collapse<TVector, TOps>(ref m, out TVector a00, out TVector a01, out TVector a10, out TVector a11);
+        TVector b00 = a00, b01 = a01, b10 = a10, b11 = a11;
+        if (pair)
+        {
+            Collapse<TVector, TOps>(ref Unsafe.Add(ref m, n), out b00, out b01, out b10, out b11);
+        }
+
+        TVector biasA = finish.BiasA, biasB = finish.BiasB;
+        int below = output.PaddedWidth * Block;
+        finish.Store(TOps.Add(a00, biasA), TOps.Add(b00, biasB), ref y, outputAt, pair);
+        if (columns > 1)
+        {
+            finish.Store(TOps.Add(a01, biasA), TOps.Add(b01, biasB), ref y, outputAt + Block, pair);
+        }
+
+        if (rows > 1)
+        {
+            finish.Store(TOps.Add(a10, biasA), TOps.Add(b10, biasB), ref y, outputAt + below, pair);
+            if (columns > 1)
+            {
+                finish.Store(TOps.Add(a11, biasA), TOps.Add(b11, biasB), ref y, outputAt + below + Block, pair);
+            }
+        }
+    }
+
+    /// <summary><c>Aᵀ M A</c> for one vector of filters, <paramref name="m"/> its first point's products.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Collapse<TVector, TOps>(ref float m, out TVector y00, out TVector y01, out TVector y10, out TVector y11)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        int stride = GroupTiles * 2 * TOps.Count;
+
+        // Aᵀ M, a column at a time.
+        Sums<TVector, TOps>(ref m, 0, stride, out TVector s00, out TVector s10);
+        Sums<TVector, TOps>(ref m, 1, stride, out TVector s01, out TVector s11);
+        Sums<TVector, TOps>(ref m, 2, stride, out TVector s02, out TVector s12);
+        Sums<TVector, TOps>(ref m, 3, stride, out TVector s03, out TVector s13);
+
+        // (Aᵀ M) A, a row at a time.
+        Fold<TVector, TOps>(s00, s01, s02, s03, out y00, out y01);
+        Fold<TVector, TOps>(s10, s11, s12, s13, out y10, out y11);
+    }
+
+    /// <summary>Column <paramref name="column"/> of <c>Aᵀ M</c>: its four points' products, point (i, j) at <c>(4i + j) * stride</c>, as <see cref="Fold"/> combines them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Sums<TVector, TOps>(ref float m, int column, int stride, out TVector p0, out TVector p1)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        Fold<TVector, TOps>(
+            TOps.Load(ref m, column * stride),
+            TOps.Load(ref m, (4 + column) * stride),
+            TOps.Load(ref m, (8 + column) * stride),
+            TOps.Load(ref m, (12 + column) * stride),
+            out p0,
+            out p1);
+    }
+
+    /// <summary><c>Aᵀ [a b c d]ᵀ = [a + b + c, b - c - d]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fold<TVector, TOps>(TVector a, TVector b, TVector c, TVector d, out TVector p0, out TVector p1)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        p0 = TOps.Add(TOps.Add(a, b), c);
+        p1 = TOps.Subtract(TOps.Subtract(b, c), d);
+    }
+
+    /// <summary>
+    /// A range of tiles, sample by sample, row by row: where each one's 4x4 input starts, how much of it lies in the
+    /// input's buffer, and where its 2x2 outputs go and how many of them lie in the output.
+    /// </summary>
+    private readonly struct TileRange
+    {
+        private readonly int _paddingHeight;
+        private readonly int _paddingWidth;
+        private readonly int _across;
+        private readonly int _perSample;
+
+        public TileRange(in BlockedLayout input, in BlockedLayout output, int paddingHeight, int paddingWidth, int first, int tiles)
+        {
+            Input = input;
+            Output = output;
+            _paddingHeight = paddingHeight;
+            _paddingWidth = paddingWidth;
+            _across = TilesAcross(output);
+            _perSample = TilesDown(output) * _across;
+            First = first;
+            End = first + tiles;
+        }
+
+        public BlockedLayout Input { get; }
+
+        public BlockedLayout Output { get; }
+
+        public int First { get; }
+
+        public int End { get; }
+
+        /// <summary>
+        /// Where tile <paramref name="tile"/>'s input starts; its output's place, the output rows and columns of its
+        /// 2x2 that lie in the output, and the input rows and columns of its 4x4 that lie in the input's buffer. A
+        /// window starts at most the padding, so within the border, above and left of the plane; only its bottom and
+        /// right can pass the buffer, by the rows and columns that the outputs past the plane alone read.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Locate(int tile, out int outputAt, out int outputRows, out int outputColumns, out int inputRows, out int inputColumns)
+        {
+            int sample = tile / _perSample, inSample = tile - (sample * _perSample);
+            int row = inSample / _across * 2, column = (inSample - (inSample / _across * _across)) * 2;
+            outputAt = (sample * Output.Length) + Output.At(row, column);
+            outputRows = Math.Min(2, Output.Height - row);
+            outputColumns = Math.Min(2, Output.Width - column);
+            int top = row - _paddingHeight, left = column - _paddingWidth;
+            inputRows = Math.Min(4, Input.Height + Input.Border - top);
+            inputColumns = Math.Min(4, Input.Width + Input.Border - left);
+            return (sample * Input.Length) + Input.At(top, left);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using System;
+using StaticNet.Kernels;
+using Xunit;
+
+namespace StaticNet.Tests.LayerKernels;
+
+/// <summary>
+/// Inference's Winograd convolution against plain loops in double over planes written here: every output within float
+/// rounding of the direct sum, with the bias, folded normalisation and ReLU; the border zero whatever the buffer held;
+/// the same bits at every level that fuses multiply-adds, in any ranges of tiles, and for a sample alone as in a batch.
+/// </summary>
+public class WinogradKernelTests
+{
+    private const int Block = BlockedConvolution.Block;
+
+    [Theory]
+    [InlineData(16, 14, 14, 32, 1, 1, 0, 2)]  // the bench's conv2: a 7x7 grid of tiles, groups across samples
+    [InlineData(32, 7, 7, 64, 1, 1, 1, 3)]    // conv3: the last row and column of tiles half outside the plane
+    [InlineData(16, 9, 7, 48, 0, 1, 0, 2)]    // valid: three blocks of filters (a pair and one alone at 512 bits), odd outputs
+    [InlineData(32, 6, 5, 16, 2, 2, 2, 1)]    // padded by 2, one block of filters, tiles reading past the plane's buffer
+    [InlineData(16, 8, 8, 16, 1, 3, 0, 5)]    // a border wider than the padding: the tiles read zeros, never past them
+    public void WinogradMatchesPlainLoopsAtEveryLevelBitForBitAcrossLevelsAndRanges(int channels, int height, int width, int filters, int padding, int inputBorder, int outputBorder, int samples)
+    {
+        var inputLayout = new BlockedLayout(channels, height, width, inputBorder, Block);
+        var window = new BlockedConvolution.Window(3, 3, 1, 1, padding, padding, 1, 1);
+        var outputLayout = new BlockedLayout(filters, window.OutputHeight(height), window.OutputWidth(width), outputBorder, Block);
+        Assert.True(WinogradConvolution.Runs(inputLayout, outputLayout, window));
+        float[] planes = KernelAssert.Random(samples * channels * height * width, 21);
+        float[] weight = KernelAssert.Random(filters * channels * 9, 22);
+        float[] bias = KernelAssert.Random(filters, 23);
+        float[] scale = KernelAssert.Random(filters, 24, 0.5f, 1.5f);
+        float[] shift = KernelAssert.Random(filters, 25);
+        float[] input = BlockedKernelTests.ToBlocks(planes, inputLayout, samples);
+        float[] expected = Direct(planes, weight, bias, scale, shift, samples, channels, height, width, filters, padding, outputLayout.Height, outputLayout.Width);
+        float[] scratch = new float[WinogradConvolution.ScratchLength(channels, filters)];
+        int transformed = WinogradConvolution.WeightsLength(channels, filters), tiles = WinogradConvolution.Tiles(outputLayout, samples);
+
+        float[]? first = null;
+        foreach (SimdLevel level in KernelAssert.AllLevels)
+        {
+            float[] output = Filled(samples * outputLayout.Length, float.NaN);
+            WinogradConvolution.Forward(input, inputLayout, weight, bias, scale, shift, true, output, outputLayout, window, scratch, samples, level);
+            KernelAssert.Close(expected, BlockedKernelTests.ToPlanes(output, outputLayout, samples), $"{level} Winograd convolution");
+            BlockedKernelTests.AssertBorderZero(output, outputLayout, samples, level.ToString());
+            if (BlockedKernelTests.Fused(level))
+            {
+                first ??= output;
+                KernelAssert.Identical(first, output, $"{level} against {KernelAssert.AllLevels[0]}");
+            }
+
+            // Three ranges that cut groups of tiles, run after one transform, each with its own work area filled with
+            // garbage, as threads share one sample's tiles: the same output, bit for bit.
+            int cut1 = Math.Min(tiles, 7), cut2 = Math.Max(cut1, tiles - 4);
+            float[] inParts = Filled(samples * outputLayout.Length, float.NaN);
+            WinogradConvolution.Prepare(input, inputLayout, weight, bias, scale, shift, inParts, outputLayout, window, scratch, samples, level);
+            foreach ((int from, int to) in new[] { (cut2, tiles), (0, cut1), (cut1, cut2) })
+            {
+                float[] work = Filled(WinogradConvolution.WorkLength(channels), float.NaN);
+                WinogradConvolution.Run(input, inputLayout, bias, scale, shift, true, inParts, outputLayout, window, scratch.AsSpan(0, transformed), work, samples, from, to - from, level);
+            }
+
+            KernelAssert.Identical(output, inParts, $"{level} in ranges of tiles");
+        }
+    }
+
+    [Fact]
+    public void EachSampleComesOutTheSameAloneAsInABatch()
+    {
+        var inputLayout = new BlockedLayout(16, 7, 7, 1, Block);
+        var window = new BlockedConvolution.Window(3, 3, 1, 1, 1, 1, 1, 1);
+        var outputLayout = new BlockedLayout(32, 7, 7, 0, Block);
+        float[] input = BlockedKernelTests.ToBlocks(KernelAssert.Random(3 * 16 * 49, 31), inputLayout, 3);
+        float[] weight = KernelAssert.Random(32 * 16 * 9, 32);
+        float[] scratch = new float[WinogradConvolution.ScratchLength(16, 32)];
+        var batch = new float[3 * outputLayout.Length];
+        WinogradConvolution.Forward(input, inputLayout, weight, default, default, default, false, batch, outputLayout, window, scratch, 3, SimdLevels.Best);
+        for (int n = 0; n < 3; n++)
+        {
+            var alone = new float[outputLayout.Length];
+            WinogradConvolution.Forward(input.AsSpan(n * inputLayout.Length, inputLayout.Length), inputLayout, weight, default, default, default, false, alone, outputLayout, window, scratch, 1, SimdLevels.Best);
+            KernelAssert.Identical(batch.AsSpan(n * outputLayout.Length, outputLayout.Length), alone, $"sample {n}");
+        }
+    }
+
+    [Fact]
+    public void OnlyThreeByThreeWindowsAtStrideOneOnBlocksOverLargeEnoughPlanesRunHere()
+    {
+        var window = new BlockedConvolution.Window(3, 3, 1, 1, 1, 1, 1, 1);
+        var blocks = new BlockedLayout(16, 7, 7, 1, Block);
+        BlockedLayout Out(int size) => new(32, size, size, 0, Block);
+        Assert.True(WinogradConvolution.Runs(blocks, Out(7), window));
+        Assert.True(WinogradConvolution.Runs(new BlockedLayout(16, 4, 4, 1, Block), Out(4), window));
+        Assert.True(WinogradConvolution.Runs(new BlockedLayout(16, 2, 2, 1, Block), Out(2), window));
+
+        // A 3x3 output (64 points for 81 taps) and a 1x1 (16 for 9) cost more than the direct kernel's sums.
+        Assert.False(WinogradConvolution.Runs(new BlockedLayout(16, 3, 3, 1, Block), Out(3), window));
+        Assert.False(WinogradConvolution.Runs(new BlockedLayout(16, 1, 1, 1, Block), Out(1), window));
+
+        Assert.False(WinogradConvolution.Runs(new BlockedLayout(16, 14, 14, 1, 1), Out(14), window), "planes");
+        Assert.False(WinogradConvolution.Runs(new BlockedLayout(16, 14, 14, 1, Block), Out(7), window with { StrideHeight = 2, StrideWidth = 2 }), "stride 2");
+        Assert.False(WinogradConvolution.Runs(new BlockedLayout(16, 9, 9, 2, Block), Out(7), window with { DilationHeight = 2, DilationWidth = 2 }), "dilated");
+        Assert.False(WinogradConvolution.Runs(new BlockedLayout(16, 9, 9, 2, Block), Out(7), window with { KernelHeight = 5, KernelWidth = 5, PaddingHeight = 1, PaddingWidth = 1 }), "5x5");
+        Assert.False(WinogradConvolution.Runs(new BlockedLayout(16, 7, 9, 1, Block), new BlockedLayout(32, 7, 7, 0, Block), window with { KernelWidth = 5 }), "3x5");
+    }
+
+    [Fact]
+    public void AWindowItDoesNotRunAShortScratchAndTilesOutsideTheOutputAreRefused()
+    {
+        var inputLayout = new BlockedLayout(16, 5, 5, 1, Block);
+        var outputLayout = new BlockedLayout(16, 5, 5, 0, Block);
+        var window = new BlockedConvolution.Window(3, 3, 1, 1, 1, 1, 1, 1);
+        float[] input = new float[inputLayout.Length], output = new float[outputLayout.Length], weight = new float[16 * 16 * 9];
+        float[] scratch = new float[WinogradConvolution.ScratchLength(16, 16)];
+        KernelAssert.Rejects(
+            () => WinogradConvolution.Prepare(new float[2 * 16 * 7 * 7], new BlockedLayout(16, 5, 5, 1, 1), weight, default, default, default, output, outputLayout, window, scratch, 1, SimdLevel.Scalar),
+            "window",
+            "3x3 window at stride 1",
+            "input blocks of 1");
+        KernelAssert.Rejects(() => WinogradConvolution.Prepare(input, inputLayout, weight, default, default, default, output, outputLayout, window, scratch.AsSpan(1), 1, SimdLevel.Scalar), "scratch");
+        KernelAssert.Rejects(() => WinogradConvolution.Prepare(input, inputLayout, weight.AsSpan(1), default, default, default, output, outputLayout, window, scratch, 1, SimdLevel.Scalar), "weight");
+        int transformed = WinogradConvolution.WeightsLength(16, 16);
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), scratch.AsSpan(transformed), 1, 7, 3, SimdLevel.Scalar));
+        Assert.Contains("tiles 7 to 10 do not lie in the 9 tiles of the output", outside.Message, StringComparison.Ordinal);
+        KernelAssert.Rejects(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), new float[WinogradConvolution.WorkLength(16) - 1], 1, 0, 9, SimdLevel.Scalar), "work");
+    }
+
+    /// <summary>The convolution by its definition, in double, then the bias, the affine map and the ReLU.</summary>
+    private static float[] Direct(float[] planes, float[] weight, float[] bias, float[] scale, float[] shift, int samples, int channels, int height, int width, int filters, int padding, int outHeight, int outWidth)
+    {
+        var expected = new float[samples * filters * outHeight * outWidth];
+        for (int n = 0; n < samples; n++)
+        {
+            for (int f = 0; f < filters; f++)
+            {
+                for (int oy = 0; oy < outHeight; oy++)
+                {
+                    for (int ox = 0; ox < outWidth; ox++)
+                    {
+                        double sum = bias[f];
+                        for (int c = 0; c < channels; c++)
+                        {
+                            for (int i = 0; i < 3; i++)
+                            {
+                                for (int j = 0; j < 3; j++)
+                                {
+                                    int iy = oy - padding + i, ix = ox - padding + j;
+                                    if (iy >= 0 && iy < height && ix >= 0 && ix < width)
+                                    {
+                                        sum += (double)weight[(((f * channels) + c) * 9) + (i * 3) + j] * planes[(((n * channels) + c) * height * width) + (iy * width) + ix];
+                                    }
+                                }
+                            }
+                        }
+
+                        expected[(((((n * filters) + f) * outHeight) + oy) * outWidth) + ox] = Math.Max(0f, (float)((sum * scale[f]) + shift[f]));
+                    }
+                }
+            }
+        }
+
+        return expected;
+    }
+
+    private static float[] Filled(int length, float value)
+    {
+        var values = new float[length];
+        Array.Fill(values, value);
+        return values;
+    }
+}
