@@ -110,8 +110,8 @@ public class ParallelAndSimdTests
         {
             var network = new Networks.BlockedSharedNet(seed: 4, batchCapacity: Samples);
             network.Threads = Math.Min(threads, network.MaxThreads);
-            network.WriteTensor("bn1.running_mean", GradientCheck.Random(16, 32, -0.5f, 0.5f));
-            network.WriteTensor("bn1.running_var", GradientCheck.Random(16, 33, 0.5f, 2f));
+            network.WriteTensor("bn1.running_mean", GradientCheck.Random(32, 32, -0.5f, 0.5f));
+            network.WriteTensor("bn1.running_var", GradientCheck.Random(32, 33, 0.5f, 2f));
             return network;
         }
 

@@ -331,13 +331,14 @@ public partial class CtcConvNet;
 public partial class BlockedChannelsNet;
 
 /// <summary>
-/// Two blocked convolutions large enough for one sample's Predict to share their tiles among threads (14 tiles of
-/// 144 and 288 steps for each block of filters), on a 9x9 plane whose 81 positions leave the last tile part-filled.
+/// Two blocked convolutions large enough for one sample's Predict to share their tiles among threads, on a 9x9 plane
+/// whose 81 positions leave the last tile part-filled: the first on planes runs the direct tiles (14 tiles of 144
+/// steps for each block of filters), the second on blocks Winograd's (25 tiles in 5 groups, 5,760 tile steps).
 /// </summary>
 [Network]
 [Input(16, 9, 9)]
 [Conv2D(32, Kernel = 3, Padding = 1), ReLU]
-[Conv2D(16, Kernel = 3, Padding = 1), BatchNorm2D, ReLU]
+[Conv2D(32, Kernel = 3, Padding = 1), BatchNorm2D, ReLU]
 [GlobalAvgPool2D]
 [Dense(3)]
 public partial class BlockedSharedNet;

@@ -32,22 +32,35 @@ internal static class WinogradConvolution
     internal const int GroupTiles = BlockedConvolution.TilePositions;
 
     /// <summary>
-    /// The largest share of the direct kernel's multiply-adds (9 per output position) that the 16 points of each tile
-    /// may come to, its tiles counted whole: below it, the fewer products pay for the transforms. A 3x3 output (one
-    /// tile and three part-filled ones, 0.79) or 1x1 (1.78) keeps the direct kernel; 4x4 (0.44), 7x7 (0.58) and every
-    /// larger plane take this one.
+    /// The time of a point of a tile, per channel and filter, in the direct kernel's multiply-adds (9 per output
+    /// position): the products and transforms run at about two thirds of the direct kernel's rate.
     /// </summary>
-    internal const double DirectShare = 0.7;
+    internal const double PointCost = 1.5;
+
+    /// <summary>
+    /// The time of transforming the weights, per channel and filter, in the direct kernel's multiply-adds: once a call,
+    /// so a single sample's prediction pays all of it. Fitted, with <see cref="PointCost"/>, to one sample on one thread,
+    /// where this kernel ran 0.48x as fast as the direct one on 2x2 outputs, 0.99x on 4x4, 0.91x on 5x5 (64 channels
+    /// and filters), 1.07x on 7x7 (32 to 64), 1.15x on 14x14 (16 to 32) and 1.54x on 14x14 (64 to 64). Across 16
+    /// samples it was 1.2x-1.9x as fast on every one of those planes; a layer runs here only where one sample gains
+    /// too, so that no shape runs slower and a sample comes out the same alone as in a batch.
+    /// </summary>
+    internal const double WeightsCost = 50;
 
     private const int Block = BlockedConvolution.Block;
 
     private const string ForwardName = "WinogradConvolution.Forward";
 
-    /// <summary>Whether a convolution by <paramref name="window"/> from <paramref name="input"/> runs here: a 3x3 window at stride 1, undilated, on blocked channels, over a plane large enough (<see cref="DirectShare"/>).</summary>
+    /// <summary>
+    /// Whether a convolution by <paramref name="window"/> from <paramref name="input"/> runs here: a 3x3 window at stride
+    /// 1, undilated, on blocked channels, over a plane large enough that one sample's tiles and the weights' transform
+    /// take less time than the direct kernel's sums (<see cref="PointCost"/>, <see cref="WeightsCost"/>): 6x6 outputs
+    /// and up; a 5x5 or smaller plane keeps the direct kernel.
+    /// </summary>
     public static bool Runs(in BlockedLayout input, in BlockedLayout output, in BlockedConvolution.Window window) =>
         input.Block == Block
         && window is { KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 }
-        && (double)TilesDown(output) * TilesAcross(output) * Points <= DirectShare * 9 * output.Height * output.Width;
+        && (PointCost * Points * TilesDown(output) * TilesAcross(output)) + WeightsCost <= 9.0 * output.Height * output.Width;
 
     /// <summary>Floats of the transformed weights, <c>[point][filter block][channel][Block]</c>, at the start of the scratch.</summary>
     public static int WeightsLength(int channels, int filters) => Points * WeightsPointStride(channels, filters);
@@ -185,7 +198,7 @@ internal static class WinogradConvolution
             throw new ArgumentOutOfRangeException(nameof(tiles), tiles, $"{ForwardName}: tiles {firstTile} to {firstTile + tiles} do not lie in the {Tiles(outputLayout, samples)} tiles of the output.");
         }
 
-        var range = new TileRange(inputLayout, outputLayout, window.PaddingHeight, window.PaddingWidth, firstTile, tiles);
+        var range = new TileRange(inputLayout, outputLayout, window.PaddingHeight, window.PaddingWidth, firstTile, firstTile + tiles);
         switch (simd)
         {
             case SimdLevel.Vector512:
@@ -207,7 +220,7 @@ internal static class WinogradConvolution
     {
         if (!Runs(input, output, window))
         {
-            throw new ArgumentException($"{ForwardName}: runs a 3x3 window at stride 1, undilated, on blocked channels over a plane of at least 2x2 outputs; found a {window.KernelHeight}x{window.KernelWidth} window, stride {window.StrideHeight}x{window.StrideWidth}, dilation {window.DilationHeight}x{window.DilationWidth}, input blocks of {input.Block}, {output.Height}x{output.Width} outputs.", nameof(window));
+            throw new ArgumentException($"{ForwardName}: runs a 3x3 window at stride 1, undilated, on blocked channels over a plane it pays on; found a {window.KernelHeight}x{window.KernelWidth} window, stride {window.StrideHeight}x{window.StrideWidth}, dilation {window.DilationHeight}x{window.DilationWidth}, input blocks of {input.Block}, {output.Height}x{output.Width} outputs.", nameof(window));
         }
     }
 
@@ -289,14 +302,28 @@ internal static class WinogradConvolution
         Span<int> rows = stackalloc int[GroupTiles];
         Span<int> columns = stackalloc int[GroupTiles];
         int pointStride = WeightsPointStride(channels, filters), inputsStride = InputsPointStride(channels);
+        int productsStride = GroupTiles * 2 * TOps.Count;
+        var walk = new TileWalk(range.Input, range.Output, range.PaddingHeight, range.PaddingWidth, range.First);
         for (int first = range.First; first < range.End; first += GroupTiles)
         {
             // The group's tiles into [point][tile][channel]; a short last group repeats its last tile to fill the rows.
             int count = Math.Min(GroupTiles, range.End - first);
             for (int t = 0; t < GroupTiles; t++)
             {
-                int inputAt = range.Locate(first + Math.Min(t, count - 1), out outputAt[t], out rows[t], out columns[t], out int inputRows, out int inputColumns);
-                TransformInput<TVector, TOps>(ref Unsafe.Add(ref x, inputAt), range.Input, inputRows, inputColumns, ref Unsafe.Add(ref v, t * channels));
+                if (t < count)
+                {
+                    walk.Next(out outputAt[t], out rows[t], out columns[t]);
+                }
+
+                ref float tile = ref Unsafe.Add(ref x, walk.InputAt);
+                if (walk.InputRows == 4 && walk.InputColumns == 4)
+                {
+                    TransformInside<TVector, TOps>(ref tile, range.Input, ref Unsafe.Add(ref v, t * channels));
+                }
+                else
+                {
+                    TransformEdge<TVector, TOps>(ref tile, range.Input, walk.InputRows, walk.InputColumns, ref Unsafe.Add(ref v, t * channels));
+                }
             }
 
             // Two vectors of filters at a time, as in the direct kernel: the 16 products, then back to 2x2 outputs.
@@ -305,20 +332,14 @@ internal static class WinogradConvolution
                 bool pair = filter + TOps.Count < filters;
                 int second = pair ? filter + TOps.Count : filter;
                 var finish = new BlockedConvolution.Epilogue<TVector, TOps>(bias, scale, shift, relu, filter, second, BlockedConvolution.Stored(filter, range.Output), BlockedConvolution.Stored(second, range.Output));
-                int weightsA = BlockedConvolution.PackedAt(filter, channels), weightsB = BlockedConvolution.PackedAt(second, channels);
-                for (int point = 0; point < Points; point++)
+                ref float weightsA = ref Unsafe.Add(ref u, BlockedConvolution.PackedAt(filter, channels));
+                if (pair)
                 {
-                    ref float rowsOfPoint = ref Unsafe.Add(ref v, point * inputsStride);
-                    ref float products = ref Unsafe.Add(ref m, point * GroupTiles * 2 * TOps.Count);
-                    ref float weightsOfPoint = ref Unsafe.Add(ref u, point * pointStride);
-                    if (pair)
-                    {
-                        MultiplyPair<TVector, TOps>(ref rowsOfPoint, channels, ref Unsafe.Add(ref weightsOfPoint, weightsA), ref Unsafe.Add(ref weightsOfPoint, weightsB), ref products);
-                    }
-                    else
-                    {
-                        MultiplySingle<TVector, TOps>(ref rowsOfPoint, channels, ref Unsafe.Add(ref weightsOfPoint, weightsA), ref products);
-                    }
+                    MultiplyPair<TVector, TOps>(ref v, inputsStride, channels, ref weightsA, ref Unsafe.Add(ref u, BlockedConvolution.PackedAt(second, channels)), pointStride, ref m, productsStride);
+                }
+                else
+                {
+                    MultiplySingle<TVector, TOps>(ref v, inputsStride, channels, ref weightsA, pointStride, ref m, productsStride);
                 }
 
                 for (int t = 0; t < count; t++)
@@ -335,7 +356,7 @@ internal static class WinogradConvolution
     /// <paramref name="rows"/> x <paramref name="columns"/> of the 4x4 lie in the input's buffer; the rest read as zero.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransformInput<TVector, TOps>(ref float x, in BlockedLayout input, int rows, int columns, ref float v)
+    private static void TransformInput<TVector, TOps>(ref float x, in BlockedLayout input, bool edge, int rows, int columns, ref float v)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
@@ -347,10 +368,10 @@ internal static class WinogradConvolution
                 ref float d = ref Unsafe.Add(ref x, (block * input.BlockLength) + lane);
 
                 // Bᵀ d, a column at a time.
-                Gather<TVector, TOps>(ref d, 0, rows, columns, rowStride, out TVector t00, out TVector t10, out TVector t20, out TVector t30);
-                Gather<TVector, TOps>(ref d, 1, rows, columns, rowStride, out TVector t01, out TVector t11, out TVector t21, out TVector t31);
-                Gather<TVector, TOps>(ref d, 2, rows, columns, rowStride, out TVector t02, out TVector t12, out TVector t22, out TVector t32);
-                Gather<TVector, TOps>(ref d, 3, rows, columns, rowStride, out TVector t03, out TVector t13, out TVector t23, out TVector t33);
+                Gather<TVector, TOps>(ref d, 0, edge, rows, columns, rowStride, out TVector t00, out TVector t10, out TVector t20, out TVector t30);
+                Gather<TVector, TOps>(ref d, 1, edge, rows, columns, rowStride, out TVector t01, out TVector t11, out TVector t21, out TVector t31);
+                Gather<TVector, TOps>(ref d, 2, edge, rows, columns, rowStride, out TVector t02, out TVector t12, out TVector t22, out TVector t32);
+                Gather<TVector, TOps>(ref d, 3, edge, rows, columns, rowStride, out TVector t03, out TVector t13, out TVector t23, out TVector t33);
 
                 // (Bᵀ d) B, a row at a time, each point into its plane.
                 ref float at = ref Unsafe.Add(ref v, (block * Block) + lane);
@@ -362,18 +383,44 @@ internal static class WinogradConvolution
         }
     }
 
-    /// <summary>Column <paramref name="column"/> of <c>Bᵀ d</c>: the column's four inputs (zero outside the buffer) as <see cref="Differences"/> combines them.</summary>
+    /// <summary><see cref="TransformInput"/> of a tile whose 4x4 lies wholly in the buffer: every load unconditional.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void TransformInside<TVector, TOps>(ref float x, in BlockedLayout input, ref float v)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector> =>
+        TransformInput<TVector, TOps>(ref x, input, edge: false, 4, 4, ref v);
+
+    /// <summary><see cref="TransformInput"/> of a tile at the bottom or right of a plane, whose 4x4 may pass the buffer.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void TransformEdge<TVector, TOps>(ref float x, in BlockedLayout input, int rows, int columns, ref float v)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector> =>
+        TransformInput<TVector, TOps>(ref x, input, edge: true, rows, columns, ref v);
+
+    /// <summary>Column <paramref name="column"/> of <c>Bᵀ d</c>: the column's four inputs (at an <paramref name="edge"/>, zero outside the buffer) as <see cref="Differences"/> combines them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Gather<TVector, TOps>(ref float d, int column, int rows, int columns, int rowStride, out TVector p0, out TVector p1, out TVector p2, out TVector p3)
+    private static void Gather<TVector, TOps>(ref float d, int column, bool edge, int rows, int columns, int rowStride, out TVector p0, out TVector p1, out TVector p2, out TVector p3)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
         ref float top = ref Unsafe.Add(ref d, column * Block);
-        bool inside = column < columns;
-        TVector d0 = inside ? TOps.Load(ref top, 0) : TOps.Zero;
-        TVector d1 = inside && rows > 1 ? TOps.Load(ref top, rowStride) : TOps.Zero;
-        TVector d2 = inside && rows > 2 ? TOps.Load(ref top, 2 * rowStride) : TOps.Zero;
-        TVector d3 = inside && rows > 3 ? TOps.Load(ref top, 3 * rowStride) : TOps.Zero;
+        TVector d0, d1, d2, d3;
+        if (!edge)
+        {
+            d0 = TOps.Load(ref top, 0);
+            d1 = TOps.Load(ref top, rowStride);
+            d2 = TOps.Load(ref top, 2 * rowStride);
+            d3 = TOps.Load(ref top, 3 * rowStride);
+        }
+        else
+        {
+            bool inside = column < columns;
+            d0 = inside ? TOps.Load(ref top, 0) : TOps.Zero;
+            d1 = inside && rows > 1 ? TOps.Load(ref top, rowStride) : TOps.Zero;
+            d2 = inside && rows > 2 ? TOps.Load(ref top, 2 * rowStride) : TOps.Zero;
+            d3 = inside && rows > 3 ? TOps.Load(ref top, 3 * rowStride) : TOps.Zero;
+        }
+
         Differences<TVector, TOps>(d0, d1, d2, d3, out p0, out p1, out p2, out p3);
     }
 
@@ -403,93 +450,106 @@ internal static class WinogradConvolution
     }
 
     /// <summary>
-    /// One point's products for two vectors of filters: each of the six tiles' rows of <paramref name="v"/> (channels
-    /// long, <paramref name="channels"/> apart) against the transformed weights, one multiply-add per channel in order
-    /// from zero, into <paramref name="m"/> as [tile][two vectors]. Apart from the caller, so that its twelve
-    /// accumulators stay in registers, as in <see cref="BlockedConvolution"/>'s tiles.
+    /// The 16 points' products for two vectors of filters: at each point, each of the six tiles' rows of
+    /// <paramref name="v"/> (channels long, <paramref name="channels"/> apart, a point's <paramref name="inputsStride"/>
+    /// apart) against the point's transformed weights, one multiply-add per channel in order from zero, into
+    /// <paramref name="m"/> as [point][tile][two vectors]. Apart from the caller, so that its twelve accumulators stay
+    /// in registers, as in <see cref="BlockedConvolution"/>'s tiles; all 16 points in one call, since at 16 or 32
+    /// channels a call per point cost a quarter of the products.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyPair<TVector, TOps>(ref float v, int channels, ref float weightsA, ref float weightsB, ref float m)
+    private static void MultiplyPair<TVector, TOps>(ref float v, int inputsStride, int channels, ref float weightsA, ref float weightsB, int weightsStride, ref float m, int productsStride)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
-        ref float v0 = ref v;
-        ref float v1 = ref Unsafe.Add(ref v, channels);
-        ref float v2 = ref Unsafe.Add(ref v, 2 * channels);
-        ref float v3 = ref Unsafe.Add(ref v, 3 * channels);
-        ref float v4 = ref Unsafe.Add(ref v, 4 * channels);
-        ref float v5 = ref Unsafe.Add(ref v, 5 * channels);
-        TVector a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-        TVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
-        for (int c = 0; c < channels; c++)
-        {
-            TVector wa = TOps.Load(ref weightsA, c * Block), wb = TOps.Load(ref weightsB, c * Block);
-            TVector x = TOps.Broadcast(Unsafe.Add(ref v0, c));
-            a0 = TOps.MultiplyAdd(wa, x, a0);
-            b0 = TOps.MultiplyAdd(wb, x, b0);
-            x = TOps.Broadcast(Unsafe.Add(ref v1, c));
-            a1 = TOps.MultiplyAdd(wa, x, a1);
-            b1 = TOps.MultiplyAdd(wb, x, b1);
-            x = TOps.Broadcast(Unsafe.Add(ref v2, c));
-            a2 = TOps.MultiplyAdd(wa, x, a2);
-            b2 = TOps.MultiplyAdd(wb, x, b2);
-            x = TOps.Broadcast(Unsafe.Add(ref v3, c));
-            a3 = TOps.MultiplyAdd(wa, x, a3);
-            b3 = TOps.MultiplyAdd(wb, x, b3);
-            x = TOps.Broadcast(Unsafe.Add(ref v4, c));
-            a4 = TOps.MultiplyAdd(wa, x, a4);
-            b4 = TOps.MultiplyAdd(wb, x, b4);
-            x = TOps.Broadcast(Unsafe.Add(ref v5, c));
-            a5 = TOps.MultiplyAdd(wa, x, a5);
-            b5 = TOps.MultiplyAdd(wb, x, b5);
-        }
-
         int n = TOps.Count;
-        TOps.Store(a0, ref m, 0);
-        TOps.Store(b0, ref m, n);
-        TOps.Store(a1, ref m, 2 * n);
-        TOps.Store(b1, ref m, 3 * n);
-        TOps.Store(a2, ref m, 4 * n);
-        TOps.Store(b2, ref m, 5 * n);
-        TOps.Store(a3, ref m, 6 * n);
-        TOps.Store(b3, ref m, 7 * n);
-        TOps.Store(a4, ref m, 8 * n);
-        TOps.Store(b4, ref m, 9 * n);
-        TOps.Store(a5, ref m, 10 * n);
-        TOps.Store(b5, ref m, 11 * n);
+        for (int point = 0; point < Points; point++)
+        {
+            ref float v0 = ref Unsafe.Add(ref v, point * inputsStride);
+            ref float v1 = ref Unsafe.Add(ref v0, channels);
+            ref float v2 = ref Unsafe.Add(ref v0, 2 * channels);
+            ref float v3 = ref Unsafe.Add(ref v0, 3 * channels);
+            ref float v4 = ref Unsafe.Add(ref v0, 4 * channels);
+            ref float v5 = ref Unsafe.Add(ref v0, 5 * channels);
+            ref float wa = ref Unsafe.Add(ref weightsA, point * weightsStride);
+            ref float wb = ref Unsafe.Add(ref weightsB, point * weightsStride);
+            TVector a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+            TVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
+            for (int c = 0; c < channels; c++)
+            {
+                TVector xa = TOps.Load(ref wa, c * Block), xb = TOps.Load(ref wb, c * Block);
+                TVector x = TOps.Broadcast(Unsafe.Add(ref v0, c));
+                a0 = TOps.MultiplyAdd(xa, x, a0);
+                b0 = TOps.MultiplyAdd(xb, x, b0);
+                x = TOps.Broadcast(Unsafe.Add(ref v1, c));
+                a1 = TOps.MultiplyAdd(xa, x, a1);
+                b1 = TOps.MultiplyAdd(xb, x, b1);
+                x = TOps.Broadcast(Unsafe.Add(ref v2, c));
+                a2 = TOps.MultiplyAdd(xa, x, a2);
+                b2 = TOps.MultiplyAdd(xb, x, b2);
+                x = TOps.Broadcast(Unsafe.Add(ref v3, c));
+                a3 = TOps.MultiplyAdd(xa, x, a3);
+                b3 = TOps.MultiplyAdd(xb, x, b3);
+                x = TOps.Broadcast(Unsafe.Add(ref v4, c));
+                a4 = TOps.MultiplyAdd(xa, x, a4);
+                b4 = TOps.MultiplyAdd(xb, x, b4);
+                x = TOps.Broadcast(Unsafe.Add(ref v5, c));
+                a5 = TOps.MultiplyAdd(xa, x, a5);
+                b5 = TOps.MultiplyAdd(xb, x, b5);
+            }
+
+            ref float products = ref Unsafe.Add(ref m, point * productsStride);
+            TOps.Store(a0, ref products, 0);
+            TOps.Store(b0, ref products, n);
+            TOps.Store(a1, ref products, 2 * n);
+            TOps.Store(b1, ref products, 3 * n);
+            TOps.Store(a2, ref products, 4 * n);
+            TOps.Store(b2, ref products, 5 * n);
+            TOps.Store(a3, ref products, 6 * n);
+            TOps.Store(b3, ref products, 7 * n);
+            TOps.Store(a4, ref products, 8 * n);
+            TOps.Store(b4, ref products, 9 * n);
+            TOps.Store(a5, ref products, 10 * n);
+            TOps.Store(b5, ref products, 11 * n);
+        }
     }
 
     /// <summary>One vector of filters (a last 512-bit block left alone); as <see cref="MultiplyPair"/>, the same layout of products.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplySingle<TVector, TOps>(ref float v, int channels, ref float weights, ref float m)
+    private static void MultiplySingle<TVector, TOps>(ref float v, int inputsStride, int channels, ref float weights, int weightsStride, ref float m, int productsStride)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
-        ref float v0 = ref v;
-        ref float v1 = ref Unsafe.Add(ref v, channels);
-        ref float v2 = ref Unsafe.Add(ref v, 2 * channels);
-        ref float v3 = ref Unsafe.Add(ref v, 3 * channels);
-        ref float v4 = ref Unsafe.Add(ref v, 4 * channels);
-        ref float v5 = ref Unsafe.Add(ref v, 5 * channels);
-        TVector a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-        for (int c = 0; c < channels; c++)
-        {
-            TVector w = TOps.Load(ref weights, c * Block);
-            a0 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref v0, c)), a0);
-            a1 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref v1, c)), a1);
-            a2 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref v2, c)), a2);
-            a3 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref v3, c)), a3);
-            a4 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref v4, c)), a4);
-            a5 = TOps.MultiplyAdd(w, TOps.Broadcast(Unsafe.Add(ref v5, c)), a5);
-        }
-
         int n = TOps.Count;
-        TOps.Store(a0, ref m, 0);
-        TOps.Store(a1, ref m, 2 * n);
-        TOps.Store(a2, ref m, 4 * n);
-        TOps.Store(a3, ref m, 6 * n);
-        TOps.Store(a4, ref m, 8 * n);
-        TOps.Store(a5, ref m, 10 * n);
+        for (int point = 0; point < Points; point++)
+        {
+            ref float v0 = ref Unsafe.Add(ref v, point * inputsStride);
+            ref float v1 = ref Unsafe.Add(ref v0, channels);
+            ref float v2 = ref Unsafe.Add(ref v0, 2 * channels);
+            ref float v3 = ref Unsafe.Add(ref v0, 3 * channels);
+            ref float v4 = ref Unsafe.Add(ref v0, 4 * channels);
+            ref float v5 = ref Unsafe.Add(ref v0, 5 * channels);
+            ref float w = ref Unsafe.Add(ref weights, point * weightsStride);
+            TVector a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+            for (int c = 0; c < channels; c++)
+            {
+                TVector xw = TOps.Load(ref w, c * Block);
+                a0 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v0, c)), a0);
+                a1 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v1, c)), a1);
+                a2 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v2, c)), a2);
+                a3 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v3, c)), a3);
+                a4 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v4, c)), a4);
+                a5 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v5, c)), a5);
+            }
+
+            ref float products = ref Unsafe.Add(ref m, point * productsStride);
+            TOps.Store(a0, ref products, 0);
+            TOps.Store(a1, ref products, 2 * n);
+            TOps.Store(a2, ref products, 4 * n);
+            TOps.Store(a3, ref products, 6 * n);
+            TOps.Store(a4, ref products, 8 * n);
+            TOps.Store(a5, ref products, 10 * n);
+        }
     }
 
     /// <summary>
@@ -572,55 +632,67 @@ internal static class WinogradConvolution
         p1 = TOps.Subtract(TOps.Subtract(b, c), d);
     }
 
+    /// <summary>A range of tiles, sample by sample, row by row, and the tensors and padding they lie in.</summary>
+    private readonly record struct TileRange(BlockedLayout Input, BlockedLayout Output, int PaddingHeight, int PaddingWidth, int First, int End);
+
     /// <summary>
-    /// A range of tiles, sample by sample, row by row: where each one's 4x4 input starts, how much of it lies in the
-    /// input's buffer, and where its 2x2 outputs go and how many of them lie in the output.
+    /// The tiles from a first one in order: where each one's 4x4 input starts and how much of it lies in the input's
+    /// buffer, where its 2x2 outputs go and how many of them lie in the output. A window starts at most the padding
+    /// above and left of the plane, so within the border; only its bottom and right can pass the buffer, by the rows
+    /// and columns that the outputs past the plane alone read.
     /// </summary>
-    private readonly struct TileRange
+    private struct TileWalk
     {
+        private readonly BlockedLayout _input;
+        private readonly BlockedLayout _output;
         private readonly int _paddingHeight;
         private readonly int _paddingWidth;
-        private readonly int _across;
-        private readonly int _perSample;
+        private int _sample;
+        private int _row;
+        private int _column;
 
-        public TileRange(in BlockedLayout input, in BlockedLayout output, int paddingHeight, int paddingWidth, int first, int tiles)
+        public TileWalk(in BlockedLayout input, in BlockedLayout output, int paddingHeight, int paddingWidth, int first)
         {
-            Input = input;
-            Output = output;
+            _input = input;
+            _output = output;
             _paddingHeight = paddingHeight;
             _paddingWidth = paddingWidth;
-            _across = TilesAcross(output);
-            _perSample = TilesDown(output) * _across;
-            First = first;
-            End = first + tiles;
+            int across = TilesAcross(output), perSample = TilesDown(output) * across;
+            _sample = first / perSample;
+            _row = first % perSample / across * 2;
+            _column = first % across * 2;
+            InputAt = InputRows = InputColumns = 0;
         }
 
-        public BlockedLayout Input { get; }
+        /// <summary>Where the last tile's 4x4 input starts.</summary>
+        public int InputAt { get; private set; }
 
-        public BlockedLayout Output { get; }
+        /// <summary>The rows of the last tile's 4x4 that lie in the input's buffer.</summary>
+        public int InputRows { get; private set; }
 
-        public int First { get; }
+        /// <summary>The columns of the last tile's 4x4 that lie in the input's buffer.</summary>
+        public int InputColumns { get; private set; }
 
-        public int End { get; }
-
-        /// <summary>
-        /// Where tile <paramref name="tile"/>'s input starts; its output's place, the output rows and columns of its
-        /// 2x2 that lie in the output, and the input rows and columns of its 4x4 that lie in the input's buffer. A
-        /// window starts at most the padding, so within the border, above and left of the plane; only its bottom and
-        /// right can pass the buffer, by the rows and columns that the outputs past the plane alone read.
-        /// </summary>
+        /// <summary>Takes the next tile: its output's place and the rows and columns of its 2x2 that lie in the output.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Locate(int tile, out int outputAt, out int outputRows, out int outputColumns, out int inputRows, out int inputColumns)
+        public void Next(out int outputAt, out int outputRows, out int outputColumns)
         {
-            int sample = tile / _perSample, inSample = tile - (sample * _perSample);
-            int row = inSample / _across * 2, column = (inSample - (inSample / _across * _across)) * 2;
-            outputAt = (sample * Output.Length) + Output.At(row, column);
-            outputRows = Math.Min(2, Output.Height - row);
-            outputColumns = Math.Min(2, Output.Width - column);
-            int top = row - _paddingHeight, left = column - _paddingWidth;
-            inputRows = Math.Min(4, Input.Height + Input.Border - top);
-            inputColumns = Math.Min(4, Input.Width + Input.Border - left);
-            return (sample * Input.Length) + Input.At(top, left);
+            outputAt = (_sample * _output.Length) + _output.At(_row, _column);
+            outputRows = Math.Min(2, _output.Height - _row);
+            outputColumns = Math.Min(2, _output.Width - _column);
+            int top = _row - _paddingHeight, left = _column - _paddingWidth;
+            InputAt = (_sample * _input.Length) + _input.At(top, left);
+            InputRows = Math.Min(4, _input.Height + _input.Border - top);
+            InputColumns = Math.Min(4, _input.Width + _input.Border - left);
+            if ((_column += 2) >= _output.Width)
+            {
+                _column = 0;
+                if ((_row += 2) >= _output.Height)
+                {
+                    _row = 0;
+                    _sample++;
+                }
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ public class WinogradKernelTests
     [Theory]
     [InlineData(16, 14, 14, 32, 1, 1, 0, 2)]  // the bench's conv2: a 7x7 grid of tiles, groups across samples
     [InlineData(32, 7, 7, 64, 1, 1, 1, 3)]    // conv3: the last row and column of tiles half outside the plane
-    [InlineData(16, 9, 7, 48, 0, 1, 0, 2)]    // valid: three blocks of filters (a pair and one alone at 512 bits), odd outputs
+    [InlineData(16, 11, 9, 48, 0, 1, 0, 2)]   // valid: three blocks of filters (a pair and one alone at 512 bits), 9x7 outputs
     [InlineData(32, 6, 5, 16, 2, 2, 2, 1)]    // padded by 2, one block of filters, tiles reading past the plane's buffer
     [InlineData(16, 8, 8, 16, 1, 3, 0, 5)]    // a border wider than the padding: the tiles read zeros, never past them
     public void WinogradMatchesPlainLoopsAtEveryLevelBitForBitAcrossLevelsAndRanges(int channels, int height, int width, int filters, int padding, int inputBorder, int outputBorder, int samples)
@@ -86,15 +86,18 @@ public class WinogradKernelTests
     public void OnlyThreeByThreeWindowsAtStrideOneOnBlocksOverLargeEnoughPlanesRunHere()
     {
         var window = new BlockedConvolution.Window(3, 3, 1, 1, 1, 1, 1, 1);
-        var blocks = new BlockedLayout(16, 7, 7, 1, Block);
+        BlockedLayout In(int size) => new(16, size, size, 1, Block);
         BlockedLayout Out(int size) => new(32, size, size, 0, Block);
-        Assert.True(WinogradConvolution.Runs(blocks, Out(7), window));
-        Assert.True(WinogradConvolution.Runs(new BlockedLayout(16, 4, 4, 1, Block), Out(4), window));
-        Assert.True(WinogradConvolution.Runs(new BlockedLayout(16, 2, 2, 1, Block), Out(2), window));
+        foreach (int size in new[] { 6, 7, 8, 14, 28 })
+        {
+            Assert.True(WinogradConvolution.Runs(In(size), Out(size), window), $"{size}x{size}");
+        }
 
-        // A 3x3 output (64 points for 81 taps) and a 1x1 (16 for 9) cost more than the direct kernel's sums.
-        Assert.False(WinogradConvolution.Runs(new BlockedLayout(16, 3, 3, 1, Block), Out(3), window));
-        Assert.False(WinogradConvolution.Runs(new BlockedLayout(16, 1, 1, 1, Block), Out(1), window));
+        // Planes where one sample's tiles and the weights' transform cost more than the direct sums.
+        foreach (int size in new[] { 1, 2, 3, 4, 5 })
+        {
+            Assert.False(WinogradConvolution.Runs(In(size), Out(size), window), $"{size}x{size}");
+        }
 
         Assert.False(WinogradConvolution.Runs(new BlockedLayout(16, 14, 14, 1, 1), Out(14), window), "planes");
         Assert.False(WinogradConvolution.Runs(new BlockedLayout(16, 14, 14, 1, Block), Out(7), window with { StrideHeight = 2, StrideWidth = 2 }), "stride 2");
@@ -106,13 +109,13 @@ public class WinogradKernelTests
     [Fact]
     public void AWindowItDoesNotRunAShortScratchAndTilesOutsideTheOutputAreRefused()
     {
-        var inputLayout = new BlockedLayout(16, 5, 5, 1, Block);
-        var outputLayout = new BlockedLayout(16, 5, 5, 0, Block);
+        var inputLayout = new BlockedLayout(16, 6, 6, 1, Block);
+        var outputLayout = new BlockedLayout(16, 6, 6, 0, Block);
         var window = new BlockedConvolution.Window(3, 3, 1, 1, 1, 1, 1, 1);
         float[] input = new float[inputLayout.Length], output = new float[outputLayout.Length], weight = new float[16 * 16 * 9];
         float[] scratch = new float[WinogradConvolution.ScratchLength(16, 16)];
         KernelAssert.Rejects(
-            () => WinogradConvolution.Prepare(new float[2 * 16 * 7 * 7], new BlockedLayout(16, 5, 5, 1, 1), weight, default, default, default, output, outputLayout, window, scratch, 1, SimdLevel.Scalar),
+            () => WinogradConvolution.Prepare(new float[2 * 16 * 8 * 8], new BlockedLayout(16, 6, 6, 1, 1), weight, default, default, default, output, outputLayout, window, scratch, 1, SimdLevel.Scalar),
             "window",
             "3x3 window at stride 1",
             "input blocks of 1");
