@@ -143,35 +143,40 @@ public class BlockedKernelTests
         var layout = new BlockedLayout(Channels, Height, Width, 1, Block);
         var otherLayout = new BlockedLayout(Channels, Height, Width, 0, Block);
         float[] blocks = ToBlocks(planes, layout, Samples), otherBlocks = ToBlocks(others, otherLayout, Samples);
-        var pooledLayout = new BlockedLayout(Channels, 2, 2, 2, Block);
         foreach (SimdLevel level in KernelAssert.AllLevels)
         {
-            // 3x2 windows, stride 2x2: rows 0-2 and 2-4, columns 0-1 and 2-3.
-            float[] pooled = Filled(Samples * pooledLayout.Length, float.NaN);
-            BlockedTensors.MaxPool(blocks, layout, pooled, pooledLayout, 3, 2, 2, 2, Samples, level);
-            var expectedPooled = new float[Samples * Channels * 4];
-            for (int p = 0; p < Samples * Channels; p++)
+            // 3x2 windows at stride 2x2 (rows 0-2 and 2-4, columns 0-1 and 2-3); 2x2 at stride 2, and overlapping at
+            // stride 1, which run written out.
+            foreach ((int kh, int kw, int stride) in new[] { (3, 2, 2), (2, 2, 2), (2, 2, 1) })
             {
-                for (int oy = 0; oy < 2; oy++)
+                int outHeight = ((Height - kh) / stride) + 1, outWidth = ((Width - kw) / stride) + 1, plane = outHeight * outWidth;
+                var windowLayout = new BlockedLayout(Channels, outHeight, outWidth, 2, Block);
+                float[] windowPooled = Filled(Samples * windowLayout.Length, float.NaN);
+                BlockedTensors.MaxPool(blocks, layout, windowPooled, windowLayout, kh, kw, stride, stride, Samples, level);
+                var expectedWindows = new float[Samples * Channels * plane];
+                for (int p = 0; p < Samples * Channels; p++)
                 {
-                    for (int ox = 0; ox < 2; ox++)
+                    for (int oy = 0; oy < outHeight; oy++)
                     {
-                        float largest = float.NegativeInfinity;
-                        for (int i = 0; i < 3; i++)
+                        for (int ox = 0; ox < outWidth; ox++)
                         {
-                            for (int j = 0; j < 2; j++)
+                            float largest = float.NegativeInfinity;
+                            for (int i = 0; i < kh; i++)
                             {
-                                largest = Math.Max(largest, planes[(p * Height * Width) + (((oy * 2) + i) * Width) + (ox * 2) + j]);
+                                for (int j = 0; j < kw; j++)
+                                {
+                                    largest = Math.Max(largest, planes[(p * Height * Width) + (((oy * stride) + i) * Width) + (ox * stride) + j]);
+                                }
                             }
-                        }
 
-                        expectedPooled[(p * 4) + (oy * 2) + ox] = largest;
+                            expectedWindows[(p * plane) + (oy * outWidth) + ox] = largest;
+                        }
                     }
                 }
-            }
 
-            KernelAssert.Identical(expectedPooled, ToPlanes(pooled, pooledLayout, Samples), $"{level} max pool");
-            AssertBorderZero(pooled, pooledLayout, Samples, $"{level} max pool");
+                KernelAssert.Identical(expectedWindows, ToPlanes(windowPooled, windowLayout, Samples), $"{level} max pool {kh}x{kw}, stride {stride}");
+                AssertBorderZero(windowPooled, windowLayout, Samples, $"{level} max pool {kh}x{kw}, stride {stride}");
+            }
 
             var means = new float[Samples * Channels];
             BlockedTensors.GlobalAverage(blocks, layout, means, Samples, level);
