@@ -113,7 +113,7 @@ internal static class WinogradConvolution
     {
         Prepare(input, inputLayout, weight, bias, scale, shift, output, outputLayout, window, scratch, samples, simd);
         int weights = WeightsLength(inputLayout.Channels, outputLayout.Channels);
-        Run(input, inputLayout, bias, scale, shift, relu, output, outputLayout, window, scratch.Slice(0, weights), scratch.Slice(weights), samples, 0, Tiles(outputLayout, samples), simd);
+        Run(input, inputLayout, bias, scale, shift, relu, output, outputLayout, window, scratch.Slice(0, weights), scratch.Slice(weights), samples, 0, Tiles(outputLayout, samples), 0, outputLayout.Blocks, simd);
     }
 
     /// <summary>
@@ -135,41 +135,79 @@ internal static class WinogradConvolution
         int samples,
         SimdLevel simd)
     {
+        int channels = inputLayout.Channels, filters = outputLayout.Channels, weights = WeightsLength(channels, filters);
+        KernelChecks.AtLeast(scratch.Length, ScratchLength(channels, filters), nameof(scratch), ForwardName);
+        PrepareOutput(input, inputLayout, bias, scale, shift, output, outputLayout, window, samples);
+        TransformWeights(weight, channels, filters, scratch.Slice(0, weights), scratch.Slice(weights), 0, filters / Block, simd);
+    }
+
+    /// <summary>
+    /// <see cref="Prepare"/> but for the weights, for threads that transform them in parts (<see cref="TransformWeights"/>):
+    /// checks the tensors and clears the output's border.
+    /// </summary>
+    public static void PrepareOutput(
+        ReadOnlySpan<float> input,
+        in BlockedLayout inputLayout,
+        ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> scale,
+        ReadOnlySpan<float> shift,
+        Span<float> output,
+        in BlockedLayout outputLayout,
+        in BlockedConvolution.Window window,
+        int samples)
+    {
         BlockedConvolution.CheckTensors(input, inputLayout, bias, scale, shift, output, outputLayout, window, samples, ForwardName);
         CheckWindow(inputLayout, outputLayout, window);
-        int channels = inputLayout.Channels, filters = outputLayout.Channels, steps = channels * 9, weights = WeightsLength(channels, filters);
+        BlockedTensors.ClearBorder(output, outputLayout, samples);
+    }
+
+    /// <summary>
+    /// <c>U = G g Gᵀ</c> for filter blocks [<paramref name="firstBlock"/>, + <paramref name="blocks"/>) of
+    /// <paramref name="weight"/> ([filters, channels, 3, 3]) into their places in <paramref name="transformed"/>
+    /// (<see cref="WeightsLength"/>), each block's weights on their way in <paramref name="temporary"/>
+    /// (<c>Block * channels * 9</c> floats). Parts that cover the blocks once, on any threads, give what one call gives.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TransformWeights(ReadOnlySpan<float> weight, int channels, int filters, Span<float> transformed, Span<float> temporary, int firstBlock, int blocks, SimdLevel simd)
+    {
+        int steps = channels * 9;
+        if (firstBlock < 0 || blocks < 0 || firstBlock > (filters / Block) - blocks)
+        {
+            throw new ArgumentOutOfRangeException(nameof(blocks), blocks, $"{ForwardName}: filter blocks {firstBlock} to {firstBlock + blocks} do not lie in the {filters / Block} blocks of {filters} filters.");
+        }
+
         KernelChecks.AtLeast(weight.Length, (long)filters * steps, nameof(weight), ForwardName);
-        KernelChecks.AtLeast(scratch.Length, ScratchLength(channels, filters), nameof(scratch), ForwardName);
-        Span<float> packed = scratch.Slice(weights, Block * steps);
-        for (int block = 0; block < filters; block += Block)
+        KernelChecks.AtLeast(transformed.Length, WeightsLength(channels, filters), nameof(transformed), ForwardName);
+        KernelChecks.AtLeast(temporary.Length, (long)Block * steps, nameof(temporary), ForwardName);
+        Span<float> packed = temporary.Slice(0, Block * steps);
+        for (int block = firstBlock * Block; block < (firstBlock + blocks) * Block; block += Block)
         {
             // Block [Block filters][channel, tap] of the weights as [channel, tap][Block]: a tap's filters side by side.
             BlockTranspose.Transpose(weight.Slice(block * steps, Block * steps), steps, packed, Block, Block, steps);
             switch (simd)
             {
                 case SimdLevel.Vector512:
-                    TransformWeights<Vector512<float>, Ops512>(packed, scratch, block, channels, filters);
+                    TransformWeights<Vector512<float>, Ops512>(packed, transformed, block, channels, filters);
                     break;
                 case SimdLevel.Vector256:
-                    TransformWeights<Vector256<float>, Ops256>(packed, scratch, block, channels, filters);
+                    TransformWeights<Vector256<float>, Ops256>(packed, transformed, block, channels, filters);
                     break;
                 case SimdLevel.Scalar:
-                    TransformWeights<float, OpsScalar>(packed, scratch, block, channels, filters);
+                    TransformWeights<float, OpsScalar>(packed, transformed, block, channels, filters);
                     break;
                 default:
-                    TransformWeights<Vector128<float>, Ops128>(packed, scratch, block, channels, filters);
+                    TransformWeights<Vector128<float>, Ops128>(packed, transformed, block, channels, filters);
                     break;
             }
         }
-
-        BlockedTensors.ClearBorder(output, outputLayout, samples);
     }
 
     /// <summary>
-    /// The tiles of <see cref="Forward"/> in [<paramref name="firstTile"/>, + <paramref name="tiles"/>), after
-    /// <see cref="Prepare"/> with the same tensors, its transformed weights in <paramref name="weights"/>;
-    /// <paramref name="work"/> is the thread's own (<see cref="WorkLength"/>). Ranges that cover the tiles once, on any
-    /// threads, give what one call for all of them gives, bit for bit.
+    /// The tiles of <see cref="Forward"/> in [<paramref name="firstTile"/>, + <paramref name="tiles"/>), for filter blocks
+    /// [<paramref name="firstBlock"/>, + <paramref name="blocks"/>), after <see cref="Prepare"/> with the same tensors,
+    /// its transformed weights in <paramref name="weights"/>; <paramref name="work"/> is the thread's own
+    /// (<see cref="WorkLength"/>). Ranges that cover the tiles and blocks once, on any threads, give what one call for
+    /// all of them gives, bit for bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(
@@ -187,6 +225,8 @@ internal static class WinogradConvolution
         int samples,
         int firstTile,
         int tiles,
+        int firstBlock,
+        int blocks,
         SimdLevel simd)
     {
         BlockedConvolution.CheckTensors(input, inputLayout, bias, scale, shift, output, outputLayout, window, samples, ForwardName);
@@ -198,7 +238,12 @@ internal static class WinogradConvolution
             throw new ArgumentOutOfRangeException(nameof(tiles), tiles, $"{ForwardName}: tiles {firstTile} to {firstTile + tiles} do not lie in the {Tiles(outputLayout, samples)} tiles of the output.");
         }
 
-        var range = new TileRange(inputLayout, outputLayout, window.PaddingHeight, window.PaddingWidth, firstTile, firstTile + tiles);
+        if (firstBlock < 0 || blocks < 0 || firstBlock > outputLayout.Blocks - blocks)
+        {
+            throw new ArgumentOutOfRangeException(nameof(blocks), blocks, $"{ForwardName}: filter blocks {firstBlock} to {firstBlock + blocks} do not lie in the output's {outputLayout.Blocks}.");
+        }
+
+        var range = new TileRange(inputLayout, outputLayout, window.PaddingHeight, window.PaddingWidth, firstTile, firstTile + tiles, firstBlock * Block, (firstBlock + blocks) * Block);
         switch (simd)
         {
             case SimdLevel.Vector512:
@@ -327,9 +372,9 @@ internal static class WinogradConvolution
             }
 
             // Two vectors of filters at a time, as in the direct kernel: the 16 products, then back to 2x2 outputs.
-            for (int filter = 0; filter < filters; filter += 2 * TOps.Count)
+            for (int filter = range.FirstFilter; filter < range.EndFilter; filter += 2 * TOps.Count)
             {
-                bool pair = filter + TOps.Count < filters;
+                bool pair = filter + TOps.Count < range.EndFilter;
                 int second = pair ? filter + TOps.Count : filter;
                 var finish = new BlockedConvolution.Epilogue<TVector, TOps>(bias, scale, shift, relu, filter, second, BlockedConvolution.Stored(filter, range.Output), BlockedConvolution.Stored(second, range.Output));
                 ref float weightsA = ref Unsafe.Add(ref u, BlockedConvolution.PackedAt(filter, channels));
@@ -632,8 +677,8 @@ internal static class WinogradConvolution
         p1 = TOps.Subtract(TOps.Subtract(b, c), d);
     }
 
-    /// <summary>A range of tiles, sample by sample, row by row, and the tensors and padding they lie in.</summary>
-    private readonly record struct TileRange(BlockedLayout Input, BlockedLayout Output, int PaddingHeight, int PaddingWidth, int First, int End);
+    /// <summary>A range of tiles, sample by sample, row by row, a range of filters, and the tensors and padding they lie in.</summary>
+    private readonly record struct TileRange(BlockedLayout Input, BlockedLayout Output, int PaddingHeight, int PaddingWidth, int First, int End, int FirstFilter, int EndFilter);
 
     /// <summary>
     /// The tiles from a first one in order: where each one's 4x4 input starts and how much of it lies in the input's

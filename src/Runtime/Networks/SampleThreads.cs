@@ -5,9 +5,10 @@ namespace StaticNet;
 
 /// <summary>
 /// Shares one sample's <c>Predict</c> among threads: the tiles of each blocked convolution large enough to pay for
-/// handing parts out, each thread a range of its output positions (or Winograd tiles), after the calling thread has
-/// packed (or transformed) the weights once. Every output is computed as on one thread, so the prediction does not
-/// depend on the number of threads.
+/// handing parts out, each thread a range of its output positions after the calling thread has packed the weights
+/// once; for Winograd's convolution, the weights' transform in parts of filter blocks, then units of a group of tiles
+/// and a slice of filter blocks. Every output is computed as on one thread, so the prediction does not depend on the
+/// number of threads.
 /// </summary>
 /// <remarks>
 /// A part reads the tensors by their places in the network's arrays, since spans cannot cross to another thread; the
@@ -36,6 +37,7 @@ internal sealed class SampleThreads
     private readonly Action<int, int> _runPart;
     private Convolution _convolution;
     private int _parts;
+    private bool _weightsPhase;
 
     public SampleThreads(float[] parameters, float[] workspace, float[] scratch, float[] threadScratch, int threadScratchLength)
     {
@@ -53,17 +55,41 @@ internal sealed class SampleThreads
     /// <summary>Whether a convolution whose tiles take <paramref name="tileSteps"/> is shared among threads.</summary>
     public bool Splits(long tileSteps) => Threads > 1 && tileSteps >= SplitTileSteps;
 
-    /// <summary>Runs the tiles of <paramref name="convolution"/>, whose <see cref="BlockedConvolution.Prepare"/> (or <see cref="WinogradConvolution.Prepare"/>) has run on the scratch, in parts on up to <see cref="Threads"/> threads.</summary>
+    /// <summary>
+    /// Runs the tiles of <paramref name="convolution"/> in parts on up to <see cref="Threads"/> threads: for the direct
+    /// kernel after <see cref="BlockedConvolution.Prepare"/> has run on the scratch; for Winograd's after
+    /// <see cref="WinogradConvolution.PrepareOutput"/>, the threads first transforming the weights in parts of filter blocks.
+    /// </summary>
     public void Run(in Convolution convolution)
     {
         _convolution = convolution;
-        int units = convolution.Winograd ? WinogradGroups(convolution) : BlockedConvolution.Tiles(convolution.OutputLayout, convolution.Samples);
-        _parts = Math.Min(PartsPerThread * Threads, units);
+        if (convolution.Winograd)
+        {
+            _weightsPhase = true;
+            _parts = Math.Min(PartsPerThread * Threads, convolution.OutputLayout.Blocks);
+            BatchRunner.Run(_parts, Threads, _runPart);
+            _weightsPhase = false;
+            (int groups, int slices) = WinogradUnits(convolution);
+            _parts = Math.Min(PartsPerThread * Threads, groups * slices);
+        }
+        else
+        {
+            _parts = Math.Min(PartsPerThread * Threads, BlockedConvolution.Tiles(convolution.OutputLayout, convolution.Samples));
+        }
+
         BatchRunner.Run(_parts, Threads, _runPart);
     }
 
-    private static int WinogradGroups(in Convolution c) =>
-        (WinogradConvolution.Tiles(c.OutputLayout, c.Samples) + WinogradConvolution.GroupTiles - 1) / WinogradConvolution.GroupTiles;
+    /// <summary>
+    /// Winograd's units of work: its groups of tiles, each cut into slices of its filter blocks where the groups alone
+    /// are too few for the parts (a 7x7 plane has 3), so that the threads finish together.
+    /// </summary>
+    private (int Groups, int Slices) WinogradUnits(in Convolution c)
+    {
+        int groups = (WinogradConvolution.Tiles(c.OutputLayout, c.Samples) + WinogradConvolution.GroupTiles - 1) / WinogradConvolution.GroupTiles;
+        int wanted = PartsPerThread * Threads;
+        return (groups, Math.Clamp((wanted + groups - 1) / groups, 1, c.OutputLayout.Blocks));
+    }
 
     /// <summary>Part <paramref name="part"/> of the convolution's tiles: whole tiles (whole groups of Winograd tiles), the parts as even as they can be.</summary>
     private void RunPart(int part, int thread)
@@ -100,37 +126,53 @@ internal sealed class SampleThreads
     private void RunWinogradPart(int part, int thread)
     {
         ref readonly Convolution c = ref _convolution;
-        int tiles = WinogradConvolution.Tiles(c.OutputLayout, c.Samples), groups = WinogradGroups(c);
-        int first = Math.Min(tiles, part * groups / _parts * WinogradConvolution.GroupTiles);
-        int end = Math.Min(tiles, (part + 1) * groups / _parts * WinogradConvolution.GroupTiles);
-        int filters = c.OutputLayout.Channels, transformed = WinogradConvolution.WeightsLength(c.InputLayout.Channels, filters);
-        WinogradConvolution.Run(
-            _workspace.AsSpan(c.Input, c.Samples * c.InputLayout.Length),
-            c.InputLayout,
-            c.Bias < 0 ? ReadOnlySpan<float>.Empty : _parameters.AsSpan(c.Bias, filters),
-            c.Coefficients.AsSpan(0, c.Normalized),
-            c.Coefficients.AsSpan(c.Normalized, c.Normalized),
-            c.Relu,
-            _workspace.AsSpan(c.Output, c.Samples * c.OutputLayout.Length),
-            c.OutputLayout,
-            c.Window,
-            _scratch.AsSpan(0, transformed),
-            _threadScratch.AsSpan(thread * _threadScratchLength, _threadScratchLength),
-            c.Samples,
-            first,
-            end - first,
-            c.Simd);
+        int channels = c.InputLayout.Channels, filters = c.OutputLayout.Channels, transformed = WinogradConvolution.WeightsLength(channels, filters);
+        Span<float> own = _threadScratch.AsSpan(thread * _threadScratchLength, _threadScratchLength);
+        if (_weightsPhase)
+        {
+            int blocks = c.OutputLayout.Blocks, firstBlock = part * blocks / _parts;
+            WinogradConvolution.TransformWeights(_parameters.AsSpan(c.Weight, filters * channels * 9), channels, filters, _scratch.AsSpan(0, transformed), own, firstBlock, ((part + 1) * blocks / _parts) - firstBlock, c.Simd);
+            return;
+        }
+
+        // Units group by group, each a slice of the filter blocks; a part takes a range of units.
+        (int groups, int slices) = WinogradUnits(c);
+        int tiles = WinogradConvolution.Tiles(c.OutputLayout, c.Samples), units = groups * slices;
+        for (int unit = part * units / _parts; unit < (part + 1) * units / _parts; unit++)
+        {
+            int group = unit / slices, slice = unit % slices, firstTile = group * WinogradConvolution.GroupTiles;
+            int firstBlock = slice * c.OutputLayout.Blocks / slices, endBlock = (slice + 1) * c.OutputLayout.Blocks / slices;
+            WinogradConvolution.Run(
+                _workspace.AsSpan(c.Input, c.Samples * c.InputLayout.Length),
+                c.InputLayout,
+                c.Bias < 0 ? ReadOnlySpan<float>.Empty : _parameters.AsSpan(c.Bias, filters),
+                c.Coefficients.AsSpan(0, c.Normalized),
+                c.Coefficients.AsSpan(c.Normalized, c.Normalized),
+                c.Relu,
+                _workspace.AsSpan(c.Output, c.Samples * c.OutputLayout.Length),
+                c.OutputLayout,
+                c.Window,
+                _scratch.AsSpan(0, transformed),
+                own,
+                c.Samples,
+                firstTile,
+                Math.Min(WinogradConvolution.GroupTiles, tiles - firstTile),
+                firstBlock,
+                endBlock - firstBlock,
+                c.Simd);
+        }
     }
 
     /// <summary>
-    /// A blocked convolution to share: its input and output by their places in the workspace, its bias by its place in
-    /// the parameters (-1 for none), the folded normalisation's scales and shifts (<see cref="Normalized"/> of each, 0
+    /// A blocked convolution to share: its input and output by their places in the workspace, its weights and bias by
+    /// their places in the parameters (bias -1 for none), the folded normalisation's scales and shifts (<see cref="Normalized"/> of each, 0
     /// for none) one after the other in <see cref="Coefficients"/>; <see cref="Winograd"/> when its tiles are
     /// <see cref="WinogradConvolution"/>'s.
     /// </summary>
     internal readonly record struct Convolution(
         int Input,
         BlockedLayout InputLayout,
+        int Weight,
         int Bias,
         float[] Coefficients,
         int Normalized,

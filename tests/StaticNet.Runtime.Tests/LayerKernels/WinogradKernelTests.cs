@@ -48,18 +48,22 @@ public class WinogradKernelTests
                 KernelAssert.Identical(first, output, $"{level} against {KernelAssert.AllLevels[0]}");
             }
 
-            // Three ranges that cut groups of tiles, run after one transform, each with its own work area filled with
-            // garbage, as threads share one sample's tiles: the same output, bit for bit.
-            int cut1 = Math.Min(tiles, 7), cut2 = Math.Max(cut1, tiles - 4);
+            // The weights transformed in two parts of filter blocks, then the tiles in ranges that cut groups and
+            // filter blocks, each with its own work area filled with garbage, as threads share one sample's
+            // convolution: the same output, bit for bit.
+            int cut1 = Math.Min(tiles, 7), cut2 = Math.Max(cut1, tiles - 4), blocks = filters / Block, half = blocks / 2;
             float[] inParts = Filled(samples * outputLayout.Length, float.NaN);
-            WinogradConvolution.Prepare(input, inputLayout, weight, bias, scale, shift, inParts, outputLayout, window, scratch, samples, level);
-            foreach ((int from, int to) in new[] { (cut2, tiles), (0, cut1), (cut1, cut2) })
+            float[] partsScratch = Filled(scratch.Length, float.NaN);
+            WinogradConvolution.PrepareOutput(input, inputLayout, bias, scale, shift, inParts, outputLayout, window, samples);
+            WinogradConvolution.TransformWeights(weight, channels, filters, partsScratch.AsSpan(0, transformed), Filled(Block * channels * 9, float.NaN), half, blocks - half, level);
+            WinogradConvolution.TransformWeights(weight, channels, filters, partsScratch.AsSpan(0, transformed), Filled(Block * channels * 9, float.NaN), 0, half, level);
+            foreach ((int from, int to, int firstBlock, int endBlock) in new[] { (cut2, tiles, 0, blocks), (0, cut1, half, blocks), (0, cut1, 0, half), (cut1, cut2, 0, blocks) })
             {
                 float[] work = Filled(WinogradConvolution.WorkLength(channels), float.NaN);
-                WinogradConvolution.Run(input, inputLayout, bias, scale, shift, true, inParts, outputLayout, window, scratch.AsSpan(0, transformed), work, samples, from, to - from, level);
+                WinogradConvolution.Run(input, inputLayout, bias, scale, shift, true, inParts, outputLayout, window, partsScratch.AsSpan(0, transformed), work, samples, from, to - from, firstBlock, endBlock - firstBlock, level);
             }
 
-            KernelAssert.Identical(output, inParts, $"{level} in ranges of tiles");
+            KernelAssert.Identical(output, inParts, $"{level} in ranges of tiles and filter blocks");
         }
     }
 
@@ -122,9 +126,14 @@ public class WinogradKernelTests
         KernelAssert.Rejects(() => WinogradConvolution.Prepare(input, inputLayout, weight, default, default, default, output, outputLayout, window, scratch.AsSpan(1), 1, SimdLevel.Scalar), "scratch");
         KernelAssert.Rejects(() => WinogradConvolution.Prepare(input, inputLayout, weight.AsSpan(1), default, default, default, output, outputLayout, window, scratch, 1, SimdLevel.Scalar), "weight");
         int transformed = WinogradConvolution.WeightsLength(16, 16);
-        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), scratch.AsSpan(transformed), 1, 7, 3, SimdLevel.Scalar));
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), scratch.AsSpan(transformed), 1, 7, 3, 0, 1, SimdLevel.Scalar));
         Assert.Contains("tiles 7 to 10 do not lie in the 9 tiles of the output", outside.Message, StringComparison.Ordinal);
-        KernelAssert.Rejects(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), new float[WinogradConvolution.WorkLength(16) - 1], 1, 0, 9, SimdLevel.Scalar), "work");
+        var blocks = Assert.Throws<ArgumentOutOfRangeException>(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), scratch.AsSpan(transformed), 1, 0, 9, 1, 1, SimdLevel.Scalar));
+        Assert.Contains("filter blocks 1 to 2 do not lie in the output's 1", blocks.Message, StringComparison.Ordinal);
+        var weightBlocks = Assert.Throws<ArgumentOutOfRangeException>(() => WinogradConvolution.TransformWeights(weight, 16, 16, scratch.AsSpan(0, transformed), scratch.AsSpan(transformed), 0, 2, SimdLevel.Scalar));
+        Assert.Contains("filter blocks 0 to 2 do not lie in the 1 blocks of 16 filters", weightBlocks.Message, StringComparison.Ordinal);
+        KernelAssert.Rejects(() => WinogradConvolution.TransformWeights(weight, 16, 16, scratch.AsSpan(0, transformed), new float[(Block * 16 * 9) - 1], 0, 1, SimdLevel.Scalar), "temporary");
+        KernelAssert.Rejects(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), new float[WinogradConvolution.WorkLength(16) - 1], 1, 0, 9, 0, 1, SimdLevel.Scalar), "work");
     }
 
     /// <summary>The convolution by its definition, in double, then the bias, the affine map and the ReLU.</summary>

@@ -56,15 +56,17 @@ public readonly ref partial struct LayerPass
         ReadOnlySpan<float> weights = Parameter(weight, filters * channels * kernelHeight * kernelWidth);
         if (WinogradConvolution.Runs(from, to, window))
         {
-            WinogradConvolution.Prepare(x, from, weights, biases, scales, shifts, y, to, window, Scratch, Count, Simd);
             if (_sampleThreads is { } sharing && sharing.Splits(WinogradConvolution.TileSteps(from, to, Count)))
             {
-                sharing.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd, Winograd: true));
+                // The threads share the weights' transform as well as the tiles.
+                WinogradConvolution.PrepareOutput(x, from, biases, scales, shifts, y, to, window, Count);
+                sharing.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, weight, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd, Winograd: true));
             }
             else
             {
                 int transformed = WinogradConvolution.WeightsLength(channels, filters);
-                WinogradConvolution.Run(x, from, biases, scales, shifts, relu, y, to, window, Scratch.Slice(0, transformed), Scratch.Slice(transformed), Count, 0, WinogradConvolution.Tiles(to, Count), Simd);
+                WinogradConvolution.Prepare(x, from, weights, biases, scales, shifts, y, to, window, Scratch, Count, Simd);
+                WinogradConvolution.Run(x, from, biases, scales, shifts, relu, y, to, window, Scratch.Slice(0, transformed), Scratch.Slice(transformed), Count, 0, WinogradConvolution.Tiles(to, Count), 0, to.Blocks, Simd);
             }
 
             return;
@@ -73,7 +75,7 @@ public readonly ref partial struct LayerPass
         BlockedConvolution.Prepare(x, from, weights, biases, scales, shifts, y, to, window, Scratch, Count);
         if (_sampleThreads is { } threads && threads.Splits(BlockedConvolution.TileSteps(from, to, window, Count)))
         {
-            threads.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd, Winograd: false));
+            threads.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, weight, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd, Winograd: false));
         }
         else
         {
