@@ -58,9 +58,11 @@ internal static class WinogradConvolution
     /// and up; a 5x5 or smaller plane keeps the direct kernel.
     /// </summary>
     public static bool Runs(in BlockedLayout input, in BlockedLayout output, in BlockedConvolution.Window window) =>
-        input.Block == Block
-        && window is { KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 }
-        && (PointCost * Points * TilesDown(output) * TilesAcross(output)) + WeightsCost <= 9.0 * output.Height * output.Width;
+        Fits(input, window) && (PointCost * Points * TilesDown(output) * TilesAcross(output)) + WeightsCost <= 9.0 * output.Height * output.Width;
+
+    /// <summary>Whether this kernel can compute a convolution by <paramref name="window"/> from <paramref name="input"/>, whatever it costs: a 3x3 window at stride 1, undilated, on blocked channels.</summary>
+    public static bool Fits(in BlockedLayout input, in BlockedConvolution.Window window) =>
+        input.Block == Block && window is { KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, DilationHeight: 1, DilationWidth: 1 };
 
     /// <summary>Floats of the transformed weights, <c>[point][filter block][channel][Block]</c>, at the start of the scratch.</summary>
     public static int WeightsLength(int channels, int filters) => Points * WeightsPointStride(channels, filters);
@@ -157,7 +159,7 @@ internal static class WinogradConvolution
         int samples)
     {
         BlockedConvolution.CheckTensors(input, inputLayout, bias, scale, shift, output, outputLayout, window, samples, ForwardName);
-        CheckWindow(inputLayout, outputLayout, window);
+        CheckWindow(inputLayout, window);
         BlockedTensors.ClearBorder(output, outputLayout, samples);
     }
 
@@ -230,7 +232,7 @@ internal static class WinogradConvolution
         SimdLevel simd)
     {
         BlockedConvolution.CheckTensors(input, inputLayout, bias, scale, shift, output, outputLayout, window, samples, ForwardName);
-        CheckWindow(inputLayout, outputLayout, window);
+        CheckWindow(inputLayout, window);
         KernelChecks.AtLeast(weights.Length, WeightsLength(inputLayout.Channels, outputLayout.Channels), nameof(weights), ForwardName);
         KernelChecks.AtLeast(work.Length, WorkLength(inputLayout.Channels), nameof(work), ForwardName);
         if (firstTile < 0 || tiles < 0 || firstTile > Tiles(outputLayout, samples) - tiles)
@@ -261,11 +263,11 @@ internal static class WinogradConvolution
         }
     }
 
-    private static void CheckWindow(in BlockedLayout input, in BlockedLayout output, in BlockedConvolution.Window window)
+    private static void CheckWindow(in BlockedLayout input, in BlockedConvolution.Window window)
     {
-        if (!Runs(input, output, window))
+        if (!Fits(input, window))
         {
-            throw new ArgumentException($"{ForwardName}: runs a 3x3 window at stride 1, undilated, on blocked channels over a plane it pays on; found a {window.KernelHeight}x{window.KernelWidth} window, stride {window.StrideHeight}x{window.StrideWidth}, dilation {window.DilationHeight}x{window.DilationWidth}, input blocks of {input.Block}, {output.Height}x{output.Width} outputs.", nameof(window));
+            throw new ArgumentException($"{ForwardName}: runs a 3x3 window at stride 1, undilated, on blocked channels; found a {window.KernelHeight}x{window.KernelWidth} window, stride {window.StrideHeight}x{window.StrideWidth}, dilation {window.DilationHeight}x{window.DilationWidth}, input blocks of {input.Block}.", nameof(window));
         }
     }
 

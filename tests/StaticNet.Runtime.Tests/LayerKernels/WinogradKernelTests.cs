@@ -19,12 +19,13 @@ public class WinogradKernelTests
     [InlineData(16, 11, 9, 48, 0, 1, 0, 2)]   // valid: three blocks of filters (a pair and one alone at 512 bits), 9x7 outputs
     [InlineData(32, 6, 5, 16, 2, 2, 2, 1)]    // padded by 2, one block of filters, tiles reading past the plane's buffer
     [InlineData(16, 8, 8, 16, 1, 3, 0, 5)]    // a border wider than the padding: the tiles read zeros, never past them
+    [InlineData(32, 3, 3, 32, 1, 1, 1, 3)]    // a 3x3 plane the router leaves to the direct kernel: four tiles, three part-filled
     public void WinogradMatchesPlainLoopsAtEveryLevelBitForBitAcrossLevelsAndRanges(int channels, int height, int width, int filters, int padding, int inputBorder, int outputBorder, int samples)
     {
         var inputLayout = new BlockedLayout(channels, height, width, inputBorder, Block);
         var window = new BlockedConvolution.Window(3, 3, 1, 1, padding, padding, 1, 1);
         var outputLayout = new BlockedLayout(filters, window.OutputHeight(height), window.OutputWidth(width), outputBorder, Block);
-        Assert.True(WinogradConvolution.Runs(inputLayout, outputLayout, window));
+        Assert.True(WinogradConvolution.Fits(inputLayout, window));
         float[] planes = KernelAssert.Random(samples * channels * height * width, 21);
         float[] weight = KernelAssert.Random(filters * channels * 9, 22);
         float[] bias = KernelAssert.Random(filters, 23);
