@@ -21,7 +21,8 @@ namespace StaticNet.Kernels;
 /// computed by the same operations in the same order in any group, sample, range of tiles and thread, and at every
 /// SIMD level whose multiply-adds the hardware fuses, the scalar one running the same code on one lane. The weights
 /// are transformed on every call (<see cref="Prepare"/>), as the direct kernel packs them, so that no transformed copy
-/// can be out of date; <see cref="Run"/> takes ranges of tiles so that threads can share one sample's.
+/// can be out of date. Threads can share one sample's call: <see cref="TransformWeights"/> takes ranges of filter
+/// blocks, and <see cref="Run"/> ranges of tiles and of filter blocks.
 /// </remarks>
 internal static class WinogradConvolution
 {
@@ -73,7 +74,8 @@ internal static class WinogradConvolution
     /// <summary>
     /// Floats from one point's weights to the next: a block more than they fill. The transforms write (and read) all 16
     /// points of a vector at once; planes a multiple of 4 KB apart, as the bench's 32x64 weights are, would put all 16
-    /// in the same set of the first-level cache, which holds 8. Staggered by a line, the weights' transform for the bench's batch-norm CNN ran 3x faster.
+    /// in the same set of the first-level cache, which holds 8. Staggered by a line, the weights' transform for the
+    /// bench's batch-norm CNN ran 3x faster.
     /// </summary>
     private static int WeightsPointStride(int channels, int filters) => (channels * filters) + Block;
 
@@ -96,7 +98,7 @@ internal static class WinogradConvolution
 
     /// <summary>
     /// <c>output = weight (*) input + bias</c>, then the folded normalisation and ReLU, as
-    /// <see cref="BlockedConvolution.Forward"/> takes them, for a window <see cref="Runs"/> accepts.
+    /// <see cref="BlockedConvolution.Forward"/> takes them, for a window this kernel <see cref="Fits"/>.
     /// </summary>
     public static void Forward(
         ReadOnlySpan<float> input,
@@ -173,6 +175,12 @@ internal static class WinogradConvolution
     public static void TransformWeights(ReadOnlySpan<float> weight, int channels, int filters, Span<float> transformed, Span<float> temporary, int firstBlock, int blocks, SimdLevel simd)
     {
         int steps = channels * 9;
+        KernelChecks.SizeAtLeast(channels, 1, nameof(channels), ForwardName);
+        if (filters < Block || filters % Block != 0)
+        {
+            throw new ArgumentException($"{ForwardName}: the filters must fill blocks of {Block}; found {filters}.", nameof(filters));
+        }
+
         if (firstBlock < 0 || blocks < 0 || firstBlock > (filters / Block) - blocks)
         {
             throw new ArgumentOutOfRangeException(nameof(blocks), blocks, $"{ForwardName}: filter blocks {firstBlock} to {firstBlock + blocks} do not lie in the {filters / Block} blocks of {filters} filters.");

@@ -134,6 +134,7 @@ public class WinogradKernelTests
         var weightBlocks = Assert.Throws<ArgumentOutOfRangeException>(() => WinogradConvolution.TransformWeights(weight, 16, 16, scratch.AsSpan(0, transformed), scratch.AsSpan(transformed), 0, 2, SimdLevel.Scalar));
         Assert.Contains("filter blocks 0 to 2 do not lie in the 1 blocks of 16 filters", weightBlocks.Message, StringComparison.Ordinal);
         KernelAssert.Rejects(() => WinogradConvolution.TransformWeights(weight, 16, 16, scratch.AsSpan(0, transformed), new float[(Block * 16 * 9) - 1], 0, 1, SimdLevel.Scalar), "temporary");
+        KernelAssert.Rejects(() => WinogradConvolution.TransformWeights(weight, 16, 24, scratch.AsSpan(0, transformed), scratch.AsSpan(transformed), 0, 1, SimdLevel.Scalar), "filters", "fill blocks of 16", "found 24");
         KernelAssert.Rejects(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), new float[WinogradConvolution.WorkLength(16) - 1], 1, 0, 9, 0, 1, SimdLevel.Scalar), "work");
     }
 
