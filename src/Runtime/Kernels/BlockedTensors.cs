@@ -22,6 +22,7 @@ internal static class BlockedTensors
     private const string ReluName = "BlockedTensors.Relu";
     private const string PadName = "BlockedTensors.Pad";
     private const string ToPlanesName = "BlockedTensors.ToPlanes";
+    private const string FromPlanesName = "BlockedTensors.FromPlanes";
 
     /// <summary>Zeroes the border of each of <paramref name="samples"/> samples' blocks.</summary>
     public static void ClearBorder(Span<float> tensor, in BlockedLayout layout, int samples)
@@ -71,6 +72,31 @@ internal static class BlockedTensors
             for (int y = 0; y < layout.Height; y++)
             {
                 RowCopy.Copy(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref from, y * layout.Width), layout.Width), MemoryMarshal.CreateSpan(ref Unsafe.Add(ref to, y * layout.PaddedWidth), layout.Width));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies planes ([channels, height, width] per sample) into a blocked layout with its border zero: the inverse of
+    /// <see cref="ToPlanes"/>, for a pass that runs on blocks between layers that keep planes.
+    /// </summary>
+    public static void FromPlanes(ReadOnlySpan<float> planes, in BlockedLayout layout, Span<float> blocked, int samples)
+    {
+        int plane = layout.Height * layout.Width, sample = layout.Channels * plane;
+        CheckPlanes(layout, Block, FromPlanesName);
+        KernelChecks.AtLeast(planes.Length, (long)samples * sample, nameof(planes), FromPlanesName);
+        KernelChecks.AtLeast(blocked.Length, (long)samples * layout.Length, nameof(blocked), FromPlanesName);
+        ClearBorder(blocked, layout, samples);
+        int rowsAtOnce = layout.Border == 0 ? layout.Height : 1;
+        for (int block = 0; block < samples * layout.Blocks; block++)
+        {
+            // A block's channels' planes transposed into its positions, [positions][Block]: a whole plane at once
+            // without a border, else row by row.
+            ReadOnlySpan<float> source = planes.Slice(block * layout.Block * plane, layout.Block * plane);
+            Span<float> values = blocked.Slice(block * layout.BlockLength, layout.BlockLength);
+            for (int y = 0; y < layout.Height; y += rowsAtOnce)
+            {
+                BlockTranspose.Transpose(source.Slice(y * layout.Width), plane, values.Slice(layout.At(y, 0)), layout.Block, layout.Block, rowsAtOnce * layout.Width);
             }
         }
     }

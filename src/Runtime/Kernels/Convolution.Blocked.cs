@@ -28,8 +28,43 @@ public static partial class Convolution
         return (ForwardRunsBlocked(g), InputGradientRunsBlocked(g) || PhasedInputGradientRunsBlocked(g), WeightGradientRunsBlocked(g));
     }
 
+    /// <summary>Which of a layer's blocked passes run by Winograd's transforms at a vector level: the forward pass, the input gradient.</summary>
+    internal static (bool Forward, bool InputGradient) WinogradPasses(int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth)
+    {
+        Geometry g = new(channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth);
+        return (ForwardRunsWinograd(g), InputGradientRunsWinograd(g));
+    }
+
     /// <summary>Whether the forward pass runs in blocked channels: its filters fill blocks and each sum is long enough.</summary>
     private static bool ForwardRunsBlocked(in Geometry g) => g.Filters % BlockedConvolution.Block == 0 && g.Taps >= FewBlockedSteps;
+
+    /// <summary>
+    /// Whether the forward pass runs by Winograd's transforms (<see cref="WinogradConvolution"/>), as inference does:
+    /// a 3x3 window at stride 1 whose input channels and filters fill blocks, on a plane where it pays.
+    /// </summary>
+    private static bool ForwardRunsWinograd(in Geometry g) =>
+        ForwardRunsBlocked(g) && g.Channels % BlockedConvolution.Block == 0
+        && WinogradConvolution.Runs(WinogradForwardInput(g), ForwardLayouts(g).Output, ForwardWindow(g));
+
+    /// <summary>The forward pass's input for Winograd's transforms: its planes in blocks, with a border as wide as the padding.</summary>
+    private static BlockedLayout WinogradForwardInput(in Geometry g) =>
+        new(g.Channels, g.Height, g.Width, Math.Max(g.PaddingHeight, g.PaddingWidth), BlockedConvolution.Block);
+
+    /// <summary>The forward pass's window.</summary>
+    private static BlockedConvolution.Window ForwardWindow(in Geometry g) =>
+        new(g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.PaddingHeight, g.PaddingWidth, g.DilationHeight, g.DilationWidth);
+
+    /// <summary>
+    /// Whether the input gradient, a blocked one, runs by Winograd's transforms: the transposed convolution is 3x3 at
+    /// stride 1 too, and its input, the output gradient, has filters that fill blocks.
+    /// </summary>
+    private static bool InputGradientRunsWinograd(in Geometry g) =>
+        InputGradientRunsBlocked(g) && g.Filters % BlockedConvolution.Block == 0
+        && WinogradConvolution.Runs(WinogradGradientInput(g), InputGradientLayouts(g).Output, InputGradientWindow(g));
+
+    /// <summary>The input gradient's input for Winograd's transforms: the output gradient's planes in blocks, with a border of the rest of the kernel's reach.</summary>
+    private static BlockedLayout WinogradGradientInput(in Geometry g) =>
+        new(g.Filters, g.OutHeight, g.OutWidth, Math.Max(g.ReachHeight - g.PaddingHeight, g.ReachWidth - g.PaddingWidth), BlockedConvolution.Block);
 
     /// <summary>
     /// Whether the input gradient runs in blocked channels, as the convolution of the output gradient by the flipped
@@ -92,6 +127,10 @@ public static partial class Convolution
             var (input, output) = ForwardLayouts(g);
             int samples = BlockedGroupSize(g.Positions, batchSize);
             length = BlockedConvolution.ScratchLength(g.Channels, g.KernelHeight, g.KernelWidth, g.Filters) + ((long)samples * (input.Length + output.Length));
+            if (ForwardRunsWinograd(g))
+            {
+                length = Math.Max(length, WinogradConvolution.ScratchLength(g.Channels, g.Filters) + ((long)samples * (WinogradForwardInput(g).Length + output.Length)));
+            }
         }
 
         if (InputGradientRunsBlocked(g))
@@ -99,6 +138,10 @@ public static partial class Convolution
             var (input, output) = InputGradientLayouts(g);
             int samples = BlockedGroupSize(g.Height * g.Width, batchSize);
             length = Math.Max(length, ((long)g.Taps * g.Filters) + BlockedConvolution.ScratchLength(g.Filters, g.KernelHeight, g.KernelWidth, g.Channels) + ((long)samples * (input.Length + output.Length)));
+            if (InputGradientRunsWinograd(g))
+            {
+                length = Math.Max(length, ((long)g.Taps * g.Filters) + WinogradConvolution.ScratchLength(g.Filters, g.Channels) + ((long)samples * (WinogradGradientInput(g).Length + output.Length)));
+            }
         }
 
         if (PhasedInputGradientRunsBlocked(g))
@@ -129,8 +172,14 @@ public static partial class Convolution
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardBlocked(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, in Geometry g, SimdLevel simd, in Gemm.RowEpilogue epilogue)
     {
+        if (ForwardRunsWinograd(g))
+        {
+            ForwardWinograd(input, output, weight, bias, scratch, batchSize, g, simd, epilogue);
+            return;
+        }
+
         var (inputLayout, outputLayout) = ForwardLayouts(g);
-        var window = new BlockedConvolution.Window(g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.PaddingHeight, g.PaddingWidth, g.DilationHeight, g.DilationWidth);
+        var window = ForwardWindow(g);
         int groupSize = BlockedGroupSize(g.Positions, batchSize);
         Span<float> packed = scratch.Slice(0, BlockedConvolution.ScratchLength(g.Channels, g.KernelHeight, g.KernelWidth, g.Filters));
         for (int first = 0; first < batchSize; first += groupSize)
@@ -157,6 +206,34 @@ public static partial class Convolution
     }
 
     /// <summary>
+    /// The forward pass by Winograd's transforms, group by group: the input planes into bordered blocks, the tiles over
+    /// every output of the group, the blocks transposed back to planes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardWinograd(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, in Geometry g, SimdLevel simd, in Gemm.RowEpilogue epilogue)
+    {
+        BlockedLayout inputLayout = WinogradForwardInput(g), outputLayout = ForwardLayouts(g).Output;
+        var window = ForwardWindow(g);
+        int groupSize = BlockedGroupSize(g.Positions, batchSize);
+        int kernelScratch = WinogradConvolution.ScratchLength(g.Channels, g.Filters), transformed = WinogradConvolution.WeightsLength(g.Channels, g.Filters);
+        for (int first = 0; first < batchSize; first += groupSize)
+        {
+            int samples = Math.Min(groupSize, batchSize - first);
+            Span<float> blocked = scratch.Slice(kernelScratch, samples * outputLayout.Length);
+            Span<float> blocks = scratch.Slice(kernelScratch + blocked.Length, samples * inputLayout.Length);
+            BlockedTensors.FromPlanes(input.Slice(first * g.InputLength, samples * g.InputLength), inputLayout, blocks, samples);
+            if (first == 0)
+            {
+                // The weights transformed once, for every group: the groups' tensors lie past the kernel's scratch.
+                WinogradConvolution.Prepare(blocks, inputLayout, weight, bias, epilogue.Scales, epilogue.Shifts, blocked, outputLayout, window, scratch.Slice(0, kernelScratch), samples, simd);
+            }
+
+            WinogradConvolution.Run(blocks, inputLayout, bias, epilogue.Scales, epilogue.Shifts, epilogue.Relu, blocked, outputLayout, window, scratch.Slice(0, transformed), scratch.Slice(transformed, kernelScratch - transformed), samples, 0, WinogradConvolution.Tiles(outputLayout, samples), 0, outputLayout.Blocks, simd);
+            BlockedTensors.ToPlanes(blocked, outputLayout, output.Slice(first * g.OutputLength, samples * g.OutputLength), samples);
+        }
+    }
+
+    /// <summary>
     /// The input gradient in blocked channels: the convolution of the output gradient, bordered by the rest of the
     /// kernel's reach, by the weights rearranged to [channels, filters, kernelHeight, kernelWidth] and flipped in both
     /// axes, so that input position n sums every output whose window covered it. Overwrites.
@@ -164,6 +241,12 @@ public static partial class Convolution
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardInputBlocked(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> scratch, int batchSize, in Geometry g, SimdLevel simd)
     {
+        if (InputGradientRunsWinograd(g))
+        {
+            BackwardInputWinograd(outputGradient, weight, inputGradient, scratch, batchSize, g, simd);
+            return;
+        }
+
         var (gradientLayout, inputLayout) = InputGradientLayouts(g);
         var window = InputGradientWindow(g);
         int groupSize = BlockedGroupSize(g.Height * g.Width, batchSize);
@@ -190,6 +273,38 @@ public static partial class Convolution
             }
 
             BlockedConvolution.Run(planes, gradientLayout, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, relu: false, blocked, inputLayout, window, packed, samples, 0, BlockedConvolution.Positions(inputLayout, samples), simd);
+            BlockedTensors.ToPlanes(blocked, inputLayout, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples);
+        }
+    }
+
+    /// <summary>
+    /// The input gradient by Winograd's transforms, as the forward pass: the convolution of the output gradient, in
+    /// blocks bordered by the rest of the kernel's reach, by the flipped weights. Overwrites.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardInputWinograd(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> scratch, int batchSize, in Geometry g, SimdLevel simd)
+    {
+        BlockedLayout gradientLayout = WinogradGradientInput(g), inputLayout = InputGradientLayouts(g).Output;
+        var window = InputGradientWindow(g);
+        int groupSize = BlockedGroupSize(g.Height * g.Width, batchSize);
+        Span<float> flipped = scratch.Slice(0, g.Taps * g.Filters);
+        g.FlipWeights(weight, flipped);
+        int kernelScratch = WinogradConvolution.ScratchLength(g.Filters, g.Channels), transformed = WinogradConvolution.WeightsLength(g.Filters, g.Channels);
+        Span<float> kernel = scratch.Slice(flipped.Length, kernelScratch);
+        int used = flipped.Length + kernelScratch;
+        for (int first = 0; first < batchSize; first += groupSize)
+        {
+            int samples = Math.Min(groupSize, batchSize - first);
+            Span<float> blocked = scratch.Slice(used, samples * inputLayout.Length);
+            Span<float> blocks = scratch.Slice(used + blocked.Length, samples * gradientLayout.Length);
+            BlockedTensors.FromPlanes(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), gradientLayout, blocks, samples);
+            if (first == 0)
+            {
+                // The flipped weights transformed once, for every group.
+                WinogradConvolution.Prepare(blocks, gradientLayout, flipped, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, blocked, inputLayout, window, kernel, samples, simd);
+            }
+
+            WinogradConvolution.Run(blocks, gradientLayout, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, relu: false, blocked, inputLayout, window, kernel.Slice(0, transformed), kernel.Slice(transformed), samples, 0, WinogradConvolution.Tiles(inputLayout, samples), 0, inputLayout.Blocks, simd);
             BlockedTensors.ToPlanes(blocked, inputLayout, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples);
         }
     }

@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics;
 namespace StaticNet.Kernels;
 
 /// <summary>
-/// Inference's 3x3, stride-1 convolution on blocked channels by Winograd's minimal filtering F(2x2, 3x3): each 2x2
+/// The 3x3, stride-1 convolution on blocked channels by Winograd's minimal filtering F(2x2, 3x3): each 2x2
 /// of outputs is <c>Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A</c> of the 4x4 of input <c>d</c> under it, so that a tile's 36
 /// multiply-adds per channel and filter become 16. The transformed weights <c>U = G g Gᵀ</c> and inputs
 /// <c>V = Bᵀ d B</c> meet in 16 products over the channels, one per point of the 4x4, on the same 6x2 tile of
@@ -15,8 +15,9 @@ namespace StaticNet.Kernels;
 /// and 1.72x (7x7, whose tiles cover 8x8) fewer multiply-adds than the direct kernel's.
 /// </summary>
 /// <remarks>
-/// Training keeps the direct convolution, whose sums are PyTorch's; inference's results differ from it by rounding
-/// alone, the transforms' few additions. A group of six tiles is transformed, multiplied and transformed back while
+/// Inference runs it on its blocked tensors; training's forward pass and input gradient (the convolution of the
+/// output gradient by the flipped weights) run it on their planes converted to blocks (Convolution.Blocked.cs). The
+/// results differ from the direct sums by rounding alone, the transforms' few additions. A group of six tiles is transformed, multiplied and transformed back while
 /// it is in the first-level cache, so the work area stays a few kilobytes whatever the batch. Every output is
 /// computed by the same operations in the same order in any group, sample, range of tiles and thread, and at every
 /// SIMD level whose multiply-adds the hardware fuses, the scalar one running the same code on one lane. The weights

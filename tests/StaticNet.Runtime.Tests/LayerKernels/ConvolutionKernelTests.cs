@@ -158,6 +158,23 @@ public class ConvolutionKernelTests
     }
 
     [Fact]
+    public void ThreeByThreeLayersAtStrideOneOnBlocksRunTheirForwardAndInputGradientByWinogradsTransforms()
+    {
+        // The shapes above that take them: same-padded on 14x14 and 7x7, and the valid 5x6 layer's input gradient
+        // alone (its 3x4 outputs too few for the forward pass, its transposed convolution padded by 2 on 5x6).
+        Assert.Equal((true, true), Convolution.WinogradPasses(16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1));
+        Assert.Equal((true, true), Convolution.WinogradPasses(32, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1));
+        Assert.Equal((false, true), Convolution.WinogradPasses(16, 5, 6, 16, 3, 3, 1, 1, 0, 0, 1, 1));
+
+        // A stride, a dilation, another window, channels or filters that do not fill blocks keep the direct tiles.
+        Assert.Equal((false, false), Convolution.WinogradPasses(16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1));
+        Assert.Equal((false, false), Convolution.WinogradPasses(16, 14, 14, 32, 3, 3, 1, 1, 2, 2, 2, 2));
+        Assert.Equal((false, false), Convolution.WinogradPasses(16, 14, 14, 32, 5, 5, 1, 1, 2, 2, 1, 1));
+        Assert.Equal((false, false), Convolution.WinogradPasses(3, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1));
+        Assert.Equal((false, false), Convolution.WinogradPasses(16, 14, 14, 24, 3, 3, 1, 1, 1, 1, 1, 1));
+    }
+
+    [Fact]
     public void TheInputGradientRunsAcrossSamplesWhereTheTransposedConvolutionWouldSumMostlyZeros()
     {
         // LeNet-5's conv2, valid 5x5 on 14x14: half the transposed convolution's multiply-adds read the zero border.
