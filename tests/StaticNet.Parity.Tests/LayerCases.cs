@@ -129,6 +129,13 @@ public static class LayerCases
         Case("concat-branches", () => new ConcatBranchesNet(seed: 99), CrossEntropy, AdamCustom, batch: 5, batches: 3),
         Case("concat-branches-batch1", () => new ConcatBranchesNet(seed: 100), Mse, SgdMomentum, batch: 1, batches: 2),
 
+        // Convolutions whose channels and filters fill blocks: Winograd's forward pass and input gradient, blocked
+        // weight gradients, in a batch of 9 (chunks of 3, 2, 2 and 2). With momentum rather than Adam: Adam divides
+        // each gradient by its own size, so a weight whose gradient is near zero (a tap that reads the padding of dead
+        // ReLUs) moves by its rounding noise, on the direct tiles as on Winograd's (2 of 11,643 values past the tolerance).
+        Case("wide-convolutions", () => new WideConvNet(seed: 142), CrossEntropy, SgdMomentum, batch: 9, batches: 3) with { Prepare = RandomAffine },
+        Case("wide-convolutions-mse", () => new WideConvNet(seed: 143), Mse, SgdNesterov, batch: 4, batches: 3) with { Prepare = RandomAffine },
+
         // GlobalAvgPool2D, and dilated convolutions with stride and padding
         Case("global-avgpool", () => new GlobalAvgPoolNet(seed: 99), Mse, SgdMomentum, batch: 5, batches: 3),
         Case("conv-dilation2-stride2-pad2", () => new ConvDilatedNet(seed: 100), CrossEntropy, AdamCustom, batch: 3, batches: 3),

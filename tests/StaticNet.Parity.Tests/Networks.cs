@@ -319,6 +319,19 @@ public partial class ResNetBlockNet;
 [Dense(4, Name = "fc")]
 public partial class ConcatBranchesNet;
 
+/// <summary>
+/// Convolutions wide enough for training's blocked kernels: the second's 16 input channels and 32 filters fill
+/// blocks, so its forward pass and input gradient run by Winograd's transforms (8x8 outputs) and its weight
+/// gradient on blocked tiles; the first's 16 filters run its weight gradient blocked.
+/// </summary>
+[Network]
+[Input(2, 8, 8)]
+[Conv2D(16, Kernel = 3, Padding = 1), ReLU]
+[Conv2D(32, Kernel = 3, Padding = 1, Bias = false), BatchNorm2D, ReLU]
+[GlobalAvgPool2D]
+[Dense(4)]
+public partial class WideConvNet;
+
 // ---- Global average pooling and dilated convolutions ----------------------------------------
 
 /// <summary>GlobalAvgPool2D over a 3x5 plane after a convolution.</summary>

@@ -240,6 +240,10 @@ NETWORKS = {
     "ResidualFanOutNet": lambda: ((6,), ResidualFanOutNet()),
     "ResNetBlockNet": lambda: ((2, 7, 6), ResNetBlockNet()),
     "ConcatBranchesNet": lambda: ((2, 5, 6), ConcatBranchesNet()),
+    "WideConvNet": lambda: net((2, 8, 8),
+                               ("conv1", nn.Conv2d(2, 16, 3, padding=1)), ("relu1", nn.ReLU()),
+                               ("conv2", nn.Conv2d(16, 32, 3, padding=1, bias=False)), ("bn1", nn.BatchNorm2d(32)), ("relu2", nn.ReLU()),
+                               ("pool1", nn.AdaptiveAvgPool2d(1)), ("flatten1", nn.Flatten()), ("fc1", nn.Linear(32, 4))),
     # Global average pooling (AdaptiveAvgPool2d(1) then Flatten) and dilated convolutions
     "GlobalAvgPoolNet": lambda: net((3, 5, 7),
                                     ("conv1", nn.Conv2d(3, 4, 3)), ("tanh1", nn.Tanh()),
