@@ -206,30 +206,36 @@ public static partial class Convolution
     }
 
     /// <summary>
-    /// The forward pass by Winograd's transforms, group by group: the input planes into bordered blocks, the tiles over
-    /// every output of the group, the blocks transposed back to planes.
+    /// The forward pass by Winograd's transforms (<see cref="RunWinograd"/>): the input planes bordered by the padding.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardWinograd(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, in Geometry g, SimdLevel simd, in Gemm.RowEpilogue epilogue)
+    private static void ForwardWinograd(ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> scratch, int batchSize, in Geometry g, SimdLevel simd, in Gemm.RowEpilogue epilogue) =>
+        RunWinograd(input, WinogradForwardInput(g), output, ForwardLayouts(g).Output, ForwardWindow(g), weight, bias, epilogue, scratch, BlockedGroupSize(g.Positions, batchSize), batchSize, simd);
+
+    /// <summary>
+    /// A convolution by Winograd's transforms, group by group, on planes: each group's planes into bordered blocks
+    /// (<paramref name="from"/>), the tiles over every output of the group, the blocks (<paramref name="to"/>)
+    /// transposed back to planes. The weights are transformed once, for every group, at the start of
+    /// <paramref name="scratch"/>; the groups' tensors lie past the kernel's scratch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunWinograd(ReadOnlySpan<float> planes, in BlockedLayout from, Span<float> outputPlanes, in BlockedLayout to, in BlockedConvolution.Window window, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, in Gemm.RowEpilogue epilogue, Span<float> scratch, int groupSize, int batchSize, SimdLevel simd)
     {
-        BlockedLayout inputLayout = WinogradForwardInput(g), outputLayout = ForwardLayouts(g).Output;
-        var window = ForwardWindow(g);
-        int groupSize = BlockedGroupSize(g.Positions, batchSize);
-        int kernelScratch = WinogradConvolution.ScratchLength(g.Channels, g.Filters), transformed = WinogradConvolution.WeightsLength(g.Channels, g.Filters);
+        int inputLength = from.Channels * from.Height * from.Width, outputLength = to.Channels * to.Height * to.Width;
+        int kernelScratch = WinogradConvolution.ScratchLength(from.Channels, to.Channels), transformed = WinogradConvolution.WeightsLength(from.Channels, to.Channels);
         for (int first = 0; first < batchSize; first += groupSize)
         {
             int samples = Math.Min(groupSize, batchSize - first);
-            Span<float> blocked = scratch.Slice(kernelScratch, samples * outputLayout.Length);
-            Span<float> blocks = scratch.Slice(kernelScratch + blocked.Length, samples * inputLayout.Length);
-            BlockedTensors.FromPlanes(input.Slice(first * g.InputLength, samples * g.InputLength), inputLayout, blocks, samples);
+            Span<float> blocked = scratch.Slice(kernelScratch, samples * to.Length);
+            Span<float> blocks = scratch.Slice(kernelScratch + blocked.Length, samples * from.Length);
+            BlockedTensors.FromPlanes(planes.Slice(first * inputLength, samples * inputLength), from, blocks, samples);
             if (first == 0)
             {
-                // The weights transformed once, for every group: the groups' tensors lie past the kernel's scratch.
-                WinogradConvolution.Prepare(blocks, inputLayout, weight, bias, epilogue.Scales, epilogue.Shifts, blocked, outputLayout, window, scratch.Slice(0, kernelScratch), samples, simd);
+                WinogradConvolution.Prepare(blocks, from, weight, bias, epilogue.Scales, epilogue.Shifts, blocked, to, window, scratch.Slice(0, kernelScratch), samples, simd);
             }
 
-            WinogradConvolution.Run(blocks, inputLayout, bias, epilogue.Scales, epilogue.Shifts, epilogue.Relu, blocked, outputLayout, window, scratch.Slice(0, transformed), scratch.Slice(transformed, kernelScratch - transformed), samples, 0, WinogradConvolution.Tiles(outputLayout, samples), 0, outputLayout.Blocks, simd);
-            BlockedTensors.ToPlanes(blocked, outputLayout, output.Slice(first * g.OutputLength, samples * g.OutputLength), samples);
+            WinogradConvolution.Run(blocks, from, bias, epilogue.Scales, epilogue.Shifts, epilogue.Relu, blocked, to, window, scratch.Slice(0, transformed), scratch.Slice(transformed, kernelScratch - transformed), samples, 0, WinogradConvolution.Tiles(to, samples), 0, to.Blocks, simd);
+            BlockedTensors.ToPlanes(blocked, to, outputPlanes.Slice(first * outputLength, samples * outputLength), samples);
         }
     }
 
@@ -278,35 +284,15 @@ public static partial class Convolution
     }
 
     /// <summary>
-    /// The input gradient by Winograd's transforms, as the forward pass: the convolution of the output gradient, in
-    /// blocks bordered by the rest of the kernel's reach, by the flipped weights. Overwrites.
+    /// The input gradient by Winograd's transforms (<see cref="RunWinograd"/>), as the forward pass: the convolution
+    /// of the output gradient, bordered by the rest of the kernel's reach, by the flipped weights. Overwrites.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardInputWinograd(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> scratch, int batchSize, in Geometry g, SimdLevel simd)
     {
-        BlockedLayout gradientLayout = WinogradGradientInput(g), inputLayout = InputGradientLayouts(g).Output;
-        var window = InputGradientWindow(g);
-        int groupSize = BlockedGroupSize(g.Height * g.Width, batchSize);
         Span<float> flipped = scratch.Slice(0, g.Taps * g.Filters);
         g.FlipWeights(weight, flipped);
-        int kernelScratch = WinogradConvolution.ScratchLength(g.Filters, g.Channels), transformed = WinogradConvolution.WeightsLength(g.Filters, g.Channels);
-        Span<float> kernel = scratch.Slice(flipped.Length, kernelScratch);
-        int used = flipped.Length + kernelScratch;
-        for (int first = 0; first < batchSize; first += groupSize)
-        {
-            int samples = Math.Min(groupSize, batchSize - first);
-            Span<float> blocked = scratch.Slice(used, samples * inputLayout.Length);
-            Span<float> blocks = scratch.Slice(used + blocked.Length, samples * gradientLayout.Length);
-            BlockedTensors.FromPlanes(outputGradient.Slice(first * g.OutputLength, samples * g.OutputLength), gradientLayout, blocks, samples);
-            if (first == 0)
-            {
-                // The flipped weights transformed once, for every group.
-                WinogradConvolution.Prepare(blocks, gradientLayout, flipped, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, blocked, inputLayout, window, kernel, samples, simd);
-            }
-
-            WinogradConvolution.Run(blocks, gradientLayout, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, relu: false, blocked, inputLayout, window, kernel.Slice(0, transformed), kernel.Slice(transformed), samples, 0, WinogradConvolution.Tiles(inputLayout, samples), 0, inputLayout.Blocks, simd);
-            BlockedTensors.ToPlanes(blocked, inputLayout, inputGradient.Slice(first * g.InputLength, samples * g.InputLength), samples);
-        }
+        RunWinograd(outputGradient, WinogradGradientInput(g), inputGradient, InputGradientLayouts(g).Output, InputGradientWindow(g), flipped, ReadOnlySpan<float>.Empty, default, scratch.Slice(flipped.Length), BlockedGroupSize(g.Height * g.Width, batchSize), batchSize, simd);
     }
 
     /// <summary>

@@ -105,15 +105,14 @@ internal sealed class SampleThreads
         int tiles = BlockedConvolution.Tiles(c.OutputLayout, c.Samples);
         int first = Math.Min(positions, part * tiles / _parts * BlockedConvolution.TilePositions);
         int end = Math.Min(positions, (part + 1) * tiles / _parts * BlockedConvolution.TilePositions);
-        int filters = c.OutputLayout.Channels;
         BlockedConvolution.Run(
-            _workspace.AsSpan(c.Input, c.Samples * c.InputLayout.Length),
+            Input(c),
             c.InputLayout,
-            c.Bias < 0 ? ReadOnlySpan<float>.Empty : _parameters.AsSpan(c.Bias, filters),
-            c.Coefficients.AsSpan(0, c.Normalized),
-            c.Coefficients.AsSpan(c.Normalized, c.Normalized),
+            Bias(c),
+            c.Scales,
+            c.Shifts,
             c.Relu,
-            _workspace.AsSpan(c.Output, c.Samples * c.OutputLayout.Length),
+            Output(c),
             c.OutputLayout,
             c.Window,
             _scratch,
@@ -143,13 +142,13 @@ internal sealed class SampleThreads
             int group = unit / slices, slice = unit % slices, firstTile = group * WinogradConvolution.GroupTiles;
             int firstBlock = slice * c.OutputLayout.Blocks / slices, endBlock = (slice + 1) * c.OutputLayout.Blocks / slices;
             WinogradConvolution.Run(
-                _workspace.AsSpan(c.Input, c.Samples * c.InputLayout.Length),
+                Input(c),
                 c.InputLayout,
-                c.Bias < 0 ? ReadOnlySpan<float>.Empty : _parameters.AsSpan(c.Bias, filters),
-                c.Coefficients.AsSpan(0, c.Normalized),
-                c.Coefficients.AsSpan(c.Normalized, c.Normalized),
+                Bias(c),
+                c.Scales,
+                c.Shifts,
                 c.Relu,
-                _workspace.AsSpan(c.Output, c.Samples * c.OutputLayout.Length),
+                Output(c),
                 c.OutputLayout,
                 c.Window,
                 _scratch.AsSpan(0, transformed),
@@ -162,6 +161,12 @@ internal sealed class SampleThreads
                 c.Simd);
         }
     }
+
+    private Span<float> Input(in Convolution c) => _workspace.AsSpan(c.Input, c.Samples * c.InputLayout.Length);
+
+    private Span<float> Output(in Convolution c) => _workspace.AsSpan(c.Output, c.Samples * c.OutputLayout.Length);
+
+    private ReadOnlySpan<float> Bias(in Convolution c) => c.Bias < 0 ? ReadOnlySpan<float>.Empty : _parameters.AsSpan(c.Bias, c.OutputLayout.Channels);
 
     /// <summary>
     /// A blocked convolution to share: its input and output by their places in the workspace, its weights and bias by
@@ -182,5 +187,12 @@ internal sealed class SampleThreads
         BlockedConvolution.Window Window,
         int Samples,
         SimdLevel Simd,
-        bool Winograd);
+        bool Winograd)
+    {
+        /// <summary>The folded normalisation's scales, one per filter, or none.</summary>
+        public ReadOnlySpan<float> Scales => Coefficients.AsSpan(0, Normalized);
+
+        /// <summary>The folded normalisation's shifts, one per filter, or none.</summary>
+        public ReadOnlySpan<float> Shifts => Coefficients.AsSpan(Normalized, Normalized);
+    }
 }

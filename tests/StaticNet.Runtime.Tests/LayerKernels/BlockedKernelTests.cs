@@ -46,38 +46,7 @@ public class BlockedKernelTests
         float[] input = ToBlocks(planes, inputLayout, samples);
         float[] scratch = new float[BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth, filters)];
 
-        // Plain loops: the convolution in double, then the bias, the affine map and the ReLU.
-        int plane = outHeight * outWidth;
-        var expected = new float[samples * filters * plane];
-        for (int n = 0; n < samples; n++)
-        {
-            for (int f = 0; f < filters; f++)
-            {
-                for (int oy = 0; oy < outHeight; oy++)
-                {
-                    for (int ox = 0; ox < outWidth; ox++)
-                    {
-                        double sum = bias[f];
-                        for (int c = 0; c < channels; c++)
-                        {
-                            for (int i = 0; i < kernelHeight; i++)
-                            {
-                                for (int j = 0; j < kernelWidth; j++)
-                                {
-                                    int iy = (oy * strideHeight) - paddingHeight + (i * dilationHeight), ix = (ox * strideWidth) - paddingWidth + (j * dilationWidth);
-                                    if (iy >= 0 && iy < height && ix >= 0 && ix < width)
-                                    {
-                                        sum += (double)weight[(((f * channels) + c) * kernelHeight * kernelWidth) + (i * kernelWidth) + j] * planes[(((n * channels) + c) * height * width) + (iy * width) + ix];
-                                    }
-                                }
-                            }
-                        }
-
-                        expected[(((n * filters) + f) * plane) + (oy * outWidth) + ox] = Math.Max(0f, (float)((sum * scale[f]) + shift[f]));
-                    }
-                }
-            }
-        }
+        float[] expected = PlainConvolution(planes, weight, bias, scale, shift, samples, channels, height, width, filters, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, dilationHeight, dilationWidth, outHeight, outWidth);
 
         float[]? first = null;
         foreach (SimdLevel level in KernelAssert.AllLevels)
@@ -285,6 +254,47 @@ public class BlockedKernelTests
         negative[3] = -2;
         KernelAssert.Rejects(() => BlockedConvolution.SumOverPositions(input, taps, packed, tooFar, 16, transposed, SimdLevel.Vector256), "input", "reads the input at 100", "past its 100 values");
         KernelAssert.Rejects(() => BlockedConvolution.SumOverPositions(input, taps, packed, negative, 16, transposed, SimdLevel.Vector256), "offsets", "negative");
+    }
+
+    /// <summary>
+    /// The convolution by plain loops over planes, in double, then the bias, the affine map and the ReLU:
+    /// [samples, filters, outHeight, outWidth].
+    /// </summary>
+    internal static float[] PlainConvolution(float[] planes, float[] weight, float[] bias, float[] scale, float[] shift, int samples, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int outHeight, int outWidth)
+    {
+        int plane = outHeight * outWidth;
+        var expected = new float[samples * filters * plane];
+        for (int n = 0; n < samples; n++)
+        {
+            for (int f = 0; f < filters; f++)
+            {
+                for (int oy = 0; oy < outHeight; oy++)
+                {
+                    for (int ox = 0; ox < outWidth; ox++)
+                    {
+                        double sum = bias[f];
+                        for (int c = 0; c < channels; c++)
+                        {
+                            for (int i = 0; i < kernelHeight; i++)
+                            {
+                                for (int j = 0; j < kernelWidth; j++)
+                                {
+                                    int iy = (oy * strideHeight) - paddingHeight + (i * dilationHeight), ix = (ox * strideWidth) - paddingWidth + (j * dilationWidth);
+                                    if (iy >= 0 && iy < height && ix >= 0 && ix < width)
+                                    {
+                                        sum += (double)weight[(((f * channels) + c) * kernelHeight * kernelWidth) + (i * kernelWidth) + j] * planes[(((n * channels) + c) * height * width) + (iy * width) + ix];
+                                    }
+                                }
+                            }
+                        }
+
+                        expected[(((n * filters) + f) * plane) + (oy * outWidth) + ox] = Math.Max(0f, (float)((sum * scale[f]) + shift[f]));
+                    }
+                }
+            }
+        }
+
+        return expected;
     }
 
     /// <summary>Whether the level's multiply-adds are fused on this machine, as the scalar level's are: then every output must come out the same.</summary>

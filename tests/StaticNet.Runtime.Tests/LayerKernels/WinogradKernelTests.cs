@@ -5,7 +5,7 @@ using Xunit;
 namespace StaticNet.Tests.LayerKernels;
 
 /// <summary>
-/// Inference's Winograd convolution against plain loops in double over planes written here: every output within float
+/// The Winograd convolution against plain loops in double over planes (<see cref="BlockedKernelTests.PlainConvolution"/>): every output within float
 /// rounding of the direct sum, with the bias, folded normalisation and ReLU; the border zero whatever the buffer held;
 /// the same bits at every level that fuses multiply-adds, in any ranges of tiles, and for a sample alone as in a batch.
 /// </summary>
@@ -32,7 +32,7 @@ public class WinogradKernelTests
         float[] scale = KernelAssert.Random(filters, 24, 0.5f, 1.5f);
         float[] shift = KernelAssert.Random(filters, 25);
         float[] input = BlockedKernelTests.ToBlocks(planes, inputLayout, samples);
-        float[] expected = Direct(planes, weight, bias, scale, shift, samples, channels, height, width, filters, padding, outputLayout.Height, outputLayout.Width);
+        float[] expected = BlockedKernelTests.PlainConvolution(planes, weight, bias, scale, shift, samples, channels, height, width, filters, 3, 3, 1, 1, padding, padding, 1, 1, outputLayout.Height, outputLayout.Width);
         float[] scratch = new float[WinogradConvolution.ScratchLength(channels, filters)];
         int transformed = WinogradConvolution.WeightsLength(channels, filters), tiles = WinogradConvolution.Tiles(outputLayout, samples);
 
@@ -136,43 +136,6 @@ public class WinogradKernelTests
         KernelAssert.Rejects(() => WinogradConvolution.TransformWeights(weight, 16, 16, scratch.AsSpan(0, transformed), new float[(Block * 16 * 9) - 1], 0, 1, SimdLevel.Scalar), "temporary");
         KernelAssert.Rejects(() => WinogradConvolution.TransformWeights(weight, 16, 24, scratch.AsSpan(0, transformed), scratch.AsSpan(transformed), 0, 1, SimdLevel.Scalar), "filters", "fill blocks of 16", "found 24");
         KernelAssert.Rejects(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), new float[WinogradConvolution.WorkLength(16) - 1], 1, 0, 9, 0, 1, SimdLevel.Scalar), "work");
-    }
-
-    /// <summary>The convolution by its definition, in double, then the bias, the affine map and the ReLU.</summary>
-    private static float[] Direct(float[] planes, float[] weight, float[] bias, float[] scale, float[] shift, int samples, int channels, int height, int width, int filters, int padding, int outHeight, int outWidth)
-    {
-        var expected = new float[samples * filters * outHeight * outWidth];
-        for (int n = 0; n < samples; n++)
-        {
-            for (int f = 0; f < filters; f++)
-            {
-                for (int oy = 0; oy < outHeight; oy++)
-                {
-                    for (int ox = 0; ox < outWidth; ox++)
-                    {
-                        double sum = bias[f];
-                        for (int c = 0; c < channels; c++)
-                        {
-                            for (int i = 0; i < 3; i++)
-                            {
-                                for (int j = 0; j < 3; j++)
-                                {
-                                    int iy = oy - padding + i, ix = ox - padding + j;
-                                    if (iy >= 0 && iy < height && ix >= 0 && ix < width)
-                                    {
-                                        sum += (double)weight[(((f * channels) + c) * 9) + (i * 3) + j] * planes[(((n * channels) + c) * height * width) + (iy * width) + ix];
-                                    }
-                                }
-                            }
-                        }
-
-                        expected[(((((n * filters) + f) * outHeight) + oy) * outWidth) + ox] = Math.Max(0f, (float)((sum * scale[f]) + shift[f]));
-                    }
-                }
-            }
-        }
-
-        return expected;
     }
 
     private static float[] Filled(int length, float value)
