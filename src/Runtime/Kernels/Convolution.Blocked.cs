@@ -10,7 +10,9 @@ namespace StaticNet.Kernels;
 /// group of samples at once, the group's planes given their border on the way in and transposed back to planes on
 /// the way out. A product over planes computes the border of every plane too, a quarter of its work on a 7x7 plane;
 /// the tiles compute outputs only and keep both multiply-add units busy, so even with the two conversions a layer
-/// with enough channels runs faster this way, and the callers still see planes.
+/// with enough channels runs faster this way, and the callers still see planes. A 3x3 layer at stride 1 whose channels
+/// and filters fill blocks runs those two passes by <see cref="WinogradConvolution"/>'s transforms instead, where
+/// inference would.
 /// </summary>
 public static partial class Convolution
 {
