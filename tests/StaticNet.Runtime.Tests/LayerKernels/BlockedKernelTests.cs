@@ -371,7 +371,7 @@ public class BlockedKernelTests
         }
     }
 
-    private static float[] Filled(int length, float value)
+    internal static float[] Filled(int length, float value)
     {
         var values = new float[length];
         Array.Fill(values, value);

@@ -39,7 +39,7 @@ public class WinogradKernelTests
         float[]? first = null;
         foreach (SimdLevel level in KernelAssert.AllLevels)
         {
-            float[] output = Filled(samples * outputLayout.Length, float.NaN);
+            float[] output = BlockedKernelTests.Filled(samples * outputLayout.Length, float.NaN);
             WinogradConvolution.Forward(input, inputLayout, weight, bias, scale, shift, true, output, outputLayout, window, scratch, samples, level);
             KernelAssert.Close(expected, BlockedKernelTests.ToPlanes(output, outputLayout, samples), $"{level} Winograd convolution");
             BlockedKernelTests.AssertBorderZero(output, outputLayout, samples, level.ToString());
@@ -53,14 +53,14 @@ public class WinogradKernelTests
             // filter blocks, each with its own work area filled with garbage, as threads share one sample's
             // convolution: the same output, bit for bit.
             int cut1 = Math.Min(tiles, 7), cut2 = Math.Max(cut1, tiles - 4), blocks = filters / Block, half = blocks / 2;
-            float[] inParts = Filled(samples * outputLayout.Length, float.NaN);
-            float[] partsScratch = Filled(scratch.Length, float.NaN);
+            float[] inParts = BlockedKernelTests.Filled(samples * outputLayout.Length, float.NaN);
+            float[] partsScratch = BlockedKernelTests.Filled(scratch.Length, float.NaN);
             WinogradConvolution.PrepareOutput(input, inputLayout, bias, scale, shift, inParts, outputLayout, window, samples);
-            WinogradConvolution.TransformWeights(weight, channels, filters, partsScratch.AsSpan(0, transformed), Filled(Block * channels * 9, float.NaN), half, blocks - half, level);
-            WinogradConvolution.TransformWeights(weight, channels, filters, partsScratch.AsSpan(0, transformed), Filled(Block * channels * 9, float.NaN), 0, half, level);
+            WinogradConvolution.TransformWeights(weight, channels, filters, partsScratch.AsSpan(0, transformed), BlockedKernelTests.Filled(Block * channels * 9, float.NaN), half, blocks - half, level);
+            WinogradConvolution.TransformWeights(weight, channels, filters, partsScratch.AsSpan(0, transformed), BlockedKernelTests.Filled(Block * channels * 9, float.NaN), 0, half, level);
             foreach ((int from, int to, int firstBlock, int endBlock) in new[] { (cut2, tiles, 0, blocks), (0, cut1, half, blocks), (0, cut1, 0, half), (cut1, cut2, 0, blocks) })
             {
-                float[] work = Filled(WinogradConvolution.WorkLength(channels), float.NaN);
+                float[] work = BlockedKernelTests.Filled(WinogradConvolution.WorkLength(channels), float.NaN);
                 WinogradConvolution.Run(input, inputLayout, bias, scale, shift, true, inParts, outputLayout, window, partsScratch.AsSpan(0, transformed), work, samples, from, to - from, firstBlock, endBlock - firstBlock, level);
             }
 
@@ -136,12 +136,5 @@ public class WinogradKernelTests
         KernelAssert.Rejects(() => WinogradConvolution.TransformWeights(weight, 16, 16, scratch.AsSpan(0, transformed), new float[(Block * 16 * 9) - 1], 0, 1, SimdLevel.Scalar), "temporary");
         KernelAssert.Rejects(() => WinogradConvolution.TransformWeights(weight, 16, 24, scratch.AsSpan(0, transformed), scratch.AsSpan(transformed), 0, 1, SimdLevel.Scalar), "filters", "fill blocks of 16", "found 24");
         KernelAssert.Rejects(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), new float[WinogradConvolution.WorkLength(16) - 1], 1, 0, 9, 0, 1, SimdLevel.Scalar), "work");
-    }
-
-    private static float[] Filled(int length, float value)
-    {
-        var values = new float[length];
-        Array.Fill(values, value);
-        return values;
     }
 }
