@@ -42,6 +42,44 @@ public class BlockedInferenceTests
         }
     }
 
+    [Fact]
+    public void ABatchLargerThanAWaveRunsInWavesWithTheSameBits()
+    {
+        // At this capacity the workspace spans more than one wave, so Predict runs the batch in waves, the last part-filled.
+        var network = new BlockedSharedNet(seed: 3, batchCapacity: 512);
+        int wave = network.InferenceWaveSize;
+        Assert.InRange(wave, CompiledNetwork.BatchChunks, 511);
+        int samples = (2 * wave) + 5;
+        float[] inputs = KernelAssert.Random(samples * BlockedSharedNet.InputLength, 4);
+        var waves = new float[samples * BlockedSharedNet.OutputLength];
+        network.Predict(inputs, waves, samples);
+
+        // Each sample as it comes out alone, and a network of the same weights whose capacity is one wave's or less.
+        var small = new BlockedSharedNet(seed: 3, batchCapacity: 6);
+        Assert.Equal(6, small.InferenceWaveSize);
+        var batches = new float[waves.Length];
+        small.Predict(inputs, batches, samples);
+        KernelAssert.Identical(batches, waves, "waves against batches of 6");
+        for (int n = 0; n < samples; n += 37)
+        {
+            var alone = new float[BlockedSharedNet.OutputLength];
+            network.Predict(inputs.AsSpan(n * BlockedSharedNet.InputLength, BlockedSharedNet.InputLength), alone);
+            KernelAssert.Identical(waves.AsSpan(n * BlockedSharedNet.OutputLength, BlockedSharedNet.OutputLength), alone, $"sample {n} alone");
+        }
+    }
+
+    [Fact]
+    public void AWaveIsWhatTheWorkspaceBudgetHoldsInWholeSetsOfChunks()
+    {
+        long floats = CompiledNetwork.InferenceWaveBytes / sizeof(float);
+        Assert.Equal(256, CompiledNetwork.InferenceWave(256, workspaceLengthPerSample: 100));
+        Assert.Equal(3, CompiledNetwork.InferenceWave(3, (int)floats));
+        Assert.Equal(CompiledNetwork.BatchChunks, CompiledNetwork.InferenceWave(256, (int)floats));
+        Assert.Equal(48, CompiledNetwork.InferenceWave(256, (int)(floats / 50)));
+        Assert.Equal(50, CompiledNetwork.InferenceWave(50, (int)(floats / 50)));
+        Assert.Equal(48, CompiledNetwork.InferenceWave(51, (int)(floats / 50)));
+    }
+
     [Theory]
     [MemberData(nameof(Networks))]
     public void PredictFollowsWeightsChangedBetweenCalls(string name)
