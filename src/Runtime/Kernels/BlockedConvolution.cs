@@ -18,9 +18,10 @@ namespace StaticNet.Kernels;
 /// <remarks>
 /// Every block of filters' weights is packed into scratch as <c>[steps][Block]</c> before the tiles run, the steps
 /// in PyTorch's order (channel, then tap), so packing is a transpose; a table beside them says where each step reads
-/// in the input. Packing on every call, rather than keeping packed weights, means no copy of the weights can ever be
-/// out of date. Packing (<see cref="Prepare"/>) and the tiles (<see cref="Run"/>) are apart so that threads can share
-/// one sample's tiles, each a range of its positions, after one packing. Every output is
+/// in the input. A batch packs them on every call; one sample's <c>Predict</c> keeps them from call to call and packs
+/// again whenever the weights differ in any bit from those it packed (Networks/PreparedWeights.cs), so no packed copy
+/// can be out of date. Packing (<see cref="Pack"/>) and the tiles (<see cref="Run"/>) are apart so that threads can
+/// share one sample's tiles, each a range of its positions, after one packing. Every output is
 /// its bias, then one multiply-add per step in that order, then the folded batch normalisation and ReLU: the same
 /// in any tile, sample or batch, and at every SIMD level whose multiply-adds the hardware fuses, the scalar one
 /// running the same code on one lane (<see cref="OpsScalar"/>).
@@ -87,8 +88,8 @@ internal static partial class BlockedConvolution
 
     /// <summary>
     /// The part of <see cref="Forward"/> that comes once before its tiles, whichever threads run them: checks the
-    /// tensors, packs the weights and the table of where each step reads into <paramref name="scratch"/>, and clears the
-    /// output's border.
+    /// tensors, packs the weights and the table of where each step reads into <paramref name="scratch"/>
+    /// (<see cref="Pack"/>), and clears the output's border.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Prepare(
@@ -104,8 +105,40 @@ internal static partial class BlockedConvolution
         Span<float> scratch,
         int samples)
     {
-        int filters = outputLayout.Channels, steps = inputLayout.Channels * window.KernelHeight * window.KernelWidth;
+        // Every check before the first write.
         CheckTensors(input, inputLayout, bias, scale, shift, output, outputLayout, window, samples, ForwardName);
+        Pack(weight, inputLayout, outputLayout.Channels, window, scratch);
+        BlockedTensors.ClearBorder(output, outputLayout, samples);
+    }
+
+    /// <summary>
+    /// <see cref="Prepare"/> but for the weights, for a caller that keeps them packed from an earlier call
+    /// (<see cref="Pack"/>): checks the tensors and clears the output's border.
+    /// </summary>
+    public static void PrepareOutput(
+        ReadOnlySpan<float> input,
+        in BlockedLayout inputLayout,
+        ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> scale,
+        ReadOnlySpan<float> shift,
+        Span<float> output,
+        in BlockedLayout outputLayout,
+        in Window window,
+        int samples)
+    {
+        CheckTensors(input, inputLayout, bias, scale, shift, output, outputLayout, window, samples, ForwardName);
+        BlockedTensors.ClearBorder(output, outputLayout, samples);
+    }
+
+    /// <summary>
+    /// Packs <paramref name="weight"/> ([filters, channels, kernelHeight, kernelWidth]) a block of filters at a time as
+    /// <c>[step][Block]</c>, then the table of where each step reads from a window's first position in
+    /// <paramref name="inputLayout"/>, into <paramref name="scratch"/> (<see cref="ScratchLength"/>), as <see cref="Run"/> reads them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Pack(ReadOnlySpan<float> weight, in BlockedLayout inputLayout, int filters, in Window window, Span<float> scratch)
+    {
+        int steps = inputLayout.Channels * window.KernelHeight * window.KernelWidth;
         KernelChecks.AtLeast(weight.Length, (long)filters * steps, nameof(weight), ForwardName);
         KernelChecks.AtLeast(scratch.Length, ScratchLength(inputLayout.Channels, window.KernelHeight, window.KernelWidth, filters), nameof(scratch), ForwardName);
 
@@ -135,8 +168,6 @@ internal static partial class BlockedConvolution
                 reads[(c * taps) + tap] = channelAt + reads[tap];
             }
         }
-
-        BlockedTensors.ClearBorder(output, outputLayout, samples);
     }
 
     /// <summary>

@@ -38,10 +38,12 @@ public abstract class CompiledNetwork : INetwork
     // Samples a batched Predict runs at a time, laid out in the workspace as a batch of that capacity.
     private readonly int _inferenceWave;
 
-    // The workspace and kernel scratch of single-sample Predict, apart so that Predict never disturbs a training step.
+    // The workspace, kernel scratch, threads and kept packed weights of single-sample Predict, apart so that Predict
+    // never disturbs a training step.
     private readonly float[] _sampleWorkspace;
     private readonly float[] _sampleScratch;
     private readonly SampleThreads? _sampleThreads;
+    private readonly PreparedWeights _samplePreparedWeights = new();
 
     // The vectorised kernels' scratch, one block per thread.
     private readonly float[] _kernelScratch;
@@ -278,7 +280,11 @@ public abstract class CompiledNetwork : INetwork
         }
     }
 
-    /// <summary>Runs one sample forward in inference mode, its larger blocked convolutions shared among <see cref="Threads"/> threads. Allocates nothing.</summary>
+    /// <summary>
+    /// Runs one sample forward in inference mode, its larger blocked convolutions shared among <see cref="Threads"/>
+    /// threads. Allocates nothing after the first call, which makes the copies of the blocked convolutions' packed
+    /// weights that later calls reuse while the weights stay the same.
+    /// </summary>
     /// <param name="input">One sample: exactly one input sample's values.</param>
     /// <param name="output">Receives the outputs: exactly one output sample's values.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -293,7 +299,7 @@ public abstract class CompiledNetwork : INetwork
             _sampleThreads.Threads = _threads;
         }
 
-        RunInference(new LayerPass(_parameters, Span<float>.Empty, _state, _sampleWorkspace, capacity: 1, d.WorkspaceLengthPerSample, first: 0, count: 1, chunk: 0, chunks: 1, training: false, inputGradient: false, _frozen, _seed, step: 0, _sampleScratch, Simd, slice: 0, _sampleThreads));
+        RunInference(new LayerPass(_parameters, Span<float>.Empty, _state, _sampleWorkspace, capacity: 1, d.WorkspaceLengthPerSample, first: 0, count: 1, chunk: 0, chunks: 1, training: false, inputGradient: false, _frozen, _seed, step: 0, _sampleScratch, Simd, slice: 0, _sampleThreads, _samplePreparedWeights));
         _sampleWorkspace.AsSpan(d.OutputOffset, d.OutputLength).CopyTo(output);
     }
 

@@ -28,8 +28,13 @@ public readonly ref partial struct LayerPass
     private readonly int _fixedStart;
     private readonly ReadOnlySpan<bool> _frozen;
     private readonly SampleThreads? _sampleThreads;
+    private readonly PreparedWeights? _preparedWeights;
 
-    /// <summary>Describes a pass; the engine creates these. A pass given <paramref name="sampleThreads"/> (one sample's Predict) shares its larger blocked convolutions among them.</summary>
+    /// <summary>
+    /// Describes a pass; the engine creates these. A pass given <paramref name="sampleThreads"/> (one sample's Predict)
+    /// shares its larger blocked convolutions among them; one given <paramref name="preparedWeights"/> keeps their packed
+    /// or transformed weights there from call to call.
+    /// </summary>
     internal LayerPass(
         ReadOnlySpan<float> parameters,
         Span<float> gradients,
@@ -49,7 +54,8 @@ public readonly ref partial struct LayerPass
         Span<float> scratch,
         SimdLevel simd,
         int slice,
-        SampleThreads? sampleThreads = null)
+        SampleThreads? sampleThreads = null,
+        PreparedWeights? preparedWeights = null)
     {
         _parameters = parameters;
         _gradients = gradients;
@@ -70,6 +76,7 @@ public readonly ref partial struct LayerPass
         Simd = simd;
         Slice = slice;
         _sampleThreads = sampleThreads;
+        _preparedWeights = preparedWeights;
     }
 
     /// <summary>The pass's first sample in the batch.</summary>

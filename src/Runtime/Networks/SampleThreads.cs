@@ -6,8 +6,8 @@ namespace StaticNet;
 /// <summary>
 /// Shares one sample's <c>Predict</c> among threads: the tiles of each blocked convolution large enough to pay for
 /// handing parts out, each thread a range of its output positions after the calling thread has packed the weights
-/// once; for Winograd's convolution, the weights' transform in parts of filter blocks, then units of a group of tiles
-/// and a slice of filter blocks. Every output is computed as on one thread, so the prediction does not depend on the
+/// (or found them packed by an earlier call, <see cref="PreparedWeights"/>); for Winograd's convolution, the weights'
+/// transform in parts of filter blocks unless it is kept, then units of a group of tiles and a slice of filter blocks. Every output is computed as on one thread, so the prediction does not depend on the
 /// number of threads.
 /// </summary>
 /// <remarks>
@@ -57,18 +57,23 @@ internal sealed class SampleThreads
 
     /// <summary>
     /// Runs the tiles of <paramref name="convolution"/> in parts on up to <see cref="Threads"/> threads: for the direct
-    /// kernel after <see cref="BlockedConvolution.Prepare"/> has run on the scratch; for Winograd's after
-    /// <see cref="WinogradConvolution.PrepareOutput"/>, the threads first transforming the weights in parts of filter blocks.
+    /// kernel after its output is prepared and its weights packed (<see cref="BlockedConvolution.PrepareOutput"/>,
+    /// <see cref="BlockedConvolution.Pack"/>); for Winograd's after <see cref="WinogradConvolution.PrepareOutput"/>, the
+    /// threads first transforming the weights in parts of filter blocks unless they are <see cref="Convolution.Ready"/>.
     /// </summary>
     public void Run(in Convolution convolution)
     {
         _convolution = convolution;
         if (convolution.Winograd)
         {
-            _weightsPhase = true;
-            _parts = Math.Min(PartsPerThread * Threads, convolution.OutputLayout.Blocks);
-            BatchRunner.Run(_parts, Threads, _runPart);
-            _weightsPhase = false;
+            if (!convolution.Ready)
+            {
+                _weightsPhase = true;
+                _parts = Math.Min(PartsPerThread * Threads, convolution.OutputLayout.Blocks);
+                BatchRunner.Run(_parts, Threads, _runPart);
+                _weightsPhase = false;
+            }
+
             (int groups, int slices) = WinogradUnits(convolution);
             _parts = Math.Min(PartsPerThread * Threads, groups * slices);
         }
@@ -115,7 +120,7 @@ internal sealed class SampleThreads
             Output(c),
             c.OutputLayout,
             c.Window,
-            _scratch,
+            Prepared(c),
             c.Samples,
             first,
             end - first,
@@ -130,7 +135,7 @@ internal sealed class SampleThreads
         if (_weightsPhase)
         {
             int blocks = c.OutputLayout.Blocks, firstBlock = part * blocks / _parts;
-            WinogradConvolution.TransformWeights(_parameters.AsSpan(c.Weight, filters * channels * 9), channels, filters, _scratch.AsSpan(0, transformed), own, firstBlock, ((part + 1) * blocks / _parts) - firstBlock, c.Simd);
+            WinogradConvolution.TransformWeights(_parameters.AsSpan(c.Weight, filters * channels * 9), channels, filters, Prepared(c).Slice(0, transformed), own, firstBlock, ((part + 1) * blocks / _parts) - firstBlock, c.Simd);
             return;
         }
 
@@ -151,7 +156,7 @@ internal sealed class SampleThreads
                 Output(c),
                 c.OutputLayout,
                 c.Window,
-                _scratch.AsSpan(0, transformed),
+                Prepared(c).Slice(0, transformed),
                 own,
                 c.Samples,
                 firstTile,
@@ -166,13 +171,17 @@ internal sealed class SampleThreads
 
     private Span<float> Output(in Convolution c) => _workspace.AsSpan(c.Output, c.Samples * c.OutputLayout.Length);
 
+    /// <summary>Where the convolution's packed or transformed weights lie: the kept copy, or else the start of the scratch.</summary>
+    private Span<float> Prepared(in Convolution c) => c.Prepared ?? _scratch;
+
     private ReadOnlySpan<float> Bias(in Convolution c) => c.Bias < 0 ? ReadOnlySpan<float>.Empty : _parameters.AsSpan(c.Bias, c.OutputLayout.Channels);
 
     /// <summary>
     /// A blocked convolution to share: its input and output by their places in the workspace, its weights and bias by
     /// their places in the parameters (bias -1 for none), the folded normalisation's scales and shifts (<see cref="Normalized"/> of each, 0
     /// for none) one after the other in <see cref="Coefficients"/>; <see cref="Winograd"/> when its tiles are
-    /// <see cref="WinogradConvolution"/>'s.
+    /// <see cref="WinogradConvolution"/>'s; its packed or transformed weights in <see cref="Prepared"/> (the start of the
+    /// scratch when null), <see cref="Ready"/> when they are there already.
     /// </summary>
     internal readonly record struct Convolution(
         int Input,
@@ -187,7 +196,9 @@ internal sealed class SampleThreads
         BlockedConvolution.Window Window,
         int Samples,
         SimdLevel Simd,
-        bool Winograd)
+        bool Winograd,
+        float[]? Prepared,
+        bool Ready)
     {
         /// <summary>The folded normalisation's scales, one per filter, or none.</summary>
         public ReadOnlySpan<float> Scales => Coefficients.AsSpan(0, Normalized);

@@ -56,30 +56,45 @@ public readonly ref partial struct LayerPass
         ReadOnlySpan<float> weights = Parameter(weight, filters * channels * kernelHeight * kernelWidth);
         if (WinogradConvolution.Runs(from, to, window))
         {
+            int transformed = WinogradConvolution.WeightsLength(channels, filters);
+            PreparedWeights.Layer? kept = _preparedWeights?.For(weight, weights, transformed, Simd);
+            WinogradConvolution.PrepareOutput(x, from, biases, scales, shifts, y, to, window, Count);
             if (_sampleThreads is { } sharing && sharing.Splits(WinogradConvolution.TileSteps(from, to, Count)))
             {
-                // The threads share the weights' transform as well as the tiles.
-                WinogradConvolution.PrepareOutput(x, from, biases, scales, shifts, y, to, window, Count);
-                sharing.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, weight, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd, Winograd: true));
-            }
-            else
-            {
-                int transformed = WinogradConvolution.WeightsLength(channels, filters);
-                WinogradConvolution.Prepare(x, from, weights, biases, scales, shifts, y, to, window, Scratch, Count, Simd);
-                WinogradConvolution.Run(x, from, biases, scales, shifts, relu, y, to, window, Scratch.Slice(0, transformed), Scratch.Slice(transformed), Count, 0, WinogradConvolution.Tiles(to, Count), 0, to.Blocks, Simd);
+                // The threads share the weights' transform, unless it is kept, as well as the tiles.
+                sharing.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, weight, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd, Winograd: true, kept?.Prepared, kept?.Ready ?? false));
+                kept?.Made(weights);
+                return;
             }
 
+            Span<float> transformedWeights = kept?.Prepared ?? Scratch.Slice(0, transformed), work = kept is null ? Scratch.Slice(transformed) : Scratch;
+            if (kept is not { Ready: true })
+            {
+                WinogradConvolution.TransformWeights(weights, channels, filters, transformedWeights, work, 0, to.Blocks, Simd);
+                kept?.Made(weights);
+            }
+
+            WinogradConvolution.Run(x, from, biases, scales, shifts, relu, y, to, window, transformedWeights, work, Count, 0, WinogradConvolution.Tiles(to, Count), 0, to.Blocks, Simd);
             return;
         }
 
-        BlockedConvolution.Prepare(x, from, weights, biases, scales, shifts, y, to, window, Scratch, Count);
+        int packedLength = BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth, filters);
+        PreparedWeights.Layer? packed = _preparedWeights?.For(weight, weights, packedLength, Simd);
+        BlockedConvolution.PrepareOutput(x, from, biases, scales, shifts, y, to, window, Count);
+        Span<float> packedWeights = packed?.Prepared ?? Scratch;
+        if (packed is not { Ready: true })
+        {
+            BlockedConvolution.Pack(weights, from, filters, window, packedWeights);
+            packed?.Made(weights);
+        }
+
         if (_sampleThreads is { } threads && threads.Splits(BlockedConvolution.TileSteps(from, to, window, Count)))
         {
-            threads.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, weight, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd, Winograd: false));
+            threads.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, weight, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd, Winograd: false, packed?.Prepared, Ready: true));
         }
         else
         {
-            BlockedConvolution.Run(x, from, biases, scales, shifts, relu, y, to, window, Scratch, Count, 0, BlockedConvolution.Positions(to, Count), Simd);
+            BlockedConvolution.Run(x, from, biases, scales, shifts, relu, y, to, window, packedWeights, Count, 0, BlockedConvolution.Positions(to, Count), Simd);
         }
     }
 
