@@ -7,8 +7,8 @@ namespace StaticNet;
 /// Shares one sample's <c>Predict</c> among threads: the tiles of each blocked convolution large enough to pay for
 /// handing parts out, each thread a range of its output positions after the calling thread has packed the weights
 /// (or found them packed by an earlier call, <see cref="PreparedWeights"/>); for Winograd's convolution, the weights'
-/// transform in parts of filter blocks unless it is kept, then units of a group of tiles and a slice of filter blocks. Every output is computed as on one thread, so the prediction does not depend on the
-/// number of threads.
+/// transform in parts of filter blocks unless it is kept, then units of a group of tiles and a slice of filter blocks.
+/// Every output is computed as on one thread, so the prediction does not depend on the number of threads.
 /// </summary>
 /// <remarks>
 /// A part reads the tensors by their places in the network's arrays, since spans cannot cross to another thread; the
