@@ -13,8 +13,10 @@ namespace StaticNet;
 /// weights' transforms and packing were 13% of the time).
 /// </summary>
 /// <remarks>
-/// A layer's copies are made on its first call, so a network's first single-sample <c>Predict</c> allocates them. Only
-/// that pass uses them: a batch's chunks run concurrently, and pay the packing once for many samples.
+/// A layer's copies are made on its first call, so a network's first single-sample <c>Predict</c> allocates them: for
+/// each blocked convolution a copy of its weights and their prepared form (as long for the direct kernel, 16/9 as long
+/// for Winograd's), which is the memory this costs. Only that pass uses them: a batch's chunks run concurrently, and pay
+/// the packing once for many samples.
 /// </remarks>
 internal sealed class PreparedWeights
 {
