@@ -23,8 +23,9 @@ namespace StaticNet.Kernels;
 /// SIMD level whose multiply-adds the hardware fuses, the scalar one running the same code on one lane. The weights
 /// are transformed on every call of a batch (<see cref="Prepare"/>), as the direct kernel packs them; one sample's
 /// <c>Predict</c> keeps them transformed and transforms again whenever the weights differ in any bit from those it
-/// transformed (Networks/PreparedWeights.cs), so that no transformed copy can be out of date. Threads can share one sample's call: <see cref="TransformWeights"/> takes ranges of filter
-/// blocks, and <see cref="Run"/> ranges of tiles and of filter blocks.
+/// transformed (Networks/PreparedWeights.cs), so that no transformed copy can be out of date. Threads can share one
+/// sample's call: <see cref="TransformWeights"/> takes ranges of filter blocks, and <see cref="Run"/> ranges of tiles
+/// and of filter blocks.
 /// </remarks>
 internal static class WinogradConvolution
 {
@@ -42,8 +43,8 @@ internal static class WinogradConvolution
 
     /// <summary>
     /// The time of transforming the weights, per channel and filter, in the direct kernel's multiply-adds: once a call,
-    /// so a single sample's prediction paid all of it before it kept its transformed weights between calls. Fitted, with <see cref="PointCost"/>, to one sample on one thread,
-    /// where this kernel ran 0.48x as fast as the direct one on 2x2 outputs, 0.99x on 4x4, 0.91x on 5x5 (64 channels
+    /// so a single sample's prediction paid all of it before it kept its transformed weights between calls. Fitted, with
+    /// <see cref="PointCost"/>, to one sample on one thread, where this kernel ran 0.48x as fast as the direct one on 2x2 outputs, 0.99x on 4x4, 0.91x on 5x5 (64 channels
     /// and filters), 1.07x on 7x7 (32 to 64), 1.15x on 14x14 (16 to 32) and 1.54x on 14x14 (64 to 64). Across 16
     /// samples it was 1.2x-1.9x as fast on every one of those planes; a layer runs here only where one sample gains
     /// too, so that no shape runs slower and a sample comes out the same alone as in a batch.
