@@ -414,15 +414,20 @@ public static partial class Gemm
             for (int firstColumn = 0; firstColumn < s.N; firstColumn += columnsAtOnce)
             {
                 int endColumn = Math.Min(s.N, firstColumn + columnsAtOnce);
-                for (int i = firstRow; i < endRow; i += blockRows)
+                // Four rows of B at a time against every block of A's rows: those four stay in the first-level cache
+                // and A's rows stream from the second, 3 loads of each step's 7 rather than 4.
+                int j = firstColumn;
+                for (; j + 4 <= endColumn; j += 4)
                 {
-                    int j = firstColumn;
-                    for (; j + 4 <= endColumn; j += 4)
+                    for (int i = firstRow; i < endRow; i += blockRows)
                     {
                         DotBlock<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
                     }
+                }
 
-                    for (; j < endColumn; j++)
+                for (; j < endColumn; j++)
+                {
+                    for (int i = firstRow; i < endRow; i += blockRows)
                     {
                         DotColumn<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
                     }
