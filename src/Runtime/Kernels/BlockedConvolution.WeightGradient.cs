@@ -107,7 +107,7 @@ internal static partial class BlockedConvolution
             ref float gradientB = ref Unsafe.Add(ref packed, PackedAt(second, steps));
 
             // No bias: each sum starts at zero. A tap's filters are its row of the transposed gradient.
-            var finish = new Epilogue<TVector, TOps>(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, relu: false, first, second, first, second);
+            var finish = new Epilogue<TVector, TOps, Unchanged>(ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, ReadOnlySpan<float>.Empty, first, second, first, second);
             for (int tap = 0; tap < taps; tap += TilePositions)
             {
                 // The last tile repeats its last tap to be whole, as the forward pass's last positions.

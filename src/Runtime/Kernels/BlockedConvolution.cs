@@ -252,10 +252,32 @@ internal static partial class BlockedConvolution
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TVector, TOps>(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, bool relu, Span<float> output, BlockedLayout outputLayout, PositionWalk walk, int steps, ReadOnlySpan<float> scratch)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+    {
+        switch ((scale.IsEmpty, relu))
+        {
+            case (true, false):
+                Run<TVector, TOps, Unchanged>(input, bias, scale, shift, output, outputLayout, walk, steps, scratch);
+                break;
+            case (true, true):
+                Run<TVector, TOps, Rectified>(input, bias, scale, shift, output, outputLayout, walk, steps, scratch);
+                break;
+            case (false, false):
+                Run<TVector, TOps, Normalized>(input, bias, scale, shift, output, outputLayout, walk, steps, scratch);
+                break;
+            default:
+                Run<TVector, TOps, NormalizedRectified>(input, bias, scale, shift, output, outputLayout, walk, steps, scratch);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run<TVector, TOps, TFinish>(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> output, BlockedLayout outputLayout, PositionWalk walk, int steps, ReadOnlySpan<float> scratch)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TFinish : struct, IFinish
     {
         int filters = outputLayout.Channels;
         ref float x = ref MemoryMarshal.GetReference(input);
@@ -273,7 +295,7 @@ internal static partial class BlockedConvolution
             int second = pair ? first + TOps.Count : first;
             ref float weightsA = ref Unsafe.Add(ref packed, PackedAt(first, steps));
             ref float weightsB = ref Unsafe.Add(ref packed, PackedAt(second, steps));
-            var finish = new Epilogue<TVector, TOps>(bias, scale, shift, relu, first, second, Stored(first, outputLayout), Stored(second, outputLayout));
+            var finish = new Epilogue<TVector, TOps, TFinish>(bias, scale, shift, first, second, Stored(first, outputLayout), Stored(second, outputLayout));
             walk.Restart();
             for (int count; (count = walk.Next(inputAt, outputAt)) > 0;)
             {
@@ -298,9 +320,10 @@ internal static partial class BlockedConvolution
     /// accumulators, six input rows, two weight rows and the step table all stay in registers through the loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void SumPair<TVector, TOps>(in Epilogue<TVector, TOps> finish, ref float x, ReadOnlySpan<int> inputAt, ref float weightsA, ref float weightsB, ref int reads, int steps, ref float y, ReadOnlySpan<int> outputAt, int count)
+    private static void SumPair<TVector, TOps, TFinish>(in Epilogue<TVector, TOps, TFinish> finish, ref float x, ReadOnlySpan<int> inputAt, ref float weightsA, ref float weightsB, ref int reads, int steps, ref float y, ReadOnlySpan<int> outputAt, int count)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TFinish : struct, IFinish
     {
         ref float x0 = ref Unsafe.Add(ref x, inputAt[0]);
         ref float x1 = ref Unsafe.Add(ref x, inputAt[1]);
@@ -363,9 +386,10 @@ internal static partial class BlockedConvolution
 
     /// <summary>A tile for one vector of filters (a last block left alone, in 512-bit vectors); as <see cref="SumPair"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void SumSingle<TVector, TOps>(in Epilogue<TVector, TOps> finish, ref float x, ReadOnlySpan<int> inputAt, ref float weights, ref int reads, int steps, ref float y, ReadOnlySpan<int> outputAt, int count)
+    private static void SumSingle<TVector, TOps, TFinish>(in Epilogue<TVector, TOps, TFinish> finish, ref float x, ReadOnlySpan<int> inputAt, ref float weights, ref int reads, int steps, ref float y, ReadOnlySpan<int> outputAt, int count)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TFinish : struct, IFinish
     {
         ref float x0 = ref Unsafe.Add(ref x, inputAt[0]);
         ref float x1 = ref Unsafe.Add(ref x, inputAt[1]);
@@ -413,25 +437,72 @@ internal static partial class BlockedConvolution
         }
     }
 
-    /// <summary>A tile's vectors of filters: their biases, and what their sums go through before they are stored (the folded batch normalisation, the ReLU) and where.</summary>
-    internal readonly struct Epilogue<TVector, TOps>
+    /// <summary>
+    /// What an epilogue does to a sum before it stores it, as constants: each kind compiles its own tile loops, with
+    /// no test left in them. A tile of few steps (a first layer's nine) spent a fifth of its time on those tests.
+    /// </summary>
+    internal interface IFinish
+    {
+        /// <summary>Whether the sum goes through the folded batch normalisation, <c>sum * scale + shift</c>.</summary>
+        static abstract bool Normalizes { get; }
+
+        /// <summary>Whether the ReLU follows.</summary>
+        static abstract bool Relu { get; }
+    }
+
+    /// <summary>The sum stored as it is.</summary>
+    internal readonly struct Unchanged : IFinish
+    {
+        public static bool Normalizes => false;
+
+        public static bool Relu => false;
+    }
+
+    /// <summary>The ReLU of the sum.</summary>
+    internal readonly struct Rectified : IFinish
+    {
+        public static bool Normalizes => false;
+
+        public static bool Relu => true;
+    }
+
+    /// <summary>The folded batch normalisation of the sum.</summary>
+    internal readonly struct Normalized : IFinish
+    {
+        public static bool Normalizes => true;
+
+        public static bool Relu => false;
+    }
+
+    /// <summary>The ReLU of the folded batch normalisation of the sum.</summary>
+    internal readonly struct NormalizedRectified : IFinish
+    {
+        public static bool Normalizes => true;
+
+        public static bool Relu => true;
+    }
+
+    /// <summary>
+    /// A tile's vectors of filters: their biases, and what their sums go through before they are stored (the folded
+    /// batch normalisation when <typeparamref name="TFinish"/> normalizes, then the ReLU when it rectifies) and where.
+    /// </summary>
+    internal readonly struct Epilogue<TVector, TOps, TFinish>
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TFinish : struct, IFinish
     {
         private readonly TVector _scaleA, _shiftA, _scaleB, _shiftB;
-        private readonly bool _normalizes, _relu;
         private readonly int _outA, _outB;
 
-        public Epilogue(ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, bool relu, int first, int second, int outA, int outB)
+        /// <summary>The epilogue of filters <paramref name="first"/> and <paramref name="second"/>; <paramref name="scale"/> and <paramref name="shift"/> are read when <typeparamref name="TFinish"/> normalizes.</summary>
+        public Epilogue(ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, int first, int second, int outA, int outB)
         {
             BiasA = bias.IsEmpty ? TOps.Zero : TOps.Load(ref MemoryMarshal.GetReference(bias), first);
             BiasB = bias.IsEmpty ? TOps.Zero : TOps.Load(ref MemoryMarshal.GetReference(bias), second);
-            _normalizes = !scale.IsEmpty;
-            _scaleA = _normalizes ? TOps.Load(ref MemoryMarshal.GetReference(scale), first) : default;
-            _scaleB = _normalizes ? TOps.Load(ref MemoryMarshal.GetReference(scale), second) : default;
-            _shiftA = _normalizes ? TOps.Load(ref MemoryMarshal.GetReference(shift), first) : default;
-            _shiftB = _normalizes ? TOps.Load(ref MemoryMarshal.GetReference(shift), second) : default;
-            _relu = relu;
+            _scaleA = TFinish.Normalizes ? TOps.Load(ref MemoryMarshal.GetReference(scale), first) : default;
+            _scaleB = TFinish.Normalizes ? TOps.Load(ref MemoryMarshal.GetReference(scale), second) : default;
+            _shiftA = TFinish.Normalizes ? TOps.Load(ref MemoryMarshal.GetReference(shift), first) : default;
+            _shiftB = TFinish.Normalizes ? TOps.Load(ref MemoryMarshal.GetReference(shift), second) : default;
             _outA = outA;
             _outB = outB;
         }
@@ -455,8 +526,8 @@ internal static partial class BlockedConvolution
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TVector Finish(TVector sum, TVector scale, TVector shift)
         {
-            TVector value = _normalizes ? TOps.Add(TOps.Multiply(sum, scale), shift) : sum;
-            return _relu ? TOps.Max(value, TOps.Zero) : value;
+            TVector value = TFinish.Normalizes ? TOps.Add(TOps.Multiply(sum, scale), shift) : sum;
+            return TFinish.Relu ? TOps.Max(value, TOps.Zero) : value;
         }
     }
 

@@ -345,10 +345,32 @@ internal static class WinogradConvolution
         TOps.Store(p3, ref at, offset + (3 * stride));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TVector, TOps>(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, bool relu, Span<float> output, TileRange range, ReadOnlySpan<float> weights, Span<float> work)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+    {
+        switch ((scale.IsEmpty, relu))
+        {
+            case (true, false):
+                Run<TVector, TOps, BlockedConvolution.Unchanged>(input, bias, scale, shift, output, range, weights, work);
+                break;
+            case (true, true):
+                Run<TVector, TOps, BlockedConvolution.Rectified>(input, bias, scale, shift, output, range, weights, work);
+                break;
+            case (false, false):
+                Run<TVector, TOps, BlockedConvolution.Normalized>(input, bias, scale, shift, output, range, weights, work);
+                break;
+            default:
+                Run<TVector, TOps, BlockedConvolution.NormalizedRectified>(input, bias, scale, shift, output, range, weights, work);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run<TVector, TOps, TFinish>(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> output, TileRange range, ReadOnlySpan<float> weights, Span<float> work)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TFinish : struct, BlockedConvolution.IFinish
     {
         int channels = range.Input.Channels, filters = range.Output.Channels;
         ref float x = ref MemoryMarshal.GetReference(input);
@@ -389,7 +411,7 @@ internal static class WinogradConvolution
             {
                 bool pair = filter + TOps.Count < range.EndFilter;
                 int second = pair ? filter + TOps.Count : filter;
-                var finish = new BlockedConvolution.Epilogue<TVector, TOps>(bias, scale, shift, relu, filter, second, BlockedConvolution.Stored(filter, range.Output), BlockedConvolution.Stored(second, range.Output));
+                var finish = new BlockedConvolution.Epilogue<TVector, TOps, TFinish>(bias, scale, shift, filter, second, BlockedConvolution.Stored(filter, range.Output), BlockedConvolution.Stored(second, range.Output));
                 ref float weightsA = ref Unsafe.Add(ref u, BlockedConvolution.PackedAt(filter, channels));
                 if (pair)
                 {
@@ -616,9 +638,10 @@ internal static class WinogradConvolution
     /// <paramref name="m"/> is the tile's first product, a point's products <see cref="GroupTiles"/> x 2 vectors apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransformOutput<TVector, TOps>(in BlockedConvolution.Epilogue<TVector, TOps> finish, ref float m, bool pair, ref float y, int outputAt, in BlockedLayout output, int rows, int columns)
+    private static void TransformOutput<TVector, TOps, TFinish>(in BlockedConvolution.Epilogue<TVector, TOps, TFinish> finish, ref float m, bool pair, ref float y, int outputAt, in BlockedLayout output, int rows, int columns)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TFinish : struct, BlockedConvolution.IFinish
     {
         int n = TOps.Count;
         Collapse<TVector, TOps>(ref m, out TVector a00, out TVector a01, out TVector a10, out TVector a11);

@@ -74,6 +74,40 @@ public class BlockedKernelTests
         }
     }
 
+    /// <summary>
+    /// Each of the four epilogues, with and without the folded batch normalisation and the ReLU, in the direct kernel
+    /// and in Winograd's, each compiled apart: what each stores must be what the plain loops give for the same options.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void EveryEpilogueStoresWhatPlainLoopsGive(bool normalizes, bool relu)
+    {
+        const int Channels = 16, Side = 6, Filters = 32, Samples = 2;
+        var inputLayout = new BlockedLayout(Channels, Side, Side, 1, Block);
+        var outputLayout = new BlockedLayout(Filters, Side, Side, 0, Block);
+        var window = new BlockedConvolution.Window(3, 3, 1, 1, 1, 1, 1, 1);
+        float[] planes = KernelAssert.Random(Samples * Channels * Side * Side, 31);
+        float[] weight = KernelAssert.Random(Filters * Channels * 9, 32);
+        float[] bias = KernelAssert.Random(Filters, 33);
+        float[] scale = normalizes ? KernelAssert.Random(Filters, 34, 0.5f, 1.5f) : Array.Empty<float>();
+        float[] shift = normalizes ? KernelAssert.Random(Filters, 35) : Array.Empty<float>();
+        float[] input = ToBlocks(planes, inputLayout, Samples);
+        float[] expected = PlainConvolution(planes, weight, bias, scale, shift, Samples, Channels, Side, Side, Filters, 3, 3, 1, 1, 1, 1, 1, 1, Side, Side, relu);
+        Assert.Contains(expected, value => value < 0 == !relu && value != 0);
+        foreach (SimdLevel level in KernelAssert.AllLevels)
+        {
+            float[] direct = Filled(Samples * outputLayout.Length, float.NaN);
+            BlockedConvolution.Forward(input, inputLayout, weight, bias, scale, shift, relu, direct, outputLayout, 3, 3, 1, 1, 1, 1, 1, 1, new float[BlockedConvolution.ScratchLength(Channels, 3, 3, Filters)], Samples, level);
+            KernelAssert.Close(expected, ToPlanes(direct, outputLayout, Samples), $"{level} direct, normalizes {normalizes}, ReLU {relu}");
+            float[] winograd = Filled(Samples * outputLayout.Length, float.NaN);
+            WinogradConvolution.Forward(input, inputLayout, weight, bias, scale, shift, relu, winograd, outputLayout, window, new float[WinogradConvolution.ScratchLength(Channels, Filters)], Samples, level);
+            KernelAssert.Close(expected, ToPlanes(winograd, outputLayout, Samples), $"{level} Winograd, normalizes {normalizes}, ReLU {relu}");
+        }
+    }
+
     [Fact]
     public void ARangeOfPositionsOutsideTheOutputIsRefused()
     {
@@ -260,7 +294,8 @@ public class BlockedKernelTests
     /// The convolution by plain loops over planes, in double, then the bias, the affine map and the ReLU:
     /// [samples, filters, outHeight, outWidth].
     /// </summary>
-    internal static float[] PlainConvolution(float[] planes, float[] weight, float[] bias, float[] scale, float[] shift, int samples, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int outHeight, int outWidth)
+    /// <summary>The convolution, then <c>* scale + shift</c> when <paramref name="scale"/> is not empty, then the ReLU when <paramref name="relu"/>.</summary>
+    internal static float[] PlainConvolution(float[] planes, float[] weight, float[] bias, float[] scale, float[] shift, int samples, int channels, int height, int width, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int dilationHeight, int dilationWidth, int outHeight, int outWidth, bool relu = true)
     {
         int plane = outHeight * outWidth;
         var expected = new float[samples * filters * plane];
@@ -288,7 +323,8 @@ public class BlockedKernelTests
                             }
                         }
 
-                        expected[(((n * filters) + f) * plane) + (oy * outWidth) + ox] = Math.Max(0f, (float)((sum * scale[f]) + shift[f]));
+                        float value = scale.Length == 0 ? (float)sum : (float)((sum * scale[f]) + shift[f]);
+                        expected[(((n * filters) + f) * plane) + (oy * outWidth) + ox] = relu ? Math.Max(0f, value) : value;
                     }
                 }
             }
