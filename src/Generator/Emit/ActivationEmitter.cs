@@ -25,6 +25,9 @@ internal sealed class ActivationEmitter : LayerEmitter
     /// <summary>The convolution whose forward pass applies this ReLU in training as it stores its outputs, or <see langword="null"/>; backward still runs apart.</summary>
     public Conv2DEmitter? AppliedBy { get; set; }
 
+    /// <summary>The max pooling whose backward pass runs this ReLU's too, masking the gradient as it routes it, or <see langword="null"/>.</summary>
+    public Pool2DEmitter? MaskedBy { get; set; }
+
     /// <summary>The operation's name in <c>LayerPass</c>, and which saved buffers its backward reads.</summary>
     private (string Name, bool ReadsInput, bool ReadsOutput) Operation => Activation.Function switch
     {

@@ -54,6 +54,14 @@ internal sealed class NetworkEmitter
                 conv.ReLUAfter = applied;
                 applied.AppliedBy = conv;
             }
+
+            // A ReLU whose output a max pooling alone reads has its backward pass in the pooling's: the gradient goes
+            // to the few values each window picks, masked there, which saves the ReLU's pass over the whole gradient.
+            if (_layers[i] is ActivationEmitter { IsReLU: true, FusedInto: null } pooled && _model.ReadsAlone(i, i + 1) && _layers[i + 1] is Pool2DEmitter { IsMax: true } pool)
+            {
+                pool.ReLUBefore = pooled;
+                pooled.MaskedBy = pool;
+            }
         }
 
         _inference = new InferenceProgram(model, _layers);
@@ -597,6 +605,15 @@ internal sealed class NetworkEmitter
             if (layer is ActivationEmitter { FusedInto: { } norm })
             {
                 statements.Add((true, () => w.Line($"// {model.Name}'s gradient: masked by {norm.Layer.Name}'s backward sums.")));
+            }
+            else if (layer is ActivationEmitter { MaskedBy: { } pool })
+            {
+                statements.Add((true, () => w.Line($"// {model.Name}'s gradient: masked by {pool.Layer.Name}'s backward pass.")));
+            }
+            else if (layer is Pool2DEmitter { ReLUBefore: { } relu })
+            {
+                // The gradient this writes is the ReLU's input's, needed when that one is.
+                statements.Add((relu.Layer.Inputs[0].GradientAlways, () => layer.EmitBackwardInput(w, 0)));
             }
             else
             {

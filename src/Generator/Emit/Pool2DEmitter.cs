@@ -18,6 +18,14 @@ internal sealed class Pool2DEmitter : LayerEmitter
 
     private string Kind => Pool.Pooling == PoolKind.Max ? "MaxPool2D" : "AvgPool2D";
 
+    public bool IsMax => Pool.Pooling == PoolKind.Max;
+
+    /// <summary>
+    /// The ReLU whose output this max pooling alone reads and whose backward pass runs in this one's, or
+    /// <see langword="null"/>: the gradient goes straight to the ReLU's input, masked where its output is not positive.
+    /// </summary>
+    public ActivationEmitter? ReLUBefore { get; set; }
+
     private string[] Shape
     {
         get
@@ -62,9 +70,14 @@ internal sealed class Pool2DEmitter : LayerEmitter
         EmitCall(writer, "MaxPool2DBlocked", new[] { Arg("output", output.Offset), Arg("input", input.Offset) }, sizes);
     }
 
-    public override void EmitBackwardInput(SourceWriter writer, int slot) => EmitCall(
-        writer,
-        Kind + "BackwardInput",
-        Pool.Pooling == PoolKind.Max ? new[] { InputGradient, OutputGradient, Input } : new[] { InputGradient, OutputGradient },
-        Shape);
+    public override void EmitBackwardInput(SourceWriter writer, int slot)
+    {
+        if (ReLUBefore is { } relu)
+        {
+            EmitCall(writer, "MaxPool2DReLUBackwardInput", new[] { Arg("inputGradient", relu.Layer.InputGradientOffset), OutputGradient, Input }, Shape);
+            return;
+        }
+
+        EmitCall(writer, Kind + "BackwardInput", IsMax ? new[] { InputGradient, OutputGradient, Input } : new[] { InputGradient, OutputGradient }, Shape);
+    }
 }

@@ -80,22 +80,41 @@ public static partial class Pooling
         MaxBackward(input, outputGradient, inputGradient, planes, height, width, kernel, kernel, stride, stride, padding, padding, outHeight, outWidth, simd);
 
     /// <summary>Clears <paramref name="inputGradient"/>, then adds each output's gradient to the first largest value of its window.</summary>
+    public static void MaxBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int outHeight, int outWidth, SimdLevel simd) =>
+        MaxBackward(input, outputGradient, inputGradient, planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, outHeight, outWidth, relu: false, simd);
+
+    /// <summary>
+    /// The max pooling's backward pass and that of the ReLU whose output it pools (<paramref name="input"/>), in one:
+    /// <paramref name="inputGradient"/> is the gradient of the ReLU's input, each value what <see cref="MaxBackward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, int, int, int, int, int, int, int, int, SimdLevel)"/>
+    /// routes there where the input is positive and zero elsewhere: the same bits as the two passes one after the
+    /// other (<see cref="VectorMath.ReluBackward"/>). 2x2 windows at stride 2 mask the gradient as they store it, which
+    /// saves the ReLU's pass over the gradient.
+    /// </summary>
+    public static void MaxReLUBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int outHeight, int outWidth, SimdLevel simd) =>
+        MaxBackward(input, outputGradient, inputGradient, planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, outHeight, outWidth, relu: true, simd);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MaxBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int outHeight, int outWidth, SimdLevel simd)
+    private static void MaxBackward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int outHeight, int outWidth, bool relu, SimdLevel simd)
     {
         CheckSizes(planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, outHeight, outWidth, MaxBackwardName);
         KernelChecks.AtLeast(input.Length, (long)planes * height * width, nameof(input), MaxBackwardName);
         KernelChecks.AtLeast(outputGradient.Length, (long)planes * outHeight * outWidth, nameof(outputGradient), MaxBackwardName);
         KernelChecks.AtLeast(inputGradient.Length, (long)planes * height * width, nameof(inputGradient), MaxBackwardName);
+        int length = planes * height * width;
         if (simd == SimdLevel.Scalar)
         {
             MaxBackwardReference(input, outputGradient, inputGradient, planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, outHeight, outWidth);
+            if (relu)
+            {
+                VectorMath.ReluBackward(inputGradient.Slice(0, length), input, inputGradient, simd);
+            }
+
             return;
         }
 
         if (kernelHeight == 2 && kernelWidth == 2 && strideHeight == 2 && strideWidth == 2 && paddingHeight == 0 && paddingWidth == 0)
         {
-            MaxBackward2x2(input, outputGradient, inputGradient, planes, height, width, outHeight, outWidth, simd);
+            MaxBackward2x2(input, outputGradient, inputGradient, planes, height, width, outHeight, outWidth, relu, simd);
             return;
         }
 
@@ -132,6 +151,12 @@ public static partial class Pooling
                     Unsafe.Add(ref target, planeStart + best) += Unsafe.Add(ref gradientPlane, (oy * outWidth) + ox);
                 }
             }
+        }
+
+        if (relu)
+        {
+            // Overlapping windows add into a value more than once; the ReLU's mask follows the last of them.
+            VectorMath.ReluBackward(inputGradient.Slice(0, length), input, inputGradient, simd);
         }
     }
 
@@ -278,7 +303,7 @@ public static partial class Pooling
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaxBackward2x2(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int outHeight, int outWidth, SimdLevel simd)
+    private static void MaxBackward2x2(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int planes, int height, int width, int outHeight, int outWidth, bool relu, SimdLevel simd)
     {
         // Rows and columns past the last whole window get no gradient; every other position is written below.
         if (height != 2 * outHeight || width != 2 * outWidth)
@@ -304,7 +329,7 @@ public static partial class Pooling
                 {
                     for (int ox = 0; ox < outWidth; ox++)
                     {
-                        Backward2x2(ref Unsafe.Add(ref top, 2 * ox), ref Unsafe.Add(ref bottom, 2 * ox), ref Unsafe.Add(ref topGradient, 2 * ox), ref Unsafe.Add(ref bottomGradient, 2 * ox), Unsafe.Add(ref row, ox));
+                        Backward2x2(ref Unsafe.Add(ref top, 2 * ox), ref Unsafe.Add(ref bottom, 2 * ox), ref Unsafe.Add(ref topGradient, 2 * ox), ref Unsafe.Add(ref bottomGradient, 2 * ox), Unsafe.Add(ref row, ox), relu);
                     }
 
                     continue;
@@ -316,14 +341,29 @@ public static partial class Pooling
                     if (vectorWidth == 16)
                     {
                         Vector512<float> g = Avx512F.PermuteVar16x32(Vector512.Create(Vector256.LoadUnsafe(ref row, (nuint)(start / 2)), Vector256<float>.Zero), DuplicateLanes512);
-                        (Vector512<float> upperWins, Vector512<float> lowerWins) = Winners(Vector512.LoadUnsafe(ref top, (nuint)start), Vector512.LoadUnsafe(ref bottom, (nuint)start));
+                        Vector512<float> upper = Vector512.LoadUnsafe(ref top, (nuint)start), lower = Vector512.LoadUnsafe(ref bottom, (nuint)start);
+                        (Vector512<float> upperWins, Vector512<float> lowerWins) = Winners(upper, lower);
+                        if (relu)
+                        {
+                            // The ReLU's backward pass, as Ops512.WherePositive: no gradient where its output is not positive.
+                            upperWins &= Vector512.GreaterThan(upper, Vector512<float>.Zero);
+                            lowerWins &= Vector512.GreaterThan(lower, Vector512<float>.Zero);
+                        }
+
                         (upperWins & g).StoreUnsafe(ref topGradient, (nuint)start);
                         (lowerWins & g).StoreUnsafe(ref bottomGradient, (nuint)start);
                     }
                     else
                     {
                         Vector256<float> g = Avx2.PermuteVar8x32(Vector256.Create(Vector128.LoadUnsafe(ref row, (nuint)(start / 2)), Vector128<float>.Zero), DuplicateLanes256);
-                        (Vector256<float> upperWins, Vector256<float> lowerWins) = Winners(Vector256.LoadUnsafe(ref top, (nuint)start), Vector256.LoadUnsafe(ref bottom, (nuint)start));
+                        Vector256<float> upper = Vector256.LoadUnsafe(ref top, (nuint)start), lower = Vector256.LoadUnsafe(ref bottom, (nuint)start);
+                        (Vector256<float> upperWins, Vector256<float> lowerWins) = Winners(upper, lower);
+                        if (relu)
+                        {
+                            upperWins &= Vector256.GreaterThan(upper, Vector256<float>.Zero);
+                            lowerWins &= Vector256.GreaterThan(lower, Vector256<float>.Zero);
+                        }
+
                         (upperWins & g).StoreUnsafe(ref topGradient, (nuint)start);
                         (lowerWins & g).StoreUnsafe(ref bottomGradient, (nuint)start);
                     }
@@ -360,17 +400,20 @@ public static partial class Pooling
             Vector256.AndNot(Vector256.AndNot(lowerIsMax, upperHasMax), Avx.Permute(lowerIsMax, SwapNeighbours) & OddLanes256));
     }
 
-    /// <summary>One 2x2 window backward without branches: the gradient to the first largest value, zero to the others.</summary>
+    /// <summary>
+    /// One 2x2 window backward without branches: the gradient to the first largest value, zero to the others; with the
+    /// <paramref name="relu"/>'s backward pass, zero too where the value is not positive.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Backward2x2(ref float top, ref float bottom, ref float topGradient, ref float bottomGradient, float g)
+    private static void Backward2x2(ref float top, ref float bottom, ref float topGradient, ref float bottomGradient, float g, bool relu)
     {
         float a = top, b = Unsafe.Add(ref top, 1), c = bottom, d = Unsafe.Add(ref bottom, 1);
         float max = MathF.Max(MathF.Max(a, b), MathF.Max(c, d));
         bool takeA = a == max, takeB = !takeA & b == max, takeC = !takeA & !takeB & c == max, takeD = !takeA & !takeB & !takeC;
-        topGradient = takeA ? g : 0f;
-        Unsafe.Add(ref topGradient, 1) = takeB ? g : 0f;
-        bottomGradient = takeC ? g : 0f;
-        Unsafe.Add(ref bottomGradient, 1) = takeD ? g : 0f;
+        topGradient = takeA & (!relu | a > 0f) ? g : 0f;
+        Unsafe.Add(ref topGradient, 1) = takeB & (!relu | b > 0f) ? g : 0f;
+        bottomGradient = takeC & (!relu | c > 0f) ? g : 0f;
+        Unsafe.Add(ref bottomGradient, 1) = takeD & (!relu | d > 0f) ? g : 0f;
     }
 
     /// <summary>vpermilps control that swaps each pair of neighbouring lanes: (1, 0, 3, 2).</summary>

@@ -70,6 +70,42 @@ public class PoolingKernelTests
     public void EveryVectorLevelAgreesWithTheScalarReferenceOnRectangularWindows(int planes, int height, int width, int[] window) =>
         AgreesWithTheScalarReference(Shape.Of(planes, height, width, window));
 
+    /// <summary>
+    /// The max pooling's and the ReLU's backward passes in one, at every level, on a ReLU's output (zeros, and ties at
+    /// zero, where no gradient may pass), on signed values and on integer ties: bit for bit the scalar max pooling's
+    /// gradient, then zero wherever the pooled value is not positive.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void TheMaxAndReLUBackwardIsTheMaxBackwardMaskedWhereTheInputIsNotPositive(int planes, int height, int width, int kernel, int stride, int padding) =>
+        MasksLikeTheReLU(new Shape(planes, height, width, kernel, kernel, stride, stride, padding, padding));
+
+    [Theory]
+    [MemberData(nameof(RectangularShapes))]
+    public void TheMaxAndReLUBackwardIsTheMaxBackwardMaskedWhereTheInputIsNotPositiveOnRectangularWindows(int planes, int height, int width, int[] window) =>
+        MasksLikeTheReLU(Shape.Of(planes, height, width, window));
+
+    private static void MasksLikeTheReLU(Shape shape)
+    {
+        float[] input = KernelAssert.Random(shape.InputLength, 3);
+        float[] outputGradient = KernelAssert.Random(shape.OutputLength, 4);
+        float[] rectified = Array.ConvertAll(input, value => MathF.Max(value, 0f));
+        float[] ties = Array.ConvertAll(input, value => MathF.Round(value * 2) + 0f);
+        foreach (float[] data in new[] { rectified, input, ties })
+        {
+            float[] expected = shape.MaxBackward(data, outputGradient, SimdLevel.Scalar);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                expected[i] = data[i] > 0f ? expected[i] : 0f;
+            }
+
+            foreach (SimdLevel level in KernelAssert.AllLevels)
+            {
+                KernelAssert.Identical(expected, shape.MaxReLUBackward(data, outputGradient, level), $"{level} max and ReLU gradient");
+            }
+        }
+    }
+
     private static void AgreesWithTheScalarReference(Shape shape)
     {
         float[] input = KernelAssert.Random(shape.InputLength, 1);
@@ -363,6 +399,15 @@ public class PoolingKernelTests
                 Pooling.MaxBackward(input, outputGradient, inputGradient, Planes, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, OutHeight, OutWidth, level);
             }
 
+            return inputGradient;
+        }
+
+        /// <summary>The input gradient starts as NaN, which only overwriting every value clears.</summary>
+        public float[] MaxReLUBackward(float[] input, float[] outputGradient, SimdLevel level)
+        {
+            var inputGradient = new float[InputLength];
+            inputGradient.AsSpan().Fill(float.NaN);
+            Pooling.MaxReLUBackward(input, outputGradient, inputGradient, Planes, Height, Width, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth, OutHeight, OutWidth, level);
             return inputGradient;
         }
 

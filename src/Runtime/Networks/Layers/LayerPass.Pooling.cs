@@ -26,6 +26,19 @@ public readonly ref partial struct LayerPass
     public void MaxPool2DBackwardInput(int inputGradient, int outputGradient, int input, int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int outHeight, int outWidth) =>
         Pooling.MaxBackward(Batch(input, channels * height * width), Batch(outputGradient, channels * outHeight * outWidth), Batch(inputGradient, channels * height * width), Count * channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, outHeight, outWidth, Simd);
 
+    /// <summary>
+    /// MaxPool2D backward over square windows and the backward pass of the ReLU whose output it pools
+    /// (<paramref name="input"/>), in one: <paramref name="inputGradient"/> is the gradient of the ReLU's input.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void MaxPool2DReLUBackwardInput(int inputGradient, int outputGradient, int input, int channels, int height, int width, int kernel, int stride, int padding, int outHeight, int outWidth) =>
+        MaxPool2DReLUBackwardInput(inputGradient, outputGradient, input, channels, height, width, kernel, kernel, stride, stride, padding, padding, outHeight, outWidth);
+
+    /// <summary>MaxPool2D backward and the backward pass of the ReLU whose output it pools, in one: <paramref name="inputGradient"/> is the gradient of the ReLU's input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void MaxPool2DReLUBackwardInput(int inputGradient, int outputGradient, int input, int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth, int outHeight, int outWidth) =>
+        Pooling.MaxReLUBackward(Batch(input, channels * height * width), Batch(outputGradient, channels * outHeight * outWidth), Batch(inputGradient, channels * height * width), Count * channels, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, outHeight, outWidth, Simd);
+
     /// <summary>AvgPool2D forward over square windows: the mean of each window, padding counted in the divisor when <paramref name="countIncludePad"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AvgPool2DForward(int output, int input, int channels, int height, int width, int kernel, int stride, int padding, bool countIncludePad, int outHeight, int outWidth) =>
