@@ -25,6 +25,7 @@ internal static class BlockedTensors
     private const string FromPlanesName = "BlockedTensors.FromPlanes";
 
     /// <summary>Zeroes the border of each of <paramref name="samples"/> samples' blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ClearBorder(Span<float> tensor, in BlockedLayout layout, int samples)
     {
         if (layout.Border == 0)
@@ -48,6 +49,7 @@ internal static class BlockedTensors
     }
 
     /// <summary>Copies planes ([channels, height, width] per sample) into a layout of blocks of one channel with a zero border.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pad(ReadOnlySpan<float> planes, Span<float> padded, in BlockedLayout layout, int samples)
     {
         int plane = layout.Height * layout.Width;
@@ -80,6 +82,7 @@ internal static class BlockedTensors
     /// Copies planes ([channels, height, width] per sample) into a blocked layout with its border zero: the inverse of
     /// <see cref="ToPlanes"/>, for a pass that runs on blocks between layers that keep planes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FromPlanes(ReadOnlySpan<float> planes, in BlockedLayout layout, Span<float> blocked, int samples)
     {
         int plane = layout.Height * layout.Width, sample = layout.Channels * plane;
@@ -102,6 +105,7 @@ internal static class BlockedTensors
     }
 
     /// <summary>Copies a blocked tensor's values out into planes ([channels, height, width] per sample), for a layer that reads planes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToPlanes(ReadOnlySpan<float> blocked, in BlockedLayout layout, Span<float> planes, int samples)
     {
         int plane = layout.Height * layout.Width, sample = layout.Channels * plane;

@@ -114,6 +114,7 @@ public readonly ref struct ChannelAffine
     /// Each channel's <c>scale</c> and <c>shift</c> (<c>y = x * scale + shift</c>, a multiply then an add, never
     /// fused), for a kernel that applies them as it writes its outputs.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Coefficients(Span<float> scales, Span<float> shifts)
     {
         for (int c = 0; c < _runningMean.Length; c++)

@@ -18,6 +18,7 @@ public static class VectorMath
     /// <c>sum[i] = x[i] + y[i]</c> over three equally long buffers: a residual connection. Vectorised at the
     /// vector levels, one value at a time at <see cref="SimdLevel.Scalar"/>; the results are the same.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> sum, SimdLevel simd)
     {
         KernelChecks.SameLength(y.Length, x.Length, nameof(y), nameof(x), "VectorMath.Add");
