@@ -8,6 +8,14 @@ namespace StaticNet.Bench;
 internal static class Measurements
 {
     /// <summary>
+    /// The least time every measurement, StaticNet's and the peers', runs before it is timed: the runtime compiles the
+    /// methods a call uses again, optimised, on a background thread once they have run a while, and until it is done
+    /// that thread takes a core from the measurement. After 200 calls alone, FashionResNet's single-sample median was
+    /// 247 µs against 119 after a second.
+    /// </summary>
+    public const double WarmupSeconds = 1.0;
+
+    /// <summary>
     /// Adam 1e-3 steps with softmax cross-entropy on shuffled batches, gathered inside the timed loop as a
     /// data loader would, run in rounds (<see cref="Round"/>) so that two configurations can take turns:
     /// a burst of load from elsewhere then slows one round of each rather than all of one.
@@ -42,19 +50,14 @@ internal static class Measurements
             _input = new float[batch * network.InputLength];
             _labels = new int[batch];
 
-            // At least the given steps, and at least a second: the runtime compiles the methods a step calls
-            // again, optimised, on a background thread once they have run a while, and until it is done
-            // that thread takes a core from the measurement (the first network measured lost up to a third
-            // of its two-thread throughput).
+            // At least the given steps, and at least WarmupSeconds (the first network measured lost up to a third
+            // of its two-thread throughput to the runtime's background compilation).
             long began = Stopwatch.GetTimestamp();
             for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(began).TotalSeconds < warmupSeconds; i++)
             {
                 Step();
             }
         }
-
-        /// <summary>The least time each configuration trains before it is timed.</summary>
-        public const double WarmupSeconds = 1.0;
 
         /// <summary>The bytes the whole process allocated per timed step, over every round so far.</summary>
         public double BytesPerStep => _timedSteps == 0 ? 0 : _allocatedBytes / (double)_timedSteps;
@@ -95,32 +98,29 @@ internal static class Measurements
         }
     }
 
-    /// <summary>Median microseconds of one single-sample Predict, after a warm-up.</summary>
+    /// <summary>Median microseconds of one single-sample Predict, after a warm-up of <paramref name="warmup"/> calls and at least <see cref="WarmupSeconds"/>.</summary>
     public static double LatencyMicroseconds(INetwork network, Dataset test, int calls, int warmup)
     {
         var output = new float[network.OutputLength];
         var times = new List<double>(calls);
-        for (int i = 0; i < warmup + calls; i++)
+        int first = WarmUp(warmup, i => network.Predict(test.Sample(i % test.Count), output));
+        for (int i = first; i < first + calls; i++)
         {
             ReadOnlySpan<float> sample = test.Sample(i % test.Count);
             long began = Stopwatch.GetTimestamp();
             network.Predict(sample, output);
-            double microseconds = Stopwatch.GetElapsedTime(began).TotalMilliseconds * 1000;
-            if (i >= warmup)
-            {
-                times.Add(microseconds);
-            }
+            times.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds * 1000);
         }
 
         times.Sort();
         return times[times.Count / 2];
     }
 
-    /// <summary>Samples per second of batched Predict over the whole test set, the best of <paramref name="passes"/> passes.</summary>
+    /// <summary>Samples per second of batched Predict over the whole test set, the best of <paramref name="passes"/> passes after passes of warm-up for at least <see cref="WarmupSeconds"/>.</summary>
     public static double InferenceThroughput(INetwork network, Dataset test, int passes = 3)
     {
         var outputs = new float[test.Count * network.OutputLength];
-        network.Predict(test.Features.AsSpan(0, network.BatchCapacity * network.InputLength), outputs.AsSpan(0, network.BatchCapacity * network.OutputLength), network.BatchCapacity);
+        WarmUp(1, _ => network.Predict(test.Features, outputs, test.Count));
         double best = 0;
         for (int pass = 0; pass < passes; pass++)
         {
@@ -130,6 +130,22 @@ internal static class Measurements
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="call"/> with 0, 1, 2 ... at least <paramref name="calls"/> times and until <see cref="WarmupSeconds"/>
+    /// have passed; returns how many calls it made.
+    /// </summary>
+    public static int WarmUp(int calls, Action<int> call)
+    {
+        long began = Stopwatch.GetTimestamp();
+        int made = 0;
+        for (; made < calls || Stopwatch.GetElapsedTime(began).TotalSeconds < WarmupSeconds; made++)
+        {
+            call(made);
+        }
+
+        return made;
     }
 
     /// <summary>The seconds <paramref name="work"/> takes, the best of several runs after a warm-up.</summary>

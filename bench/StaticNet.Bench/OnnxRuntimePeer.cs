@@ -64,7 +64,7 @@ internal static class OnnxRuntimePeer
     }
 
     /// <summary>
-    /// Median microseconds of one single-sample run, after a warm-up, by StaticNet's protocol
+    /// Median microseconds of one single-sample run, after the same warm-up as StaticNet's, by its protocol
     /// (<see cref="Measurements.LatencyMicroseconds"/>). The input and output are bound once; each image
     /// is copied into the bound input before the clock starts, so ONNX Runtime's time is its run alone.
     /// </summary>
@@ -78,16 +78,17 @@ internal static class OnnxRuntimePeer
         binding.BindOutput(OutputName, outputValue);
         using var run = new RunOptions();
         var times = new List<double>(calls);
-        for (int i = 0; i < warmup + calls; i++)
+        int first = Measurements.WarmUp(warmup, i =>
+        {
+            test.Sample(i % test.Count).CopyTo(input);
+            session.RunWithBinding(run, binding);
+        });
+        for (int i = first; i < first + calls; i++)
         {
             test.Sample(i % test.Count).CopyTo(input);
             long began = Stopwatch.GetTimestamp();
             session.RunWithBinding(run, binding);
-            double microseconds = Stopwatch.GetElapsedTime(began).TotalMilliseconds * 1000;
-            if (i >= warmup)
-            {
-                times.Add(microseconds);
-            }
+            times.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds * 1000);
         }
 
         times.Sort();
@@ -96,8 +97,8 @@ internal static class OnnxRuntimePeer
 
     /// <summary>
     /// Samples per second over the whole test set in batches of the network's capacity, the best of
-    /// <paramref name="passes"/> passes after one pass of warm-up (ONNX Runtime plans its memory per input
-    /// shape, and the last batch is smaller), as <see cref="Measurements.InferenceThroughput"/> measures
+    /// <paramref name="passes"/> passes after passes of warm-up for at least <see cref="Measurements.WarmupSeconds"/>
+    /// (ONNX Runtime plans its memory per input shape, and the last batch is smaller), as <see cref="Measurements.InferenceThroughput"/> measures
     /// StaticNet. Every batch's input and output are bound beforehand, straight over the test set and one
     /// output array.
     /// </summary>
@@ -123,8 +124,9 @@ internal static class OnnxRuntimePeer
             }
 
             using var run = new RunOptions();
+            Measurements.WarmUp(1, _ => bindings.ForEach(binding => session.RunWithBinding(run, binding)));
             double best = 0;
-            for (int pass = -1; pass < passes; pass++)
+            for (int pass = 0; pass < passes; pass++)
             {
                 long began = Stopwatch.GetTimestamp();
                 foreach (OrtIoBinding binding in bindings)
@@ -132,7 +134,7 @@ internal static class OnnxRuntimePeer
                     session.RunWithBinding(run, binding);
                 }
 
-                best = pass < 0 ? 0 : Math.Max(best, test.Count / Stopwatch.GetElapsedTime(began).TotalSeconds);
+                best = Math.Max(best, test.Count / Stopwatch.GetElapsedTime(began).TotalSeconds);
             }
 
             return best;

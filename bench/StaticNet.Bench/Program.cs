@@ -188,7 +188,7 @@ foreach ((string name, string torchName, Func<int, INetwork> create, long traini
     }
 }
 
-string header = $"StaticNet vs PyTorch {torchVersion} and ONNX Runtime {OnnxRuntimePeer.Version}, {DateTime.UtcNow:yyyy-MM-dd}, {machine.Cpu} ({machine.Cores} cores, {machine.Simd}), {threads} threads, batch {Batch}, Adam, the best of {Rounds} rounds of {steps / Rounds} steps after a warm-up of {warmup} steps and at least {Measurements.TrainingRun.WarmupSeconds:F0} s";
+string header = $"StaticNet vs PyTorch {torchVersion} and ONNX Runtime {OnnxRuntimePeer.Version}, {DateTime.UtcNow:yyyy-MM-dd}, {machine.Cpu} ({machine.Cores} cores, {machine.Simd}), {threads} threads, batch {Batch}, Adam, the best of {Rounds} rounds of {steps / Rounds} steps after a warm-up of {warmup} steps and at least {Measurements.WarmupSeconds:F0} s";
 string peak = $"fp32 peak: measured {machine.MeasuredPeakPerCore:F0} GFLOP/s on one core, {machine.MeasuredPeakAllCores:F0} on {threads} threads (12 independent FMA chains per thread), " +
     $"which is 2 FMA x {machine.LanesPerVector} lanes x 2 FLOP per cycle at {machine.ImpliedClockGhz:F2} GHz ({machine.ClockGhz:F2} GHz nominal)";
 string peers = $"ratio: how many times as fast as the peer StaticNet is (training: samples/s over PyTorch's; latency: ONNX Runtime's time over StaticNet's; batched inference: samples/s over ONNX Runtime's). " +
