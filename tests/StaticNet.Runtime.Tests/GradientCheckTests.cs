@@ -27,6 +27,7 @@ public class GradientCheckTests
         nameof(AvgPoolExcludePadNet),
         nameof(SmallLeNet),
         nameof(PoolFirstNet),
+        nameof(ReLUPoolNet),
         nameof(BatchNorm2DNet),
         nameof(BatchNorm1DNet),
         nameof(BatchNormNotAffineNet),
@@ -62,7 +63,7 @@ public class GradientCheckTests
 
     /// <summary>The networks built only from piecewise-linear layers (ReLU, max pooling, and linear ones).</summary>
     private static bool IsPiecewiseLinear(string name) =>
-        name is nameof(DenseReluNet) or nameof(MaxPoolPadNet) or nameof(SmallLeNet) or nameof(PoolFirstNet) or nameof(KinkedActivationsNet) or nameof(RectangularPoolNet);
+        name is nameof(DenseReluNet) or nameof(MaxPoolPadNet) or nameof(SmallLeNet) or nameof(PoolFirstNet) or nameof(ReLUPoolNet) or nameof(KinkedActivationsNet) or nameof(RectangularPoolNet);
 
     internal static INetwork Create(string name, SimdLevel level)
     {
@@ -84,6 +85,7 @@ public class GradientCheckTests
         nameof(AvgPoolExcludePadNet) => new AvgPoolExcludePadNet(seed: 1, batchCapacity: Batch),
         nameof(SmallLeNet) => new SmallLeNet(seed: 1, batchCapacity: Batch),
         nameof(PoolFirstNet) => new PoolFirstNet(seed: 1, batchCapacity: Batch),
+        nameof(ReLUPoolNet) => new ReLUPoolNet(seed: 1, batchCapacity: Batch),
         nameof(BatchNorm2DNet) => new BatchNorm2DNet(seed: 1, batchCapacity: Batch),
         nameof(BatchNorm1DNet) => new BatchNorm1DNet(seed: 1, batchCapacity: Batch),
         nameof(BatchNormNotAffineNet) => new BatchNormNotAffineNet(seed: 1, batchCapacity: Batch),

@@ -83,6 +83,18 @@ public partial class AvgPoolExcludePadNet;
 [Dense(3)]
 public partial class SmallLeNet;
 
+/// <summary>
+/// ReLUs whose backward passes run inside the max pooling after them: one on the network's input (its gradient
+/// optional work) under overlapping windows padded at the border, one after a convolution under 2x1 windows.
+/// </summary>
+[Network]
+[Input(2, 7, 7)]
+[ReLU, MaxPool2D(3, Stride = 2, Padding = 1)]
+[Conv2D(3, Kernel = 2), ReLU, MaxPool2D(KernelHeight = 2, KernelWidth = 1)]
+[Flatten]
+[Dense(3)]
+public partial class ReLUPoolNet;
+
 /// <summary>A network whose first layer has no parameters, so the input gradient is optional work.</summary>
 [Network]
 [Input(1, 4, 4)]
