@@ -134,6 +134,39 @@ public class ParallelAndSimdTests
         Assert.Equal(oneThread, batched);
     }
 
+    [Fact]
+    public void OneSamplesPredictDoesNotDependOnTheNumberOfThreadsItsDenseLayersShare()
+    {
+        const int Samples = 3;
+        float[] inputs = GradientCheck.Random(Samples * Networks.WideDenseNet.InputLength, 41, -1f, 1f);
+        Networks.WideDenseNet Create(int threads)
+        {
+            var network = new Networks.WideDenseNet(seed: 5, batchCapacity: Samples);
+            network.Threads = Math.Min(threads, network.MaxThreads);
+            network.WriteTensor("bn1.running_mean", GradientCheck.Random(260, 42, -0.5f, 0.5f));
+            network.WriteTensor("bn1.running_var", GradientCheck.Random(260, 43, 0.5f, 2f));
+            return network;
+        }
+
+        float[] Alone(int threads)
+        {
+            Networks.WideDenseNet network = Create(threads);
+            var outputs = new float[Samples * Networks.WideDenseNet.OutputLength];
+            for (int n = 0; n < Samples; n++)
+            {
+                network.Predict(inputs.AsSpan(n * Networks.WideDenseNet.InputLength, Networks.WideDenseNet.InputLength), outputs.AsSpan(n * Networks.WideDenseNet.OutputLength, Networks.WideDenseNet.OutputLength));
+            }
+
+            return outputs;
+        }
+
+        float[] oneThread = Alone(1);
+        Assert.Equal(oneThread, OnSeveralThreads(() => Alone(2)));
+        var batched = new float[oneThread.Length];
+        Create(1).Predict(inputs, batched, Samples);
+        Assert.Equal(oneThread, batched);
+    }
+
     [Theory]
     [InlineData(nameof(LeNet5))]
     [InlineData(nameof(Networks.ProjectionResidualNet))]

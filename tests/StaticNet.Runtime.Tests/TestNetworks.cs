@@ -356,6 +356,17 @@ public partial class BlockedChannelsNet;
 public partial class BlockedSharedNet;
 
 /// <summary>
+/// A dense layer whose weights (300 x 260, 78,000) one sample's Predict shares out among its threads by outputs, the last
+/// part ending at 260, past the last multiple of 8; a batch normalisation with running estimates folded into it; and a
+/// small dense layer that stays on the calling thread.
+/// </summary>
+[Network]
+[Input(300)]
+[Dense(260), BatchNorm1D, ReLU]
+[Dense(10)]
+public partial class WideDenseNet;
+
+/// <summary>
 /// The edges of blocked runs: a blocked tensor read through a dropout (identity at rate 0, so that training's forward
 /// computes the same function) by a blocked convolution and by one on planes; a join on planes of a planes tensor and
 /// a blocked one; planes padded for the blocked convolution after the join; and a blocked network output.

@@ -7,8 +7,10 @@ namespace StaticNet;
 /// Shares one sample's <c>Predict</c> among threads: the tiles of each blocked convolution large enough to pay for
 /// handing parts out, each thread a range of its output positions after the calling thread has packed the weights
 /// (or found them packed by an earlier call, <see cref="PreparedWeights"/>); for Winograd's convolution, the weights'
-/// transform in parts of filter blocks unless it is kept, then units of a group of tiles and a slice of filter blocks.
-/// Every output is computed as on one thread, so the prediction does not depend on the number of threads.
+/// transform in parts of filter blocks unless it is kept, then units of a group of tiles and a slice of filter blocks;
+/// and the outputs of each dense layer whose weights are too large to stay in one core's cache, each thread a range of
+/// them, so that each core reads its share of the weights and keeps it from call to call. Every output is computed as
+/// on one thread, so the prediction does not depend on the number of threads.
 /// </summary>
 /// <remarks>
 /// A part reads the tensors by their places in the network's arrays, since spans cannot cross to another thread; the
@@ -29,6 +31,16 @@ internal sealed class SampleThreads
     /// </summary>
     private const int PartsPerThread = 4;
 
+    /// <summary>
+    /// Weights (floats) from which a dense layer's outputs are shared out: 256 KB, half the second-level cache of one
+    /// core of the build machine, beyond which one thread streams them from the last-level cache on every call while two
+    /// keep their halves in their own (the MLP's first layer, 784 x 256, is 800 KB).
+    /// </summary>
+    private const long SplitDenseWeights = 65_536;
+
+    /// <summary>Outputs of a dense layer a part starts at a multiple of: a whole row of the product's widest block of dot products.</summary>
+    private const int DenseStep = 8;
+
     private readonly float[] _parameters;
     private readonly float[] _workspace;
     private readonly float[] _scratch;
@@ -36,6 +48,8 @@ internal sealed class SampleThreads
     private readonly int _threadScratchLength;
     private readonly Action<int, int> _runPart;
     private Convolution _convolution;
+    private DenseLayer _dense;
+    private bool _runsDense;
     private int _parts;
     private bool _weightsPhase;
 
@@ -54,6 +68,25 @@ internal sealed class SampleThreads
 
     /// <summary>Whether a convolution whose tiles take <paramref name="tileSteps"/> is shared among threads.</summary>
     public bool Splits(long tileSteps) => Threads > 1 && tileSteps >= SplitTileSteps;
+
+    /// <summary>Whether a dense layer of <paramref name="inputs"/> x <paramref name="outputs"/> weights is shared among threads.</summary>
+    public bool SplitsDense(int inputs, int outputs) => Threads > 1 && (long)inputs * outputs >= SplitDenseWeights && outputs >= 2 * DenseStep;
+
+    /// <summary>Runs <paramref name="dense"/> in parts of its outputs, whole steps of <see cref="DenseStep"/>, on up to <see cref="Threads"/> threads.</summary>
+    public void Run(in DenseLayer dense)
+    {
+        _dense = dense;
+        _runsDense = true;
+        _parts = Math.Min(PartsPerThread * Threads, dense.Outputs / DenseStep);
+        try
+        {
+            BatchRunner.Run(_parts, Threads, _runPart);
+        }
+        finally
+        {
+            _runsDense = false;
+        }
+    }
 
     /// <summary>
     /// Runs the tiles of <paramref name="convolution"/> in parts on up to <see cref="Threads"/> threads: for the direct
@@ -99,6 +132,12 @@ internal sealed class SampleThreads
     /// <summary>Part <paramref name="part"/> of the convolution's tiles: whole tiles (whole groups of Winograd tiles), the parts as even as they can be.</summary>
     private void RunPart(int part, int thread)
     {
+        if (_runsDense)
+        {
+            RunDensePart(part);
+            return;
+        }
+
         ref readonly Convolution c = ref _convolution;
         if (c.Winograd)
         {
@@ -167,6 +206,24 @@ internal sealed class SampleThreads
         }
     }
 
+    /// <summary>Part <paramref name="part"/> of the dense layer's outputs: each of them the same dot product as on one thread.</summary>
+    private void RunDensePart(int part)
+    {
+        ref readonly DenseLayer d = ref _dense;
+        int steps = d.Outputs / DenseStep, first = part * steps / _parts * DenseStep;
+        int end = part == _parts - 1 ? d.Outputs : (part + 1) * steps / _parts * DenseStep, count = end - first;
+        Gemm.MultiplyTransposed(
+            _workspace.AsSpan(d.Input, d.Inputs),
+            _parameters.AsSpan(d.Weight + (first * d.Inputs), count * d.Inputs),
+            _workspace.AsSpan(d.Output + first, count),
+            1,
+            count,
+            d.Inputs,
+            d.Bias < 0 ? ReadOnlySpan<float>.Empty : _parameters.AsSpan(d.Bias + first, count),
+            accumulate: false,
+            d.Simd);
+    }
+
     private Span<float> Input(in Convolution c) => _workspace.AsSpan(c.Input, c.Samples * c.InputLayout.Length);
 
     private Span<float> Output(in Convolution c) => _workspace.AsSpan(c.Output, c.Samples * c.OutputLayout.Length);
@@ -175,6 +232,12 @@ internal sealed class SampleThreads
     private Span<float> Prepared(in Convolution c) => c.Prepared ?? _scratch;
 
     private ReadOnlySpan<float> Bias(in Convolution c) => c.Bias < 0 ? ReadOnlySpan<float>.Empty : _parameters.AsSpan(c.Bias, c.OutputLayout.Channels);
+
+    /// <summary>
+    /// A dense layer of one sample to share: its input and output by their places in the workspace, its weights
+    /// ([outputs, inputs]) and bias by their places in the parameters (bias -1 for none).
+    /// </summary>
+    internal readonly record struct DenseLayer(int Input, int Weight, int Bias, int Output, int Inputs, int Outputs, SimdLevel Simd);
 
     /// <summary>
     /// A blocked convolution to share: its input and output by their places in the workspace, its weights and bias by

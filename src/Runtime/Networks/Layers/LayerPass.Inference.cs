@@ -81,7 +81,15 @@ public readonly ref partial struct LayerPass
     public void DenseInference(int output, int input, int weight, int bias, int normWeight, int normBias, int runningMean, int runningVar, double epsilon, bool relu, int inputs, int outputs)
     {
         System.Span<float> y = Batch(output, outputs);
-        Dense.Forward(Batch(input, inputs), Parameter(weight, outputs * inputs), Parameter(bias, outputs), y, Count, inputs, outputs, Simd);
+        if (Count == 1 && _sampleThreads is { } sharing && sharing.SplitsDense(inputs, outputs))
+        {
+            sharing.Run(new SampleThreads.DenseLayer(BatchStart(input, inputs), weight, bias, BatchStart(output, outputs), inputs, outputs, Simd));
+        }
+        else
+        {
+            Dense.Forward(Batch(input, inputs), Parameter(weight, outputs * inputs), Parameter(bias, outputs), y, Count, inputs, outputs, Simd);
+        }
+
         ChannelAffine affine = Affine(normWeight, normBias, runningMean, runningVar, outputs, epsilon, relu);
         for (int b = 0; b < Count; b++)
         {
