@@ -495,57 +495,19 @@ public static partial class Gemm
             int p = 0;
             for (; p + w < full; p += 2 * w)
             {
-                DotStep<TVector, TOps>(ref a0, ar, ref b0, ref b1, ref b2, ref b3, p, fourRows, ref s00, ref s01, ref s02, ref s03, ref s10, ref s11, ref s12, ref s13, ref s20, ref s21, ref s22, ref s23, ref s30, ref s31, ref s32, ref s33);
-                DotStep<TVector, TOps>(ref a0, ar, ref b0, ref b1, ref b2, ref b3, p + w, fourRows, ref s00, ref s01, ref s02, ref s03, ref s10, ref s11, ref s12, ref s13, ref s20, ref s21, ref s22, ref s23, ref s30, ref s31, ref s32, ref s33);
+                DotStep<TVector, TOps>(ref a0, ar, ref b0, ref b1, ref b2, ref b3, p, fourRows, mask, masked: false, ref s00, ref s01, ref s02, ref s03, ref s10, ref s11, ref s12, ref s13, ref s20, ref s21, ref s22, ref s23, ref s30, ref s31, ref s32, ref s33);
+                DotStep<TVector, TOps>(ref a0, ar, ref b0, ref b1, ref b2, ref b3, p + w, fourRows, mask, masked: false, ref s00, ref s01, ref s02, ref s03, ref s10, ref s11, ref s12, ref s13, ref s20, ref s21, ref s22, ref s23, ref s30, ref s31, ref s32, ref s33);
             }
 
             for (; p < full; p += w)
             {
-                DotStep<TVector, TOps>(ref a0, ar, ref b0, ref b1, ref b2, ref b3, p, fourRows, ref s00, ref s01, ref s02, ref s03, ref s10, ref s11, ref s12, ref s13, ref s20, ref s21, ref s22, ref s23, ref s30, ref s31, ref s32, ref s33);
+                DotStep<TVector, TOps>(ref a0, ar, ref b0, ref b1, ref b2, ref b3, p, fourRows, mask, masked: false, ref s00, ref s01, ref s02, ref s03, ref s10, ref s11, ref s12, ref s13, ref s20, ref s21, ref s22, ref s23, ref s30, ref s31, ref s32, ref s33);
             }
 
             if (full < k)
             {
                 // The last values: one vector ending at the row's end, masked to the lanes not yet counted.
-                p = k - w;
-                TVector x0 = TOps.Multiply(TOps.Load(ref a0, p), mask), x1 = TOps.Multiply(TOps.Load(ref a0, ar + p), mask);
-                TVector x2 = TOps.Multiply(TOps.Load(ref a0, (2 * ar) + p), mask), x3 = fourRows ? TOps.Multiply(TOps.Load(ref a0, (3 * ar) + p), mask) : TOps.Zero;
-                TVector y = TOps.Load(ref b0, p);
-                s00 = TOps.MultiplyAdd(x0, y, s00);
-                s10 = TOps.MultiplyAdd(x1, y, s10);
-                s20 = TOps.MultiplyAdd(x2, y, s20);
-                if (fourRows)
-                {
-                    s30 = TOps.MultiplyAdd(x3, y, s30);
-                }
-
-                y = TOps.Load(ref b1, p);
-                s01 = TOps.MultiplyAdd(x0, y, s01);
-                s11 = TOps.MultiplyAdd(x1, y, s11);
-                s21 = TOps.MultiplyAdd(x2, y, s21);
-                if (fourRows)
-                {
-                    s31 = TOps.MultiplyAdd(x3, y, s31);
-                }
-
-                y = TOps.Load(ref b2, p);
-                s02 = TOps.MultiplyAdd(x0, y, s02);
-                s12 = TOps.MultiplyAdd(x1, y, s12);
-                s22 = TOps.MultiplyAdd(x2, y, s22);
-                if (fourRows)
-                {
-                    s32 = TOps.MultiplyAdd(x3, y, s32);
-                }
-
-                y = TOps.Load(ref b3, p);
-                s03 = TOps.MultiplyAdd(x0, y, s03);
-                s13 = TOps.MultiplyAdd(x1, y, s13);
-                s23 = TOps.MultiplyAdd(x2, y, s23);
-                if (fourRows)
-                {
-                    s33 = TOps.MultiplyAdd(x3, y, s33);
-                }
-
+                DotStep<TVector, TOps>(ref a0, ar, ref b0, ref b1, ref b2, ref b3, k - w, fourRows, mask, masked: true, ref s00, ref s01, ref s02, ref s03, ref s10, ref s11, ref s12, ref s13, ref s20, ref s21, ref s22, ref s23, ref s30, ref s31, ref s32, ref s33);
             }
         }
 
@@ -558,48 +520,60 @@ public static partial class Gemm
         }
     }
 
-    /// <summary>One step of <see cref="DotBlock"/>: a vector of each of its rows of A and of B, at <paramref name="p"/>, into the block's sums.</summary>
+    /// <summary>
+    /// One step of <see cref="DotBlock"/>: a vector of each of its rows of A and of B, at <paramref name="p"/>, into the
+    /// block's sums; A's vectors times <paramref name="mask"/> when <paramref name="masked"/> (the last step of a row that
+    /// whole vectors do not fill).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DotStep<TVector, TOps>(ref float a0, nint ar, ref float b0, ref float b1, ref float b2, ref float b3, int p, bool fourRows, ref TVector s00, ref TVector s01, ref TVector s02, ref TVector s03, ref TVector s10, ref TVector s11, ref TVector s12, ref TVector s13, ref TVector s20, ref TVector s21, ref TVector s22, ref TVector s23, ref TVector s30, ref TVector s31, ref TVector s32, ref TVector s33)
+    private static void DotStep<TVector, TOps>(ref float a0, nint ar, ref float b0, ref float b1, ref float b2, ref float b3, int p, bool fourRows, TVector mask, bool masked, ref TVector s00, ref TVector s01, ref TVector s02, ref TVector s03, ref TVector s10, ref TVector s11, ref TVector s12, ref TVector s13, ref TVector s20, ref TVector s21, ref TVector s22, ref TVector s23, ref TVector s30, ref TVector s31, ref TVector s32, ref TVector s33)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
-                TVector x0 = TOps.Load(ref a0, p), x1 = TOps.Load(ref a0, ar + p), x2 = TOps.Load(ref a0, (2 * ar) + p), x3 = fourRows ? TOps.Load(ref a0, (3 * ar) + p) : TOps.Zero;
-                TVector y = TOps.Load(ref b0, p);
-                s00 = TOps.MultiplyAdd(x0, y, s00);
-                s10 = TOps.MultiplyAdd(x1, y, s10);
-                s20 = TOps.MultiplyAdd(x2, y, s20);
-                if (fourRows)
-                {
-                    s30 = TOps.MultiplyAdd(x3, y, s30);
-                }
+        TVector x0 = TOps.Load(ref a0, p), x1 = TOps.Load(ref a0, ar + p), x2 = TOps.Load(ref a0, (2 * ar) + p), x3 = fourRows ? TOps.Load(ref a0, (3 * ar) + p) : TOps.Zero;
+        if (masked)
+        {
+            x0 = TOps.Multiply(x0, mask);
+            x1 = TOps.Multiply(x1, mask);
+            x2 = TOps.Multiply(x2, mask);
+            x3 = fourRows ? TOps.Multiply(x3, mask) : TOps.Zero;
+        }
 
-                y = TOps.Load(ref b1, p);
-                s01 = TOps.MultiplyAdd(x0, y, s01);
-                s11 = TOps.MultiplyAdd(x1, y, s11);
-                s21 = TOps.MultiplyAdd(x2, y, s21);
-                if (fourRows)
-                {
-                    s31 = TOps.MultiplyAdd(x3, y, s31);
-                }
+        TVector y = TOps.Load(ref b0, p);
+        s00 = TOps.MultiplyAdd(x0, y, s00);
+        s10 = TOps.MultiplyAdd(x1, y, s10);
+        s20 = TOps.MultiplyAdd(x2, y, s20);
+        if (fourRows)
+        {
+            s30 = TOps.MultiplyAdd(x3, y, s30);
+        }
 
-                y = TOps.Load(ref b2, p);
-                s02 = TOps.MultiplyAdd(x0, y, s02);
-                s12 = TOps.MultiplyAdd(x1, y, s12);
-                s22 = TOps.MultiplyAdd(x2, y, s22);
-                if (fourRows)
-                {
-                    s32 = TOps.MultiplyAdd(x3, y, s32);
-                }
+        y = TOps.Load(ref b1, p);
+        s01 = TOps.MultiplyAdd(x0, y, s01);
+        s11 = TOps.MultiplyAdd(x1, y, s11);
+        s21 = TOps.MultiplyAdd(x2, y, s21);
+        if (fourRows)
+        {
+            s31 = TOps.MultiplyAdd(x3, y, s31);
+        }
 
-                y = TOps.Load(ref b3, p);
-                s03 = TOps.MultiplyAdd(x0, y, s03);
-                s13 = TOps.MultiplyAdd(x1, y, s13);
-                s23 = TOps.MultiplyAdd(x2, y, s23);
-                if (fourRows)
-                {
-                    s33 = TOps.MultiplyAdd(x3, y, s33);
-                }
+        y = TOps.Load(ref b2, p);
+        s02 = TOps.MultiplyAdd(x0, y, s02);
+        s12 = TOps.MultiplyAdd(x1, y, s12);
+        s22 = TOps.MultiplyAdd(x2, y, s22);
+        if (fourRows)
+        {
+            s32 = TOps.MultiplyAdd(x3, y, s32);
+        }
+
+        y = TOps.Load(ref b3, p);
+        s03 = TOps.MultiplyAdd(x0, y, s03);
+        s13 = TOps.MultiplyAdd(x1, y, s13);
+        s23 = TOps.MultiplyAdd(x2, y, s23);
+        if (fourRows)
+        {
+            s33 = TOps.MultiplyAdd(x3, y, s33);
+        }
     }
 
     /// <summary>
