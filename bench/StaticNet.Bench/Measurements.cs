@@ -8,7 +8,7 @@ namespace StaticNet.Bench;
 internal static class Measurements
 {
     /// <summary>
-    /// The least time every measurement, StaticNet's and the peers', runs before it is timed: the runtime compiles the
+    /// The least time every measurement, StaticNet's and ONNX Runtime's, runs before it is timed: the runtime compiles the
     /// methods a call uses again, optimised, on a background thread once they have run a while, and until it is done
     /// that thread takes a core from the measurement. After 200 calls alone, FashionResNet's single-sample median was
     /// 247 µs against 119 after a second.
