@@ -99,69 +99,49 @@ public class ParallelAndSimdTests
         Assert.Equal(Train(1), OnSeveralThreads(() => Train(4)));
     }
 
+    /// <summary>Both convolutions are large enough to be shared out; a batch normalisation with running estimates away from the defaults is folded into the second.</summary>
     [Fact]
-    public void OneSamplesPredictDoesNotDependOnTheNumberOfThreadsItsConvolutionsShare()
+    public void OneSamplesPredictDoesNotDependOnTheNumberOfThreadsItsConvolutionsShare() =>
+        OneSamplesPredictIsTheSameOnOneThreadOnTwoAndInABatch(capacity => new Networks.BlockedSharedNet(seed: 4, batchCapacity: capacity), "bn1", 32, seed: 31);
+
+    /// <summary>A 300 x 260 dense layer is shared out by outputs, a batch normalisation with running estimates away from the defaults folded into it.</summary>
+    [Fact]
+    public void OneSamplesPredictDoesNotDependOnTheNumberOfThreadsItsDenseLayersShare() =>
+        OneSamplesPredictIsTheSameOnOneThreadOnTwoAndInABatch(capacity => new Networks.WideDenseNet(seed: 5, batchCapacity: capacity), "bn1", 260, seed: 41);
+
+    /// <summary>
+    /// Three samples predicted one at a time on one thread, one at a time on two (a run on more than one thread
+    /// asserted) and as one batch: the same bits. <paramref name="norm"/>'s running estimates, of <paramref name="channels"/>
+    /// values, are set away from their defaults first.
+    /// </summary>
+    private static void OneSamplesPredictIsTheSameOnOneThreadOnTwoAndInABatch(Func<int, INetwork> create, string norm, int channels, int seed)
     {
-        // Both convolutions are large enough to be shared out; a batch normalisation with running estimates away
-        // from the defaults is folded into the second.
         const int Samples = 3;
-        float[] inputs = GradientCheck.Random(Samples * Networks.BlockedSharedNet.InputLength, 31, -1f, 1f);
-        Networks.BlockedSharedNet Create(int threads)
+        INetwork Create(int threads)
         {
-            var network = new Networks.BlockedSharedNet(seed: 4, batchCapacity: Samples);
+            INetwork network = create(Samples);
             network.Threads = Math.Min(threads, network.MaxThreads);
-            network.WriteTensor("bn1.running_mean", GradientCheck.Random(32, 32, -0.5f, 0.5f));
-            network.WriteTensor("bn1.running_var", GradientCheck.Random(32, 33, 0.5f, 2f));
+            network.WriteTensor(norm + ".running_mean", GradientCheck.Random(channels, seed + 1, -0.5f, 0.5f));
+            network.WriteTensor(norm + ".running_var", GradientCheck.Random(channels, seed + 2, 0.5f, 2f));
             return network;
         }
 
-        float[] Alone(int threads)
+        INetwork first = Create(1);
+        int inputLength = first.InputLength, outputLength = first.OutputLength;
+        float[] inputs = GradientCheck.Random(Samples * inputLength, seed, -1f, 1f);
+        float[] Alone(INetwork network)
         {
-            Networks.BlockedSharedNet network = Create(threads);
-            var outputs = new float[Samples * Networks.BlockedSharedNet.OutputLength];
+            var outputs = new float[Samples * outputLength];
             for (int n = 0; n < Samples; n++)
             {
-                network.Predict(inputs.AsSpan(n * Networks.BlockedSharedNet.InputLength, Networks.BlockedSharedNet.InputLength), outputs.AsSpan(n * Networks.BlockedSharedNet.OutputLength, Networks.BlockedSharedNet.OutputLength));
+                network.Predict(inputs.AsSpan(n * inputLength, inputLength), outputs.AsSpan(n * outputLength, outputLength));
             }
 
             return outputs;
         }
 
-        float[] oneThread = Alone(1);
-        Assert.Equal(oneThread, OnSeveralThreads(() => Alone(2)));
-        var batched = new float[oneThread.Length];
-        Create(1).Predict(inputs, batched, Samples);
-        Assert.Equal(oneThread, batched);
-    }
-
-    [Fact]
-    public void OneSamplesPredictDoesNotDependOnTheNumberOfThreadsItsDenseLayersShare()
-    {
-        const int Samples = 3;
-        float[] inputs = GradientCheck.Random(Samples * Networks.WideDenseNet.InputLength, 41, -1f, 1f);
-        Networks.WideDenseNet Create(int threads)
-        {
-            var network = new Networks.WideDenseNet(seed: 5, batchCapacity: Samples);
-            network.Threads = Math.Min(threads, network.MaxThreads);
-            network.WriteTensor("bn1.running_mean", GradientCheck.Random(260, 42, -0.5f, 0.5f));
-            network.WriteTensor("bn1.running_var", GradientCheck.Random(260, 43, 0.5f, 2f));
-            return network;
-        }
-
-        float[] Alone(int threads)
-        {
-            Networks.WideDenseNet network = Create(threads);
-            var outputs = new float[Samples * Networks.WideDenseNet.OutputLength];
-            for (int n = 0; n < Samples; n++)
-            {
-                network.Predict(inputs.AsSpan(n * Networks.WideDenseNet.InputLength, Networks.WideDenseNet.InputLength), outputs.AsSpan(n * Networks.WideDenseNet.OutputLength, Networks.WideDenseNet.OutputLength));
-            }
-
-            return outputs;
-        }
-
-        float[] oneThread = Alone(1);
-        Assert.Equal(oneThread, OnSeveralThreads(() => Alone(2)));
+        float[] oneThread = Alone(first);
+        Assert.Equal(oneThread, OnSeveralThreads(() => Alone(Create(2))));
         var batched = new float[oneThread.Length];
         Create(1).Predict(inputs, batched, Samples);
         Assert.Equal(oneThread, batched);
