@@ -135,7 +135,7 @@ public abstract class CompiledNetwork : INetwork
     /// <summary>The most threads this network's batches run on: one per chunk, at most one per processor.</summary>
     public int MaxThreads { get; }
 
-    /// <summary>Threads that Forward, Backward, batched Predict and the larger convolutions of one sample's Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
+    /// <summary>Threads that Forward, Backward, batched Predict and the larger convolutions and dense layers of one sample's Predict run on, from 1 to <see cref="MaxThreads"/> (the default). Results do not depend on it.</summary>
     public int Threads
     {
         get => _threads;
@@ -281,8 +281,8 @@ public abstract class CompiledNetwork : INetwork
     }
 
     /// <summary>
-    /// Runs one sample forward in inference mode, its larger blocked convolutions shared among <see cref="Threads"/>
-    /// threads. Allocates nothing after the first call, which makes the copies of the blocked convolutions' packed
+    /// Runs one sample forward in inference mode, its larger blocked convolutions and dense layers shared among
+    /// <see cref="Threads"/> threads. Allocates nothing after the first call, which makes the copies of the blocked convolutions' packed
     /// weights that later calls reuse while the weights stay the same.
     /// </summary>
     /// <param name="input">One sample: exactly one input sample's values.</param>

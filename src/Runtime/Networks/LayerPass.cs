@@ -32,8 +32,8 @@ public readonly ref partial struct LayerPass
 
     /// <summary>
     /// Describes a pass; the engine creates these. A pass given <paramref name="sampleThreads"/> (one sample's Predict)
-    /// shares its larger blocked convolutions among them; one given <paramref name="preparedWeights"/> keeps their packed
-    /// or transformed weights there from call to call.
+    /// shares its larger blocked convolutions and dense layers among them; one given <paramref name="preparedWeights"/>
+    /// keeps its blocked convolutions' packed or transformed weights there from call to call.
     /// </summary>
     internal LayerPass(
         ReadOnlySpan<float> parameters,
