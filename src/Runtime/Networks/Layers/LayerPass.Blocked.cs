@@ -63,7 +63,11 @@ public readonly ref partial struct LayerPass
             {
                 // The threads share the weights' transform, unless it is kept, as well as the tiles.
                 sharing.Run(new SampleThreads.Convolution(BatchStart(input, from.Length), from, weight, bias, coefficients, normalized, relu, BatchStart(output, to.Length), to, window, Count, Simd, Winograd: true, kept?.Prepared, kept?.Ready ?? false));
-                kept?.Made(weights);
+                if (kept is { Ready: false })
+                {
+                    kept.Made(weights);
+                }
+
                 return;
             }
 
