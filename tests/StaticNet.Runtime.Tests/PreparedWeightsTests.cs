@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using StaticNet.Tests.LayerKernels;
 using StaticNet.Tests.Networks;
 using Xunit;
@@ -16,27 +18,127 @@ public class PreparedWeightsTests
     public void KeptWeightsAreReusedOnlyForTheSameBitsAtTheSameLevel()
     {
         var kept = new PreparedWeights();
+        float[] parameters = new float[20];
         float[] weights = { 0.25f, -1.5f, 0f, 3f };
-        PreparedWeights.Layer layer = kept.For(offset: 7, weights, length: 10, SimdLevel.Vector256);
+        weights.CopyTo(parameters, 7);
+        PreparedWeights.Layer For(int offset, int length, SimdLevel simd)
+        {
+            kept.Compare(parameters, threads: 1);
+            return kept.For(offset, parameters.AsSpan(offset, weights.Length), length, simd);
+        }
+
+        void Write(float[] values) => values.CopyTo(parameters, 7);
+
+        PreparedWeights.Layer layer = For(7, 10, SimdLevel.Vector256);
         Assert.False(layer.Ready);
         layer.Made(weights);
-        Assert.True(kept.For(7, weights, 10, SimdLevel.Vector256).Ready);
+        Assert.True(For(7, 10, SimdLevel.Vector256).Ready);
 
         // One ulp, a zero's sign, another level, another length: each must be made again.
         float[] ulp = (float[])weights.Clone();
         ulp[1] = MathF.BitIncrement(ulp[1]);
-        Assert.False(kept.For(7, ulp, 10, SimdLevel.Vector256).Ready);
-        kept.For(7, weights, 10, SimdLevel.Vector256).Made(weights);
+        Write(ulp);
+        Assert.False(For(7, 10, SimdLevel.Vector256).Ready);
+        Write(weights);
+        For(7, 10, SimdLevel.Vector256).Made(weights);
         float[] negativeZero = (float[])weights.Clone();
         negativeZero[2] = -0f;
-        Assert.False(kept.For(7, negativeZero, 10, SimdLevel.Vector256).Ready);
-        kept.For(7, weights, 10, SimdLevel.Vector256).Made(weights);
-        Assert.False(kept.For(7, weights, 10, SimdLevel.Vector128).Ready);
-        kept.For(7, weights, 10, SimdLevel.Vector256).Made(weights);
-        Assert.False(kept.For(7, weights, 12, SimdLevel.Vector256).Ready);
+        Write(negativeZero);
+        Assert.False(For(7, 10, SimdLevel.Vector256).Ready);
+        Write(weights);
+        For(7, 10, SimdLevel.Vector256).Made(weights);
+        Assert.False(For(7, 10, SimdLevel.Vector128).Ready);
+        For(7, 10, SimdLevel.Vector256).Made(weights);
+        Assert.False(For(7, 12, SimdLevel.Vector256).Ready);
+
+        // A pass that did not compare first makes them again.
+        For(7, 10, SimdLevel.Vector256).Made(weights);
+        Assert.True(For(7, 10, SimdLevel.Vector256).Ready);
+        Assert.False(kept.For(7, parameters.AsSpan(7, weights.Length), 10, SimdLevel.Vector256).Ready);
 
         // Layers are apart: another offset starts unmade.
-        Assert.False(kept.For(8, weights, 10, SimdLevel.Vector256).Ready);
+        Assert.False(For(8, 10, SimdLevel.Vector256).Ready);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void AComparisonSharedAmongThreadsFindsAChangedBitInEveryLayerAndPart(int threads)
+    {
+        // Three layers of uneven lengths, 43,000 floats: compared in parts that cut across layers on several threads.
+        (int Offset, int Length)[] layers = { (5, 12_000), (12_010, 7_000), (19_010, 24_000) };
+        float[] parameters = KernelAssert.Random(43_100, 9);
+        var kept = new PreparedWeights();
+        bool[] Ready()
+        {
+            kept.Compare(parameters, threads);
+            var ready = new bool[layers.Length];
+            for (int i = 0; i < layers.Length; i++)
+            {
+                ready[i] = kept.For(layers[i].Offset, parameters.AsSpan(layers[i].Offset, layers[i].Length), 1, SimdLevel.Vector256).Ready;
+            }
+
+            return ready;
+        }
+
+        Ready();
+        foreach ((int offset, int length) in layers)
+        {
+            kept.For(offset, parameters.AsSpan(offset, length), 1, SimdLevel.Vector256).Made(parameters.AsSpan(offset, length));
+        }
+
+        Assert.Equal(new[] { true, true, true }, Ready());
+
+        // Each layer's ends and middle, and the floats on both sides of every quarter and sixth of the whole.
+        int total = layers.Sum(layer => layer.Length);
+        var places = new List<int>();
+        foreach ((int offset, int length) in layers)
+        {
+            places.AddRange(new[] { offset, offset + (length / 2), offset + length - 1 });
+        }
+
+        foreach (int parts in new[] { 4, 6 })
+        {
+            for (int part = 1; part < parts; part++)
+            {
+                int at = (int)((long)part * total / parts);
+                places.AddRange(new[] { At(layers, at - 1), At(layers, at) });
+            }
+        }
+
+        foreach (int place in places)
+        {
+            int layer = Array.FindIndex(layers, l => place >= l.Offset && place < l.Offset + l.Length);
+            float was = parameters[place];
+            parameters[place] = MathF.BitDecrement(was);
+            bool[] ready = Ready();
+            for (int i = 0; i < layers.Length; i++)
+            {
+                Assert.True(ready[i] == (i != layer), $"A bit changed at {place} (layer {layer}) on {threads} thread(s): layer {i} found {(ready[i] ? "ready" : "changed")}.");
+            }
+
+            kept.For(layers[layer].Offset, parameters.AsSpan(layers[layer].Offset, layers[layer].Length), 1, SimdLevel.Vector256).Made(parameters.AsSpan(layers[layer].Offset, layers[layer].Length));
+            parameters[place] = was;
+            Ready();
+            kept.For(layers[layer].Offset, parameters.AsSpan(layers[layer].Offset, layers[layer].Length), 1, SimdLevel.Vector256).Made(parameters.AsSpan(layers[layer].Offset, layers[layer].Length));
+        }
+    }
+
+    /// <summary>The place in the parameters of the <paramref name="index"/>th float of the layers laid end to end.</summary>
+    private static int At((int Offset, int Length)[] layers, int index)
+    {
+        foreach ((int offset, int length) in layers)
+        {
+            if (index < length)
+            {
+                return offset + index;
+            }
+
+            index -= length;
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(index));
     }
 
     [Theory]

@@ -281,9 +281,10 @@ public abstract class CompiledNetwork : INetwork
     }
 
     /// <summary>
-    /// Runs one sample forward in inference mode, its larger blocked convolutions and dense layers shared among
-    /// <see cref="Threads"/> threads. Allocates nothing after the first call, which makes the copies of the blocked convolutions' packed
-    /// weights that later calls reuse while the weights stay the same.
+    /// Runs one sample forward in inference mode, its larger blocked convolutions and dense layers, and the check that
+    /// its kept packed weights are still those of the parameters, shared among <see cref="Threads"/> threads. Allocates
+    /// nothing after the first call, which makes the copies of the blocked convolutions' packed weights that later calls
+    /// reuse while the weights stay the same.
     /// </summary>
     /// <param name="input">One sample: exactly one input sample's values.</param>
     /// <param name="output">Receives the outputs: exactly one output sample's values.</param>
@@ -299,6 +300,7 @@ public abstract class CompiledNetwork : INetwork
             _sampleThreads.Threads = _threads;
         }
 
+        _samplePreparedWeights.Compare(_parameters, _sampleThreads is null ? 1 : _threads);
         RunInference(new LayerPass(_parameters, Span<float>.Empty, _state, _sampleWorkspace, capacity: 1, d.WorkspaceLengthPerSample, first: 0, count: 1, chunk: 0, chunks: 1, training: false, inputGradient: false, _frozen, _seed, step: 0, _sampleScratch, Simd, slice: 0, _sampleThreads, _samplePreparedWeights));
         _sampleWorkspace.AsSpan(d.OutputOffset, d.OutputLength).CopyTo(output);
     }
