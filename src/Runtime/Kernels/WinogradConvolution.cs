@@ -55,6 +55,8 @@ internal static class WinogradConvolution
 
     private const string ForwardName = "WinogradConvolution.Forward";
 
+    private const string TransformInputsName = "WinogradConvolution.TransformInputs";
+
     /// <summary>
     /// Whether a convolution by <paramref name="window"/> from <paramref name="input"/> runs here: a 3x3 window at stride
     /// 1, undilated, on blocked channels, over a plane large enough that one sample's tiles and the weights' transform
@@ -72,7 +74,13 @@ internal static class WinogradConvolution
     public static int WeightsLength(int channels, int filters) => Points * WeightsPointStride(channels, filters);
 
     /// <summary>Floats of a thread's work area: a group's transformed inputs, <c>[point][tile][channel]</c>, and products, <c>[point][tile][two vectors]</c>.</summary>
-    public static int WorkLength(int channels) => (Points * InputsPointStride(channels)) + (Points * GroupTiles * 2 * Block);
+    public static int WorkLength(int channels) => GroupInputsLength(channels) + (Points * GroupTiles * 2 * Block);
+
+    /// <summary>Floats of one group's transformed inputs, <c>[point][tile][channel]</c>: in a thread's work area, or one of the groups <see cref="TransformInputs"/> writes.</summary>
+    public static int GroupInputsLength(int channels) => Points * InputsPointStride(channels);
+
+    /// <summary>The groups of <see cref="GroupTiles"/> tiles of <paramref name="samples"/> samples, the last one maybe part-filled.</summary>
+    public static int Groups(in BlockedLayout output, int samples) => (Tiles(output, samples) + GroupTiles - 1) / GroupTiles;
 
     /// <summary>
     /// Floats from one point's weights to the next: a block more than they fill. The transforms write (and read) all 16
@@ -97,7 +105,7 @@ internal static class WinogradConvolution
     /// per group and block of filters, 16 products over the channels, and about 4 steps more per point for the transforms.
     /// </summary>
     public static long TileSteps(in BlockedLayout input, in BlockedLayout output, int samples) =>
-        (((long)Tiles(output, samples) + GroupTiles - 1) / GroupTiles) * (output.Channels / Block) * Points * (input.Channels + 4);
+        (long)Groups(output, samples) * (output.Channels / Block) * Points * (input.Channels + 4);
 
     /// <summary>
     /// <c>output = weight (*) input + bias</c>, then the folded normalisation and ReLU, as
@@ -220,7 +228,9 @@ internal static class WinogradConvolution
     /// [<paramref name="firstBlock"/>, + <paramref name="blocks"/>), after <see cref="Prepare"/> with the same tensors,
     /// its transformed weights in <paramref name="weights"/>; <paramref name="work"/> is the thread's own
     /// (<see cref="WorkLength"/>). Ranges that cover the tiles and blocks once, on any threads, give what one call for
-    /// all of them gives, bit for bit.
+    /// all of them gives, bit for bit. With <paramref name="transformedInputs"/>, the groups' inputs as
+    /// <see cref="TransformInputs"/> wrote them, it reads them there instead of transforming them itself, and
+    /// <paramref name="firstTile"/> must start a group: threads that share a group's filter blocks transform it once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(
@@ -240,7 +250,8 @@ internal static class WinogradConvolution
         int tiles,
         int firstBlock,
         int blocks,
-        SimdLevel simd)
+        SimdLevel simd,
+        ReadOnlySpan<float> transformedInputs = default)
     {
         BlockedConvolution.CheckTensors(input, inputLayout, bias, scale, shift, output, outputLayout, window, samples, ForwardName);
         CheckWindow(inputLayout, window);
@@ -256,23 +267,70 @@ internal static class WinogradConvolution
             throw new ArgumentOutOfRangeException(nameof(blocks), blocks, $"{ForwardName}: filter blocks {firstBlock} to {firstBlock + blocks} do not lie in the output's {outputLayout.Blocks}.");
         }
 
+        if (!transformedInputs.IsEmpty)
+        {
+            CheckTransformedInputs(transformedInputs.Length, inputLayout, outputLayout, samples, nameof(transformedInputs), ForwardName);
+            if (firstTile % GroupTiles != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(firstTile), firstTile, $"{ForwardName}: with transformed inputs, the tiles start a group of {GroupTiles}; found tile {firstTile}.");
+            }
+        }
+
         var range = new TileRange(inputLayout, outputLayout, window.PaddingHeight, window.PaddingWidth, firstTile, firstTile + tiles, firstBlock * Block, (firstBlock + blocks) * Block);
         switch (simd)
         {
             case SimdLevel.Vector512:
-                Run<Vector512<float>, Ops512>(input, bias, scale, shift, relu, output, range, weights, work);
+                Run<Vector512<float>, Ops512>(input, bias, scale, shift, relu, output, range, weights, work, transformedInputs);
                 break;
             case SimdLevel.Vector256:
-                Run<Vector256<float>, Ops256>(input, bias, scale, shift, relu, output, range, weights, work);
+                Run<Vector256<float>, Ops256>(input, bias, scale, shift, relu, output, range, weights, work, transformedInputs);
                 break;
             case SimdLevel.Scalar:
-                Run<float, OpsScalar>(input, bias, scale, shift, relu, output, range, weights, work);
+                Run<float, OpsScalar>(input, bias, scale, shift, relu, output, range, weights, work, transformedInputs);
                 break;
             default:
-                Run<Vector128<float>, Ops128>(input, bias, scale, shift, relu, output, range, weights, work);
+                Run<Vector128<float>, Ops128>(input, bias, scale, shift, relu, output, range, weights, work, transformedInputs);
                 break;
         }
     }
+
+    /// <summary>
+    /// The inputs of the groups [<paramref name="firstGroup"/>, + <paramref name="groups"/>) of <see cref="Run"/>'s tiles
+    /// (<see cref="Groups"/>), transformed as <see cref="Run"/> transforms them, each into its place in
+    /// <paramref name="transformed"/>: group <c>g</c> at <c>g</c> <see cref="GroupInputsLength"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TransformInputs(ReadOnlySpan<float> input, in BlockedLayout inputLayout, in BlockedLayout outputLayout, in BlockedConvolution.Window window, Span<float> transformed, int samples, int firstGroup, int groups, SimdLevel simd)
+    {
+        CheckWindow(inputLayout, window);
+        KernelChecks.AtLeast(input.Length, (long)samples * inputLayout.Length, nameof(input), TransformInputsName);
+        CheckTransformedInputs(transformed.Length, inputLayout, outputLayout, samples, nameof(transformed), TransformInputsName);
+        if (firstGroup < 0 || groups < 0 || firstGroup > Groups(outputLayout, samples) - groups)
+        {
+            throw new ArgumentOutOfRangeException(nameof(groups), groups, $"{TransformInputsName}: groups {firstGroup} to {firstGroup + groups} do not lie in the {Groups(outputLayout, samples)} groups of the output's tiles.");
+        }
+
+        int end = Math.Min(Tiles(outputLayout, samples), (firstGroup + groups) * GroupTiles);
+        var range = new TileRange(inputLayout, outputLayout, window.PaddingHeight, window.PaddingWidth, firstGroup * GroupTiles, end, 0, 0);
+        switch (simd)
+        {
+            case SimdLevel.Vector512:
+                TransformInputs<Vector512<float>, Ops512>(input, range, transformed);
+                break;
+            case SimdLevel.Vector256:
+                TransformInputs<Vector256<float>, Ops256>(input, range, transformed);
+                break;
+            case SimdLevel.Scalar:
+                TransformInputs<float, OpsScalar>(input, range, transformed);
+                break;
+            default:
+                TransformInputs<Vector128<float>, Ops128>(input, range, transformed);
+                break;
+        }
+    }
+
+    private static void CheckTransformedInputs(int length, in BlockedLayout input, in BlockedLayout output, int samples, string name, string method) =>
+        KernelChecks.AtLeast(length, (long)Groups(output, samples) * GroupInputsLength(input.Channels), name, method);
 
     private static void CheckWindow(in BlockedLayout input, in BlockedConvolution.Window window)
     {
@@ -345,88 +403,143 @@ internal static class WinogradConvolution
         TOps.Store(p3, ref at, offset + (3 * stride));
     }
 
-    private static void Run<TVector, TOps>(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, bool relu, Span<float> output, TileRange range, ReadOnlySpan<float> weights, Span<float> work)
+    private static void Run<TVector, TOps>(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, bool relu, Span<float> output, TileRange range, ReadOnlySpan<float> weights, Span<float> work, ReadOnlySpan<float> transformedInputs)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
         switch ((scale.IsEmpty, relu))
         {
             case (true, false):
-                Run<TVector, TOps, BlockedConvolution.Unchanged>(input, bias, scale, shift, output, range, weights, work);
+                Run<TVector, TOps, BlockedConvolution.Unchanged>(input, bias, scale, shift, output, range, weights, work, transformedInputs);
                 break;
             case (true, true):
-                Run<TVector, TOps, BlockedConvolution.Rectified>(input, bias, scale, shift, output, range, weights, work);
+                Run<TVector, TOps, BlockedConvolution.Rectified>(input, bias, scale, shift, output, range, weights, work, transformedInputs);
                 break;
             case (false, false):
-                Run<TVector, TOps, BlockedConvolution.Normalized>(input, bias, scale, shift, output, range, weights, work);
+                Run<TVector, TOps, BlockedConvolution.Normalized>(input, bias, scale, shift, output, range, weights, work, transformedInputs);
                 break;
             default:
-                Run<TVector, TOps, BlockedConvolution.NormalizedRectified>(input, bias, scale, shift, output, range, weights, work);
+                Run<TVector, TOps, BlockedConvolution.NormalizedRectified>(input, bias, scale, shift, output, range, weights, work, transformedInputs);
                 break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TVector, TOps, TFinish>(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> output, TileRange range, ReadOnlySpan<float> weights, Span<float> work)
+    private static void Run<TVector, TOps, TFinish>(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> output, TileRange range, ReadOnlySpan<float> weights, Span<float> work, ReadOnlySpan<float> transformedInputs)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
         where TFinish : struct, BlockedConvolution.IFinish
     {
-        int channels = range.Input.Channels, filters = range.Output.Channels;
+        int channels = range.Input.Channels;
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float y = ref MemoryMarshal.GetReference(output);
         ref float u = ref MemoryMarshal.GetReference(weights);
-        ref float v = ref MemoryMarshal.GetReference(work);
-        ref float m = ref Unsafe.Add(ref v, Points * InputsPointStride(channels));
+        ref float own = ref MemoryMarshal.GetReference(work);
+        ref float m = ref Unsafe.Add(ref own, GroupInputsLength(channels));
         Span<int> outputAt = stackalloc int[GroupTiles];
         Span<int> rows = stackalloc int[GroupTiles];
         Span<int> columns = stackalloc int[GroupTiles];
-        int pointStride = WeightsPointStride(channels, filters), inputsStride = InputsPointStride(channels);
-        int productsStride = GroupTiles * 2 * TOps.Count;
         var walk = new TileWalk(range.Input, range.Output, range.PaddingHeight, range.PaddingWidth, range.First);
         for (int first = range.First; first < range.End; first += GroupTiles)
         {
-            // The group's tiles into [point][tile][channel]; a short last group repeats its last tile to fill the rows.
             int count = Math.Min(GroupTiles, range.End - first);
-            for (int t = 0; t < GroupTiles; t++)
+            if (transformedInputs.IsEmpty)
             {
-                if (t < count)
+                TransformGroup<TVector, TOps>(ref x, range.Input, ref walk, count, ref own, outputAt, rows, columns);
+                MultiplyAndStore<TVector, TOps, TFinish>(bias, scale, shift, ref y, range, ref u, ref own, ref m, count, outputAt, rows, columns);
+            }
+            else
+            {
+                for (int t = 0; t < count; t++)
                 {
                     walk.Next(out outputAt[t], out rows[t], out columns[t]);
                 }
 
-                ref float tile = ref Unsafe.Add(ref x, walk.InputAt);
-                if (walk.InputRows == 4 && walk.InputColumns == 4)
-                {
-                    TransformInside<TVector, TOps>(ref tile, range.Input, ref Unsafe.Add(ref v, t * channels));
-                }
-                else
-                {
-                    TransformEdge<TVector, TOps>(ref tile, range.Input, walk.InputRows, walk.InputColumns, ref Unsafe.Add(ref v, t * channels));
-                }
+                ref float v = ref Unsafe.AsRef(in transformedInputs[first / GroupTiles * GroupInputsLength(channels)]);
+                MultiplyAndStore<TVector, TOps, TFinish>(bias, scale, shift, ref y, range, ref u, ref v, ref m, count, outputAt, rows, columns);
             }
+        }
+    }
 
-            // Two vectors of filters at a time, as in the direct kernel: the 16 products, then back to 2x2 outputs.
-            for (int filter = range.FirstFilter; filter < range.EndFilter; filter += 2 * TOps.Count)
+    /// <summary>
+    /// The inputs of a group of <paramref name="count"/> tiles from <paramref name="walk"/>'s next, transformed into
+    /// <paramref name="v"/> <c>[point][tile][channel]</c>, and where each tile's outputs go; a short group repeats its last
+    /// tile to fill the rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransformGroup<TVector, TOps>(ref float x, in BlockedLayout input, ref TileWalk walk, int count, ref float v, Span<int> outputAt, Span<int> rows, Span<int> columns)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        for (int t = 0; t < GroupTiles; t++)
+        {
+            if (t < count)
             {
-                bool pair = filter + TOps.Count < range.EndFilter;
-                int second = pair ? filter + TOps.Count : filter;
-                var finish = new BlockedConvolution.Epilogue<TVector, TOps, TFinish>(bias, scale, shift, filter, second, BlockedConvolution.Stored(filter, range.Output), BlockedConvolution.Stored(second, range.Output));
-                ref float weightsA = ref Unsafe.Add(ref u, BlockedConvolution.PackedAt(filter, channels));
-                if (pair)
-                {
-                    MultiplyPair<TVector, TOps>(ref v, inputsStride, channels, ref weightsA, ref Unsafe.Add(ref u, BlockedConvolution.PackedAt(second, channels)), pointStride, ref m, productsStride);
-                }
-                else
-                {
-                    MultiplySingle<TVector, TOps>(ref v, inputsStride, channels, ref weightsA, pointStride, ref m, productsStride);
-                }
-
-                for (int t = 0; t < count; t++)
-                {
-                    TransformOutput(in finish, ref Unsafe.Add(ref m, t * 2 * TOps.Count), pair, ref y, outputAt[t], range.Output, rows[t], columns[t]);
-                }
+                walk.Next(out outputAt[t], out rows[t], out columns[t]);
             }
+
+            ref float tile = ref Unsafe.Add(ref x, walk.InputAt);
+            if (walk.InputRows == 4 && walk.InputColumns == 4)
+            {
+                TransformInside<TVector, TOps>(ref tile, input, ref Unsafe.Add(ref v, t * input.Channels));
+            }
+            else
+            {
+                TransformEdge<TVector, TOps>(ref tile, input, walk.InputRows, walk.InputColumns, ref Unsafe.Add(ref v, t * input.Channels));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A group's transformed inputs <paramref name="v"/> by the range's filters, two vectors of filters at a time as in the
+    /// direct kernel: the 16 products into <paramref name="m"/>, then back to 2x2 outputs, finished and stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyAndStore<TVector, TOps, TFinish>(ReadOnlySpan<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, ref float y, in TileRange range, ref float u, ref float v, ref float m, int count, Span<int> outputAt, Span<int> rows, Span<int> columns)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TFinish : struct, BlockedConvolution.IFinish
+    {
+        int channels = range.Input.Channels;
+        int pointStride = WeightsPointStride(channels, range.Output.Channels), inputsStride = InputsPointStride(channels);
+        int productsStride = GroupTiles * 2 * TOps.Count;
+        for (int filter = range.FirstFilter; filter < range.EndFilter; filter += 2 * TOps.Count)
+        {
+            bool pair = filter + TOps.Count < range.EndFilter;
+            int second = pair ? filter + TOps.Count : filter;
+            var finish = new BlockedConvolution.Epilogue<TVector, TOps, TFinish>(bias, scale, shift, filter, second, BlockedConvolution.Stored(filter, range.Output), BlockedConvolution.Stored(second, range.Output));
+            ref float weightsA = ref Unsafe.Add(ref u, BlockedConvolution.PackedAt(filter, channels));
+            if (pair)
+            {
+                MultiplyPair<TVector, TOps>(ref v, inputsStride, channels, ref weightsA, ref Unsafe.Add(ref u, BlockedConvolution.PackedAt(second, channels)), pointStride, ref m, productsStride);
+            }
+            else
+            {
+                MultiplySingle<TVector, TOps>(ref v, inputsStride, channels, ref weightsA, pointStride, ref m, productsStride);
+            }
+
+            for (int t = 0; t < count; t++)
+            {
+                TransformOutput(in finish, ref Unsafe.Add(ref m, t * 2 * TOps.Count), pair, ref y, outputAt[t], range.Output, rows[t], columns[t]);
+            }
+        }
+    }
+
+    /// <summary>The groups of tiles from <c>range.First</c> to <c>range.End</c>, their inputs transformed, each into its place in <paramref name="transformed"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformInputs<TVector, TOps>(ReadOnlySpan<float> input, TileRange range, Span<float> transformed)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        ref float x = ref MemoryMarshal.GetReference(input);
+        Span<int> outputAt = stackalloc int[GroupTiles];
+        Span<int> rows = stackalloc int[GroupTiles];
+        Span<int> columns = stackalloc int[GroupTiles];
+        var walk = new TileWalk(range.Input, range.Output, range.PaddingHeight, range.PaddingWidth, range.First);
+        for (int first = range.First; first < range.End; first += GroupTiles)
+        {
+            ref float v = ref transformed[first / GroupTiles * GroupInputsLength(range.Input.Channels)];
+            TransformGroup<TVector, TOps>(ref x, range.Input, ref walk, Math.Min(GroupTiles, range.End - first), ref v, outputAt, rows, columns);
         }
     }
 

@@ -51,7 +51,11 @@ internal sealed class SampleThreads
     private DenseLayer _dense;
     private bool _runsDense;
     private int _parts;
-    private bool _weightsPhase;
+    private WinogradPhase _phase;
+
+    // Winograd's transformed inputs, every group of a call's tiles, when its filter blocks are cut into slices: grown to
+    // the largest such call on the first, so that later calls allocate nothing.
+    private float[] _transformedInputs = Array.Empty<float>();
 
     public SampleThreads(float[] parameters, float[] workspace, float[] scratch, float[] threadScratch, int threadScratchLength)
     {
@@ -101,32 +105,47 @@ internal sealed class SampleThreads
         {
             if (!convolution.Ready)
             {
-                _weightsPhase = true;
-                _parts = Math.Min(PartsPerThread * Threads, convolution.OutputLayout.Blocks);
-                BatchRunner.Run(_parts, Threads, _runPart);
-                _weightsPhase = false;
+                RunWinogradPhase(WinogradPhase.Weights, Math.Min(PartsPerThread * Threads, convolution.OutputLayout.Blocks));
             }
 
+            // Where slices of the filter blocks share a group, its inputs are transformed once, in parts of the groups,
+            // before the slices read them: at 7x7 each group would otherwise be transformed once per slice.
             (int groups, int slices) = WinogradUnits(convolution);
-            _parts = Math.Min(PartsPerThread * Threads, groups * slices);
-        }
-        else
-        {
-            _parts = Math.Min(PartsPerThread * Threads, BlockedConvolution.Tiles(convolution.OutputLayout, convolution.Samples));
+            if (slices > 1)
+            {
+                int length = groups * WinogradConvolution.GroupInputsLength(convolution.InputLayout.Channels);
+                if (_transformedInputs.Length < length)
+                {
+                    _transformedInputs = new float[length];
+                }
+
+                RunWinogradPhase(WinogradPhase.Inputs, Math.Min(Threads, groups));
+            }
+
+            // Sliced, each unit a part of its own (they cost about the same); else parts of whole groups.
+            RunWinogradPhase(WinogradPhase.Tiles, slices > 1 ? groups * slices : Math.Min(PartsPerThread * Threads, groups));
+            return;
         }
 
+        _parts = Math.Min(PartsPerThread * Threads, BlockedConvolution.Tiles(convolution.OutputLayout, convolution.Samples));
         BatchRunner.Run(_parts, Threads, _runPart);
     }
 
     /// <summary>
     /// Winograd's units of work: its groups of tiles, each cut into slices of its filter blocks where the groups alone
-    /// are too few for the parts (a 7x7 plane has 3), so that the threads finish together.
+    /// are too few for the parts (a 7x7 plane has 3), so that the threads finish together. The slices divide the blocks
+    /// evenly where they can, since every unit costs its share of blocks: 3 slices of 4 blocks would be 1, 1 and 2.
     /// </summary>
     private (int Groups, int Slices) WinogradUnits(in Convolution c)
     {
-        int groups = (WinogradConvolution.Tiles(c.OutputLayout, c.Samples) + WinogradConvolution.GroupTiles - 1) / WinogradConvolution.GroupTiles;
-        int wanted = PartsPerThread * Threads;
-        return (groups, Math.Clamp((wanted + groups - 1) / groups, 1, c.OutputLayout.Blocks));
+        int groups = WinogradConvolution.Groups(c.OutputLayout, c.Samples), blocks = c.OutputLayout.Blocks;
+        int slices = Math.Clamp((PartsPerThread * Threads + groups - 1) / groups, 1, blocks);
+        while (blocks % slices != 0)
+        {
+            slices++;
+        }
+
+        return (groups, slices);
     }
 
     /// <summary>Part <paramref name="part"/> of the convolution's tiles: whole tiles (whole groups of Winograd tiles), the parts as even as they can be.</summary>
@@ -171,16 +190,24 @@ internal sealed class SampleThreads
         ref readonly Convolution c = ref _convolution;
         int channels = c.InputLayout.Channels, filters = c.OutputLayout.Channels, transformed = WinogradConvolution.WeightsLength(channels, filters);
         Span<float> own = _threadScratch.AsSpan(thread * _threadScratchLength, _threadScratchLength);
-        if (_weightsPhase)
+        (int groups, int slices) = WinogradUnits(c);
+        if (_phase == WinogradPhase.Weights)
         {
             int blocks = c.OutputLayout.Blocks, firstBlock = part * blocks / _parts;
             WinogradConvolution.TransformWeights(_parameters.AsSpan(c.Weight, filters * channels * 9), channels, filters, Prepared(c).Slice(0, transformed), own, firstBlock, ((part + 1) * blocks / _parts) - firstBlock, c.Simd);
             return;
         }
 
+        if (_phase == WinogradPhase.Inputs)
+        {
+            int firstGroup = part * groups / _parts;
+            WinogradConvolution.TransformInputs(Input(c), c.InputLayout, c.OutputLayout, c.Window, _transformedInputs, c.Samples, firstGroup, ((part + 1) * groups / _parts) - firstGroup, c.Simd);
+            return;
+        }
+
         // Units group by group, each a slice of the filter blocks; a part takes a range of units.
-        (int groups, int slices) = WinogradUnits(c);
         int tiles = WinogradConvolution.Tiles(c.OutputLayout, c.Samples), units = groups * slices;
+        ReadOnlySpan<float> transformedInputs = slices > 1 ? _transformedInputs : default;
         for (int unit = part * units / _parts; unit < (part + 1) * units / _parts; unit++)
         {
             int group = unit / slices, slice = unit % slices, firstTile = group * WinogradConvolution.GroupTiles;
@@ -202,8 +229,17 @@ internal sealed class SampleThreads
                 Math.Min(WinogradConvolution.GroupTiles, tiles - firstTile),
                 firstBlock,
                 endBlock - firstBlock,
-                c.Simd);
+                c.Simd,
+                transformedInputs);
         }
+    }
+
+    /// <summary>Runs one phase of the Winograd convolution in progress in <paramref name="parts"/> parts.</summary>
+    private void RunWinogradPhase(WinogradPhase phase, int parts)
+    {
+        _phase = phase;
+        _parts = parts;
+        BatchRunner.Run(parts, Threads, _runPart);
     }
 
     /// <summary>Part <paramref name="part"/> of the dense layer's outputs: each of them the same dot product as on one thread.</summary>
@@ -222,6 +258,14 @@ internal sealed class SampleThreads
             d.Bias < 0 ? ReadOnlySpan<float>.Empty : _parameters.AsSpan(d.Bias + first, count),
             accumulate: false,
             d.Simd);
+    }
+
+    /// <summary>The phases of a shared Winograd convolution: the weights' transform unless kept, the inputs' where slices share groups, and the tiles.</summary>
+    private enum WinogradPhase
+    {
+        Weights,
+        Inputs,
+        Tiles,
     }
 
     private Span<float> Input(in Convolution c) => _workspace.AsSpan(c.Input, c.Samples * c.InputLayout.Length);

@@ -65,6 +65,23 @@ public class WinogradKernelTests
             }
 
             KernelAssert.Identical(output, inParts, $"{level} in ranges of tiles and filter blocks");
+
+            // The groups' inputs transformed first, in two ranges of groups into a buffer of garbage, then the tiles
+            // in ranges of whole groups and of filter blocks reading them: the same output, bit for bit.
+            int groups = WinogradConvolution.Groups(outputLayout, samples), middle = groups / 2;
+            float[] inputs = BlockedKernelTests.Filled(groups * WinogradConvolution.GroupInputsLength(channels), float.NaN);
+            WinogradConvolution.TransformInputs(input, inputLayout, outputLayout, window, inputs, samples, middle, groups - middle, level);
+            WinogradConvolution.TransformInputs(input, inputLayout, outputLayout, window, inputs, samples, 0, middle, level);
+            float[] fromInputs = BlockedKernelTests.Filled(samples * outputLayout.Length, float.NaN);
+            WinogradConvolution.PrepareOutput(input, inputLayout, bias, scale, shift, fromInputs, outputLayout, window, samples);
+            int split = middle * WinogradConvolution.GroupTiles;
+            foreach ((int from, int to, int firstBlock, int endBlock) in new[] { (split, tiles, half, blocks), (0, split, 0, blocks), (split, tiles, 0, half) })
+            {
+                float[] work = BlockedKernelTests.Filled(WinogradConvolution.WorkLength(channels), float.NaN);
+                WinogradConvolution.Run(input, inputLayout, bias, scale, shift, true, fromInputs, outputLayout, window, partsScratch.AsSpan(0, transformed), work, samples, from, to - from, firstBlock, endBlock - firstBlock, level, inputs);
+            }
+
+            KernelAssert.Identical(output, fromInputs, $"{level} from inputs transformed apart, in ranges of groups and filter blocks");
         }
     }
 
@@ -136,5 +153,15 @@ public class WinogradKernelTests
         KernelAssert.Rejects(() => WinogradConvolution.TransformWeights(weight, 16, 16, scratch.AsSpan(0, transformed), new float[(Block * 16 * 9) - 1], 0, 1, SimdLevel.Scalar), "temporary");
         KernelAssert.Rejects(() => WinogradConvolution.TransformWeights(weight, 16, 24, scratch.AsSpan(0, transformed), scratch.AsSpan(transformed), 0, 1, SimdLevel.Scalar), "filters", "fill blocks of 16", "found 24");
         KernelAssert.Rejects(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), new float[WinogradConvolution.WorkLength(16) - 1], 1, 0, 9, 0, 1, SimdLevel.Scalar), "work");
+
+        // Transformed inputs: two groups of tiles here (9 tiles), read from the start of a group only.
+        float[] inputs = new float[2 * WinogradConvolution.GroupInputsLength(16)], work = new float[WinogradConvolution.WorkLength(16)];
+        KernelAssert.Rejects(() => WinogradConvolution.TransformInputs(input, inputLayout, outputLayout, window, inputs.AsSpan(1), 1, 0, 2, SimdLevel.Scalar), "transformed");
+        KernelAssert.Rejects(() => WinogradConvolution.TransformInputs(input.AsSpan(1), inputLayout, outputLayout, window, inputs, 1, 0, 2, SimdLevel.Scalar), "input");
+        var groups = Assert.Throws<ArgumentOutOfRangeException>(() => WinogradConvolution.TransformInputs(input, inputLayout, outputLayout, window, inputs, 1, 1, 2, SimdLevel.Scalar));
+        Assert.Contains("groups 1 to 3 do not lie in the 2 groups of the output's tiles", groups.Message, StringComparison.Ordinal);
+        KernelAssert.Rejects(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), work, 1, 0, 9, 0, 1, SimdLevel.Scalar, inputs.AsSpan(1)), "transformedInputs");
+        var midGroup = Assert.Throws<ArgumentOutOfRangeException>(() => WinogradConvolution.Run(input, inputLayout, default, default, default, false, output, outputLayout, window, scratch.AsSpan(0, transformed), work, 1, 3, 6, 0, 1, SimdLevel.Scalar, inputs));
+        Assert.Contains("with transformed inputs, the tiles start a group of 6; found tile 3", midGroup.Message, StringComparison.Ordinal);
     }
 }
