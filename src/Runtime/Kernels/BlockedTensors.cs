@@ -209,15 +209,20 @@ internal static class BlockedTensors
             {
                 ReadOnlySpan<float> values = input.Slice((block * inputLayout.BlockLength) + inputLayout.At(y, 0), row);
                 Span<float> target = output.Slice((block * outputLayout.BlockLength) + outputLayout.At(y, 0), row);
-                if (!added.IsEmpty)
-                {
-                    VectorMath.Add(values, added.Slice((block * addedLayout.BlockLength) + addedLayout.At(y, 0), row), target, simd);
-                    values = target;
-                }
-
-                if (relu)
+                if (added.IsEmpty)
                 {
                     VectorMath.Relu(values, target, simd);
+                    continue;
+                }
+
+                ReadOnlySpan<float> addend = added.Slice((block * addedLayout.BlockLength) + addedLayout.At(y, 0), row);
+                if (relu)
+                {
+                    VectorMath.AddRelu(values, addend, target, simd);
+                }
+                else
+                {
+                    VectorMath.Add(values, addend, target, simd);
                 }
             }
         }

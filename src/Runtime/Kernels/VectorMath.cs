@@ -35,6 +35,17 @@ public static class VectorMath
         }
     }
 
+    /// <summary>
+    /// <c>sum[i] = max(x[i] + y[i], 0)</c>: a residual connection and the ReLU after it in one pass over the buffers, the
+    /// same values as <see cref="Add(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, SimdLevel)"/> then <see cref="Relu"/>.
+    /// </summary>
+    public static void AddRelu(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> sum, SimdLevel simd)
+    {
+        KernelChecks.SameLength(y.Length, x.Length, nameof(y), nameof(x), "VectorMath.AddRelu");
+        KernelChecks.SameLength(sum.Length, x.Length, nameof(sum), nameof(x), "VectorMath.AddRelu");
+        Apply<SumReluOp>(x, y, sum, simd);
+    }
+
     /// <summary><c>y = max(x, 0)</c>.</summary>
     public static void Relu(ReadOnlySpan<float> x, Span<float> y, SimdLevel simd) =>
         Apply<ReluOp>(x, x, y, simd);
@@ -203,6 +214,16 @@ public static class VectorMath
             where TOps : struct, IVectorOps<TVector> => TOps.Max(a, TOps.Zero);
 
         public static float Scalar(float a, float b, float target) => MathF.Max(a, 0f);
+    }
+
+    private readonly struct SumReluOp : IElementwise
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TVector Vector<TVector, TOps>(TVector a, TVector b, ref float target)
+            where TVector : struct
+            where TOps : struct, IVectorOps<TVector> => TOps.Max(TOps.Add(a, b), TOps.Zero);
+
+        public static float Scalar(float a, float b, float target) => MathF.Max(a + b, 0f);
     }
 
     private readonly struct ReluBackwardOp : IElementwise

@@ -27,6 +27,35 @@ public class ElementwiseKernelTests
     }
 
     [Fact]
+    public void AddReluIsAddThenReluAtEveryLevel()
+    {
+        foreach (int length in new[] { 0, 1, 3, 16, 37, 14 * 16 })
+        {
+            float[] x = KernelAssert.Random(length, length + 2), y = KernelAssert.Random(length, length + 3);
+            if (length >= 3)
+            {
+                // Sums of exactly zero, of either sign, and a sum that rounds to zero: the ReLU's edge cases.
+                (x[0], y[0], x[1], y[1], x[2], y[2]) = (0.5f, -0.5f, -0f, -0f, 1e-30f, -1e-30f);
+            }
+
+            foreach (SimdLevel level in KernelAssert.AllLevels)
+            {
+                var expected = new float[length];
+                VectorMath.Add(x, y, expected, level);
+                VectorMath.Relu(expected, expected, level);
+                var fused = new float[length];
+                VectorMath.AddRelu(x, y, fused, level);
+                KernelAssert.Identical(expected, fused, $"{level} add and ReLU of {length}");
+            }
+        }
+
+        var hand = new float[3];
+        VectorMath.AddRelu(new[] { 1f, -2f, 0.5f }, new[] { 10f, 1f, -0.75f }, hand, SimdLevel.Scalar);
+        Assert.Equal(new[] { 11f, 0f, 0f }, hand);
+        KernelAssert.Rejects(() => VectorMath.AddRelu(new float[3], new float[2], new float[3], SimdLevel.Scalar), "y", "VectorMath.AddRelu", "y holds 2 values, but x holds 3");
+    }
+
+    [Fact]
     public void AddComputesAHandWorkedCase()
     {
         var sum = new float[3];
