@@ -1,5 +1,5 @@
 // Single-sample latency of the comparison bench's networks, measured exactly as the bench measures
-// them under the JIT (Measurements.LatencyMicroseconds), on one thread, so that code generation is
+// them under the JIT (Measurements.LatencyMicroseconds, in its rounds), on one thread, so that code generation is
 // compared alone, but compiled ahead of time. Prints the SIMD line, then one "latency NAME
 // MICROSECONDS" line per network, for the bench to read.
 using System;
@@ -26,5 +26,6 @@ foreach ((string name, INetwork network) in new (string, INetwork)[]
 })
 {
     network.Threads = 1;
-    Console.WriteLine($"latency {name.Replace(' ', '_')} {Measurements.LatencyMicroseconds(network, test, calls, 200).ToString("R", CultureInfo.InvariantCulture)}");
+    double latency = Measurements.LatencyMicroseconds(new[] { Measurements.LatencySide.Predict(network, test) }, calls, Measurements.Rounds, warmup: 200)[0];
+    Console.WriteLine($"latency {name.Replace(' ', '_')} {latency.ToString("R", CultureInfo.InvariantCulture)}");
 }

@@ -16,6 +16,13 @@ internal static class Measurements
     public const double WarmupSeconds = 1.0;
 
     /// <summary>
+    /// Rounds each figure is timed in, the best one counting, configurations taking turns round by round: noise from
+    /// elsewhere only ever slows a round down, and a burst of it then costs one round of each configuration instead of
+    /// all of one.
+    /// </summary>
+    public const int Rounds = 5;
+
+    /// <summary>
     /// Adam 1e-3 steps with softmax cross-entropy on shuffled batches, gathered inside the timed loop as a
     /// data loader would, run in rounds (<see cref="Round"/>) so that two configurations can take turns:
     /// a burst of load from elsewhere then slows one round of each rather than all of one.
@@ -98,35 +105,87 @@ internal static class Measurements
         }
     }
 
-    /// <summary>Median microseconds of one single-sample Predict, after a warm-up of <paramref name="warmup"/> calls and at least <see cref="WarmupSeconds"/>.</summary>
-    public static double LatencyMicroseconds(INetwork network, Dataset test, int calls, int warmup)
+    /// <summary>
+    /// One configuration of single-sample inference to time: <see cref="Prepare"/> puts test image <c>i</c> in place
+    /// untimed (ONNX Runtime copies it into its bound input), then <see cref="Run"/> is the call timed.
+    /// </summary>
+    public sealed record LatencySide(Action<int> Prepare, Action Run)
     {
-        var output = new float[network.OutputLength];
-        var times = new List<double>(calls);
-        int first = WarmUp(warmup, i => network.Predict(test.Sample(i % test.Count), output));
-        for (int i = first; i < first + calls; i++)
+        /// <summary>StaticNet's single-sample Predict of <paramref name="network"/> on the test images, its copy of the image included.</summary>
+        public static LatencySide Predict(INetwork network, Dataset test)
         {
-            ReadOnlySpan<float> sample = test.Sample(i % test.Count);
-            long began = Stopwatch.GetTimestamp();
-            network.Predict(sample, output);
-            times.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds * 1000);
+            var output = new float[network.OutputLength];
+            int image = 0;
+            return new LatencySide(i => image = i % test.Count, () => network.Predict(test.Sample(image), output));
         }
-
-        times.Sort();
-        return times[times.Count / 2];
     }
 
-    /// <summary>Samples per second of batched Predict over the whole test set, the best of <paramref name="passes"/> passes after passes of warm-up for at least <see cref="WarmupSeconds"/>.</summary>
-    public static double InferenceThroughput(INetwork network, Dataset test, int passes = 3)
+    /// <summary>
+    /// Median microseconds of one single-sample call of each side, in <paramref name="rounds"/> rounds that take turns
+    /// between the sides, each side's figure the median of its best round; <paramref name="calls"/> timed calls per
+    /// side in all, after <paramref name="warmup"/> calls and at least <see cref="WarmupSeconds"/> of warm-up each. As
+    /// training's rounds do, the turns make a burst of load from elsewhere slow one round of each side rather than
+    /// all of one side's calls, which on a shared machine moved the figures of a side measured alone by up to 2.5x.
+    /// </summary>
+    public static double[] LatencyMicroseconds(IReadOnlyList<LatencySide> sides, int calls, int rounds, int warmup)
     {
-        var outputs = new float[test.Count * network.OutputLength];
-        WarmUp(1, _ => network.Predict(test.Features, outputs, test.Count));
-        double best = 0;
-        for (int pass = 0; pass < passes; pass++)
+        var next = new int[sides.Count];
+        for (int side = 0; side < sides.Count; side++)
         {
-            long began = Stopwatch.GetTimestamp();
-            network.Predict(test.Features, outputs, test.Count);
-            best = Math.Max(best, test.Count / Stopwatch.GetElapsedTime(began).TotalSeconds);
+            LatencySide s = sides[side];
+            next[side] = WarmUp(warmup, i =>
+            {
+                s.Prepare(i);
+                s.Run();
+            });
+        }
+
+        int perRound = Math.Max(1, calls / rounds);
+        var best = new double[sides.Count];
+        Array.Fill(best, double.MaxValue);
+        var times = new List<double>(perRound);
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int side = 0; side < sides.Count; side++)
+            {
+                times.Clear();
+                for (int i = 0; i < perRound; i++)
+                {
+                    sides[side].Prepare(next[side]++);
+                    long began = Stopwatch.GetTimestamp();
+                    sides[side].Run();
+                    times.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds * 1000);
+                }
+
+                times.Sort();
+                best[side] = Math.Min(best[side], times[times.Count / 2]);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// Samples per second of each side's <paramref name="passes"/> (each runs <paramref name="samples"/> samples: the
+    /// whole test set, batched), the best of <paramref name="rounds"/> rounds that take turns between the sides, after
+    /// passes of warm-up for at least <see cref="WarmupSeconds"/> each.
+    /// </summary>
+    public static double[] Throughput(IReadOnlyList<Action> passes, int samples, int rounds)
+    {
+        foreach (Action pass in passes)
+        {
+            WarmUp(1, _ => pass());
+        }
+
+        var best = new double[passes.Count];
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int side = 0; side < passes.Count; side++)
+            {
+                long began = Stopwatch.GetTimestamp();
+                passes[side]();
+                best[side] = Math.Max(best[side], samples / Stopwatch.GetElapsedTime(began).TotalSeconds);
+            }
         }
 
         return best;

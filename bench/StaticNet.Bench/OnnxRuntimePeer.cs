@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using Microsoft.ML.OnnxRuntime;
@@ -16,9 +15,10 @@ internal sealed record OnnxRuntimeFigures(double LatencyMicroseconds, int Latenc
 /// <summary>
 /// The inference peer: a network exported from PyTorch with StaticNet's weights, run in ONNX Runtime
 /// with its default graph optimisations (ORT_ENABLE_ALL: batch normalisation folded into convolutions,
-/// activations fused), measured as <see cref="Measurements"/> measures StaticNet.
+/// activations fused), one session per intra-op thread count, each checked against StaticNet's Predict and
+/// timed by <see cref="Measurements"/> in turns with StaticNet's configurations.
 /// </summary>
-internal static class OnnxRuntimePeer
+internal sealed class OnnxRuntimePeer : IDisposable
 {
     /// <summary>The allowed difference from StaticNet's output: this much, plus <see cref="Relative"/> of ONNX Runtime's value.</summary>
     public const double Absolute = 1e-4;
@@ -30,120 +30,124 @@ internal static class OnnxRuntimePeer
 
     private const string InputName = "input", OutputName = "output";
 
+    private readonly List<IDisposable> _owned = new();
+    private readonly List<Measurements.LatencySide> _latency = new();
+    private readonly List<Action> _throughput = new();
+
+    /// <summary>
+    /// Loads <paramref name="modelPath"/> once per intra-op thread count in <paramref name="threadSettings"/> and checks
+    /// each session against StaticNet's Predict (<paramref name="single"/> for one image, <paramref name="batched"/> for a
+    /// batch; both with the weights the model was exported with); throws when they disagree. Binds each session's input
+    /// and output for one image, and for the test set in batches of <paramref name="batched"/>'s capacity.
+    /// </summary>
+    public OnnxRuntimePeer(string network, string modelPath, INetwork single, INetwork batched, Dataset test, IReadOnlyList<int> threadSettings)
+    {
+        Threads = threadSettings;
+        try
+        {
+            foreach (int threads in threadSettings)
+            {
+                var options = Own(new SessionOptions
+                {
+                    GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+                    ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                    IntraOpNumThreads = threads,
+                    InterOpNumThreads = 1,
+                });
+                InferenceSession session = Own(new InferenceSession(modelPath, options));
+                Check($"{network}, ONNX Runtime with {threads} intra-op thread{(threads == 1 ? "" : "s")}", session, single, batched, test);
+                _latency.Add(LatencySide(session, single, test));
+                _throughput.Add(ThroughputPass(session, batched, test));
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
     public static string Version => OrtEnv.Instance().GetVersionString();
 
-    /// <summary>
-    /// Loads <paramref name="modelPath"/> once per intra-op thread count in <paramref name="threadSettings"/>,
-    /// checks each session against StaticNet's Predict (<paramref name="single"/> for one image,
-    /// <paramref name="batched"/> for a batch; both with the weights the model was exported with), and
-    /// measures latency over <paramref name="calls"/> calls and throughput over the test set in batches of
-    /// <paramref name="batched"/>'s capacity. Throws when ONNX Runtime and StaticNet disagree.
-    /// </summary>
-    public static OnnxRuntimeFigures Measure(string network, string modelPath, INetwork single, INetwork batched, Dataset test, IReadOnlyList<int> threadSettings, int calls, int warmup)
+    /// <summary>The intra-op thread counts of the sessions, in order.</summary>
+    public IReadOnlyList<int> Threads { get; }
+
+    /// <summary>Single-sample runs of each session, in the order of <see cref="Threads"/>.</summary>
+    public IReadOnlyList<Measurements.LatencySide> Latency => _latency;
+
+    /// <summary>Passes over the test set of each session, in the order of <see cref="Threads"/>.</summary>
+    public IReadOnlyList<Action> Throughput => _throughput;
+
+    /// <summary>The figures at the thread counts that did best, from <paramref name="latency"/> and <paramref name="throughput"/> in the order of <see cref="Threads"/>.</summary>
+    public OnnxRuntimeFigures Figures(IReadOnlyList<double> latency, IReadOnlyList<double> throughput)
     {
-        var latency = new Dictionary<int, double>();
-        var throughput = new Dictionary<int, double>();
-        foreach (int threads in threadSettings)
+        int fastest = Enumerable.Range(0, Threads.Count).MinBy(i => latency[i]), widest = Enumerable.Range(0, Threads.Count).MaxBy(i => throughput[i]);
+        string measured = string.Join("; ", Threads.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $"{t} intra-op thread{(t == 1 ? "" : "s")}: {latency[i]:F1} us, {throughput[i]:N0} samples/s")));
+        return new OnnxRuntimeFigures(latency[fastest], Threads[fastest], throughput[widest], Threads[widest], measured);
+    }
+
+    public void Dispose()
+    {
+        for (int i = _owned.Count - 1; i >= 0; i--)
         {
-            using var options = new SessionOptions
-            {
-                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-                IntraOpNumThreads = threads,
-                InterOpNumThreads = 1,
-            };
-            using var session = new InferenceSession(modelPath, options);
-            Check($"{network}, ONNX Runtime with {threads} intra-op thread{(threads == 1 ? "" : "s")}", session, single, batched, test);
-            latency[threads] = LatencyMicroseconds(session, single, test, calls, warmup);
-            throughput[threads] = Throughput(session, batched, test);
+            _owned[i].Dispose();
         }
 
-        int latencyThreads = latency.MinBy(p => p.Value).Key, inferenceThreads = throughput.MaxBy(p => p.Value).Key;
-        string measured = string.Join("; ", threadSettings.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t} intra-op thread{(t == 1 ? "" : "s")}: {latency[t]:F1} us, {throughput[t]:N0} samples/s")));
-        return new OnnxRuntimeFigures(latency[latencyThreads], latencyThreads, throughput[inferenceThreads], inferenceThreads, measured);
+        _owned.Clear();
+    }
+
+    private T Own<T>(T value)
+        where T : IDisposable
+    {
+        _owned.Add(value);
+        return value;
     }
 
     /// <summary>
-    /// Median microseconds of one single-sample run, after the same warm-up as StaticNet's, by its protocol
-    /// (<see cref="Measurements.LatencyMicroseconds"/>). The input and output are bound once; each image
-    /// is copied into the bound input before the clock starts, so ONNX Runtime's time is its run alone.
+    /// One single-sample run with its input and output bound once; each image is copied into the bound input before
+    /// the clock starts, so ONNX Runtime's time is its run alone.
     /// </summary>
-    private static double LatencyMicroseconds(InferenceSession session, INetwork single, Dataset test, int calls, int warmup)
+    private Measurements.LatencySide LatencySide(InferenceSession session, INetwork single, Dataset test)
     {
         float[] input = new float[single.InputLength], output = new float[single.OutputLength];
-        using OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(input, Shape(single, 1));
-        using OrtValue outputValue = OrtValue.CreateTensorValueFromMemory(output, new long[] { 1, single.OutputLength });
-        using OrtIoBinding binding = session.CreateIoBinding();
+        OrtValue inputValue = Own(OrtValue.CreateTensorValueFromMemory(input, Shape(single, 1)));
+        OrtValue outputValue = Own(OrtValue.CreateTensorValueFromMemory(output, new long[] { 1, single.OutputLength }));
+        OrtIoBinding binding = Own(session.CreateIoBinding());
         binding.BindInput(InputName, inputValue);
         binding.BindOutput(OutputName, outputValue);
-        using var run = new RunOptions();
-        var times = new List<double>(calls);
-        int first = Measurements.WarmUp(warmup, i =>
-        {
-            test.Sample(i % test.Count).CopyTo(input);
-            session.RunWithBinding(run, binding);
-        });
-        for (int i = first; i < first + calls; i++)
-        {
-            test.Sample(i % test.Count).CopyTo(input);
-            long began = Stopwatch.GetTimestamp();
-            session.RunWithBinding(run, binding);
-            times.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds * 1000);
-        }
-
-        times.Sort();
-        return times[times.Count / 2];
+        RunOptions run = Own(new RunOptions());
+        return new Measurements.LatencySide(i => test.Sample(i % test.Count).CopyTo(input), () => session.RunWithBinding(run, binding));
     }
 
     /// <summary>
-    /// Samples per second over the whole test set in batches of the network's capacity, the best of
-    /// <paramref name="passes"/> passes after passes of warm-up for at least <see cref="Measurements.WarmupSeconds"/>
-    /// (ONNX Runtime plans its memory per input shape, and the last batch is smaller), as <see cref="Measurements.InferenceThroughput"/> measures
-    /// StaticNet. Every batch's input and output are bound beforehand, straight over the test set and one
-    /// output array.
+    /// One pass over the whole test set in batches of the network's capacity (ONNX Runtime plans its memory per input
+    /// shape, and the last batch is smaller), as StaticNet's batched Predict runs it; every batch's input and output
+    /// bound beforehand, straight over the test set and one output array.
     /// </summary>
-    private static double Throughput(InferenceSession session, INetwork batched, Dataset test, int passes = 3)
+    private Action ThroughputPass(InferenceSession session, INetwork batched, Dataset test)
     {
         int batch = batched.BatchCapacity;
         float[] outputs = new float[test.Count * batched.OutputLength];
-        var values = new List<OrtValue>();
         var bindings = new List<OrtIoBinding>();
-        try
+        for (int start = 0; start < test.Count; start += batch)
         {
-            for (int start = 0; start < test.Count; start += batch)
-            {
-                int count = Math.Min(batch, test.Count - start);
-                OrtValue input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, test.Features.AsMemory(start * batched.InputLength, count * batched.InputLength), Shape(batched, count));
-                values.Add(input);
-                OrtValue output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, outputs.AsMemory(start * batched.OutputLength, count * batched.OutputLength), new long[] { count, batched.OutputLength });
-                values.Add(output);
-                OrtIoBinding binding = session.CreateIoBinding();
-                bindings.Add(binding);
-                binding.BindInput(InputName, input);
-                binding.BindOutput(OutputName, output);
-            }
-
-            using var run = new RunOptions();
-            Measurements.WarmUp(1, _ => bindings.ForEach(binding => session.RunWithBinding(run, binding)));
-            double best = 0;
-            for (int pass = 0; pass < passes; pass++)
-            {
-                long began = Stopwatch.GetTimestamp();
-                foreach (OrtIoBinding binding in bindings)
-                {
-                    session.RunWithBinding(run, binding);
-                }
-
-                best = Math.Max(best, test.Count / Stopwatch.GetElapsedTime(began).TotalSeconds);
-            }
-
-            return best;
+            int count = Math.Min(batch, test.Count - start);
+            OrtValue input = Own(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, test.Features.AsMemory(start * batched.InputLength, count * batched.InputLength), Shape(batched, count)));
+            OrtValue output = Own(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, outputs.AsMemory(start * batched.OutputLength, count * batched.OutputLength), new long[] { count, batched.OutputLength }));
+            OrtIoBinding binding = Own(session.CreateIoBinding());
+            binding.BindInput(InputName, input);
+            binding.BindOutput(OutputName, output);
+            bindings.Add(binding);
         }
-        finally
+
+        RunOptions run = Own(new RunOptions());
+        return () =>
         {
-            bindings.ForEach(b => b.Dispose());
-            values.ForEach(v => v.Dispose());
-        }
+            foreach (OrtIoBinding binding in bindings)
+            {
+                session.RunWithBinding(run, binding);
+            }
+        };
     }
 
     /// <summary>

@@ -36,10 +36,10 @@ for (int i = 0; i < args.Length; i++)
 
 const int Batch = 64, InferenceBatch = 256, LatencyWarmup = 200;
 
-// Training is timed in rounds, the best one counting, on both sides; StaticNet's one-thread and
-// all-thread rounds take turns. Noise from elsewhere only ever slows a round down, and a burst of it
-// then costs one round of each configuration instead of all of one.
-const int Rounds = 5;
+// Everything is timed in rounds, the best one counting (Measurements.Rounds): training on both sides, StaticNet's
+// one-thread and all-thread rounds taking turns; inference with StaticNet's and ONNX Runtime's configurations
+// taking turns.
+const int Rounds = Measurements.Rounds;
 
 // Steps of the one-thread and two-thread copies whose parameters must agree bit for bit; the
 // one-thread copy's weights are then the ones inference runs with on both sides.
@@ -131,35 +131,47 @@ foreach ((string name, string torchName, Func<int, INetwork> create, long traini
 
     // Inference on both sides with the weights the ONNX model was exported with.
     string weights = Path.Combine(onnxDirectory, torchName + ".safetensors");
-    INetwork latencyNetwork = create(1);
-    latencyNetwork.Load(weights);
-    INetwork inference = create(InferenceBatch);
-    inference.Load(weights);
-    inference.Threads = Math.Min(threads, inference.MaxThreads);
-    double bytesPerStep = allThreadsRun.BytesPerStep;
-    // One sample's Predict shares its larger convolutions among its network's threads: timed, as ONNX Runtime is,
-    // on one thread and on the bench's count, the better counting. The NativeAOT rows compare code generation
-    // alone, on one thread.
-    latencyNetwork.Threads = 1;
-    double oneThreadLatency = Measurements.LatencyMicroseconds(latencyNetwork, test, latencyCalls, LatencyWarmup);
-    (double latency, int latencyThreads) = (oneThreadLatency, 1);
-    if (Math.Min(threads, latencyNetwork.MaxThreads) > 1)
+    INetwork Loaded(int capacity, int threadCount)
     {
-        latencyNetwork.Threads = Math.Min(threads, latencyNetwork.MaxThreads);
-        double allThreadsLatency = Measurements.LatencyMicroseconds(latencyNetwork, test, latencyCalls, LatencyWarmup);
-        (latency, latencyThreads) = allThreadsLatency < oneThreadLatency ? (allThreadsLatency, latencyNetwork.Threads) : (latency, latencyThreads);
+        INetwork loaded = create(capacity);
+        loaded.Load(weights);
+        loaded.Threads = Math.Min(threadCount, loaded.MaxThreads);
+        return loaded;
     }
 
-    double inferenceRate = Measurements.InferenceThroughput(inference, test);
-    Console.WriteLine($"Running ONNX Runtime {name}...");
-    OnnxRuntimeFigures ort = OnnxRuntimePeer.Measure(name, onnxModels[torchName], latencyNetwork, inference, test, onnxThreads, latencyCalls, LatencyWarmup);
-    Console.WriteLine($"  {ort.Measured}");
+    INetwork oneThreadNetwork = Loaded(1, 1), inference = Loaded(InferenceBatch, threads);
+    double bytesPerStep = allThreadsRun.BytesPerStep;
+    Console.WriteLine($"Running StaticNet and ONNX Runtime {name} inference...");
+    using var ort = new OnnxRuntimePeer(name, onnxModels[torchName], oneThreadNetwork, inference, test, onnxThreads);
+
+    // One sample's Predict shares its larger convolutions among its network's threads: timed, as ONNX Runtime is,
+    // on one thread and on the bench's count, the better counting. The NativeAOT rows compare code generation
+    // alone, on one thread. Every configuration of both sides takes turns, round by round.
+    var latencySides = new List<Measurements.LatencySide> { Measurements.LatencySide.Predict(oneThreadNetwork, test) };
+    INetwork allThreadsNetwork = Loaded(1, threads);
+    if (allThreadsNetwork.Threads > 1)
+    {
+        latencySides.Add(Measurements.LatencySide.Predict(allThreadsNetwork, test));
+    }
+
+    latencySides.AddRange(ort.Latency);
+    double[] latencies = Measurements.LatencyMicroseconds(latencySides, latencyCalls, Rounds, LatencyWarmup);
+    int staticNetSides = latencySides.Count - ort.Threads.Count;
+    double oneThreadLatency = latencies[0];
+    (double latency, int latencyThreads) = staticNetSides > 1 && latencies[1] < oneThreadLatency ? (latencies[1], allThreadsNetwork.Threads) : (oneThreadLatency, 1);
+    float[] outputs = new float[test.Count * inference.OutputLength];
+    var throughputPasses = new List<Action> { () => inference.Predict(test.Features, outputs, test.Count) };
+    throughputPasses.AddRange(ort.Throughput);
+    double[] rates = Measurements.Throughput(throughputPasses, test.Count, Rounds);
+    double inferenceRate = rates[0];
+    OnnxRuntimeFigures ortFigures = ort.Figures(latencies[staticNetSides..], rates[1..]);
+    Console.WriteLine($"  StaticNet: {string.Join(", ", latencies[..staticNetSides].Select(F1))} us, {F0(inferenceRate)} samples/s; ONNX Runtime: {ortFigures.Measured}");
 
     double gflops = trainingFlops * samplesPerSecond / 1e9;
     double trainingRatio = samplesPerSecond / torch.TrainingSamplesPerSecond, scaling = samplesPerSecond / oneThread;
-    double latencyRatio = ort.LatencyMicroseconds / latency, inferenceRatio = inferenceRate / ort.InferenceSamplesPerSecond;
+    double latencyRatio = ortFigures.LatencyMicroseconds / latency, inferenceRatio = inferenceRate / ortFigures.InferenceSamplesPerSecond;
     Row(name, "training, samples/s", F0(samplesPerSecond), F0(torch.TrainingSamplesPerSecond), "-", Ratio(trainingRatio) + " PyTorch", $">= {trainingTarget:0.#}x PyTorch", trainingRatio >= trainingTarget);
-    Row(name, "single-sample latency, median us", $"{F1(latency)} ({Threads(latencyThreads)})", F1(torch.LatencyMicroseconds), $"{F1(ort.LatencyMicroseconds)} ({Threads(ort.LatencyThreads)})", Ratio(latencyRatio) + " ORT", "> 1x ORT", latencyRatio > 1);
+    Row(name, "single-sample latency, median us", $"{F1(latency)} ({Threads(latencyThreads)})", F1(torch.LatencyMicroseconds), $"{F1(ortFigures.LatencyMicroseconds)} ({Threads(ortFigures.LatencyThreads)})", Ratio(latencyRatio) + " ORT", "> 1x ORT", latencyRatio > 1);
     foreach ((string label, var figures) in aotBinaries)
     {
         if (figures?.Microseconds.TryGetValue(name.Replace(' ', '_'), out double aot) == true)
@@ -174,7 +186,7 @@ foreach ((string name, string torchName, Func<int, INetwork> create, long traini
         }
     }
 
-    Row(name, $"batched inference ({InferenceBatch} a batch), samples/s", F0(inferenceRate), F0(torch.InferenceSamplesPerSecond), $"{F0(ort.InferenceSamplesPerSecond)} ({Threads(ort.InferenceThreads)})", Ratio(inferenceRatio) + " ORT", "> 1x ORT", inferenceRatio > 1);
+    Row(name, $"batched inference ({InferenceBatch} a batch), samples/s", F0(inferenceRate), F0(torch.InferenceSamplesPerSecond), $"{F0(ortFigures.InferenceSamplesPerSecond)} ({Threads(ortFigures.InferenceThreads)})", Ratio(inferenceRatio) + " ORT", "> 1x ORT", inferenceRatio > 1);
     Row(name, "bytes allocated per training step", F0(bytesPerStep), "-", "-", string.Empty, "0", bytesPerStep == 0);
     Row(name, $"training GFLOP/s ({threads} threads)", $"{gflops:F1} ({100 * gflops / machine.MeasuredPeakAllCores:F0}% of peak)", "-", "-", string.Empty);
     Row(name, $"training, 1 -> {network.Threads} threads", Ratio(scaling), "-", "-", string.Empty, network.Threads > 1 ? ">= 1.7x" : string.Empty, network.Threads > 1 ? scaling >= 1.7 : null);
