@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Threading;
 
 namespace StaticNet.Bench;
 
@@ -148,6 +149,7 @@ internal static class Measurements
         {
             for (int side = 0; side < sides.Count; side++)
             {
+                Settle();
                 times.Clear();
                 for (int i = 0; i < perRound; i++)
                 {
@@ -182,6 +184,7 @@ internal static class Measurements
         {
             for (int side = 0; side < passes.Count; side++)
             {
+                Settle();
                 long began = Stopwatch.GetTimestamp();
                 passes[side]();
                 best[side] = Math.Max(best[side], samples / Stopwatch.GetElapsedTime(began).TotalSeconds);
@@ -190,6 +193,37 @@ internal static class Measurements
 
         return best;
     }
+
+    /// <summary>
+    /// Waits, before a configuration's turn, until no thread of this process runs: until the process used less than
+    /// <see cref="IdleShare"/> of a core over a <see cref="SettleWindow"/>, for at most a second. The threads of the
+    /// configuration before would otherwise take a core from the turn: ONNX Runtime's intra-op threads spin for 40 to
+    /// 55 ms after a run (the process used 40.1 ms of processor time while its main thread slept 50 ms after a
+    /// two-thread session's runs, 1.0 ms after StaticNet's), and a StaticNet turn right after one ran its two threads
+    /// on one core.
+    /// </summary>
+    public static void Settle()
+    {
+        using var process = Process.GetCurrentProcess();
+        long began = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(began).TotalSeconds < 1)
+        {
+            process.Refresh();
+            TimeSpan before = process.TotalProcessorTime;
+            Thread.Sleep(SettleWindow);
+            process.Refresh();
+            if (process.TotalProcessorTime - before < SettleWindow * IdleShare)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The window <see cref="Settle"/> watches the process's processor time over.</summary>
+    private static readonly TimeSpan SettleWindow = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The share of one core under which <see cref="Settle"/> takes the process to be idle.</summary>
+    private const double IdleShare = 0.2;
 
     /// <summary>
     /// Calls <paramref name="call"/> with 0, 1, 2 ... at least <paramref name="calls"/> times and until <see cref="WarmupSeconds"/>
