@@ -463,21 +463,17 @@ internal static class WinogradConvolution
 
     /// <summary>
     /// The inputs of a group of <paramref name="count"/> tiles from <paramref name="walk"/>'s next, transformed into
-    /// <paramref name="v"/> <c>[point][tile][channel]</c>, and where each tile's outputs go; a short group repeats its last
-    /// tile to fill the rows.
+    /// <paramref name="v"/> <c>[point][tile][channel]</c>, and where each tile's outputs go; a short group leaves the rows
+    /// past its tiles alone, since its products run only its own (<see cref="Multiply"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TransformGroup<TVector, TOps>(ref float x, in BlockedLayout input, ref TileWalk walk, int count, ref float v, Span<int> outputAt, Span<int> rows, Span<int> columns)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
-        for (int t = 0; t < GroupTiles; t++)
+        for (int t = 0; t < count; t++)
         {
-            if (t < count)
-            {
-                walk.Next(out outputAt[t], out rows[t], out columns[t]);
-            }
-
+            walk.Next(out outputAt[t], out rows[t], out columns[t]);
             ref float tile = ref Unsafe.Add(ref x, walk.InputAt);
             if (walk.InputRows == 4 && walk.InputColumns == 4)
             {
@@ -509,14 +505,7 @@ internal static class WinogradConvolution
             int second = pair ? filter + TOps.Count : filter;
             var finish = new BlockedConvolution.Epilogue<TVector, TOps, TFinish>(bias, scale, shift, filter, second, BlockedConvolution.Stored(filter, range.Output), BlockedConvolution.Stored(second, range.Output));
             ref float weightsA = ref Unsafe.Add(ref u, BlockedConvolution.PackedAt(filter, channels));
-            if (pair)
-            {
-                MultiplyPair<TVector, TOps>(ref v, inputsStride, channels, ref weightsA, ref Unsafe.Add(ref u, BlockedConvolution.PackedAt(second, channels)), pointStride, ref m, productsStride);
-            }
-            else
-            {
-                MultiplySingle<TVector, TOps>(ref v, inputsStride, channels, ref weightsA, pointStride, ref m, productsStride);
-            }
+            Multiply<TVector, TOps>(count, pair, ref v, inputsStride, channels, ref weightsA, ref Unsafe.Add(ref u, BlockedConvolution.PackedAt(second, channels)), pointStride, ref m, productsStride);
 
             for (int t = 0; t < count; t++)
             {
@@ -643,7 +632,8 @@ internal static class WinogradConvolution
     }
 
     /// <summary>
-    /// The 16 points' products for two vectors of filters: at each point, each of the six tiles' rows of
+    /// The 16 points' products for two vectors of filters: at each point, each of the group's tiles' rows (the first
+    /// <typeparamref name="TRows"/> of six) of
     /// <paramref name="v"/> (channels long, <paramref name="channels"/> apart, a point's <paramref name="inputsStride"/>
     /// apart) against the point's transformed weights, one multiply-add per channel in order from zero, into
     /// <paramref name="m"/> as [point][tile][two vectors]. Apart from the caller, so that its twelve accumulators stay
@@ -651,9 +641,10 @@ internal static class WinogradConvolution
     /// channels a call per point cost a quarter of the products.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyPair<TVector, TOps>(ref float v, int inputsStride, int channels, ref float weightsA, ref float weightsB, int weightsStride, ref float m, int productsStride)
+    private static void MultiplyPair<TVector, TOps, TRows>(ref float v, int inputsStride, int channels, ref float weightsA, ref float weightsB, int weightsStride, ref float m, int productsStride)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, ITileRows
     {
         int n = TOps.Count;
         for (int point = 0; point < Points; point++)
@@ -670,48 +661,88 @@ internal static class WinogradConvolution
             TVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
             for (int c = 0; c < channels; c++)
             {
+                // Rows past the group's tiles are left out by each instantiation (TRows.Rows is a constant to the JIT).
                 TVector xa = TOps.Load(ref wa, c * Block), xb = TOps.Load(ref wb, c * Block);
                 TVector x = TOps.Broadcast(Unsafe.Add(ref v0, c));
                 a0 = TOps.MultiplyAdd(xa, x, a0);
                 b0 = TOps.MultiplyAdd(xb, x, b0);
-                x = TOps.Broadcast(Unsafe.Add(ref v1, c));
-                a1 = TOps.MultiplyAdd(xa, x, a1);
-                b1 = TOps.MultiplyAdd(xb, x, b1);
-                x = TOps.Broadcast(Unsafe.Add(ref v2, c));
-                a2 = TOps.MultiplyAdd(xa, x, a2);
-                b2 = TOps.MultiplyAdd(xb, x, b2);
-                x = TOps.Broadcast(Unsafe.Add(ref v3, c));
-                a3 = TOps.MultiplyAdd(xa, x, a3);
-                b3 = TOps.MultiplyAdd(xb, x, b3);
-                x = TOps.Broadcast(Unsafe.Add(ref v4, c));
-                a4 = TOps.MultiplyAdd(xa, x, a4);
-                b4 = TOps.MultiplyAdd(xb, x, b4);
-                x = TOps.Broadcast(Unsafe.Add(ref v5, c));
-                a5 = TOps.MultiplyAdd(xa, x, a5);
-                b5 = TOps.MultiplyAdd(xb, x, b5);
+                if (TRows.Rows > 1)
+                {
+                    x = TOps.Broadcast(Unsafe.Add(ref v1, c));
+                    a1 = TOps.MultiplyAdd(xa, x, a1);
+                    b1 = TOps.MultiplyAdd(xb, x, b1);
+                }
+
+                if (TRows.Rows > 2)
+                {
+                    x = TOps.Broadcast(Unsafe.Add(ref v2, c));
+                    a2 = TOps.MultiplyAdd(xa, x, a2);
+                    b2 = TOps.MultiplyAdd(xb, x, b2);
+                }
+
+                if (TRows.Rows > 3)
+                {
+                    x = TOps.Broadcast(Unsafe.Add(ref v3, c));
+                    a3 = TOps.MultiplyAdd(xa, x, a3);
+                    b3 = TOps.MultiplyAdd(xb, x, b3);
+                }
+
+                if (TRows.Rows > 4)
+                {
+                    x = TOps.Broadcast(Unsafe.Add(ref v4, c));
+                    a4 = TOps.MultiplyAdd(xa, x, a4);
+                    b4 = TOps.MultiplyAdd(xb, x, b4);
+                }
+
+                if (TRows.Rows > 5)
+                {
+                    x = TOps.Broadcast(Unsafe.Add(ref v5, c));
+                    a5 = TOps.MultiplyAdd(xa, x, a5);
+                    b5 = TOps.MultiplyAdd(xb, x, b5);
+                }
             }
 
             ref float products = ref Unsafe.Add(ref m, point * productsStride);
             TOps.Store(a0, ref products, 0);
             TOps.Store(b0, ref products, n);
-            TOps.Store(a1, ref products, 2 * n);
-            TOps.Store(b1, ref products, 3 * n);
-            TOps.Store(a2, ref products, 4 * n);
-            TOps.Store(b2, ref products, 5 * n);
-            TOps.Store(a3, ref products, 6 * n);
-            TOps.Store(b3, ref products, 7 * n);
-            TOps.Store(a4, ref products, 8 * n);
-            TOps.Store(b4, ref products, 9 * n);
-            TOps.Store(a5, ref products, 10 * n);
-            TOps.Store(b5, ref products, 11 * n);
+            if (TRows.Rows > 1)
+            {
+                TOps.Store(a1, ref products, 2 * n);
+                TOps.Store(b1, ref products, 3 * n);
+            }
+
+            if (TRows.Rows > 2)
+            {
+                TOps.Store(a2, ref products, 4 * n);
+                TOps.Store(b2, ref products, 5 * n);
+            }
+
+            if (TRows.Rows > 3)
+            {
+                TOps.Store(a3, ref products, 6 * n);
+                TOps.Store(b3, ref products, 7 * n);
+            }
+
+            if (TRows.Rows > 4)
+            {
+                TOps.Store(a4, ref products, 8 * n);
+                TOps.Store(b4, ref products, 9 * n);
+            }
+
+            if (TRows.Rows > 5)
+            {
+                TOps.Store(a5, ref products, 10 * n);
+                TOps.Store(b5, ref products, 11 * n);
+            }
         }
     }
 
     /// <summary>One vector of filters (a last 512-bit block left alone); as <see cref="MultiplyPair"/>, the same layout of products.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplySingle<TVector, TOps>(ref float v, int inputsStride, int channels, ref float weights, int weightsStride, ref float m, int productsStride)
+    private static void MultiplySingle<TVector, TOps, TRows>(ref float v, int inputsStride, int channels, ref float weights, int weightsStride, ref float m, int productsStride)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, ITileRows
     {
         int n = TOps.Count;
         for (int point = 0; point < Points; point++)
@@ -728,21 +759,122 @@ internal static class WinogradConvolution
             {
                 TVector xw = TOps.Load(ref w, c * Block);
                 a0 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v0, c)), a0);
-                a1 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v1, c)), a1);
-                a2 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v2, c)), a2);
-                a3 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v3, c)), a3);
-                a4 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v4, c)), a4);
-                a5 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v5, c)), a5);
+                if (TRows.Rows > 1)
+                {
+                    a1 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v1, c)), a1);
+                }
+
+                if (TRows.Rows > 2)
+                {
+                    a2 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v2, c)), a2);
+                }
+
+                if (TRows.Rows > 3)
+                {
+                    a3 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v3, c)), a3);
+                }
+
+                if (TRows.Rows > 4)
+                {
+                    a4 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v4, c)), a4);
+                }
+
+                if (TRows.Rows > 5)
+                {
+                    a5 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v5, c)), a5);
+                }
             }
 
             ref float products = ref Unsafe.Add(ref m, point * productsStride);
             TOps.Store(a0, ref products, 0);
-            TOps.Store(a1, ref products, 2 * n);
-            TOps.Store(a2, ref products, 4 * n);
-            TOps.Store(a3, ref products, 6 * n);
-            TOps.Store(a4, ref products, 8 * n);
-            TOps.Store(a5, ref products, 10 * n);
+            if (TRows.Rows > 1)
+            {
+                TOps.Store(a1, ref products, 2 * n);
+            }
+
+            if (TRows.Rows > 2)
+            {
+                TOps.Store(a2, ref products, 4 * n);
+            }
+
+            if (TRows.Rows > 3)
+            {
+                TOps.Store(a3, ref products, 6 * n);
+            }
+
+            if (TRows.Rows > 4)
+            {
+                TOps.Store(a4, ref products, 8 * n);
+            }
+
+            if (TRows.Rows > 5)
+            {
+                TOps.Store(a5, ref products, 10 * n);
+            }
         }
+    }
+
+    /// <summary>
+    /// The products of a group of <paramref name="count"/> tiles, 1 to <see cref="GroupTiles"/>: for two vectors of
+    /// filters (<paramref name="pair"/>) or one, with as many rows of accumulators as the group has tiles, so that a short
+    /// last group (one tile of a 14x14 plane's 49, four of a 7x7's 16) multiplies no rows it does not use.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Multiply<TVector, TOps>(int count, bool pair, ref float v, int inputsStride, int channels, ref float weightsA, ref float weightsB, int weightsStride, ref float m, int productsStride)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        switch ((count, pair))
+        {
+            case (6, true): MultiplyPair<TVector, TOps, SixRows>(ref v, inputsStride, channels, ref weightsA, ref weightsB, weightsStride, ref m, productsStride); break;
+            case (5, true): MultiplyPair<TVector, TOps, FiveRows>(ref v, inputsStride, channels, ref weightsA, ref weightsB, weightsStride, ref m, productsStride); break;
+            case (4, true): MultiplyPair<TVector, TOps, FourRows>(ref v, inputsStride, channels, ref weightsA, ref weightsB, weightsStride, ref m, productsStride); break;
+            case (3, true): MultiplyPair<TVector, TOps, ThreeRows>(ref v, inputsStride, channels, ref weightsA, ref weightsB, weightsStride, ref m, productsStride); break;
+            case (2, true): MultiplyPair<TVector, TOps, TwoRows>(ref v, inputsStride, channels, ref weightsA, ref weightsB, weightsStride, ref m, productsStride); break;
+            case (_, true): MultiplyPair<TVector, TOps, OneRow>(ref v, inputsStride, channels, ref weightsA, ref weightsB, weightsStride, ref m, productsStride); break;
+            case (6, false): MultiplySingle<TVector, TOps, SixRows>(ref v, inputsStride, channels, ref weightsA, weightsStride, ref m, productsStride); break;
+            case (5, false): MultiplySingle<TVector, TOps, FiveRows>(ref v, inputsStride, channels, ref weightsA, weightsStride, ref m, productsStride); break;
+            case (4, false): MultiplySingle<TVector, TOps, FourRows>(ref v, inputsStride, channels, ref weightsA, weightsStride, ref m, productsStride); break;
+            case (3, false): MultiplySingle<TVector, TOps, ThreeRows>(ref v, inputsStride, channels, ref weightsA, weightsStride, ref m, productsStride); break;
+            case (2, false): MultiplySingle<TVector, TOps, TwoRows>(ref v, inputsStride, channels, ref weightsA, weightsStride, ref m, productsStride); break;
+            default: MultiplySingle<TVector, TOps, OneRow>(ref v, inputsStride, channels, ref weightsA, weightsStride, ref m, productsStride); break;
+        }
+    }
+
+    /// <summary>How many rows of a group's accumulators a product runs: its tiles, a constant per instantiation.</summary>
+    private interface ITileRows
+    {
+        static abstract int Rows { get; }
+    }
+
+    private readonly struct OneRow : ITileRows
+    {
+        public static int Rows => 1;
+    }
+
+    private readonly struct TwoRows : ITileRows
+    {
+        public static int Rows => 2;
+    }
+
+    private readonly struct ThreeRows : ITileRows
+    {
+        public static int Rows => 3;
+    }
+
+    private readonly struct FourRows : ITileRows
+    {
+        public static int Rows => 4;
+    }
+
+    private readonly struct FiveRows : ITileRows
+    {
+        public static int Rows => 5;
+    }
+
+    private readonly struct SixRows : ITileRows
+    {
+        public static int Rows => GroupTiles;
     }
 
     /// <summary>

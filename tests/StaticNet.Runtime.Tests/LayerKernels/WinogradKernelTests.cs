@@ -66,6 +66,17 @@ public class WinogradKernelTests
 
             KernelAssert.Identical(output, inParts, $"{level} in ranges of tiles and filter blocks");
 
+            // Ranges of 1, 2, ... 6 tiles, then the rest: a short group of every length, each multiplying only its rows.
+            float[] shortGroups = BlockedKernelTests.Filled(samples * outputLayout.Length, float.NaN);
+            WinogradConvolution.PrepareOutput(input, inputLayout, bias, scale, shift, shortGroups, outputLayout, window, samples);
+            for (int from = 0, length = 1; from < tiles; from += length, length = length < WinogradConvolution.GroupTiles ? length + 1 : tiles)
+            {
+                int to = Math.Min(tiles, from + length);
+                WinogradConvolution.Run(input, inputLayout, bias, scale, shift, true, shortGroups, outputLayout, window, partsScratch.AsSpan(0, transformed), BlockedKernelTests.Filled(WinogradConvolution.WorkLength(channels), float.NaN), samples, from, to - from, 0, blocks, level);
+            }
+
+            KernelAssert.Identical(output, shortGroups, $"{level} in groups of 1 to 6 tiles");
+
             // The groups' inputs transformed first, in two ranges of groups into a buffer of garbage, then the tiles
             // in ranges of whole groups and of filter blocks reading them: the same output, bit for bit.
             int groups = WinogradConvolution.Groups(outputLayout, samples), middle = groups / 2;
