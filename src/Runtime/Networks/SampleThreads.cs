@@ -7,7 +7,8 @@ namespace StaticNet;
 /// Shares one sample's <c>Predict</c> among threads: the tiles of each blocked convolution large enough to pay for
 /// handing parts out, each thread a range of its output positions after the calling thread has packed the weights
 /// (or found them packed by an earlier call, <see cref="PreparedWeights"/>); for Winograd's convolution, the weights'
-/// transform in parts of filter blocks unless it is kept, then units of a group of tiles and a slice of filter blocks;
+/// transform in parts of filter blocks unless it is kept, then, where the groups of tiles are too few to go round, the
+/// groups' inputs transformed in parts, then units of a group of tiles and a slice of filter blocks;
 /// and the outputs of each dense layer whose weights are too large to stay in one core's cache, each thread a range of
 /// them, so that each core reads its share of the weights and keeps it from call to call. Every output is computed as
 /// on one thread, so the prediction does not depend on the number of threads.
