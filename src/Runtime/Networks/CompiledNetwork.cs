@@ -300,7 +300,7 @@ public abstract class CompiledNetwork : INetwork
             _sampleThreads.Threads = _threads;
         }
 
-        _samplePreparedWeights.Compare(_parameters, _sampleThreads is null ? 1 : _threads);
+        _samplePreparedWeights.Compare(_parameters, _threads);
         RunInference(new LayerPass(_parameters, Span<float>.Empty, _state, _sampleWorkspace, capacity: 1, d.WorkspaceLengthPerSample, first: 0, count: 1, chunk: 0, chunks: 1, training: false, inputGradient: false, _frozen, _seed, step: 0, _sampleScratch, Simd, slice: 0, _sampleThreads, _samplePreparedWeights));
         _sampleWorkspace.AsSpan(d.OutputOffset, d.OutputLength).CopyTo(output);
     }
