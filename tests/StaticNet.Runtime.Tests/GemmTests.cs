@@ -120,22 +120,30 @@ public class GemmTests
     }
 
     [Theory]
-    [InlineData(SimdLevel.Vector128)]
-    [InlineData(SimdLevel.Vector256)]
-    [InlineData(SimdLevel.Vector512)]
-    public void ADotProductIsTheSameWhateverBlockItFallsIn(SimdLevel level)
+    [InlineData(SimdLevel.Vector128, 7, 9, 45)]
+    [InlineData(SimdLevel.Vector256, 7, 9, 45)]
+    [InlineData(SimdLevel.Vector512, 7, 9, 45)]
+    [InlineData(SimdLevel.Vector128, 35, 41, 2100)]
+    [InlineData(SimdLevel.Vector256, 35, 41, 2100)]
+    [InlineData(SimdLevel.Vector512, 35, 41, 2100)]
+    public void ADotProductIsTheSameWhateverBlockItFallsIn(SimdLevel level, int m, int n, int k)
     {
-        // 7 x 9 dot products: blocks of rows by 4 columns, the ninth column a block of rows by one, the rows past the
-        // blocks one by one; each row alone takes the one-row kernels. Every element must come out bit for bit the same.
-        const int M = 7, N = 9, K = 45;
-        float[] a = GradientCheck.Random(M * K, 1, -1f, 1f), b = GradientCheck.Random(N * K, 2, -1f, 1f), bias = GradientCheck.Random(N, 3, -1f, 1f);
-        var whole = new float[M * N];
-        Gemm.MultiplyTransposed(a, b, whole, M, N, K, bias, accumulate: false, level);
-        for (int i = 0; i < M; i++)
+        // Blocks of rows by 4 columns, the columns past them a block of rows by one, the rows past the blocks one by
+        // one; each row alone takes the one-row kernels. At a depth of 2,100 the rows of B come in cached blocks of 12
+        // and the rows of A in blocks of 12 to 15, and the rows past the last block run against each block of B's
+        // rows. Every element must come out bit for bit the same, written and added to C alike.
+        float[] a = GradientCheck.Random(m * k, 1, -1f, 1f), b = GradientCheck.Random(n * k, 2, -1f, 1f), bias = GradientCheck.Random(n, 3, -1f, 1f);
+        float[] start = GradientCheck.Random(m * n, 4, -1f, 1f);
+        foreach (bool accumulate in new[] { false, true })
         {
-            var row = new float[N];
-            Gemm.MultiplyTransposed(a.AsSpan(i * K, K), b, row, 1, N, K, bias, accumulate: false, level);
-            Assert.Equal(row, whole.AsSpan(i * N, N).ToArray());
+            float[] whole = (float[])start.Clone();
+            Gemm.MultiplyTransposed(a, b, whole, m, n, k, bias, accumulate, level);
+            for (int i = 0; i < m; i++)
+            {
+                float[] row = start.AsSpan(i * n, n).ToArray();
+                Gemm.MultiplyTransposed(a.AsSpan(i * k, k), b, row, 1, n, k, bias, accumulate, level);
+                Assert.Equal(row, whole.AsSpan(i * n, n).ToArray());
+            }
         }
     }
 

@@ -404,13 +404,18 @@ public static partial class Gemm
         // C in blocks whose rows of A and of B both stay in the second-level cache while the block is computed, so that
         // each row of B comes from memory once per block of A's rows rather than once per few rows (a dense layer's
         // 784 x 256 weights are 800 KB). Each element is still one whole dot product: the blocks change only the order.
+        // The rows past the last whole block run with the last block of rows, against each block of B's rows while it
+        // is cached: after all the blocks, they read all of B from memory again for a row or two (the one row past
+        // the blocks in a chunk of 64 took 4% of a batched MLP pass, for 1.6% of its products).
         int blockRows = DotBlockRows<TVector, TOps>(), fullRows = s.M - (s.M % blockRows);
         long rowFloats = Math.Max(1L, (long)s.K * s.Segments);
         int rowsAtOnce = Math.Max(blockRows, (int)Math.Min(s.M, DotCacheFloats / 2 / rowFloats) / blockRows * blockRows);
         int columnsAtOnce = Math.Max(4, (int)Math.Min(s.N, DotCacheFloats / 2 / rowFloats) / 4 * 4);
-        for (int firstRow = 0; firstRow < fullRows; firstRow += rowsAtOnce)
+        int firstRow = 0;
+        do
         {
             int endRow = Math.Min(fullRows, firstRow + rowsAtOnce);
+            int endRest = endRow == fullRows ? s.M : endRow;
             for (int firstColumn = 0; firstColumn < s.N; firstColumn += columnsAtOnce)
             {
                 int endColumn = Math.Min(s.N, firstColumn + columnsAtOnce);
@@ -432,26 +437,39 @@ public static partial class Gemm
                         DotColumn<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
                     }
                 }
+
+                for (int i = endRow; i < endRest; i++)
+                {
+                    DotRow<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, firstColumn, endColumn, s, rows, mask);
+                }
             }
+
+            firstRow = endRow;
+        }
+        while (firstRow < fullRows);
+    }
+
+    /// <summary>The dot products of row <paramref name="i"/> of A with rows [<paramref name="firstColumn"/>, <paramref name="endColumn"/>) of B: eight at a time, then four, then one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotRow<TVector, TOps, TRows>(ref float a, ref float b, ref float c, ref float bias, int i, int firstColumn, int endColumn, DotShape s, TRows rows, TVector mask)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, IRows
+    {
+        int j = firstColumn;
+        for (; j + 8 <= endColumn; j += 8)
+        {
+            Dot1x8<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
         }
 
-        for (int i = fullRows; i < s.M; i++)
+        for (; j + 4 <= endColumn; j += 4)
         {
-            int j = 0;
-            for (; j + 8 <= s.N; j += 8)
-            {
-                Dot1x8<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
-            }
+            Dot1x4<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
+        }
 
-            for (; j + 4 <= s.N; j += 4)
-            {
-                Dot1x4<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
-            }
-
-            for (; j < s.N; j++)
-            {
-                Dot1x1<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
-            }
+        for (; j < endColumn; j++)
+        {
+            Dot1x1<TVector, TOps, TRows>(ref a, ref b, ref c, ref bias, i, j, s, rows, mask);
         }
     }
 
