@@ -33,18 +33,36 @@ internal static class BlockedTensors
             return;
         }
 
+        // A row's right side and the next row's left side are adjacent: one run of zeros between each two rows, written
+        // in place. A call to clear each side cost more than the stores it made: clearing took 2.5% of the batch-norm
+        // CNN's batched inference on one thread, 1.5% since.
         int row = layout.PaddedWidth * layout.Block, side = layout.Border * layout.Block, band = layout.Border * row;
         for (int block = 0; block < samples * layout.Blocks; block++)
         {
             Span<float> values = tensor.Slice(block * layout.BlockLength, layout.BlockLength);
-            values.Slice(0, band).Clear();
-            values.Slice(values.Length - band).Clear();
-            for (int y = 0; y < layout.Height; y++)
+            values.Slice(0, band + side).Clear();
+            values.Slice(values.Length - band - side).Clear();
+            ref float between = ref MemoryMarshal.GetReference(values.Slice(band + row - side, ((layout.Height - 1) * row) + (2 * side)));
+            for (int y = 0; y < layout.Height - 1; y++)
             {
-                Span<float> line = values.Slice(band + (y * row), row);
-                line.Slice(0, side).Clear();
-                line.Slice(row - side).Clear();
+                Zero(ref Unsafe.Add(ref between, y * row), 2 * side);
             }
+        }
+    }
+
+    /// <summary>Zeroes <paramref name="count"/> floats from <paramref name="start"/>: a few, in vectors where they fit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Zero(ref float start, int count)
+    {
+        int i = 0;
+        for (; i + Vector256<float>.Count <= count; i += Vector256<float>.Count)
+        {
+            Vector256<float>.Zero.StoreUnsafe(ref start, (nuint)i);
+        }
+
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref start, i) = 0f;
         }
     }
 
