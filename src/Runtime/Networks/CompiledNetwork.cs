@@ -38,6 +38,11 @@ public abstract class CompiledNetwork : INetwork
     // Samples a batched Predict runs at a time, laid out in the workspace as a batch of that capacity.
     private readonly int _inferenceWave;
 
+    // The inputs and outputs of the batched Predict in progress, pinned while it runs, and the first sample of its wave.
+    private unsafe float* _waveInputs;
+    private unsafe float* _waveOutputs;
+    private int _waveStart;
+
     // The workspace, kernel scratch, threads and kept packed weights of single-sample Predict, apart so that Predict
     // never disturbs a training step.
     private readonly float[] _sampleWorkspace;
@@ -313,20 +318,34 @@ public abstract class CompiledNetwork : INetwork
     /// <param name="outputs">Receives the outputs: exactly <paramref name="count"/> output samples.</param>
     /// <param name="count">Samples to run.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count)
+    public unsafe void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count)
     {
         NetworkDefinition d = _definition;
         NetworkChecks.Count(count, nameof(count));
         NetworkChecks.ExactLength(inputs.Length, (long)count * d.InputLength, nameof(inputs));
         NetworkChecks.ExactLength(outputs.Length, (long)count * d.OutputLength, nameof(outputs));
         _forwardBatchSize = 0;
-        for (int start = 0; start < count; start += _inferenceWave)
+
+        // The chunks copy their own samples in and out (InferenceChunk), through pointers that stay valid until the
+        // last wave has finished.
+        fixed (float* source = inputs)
+        fixed (float* target = outputs)
         {
-            // Each wave is laid out as a batch of capacity _inferenceWave: the input first, as in any batch.
-            int batchSize = Math.Min(_inferenceWave, count - start);
-            inputs.Slice(start * d.InputLength, batchSize * d.InputLength).CopyTo(_workspace);
-            RunChunks(_inferenceChunk, batchSize, stage: 0, Simd);
-            _workspace.AsSpan(d.OutputOffset * _inferenceWave, batchSize * d.OutputLength).CopyTo(outputs.Slice(start * d.OutputLength));
+            _waveInputs = source;
+            _waveOutputs = target;
+            try
+            {
+                for (int start = 0; start < count; start += _inferenceWave)
+                {
+                    _waveStart = start;
+                    RunChunks(_inferenceChunk, Math.Min(_inferenceWave, count - start), stage: 0, Simd);
+                }
+            }
+            finally
+            {
+                _waveInputs = null;
+                _waveOutputs = null;
+            }
         }
     }
 
@@ -471,12 +490,23 @@ public abstract class CompiledNetwork : INetwork
         RunForward(Pass(first, count, chunk, Span<float>.Empty, KernelScratch(thread), _runSimd), _runStage);
     }
 
-    /// <summary>One chunk of a batched Predict: the inference program, which has no stages.</summary>
+    /// <summary>
+    /// One chunk of a batched Predict: its samples' inputs copied in, the inference program (which has no stages), its
+    /// outputs copied out. Copied by the chunk rather than for the whole wave before it, the copies are shared among
+    /// the threads instead of holding them all up, and a chunk's inputs are still in its core's cache when its first
+    /// layer reads them.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void InferenceChunk(int chunk, int thread)
+    private unsafe void InferenceChunk(int chunk, int thread)
     {
+        NetworkDefinition d = _definition;
         (int first, int count) = Chunks.Range(chunk, _runChunks, _runBatchSize);
-        RunInference(new LayerPass(_parameters, Span<float>.Empty, _state, _workspace, _inferenceWave, _definition.WorkspaceLengthPerSample * _inferenceWave, first, count, chunk, _runChunks, training: false, inputGradient: false, _frozen, _seed, step: 0, KernelScratch(thread), _runSimd, slice: 0));
+        long sample = (long)_waveStart + first;
+
+        // The wave is laid out as a batch of capacity _inferenceWave: the input first, as in any batch.
+        new ReadOnlySpan<float>(_waveInputs + (sample * d.InputLength), count * d.InputLength).CopyTo(_workspace.AsSpan(first * d.InputLength));
+        RunInference(new LayerPass(_parameters, Span<float>.Empty, _state, _workspace, _inferenceWave, d.WorkspaceLengthPerSample * _inferenceWave, first, count, chunk, _runChunks, training: false, inputGradient: false, _frozen, _seed, step: 0, KernelScratch(thread), _runSimd, slice: 0));
+        _workspace.AsSpan((d.OutputOffset * _inferenceWave) + (first * d.OutputLength), count * d.OutputLength).CopyTo(new Span<float>(_waveOutputs + (sample * d.OutputLength), count * d.OutputLength));
     }
 
     /// <summary>One chunk of a Backward, in the current stage: its samples' gradients, its parameter gradients into its own buffer.</summary>
