@@ -18,16 +18,16 @@ public class PreparedWeightsTests
     public void KeptWeightsAreReusedOnlyForTheSameBitsAtTheSameLevel()
     {
         var kept = new PreparedWeights();
-        float[] parameters = new float[20];
+        var parameters = new AlignedFloats(20);
         float[] weights = { 0.25f, -1.5f, 0f, 3f };
-        weights.CopyTo(parameters, 7);
+        weights.CopyTo(parameters.AsSpan(7));
         PreparedWeights.Layer For(int offset, int length, SimdLevel simd)
         {
             kept.Compare(parameters, threads: 1);
             return kept.For(offset, parameters.AsSpan(offset, weights.Length), length, simd);
         }
 
-        void Write(float[] values) => values.CopyTo(parameters, 7);
+        void Write(float[] values) => values.CopyTo(parameters.AsSpan(7));
 
         PreparedWeights.Layer layer = For(7, 10, SimdLevel.Vector256);
         Assert.False(layer.Ready);
@@ -68,7 +68,8 @@ public class PreparedWeightsTests
     {
         // Three layers of uneven lengths, 43,000 floats: compared in parts that cut across layers on several threads.
         (int Offset, int Length)[] layers = { (5, 12_000), (12_010, 7_000), (19_010, 24_000) };
-        float[] parameters = KernelAssert.Random(43_100, 9);
+        var parameters = new AlignedFloats(43_100);
+        KernelAssert.Random(43_100, 9).CopyTo(parameters.Span);
         var kept = new PreparedWeights();
         bool[] Ready()
         {

@@ -13,8 +13,8 @@ namespace StaticNet.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ChunkGradientSum
 {
-    private readonly float[] _chunkGradients;
-    private readonly float[] _gradients;
+    private readonly Memory<float> _chunkGradients;
+    private readonly Memory<float> _gradients;
     private readonly int _length;
     private readonly ParameterRange[] _ranges;
     private readonly int _total;
@@ -30,9 +30,13 @@ public sealed class ChunkGradientSum
     /// <paramref name="length"/> values one after another, into the same ranges of <paramref name="gradients"/>.
     /// </summary>
     public ChunkGradientSum(float[] chunkGradients, float[] gradients, int length, ParameterRange[] ranges)
+        : this((Memory<float>)(chunkGradients ?? throw new ArgumentNullException(nameof(chunkGradients))), gradients ?? throw new ArgumentNullException(nameof(gradients)), length, ranges)
     {
-        ArgumentNullException.ThrowIfNull(chunkGradients);
-        ArgumentNullException.ThrowIfNull(gradients);
+    }
+
+    /// <summary>Sums into <paramref name="gradients"/> as the public constructor does, from buffers that need not start their arrays.</summary>
+    internal ChunkGradientSum(Memory<float> chunkGradients, Memory<float> gradients, int length, ParameterRange[] ranges)
+    {
         ArgumentNullException.ThrowIfNull(ranges);
         if (length < 0 || gradients.Length < length || chunkGradients.Length % Math.Max(length, 1) != 0)
         {
@@ -95,10 +99,10 @@ public sealed class ChunkGradientSum
             int from = Math.Max(start - rangeStart, 0), to = Math.Min(end - rangeStart, range.Length);
             if (from < to)
             {
-                Span<float> target = _gradients.AsSpan(range.Offset + from, to - from);
+                Span<float> target = _gradients.Span.Slice(range.Offset + from, to - from);
                 for (int chunk = 0; chunk < _chunks; chunk++)
                 {
-                    VectorMath.Add(_chunkGradients.AsSpan((chunk * _length) + range.Offset + from, to - from), target, _simd);
+                    VectorMath.Add(_chunkGradients.Span.Slice((chunk * _length) + range.Offset + from, to - from), target, _simd);
                 }
             }
 

@@ -28,12 +28,12 @@ public abstract class CompiledNetwork : INetwork
     public const int BatchChunks = 4;
 
     private readonly NetworkDefinition _definition;
-    private readonly float[] _parameters;
-    private readonly float[] _gradients;
-    private readonly float[] _state;
+    private readonly AlignedFloats _parameters;
+    private readonly AlignedFloats _gradients;
+    private readonly AlignedFloats _state;
 
     // Activations of the last training batch, kept for Backward; sized for BatchCapacity samples.
-    private readonly float[] _workspace;
+    private readonly AlignedFloats _workspace;
 
     // Samples a batched Predict runs at a time, laid out in the workspace as a batch of that capacity.
     private readonly int _inferenceWave;
@@ -45,16 +45,16 @@ public abstract class CompiledNetwork : INetwork
 
     // The workspace, kernel scratch, threads and kept packed weights of single-sample Predict, apart so that Predict
     // never disturbs a training step.
-    private readonly float[] _sampleWorkspace;
-    private readonly float[] _sampleScratch;
+    private readonly AlignedFloats _sampleWorkspace;
+    private readonly AlignedFloats _sampleScratch;
     private readonly SampleThreads? _sampleThreads;
     private readonly PreparedWeights _samplePreparedWeights = new();
 
     // The vectorised kernels' scratch, one block per thread.
-    private readonly float[] _kernelScratch;
+    private readonly AlignedFloats _kernelScratch;
 
     // Each chunk's parameter gradients of the ranges chunks compute apart, added into _gradients in chunk order after every Backward.
-    private readonly float[] _chunkGradients;
+    private readonly AlignedFloats _chunkGradients;
     private readonly ChunkGradientSum? _chunkGradientSum;
 
     // The work of one chunk, as delegates made once so that running a batch allocates nothing.
@@ -93,17 +93,17 @@ public abstract class CompiledNetwork : INetwork
         _definition = definition ?? throw new ArgumentNullException(nameof(definition));
         NetworkChecks.BatchCapacity(batchCapacity, definition.WorkspaceLengthPerSample, definition.WorkspaceFixedLength, nameof(batchCapacity));
         BatchCapacity = batchCapacity;
-        _parameters = new float[definition.ParameterCount];
-        _gradients = new float[definition.ParameterCount];
-        _state = new float[definition.StateCount];
-        _workspace = new float[(definition.WorkspaceLengthPerSample * batchCapacity) + definition.WorkspaceFixedLength];
-        _sampleWorkspace = new float[definition.WorkspaceLengthPerSample]; // inference has no batch statistics: no fixed region
+        _parameters = new AlignedFloats(definition.ParameterCount);
+        _gradients = new AlignedFloats(definition.ParameterCount);
+        _state = new AlignedFloats(definition.StateCount);
+        _workspace = new AlignedFloats((definition.WorkspaceLengthPerSample * batchCapacity) + definition.WorkspaceFixedLength);
+        _sampleWorkspace = new AlignedFloats(definition.WorkspaceLengthPerSample); // inference has no batch statistics: no fixed region
         MaxThreads = Math.Min(BatchChunks, BatchRunner.MaxThreads);
         _threads = MaxThreads;
         _inferenceWave = InferenceWave(batchCapacity, definition.WorkspaceLengthPerSample);
         KernelScratchLength = definition.KernelScratch(Chunks.MaxChunkSize(batchCapacity, BatchChunks));
-        _kernelScratch = new float[MaxThreads * KernelScratchLength];
-        _sampleScratch = new float[definition.KernelScratch(1)];
+        _kernelScratch = new AlignedFloats(MaxThreads * KernelScratchLength);
+        _sampleScratch = new AlignedFloats(definition.KernelScratch(1));
         _sampleThreads = MaxThreads > 1 ? new SampleThreads(_parameters, _sampleWorkspace, _sampleScratch, _kernelScratch, KernelScratchLength) : null;
         _forwardChunk = ForwardChunk;
         _inferenceChunk = InferenceChunk;
@@ -111,12 +111,12 @@ public abstract class CompiledNetwork : INetwork
         _parameterSlice = ParameterSlice;
         if (definition.ChunkGradientRanges.Length > 0)
         {
-            _chunkGradients = new float[BatchChunks * definition.ParameterCount];
-            _chunkGradientSum = new ChunkGradientSum(_chunkGradients, _gradients, definition.ParameterCount, definition.ChunkGradientRanges);
+            _chunkGradients = new AlignedFloats(BatchChunks * definition.ParameterCount);
+            _chunkGradientSum = new ChunkGradientSum(_chunkGradients.Memory, _gradients.Memory, definition.ParameterCount, definition.ChunkGradientRanges);
         }
         else
         {
-            _chunkGradients = Array.Empty<float>();
+            _chunkGradients = new AlignedFloats(0);
         }
 
         _frozen = new bool[definition.TrainableLayerRanges.Length];
@@ -195,7 +195,7 @@ public abstract class CompiledNetwork : INetwork
     OutputActivation INetwork.OutputActivation => _definition.OutputActivation;
 
     /// <summary>Sets every gradient to zero; call it before each batch's <see cref="Backward"/>, as in PyTorch's <c>zero_grad</c>.</summary>
-    public void ZeroGradients() => Array.Clear(_gradients);
+    public void ZeroGradients() => _gradients.Span.Clear();
 
     /// <summary>
     /// Sets every tensor as its layer declares: PyTorch's default initialisation unless stated (weights

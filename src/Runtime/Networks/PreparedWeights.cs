@@ -38,7 +38,7 @@ internal sealed class PreparedWeights
     private readonly Action<int, int> _comparePart;
 
     // The comparison in progress: the parameters, its parts, and the floats of all copies.
-    private float[] _parameters = Array.Empty<float>();
+    private AlignedFloats _parameters;
     private int _parts;
     private long _floats;
 
@@ -51,7 +51,7 @@ internal sealed class PreparedWeights
     /// Compares every layer's copy with its weights in <paramref name="parameters"/>, on up to <paramref name="threads"/>
     /// threads, for the <see cref="For"/> calls of the pass that follows; call it before every pass.
     /// </summary>
-    public void Compare(float[] parameters, int threads)
+    public void Compare(AlignedFloats parameters, int threads)
     {
         long floats = 0;
         foreach (Layer layer in _layers.Values)
@@ -80,7 +80,7 @@ internal sealed class PreparedWeights
         }
         finally
         {
-            _parameters = Array.Empty<float>();
+            _parameters = default;
         }
 
         foreach (Layer layer in _layers.Values)
@@ -99,7 +99,7 @@ internal sealed class PreparedWeights
     {
         if (!_layers.TryGetValue(offset, out Layer? layer) || layer.Prepared.Length != length || layer.Source.Length != weights.Length)
         {
-            layer = new Layer(offset, new float[weights.Length], new float[length]);
+            layer = new Layer(offset, new float[weights.Length], new AlignedFloats(length));
             _layers[offset] = layer;
         }
 
@@ -133,7 +133,7 @@ internal sealed class PreparedWeights
         // Set by any part of a shared comparison that finds a difference.
         internal int Differs;
 
-        public Layer(int offset, float[] source, float[] prepared)
+        public Layer(int offset, float[] source, AlignedFloats prepared)
         {
             Offset = offset;
             Source = source;
@@ -147,7 +147,7 @@ internal sealed class PreparedWeights
         public float[] Source { get; }
 
         /// <summary>The packed or transformed weights, at the start.</summary>
-        public float[] Prepared { get; }
+        public AlignedFloats Prepared { get; }
 
         /// <summary>Whether <see cref="Prepared"/> holds what the weights of the current call give.</summary>
         public bool Ready { get; set; }
@@ -166,7 +166,7 @@ internal sealed class PreparedWeights
         }
 
         /// <summary>Whether <paramref name="count"/> weights from <paramref name="start"/> equal the copy's, as bits: -0 and 0 differ, and so do two NaNs of different payloads.</summary>
-        internal bool Matches(float[] parameters, int start, int count) =>
+        internal bool Matches(AlignedFloats parameters, int start, int count) =>
             MemoryMarshal.Cast<float, int>(parameters.AsSpan(Offset + start, count)).SequenceEqual(MemoryMarshal.Cast<float, int>(Source.AsSpan(start, count)));
     }
 }

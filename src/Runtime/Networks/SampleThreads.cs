@@ -42,10 +42,10 @@ internal sealed class SampleThreads
     /// <summary>Outputs of a dense layer a part starts at a multiple of: a whole row of the product's widest block of dot products.</summary>
     private const int DenseStep = 8;
 
-    private readonly float[] _parameters;
-    private readonly float[] _workspace;
-    private readonly float[] _scratch;
-    private readonly float[] _threadScratch;
+    private readonly AlignedFloats _parameters;
+    private readonly AlignedFloats _workspace;
+    private readonly AlignedFloats _scratch;
+    private readonly AlignedFloats _threadScratch;
     private readonly int _threadScratchLength;
     private readonly Action<int, int> _runPart;
     private Convolution _convolution;
@@ -56,9 +56,9 @@ internal sealed class SampleThreads
 
     // Winograd's transformed inputs, every group of a call's tiles, when its filter blocks are cut into slices: grown to
     // the largest such call on the first, so that later calls allocate nothing.
-    private float[] _transformedInputs = Array.Empty<float>();
+    private AlignedFloats _transformedInputs = new(0);
 
-    public SampleThreads(float[] parameters, float[] workspace, float[] scratch, float[] threadScratch, int threadScratchLength)
+    public SampleThreads(AlignedFloats parameters, AlignedFloats workspace, AlignedFloats scratch, AlignedFloats threadScratch, int threadScratchLength)
     {
         _parameters = parameters;
         _workspace = workspace;
@@ -117,7 +117,7 @@ internal sealed class SampleThreads
                 int length = groups * WinogradConvolution.GroupInputsLength(convolution.InputLayout.Channels);
                 if (_transformedInputs.Length < length)
                 {
-                    _transformedInputs = new float[length];
+                    _transformedInputs = new AlignedFloats(length);
                 }
 
                 RunWinogradPhase(WinogradPhase.Inputs, Math.Min(Threads, groups));
@@ -274,7 +274,7 @@ internal sealed class SampleThreads
     private Span<float> Output(in Convolution c) => _workspace.AsSpan(c.Output, c.Samples * c.OutputLayout.Length);
 
     /// <summary>Where the convolution's packed or transformed weights lie: the kept copy, or else the start of the scratch.</summary>
-    private Span<float> Prepared(in Convolution c) => c.Prepared ?? _scratch;
+    private Span<float> Prepared(in Convolution c) => c.Prepared is { } prepared ? prepared.Span : _scratch.Span;
 
     private ReadOnlySpan<float> Bias(in Convolution c) => c.Bias < 0 ? ReadOnlySpan<float>.Empty : _parameters.AsSpan(c.Bias, c.OutputLayout.Channels);
 
@@ -305,7 +305,7 @@ internal sealed class SampleThreads
         int Samples,
         SimdLevel Simd,
         bool Winograd,
-        float[]? Prepared,
+        AlignedFloats? Prepared,
         bool Ready)
     {
         /// <summary>The folded normalisation's scales, one per filter, or none.</summary>

@@ -71,7 +71,7 @@ public readonly ref partial struct LayerPass
                 return;
             }
 
-            Span<float> transformedWeights = kept?.Prepared ?? Scratch.Slice(0, transformed), work = kept is null ? Scratch.Slice(transformed) : Scratch;
+            Span<float> transformedWeights = kept is null ? Scratch.Slice(0, transformed) : kept.Prepared.Span, work = kept is null ? Scratch.Slice(transformed) : Scratch;
             if (kept is not { Ready: true })
             {
                 WinogradConvolution.TransformWeights(weights, channels, filters, transformedWeights, work, 0, to.Blocks, Simd);
@@ -85,7 +85,7 @@ public readonly ref partial struct LayerPass
         int packedLength = BlockedConvolution.ScratchLength(channels, kernelHeight, kernelWidth, filters);
         PreparedWeights.Layer? packed = _preparedWeights?.For(weight, weights, packedLength, Simd);
         BlockedConvolution.PrepareOutput(x, from, biases, scales, shifts, y, to, window, Count);
-        Span<float> packedWeights = packed?.Prepared ?? Scratch;
+        Span<float> packedWeights = packed is null ? Scratch : packed.Prepared.Span;
         if (packed is not { Ready: true })
         {
             BlockedConvolution.Pack(weights, from, filters, window, packedWeights);
