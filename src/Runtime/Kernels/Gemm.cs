@@ -548,7 +548,23 @@ public static partial class Gemm
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
-        TVector x0 = TOps.Load(ref a0, p), x1 = TOps.Load(ref a0, ar + p), x2 = TOps.Load(ref a0, (2 * ar) + p), x3 = fourRows ? TOps.Load(ref a0, (3 * ar) + p) : TOps.Zero;
+        LoadRows<TVector, TOps>(ref a0, ar, p, fourRows, mask, masked, out TVector x0, out TVector x1, out TVector x2, out TVector x3);
+        DotStepColumn<TVector, TOps>(x0, x1, x2, x3, TOps.Load(ref b0, p), fourRows, ref s00, ref s10, ref s20, ref s30);
+        DotStepColumn<TVector, TOps>(x0, x1, x2, x3, TOps.Load(ref b1, p), fourRows, ref s01, ref s11, ref s21, ref s31);
+        DotStepColumn<TVector, TOps>(x0, x1, x2, x3, TOps.Load(ref b2, p), fourRows, ref s02, ref s12, ref s22, ref s32);
+        DotStepColumn<TVector, TOps>(x0, x1, x2, x3, TOps.Load(ref b3, p), fourRows, ref s03, ref s13, ref s23, ref s33);
+    }
+
+    /// <summary>The vectors at <paramref name="p"/> of a block's rows of A, times <paramref name="mask"/> when <paramref name="masked"/>; the fourth zero unless <paramref name="fourRows"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadRows<TVector, TOps>(ref float a0, nint ar, int p, bool fourRows, TVector mask, bool masked, out TVector x0, out TVector x1, out TVector x2, out TVector x3)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        x0 = TOps.Load(ref a0, p);
+        x1 = TOps.Load(ref a0, ar + p);
+        x2 = TOps.Load(ref a0, (2 * ar) + p);
+        x3 = fourRows ? TOps.Load(ref a0, (3 * ar) + p) : TOps.Zero;
         if (masked)
         {
             x0 = TOps.Multiply(x0, mask);
@@ -556,41 +572,20 @@ public static partial class Gemm
             x2 = TOps.Multiply(x2, mask);
             x3 = fourRows ? TOps.Multiply(x3, mask) : TOps.Zero;
         }
+    }
 
-        TVector y = TOps.Load(ref b0, p);
-        s00 = TOps.MultiplyAdd(x0, y, s00);
-        s10 = TOps.MultiplyAdd(x1, y, s10);
-        s20 = TOps.MultiplyAdd(x2, y, s20);
+    /// <summary>One row of B's vector <paramref name="y"/> of a <see cref="DotStep"/>, into its sums with each row of A.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotStepColumn<TVector, TOps>(TVector x0, TVector x1, TVector x2, TVector x3, TVector y, bool fourRows, ref TVector s0, ref TVector s1, ref TVector s2, ref TVector s3)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+    {
+        s0 = TOps.MultiplyAdd(x0, y, s0);
+        s1 = TOps.MultiplyAdd(x1, y, s1);
+        s2 = TOps.MultiplyAdd(x2, y, s2);
         if (fourRows)
         {
-            s30 = TOps.MultiplyAdd(x3, y, s30);
-        }
-
-        y = TOps.Load(ref b1, p);
-        s01 = TOps.MultiplyAdd(x0, y, s01);
-        s11 = TOps.MultiplyAdd(x1, y, s11);
-        s21 = TOps.MultiplyAdd(x2, y, s21);
-        if (fourRows)
-        {
-            s31 = TOps.MultiplyAdd(x3, y, s31);
-        }
-
-        y = TOps.Load(ref b2, p);
-        s02 = TOps.MultiplyAdd(x0, y, s02);
-        s12 = TOps.MultiplyAdd(x1, y, s12);
-        s22 = TOps.MultiplyAdd(x2, y, s22);
-        if (fourRows)
-        {
-            s32 = TOps.MultiplyAdd(x3, y, s32);
-        }
-
-        y = TOps.Load(ref b3, p);
-        s03 = TOps.MultiplyAdd(x0, y, s03);
-        s13 = TOps.MultiplyAdd(x1, y, s13);
-        s23 = TOps.MultiplyAdd(x2, y, s23);
-        if (fourRows)
-        {
-            s33 = TOps.MultiplyAdd(x3, y, s33);
+            s3 = TOps.MultiplyAdd(x3, y, s3);
         }
     }
 
@@ -639,6 +634,7 @@ public static partial class Gemm
                 }
             }
         }
+
 
         Put(ref c, ref bias, i, j, s.N, s.HasBias, s.Accumulate, TOps.Sum(s0));
         Put(ref c, ref bias, i + 1, j, s.N, s.HasBias, s.Accumulate, TOps.Sum(s1));

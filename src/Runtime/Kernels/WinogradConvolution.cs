@@ -646,7 +646,6 @@ internal static class WinogradConvolution
         where TOps : struct, IVectorOps<TVector>
         where TRows : struct, ITileRows
     {
-        int n = TOps.Count;
         for (int point = 0; point < Points; point++)
         {
             ref float v0 = ref Unsafe.Add(ref v, point * inputsStride);
@@ -661,79 +660,22 @@ internal static class WinogradConvolution
             TVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
             for (int c = 0; c < channels; c++)
             {
-                // Rows past the group's tiles are left out by each instantiation (TRows.Rows is a constant to the JIT).
                 TVector xa = TOps.Load(ref wa, c * Block), xb = TOps.Load(ref wb, c * Block);
-                TVector x = TOps.Broadcast(Unsafe.Add(ref v0, c));
-                a0 = TOps.MultiplyAdd(xa, x, a0);
-                b0 = TOps.MultiplyAdd(xb, x, b0);
-                if (TRows.Rows > 1)
-                {
-                    x = TOps.Broadcast(Unsafe.Add(ref v1, c));
-                    a1 = TOps.MultiplyAdd(xa, x, a1);
-                    b1 = TOps.MultiplyAdd(xb, x, b1);
-                }
-
-                if (TRows.Rows > 2)
-                {
-                    x = TOps.Broadcast(Unsafe.Add(ref v2, c));
-                    a2 = TOps.MultiplyAdd(xa, x, a2);
-                    b2 = TOps.MultiplyAdd(xb, x, b2);
-                }
-
-                if (TRows.Rows > 3)
-                {
-                    x = TOps.Broadcast(Unsafe.Add(ref v3, c));
-                    a3 = TOps.MultiplyAdd(xa, x, a3);
-                    b3 = TOps.MultiplyAdd(xb, x, b3);
-                }
-
-                if (TRows.Rows > 4)
-                {
-                    x = TOps.Broadcast(Unsafe.Add(ref v4, c));
-                    a4 = TOps.MultiplyAdd(xa, x, a4);
-                    b4 = TOps.MultiplyAdd(xb, x, b4);
-                }
-
-                if (TRows.Rows > 5)
-                {
-                    x = TOps.Broadcast(Unsafe.Add(ref v5, c));
-                    a5 = TOps.MultiplyAdd(xa, x, a5);
-                    b5 = TOps.MultiplyAdd(xb, x, b5);
-                }
+                MultiplyRow<TVector, TOps, TRows>(0, pair: true, xa, xb, ref v0, c, ref a0, ref b0);
+                MultiplyRow<TVector, TOps, TRows>(1, pair: true, xa, xb, ref v1, c, ref a1, ref b1);
+                MultiplyRow<TVector, TOps, TRows>(2, pair: true, xa, xb, ref v2, c, ref a2, ref b2);
+                MultiplyRow<TVector, TOps, TRows>(3, pair: true, xa, xb, ref v3, c, ref a3, ref b3);
+                MultiplyRow<TVector, TOps, TRows>(4, pair: true, xa, xb, ref v4, c, ref a4, ref b4);
+                MultiplyRow<TVector, TOps, TRows>(5, pair: true, xa, xb, ref v5, c, ref a5, ref b5);
             }
 
             ref float products = ref Unsafe.Add(ref m, point * productsStride);
-            TOps.Store(a0, ref products, 0);
-            TOps.Store(b0, ref products, n);
-            if (TRows.Rows > 1)
-            {
-                TOps.Store(a1, ref products, 2 * n);
-                TOps.Store(b1, ref products, 3 * n);
-            }
-
-            if (TRows.Rows > 2)
-            {
-                TOps.Store(a2, ref products, 4 * n);
-                TOps.Store(b2, ref products, 5 * n);
-            }
-
-            if (TRows.Rows > 3)
-            {
-                TOps.Store(a3, ref products, 6 * n);
-                TOps.Store(b3, ref products, 7 * n);
-            }
-
-            if (TRows.Rows > 4)
-            {
-                TOps.Store(a4, ref products, 8 * n);
-                TOps.Store(b4, ref products, 9 * n);
-            }
-
-            if (TRows.Rows > 5)
-            {
-                TOps.Store(a5, ref products, 10 * n);
-                TOps.Store(b5, ref products, 11 * n);
-            }
+            StoreRow<TVector, TOps, TRows>(0, pair: true, a0, b0, ref products);
+            StoreRow<TVector, TOps, TRows>(1, pair: true, a1, b1, ref products);
+            StoreRow<TVector, TOps, TRows>(2, pair: true, a2, b2, ref products);
+            StoreRow<TVector, TOps, TRows>(3, pair: true, a3, b3, ref products);
+            StoreRow<TVector, TOps, TRows>(4, pair: true, a4, b4, ref products);
+            StoreRow<TVector, TOps, TRows>(5, pair: true, a5, b5, ref products);
         }
     }
 
@@ -744,7 +686,6 @@ internal static class WinogradConvolution
         where TOps : struct, IVectorOps<TVector>
         where TRows : struct, ITileRows
     {
-        int n = TOps.Count;
         for (int point = 0; point < Points; point++)
         {
             ref float v0 = ref Unsafe.Add(ref v, point * inputsStride);
@@ -754,62 +695,63 @@ internal static class WinogradConvolution
             ref float v4 = ref Unsafe.Add(ref v0, 4 * channels);
             ref float v5 = ref Unsafe.Add(ref v0, 5 * channels);
             ref float w = ref Unsafe.Add(ref weights, point * weightsStride);
-            TVector a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+            TVector a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, unused = a0;
             for (int c = 0; c < channels; c++)
             {
                 TVector xw = TOps.Load(ref w, c * Block);
-                a0 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v0, c)), a0);
-                if (TRows.Rows > 1)
-                {
-                    a1 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v1, c)), a1);
-                }
-
-                if (TRows.Rows > 2)
-                {
-                    a2 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v2, c)), a2);
-                }
-
-                if (TRows.Rows > 3)
-                {
-                    a3 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v3, c)), a3);
-                }
-
-                if (TRows.Rows > 4)
-                {
-                    a4 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v4, c)), a4);
-                }
-
-                if (TRows.Rows > 5)
-                {
-                    a5 = TOps.MultiplyAdd(xw, TOps.Broadcast(Unsafe.Add(ref v5, c)), a5);
-                }
+                MultiplyRow<TVector, TOps, TRows>(0, pair: false, xw, xw, ref v0, c, ref a0, ref unused);
+                MultiplyRow<TVector, TOps, TRows>(1, pair: false, xw, xw, ref v1, c, ref a1, ref unused);
+                MultiplyRow<TVector, TOps, TRows>(2, pair: false, xw, xw, ref v2, c, ref a2, ref unused);
+                MultiplyRow<TVector, TOps, TRows>(3, pair: false, xw, xw, ref v3, c, ref a3, ref unused);
+                MultiplyRow<TVector, TOps, TRows>(4, pair: false, xw, xw, ref v4, c, ref a4, ref unused);
+                MultiplyRow<TVector, TOps, TRows>(5, pair: false, xw, xw, ref v5, c, ref a5, ref unused);
             }
 
             ref float products = ref Unsafe.Add(ref m, point * productsStride);
-            TOps.Store(a0, ref products, 0);
-            if (TRows.Rows > 1)
-            {
-                TOps.Store(a1, ref products, 2 * n);
-            }
+            StoreRow<TVector, TOps, TRows>(0, pair: false, a0, a0, ref products);
+            StoreRow<TVector, TOps, TRows>(1, pair: false, a1, a1, ref products);
+            StoreRow<TVector, TOps, TRows>(2, pair: false, a2, a2, ref products);
+            StoreRow<TVector, TOps, TRows>(3, pair: false, a3, a3, ref products);
+            StoreRow<TVector, TOps, TRows>(4, pair: false, a4, a4, ref products);
+            StoreRow<TVector, TOps, TRows>(5, pair: false, a5, a5, ref products);
+        }
+    }
 
-            if (TRows.Rows > 2)
+    /// <summary>
+    /// Tile <paramref name="row"/>'s accumulators of a channel, when the group runs that row (a constant to the JIT, as
+    /// <typeparamref name="TRows"/> is, so rows past the group's tiles leave no code): the tile's input of
+    /// <paramref name="channel"/> times the filters' vector <paramref name="xa"/> and, for a pair, <paramref name="xb"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyRow<TVector, TOps, TRows>(int row, bool pair, TVector xa, TVector xb, ref float inputs, int channel, ref TVector a, ref TVector b)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, ITileRows
+    {
+        if (TRows.Rows > row)
+        {
+            TVector x = TOps.Broadcast(Unsafe.Add(ref inputs, channel));
+            a = TOps.MultiplyAdd(xa, x, a);
+            if (pair)
             {
-                TOps.Store(a2, ref products, 4 * n);
+                b = TOps.MultiplyAdd(xb, x, b);
             }
+        }
+    }
 
-            if (TRows.Rows > 3)
+    /// <summary>Stores tile <paramref name="row"/>'s products of a point, when the group runs that row: two vectors of filters a row, the second only for a pair.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TVector, TOps, TRows>(int row, bool pair, TVector a, TVector b, ref float products)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TRows : struct, ITileRows
+    {
+        if (TRows.Rows > row)
+        {
+            TOps.Store(a, ref products, 2 * row * TOps.Count);
+            if (pair)
             {
-                TOps.Store(a3, ref products, 6 * n);
-            }
-
-            if (TRows.Rows > 4)
-            {
-                TOps.Store(a4, ref products, 8 * n);
-            }
-
-            if (TRows.Rows > 5)
-            {
-                TOps.Store(a5, ref products, 10 * n);
+                TOps.Store(b, ref products, ((2 * row) + 1) * TOps.Count);
             }
         }
     }
